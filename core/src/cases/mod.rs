@@ -1,0 +1,12 @@
+//! The case workflow: intake, the actions a person takes on a case and the
+//! rules that guard them, and the views the apps show.
+
+mod intake;
+mod view;
+mod workflow;
+
+pub use intake::CaseIntake;
+pub use view::{
+    CaseDetail, CaseFilter, CaseSummary, ConsentStatus, Derived, FollowUpFilter, FollowUpState,
+};
+pub use workflow::{plan, CaseAction};

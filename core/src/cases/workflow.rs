@@ -1,0 +1,191 @@
+//! Workflow rules: what a person may do to a case, and the changes it makes.
+//!
+//! Each action is checked against the case's current state and becomes the
+//! changes of one event. The rules live here, once, for both apps and the CLI.
+
+use crate::events::{CaseState, Change, ConflictValue, MultiWrite};
+use crate::model::{
+    CaseStatus, Closure, Consent, ConsentScope, EventId, FollowUp, Incident, Note, RiskAssessment,
+    SafetyPlan, ServiceOutcome, ServiceRecord, StatusChange, Survivor,
+};
+use crate::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Something a person does to an existing case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CaseAction {
+    /// Replace the survivor's details (only changed fields are recorded).
+    UpdateSurvivor(Survivor),
+    /// Replace the incident's details (only changed fields are recorded).
+    UpdateIncident(Incident),
+    /// Record a new risk assessment (resolves a risk conflict).
+    AssessRisk(RiskAssessment),
+    /// Set or clear the safety plan.
+    SetSafetyPlan(Option<SafetyPlan>),
+    /// Record a consent decision or its withdrawal (resolves a conflict for
+    /// that scope).
+    RecordConsent(Consent),
+    /// Record a service outcome.
+    AddService(ServiceRecord),
+    /// Record a follow-up; its next date becomes the case's next follow-up.
+    AddFollowUp(FollowUp),
+    /// Append a note.
+    AddNote(Note),
+    /// Close the case with its checklist.
+    Close(Closure),
+    /// Reopen a closed case.
+    Reopen {
+        /// Why.
+        reason: String,
+    },
+    /// Resolve a conflict by keeping the value written by `keep`.
+    ResolveConflict {
+        /// The conflicting field, as [`crate::events::Conflict::field`].
+        field: String,
+        /// The event whose value is kept.
+        keep: EventId,
+    },
+}
+
+/// Refuses a referral unless the survivor consented to that service and
+/// recipient.
+pub(crate) fn check_referral_consent(
+    service: &ServiceRecord,
+    granted: impl Fn(&ConsentScope) -> bool,
+) -> Result<()> {
+    if service.outcome != ServiceOutcome::Referred {
+        return Ok(());
+    }
+    let scope = ConsentScope::Service {
+        service: service.service,
+        recipient: service.provider.clone().unwrap_or_default(),
+    };
+    if granted(&scope) {
+        Ok(())
+    } else {
+        Err(Error::NotAllowed(
+            "a referral needs the survivor's recorded consent for this service and recipient"
+                .into(),
+        ))
+    }
+}
+
+fn require_open(state: &CaseState) -> Result<()> {
+    match state.status() {
+        CaseStatus::Open => Ok(()),
+        CaseStatus::Closed => Err(Error::NotAllowed(
+            "the case is closed; reopen it first".into(),
+        )),
+    }
+}
+
+/// Checks `action` against `state` and returns the changes it makes.
+pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<Vec<Change>> {
+    let Some(recorded_on) = state.recorded_on() else {
+        return Err(Error::NotFound(format!("case {}", state.id)));
+    };
+    let changes = match action {
+        CaseAction::UpdateSurvivor(survivor) => {
+            survivor.validate(recorded_on)?;
+            state
+                .survivor()
+                .changed_fields(&survivor)
+                .into_iter()
+                .map(Change::Survivor)
+                .collect()
+        }
+        CaseAction::UpdateIncident(incident) => {
+            incident.validate(today)?;
+            state
+                .incident()
+                .changed_fields(&incident)
+                .into_iter()
+                .map(Change::Incident)
+                .collect()
+        }
+        CaseAction::AssessRisk(risk) => {
+            risk.validate(today)?;
+            vec![Change::Risk(MultiWrite {
+                value: risk,
+                supersedes: state.head_events("risk"),
+            })]
+        }
+        CaseAction::SetSafetyPlan(plan) => {
+            if let Some(plan) = &plan {
+                plan.validate(today)?;
+            }
+            vec![Change::SafetyPlan(plan)]
+        }
+        CaseAction::RecordConsent(consent) => {
+            consent.validate()?;
+            let supersedes = state.head_events(&consent.scope.key());
+            vec![Change::Consent(MultiWrite {
+                value: consent,
+                supersedes,
+            })]
+        }
+        CaseAction::AddService(service) => {
+            require_open(state)?;
+            service.validate(today)?;
+            check_referral_consent(&service, |scope| state.consent_granted(scope))?;
+            vec![Change::ServiceAdded(service)]
+        }
+        CaseAction::AddFollowUp(follow_up) => {
+            require_open(state)?;
+            follow_up.validate(today)?;
+            let next = follow_up.next_date;
+            vec![Change::FollowUpAdded(follow_up), Change::NextFollowUp(next)]
+        }
+        CaseAction::AddNote(note) => {
+            note.validate()?;
+            vec![Change::NoteAdded(note)]
+        }
+        CaseAction::Close(closure) => {
+            require_open(state)?;
+            closure.validate()?;
+            if !state.conflicts().is_empty() {
+                return Err(Error::NotAllowed(
+                    "resolve the case's conflicts before closing it".into(),
+                ));
+            }
+            vec![
+                Change::Status(StatusChange::Closed(closure)),
+                Change::NextFollowUp(None),
+            ]
+        }
+        CaseAction::Reopen { reason } => {
+            crate::model::validate::required_text("reopen.reason", &reason, 2_000)?;
+            if state.status() != CaseStatus::Closed {
+                return Err(Error::NotAllowed("the case is not closed".into()));
+            }
+            vec![Change::Status(StatusChange::Reopened { reason })]
+        }
+        CaseAction::ResolveConflict { field, keep } => {
+            let conflict = state
+                .conflicts()
+                .into_iter()
+                .find(|c| c.field == field)
+                .ok_or_else(|| Error::NotFound(format!("conflict on {field}")))?;
+            let chosen = conflict
+                .candidates
+                .into_iter()
+                .find(|c| c.event == keep)
+                .ok_or_else(|| {
+                    Error::invalid("resolve.keep", "must be one of the conflict's candidates")
+                })?;
+            let supersedes = state.head_events(&field);
+            match chosen.value {
+                ConflictValue::Risk(value) => vec![Change::Risk(MultiWrite { value, supersedes })],
+                ConflictValue::Consent(value) => {
+                    vec![Change::Consent(MultiWrite { value, supersedes })]
+                }
+            }
+        }
+    };
+    if changes.is_empty() {
+        return Err(Error::NotAllowed("nothing changed".into()));
+    }
+    Ok(changes)
+}

@@ -1,0 +1,125 @@
+//! The core's error type. Messages name fields, rules and random ids, never
+//! case content, so they are safe to log and to show.
+
+/// Why a PIN was refused when it was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinWeakness {
+    /// Fewer than the minimum number of characters.
+    TooShort {
+        /// The minimum length.
+        min: u32,
+    },
+    /// Every character is the same, such as 000000.
+    AllSame,
+    /// A run up or down the keypad, such as 123456 or 987654.
+    Sequence,
+    /// A short block repeated, such as 121212 or 123123.
+    Repeated,
+    /// Among the PINs people choose most often.
+    Common,
+    /// The duress PIN may not equal the real PIN.
+    SameAsPin,
+}
+
+impl PinWeakness {
+    /// Vietnamese explanation shown to the person choosing the PIN.
+    pub fn reason_vi(&self) -> String {
+        match self {
+            Self::TooShort { min } => format!("mã PIN phải có ít nhất {min} ký tự"),
+            Self::AllSame => "mã PIN không được gồm một chữ số lặp lại".into(),
+            Self::Sequence => "mã PIN không được là dãy số liên tiếp".into(),
+            Self::Repeated => "mã PIN không được lặp lại một nhóm số".into(),
+            Self::Common => "mã PIN này quá phổ biến, dễ bị đoán".into(),
+            Self::SameAsPin => "mã PIN khẩn cấp phải khác mã PIN chính".into(),
+        }
+    }
+
+    /// English explanation.
+    pub fn reason_en(&self) -> String {
+        match self {
+            Self::TooShort { min } => format!("the PIN must have at least {min} characters"),
+            Self::AllSame => "the PIN must not be one digit repeated".into(),
+            Self::Sequence => "the PIN must not be a straight sequence".into(),
+            Self::Repeated => "the PIN must not repeat a short block".into(),
+            Self::Common => "the PIN is among the most commonly chosen".into(),
+            Self::SameAsPin => "the duress PIN must differ from the PIN".into(),
+        }
+    }
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A field value broke a rule; nothing was written.
+    #[error("invalid {field}: {rule}")]
+    Invalid {
+        /// Dotted path of the field, e.g. `survivor.age`.
+        field: String,
+        /// The rule it broke.
+        rule: String,
+    },
+    /// A workflow rule refused the action (e.g. closing without the checklist).
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// The PIN chosen is too easy to guess.
+    #[error("PIN rejected: {}", .0.reason_en())]
+    WeakPin(PinWeakness),
+    /// The PIN did not unlock the vault.
+    #[error("wrong PIN, {remaining} attempts left")]
+    WrongPin {
+        /// Attempts left before the data is erased.
+        remaining: u32,
+    },
+    /// Too many recent failures; the next attempt is allowed later.
+    #[error("too many failed attempts, try again in {retry_after_secs} s")]
+    TooSoon {
+        /// Seconds until the next attempt is accepted.
+        retry_after_secs: u64,
+    },
+    /// The vault's keys have been erased; its data can never be read again.
+    #[error("the vault has been erased")]
+    Erased,
+    /// The vault is locked; unlock it with the PIN first.
+    #[error("the vault is locked")]
+    Locked,
+    /// There is no vault at the given place.
+    #[error("no vault has been created here")]
+    NoVault,
+    /// A vault already exists at the given place.
+    #[error("a vault already exists here")]
+    AlreadyExists,
+    /// A stored record failed authentication.
+    #[error("{record} is tampered or corrupted")]
+    Tampered {
+        /// Which record, by kind and random id.
+        record: String,
+    },
+    /// The record asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The platform key (Keystore/Keychain) failed.
+    #[error("platform key: {0}")]
+    PlatformKey(String),
+    /// The database failed.
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// A file operation failed.
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    /// Bytes could not be encoded or decoded.
+    #[error("encoding: {0}")]
+    Encoding(String),
+}
+
+impl Error {
+    /// Shorthand for [`Error::Invalid`].
+    pub fn invalid(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            rule: rule.into(),
+        }
+    }
+}
+
+/// Result with the core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

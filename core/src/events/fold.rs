@@ -1,0 +1,375 @@
+//! The fold: a case's state is its events merged in any order.
+//!
+//! Every register merges commutatively, so the same events give the same
+//! state whatever order they arrive in:
+//! - last-writer-wins fields keep the write with the greatest [`Stamp`];
+//! - multi-value fields (risk level, consent) keep every write that no other
+//!   write superseded; two or more different values are a [`Conflict`];
+//! - notes, services and follow-ups are appended, ordered by stamp.
+
+use super::{Change, Event, Hlc, MultiWrite};
+use crate::events::event::Merge;
+use crate::model::{
+    CaseId, CaseStatus, Consent, ConsentScope, DeviceId, EventId, FollowUp, Incident, Note,
+    RiskAssessment, RiskLevel, SafetyPlan, ServiceRecord, StatusChange, Survivor,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Total order of writes: clock, then author, then event id.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+pub struct Stamp {
+    /// Hybrid logical clock of the event.
+    pub hlc: Hlc,
+    /// Author device.
+    pub author: DeviceId,
+    /// The event.
+    pub event: EventId,
+}
+
+impl Stamp {
+    /// The stamp of `event`.
+    pub fn of(event: &Event) -> Self {
+        Self {
+            hlc: event.hlc,
+            author: event.author,
+            event: event.id,
+        }
+    }
+}
+
+/// A value with who wrote it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attributed<T> {
+    /// The value.
+    pub value: T,
+    /// The event that wrote it.
+    pub event: EventId,
+    /// The device that wrote it.
+    pub author: DeviceId,
+    /// When, by the author's clock (UTC).
+    pub at: DateTime<Utc>,
+}
+
+impl<T> Attributed<T> {
+    fn new(value: T, stamp: &Stamp) -> Self {
+        Self {
+            value,
+            event: stamp.event,
+            author: stamp.author,
+            at: stamp.hlc.to_utc(),
+        }
+    }
+}
+
+/// Concurrent values of a safety-critical field, for a person to resolve.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    /// The field, e.g. `risk` or `consent.statistics`.
+    pub field: String,
+    /// The values side by side, oldest first.
+    pub candidates: Vec<Attributed<ConflictValue>>,
+}
+
+/// A candidate value in a [`Conflict`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictValue {
+    /// A risk assessment.
+    Risk(RiskAssessment),
+    /// A consent decision.
+    Consent(Consent),
+}
+
+/// The merged state of one case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CaseState {
+    /// The case.
+    pub id: CaseId,
+    applied: BTreeSet<EventId>,
+    last_writer: BTreeMap<String, (Stamp, Change)>,
+    multi: BTreeMap<String, BTreeMap<EventId, (Stamp, Change)>>,
+    appended: BTreeMap<(Stamp, u32), Change>,
+    last_activity: Hlc,
+}
+
+impl CaseState {
+    /// The state of a case with no events yet.
+    pub fn new(id: CaseId) -> Self {
+        Self {
+            id,
+            ..Self::default()
+        }
+    }
+
+    /// Folds `events` (in any order) into a new state.
+    pub fn fold<'a>(id: CaseId, events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut state = Self::new(id);
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    /// Merges one event; returns false if it was already applied or belongs
+    /// to another case.
+    pub fn apply(&mut self, event: &Event) -> bool {
+        if event.case_id != self.id || !self.applied.insert(event.id) {
+            return false;
+        }
+        let stamp = Stamp::of(event);
+        self.last_activity = self.last_activity.max(event.hlc);
+        for (index, change) in event.changes.iter().enumerate() {
+            match change.merge() {
+                Merge::LastWriterWins(key) => {
+                    let newer = self.last_writer.get(&key).is_none_or(|(s, _)| stamp > *s);
+                    if newer {
+                        self.last_writer.insert(key, (stamp, change.clone()));
+                    }
+                }
+                Merge::MultiValue(key) => {
+                    self.multi
+                        .entry(key)
+                        .or_default()
+                        .insert(event.id, (stamp, change.clone()));
+                }
+                Merge::Append => {
+                    let index = u32::try_from(index).unwrap_or(u32::MAX);
+                    self.appended.insert((stamp, index), change.clone());
+                }
+            }
+        }
+        true
+    }
+
+    /// Number of events merged.
+    pub fn event_count(&self) -> usize {
+        self.applied.len()
+    }
+
+    /// Whether the event is merged.
+    pub fn has_event(&self, id: &EventId) -> bool {
+        self.applied.contains(id)
+    }
+
+    /// Newest clock reading of any event.
+    pub fn last_activity(&self) -> Hlc {
+        self.last_activity
+    }
+
+    /// Day the case was recorded; `None` until its first event has arrived.
+    pub fn recorded_on(&self) -> Option<NaiveDate> {
+        match self.last_writer.get("case.created") {
+            Some((_, Change::Created { recorded_on })) => Some(*recorded_on),
+            _ => None,
+        }
+    }
+
+    /// When and by which device the case was recorded.
+    pub fn created(&self) -> Option<Attributed<NaiveDate>> {
+        let (stamp, change) = self.last_writer.get("case.created")?;
+        match change {
+            Change::Created { recorded_on } => Some(Attributed::new(*recorded_on, stamp)),
+            _ => None,
+        }
+    }
+
+    /// The survivor, field by field.
+    pub fn survivor(&self) -> Survivor {
+        let mut survivor = Survivor::default();
+        for (_, change) in self.last_writer.values() {
+            if let Change::Survivor(field) = change {
+                survivor.apply(field.clone());
+            }
+        }
+        survivor
+    }
+
+    /// The incident, field by field.
+    pub fn incident(&self) -> Incident {
+        let mut incident = Incident::default();
+        for (_, change) in self.last_writer.values() {
+            if let Change::Incident(field) = change {
+                incident.apply(field.clone());
+            }
+        }
+        incident
+    }
+
+    /// The current safety plan.
+    pub fn safety_plan(&self) -> Option<Attributed<SafetyPlan>> {
+        match self.last_writer.get("safety_plan") {
+            Some((stamp, Change::SafetyPlan(Some(plan)))) => {
+                Some(Attributed::new(plan.clone(), stamp))
+            }
+            _ => None,
+        }
+    }
+
+    /// Day of the next planned follow-up.
+    pub fn next_follow_up(&self) -> Option<NaiveDate> {
+        match self.last_writer.get("next_follow_up") {
+            Some((_, Change::NextFollowUp(day))) => *day,
+            _ => None,
+        }
+    }
+
+    /// The latest status change, if any.
+    pub fn status_change(&self) -> Option<Attributed<StatusChange>> {
+        match self.last_writer.get("status") {
+            Some((stamp, Change::Status(change))) => Some(Attributed::new(change.clone(), stamp)),
+            _ => None,
+        }
+    }
+
+    /// Open or closed.
+    pub fn status(&self) -> CaseStatus {
+        match self.last_writer.get("status") {
+            Some((_, Change::Status(StatusChange::Closed(_)))) => CaseStatus::Closed,
+            _ => CaseStatus::Open,
+        }
+    }
+
+    /// Current values of a multi-value field: writes no other write
+    /// superseded, oldest first.
+    fn heads(&self, key: &str) -> Vec<&(Stamp, Change)> {
+        let Some(writes) = self.multi.get(key) else {
+            return Vec::new();
+        };
+        let superseded: BTreeSet<&EventId> = writes
+            .values()
+            .flat_map(|(_, change)| match change {
+                Change::Risk(MultiWrite { supersedes, .. })
+                | Change::Consent(MultiWrite { supersedes, .. }) => supersedes.iter(),
+                _ => [].iter(),
+            })
+            .collect();
+        let mut heads: Vec<_> = writes
+            .iter()
+            .filter(|(id, _)| !superseded.contains(id))
+            .map(|(_, write)| write)
+            .collect();
+        heads.sort_by_key(|(stamp, _)| *stamp);
+        heads
+    }
+
+    /// The events whose values of `key` are current (what a new write
+    /// supersedes).
+    pub fn head_events(&self, key: &str) -> Vec<EventId> {
+        self.heads(key)
+            .iter()
+            .map(|(stamp, _)| stamp.event)
+            .collect()
+    }
+
+    /// Current risk assessments: one, or several in conflict.
+    pub fn risk_values(&self) -> Vec<Attributed<RiskAssessment>> {
+        self.heads("risk")
+            .into_iter()
+            .filter_map(|(stamp, change)| match change {
+                Change::Risk(w) => Some(Attributed::new(w.value.clone(), stamp)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The risk level to act on: while values conflict, the highest.
+    pub fn effective_risk(&self) -> Option<RiskLevel> {
+        self.risk_values().iter().map(|r| r.value.level).max()
+    }
+
+    /// Current consent decisions per scope: one, or several in conflict.
+    pub fn consent_values(&self) -> Vec<(ConsentScope, Vec<Attributed<Consent>>)> {
+        self.multi
+            .keys()
+            .filter(|k| k.starts_with("consent."))
+            .filter_map(|key| {
+                let values: Vec<_> = self
+                    .heads(key)
+                    .into_iter()
+                    .filter_map(|(stamp, change)| match change {
+                        Change::Consent(w) => Some(Attributed::new(w.value.clone(), stamp)),
+                        _ => None,
+                    })
+                    .collect();
+                let scope = values.first()?.value.scope.clone();
+                Some((scope, values))
+            })
+            .collect()
+    }
+
+    /// Whether consent for `scope` is granted: only if every current value
+    /// grants it (a conflict never counts as consent).
+    pub fn consent_granted(&self, scope: &ConsentScope) -> bool {
+        let values = self.heads(&scope.key());
+        !values.is_empty()
+            && values
+                .iter()
+                .all(|(_, change)| matches!(change, Change::Consent(w) if w.value.granted))
+    }
+
+    /// Fields whose concurrent values differ and need a person to decide.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        self.multi
+            .keys()
+            .filter_map(|key| {
+                let candidates: Vec<_> = self
+                    .heads(key)
+                    .into_iter()
+                    .filter_map(|(stamp, change)| {
+                        let value = match change {
+                            Change::Risk(w) => ConflictValue::Risk(w.value.clone()),
+                            Change::Consent(w) => ConflictValue::Consent(w.value.clone()),
+                            _ => return None,
+                        };
+                        Some(Attributed::new(value, stamp))
+                    })
+                    .collect();
+                let differ = candidates.windows(2).any(|w| w[0].value != w[1].value);
+                differ.then(|| Conflict {
+                    field: key.clone(),
+                    candidates,
+                })
+            })
+            .collect()
+    }
+
+    fn appended<T>(&self, pick: impl Fn(&Change) -> Option<&T>) -> Vec<Attributed<T>>
+    where
+        T: Clone,
+    {
+        self.appended
+            .iter()
+            .filter_map(|((stamp, _), change)| {
+                pick(change).map(|v| Attributed::new(v.clone(), stamp))
+            })
+            .collect()
+    }
+
+    /// Service outcomes in order.
+    pub fn services(&self) -> Vec<Attributed<ServiceRecord>> {
+        self.appended(|c| match c {
+            Change::ServiceAdded(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// Follow-ups in order.
+    pub fn follow_ups(&self) -> Vec<Attributed<FollowUp>> {
+        self.appended(|c| match c {
+            Change::FollowUpAdded(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Notes in order.
+    pub fn notes(&self) -> Vec<Attributed<Note>> {
+        self.appended(|c| match c {
+            Change::NoteAdded(n) => Some(n),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! Bình An core: everything the apps do, in Rust, with no FFI code.
+//!
+//! - [`model`]: the GBV case (survivor, incident, consent, risk, services,
+//!   follow-ups, closure) with coded, bilingual enumerations;
+//! - [`events`]: immutable, clock-stamped changes and the fold that turns them
+//!   into a case, identical for any arrival order;
+//! - [`vault`]: PIN-protected keys, duress PIN, crypto-erase;
+//! - [`store`]: the encrypted on-device database;
+//! - [`crypto`]: sealing values to their place in the store.
+
+pub mod app;
+pub mod cases;
+pub mod crypto;
+pub mod error;
+pub mod events;
+pub mod model;
+pub mod store;
+pub mod vault;
+
+pub use error::{Error, PinWeakness, Result};

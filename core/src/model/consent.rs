@@ -1,0 +1,77 @@
+//! Informed consent: to each service and recipient, and to non-identifying
+//! statistics. Consent is recorded, never assumed, and can be withdrawn.
+
+use super::validate::required_text;
+use super::ServiceType;
+use crate::{coded_enum, Result};
+use serde::{Deserialize, Serialize};
+
+coded_enum! {
+    /// Who gave (or refused) consent.
+    pub enum ConsentGiver: "consent_giver" {
+        "The survivor." Survivor = ("survivor", "người bị bạo lực", "the survivor"),
+        "A parent or caregiver, for a child." Caregiver = ("caregiver", "cha mẹ hoặc người chăm sóc (đối với trẻ em)", "parent or caregiver (for a child)"),
+    }
+}
+
+/// What a consent is for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConsentScope {
+    /// Counting the case, without identifying anyone, in statistics.
+    Statistics,
+    /// Sharing what one service needs with one recipient agency.
+    Service {
+        /// The service.
+        service: ServiceType,
+        /// The agency or provider that would receive it.
+        recipient: String,
+    },
+}
+
+impl ConsentScope {
+    /// Checks the scope's fields.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            Self::Statistics => Ok(()),
+            Self::Service { recipient, .. } => {
+                required_text("consent.scope.recipient", recipient, 120)
+            }
+        }
+    }
+
+    /// A stable key for this scope (used to name its merge register).
+    pub fn key(&self) -> String {
+        match self {
+            Self::Statistics => "consent.statistics".into(),
+            Self::Service { service, recipient } => {
+                use super::Coded;
+                format!(
+                    "consent.service.{}.{}",
+                    service.code(),
+                    recipient.trim().to_lowercase()
+                )
+            }
+        }
+    }
+}
+
+/// A consent decision as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// What it is for.
+    pub scope: ConsentScope,
+    /// Granted (true) or refused/withdrawn (false).
+    pub granted: bool,
+    /// Who decided.
+    #[serde(default)]
+    pub given_by: ConsentGiver,
+}
+
+impl Consent {
+    /// Checks the consent's fields.
+    pub fn validate(&self) -> Result<()> {
+        self.scope.validate()
+    }
+}

@@ -1,0 +1,102 @@
+//! Small checks shared by the records' `validate` methods. Each failure names
+//! the field and the rule, never the value.
+
+use crate::{Error, Result};
+use chrono::NaiveDate;
+
+/// The earliest date any field may hold.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1900, 1, 1).expect("1900-01-01 is a valid date")
+}
+
+/// Text that must be present and at most `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "is required"));
+    }
+    bounded_text(field, value, max)
+}
+
+/// Optional text: if present, not blank and at most `max` characters.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<()> {
+    match value {
+        Some(v) if v.trim().is_empty() => {
+            Err(Error::invalid(field, "must not be blank when given"))
+        }
+        Some(v) => bounded_text(field, v, max),
+        None => Ok(()),
+    }
+}
+
+fn bounded_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// A date between 1900 and `today`.
+pub fn past_date(field: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date < earliest_date() {
+        return Err(Error::invalid(field, "must not be before 1900"));
+    }
+    if date > today {
+        return Err(Error::invalid(field, "must not be in the future"));
+    }
+    Ok(())
+}
+
+/// A short identifier typed by a person: letters, digits, `-`, `_`, `/`, `.`.
+pub fn code_text(field: &str, value: &str, max: usize) -> Result<()> {
+    required_text(field, value, max)?;
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
+    {
+        return Err(Error::invalid(
+            field,
+            "may contain only letters A–Z, digits and - _ / .",
+        ));
+    }
+    Ok(())
+}
+
+/// A list without repeated values.
+pub fn distinct<T: PartialEq>(field: &str, values: &[T]) -> Result<()> {
+    for (i, v) in values.iter().enumerate() {
+        if values[..i].contains(v) {
+            return Err(Error::invalid(field, "must not list a value twice"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_name_the_field_not_the_value() {
+        let err = required_text("survivor.code", "  ", 10).unwrap_err();
+        assert_eq!(err.to_string(), "invalid survivor.code: is required");
+        let err = code_text("survivor.code", "Nguyễn", 10).unwrap_err();
+        assert!(err.to_string().starts_with("invalid survivor.code:"));
+        assert!(!err.to_string().contains("Nguyễn"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let tomorrow = today.succ_opt().unwrap();
+        assert!(past_date("incident.date", tomorrow, today).is_err());
+        assert!(past_date("incident.date", today, today).is_ok());
+        assert!(optional_text("survivor.name", Some(""), 5).is_err());
+        assert!(bounded_text("x", "a\u{0}b", 5).is_err());
+        assert!(distinct("incident.contexts", &[1, 2, 1]).is_err());
+    }
+}

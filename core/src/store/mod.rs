@@ -1,0 +1,310 @@
+//! The encrypted on-device store: rusqlite in WAL mode, one writer,
+//! versioned migrations.
+//!
+//! Every sensitive value is sealed ([`crate::crypto`]) with associated data
+//! that binds it to its table, row and field. Events are the record; each
+//! case's merged state and list row are kept beside them, sealed, so opening
+//! or listing a case never replays its history.
+
+mod migrations;
+
+use crate::cases::CaseSummary;
+use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::events::{CaseState, Event, Hlc};
+use crate::model::{CaseId, EventId};
+use crate::{Error, Result};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+pub use migrations::latest_version;
+
+/// The database file inside a vault directory.
+pub const DATABASE_FILE: &str = "vault.db";
+
+/// The case list as read: rows that opened, and ids of rows that did not.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Rows, newest activity first.
+    pub rows: Vec<CaseSummary>,
+    /// Cases whose stored row failed authentication.
+    pub unreadable: Vec<CaseId>,
+}
+
+/// The encrypted store of one vault.
+pub struct Store {
+    conn: Mutex<Connection>,
+    key: SecretKey,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store(…)")
+    }
+}
+
+fn binding<'a>(table: &'a str, row: &'a [u8], field: &'a str) -> Binding<'a> {
+    Binding { table, row, field }
+}
+
+fn tampered(record: impl Into<String>) -> Error {
+    Error::Tampered {
+        record: record.into(),
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` with the vault's data
+    /// key, and brings its schema up to date.
+    pub fn open(path: &Path, key: SecretKey) -> Result<Self> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a committed event survives power loss, not only a killed app.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            key,
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn seal_value<T: serde::Serialize>(&self, at: Binding<'_>, value: &T) -> Result<Vec<u8>> {
+        let bytes = zeroize::Zeroizing::new(
+            postcard::to_allocvec(value).map_err(|e| Error::Encoding(e.to_string()))?,
+        );
+        Ok(seal(&self.key, at, &bytes))
+    }
+
+    fn open_value<T: DeserializeOwned>(
+        &self,
+        at: Binding<'_>,
+        sealed: &[u8],
+        record: impl Fn() -> String,
+    ) -> Result<T> {
+        let bytes = open(&self.key, at, sealed).map_err(|_| tampered(record()))?;
+        postcard::from_bytes(&bytes).map_err(|_| tampered(record()))
+    }
+
+    fn read_state(&self, conn: &Connection, id: CaseId) -> Result<Option<CaseState>> {
+        let sealed: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT state FROM cases WHERE id = ?1",
+                [id.as_bytes().as_slice()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        sealed
+            .map(|s| {
+                self.open_value(binding("cases", id.as_bytes(), "state"), &s, || {
+                    format!("case {id}")
+                })
+            })
+            .transpose()
+    }
+
+    /// Stores events in one transaction and merges each into its case.
+    /// Events already stored are skipped. Returns the ids newly stored; when
+    /// this returns, they are durable.
+    pub fn append(&self, events: &[Event]) -> Result<Vec<EventId>> {
+        for event in events {
+            event.check_shape()?;
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut states: HashMap<CaseId, CaseState> = HashMap::new();
+        let mut stored = Vec::new();
+        for event in events {
+            let id = event.id.as_bytes();
+            let encoded = zeroize::Zeroizing::new(event.encode());
+            let body = seal(&self.key, binding("events", id, "body"), &encoded);
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO events (id, case_id, hlc, author, size, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id.as_slice(),
+                    event.case_id.as_bytes().as_slice(),
+                    event.hlc.0 as i64,
+                    event.author.as_bytes().as_slice(),
+                    body.len() as i64,
+                    body
+                ],
+            )? == 1;
+            if !inserted {
+                continue;
+            }
+            if !states.contains_key(&event.case_id) {
+                let state = self
+                    .read_state(&tx, event.case_id)?
+                    .unwrap_or_else(|| CaseState::new(event.case_id));
+                states.insert(event.case_id, state);
+            }
+            if let Some(state) = states.get_mut(&event.case_id) {
+                state.apply(event);
+            }
+            stored.push(event.id);
+        }
+        for (id, state) in &states {
+            let row = id.as_bytes();
+            let state_blob = self.seal_value(binding("cases", row, "state"), state)?;
+            let summary_blob = match state.recorded_on() {
+                Some(_) => {
+                    self.seal_value(binding("cases", row, "summary"), &CaseSummary::of(state))?
+                }
+                None => Vec::new(),
+            };
+            tx.execute(
+                "INSERT INTO cases (id, last_activity, state, summary) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
+                     state = excluded.state, summary = excluded.summary",
+                params![
+                    row.as_slice(),
+                    state.last_activity().0 as i64,
+                    state_blob,
+                    summary_blob
+                ],
+            )?;
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// The merged state of a case, or `None` if it has no events here.
+    pub fn case_state(&self, id: CaseId) -> Result<Option<CaseState>> {
+        self.read_state(&self.conn(), id)
+    }
+
+    /// Every case's list row, newest activity first. A row that fails
+    /// authentication is reported in [`Listing::unreadable`]; the others
+    /// still read.
+    pub fn list(&self) -> Result<Listing> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, summary FROM cases WHERE length(summary) > 0
+             ORDER BY last_activity DESC, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut listing = Listing::default();
+        while let Some(row) = rows.next()? {
+            let raw_id: Vec<u8> = row.get(0)?;
+            let Some(id) = CaseId::from_slice(&raw_id) else {
+                continue;
+            };
+            let sealed: Vec<u8> = row.get(1)?;
+            match self.open_value(
+                binding("cases", id.as_bytes(), "summary"),
+                &sealed,
+                String::new,
+            ) {
+                Ok(summary) => listing.rows.push(summary),
+                Err(_) => listing.unreadable.push(id),
+            }
+        }
+        Ok(listing)
+    }
+
+    /// Every event of a case, oldest first.
+    pub fn events_of(&self, id: CaseId) -> Result<Vec<Event>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, body FROM events WHERE case_id = ?1 ORDER BY hlc, id")?;
+        let mut rows = stmt.query([id.as_bytes().as_slice()])?;
+        let mut events = Vec::new();
+        while let Some(row) = rows.next()? {
+            let event_id: Vec<u8> = row.get(0)?;
+            let body: Vec<u8> = row.get(1)?;
+            let record = || format!("event {}", hex(&event_id));
+            let bytes = open(&self.key, binding("events", &event_id, "body"), &body)
+                .map_err(|_| tampered(record()))?;
+            let event = Event::decode(&bytes).map_err(|_| tampered(record()))?;
+            if event.id.as_bytes().as_slice() != event_id.as_slice() || event.case_id != id {
+                return Err(tampered(record()));
+            }
+            events.push(event);
+        }
+        Ok(events)
+    }
+
+    /// Ids of every stored event.
+    pub fn event_ids(&self) -> Result<Vec<EventId>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached("SELECT id FROM events")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+            .filter_map(|r| r.ok().and_then(|b| EventId::from_slice(&b)))
+            .collect();
+        Ok(ids)
+    }
+
+    /// The newest clock reading of any stored event.
+    pub fn newest_hlc(&self) -> Result<Hlc> {
+        let newest: Option<i64> =
+            self.conn()
+                .query_row("SELECT max(hlc) FROM events", [], |r| r.get(0))?;
+        Ok(Hlc(newest.unwrap_or(0) as u64))
+    }
+
+    /// A sealed metadata value.
+    pub fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
+        let sealed: Option<Vec<u8>> = self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        sealed
+            .map(|s| {
+                self.open_value(binding("meta", name.as_bytes(), "value"), &s, || {
+                    format!("setting {name}")
+                })
+            })
+            .transpose()
+    }
+
+    /// Stores a sealed metadata value.
+    pub fn set_meta<T: serde::Serialize>(&self, name: &str, value: &T) -> Result<()> {
+        let sealed = self.seal_value(binding("meta", name.as_bytes(), "value"), value)?;
+        self.conn().execute(
+            "INSERT INTO meta (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![name, sealed],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes every row and compacts the file, so nothing of the old data
+    /// remains in the database, its WAL or free pages.
+    pub fn erase_all(&self) -> Result<()> {
+        let conn = self.conn();
+        conn.execute_batch(
+            "BEGIN IMMEDIATE; DELETE FROM events; DELETE FROM cases; DELETE FROM meta; COMMIT;",
+        )?;
+        conn.execute_batch("VACUUM;")?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` if it reports "ok".
+    pub fn integrity_check(&self) -> Result<()> {
+        let result: String = self
+            .conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(tampered("database file"))
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
