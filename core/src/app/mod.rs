@@ -79,8 +79,16 @@ const DEVICE_ID: &str = "device_id";
 
 impl App {
     /// Creates a vault in `dir` protected by `pin`, and leaves it unlocked.
+    /// A vault erased before (wiped, or too many wrong PINs) is replaced.
     pub fn create(dir: &Path, pin: &str, config: AppConfig) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
+        if KeyVault::exists(dir) {
+            match KeyVault::open(dir, config.platform_key.clone()) {
+                Ok(keys) if keys.is_erased() => Self::remove_files(dir)?,
+                Err(Error::Erased) => Self::remove_files(dir)?,
+                _ => return Err(Error::AlreadyExists),
+            }
+        }
         let (keys, data_key) =
             KeyVault::create(dir, pin, config.policy, config.kdf, config.platform_key)?;
         let app = Self::with_keys(dir, keys, config.wall_clock);
@@ -189,15 +197,26 @@ impl App {
     pub fn panic_wipe(&self) -> Result<()> {
         let key_result = self.keys.erase();
         self.lock();
+        Self::remove_database(&self.dir)?;
+        key_result
+    }
+
+    fn remove_database(dir: &Path) -> Result<()> {
         for suffix in ["", "-wal", "-shm", "-journal"] {
-            let path = self.dir.join(format!("{DATABASE_FILE}{suffix}"));
-            match std::fs::remove_file(&path) {
+            match std::fs::remove_file(dir.join(format!("{DATABASE_FILE}{suffix}"))) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e.into()),
             }
         }
-        key_result
+        Ok(())
+    }
+
+    /// Removes an erased vault's leftovers so a new one can be made.
+    fn remove_files(dir: &Path) -> Result<()> {
+        Self::remove_database(dir)?;
+        std::fs::remove_file(dir.join(crate::vault::KEY_FILE))?;
+        Ok(())
     }
 
     /// This device's id.

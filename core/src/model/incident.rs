@@ -136,13 +136,13 @@ lww_record! {
     /// The incident of a case.
     pub struct Incident / IncidentField / "incident" {
         "Date of the incident (the first, if it went on)." Date => date: NaiveDate,
-        "Time of day." TimeOfDay => time_of_day: TimeOfDay,
+        "Time of day." #[serde(default)] TimeOfDay => time_of_day: TimeOfDay,
         "Type of place." PlaceType => place_type: PlaceType,
         "Commune or ward where it happened (code)." Commune => commune: String,
         "What happened, in the survivor's own words." Account => account: Option<String>,
         "Violence type (the most severe GBVIMS core type)." ViolenceType => violence_type: ViolenceType,
-        "Contexts that apply." Contexts => contexts: Vec<ContextFlag>,
-        "Who committed it." Perpetrators => perpetrators: Vec<Perpetrator>,
+        "Contexts that apply." #[serde(default)] Contexts => contexts: Vec<ContextFlag>,
+        "Who committed it." #[serde(default)] Perpetrators => perpetrators: Vec<Perpetrator>,
         "Already reported to someone else (police, health, another agency)." ReportedElsewhere => reported_elsewhere: Option<bool>,
         "There were previous incidents." PreviousIncidents => previous_incidents: Option<bool>,
         "Date it was reported to the person recording the case." ReportedOn => reported_on: NaiveDate,

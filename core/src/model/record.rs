@@ -7,7 +7,8 @@
 
 /// Declares a record and its per-field change enum.
 ///
-/// `pub struct Name / NameField / "prefix" { Variant => field: Type, … }`
+/// `pub struct Name / NameField / "prefix" { "doc" #[attr] Variant => field: Type, … }`
+/// (field attributes such as `#[serde(default)]` are optional)
 /// generates the struct, the enum, `key()` (e.g. `survivor.sex`), `apply`,
 /// `fields` (every field, for a new record) and `changed_fields` (a diff).
 /// Fields may only be appended: events refer to them by position.
@@ -16,14 +17,14 @@ macro_rules! lww_record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident / $field_enum:ident / $prefix:literal {
-            $( $doc:literal $variant:ident => $field:ident : $ty:ty ),+ $(,)?
+            $( $doc:literal $(#[$field_meta:meta])* $variant:ident => $field:ident : $ty:ty ),+ $(,)?
         }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub struct $name {
-            $( #[doc = $doc] pub $field: $ty, )+
+            $( #[doc = $doc] $(#[$field_meta])* pub $field: $ty, )+
         }
 
         #[doc = concat!("One field of [`", stringify!($name), "`], as an event carries it.")]

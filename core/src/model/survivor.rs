@@ -69,7 +69,7 @@ lww_record! {
         "Sex." Sex => sex: Sex,
         "Date of birth, if known." DateOfBirth => date_of_birth: Option<NaiveDate>,
         "Age in years when the case was recorded, if the date of birth is unknown." AgeYears => age_years: Option<u8>,
-        "The date of birth or age is an estimate." AgeEstimated => age_estimated: bool,
+        "The date of birth or age is an estimate." #[serde(default)] AgeEstimated => age_estimated: bool,
         "Ethnic group." EthnicGroup => ethnic_group: Option<EthnicGroup>,
         "Lives with a disability." Disability => disability: Option<bool>,
         "Is a migrant worker." MigrantWorker => migrant_worker: Option<bool>,
@@ -178,7 +178,8 @@ pub(crate) mod tests {
     #[test]
     fn each_rule_names_its_field() {
         let on = day(2026, 11, 1);
-        let cases: Vec<(Box<dyn Fn(&mut Survivor)>, &str)> = vec![
+        type Breaker = Box<dyn Fn(&mut Survivor)>;
+        let cases: Vec<(Breaker, &str)> = vec![
             (Box::new(|s| s.code = String::new()), "survivor.code"),
             (Box::new(|s| s.code = "có dấu".into()), "survivor.code"),
             (Box::new(|s| s.age_years = Some(130)), "survivor.age_years"),

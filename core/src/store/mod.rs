@@ -15,7 +15,7 @@ use crate::model::{CaseId, EventId};
 use crate::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -141,15 +141,14 @@ impl Store {
             if !inserted {
                 continue;
             }
-            if !states.contains_key(&event.case_id) {
-                let state = self
-                    .read_state(&tx, event.case_id)?
-                    .unwrap_or_else(|| CaseState::new(event.case_id));
-                states.insert(event.case_id, state);
-            }
-            if let Some(state) = states.get_mut(&event.case_id) {
-                state.apply(event);
-            }
+            let state = match states.entry(event.case_id) {
+                Entry::Occupied(entry) => entry.into_mut(),
+                Entry::Vacant(entry) => entry.insert(
+                    self.read_state(&tx, event.case_id)?
+                        .unwrap_or_else(|| CaseState::new(event.case_id)),
+                ),
+            };
+            state.apply(event);
             stored.push(event.id);
         }
         for (id, state) in &states {

@@ -8,9 +8,12 @@
 //! - Memory is what makes guessing expensive on GPUs and ASICs, so it is set
 //!   as high as a low-end Android phone (2–3 GB of RAM, the app in the
 //!   foreground) can spare without being killed: 64 MiB.
-//! - Three passes over 64 MiB take roughly 0.5–1 s on a Cortex-A53-class
-//!   phone, the budget the design guide sets for one unlock; on a current
-//!   laptop core it is about 0.1–0.2 s.
+//! - Three passes over 64 MiB: one unlock measured 0.2 s on a server vCPU
+//!   (AMD EPYC, `cargo bench -p binhan-core --bench unlock`). Argon2 is bound
+//!   by memory bandwidth, which on a Cortex-A53-class phone is some 3–5
+//!   times lower, giving an estimated 0.6–1 s: the budget the design guide
+//!   sets. Confirm on a real low-end device and lower `iterations` (never
+//!   memory) if it is slower.
 //! - One lane: the `argon2` crate computes lanes one after another (no
 //!   threads), so more lanes would add no speed for the defender while an
 //!   attacker's hardware parallelises them anyway.

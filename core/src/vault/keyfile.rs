@@ -25,7 +25,8 @@ use crate::crypto::random_array;
 use crate::error::{Error, Result};
 
 /// Name of the key file inside the vault directory.
-pub(crate) const FILE_NAME: &str = "keys.bin";
+/// Name of the key file inside a vault directory.
+pub const FILE_NAME: &str = "keys.bin";
 const TMP_NAME: &str = "keys.bin.tmp";
 const MAGIC: &[u8; 4] = b"BHVK";
 const VERSION: u8 = 1;

@@ -45,6 +45,7 @@ use zeroize::Zeroizing;
 
 pub use clock::{Clock, SystemClock};
 pub use kdf::KdfParams;
+pub use keyfile::FILE_NAME as KEY_FILE;
 pub use pin::{check_pin_strength, MIN_PIN_CHARS};
 pub use platform::PlatformKey;
 pub use policy::VaultPolicy;
