@@ -63,6 +63,9 @@ enum Command {
     Labels,
     /// The communes and wards of the province with their codes.
     Communes,
+    /// Two phones record and edit synthetic cases offline, exchange events,
+    /// and converge (uses a fresh directory under --vault).
+    Demo,
 }
 
 #[derive(Subcommand)]
@@ -240,6 +243,12 @@ pub fn run(cli: Cli) -> Result<Value> {
         }
         Command::Labels => to_json(&all_enumerations()),
         Command::Communes => to_json(&COMMUNES),
+        Command::Demo => {
+            let dir = vault.join(format!("demo-{}", std::process::id()));
+            let report = crate::demo::run(&dir);
+            std::fs::remove_dir_all(&dir)?;
+            report
+        }
         Command::Case(command) => run_case(vault, &mut input, command),
     }
 }

@@ -1,0 +1,133 @@
+//! `binhan demo`: two phones record and edit synthetic cases offline, then
+//! exchange their events, and the demo prints what converged. All data is
+//! synthetic.
+
+use binhan_core::app::{App, AppConfig};
+use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
+use binhan_core::model::{
+    CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note,
+    PlaceType, RiskAssessment, RiskLevel, Sex, Survivor, TimeOfDay, ViolenceType,
+};
+use binhan_core::Result;
+use chrono::Days;
+use serde_json::{json, Value};
+use std::path::Path;
+
+const PINS: [&str; 2] = ["493817", "602938"];
+
+fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
+    let today = app.today();
+    let incident_day = today
+        .checked_sub_days(Days::new(3 + i as u64))
+        .unwrap_or(today);
+    let communes = ["mu_ca", "sin_ho", "tan_phong", "than_uyen"];
+    CaseIntake {
+        survivor: Survivor {
+            code: format!("DEMO-{:03}", i + 1),
+            sex: Sex::Female,
+            age_years: Some(14 + (i as u8 * 7) % 40),
+            ethnic_group: Some([EthnicGroup::Mong, EthnicGroup::Thai, EthnicGroup::Dao][i % 3]),
+            commune: communes[i % communes.len()].into(),
+            ..Survivor::default()
+        },
+        incident: Incident {
+            date: incident_day,
+            time_of_day: TimeOfDay::EveningNight,
+            place_type: PlaceType::SurvivorHome,
+            commune: communes[i % communes.len()].into(),
+            account: Some("Synthetic demo account.".into()),
+            violence_type: [
+                ViolenceType::PhysicalAssault,
+                ViolenceType::PsychologicalAbuse,
+            ][i % 2],
+            contexts: vec![ContextFlag::IntimatePartnerFamily],
+            reported_on: today,
+            ..Incident::default()
+        },
+        risk: Some(RiskAssessment {
+            level: RiskLevel::Medium,
+            factors: vec![],
+            assessed_on: today,
+        }),
+        safety_plan: None,
+        consents: vec![Consent {
+            scope: ConsentScope::Statistics,
+            granted: true,
+            given_by: ConsentGiver::Survivor,
+        }],
+        services: vec![],
+        next_follow_up: today.checked_add_days(Days::new(7)),
+    }
+}
+
+fn exchange(from: &App, to: &App, cases: &[CaseId]) -> Result<usize> {
+    let mut merged = 0;
+    for id in cases {
+        merged += to.merge_events(&from.events_of(*id)?)?.len();
+    }
+    Ok(merged)
+}
+
+/// Runs the demo in `dir` and returns its report.
+pub fn run(dir: &Path) -> Result<Value> {
+    let config = AppConfig::default();
+    let phones: Vec<App> = PINS
+        .iter()
+        .enumerate()
+        .map(|(i, pin)| App::create(&dir.join(format!("phone-{}", i + 1)), pin, config.clone()))
+        .collect::<Result<_>>()?;
+    let (a, b) = (&phones[0], &phones[1]);
+
+    // Phone 1 records five cases and shares them with phone 2.
+    let cases: Vec<CaseId> = (0..5)
+        .map(|i| a.create_case(synthetic_intake(a, i)))
+        .collect::<Result<_>>()?;
+    exchange(a, b, &cases)?;
+
+    // Offline, both phones edit: a note on each, and both reassess case 1.
+    let today = a.today();
+    let assess = |level| {
+        CaseAction::AssessRisk(RiskAssessment {
+            level,
+            factors: vec![],
+            assessed_on: today,
+        })
+    };
+    a.act(cases[0], assess(RiskLevel::High))?;
+    b.act(cases[0], assess(RiskLevel::Low))?;
+    for id in &cases {
+        a.act(
+            *id,
+            CaseAction::AddNote(Note {
+                text: "Phone 1 visit (synthetic).".into(),
+            }),
+        )?;
+        b.act(
+            *id,
+            CaseAction::AddNote(Note {
+                text: "Phone 2 call (synthetic).".into(),
+            }),
+        )?;
+    }
+
+    let to_b = exchange(a, b, &cases)?;
+    let to_a = exchange(b, a, &cases)?;
+    let conflicts = a.conflicts(cases[0])?;
+
+    let converged = cases
+        .iter()
+        .map(|id| Ok(a.case(*id)? == b.case(*id)?))
+        .collect::<Result<Vec<bool>>>()?
+        .into_iter()
+        .all(|same| same);
+    Ok(json!({
+        "phones": phones.len(),
+        "cases": cases.len(),
+        "events_sent_to_phone_2": to_b,
+        "events_sent_to_phone_1": to_a,
+        "converged": converged,
+        "conflicts_on_first_case": serde_json::to_value(&conflicts).unwrap_or_default(),
+        "effective_risk_while_in_conflict": a.case(cases[0])?.risk_level,
+        "phone_1_list": serde_json::to_value(a.list_cases(&CaseFilter::default())?).unwrap_or_default(),
+    }))
+}
