@@ -1,0 +1,3 @@
+//! `binhan-server`: the Bình An sync and reporting server.
+
+fn main() {}
