@@ -106,6 +106,28 @@ pub enum Error {
     /// A file operation failed.
     #[error("file: {0}")]
     Io(#[from] std::io::Error),
+    /// The server could not be reached, or the connection broke.
+    #[error("network: {0}")]
+    Network(String),
+    /// The server refused a request.
+    #[error("server refused ({status}): {reason}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Stable error code from the server, e.g. `not_a_member`.
+        code: String,
+        /// The server's reason.
+        reason: String,
+    },
+    /// This device was revoked; its vault has been erased as instructed.
+    #[error("this device was revoked and its data erased")]
+    Revoked,
+    /// The device is not enrolled with a server yet.
+    #[error("this device is not enrolled with a server")]
+    NotEnrolled,
+    /// The operation was cancelled; what was done so far is kept.
+    #[error("cancelled")]
+    Cancelled,
     /// Bytes could not be encoded or decoded.
     #[error("encoding: {0}")]
     Encoding(String),

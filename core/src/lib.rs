@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod model;
 pub mod store;
+pub mod sync;
 pub mod vault;
 
 pub use error::{Error, PinWeakness, Result};

@@ -64,6 +64,7 @@ pub struct CaseList {
 struct Session {
     store: Store,
     device: DeviceId,
+    identity: crate::sync::DeviceIdentity,
     clock: HlcClock,
 }
 
@@ -76,6 +77,7 @@ pub struct App {
 }
 
 const DEVICE_ID: &str = "device_id";
+const IDENTITY: &str = "identity";
 
 impl App {
     /// Creates a vault in `dir` protected by `pin`, and leaves it unlocked.
@@ -129,10 +131,19 @@ impl App {
             }
             Err(e) => return Err(e),
         };
+        let identity = match store.meta::<crate::sync::DeviceIdentity>(IDENTITY)? {
+            Some(identity) if identity.device_id() == device => identity,
+            _ => {
+                let identity = crate::sync::DeviceIdentity::generate(device);
+                store.set_meta(IDENTITY, &identity)?;
+                identity
+            }
+        };
         let clock = HlcClock::new(store.newest_hlc()?, self.wall);
         *self.session.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(Session {
             store,
             device,
+            identity,
             clock,
         }));
         Ok(())
@@ -320,7 +331,7 @@ impl App {
         for event in events {
             session.clock.observe(event.hlc);
         }
-        session.store.append(events)
+        session.store.append_foreign(events)
     }
 
     /// Runs SQLite's integrity check on the store.
@@ -328,6 +339,8 @@ impl App {
         self.session()?.store.integrity_check()
     }
 }
+
+mod sync;
 
 #[cfg(test)]
 mod tests;

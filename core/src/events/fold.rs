@@ -89,7 +89,7 @@ pub enum ConflictValue {
 pub struct CaseState {
     /// The case.
     pub id: CaseId,
-    applied: BTreeSet<EventId>,
+    event_count: u32,
     last_writer: BTreeMap<String, (Stamp, Change)>,
     multi: BTreeMap<String, BTreeMap<EventId, (Stamp, Change)>>,
     appended: BTreeMap<(Stamp, u32), Change>,
@@ -105,21 +105,27 @@ impl CaseState {
         }
     }
 
-    /// Folds `events` (in any order) into a new state.
+    /// Folds `events` (in any order, duplicates ignored) into a new state.
     pub fn fold<'a>(id: CaseId, events: impl IntoIterator<Item = &'a Event>) -> Self {
         let mut state = Self::new(id);
+        let mut seen = BTreeSet::new();
         for event in events {
-            state.apply(event);
+            if seen.insert(event.id) {
+                state.apply(event);
+            }
         }
         state
     }
 
-    /// Merges one event; returns false if it was already applied or belongs
-    /// to another case.
+    /// Merges one event the state has not merged before (the store
+    /// deduplicates by event id). Merging is idempotent for every register;
+    /// only the event count would count a repeat twice. Returns false if the
+    /// event belongs to another case.
     pub fn apply(&mut self, event: &Event) -> bool {
-        if event.case_id != self.id || !self.applied.insert(event.id) {
+        if event.case_id != self.id {
             return false;
         }
+        self.event_count = self.event_count.saturating_add(1);
         let stamp = Stamp::of(event);
         self.last_activity = self.last_activity.max(event.hlc);
         for (index, change) in event.changes.iter().enumerate() {
@@ -145,14 +151,31 @@ impl CaseState {
         true
     }
 
-    /// Number of events merged.
-    pub fn event_count(&self) -> usize {
-        self.applied.len()
+    /// Merges another state of the same case (e.g. a snapshot a new member
+    /// starts from) into this one. Every register merges as its events
+    /// would; the event count becomes the larger of the two, since the
+    /// states may share events.
+    pub fn merge(&mut self, other: CaseState) {
+        if other.id != self.id {
+            return;
+        }
+        for (key, (stamp, change)) in other.last_writer {
+            let newer = self.last_writer.get(&key).is_none_or(|(s, _)| stamp > *s);
+            if newer {
+                self.last_writer.insert(key, (stamp, change));
+            }
+        }
+        for (key, writes) in other.multi {
+            self.multi.entry(key).or_default().extend(writes);
+        }
+        self.appended.extend(other.appended);
+        self.last_activity = self.last_activity.max(other.last_activity);
+        self.event_count = self.event_count.max(other.event_count);
     }
 
-    /// Whether the event is merged.
-    pub fn has_event(&self, id: &EventId) -> bool {
-        self.applied.contains(id)
+    /// Number of events merged.
+    pub fn event_count(&self) -> usize {
+        self.event_count as usize
     }
 
     /// Newest clock reading of any event.

@@ -11,6 +11,7 @@ mod ids;
 mod incident;
 mod record;
 mod risk;
+mod role;
 mod service;
 mod survivor;
 pub mod validate;
@@ -26,6 +27,7 @@ pub use incident::{
     ReportingDelayBand, TimeOfDay, ViolenceType, MAX_PERPETRATORS,
 };
 pub use risk::{RiskAssessment, RiskFactor, RiskLevel, SafetyPlan};
+pub use role::Role;
 pub use service::{ServiceOutcome, ServiceRecord, ServiceType};
 pub use survivor::{
     years_between, ContactMethod, EthnicGroup, MaritalStatus, Sex, Survivor, SurvivorField,
@@ -59,5 +61,6 @@ pub fn all_enumerations() -> Vec<Enumeration> {
         Enumeration::of::<GoalStatus>(),
         Enumeration::of::<CaseStatus>(),
         Enumeration::of::<ClosureReason>(),
+        Enumeration::of::<Role>(),
     ]
 }

@@ -31,6 +31,28 @@ const MIGRATIONS: &[&str] = &[
         name  TEXT PRIMARY KEY,
         value BLOB NOT NULL
     ) WITHOUT ROWID;",
+    // 2: sync — server sequence numbers, case keys, teams, the device
+    // directory cache and the outbox of team changes.
+    "ALTER TABLE events ADD COLUMN seq INTEGER;
+    CREATE TABLE case_keys (
+        case_id BLOB NOT NULL,
+        epoch   INTEGER NOT NULL,
+        key     BLOB NOT NULL,
+        PRIMARY KEY (case_id, epoch)
+    ) WITHOUT ROWID;
+    CREATE TABLE teams (
+        case_id BLOB PRIMARY KEY,
+        state   BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE devices (
+        device_id BLOB PRIMARY KEY,
+        record    BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE outbox (
+        id      BLOB PRIMARY KEY,
+        created INTEGER NOT NULL,
+        body    BLOB NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.

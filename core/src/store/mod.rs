@@ -7,6 +7,7 @@
 //! or listing a case never replays its history.
 
 mod migrations;
+mod sync_state;
 
 use crate::cases::CaseSummary;
 use crate::crypto::{open, seal, Binding, SecretKey};
@@ -111,31 +112,52 @@ impl Store {
             .transpose()
     }
 
-    /// Stores events in one transaction and merges each into its case.
-    /// Events already stored are skipped. Returns the ids newly stored; when
-    /// this returns, they are durable.
+    /// Stores events this device made, in one transaction, and merges each
+    /// into its case. Events already stored are skipped. Returns the ids
+    /// newly stored; when this returns, they are durable.
     pub fn append(&self, events: &[Event]) -> Result<Vec<EventId>> {
-        for event in events {
+        self.write_events(events.iter().map(|e| (e, None)), false)
+    }
+
+    /// Stores events made elsewhere that this device must not push (they
+    /// are their authors' to push).
+    pub fn append_foreign(&self, events: &[Event]) -> Result<Vec<EventId>> {
+        self.write_events(events.iter().map(|e| (e, None)), true)
+    }
+
+    /// Stores events pulled from the server with their sequence numbers.
+    pub fn append_pulled(&self, events: &[(Event, u64)]) -> Result<Vec<EventId>> {
+        self.write_events(events.iter().map(|(e, seq)| (e, Some(*seq))), true)
+    }
+
+    fn write_events<'a>(
+        &self,
+        events: impl Iterator<Item = (&'a Event, Option<u64>)> + Clone,
+        pushed: bool,
+    ) -> Result<Vec<EventId>> {
+        for (event, _) in events.clone() {
             event.check_shape()?;
         }
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut states: HashMap<CaseId, CaseState> = HashMap::new();
         let mut stored = Vec::new();
-        for event in events {
+        for (event, seq) in events {
             let id = event.id.as_bytes();
             let encoded = zeroize::Zeroizing::new(event.encode());
             let body = seal(&self.key, binding("events", id, "body"), &encoded);
             let inserted = tx.execute(
-                "INSERT OR IGNORE INTO events (id, case_id, hlc, author, size, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR IGNORE INTO events (id, case_id, hlc, author, size, body, pushed, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     id.as_slice(),
                     event.case_id.as_bytes().as_slice(),
                     event.hlc.0 as i64,
                     event.author.as_bytes().as_slice(),
                     body.len() as i64,
-                    body
+                    body,
+                    pushed,
+                    seq.map(|s| s as i64)
                 ],
             )? == 1;
             if !inserted {
@@ -151,29 +173,50 @@ impl Store {
             state.apply(event);
             stored.push(event.id);
         }
-        for (id, state) in &states {
-            let row = id.as_bytes();
-            let state_blob = self.seal_value(binding("cases", row, "state"), state)?;
-            let summary_blob = match state.recorded_on() {
-                Some(_) => {
-                    self.seal_value(binding("cases", row, "summary"), &CaseSummary::of(state))?
-                }
-                None => Vec::new(),
-            };
-            tx.execute(
-                "INSERT INTO cases (id, last_activity, state, summary) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
-                     state = excluded.state, summary = excluded.summary",
-                params![
-                    row.as_slice(),
-                    state.last_activity().0 as i64,
-                    state_blob,
-                    summary_blob
-                ],
-            )?;
+        for state in states.values() {
+            self.write_state(&tx, state)?;
         }
         tx.commit()?;
         Ok(stored)
+    }
+
+    fn write_state(&self, conn: &Connection, state: &CaseState) -> Result<()> {
+        let row = state.id.as_bytes();
+        let state_blob = self.seal_value(binding("cases", row, "state"), state)?;
+        let summary_blob = match state.recorded_on() {
+            Some(_) => {
+                self.seal_value(binding("cases", row, "summary"), &CaseSummary::of(state))?
+            }
+            None => Vec::new(),
+        };
+        conn.execute(
+            "INSERT INTO cases (id, last_activity, state, summary) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
+                 state = excluded.state, summary = excluded.summary",
+            params![
+                row.as_slice(),
+                state.last_activity().0 as i64,
+                state_blob,
+                summary_blob
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Merges a case state received whole (a snapshot) into the stored one.
+    pub fn merge_state(&self, incoming: CaseState) -> Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let state = match self.read_state(&tx, incoming.id)? {
+            Some(mut existing) => {
+                existing.merge(incoming);
+                existing
+            }
+            None => incoming,
+        };
+        self.write_state(&tx, &state)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The merged state of a case, or `None` if it has no events here.
@@ -282,10 +325,18 @@ impl Store {
     /// Deletes every row and compacts the file, so nothing of the old data
     /// remains in the database, its WAL or free pages.
     pub fn erase_all(&self) -> Result<()> {
-        let conn = self.conn();
-        conn.execute_batch(
-            "BEGIN IMMEDIATE; DELETE FROM events; DELETE FROM cases; DELETE FROM meta; COMMIT;",
-        )?;
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tables: Vec<String> = tx
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for table in tables {
+            tx.execute(&format!("DELETE FROM \"{table}\""), [])?;
+        }
+        tx.commit()?;
         conn.execute_batch("VACUUM;")?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())

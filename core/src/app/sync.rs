@@ -1,0 +1,115 @@
+//! Sync as the app calls it: enrol, sync, invite, revoke, change teams.
+//! A revoked device erases its vault the moment the server says so.
+
+use super::App;
+use crate::model::{CaseId, DeviceId, Role};
+use crate::sync::wire::Invitation;
+use crate::sync::{
+    enrolment, CancelFlag, Enrolment, SyncContext, SyncProgress, SyncReport, Transport,
+};
+use crate::{Error, Result};
+
+impl App {
+    fn transport(&self, server_url: Option<&str>) -> Result<Transport> {
+        let session = self.session()?;
+        let url = match server_url {
+            Some(url) => url.to_string(),
+            None => {
+                enrolment(&session.store)?
+                    .ok_or(Error::NotEnrolled)?
+                    .server_url
+            }
+        };
+        Transport::new(&url)
+    }
+
+    /// Runs `step` with a sync context; erases the vault if the server says
+    /// this device was revoked.
+    async fn with_sync<T>(
+        &self,
+        server_url: Option<&str>,
+        step: impl AsyncFnOnce(&SyncContext<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let session = self.session()?;
+        let transport = self.transport(server_url)?;
+        let ctx = SyncContext {
+            store: &session.store,
+            identity: &session.identity,
+            clock: &session.clock,
+            transport: &transport,
+        };
+        let result = step(&ctx).await;
+        if matches!(result, Err(Error::Revoked)) {
+            drop(session);
+            self.panic_wipe()?;
+        }
+        result
+    }
+
+    /// Enrols this device with the server at `server_url` using a one-time
+    /// invitation code from a commune case manager.
+    pub async fn enrol(&self, server_url: &str, code: &str, label: &str) -> Result<Enrolment> {
+        self.with_sync(Some(server_url), async |ctx| {
+            crate::sync::enrol(ctx, code, label).await
+        })
+        .await
+    }
+
+    /// The enrolment of this device, if any.
+    pub fn enrolment(&self) -> Result<Option<Enrolment>> {
+        enrolment(&self.session()?.store)
+    }
+
+    /// Pushes this device's changes and pulls everyone else's, reporting
+    /// progress; cancellable between steps and safe to cut anywhere.
+    pub async fn sync(
+        &self,
+        progress: &(dyn Fn(SyncProgress) + Send + Sync),
+        cancel: &CancelFlag,
+    ) -> Result<SyncReport> {
+        self.with_sync(None, async |ctx| ctx.sync(progress, cancel).await)
+            .await
+    }
+
+    /// Issues a one-time invitation code (commune case managers, provincial
+    /// officers).
+    pub async fn invite(&self, role: Role, commune: &str, valid_hours: u32) -> Result<Invitation> {
+        self.with_sync(None, async |ctx| {
+            ctx.invite(role, commune, valid_hours).await
+        })
+        .await
+    }
+
+    /// Revokes another device: it is refused from now on and erases itself
+    /// on its next contact.
+    pub async fn revoke_device(&self, device: DeviceId) -> Result<()> {
+        self.with_sync(None, async |ctx| ctx.revoke(device).await)
+            .await
+    }
+
+    /// Adds a device to a case's team (it receives every key of the case at
+    /// the next sync).
+    pub async fn add_team_member(&self, case_id: CaseId, device: DeviceId) -> Result<()> {
+        self.with_sync(None, async |ctx| ctx.add_member(case_id, device).await)
+            .await
+    }
+
+    /// Removes a device from a case's team and rotates the case key; the
+    /// server stops serving the case to it. What it already holds cannot be
+    /// recalled.
+    pub async fn remove_team_member(&self, case_id: CaseId, device: DeviceId) -> Result<()> {
+        self.with_sync(None, async |ctx| ctx.remove_member(case_id, device).await)
+            .await
+    }
+
+    /// Members of a case's team (current epoch).
+    pub fn team_members(&self, case_id: CaseId) -> Result<Vec<DeviceId>> {
+        let team: Option<crate::sync::TeamState> = self.session()?.store.team(case_id)?;
+        Ok(team.map(|t| t.members().to_vec()).unwrap_or_default())
+    }
+
+    /// Events recorded here and not yet acknowledged by the server.
+    pub fn pending_events(&self) -> Result<u64> {
+        self.session()?.store.unpushed_count()
+    }
+}

@@ -1,0 +1,222 @@
+//! Sealing what travels: events and snapshots are compressed, then sealed
+//! with the case key; events and team entries are signed by their author.
+
+use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
+use super::{DeviceIdentity, DevicePublic};
+use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::events::{CaseState, Event};
+use crate::{Error, Result};
+use zeroize::Zeroizing;
+
+/// Largest a decompressed snapshot or event may grow to.
+const MAX_INFLATED_BYTES: usize = 4 * MAX_EVENT_BYTES;
+
+fn compress(bytes: &[u8]) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(bytes, 6)
+}
+
+fn decompress(bytes: &[u8], record: impl Fn() -> String) -> Result<Zeroizing<Vec<u8>>> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, MAX_INFLATED_BYTES)
+        .map(Zeroizing::new)
+        .map_err(|_| Error::Tampered { record: record() })
+}
+
+/// Seals and signs `event` for the wire, with the case key of `epoch`.
+pub fn seal_event(
+    author: &DeviceIdentity,
+    case_key: &SecretKey,
+    epoch: u32,
+    event: &Event,
+) -> WireEvent {
+    let mut wire = WireEvent {
+        id: event.id,
+        case_id: event.case_id,
+        epoch,
+        author: event.author,
+        hlc: event.hlc.0,
+        ciphertext: Vec::new(),
+        signature: Vec::new(),
+    };
+    let header = wire.header();
+    let plain = Zeroizing::new(compress(&Zeroizing::new(event.encode())));
+    wire.ciphertext = seal(
+        case_key,
+        Binding {
+            table: "wire-event",
+            row: &header,
+            field: "body",
+        },
+        &plain,
+    );
+    wire.signature = author.sign(&wire.signed_message());
+    wire
+}
+
+/// Verifies the author's signature (no key needed: what the server checks).
+pub fn verify_event(wire: &WireEvent, author: &DevicePublic) -> Result<()> {
+    if author.device_id != wire.author {
+        return Err(Error::invalid(
+            "event.author",
+            "does not match the signing device",
+        ));
+    }
+    author.verify(&wire.signed_message(), &wire.signature)
+}
+
+/// Verifies, opens and decodes an event; its header must match its body.
+pub fn open_event(wire: &WireEvent, author: &DevicePublic, case_key: &SecretKey) -> Result<Event> {
+    verify_event(wire, author)?;
+    let record = || format!("event {}", wire.id);
+    let header = wire.header();
+    let plain = open(
+        case_key,
+        Binding {
+            table: "wire-event",
+            row: &header,
+            field: "body",
+        },
+        &wire.ciphertext,
+    )
+    .map_err(|_| Error::Tampered { record: record() })?;
+    let event = Event::decode(&decompress(&plain, record)?)?;
+    if event.id != wire.id
+        || event.case_id != wire.case_id
+        || event.author != wire.author
+        || event.hlc.0 != wire.hlc
+    {
+        return Err(Error::Tampered { record: record() });
+    }
+    event.check_shape()?;
+    Ok(event)
+}
+
+fn snapshot_row(snapshot: &WireSnapshot) -> Vec<u8> {
+    let mut row = snapshot.case_id.as_bytes().to_vec();
+    row.extend_from_slice(&snapshot.epoch.to_le_bytes());
+    row.extend_from_slice(&snapshot.covers_seq.to_le_bytes());
+    row
+}
+
+/// Seals a case's state covering its events up to `covers_seq`.
+pub fn seal_snapshot(
+    case_key: &SecretKey,
+    epoch: u32,
+    covers_seq: u64,
+    state: &CaseState,
+) -> Result<WireSnapshot> {
+    let mut snapshot = WireSnapshot {
+        case_id: state.id,
+        epoch,
+        covers_seq,
+        ciphertext: Vec::new(),
+    };
+    let encoded =
+        Zeroizing::new(postcard::to_allocvec(state).map_err(|e| Error::Encoding(e.to_string()))?);
+    let plain = Zeroizing::new(compress(&encoded));
+    snapshot.ciphertext = seal(
+        case_key,
+        Binding {
+            table: "wire-snapshot",
+            row: &snapshot_row(&snapshot),
+            field: "state",
+        },
+        &plain,
+    );
+    Ok(snapshot)
+}
+
+/// Opens a snapshot sealed with the case key.
+pub fn open_snapshot(snapshot: &WireSnapshot, case_key: &SecretKey) -> Result<CaseState> {
+    let record = || format!("snapshot of case {}", snapshot.case_id);
+    let plain = open(
+        case_key,
+        Binding {
+            table: "wire-snapshot",
+            row: &snapshot_row(snapshot),
+            field: "state",
+        },
+        &snapshot.ciphertext,
+    )
+    .map_err(|_| Error::Tampered { record: record() })?;
+    let state: CaseState = postcard::from_bytes(&decompress(&plain, record)?)
+        .map_err(|_| Error::Tampered { record: record() })?;
+    if state.id != snapshot.case_id {
+        return Err(Error::Tampered { record: record() });
+    }
+    Ok(state)
+}
+
+/// Signs a team entry in place.
+pub fn sign_team_entry(signer: &DeviceIdentity, entry: &mut TeamEntry) {
+    entry.signer = signer.device_id();
+    entry.signature = signer.sign(&entry.signed_message());
+}
+
+/// Verifies a team entry's signature by `signer`.
+pub fn verify_team_entry(entry: &TeamEntry, signer: &DevicePublic) -> Result<()> {
+    if signer.device_id != entry.signer {
+        return Err(Error::invalid(
+            "team.signer",
+            "does not match the signing device",
+        ));
+    }
+    signer.verify(&entry.signed_message(), &entry.signature)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Change, Hlc};
+    use crate::model::{CaseId, DeviceId, EventId, Note};
+
+    fn event(author: DeviceId) -> Event {
+        Event {
+            id: EventId::random(),
+            case_id: CaseId::random(),
+            hlc: Hlc::from_wall_ms(1_794_711_600_000),
+            author,
+            changes: vec![Change::NoteAdded(Note {
+                text: "synthetic note, có dấu".into(),
+            })],
+        }
+    }
+
+    #[test]
+    fn events_open_only_untampered_with_the_right_key_and_author() {
+        let me = DeviceIdentity::generate(DeviceId::random());
+        let key = SecretKey::random();
+        let e = event(me.device_id());
+        let wire = seal_event(&me, &key, 0, &e);
+        assert_eq!(open_event(&wire, &me.public(), &key).unwrap(), e);
+        assert!(open_event(&wire, &me.public(), &SecretKey::random()).is_err());
+        let stranger = DeviceIdentity::generate(me.device_id());
+        assert!(
+            open_event(&wire, &stranger.public(), &key).is_err(),
+            "signature by another key"
+        );
+        for mutate in [
+            |w: &mut WireEvent| w.ciphertext[30] ^= 1,
+            |w: &mut WireEvent| w.hlc += 1,
+            |w: &mut WireEvent| w.epoch += 1,
+            |w: &mut WireEvent| w.signature[0] ^= 1,
+            |w: &mut WireEvent| w.case_id = CaseId::random(),
+        ] {
+            let mut bad = wire.clone();
+            mutate(&mut bad);
+            assert!(open_event(&bad, &me.public(), &key).is_err());
+        }
+    }
+
+    #[test]
+    fn snapshots_round_trip_and_bind_their_header() {
+        let me = DeviceId::random();
+        let e = event(me);
+        let state = CaseState::fold(e.case_id, [&e]);
+        let key = SecretKey::random();
+        let snap = seal_snapshot(&key, 2, 77, &state).unwrap();
+        assert_eq!(open_snapshot(&snap, &key).unwrap(), state);
+        let mut moved = snap.clone();
+        moved.covers_seq = 78;
+        assert!(open_snapshot(&moved, &key).is_err());
+    }
+}

@@ -1,0 +1,23 @@
+//! End-to-end encrypted sync, device side: identity keys, case keys and
+//! their wrapping, the wire protocol, and the client that pushes and pulls.
+
+mod engine;
+mod envelope;
+mod identity;
+mod team;
+mod transport;
+pub mod wire;
+mod wrap;
+
+pub use engine::{
+    enrol, enrolment, CancelFlag, Enrolment, SyncContext, SyncPhase, SyncProgress, SyncReport,
+    SNAPSHOT_AFTER_EVENTS,
+};
+pub use envelope::{
+    open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,
+    verify_team_entry,
+};
+pub use identity::{DeviceIdentity, DevicePublic, SIGNATURE_LEN};
+pub use team::TeamState;
+pub use transport::{TrafficCounts, Transport};
+pub use wrap::{unwrap_case_key, wrap_case_key};

@@ -1,0 +1,155 @@
+//! Case teams: who may read and write a case, epoch by epoch, and who may
+//! change that. The same rules run on the device (before applying anything)
+//! and on the server (before storing a team change).
+
+use super::wire::TeamEntry;
+use crate::model::{DeviceId, Role};
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A case's team as a device or the server knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TeamState {
+    /// The device that created the case (first signer).
+    pub creator: Option<DeviceId>,
+    /// Members of every epoch seen.
+    pub epochs: BTreeMap<u32, Vec<DeviceId>>,
+    /// Sequence number covered by the last snapshot this device uploaded.
+    pub snapshot_covers: u64,
+    /// Events merged since that snapshot.
+    pub events_since_snapshot: u32,
+}
+
+/// Who may do what to a team.
+fn may_change_team(state: &TeamState, signer: DeviceId, signer_role: Role) -> bool {
+    state.creator == Some(signer) || signer_role.manages_commune()
+}
+
+impl TeamState {
+    /// The current epoch, if the team exists.
+    pub fn epoch(&self) -> Option<u32> {
+        self.epochs.keys().next_back().copied()
+    }
+
+    /// Current members.
+    pub fn members(&self) -> &[DeviceId] {
+        self.epochs
+            .values()
+            .next_back()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Whether `device` was a member in `epoch`.
+    pub fn was_member(&self, device: DeviceId, epoch: u32) -> bool {
+        self.epochs.get(&epoch).is_some_and(|m| m.contains(&device))
+    }
+
+    /// Checks a team change against the team as it stands (the entry's
+    /// signature is checked separately) and applies it.
+    ///
+    /// - the first entry creates the team at epoch 0 and its signer, who must
+    ///   be a member, becomes the creator;
+    /// - later entries come from a current member who is the creator or a
+    ///   commune case manager;
+    /// - in the same epoch members can only be added (others keep the key);
+    /// - removing anyone needs the next epoch, i.e. a new key.
+    pub fn accept(&mut self, entry: &TeamEntry, signer_role: Role) -> Result<()> {
+        let refuse = |rule: &str| Error::NotAllowed(format!("team change refused: {rule}"));
+        let mut unique = entry.members.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != entry.members.len() || entry.members.is_empty() {
+            return Err(refuse("members must be listed once each"));
+        }
+        if !entry.members.contains(&entry.signer) && self.epochs.is_empty() {
+            return Err(refuse("the creator must be a member"));
+        }
+        match self.epoch() {
+            None => {
+                if entry.epoch != 0 {
+                    return Err(refuse("a team starts at epoch 0"));
+                }
+                self.creator = Some(entry.signer);
+            }
+            Some(current) => {
+                if !self.members().contains(&entry.signer) {
+                    return Err(refuse("only a current member may change the team"));
+                }
+                if !may_change_team(self, entry.signer, signer_role) {
+                    return Err(refuse(
+                        "only the creator or a commune case manager may change the team",
+                    ));
+                }
+                if entry.epoch == current {
+                    if !self.members().iter().all(|m| entry.members.contains(m)) {
+                        return Err(refuse("removing a member needs a new key epoch"));
+                    }
+                } else if entry.epoch != current + 1 {
+                    return Err(refuse("stale or skipped key epoch"));
+                }
+            }
+        }
+        self.epochs.insert(entry.epoch, entry.members.clone());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaseId, EventId};
+
+    fn entry(epoch: u32, members: &[DeviceId], signer: DeviceId) -> TeamEntry {
+        TeamEntry {
+            id: EventId::random(),
+            case_id: CaseId([1; 16]),
+            epoch,
+            members: members.to_vec(),
+            wraps: vec![],
+            signer,
+            signature: vec![],
+        }
+    }
+
+    #[test]
+    fn team_rules() {
+        let (a, m, c, x) = (
+            DeviceId([1; 16]),
+            DeviceId([2; 16]),
+            DeviceId([3; 16]),
+            DeviceId([4; 16]),
+        );
+        let mut team = TeamState::default();
+        assert!(team.accept(&entry(1, &[a], a), Role::Collaborator).is_err());
+        assert!(team.accept(&entry(0, &[m], a), Role::Collaborator).is_err());
+        team.accept(&entry(0, &[a, m], a), Role::Collaborator)
+            .unwrap();
+        assert_eq!(team.creator, Some(a));
+        // A non-member cannot change it; a plain member who is not the creator cannot either.
+        assert!(team
+            .accept(&entry(0, &[a, m, x], x), Role::CommuneCaseManager)
+            .is_err());
+        team.accept(&entry(0, &[a, m, c], m), Role::CommuneCaseManager)
+            .unwrap();
+        assert!(team
+            .accept(&entry(0, &[a, m, c, x], c), Role::SchoolCounselor)
+            .is_err());
+        // Removal needs a new epoch.
+        assert!(team
+            .accept(&entry(0, &[a, m], m), Role::CommuneCaseManager)
+            .is_err());
+        team.accept(&entry(1, &[a, m], m), Role::CommuneCaseManager)
+            .unwrap();
+        assert!(team
+            .accept(&entry(3, &[a, m], m), Role::CommuneCaseManager)
+            .is_err());
+        assert!(team
+            .accept(&entry(0, &[a, m], m), Role::CommuneCaseManager)
+            .is_err());
+        assert!(team.was_member(c, 0));
+        assert!(!team.was_member(c, 1));
+        assert_eq!(team.members(), &[a, m]);
+    }
+}

@@ -1,0 +1,386 @@
+//! The sync protocol's messages, shared by the device and the server.
+//!
+//! Every body is one version byte followed by the message in postcard, a
+//! compact binary encoding. Case content only ever travels inside
+//! ciphertexts sealed with a case key the server does not have.
+
+use super::DevicePublic;
+use crate::model::{CaseId, DeviceId, EventId, Role};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Version byte at the start of every body.
+pub const PROTOCOL_VERSION: u8 = 1;
+/// Content type of protocol bodies.
+pub const CONTENT_TYPE: &str = "application/vnd.binhan.v1";
+/// Largest request body the server accepts.
+pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
+/// Largest single event (ciphertext) the server accepts.
+pub const MAX_EVENT_BYTES: usize = 3 * 1024 * 1024;
+/// Most items (events, team entries, snapshots) in one push.
+pub const MAX_PUSH_ITEMS: usize = 5_000;
+/// Response size a pull asks for by default.
+pub const DEFAULT_PULL_BYTES: u32 = 1 << 20;
+
+/// A body that could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WireError {
+    /// Empty body.
+    #[error("empty body")]
+    Empty,
+    /// A version this side does not speak.
+    #[error("unsupported protocol version {0}")]
+    Version(u8),
+    /// Not a well-formed message.
+    #[error("malformed message")]
+    Malformed,
+}
+
+/// Encodes a message: version byte + postcard.
+pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
+    let mut out = vec![PROTOCOL_VERSION];
+    // Serialising plain data into a Vec cannot fail.
+    out.extend(postcard::to_allocvec(message).unwrap_or_default());
+    out
+}
+
+/// Decodes a message made by [`encode`]; trailing bytes are refused.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WireError> {
+    match bytes.split_first() {
+        None => Err(WireError::Empty),
+        Some((&PROTOCOL_VERSION, body)) => match postcard::take_from_bytes(body) {
+            Ok((message, [])) => Ok(message),
+            _ => Err(WireError::Malformed),
+        },
+        Some((&v, _)) => Err(WireError::Version(v)),
+    }
+}
+
+/// A manager asks for an invitation code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationRequest {
+    /// Role the invited device will have.
+    pub role: Role,
+    /// Commune it will work in (code).
+    pub commune: String,
+    /// Hours the code stays valid (at most 168).
+    pub valid_hours: u32,
+}
+
+/// A one-time invitation code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    /// The code to type on the new device.
+    pub code: String,
+    /// Role it grants.
+    pub role: Role,
+    /// Commune it grants.
+    pub commune: String,
+    /// When it expires (ms since 1970, UTC).
+    pub expires_at_ms: u64,
+}
+
+/// A device enrols with an invitation code, proving it holds its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The invitation code.
+    pub code: String,
+    /// The device's public keys.
+    pub device: DevicePublic,
+    /// A label for managers, e.g. "CTV bản Nậm Sỏ" (no personal data needed).
+    pub label: String,
+    /// Signature by the device over [`enrol_message`].
+    pub signature: Vec<u8>,
+}
+
+/// What an enrolling device signs.
+pub fn enrol_message(code: &str, device: &DevicePublic) -> Vec<u8> {
+    let mut m = b"binhan/enrol/v1".to_vec();
+    m.extend(postcard::to_allocvec(&(code, device)).unwrap_or_default());
+    m
+}
+
+/// The server accepted an enrolment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolled {
+    /// Role granted.
+    pub role: Role,
+    /// Commune granted.
+    pub commune: String,
+    /// A first access token.
+    pub token: Token,
+}
+
+/// A device asks for a challenge to sign.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeRequest {
+    /// The device.
+    pub device_id: DeviceId,
+}
+
+/// A challenge, valid for a minute and only once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Challenge {
+    /// Opaque bytes to sign.
+    pub challenge: Vec<u8>,
+}
+
+/// A signed challenge, exchanged for a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The device.
+    pub device_id: DeviceId,
+    /// The challenge as received.
+    pub challenge: Vec<u8>,
+    /// Signature over [`challenge_message`].
+    pub signature: Vec<u8>,
+}
+
+/// What a device signs to answer a challenge.
+pub fn challenge_message(challenge: &[u8]) -> Vec<u8> {
+    let mut m = b"binhan/challenge/v1".to_vec();
+    m.extend_from_slice(challenge);
+    m
+}
+
+/// A short-lived bearer token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Token {
+    /// The token, sent as `Authorization: Bearer …`.
+    pub token: String,
+    /// When it expires (ms since 1970, UTC).
+    pub expires_at_ms: u64,
+}
+
+/// Which devices to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeviceQuery {
+    /// These devices, whatever their commune or role.
+    pub ids: Vec<DeviceId>,
+    /// Or: active devices of this commune…
+    pub commune: Option<String>,
+    /// …with this role.
+    pub role: Option<Role>,
+}
+
+/// A device as the directory knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRecord {
+    /// Id and public keys.
+    pub public: DevicePublic,
+    /// Role.
+    pub role: Role,
+    /// Commune (code).
+    pub commune: String,
+    /// Label given at enrolment.
+    pub label: String,
+    /// False once revoked.
+    pub active: bool,
+}
+
+/// Devices found.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeviceList {
+    /// The devices.
+    pub devices: Vec<DeviceRecord>,
+}
+
+/// An event as it travels: header in the clear, body sealed with the case
+/// key, all signed by the author.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireEvent {
+    /// Event id (idempotency key).
+    pub id: EventId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Case key epoch that sealed it.
+    pub epoch: u32,
+    /// Author device.
+    pub author: DeviceId,
+    /// Hybrid logical clock reading.
+    pub hlc: u64,
+    /// Compressed, then sealed, event.
+    pub ciphertext: Vec<u8>,
+    /// Author's Ed25519 signature over header and ciphertext.
+    pub signature: Vec<u8>,
+}
+
+impl WireEvent {
+    /// What the author signs.
+    pub fn signed_message(&self) -> Vec<u8> {
+        let mut m = b"binhan/event/v1".to_vec();
+        m.extend(self.header());
+        m.extend_from_slice(&(self.ciphertext.len() as u64).to_le_bytes());
+        m.extend_from_slice(&self.ciphertext);
+        m
+    }
+
+    /// The clear header, bound into the seal and the signature.
+    pub fn header(&self) -> Vec<u8> {
+        let mut h = Vec::with_capacity(60);
+        h.extend_from_slice(self.id.as_bytes());
+        h.extend_from_slice(self.case_id.as_bytes());
+        h.extend_from_slice(&self.epoch.to_le_bytes());
+        h.extend_from_slice(self.author.as_bytes());
+        h.extend_from_slice(&self.hlc.to_le_bytes());
+        h
+    }
+}
+
+/// A case key sealed for one member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyWrap {
+    /// Who can open it.
+    pub recipient: DeviceId,
+    /// Which epoch's key it holds.
+    pub epoch: u32,
+    /// The sealed key.
+    pub sealed: Vec<u8>,
+}
+
+/// A change to a case's team: the members of an epoch and keys for those
+/// who need them, signed by a member allowed to change the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamEntry {
+    /// Random id (idempotency key).
+    pub id: EventId,
+    /// The case.
+    pub case_id: CaseId,
+    /// The epoch this entry sets the members of.
+    pub epoch: u32,
+    /// Every member of the epoch.
+    pub members: Vec<DeviceId>,
+    /// Keys for members who need them (all epochs, for a new member).
+    pub wraps: Vec<KeyWrap>,
+    /// Who made the change.
+    pub signer: DeviceId,
+    /// Signer's signature over everything above.
+    pub signature: Vec<u8>,
+}
+
+impl TeamEntry {
+    /// What the signer signs.
+    pub fn signed_message(&self) -> Vec<u8> {
+        let mut m = b"binhan/team/v1".to_vec();
+        let unsigned = (
+            &self.id,
+            &self.case_id,
+            self.epoch,
+            &self.members,
+            &self.wraps,
+            &self.signer,
+        );
+        m.extend(postcard::to_allocvec(&unsigned).unwrap_or_default());
+        m
+    }
+}
+
+/// A case's merged state up to a server sequence number, sealed with the
+/// case key, so a new member starts from it instead of every event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireSnapshot {
+    /// The case.
+    pub case_id: CaseId,
+    /// Case key epoch that sealed it.
+    pub epoch: u32,
+    /// It holds exactly the case's events with sequence number up to this.
+    pub covers_seq: u64,
+    /// Compressed, then sealed, state.
+    pub ciphertext: Vec<u8>,
+}
+
+/// An item with the server's sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequenced<T> {
+    /// Server sequence number (orders everything the server stored).
+    pub seq: u64,
+    /// The item.
+    pub item: T,
+}
+
+/// A device pushes what it made.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Team changes, applied in order.
+    pub team: Vec<TeamEntry>,
+    /// Events, by their authors only.
+    pub events: Vec<WireEvent>,
+    /// Snapshots of cases the device is fully up to date on.
+    pub snapshots: Vec<WireSnapshot>,
+}
+
+/// What the server stored (or already had).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Sequence number of each event.
+    pub events: Vec<Sequenced<EventId>>,
+    /// Team entries accepted.
+    pub team: u32,
+    /// Snapshots accepted.
+    pub snapshots: u32,
+}
+
+/// A device asks for what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PullRequest {
+    /// Cursor from the last response; empty the first time.
+    pub cursor: Vec<u8>,
+    /// Roughly how many bytes of items to return.
+    pub max_bytes: u32,
+}
+
+/// A bounded chunk of changes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// Team entries, in sequence order.
+    pub team: Vec<Sequenced<TeamEntry>>,
+    /// Starting states of cases the device newly joined.
+    pub snapshots: Vec<WireSnapshot>,
+    /// Events, in sequence order per case.
+    pub events: Vec<Sequenced<WireEvent>>,
+    /// Where to continue.
+    pub cursor: Vec<u8>,
+    /// More is waiting: pull again with the cursor.
+    pub more: bool,
+    /// Cases whose team lost a member: rotate the key if allowed to.
+    pub rotate: Vec<CaseId>,
+    /// When `more` is false: every item of the device's cases with a
+    /// sequence number up to this has now been sent (or was its own).
+    pub complete_through: u64,
+}
+
+/// The error body of a refused request (JSON, for people and logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable code, e.g. `bad_signature`.
+    pub error: String,
+    /// A sentence saying why.
+    pub reason: String,
+    /// The device must erase its vault (it was revoked).
+    #[serde(default)]
+    pub erase: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_and_bad_bytes_are_refused() {
+        let msg = PullRequest {
+            cursor: vec![1, 2, 3],
+            max_bytes: 1000,
+        };
+        let bytes = encode(&msg);
+        assert_eq!(decode::<PullRequest>(&bytes), Ok(msg));
+        assert_eq!(decode::<PullRequest>(&[]), Err(WireError::Empty));
+        assert_eq!(decode::<PullRequest>(&[9, 0]), Err(WireError::Version(9)));
+        assert_eq!(
+            decode::<PullRequest>(&bytes[..2]),
+            Err(WireError::Malformed)
+        );
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert_eq!(decode::<PullRequest>(&trailing), Err(WireError::Malformed));
+    }
+}
