@@ -6,6 +6,8 @@
 //!   into a case, identical for any arrival order;
 //! - [`vault`]: PIN-protected keys, duress PIN, crypto-erase;
 //! - [`store`]: the encrypted on-device database;
+//! - [`shelters`]: the signed shelter directory, offline nearest-shelter
+//!   search by road, hosts and placements;
 //! - [`crypto`]: sealing values to their place in the store.
 
 pub mod app;
@@ -14,8 +16,15 @@ pub mod crypto;
 pub mod error;
 pub mod events;
 pub mod model;
+pub mod shelters;
 pub mod store;
+pub mod stats;
 pub mod sync;
 pub mod vault;
+#[cfg(feature = "uniffi")]
+mod uniffi_support;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use error::{Error, PinWeakness, Result};

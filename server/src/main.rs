@@ -1,3 +1,129 @@
 //! `binhan-server`: the Bình An sync and reporting server.
 
-fn main() {}
+use binhan_core::model::Role;
+use binhan_server::api::{create_invitation, PROVINCE};
+use binhan_server::storage::SqlStorage;
+use binhan_server::ServerConfig;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Bình An server: blind sync relay, device enrolment, reports.
+#[derive(Parser)]
+#[command(name = "binhan-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Database {
+    /// Data folder for the embedded SQLite database (the default).
+    #[arg(long, env = "BINHAN_DATA", default_value = "binhan-data")]
+    data: PathBuf,
+    /// PostgreSQL URL (postgres://…); when set, used instead of --data.
+    #[arg(long, env = "BINHAN_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+impl Database {
+    async fn open(&self) -> Result<SqlStorage, String> {
+        let result = match &self.database_url {
+            Some(url) => SqlStorage::connect(url).await,
+            None => SqlStorage::open_folder(&self.data).await,
+        };
+        result.map_err(|e| format!("cannot open the database: {}", e.reason))
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API.
+    Serve {
+        #[command(flatten)]
+        database: Database,
+        /// Address to listen on.
+        #[arg(long, env = "BINHAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Requests a device may burst.
+        #[arg(long, default_value_t = ServerConfig::default().rate_burst)]
+        rate_burst: u32,
+        /// Requests per minute a device may average.
+        #[arg(long, default_value_t = ServerConfig::default().rate_per_minute)]
+        rate_per_minute: u32,
+    },
+    /// Print a one-time invitation code for the first provincial officer.
+    BootstrapOfficer {
+        #[command(flatten)]
+        database: Database,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: u32,
+    },
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("BINHAN_LOG_FORMAT").is_ok_and(|f| f == "json");
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve {
+            database,
+            listen,
+            rate_burst,
+            rate_per_minute,
+        } => {
+            let storage = database.open().await?;
+            let listener = tokio::net::TcpListener::bind(&listen)
+                .await
+                .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            tracing::info!(%address, postgres = storage.is_postgres(), "serving");
+            // Tests and scripts read the bound address from this line.
+            println!("listening on http://{address}");
+            binhan_server::serve(storage, listener, ServerConfig { rate_burst, rate_per_minute }, shutdown_signal())
+                .await
+                .map_err(|e| e.reason)
+        }
+        Command::BootstrapOfficer { database, valid_hours } => {
+            let storage = database.open().await?;
+            let invitation = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, valid_hours, None)
+                .await
+                .map_err(|e| e.reason)?;
+            println!("{}", serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at_ms}));
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    init_logs();
+    if let Err(message) = run(Cli::parse()).await {
+        eprintln!("binhan-server: {message}");
+        std::process::exit(1);
+    }
+}

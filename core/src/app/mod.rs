@@ -53,6 +53,7 @@ impl std::fmt::Debug for AppConfig {
 
 /// The case list with the rows that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseList {
     /// Matching cases, most recent activity first.
     pub cases: Vec<CaseSummary>,
@@ -235,6 +236,23 @@ impl App {
         Ok(self.session()?.device)
     }
 
+    /// For parts of core that keep sealed records of their own (shelters):
+    /// runs `f` on the unlocked store.
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        f(&self.session()?.store)
+    }
+
+    /// The vault directory (for files that hold no secret, such as the
+    /// road network).
+    pub(crate) fn vault_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// This app's wall clock, milliseconds since 1970.
+    pub(crate) fn wall_ms(&self) -> u64 {
+        (self.wall)()
+    }
+
     /// Today's date in Vietnam, by this app's clock.
     pub fn today(&self) -> NaiveDate {
         let ms = (self.wall)().saturating_add(VIETNAM_UTC_OFFSET_MS);
@@ -341,6 +359,9 @@ impl App {
 }
 
 mod sync;
+mod verify;
+
+pub use verify::VerifyReport;
 
 #[cfg(test)]
 mod tests;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// What a collaborator records when opening a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseIntake {
     /// The survivor.
     pub survivor: Survivor,
@@ -64,7 +65,10 @@ impl CaseIntake {
             }
         }
 
-        let mut changes = vec![Change::Created { recorded_on: today }];
+        let mut changes = vec![
+            Change::Created { recorded_on: today },
+            Change::StatisticsSeed(crate::stats::StatSeed::random()),
+        ];
         changes.extend(self.survivor.fields().into_iter().map(Change::Survivor));
         changes.extend(self.incident.fields().into_iter().map(Change::Incident));
         if let Some(risk) = self.risk {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Facts computed from the record, never typed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Derived {
     /// Days from incident to report, as a GBVIMS band.
     pub reporting_delay: ReportingDelayBand,
@@ -71,6 +72,8 @@ pub struct CaseDetail {
     pub consents: Vec<ConsentStatus>,
     /// Service outcomes in order.
     pub services: Vec<Attributed<ServiceRecord>>,
+    /// The current shelter placement: one, or several in conflict.
+    pub placement: Vec<Attributed<crate::shelters::Placement>>,
     /// Follow-ups in order.
     pub follow_ups: Vec<Attributed<FollowUp>>,
     /// Day of the next follow-up.
@@ -110,6 +113,7 @@ impl CaseDetail {
                 })
                 .collect(),
             services: state.services(),
+            placement: state.placement_values(),
             follow_ups: state.follow_ups(),
             next_follow_up: state.next_follow_up(),
             notes: state.notes(),
@@ -125,6 +129,7 @@ impl CaseDetail {
 /// One row of the case list: only what the list shows, so listing decrypts
 /// little.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseSummary {
     /// The case.
     pub id: CaseId,
@@ -182,6 +187,7 @@ impl CaseSummary {
 /// Where a case's next follow-up stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FollowUpState {
     /// None planned.
     NonePlanned,
@@ -196,6 +202,7 @@ pub enum FollowUpState {
 /// Which follow-ups a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FollowUpFilter {
     /// Due today.
     DueToday,
@@ -208,6 +215,7 @@ pub enum FollowUpFilter {
 /// Filters for the case list; every set field must match.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseFilter {
     /// Only cases with this status.
     #[serde(default)]

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Something a person does to an existing case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum CaseAction {
     /// Replace the survivor's details (only changed fields are recorded).
     UpdateSurvivor(Survivor),
@@ -40,6 +41,10 @@ pub enum CaseAction {
         /// Why.
         reason: String,
     },
+    /// Record a step of a shelter placement (see [`crate::shelters`]); an
+    /// accepted, declined, cancelled or arrived step also records a
+    /// `safe_shelter` service.
+    RecordPlacement(crate::shelters::Placement),
     /// Resolve a conflict by keeping the value written by `keep`.
     ResolveConflict {
         /// The conflicting field, as [`crate::events::Conflict::field`].
@@ -162,6 +167,9 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
             }
             vec![Change::Status(StatusChange::Reopened { reason })]
         }
+        CaseAction::RecordPlacement(placement) => {
+            crate::shelters::plan_placement(state, placement, today)?
+        }
         CaseAction::ResolveConflict { field, keep } => {
             let conflict = state
                 .conflicts()
@@ -180,6 +188,9 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
                 ConflictValue::Risk(value) => vec![Change::Risk(MultiWrite { value, supersedes })],
                 ConflictValue::Consent(value) => {
                     vec![Change::Consent(MultiWrite { value, supersedes })]
+                }
+                ConflictValue::Placement(value) => {
+                    vec![Change::Placement(MultiWrite { value, supersedes })]
                 }
             }
         }

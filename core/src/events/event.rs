@@ -72,6 +72,11 @@ pub enum Change {
     NoteAdded(Note),
     /// Closed or reopened (last writer wins).
     Status(StatusChange),
+    /// The case's secret statistics seed, written once with the first event
+    /// (see [`crate::stats`]).
+    StatisticsSeed(crate::stats::StatSeed),
+    /// A shelter placement step (concurrent placements kept as a conflict).
+    Placement(MultiWrite<crate::shelters::Placement>),
 }
 
 /// How a change merges with concurrent changes.
@@ -94,8 +99,10 @@ impl Change {
             Self::SafetyPlan(_) => Merge::LastWriterWins("safety_plan".into()),
             Self::NextFollowUp(_) => Merge::LastWriterWins("next_follow_up".into()),
             Self::Status(_) => Merge::LastWriterWins("status".into()),
+            Self::StatisticsSeed(_) => Merge::LastWriterWins("statistics.seed".into()),
             Self::Risk(_) => Merge::MultiValue("risk".into()),
             Self::Consent(w) => Merge::MultiValue(w.value.scope.key()),
+            Self::Placement(_) => Merge::MultiValue(crate::shelters::PLACEMENT_REGISTER.into()),
             Self::ServiceAdded(_) | Self::FollowUpAdded(_) | Self::NoteAdded(_) => Merge::Append,
         }
     }

@@ -77,11 +77,14 @@ pub struct Conflict {
 /// A candidate value in a [`Conflict`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ConflictValue {
     /// A risk assessment.
     Risk(RiskAssessment),
     /// A consent decision.
     Consent(Consent),
+    /// A shelter placement.
+    Placement(crate::shelters::Placement),
 }
 
 /// The merged state of one case.
@@ -191,6 +194,14 @@ impl CaseState {
         }
     }
 
+    /// The case's statistics seed, written with its first event.
+    pub fn statistics_seed(&self) -> Option<crate::stats::StatSeed> {
+        match self.last_writer.get("statistics.seed") {
+            Some((_, Change::StatisticsSeed(seed))) => Some(*seed),
+            _ => None,
+        }
+    }
+
     /// When and by which device the case was recorded.
     pub fn created(&self) -> Option<Attributed<NaiveDate>> {
         let (stamp, change) = self.last_writer.get("case.created")?;
@@ -267,6 +278,7 @@ impl CaseState {
             .flat_map(|(_, change)| match change {
                 Change::Risk(MultiWrite { supersedes, .. })
                 | Change::Consent(MultiWrite { supersedes, .. }) => supersedes.iter(),
+                Change::Placement(MultiWrite { supersedes, .. }) => supersedes.iter(),
                 _ => [].iter(),
             })
             .collect();
@@ -334,6 +346,27 @@ impl CaseState {
                 .all(|(_, change)| matches!(change, Change::Consent(w) if w.value.granted))
     }
 
+    /// Whether any write for `scope`, current or since superseded, granted
+    /// consent (so that not granting it now means it was withdrawn).
+    pub fn consent_ever_granted(&self, scope: &ConsentScope) -> bool {
+        self.multi.get(&scope.key()).is_some_and(|writes| {
+            writes
+                .values()
+                .any(|(_, change)| matches!(change, Change::Consent(w) if w.value.granted))
+        })
+    }
+
+    /// Current shelter placements: one, or several in conflict.
+    pub fn placement_values(&self) -> Vec<Attributed<crate::shelters::Placement>> {
+        self.heads(crate::shelters::PLACEMENT_REGISTER)
+            .into_iter()
+            .filter_map(|(stamp, change)| match change {
+                Change::Placement(w) => Some(Attributed::new(w.value.clone(), stamp)),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Fields whose concurrent values differ and need a person to decide.
     pub fn conflicts(&self) -> Vec<Conflict> {
         self.multi
@@ -346,6 +379,7 @@ impl CaseState {
                         let value = match change {
                             Change::Risk(w) => ConflictValue::Risk(w.value.clone()),
                             Change::Consent(w) => ConflictValue::Consent(w.value.clone()),
+                            Change::Placement(w) => ConflictValue::Placement(w.value.clone()),
                             _ => return None,
                         };
                         Some(Attributed::new(value, stamp))

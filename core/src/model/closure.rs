@@ -27,6 +27,7 @@ coded_enum! {
 /// closure standard). Every item must be confirmed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ClosureChecklist {
     /// The case plan's needs are met, or the survivor declined them.
     pub needs_met_or_declined: bool,
@@ -64,6 +65,7 @@ impl ClosureChecklist {
 /// A closure of a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Closure {
     /// Why.
     pub reason: ClosureReason,
@@ -94,6 +96,7 @@ impl Closure {
 /// The case's status as the last status change set it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum StatusChange {
     /// Closed with its checklist.
     Closed(Closure),

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// A language the interface is shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// Tiếng Việt (first).
@@ -45,6 +46,7 @@ pub trait Coded: Sized + Copy + 'static {
 
 /// One value of an enumeration with its labels, for the apps' pickers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Label {
     /// Stable code.
     pub code: String,
@@ -56,6 +58,7 @@ pub struct Label {
 
 /// An enumeration and all its values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enumeration {
     /// Name of the enumeration, e.g. `service_type`.
     pub name: String,
@@ -99,6 +102,7 @@ macro_rules! coded_enum {
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default,
             serde::Serialize, serde::Deserialize,
         )]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         $vis enum $name {
             #[doc = $first_doc]
             #[default]
@@ -122,6 +126,22 @@ macro_rules! coded_enum {
             }
             fn label_en(&self) -> &'static str {
                 match self { Self::$first => $first_en, $(Self::$variant => $en),* }
+            }
+        }
+
+        // The code and labels as methods of the Kotlin and Swift enums.
+        #[cfg(feature = "uniffi")]
+        #[uniffi::export]
+        impl $name {
+            /// The stable code, e.g. `physical_assault`.
+            #[uniffi::method(name = "code")]
+            pub fn uniffi_code(&self) -> String {
+                $crate::model::Coded::code(self).to_string()
+            }
+            /// The label in `lang`.
+            #[uniffi::method(name = "label")]
+            pub fn uniffi_label(&self, lang: $crate::model::Lang) -> String {
+                $crate::model::Coded::label(self, lang).to_string()
             }
         }
     };

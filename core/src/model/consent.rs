@@ -17,6 +17,7 @@ coded_enum! {
 /// What a consent is for.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ConsentScope {
     /// Counting the case, without identifying anyone, in statistics.
     Statistics,
@@ -59,6 +60,7 @@ impl ConsentScope {
 /// A consent decision as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Consent {
     /// What it is for.
     pub scope: ConsentScope,

@@ -18,6 +18,7 @@ coded_enum! {
 /// Progress on one goal at a follow-up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GoalProgress {
     /// The goal, in a few words.
     pub goal: String,
@@ -28,6 +29,7 @@ pub struct GoalProgress {
 /// A follow-up contact with the survivor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FollowUp {
     /// Day of the follow-up.
     pub date: NaiveDate,
@@ -67,6 +69,7 @@ pub const MAX_NOTE_BYTES: usize = 2 * 1024 * 1024;
 /// A case note; notes are appended and never edited.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Note {
     /// The text.
     pub text: String,

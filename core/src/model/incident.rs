@@ -118,6 +118,7 @@ impl ReportingDelayBand {
 /// One person who committed the violence.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Perpetrator {
     /// Sex.
     pub sex: super::Sex,

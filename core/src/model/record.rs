@@ -22,6 +22,7 @@ macro_rules! lww_record {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $( #[doc = $doc] $(#[$field_meta])* pub $field: $ty, )+

@@ -34,6 +34,7 @@ coded_enum! {
 /// A risk assessment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RiskAssessment {
     /// The level.
     pub level: RiskLevel,
@@ -58,6 +59,7 @@ pub const MAX_SAFETY_STEPS: usize = 30;
 /// A safety plan agreed with the survivor.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SafetyPlan {
     /// Where to go in an emergency.
     #[serde(default)]

@@ -33,6 +33,7 @@ coded_enum! {
 /// One step in a service's history; entries are appended, never changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ServiceRecord {
     /// The service.
     pub service: ServiceType,

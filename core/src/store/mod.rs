@@ -322,6 +322,40 @@ impl Store {
         Ok(())
     }
 
+    /// Reads, changes and writes back a sealed metadata value in one
+    /// immediate transaction, so concurrent updates lose nothing. `f` gets
+    /// the current value (if any) and returns the new value and a result;
+    /// if it fails, nothing is written.
+    pub fn update_meta<T, R>(
+        &self,
+        name: &str,
+        f: impl FnOnce(Option<T>) -> Result<(T, R)>,
+    ) -> Result<R>
+    where
+        T: serde::Serialize + DeserializeOwned,
+    {
+        let at = binding("meta", name.as_bytes(), "value");
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sealed: Option<Vec<u8>> = tx
+            .query_row("SELECT value FROM meta WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let current = sealed
+            .map(|s| self.open_value(at, &s, || format!("setting {name}")))
+            .transpose()?;
+        let (value, result) = f(current)?;
+        let sealed = self.seal_value(at, &value)?;
+        tx.execute(
+            "INSERT INTO meta (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            params![name, sealed],
+        )?;
+        tx.commit()?;
+        Ok(result)
+    }
+
     /// Deletes every row and compacts the file, so nothing of the old data
     /// remains in the database, its WAL or free pages.
     pub fn erase_all(&self) -> Result<()> {

@@ -36,6 +36,7 @@ pub(crate) const SALT_LEN: usize = 16;
 
 /// Argon2id cost parameters, recorded in the key file with the wrapped key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct KdfParams {
     /// Memory in KiB (1 KiB blocks).
     pub memory_kib: u32,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 /// waits are 30 s, 1, 2, 4, 8, 15 and 15 min: about 45 minutes of waiting
 /// for an attacker to spend all ten attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VaultPolicy {
     /// Consecutive failures that erase the vault (at least 1).
     pub max_attempts: u32,

@@ -1,2 +1,129 @@
 //! The annual report to the Department of Home Affairs, from de-identified
 //! statistical records, with disclosure control.
+//!
+//! Everything here is a pure function of its inputs; nothing is logged about
+//! records.
+//!
+//! # Use
+//!
+//! ```no_run
+//! # use binhan_server::report::*;
+//! # let records: Vec<binhan_core::stats::StatRecord> = vec![];
+//! # let registries = Registries::default();
+//! # let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+//! let mut builder = ReportBuilder::new(2026);
+//! for record in &records {
+//!     builder.add(record); // e.g. decoded row by row from storage
+//! }
+//! let report = builder.finish(&registries, &ReportConfig::default(), today);
+//! let workbook: Vec<u8> = to_xlsx(&report)?;
+//! let csv: String = to_csv(&report);
+//! # Ok::<(), ReportError>(())
+//! ```
+//!
+//! # Tables
+//!
+//! Per commune and for the province: survivors detected and reached by a
+//! service (with the previous year and the change), then survivors by
+//! violence type, context, sex, age band, ethnic group, disability, migrant
+//! status and service delivered; a province-wide comparison with the
+//! previous year; the plan's targets; and the registries (shelters,
+//! training, schools, enterprises). Survivor counts go through disclosure
+//! control ([`disclosure`'s rule](self#disclosure-control)); registry counts
+//! describe no survivor and are published as they are.
+//!
+//! # Disclosure control
+//!
+//! Every survivor count from 1 to `threshold − 1` (default 5) is suppressed,
+//! and enough other cells with it that, from all the published numbers
+//! together, each such cell could still be 0 and could still be
+//! `threshold − 1` or more. See the `disclosure` module source for the
+//! rule, the integer audit, and why. Changes from the previous year are
+//! published only where both years' values are, so they add nothing a
+//! reader could not compute. Suppressed cells show as [`SUPPRESSED`] ("x").
+
+mod disclosure;
+mod export;
+mod input;
+mod output;
+mod programme;
+pub mod synthetic;
+mod tables;
+#[cfg(test)]
+mod tests;
+
+pub use disclosure::AuditSummary;
+pub use export::{table_csv, to_csv, to_xlsx, ReportError};
+pub use input::{
+    Attendee, Enterprise, Registries, ReportBuilder, School, ShelterInput, Tally, TraineeRole,
+    TrainingSession, TrainingTarget,
+};
+pub use output::{AnnualReport, Column, Indicator, Row, Structure, Table, Value, SUPPRESSED};
+
+use binhan_core::stats::StatRecord;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tables::{comparison_table, dimensions, survivor_tables, YearGrid};
+
+/// The default disclosure threshold: counts from 1 to 4 are suppressed.
+pub const DEFAULT_THRESHOLD: u32 = 5;
+
+/// How the report is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportConfig {
+    /// Survivor counts from 1 to `threshold − 1` are suppressed (0 or 1:
+    /// nothing is).
+    pub threshold: u32,
+}
+
+impl Default for ReportConfig {
+    fn default() -> Self {
+        Self {
+            threshold: DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+impl ReportBuilder {
+    /// The report of the builder's year, generated on `generated_on`.
+    pub fn finish(
+        self,
+        registries: &Registries,
+        config: &ReportConfig,
+        generated_on: NaiveDate,
+    ) -> AnnualReport {
+        let year = self.current.year;
+        let dims = dimensions();
+        let current = YearGrid::protect(&self.current, &dims, config.threshold);
+        let previous = YearGrid::protect(&self.previous, &dims, config.threshold);
+        let indicators = programme::indicators(registries, year, &current, &previous);
+        let mut tables = vec![programme::indicator_table(&indicators)];
+        tables.extend(survivor_tables(&dims, &current, &previous));
+        tables.push(comparison_table(&dims, &current, &previous));
+        tables.extend(programme::registry_tables(registries, year));
+        AnnualReport {
+            year,
+            generated_on,
+            threshold: config.threshold,
+            indicators,
+            tables,
+            audit: current.audit,
+            audit_previous: previous.audit,
+        }
+    }
+}
+
+/// The report of `year` from `records` (those of `year` and `year − 1`
+/// count; others are ignored).
+pub fn annual_report<'a>(
+    year: i32,
+    records: impl IntoIterator<Item = &'a StatRecord>,
+    registries: &Registries,
+    config: &ReportConfig,
+    generated_on: NaiveDate,
+) -> AnnualReport {
+    let mut builder = ReportBuilder::new(year);
+    builder.extend(records);
+    builder.finish(registries, config, generated_on)
+}

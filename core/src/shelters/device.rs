@@ -1,0 +1,542 @@
+//! The shelter features of [`App`]: the signed directory, the road network,
+//! nearest search, hosting a shelter and placing people, and the messages
+//! these exchange with other devices.
+//!
+//! The directory, free places, requests and outbox are sealed in the store
+//! (shelter locations are sensitive); the road network, public map data,
+//! is a plain file beside it.
+
+use super::availability::{Freshness, DEFAULT_MAX_AGE_HOURS};
+use super::desk::{Desk, HostStep, OutgoingRequest};
+use super::directory::{Coverage, Directory};
+use super::host::{HostDesk, Stay};
+use super::ids::{RequestId, ShelterId};
+use super::messages::{
+    CancelRequest, OutboxEntry, PlacementRequest, Recipient, Received, ShelterMessage,
+};
+use super::placement::{DeclineReason, Placement, PlacementNeeds, PlacementStatus};
+use super::roads::{import_roads, ImportReport, RoadNetwork};
+use super::search::{NearestShelters, ShelterFinder, ShelterQuery};
+use super::signing::{next_directory, ProvincialKey, SignedPublication};
+use crate::app::App;
+use crate::cases::CaseAction;
+use crate::model::{CaseId, DeviceId};
+use crate::{Error, Result};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+
+const KEY_META: &str = "shelters.provincial_key";
+const DIRECTORY_META: &str = "shelters.directory";
+const DESK_META: &str = "shelters.desk";
+
+/// The road network file inside the vault directory.
+pub const ROAD_FILE: &str = "roads.bhrn";
+
+/// What loading a directory publication did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryStatus {
+    /// The version now held.
+    pub version: u64,
+    /// The version held before, if any.
+    pub previous_version: Option<u64>,
+    /// Shelters in the directory.
+    pub shelters: usize,
+    /// When the province published it (UTC).
+    pub published_at: DateTime<Utc>,
+}
+
+impl App {
+    fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(i64::try_from(self.wall_ms()).unwrap_or(i64::MAX))
+            .unwrap_or_default()
+    }
+
+    fn desk(&self) -> Result<Desk> {
+        Ok(self
+            .with_store(|s| s.meta::<Desk>(DESK_META))?
+            .unwrap_or_default())
+    }
+
+    fn update_desk<R>(&self, f: impl FnOnce(&mut Desk) -> Result<R>) -> Result<R> {
+        self.with_store(|store| {
+            store.update_meta(DESK_META, |desk: Option<Desk>| {
+                let mut desk = desk.unwrap_or_default();
+                let result = f(&mut desk)?;
+                Ok((desk, result))
+            })
+        })
+    }
+
+    // ----- the signed directory -----
+
+    /// Configures the provincial office's public key, against which every
+    /// directory is checked. Setting the same key again is harmless; a
+    /// different key is refused (the province's key changes only through
+    /// enrolment).
+    pub fn set_provincial_key(&self, key: ProvincialKey) -> Result<()> {
+        self.with_store(|store| {
+            store.update_meta(KEY_META, |current: Option<ProvincialKey>| match current {
+                Some(old) if old != key => Err(Error::NotAllowed(
+                    "a different provincial key is already configured on this device".into(),
+                )),
+                _ => Ok((key, ())),
+            })
+        })
+    }
+
+    /// The provincial key configured, if any.
+    pub fn provincial_key(&self) -> Result<Option<ProvincialKey>> {
+        self.with_store(|s| s.meta(KEY_META))
+    }
+
+    /// Loads a signed directory publication (full or delta). It is used only
+    /// if the configured provincial key signed it and it follows the version
+    /// held; otherwise it is refused and the directory held is kept.
+    pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
+        let publication = SignedPublication::decode(publication)?;
+        let key = self.provincial_key()?.ok_or_else(|| {
+            Error::NotAllowed(
+                "no provincial key is configured on this device; enrol it first".into(),
+            )
+        })?;
+        let (status, directory) = self.with_store(|store| {
+            store.update_meta(DIRECTORY_META, |current: Option<Directory>| {
+                let next = next_directory(current.as_ref(), &key, &publication)?;
+                let status = DirectoryStatus {
+                    version: next.version,
+                    previous_version: current.map(|c| c.version),
+                    shelters: next.shelters.len(),
+                    published_at: next.published_at,
+                };
+                Ok((next.clone(), (status, next)))
+            })
+        })?;
+        self.update_desk(|desk| {
+            desk.availability
+                .retain(|id| directory.shelter(id).is_some());
+            if let Some(host) = desk.hosting.as_mut() {
+                if let Some(shelter) = directory.shelter(&host.shelter) {
+                    host.update_capacity(shelter.capacity);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(status)
+    }
+
+    /// The directory held, if any.
+    pub fn shelter_directory(&self) -> Result<Option<Directory>> {
+        self.with_store(|s| s.meta(DIRECTORY_META))
+    }
+
+    fn directory_or_error(&self) -> Result<Directory> {
+        self.shelter_directory()?.ok_or_else(|| {
+            Error::NotFound("shelter directory on this device; load it first".into())
+        })
+    }
+
+    /// Shelters and standardised shelters per commune.
+    pub fn shelter_coverage(&self) -> Result<Coverage> {
+        Ok(self.directory_or_error()?.coverage())
+    }
+
+    // ----- the road network and search -----
+
+    /// Imports OpenStreetMap road data (PBF or GeoJSON) and keeps it as the
+    /// device's road network, replacing any before. A malformed file is
+    /// refused with the reason and the network held is kept.
+    pub fn import_road_network(&self, road_file: &[u8]) -> Result<ImportReport> {
+        self.device_id()?;
+        let (network, report) = import_roads(road_file)?;
+        network.save(&self.vault_dir().join(ROAD_FILE))?;
+        Ok(report)
+    }
+
+    /// The road network held, if any.
+    pub fn road_network(&self) -> Result<Option<RoadNetwork>> {
+        self.device_id()?;
+        RoadNetwork::load(&self.vault_dir().join(ROAD_FILE))
+    }
+
+    /// The directory's active shelters indexed for search, with the free
+    /// places known and the road network. Keep it between searches.
+    pub fn shelter_finder(&self) -> Result<ShelterFinder> {
+        let directory = self.directory_or_error()?;
+        let roads = self.road_network()?.map(Arc::new);
+        Ok(ShelterFinder::new(&directory, self.desk()?.availability, roads))
+    }
+
+    /// The nearest shelters for `query` (see [`ShelterFinder::nearest`]).
+    pub fn nearest_shelters(&self, query: &ShelterQuery) -> Result<NearestShelters> {
+        self.shelter_finder()?.nearest(query, self.now())
+    }
+
+    // ----- the host's side -----
+
+    /// Starts hosting `shelter` on this device with `free_places`. The
+    /// directory must name this device as the shelter's host.
+    pub fn host_shelter(&self, shelter: ShelterId, free_places: u16) -> Result<HostDesk> {
+        let directory = self.directory_or_error()?;
+        let entry = directory
+            .shelter(&shelter)
+            .ok_or_else(|| Error::NotFound(format!("shelter {shelter}")))?;
+        let me = self.device_id()?;
+        if entry.host_device != Some(me) {
+            return Err(Error::NotAllowed(
+                "the shelter directory does not name this device as the shelter's host".into(),
+            ));
+        }
+        let now = self.now();
+        self.update_desk(|desk| {
+            let out = match desk.hosting.as_mut() {
+                Some(host) if host.shelter == shelter => host.set_free_places(free_places, now)?,
+                _ => {
+                    let host = HostDesk::new(entry, free_places, now)?;
+                    let out = vec![host.announcement()];
+                    desk.hosting = Some(host);
+                    out
+                }
+            };
+            desk.queue(out);
+            desk.hosting
+                .clone()
+                .ok_or_else(|| Error::NotFound("hosted shelter".into()))
+        })
+    }
+
+    /// The shelter this device hosts, with its requests and stays.
+    pub fn hosted_shelter(&self) -> Result<Option<HostDesk>> {
+        Ok(self.desk()?.hosting)
+    }
+
+    fn host_action(
+        &self,
+        f: impl FnOnce(&mut HostDesk, DateTime<Utc>) -> Result<Vec<super::host::Outgoing>>,
+    ) -> Result<HostDesk> {
+        let now = self.now();
+        self.update_desk(|desk| {
+            let host = desk
+                .hosting
+                .as_mut()
+                .ok_or_else(|| Error::NotAllowed("this device hosts no shelter".into()))?;
+            let out = f(host, now)?;
+            let snapshot = host.clone();
+            desk.queue(out);
+            Ok(snapshot)
+        })
+    }
+
+    /// The host confirms the number of free places.
+    pub fn set_free_places(&self, free_places: u16) -> Result<HostDesk> {
+        self.host_action(|host, now| host.set_free_places(free_places, now))
+    }
+
+    /// Requests waiting for this host's decision, oldest first.
+    pub fn placement_inbox(&self) -> Result<Vec<Stay>> {
+        Ok(self
+            .desk()?
+            .hosting
+            .map(|h| h.pending().into_iter().cloned().collect())
+            .unwrap_or_default())
+    }
+
+    /// The host accepts a request (refused if its places are no longer
+    /// free); other waiting requests that no longer fit are declined.
+    pub fn accept_placement(&self, request: RequestId) -> Result<HostDesk> {
+        self.host_action(|host, now| host.accept(request, now))
+    }
+
+    /// The host declines a request.
+    pub fn decline_placement(&self, request: RequestId, reason: DeclineReason) -> Result<HostDesk> {
+        self.host_action(|host, now| host.decline(request, reason, now))
+    }
+
+    /// The people of an accepted request arrived.
+    pub fn record_arrival(&self, request: RequestId) -> Result<HostDesk> {
+        self.host_action(|host, now| host.arrive(request, now))
+    }
+
+    /// The people left; their places are free again.
+    pub fn record_departure(&self, request: RequestId) -> Result<HostDesk> {
+        self.host_action(|host, now| host.depart(request, now))
+    }
+
+    /// Nobody came for an accepted request; its places are free again.
+    pub fn record_no_show(&self, request: RequestId) -> Result<HostDesk> {
+        self.host_action(|host, now| host.no_show(request, now))
+    }
+
+    // ----- the collaborator's side -----
+
+    /// Asks a shelter's host for places for the people of a case, recording
+    /// the request on the case. The request carries only `needs`.
+    pub fn request_placement(
+        &self,
+        case: CaseId,
+        shelter: ShelterId,
+        needs: PlacementNeeds,
+    ) -> Result<RequestId> {
+        needs.validate()?;
+        let directory = self.directory_or_error()?;
+        let entry = directory
+            .shelter(&shelter)
+            .ok_or_else(|| Error::NotFound(format!("shelter {shelter}")))?;
+        if !entry.active {
+            return Err(Error::NotAllowed(
+                "the shelter does not take people in at present".into(),
+            ));
+        }
+        let host = entry.host_device.ok_or_else(|| {
+            Error::NotAllowed("the shelter takes placements by phone only; call the host".into())
+        })?;
+        if !entry.accepts(needs.group) {
+            return Err(Error::NotAllowed("the shelter does not take this group".into()));
+        }
+        let now = self.now();
+        let known = self.desk()?.availability.view(
+            &shelter,
+            now,
+            Duration::hours(i64::from(DEFAULT_MAX_AGE_HOURS)),
+        );
+        if known.freshness == Freshness::Confirmed
+            && known.free_places.unwrap_or(0) < u16::from(needs.people)
+        {
+            return Err(Error::NotAllowed(
+                "the shelter has just reported too few free places for this many people; \
+                 choose another shelter"
+                    .into(),
+            ));
+        }
+        let request = PlacementRequest {
+            request: RequestId::random(),
+            shelter,
+            needs,
+            sent_at: now,
+        };
+        self.act(
+            case,
+            CaseAction::RecordPlacement(Placement {
+                request: request.request,
+                shelter,
+                shelter_name: entry.name.clone(),
+                status: PlacementStatus::Requested,
+                people: request.needs.people,
+                children: request.needs.children,
+                on: self.today(),
+                decline_reason: None,
+            }),
+        )?;
+        let id = request.request;
+        self.update_desk(|desk| {
+            desk.requests.insert(
+                id,
+                OutgoingRequest {
+                    request: request.clone(),
+                    case,
+                    host,
+                    shelter_name: entry.name.clone(),
+                    status: PlacementStatus::Requested,
+                    decline_reason: None,
+                    updated_at: now,
+                },
+            );
+            desk.queue(vec![(Recipient::Device(host), ShelterMessage::Request(request))]);
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// Placement requests this device sent, newest first.
+    pub fn placement_requests(&self) -> Result<Vec<OutgoingRequest>> {
+        let mut all: Vec<OutgoingRequest> = self.desk()?.requests.into_values().collect();
+        all.sort_by(|a, b| b.request.sent_at.cmp(&a.request.sent_at));
+        Ok(all)
+    }
+
+    fn record_step(
+        &self,
+        sent: &OutgoingRequest,
+        status: PlacementStatus,
+        decline_reason: Option<DeclineReason>,
+    ) -> Result<()> {
+        let already = self.case(sent.case)?.placement.iter().any(|p| {
+            p.value.request == sent.request.request && p.value.status == status
+        });
+        if already {
+            return Ok(());
+        }
+        self.act(
+            sent.case,
+            CaseAction::RecordPlacement(Placement {
+                request: sent.request.request,
+                shelter: sent.request.shelter,
+                shelter_name: sent.shelter_name.clone(),
+                status,
+                people: sent.request.needs.people,
+                children: sent.request.needs.children,
+                on: self.today(),
+                decline_reason,
+            }),
+        )
+        .map(|_| ())
+    }
+
+    /// Withdraws a request this device sent (the survivor chose otherwise),
+    /// recording it on the case and telling the host.
+    pub fn cancel_placement(&self, request: RequestId) -> Result<()> {
+        let sent = self
+            .desk()?
+            .requests
+            .get(&request)
+            .cloned()
+            .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
+        if !PlacementStatus::Cancelled.may_follow(sent.status) {
+            return Err(Error::NotAllowed(
+                "only a requested or accepted placement can be cancelled".into(),
+            ));
+        }
+        self.record_step(&sent, PlacementStatus::Cancelled, None)?;
+        let now = self.now();
+        self.update_desk(|desk| {
+            desk.set_status(request, PlacementStatus::Cancelled, None, now);
+            desk.queue(vec![(
+                Recipient::Device(sent.host),
+                ShelterMessage::Cancel(CancelRequest {
+                    request,
+                    shelter: sent.request.shelter,
+                    at: now,
+                }),
+            )]);
+            Ok(())
+        })
+    }
+
+    // ----- transport -----
+
+    /// Messages waiting to be sent, oldest first. The sync layer sends them
+    /// and then calls [`App::ack_shelter_outbox`].
+    pub fn shelter_outbox(&self) -> Result<Vec<OutboxEntry>> {
+        Ok(self.desk()?.outbox)
+    }
+
+    /// Forgets the outbox entries up to and including `seq` (sent).
+    pub fn ack_shelter_outbox(&self, seq: u64) -> Result<()> {
+        self.update_desk(|desk| {
+            desk.ack(seq);
+            Ok(())
+        })
+    }
+
+    /// Applies a message that the enrolled device `from` sent (the sync
+    /// layer vouches for the sender). Receiving a message twice changes
+    /// nothing; answers to requests this device sent are recorded on their
+    /// case.
+    pub fn receive_shelter_message(
+        &self,
+        from: DeviceId,
+        message: ShelterMessage,
+    ) -> Result<Received> {
+        let now = self.now();
+        match message {
+            ShelterMessage::Request(request) => {
+                let directory = self.directory_or_error()?;
+                let shelter = directory
+                    .shelter(&request.shelter)
+                    .ok_or_else(|| Error::NotFound(format!("shelter {}", request.shelter)))?
+                    .clone();
+                self.update_desk(|desk| {
+                    let host = desk.hosting.as_mut().ok_or_else(|| {
+                        Error::NotAllowed("this device hosts no shelter".into())
+                    })?;
+                    let (received, out) = host.receive_request(from, request, &shelter, now)?;
+                    desk.queue(out);
+                    Ok(received)
+                })
+            }
+            ShelterMessage::Cancel(cancel) => self.update_desk(|desk| {
+                let host = desk
+                    .hosting
+                    .as_mut()
+                    .filter(|h| h.shelter == cancel.shelter)
+                    .ok_or_else(|| Error::NotAllowed("this device does not host the shelter".into()))?;
+                let (received, out) = host.receive_cancel(from, &cancel, now)?;
+                desk.queue(out);
+                Ok(received)
+            }),
+            ShelterMessage::Availability(update) => {
+                let directory = self.directory_or_error()?;
+                let shelter = directory
+                    .shelter(&update.shelter)
+                    .ok_or_else(|| Error::NotFound(format!("shelter {}", update.shelter)))?;
+                if shelter.host_device != Some(from) {
+                    return Err(Error::NotAllowed(
+                        "free places from a device that does not host the shelter".into(),
+                    ));
+                }
+                if update.free_places > shelter.capacity {
+                    return Err(Error::invalid(
+                        "availability.free_places",
+                        "must not exceed the shelter's capacity",
+                    ));
+                }
+                if update.confirmed_at > now + Duration::hours(1) {
+                    return Err(Error::invalid(
+                        "availability.confirmed_at",
+                        "must not be in the future",
+                    ));
+                }
+                self.update_desk(|desk| {
+                    Ok(if desk.availability.merge(update) {
+                        Received::Applied
+                    } else {
+                        Received::Stale
+                    })
+                })
+            }
+            ShelterMessage::Response(_) | ShelterMessage::Stay(_) => {
+                let desk = self.desk()?;
+                let step = desk.host_step(from, &message)?;
+                let (free_places, at) = match &message {
+                    ShelterMessage::Response(r) => (r.free_places, r.at),
+                    ShelterMessage::Stay(s) => (s.free_places, s.at),
+                    _ => return Err(Error::invalid("message", "is not an answer from a host")),
+                };
+                let figure = super::availability::AvailabilityUpdate {
+                    shelter: message.shelter(),
+                    free_places,
+                    confirmed_at: at.min(now),
+                };
+                let received = match step {
+                    HostStep::Skip(received) => received,
+                    HostStep::Record {
+                        request,
+                        status,
+                        decline_reason,
+                        ..
+                    } => {
+                        let sent = desk
+                            .requests
+                            .get(&request)
+                            .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
+                        self.record_step(sent, status, decline_reason)?;
+                        Received::Applied
+                    }
+                };
+                self.update_desk(|desk| {
+                    if let HostStep::Record {
+                        request,
+                        status,
+                        decline_reason,
+                        ..
+                    } = step
+                    {
+                        desk.set_status(request, status, decline_reason, now);
+                    }
+                    desk.availability.merge(figure);
+                    Ok(received)
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Safe community shelters: the signed provincial directory, offline
+//! nearest-shelter search by straight line and by road, and the hosts'
+//! and collaborators' sides of a placement.
+//!
+//! - [`model`](Shelter): a shelter, its kinds, accepted groups, languages and
+//!   accessibility as coded enums, and the standardisation [`Checklist`];
+//! - [`Directory`]: versioned, changed by [`DirectoryDelta`]s, published as
+//!   [`SignedPublication`]s that a device uses only after checking the
+//!   provincial key's signature ([`next_directory`]);
+//! - [`ShelterFinder`]: ranking by straight line from a spatial index, or by
+//!   travel time over a [`RoadNetwork`] imported from OpenStreetMap data;
+//! - [`HostDesk`] and the placement messages ([`ShelterMessage`]): requests
+//!   that carry only what a host needs, accepted or declined, arrival and
+//!   departure, free places following; on the collaborator's side each step
+//!   is recorded on the case ([`Placement`]);
+//! - the [`App`](crate::app::App) methods that keep all of it sealed on the
+//!   device;
+//! - [`synthetic`]: a synthetic Lai Châu (communes, shelters, mountain roads)
+//!   for tests, benchmarks and the demo.
+
+mod availability;
+mod checklist;
+mod desk;
+mod device;
+mod directory;
+mod geo;
+mod host;
+mod ids;
+mod messages;
+mod model;
+mod placement;
+pub mod roads;
+mod search;
+mod signing;
+pub mod synthetic;
+
+pub use availability::{
+    AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
+};
+pub use checklist::{Checklist, StandardItem};
+pub use desk::{Desk, OutgoingRequest, MAX_OUTBOX};
+pub use device::{DirectoryStatus, ROAD_FILE};
+pub use directory::{CommuneCoverage, Coverage, Directory, DirectoryDelta, MAX_SHELTERS};
+pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
+pub use host::{HostDesk, Outgoing, Stay};
+pub use ids::{RequestId, ShelterId};
+pub use messages::{
+    CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received,
+    Recipient, ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
+};
+pub use model::{
+    AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind, MAX_CAPACITY,
+};
+pub use placement::{
+    DeclineReason, Placement, PlacementNeeds, PlacementStatus, MAX_PEOPLE, PLACEMENT_REGISTER,
+};
+pub(crate) use placement::plan_placement;
+pub use roads::RoadNetwork;
+pub use search::{
+    NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery, Unreachable,
+    DEFAULT_MAX_SNAP_M, MAX_LIMIT,
+};
+pub use signing::{
+    next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, SignedPublication,
+    PUBLICATION_FORMAT_VERSION,
+};
+
+use crate::model::Enumeration;
+
+/// The labels of every shelter enumeration the apps show.
+pub fn enumerations() -> Vec<Enumeration> {
+    vec![
+        Enumeration::of::<ShelterKind>(),
+        Enumeration::of::<AcceptedGroup>(),
+        Enumeration::of::<Language>(),
+        Enumeration::of::<Accessibility>(),
+        Enumeration::of::<StandardItem>(),
+        Enumeration::of::<Freshness>(),
+        Enumeration::of::<PlacementStatus>(),
+        Enumeration::of::<DeclineReason>(),
+        Enumeration::of::<Ranking>(),
+        Enumeration::of::<Unreachable>(),
+        Enumeration::of::<roads::RoadClass>(),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

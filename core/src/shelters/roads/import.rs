@@ -1,0 +1,241 @@
+//! Importing OpenStreetMap road data: a PBF extract (read with `osmpbf`) or
+//! GeoJSON lines with a `highway` property (read with `geojson`).
+
+use super::class::{Direction, RoadClass};
+use super::network::{RoadBuilder, RoadNetwork};
+use crate::shelters::geo::GeoPoint;
+use crate::{Error, Result};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+/// Largest road file accepted for import.
+pub const MAX_ROAD_FILE_BYTES: usize = 512 * 1024 * 1024;
+
+/// The formats a road file may come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoadFormat {
+    /// OpenStreetMap PBF (`.osm.pbf`).
+    Pbf,
+    /// GeoJSON lines with OpenStreetMap tags as properties.
+    GeoJson,
+}
+
+impl RoadFormat {
+    /// Guesses the format from the first bytes: GeoJSON is text starting
+    /// with `{`, anything else is taken for PBF.
+    pub fn detect(bytes: &[u8]) -> Self {
+        let text_start = bytes
+            .iter()
+            .copied()
+            .skip_while(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
+            .next();
+        if text_start == Some(b'{') {
+            Self::GeoJson
+        } else {
+            Self::Pbf
+        }
+    }
+}
+
+/// What an import found, safe to show and log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// The format read.
+    pub format: RoadFormat,
+    /// Ways (lines) imported, per road class code.
+    pub ways: Vec<(String, usize)>,
+    /// Features or ways skipped (no highway class that is travelled, or not
+    /// a line).
+    pub skipped: usize,
+    /// Way points whose node was missing from the extract (clipped at its
+    /// edge).
+    pub missing_nodes: usize,
+    /// Nodes, edges, components and bounds of the result.
+    pub network: super::network::RoadSummary,
+}
+
+fn report(
+    format: RoadFormat,
+    ways: Vec<(RoadClass, usize)>,
+    skipped: usize,
+    missing_nodes: usize,
+    net: &RoadNetwork,
+) -> ImportReport {
+    use crate::model::Coded;
+    ImportReport {
+        format,
+        ways: ways
+            .into_iter()
+            .map(|(c, n)| (c.code().to_string(), n))
+            .collect(),
+        skipped,
+        missing_nodes,
+        network: net.summary(),
+    }
+}
+
+/// Imports a road file in either format.
+pub fn import_roads(bytes: &[u8]) -> Result<(RoadNetwork, ImportReport)> {
+    if bytes.len() > MAX_ROAD_FILE_BYTES {
+        return Err(Error::invalid("road_file", "is too large"));
+    }
+    match RoadFormat::detect(bytes) {
+        RoadFormat::GeoJson => import_geojson(bytes),
+        RoadFormat::Pbf => import_pbf(std::io::Cursor::new(bytes)),
+    }
+}
+
+fn property_str<'a>(feature: &'a geojson::Feature, key: &str) -> Option<&'a str> {
+    feature.property(key).and_then(|v| v.as_str())
+}
+
+/// Imports GeoJSON: a FeatureCollection whose LineString or MultiLineString
+/// features carry OpenStreetMap's `highway` (and optionally `oneway`,
+/// `junction`) as properties. Other features are skipped.
+pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, ImportReport)> {
+    let parsed: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
+        let rule = match e.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => format!(
+                "is not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+            _ => format!(
+                "is not valid GeoJSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        };
+        Error::invalid("road_file", rule)
+    })?;
+    let features = match parsed {
+        geojson::GeoJson::FeatureCollection(fc) => fc.features,
+        geojson::GeoJson::Feature(f) => vec![f],
+        geojson::GeoJson::Geometry(_) => {
+            return Err(Error::invalid(
+                "road_file",
+                "must be a GeoJSON FeatureCollection of roads, not a bare geometry",
+            ))
+        }
+    };
+    let mut builder = RoadBuilder::new();
+    let mut skipped = 0;
+    for (i, feature) in features.iter().enumerate() {
+        let Some(class) = property_str(feature, "highway").and_then(RoadClass::from_osm) else {
+            skipped += 1;
+            continue;
+        };
+        let direction = Direction::from_osm(
+            class,
+            property_str(feature, "oneway"),
+            property_str(feature, "junction"),
+        );
+        let lines: Vec<&Vec<geojson::Position>> = match feature.geometry.as_ref().map(|g| &g.value) {
+            Some(geojson::GeometryValue::LineString { coordinates }) => vec![coordinates],
+            Some(geojson::GeometryValue::MultiLineString { coordinates }) => {
+                coordinates.iter().collect()
+            }
+            _ => {
+                skipped += 1;
+                continue;
+            }
+        };
+        for line in lines {
+            let points: Vec<GeoPoint> = line
+                .iter()
+                .map(|p| match p.as_slice() {
+                    [lon, lat, ..] => Ok(GeoPoint::new(*lat, *lon)),
+                    _ => Err(Error::invalid(
+                        "road_file",
+                        format!("feature {i}: a position needs a longitude and a latitude"),
+                    )),
+                })
+                .collect::<Result<_>>()?;
+            builder.add_way(class, direction, &points).map_err(|_| {
+                Error::invalid(
+                    "road_file",
+                    format!("feature {i}: coordinates must be longitude and latitude in degrees"),
+                )
+            })?;
+        }
+    }
+    let ways = builder.ways_by_class();
+    let net = builder.build()?;
+    let report = report(RoadFormat::GeoJson, ways, skipped, 0, &net);
+    Ok((net, report))
+}
+
+struct PbfWay {
+    class: RoadClass,
+    direction: Direction,
+    refs: Vec<i64>,
+}
+
+/// Imports an OpenStreetMap PBF extract: every way with a travelled
+/// `highway` class, with its nodes.
+pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, ImportReport)> {
+    let bad = |e: osmpbf::Error| {
+        Error::invalid(
+            "road_file",
+            format!("is not a valid OpenStreetMap PBF file ({e})"),
+        )
+    };
+    let mut pbf = osmpbf::IndexedReader::new(reader).map_err(bad)?;
+    let mut ways: Vec<PbfWay> = Vec::new();
+    let mut nodes: HashMap<i64, GeoPoint> = HashMap::new();
+    let mut skipped = 0usize;
+    pbf.read_ways_and_deps(
+        |way| {
+            let keep = way
+                .tags()
+                .any(|(k, v)| k == "highway" && RoadClass::from_osm(v).is_some());
+            if !keep {
+                skipped += 1;
+            }
+            keep
+        },
+        |element| match element {
+            osmpbf::Element::Way(way) => {
+                let tag = |key: &str| way.tags().find(|(k, _)| *k == key).map(|(_, v)| v);
+                if let Some(class) = tag("highway").and_then(RoadClass::from_osm) {
+                    ways.push(PbfWay {
+                        class,
+                        direction: Direction::from_osm(class, tag("oneway"), tag("junction")),
+                        refs: way.refs().collect(),
+                    });
+                }
+            }
+            osmpbf::Element::Node(node) => {
+                nodes.insert(node.id(), GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()));
+            }
+            osmpbf::Element::DenseNode(node) => {
+                nodes.insert(node.id(), GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()));
+            }
+            osmpbf::Element::Relation(_) => {}
+        },
+    )
+    .map_err(bad)?;
+    let mut builder = RoadBuilder::new();
+    let mut missing = 0usize;
+    for way in &ways {
+        // A way clipped at the extract's edge: keep the runs of nodes present.
+        let mut run: Vec<GeoPoint> = Vec::with_capacity(way.refs.len());
+        for id in &way.refs {
+            match nodes.get(id) {
+                Some(p) => run.push(*p),
+                None => {
+                    missing += 1;
+                    builder.add_way(way.class, way.direction, &run)?;
+                    run.clear();
+                }
+            }
+        }
+        builder.add_way(way.class, way.direction, &run)?;
+    }
+    let ways = builder.ways_by_class();
+    let net = builder.build()?;
+    let report = report(RoadFormat::Pbf, ways, skipped, missing, &net);
+    Ok((net, report))
+}

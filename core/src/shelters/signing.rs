@@ -1,0 +1,341 @@
+//! Signed directory publications: the provincial office signs each full
+//! directory and each delta with its Ed25519 key; a device uses one only
+//! after checking that the signer is the provincial key it was configured
+//! with and that the signature holds.
+
+use super::directory::{Directory, DirectoryDelta};
+use super::ids::{from_hex, hex};
+use crate::{Error, Result};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// Domain separation: a signature over a directory can never be taken for a
+/// signature over anything else the system signs.
+const DOMAIN: &[u8] = b"binhan/shelter-directory/v1\0";
+
+/// First bytes of an encoded publication.
+const MAGIC: &[u8; 4] = b"BHSD";
+
+/// Version of the publication encoding.
+pub const PUBLICATION_FORMAT_VERSION: u8 = 1;
+
+/// Largest publication a device accepts (a directory of 20,000 shelters is
+/// far smaller).
+pub const MAX_PUBLICATION_BYTES: usize = 16 * 1024 * 1024;
+
+/// The provincial office's public key, which every device is configured
+/// with at enrolment. Hex in JSON.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProvincialKey(pub [u8; 32]);
+
+impl fmt::Debug for ProvincialKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProvincialKey({})", hex(&self.0))
+    }
+}
+
+impl fmt::Display for ProvincialKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl std::str::FromStr for ProvincialKey {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bytes = from_hex::<32>(s)
+            .ok_or_else(|| Error::invalid("provincial_key", "must be 64 hexadecimal digits"))?;
+        VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| Error::invalid("provincial_key", "is not a valid Ed25519 public key"))?;
+        Ok(Self(bytes))
+    }
+}
+
+impl Serialize for ProvincialKey {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProvincialKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            s.parse().map_err(serde::de::Error::custom)
+        } else {
+            <[u8; 32]>::deserialize(d).map(Self)
+        }
+    }
+}
+
+/// What a publication carries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryUpdate {
+    /// A whole directory.
+    Full(Directory),
+    /// The changes from one version to a later one.
+    Delta(DirectoryDelta),
+}
+
+impl DirectoryUpdate {
+    /// The version it brings a device to.
+    pub fn version(&self) -> u64 {
+        match self {
+            Self::Full(d) => d.version,
+            Self::Delta(d) => d.to_version,
+        }
+    }
+}
+
+/// A signed publication as it travels and is stored before verification:
+/// the exact bytes signed, the signer's key and the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedPublication {
+    /// Ed25519 public key of the signer.
+    pub signer: [u8; 32],
+    /// The signed body: a [`DirectoryUpdate`] in its binary encoding.
+    pub body: Vec<u8>,
+    /// Ed25519 signature over the domain tag and `body`.
+    pub signature: Vec<u8>,
+}
+
+fn signed_message(body: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(DOMAIN.len() + body.len());
+    message.extend_from_slice(DOMAIN);
+    message.extend_from_slice(body);
+    message
+}
+
+impl SignedPublication {
+    /// The file and wire encoding: magic, version byte, then the fields.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = MAGIC.to_vec();
+        out.push(PUBLICATION_FORMAT_VERSION);
+        // Serialising plain data into a Vec cannot fail.
+        out.extend(postcard::to_allocvec(self).unwrap_or_default());
+        out
+    }
+
+    /// Decodes [`SignedPublication::encode`]'s output.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        if bytes.len() > MAX_PUBLICATION_BYTES {
+            return Err(Error::invalid("shelter_directory", "is too large"));
+        }
+        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+            return Err(Error::invalid(
+                "shelter_directory",
+                "is not a signed shelter directory file",
+            ));
+        };
+        match rest.split_first() {
+            Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body).map_err(|_| {
+                Error::invalid("shelter_directory", "is truncated or corrupted")
+            }),
+            Some((v, _)) => Err(Error::invalid(
+                "shelter_directory",
+                format!("has unknown format version {v}"),
+            )),
+            None => Err(Error::invalid("shelter_directory", "is truncated")),
+        }
+    }
+
+    /// Checks that the provincial key `trusted` signed this publication and
+    /// returns what it carries. A publication from any other key, or whose
+    /// signature does not hold, is refused.
+    pub fn verify(&self, trusted: &ProvincialKey) -> Result<DirectoryUpdate> {
+        if self.signer != trusted.0 {
+            return Err(Error::NotAllowed(
+                "the shelter directory is not signed by the provincial key".into(),
+            ));
+        }
+        let key = VerifyingKey::from_bytes(&self.signer).map_err(|_| Error::Tampered {
+            record: "shelter directory signature".into(),
+        })?;
+        let signature: [u8; 64] =
+            self.signature
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::Tampered {
+                    record: "shelter directory signature".into(),
+                })?;
+        key.verify_strict(&signed_message(&self.body), &Signature::from_bytes(&signature))
+            .map_err(|_| Error::Tampered {
+                record: "shelter directory signature".into(),
+            })?;
+        postcard::from_bytes(&self.body).map_err(|_| Error::Tampered {
+            record: "shelter directory body".into(),
+        })
+    }
+}
+
+/// The provincial office's signing key. Lives on the office's machine, never
+/// on a collaborator's phone; erased from memory when dropped.
+pub struct ProvincialSigner {
+    key: SigningKey,
+}
+
+impl fmt::Debug for ProvincialSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ProvincialSigner({})", self.public_key())
+    }
+}
+
+impl ProvincialSigner {
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self::from_seed(crate::crypto::random_array())
+    }
+
+    /// The key with this 32-byte secret seed.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        Self {
+            key: SigningKey::from_bytes(&seed),
+        }
+    }
+
+    /// The key from a seed in hexadecimal (64 digits).
+    pub fn from_hex_seed(hex_seed: &str) -> Result<Self> {
+        let mut seed = from_hex::<32>(hex_seed)
+            .ok_or_else(|| Error::invalid("signing_key", "must be 64 hexadecimal digits"))?;
+        let signer = Self::from_seed(seed);
+        zeroize::Zeroize::zeroize(&mut seed);
+        Ok(signer)
+    }
+
+    /// The public key devices are configured with.
+    pub fn public_key(&self) -> ProvincialKey {
+        ProvincialKey(self.key.verifying_key().to_bytes())
+    }
+
+    /// Signs a publication after checking what it carries.
+    pub fn sign(&self, update: &DirectoryUpdate) -> Result<SignedPublication> {
+        match update {
+            DirectoryUpdate::Full(d) => d.validate()?,
+            DirectoryUpdate::Delta(d) => {
+                if d.to_version <= d.from_version {
+                    return Err(Error::invalid(
+                        "directory.to_version",
+                        "must be higher than from_version",
+                    ));
+                }
+                d.upserts.iter().try_for_each(|s| s.validate())?;
+            }
+        }
+        let body = postcard::to_allocvec(update).map_err(|e| Error::Encoding(e.to_string()))?;
+        let signature = self.key.sign(&signed_message(&body)).to_bytes().to_vec();
+        Ok(SignedPublication {
+            signer: self.public_key().0,
+            body,
+            signature,
+        })
+    }
+}
+
+/// What a device does with a verified publication, given the directory it
+/// holds: the directory to keep from now on. Refuses an older version
+/// (replay), a different directory under the same version, and a delta that
+/// does not start from the version held.
+pub fn next_directory(
+    current: Option<&Directory>,
+    trusted: &ProvincialKey,
+    publication: &SignedPublication,
+) -> Result<Directory> {
+    let update = publication.verify(trusted)?;
+    match (update, current) {
+        (DirectoryUpdate::Full(new), current) => {
+            new.validate()?;
+            if let Some(current) = current {
+                if new.version < current.version {
+                    return Err(Error::NotAllowed(format!(
+                        "the shelter directory is older (version {}) than the one on this \
+                         device (version {})",
+                        new.version, current.version
+                    )));
+                }
+                if new.version == current.version && new.digest() != current.digest() {
+                    return Err(Error::NotAllowed(format!(
+                        "a different shelter directory with the same version {} is already on \
+                         this device",
+                        new.version
+                    )));
+                }
+            }
+            Ok(new)
+        }
+        (DirectoryUpdate::Delta(delta), Some(current)) => current.apply(&delta),
+        (DirectoryUpdate::Delta(_), None) => Err(Error::NotAllowed(
+            "no shelter directory on this device yet; load the full directory first".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shelters::model::tests::shelter;
+    use chrono::DateTime;
+
+    fn directory(version: u64, names: &[&str]) -> Directory {
+        let at = DateTime::from_timestamp(1_794_700_000 + version as i64, 0).unwrap();
+        Directory::new(version, at, names.iter().map(|n| shelter(n)).collect())
+    }
+
+    #[test]
+    fn signed_directories_verify_only_under_the_provincial_key() {
+        let province = ProvincialSigner::from_seed([7; 32]);
+        let key = province.public_key();
+        let v1 = directory(1, &["A", "B"]);
+        let signed = province.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
+        let decoded = SignedPublication::decode(&signed.encode()).unwrap();
+        assert_eq!(next_directory(None, &key, &decoded).unwrap(), v1);
+
+        // Another key, even with a valid signature of its own: refused.
+        let impostor = ProvincialSigner::from_seed([8; 32]);
+        let forged = impostor.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
+        assert!(matches!(next_directory(None, &key, &forged), Err(Error::NotAllowed(_))));
+        // The impostor claims to be the province: the signature fails.
+        let claimed = SignedPublication { signer: key.0, ..forged };
+        assert!(matches!(next_directory(None, &key, &claimed), Err(Error::Tampered { .. })));
+        // One flipped byte of the body: refused.
+        let mut flipped = signed.clone();
+        let last = flipped.body.len() - 1;
+        flipped.body[last] ^= 1;
+        assert!(matches!(next_directory(None, &key, &flipped), Err(Error::Tampered { .. })));
+        // Truncated signature: refused.
+        let short = SignedPublication { signature: signed.signature[..10].to_vec(), ..signed };
+        assert!(matches!(next_directory(None, &key, &short), Err(Error::Tampered { .. })));
+    }
+
+    #[test]
+    fn deltas_and_replays() {
+        let province = ProvincialSigner::from_seed([7; 32]);
+        let key = province.public_key();
+        let (v1, v2) = (directory(1, &["A", "B"]), directory(2, &["A", "C"]));
+        let delta = province.sign(&DirectoryUpdate::Delta(v1.delta_to(&v2).unwrap())).unwrap();
+        assert_eq!(next_directory(Some(&v1), &key, &delta).unwrap(), v2);
+        assert!(next_directory(None, &key, &delta).is_err());
+        // Replaying version 1 over version 2 is refused.
+        let old = province.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
+        let err = next_directory(Some(&v2), &key, &old).unwrap_err();
+        assert!(err.to_string().contains("older"));
+        // The same version again is harmless.
+        assert_eq!(next_directory(Some(&v1), &key, &old).unwrap(), v1);
+    }
+
+    #[test]
+    fn malformed_files_and_keys_are_named() {
+        assert!(SignedPublication::decode(b"nonsense").is_err());
+        assert!(SignedPublication::decode(b"BHSD\x09").is_err());
+        assert!(SignedPublication::decode(b"BHSD\x01\xff\xff").is_err());
+        assert!("00".parse::<ProvincialKey>().is_err());
+        let key = ProvincialSigner::from_seed([1; 32]).public_key();
+        assert_eq!(key.to_string().parse::<ProvincialKey>().unwrap(), key);
+        assert!(ProvincialSigner::from_hex_seed("xyz").is_err());
+    }
+}

@@ -1,0 +1,638 @@
+//! A synthetic Lai Châu for tests, benchmarks, the demo and the committed
+//! fixture (`tests/fixtures/shelters/`, written by
+//! `cargo run -p binhan-core --example shelter_fixture`).
+//!
+//! **Everything here is made up.** The commune codes are the province's real
+//! ones; their positions, every road and every shelter are invented on a
+//! jittered grid inside the province's bounds. Shelter names end in
+//! "(giả lập)" (simulated); phone numbers start with 0000.
+//!
+//! The network has main roads joining commune centres along a spanning tree
+//! (so two neighbouring communes may be far apart by road), village tracks,
+//! and, in the north-west, the **Mù Cả valley**: a collaborator on its west
+//! rim ([`Valley::start`]) is 3.5 km in a straight line from a host's home
+//! on the east rim ([`Valley::across`]) but the only bridge is 15 km
+//! upstream, so it is nearly two hours away on tracks, while the commune
+//! office 5 km away on the same side ([`Valley::same_side`]) is a quarter of
+//! an hour's drive. A village beyond a landslide ([`Valley::cut_off`]) has a
+//! shelter no road reaches any more.
+
+mod pbf;
+
+use super::availability::AvailabilityUpdate;
+use super::checklist::{Checklist, StandardItem};
+use super::directory::Directory;
+use super::geo::GeoPoint;
+use super::ids::ShelterId;
+use super::model::{
+    AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind,
+};
+use super::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
+use super::signing::ProvincialSigner;
+use crate::model::{Coded, COMMUNES};
+use crate::Result;
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use sha2::Digest;
+
+/// A small deterministic random source (SplitMix64): the fixture comes out
+/// the same on every machine.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A source started from `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// A number in `[lo, hi)`.
+    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+
+    /// An integer in `[0, n)`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+}
+
+/// The synthetic provincial signing key. Its seed is public (derived from a
+/// label), so it must never sign anything real.
+pub fn province_signer() -> ProvincialSigner {
+    let seed: [u8; 32] =
+        sha2::Sha256::digest(b"binhan synthetic provincial key - NOT FOR PRODUCTION").into();
+    ProvincialSigner::from_seed(seed)
+}
+
+/// When the synthetic directory's first version was published.
+pub fn published_at() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_780_272_000, 0).unwrap_or_default() // 2026-06-01 00:00 UTC
+}
+
+/// One road of the synthetic network.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntheticWay {
+    /// Its class.
+    pub class: RoadClass,
+    /// One-way in the order of its points.
+    pub oneway: bool,
+    /// Its points (rounded to 10⁻⁶ degree, so file formats lose nothing).
+    pub points: Vec<GeoPoint>,
+}
+
+/// The places of the Mù Cả valley scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Valley {
+    /// A collaborator on the west rim.
+    pub start: GeoPoint,
+    /// A host's home on the east rim: nearest in a straight line, far by road.
+    pub across: ShelterId,
+    /// The commune office on the same side: further in a straight line,
+    /// nearest by road.
+    pub same_side: ShelterId,
+    /// A shelter beyond a landslide: no road reaches it.
+    pub cut_off: ShelterId,
+}
+
+/// The synthetic province.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntheticProvince {
+    /// Roads and paths.
+    pub ways: Vec<SyntheticWay>,
+    /// Shelters, by id.
+    pub shelters: Vec<Shelter>,
+    /// Commune centres, in the order of [`COMMUNES`].
+    pub centres: Vec<GeoPoint>,
+    /// The valley scenario.
+    pub valley: Valley,
+}
+
+fn round6(p: GeoPoint) -> GeoPoint {
+    GeoPoint::new((p.lat * 1e6).round() / 1e6, (p.lon * 1e6).round() / 1e6)
+}
+
+/// A road from `a` to `b` that bends like a mountain road, a point every
+/// ~400 m; the ends are exactly `a` and `b`.
+fn bending(a: GeoPoint, b: GeoPoint, rng: &mut Rng, bend: f64) -> Vec<GeoPoint> {
+    let east = (b.lon - a.lon).to_radians() * super::geo::EARTH_RADIUS_M * a.lat.to_radians().cos();
+    let north = (b.lat - a.lat).to_radians() * super::geo::EARTH_RADIUS_M;
+    let len = east.hypot(north).max(1.0);
+    let (px, py) = (-north / len, east / len);
+    let n = ((len / 400.0).ceil() as usize).max(2);
+    let waves = rng.range(2.0, 5.0).round();
+    let phase = rng.range(0.0, std::f64::consts::PI);
+    let amp = (bend * len).min(1_500.0);
+    let mut points: Vec<GeoPoint> = (0..=n)
+        .map(|i| {
+            let t = i as f64 / n as f64;
+            let off = amp
+                * (std::f64::consts::PI * t).sin()
+                * (waves * std::f64::consts::PI * t + phase).sin();
+            round6(a.offset_m(t * east + off * px, t * north + off * py))
+        })
+        .collect();
+    points[0] = a;
+    points[n] = b;
+    points
+}
+
+/// District towns (with a hospital in the fixture).
+const DISTRICT_TOWNS: [&str; 8] = [
+    "tan_phong",
+    "tam_duong",
+    "phong_tho",
+    "sin_ho",
+    "muong_te",
+    "than_uyen",
+    "tan_uyen",
+    "nam_hang",
+];
+
+/// The commune of the valley scenario.
+pub const VALLEY_COMMUNE: &str = "mu_ca";
+
+fn local_languages(commune: &str) -> Vec<Language> {
+    const LOCAL: [Language; 8] = [
+        Language::Mong,
+        Language::Thai,
+        Language::Dao,
+        Language::HaNhi,
+        Language::Giay,
+        Language::Lu,
+        Language::KhoMu,
+        Language::LaHu,
+    ];
+    if commune == VALLEY_COMMUNE {
+        return vec![Language::HaNhi, Language::LaHu];
+    }
+    let h = sha2::Sha256::digest(commune.as_bytes());
+    let first = LOCAL[h[0] as usize % LOCAL.len()];
+    let second = LOCAL[h[1] as usize % LOCAL.len()];
+    if first == second {
+        vec![first]
+    } else {
+        vec![first, second]
+    }
+}
+
+fn commune_short_name(name: &str) -> &str {
+    name.strip_prefix("Xã ")
+        .or_else(|| name.strip_prefix("Phường "))
+        .unwrap_or(name)
+}
+
+struct ShelterMaker {
+    rng: Rng,
+    count: u32,
+    standardised_health_stations: u32,
+}
+
+impl ShelterMaker {
+    fn make(&mut self, kind: ShelterKind, commune: &str, location: GeoPoint) -> Shelter {
+        let rng = &mut self.rng;
+        self.count += 1;
+        let name_of_commune = crate::model::commune(commune)
+            .map(|c| commune_short_name(c.name))
+            .unwrap_or(commune);
+        let (capacity, accepts, accessibility): (u16, Vec<AcceptedGroup>, Vec<Accessibility>) =
+            match kind {
+                ShelterKind::Hospital => (
+                    10 + rng.below(11) as u16,
+                    AcceptedGroup::ALL.to_vec(),
+                    Accessibility::ALL.to_vec(),
+                ),
+                ShelterKind::SocialProtectionCentre => (
+                    30,
+                    vec![
+                        AcceptedGroup::Women,
+                        AcceptedGroup::WomenWithChildren,
+                        AcceptedGroup::ChildrenAlone,
+                    ],
+                    Accessibility::ALL.to_vec(),
+                ),
+                ShelterKind::HealthStation => (
+                    3 + rng.below(4) as u16,
+                    if rng.below(2) == 0 {
+                        vec![
+                            AcceptedGroup::Women,
+                            AcceptedGroup::WomenWithChildren,
+                            AcceptedGroup::ChildrenAlone,
+                        ]
+                    } else {
+                        vec![AcceptedGroup::Women, AcceptedGroup::WomenWithChildren]
+                    },
+                    vec![Accessibility::StepFree, Accessibility::AccessibleToilet],
+                ),
+                ShelterKind::CommuneOffice => (
+                    4 + rng.below(5) as u16,
+                    vec![AcceptedGroup::Women, AcceptedGroup::WomenWithChildren],
+                    if rng.below(2) == 0 {
+                        vec![Accessibility::StepFree]
+                    } else {
+                        vec![]
+                    },
+                ),
+                ShelterKind::PersonOfStandingHome => (
+                    2 + rng.below(3) as u16,
+                    if rng.below(3) == 0 {
+                        vec![AcceptedGroup::Women]
+                    } else {
+                        vec![AcceptedGroup::Women, AcceptedGroup::WomenWithChildren]
+                    },
+                    if rng.below(3) == 0 {
+                        vec![Accessibility::DisabilitySupport]
+                    } else {
+                        vec![]
+                    },
+                ),
+            };
+        let mut languages = vec![Language::Vietnamese];
+        languages.extend(local_languages(commune));
+        let standardised = match kind {
+            ShelterKind::Hospital | ShelterKind::SocialProtectionCentre => true,
+            ShelterKind::HealthStation if self.standardised_health_stations < 5 => {
+                self.standardised_health_stations += 1;
+                true
+            }
+            _ => false,
+        };
+        let mut checklist = Checklist::all_met();
+        if !standardised {
+            for _ in 0..=rng.below(4) {
+                let item = StandardItem::ALL[rng.below(StandardItem::ALL.len() as u64) as usize];
+                checklist.set(item, false);
+            }
+        }
+        checklist.reviewed_on = chrono::NaiveDate::from_ymd_opt(2026, 5, 1 + rng.below(28) as u32);
+        let hours = match kind {
+            ShelterKind::CommuneOffice => Hours::Daily {
+                from: NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
+                to: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
+            },
+            _ => Hours::Always,
+        };
+        Shelter {
+            id: ShelterId::derived(&format!("synthetic shelter {} {commune} {}", kind.code(), self.count)),
+            name: format!("{} {name_of_commune} (giả lập)", kind_name(kind)),
+            kind,
+            commune: commune.to_string(),
+            location: round6(location),
+            capacity,
+            accepts,
+            accessibility,
+            languages,
+            hours,
+            contact: HostContact {
+                name: Some("Người phụ trách (giả lập)".into()),
+                phone: Some(format!("0000 {:06}", self.count)),
+            },
+            host_device: None,
+            active: true,
+            checklist,
+        }
+    }
+}
+
+fn kind_name(kind: ShelterKind) -> &'static str {
+    match kind {
+        ShelterKind::CommuneOffice => "Trụ sở UBND",
+        ShelterKind::Hospital => "Bệnh viện",
+        ShelterKind::HealthStation => "Trạm y tế",
+        ShelterKind::PersonOfStandingHome => "Nhà người có uy tín",
+        ShelterKind::SocialProtectionCentre => "Cơ sở trợ giúp xã hội",
+    }
+}
+
+/// The synthetic province (the same on every run).
+pub fn lai_chau() -> SyntheticProvince {
+    let mut rng = Rng::new(0x4c41_4943_4841_5531); // "LAICHAU1"
+    // Commune centres on a jittered 8 × 5 grid; the valley commune takes the
+    // north-west corner.
+    let (cols, rows) = (8usize, 5usize);
+    let (lat0, lat1, lon0, lon1) = (21.78, 22.70, 102.42, 103.88);
+    let mut slots: Vec<GeoPoint> = (0..rows * cols)
+        .map(|k| {
+            let (r, c) = (k / cols, k % cols);
+            let lat = lat1 - (r as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lat1 - lat0) / rows as f64;
+            let lon = lon0 + (c as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lon1 - lon0) / cols as f64;
+            round6(GeoPoint::new(lat, lon))
+        })
+        .collect();
+    let valley_index = COMMUNES
+        .iter()
+        .position(|c| c.code == VALLEY_COMMUNE)
+        .unwrap_or(0);
+    // Slot 0 is the north-west corner; skip the slot south-east of it so the
+    // grid has one slot per commune.
+    slots.remove(cols + 1);
+    slots.truncate(COMMUNES.len());
+    slots.swap(0, valley_index);
+    let centres = slots;
+
+    let mut ways: Vec<SyntheticWay> = Vec::new();
+    let road = |class: RoadClass, points: Vec<GeoPoint>, ways: &mut Vec<SyntheticWay>| {
+        ways.push(SyntheticWay {
+            class,
+            oneway: false,
+            points,
+        });
+    };
+
+    // Main roads: a minimum spanning tree of the centres (Prim), then a few
+    // short extra links that make loops.
+    let n = centres.len();
+    let dist = |i: usize, j: usize| centres[i].distance_m(&centres[j]);
+    let mut in_tree = vec![false; n];
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    in_tree[0] = true;
+    for _ in 1..n {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for i in (0..n).filter(|i| in_tree[*i]) {
+            for j in (0..n).filter(|j| !in_tree[*j]) {
+                let d = dist(i, j);
+                if best.is_none_or(|(bd, ..)| d < bd) {
+                    best = Some((d, i, j));
+                }
+            }
+        }
+        if let Some((_, i, j)) = best {
+            in_tree[j] = true;
+            links.push((i, j));
+        }
+    }
+    let town = |i: usize| DISTRICT_TOWNS.contains(&COMMUNES[i].code);
+    for &(i, j) in &links {
+        let class = if town(i) && town(j) {
+            RoadClass::Trunk
+        } else if town(i) || town(j) {
+            RoadClass::Secondary
+        } else {
+            RoadClass::Tertiary
+        };
+        let points = bending(centres[i], centres[j], &mut rng, 0.07);
+        road(class, points, &mut ways);
+    }
+    let mut extra: Vec<(f64, usize, usize)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .filter(|(i, j)| *i != 0 && *j != 0)
+        .filter(|(i, j)| !links.contains(&(*i, *j)) && !links.contains(&(*j, *i)))
+        .map(|(i, j)| (dist(i, j), i, j))
+        .collect();
+    extra.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (_, i, j) in extra.into_iter().take(4) {
+        let points = bending(centres[i], centres[j], &mut rng, 0.07);
+        road(RoadClass::Unclassified, points, &mut ways);
+    }
+
+    // Villages: two per commune (the valley commune has its own), joined to
+    // the centre by a track or a minor road.
+    let mut villages: Vec<Vec<GeoPoint>> = vec![Vec::new(); n];
+    for (i, centre) in centres.iter().enumerate().skip(1) {
+        for _ in 0..2 {
+            let angle = rng.range(0.0, std::f64::consts::TAU);
+            let r = rng.range(3_000.0, 6_000.0);
+            let village = round6(centre.offset_m(r * angle.cos(), r * angle.sin()));
+            let class = if rng.below(2) == 0 {
+                RoadClass::Track
+            } else {
+                RoadClass::Unclassified
+            };
+            road(class, bending(*centre, village, &mut rng, 0.12), &mut ways);
+            villages[i].push(village);
+        }
+    }
+
+    // The Mù Cả valley, north of its commune centre X.
+    let x = centres[0];
+    let at = |east: f64, north: f64| round6(x.offset_m(east, north));
+    let start = at(0.0, 5_000.0);
+    let bridge = at(1_750.0, 20_000.0);
+    let across_home = at(3_500.0, 5_000.0);
+    let west_rim = [at(0.0, 0.0), at(-250.0, 1_200.0), at(150.0, 2_600.0), at(-100.0, 3_800.0), start];
+    let mut west = vec![x];
+    west.extend_from_slice(&west_rim[1..]);
+    road(RoadClass::Tertiary, west, &mut ways);
+    road(RoadClass::Track, bending(start, bridge, &mut rng, 0.05), &mut ways);
+    road(RoadClass::Track, bending(bridge, across_home, &mut rng, 0.05), &mut ways);
+    // Beyond the landslide: a village track that no longer joins anything.
+    let cut_village = at(-4_000.0, 7_000.0);
+    road(RoadClass::Track, bending(at(-2_600.0, 5_600.0), cut_village, &mut rng, 0.1), &mut ways);
+
+    // Shelters.
+    let mut maker = ShelterMaker {
+        rng: Rng::new(0x5348_454c_5445_5253), // "SHELTERS"
+        count: 0,
+        standardised_health_stations: 0,
+    };
+    let mut shelters = Vec::new();
+    for (i, commune) in COMMUNES.iter().enumerate() {
+        let c = centres[i];
+        shelters.push(maker.make(ShelterKind::CommuneOffice, commune.code, c.offset_m(40.0, 0.0)));
+        shelters.push(maker.make(ShelterKind::HealthStation, commune.code, c.offset_m(250.0, -150.0)));
+        if let Some(v) = villages[i].first() {
+            shelters.push(maker.make(ShelterKind::PersonOfStandingHome, commune.code, v.offset_m(30.0, 0.0)));
+        }
+        if DISTRICT_TOWNS.contains(&commune.code) {
+            shelters.push(maker.make(ShelterKind::Hospital, commune.code, c.offset_m(-400.0, 300.0)));
+        }
+        if commune.code == "doan_ket" {
+            shelters.push(maker.make(
+                ShelterKind::SocialProtectionCentre,
+                commune.code,
+                c.offset_m(600.0, 200.0),
+            ));
+        }
+    }
+    let same_side = shelters[0].id;
+    let across = maker.make(ShelterKind::PersonOfStandingHome, VALLEY_COMMUNE, across_home.offset_m(20.0, 0.0));
+    let cut_off = maker.make(ShelterKind::PersonOfStandingHome, VALLEY_COMMUNE, cut_village.offset_m(20.0, 0.0));
+    let valley = Valley {
+        start,
+        across: across.id,
+        same_side,
+        cut_off: cut_off.id,
+    };
+    shelters.push(across);
+    shelters.push(cut_off);
+    // Two shelters not taking people in at present.
+    for k in [7, 40] {
+        if let Some(s) = shelters.get_mut(k) {
+            s.active = false;
+        }
+    }
+    shelters.sort_by_key(|s| s.id);
+    SyntheticProvince {
+        ways,
+        shelters,
+        centres,
+        valley,
+    }
+}
+
+impl SyntheticProvince {
+    /// The directory of these shelters at `version`.
+    pub fn directory(&self, version: u64) -> Directory {
+        Directory::new(version, published_at(), self.shelters.clone())
+    }
+
+    /// A second version: one shelter's capacity changed, one shelter back in
+    /// service, one new host's home, published a month later.
+    pub fn directory_v2(&self) -> Directory {
+        let mut shelters = self.shelters.clone();
+        if let Some(s) = shelters.iter_mut().find(|s| !s.active) {
+            s.active = true;
+        }
+        if let Some(s) = shelters.iter_mut().find(|s| s.kind == ShelterKind::Hospital) {
+            s.capacity += 5;
+        }
+        let mut maker = ShelterMaker {
+            rng: Rng::new(2),
+            count: 1_000,
+            standardised_health_stations: 5,
+        };
+        let at = self.centres[1].offset_m(-2_000.0, 1_500.0);
+        shelters.push(maker.make(ShelterKind::PersonOfStandingHome, COMMUNES[1].code, at));
+        Directory::new(2, published_at() + Duration::days(30), shelters)
+    }
+
+    /// The road network, built directly from the ways.
+    pub fn road_network(&self) -> Result<RoadNetwork> {
+        let mut builder = RoadBuilder::new();
+        for way in &self.ways {
+            let direction = if way.oneway {
+                Direction::Forward
+            } else {
+                Direction::Both
+            };
+            builder.add_way(way.class, direction, &way.points)?;
+        }
+        builder.build()
+    }
+
+    /// The roads as GeoJSON, one feature per line, marked synthetic.
+    pub fn roads_geojson(&self) -> String {
+        let mut out = String::from(
+            "{\"type\": \"FeatureCollection\", \"synthetic\": true, \"description\": \"SYNTHETIC \
+             road network of Lai Chau for Binh An tests; not real map data. Generated by \
+             core/examples/shelter_fixture.rs\", \"features\": [\n",
+        );
+        for (i, way) in self.ways.iter().enumerate() {
+            let coordinates: Vec<[f64; 2]> = way.points.iter().map(|p| [p.lon, p.lat]).collect();
+            let mut properties = serde_json::json!({"highway": way.class.osm_value()});
+            if way.oneway {
+                properties["oneway"] = "yes".into();
+            }
+            let feature = serde_json::json!({
+                "type": "Feature",
+                "properties": properties,
+                "geometry": {"type": "LineString", "coordinates": coordinates},
+            });
+            out.push_str(&feature.to_string());
+            out.push_str(if i + 1 < self.ways.len() { ",\n" } else { "\n" });
+        }
+        out.push_str("]}\n");
+        out
+    }
+
+    /// The roads as an OpenStreetMap PBF file.
+    pub fn roads_pbf(&self) -> Vec<u8> {
+        pbf::write(&self.ways)
+    }
+}
+
+/// Free places for every shelter, confirmed at various times before `now`:
+/// some within the last hours, some days ago, some full.
+pub fn availability(shelters: &[Shelter], now: DateTime<Utc>) -> Vec<AvailabilityUpdate> {
+    let mut rng = Rng::new(0x4652_4545);
+    shelters
+        .iter()
+        .map(|s| AvailabilityUpdate {
+            shelter: s.id,
+            free_places: match rng.below(5) {
+                0 => 0,
+                _ => rng.below(u64::from(s.capacity) + 1) as u16,
+            },
+            confirmed_at: now - Duration::hours(rng.below(48) as i64),
+        })
+        .collect()
+}
+
+/// `n` random shelters spread over the province (for benchmarks).
+pub fn random_shelters(n: usize, seed: u64) -> Vec<Shelter> {
+    let mut rng = Rng::new(seed);
+    let mut maker = ShelterMaker {
+        rng: Rng::new(seed ^ 0xABCD),
+        count: 0,
+        standardised_health_stations: 0,
+    };
+    (0..n)
+        .map(|k| {
+            let p = GeoPoint::new(rng.range(21.75, 22.75), rng.range(102.40, 103.90));
+            let commune = COMMUNES[k % COMMUNES.len()].code;
+            let kind = ShelterKind::ALL[rng.below(ShelterKind::ALL.len() as u64) as usize];
+            let mut s = maker.make(kind, commune, p);
+            s.id = ShelterId::derived(&format!("random shelter {seed} {k}"));
+            s
+        })
+        .collect()
+}
+
+/// A road network of about `nodes` nodes over the province (for
+/// benchmarks): a jittered grid of roads with a fifth of the links missing,
+/// trunk roads every 40th line, tertiary every 8th, tracks elsewhere.
+pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
+    let mut rng = Rng::new(seed);
+    let side = (nodes as f64).sqrt().ceil() as usize;
+    let (lat0, lat1, lon0, lon1) = (21.70, 22.80, 102.30, 103.95);
+    let point = |r: usize, c: usize, rng: &mut Rng| {
+        let dlat = (lat1 - lat0) / side as f64;
+        let dlon = (lon1 - lon0) / side as f64;
+        round6(GeoPoint::new(
+            lat0 + (r as f64 + rng.range(-0.3, 0.3)) * dlat,
+            lon0 + (c as f64 + rng.range(-0.3, 0.3)) * dlon,
+        ))
+    };
+    let grid: Vec<GeoPoint> = (0..side * side)
+        .map(|k| point(k / side, k % side, &mut rng))
+        .collect();
+    let class_of = |line: usize| {
+        if line % 40 == 0 {
+            RoadClass::Trunk
+        } else if line % 8 == 0 {
+            RoadClass::Tertiary
+        } else {
+            RoadClass::Track
+        }
+    };
+    let mut builder = RoadBuilder::new();
+    for r in 0..side {
+        for c in 0..side {
+            let here = grid[r * side + c];
+            if c + 1 < side && (r % 8 == 0 || rng.below(5) != 0) {
+                builder.add_way(class_of(r), Direction::Both, &[here, grid[r * side + c + 1]])?;
+            }
+            if r + 1 < side && (c % 8 == 0 || rng.below(5) != 0) {
+                builder.add_way(class_of(c), Direction::Both, &[here, grid[(r + 1) * side + c]])?;
+            }
+        }
+    }
+    builder.build()
+}

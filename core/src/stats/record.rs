@@ -1,0 +1,360 @@
+//! The statistical record, its id and seed, and their encodings.
+
+use crate::crypto::random_array;
+use crate::events::Hlc;
+use crate::model::{
+    validate_commune, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex,
+    ViolenceType,
+};
+use crate::{coded_enum, Error, Result};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::Digest;
+use std::fmt;
+
+/// Version of the binary statistical record encoding.
+pub const STAT_FORMAT_VERSION: u8 = 1;
+
+coded_enum! {
+    /// Age band of the survivor at the incident. The GBVIMS bands, with
+    /// 12–17 split at 16 so that both the GBVIMS child band (under 18) and
+    /// the Vietnamese legal definition of a child (under 16) can be counted.
+    pub enum AgeBand: "age_band" {
+        "Not known." Unknown = ("unknown", "không rõ", "unknown"),
+        "0–11 (child)." Age0To11 = ("0_11", "0–11 tuổi", "0–11"),
+        "12–15 (child)." Age12To15 = ("12_15", "12–15 tuổi", "12–15"),
+        "16–17 (child under 18)." Age16To17 = ("16_17", "16–17 tuổi", "16–17"),
+        "18–25." Age18To25 = ("18_25", "18–25 tuổi", "18–25"),
+        "26–40." Age26To40 = ("26_40", "26–40 tuổi", "26–40"),
+        "41–60." Age41To60 = ("41_60", "41–60 tuổi", "41–60"),
+        "61 and over." Age61Plus = ("61_plus", "từ 61 tuổi", "61 and over"),
+    }
+}
+
+impl AgeBand {
+    /// The band of an age in whole years (`None`: not known).
+    pub fn for_age(age: Option<u32>) -> Self {
+        match age {
+            None => Self::Unknown,
+            Some(0..=11) => Self::Age0To11,
+            Some(12..=15) => Self::Age12To15,
+            Some(16..=17) => Self::Age16To17,
+            Some(18..=25) => Self::Age18To25,
+            Some(26..=40) => Self::Age26To40,
+            Some(41..=60) => Self::Age41To60,
+            Some(_) => Self::Age61Plus,
+        }
+    }
+
+    /// Whether the band is of a child (under 18); `None` when not known.
+    pub fn is_child(self) -> Option<bool> {
+        match self {
+            Self::Unknown => None,
+            Self::Age0To11 | Self::Age12To15 | Self::Age16To17 => Some(true),
+            _ => Some(false),
+        }
+    }
+}
+
+/// A case's secret statistics seed: 32 random bytes written once, in the
+/// case's first event. Only devices that can read the case know it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StatSeed(pub [u8; 32]);
+
+impl StatSeed {
+    /// A new random seed.
+    pub fn random() -> Self {
+        Self(random_array())
+    }
+
+    fn derive(&self, label: &[u8]) -> [u8; 32] {
+        let mut hash = sha2::Sha256::new();
+        hash.update(label);
+        hash.update(self.0);
+        hash.finalize().into()
+    }
+
+    /// The statistics id every team device derives from this seed.
+    pub fn statistics_id(&self) -> StatisticsId {
+        let digest = self.derive(b"binhan/statistics-id/v1");
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        StatisticsId(id)
+    }
+
+    /// The record's revision for a case whose newest clock reading is
+    /// `last_activity`: the reading plus a secret offset below 2^62, so it
+    /// orders like the clock but matches no reading the server saw.
+    pub fn revision(&self, last_activity: Hlc) -> u64 {
+        let digest = self.derive(b"binhan/statistics-revision/v1");
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        let offset = u64::from_le_bytes(bytes) >> 2;
+        offset.saturating_add(last_activity.0)
+    }
+}
+
+impl fmt::Debug for StatSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StatSeed(…)")
+    }
+}
+
+impl Serialize for StatSeed {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(&Hex(&self.0))
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StatSeed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            parse_hex::<32>(&s)
+                .map(Self)
+                .ok_or_else(|| serde::de::Error::custom("statistics seed: 64 hexadecimal digits"))
+        } else {
+            <[u8; 32]>::deserialize(d).map(Self)
+        }
+    }
+}
+
+/// The id of a statistical record: random to anyone without the case's
+/// seed, the same on every device that can read the case.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct StatisticsId(pub [u8; 16]);
+
+impl StatisticsId {
+    /// The 16 bytes.
+    pub fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// From stored bytes; `None` unless exactly 16.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        bytes.try_into().ok().map(Self)
+    }
+}
+
+impl fmt::Display for StatisticsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Hex(&self.0).fmt(f)
+    }
+}
+
+impl fmt::Debug for StatisticsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "StatisticsId({self})")
+    }
+}
+
+impl std::str::FromStr for StatisticsId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        parse_hex::<16>(s)
+            .map(Self)
+            .ok_or_else(|| Error::invalid("statistics_id", "must be 32 hexadecimal digits"))
+    }
+}
+
+impl Serialize for StatisticsId {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            self.0.serialize(s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StatisticsId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        if d.is_human_readable() {
+            let s = String::deserialize(d)?;
+            s.parse().map_err(serde::de::Error::custom)
+        } else {
+            <[u8; 16]>::deserialize(d).map(Self)
+        }
+    }
+}
+
+struct Hex<'a>(&'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let s = s.trim();
+    if s.len() != 2 * N || !s.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// The de-identified statistical record of one case.
+///
+/// Nothing in it names or points at a person or a case: no name, survivor
+/// code, free text, exact date or case id. Lists are sorted and distinct, so
+/// equal cases give byte-identical records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatRecord {
+    /// Id derived from the case's secret seed (see the module docs).
+    pub statistics_id: StatisticsId,
+    /// Larger for newer states of the case; the server keeps the record with
+    /// the largest revision.
+    pub revision: u64,
+    /// Commune or ward of the survivor's residence (code).
+    pub commune: String,
+    /// Year the incident was reported (detected).
+    pub year: u16,
+    /// Month (1–12) the incident was reported (detected).
+    pub month: u8,
+    /// Violence type.
+    pub violence_type: ViolenceType,
+    /// Contexts that apply, sorted and distinct.
+    pub contexts: Vec<ContextFlag>,
+    /// Survivor's sex.
+    pub sex: Sex,
+    /// Survivor's age band at the incident.
+    pub age_band: AgeBand,
+    /// Survivor's ethnic group, if recorded.
+    pub ethnic_group: Option<EthnicGroup>,
+    /// Survivor lives with a disability, if recorded.
+    pub disability: Option<bool>,
+    /// Survivor is a migrant worker, if recorded.
+    pub migrant_worker: Option<bool>,
+    /// Survivor is a student, if recorded.
+    pub student: Option<bool>,
+    /// Services delivered at least once, by type, sorted and distinct.
+    pub services_delivered: Vec<ServiceType>,
+    /// Services declined and never delivered, by type, sorted and distinct.
+    pub services_declined: Vec<ServiceType>,
+    /// Days from incident to report, as a band.
+    pub reporting_delay: ReportingDelayBand,
+    /// At least one referral was made.
+    pub referral_made: bool,
+    /// A safe shelter was used (the safe shelter service was delivered).
+    pub shelter_used: bool,
+}
+
+impl StatRecord {
+    /// The compact binary encoding (version byte + postcard).
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![STAT_FORMAT_VERSION];
+        // Serialising plain data into a Vec cannot fail.
+        out.extend(postcard::to_allocvec(self).unwrap_or_default());
+        out
+    }
+
+    /// Decodes [`StatRecord::encode`]'s output.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        match bytes.split_first() {
+            Some((&STAT_FORMAT_VERSION, body)) => postcard::from_bytes(body)
+                .map_err(|_| Error::Encoding("statistical record does not decode".into())),
+            Some((v, _)) => Err(Error::Encoding(format!(
+                "unknown statistical record format {v}"
+            ))),
+            None => Err(Error::Encoding("empty statistical record".into())),
+        }
+    }
+
+    /// Checks what a server must check before storing a record: a known
+    /// commune, a plausible year and month, sorted distinct lists, and a
+    /// service both delivered and declined never.
+    pub fn validate(&self) -> Result<()> {
+        validate_commune("stat.commune", &self.commune)?;
+        if !(2000..=2100).contains(&self.year) {
+            return Err(Error::invalid("stat.year", "must be between 2000 and 2100"));
+        }
+        if !(1..=12).contains(&self.month) {
+            return Err(Error::invalid("stat.month", "must be between 1 and 12"));
+        }
+        sorted_distinct("stat.contexts", &self.contexts)?;
+        sorted_distinct("stat.services_delivered", &self.services_delivered)?;
+        sorted_distinct("stat.services_declined", &self.services_declined)?;
+        if self
+            .services_declined
+            .iter()
+            .any(|s| self.services_delivered.contains(s))
+        {
+            return Err(Error::invalid(
+                "stat.services_declined",
+                "must not list a delivered service",
+            ));
+        }
+        if self.shelter_used != self.services_delivered.contains(&ServiceType::SafeShelter) {
+            return Err(Error::invalid(
+                "stat.shelter_used",
+                "must agree with the safe shelter service",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether at least one service was delivered.
+    pub fn any_service_delivered(&self) -> bool {
+        !self.services_delivered.is_empty()
+    }
+}
+
+fn sorted_distinct<T: Ord>(field: &str, list: &[T]) -> Result<()> {
+    if list.windows(2).all(|w| w[0] < w[1]) {
+        Ok(())
+    } else {
+        Err(Error::invalid(field, "must be sorted and distinct"))
+    }
+}
+
+/// Deletes the record with this id on the server, unless it holds a newer
+/// revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    /// The record to delete.
+    pub statistics_id: StatisticsId,
+    /// Revision of the withdrawal; the server keeps it as a tombstone so that
+    /// an older record arriving late is refused.
+    pub revision: u64,
+}
+
+/// What a device sends the server about one case's statistics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatUpdate {
+    /// Store, or replace if newer, this record.
+    Record(StatRecord),
+    /// Consent was withdrawn: delete the record.
+    Withdraw(Withdrawal),
+}
+
+impl StatUpdate {
+    /// The record's id.
+    pub fn statistics_id(&self) -> StatisticsId {
+        match self {
+            Self::Record(r) => r.statistics_id,
+            Self::Withdraw(w) => w.statistics_id,
+        }
+    }
+
+    /// The revision it carries.
+    pub fn revision(&self) -> u64 {
+        match self {
+            Self::Record(r) => r.revision,
+            Self::Withdraw(w) => w.revision,
+        }
+    }
+}

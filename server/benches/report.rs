@@ -1,0 +1,2 @@
+//! Placeholder: the annual report benchmark (being written).
+fn main() {}

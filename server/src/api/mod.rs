@@ -1,0 +1,67 @@
+//! The HTTP API: a binary protocol (see `binhan_core::sync::wire`) under
+//! `/v1`, JSON errors, structured logs without bodies.
+
+mod devices;
+mod extract;
+mod rate_limit;
+mod sync;
+
+pub use devices::{create_invitation, PROVINCE};
+pub use extract::{Authenticated, Wire};
+pub use rate_limit::RateLimiter;
+
+use crate::storage::Storage;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use std::sync::Arc;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState<S: Storage> {
+    /// Durable state.
+    pub storage: S,
+    /// Secret for tokens and challenges (from storage).
+    pub secret: [u8; 32],
+    /// Per-device rate limits.
+    pub limiter: Arc<RateLimiter>,
+}
+
+/// Milliseconds since 1970.
+pub fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
+/// Logs method, path, status, device and time of every request; never a
+/// body.
+async fn log_request(request: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let span = tracing::info_span!("request", %method, %path, device = tracing::field::Empty);
+    let response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::info!(status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "handled")
+    });
+    response
+}
+
+/// The router with every route.
+pub fn router<S: Storage>(state: AppState<S>) -> Router {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/v1/enrol", post(devices::enrol::<S>))
+        .route("/v1/auth/challenge", post(devices::challenge::<S>))
+        .route("/v1/auth/token", post(devices::token::<S>))
+        .route("/v1/invitations", post(devices::invite::<S>))
+        .route("/v1/devices/query", post(devices::query::<S>))
+        .route("/v1/devices/revoke", post(devices::revoke::<S>))
+        .route("/v1/sync/push", post(sync::push::<S>))
+        .route("/v1/sync/pull", post(sync::pull::<S>))
+        .layer(axum::extract::DefaultBodyLimit::max(binhan_core::sync::wire::MAX_REQUEST_BYTES))
+        .layer(axum::middleware::from_fn(log_request))
+        .with_state(state)
+}

@@ -1,0 +1,118 @@
+//! Errors the server answers with: a status, a stable code and a reason,
+//! as JSON. Reasons name rules and ids, never case content (the server has
+//! none to name).
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use binhan_core::sync::wire::ErrorBody;
+
+/// A refused or failed request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{status}: {code}: {reason}")]
+pub struct ServerError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code, e.g. `bad_signature`.
+    pub code: &'static str,
+    /// A sentence saying why.
+    pub reason: String,
+    /// The device must erase itself (revoked).
+    pub erase: bool,
+}
+
+impl ServerError {
+    fn new(status: StatusCode, code: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            reason: reason.into(),
+            erase: false,
+        }
+    }
+
+    /// 400: the request is malformed.
+    pub fn bad_request(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, reason)
+    }
+
+    /// 401: no valid token or proof.
+    pub fn unauthorized(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, reason)
+    }
+
+    /// 403: authenticated but not allowed.
+    pub fn forbidden(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, reason)
+    }
+
+    /// 404: nothing there.
+    pub fn not_found(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, reason)
+    }
+
+    /// 409: conflicts with what is stored (e.g. a replayed challenge).
+    pub fn conflict(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, reason)
+    }
+
+    /// 410: the device was revoked and must erase itself.
+    pub fn revoked() -> Self {
+        Self {
+            erase: true,
+            ..Self::new(StatusCode::GONE, "revoked", "this device was revoked; erase its data")
+        }
+    }
+
+    /// 413: too large.
+    pub fn too_large(reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", reason)
+    }
+
+    /// 422: well-formed but invalid (bad signature, impossible clock…).
+    pub fn unprocessable(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, reason)
+    }
+
+    /// 429: rate limited.
+    pub fn rate_limited() -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this device; retry shortly")
+    }
+
+    /// 500: the server failed; details are logged, not returned.
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again")
+    }
+}
+
+impl From<sqlx::Error> for ServerError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(kind = "storage", error = %e, "storage error");
+        Self::internal()
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for ServerError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        tracing::error!(kind = "migration", error = %e, "migration error");
+        Self::internal()
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: self.code.to_string(),
+            reason: self.reason,
+            erase: self.erase,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+        response
+    }
+}
+
+/// Result with a [`ServerError`].
+pub type Result<T, E = ServerError> = std::result::Result<T, E>;

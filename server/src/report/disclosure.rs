@@ -1,0 +1,788 @@
+//! Disclosure control: cell suppression for linked frequency tables, with an
+//! exact integer audit.
+//!
+//! # Model
+//!
+//! Every number the report publishes about survivors is a [`Cell`]: a count
+//! that is either published or suppressed. Cells are tied by [`Line`]s, each
+//! saying that some cells add up to another (a commune's categories add up to
+//! its total; the communes add up to the province row; the province row adds
+//! up to the province total). Tables share cells: every breakdown's total
+//! column is the same commune total. A cell may also be *hidden*: never
+//! shown, but a real count that published numbers imply, such as the
+//! survivors of a commune *without* a given context flag (its total minus
+//! the published flag count). Hidden cells are always unknown to a reader
+//! and are protected like shown ones.
+//!
+//! # Rule
+//!
+//! - **Primary suppression:** a cell with a value from 1 to `threshold − 1`.
+//!   Zeros are published (the usual practice for frequency tables; a zero
+//!   names no one). Suppressed cells are all shown with one marker, primary
+//!   or not, so the marker says nothing about the size of the cell.
+//! - **Protected:** a primary cell is protected when everything published
+//!   (every number in every table, the lines between them, and that counts
+//!   are whole numbers ≥ 0) is consistent both with the cell being **0** and
+//!   with it being **`threshold − 1` or more**. So its feasible interval
+//!   contains the whole range 0 … threshold − 1: a reader can neither show
+//!   that anyone is in the cell, nor that the count is small, nor narrow it
+//!   to fewer than `threshold` values. This is stricter than "interval wider
+//!   than the threshold" (which can still prove that a cell is not empty,
+//!   and in a village a non-empty cell can name a person).
+//! - **Audit:** the feasible set is explored with integer programming
+//!   (`microlp`), not just its linear relaxation, so a reader who reasons
+//!   with whole numbers learns nothing the audit did not check. The audit
+//!   looks for *witnesses*: complete tables consistent with everything
+//!   published in which the cell is 0, and in which it is ≥ threshold − 1.
+//!   A sweep objective (minimise, or maximise capped, the sum of the cells
+//!   still without a witness) finds witnesses for many cells per solve;
+//!   cells still without one get their own solve, which is then an exact
+//!   bound.
+//! - **Complementary suppression:** first, no line may hold exactly one
+//!   unknown primary cell; then, for each cell the audit finds unprotected,
+//!   the cheapest rectangle (a 2×2 "hypercube" in one of its tables, margins
+//!   included) that has room to move the cell to 0 and up to threshold − 1
+//!   is suppressed. Suppressing more never narrows any interval, so
+//!   witnesses stay valid from round to round and only failing cells are
+//!   audited again. The loop ends when every primary cell is protected.
+//! - **Published secondaries:** a complementary cell that the published
+//!   numbers pin to one value anyway is published (it reveals nothing), so
+//!   every suppressed shown cell is both unprotected against nothing and
+//!   unrecoverable.
+
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, SolveOutcome};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index of a cell.
+pub(crate) type CellId = usize;
+
+/// Whether a cell is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Status {
+    /// Published as a number.
+    Published,
+    /// Suppressed because it is small.
+    Primary,
+    /// Unknown to a reader but not small: suppressed to protect a primary
+    /// cell, or hidden.
+    Secondary,
+}
+
+/// One count.
+#[derive(Debug, Clone)]
+pub(crate) struct Cell {
+    /// The true count.
+    pub value: u64,
+    /// Shown in a table (hidden cells are implied, never shown).
+    pub shown: bool,
+    /// Information lost by suppressing it, for choosing complements.
+    pub cost: u32,
+    /// Published or not.
+    pub status: Status,
+}
+
+/// `total` = the sum of `parts`.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub total: CellId,
+    pub parts: Vec<CellId>,
+}
+
+/// A two-way table with its margins, for choosing complementary cells: the
+/// last row is the total row and the last column the total column.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    pub rows: usize,
+    pub cols: usize,
+    /// Row-major cell ids.
+    pub grid: Vec<CellId>,
+}
+
+impl Block {
+    fn at(&self, r: usize, c: usize) -> CellId {
+        self.grid[r * self.cols + c]
+    }
+}
+
+/// What the suppression did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AuditSummary {
+    /// The threshold applied.
+    pub threshold: u32,
+    /// Shown cells suppressed.
+    pub suppressed_cells: usize,
+    /// Shown cells in the tables the audit covered.
+    pub shown_cells: usize,
+    /// Rounds of complementary suppression.
+    pub rounds: usize,
+    /// Integer programmes solved.
+    pub solves: usize,
+    /// Every small cell is protected (the audit found both witnesses).
+    pub protected: bool,
+}
+
+/// Linked tables and their suppression state.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grid {
+    pub cells: Vec<Cell>,
+    pub lines: Vec<Line>,
+    pub blocks: Vec<Block>,
+    cell_lines: Vec<Vec<usize>>,
+    cell_blocks: Vec<Vec<(usize, usize, usize)>>,
+}
+
+/// Witnesses found so far for one cell.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    zero: bool,
+    high: bool,
+    moved: bool,
+}
+
+/// Most rounds before every cell near a failing one is suppressed.
+const MAX_ROUNDS: usize = 60;
+/// Branch-and-bound nodes per solve; a solve that runs out finds no witness,
+/// which can only cause more suppression, never less.
+const NODE_LIMIT: usize = 20_000;
+
+impl Grid {
+    /// Adds a cell.
+    pub fn cell(&mut self, value: u64, shown: bool, cost: u32) -> CellId {
+        self.cells.push(Cell {
+            value,
+            shown,
+            cost,
+            status: Status::Published,
+        });
+        self.cells.len() - 1
+    }
+
+    /// Adds `total = Σ parts`.
+    pub fn line(&mut self, total: CellId, parts: Vec<CellId>) {
+        self.lines.push(Line { total, parts });
+    }
+
+    /// Adds a block (rows × cols, margins last).
+    pub fn block(&mut self, rows: usize, cols: usize, grid: Vec<CellId>) {
+        debug_assert_eq!(grid.len(), rows * cols);
+        self.blocks.push(Block { rows, cols, grid });
+    }
+
+    fn index(&mut self) {
+        self.cell_lines = vec![Vec::new(); self.cells.len()];
+        for (i, line) in self.lines.iter().enumerate() {
+            self.cell_lines[line.total].push(i);
+            for &p in &line.parts {
+                self.cell_lines[p].push(i);
+            }
+        }
+        self.cell_blocks = vec![Vec::new(); self.cells.len()];
+        for (b, block) in self.blocks.iter().enumerate() {
+            for r in 0..block.rows {
+                for c in 0..block.cols {
+                    self.cell_blocks[block.at(r, c)].push((b, r, c));
+                }
+            }
+        }
+    }
+
+    fn unknown(&self, id: CellId) -> bool {
+        self.cells[id].status != Status::Published
+    }
+
+    fn suppress(&mut self, id: CellId) -> bool {
+        if self.unknown(id) {
+            return false;
+        }
+        self.cells[id].status = Status::Secondary;
+        true
+    }
+
+    /// Applies primary and complementary suppression with `threshold` and
+    /// audits the result.
+    pub fn protect(&mut self, threshold: u32) -> AuditSummary {
+        self.index();
+        let k = u64::from(threshold);
+        for cell in &mut self.cells {
+            cell.status = if (1..k).contains(&cell.value) {
+                Status::Primary
+            } else if cell.shown {
+                Status::Published
+            } else {
+                Status::Secondary
+            };
+        }
+        let mut audit = Audit {
+            k,
+            seen: self
+                .cells
+                .iter()
+                .map(|c| Seen {
+                    zero: c.value == 0,
+                    high: k == 0 || c.value + 1 >= k,
+                    moved: false,
+                })
+                .collect(),
+            solves: 0,
+        };
+        let mut rounds = 0;
+        let mut protected = false;
+        while rounds < MAX_ROUNDS {
+            rounds += 1;
+            self.fix_singletons();
+            let failures = audit.run(self);
+            if failures.is_empty() {
+                protected = true;
+                break;
+            }
+            let mut touched = BTreeSet::new();
+            for failure in failures {
+                if touched.contains(&failure.cell) {
+                    continue;
+                }
+                let added = self.complement(&failure);
+                if added.is_empty() {
+                    self.widen(failure.cell);
+                }
+                touched.extend(added);
+            }
+        }
+        if !protected {
+            // Last resort: suppress every shown cell tied to a failing one
+            // until the audit passes (with nothing published the audit
+            // always passes).
+            loop {
+                let failures = audit.run(self);
+                if failures.is_empty() {
+                    protected = true;
+                    break;
+                }
+                let mut changed = false;
+                for failure in failures {
+                    for line in self.cell_lines[failure.cell].clone() {
+                        let line = self.lines[line].clone();
+                        for id in line.parts.iter().chain([&line.total]) {
+                            changed |= self.suppress(*id);
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+                rounds += 1;
+            }
+        }
+        self.publish_pinned(&mut audit);
+        AuditSummary {
+            threshold,
+            suppressed_cells: self
+                .cells
+                .iter()
+                .filter(|c| c.shown && c.status != Status::Published)
+                .count(),
+            shown_cells: self.cells.iter().filter(|c| c.shown).count(),
+            rounds,
+            solves: audit.solves,
+            protected,
+        }
+    }
+
+    /// No line may leave a primary cell as its only unknown.
+    fn fix_singletons(&mut self) {
+        loop {
+            let mut changed = false;
+            for i in 0..self.lines.len() {
+                let line = &self.lines[i];
+                let members: Vec<CellId> = line.parts.iter().copied().chain([line.total]).collect();
+                let unknown: Vec<CellId> = members
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.unknown(id))
+                    .collect();
+                if unknown.len() != 1 || self.cells[unknown[0]].status != Status::Primary {
+                    continue;
+                }
+                let need = self.cells[unknown[0]].value;
+                let best = members
+                    .iter()
+                    .copied()
+                    .filter(|&id| !self.unknown(id))
+                    .min_by_key(|&id| {
+                        let c = &self.cells[id];
+                        (c.cost, c.value < need.max(1), c.value)
+                    });
+                if let Some(id) = best {
+                    changed |= self.suppress(id);
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Suppresses the cheapest rectangle that can protect `failure`, in
+    /// every block of a cell shared by several blocks; returns the corners.
+    fn complement(&mut self, failure: &Failure) -> Vec<CellId> {
+        let p = failure.cell;
+        let places = self.cell_blocks[p].clone();
+        if places.is_empty() {
+            return Vec::new();
+        }
+        // A cell in several blocks (a commune total) moves in all of them:
+        // pick the partner row that is cheapest over all its blocks.
+        let mut by_partner: BTreeMap<usize, (u64, Vec<Vec<CellId>>)> = BTreeMap::new();
+        for &(b, r1, c1) in &places {
+            let block = &self.blocks[b];
+            for r2 in (0..block.rows).filter(|&r| r != r1) {
+                let best = (0..block.cols)
+                    .filter(|&c| c != c1)
+                    .filter_map(|c2| self.rectangle(block, failure, (r1, c1), (r2, c2)))
+                    .min_by_key(|(cost, _)| *cost);
+                if let Some((cost, corners)) = best {
+                    let entry = by_partner.entry(r2).or_insert((0, Vec::new()));
+                    entry.0 = entry.0.saturating_add(cost);
+                    entry.1.push(corners);
+                }
+            }
+        }
+        let Some((_, (_, rectangles))) = by_partner
+            .into_iter()
+            .min_by_key(|(r, (cost, _))| (*cost, *r))
+        else {
+            return Vec::new();
+        };
+        let mut added = Vec::new();
+        for corners in rectangles {
+            for id in corners {
+                if self.suppress(id) {
+                    added.push(id);
+                }
+            }
+        }
+        added
+    }
+
+    /// The cost of suppressing the rectangle with corners `a` (the failing
+    /// cell) and `b`, or `None` if it adds nothing. Rectangles without room
+    /// to protect the cell cost far more than any with room.
+    fn rectangle(
+        &self,
+        block: &Block,
+        failure: &Failure,
+        (r1, c1): (usize, usize),
+        (r2, c2): (usize, usize),
+    ) -> Option<(u64, Vec<CellId>)> {
+        // Moving the failing cell by +d moves the others by ±d: the second
+        // row (column) moves against the first unless one of them is the
+        // margin, in which case both move together.
+        let row_sign = if r1 == block.rows - 1 || r2 == block.rows - 1 {
+            1
+        } else {
+            -1
+        };
+        let col_sign = if c1 == block.cols - 1 || c2 == block.cols - 1 {
+            1
+        } else {
+            -1
+        };
+        let corners = [
+            (block.at(r1, c2), col_sign),
+            (block.at(r2, c1), row_sign),
+            (block.at(r2, c2), row_sign * col_sign),
+        ];
+        let p = &self.cells[failure.cell];
+        let k = failure.k;
+        let down = p.value;
+        let up = k.saturating_sub(1).saturating_sub(p.value);
+        let mut cost = 0u64;
+        let mut new = 0;
+        let mut room = true;
+        for &(id, sign) in &corners {
+            let c = &self.cells[id];
+            // Same sign: falls as the cell falls; opposite: falls as it rises.
+            let need = if sign > 0 {
+                if failure.low {
+                    down
+                } else {
+                    0
+                }
+            } else if failure.high {
+                up
+            } else {
+                0
+            };
+            if c.value < need {
+                room = false;
+            }
+            if !self.unknown(id) {
+                new += 1;
+                cost += u64::from(c.cost);
+            }
+        }
+        if new == 0 {
+            return None;
+        }
+        if !room {
+            cost += 1_000_000;
+        }
+        Some((cost, corners.iter().map(|&(id, _)| id).collect()))
+    }
+
+    /// When no rectangle adds a cell: suppresses the cheapest published cell
+    /// on the nearest line, searching outward from `start`.
+    fn widen(&mut self, start: CellId) {
+        let mut seen_cells = BTreeSet::from([start]);
+        let mut frontier = vec![start];
+        let mut seen_lines = BTreeSet::new();
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            let mut candidates = Vec::new();
+            for id in frontier {
+                for &l in &self.cell_lines[id] {
+                    if !seen_lines.insert(l) {
+                        continue;
+                    }
+                    let line = &self.lines[l];
+                    for &m in line.parts.iter().chain([&line.total]) {
+                        if !self.unknown(m) {
+                            candidates.push(m);
+                        } else if seen_cells.insert(m) {
+                            next.push(m);
+                        }
+                    }
+                }
+            }
+            if let Some(&best) = candidates
+                .iter()
+                .min_by_key(|&&id| (self.cells[id].cost, self.cells[id].value))
+            {
+                self.suppress(best);
+                return;
+            }
+            frontier = next;
+        }
+    }
+
+    /// Publishes suppressed shown cells that the published numbers pin to
+    /// their value anyway.
+    fn publish_pinned(&mut self, audit: &mut Audit) {
+        let candidates: Vec<CellId> = (0..self.cells.len())
+            .filter(|&id| {
+                let c = &self.cells[id];
+                c.shown && c.status == Status::Secondary && !audit.seen[id].moved
+            })
+            .collect();
+        for id in candidates {
+            if audit.pinned(self, id) {
+                self.cells[id].status = Status::Published;
+            }
+        }
+    }
+
+    /// Feasible interval of every unknown cell by linear programming, for
+    /// tests and diagnostics (`None` upper bound: unbounded).
+    #[cfg(test)]
+    pub fn lp_interval(&self, id: CellId) -> (f64, Option<f64>) {
+        let comp = components(self);
+        let members = comp.members(comp.of[id]);
+        let lp = |direction| {
+            let mut problem = Problem::new(direction);
+            let vars = add_vars(&mut problem, &members, |c| if c == id { 1.0 } else { 0.0 }, false);
+            add_lines(self, &mut problem, &members, &vars);
+            problem.solve().ok().and_then(|o| o.into_solution().ok()).map(|s| s.objective())
+        };
+        (
+            lp(OptimizationDirection::Minimize).unwrap_or(f64::NAN),
+            lp(OptimizationDirection::Maximize),
+        )
+    }
+}
+
+/// A primary cell the audit could not protect.
+#[derive(Debug, Clone, Copy)]
+struct Failure {
+    cell: CellId,
+    k: u64,
+    /// No table consistent with the published numbers has it at 0.
+    low: bool,
+    /// None has it at threshold − 1 or more.
+    high: bool,
+}
+
+struct Audit {
+    k: u64,
+    seen: Vec<Seen>,
+    solves: usize,
+}
+
+/// Connected groups of unknown cells (two unknowns on one line are linked).
+struct Components {
+    of: Vec<usize>,
+}
+
+impl Components {
+    fn members(&self, comp: usize) -> Vec<CellId> {
+        (0..self.of.len()).filter(|&i| self.of[i] == comp).collect()
+    }
+}
+
+fn components(grid: &Grid) -> Components {
+    let n = grid.cells.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for line in &grid.lines {
+        let mut first = None;
+        for &id in line.parts.iter().chain([&line.total]) {
+            if !grid.unknown(id) {
+                continue;
+            }
+            match first {
+                None => first = Some(id),
+                Some(f) => {
+                    let (a, b) = (find(&mut parent, f), find(&mut parent, id));
+                    if a != b {
+                        parent[a] = b;
+                    }
+                }
+            }
+        }
+    }
+    let of = (0..n)
+        .map(|i| {
+            if grid.unknown(i) {
+                find(&mut parent, i)
+            } else {
+                usize::MAX
+            }
+        })
+        .collect();
+    Components { of }
+}
+
+/// Integer (or, for `relaxed`, real) variables ≥ 0 for `members`, with
+/// objective coefficients from `objective`.
+fn add_vars(
+    problem: &mut Problem,
+    members: &[CellId],
+    objective: impl Fn(CellId) -> f64,
+    integer: bool,
+) -> BTreeMap<CellId, microlp::Variable> {
+    members
+        .iter()
+        .map(|&id| {
+            let var = if integer {
+                problem.add_integer_var(objective(id), (0, i32::MAX))
+            } else {
+                problem.add_var(objective(id), (0.0, f64::INFINITY))
+            };
+            (id, var)
+        })
+        .collect()
+}
+
+/// The lines touching `members`, published values moved to the right.
+fn add_lines(
+    grid: &Grid,
+    problem: &mut Problem,
+    members: &[CellId],
+    vars: &BTreeMap<CellId, microlp::Variable>,
+) {
+    let mut lines = BTreeSet::new();
+    for &id in members {
+        lines.extend(grid.cell_lines[id].iter().copied());
+    }
+    for l in lines {
+        let line = &grid.lines[l];
+        let mut terms = Vec::new();
+        let mut rhs = 0f64;
+        for (&id, coeff) in line
+            .parts
+            .iter()
+            .map(|p| (p, 1.0))
+            .chain([(&line.total, -1.0)])
+        {
+            match vars.get(&id) {
+                Some(&var) => terms.push((var, coeff)),
+                None => rhs -= coeff * grid.cells[id].value as f64,
+            }
+        }
+        problem.add_constraint(terms.as_slice(), ComparisonOp::Eq, rhs);
+    }
+}
+
+impl Audit {
+    /// Audits the primary cells still without both witnesses and returns
+    /// the unprotected ones.
+    fn run(&mut self, grid: &Grid) -> Vec<Failure> {
+        let comps = components(grid);
+        let mut by_comp: BTreeMap<usize, Vec<CellId>> = BTreeMap::new();
+        for id in 0..grid.cells.len() {
+            let needs = grid.cells[id].status == Status::Primary
+                && (!self.seen[id].zero || !self.seen[id].high);
+            if needs {
+                by_comp.entry(comps.of[id]).or_default().push(id);
+            }
+        }
+        let mut failures = Vec::new();
+        for (comp, targets) in by_comp {
+            let members = comps.members(comp);
+            failures.extend(self.component(grid, &members, &targets));
+        }
+        failures
+    }
+
+    fn component(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) -> Vec<Failure> {
+        let mut fail_low = BTreeSet::new();
+        let mut fail_high = BTreeSet::new();
+        // Zero witnesses: sweep, then one cell at a time.
+        loop {
+            let need: Vec<CellId> = targets
+                .iter()
+                .copied()
+                .filter(|&id| !self.seen[id].zero && !fail_low.contains(&id))
+                .collect();
+            if need.is_empty() {
+                break;
+            }
+            let before = need.len();
+            self.solve_min(grid, members, &need);
+            let still: Vec<CellId> = need
+                .iter()
+                .copied()
+                .filter(|&id| !self.seen[id].zero)
+                .collect();
+            if still.len() == before {
+                // The sweep found no new zero: decide the first cell alone.
+                let id = still[0];
+                if need.len() > 1 {
+                    self.solve_min(grid, members, &[id]);
+                }
+                if !self.seen[id].zero {
+                    fail_low.insert(id);
+                }
+            }
+        }
+        // Witnesses at threshold − 1 or more.
+        loop {
+            let need: Vec<CellId> = targets
+                .iter()
+                .copied()
+                .filter(|&id| !self.seen[id].high && !fail_high.contains(&id))
+                .collect();
+            if need.is_empty() {
+                break;
+            }
+            let before = need.len();
+            self.solve_max(grid, members, &need, None);
+            let still: Vec<CellId> = need
+                .iter()
+                .copied()
+                .filter(|&id| !self.seen[id].high)
+                .collect();
+            if still.len() == before {
+                let id = still[0];
+                if need.len() > 1 {
+                    self.solve_max(grid, members, &[id], None);
+                }
+                if !self.seen[id].high {
+                    fail_high.insert(id);
+                }
+            }
+        }
+        let failing: BTreeSet<CellId> = fail_low.union(&fail_high).copied().collect();
+        failing
+            .into_iter()
+            .map(|cell| Failure {
+                cell,
+                k: self.k,
+                low: fail_low.contains(&cell),
+                high: fail_high.contains(&cell),
+            })
+            .collect()
+    }
+
+    /// Minimises the sum of `targets` and records the witness.
+    fn solve_min(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) {
+        let mut problem = Problem::new(OptimizationDirection::Minimize);
+        let targets: BTreeSet<CellId> = targets.iter().copied().collect();
+        let vars = add_vars(
+            &mut problem,
+            members,
+            |id| if targets.contains(&id) { 1.0 } else { 0.0 },
+            true,
+        );
+        add_lines(grid, &mut problem, members, &vars);
+        self.finish(grid, &problem, &vars);
+    }
+
+    /// Maximises the sum of `targets` each capped at `cap` (default
+    /// threshold − 1) and records the witness.
+    fn solve_max(
+        &mut self,
+        grid: &Grid,
+        members: &[CellId],
+        targets: &[CellId],
+        cap: Option<u64>,
+    ) {
+        let cap = cap.unwrap_or(self.k.saturating_sub(1)) as f64;
+        let mut problem = Problem::new(OptimizationDirection::Maximize);
+        let vars = add_vars(&mut problem, members, |_| 0.0, true);
+        add_lines(grid, &mut problem, members, &vars);
+        for id in targets {
+            if let Some(&x) = vars.get(id) {
+                let y = problem.add_var(1.0, (0.0, cap));
+                problem.add_constraint(&[(y, 1.0), (x, -1.0)], ComparisonOp::Le, 0.0);
+            }
+        }
+        self.finish(grid, &problem, &vars);
+    }
+
+    fn finish(
+        &mut self,
+        grid: &Grid,
+        problem: &Problem,
+        vars: &BTreeMap<CellId, microlp::Variable>,
+    ) {
+        self.solves += 1;
+        let options = SolveOptions {
+            node_limit: Some(NODE_LIMIT),
+            ..SolveOptions::default()
+        };
+        let Ok(SolveOutcome::Solution(solution)) = problem.solve_with(options) else {
+            return;
+        };
+        for (&id, &var) in vars {
+            let value = solution.var_value(var).round();
+            let value = if value <= 0.0 { 0 } else { value as u64 };
+            let seen = &mut self.seen[id];
+            seen.zero |= value == 0;
+            seen.high |= value + 1 >= self.k;
+            seen.moved |= value != grid.cells[id].value;
+        }
+    }
+
+    /// Whether unknown cell `id` has one feasible value only.
+    fn pinned(&mut self, grid: &Grid, id: CellId) -> bool {
+        if self.seen[id].moved {
+            return false;
+        }
+        let comps = components(grid);
+        let members = comps.members(comps.of[id]);
+        let value = grid.cells[id].value;
+        if value > 0 {
+            self.solve_min(grid, &members, &[id]);
+            if self.seen[id].moved {
+                return false;
+            }
+        }
+        self.solve_max(grid, &members, &[id], Some(value + 1));
+        !self.seen[id].moved
+    }
+}

@@ -1,0 +1,333 @@
+//! What the report is computed from: statistical records, streamed into a
+//! [`ReportBuilder`], and the programme registries.
+
+use super::tables::{dimensions, Dimension, DimensionKind};
+use binhan_core::model::COMMUNES;
+use binhan_core::stats::StatRecord;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// Counts of one year's records per commune, for every breakdown.
+#[derive(Debug, Clone)]
+pub struct Tally {
+    /// The year counted.
+    pub year: i32,
+    /// Survivors per commune (index into [`COMMUNES`]).
+    pub(crate) survivors: Vec<u64>,
+    /// Per dimension, per commune, per column.
+    pub(crate) counts: Vec<Vec<Vec<u64>>>,
+    /// Records of the year whose commune is unknown (not counted).
+    pub(crate) skipped: u64,
+}
+
+impl Tally {
+    /// An empty tally of `year`.
+    pub fn new(year: i32) -> Self {
+        let dims = dimensions();
+        Self {
+            year,
+            survivors: vec![0; COMMUNES.len()],
+            counts: dims
+                .iter()
+                .map(|d| vec![vec![0; d.columns.len()]; COMMUNES.len()])
+                .collect(),
+            skipped: 0,
+        }
+    }
+
+    /// Survivors counted.
+    pub fn total(&self) -> u64 {
+        self.survivors.iter().sum()
+    }
+
+    /// Records of the year left out because their commune is not a commune
+    /// of the province (the server validates records, so this stays 0).
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    fn add(&mut self, commune: usize, record: &StatRecord, dims: &[Dimension]) {
+        self.survivors[commune] += 1;
+        let mut hits = Vec::with_capacity(8);
+        for (d, dim) in dims.iter().enumerate() {
+            hits.clear();
+            (dim.classify)(record, &mut hits);
+            debug_assert!(dim.kind == DimensionKind::MultiResponse || hits.len() == 1);
+            for &col in &hits {
+                self.counts[d][commune][col] += 1;
+            }
+        }
+    }
+}
+
+/// Accumulates the records of a report year and of the year before, one at
+/// a time, so that a storage backend can stream them (for example row by
+/// row from `SELECT body FROM stat_records WHERE year IN (?, ?)`, each body
+/// decoded with [`StatRecord::decode`]) without holding them all.
+#[derive(Debug, Clone)]
+pub struct ReportBuilder {
+    /// The report year.
+    pub current: Tally,
+    /// The year before.
+    pub previous: Tally,
+    dims: Vec<Dimension>,
+    communes: HashMap<&'static str, usize>,
+}
+
+impl ReportBuilder {
+    /// A builder for the report of `year`.
+    pub fn new(year: i32) -> Self {
+        Self {
+            current: Tally::new(year),
+            previous: Tally::new(year - 1),
+            dims: dimensions(),
+            communes: COMMUNES
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.code, i))
+                .collect(),
+        }
+    }
+
+    /// Counts one record; records of other years are ignored. Returns
+    /// whether it was counted.
+    pub fn add(&mut self, record: &StatRecord) -> bool {
+        let year = i32::from(record.year);
+        let tally = if year == self.current.year {
+            &mut self.current
+        } else if year == self.previous.year {
+            &mut self.previous
+        } else {
+            return false;
+        };
+        match self.communes.get(record.commune.as_str()) {
+            Some(&commune) => {
+                tally.add(commune, record, &self.dims);
+                true
+            }
+            None => {
+                tally.skipped += 1;
+                false
+            }
+        }
+    }
+
+    /// Counts every record of `records`.
+    pub fn extend<'a>(&mut self, records: impl IntoIterator<Item = &'a StatRecord>) {
+        for record in records {
+            self.add(record);
+        }
+    }
+}
+
+/// Who a trainee is, for the 80% trained target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraineeRole {
+    /// Village collaborator (cộng tác viên cơ sở).
+    Collaborator,
+    /// Official, civil servant or public employee doing social work.
+    Official,
+}
+
+/// One person at a training session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attendee {
+    /// A stable registry id of the person (not a name), so that people
+    /// trained twice count once.
+    pub person: String,
+    /// Commune the person works in (code).
+    pub commune: String,
+    /// Collaborator or official.
+    pub role: TraineeRole,
+}
+
+/// A training session (tập huấn, bồi dưỡng) and who attended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingSession {
+    /// Day it was held.
+    pub date: NaiveDate,
+    /// Commune where it was held (code), or `province` for a provincial one.
+    pub commune: String,
+    /// Topic.
+    pub title: String,
+    /// Who attended.
+    pub attendees: Vec<Attendee>,
+}
+
+/// How many people of a commune are to be trained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingTarget {
+    /// Commune (code).
+    pub commune: String,
+    /// Collaborators doing social work in the commune.
+    pub collaborators: u32,
+    /// Officials doing social work in the commune.
+    pub officials: u32,
+}
+
+/// A school and its GBV prevention and response procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct School {
+    /// Name.
+    pub name: String,
+    /// Commune (code).
+    pub commune: String,
+    /// Day it began running the procedure to prevent, detect and respond to
+    /// GBV; `None` if it does not yet.
+    pub procedure_since: Option<NaiveDate>,
+}
+
+/// An enterprise and its workplace anti-harassment rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enterprise {
+    /// Name.
+    pub name: String,
+    /// Commune (code).
+    pub commune: String,
+    /// Day it adopted (or integrated) rules against workplace harassment;
+    /// `None` if it has not.
+    pub rules_since: Option<NaiveDate>,
+}
+
+/// A shelter as the report needs it (the shelter directory's full model
+/// lives in `binhan_core::shelters`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShelterInput {
+    /// Commune (code).
+    pub commune: String,
+    /// Meets the standardisation checklist.
+    pub standardised: bool,
+    /// In service.
+    pub active: bool,
+}
+
+/// The programme registries the report counts targets from. They describe
+/// staff, schools, enterprises and shelters, not survivors, so their counts
+/// are published without suppression.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registries {
+    /// Training sessions, of every year so far.
+    #[serde(default)]
+    pub training_sessions: Vec<TrainingSession>,
+    /// People to train per commune.
+    #[serde(default)]
+    pub training_targets: Vec<TrainingTarget>,
+    /// Schools.
+    #[serde(default)]
+    pub schools: Vec<School>,
+    /// Enterprises.
+    #[serde(default)]
+    pub enterprises: Vec<Enterprise>,
+    /// Shelters, as they stand.
+    #[serde(default)]
+    pub shelters: Vec<ShelterInput>,
+}
+
+/// Registry counts for one commune (or the province) at the end of a year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Programme {
+    pub shelters: u64,
+    pub standardised: u64,
+    pub collaborators_to_train: u64,
+    pub collaborators_trained: u64,
+    pub officials_to_train: u64,
+    pub officials_trained: u64,
+    pub schools: u64,
+    pub schools_with_procedure: u64,
+    pub enterprises: u64,
+    pub enterprises_with_rules: u64,
+}
+
+impl Programme {
+    fn add(&mut self, other: &Self) {
+        self.shelters += other.shelters;
+        self.standardised += other.standardised;
+        self.collaborators_to_train += other.collaborators_to_train;
+        self.collaborators_trained += other.collaborators_trained;
+        self.officials_to_train += other.officials_to_train;
+        self.officials_trained += other.officials_trained;
+        self.schools += other.schools;
+        self.schools_with_procedure += other.schools_with_procedure;
+        self.enterprises += other.enterprises;
+        self.enterprises_with_rules += other.enterprises_with_rules;
+    }
+}
+
+/// Per-commune programme counts at the end of `year`, and the province sum.
+/// Entries naming an unknown commune count for the province only.
+pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, Programme) {
+    let index: HashMap<&str, usize> = COMMUNES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code, i))
+        .collect();
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    let mut per = vec![Programme::default(); COMMUNES.len()];
+    let mut province_only = Programme::default();
+    let mut slot = |commune: &str| -> &mut Programme {
+        match index.get(commune) {
+            Some(&i) => &mut per[i],
+            None => &mut province_only,
+        }
+    };
+    for shelter in registries.shelters.iter().filter(|s| s.active) {
+        let p = slot(&shelter.commune);
+        p.shelters += 1;
+        p.standardised += u64::from(shelter.standardised);
+    }
+    for target in &registries.training_targets {
+        let p = slot(&target.commune);
+        p.collaborators_to_train += u64::from(target.collaborators);
+        p.officials_to_train += u64::from(target.officials);
+    }
+    let mut trained: BTreeSet<(&str, TraineeRole, &str)> = BTreeSet::new();
+    for session in registries
+        .training_sessions
+        .iter()
+        .filter(|s| s.date <= end)
+    {
+        for a in &session.attendees {
+            trained.insert((a.commune.as_str(), a.role, a.person.as_str()));
+        }
+    }
+    for (commune, role, _) in trained {
+        let p = slot(commune);
+        match role {
+            TraineeRole::Collaborator => p.collaborators_trained += 1,
+            TraineeRole::Official => p.officials_trained += 1,
+        }
+    }
+    for school in &registries.schools {
+        let p = slot(&school.commune);
+        p.schools += 1;
+        p.schools_with_procedure += u64::from(school.procedure_since.is_some_and(|d| d <= end));
+    }
+    for enterprise in &registries.enterprises {
+        let p = slot(&enterprise.commune);
+        p.enterprises += 1;
+        p.enterprises_with_rules += u64::from(enterprise.rules_since.is_some_and(|d| d <= end));
+    }
+    let mut province = province_only;
+    for p in &per {
+        province.add(p);
+    }
+    (per, province)
+}
+
+/// Training sessions held during `year`.
+pub(crate) fn sessions_in(registries: &Registries, year: i32) -> u64 {
+    registries
+        .training_sessions
+        .iter()
+        .filter(|s| s.date.year() == year)
+        .count() as u64
+}

@@ -1,0 +1,189 @@
+//! The annual report as data: tables of values, ready to export or serve.
+
+use super::disclosure::AuditSummary;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// The marker shown in place of a suppressed value.
+pub const SUPPRESSED: &str = "x";
+
+/// One value of a table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    /// A count.
+    Count(u64),
+    /// A signed change from the previous year.
+    Change(i64),
+    /// A percentage (0–100), or a change in percentage points.
+    Percent(f64),
+    /// Text, e.g. "Có" (yes) or a target.
+    Text(String),
+    /// Withheld to protect survivors: shown as [`SUPPRESSED`].
+    Suppressed,
+    /// Nothing to show (e.g. a share of zero).
+    Empty,
+}
+
+impl Value {
+    /// The count, if it is one.
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Self::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The value as text, as the CSV export writes it.
+    pub fn to_text(&self) -> String {
+        match self {
+            Self::Count(n) => n.to_string(),
+            Self::Change(n) => format!("{n:+}"),
+            Self::Percent(p) => format!("{p:.1}"),
+            Self::Text(t) => t.clone(),
+            Self::Suppressed => SUPPRESSED.to_string(),
+            Self::Empty => String::new(),
+        }
+    }
+}
+
+/// A column heading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// Stable code.
+    pub code: String,
+    /// Vietnamese heading.
+    pub vi: String,
+    /// English heading.
+    pub en: String,
+}
+
+/// One row: a commune, or the province.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// Commune code, or `province`.
+    pub code: String,
+    /// Vietnamese name.
+    pub label: String,
+    /// One value per column.
+    pub cells: Vec<Value>,
+}
+
+/// How a table's numbers are tied together; a reader (and the attacker
+/// test) can rebuild every relation between published numbers from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Structure {
+    /// The `categories` columns split survivors: in each row they add up to
+    /// column `total`. The province row is the sum of the commune rows.
+    /// Column `total` is the same count (survivors detected) in every table
+    /// of survivors.
+    Partition {
+        /// Category columns.
+        categories: Vec<usize>,
+        /// The total column.
+        total: usize,
+    },
+    /// Each `categories` column counts survivors with one flag (a survivor
+    /// may have several), so each is at most column `total`. The province
+    /// row is the sum of the commune rows.
+    MultiResponse {
+        /// Flag columns.
+        categories: Vec<usize>,
+        /// The total column.
+        total: usize,
+    },
+    /// Registries, indicators or comparisons: no relation to protect.
+    Plain,
+}
+
+/// One table of the report (one sheet of the workbook).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// Stable id, e.g. `violence_type`.
+    pub id: String,
+    /// Sheet name (Vietnamese, at most 31 characters).
+    pub sheet: String,
+    /// Vietnamese title.
+    pub title_vi: String,
+    /// English title.
+    pub title_en: String,
+    /// Heading of the row-label column.
+    pub row_heading: String,
+    /// Column headings (after the row label).
+    pub columns: Vec<Column>,
+    /// Rows: every commune, then the province.
+    pub rows: Vec<Row>,
+    /// Relations between the numbers.
+    pub structure: Structure,
+}
+
+impl Table {
+    /// The row with `code`.
+    pub fn row(&self, code: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.code == code)
+    }
+
+    /// The index of the column with `code`.
+    pub fn column(&self, code: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.code == code)
+    }
+
+    /// The value at row `row` and column `column` (codes).
+    pub fn value(&self, row: &str, column: &str) -> Option<&Value> {
+        let c = self.column(column)?;
+        self.row(row)?.cells.get(c)
+    }
+}
+
+/// One of the plan's targets and where the province stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    /// Stable code.
+    pub code: String,
+    /// Vietnamese name.
+    pub vi: String,
+    /// English name.
+    pub en: String,
+    /// This year.
+    pub value: Value,
+    /// The plan's target for 2030, if any.
+    pub target: Option<String>,
+    /// Whether the target is met (unknown when the value is withheld).
+    pub met: Option<bool>,
+    /// The previous year.
+    pub previous: Value,
+    /// Change from the previous year.
+    pub change: Value,
+}
+
+/// The annual report to the Department of Home Affairs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnnualReport {
+    /// The year reported.
+    pub year: i32,
+    /// Day generated.
+    pub generated_on: NaiveDate,
+    /// Cells below this were suppressed.
+    pub threshold: u32,
+    /// The plan's targets, province-wide.
+    pub indicators: Vec<Indicator>,
+    /// Every table, in workbook order (the indicators are the first).
+    pub tables: Vec<Table>,
+    /// Disclosure control of this year's tables.
+    pub audit: AuditSummary,
+    /// Disclosure control of the previous year's tables.
+    pub audit_previous: AuditSummary,
+}
+
+impl AnnualReport {
+    /// The table with `id`.
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The indicator with `code`.
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+}

@@ -1,0 +1,301 @@
+//! The plan's targets and the registry tables (training, schools,
+//! enterprises, shelters), which describe no survivor and need no
+//! suppression.
+
+use super::input::{programme, sessions_in, Programme, Registries};
+use super::output::{Column, Indicator, Row, Structure, Table, Value};
+use super::tables::{change, row_labels, share, YearGrid, ROW_HEADING};
+use binhan_core::model::COMMUNES;
+
+fn column(code: &str, vi: &str, en: &str) -> Column {
+    Column {
+        code: code.into(),
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+fn ratio(part: u64, whole: u64) -> Value {
+    share(&Value::Count(part), &Value::Count(whole))
+}
+
+fn at_least(value: &Value, target: f64) -> Option<bool> {
+    match value {
+        Value::Percent(p) => Some(*p + 1e-9 >= target),
+        Value::Count(n) => Some(*n as f64 >= target),
+        _ => None,
+    }
+}
+
+/// The plan's targets, province-wide, for the report year.
+pub(crate) fn indicators(
+    registries: &Registries,
+    year: i32,
+    current: &YearGrid,
+    previous: &YearGrid,
+) -> Vec<Indicator> {
+    let (per, now) = programme(registries, year);
+    let (_, before) = programme(registries, year - 1);
+    let with_shelter = per.iter().filter(|p| p.shelters > 0).count() as u64;
+    let survivors = (current.survivors(None), previous.survivors(None));
+    let served = (
+        share(&current.cell(0, None, 0), &survivors.0),
+        share(&previous.cell(0, None, 0), &survivors.1),
+    );
+    let trained = |p: &Programme| {
+        ratio(
+            p.collaborators_trained + p.officials_trained,
+            p.collaborators_to_train + p.officials_to_train,
+        )
+    };
+    let indicator = |code: &str,
+                     vi: &str,
+                     en: &str,
+                     (value, previous): (Value, Value),
+                     target: Option<(&str, f64)>| {
+        Indicator {
+            code: code.into(),
+            vi: vi.into(),
+            en: en.into(),
+            met: target.and_then(|(_, t)| at_least(&value, t)),
+            target: target.map(|(text, _)| text.to_string()),
+            change: change(&value, &previous),
+            value,
+            previous,
+        }
+    };
+    vec![
+        indicator(
+            "survivors_detected",
+            "Số người bị bạo lực trên cơ sở giới được phát hiện",
+            "survivors detected",
+            survivors,
+            None,
+        ),
+        indicator(
+            "share_with_service",
+            "Tỷ lệ người bị bạo lực được tiếp cận ít nhất một dịch vụ hỗ trợ (%)",
+            "share of survivors with at least one service delivered (%)",
+            served,
+            Some(("100%", 100.0)),
+        ),
+        indicator(
+            "shelters",
+            "Số nơi tạm lánh tại cộng đồng đang hoạt động",
+            "community shelters in service",
+            (Value::Count(now.shelters), Value::Empty),
+            None,
+        ),
+        indicator(
+            "standardised_shelters",
+            "Số nơi tạm lánh được chuẩn hóa",
+            "standardised shelters",
+            (Value::Count(now.standardised), Value::Empty),
+            Some(("≥ 5", 5.0)),
+        ),
+        indicator(
+            "communes_with_shelter",
+            "Số xã, phường có ít nhất 01 nơi tạm lánh",
+            "communes with at least one shelter",
+            (Value::Count(with_shelter), Value::Empty),
+            Some((
+                &format!("{} (100%)", COMMUNES.len()),
+                COMMUNES.len() as f64,
+            )),
+        ),
+        indicator(
+            "share_trained",
+            "Tỷ lệ cán bộ, công chức, viên chức và cộng tác viên làm công tác xã hội được tập huấn (%)",
+            "share of officials and collaborators doing social work who are trained (%)",
+            (trained(&now), trained(&before)),
+            Some(("80%", 80.0)),
+        ),
+        indicator(
+            "training_sessions",
+            "Số lớp tập huấn, bồi dưỡng trong năm",
+            "training sessions held in the year",
+            (
+                Value::Count(sessions_in(registries, year)),
+                Value::Count(sessions_in(registries, year - 1)),
+            ),
+            None,
+        ),
+        indicator(
+            "share_schools",
+            "Tỷ lệ cơ sở giáo dục thực hiện quy trình phòng ngừa, phát hiện và ứng phó với bạo lực trên cơ sở giới (%)",
+            "share of schools running the GBV prevention and response procedure (%)",
+            (
+                ratio(now.schools_with_procedure, now.schools),
+                ratio(before.schools_with_procedure, before.schools),
+            ),
+            Some(("100%", 100.0)),
+        ),
+        indicator(
+            "share_enterprises",
+            "Tỷ lệ doanh nghiệp ban hành hoặc lồng ghép nội dung phòng, chống quấy rối tại nơi làm việc (%)",
+            "share of enterprises with workplace anti-harassment rules (%)",
+            (
+                ratio(now.enterprises_with_rules, now.enterprises),
+                ratio(before.enterprises_with_rules, before.enterprises),
+            ),
+            Some(("100%", 100.0)),
+        ),
+    ]
+}
+
+/// The indicators as the first table of the workbook.
+pub(crate) fn indicator_table(indicators: &[Indicator]) -> Table {
+    Table {
+        id: "indicators".into(),
+        sheet: "Chỉ tiêu".into(),
+        title_vi: "Kết quả thực hiện các chỉ tiêu của Kế hoạch (toàn tỉnh)".into(),
+        title_en: "Progress on the plan's targets (province)".into(),
+        row_heading: "Chỉ tiêu".into(),
+        columns: vec![
+            column("value", "Năm báo cáo", "report year"),
+            column("target", "Chỉ tiêu đến năm 2030", "target for 2030"),
+            column("met", "Đánh giá", "assessment"),
+            column("previous", "Năm trước", "previous year"),
+            column("change", "Tăng (+), giảm (−)", "change"),
+        ],
+        rows: indicators
+            .iter()
+            .map(|i| Row {
+                code: i.code.clone(),
+                label: i.vi.clone(),
+                cells: vec![
+                    i.value.clone(),
+                    i.target.clone().map_or(Value::Empty, Value::Text),
+                    match i.met {
+                        Some(true) => Value::Text("Đạt".into()),
+                        Some(false) => Value::Text("Chưa đạt".into()),
+                        None => Value::Empty,
+                    },
+                    i.previous.clone(),
+                    i.change.clone(),
+                ],
+            })
+            .collect(),
+        structure: Structure::Plain,
+    }
+}
+
+/// Per-commune registry tables at the end of `year`.
+pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> {
+    let (per, province) = programme(registries, year);
+    let at = |commune: Option<usize>| commune.map_or(province, |c| per[c]);
+    let table = |id: &str,
+                 sheet: &str,
+                 title_vi: &str,
+                 title_en: &str,
+                 columns: Vec<Column>,
+                 cells: &dyn Fn(&Programme, bool) -> Vec<Value>| Table {
+        id: id.into(),
+        sheet: sheet.into(),
+        title_vi: title_vi.into(),
+        title_en: title_en.into(),
+        row_heading: ROW_HEADING.into(),
+        columns,
+        rows: row_labels()
+            .into_iter()
+            .map(|(code, label, commune)| Row {
+                code,
+                label,
+                cells: cells(&at(commune), commune.is_none()),
+            })
+            .collect(),
+        structure: Structure::Plain,
+    };
+    let with_shelter = per.iter().filter(|p| p.shelters > 0).count() as u64;
+    vec![
+        table(
+            "shelters",
+            "Nơi tạm lánh",
+            "Nơi tạm lánh an toàn tại cộng đồng",
+            "Safe community shelters",
+            vec![
+                column("active", "Số nơi tạm lánh đang hoạt động", "shelters in service"),
+                column("standardised", "Số nơi tạm lánh được chuẩn hóa", "standardised shelters"),
+                column(
+                    "has_shelter",
+                    "Có ít nhất 01 nơi tạm lánh (toàn tỉnh: số xã có)",
+                    "has at least one shelter (province: communes that do)",
+                ),
+            ],
+            &|p, is_province| {
+                vec![
+                    Value::Count(p.shelters),
+                    Value::Count(p.standardised),
+                    if is_province {
+                        Value::Count(with_shelter)
+                    } else if p.shelters > 0 {
+                        Value::Text("Có".into())
+                    } else {
+                        Value::Text("Chưa có".into())
+                    },
+                ]
+            },
+        ),
+        table(
+            "training",
+            "Tập huấn",
+            "Cán bộ và cộng tác viên được tập huấn, bồi dưỡng (lũy kế đến hết năm)",
+            "Officials and collaborators trained (cumulative to the end of the year)",
+            vec![
+                column("collaborators_to_train", "Cộng tác viên cần tập huấn", "collaborators to train"),
+                column("collaborators_trained", "Cộng tác viên đã được tập huấn", "collaborators trained"),
+                column("officials_to_train", "Cán bộ cần tập huấn", "officials to train"),
+                column("officials_trained", "Cán bộ đã được tập huấn", "officials trained"),
+                column("share_trained", "Tỷ lệ được tập huấn (%)", "share trained (%)"),
+            ],
+            &|p, _| {
+                vec![
+                    Value::Count(p.collaborators_to_train),
+                    Value::Count(p.collaborators_trained),
+                    Value::Count(p.officials_to_train),
+                    Value::Count(p.officials_trained),
+                    ratio(
+                        p.collaborators_trained + p.officials_trained,
+                        p.collaborators_to_train + p.officials_to_train,
+                    ),
+                ]
+            },
+        ),
+        table(
+            "schools",
+            "Trường học",
+            "Cơ sở giáo dục thực hiện quy trình phòng ngừa, phát hiện và ứng phó với bạo lực trên cơ sở giới",
+            "Schools running the GBV prevention and response procedure",
+            vec![
+                column("schools", "Số cơ sở giáo dục", "schools"),
+                column("with_procedure", "Số cơ sở thực hiện quy trình", "running the procedure"),
+                column("share", "Tỷ lệ (%)", "share (%)"),
+            ],
+            &|p, _| {
+                vec![
+                    Value::Count(p.schools),
+                    Value::Count(p.schools_with_procedure),
+                    ratio(p.schools_with_procedure, p.schools),
+                ]
+            },
+        ),
+        table(
+            "enterprises",
+            "Doanh nghiệp",
+            "Doanh nghiệp ban hành hoặc lồng ghép nội dung phòng, chống quấy rối tại nơi làm việc",
+            "Enterprises with workplace anti-harassment rules",
+            vec![
+                column("enterprises", "Số doanh nghiệp", "enterprises"),
+                column("with_rules", "Số doanh nghiệp đã ban hành", "with rules"),
+                column("share", "Tỷ lệ (%)", "share (%)"),
+            ],
+            &|p, _| {
+                vec![
+                    Value::Count(p.enterprises),
+                    Value::Count(p.enterprises_with_rules),
+                    ratio(p.enterprises_with_rules, p.enterprises),
+                ]
+            },
+        ),
+    ]
+}

@@ -1,0 +1,217 @@
+//! Synthetic statistical records and registries, for tests, benchmarks and
+//! the demo. Deterministic for a seed. Nothing here describes a real person.
+
+use super::input::{
+    Attendee, Enterprise, Registries, School, ShelterInput, TraineeRole, TrainingSession,
+    TrainingTarget,
+};
+use binhan_core::model::{
+    Coded, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType, COMMUNES,
+};
+use binhan_core::stats::{AgeBand, StatRecord, StatisticsId};
+use chrono::NaiveDate;
+
+/// A small deterministic generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (0 if `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+
+    /// An index drawn with the given weights.
+    pub fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut pick = self.below(total);
+        for (i, &w) in weights.iter().enumerate() {
+            if pick < u64::from(w) {
+                return i;
+            }
+            pick -= u64::from(w);
+        }
+        weights.len().saturating_sub(1)
+    }
+}
+
+fn pick<T: Coded>(rng: &mut Rng, weights: &[u32]) -> T {
+    T::ALL[rng.weighted(weights).min(T::ALL.len() - 1)]
+}
+
+fn maybe_bool(rng: &mut Rng, yes: f64, unknown: f64) -> Option<bool> {
+    if rng.chance(unknown) {
+        None
+    } else {
+        Some(rng.chance(yes))
+    }
+}
+
+/// Weight of each commune: a few large, many small, some very small, so
+/// that tables have the small cells disclosure control is for.
+fn commune_weights() -> Vec<u32> {
+    (0..COMMUNES.len())
+        .map(|i| match i % 7 {
+            0 => 40,
+            1 => 18,
+            2 => 9,
+            3 => 6,
+            4 => 3,
+            5 => 2,
+            _ => 1,
+        })
+        .collect()
+}
+
+/// `n` synthetic records of `year`.
+pub fn records(seed: u64, year: u16, n: usize) -> Vec<StatRecord> {
+    let mut rng = Rng::new(seed ^ u64::from(year).wrapping_mul(0x1000_0001));
+    let communes = commune_weights();
+    (0..n)
+        .map(|_| {
+            let mut id = [0u8; 16];
+            id[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
+            id[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
+            let commune = COMMUNES[rng.weighted(&communes)].code.to_string();
+            let contexts: Vec<ContextFlag> = [70.0, 8.0, 6.0, 3.0, 5.0, 1.0, 2.0]
+                .iter()
+                .zip(ContextFlag::ALL)
+                .filter(|(p, _)| rng.chance(**p / 100.0))
+                .map(|(_, c)| *c)
+                .collect();
+            let delivered: Vec<ServiceType> = [70.0, 45.0, 20.0, 25.0, 8.0, 15.0, 4.0, 3.0]
+                .iter()
+                .zip(ServiceType::ALL)
+                .filter(|(p, _)| rng.chance(**p / 100.0))
+                .map(|(_, s)| *s)
+                .collect();
+            let declined: Vec<ServiceType> = ServiceType::ALL
+                .iter()
+                .copied()
+                .filter(|s| !delivered.contains(s) && rng.chance(0.05))
+                .collect();
+            StatRecord {
+                statistics_id: StatisticsId(id),
+                revision: rng.next_u64() >> 2,
+                commune,
+                year,
+                month: 1 + rng.below(12) as u8,
+                violence_type: pick::<ViolenceType>(&mut rng, &[5, 8, 40, 7, 10, 30]),
+                contexts,
+                sex: pick::<Sex>(&mut rng, &[85, 12, 3]),
+                age_band: pick::<AgeBand>(&mut rng, &[4, 3, 7, 5, 18, 35, 20, 8]),
+                ethnic_group: if rng.chance(0.05) {
+                    None
+                } else {
+                    Some(pick::<EthnicGroup>(
+                        &mut rng,
+                        &[35, 30, 12, 8, 5, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1],
+                    ))
+                },
+                disability: maybe_bool(&mut rng, 0.06, 0.15),
+                migrant_worker: maybe_bool(&mut rng, 0.08, 0.12),
+                student: maybe_bool(&mut rng, 0.15, 0.1),
+                shelter_used: delivered.contains(&ServiceType::SafeShelter),
+                referral_made: rng.chance(0.5),
+                services_delivered: delivered,
+                services_declined: declined,
+                reporting_delay: pick::<ReportingDelayBand>(&mut rng, &[40, 15, 20, 15, 10]),
+            }
+        })
+        .collect()
+}
+
+/// Synthetic registries: shelters, training sessions up to the end of
+/// `year`, schools and enterprises.
+pub fn registries(seed: u64, year: i32) -> Registries {
+    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    let mut r = Registries::default();
+    for (i, c) in COMMUNES.iter().enumerate() {
+        if i % 5 != 4 {
+            r.shelters.push(ShelterInput {
+                commune: c.code.into(),
+                standardised: i % 6 == 0,
+                active: true,
+            });
+        }
+        if i % 9 == 0 {
+            r.shelters.push(ShelterInput {
+                commune: c.code.into(),
+                standardised: false,
+                active: i % 2 == 0,
+            });
+        }
+        let collaborators = 10 + rng.below(20) as u32;
+        let officials = 3 + rng.below(6) as u32;
+        r.training_targets.push(TrainingTarget {
+            commune: c.code.into(),
+            collaborators,
+            officials,
+        });
+        for session_year in [year - 1, year] {
+            let attendees = (0..collaborators)
+                .filter(|_| rng.chance(0.4))
+                .map(|p| Attendee {
+                    person: format!("SYN-{}-C{p}", c.code),
+                    commune: c.code.into(),
+                    role: TraineeRole::Collaborator,
+                })
+                .chain((0..officials).filter(|_| rng.chance(0.5)).map(|p| Attendee {
+                    person: format!("SYN-{}-O{p}", c.code),
+                    commune: c.code.into(),
+                    role: TraineeRole::Official,
+                }))
+                .collect();
+            r.training_sessions.push(TrainingSession {
+                date: NaiveDate::from_ymd_opt(session_year, 1 + (i % 12) as u32, 10)
+                    .unwrap_or_default(),
+                commune: c.code.into(),
+                title: "Tập huấn phòng ngừa và ứng phó với bạo lực trên cơ sở giới (synthetic)"
+                    .into(),
+                attendees,
+            });
+        }
+        for s in 0..(1 + rng.below(4)) {
+            r.schools.push(School {
+                name: format!("Trường synthetic {s} {}", c.code),
+                commune: c.code.into(),
+                procedure_since: rng.chance(0.7).then(|| {
+                    NaiveDate::from_ymd_opt(year - rng.below(2) as i32, 9, 5).unwrap_or_default()
+                }),
+            });
+        }
+        for e in 0..rng.below(3) {
+            r.enterprises.push(Enterprise {
+                name: format!("Doanh nghiệp synthetic {e} {}", c.code),
+                commune: c.code.into(),
+                rules_since: rng.chance(0.5).then(|| {
+                    NaiveDate::from_ymd_opt(year - rng.below(2) as i32, 3, 1).unwrap_or_default()
+                }),
+            });
+        }
+    }
+    r
+}

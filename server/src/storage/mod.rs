@@ -1,0 +1,74 @@
+//! Durable state behind one trait, with two backends: embedded SQLite (the
+//! default, a data folder) and PostgreSQL (a connection URL). Both run the
+//! same SQL through sqlx's `Any` driver; only the migrations differ (BLOB
+//! versus BYTEA).
+//!
+//! Server processes keep nothing correctness needs in memory: sequence
+//! numbers are allocated under a row lock inside the writing transaction,
+//! so two processes on one PostgreSQL behave as one.
+
+mod cursor;
+mod sql;
+
+pub use cursor::{Cursor, Phase};
+pub use sql::SqlStorage;
+
+use crate::error::Result;
+use binhan_core::model::{DeviceId, Role};
+use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
+use binhan_core::sync::DevicePublic;
+use std::future::Future;
+
+/// A new invitation, as stored (the code itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvitation {
+    /// SHA-256 of the normalised code.
+    pub code_hash: [u8; 32],
+    /// Role it grants.
+    pub role: Role,
+    /// Commune it grants.
+    pub commune: String,
+    /// Expiry, ms since 1970.
+    pub expires_at_ms: u64,
+    /// The device that issued it (none for the bootstrap command).
+    pub issued_by: Option<DeviceId>,
+}
+
+/// Everything the server keeps.
+pub trait Storage: Clone + Send + Sync + 'static {
+    /// The secret that signs tokens and challenges, shared by every process
+    /// (created on first use).
+    fn server_secret(&self) -> impl Future<Output = Result<[u8; 32]>> + Send;
+
+    /// Stores an invitation.
+    fn create_invitation(&self, invitation: NewInvitation) -> impl Future<Output = Result<()>> + Send;
+
+    /// Uses up an invitation and enrols the device, in one transaction.
+    fn enrol(
+        &self,
+        code_hash: [u8; 32],
+        device: DevicePublic,
+        label: String,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<DeviceRecord>> + Send;
+
+    /// A device by id.
+    fn device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
+
+    /// Devices matching a query.
+    fn query_devices(&self, query: DeviceQuery) -> impl Future<Output = Result<Vec<DeviceRecord>>> + Send;
+
+    /// Revokes a device: refused from now on, removed from every team, and
+    /// those teams marked for key rotation.
+    fn revoke(&self, id: DeviceId, now_ms: u64) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records a challenge as used; false if it already was (a replay).
+    fn use_challenge(&self, hash: [u8; 32], expires_at_ms: u64, now_ms: u64) -> impl Future<Output = Result<bool>> + Send;
+
+    /// Stores a push from `device` (signatures already verified), all or
+    /// nothing.
+    fn push(&self, device: DeviceRecord, request: PushRequest, now_ms: u64) -> impl Future<Output = Result<PushResponse>> + Send;
+
+    /// The next chunk of what `device` should receive.
+    fn pull(&self, device: DeviceRecord, cursor: Cursor, max_bytes: u32) -> impl Future<Output = Result<PullResponse>> + Send;
+}

@@ -1,0 +1,587 @@
+//! The storage in SQL, shared by SQLite and PostgreSQL through sqlx `Any`.
+
+use super::{Cursor, NewInvitation, Phase, Storage};
+use crate::error::{Result, ServerError};
+use binhan_core::events::Hlc;
+use binhan_core::model::{CaseId, Coded, DeviceId, Role};
+use binhan_core::sync::wire::{
+    DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse, Sequenced, TeamEntry,
+    WireEvent, WireSnapshot,
+};
+use binhan_core::sync::{DevicePublic, TeamState};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// How far ahead of the server's clock an event's clock may be.
+const MAX_CLOCK_AHEAD_MS: u64 = 24 * 3600 * 1000;
+/// Cases sent whole per page while a device joins them.
+const JOIN_PAGE: i64 = 200;
+/// Items per tail query.
+const TAIL_PAGE: i64 = 2_000;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The SQL storage.
+#[derive(Clone)]
+pub struct SqlStorage {
+    pool: AnyPool,
+    secret: Arc<OnceCell<[u8; 32]>>,
+    postgres: bool,
+}
+
+fn blob(row: &AnyRow, column: &str) -> Result<Vec<u8>> {
+    Ok(row.try_get::<Vec<u8>, _>(column)?)
+}
+
+fn int(row: &AnyRow, column: &str) -> Result<i64> {
+    Ok(row.try_get::<i64, _>(column)?)
+}
+
+fn corrupt(what: &str) -> ServerError {
+    tracing::error!(kind = "storage", what, "stored row does not decode");
+    ServerError::internal()
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    postcard::from_bytes(bytes).map_err(|_| corrupt(what))
+}
+
+fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    postcard::to_allocvec(value).unwrap_or_default()
+}
+
+fn device_record(row: &AnyRow) -> Result<DeviceRecord> {
+    let id = DeviceId::from_slice(&blob(row, "device_id")?).ok_or_else(|| corrupt("device id"))?;
+    let key = |c: &str| -> Result<[u8; 32]> { blob(row, c)?.try_into().map_err(|_| corrupt("device key")) };
+    let role: String = row.try_get("role")?;
+    Ok(DeviceRecord {
+        public: DevicePublic {
+            device_id: id,
+            sign_key: key("sign_key")?,
+            exchange_key: key("exchange_key")?,
+        },
+        role: Role::from_code(&role).ok_or_else(|| corrupt("role"))?,
+        commune: row.try_get("commune")?,
+        label: row.try_get("label")?,
+        active: int(row, "active")? != 0,
+    })
+}
+
+/// `SELECT` of a device row, followed by the given condition.
+macro_rules! select_devices {
+    ($condition:literal) => {
+        concat!(
+            "SELECT device_id, sign_key, exchange_key, role, commune, label, active FROM devices WHERE ",
+            $condition
+        )
+    };
+}
+
+impl SqlStorage {
+    /// Connects to `url` (`sqlite://path` or `postgres://…`) and migrates.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+        let pool = AnyPoolOptions::new()
+            .max_connections(if postgres { 16 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if !postgres {
+                        sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await?;
+        if postgres {
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+        } else {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+        }
+        Ok(Self {
+            pool,
+            secret: Arc::new(OnceCell::new()),
+            postgres,
+        })
+    }
+
+    /// Opens (creating it) the embedded database in a data folder.
+    pub async fn open_folder(folder: &std::path::Path) -> Result<Self> {
+        std::fs::create_dir_all(folder).map_err(|e| {
+            tracing::error!(error = %e, "cannot create the data folder");
+            ServerError::internal()
+        })?;
+        let path = folder.join("binhan-server.db");
+        Self::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Whether this is PostgreSQL (else SQLite).
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    /// The connection pool (for other server modules' tables).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn team_state(tx: &mut sqlx::AnyConnection, case_id: CaseId) -> Result<Option<TeamState>> {
+        let row = sqlx::query("SELECT state FROM teams WHERE case_id = $1")
+            .bind(case_id.as_bytes().to_vec())
+            .fetch_optional(&mut *tx)
+            .await?;
+        row.map(|r| decode(&blob(&r, "state")?, "team state")).transpose()
+    }
+}
+
+impl Storage for SqlStorage {
+    async fn server_secret(&self) -> Result<[u8; 32]> {
+        let secret = self
+            .secret
+            .get_or_try_init(|| async {
+                let fresh = binhan_core::crypto::random_array::<32>();
+                sqlx::query("INSERT INTO server_secrets (name, value) VALUES ('token', $1) ON CONFLICT (name) DO NOTHING")
+                    .bind(fresh.to_vec())
+                    .execute(&self.pool)
+                    .await?;
+                let row = sqlx::query("SELECT value FROM server_secrets WHERE name = 'token'")
+                    .fetch_one(&self.pool)
+                    .await?;
+                blob(&row, "value")?.try_into().map_err(|_| corrupt("server secret"))
+            })
+            .await?;
+        Ok(*secret)
+    }
+
+    async fn create_invitation(&self, inv: NewInvitation) -> Result<()> {
+        sqlx::query("INSERT INTO invitations (code_hash, role, commune, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(inv.code_hash.to_vec())
+            .bind(inv.role.code())
+            .bind(inv.commune)
+            .bind(inv.expires_at_ms as i64)
+            .bind(inv.issued_by.map(|d| d.as_bytes().to_vec()))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn enrol(&self, code_hash: [u8; 32], device: DevicePublic, label: String, now_ms: u64) -> Result<DeviceRecord> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE invitations SET used_at = $1, used_by = $2
+             WHERE code_hash = $3 AND used_at IS NULL AND expires_at > $1
+             RETURNING role, commune",
+        )
+        .bind(now_ms as i64)
+        .bind(device.device_id.as_bytes().to_vec())
+        .bind(code_hash.to_vec())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = used else {
+            return Err(ServerError::forbidden("invalid_invitation", "the invitation code is unknown, used or expired"));
+        };
+        let role: String = row.try_get("role")?;
+        let role = Role::from_code(&role).ok_or_else(|| corrupt("role"))?;
+        let commune: String = row.try_get("commune")?;
+        let inserted = sqlx::query(
+            "INSERT INTO devices (device_id, sign_key, exchange_key, role, commune, label, active, enrolled_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (device_id) DO NOTHING",
+        )
+        .bind(device.device_id.as_bytes().to_vec())
+        .bind(device.sign_key.to_vec())
+        .bind(device.exchange_key.to_vec())
+        .bind(role.code())
+        .bind(commune.clone())
+        .bind(label.clone())
+        .bind(now_ms as i64)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() != 1 {
+            return Err(ServerError::conflict("already_enrolled", "this device id is already enrolled"));
+        }
+        tx.commit().await?;
+        Ok(DeviceRecord {
+            public: device,
+            role,
+            commune,
+            label,
+            active: true,
+        })
+    }
+
+    async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>> {
+        let row = sqlx::query(select_devices!("device_id = $1"))
+            .bind(id.as_bytes().to_vec())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(device_record).transpose()
+    }
+
+    async fn query_devices(&self, query: DeviceQuery) -> Result<Vec<DeviceRecord>> {
+        let mut found = Vec::new();
+        for chunk in query.ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            // Only numbered placeholders are spliced in; every value is bound.
+            let sql = format!(concat!(select_devices!("device_id IN "), "({})"), placeholders.join(", "));
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(id.as_bytes().to_vec());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                found.push(device_record(&row)?);
+            }
+        }
+        if let Some(commune) = query.commune {
+            let rows = sqlx::query(select_devices!("commune = $1 AND active = 1 AND ($2 = '' OR role = $2)"))
+            .bind(commune)
+            .bind(query.role.map(|r| r.code()).unwrap_or(""))
+            .fetch_all(&self.pool)
+            .await?;
+            for row in rows {
+                found.push(device_record(&row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn revoke(&self, id: DeviceId, now_ms: u64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let device = id.as_bytes().to_vec();
+        sqlx::query("UPDATE devices SET active = 0, revoked_at = $1 WHERE device_id = $2")
+            .bind(now_ms as i64)
+            .bind(device.clone())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE teams SET rotate_pending = 1 WHERE case_id IN (SELECT case_id FROM members WHERE device_id = $1)")
+            .bind(device.clone())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM members WHERE device_id = $1")
+            .bind(device)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn use_challenge(&self, hash: [u8; 32], expires_at_ms: u64, now_ms: u64) -> Result<bool> {
+        sqlx::query("DELETE FROM used_challenges WHERE expires_at < $1")
+            .bind(now_ms as i64)
+            .execute(&self.pool)
+            .await?;
+        let inserted = sqlx::query("INSERT INTO used_challenges (hash, expires_at) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING")
+            .bind(hash.to_vec())
+            .bind(expires_at_ms as i64)
+            .execute(&self.pool)
+            .await?;
+        Ok(inserted.rows_affected() == 1)
+    }
+
+    async fn push(&self, device: DeviceRecord, request: PushRequest, now_ms: u64) -> Result<PushResponse> {
+        let me = device.public.device_id;
+        let mut tx = self.pool.begin().await?;
+        // Take the sequence lock first: pushes commit in sequence order.
+        sqlx::query("UPDATE counters SET value = value WHERE name = 'seq'").execute(&mut *tx).await?;
+        let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *tx).await?;
+        let mut seq = int(&row, "value")? as u64;
+        let mut response = PushResponse::default();
+        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+
+        for entry in &request.team {
+            let known = sqlx::query("SELECT seq FROM team_entries WHERE id = $1")
+                .bind(entry.id.as_bytes().to_vec())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_some() {
+                response.team += 1;
+                continue;
+            }
+            if entry.signer != me {
+                return Err(ServerError::forbidden("not_signer", "a team change must be signed by the device pushing it"));
+            }
+            let mut team = match teams.remove(&entry.case_id) {
+                Some(team) => team,
+                None => Self::team_state(&mut tx, entry.case_id).await?.unwrap_or_default(),
+            };
+            let previous_epoch = team.epoch();
+            team.accept(entry, device.role)
+                .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
+            seq += 1;
+            let case = entry.case_id.as_bytes().to_vec();
+            sqlx::query("INSERT INTO team_entries (seq, id, case_id, signer, body) VALUES ($1, $2, $3, $4, $5)")
+                .bind(seq as i64)
+                .bind(entry.id.as_bytes().to_vec())
+                .bind(case.clone())
+                .bind(me.as_bytes().to_vec())
+                .bind(encode(entry))
+                .execute(&mut *tx)
+                .await?;
+            let rotated = previous_epoch.is_some_and(|e| e < entry.epoch);
+            sqlx::query(
+                "INSERT INTO teams (case_id, state, rotate_pending) VALUES ($1, $2, 0)
+                 ON CONFLICT (case_id) DO UPDATE SET state = excluded.state,
+                     rotate_pending = CASE WHEN $3 = 1 THEN 0 ELSE teams.rotate_pending END",
+            )
+            .bind(case.clone())
+            .bind(encode(&team))
+            .bind(i64::from(rotated))
+            .execute(&mut *tx)
+            .await?;
+            let current: BTreeSet<Vec<u8>> = sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
+                .bind(case.clone())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| blob(r, "device_id"))
+                .collect::<Result<_>>()?;
+            let wanted: BTreeSet<Vec<u8>> = entry.members.iter().map(|m| m.as_bytes().to_vec()).collect();
+            for gone in current.difference(&wanted) {
+                sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
+                    .bind(case.clone())
+                    .bind(gone.clone())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for new in wanted.difference(&current) {
+                sqlx::query("INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)")
+                    .bind(case.clone())
+                    .bind(new.clone())
+                    .bind(seq as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            teams.insert(entry.case_id, team);
+            response.team += 1;
+        }
+
+        for event in &request.events {
+            let known = sqlx::query("SELECT seq FROM events WHERE id = $1")
+                .bind(event.id.as_bytes().to_vec())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = known {
+                response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: event.id });
+                continue;
+            }
+            if event.author != me {
+                return Err(ServerError::forbidden("not_author", "devices push only the events they wrote"));
+            }
+            if Hlc(event.hlc).wall_ms() > now_ms + MAX_CLOCK_AHEAD_MS {
+                return Err(ServerError::unprocessable("clock_ahead", "the event's clock is more than a day ahead of the server's"));
+            }
+            if !teams.contains_key(&event.case_id) {
+                let team = Self::team_state(&mut tx, event.case_id).await?.unwrap_or_default();
+                teams.insert(event.case_id, team);
+            }
+            let allowed = teams
+                .get(&event.case_id)
+                .is_some_and(|t| t.was_member(me, event.epoch) && t.members().contains(&me));
+            if !allowed {
+                return Err(ServerError::forbidden("not_a_member", format!("device is not on the team of case {}", event.case_id)));
+            }
+            seq += 1;
+            sqlx::query("INSERT INTO events (seq, id, case_id, author, body) VALUES ($1, $2, $3, $4, $5)")
+                .bind(seq as i64)
+                .bind(event.id.as_bytes().to_vec())
+                .bind(event.case_id.as_bytes().to_vec())
+                .bind(me.as_bytes().to_vec())
+                .bind(encode(event))
+                .execute(&mut *tx)
+                .await?;
+            response.events.push(Sequenced { seq, item: event.id });
+        }
+
+        for snapshot in &request.snapshots {
+            if !teams.contains_key(&snapshot.case_id) {
+                let team = Self::team_state(&mut tx, snapshot.case_id).await?.unwrap_or_default();
+                teams.insert(snapshot.case_id, team);
+            }
+            let team = teams.get(&snapshot.case_id);
+            if !team.is_some_and(|t| t.members().contains(&me)) {
+                return Err(ServerError::forbidden("not_a_member", format!("device is not on the team of case {}", snapshot.case_id)));
+            }
+            if team.and_then(TeamState::epoch) != Some(snapshot.epoch) || snapshot.covers_seq > seq {
+                continue; // stale: a newer epoch or a future sequence number
+            }
+            sqlx::query(
+                "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (case_id) DO UPDATE SET epoch = excluded.epoch, covers_seq = excluded.covers_seq, body = excluded.body
+                 WHERE snapshots.covers_seq < excluded.covers_seq",
+            )
+            .bind(snapshot.case_id.as_bytes().to_vec())
+            .bind(i64::from(snapshot.epoch))
+            .bind(snapshot.covers_seq as i64)
+            .bind(encode(snapshot))
+            .execute(&mut *tx)
+            .await?;
+            response.snapshots += 1;
+        }
+
+        sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
+            .bind(seq as i64)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(response)
+    }
+
+    async fn pull(&self, device: DeviceRecord, cursor: Cursor, max_bytes: u32) -> Result<PullResponse> {
+        let me = device.public.device_id.as_bytes().to_vec();
+        let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
+        let mut conn = self.pool.acquire().await?;
+        let counter = |row: AnyRow| -> Result<u64> { Ok(int(&row, "value")? as u64) };
+        let mut cursor = match cursor.phase {
+            Phase::Done => {
+                let now = counter(sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *conn).await?)?;
+                Cursor { base: cursor.high, high: now, tail_after: cursor.tail_after, phase: Phase::Join { after_case: None } }
+            }
+            _ => cursor,
+        };
+        let mut response = PullResponse::default();
+        let mut bytes = 0usize;
+
+        // Phase 1: cases joined since the last session, whole (snapshot first).
+        while let Phase::Join { after_case } = &cursor.phase {
+            let rows = sqlx::query(
+                "SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $2 AND joined_seq <= $3 AND case_id > $4
+                 ORDER BY case_id LIMIT $5",
+            )
+            .bind(me.clone())
+            .bind(cursor.base as i64)
+            .bind(cursor.high as i64)
+            .bind(after_case.map(|c| c.as_bytes().to_vec()).unwrap_or_default())
+            .bind(JOIN_PAGE)
+            .fetch_all(&mut *conn)
+            .await?;
+            if rows.is_empty() {
+                cursor.phase = Phase::Tail;
+                break;
+            }
+            let cases: Vec<CaseId> = rows
+                .iter()
+                .map(|r| blob(r, "case_id").and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id"))))
+                .collect::<Result<_>>()?;
+            for case_id in cases {
+                let case = case_id.as_bytes().to_vec();
+                for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
+                    .bind(case.clone())
+                    .bind(cursor.high as i64)
+                    .fetch_all(&mut *conn)
+                    .await?
+                {
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
+                }
+                let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2")
+                    .bind(case.clone())
+                    .bind(cursor.high as i64)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let mut covered = 0;
+                if let Some(row) = snapshot {
+                    covered = int(&row, "covers_seq")?;
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response.snapshots.push(decode::<WireSnapshot>(&body, "snapshot")?);
+                }
+                for row in sqlx::query(
+                    "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
+                )
+                .bind(case.clone())
+                .bind(covered)
+                .bind(cursor.high as i64)
+                .bind(me.clone())
+                .fetch_all(&mut *conn)
+                .await?
+                {
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<WireEvent>(&body, "event")? });
+                }
+                cursor.phase = Phase::Join { after_case: Some(case_id) };
+                if bytes >= budget {
+                    response.more = true;
+                    response.cursor = cursor.encode();
+                    return Ok(response);
+                }
+            }
+        }
+
+        // Phase 2: everything newer, in sequence order, for cases already held.
+        loop {
+            let now = counter(sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *conn).await?)?;
+            let rows = sqlx::query(
+                "SELECT x.seq, x.kind, x.body FROM (
+                     SELECT e.seq AS seq, 0 AS kind, e.body AS body FROM events e
+                       JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
+                      WHERE e.seq > $2 AND e.seq <= $5 AND e.author <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
+                     UNION ALL
+                     SELECT t.seq AS seq, 1 AS kind, t.body AS body FROM team_entries t
+                       JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+                      WHERE t.seq > $2 AND t.seq <= $5 AND t.signer <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                 ) x ORDER BY x.seq LIMIT $6",
+            )
+            .bind(me.clone())
+            .bind(cursor.tail_after as i64)
+            .bind(cursor.base as i64)
+            .bind(cursor.high as i64)
+            .bind(now as i64)
+            .bind(TAIL_PAGE)
+            .fetch_all(&mut *conn)
+            .await?;
+            let exhausted = (rows.len() as i64) < TAIL_PAGE;
+            for row in &rows {
+                let seq = int(row, "seq")? as u64;
+                let body = blob(row, "body")?;
+                bytes += body.len();
+                if int(row, "kind")? == 0 {
+                    response.events.push(Sequenced { seq, item: decode::<WireEvent>(&body, "event")? });
+                } else {
+                    response.team.push(Sequenced { seq, item: decode::<TeamEntry>(&body, "team entry")? });
+                }
+                cursor.tail_after = seq;
+                if bytes >= budget {
+                    response.more = true;
+                    response.cursor = cursor.encode();
+                    return Ok(response);
+                }
+            }
+            if exhausted {
+                // Cases joined after `high` are sent whole by the next session.
+                cursor.tail_after = cursor.tail_after.max(now);
+                break;
+            }
+        }
+
+        let may_rotate = device.role.manages_commune();
+        let rows = sqlx::query(
+            "SELECT t.case_id, t.state FROM teams t JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+             WHERE t.rotate_pending = 1",
+        )
+        .bind(me.clone())
+        .fetch_all(&mut *conn)
+        .await?;
+        for row in rows {
+            let team: TeamState = decode(&blob(&row, "state")?, "team state")?;
+            if may_rotate || team.creator == Some(device.public.device_id) {
+                let case = CaseId::from_slice(&blob(&row, "case_id")?).ok_or_else(|| corrupt("case id"))?;
+                response.rotate.push(case);
+            }
+        }
+        response.complete_through = cursor.tail_after;
+        cursor.phase = Phase::Done;
+        response.cursor = cursor.encode();
+        Ok(response)
+    }
+}

@@ -1,0 +1,347 @@
+//! Test support: a real `binhan-server` process on loopback (SQLite or
+//! PostgreSQL), and phones (vaults) that enrol with it. Synthetic data only.
+#![allow(dead_code)]
+
+pub mod proxy;
+
+use binhan_core::app::{App, AppConfig};
+use binhan_core::cases::CaseIntake;
+use binhan_core::model::{Consent, ConsentGiver, ConsentScope, Incident, RiskAssessment, RiskLevel, Role, Sex, Survivor};
+use binhan_core::sync::{CancelFlag, SyncReport};
+use binhan_core::vault::{KdfParams, VaultPolicy};
+use chrono::NaiveDate;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// Which database the server runs on.
+pub enum Backend {
+    /// Embedded SQLite in a data folder.
+    Sqlite(tempfile::TempDir),
+    /// A fresh database on the test PostgreSQL cluster.
+    Postgres(String),
+}
+
+/// Environment variable with the admin URL of the test PostgreSQL cluster
+/// (set by `tests/run`).
+pub const POSTGRES_ENV: &str = "BINHAN_TEST_POSTGRES_URL";
+
+impl Backend {
+    /// A fresh SQLite data folder.
+    pub fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    /// A fresh database on the test cluster.
+    pub async fn postgres() -> Self {
+        let admin = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
+            panic!("{POSTGRES_ENV} is not set: run tests/run, which starts a throwaway PostgreSQL cluster")
+        });
+        let name = format!("binhan_test_{}", binhan_core::model::EventId::random());
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+        Self::Postgres(format!("{base}/{name}"))
+    }
+
+    /// Command-line arguments selecting this database.
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
+            Self::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
+
+    /// Every byte the database holds, as a dump (for "no case content" checks).
+    pub fn dump(&self) -> Vec<u8> {
+        match self {
+            Self::Sqlite(dir) => {
+                let mut all = Vec::new();
+                for entry in std::fs::read_dir(dir.path()).unwrap() {
+                    all.extend(std::fs::read(entry.unwrap().path()).unwrap());
+                }
+                all
+            }
+            Self::Postgres(url) => {
+                let output = Command::new(pg_dump()).arg("--dbname").arg(url).output().expect("pg_dump runs");
+                assert!(output.status.success(), "pg_dump failed");
+                output.stdout
+            }
+        }
+    }
+}
+
+fn pg_dump() -> String {
+    if let Ok(path) = std::env::var("BINHAN_TEST_PG_DUMP") {
+        return path;
+    }
+    for version in ["17", "16", "15"] {
+        let path = format!("/usr/lib/postgresql/{version}/bin/pg_dump");
+        if std::path::Path::new(&path).exists() {
+            return path;
+        }
+    }
+    "pg_dump".into()
+}
+
+/// A running server process, stopped when dropped.
+pub struct Server {
+    child: Child,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The database it runs on.
+    pub backend: Backend,
+}
+
+impl Server {
+    /// Starts `binhan-server serve` on a free loopback port.
+    pub fn start(backend: Backend) -> Self {
+        Self::start_with(backend, &[])
+    }
+
+    /// Starts it with extra arguments (e.g. rate limits).
+    pub fn start_with(backend: Backend, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("serve")
+            .args(backend.args())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("listening on ").expect("the server prints its address").to_string();
+        Self { child, url, backend }
+    }
+
+    /// A one-time code for the first provincial officer.
+    pub fn bootstrap_officer(&self) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("bootstrap-officer")
+            .args(self.backend.args())
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "bootstrap-officer failed");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        json["code"].as_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A phone: a vault in a temporary folder.
+pub struct Phone {
+    /// The app core.
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+/// Fast vault settings for tests (the minimum Argon2id memory, one pass).
+pub fn test_config() -> AppConfig {
+    AppConfig {
+        kdf: KdfParams::new(47_104, 1, 1).unwrap(),
+        policy: VaultPolicy::default(),
+        ..AppConfig::default()
+    }
+}
+
+impl Phone {
+    /// A new phone with a vault.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::create(&dir.path().join("vault"), "493817", test_config()).unwrap();
+        Self { app, _dir: dir }
+    }
+
+    /// A new phone enrolled with `code`.
+    pub async fn enrolled(server: &Server, code: &str) -> Self {
+        let phone = Self::new();
+        phone.app.enrol(&server.url, code, "synthetic test phone").await.unwrap();
+        phone
+    }
+
+    /// Syncs, failing the test on error.
+    pub async fn sync(&self) -> SyncReport {
+        self.app.sync(&|_| {}, &CancelFlag::default()).await.unwrap()
+    }
+
+    /// Invites a new phone with `role` in `commune` and enrols it.
+    pub async fn invite_phone(&self, server: &Server, role: Role, commune: &str) -> Phone {
+        let invitation = self.app.invite(role, commune, 24).await.unwrap();
+        Phone::enrolled(server, &invitation.code).await
+    }
+}
+
+/// An officer, a commune case manager of `commune` and two collaborators.
+pub struct Team {
+    pub officer: Phone,
+    pub manager: Phone,
+    pub collaborators: Vec<Phone>,
+}
+
+impl Team {
+    /// Enrols everyone through the real invitation chain.
+    pub async fn enrol(server: &Server, commune: &str, collaborators: usize) -> Self {
+        let officer = Phone::enrolled(server, &server.bootstrap_officer()).await;
+        let manager = officer.invite_phone(server, Role::CommuneCaseManager, commune).await;
+        let mut list = Vec::new();
+        for _ in 0..collaborators {
+            list.push(manager.invite_phone(server, Role::Collaborator, commune).await);
+        }
+        Self { officer, manager, collaborators: list }
+    }
+}
+
+/// A synthetic intake with distinctive words that must never reach the server.
+pub fn intake(code: &str, commune: &str) -> CaseIntake {
+    let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    CaseIntake {
+        survivor: Survivor {
+            code: code.into(),
+            name: Some("Quillfeather Zanthoroq".into()),
+            sex: Sex::Female,
+            age_years: Some(29),
+            commune: commune.into(),
+            village: Some("Bản Vexmorrow".into()),
+            ..Survivor::default()
+        },
+        incident: Incident {
+            date: day,
+            reported_on: day,
+            commune: commune.into(),
+            account: Some("Synthetic account: glimmerhorn brackwater.".into()),
+            ..Incident::default()
+        },
+        risk: Some(RiskAssessment { level: RiskLevel::Medium, factors: vec![], assessed_on: day }),
+        safety_plan: None,
+        consents: vec![Consent { scope: ConsentScope::Statistics, granted: true, given_by: ConsentGiver::Survivor }],
+        services: vec![],
+        next_follow_up: None,
+    }
+}
+
+/// Words written into cases by [`intake`] that the server must never hold.
+pub const SECRET_WORDS: &[&str] = &["Quillfeather", "Zanthoroq", "Vexmorrow", "glimmerhorn", "brackwater"];
+
+/// Runs a scenario on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($scenario:ident) => {
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$scenario(super::support::Backend::sqlite()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$scenario(super::support::Backend::postgres().await).await;
+            }
+        }
+    };
+}
+
+/// A device driven by hand, byte by byte, to send what a well-behaved
+/// phone never would.
+pub struct RawDevice {
+    /// Its keys.
+    pub identity: binhan_core::sync::DeviceIdentity,
+    /// A valid token.
+    pub token: String,
+    url: String,
+    http: reqwest::Client,
+}
+
+/// A response: status and body.
+pub struct Raw {
+    /// HTTP status.
+    pub status: u16,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Raw {
+    /// The JSON error code of a refusal.
+    pub fn error_code(&self) -> String {
+        serde_json::from_slice::<serde_json::Value>(&self.body)
+            .ok()
+            .and_then(|v| v["error"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Decodes a protocol response.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> T {
+        binhan_core::sync::wire::decode(&self.body).expect("a protocol response")
+    }
+}
+
+impl RawDevice {
+    /// Enrols a fresh identity with `code`.
+    pub async fn enrol(server: &Server, code: &str) -> Self {
+        use binhan_core::sync::wire::{encode, enrol_message, EnrolRequest, Enrolled};
+        let identity = binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
+        let device = identity.public();
+        let request = EnrolRequest {
+            signature: identity.sign(&enrol_message(code, &device)),
+            code: code.to_string(),
+            device,
+            label: "raw test device".into(),
+        };
+        let mut raw = Self { identity, token: String::new(), url: server.url.clone(), http: reqwest::Client::new() };
+        let response = raw.post("/v1/enrol", encode(&request), false).await;
+        assert_eq!(response.status, 200, "enrol: {}", response.error_code());
+        raw.token = response.decode::<Enrolled>().token.token;
+        raw
+    }
+
+    /// POSTs raw bytes, with the token if `auth`.
+    pub async fn post(&self, path: &str, body: Vec<u8>, auth: bool) -> Raw {
+        let mut request = self.http.post(format!("{}{path}", self.url)).body(body);
+        if auth {
+            request = request.bearer_auth(&self.token);
+        }
+        let response = request.send().await.expect("the server answers");
+        Raw { status: response.status().as_u16(), body: response.bytes().await.unwrap().to_vec() }
+    }
+}
+
+/// Counts stored events on the server's database.
+pub async fn server_event_count(backend: &Backend) -> i64 {
+    use sqlx::Row;
+    sqlx::any::install_default_drivers();
+    let url = match backend {
+        Backend::Sqlite(dir) => format!("sqlite://{}", dir.path().join("binhan-server.db").display()),
+        Backend::Postgres(url) => url.clone(),
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let row = sqlx::query("SELECT count(*) AS n FROM events").fetch_one(&pool).await.unwrap();
+    let n: i64 = row.try_get("n").unwrap();
+    pool.close().await;
+    n
+}
+
+/// Asserts the server database holds none of [`SECRET_WORDS`].
+pub fn assert_no_case_content(backend: &Backend) {
+    let dump = backend.dump();
+    for word in SECRET_WORDS {
+        assert!(!dump.windows(word.len()).any(|w| w == word.as_bytes()), "{word} reached the server database");
+    }
+}
+
+impl Phone {
+    /// A new phone enrolled with `code` through `url` (e.g. a fault proxy).
+    pub async fn enrolled_via(url: &str, code: &str) -> Self {
+        let phone = Self::new();
+        phone.app.enrol(url, code, "synthetic test phone").await.unwrap();
+        phone
+    }
+}

@@ -1,0 +1,176 @@
+//! What must never happen, against a real server process on loopback, on
+//! SQLite and on PostgreSQL: diverging devices, lost or duplicated events
+//! when connections are cut, outsiders reading a case, a revoked device
+//! keeping its data, or bad payloads being written.
+
+mod support;
+
+use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
+use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
+use binhan_core::sync::CancelFlag;
+use binhan_core::Error;
+use chrono::NaiveDate;
+use support::proxy::FaultProxy;
+use support::{assert_no_case_content, intake, server_event_count, Backend, Phone, Server, Team};
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
+}
+
+fn assess(level: RiskLevel) -> CaseAction {
+    CaseAction::AssessRisk(RiskAssessment { level, factors: vec![], assessed_on: day() })
+}
+
+/// Every phone holds the same cases, field for field.
+fn assert_converged(phones: &[&Phone], cases: &[CaseId]) -> Vec<CaseDetail> {
+    let details: Vec<CaseDetail> = cases.iter().map(|id| phones[0].app.case(*id).unwrap()).collect();
+    for phone in &phones[1..] {
+        for (id, expected) in cases.iter().zip(&details) {
+            assert_eq!(&phone.app.case(*id).unwrap(), expected, "case {id} differs");
+        }
+    }
+    details
+}
+
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 1 {
+        return vec![vec![0]];
+    }
+    let mut out = Vec::new();
+    for p in permutations(n - 1) {
+        for i in 0..=p.len() {
+            let mut q = p.clone();
+            q.insert(i, n - 1);
+            out.push(q);
+        }
+    }
+    out
+}
+
+/// Two and three devices edit the same cases offline, then sync in every
+/// order: identical state everywhere, conflicts flagged, nothing dropped.
+async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
+    let server = Server::start(backend);
+    for devices in [2usize, 3] {
+        for order in permutations(devices) {
+            let team = Team::enrol(&server, "sin_ho", 2).await;
+            let (author, manager) = (&team.collaborators[0], &team.manager);
+            let cases: Vec<CaseId> = (0..3)
+                .map(|i| author.app.create_case(intake(&format!("ORD-{i}"), "sin_ho")).unwrap())
+                .collect();
+            author.sync().await;
+            let mut phones = vec![author, manager];
+            if devices == 3 {
+                let third = &team.collaborators[1];
+                let third_id = third.app.device_id().unwrap();
+                for id in &cases {
+                    manager.sync().await;
+                    manager.app.add_team_member(*id, third_id).await.unwrap();
+                }
+                manager.sync().await;
+                third.sync().await;
+                phones.push(third);
+            } else {
+                manager.sync().await;
+            }
+
+            // Offline: everyone writes a note and a different risk level to every case.
+            let levels = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High];
+            for (p, phone) in phones.iter().enumerate() {
+                for id in &cases {
+                    phone.app.act(*id, CaseAction::AddNote(Note { text: format!("note from phone {p}") })).unwrap();
+                    phone.app.act(*id, assess(levels[p])).unwrap();
+                }
+            }
+            for &p in &order {
+                phones[p].sync().await;
+            }
+            for phone in &phones {
+                phone.sync().await;
+            }
+            let details = assert_converged(&phones, &cases);
+            for detail in details {
+                assert_eq!(detail.notes.len(), devices, "order {order:?}: every note kept");
+                assert_eq!(detail.conflicts.len(), 1, "order {order:?}: the risk conflict is flagged");
+                assert_eq!(detail.conflicts[0].candidates.len(), devices);
+                assert_eq!(detail.risk_level, Some(levels[devices - 1]), "the highest risk is acted on");
+            }
+        }
+    }
+    assert_no_case_content(&server.backend);
+}
+on_both_backends!(offline_edits_converge_in_every_sync_order);
+
+/// A hundred syncs through connections cut at random points: no event lost,
+/// none duplicated, and the devices converge once the network heals.
+async fn cut_connections_lose_and_duplicate_nothing(backend: Backend) {
+    let server = Server::start(backend);
+    let proxy = FaultProxy::start(&server.url, 0xC0FFEE).await;
+    let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
+    let invite = |role| officer.app.invite(role, "pa_tan", 24);
+    let manager = Phone::enrolled_via(&proxy.url, &invite(Role::CommuneCaseManager).await.unwrap().code).await;
+    let collaborator = Phone::enrolled_via(&proxy.url, &invite(Role::Collaborator).await.unwrap().code).await;
+    let cases: Vec<CaseId> = (0..4)
+        .map(|i| collaborator.app.create_case(intake(&format!("CUT-{i}"), "pa_tan")).unwrap())
+        .collect();
+    collaborator.sync().await;
+    manager.sync().await;
+
+    proxy.set_faults(true);
+    let mut written = 0usize;
+    let mut failures = 0;
+    for round in 0..100 {
+        let phone = if round % 2 == 0 { &collaborator } else { &manager };
+        let case = cases[round % cases.len()];
+        phone.app.act(case, CaseAction::AddNote(Note { text: format!("round {round}") })).unwrap();
+        written += 1;
+        if phone.app.sync(&|_| {}, &CancelFlag::default()).await.is_err() {
+            failures += 1;
+        }
+    }
+    assert!(failures > 20, "the proxy cut many syncs ({failures})");
+    proxy.set_faults(false);
+    for _ in 0..2 {
+        collaborator.sync().await;
+        manager.sync().await;
+    }
+    let details = assert_converged(&[&collaborator, &manager], &cases);
+    let notes: usize = details.iter().map(|d| d.notes.len()).sum();
+    assert_eq!(notes, written, "every note arrived exactly once");
+    assert_eq!(server_event_count(&server.backend).await as usize, cases.len() + written, "no event stored twice");
+    assert_eq!(collaborator.app.pending_events().unwrap(), 0);
+    assert_eq!(manager.app.pending_events().unwrap(), 0);
+}
+on_both_backends!(cut_connections_lose_and_duplicate_nothing);
+
+/// A revoked device is refused, told to erase itself, and does; the case key
+/// is rotated so what the team writes next is sealed with a key it never had.
+async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "than_uyen", 2).await;
+    let (author, lost) = (&team.collaborators[0], &team.collaborators[1]);
+    let id = author.app.create_case(intake("REV-1", "than_uyen")).unwrap();
+    author.sync().await;
+    team.manager.sync().await;
+    team.manager.app.add_team_member(id, lost.app.device_id().unwrap()).await.unwrap();
+    team.manager.sync().await;
+    lost.sync().await;
+    assert_eq!(lost.app.case(id).unwrap().survivor.code, "REV-1");
+
+    team.manager.app.revoke_device(lost.app.device_id().unwrap()).await.unwrap();
+    let result = lost.app.sync(&|_| {}, &CancelFlag::default()).await;
+    assert!(matches!(result, Err(Error::Revoked)), "{result:?}");
+    assert!(matches!(lost.app.unlock("493817"), Err(Error::Erased)), "the vault erased itself");
+    assert!(matches!(lost.app.list_cases(&CaseFilter::default()), Err(Error::Locked)));
+
+    // The manager rotates the key; the author keeps working with the new one.
+    let report = team.manager.sync().await;
+    assert_eq!(report.keys_rotated, 1);
+    author.sync().await;
+    author.app.act(id, CaseAction::AddNote(Note { text: "after revocation".into() })).unwrap();
+    author.sync().await;
+    team.manager.sync().await;
+    assert_eq!(team.manager.app.case(id).unwrap().notes.len(), 1);
+    assert_eq!(team.manager.app.team_members(id).unwrap().len(), 2);
+}
+on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
