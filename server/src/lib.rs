@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod demo;
 pub mod error;
 pub mod report;
 pub mod storage;

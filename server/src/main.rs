@@ -51,6 +51,14 @@ enum Command {
         #[arg(long, default_value_t = ServerConfig::default().rate_per_minute)]
         rate_per_minute: u32,
     },
+    /// Run the whole system on this machine with synthetic data: a server
+    /// with embedded SQLite, several phones enrolling, recording and editing
+    /// cases offline, syncing and converging.
+    Demo {
+        /// Keep the demo's data in this folder (default: a temporary one).
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
     /// Print a one-time invitation code for the first provincial officer.
     BootstrapOfficer {
         #[command(flatten)]
@@ -107,6 +115,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             binhan_server::serve(storage, listener, ServerConfig { rate_burst, rate_per_minute }, shutdown_signal())
                 .await
                 .map_err(|e| e.reason)
+        }
+        Command::Demo { keep } => {
+            let temp = std::env::temp_dir().join(format!("binhan-demo-{}", std::process::id()));
+            let dir = keep.clone().unwrap_or(temp);
+            let result = binhan_server::demo::run(&dir).await;
+            if keep.is_none() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            let report = result?;
+            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            Ok(())
         }
         Command::BootstrapOfficer { database, valid_hours } => {
             let storage = database.open().await?;

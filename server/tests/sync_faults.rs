@@ -51,27 +51,24 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 /// order: identical state everywhere, conflicts flagged, nothing dropped.
 async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
     let server = Server::start(backend);
+    let team = Team::enrol(&server, "sin_ho", 2).await;
+    let (author, manager, third) = (&team.collaborators[0], &team.manager, &team.collaborators[1]);
+    let third_id = third.app.device_id().unwrap();
     for devices in [2usize, 3] {
-        for order in permutations(devices) {
-            let team = Team::enrol(&server, "sin_ho", 2).await;
-            let (author, manager) = (&team.collaborators[0], &team.manager);
+        for (round, order) in permutations(devices).into_iter().enumerate() {
             let cases: Vec<CaseId> = (0..3)
-                .map(|i| author.app.create_case(intake(&format!("ORD-{i}"), "sin_ho")).unwrap())
+                .map(|i| author.app.create_case(intake(&format!("ORD-{devices}-{round}-{i}"), "sin_ho")).unwrap())
                 .collect();
             author.sync().await;
+            manager.sync().await;
             let mut phones = vec![author, manager];
             if devices == 3 {
-                let third = &team.collaborators[1];
-                let third_id = third.app.device_id().unwrap();
                 for id in &cases {
-                    manager.sync().await;
                     manager.app.add_team_member(*id, third_id).await.unwrap();
                 }
                 manager.sync().await;
                 third.sync().await;
                 phones.push(third);
-            } else {
-                manager.sync().await;
             }
 
             // Offline: everyone writes a note and a different risk level to every case.

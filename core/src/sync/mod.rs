@@ -19,5 +19,5 @@ pub use envelope::{
 };
 pub use identity::{DeviceIdentity, DevicePublic, SIGNATURE_LEN};
 pub use team::TeamState;
-pub use transport::{TrafficCounts, Transport};
+pub use transport::{http_client, TrafficCounts, Transport};
 pub use wrap::{unwrap_case_key, wrap_case_key};

@@ -44,6 +44,17 @@ fn tls_config() -> Result<rustls::ClientConfig> {
         .with_no_client_auth())
 }
 
+/// An HTTP client with rustls (ring) and the Mozilla root certificates,
+/// and timeouts that suit a slow mountain link.
+pub fn http_client() -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls_config()?)
+        .connect_timeout(Duration::from_secs(20))
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| Error::Network(e.to_string()))
+}
+
 impl Transport {
     /// A transport to `base_url` (e.g. `https://sync.example.vn`).
     pub fn new(base_url: &str) -> Result<Self> {
@@ -54,12 +65,7 @@ impl Transport {
                 "must start with https:// or http://",
             ));
         }
-        let http = reqwest::Client::builder()
-            .use_preconfigured_tls(tls_config()?)
-            .connect_timeout(Duration::from_secs(20))
-            .timeout(Duration::from_secs(120))
-            .build()
-            .map_err(|e| Error::Network(e.to_string()))?;
+        let http = http_client()?;
         Ok(Self {
             base,
             http,

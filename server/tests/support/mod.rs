@@ -296,7 +296,8 @@ impl RawDevice {
             device,
             label: "raw test device".into(),
         };
-        let mut raw = Self { identity, token: String::new(), url: server.url.clone(), http: reqwest::Client::new() };
+        let http = binhan_core::sync::http_client().unwrap();
+        let mut raw = Self { identity, token: String::new(), url: server.url.clone(), http };
         let response = raw.post("/v1/enrol", encode(&request), false).await;
         assert_eq!(response.status, 200, "enrol: {}", response.error_code());
         raw.token = response.decode::<Enrolled>().token.token;
@@ -343,5 +344,12 @@ impl Phone {
         let phone = Self::new();
         phone.app.enrol(url, code, "synthetic test phone").await.unwrap();
         phone
+    }
+}
+
+impl RawDevice {
+    /// The same device with another token (to test forgeries).
+    pub fn clone_with_token(&self, token: &str) -> Self {
+        Self { identity: self.identity.clone(), token: token.to_string(), url: self.url.clone(), http: self.http.clone() }
     }
 }

@@ -36,13 +36,15 @@ impl FaultProxy {
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let target = target.clone();
-                // Cut after a random number of bytes in one direction, or not at all.
+                // Cut after a random number of bytes in one direction. Kept-alive
+                // connections carry several requests, so some syncs finish and
+                // most are cut somewhere.
                 let plan = if f.load(Ordering::Relaxed) {
                     let r = next(&rng);
-                    match r % 4 {
-                        0 => None,
-                        1 => Some((true, r / 4 % 3_000)),
-                        _ => Some((false, r / 4 % 60_000)),
+                    if r % 2 == 0 {
+                        Some((true, r / 2 % 4_000))
+                    } else {
+                        Some((false, r / 2 % 40_000))
                     }
                 } else {
                     None
