@@ -59,6 +59,9 @@ enum Command {
     /// Cases.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Sync with a server: enrol, sync, invite, revoke, teams.
+    #[command(flatten)]
+    Sync(crate::sync::SyncCommand),
     /// Every enumeration with its codes and Vietnamese and English labels.
     Labels,
     /// The communes and wards of the province with their codes.
@@ -250,6 +253,10 @@ pub fn run(cli: Cli) -> Result<Value> {
             report
         }
         Command::Case(command) => run_case(vault, &mut input, command),
+        Command::Sync(command) => {
+            let app = open_unlocked(vault, &mut input)?;
+            crate::sync::run(&app, &mut input, command)
+        }
     }
 }
 

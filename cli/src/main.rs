@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod input;
 mod output;
+mod sync;
 
 use clap::Parser;
 

@@ -51,6 +51,12 @@ pub fn print_error(err: &Error) -> i32 {
         Error::Locked => ("locked", 1, json!({})),
         Error::NoVault => ("no_vault", 1, json!({})),
         Error::AlreadyExists => ("already_exists", 1, json!({})),
+        Error::Revoked => ("revoked", EXIT_ERASED, json!({})),
+        Error::Network(_) => ("network", 6, json!({})),
+        Error::Refused { status, code, .. } => {
+            ("refused", 6, json!({"status": status, "code": code}))
+        }
+        Error::NotEnrolled => ("not_enrolled", 1, json!({})),
         _ => ("error", 1, json!({})),
     };
     let mut body = json!({"kind": kind, "message": err.to_string()});

@@ -1,0 +1,134 @@
+//! `binhan` sync commands: enrol, sync (with progress), invitations,
+//! revocation and case teams.
+
+use crate::input::Input;
+use binhan_core::app::App;
+use binhan_core::model::{CaseId, Coded, DeviceId, Role};
+use binhan_core::sync::CancelFlag;
+use binhan_core::{Error, Result};
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+/// Sync with a server.
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Enrol this device with a one-time invitation code (from
+    /// BINHAN_INVITATION or the line after the PIN on standard input).
+    Enrol {
+        /// The server, e.g. https://sync.example.vn
+        #[arg(long)]
+        server: String,
+        /// A label managers see, e.g. "CTV bản Nậm Sỏ".
+        #[arg(long, default_value = "binhan CLI")]
+        label: String,
+    },
+    /// Push this device's changes and pull everyone else's; progress goes to
+    /// standard error as JSON lines.
+    Sync,
+    /// This device's id and enrolment.
+    Device,
+    /// Issue an invitation code (commune case managers, provincial officers).
+    Invite {
+        /// Role of the invited device.
+        #[arg(long)]
+        role: String,
+        /// Commune code (or "province" for a provincial officer).
+        #[arg(long)]
+        commune: String,
+        /// Hours the code stays valid (1–168).
+        #[arg(long, default_value_t = 72)]
+        hours: u32,
+    },
+    /// Revoke a device: refused from now on, it erases itself on next contact.
+    Revoke {
+        /// The device id.
+        device: DeviceId,
+    },
+    /// Case teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+}
+
+/// Who works on a case.
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Members of a case's team.
+    List {
+        /// The case id.
+        case: CaseId,
+    },
+    /// Add a device (it gets every key of the case at the next sync).
+    Add {
+        /// The case id.
+        case: CaseId,
+        /// The device id.
+        device: DeviceId,
+    },
+    /// Remove a device and rotate the case key.
+    Remove {
+        /// The case id.
+        case: CaseId,
+        /// The device id.
+        device: DeviceId,
+    },
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(Error::from)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// Runs a sync command on an unlocked app.
+pub fn run(app: &App, input: &mut Input, command: SyncCommand) -> Result<Value> {
+    let rt = runtime()?;
+    match command {
+        SyncCommand::Enrol { server, label } => {
+            let code = input.secret("BINHAN_INVITATION", "invitation")?;
+            let enrolment = rt.block_on(app.enrol(&server, &code, &label))?;
+            Ok(json!({"device_id": app.device_id()?, "enrolment": to_json(&enrolment)}))
+        }
+        SyncCommand::Sync => {
+            let progress = |p: binhan_core::sync::SyncProgress| {
+                eprintln!("{}", json!({"progress": to_json(&p)}));
+            };
+            let report = rt.block_on(app.sync(&progress, &CancelFlag::default()))?;
+            Ok(to_json(&report))
+        }
+        SyncCommand::Device => Ok(json!({
+            "device_id": app.device_id()?,
+            "enrolment": to_json(&app.enrolment()?),
+            "pending_events": app.pending_events()?,
+        })),
+        SyncCommand::Invite {
+            role,
+            commune,
+            hours,
+        } => {
+            let role = Role::from_code(&role).ok_or_else(|| {
+                Error::invalid("role", "must be a role code (see `binhan labels`)")
+            })?;
+            Ok(to_json(&rt.block_on(app.invite(role, &commune, hours))?))
+        }
+        SyncCommand::Revoke { device } => {
+            rt.block_on(app.revoke_device(device))?;
+            Ok(json!({"revoked": device}))
+        }
+        SyncCommand::Team(TeamCommand::List { case }) => {
+            Ok(json!({"case_id": case, "members": app.team_members(case)?}))
+        }
+        SyncCommand::Team(TeamCommand::Add { case, device }) => {
+            rt.block_on(app.add_team_member(case, device))?;
+            Ok(json!({"case_id": case, "added": device, "members": app.team_members(case)?}))
+        }
+        SyncCommand::Team(TeamCommand::Remove { case, device }) => {
+            rt.block_on(app.remove_team_member(case, device))?;
+            Ok(json!({"case_id": case, "removed": device, "members": app.team_members(case)?}))
+        }
+    }
+}
