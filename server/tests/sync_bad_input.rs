@@ -106,7 +106,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     honest.app.create_case(intake("BAD-OK", "muong_te")).unwrap();
     honest.sync().await;
     assert_eq!(honest.app.pending_events().unwrap(), 0);
-    assert_no_case_content(&server.backend);
+    assert_no_case_content(&server);
 }
 on_both_backends!(bad_requests_are_refused_and_write_nothing);
 

@@ -94,7 +94,7 @@ async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
             }
         }
     }
-    assert_no_case_content(&server.backend);
+    assert_no_case_content(&server);
 }
 on_both_backends!(offline_edits_converge_in_every_sync_order);
 

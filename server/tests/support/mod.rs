@@ -91,6 +91,8 @@ pub struct Server {
     pub url: String,
     /// The database it runs on.
     pub backend: Backend,
+    /// Where its logs go (info level, JSON lines).
+    pub log: tempfile::NamedTempFile,
 }
 
 impl Server {
@@ -101,21 +103,37 @@ impl Server {
 
     /// Starts it with extra arguments (e.g. rate limits).
     pub fn start_with(backend: Backend, extra: &[&str]) -> Self {
+        let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
             .arg("serve")
             .args(backend.args())
             .args(["--listen", "127.0.0.1:0"])
             .args(extra)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info")
+            .env("BINHAN_LOG_FORMAT", "json")
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .expect("the server starts");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).unwrap();
         let url = line.trim().strip_prefix("listening on ").expect("the server prints its address").to_string();
-        Self { child, url, backend }
+        Self { child, url, backend, log }
+    }
+
+    /// A second process on the same database.
+    pub fn another_process(&self) -> Server {
+        let backend = match &self.backend {
+            Backend::Postgres(url) => Backend::Postgres(url.clone()),
+            Backend::Sqlite(_) => panic!("a second process is for PostgreSQL"),
+        };
+        Server::start(backend)
+    }
+
+    /// Everything the server logged so far.
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap_or_default()
     }
 
     /// A one-time code for the first provincial officer.
@@ -330,11 +348,14 @@ pub async fn server_event_count(backend: &Backend) -> i64 {
     n
 }
 
-/// Asserts the server database holds none of [`SECRET_WORDS`].
-pub fn assert_no_case_content(backend: &Backend) {
-    let dump = backend.dump();
+/// Asserts the server's database and logs hold none of [`SECRET_WORDS`].
+pub fn assert_no_case_content(server: &Server) {
+    let dump = server.backend.dump();
+    let logs = server.logs();
+    assert!(logs.contains("\"handled\""), "the server logged its requests");
     for word in SECRET_WORDS {
         assert!(!dump.windows(word.len()).any(|w| w == word.as_bytes()), "{word} reached the server database");
+        assert!(!logs.contains(word), "{word} reached the server logs");
     }
 }
 
