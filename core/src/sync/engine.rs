@@ -25,6 +25,7 @@ use crate::model::{CaseId, DeviceId, EventId, Role};
 use crate::store::Store;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -381,21 +382,22 @@ impl SyncContext<'_> {
         event: &Event,
         keys: &mut HashMap<CaseId, (u32, SecretKey)>,
     ) -> Result<Option<WireEvent>> {
-        if !keys.contains_key(&event.case_id) {
-            let Some(team) = self.store.team::<TeamState>(event.case_id)? else {
-                return Ok(None);
-            };
-            let Some(epoch) = team.epoch() else {
-                return Ok(None);
-            };
-            let Some(key) = self.store.case_key(event.case_id, epoch)? else {
-                return Ok(None);
-            };
-            keys.insert(event.case_id, (epoch, key));
-        }
-        Ok(keys
-            .get(&event.case_id)
-            .map(|(epoch, key)| seal_event(self.identity, key, *epoch, event)))
+        let (epoch, key) = match keys.entry(event.case_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => {
+                let Some(team) = self.store.team::<TeamState>(event.case_id)? else {
+                    return Ok(None);
+                };
+                let Some(epoch) = team.epoch() else {
+                    return Ok(None);
+                };
+                let Some(key) = self.store.case_key(event.case_id, epoch)? else {
+                    return Ok(None);
+                };
+                slot.insert((epoch, key))
+            }
+        };
+        Ok(Some(seal_event(self.identity, key, *epoch, event)))
     }
 
     async fn push(
@@ -510,13 +512,13 @@ impl SyncContext<'_> {
         let mut opened = Vec::with_capacity(chunk.events.len());
         for sequenced in &chunk.events {
             let wire = &sequenced.item;
-            if !teams.contains_key(&wire.case_id) {
-                let team = self.store.team(wire.case_id)?.unwrap_or_default();
-                teams.insert(wire.case_id, team);
-            }
-            let member = teams
-                .get(&wire.case_id)
-                .is_some_and(|t| t.was_member(wire.author, wire.epoch));
+            let team = match teams.entry(wire.case_id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => {
+                    slot.insert(self.store.team(wire.case_id)?.unwrap_or_default())
+                }
+            };
+            let member = team.was_member(wire.author, wire.epoch);
             if !member {
                 return Err(Error::Tampered {
                     record: format!("event {} by a device outside the case team", wire.id),
