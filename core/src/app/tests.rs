@@ -370,10 +370,10 @@ fn a_flipped_byte_spoils_only_its_own_record() {
     drop(app);
 
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).unwrap();
-    for column in ["state", "summary"] {
+    for (table, column) in [("cases", "state"), ("case_list", "summary")] {
         let mut blob: Vec<u8> = conn
             .query_row(
-                &format!("SELECT {column} FROM cases WHERE id = ?1"),
+                &format!("SELECT {column} FROM {table} WHERE id = ?1"),
                 [bad.as_bytes().as_slice()],
                 |r| r.get(0),
             )
@@ -381,7 +381,7 @@ fn a_flipped_byte_spoils_only_its_own_record() {
         let middle = blob.len() / 2;
         blob[middle] ^= 0x01;
         conn.execute(
-            &format!("UPDATE cases SET {column} = ?1 WHERE id = ?2"),
+            &format!("UPDATE {table} SET {column} = ?1 WHERE id = ?2"),
             rusqlite::params![blob, bad.as_bytes().as_slice()],
         )
         .unwrap();

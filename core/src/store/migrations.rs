@@ -8,25 +8,29 @@ use rusqlite::Connection;
 /// Migrations in order; the n-th brings the schema to version n + 1.
 /// Append only; never edit one that has shipped.
 const MIGRATIONS: &[&str] = &[
-    // 1: events, the cached state and list row of each case, device metadata.
+    // 1: events, the cached state of each case, its list row (in a narrow
+    // table of its own, so listing never reads the states), device metadata.
     "CREATE TABLE events (
-        id      BLOB PRIMARY KEY,
+        id      BLOB NOT NULL UNIQUE,
         case_id BLOB NOT NULL,
         hlc     INTEGER NOT NULL,
         author  BLOB NOT NULL,
         size    INTEGER NOT NULL,
         body    BLOB NOT NULL,
         pushed  INTEGER NOT NULL DEFAULT 0
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX events_by_case ON events (case_id, hlc);
     CREATE INDEX events_unpushed ON events (pushed, hlc);
     CREATE TABLE cases (
+        id    BLOB NOT NULL UNIQUE,
+        state BLOB NOT NULL
+    );
+    CREATE TABLE case_list (
         id            BLOB PRIMARY KEY,
         last_activity INTEGER NOT NULL,
-        state         BLOB NOT NULL,
         summary       BLOB NOT NULL
     ) WITHOUT ROWID;
-    CREATE INDEX cases_by_activity ON cases (last_activity DESC);
+    CREATE INDEX case_list_by_activity ON case_list (last_activity DESC);
     CREATE TABLE meta (
         name  TEXT PRIMARY KEY,
         value BLOB NOT NULL

@@ -34,9 +34,11 @@ pub struct Listing {
     pub unreadable: Vec<CaseId>,
 }
 
-/// The encrypted store of one vault.
+/// The encrypted store of one vault: one writer connection, and one
+/// reader so that listing never holds up a write (WAL lets them overlap).
 pub struct Store {
     conn: Mutex<Connection>,
+    reader: Mutex<Connection>,
     key: SecretKey,
 }
 
@@ -68,8 +70,12 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrate(&mut conn)?;
+        let reader = Connection::open(path)?;
+        reader.pragma_update(None, "query_only", "ON")?;
+        reader.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(Self {
             conn: Mutex::new(conn),
+            reader: Mutex::new(reader),
             key,
         })
     }
@@ -146,9 +152,11 @@ impl Store {
             let id = event.id.as_bytes();
             let encoded = zeroize::Zeroizing::new(event.encode());
             let body = seal(&self.key, binding("events", id, "body"), &encoded);
-            let inserted = tx.execute(
+            let inserted = tx.prepare_cached(
                 "INSERT OR IGNORE INTO events (id, case_id, hlc, author, size, body, pushed, seq)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(
                 params![
                     id.as_slice(),
                     event.case_id.as_bytes().as_slice(),
@@ -183,23 +191,28 @@ impl Store {
     fn write_state(&self, conn: &Connection, state: &CaseState) -> Result<()> {
         let row = state.id.as_bytes();
         let state_blob = self.seal_value(binding("cases", row, "state"), state)?;
-        let summary_blob = match state.recorded_on() {
-            Some(_) => {
-                self.seal_value(binding("cases", row, "summary"), &CaseSummary::of(state))?
-            }
-            None => Vec::new(),
-        };
-        conn.execute(
-            "INSERT INTO cases (id, last_activity, state, summary) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
-                 state = excluded.state, summary = excluded.summary",
-            params![
+        conn.prepare_cached(
+            "INSERT INTO cases (id, state) VALUES (?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET state = excluded.state",
+        )?
+        .execute(params![row.as_slice(), state_blob])?;
+        // A case is listed once its first event (the intake) is here.
+        if state.recorded_on().is_some() {
+            let summary = self.seal_value(
+                binding("case_list", row, "summary"),
+                &CaseSummary::of(state),
+            )?;
+            conn.prepare_cached(
+                "INSERT INTO case_list (id, last_activity, summary) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
+                     summary = excluded.summary",
+            )?
+            .execute(params![
                 row.as_slice(),
                 state.last_activity().0 as i64,
-                state_blob,
-                summary_blob
-            ],
-        )?;
+                summary
+            ])?;
+        }
         Ok(())
     }
 
@@ -228,11 +241,9 @@ impl Store {
     /// authentication is reported in [`Listing::unreadable`]; the others
     /// still read.
     pub fn list(&self) -> Result<Listing> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, summary FROM cases WHERE length(summary) > 0
-             ORDER BY last_activity DESC, id",
-        )?;
+        let conn = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let mut stmt = conn
+            .prepare_cached("SELECT id, summary FROM case_list ORDER BY last_activity DESC, id")?;
         let mut rows = stmt.query([])?;
         let mut listing = Listing::default();
         while let Some(row) = rows.next()? {
@@ -242,7 +253,7 @@ impl Store {
             };
             let sealed: Vec<u8> = row.get(1)?;
             match self.open_value(
-                binding("cases", id.as_bytes(), "summary"),
+                binding("case_list", id.as_bytes(), "summary"),
                 &sealed,
                 String::new,
             ) {

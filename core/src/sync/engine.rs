@@ -10,10 +10,10 @@
 use super::team::TeamState;
 use super::transport::{TrafficCounts, Transport};
 use super::wire::{
-    challenge_message, enrol_message, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
-    DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap, PullRequest,
-    PullResponse, PushRequest, PushResponse, TeamEntry, Token, TokenRequest, WireEvent,
-    WireSnapshot, DEFAULT_PULL_BYTES,
+    challenge_message, enrol_message, stats_message, Challenge, ChallengeRequest, DeviceList,
+    DeviceQuery, DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap,
+    PullRequest, PullResponse, PushRequest, PushResponse, StatsPush, StatsPushResponse, TeamEntry,
+    Token, TokenRequest, WireEvent, WireSnapshot, DEFAULT_PULL_BYTES,
 };
 use super::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, unwrap_case_key,
@@ -34,6 +34,7 @@ const SERVER: &str = "sync.server";
 const TOKEN: &str = "sync.token";
 const CURSOR: &str = "sync.cursor";
 const ENROLMENT: &str = "sync.enrolment";
+const STATS_SENT: &str = "sync.stats_sent";
 
 /// Events since the last snapshot after which an editor uploads a new one.
 pub const SNAPSHOT_AFTER_EVENTS: u64 = 5;
@@ -118,6 +119,8 @@ pub struct SyncReport {
     pub snapshots_pushed: u64,
     /// Snapshots received and merged.
     pub snapshots_pulled: u64,
+    /// De-identified statistics records and withdrawals sent.
+    pub statistics_sent: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
     /// Round trips and bytes.
@@ -631,6 +634,46 @@ impl SyncContext<'_> {
         Ok(found)
     }
 
+    /// Sends the de-identified statistics record (or its withdrawal) of every
+    /// case whose statistics changed since this device last sent them. Every
+    /// team device may send; the server keeps the newest revision.
+    async fn push_statistics(&self, report: &mut SyncReport) -> Result<()> {
+        let role = self.enrolment()?.role;
+        if matches!(role, Role::ProvincialOfficer | Role::ShelterHost) {
+            return Ok(());
+        }
+        let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
+        let mut updates = Vec::new();
+        let mut revisions = Vec::new();
+        for case_id in self.store.case_ids()? {
+            let Some(state) = self.store.case_state(case_id)? else {
+                continue;
+            };
+            let Some(update) = crate::stats::stat_update(&state) else {
+                continue;
+            };
+            if sent.get(&case_id) == Some(&update.revision()) {
+                continue;
+            }
+            revisions.push((case_id, update.revision()));
+            updates.push(update);
+        }
+        for (batch, revs) in updates
+            .chunks(PUSH_BATCH_ITEMS)
+            .zip(revisions.chunks(PUSH_BATCH_ITEMS))
+        {
+            let request = StatsPush {
+                signature: self.identity.sign(&stats_message(batch)),
+                updates: batch.to_vec(),
+            };
+            let _: StatsPushResponse = self.call("/v1/stats/push", &request).await?;
+            sent.extend(revs.iter().copied());
+            self.store.set_meta(STATS_SENT, &sent)?;
+            report.statistics_sent += batch.len() as u64;
+        }
+        Ok(())
+    }
+
     /// Uploads snapshots of cases this device edited since the last one.
     async fn push_snapshots(
         &self,
@@ -716,6 +759,8 @@ impl SyncContext<'_> {
         cancel.check()?;
         self.push_snapshots(complete_through, &mut report, progress)
             .await?;
+        cancel.check()?;
+        self.push_statistics(&mut report).await?;
         report.traffic = self.transport.counts();
         Ok(report)
     }

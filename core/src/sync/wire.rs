@@ -349,6 +349,31 @@ pub struct PullResponse {
     pub complete_through: u64,
 }
 
+/// De-identified statistics a device sends: records of cases whose
+/// survivors consented, and withdrawals, signed by the device.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatsPush {
+    /// Records and withdrawals.
+    pub updates: Vec<crate::stats::StatUpdate>,
+    /// The device's signature over [`stats_message`].
+    pub signature: Vec<u8>,
+}
+
+/// What a device signs when it sends statistics.
+pub fn stats_message(updates: &[crate::stats::StatUpdate]) -> Vec<u8> {
+    let mut m = b"binhan/stats/v1".to_vec();
+    m.extend(postcard::to_allocvec(updates).unwrap_or_default());
+    m
+}
+
+/// How many statistics updates the server applied (older revisions are
+/// ignored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatsPushResponse {
+    /// Updates applied.
+    pub applied: u32,
+}
+
 /// The error body of a refused request (JSON, for people and logs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

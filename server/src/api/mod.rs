@@ -4,6 +4,7 @@
 mod devices;
 mod extract;
 mod rate_limit;
+mod stats;
 mod sync;
 
 pub use devices::{create_invitation, PROVINCE};
@@ -61,6 +62,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/devices/revoke", post(devices::revoke::<S>))
         .route("/v1/sync/push", post(sync::push::<S>))
         .route("/v1/sync/pull", post(sync::pull::<S>))
+        .route("/v1/stats/push", post(stats::push::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(binhan_core::sync::wire::MAX_REQUEST_BYTES))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)

@@ -15,6 +15,7 @@ pub use sql::SqlStorage;
 
 use crate::error::Result;
 use binhan_core::model::{DeviceId, Role};
+use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::DevicePublic;
 use std::future::Future;
@@ -41,7 +42,10 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn server_secret(&self) -> impl Future<Output = Result<[u8; 32]>> + Send;
 
     /// Stores an invitation.
-    fn create_invitation(&self, invitation: NewInvitation) -> impl Future<Output = Result<()>> + Send;
+    fn create_invitation(
+        &self,
+        invitation: NewInvitation,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// Uses up an invitation and enrols the device, in one transaction.
     fn enrol(
@@ -56,19 +60,44 @@ pub trait Storage: Clone + Send + Sync + 'static {
     fn device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;
 
     /// Devices matching a query.
-    fn query_devices(&self, query: DeviceQuery) -> impl Future<Output = Result<Vec<DeviceRecord>>> + Send;
+    fn query_devices(
+        &self,
+        query: DeviceQuery,
+    ) -> impl Future<Output = Result<Vec<DeviceRecord>>> + Send;
 
     /// Revokes a device: refused from now on, removed from every team, and
     /// those teams marked for key rotation.
     fn revoke(&self, id: DeviceId, now_ms: u64) -> impl Future<Output = Result<()>> + Send;
 
     /// Records a challenge as used; false if it already was (a replay).
-    fn use_challenge(&self, hash: [u8; 32], expires_at_ms: u64, now_ms: u64) -> impl Future<Output = Result<bool>> + Send;
+    fn use_challenge(
+        &self,
+        hash: [u8; 32],
+        expires_at_ms: u64,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<bool>> + Send;
 
     /// Stores a push from `device` (signatures already verified), all or
     /// nothing.
-    fn push(&self, device: DeviceRecord, request: PushRequest, now_ms: u64) -> impl Future<Output = Result<PushResponse>> + Send;
+    fn push(
+        &self,
+        device: DeviceRecord,
+        request: PushRequest,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<PushResponse>> + Send;
+
+    /// Applies statistics updates (records and withdrawals), each only if
+    /// newer than what is stored; returns how many applied.
+    fn push_stats(&self, updates: Vec<StatUpdate>) -> impl Future<Output = Result<u32>> + Send;
+
+    /// The statistics records of `year` (withdrawn ones excluded).
+    fn stat_records(&self, year: u16) -> impl Future<Output = Result<Vec<StatRecord>>> + Send;
 
     /// The next chunk of what `device` should receive.
-    fn pull(&self, device: DeviceRecord, cursor: Cursor, max_bytes: u32) -> impl Future<Output = Result<PullResponse>> + Send;
+    fn pull(
+        &self,
+        device: DeviceRecord,
+        cursor: Cursor,
+        max_bytes: u32,
+    ) -> impl Future<Output = Result<PullResponse>> + Send;
 }

@@ -4,6 +4,7 @@ use super::{Cursor, NewInvitation, Phase, Storage};
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
 use binhan_core::model::{CaseId, Coded, DeviceId, Role};
+use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{
     DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse, Sequenced, TeamEntry,
     WireEvent, WireSnapshot,
@@ -56,7 +57,9 @@ fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
 
 fn device_record(row: &AnyRow) -> Result<DeviceRecord> {
     let id = DeviceId::from_slice(&blob(row, "device_id")?).ok_or_else(|| corrupt("device id"))?;
-    let key = |c: &str| -> Result<[u8; 32]> { blob(row, c)?.try_into().map_err(|_| corrupt("device key")) };
+    let key = |c: &str| -> Result<[u8; 32]> {
+        blob(row, c)?.try_into().map_err(|_| corrupt("device key"))
+    };
     let role: String = row.try_get("role")?;
     Ok(DeviceRecord {
         public: DevicePublic {
@@ -91,9 +94,15 @@ impl SqlStorage {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if !postgres {
-                        sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 10000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -103,7 +112,9 @@ impl SqlStorage {
         if postgres {
             POSTGRES_MIGRATIONS.run(&pool).await?;
         } else {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
         }
         Ok(Self {
@@ -133,12 +144,16 @@ impl SqlStorage {
         &self.pool
     }
 
-    async fn team_state(tx: &mut sqlx::AnyConnection, case_id: CaseId) -> Result<Option<TeamState>> {
+    async fn team_state(
+        tx: &mut sqlx::AnyConnection,
+        case_id: CaseId,
+    ) -> Result<Option<TeamState>> {
         let row = sqlx::query("SELECT state FROM teams WHERE case_id = $1")
             .bind(case_id.as_bytes().to_vec())
             .fetch_optional(&mut *tx)
             .await?;
-        row.map(|r| decode(&blob(&r, "state")?, "team state")).transpose()
+        row.map(|r| decode(&blob(&r, "state")?, "team state"))
+            .transpose()
     }
 }
 
@@ -173,7 +188,13 @@ impl Storage for SqlStorage {
         Ok(())
     }
 
-    async fn enrol(&self, code_hash: [u8; 32], device: DevicePublic, label: String, now_ms: u64) -> Result<DeviceRecord> {
+    async fn enrol(
+        &self,
+        code_hash: [u8; 32],
+        device: DevicePublic,
+        label: String,
+        now_ms: u64,
+    ) -> Result<DeviceRecord> {
         let mut tx = self.pool.begin().await?;
         let used = sqlx::query(
             "UPDATE invitations SET used_at = $1, used_by = $2
@@ -186,7 +207,10 @@ impl Storage for SqlStorage {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = used else {
-            return Err(ServerError::forbidden("invalid_invitation", "the invitation code is unknown, used or expired"));
+            return Err(ServerError::forbidden(
+                "invalid_invitation",
+                "the invitation code is unknown, used or expired",
+            ));
         };
         let role: String = row.try_get("role")?;
         let role = Role::from_code(&role).ok_or_else(|| corrupt("role"))?;
@@ -205,7 +229,10 @@ impl Storage for SqlStorage {
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() != 1 {
-            return Err(ServerError::conflict("already_enrolled", "this device id is already enrolled"));
+            return Err(ServerError::conflict(
+                "already_enrolled",
+                "this device id is already enrolled",
+            ));
         }
         tx.commit().await?;
         Ok(DeviceRecord {
@@ -230,7 +257,10 @@ impl Storage for SqlStorage {
         for chunk in query.ids.chunks(500) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             // Only numbered placeholders are spliced in; every value is bound.
-            let sql = format!(concat!(select_devices!("device_id IN "), "({})"), placeholders.join(", "));
+            let sql = format!(
+                concat!(select_devices!("device_id IN "), "({})"),
+                placeholders.join(", ")
+            );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
                 q = q.bind(id.as_bytes().to_vec());
@@ -240,7 +270,9 @@ impl Storage for SqlStorage {
             }
         }
         if let Some(commune) = query.commune {
-            let rows = sqlx::query(select_devices!("commune = $1 AND active = 1 AND ($2 = '' OR role = $2)"))
+            let rows = sqlx::query(select_devices!(
+                "commune = $1 AND active = 1 AND ($2 = '' OR role = $2)"
+            ))
             .bind(commune)
             .bind(query.role.map(|r| r.code()).unwrap_or(""))
             .fetch_all(&self.pool)
@@ -285,12 +317,21 @@ impl Storage for SqlStorage {
         Ok(inserted.rows_affected() == 1)
     }
 
-    async fn push(&self, device: DeviceRecord, request: PushRequest, now_ms: u64) -> Result<PushResponse> {
+    async fn push(
+        &self,
+        device: DeviceRecord,
+        request: PushRequest,
+        now_ms: u64,
+    ) -> Result<PushResponse> {
         let me = device.public.device_id;
         let mut tx = self.pool.begin().await?;
         // Take the sequence lock first: pushes commit in sequence order.
-        sqlx::query("UPDATE counters SET value = value WHERE name = 'seq'").execute(&mut *tx).await?;
-        let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE counters SET value = value WHERE name = 'seq'")
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+            .fetch_one(&mut *tx)
+            .await?;
         let mut seq = int(&row, "value")? as u64;
         let mut response = PushResponse::default();
         let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
@@ -305,11 +346,16 @@ impl Storage for SqlStorage {
                 continue;
             }
             if entry.signer != me {
-                return Err(ServerError::forbidden("not_signer", "a team change must be signed by the device pushing it"));
+                return Err(ServerError::forbidden(
+                    "not_signer",
+                    "a team change must be signed by the device pushing it",
+                ));
             }
             let mut team = match teams.remove(&entry.case_id) {
                 Some(team) => team,
-                None => Self::team_state(&mut tx, entry.case_id).await?.unwrap_or_default(),
+                None => Self::team_state(&mut tx, entry.case_id)
+                    .await?
+                    .unwrap_or_default(),
             };
             let previous_epoch = team.epoch();
             team.accept(entry, device.role)
@@ -335,14 +381,19 @@ impl Storage for SqlStorage {
             .bind(i64::from(rotated))
             .execute(&mut *tx)
             .await?;
-            let current: BTreeSet<Vec<u8>> = sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
-                .bind(case.clone())
-                .fetch_all(&mut *tx)
-                .await?
+            let current: BTreeSet<Vec<u8>> =
+                sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
+                    .bind(case.clone())
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| blob(r, "device_id"))
+                    .collect::<Result<_>>()?;
+            let wanted: BTreeSet<Vec<u8>> = entry
+                .members
                 .iter()
-                .map(|r| blob(r, "device_id"))
-                .collect::<Result<_>>()?;
-            let wanted: BTreeSet<Vec<u8>> = entry.members.iter().map(|m| m.as_bytes().to_vec()).collect();
+                .map(|m| m.as_bytes().to_vec())
+                .collect();
             for gone in current.difference(&wanted) {
                 sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
                     .bind(case.clone())
@@ -351,12 +402,14 @@ impl Storage for SqlStorage {
                     .await?;
             }
             for new in wanted.difference(&current) {
-                sqlx::query("INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)")
-                    .bind(case.clone())
-                    .bind(new.clone())
-                    .bind(seq as i64)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)",
+                )
+                .bind(case.clone())
+                .bind(new.clone())
+                .bind(seq as i64)
+                .execute(&mut *tx)
+                .await?;
             }
             teams.insert(entry.case_id, team);
             response.team += 1;
@@ -368,47 +421,72 @@ impl Storage for SqlStorage {
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(row) = known {
-                response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: event.id });
+                response.events.push(Sequenced {
+                    seq: int(&row, "seq")? as u64,
+                    item: event.id,
+                });
                 continue;
             }
             if event.author != me {
-                return Err(ServerError::forbidden("not_author", "devices push only the events they wrote"));
+                return Err(ServerError::forbidden(
+                    "not_author",
+                    "devices push only the events they wrote",
+                ));
             }
             if Hlc(event.hlc).wall_ms() > now_ms + MAX_CLOCK_AHEAD_MS {
-                return Err(ServerError::unprocessable("clock_ahead", "the event's clock is more than a day ahead of the server's"));
+                return Err(ServerError::unprocessable(
+                    "clock_ahead",
+                    "the event's clock is more than a day ahead of the server's",
+                ));
             }
             if !teams.contains_key(&event.case_id) {
-                let team = Self::team_state(&mut tx, event.case_id).await?.unwrap_or_default();
+                let team = Self::team_state(&mut tx, event.case_id)
+                    .await?
+                    .unwrap_or_default();
                 teams.insert(event.case_id, team);
             }
             let allowed = teams
                 .get(&event.case_id)
                 .is_some_and(|t| t.was_member(me, event.epoch) && t.members().contains(&me));
             if !allowed {
-                return Err(ServerError::forbidden("not_a_member", format!("device is not on the team of case {}", event.case_id)));
+                return Err(ServerError::forbidden(
+                    "not_a_member",
+                    format!("device is not on the team of case {}", event.case_id),
+                ));
             }
             seq += 1;
-            sqlx::query("INSERT INTO events (seq, id, case_id, author, body) VALUES ($1, $2, $3, $4, $5)")
-                .bind(seq as i64)
-                .bind(event.id.as_bytes().to_vec())
-                .bind(event.case_id.as_bytes().to_vec())
-                .bind(me.as_bytes().to_vec())
-                .bind(encode(event))
-                .execute(&mut *tx)
-                .await?;
-            response.events.push(Sequenced { seq, item: event.id });
+            sqlx::query(
+                "INSERT INTO events (seq, id, case_id, author, body) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(seq as i64)
+            .bind(event.id.as_bytes().to_vec())
+            .bind(event.case_id.as_bytes().to_vec())
+            .bind(me.as_bytes().to_vec())
+            .bind(encode(event))
+            .execute(&mut *tx)
+            .await?;
+            response.events.push(Sequenced {
+                seq,
+                item: event.id,
+            });
         }
 
         for snapshot in &request.snapshots {
             if !teams.contains_key(&snapshot.case_id) {
-                let team = Self::team_state(&mut tx, snapshot.case_id).await?.unwrap_or_default();
+                let team = Self::team_state(&mut tx, snapshot.case_id)
+                    .await?
+                    .unwrap_or_default();
                 teams.insert(snapshot.case_id, team);
             }
             let team = teams.get(&snapshot.case_id);
             if !team.is_some_and(|t| t.members().contains(&me)) {
-                return Err(ServerError::forbidden("not_a_member", format!("device is not on the team of case {}", snapshot.case_id)));
+                return Err(ServerError::forbidden(
+                    "not_a_member",
+                    format!("device is not on the team of case {}", snapshot.case_id),
+                ));
             }
-            if team.and_then(TeamState::epoch) != Some(snapshot.epoch) || snapshot.covers_seq > seq {
+            if team.and_then(TeamState::epoch) != Some(snapshot.epoch) || snapshot.covers_seq > seq
+            {
                 continue; // stale: a newer epoch or a future sequence number
             }
             sqlx::query(
@@ -433,15 +511,68 @@ impl Storage for SqlStorage {
         Ok(response)
     }
 
-    async fn pull(&self, device: DeviceRecord, cursor: Cursor, max_bytes: u32) -> Result<PullResponse> {
+    async fn push_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
+        let mut tx = self.pool.begin().await?;
+        let mut applied = 0;
+        for update in updates {
+            let (year, body) = match &update {
+                StatUpdate::Record(record) => (Some(i64::from(record.year)), Some(record.encode())),
+                StatUpdate::Withdraw(_) => (None, None),
+            };
+            let result = sqlx::query(
+                "INSERT INTO stat_records (statistics_id, revision, year, body) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (statistics_id) DO UPDATE SET revision = excluded.revision,
+                     year = excluded.year, body = excluded.body
+                 WHERE stat_records.revision < excluded.revision",
+            )
+            .bind(update.statistics_id().as_bytes().to_vec())
+            .bind(update.revision() as i64)
+            .bind(year)
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+            applied += result.rows_affected() as u32;
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    async fn stat_records(&self, year: u16) -> Result<Vec<StatRecord>> {
+        let rows =
+            sqlx::query("SELECT body FROM stat_records WHERE year = $1 AND body IS NOT NULL")
+                .bind(i64::from(year))
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                StatRecord::decode(&blob(row, "body")?).map_err(|_| corrupt("statistics record"))
+            })
+            .collect()
+    }
+
+    async fn pull(
+        &self,
+        device: DeviceRecord,
+        cursor: Cursor,
+        max_bytes: u32,
+    ) -> Result<PullResponse> {
         let me = device.public.device_id.as_bytes().to_vec();
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool.acquire().await?;
         let counter = |row: AnyRow| -> Result<u64> { Ok(int(&row, "value")? as u64) };
         let mut cursor = match cursor.phase {
             Phase::Done => {
-                let now = counter(sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *conn).await?)?;
-                Cursor { base: cursor.high, high: now, tail_after: cursor.tail_after, phase: Phase::Join { after_case: None } }
+                let now = counter(
+                    sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+                        .fetch_one(&mut *conn)
+                        .await?,
+                )?;
+                Cursor {
+                    base: cursor.high,
+                    high: now,
+                    tail_after: cursor.tail_after,
+                    phase: Phase::Join { after_case: None },
+                }
             }
             _ => cursor,
         };
@@ -467,7 +598,10 @@ impl Storage for SqlStorage {
             }
             let cases: Vec<CaseId> = rows
                 .iter()
-                .map(|r| blob(r, "case_id").and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id"))))
+                .map(|r| {
+                    blob(r, "case_id")
+                        .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
+                })
                 .collect::<Result<_>>()?;
             for case_id in cases {
                 let case = case_id.as_bytes().to_vec();
@@ -491,7 +625,9 @@ impl Storage for SqlStorage {
                     covered = int(&row, "covers_seq")?;
                     let body = blob(&row, "body")?;
                     bytes += body.len();
-                    response.snapshots.push(decode::<WireSnapshot>(&body, "snapshot")?);
+                    response
+                        .snapshots
+                        .push(decode::<WireSnapshot>(&body, "snapshot")?);
                 }
                 for row in sqlx::query(
                     "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
@@ -507,7 +643,9 @@ impl Storage for SqlStorage {
                     bytes += body.len();
                     response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<WireEvent>(&body, "event")? });
                 }
-                cursor.phase = Phase::Join { after_case: Some(case_id) };
+                cursor.phase = Phase::Join {
+                    after_case: Some(case_id),
+                };
                 if bytes >= budget {
                     response.more = true;
                     response.cursor = cursor.encode();
@@ -518,7 +656,11 @@ impl Storage for SqlStorage {
 
         // Phase 2: everything newer, in sequence order, for cases already held.
         loop {
-            let now = counter(sqlx::query("SELECT value FROM counters WHERE name = 'seq'").fetch_one(&mut *conn).await?)?;
+            let now = counter(
+                sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+                    .fetch_one(&mut *conn)
+                    .await?,
+            )?;
             let rows = sqlx::query(
                 "SELECT x.seq, x.kind, x.body FROM (
                      SELECT e.seq AS seq, 0 AS kind, e.body AS body FROM events e
@@ -546,9 +688,15 @@ impl Storage for SqlStorage {
                 let body = blob(row, "body")?;
                 bytes += body.len();
                 if int(row, "kind")? == 0 {
-                    response.events.push(Sequenced { seq, item: decode::<WireEvent>(&body, "event")? });
+                    response.events.push(Sequenced {
+                        seq,
+                        item: decode::<WireEvent>(&body, "event")?,
+                    });
                 } else {
-                    response.team.push(Sequenced { seq, item: decode::<TeamEntry>(&body, "team entry")? });
+                    response.team.push(Sequenced {
+                        seq,
+                        item: decode::<TeamEntry>(&body, "team entry")?,
+                    });
                 }
                 cursor.tail_after = seq;
                 if bytes >= budget {
@@ -575,7 +723,8 @@ impl Storage for SqlStorage {
         for row in rows {
             let team: TeamState = decode(&blob(&row, "state")?, "team state")?;
             if may_rotate || team.creator == Some(device.public.device_id) {
-                let case = CaseId::from_slice(&blob(&row, "case_id")?).ok_or_else(|| corrupt("case id"))?;
+                let case = CaseId::from_slice(&blob(&row, "case_id")?)
+                    .ok_or_else(|| corrupt("case id"))?;
                 response.rotate.push(case);
             }
         }

@@ -1,0 +1,83 @@
+//! De-identified statistics travel with sync: a record for each case whose
+//! survivor consented, replaced as the case changes, deleted when consent is
+//! withdrawn, and nothing at all for a case without consent.
+
+mod support;
+
+use binhan_core::cases::CaseAction;
+use binhan_core::model::{
+    Consent, ConsentGiver, ConsentScope, ServiceOutcome, ServiceRecord, ServiceType,
+};
+use binhan_server::storage::{SqlStorage, Storage};
+use chrono::NaiveDate;
+use support::{assert_no_case_content, intake, Backend, Server, Team};
+
+async fn storage(backend: &Backend) -> SqlStorage {
+    match backend {
+        Backend::Sqlite(dir) => SqlStorage::open_folder(dir.path()).await.unwrap(),
+        Backend::Postgres(url) => SqlStorage::connect(url).await.unwrap(),
+    }
+}
+
+async fn statistics_follow_consent(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "muong_kim", 1).await;
+    let phone = &team.collaborators[0];
+    let consenting = phone.app.create_case(intake("ST-1", "muong_kim")).unwrap();
+    let mut refused = intake("ST-2", "muong_kim");
+    refused.consents = vec![];
+    phone.app.create_case(refused).unwrap();
+    let report = phone.sync().await;
+    assert_eq!(
+        report.statistics_sent, 1,
+        "only the consenting case is counted"
+    );
+
+    let db = storage(&server.backend).await;
+    let records = db.stat_records(2026).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].commune, "muong_kim");
+    assert!(records[0].services_delivered.is_empty());
+
+    // A delivered service updates the record; the manager's device sends the
+    // same id, so there is still one record.
+    let day = NaiveDate::from_ymd_opt(2026, 10, 2).unwrap();
+    phone
+        .app
+        .act(
+            consenting,
+            CaseAction::AddService(ServiceRecord {
+                service: ServiceType::Health,
+                outcome: ServiceOutcome::Delivered,
+                date: day,
+                provider: None,
+                note: None,
+            }),
+        )
+        .unwrap();
+    phone.sync().await;
+    team.manager.sync().await;
+    let records = db.stat_records(2026).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].services_delivered, vec![ServiceType::Health]);
+
+    // Withdrawing consent deletes it.
+    phone
+        .app
+        .act(
+            consenting,
+            CaseAction::RecordConsent(Consent {
+                scope: ConsentScope::Statistics,
+                granted: false,
+                given_by: ConsentGiver::Survivor,
+            }),
+        )
+        .unwrap();
+    phone.sync().await;
+    assert!(db.stat_records(2026).await.unwrap().is_empty());
+    // And an older record sent late by another device cannot bring it back.
+    team.manager.sync().await;
+    assert!(db.stat_records(2026).await.unwrap().is_empty());
+    assert_no_case_content(&server);
+}
+on_both_backends!(statistics_follow_consent);
