@@ -199,14 +199,20 @@ mod tests {
         }
     }
 
-    fn listener() -> (Arc<dyn TaskListener>, mpsc::Receiver<Result<Progress, TaskOutcome>>) {
+    fn listener() -> (
+        Arc<dyn TaskListener>,
+        mpsc::Receiver<Result<Progress, TaskOutcome>>,
+    ) {
         let (tx, rx) = mpsc::channel();
         (Arc::new(Channel(Mutex::new(tx))), rx)
     }
 
     fn outcome(rx: &mpsc::Receiver<Result<Progress, TaskOutcome>>) -> TaskOutcome {
         loop {
-            match rx.recv_timeout(Duration::from_secs(10)).expect("an outcome") {
+            match rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("an outcome")
+            {
                 Ok(_) => continue,
                 Err(outcome) => return outcome,
             }

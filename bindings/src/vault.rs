@@ -64,7 +64,10 @@ fn core_config(config: VaultConfig, platform_key: Option<Arc<dyn PlatformKey>>) 
 /// What a vault directory holds, without the PIN. Pass the platform key if
 /// the vault was created with one.
 #[uniffi::export]
-pub fn vault_status(dir: String, platform_key: Option<Arc<dyn PlatformKey>>) -> Result<VaultStatus> {
+pub fn vault_status(
+    dir: String,
+    platform_key: Option<Arc<dyn PlatformKey>>,
+) -> Result<VaultStatus> {
     let dir = Path::new(&dir);
     if !App::exists(dir) {
         return Ok(VaultStatus::NoVault);

@@ -17,12 +17,12 @@ pub mod error;
 pub mod events;
 pub mod model;
 pub mod shelters;
-pub mod store;
 pub mod stats;
+pub mod store;
 pub mod sync;
-pub mod vault;
 #[cfg(feature = "uniffi")]
 mod uniffi_support;
+pub mod vault;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

@@ -142,3 +142,15 @@ class Recorder(private val onFirstProgress: (() -> Unit)? = null) : TaskListener
 fun deleteTree(dir: String) {
     Path.of(dir).toFile().deleteRecursively()
 }
+
+/** Runs `block` and returns the exception of type `T` it throws (Debian's
+ *  JUnit 5 ships without the Kotlin extensions). */
+inline fun <reified T : Throwable> assertThrows(block: () -> Any?): T {
+    try {
+        block()
+    } catch (e: Throwable) {
+        if (e is T) return e
+        throw AssertionError("expected ${T::class.java.name}, got $e", e)
+    }
+    throw AssertionError("expected ${T::class.java.name}, nothing was thrown")
+}

@@ -1,0 +1,136 @@
+//! The Rust half of the FFI benchmark (`tests/kotlin/bench.sh`): fills a
+//! vault with synthetic cases, then times listing them all through the core,
+//! exactly as `Vault.listCases` does from Kotlin, and prints the median.
+//!
+//! `cargo run --release -p binhan-ffi --example list_bench -- DIR [CASES] [ROUNDS]`
+
+use binhan_core::app::{App, AppConfig};
+use binhan_core::cases::{CaseFilter, CaseIntake};
+use binhan_core::events::{Event, Hlc};
+use binhan_core::model::*;
+use binhan_core::vault::{KdfParams, VaultPolicy};
+use std::path::Path;
+use std::time::Instant;
+
+/// The PIN of the benchmark vault (synthetic).
+const PIN: &str = "493817";
+
+fn config() -> AppConfig {
+    AppConfig {
+        kdf: KdfParams::new(KdfParams::MIN_MEMORY_KIB, 1, 1).expect("valid parameters"),
+        policy: VaultPolicy::default(),
+        ..AppConfig::default()
+    }
+}
+
+/// A synthetic intake form; `i` varies the list's columns.
+fn intake(i: usize, today: chrono::NaiveDate) -> CaseIntake {
+    let communes = ["mu_ca", "tan_phong", "sin_ho", "than_uyen", "phong_tho"];
+    let days = |n: u64| today - chrono::Days::new(n);
+    CaseIntake {
+        survivor: Survivor {
+            code: format!("SYN-BENCH-{i:05}"),
+            name: Some(format!("Synthetic Người Thử {i}")),
+            sex: Sex::Female,
+            age_years: Some(18 + (i % 50) as u8),
+            ethnic_group: Some(EthnicGroup::ALL[i % EthnicGroup::ALL.len()]),
+            commune: communes[i % communes.len()].into(),
+            ..Survivor::default()
+        },
+        incident: Incident {
+            date: days(20),
+            time_of_day: TimeOfDay::EveningNight,
+            place_type: PlaceType::SurvivorHome,
+            commune: communes[i % communes.len()].into(),
+            account: Some("Lời kể tổng hợp cho phép đo (synthetic).".into()),
+            violence_type: ViolenceType::ALL[i % ViolenceType::ALL.len()],
+            contexts: vec![ContextFlag::IntimatePartnerFamily],
+            perpetrators: vec![],
+            reported_elsewhere: None,
+            previous_incidents: None,
+            reported_on: days(10),
+        },
+        risk: Some(RiskAssessment {
+            level: RiskLevel::ALL[i % RiskLevel::ALL.len()],
+            factors: vec![],
+            assessed_on: days(10),
+        }),
+        safety_plan: None,
+        consents: vec![],
+        services: vec![],
+        next_follow_up: Some(today + chrono::Days::new((i % 30) as u64)),
+    }
+}
+
+fn populate(app: &App, cases: usize) -> Result<(), binhan_core::Error> {
+    let today = app.today();
+    let author = DeviceId::random();
+    let start = binhan_core::events::system_wall_ms() - cases as u64;
+    let mut batch = Vec::new();
+    for i in 0..cases {
+        batch.push(Event {
+            id: EventId::random(),
+            case_id: CaseId::random(),
+            hlc: Hlc::from_wall_ms(start + i as u64),
+            author,
+            changes: intake(i, today).into_changes(today)?,
+        });
+        if batch.len() == 1000 || i + 1 == cases {
+            app.merge_events(&batch)?;
+            batch.clear();
+        }
+    }
+    Ok(())
+}
+
+fn median_ms(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let dir = args
+        .next()
+        .ok_or("usage: list_bench DIR [CASES] [ROUNDS]")?;
+    let cases: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(10_000);
+    let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(15);
+    let dir = Path::new(&dir);
+
+    let app = if App::exists(dir) {
+        let app = App::open(dir, config())?;
+        app.unlock(PIN)?;
+        app
+    } else {
+        let app = App::create(dir, PIN, config())?;
+        let started = Instant::now();
+        populate(&app, cases)?;
+        eprintln!(
+            "populated {cases} synthetic cases in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        app
+    };
+
+    let filter = CaseFilter::default();
+    let mut samples = Vec::new();
+    let mut listed = 0;
+    for round in 0..rounds + 3 {
+        let started = Instant::now();
+        let list = app.list_cases(&filter)?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        listed = list.cases.len();
+        if round >= 3 {
+            samples.push(ms);
+        }
+    }
+    println!(
+        "rust: listed {listed} cases, median {:.1} ms over {rounds} rounds",
+        median_ms(samples)
+    );
+    Ok(())
+}
