@@ -9,6 +9,7 @@
 //!
 //! - [`vault`]: the vault lifecycle and the case workflow ([`Vault`]);
 //! - [`platform`]: the platform key the app implements;
+//! - [`sync`]: enrolment, sync, invitations, revocation and case teams;
 //! - [`task`]: long operations with progress and cancellation;
 //! - [`labels`]: every enumeration's labels and the communes;
 //! - [`error`]: the errors the apps act on.
@@ -16,13 +17,15 @@
 pub mod error;
 pub mod labels;
 pub mod platform;
+pub mod sync;
 pub mod task;
 pub mod vault;
 pub mod view;
 
 pub use error::BinhAnError;
 pub use platform::{PlatformKey, PlatformKeyError};
-pub use task::{Progress, TaskHandle, TaskListener, TaskOutcome};
+pub use sync::{Enrolment, Invitation, SyncReport, TrafficCounts};
+pub use task::{Progress, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 pub use vault::{Vault, VaultConfig, VaultStatus};
 
 uniffi::setup_scaffolding!();

@@ -6,6 +6,7 @@
 //! The listener hears `on_finished` exactly once, and no progress after it.
 
 use crate::error::BinhAnError;
+use crate::sync::{Enrolment, Invitation, SyncReport};
 use binhan_core::app::VerifyReport;
 use binhan_core::sync::CancelFlag;
 use std::future::Future;
@@ -25,9 +26,26 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
         .expect("the tokio runtime starts")
 });
 
+/// What a long operation is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ProgressPhase {
+    /// Verifying the store (`verifyStore`): items are cases.
+    Verifying,
+    /// Sync: getting a token from the server.
+    Authenticating,
+    /// Sync: sending this device's changes.
+    Pushing,
+    /// Sync: receiving others' changes.
+    Pulling,
+    /// Sync: sending snapshots for new team members.
+    Snapshots,
+}
+
 /// How far a long operation has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
 pub struct Progress {
+    /// What it is doing; `done` and `total` count within this phase.
+    pub phase: ProgressPhase,
     /// Items done.
     pub done: u64,
     /// Items in all (may grow while the operation learns more).
@@ -42,6 +60,23 @@ pub enum TaskOutcome {
         /// What was checked and what could not be read.
         report: VerifyReport,
     },
+    /// A sync ended (`Vault.sync`).
+    Synced {
+        /// What it pushed and pulled.
+        report: SyncReport,
+    },
+    /// This device enrolled (`Vault.enrol`).
+    Enrolled {
+        /// Its role and commune.
+        enrolment: Enrolment,
+    },
+    /// An invitation code was issued (`Vault.invite`).
+    Invited {
+        /// The code to type on the new device.
+        invitation: Invitation,
+    },
+    /// The server accepted the change (revoking a device, changing a team).
+    Done,
     /// It failed.
     Failed {
         /// Why.
@@ -101,10 +136,10 @@ pub(crate) struct Reporter {
 
 impl Reporter {
     /// Reports progress, unless the operation has already ended.
-    pub(crate) fn progress(&self, done: u64, total: u64) {
+    pub(crate) fn progress(&self, phase: ProgressPhase, done: u64, total: u64) {
         let finished = self.finished.lock().unwrap_or_else(|p| p.into_inner());
         if !*finished {
-            self.listener.on_progress(Progress { done, total });
+            self.listener.on_progress(Progress { phase, done, total });
         }
     }
 
@@ -265,7 +300,7 @@ mod tests {
                     if cancel.is_cancelled() {
                         return Err(BinhAnError::Cancelled);
                     }
-                    reporter.progress(i, 1_000_000);
+                    reporter.progress(ProgressPhase::Verifying, i, 1_000_000);
                     if i == 0 {
                         let _ = started_tx.send(());
                     }

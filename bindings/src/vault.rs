@@ -5,7 +5,7 @@
 
 use crate::error::{BinhAnError, Result};
 use crate::platform::{adapt, PlatformKey};
-use crate::task::{self, TaskHandle, TaskListener, TaskOutcome};
+use crate::task::{self, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 use crate::view::{CaseDetail, Conflict};
 use binhan_core::app::{App, AppConfig, CaseList};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
@@ -109,6 +109,12 @@ impl Vault {
     fn new(app: App) -> Arc<Self> {
         LIVE_VAULTS.fetch_add(1, Ordering::SeqCst);
         Arc::new(Self { app: Arc::new(app) })
+    }
+
+    /// The core app, for operations that outlive the call (long operations)
+    /// and for the other modules' exports on `Vault` ([`crate::sync`]).
+    pub(crate) fn app(&self) -> Arc<App> {
+        Arc::clone(&self.app)
     }
 }
 
@@ -238,8 +244,11 @@ impl Vault {
         let app = Arc::clone(&self.app);
         task::spawn(listener, move |reporter, cancel| async move {
             let report = task::blocking(move || {
-                app.verify_store(&|done, total| reporter.progress(done, total), &cancel)
-                    .map_err(BinhAnError::from)
+                app.verify_store(
+                    &|done, total| reporter.progress(ProgressPhase::Verifying, done, total),
+                    &cancel,
+                )
+                .map_err(BinhAnError::from)
             })
             .await?;
             Ok(TaskOutcome::Verified { report })

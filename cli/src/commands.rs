@@ -62,6 +62,10 @@ enum Command {
     /// Sync with a server: enrol, sync, invite, revoke, teams.
     #[command(flatten)]
     Sync(crate::sync::SyncCommand),
+    /// Shelters: signed directory, road network, nearest search, hosting
+    /// and placements.
+    #[command(subcommand)]
+    Shelters(crate::shelters::ShelterCommand),
     /// Every enumeration with its codes and Vietnamese and English labels.
     Labels,
     /// The communes and wards of the province with their codes.
@@ -244,7 +248,11 @@ pub fn run(cli: Cli) -> Result<Value> {
                 Err(e) => Err(e),
             }
         }
-        Command::Labels => to_json(&all_enumerations()),
+        Command::Labels => {
+            let mut all = all_enumerations();
+            all.extend(binhan_core::shelters::enumerations());
+            to_json(&all)
+        }
         Command::Communes => to_json(&COMMUNES),
         Command::Demo => {
             let dir = vault.join(format!("demo-{}", std::process::id()));
@@ -253,6 +261,7 @@ pub fn run(cli: Cli) -> Result<Value> {
             report
         }
         Command::Case(command) => run_case(vault, &mut input, command),
+        Command::Shelters(command) => crate::shelters::run(vault, &mut input, command),
         Command::Sync(command) => {
             let app = open_unlocked(vault, &mut input)?;
             crate::sync::run(&app, &mut input, command)

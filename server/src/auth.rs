@@ -15,7 +15,8 @@ pub const TOKEN_TTL_MS: u64 = 15 * 60_000;
 const MAC_LEN: usize = 32;
 
 fn mac(secret: &[u8; 32], domain: &[u8], parts: &[&[u8]]) -> [u8; MAC_LEN] {
-    let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
+    let mut m =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(secret).expect("HMAC takes any key length");
     m.update(domain);
     for part in parts {
         m.update(&(part.len() as u32).to_le_bytes());
@@ -37,28 +38,45 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     if text.len() % 2 != 0 || !text.is_ascii() {
         return None;
     }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
+        .collect()
 }
 
 /// A new challenge for `device`: random bytes, expiry and MAC.
 pub fn issue_challenge(secret: &[u8; 32], device: DeviceId, now_ms: u64) -> Vec<u8> {
     let nonce: [u8; 16] = binhan_core::crypto::random_array();
     let expires = (now_ms + CHALLENGE_TTL_MS).to_le_bytes();
-    let tag = mac(secret, b"binhan/challenge", &[device.as_bytes(), &nonce, &expires]);
+    let tag = mac(
+        secret,
+        b"binhan/challenge",
+        &[device.as_bytes(), &nonce, &expires],
+    );
     [nonce.as_slice(), &expires, &tag].concat()
 }
 
 /// Checks a challenge came from this server for `device` and is fresh;
 /// returns its expiry.
-pub fn check_challenge(secret: &[u8; 32], device: DeviceId, challenge: &[u8], now_ms: u64) -> Option<u64> {
+pub fn check_challenge(
+    secret: &[u8; 32],
+    device: DeviceId,
+    challenge: &[u8],
+    now_ms: u64,
+) -> Option<u64> {
     if challenge.len() != 16 + 8 + MAC_LEN {
         return None;
     }
     let (nonce, rest) = challenge.split_at(16);
     let (expires, tag) = rest.split_at(8);
-    let expected = mac(secret, b"binhan/challenge", &[device.as_bytes(), nonce, expires]);
+    let expected = mac(
+        secret,
+        b"binhan/challenge",
+        &[device.as_bytes(), nonce, expires],
+    );
     let expires_at = u64::from_le_bytes(expires.try_into().ok()?);
-    (binhan_core::crypto::constant_time_eq(&expected, tag) && now_ms <= expires_at).then_some(expires_at)
+    (binhan_core::crypto::constant_time_eq(&expected, tag) && now_ms <= expires_at)
+        .then_some(expires_at)
 }
 
 /// A bearer token for `device` until `expires_at_ms`.
@@ -78,13 +96,18 @@ pub fn check_token(secret: &[u8; 32], token: &str, now_ms: u64) -> Option<Device
     let expires = &bytes[16..24];
     let expected = mac(secret, b"binhan/token", &[device.as_bytes(), expires]);
     let expires_at = u64::from_le_bytes(expires.try_into().ok()?);
-    (binhan_core::crypto::constant_time_eq(&expected, &bytes[24..]) && now_ms < expires_at).then_some(device)
+    (binhan_core::crypto::constant_time_eq(&expected, &bytes[24..]) && now_ms < expires_at)
+        .then_some(device)
 }
 
 /// Normalises an invitation code as typed (case, spaces, dashes) and hashes
 /// it; only the hash is stored.
 pub fn invitation_hash(code: &str) -> [u8; 32] {
-    let normal: String = code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
+    let normal: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     sha256(normal.as_bytes())
 }
 
@@ -93,8 +116,15 @@ pub fn invitation_hash(code: &str) -> [u8; 32] {
 pub fn new_invitation_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let random: [u8; 12] = binhan_core::crypto::random_array();
-    let chars: Vec<char> = random.iter().map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char).collect();
-    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+    let chars: Vec<char> = random
+        .iter()
+        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
+        .collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 #[cfg(test)]
@@ -117,13 +147,18 @@ mod tests {
         let challenge = issue_challenge(&secret, device, 1_000);
         assert!(check_challenge(&secret, device, &challenge, 1_000).is_some());
         assert!(check_challenge(&secret, DeviceId::random(), &challenge, 1_000).is_none());
-        assert!(check_challenge(&secret, device, &challenge, 1_000 + CHALLENGE_TTL_MS + 1).is_none());
+        assert!(
+            check_challenge(&secret, device, &challenge, 1_000 + CHALLENGE_TTL_MS + 1).is_none()
+        );
     }
 
     #[test]
     fn invitation_codes_normalise() {
         let code = new_invitation_code();
         assert_eq!(code.len(), 14);
-        assert_eq!(invitation_hash(&code), invitation_hash(&code.to_lowercase().replace('-', " ")));
+        assert_eq!(
+            invitation_hash(&code),
+            invitation_hash(&code.to_lowercase().replace('-', " "))
+        );
     }
 }

@@ -10,8 +10,8 @@ use crate::ServerConfig;
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{
-    CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note, PlaceType, RiskAssessment,
-    RiskLevel, Role, Sex, Survivor, TimeOfDay, ViolenceType,
+    CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note,
+    PlaceType, RiskAssessment, RiskLevel, Role, Sex, Survivor, TimeOfDay, ViolenceType,
 };
 use binhan_core::sync::{CancelFlag, SyncReport};
 use chrono::Days;
@@ -28,18 +28,24 @@ struct Phone {
 
 impl Phone {
     fn new(dir: &Path, name: &'static str) -> Result<Self, String> {
-        let app = App::create(&dir.join(name), "493817", AppConfig::default()).map_err(|e| e.to_string())?;
+        let app = App::create(&dir.join(name), "493817", AppConfig::default())
+            .map_err(|e| e.to_string())?;
         Ok(Self { name, app })
     }
 
     async fn sync(&self) -> Result<SyncReport, String> {
-        self.app.sync(&|_| {}, &CancelFlag::default()).await.map_err(|e| format!("{}: {e}", self.name))
+        self.app
+            .sync(&|_| {}, &CancelFlag::default())
+            .await
+            .map_err(|e| format!("{}: {e}", self.name))
     }
 }
 
 fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
     let today = app.today();
-    let day = today.checked_sub_days(Days::new(2 + i as u64)).unwrap_or(today);
+    let day = today
+        .checked_sub_days(Days::new(2 + i as u64))
+        .unwrap_or(today);
     CaseIntake {
         survivor: Survivor {
             code: format!("DEMO-{:03}", i + 1),
@@ -55,14 +61,26 @@ fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
             place_type: PlaceType::SurvivorHome,
             commune: COMMUNE.into(),
             account: Some("Synthetic demo account.".into()),
-            violence_type: [ViolenceType::PhysicalAssault, ViolenceType::PsychologicalAbuse, ViolenceType::ForcedMarriage][i % 3],
+            violence_type: [
+                ViolenceType::PhysicalAssault,
+                ViolenceType::PsychologicalAbuse,
+                ViolenceType::ForcedMarriage,
+            ][i % 3],
             contexts: vec![ContextFlag::IntimatePartnerFamily],
             reported_on: today,
             ..Incident::default()
         },
-        risk: Some(RiskAssessment { level: RiskLevel::Medium, factors: vec![], assessed_on: today }),
+        risk: Some(RiskAssessment {
+            level: RiskLevel::Medium,
+            factors: vec![],
+            assessed_on: today,
+        }),
         safety_plan: None,
-        consents: vec![Consent { scope: ConsentScope::Statistics, granted: true, given_by: ConsentGiver::Survivor }],
+        consents: vec![Consent {
+            scope: ConsentScope::Statistics,
+            granted: true,
+            given_by: ConsentGiver::Survivor,
+        }],
         services: vec![],
         next_follow_up: today.checked_add_days(Days::new(7)),
     }
@@ -70,21 +88,49 @@ fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
 
 /// Runs the demo with its data under `dir`; returns what it shows.
 pub async fn run(dir: &Path) -> Result<Value, String> {
-    let storage = SqlStorage::open_folder(&dir.join("server")).await.map_err(|e| e.reason)?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
-    let url = format!("http://{}", listener.local_addr().map_err(|e| e.to_string())?);
+    let storage = SqlStorage::open_folder(&dir.join("server"))
+        .await
+        .map_err(|e| e.reason)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(|e| e.to_string())?;
+    let url = format!(
+        "http://{}",
+        listener.local_addr().map_err(|e| e.to_string())?
+    );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(crate::serve(storage.clone(), listener, ServerConfig::default(), async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(crate::serve(
+        storage.clone(),
+        listener,
+        ServerConfig::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
 
     let officer = Phone::new(dir, "officer")?;
-    let code = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, 24, None).await.map_err(|e| e.reason)?.code;
-    officer.app.enrol(&url, &code, "Sở Nội vụ (demo)").await.map_err(|e| e.to_string())?;
+    let code = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, 24, None)
+        .await
+        .map_err(|e| e.reason)?
+        .code;
+    officer
+        .app
+        .enrol(&url, &code, "Sở Nội vụ (demo)")
+        .await
+        .map_err(|e| e.to_string())?;
     let invite = async |by: &Phone, role, name| -> Result<Phone, String> {
         let phone = Phone::new(dir, name)?;
-        let code = by.app.invite(role, COMMUNE, 24).await.map_err(|e| e.to_string())?.code;
-        phone.app.enrol(&url, &code, name).await.map_err(|e| e.to_string())?;
+        let code = by
+            .app
+            .invite(role, COMMUNE, 24)
+            .await
+            .map_err(|e| e.to_string())?
+            .code;
+        phone
+            .app
+            .enrol(&url, &code, name)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(phone)
     };
     let manager = invite(&officer, Role::CommuneCaseManager, "manager").await?;
@@ -93,23 +139,62 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
 
     // Offline in the village: collaborator A records three cases.
     let cases: Vec<CaseId> = (0..3)
-        .map(|i| collaborator_a.app.create_case(synthetic_intake(&collaborator_a.app, i)))
+        .map(|i| {
+            collaborator_a
+                .app
+                .create_case(synthetic_intake(&collaborator_a.app, i))
+        })
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
     collaborator_a.sync().await?;
     manager.sync().await?;
     // The manager assigns collaborator B to the first case.
-    manager.app.add_team_member(cases[0], collaborator_b.app.device_id().map_err(|e| e.to_string())?).await.map_err(|e| e.to_string())?;
+    manager
+        .app
+        .add_team_member(
+            cases[0],
+            collaborator_b.app.device_id().map_err(|e| e.to_string())?,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     manager.sync().await?;
     collaborator_b.sync().await?;
 
     // Offline on every phone: notes, and two different risk assessments of case 1.
     let today = manager.app.today();
-    let act = |phone: &Phone, case: CaseId, action| phone.app.act(case, action).map(|_| ()).map_err(|e| e.to_string());
-    act(&manager, cases[0], CaseAction::AssessRisk(RiskAssessment { level: RiskLevel::High, factors: vec![], assessed_on: today }))?;
-    act(&collaborator_b, cases[0], CaseAction::AssessRisk(RiskAssessment { level: RiskLevel::Low, factors: vec![], assessed_on: today }))?;
+    let act = |phone: &Phone, case: CaseId, action| {
+        phone
+            .app
+            .act(case, action)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    act(
+        &manager,
+        cases[0],
+        CaseAction::AssessRisk(RiskAssessment {
+            level: RiskLevel::High,
+            factors: vec![],
+            assessed_on: today,
+        }),
+    )?;
+    act(
+        &collaborator_b,
+        cases[0],
+        CaseAction::AssessRisk(RiskAssessment {
+            level: RiskLevel::Low,
+            factors: vec![],
+            assessed_on: today,
+        }),
+    )?;
     for phone in [&manager, &collaborator_a, &collaborator_b] {
-        act(phone, cases[0], CaseAction::AddNote(Note { text: format!("Visit by {} (synthetic).", phone.name) }))?;
+        act(
+            phone,
+            cases[0],
+            CaseAction::AddNote(Note {
+                text: format!("Visit by {} (synthetic).", phone.name),
+            }),
+        )?;
     }
 
     let mut reports = serde_json::Map::new();
@@ -117,7 +202,10 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         for phone in [&collaborator_b, &manager, &collaborator_a] {
             let report = phone.sync().await?;
             if round == 0 {
-                reports.insert(phone.name.into(), serde_json::to_value(report).unwrap_or_default());
+                reports.insert(
+                    phone.name.into(),
+                    serde_json::to_value(report).unwrap_or_default(),
+                );
             }
         }
     }
@@ -126,17 +214,18 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         .iter()
         .all(|p| p.app.case(cases[0]).ok() == manager.app.case(cases[0]).ok());
     let first = manager.app.case(cases[0]).map_err(|e| e.to_string())?;
-    let lists: serde_json::Map<String, Value> = [&officer, &manager, &collaborator_a, &collaborator_b]
-        .iter()
-        .map(|p| {
-            let codes: Vec<String> = p
-                .app
-                .list_cases(&CaseFilter::default())
-                .map(|l| l.cases.into_iter().map(|c| c.survivor_code).collect())
-                .unwrap_or_default();
-            (p.name.to_string(), json!(codes))
-        })
-        .collect();
+    let lists: serde_json::Map<String, Value> =
+        [&officer, &manager, &collaborator_a, &collaborator_b]
+            .iter()
+            .map(|p| {
+                let codes: Vec<String> = p
+                    .app
+                    .list_cases(&CaseFilter::default())
+                    .map(|l| l.cases.into_iter().map(|c| c.survivor_code).collect())
+                    .unwrap_or_default();
+                (p.name.to_string(), json!(codes))
+            })
+            .collect();
 
     let _ = stop.send(());
     let _ = server.await;

@@ -59,7 +59,11 @@ impl ServerError {
     pub fn revoked() -> Self {
         Self {
             erase: true,
-            ..Self::new(StatusCode::GONE, "revoked", "this device was revoked; erase its data")
+            ..Self::new(
+                StatusCode::GONE,
+                "revoked",
+                "this device was revoked; erase its data",
+            )
         }
     }
 
@@ -75,12 +79,20 @@ impl ServerError {
 
     /// 429: rate limited.
     pub fn rate_limited() -> Self {
-        Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this device; retry shortly")
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many requests from this device; retry shortly",
+        )
     }
 
     /// 500: the server failed; details are logged, not returned.
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; try again")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed; try again",
+        )
     }
 }
 

@@ -12,8 +12,8 @@ pub mod report;
 pub mod storage;
 
 use api::{AppState, RateLimiter};
-use storage::Storage;
 use std::sync::Arc;
+use storage::Storage;
 
 /// Limits and settings of a running server.
 #[derive(Debug, Clone, Copy)]

@@ -73,7 +73,9 @@ fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("BINHAN_LOG_FORMAT").is_ok_and(|f| f == "json");
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -87,7 +89,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -112,9 +115,17 @@ async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!(%address, postgres = storage.is_postgres(), "serving");
             // Tests and scripts read the bound address from this line.
             println!("listening on http://{address}");
-            binhan_server::serve(storage, listener, ServerConfig { rate_burst, rate_per_minute }, shutdown_signal())
-                .await
-                .map_err(|e| e.reason)
+            binhan_server::serve(
+                storage,
+                listener,
+                ServerConfig {
+                    rate_burst,
+                    rate_per_minute,
+                },
+                shutdown_signal(),
+            )
+            .await
+            .map_err(|e| e.reason)
         }
         Command::Demo { keep } => {
             let temp = std::env::temp_dir().join(format!("binhan-demo-{}", std::process::id()));
@@ -124,15 +135,30 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let _ = std::fs::remove_dir_all(&dir);
             }
             let report = result?;
-            println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
             Ok(())
         }
-        Command::BootstrapOfficer { database, valid_hours } => {
+        Command::BootstrapOfficer {
+            database,
+            valid_hours,
+        } => {
             let storage = database.open().await?;
-            let invitation = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, valid_hours, None)
-                .await
-                .map_err(|e| e.reason)?;
-            println!("{}", serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at_ms}));
+            let invitation = create_invitation(
+                &storage,
+                Role::ProvincialOfficer,
+                PROVINCE,
+                valid_hours,
+                None,
+            )
+            .await
+            .map_err(|e| e.reason)?;
+            println!(
+                "{}",
+                serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at_ms})
+            );
             Ok(())
         }
     }

@@ -8,11 +8,13 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
-    challenge_message, encode, Challenge, ChallengeRequest, PullRequest, PushRequest, PushResponse, TeamEntry, TokenRequest,
-    MAX_PUSH_ITEMS, MAX_REQUEST_BYTES,
+    challenge_message, encode, Challenge, ChallengeRequest, PullRequest, PushRequest, PushResponse,
+    TeamEntry, TokenRequest, MAX_PUSH_ITEMS, MAX_REQUEST_BYTES,
 };
 use binhan_core::sync::{seal_event, sign_team_entry};
-use support::{assert_no_case_content, intake, server_event_count, Backend, Phone, RawDevice, Server};
+use support::{
+    assert_no_case_content, intake, server_event_count, Backend, Phone, RawDevice, Server,
+};
 
 fn note_event(author: DeviceId, case_id: CaseId, wall_ms: u64) -> Event {
     Event {
@@ -20,7 +22,9 @@ fn note_event(author: DeviceId, case_id: CaseId, wall_ms: u64) -> Event {
         case_id,
         hlc: Hlc::from_wall_ms(wall_ms),
         author,
-        changes: vec![Change::NoteAdded(Note { text: "Synthetic: glimmerhorn".into() })],
+        changes: vec![Change::NoteAdded(Note {
+            text: "Synthetic: glimmerhorn".into(),
+        })],
     }
 }
 
@@ -39,19 +43,43 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     // A valid case of the raw device, to tamper with.
     let case_id = CaseId::random();
     let key = SecretKey::random();
-    let mut team = TeamEntry { id: EventId::random(), case_id, epoch: 0, members: vec![me], wraps: vec![], signer: me, signature: vec![] };
+    let mut team = TeamEntry {
+        id: EventId::random(),
+        case_id,
+        epoch: 0,
+        members: vec![me],
+        wraps: vec![],
+        signer: me,
+        signature: vec![],
+    };
     sign_team_entry(&raw.identity, &mut team);
     let good = seal_event(&raw.identity, &key, 0, &note_event(me, case_id, now_ms()));
-    let push = |events, team: Vec<TeamEntry>| encode(&PushRequest { team, events, snapshots: vec![] });
+    let push = |events, team: Vec<TeamEntry>| {
+        encode(&PushRequest {
+            team,
+            events,
+            snapshots: vec![],
+        })
+    };
     let before = server_event_count(&server.backend).await;
 
     let mut tampered = good.clone();
     tampered.ciphertext[40] ^= 1;
     let mut unsigned = good.clone();
     unsigned.signature = vec![];
-    let mut forged_author = seal_event(&raw.identity, &key, 0, &note_event(DeviceId::random(), case_id, now_ms()));
+    let mut forged_author = seal_event(
+        &raw.identity,
+        &key,
+        0,
+        &note_event(DeviceId::random(), case_id, now_ms()),
+    );
     forged_author.signature = raw.identity.sign(&forged_author.signed_message());
-    let ahead = seal_event(&raw.identity, &key, 0, &note_event(me, case_id, now_ms() + 3 * 24 * 3600 * 1000));
+    let ahead = seal_event(
+        &raw.identity,
+        &key,
+        0,
+        &note_event(me, case_id, now_ms() + 3 * 24 * 3600 * 1000),
+    );
     let whole = push(vec![good.clone()], vec![team.clone()]);
     let oversized = vec![1u8; MAX_REQUEST_BYTES + 10];
     let too_many = push(vec![good.clone(); MAX_PUSH_ITEMS + 1], vec![]);
@@ -59,51 +87,161 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     wrong_version[0] = 99;
 
     let cases: Vec<(&str, Vec<u8>, bool, u16, &str)> = vec![
-        ("garbage", b"\x01not a message".to_vec(), true, 400, "malformed"),
+        (
+            "garbage",
+            b"\x01not a message".to_vec(),
+            true,
+            400,
+            "malformed",
+        ),
         ("empty", vec![], true, 400, "empty_body"),
-        ("wrong version", wrong_version, true, 400, "unsupported_version"),
-        ("truncated", whole[..whole.len() / 2].to_vec(), true, 400, "malformed"),
-        ("tampered ciphertext", push(vec![tampered], vec![team.clone()]), true, 422, "bad_signature"),
-        ("unsigned", push(vec![unsigned], vec![team.clone()]), true, 422, "bad_signature"),
-        ("another author", push(vec![forged_author], vec![team.clone()]), true, 403, "not_author"),
-        ("clock ahead", push(vec![ahead], vec![team.clone()]), true, 422, "clock_ahead"),
-        ("no team", push(vec![good.clone()], vec![]), true, 403, "not_a_member"),
+        (
+            "wrong version",
+            wrong_version,
+            true,
+            400,
+            "unsupported_version",
+        ),
+        (
+            "truncated",
+            whole[..whole.len() / 2].to_vec(),
+            true,
+            400,
+            "malformed",
+        ),
+        (
+            "tampered ciphertext",
+            push(vec![tampered], vec![team.clone()]),
+            true,
+            422,
+            "bad_signature",
+        ),
+        (
+            "unsigned",
+            push(vec![unsigned], vec![team.clone()]),
+            true,
+            422,
+            "bad_signature",
+        ),
+        (
+            "another author",
+            push(vec![forged_author], vec![team.clone()]),
+            true,
+            403,
+            "not_author",
+        ),
+        (
+            "clock ahead",
+            push(vec![ahead], vec![team.clone()]),
+            true,
+            422,
+            "clock_ahead",
+        ),
+        (
+            "no team",
+            push(vec![good.clone()], vec![]),
+            true,
+            403,
+            "not_a_member",
+        ),
         ("no token", whole.clone(), false, 401, "no_token"),
         ("oversized", oversized, true, 413, "too_large"),
         ("too many items", too_many, true, 413, "too_large"),
     ];
     for (what, body, auth, status, code) in cases {
         let response = raw.post("/v1/sync/push", body, auth).await;
-        assert_eq!((response.status, response.error_code().as_str()), (status, code), "{what}");
-        assert_eq!(server_event_count(&server.backend).await, before, "{what} wrote nothing");
+        assert_eq!(
+            (response.status, response.error_code().as_str()),
+            (status, code),
+            "{what}"
+        );
+        assert_eq!(
+            server_event_count(&server.backend).await,
+            before,
+            "{what} wrote nothing"
+        );
     }
 
     // A forged token, a bad cursor.
     let mut forged = raw.clone_with_token(&format!("{}00", &raw.token[..raw.token.len() - 2]));
     forged.token.make_ascii_lowercase();
-    let response = forged.post("/v1/sync/pull", encode(&PullRequest::default()), true).await;
-    assert_eq!((response.status, response.error_code().as_str()), (401, "bad_token"));
-    let response = raw.post("/v1/sync/pull", encode(&PullRequest { cursor: vec![7; 5], max_bytes: 1000 }), true).await;
-    assert_eq!((response.status, response.error_code().as_str()), (400, "bad_cursor"));
+    let response = forged
+        .post("/v1/sync/pull", encode(&PullRequest::default()), true)
+        .await;
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (401, "bad_token")
+    );
+    let response = raw
+        .post(
+            "/v1/sync/pull",
+            encode(&PullRequest {
+                cursor: vec![7; 5],
+                max_bytes: 1000,
+            }),
+            true,
+        )
+        .await;
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (400, "bad_cursor")
+    );
 
     // A replayed challenge answer.
-    let challenge: Challenge = raw.post("/v1/auth/challenge", encode(&ChallengeRequest { device_id: me }), false).await.decode();
-    let answer = encode(&TokenRequest { device_id: me, signature: raw.identity.sign(&challenge_message(&challenge.challenge)), challenge: challenge.challenge.clone() });
-    assert_eq!(raw.post("/v1/auth/token", answer.clone(), false).await.status, 200);
+    let challenge: Challenge = raw
+        .post(
+            "/v1/auth/challenge",
+            encode(&ChallengeRequest { device_id: me }),
+            false,
+        )
+        .await
+        .decode();
+    let answer = encode(&TokenRequest {
+        device_id: me,
+        signature: raw.identity.sign(&challenge_message(&challenge.challenge)),
+        challenge: challenge.challenge.clone(),
+    });
+    assert_eq!(
+        raw.post("/v1/auth/token", answer.clone(), false)
+            .await
+            .status,
+        200
+    );
     let replay = raw.post("/v1/auth/token", answer, false).await;
-    assert_eq!((replay.status, replay.error_code().as_str()), (409, "replayed"));
-    let wrong_key = encode(&TokenRequest { device_id: me, signature: honest_signature(&challenge.challenge), challenge: challenge.challenge });
-    assert_eq!(raw.post("/v1/auth/token", wrong_key, false).await.status, 422);
+    assert_eq!(
+        (replay.status, replay.error_code().as_str()),
+        (409, "replayed")
+    );
+    let wrong_key = encode(&TokenRequest {
+        device_id: me,
+        signature: honest_signature(&challenge.challenge),
+        challenge: challenge.challenge,
+    });
+    assert_eq!(
+        raw.post("/v1/auth/token", wrong_key, false).await.status,
+        422
+    );
 
     // The whole, valid push still goes through, and only once.
     let response = raw.post("/v1/sync/push", whole.clone(), true).await;
     assert_eq!(response.status, 200, "{}", response.error_code());
     assert_eq!(response.decode::<PushResponse>().events.len(), 1);
-    assert_eq!(raw.post("/v1/sync/push", whole, true).await.status, 200, "a repeated push is accepted");
-    assert_eq!(server_event_count(&server.backend).await, before + 1, "and stored once");
+    assert_eq!(
+        raw.post("/v1/sync/push", whole, true).await.status,
+        200,
+        "a repeated push is accepted"
+    );
+    assert_eq!(
+        server_event_count(&server.backend).await,
+        before + 1,
+        "and stored once"
+    );
 
     // Meanwhile the server kept serving everyone else.
-    honest.app.create_case(intake("BAD-OK", "muong_te")).unwrap();
+    honest
+        .app
+        .create_case(intake("BAD-OK", "muong_te"))
+        .unwrap();
     honest.sync().await;
     assert_eq!(honest.app.pending_events().unwrap(), 0);
     assert_no_case_content(&server);
@@ -111,7 +249,8 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
 on_both_backends!(bad_requests_are_refused_and_write_nothing);
 
 fn honest_signature(challenge: &[u8]) -> Vec<u8> {
-    binhan_core::sync::DeviceIdentity::generate(DeviceId::random()).sign(&challenge_message(challenge))
+    binhan_core::sync::DeviceIdentity::generate(DeviceId::random())
+        .sign(&challenge_message(challenge))
 }
 
 /// A device outside a case's team gets nothing of it from the server, and
@@ -120,20 +259,56 @@ async fn outsiders_cannot_fetch_or_decrypt_a_case(backend: Backend) {
     use binhan_core::sync::wire::{PullResponse, WireEvent};
     let server = Server::start(backend);
     let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
-    let manager = officer.invite_phone(&server, Role::CommuneCaseManager, "tam_duong").await;
-    let author = manager.invite_phone(&server, Role::Collaborator, "tam_duong").await;
-    let outsider = RawDevice::enrol(&server, &manager.app.invite(Role::Collaborator, "tam_duong", 24).await.unwrap().code).await;
-    let id = author.app.create_case(intake("OUT-1", "tam_duong")).unwrap();
+    let manager = officer
+        .invite_phone(&server, Role::CommuneCaseManager, "tam_duong")
+        .await;
+    let author = manager
+        .invite_phone(&server, Role::Collaborator, "tam_duong")
+        .await;
+    let outsider = RawDevice::enrol(
+        &server,
+        &manager
+            .app
+            .invite(Role::Collaborator, "tam_duong", 24)
+            .await
+            .unwrap()
+            .code,
+    )
+    .await;
+    let id = author
+        .app
+        .create_case(intake("OUT-1", "tam_duong"))
+        .unwrap();
     author.sync().await;
 
-    let pulled: PullResponse = outsider.post("/v1/sync/pull", encode(&PullRequest::default()), true).await.decode();
+    let pulled: PullResponse = outsider
+        .post("/v1/sync/pull", encode(&PullRequest::default()), true)
+        .await
+        .decode();
     assert!(pulled.events.is_empty() && pulled.team.is_empty() && pulled.snapshots.is_empty());
 
     // Writing into the case is refused too.
     let key = SecretKey::random();
-    let intrusion = seal_event(&outsider.identity, &key, 0, &note_event(outsider.identity.device_id(), id, now_ms()));
-    let response = outsider.post("/v1/sync/push", encode(&PushRequest { events: vec![intrusion], ..PushRequest::default() }), true).await;
-    assert_eq!((response.status, response.error_code().as_str()), (403, "not_a_member"));
+    let intrusion = seal_event(
+        &outsider.identity,
+        &key,
+        0,
+        &note_event(outsider.identity.device_id(), id, now_ms()),
+    );
+    let response = outsider
+        .post(
+            "/v1/sync/push",
+            encode(&PushRequest {
+                events: vec![intrusion],
+                ..PushRequest::default()
+            }),
+            true,
+        )
+        .await;
+    assert_eq!(
+        (response.status, response.error_code().as_str()),
+        (403, "not_a_member")
+    );
 
     // Even with the stored bytes in hand, nothing opens: the events are sealed
     // with a case key that was wrapped only for team members.
@@ -142,12 +317,19 @@ async fn outsiders_cannot_fetch_or_decrypt_a_case(backend: Backend) {
     for event in &stolen {
         assert!(binhan_core::sync::open_event(event, &outsider.identity.public(), &key).is_err());
     }
-    assert!(stored_wraps(&server.backend).await.iter().all(|(recipient, _)| *recipient != outsider.identity.device_id()));
+    assert!(stored_wraps(&server.backend)
+        .await
+        .iter()
+        .all(|(recipient, _)| *recipient != outsider.identity.device_id()));
 }
 on_both_backends!(outsiders_cannot_fetch_or_decrypt_a_case);
 
 async fn stored_events(backend: &Backend) -> Vec<binhan_core::sync::wire::WireEvent> {
-    stored_bodies(backend, "events").await.iter().map(|b| postcard::from_bytes(b).unwrap()).collect()
+    stored_bodies(backend, "events")
+        .await
+        .iter()
+        .map(|b| postcard::from_bytes(b).unwrap())
+        .collect()
 }
 
 async fn stored_wraps(backend: &Backend) -> Vec<(DeviceId, Vec<u8>)> {
@@ -163,25 +345,45 @@ async fn stored_bodies(backend: &Backend, table: &str) -> Vec<Vec<u8>> {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
     let url = match backend {
-        Backend::Sqlite(dir) => format!("sqlite://{}", dir.path().join("binhan-server.db").display()),
+        Backend::Sqlite(dir) => {
+            format!("sqlite://{}", dir.path().join("binhan-server.db").display())
+        }
         Backend::Postgres(url) => url.clone(),
     };
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    let sql = if table == "events" { "SELECT body FROM events" } else { "SELECT body FROM team_entries" };
+    let sql = if table == "events" {
+        "SELECT body FROM events"
+    } else {
+        "SELECT body FROM team_entries"
+    };
     let rows = sqlx::query(sql).fetch_all(&pool).await.unwrap();
-    rows.iter().map(|r| r.try_get::<Vec<u8>, _>("body").unwrap()).collect()
+    rows.iter()
+        .map(|r| r.try_get::<Vec<u8>, _>("body").unwrap())
+        .collect()
 }
 
 /// A device that floods the server is slowed down, others are not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_flooding_device_is_rate_limited() {
-    let server = Server::start_with(Backend::sqlite(), &["--rate-burst", "5", "--rate-per-minute", "1"]);
+    let server = Server::start_with(
+        Backend::sqlite(),
+        &["--rate-burst", "5", "--rate-per-minute", "1"],
+    );
     let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
-    let code = officer.app.invite(Role::Collaborator, "mu_ca", 24).await.unwrap().code;
+    let code = officer
+        .app
+        .invite(Role::Collaborator, "mu_ca", 24)
+        .await
+        .unwrap()
+        .code;
     let raw = RawDevice::enrol(&server, &code).await;
     let mut statuses = Vec::new();
     for _ in 0..8 {
-        statuses.push(raw.post("/v1/sync/pull", encode(&PullRequest::default()), true).await.status);
+        statuses.push(
+            raw.post("/v1/sync/pull", encode(&PullRequest::default()), true)
+                .await
+                .status,
+        );
     }
     assert_eq!(&statuses[..5], &[200; 5]);
     assert_eq!(statuses[7], 429);

@@ -13,7 +13,10 @@ async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     let team = Team::enrol(&server, "mu_ca", 1).await;
     let collaborator = &team.collaborators[0];
 
-    let id = collaborator.app.create_case(intake("E2E-001", "mu_ca")).unwrap();
+    let id = collaborator
+        .app
+        .create_case(intake("E2E-001", "mu_ca"))
+        .unwrap();
     let report = collaborator.sync().await;
     assert_eq!(report.events_pushed, 1);
     assert_eq!(report.team_changes_pushed, 1);
@@ -26,16 +29,30 @@ async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     assert_eq!(seen.survivor.code, "E2E-001");
     team.manager
         .app
-        .act(id, CaseAction::AddNote(Note { text: "Manager visited (synthetic).".into() }))
+        .act(
+            id,
+            CaseAction::AddNote(Note {
+                text: "Manager visited (synthetic).".into(),
+            }),
+        )
         .unwrap();
     team.manager.sync().await;
 
     collaborator.sync().await;
-    assert_eq!(collaborator.app.case(id).unwrap(), team.manager.app.case(id).unwrap());
+    assert_eq!(
+        collaborator.app.case(id).unwrap(),
+        team.manager.app.case(id).unwrap()
+    );
 
     // The provincial officer is not on the case team and receives nothing.
     team.officer.sync().await;
-    assert!(team.officer.app.list_cases(&CaseFilter::default()).unwrap().cases.is_empty());
+    assert!(team
+        .officer
+        .app
+        .list_cases(&CaseFilter::default())
+        .unwrap()
+        .cases
+        .is_empty());
 
     // Repeating a sync changes nothing.
     let again = collaborator.sync().await;
@@ -52,24 +69,63 @@ async fn two_processes_on_one_postgres_behave_as_one() {
     let first = Server::start(Backend::postgres().await);
     let second = first.another_process();
     let officer = Phone::enrolled(&first, &first.bootstrap_officer()).await;
-    let manager = Phone::enrolled_via(&second.url, &officer.app.invite(Role::CommuneCaseManager, "pa_u", 24).await.unwrap().code).await;
-    let collaborator = Phone::enrolled_via(&first.url, &manager.app.invite(Role::Collaborator, "pa_u", 24).await.unwrap().code).await;
-    let cases: Vec<_> = (0..5).map(|i| collaborator.app.create_case(intake(&format!("TWO-{i}"), "pa_u")).unwrap()).collect();
+    let manager = Phone::enrolled_via(
+        &second.url,
+        &officer
+            .app
+            .invite(Role::CommuneCaseManager, "pa_u", 24)
+            .await
+            .unwrap()
+            .code,
+    )
+    .await;
+    let collaborator = Phone::enrolled_via(
+        &first.url,
+        &manager
+            .app
+            .invite(Role::Collaborator, "pa_u", 24)
+            .await
+            .unwrap()
+            .code,
+    )
+    .await;
+    let cases: Vec<_> = (0..5)
+        .map(|i| {
+            collaborator
+                .app
+                .create_case(intake(&format!("TWO-{i}"), "pa_u"))
+                .unwrap()
+        })
+        .collect();
     collaborator.sync().await;
     manager.sync().await;
     for (i, id) in cases.iter().enumerate() {
         let phone = if i % 2 == 0 { &manager } else { &collaborator };
-        phone.app.act(*id, CaseAction::AddNote(Note { text: format!("note {i}") })).unwrap();
+        phone
+            .app
+            .act(
+                *id,
+                CaseAction::AddNote(Note {
+                    text: format!("note {i}"),
+                }),
+            )
+            .unwrap();
     }
     // Concurrent syncs through different processes.
     let cancel = binhan_core::sync::CancelFlag::default();
-    let (a, b) = tokio::join!(collaborator.app.sync(&|_| {}, &cancel), manager.app.sync(&|_| {}, &cancel));
+    let (a, b) = tokio::join!(
+        collaborator.app.sync(&|_| {}, &cancel),
+        manager.app.sync(&|_| {}, &cancel)
+    );
     a.unwrap();
     b.unwrap();
     collaborator.sync().await;
     manager.sync().await;
     for id in &cases {
-        assert_eq!(collaborator.app.case(*id).unwrap(), manager.app.case(*id).unwrap());
+        assert_eq!(
+            collaborator.app.case(*id).unwrap(),
+            manager.app.case(*id).unwrap()
+        );
         assert_eq!(manager.app.case(*id).unwrap().notes.len(), 1);
     }
     assert_no_case_content(&first);

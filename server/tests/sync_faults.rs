@@ -18,12 +18,19 @@ fn day() -> NaiveDate {
 }
 
 fn assess(level: RiskLevel) -> CaseAction {
-    CaseAction::AssessRisk(RiskAssessment { level, factors: vec![], assessed_on: day() })
+    CaseAction::AssessRisk(RiskAssessment {
+        level,
+        factors: vec![],
+        assessed_on: day(),
+    })
 }
 
 /// Every phone holds the same cases, field for field.
 fn assert_converged(phones: &[&Phone], cases: &[CaseId]) -> Vec<CaseDetail> {
-    let details: Vec<CaseDetail> = cases.iter().map(|id| phones[0].app.case(*id).unwrap()).collect();
+    let details: Vec<CaseDetail> = cases
+        .iter()
+        .map(|id| phones[0].app.case(*id).unwrap())
+        .collect();
     for phone in &phones[1..] {
         for (id, expected) in cases.iter().zip(&details) {
             assert_eq!(&phone.app.case(*id).unwrap(), expected, "case {id} differs");
@@ -52,12 +59,21 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "sin_ho", 2).await;
-    let (author, manager, third) = (&team.collaborators[0], &team.manager, &team.collaborators[1]);
+    let (author, manager, third) = (
+        &team.collaborators[0],
+        &team.manager,
+        &team.collaborators[1],
+    );
     let third_id = third.app.device_id().unwrap();
     for devices in [2usize, 3] {
         for (round, order) in permutations(devices).into_iter().enumerate() {
             let cases: Vec<CaseId> = (0..3)
-                .map(|i| author.app.create_case(intake(&format!("ORD-{devices}-{round}-{i}"), "sin_ho")).unwrap())
+                .map(|i| {
+                    author
+                        .app
+                        .create_case(intake(&format!("ORD-{devices}-{round}-{i}"), "sin_ho"))
+                        .unwrap()
+                })
                 .collect();
             author.sync().await;
             manager.sync().await;
@@ -75,7 +91,15 @@ async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
             let levels = [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High];
             for (p, phone) in phones.iter().enumerate() {
                 for id in &cases {
-                    phone.app.act(*id, CaseAction::AddNote(Note { text: format!("note from phone {p}") })).unwrap();
+                    phone
+                        .app
+                        .act(
+                            *id,
+                            CaseAction::AddNote(Note {
+                                text: format!("note from phone {p}"),
+                            }),
+                        )
+                        .unwrap();
                     phone.app.act(*id, assess(levels[p])).unwrap();
                 }
             }
@@ -87,10 +111,22 @@ async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
             }
             let details = assert_converged(&phones, &cases);
             for detail in details {
-                assert_eq!(detail.notes.len(), devices, "order {order:?}: every note kept");
-                assert_eq!(detail.conflicts.len(), 1, "order {order:?}: the risk conflict is flagged");
+                assert_eq!(
+                    detail.notes.len(),
+                    devices,
+                    "order {order:?}: every note kept"
+                );
+                assert_eq!(
+                    detail.conflicts.len(),
+                    1,
+                    "order {order:?}: the risk conflict is flagged"
+                );
                 assert_eq!(detail.conflicts[0].candidates.len(), devices);
-                assert_eq!(detail.risk_level, Some(levels[devices - 1]), "the highest risk is acted on");
+                assert_eq!(
+                    detail.risk_level,
+                    Some(levels[devices - 1]),
+                    "the highest risk is acted on"
+                );
             }
         }
     }
@@ -105,10 +141,20 @@ async fn cut_connections_lose_and_duplicate_nothing(backend: Backend) {
     let proxy = FaultProxy::start(&server.url, 0xC0FFEE).await;
     let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
     let invite = |role| officer.app.invite(role, "pa_tan", 24);
-    let manager = Phone::enrolled_via(&proxy.url, &invite(Role::CommuneCaseManager).await.unwrap().code).await;
-    let collaborator = Phone::enrolled_via(&proxy.url, &invite(Role::Collaborator).await.unwrap().code).await;
+    let manager = Phone::enrolled_via(
+        &proxy.url,
+        &invite(Role::CommuneCaseManager).await.unwrap().code,
+    )
+    .await;
+    let collaborator =
+        Phone::enrolled_via(&proxy.url, &invite(Role::Collaborator).await.unwrap().code).await;
     let cases: Vec<CaseId> = (0..4)
-        .map(|i| collaborator.app.create_case(intake(&format!("CUT-{i}"), "pa_tan")).unwrap())
+        .map(|i| {
+            collaborator
+                .app
+                .create_case(intake(&format!("CUT-{i}"), "pa_tan"))
+                .unwrap()
+        })
         .collect();
     collaborator.sync().await;
     manager.sync().await;
@@ -117,11 +163,28 @@ async fn cut_connections_lose_and_duplicate_nothing(backend: Backend) {
     let mut written = 0usize;
     let mut failures = 0;
     for round in 0..100 {
-        let phone = if round % 2 == 0 { &collaborator } else { &manager };
+        let phone = if round % 2 == 0 {
+            &collaborator
+        } else {
+            &manager
+        };
         let case = cases[round % cases.len()];
-        phone.app.act(case, CaseAction::AddNote(Note { text: format!("round {round}") })).unwrap();
+        phone
+            .app
+            .act(
+                case,
+                CaseAction::AddNote(Note {
+                    text: format!("round {round}"),
+                }),
+            )
+            .unwrap();
         written += 1;
-        if phone.app.sync(&|_| {}, &CancelFlag::default()).await.is_err() {
+        if phone
+            .app
+            .sync(&|_| {}, &CancelFlag::default())
+            .await
+            .is_err()
+        {
             failures += 1;
         }
     }
@@ -134,7 +197,11 @@ async fn cut_connections_lose_and_duplicate_nothing(backend: Backend) {
     let details = assert_converged(&[&collaborator, &manager], &cases);
     let notes: usize = details.iter().map(|d| d.notes.len()).sum();
     assert_eq!(notes, written, "every note arrived exactly once");
-    assert_eq!(server_event_count(&server.backend).await as usize, cases.len() + written, "no event stored twice");
+    assert_eq!(
+        server_event_count(&server.backend).await as usize,
+        cases.len() + written,
+        "no event stored twice"
+    );
     assert_eq!(collaborator.app.pending_events().unwrap(), 0);
     assert_eq!(manager.app.pending_events().unwrap(), 0);
 }
@@ -146,25 +213,50 @@ async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "than_uyen", 2).await;
     let (author, lost) = (&team.collaborators[0], &team.collaborators[1]);
-    let id = author.app.create_case(intake("REV-1", "than_uyen")).unwrap();
+    let id = author
+        .app
+        .create_case(intake("REV-1", "than_uyen"))
+        .unwrap();
     author.sync().await;
     team.manager.sync().await;
-    team.manager.app.add_team_member(id, lost.app.device_id().unwrap()).await.unwrap();
+    team.manager
+        .app
+        .add_team_member(id, lost.app.device_id().unwrap())
+        .await
+        .unwrap();
     team.manager.sync().await;
     lost.sync().await;
     assert_eq!(lost.app.case(id).unwrap().survivor.code, "REV-1");
 
-    team.manager.app.revoke_device(lost.app.device_id().unwrap()).await.unwrap();
+    team.manager
+        .app
+        .revoke_device(lost.app.device_id().unwrap())
+        .await
+        .unwrap();
     let result = lost.app.sync(&|_| {}, &CancelFlag::default()).await;
     assert!(matches!(result, Err(Error::Revoked)), "{result:?}");
-    assert!(matches!(lost.app.unlock("493817"), Err(Error::Erased)), "the vault erased itself");
-    assert!(matches!(lost.app.list_cases(&CaseFilter::default()), Err(Error::Locked)));
+    assert!(
+        matches!(lost.app.unlock("493817"), Err(Error::Erased)),
+        "the vault erased itself"
+    );
+    assert!(matches!(
+        lost.app.list_cases(&CaseFilter::default()),
+        Err(Error::Locked)
+    ));
 
     // The manager rotates the key; the author keeps working with the new one.
     let report = team.manager.sync().await;
     assert_eq!(report.keys_rotated, 1);
     author.sync().await;
-    author.app.act(id, CaseAction::AddNote(Note { text: "after revocation".into() })).unwrap();
+    author
+        .app
+        .act(
+            id,
+            CaseAction::AddNote(Note {
+                text: "after revocation".into(),
+            }),
+        )
+        .unwrap();
     author.sync().await;
     team.manager.sync().await;
     assert_eq!(team.manager.app.case(id).unwrap().notes.len(), 1);

@@ -5,7 +5,7 @@ use super::App;
 use crate::model::{CaseId, DeviceId, Role};
 use crate::sync::wire::Invitation;
 use crate::sync::{
-    enrolment, CancelFlag, Enrolment, SyncContext, SyncProgress, SyncReport, Transport,
+    enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncReport, Transport,
 };
 use crate::{Error, Result};
 
@@ -62,11 +62,7 @@ impl App {
 
     /// Pushes this device's changes and pulls everyone else's, reporting
     /// progress; cancellable between steps and safe to cut anywhere.
-    pub async fn sync(
-        &self,
-        progress: &(dyn Fn(SyncProgress) + Send + Sync),
-        cancel: &CancelFlag,
-    ) -> Result<SyncReport> {
+    pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
         self.with_sync(None, async |ctx| ctx.sync(progress, cancel).await)
             .await
     }

@@ -79,7 +79,12 @@ impl AvailabilityBook {
 
     /// What to show for `shelter` at `now`, a figure older than `max_age`
     /// being unconfirmed.
-    pub fn view(&self, shelter: &ShelterId, now: DateTime<Utc>, max_age: Duration) -> AvailabilityView {
+    pub fn view(
+        &self,
+        shelter: &ShelterId,
+        now: DateTime<Utc>,
+        max_age: Duration,
+    ) -> AvailabilityView {
         match self.latest.get(shelter) {
             None => AvailabilityView {
                 free_places: None,
@@ -112,18 +117,32 @@ mod tests {
     fn newest_figure_wins_in_any_order_and_ages() {
         let s = ShelterId::derived("synthetic");
         let t0 = DateTime::from_timestamp(1_794_700_000, 0).unwrap();
-        let a = AvailabilityUpdate { shelter: s, free_places: 3, confirmed_at: t0 };
-        let b = AvailabilityUpdate { shelter: s, free_places: 1, confirmed_at: t0 + Duration::hours(1) };
+        let a = AvailabilityUpdate {
+            shelter: s,
+            free_places: 3,
+            confirmed_at: t0,
+        };
+        let b = AvailabilityUpdate {
+            shelter: s,
+            free_places: 1,
+            confirmed_at: t0 + Duration::hours(1),
+        };
         let mut x = AvailabilityBook::default();
         let mut y = AvailabilityBook::default();
         assert!(x.merge(a) && x.merge(b));
         assert!(y.merge(b) && !y.merge(a));
         assert_eq!(x, y);
         let fresh = x.view(&s, t0 + Duration::hours(2), Duration::hours(12));
-        assert_eq!((fresh.free_places, fresh.freshness), (Some(1), Freshness::Confirmed));
+        assert_eq!(
+            (fresh.free_places, fresh.freshness),
+            (Some(1), Freshness::Confirmed)
+        );
         let stale = x.view(&s, t0 + Duration::hours(14), Duration::hours(12));
         assert_eq!(stale.freshness, Freshness::Unconfirmed);
         let unknown = x.view(&ShelterId::derived("other"), t0, Duration::hours(12));
-        assert_eq!((unknown.free_places, unknown.freshness), (None, Freshness::Unknown));
+        assert_eq!(
+            (unknown.free_places, unknown.freshness),
+            (None, Freshness::Unknown)
+        );
     }
 }

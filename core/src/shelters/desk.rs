@@ -118,12 +118,7 @@ impl Desk {
                 }
                 (s.request, s.status, None)
             }
-            _ => {
-                return Err(Error::invalid(
-                    "message",
-                    "is not an answer from a host",
-                ))
-            }
+            _ => return Err(Error::invalid("message", "is not an answer from a host")),
         };
         let sent = self
             .requests

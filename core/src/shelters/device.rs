@@ -12,7 +12,7 @@ use super::directory::{Coverage, Directory};
 use super::host::{HostDesk, Stay};
 use super::ids::{RequestId, ShelterId};
 use super::messages::{
-    CancelRequest, OutboxEntry, PlacementRequest, Recipient, Received, ShelterMessage,
+    CancelRequest, OutboxEntry, PlacementRequest, Received, Recipient, ShelterMessage,
 };
 use super::placement::{DeclineReason, Placement, PlacementNeeds, PlacementStatus};
 use super::roads::{import_roads, ImportReport, RoadNetwork};
@@ -164,7 +164,11 @@ impl App {
     pub fn shelter_finder(&self) -> Result<ShelterFinder> {
         let directory = self.directory_or_error()?;
         let roads = self.road_network()?.map(Arc::new);
-        Ok(ShelterFinder::new(&directory, self.desk()?.availability, roads))
+        Ok(ShelterFinder::new(
+            &directory,
+            self.desk()?.availability,
+            roads,
+        ))
     }
 
     /// The nearest shelters for `query` (see [`ShelterFinder::nearest`]).
@@ -291,7 +295,9 @@ impl App {
             Error::NotAllowed("the shelter takes placements by phone only; call the host".into())
         })?;
         if !entry.accepts(needs.group) {
-            return Err(Error::NotAllowed("the shelter does not take this group".into()));
+            return Err(Error::NotAllowed(
+                "the shelter does not take this group".into(),
+            ));
         }
         let now = self.now();
         let known = self.desk()?.availability.view(
@@ -341,7 +347,10 @@ impl App {
                     updated_at: now,
                 },
             );
-            desk.queue(vec![(Recipient::Device(host), ShelterMessage::Request(request))]);
+            desk.queue(vec![(
+                Recipient::Device(host),
+                ShelterMessage::Request(request),
+            )]);
             Ok(())
         })?;
         Ok(id)
@@ -350,7 +359,7 @@ impl App {
     /// Placement requests this device sent, newest first.
     pub fn placement_requests(&self) -> Result<Vec<OutgoingRequest>> {
         let mut all: Vec<OutgoingRequest> = self.desk()?.requests.into_values().collect();
-        all.sort_by(|a, b| b.request.sent_at.cmp(&a.request.sent_at));
+        all.sort_by_key(|r| std::cmp::Reverse(r.request.sent_at));
         Ok(all)
     }
 
@@ -360,9 +369,11 @@ impl App {
         status: PlacementStatus,
         decline_reason: Option<DeclineReason>,
     ) -> Result<()> {
-        let already = self.case(sent.case)?.placement.iter().any(|p| {
-            p.value.request == sent.request.request && p.value.status == status
-        });
+        let already = self
+            .case(sent.case)?
+            .placement
+            .iter()
+            .any(|p| p.value.request == sent.request.request && p.value.status == status);
         if already {
             return Ok(());
         }
@@ -446,9 +457,10 @@ impl App {
                     .ok_or_else(|| Error::NotFound(format!("shelter {}", request.shelter)))?
                     .clone();
                 self.update_desk(|desk| {
-                    let host = desk.hosting.as_mut().ok_or_else(|| {
-                        Error::NotAllowed("this device hosts no shelter".into())
-                    })?;
+                    let host = desk
+                        .hosting
+                        .as_mut()
+                        .ok_or_else(|| Error::NotAllowed("this device hosts no shelter".into()))?;
                     let (received, out) = host.receive_request(from, request, &shelter, now)?;
                     desk.queue(out);
                     Ok(received)
@@ -459,7 +471,9 @@ impl App {
                     .hosting
                     .as_mut()
                     .filter(|h| h.shelter == cancel.shelter)
-                    .ok_or_else(|| Error::NotAllowed("this device does not host the shelter".into()))?;
+                    .ok_or_else(|| {
+                        Error::NotAllowed("this device does not host the shelter".into())
+                    })?;
                 let (received, out) = host.receive_cancel(from, &cancel, now)?;
                 desk.queue(out);
                 Ok(received)
@@ -487,7 +501,9 @@ impl App {
                     ));
                 }
                 self.update_desk(|desk| {
-                    Ok(if desk.availability.merge(update) {
+                    Ok(if desk.availability.get(&update.shelter) == Some(&update) {
+                        Received::Duplicate
+                    } else if desk.availability.merge(update) {
                         Received::Applied
                     } else {
                         Received::Stale
@@ -515,10 +531,9 @@ impl App {
                         decline_reason,
                         ..
                     } => {
-                        let sent = desk
-                            .requests
-                            .get(&request)
-                            .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
+                        let sent = desk.requests.get(&request).ok_or_else(|| {
+                            Error::NotFound(format!("placement request {request}"))
+                        })?;
                         self.record_step(sent, status, decline_reason)?;
                         Received::Applied
                     }

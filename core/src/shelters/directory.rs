@@ -272,9 +272,19 @@ mod tests {
         let mut inactive = shelter("Z");
         inactive.active = false;
         let cov = Directory::new(1, t(0), vec![shelter("A"), shelter("B"), inactive]).coverage();
-        let tan_phong = cov.communes.iter().find(|c| c.commune == "tan_phong").unwrap();
-        assert_eq!((tan_phong.shelters, tan_phong.active, tan_phong.standardised), (3, 2, 2));
+        let tan_phong = cov
+            .communes
+            .iter()
+            .find(|c| c.commune == "tan_phong")
+            .unwrap();
+        assert_eq!(
+            (tan_phong.shelters, tan_phong.active, tan_phong.standardised),
+            (3, 2, 2)
+        );
         assert_eq!(cov.standardised_in_province, 2);
-        assert_eq!(cov.communes_without_active_shelter.len(), COMMUNES.len() - 1);
+        assert_eq!(
+            cov.communes_without_active_shelter.len(),
+            COMMUNES.len() - 1
+        );
     }
 }

@@ -62,8 +62,12 @@ impl GeoPoint {
     /// stores them.
     pub fn to_e7(&self) -> (i32, i32) {
         (
-            (self.lat * 1e7).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32,
-            (self.lon * 1e7).round().clamp(i32::MIN as f64, i32::MAX as f64) as i32,
+            (self.lat * 1e7)
+                .round()
+                .clamp(i32::MIN as f64, i32::MAX as f64) as i32,
+            (self.lon * 1e7)
+                .round()
+                .clamp(i32::MIN as f64, i32::MAX as f64) as i32,
         )
     }
 
@@ -76,7 +80,9 @@ impl GeoPoint {
 /// Chord length on the unit sphere corresponding to `metres` along the
 /// surface (to compare with distances between [`GeoPoint::unit_vector`]s).
 pub fn chord_for_m(metres: f64) -> f64 {
-    2.0 * (metres / (2.0 * EARTH_RADIUS_M)).min(std::f64::consts::FRAC_PI_2).sin()
+    2.0 * (metres / (2.0 * EARTH_RADIUS_M))
+        .min(std::f64::consts::FRAC_PI_2)
+        .sin()
 }
 
 /// A latitude/longitude rectangle.

@@ -7,7 +7,7 @@
 use super::availability::AvailabilityUpdate;
 use super::ids::{RequestId, ShelterId};
 use super::messages::{
-    CancelRequest, Decision, PlacementRequest, PlacementResponse, Recipient, Received,
+    CancelRequest, Decision, PlacementRequest, PlacementResponse, Received, Recipient,
     ShelterMessage, StayUpdate,
 };
 use super::model::{Accessibility, Shelter};
@@ -82,7 +82,11 @@ impl HostDesk {
 
     /// The host confirms how many places are free (beds can be out of use,
     /// people can stay unannounced: the host knows best).
-    pub fn set_free_places(&mut self, free_places: u16, now: DateTime<Utc>) -> Result<Vec<Outgoing>> {
+    pub fn set_free_places(
+        &mut self,
+        free_places: u16,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outgoing>> {
         check_free(free_places, self.capacity)?;
         self.free_places = free_places;
         self.confirmed_at = now;
@@ -193,7 +197,12 @@ impl HostDesk {
         )
     }
 
-    fn transition(&mut self, request: RequestId, to: PlacementStatus, now: DateTime<Utc>) -> Result<Stay> {
+    fn transition(
+        &mut self,
+        request: RequestId,
+        to: PlacementStatus,
+        now: DateTime<Utc>,
+    ) -> Result<Stay> {
         let stay = self.stay_mut(request)?;
         if !to.may_follow(stay.status) {
             return Err(Error::NotAllowed(format!(
@@ -212,7 +221,8 @@ impl HostDesk {
     /// request that no longer fits is declined and its collaborator told.
     pub fn accept(&mut self, request: RequestId, now: DateTime<Utc>) -> Result<Vec<Outgoing>> {
         let people = u16::from(self.stay_mut(request)?.request.needs.people);
-        if self.stay_mut(request)?.status == PlacementStatus::Requested && people > self.free_places {
+        if self.stay_mut(request)?.status == PlacementStatus::Requested && people > self.free_places
+        {
             return Err(Error::NotAllowed(format!(
                 "no free places left for {people} people ({} free)",
                 self.free_places
@@ -236,7 +246,12 @@ impl HostDesk {
     }
 
     /// The host declines a request, with the reason.
-    pub fn decline(&mut self, request: RequestId, reason: DeclineReason, now: DateTime<Utc>) -> Result<Vec<Outgoing>> {
+    pub fn decline(
+        &mut self,
+        request: RequestId,
+        reason: DeclineReason,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Outgoing>> {
         let mut stay = self.transition(request, PlacementStatus::Declined, now)?;
         stay.decline_reason = Some(reason);
         self.stay_mut(request)?.decline_reason = Some(reason);
@@ -285,7 +300,7 @@ impl HostDesk {
             ));
         }
         match stay.status {
-            PlacementStatus::Cancelled => return Ok((Received::Duplicate, Vec::new())),
+            PlacementStatus::Cancelled => Ok((Received::Duplicate, Vec::new())),
             PlacementStatus::Requested => {
                 self.transition(cancel.request, PlacementStatus::Cancelled, now)?;
                 Ok((Received::Applied, Vec::new()))

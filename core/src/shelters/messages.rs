@@ -192,7 +192,10 @@ mod tests {
         assert_eq!(ShelterMessage::decode(&bytes).unwrap(), request);
         assert!(bytes.len() < 80, "{} bytes", bytes.len());
         let json = serde_json::to_string(&request).unwrap();
-        assert_eq!(serde_json::from_str::<ShelterMessage>(&json).unwrap(), request);
+        assert_eq!(
+            serde_json::from_str::<ShelterMessage>(&json).unwrap(),
+            request
+        );
         assert!(!json.contains("case"));
         let declined = ShelterMessage::Response(PlacementResponse {
             request: RequestId::random(),
@@ -201,7 +204,10 @@ mod tests {
             free_places: 0,
             at: DateTime::from_timestamp(1_794_700_000, 0).unwrap(),
         });
-        assert_eq!(ShelterMessage::decode(&declined.encode()).unwrap(), declined);
+        assert_eq!(
+            ShelterMessage::decode(&declined.encode()).unwrap(),
+            declined
+        );
         assert!(ShelterMessage::decode(&[9, 1, 2]).is_err());
         assert!(ShelterMessage::decode(&[]).is_err());
         assert!(ShelterMessage::decode(&[1, 200]).is_err());

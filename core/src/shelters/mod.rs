@@ -45,16 +45,16 @@ pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
 pub use host::{HostDesk, Outgoing, Stay};
 pub use ids::{RequestId, ShelterId};
 pub use messages::{
-    CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received,
-    Recipient, ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
+    CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received, Recipient,
+    ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
 };
 pub use model::{
     AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind, MAX_CAPACITY,
 };
+pub(crate) use placement::plan_placement;
 pub use placement::{
     DeclineReason, Placement, PlacementNeeds, PlacementStatus, MAX_PEOPLE, PLACEMENT_REGISTER,
 };
-pub(crate) use placement::plan_placement;
 pub use roads::RoadNetwork;
 pub use search::{
     NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery, Unreachable,

@@ -160,12 +160,18 @@ impl Shelter {
             ));
         }
         if self.accepts.is_empty() {
-            return Err(Error::invalid("shelter.accepts", "must name at least one group"));
+            return Err(Error::invalid(
+                "shelter.accepts",
+                "must name at least one group",
+            ));
         }
         distinct("shelter.accepts", &self.accepts)?;
         distinct("shelter.accessibility", &self.accessibility)?;
         if self.languages.is_empty() {
-            return Err(Error::invalid("shelter.languages", "must name at least one language"));
+            return Err(Error::invalid(
+                "shelter.languages",
+                "must name at least one language",
+            ));
         }
         distinct("shelter.languages", &self.languages)?;
         if let Hours::Daily { from, to } = self.hours {
@@ -256,20 +262,50 @@ pub(crate) mod tests {
             Err(Error::Invalid { field, .. }) => field,
             other => panic!("expected invalid, got {other:?}"),
         };
-        assert_eq!(field(Shelter { capacity: 0, ..good.clone() }), "shelter.capacity");
-        assert_eq!(field(Shelter { commune: "hanoi".into(), ..good.clone() }), "shelter.commune");
         assert_eq!(
-            field(Shelter { location: GeoPoint::new(21.03, 105.85), ..good.clone() }),
+            field(Shelter {
+                capacity: 0,
+                ..good.clone()
+            }),
+            "shelter.capacity"
+        );
+        assert_eq!(
+            field(Shelter {
+                commune: "hanoi".into(),
+                ..good.clone()
+            }),
+            "shelter.commune"
+        );
+        assert_eq!(
+            field(Shelter {
+                location: GeoPoint::new(21.03, 105.85),
+                ..good.clone()
+            }),
             "shelter.location"
         );
-        assert_eq!(field(Shelter { languages: vec![], ..good.clone() }), "shelter.languages");
         assert_eq!(
-            field(Shelter { accepts: vec![AcceptedGroup::Men, AcceptedGroup::Men], ..good.clone() }),
+            field(Shelter {
+                languages: vec![],
+                ..good.clone()
+            }),
+            "shelter.languages"
+        );
+        assert_eq!(
+            field(Shelter {
+                accepts: vec![AcceptedGroup::Men, AcceptedGroup::Men],
+                ..good.clone()
+            }),
             "shelter.accepts"
         );
         let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         assert_eq!(
-            field(Shelter { hours: Hours::Daily { from: noon, to: noon }, ..good.clone() }),
+            field(Shelter {
+                hours: Hours::Daily {
+                    from: noon,
+                    to: noon
+                },
+                ..good.clone()
+            }),
             "shelter.hours"
         );
         let mut bad_phone = good.clone();
@@ -283,12 +319,19 @@ pub(crate) mod tests {
     #[test]
     fn hours_span_midnight() {
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let day = Hours::Daily { from: t(7), to: t(17) };
+        let day = Hours::Daily {
+            from: t(7),
+            to: t(17),
+        };
         assert!(day.is_open_at(t(8)) && !day.is_open_at(t(17)) && !day.is_open_at(t(2)));
-        let night = Hours::Daily { from: t(18), to: t(6) };
+        let night = Hours::Daily {
+            from: t(18),
+            to: t(6),
+        };
         assert!(night.is_open_at(t(23)) && night.is_open_at(t(2)) && !night.is_open_at(t(12)));
         assert!(Hours::Always.is_open_at(t(3)));
-        let json: Hours = serde_json::from_str(r#"{"daily": {"from": "07:00", "to": "17:30"}}"#).unwrap();
+        let json: Hours =
+            serde_json::from_str(r#"{"daily": {"from": "07:00", "to": "17:30"}}"#).unwrap();
         assert!(json.is_open_at(t(17)));
     }
 }

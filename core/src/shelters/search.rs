@@ -288,7 +288,13 @@ impl ShelterFinder {
             && (!q.standardised_only || s.is_standardised())
     }
 
-    fn matched(&self, i: usize, q: &ShelterQuery, now: DateTime<Utc>, road: RoadReach) -> ShelterMatch {
+    fn matched(
+        &self,
+        i: usize,
+        q: &ShelterQuery,
+        now: DateTime<Utc>,
+        road: RoadReach,
+    ) -> ShelterMatch {
         let s = &self.shelters[i];
         let max_age = Duration::hours(i64::from(q.max_age_hours));
         ShelterMatch {
@@ -331,7 +337,12 @@ impl ShelterFinder {
         }
     }
 
-    fn by_road(&self, net: &RoadNetwork, q: &ShelterQuery, now: DateTime<Utc>) -> Result<NearestShelters> {
+    fn by_road(
+        &self,
+        net: &RoadNetwork,
+        q: &ShelterQuery,
+        now: DateTime<Utc>,
+    ) -> Result<NearestShelters> {
         let max_snap = f64::from(q.max_snap_m);
         if !net.bounds().grown_by_m(max_snap).contains(&q.from) {
             return Err(Error::invalid(
@@ -433,7 +444,9 @@ impl ShelterFinder {
             .last()
             .map(|i| {
                 let v = self.shelters[*i].location.unit_vector();
-                (0..3).map(|k| (v[k] - start_vector[k]).powi(2)).sum::<f64>()
+                (0..3)
+                    .map(|k| (v[k] - start_vector[k]).powi(2))
+                    .sum::<f64>()
             })
             .unwrap_or(0.0);
         shelters.extend(

@@ -134,9 +134,8 @@ impl SignedPublication {
             ));
         };
         match rest.split_first() {
-            Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body).map_err(|_| {
-                Error::invalid("shelter_directory", "is truncated or corrupted")
-            }),
+            Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body)
+                .map_err(|_| Error::invalid("shelter_directory", "is truncated or corrupted")),
             Some((v, _)) => Err(Error::invalid(
                 "shelter_directory",
                 format!("has unknown format version {v}"),
@@ -164,10 +163,13 @@ impl SignedPublication {
                 .map_err(|_| Error::Tampered {
                     record: "shelter directory signature".into(),
                 })?;
-        key.verify_strict(&signed_message(&self.body), &Signature::from_bytes(&signature))
-            .map_err(|_| Error::Tampered {
-                record: "shelter directory signature".into(),
-            })?;
+        key.verify_strict(
+            &signed_message(&self.body),
+            &Signature::from_bytes(&signature),
+        )
+        .map_err(|_| Error::Tampered {
+            record: "shelter directory signature".into(),
+        })?;
         postcard::from_bytes(&self.body).map_err(|_| Error::Tampered {
             record: "shelter directory body".into(),
         })
@@ -298,18 +300,36 @@ mod tests {
         // Another key, even with a valid signature of its own: refused.
         let impostor = ProvincialSigner::from_seed([8; 32]);
         let forged = impostor.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
-        assert!(matches!(next_directory(None, &key, &forged), Err(Error::NotAllowed(_))));
+        assert!(matches!(
+            next_directory(None, &key, &forged),
+            Err(Error::NotAllowed(_))
+        ));
         // The impostor claims to be the province: the signature fails.
-        let claimed = SignedPublication { signer: key.0, ..forged };
-        assert!(matches!(next_directory(None, &key, &claimed), Err(Error::Tampered { .. })));
+        let claimed = SignedPublication {
+            signer: key.0,
+            ..forged
+        };
+        assert!(matches!(
+            next_directory(None, &key, &claimed),
+            Err(Error::Tampered { .. })
+        ));
         // One flipped byte of the body: refused.
         let mut flipped = signed.clone();
         let last = flipped.body.len() - 1;
         flipped.body[last] ^= 1;
-        assert!(matches!(next_directory(None, &key, &flipped), Err(Error::Tampered { .. })));
+        assert!(matches!(
+            next_directory(None, &key, &flipped),
+            Err(Error::Tampered { .. })
+        ));
         // Truncated signature: refused.
-        let short = SignedPublication { signature: signed.signature[..10].to_vec(), ..signed };
-        assert!(matches!(next_directory(None, &key, &short), Err(Error::Tampered { .. })));
+        let short = SignedPublication {
+            signature: signed.signature[..10].to_vec(),
+            ..signed
+        };
+        assert!(matches!(
+            next_directory(None, &key, &short),
+            Err(Error::Tampered { .. })
+        ));
     }
 
     #[test]
@@ -317,7 +337,9 @@ mod tests {
         let province = ProvincialSigner::from_seed([7; 32]);
         let key = province.public_key();
         let (v1, v2) = (directory(1, &["A", "B"]), directory(2, &["A", "C"]));
-        let delta = province.sign(&DirectoryUpdate::Delta(v1.delta_to(&v2).unwrap())).unwrap();
+        let delta = province
+            .sign(&DirectoryUpdate::Delta(v1.delta_to(&v2).unwrap()))
+            .unwrap();
         assert_eq!(next_directory(Some(&v1), &key, &delta).unwrap(), v2);
         assert!(next_directory(None, &key, &delta).is_err());
         // Replaying version 1 over version 2 is refused.

@@ -3,8 +3,7 @@
 use crate::crypto::random_array;
 use crate::events::Hlc;
 use crate::model::{
-    validate_commune, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex,
-    ViolenceType,
+    validate_commune, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType,
 };
 use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -133,7 +133,10 @@ fn fields_match_the_case() {
     assert!(!r.referral_made);
     assert!(!r.shelter_used);
     assert!(r.any_service_delivered());
-    assert_eq!(r.statistics_id, state.statistics_seed().unwrap().statistics_id());
+    assert_eq!(
+        r.statistics_id,
+        state.statistics_seed().unwrap().statistics_id()
+    );
 
     // The record follows the case: a shelter placement and a referral later.
     let mut events = events;
@@ -172,7 +175,10 @@ fn fields_match_the_case() {
         panic!("still a record");
     };
     assert_eq!(later.statistics_id, r.statistics_id, "an update replaces");
-    assert!(later.revision > r.revision, "a newer state has a newer revision");
+    assert!(
+        later.revision > r.revision,
+        "a newer state has a newer revision"
+    );
     assert_eq!(
         later.services_delivered,
         vec![
@@ -272,9 +278,7 @@ fn nothing_identifying_in_the_record() {
     ] {
         assert!(!json.contains(secret), "{secret} leaked into the record");
         assert!(
-            !binary
-                .windows(secret.len())
-                .any(|w| w == secret.as_bytes()),
+            !binary.windows(secret.len()).any(|w| w == secret.as_bytes()),
             "{secret} leaked into the binary record"
         );
     }
@@ -360,7 +364,10 @@ fn the_seed_event_is_part_of_the_first_event_and_decodes() {
     // Two cases never share a statistics id.
     let (other, other_events) = open(intake(vec![]));
     assert_ne!(
-        CaseState::fold(id, &events).statistics_seed().unwrap().statistics_id(),
+        CaseState::fold(id, &events)
+            .statistics_seed()
+            .unwrap()
+            .statistics_id(),
         CaseState::fold(other, &other_events)
             .statistics_seed()
             .unwrap()

@@ -68,6 +68,9 @@ pub enum SyncPhase {
     Snapshots,
 }
 
+/// The callback through which a sync reports progress; any thread may call it.
+pub type ProgressFn = dyn Fn(SyncProgress) + Send + Sync;
+
 /// Progress the app can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct SyncProgress {
@@ -406,7 +409,7 @@ impl SyncContext<'_> {
     async fn push(
         &self,
         report: &mut SyncReport,
-        progress: &dyn Fn(SyncProgress),
+        progress: &ProgressFn,
         cancel: &CancelFlag,
     ) -> Result<()> {
         let role = self.enrolment()?.role;
@@ -544,7 +547,7 @@ impl SyncContext<'_> {
     async fn pull(
         &self,
         report: &mut SyncReport,
-        progress: &dyn Fn(SyncProgress),
+        progress: &ProgressFn,
         cancel: &CancelFlag,
     ) -> Result<(u64, BTreeSet<CaseId>)> {
         let mut cursor: Vec<u8> = self.store.meta(CURSOR)?.unwrap_or_default();
@@ -679,7 +682,7 @@ impl SyncContext<'_> {
         &self,
         complete_through: u64,
         report: &mut SyncReport,
-        progress: &dyn Fn(SyncProgress),
+        progress: &ProgressFn,
     ) -> Result<()> {
         let me = self.identity.device_id();
         let mut snapshots: Vec<WireSnapshot> = Vec::new();
@@ -738,11 +741,7 @@ impl SyncContext<'_> {
 
     /// One full sync: push, pull, rotate keys where needed, push again,
     /// upload snapshots.
-    pub async fn sync(
-        &self,
-        progress: &dyn Fn(SyncProgress),
-        cancel: &CancelFlag,
-    ) -> Result<SyncReport> {
+    pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         progress(SyncProgress {
             phase: SyncPhase::Authenticating,

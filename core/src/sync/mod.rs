@@ -10,8 +10,8 @@ pub mod wire;
 mod wrap;
 
 pub use engine::{
-    enrol, enrolment, CancelFlag, Enrolment, SyncContext, SyncPhase, SyncProgress, SyncReport,
-    SNAPSHOT_AFTER_EVENTS,
+    enrol, enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncPhase, SyncProgress,
+    SyncReport, SNAPSHOT_AFTER_EVENTS,
 };
 pub use envelope::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,

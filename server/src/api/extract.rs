@@ -10,7 +10,9 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use binhan_core::sync::wire::{decode, encode, DeviceRecord, WireError, CONTENT_TYPE, MAX_REQUEST_BYTES};
+use binhan_core::sync::wire::{
+    decode, encode, DeviceRecord, WireError, CONTENT_TYPE, MAX_REQUEST_BYTES,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -23,11 +25,18 @@ impl<S: Storage, T: DeserializeOwned> FromRequest<AppState<S>> for Wire<T> {
     async fn from_request(request: Request, _: &AppState<S>) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::to_bytes(request.into_body(), MAX_REQUEST_BYTES)
             .await
-            .map_err(|_| ServerError::too_large(format!("the body exceeds {MAX_REQUEST_BYTES} bytes")))?;
+            .map_err(|_| {
+                ServerError::too_large(format!("the body exceeds {MAX_REQUEST_BYTES} bytes"))
+            })?;
         decode(&bytes).map(Wire).map_err(|e| match e {
-            WireError::Version(v) => ServerError::bad_request("unsupported_version", format!("protocol version {v} is not supported")),
+            WireError::Version(v) => ServerError::bad_request(
+                "unsupported_version",
+                format!("protocol version {v} is not supported"),
+            ),
             WireError::Empty => ServerError::bad_request("empty_body", "the body is empty"),
-            WireError::Malformed => ServerError::bad_request("malformed", "the body is not a well-formed message"),
+            WireError::Malformed => {
+                ServerError::bad_request("malformed", "the body is not a well-formed message")
+            }
         })
     }
 }
@@ -48,20 +57,22 @@ pub struct Authenticated(pub DeviceRecord);
 impl<S: Storage> FromRequestParts<AppState<S>> for Authenticated {
     type Rejection = ServerError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| ServerError::unauthorized("no_token", "a bearer token is required"))?;
-        let device_id = check_token(&state.secret, token, super::now_ms())
-            .ok_or_else(|| ServerError::unauthorized("bad_token", "the token is invalid or expired"))?;
-        let device = state
-            .storage
-            .device(device_id)
-            .await?
-            .ok_or_else(|| ServerError::unauthorized("unknown_device", "the device is not enrolled"))?;
+        let device_id = check_token(&state.secret, token, super::now_ms()).ok_or_else(|| {
+            ServerError::unauthorized("bad_token", "the token is invalid or expired")
+        })?;
+        let device = state.storage.device(device_id).await?.ok_or_else(|| {
+            ServerError::unauthorized("unknown_device", "the device is not enrolled")
+        })?;
         if !device.active {
             return Err(ServerError::revoked());
         }

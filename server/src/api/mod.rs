@@ -45,7 +45,11 @@ async fn log_request(request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", %method, %path, device = tracing::field::Empty);
     let response = next.run(request).instrument(span.clone()).await;
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "handled")
+        tracing::info!(
+            status = response.status().as_u16(),
+            ms = started.elapsed().as_millis() as u64,
+            "handled"
+        )
     });
     response
 }
@@ -63,7 +67,9 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/sync/push", post(sync::push::<S>))
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))
-        .layer(axum::extract::DefaultBodyLimit::max(binhan_core::sync::wire::MAX_REQUEST_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            binhan_core::sync::wire::MAX_REQUEST_BYTES,
+        ))
         .layer(axum::middleware::from_fn(log_request))
         .with_state(state)
 }

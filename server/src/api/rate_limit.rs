@@ -31,7 +31,8 @@ impl RateLimiter {
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {
-            buckets.retain(|_, (tokens, at)| *tokens < self.capacity || at.elapsed().as_secs() < 600);
+            buckets
+                .retain(|_, (tokens, at)| *tokens < self.capacity || at.elapsed().as_secs() < 600);
         }
         let (tokens, at) = buckets.entry(device).or_insert((self.capacity, now));
         *tokens = (*tokens + at.elapsed().as_secs_f64() * self.per_second).min(self.capacity);

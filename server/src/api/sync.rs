@@ -5,7 +5,9 @@ use super::{now_ms, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::{Cursor, Storage};
 use axum::extract::State;
-use binhan_core::sync::wire::{PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES, MAX_PUSH_ITEMS};
+use binhan_core::sync::wire::{
+    PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES, MAX_PUSH_ITEMS,
+};
 use binhan_core::sync::{verify_event, verify_team_entry};
 
 /// `POST /v1/sync/push`: every signature is checked before anything is
@@ -17,24 +19,43 @@ pub async fn push<S: Storage>(
 ) -> Result<Wire<PushResponse>> {
     let items = request.team.len() + request.events.len() + request.snapshots.len();
     if items > MAX_PUSH_ITEMS {
-        return Err(ServerError::too_large(format!("a push holds at most {MAX_PUSH_ITEMS} items")));
+        return Err(ServerError::too_large(format!(
+            "a push holds at most {MAX_PUSH_ITEMS} items"
+        )));
     }
     for event in &request.events {
         if event.ciphertext.len() > MAX_EVENT_BYTES {
-            return Err(ServerError::too_large(format!("event {} exceeds {MAX_EVENT_BYTES} bytes", event.id)));
+            return Err(ServerError::too_large(format!(
+                "event {} exceeds {MAX_EVENT_BYTES} bytes",
+                event.id
+            )));
         }
         if event.author != me.public.device_id {
-            return Err(ServerError::forbidden("not_author", "devices push only the events they wrote"));
+            return Err(ServerError::forbidden(
+                "not_author",
+                "devices push only the events they wrote",
+            ));
         }
-        verify_event(event, &me.public)
-            .map_err(|_| ServerError::unprocessable("bad_signature", format!("event {} is not signed by its author", event.id)))?;
+        verify_event(event, &me.public).map_err(|_| {
+            ServerError::unprocessable(
+                "bad_signature",
+                format!("event {} is not signed by its author", event.id),
+            )
+        })?;
     }
     for entry in &request.team {
         if entry.signer != me.public.device_id {
-            return Err(ServerError::forbidden("not_signer", "a team change must be signed by the device pushing it"));
+            return Err(ServerError::forbidden(
+                "not_signer",
+                "a team change must be signed by the device pushing it",
+            ));
         }
-        verify_team_entry(entry, &me.public)
-            .map_err(|_| ServerError::unprocessable("bad_signature", format!("team change {} is not signed by its signer", entry.id)))?;
+        verify_team_entry(entry, &me.public).map_err(|_| {
+            ServerError::unprocessable(
+                "bad_signature",
+                format!("team change {} is not signed by its signer", entry.id),
+            )
+        })?;
     }
     let events = request.events.len();
     let response = state.storage.push(me, request, now_ms()).await?;
@@ -48,8 +69,16 @@ pub async fn pull<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<PullRequest>,
 ) -> Result<Wire<PullResponse>> {
-    let cursor = Cursor::decode(&request.cursor).ok_or_else(|| ServerError::bad_request("bad_cursor", "the cursor is not one this server issued"))?;
+    let cursor = Cursor::decode(&request.cursor).ok_or_else(|| {
+        ServerError::bad_request("bad_cursor", "the cursor is not one this server issued")
+    })?;
     let response = state.storage.pull(me, cursor, request.max_bytes).await?;
-    tracing::info!(events = response.events.len(), team = response.team.len(), snapshots = response.snapshots.len(), more = response.more, "pull served");
+    tracing::info!(
+        events = response.events.len(),
+        team = response.team.len(),
+        snapshots = response.snapshots.len(),
+        more = response.more,
+        "pull served"
+    );
     Ok(Wire(response))
 }

@@ -12,7 +12,10 @@
 //! shown, but a real count that published numbers imply, such as the
 //! survivors of a commune *without* a given context flag (its total minus
 //! the published flag count). Hidden cells are always unknown to a reader
-//! and are protected like shown ones.
+//! and are protected like shown ones. Some cells are also bounded by what
+//! they mean (survivors with at least one service delivered are at least as
+//! many as those given any one service, and at most the sum over services):
+//! a reader knows these bounds, so the audit uses them too.
 //!
 //! # Rule
 //!
@@ -81,11 +84,19 @@ pub(crate) struct Cell {
     pub status: Status,
 }
 
-/// `total` = the sum of `parts`.
+/// `Σ parts = Σ totals` (exact), or `Σ parts ≤ Σ totals` (a bound a
+/// reader knows from what the counts mean).
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
-    pub total: CellId,
     pub parts: Vec<CellId>,
+    pub totals: Vec<CellId>,
+    pub exact: bool,
+}
+
+impl Line {
+    fn members(&self) -> impl Iterator<Item = CellId> + '_ {
+        self.parts.iter().chain(&self.totals).copied()
+    }
 }
 
 /// A two-way table with its margins, for choosing complementary cells: the
@@ -139,11 +150,18 @@ struct Seen {
     moved: bool,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests only: primary suppression alone, to show the attacker test
+    /// would notice the missing complements.
+    pub(crate) static PRIMARY_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Most rounds before every cell near a failing one is suppressed.
 const MAX_ROUNDS: usize = 60;
 /// Branch-and-bound nodes per solve; a solve that runs out finds no witness,
 /// which can only cause more suppression, never less.
-const NODE_LIMIT: usize = 20_000;
+const NODE_LIMIT: u64 = 20_000;
 
 impl Grid {
     /// Adds a cell.
@@ -159,7 +177,20 @@ impl Grid {
 
     /// Adds `total = Σ parts`.
     pub fn line(&mut self, total: CellId, parts: Vec<CellId>) {
-        self.lines.push(Line { total, parts });
+        self.lines.push(Line {
+            parts,
+            totals: vec![total],
+            exact: true,
+        });
+    }
+
+    /// Adds `Σ parts ≤ Σ totals`.
+    pub fn at_most(&mut self, parts: Vec<CellId>, totals: Vec<CellId>) {
+        self.lines.push(Line {
+            parts,
+            totals,
+            exact: false,
+        });
     }
 
     /// Adds a block (rows × cols, margins last).
@@ -171,9 +202,8 @@ impl Grid {
     fn index(&mut self) {
         self.cell_lines = vec![Vec::new(); self.cells.len()];
         for (i, line) in self.lines.iter().enumerate() {
-            self.cell_lines[line.total].push(i);
-            for &p in &line.parts {
-                self.cell_lines[p].push(i);
+            for id in line.members() {
+                self.cell_lines[id].push(i);
             }
         }
         self.cell_blocks = vec![Vec::new(); self.cells.len()];
@@ -227,6 +257,11 @@ impl Grid {
         };
         let mut rounds = 0;
         let mut protected = false;
+        #[cfg(test)]
+        if PRIMARY_ONLY.with(std::cell::Cell::get) {
+            rounds = MAX_ROUNDS;
+            protected = true;
+        }
         while rounds < MAX_ROUNDS {
             rounds += 1;
             self.fix_singletons();
@@ -247,7 +282,7 @@ impl Grid {
                 touched.extend(added);
             }
         }
-        if !protected {
+        if !protected && rounds >= MAX_ROUNDS {
             // Last resort: suppress every shown cell tied to a failing one
             // until the audit passes (with nothing published the audit
             // always passes).
@@ -261,8 +296,8 @@ impl Grid {
                 for failure in failures {
                     for line in self.cell_lines[failure.cell].clone() {
                         let line = self.lines[line].clone();
-                        for id in line.parts.iter().chain([&line.total]) {
-                            changed |= self.suppress(*id);
+                        for id in line.members() {
+                            changed |= self.suppress(id);
                         }
                     }
                 }
@@ -293,7 +328,10 @@ impl Grid {
             let mut changed = false;
             for i in 0..self.lines.len() {
                 let line = &self.lines[i];
-                let members: Vec<CellId> = line.parts.iter().copied().chain([line.total]).collect();
+                if !line.exact {
+                    continue;
+                }
+                let members: Vec<CellId> = line.members().collect();
                 let unknown: Vec<CellId> = members
                     .iter()
                     .copied()
@@ -444,7 +482,7 @@ impl Grid {
                         continue;
                     }
                     let line = &self.lines[l];
-                    for &m in line.parts.iter().chain([&line.total]) {
+                    for m in line.members() {
                         if !self.unknown(m) {
                             candidates.push(m);
                         } else if seen_cells.insert(m) {
@@ -467,35 +505,50 @@ impl Grid {
     /// Publishes suppressed shown cells that the published numbers pin to
     /// their value anyway.
     fn publish_pinned(&mut self, audit: &mut Audit) {
-        let candidates: Vec<CellId> = (0..self.cells.len())
-            .filter(|&id| {
-                let c = &self.cells[id];
-                c.shown && c.status == Status::Secondary && !audit.seen[id].moved
-            })
-            .collect();
-        for id in candidates {
-            if audit.pinned(self, id) {
-                self.cells[id].status = Status::Published;
+        let comps = components(self);
+        let mut by_comp: BTreeMap<usize, Vec<CellId>> = BTreeMap::new();
+        for id in 0..self.cells.len() {
+            let c = &self.cells[id];
+            if c.shown && c.status == Status::Secondary && !audit.seen[id].moved {
+                by_comp.entry(comps.of[id]).or_default().push(id);
             }
         }
-    }
-
-    /// Feasible interval of every unknown cell by linear programming, for
-    /// tests and diagnostics (`None` upper bound: unbounded).
-    #[cfg(test)]
-    pub fn lp_interval(&self, id: CellId) -> (f64, Option<f64>) {
-        let comp = components(self);
-        let members = comp.members(comp.of[id]);
-        let lp = |direction| {
-            let mut problem = Problem::new(direction);
-            let vars = add_vars(&mut problem, &members, |c| if c == id { 1.0 } else { 0.0 }, false);
-            add_lines(self, &mut problem, &members, &vars);
-            problem.solve().ok().and_then(|o| o.into_solution().ok()).map(|s| s.objective())
-        };
-        (
-            lp(OptimizationDirection::Minimize).unwrap_or(f64::NAN),
-            lp(OptimizationDirection::Maximize),
-        )
+        let mut pinned = Vec::new();
+        for (comp, candidates) in by_comp {
+            let members = comps.members(comp);
+            // Sweeps: all down at once, all up (by one) at once.
+            if candidates.len() > 1 {
+                audit.solve_min(self, &members, &candidates);
+                let open: Vec<CellId> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&id| !audit.seen[id].moved)
+                    .collect();
+                if !open.is_empty() {
+                    audit.solve_max(self, &members, &open, &|id| self.cells[id].value + 1);
+                }
+            }
+            for id in candidates {
+                if audit.seen[id].moved {
+                    continue;
+                }
+                let value = self.cells[id].value;
+                if value > 0 {
+                    audit.solve_min(self, &members, &[id]);
+                }
+                if !audit.seen[id].moved {
+                    audit.solve_max(self, &members, &[id], &|_| value + 1);
+                }
+                if !audit.seen[id].moved {
+                    pinned.push(id);
+                }
+            }
+        }
+        // Publishing a value the published numbers already imply changes
+        // nothing a reader can work out.
+        for id in pinned {
+            self.cells[id].status = Status::Published;
+        }
     }
 }
 
@@ -539,7 +592,7 @@ fn components(grid: &Grid) -> Components {
     }
     for line in &grid.lines {
         let mut first = None;
-        for &id in line.parts.iter().chain([&line.total]) {
+        for id in line.members() {
             if !grid.unknown(id) {
                 continue;
             }
@@ -566,8 +619,8 @@ fn components(grid: &Grid) -> Components {
     Components { of }
 }
 
-/// Integer (or, for `relaxed`, real) variables ≥ 0 for `members`, with
-/// objective coefficients from `objective`.
+/// Integer (or real) variables ≥ 0 for `members`, with objective
+/// coefficients from `objective`.
 fn add_vars(
     problem: &mut Problem,
     members: &[CellId],
@@ -602,18 +655,26 @@ fn add_lines(
         let line = &grid.lines[l];
         let mut terms = Vec::new();
         let mut rhs = 0f64;
-        for (&id, coeff) in line
+        for (id, coeff) in line
             .parts
             .iter()
-            .map(|p| (p, 1.0))
-            .chain([(&line.total, -1.0)])
+            .map(|&p| (p, 1.0))
+            .chain(line.totals.iter().map(|&t| (t, -1.0)))
         {
             match vars.get(&id) {
                 Some(&var) => terms.push((var, coeff)),
                 None => rhs -= coeff * grid.cells[id].value as f64,
             }
         }
-        problem.add_constraint(terms.as_slice(), ComparisonOp::Eq, rhs);
+        if terms.is_empty() {
+            continue;
+        }
+        let op = if line.exact {
+            ComparisonOp::Eq
+        } else {
+            ComparisonOp::Le
+        };
+        problem.add_constraint(terms.as_slice(), op, rhs);
     }
 }
 
@@ -641,58 +702,49 @@ impl Audit {
     fn component(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) -> Vec<Failure> {
         let mut fail_low = BTreeSet::new();
         let mut fail_high = BTreeSet::new();
-        // Zero witnesses: sweep, then one cell at a time.
-        loop {
-            let need: Vec<CellId> = targets
-                .iter()
-                .copied()
-                .filter(|&id| !self.seen[id].zero && !fail_low.contains(&id))
-                .collect();
-            if need.is_empty() {
-                break;
-            }
-            let before = need.len();
-            self.solve_min(grid, members, &need);
-            let still: Vec<CellId> = need
-                .iter()
-                .copied()
-                .filter(|&id| !self.seen[id].zero)
-                .collect();
-            if still.len() == before {
-                // The sweep found no new zero: decide the first cell alone.
-                let id = still[0];
-                if need.len() > 1 {
-                    self.solve_min(grid, members, &[id]);
+        let high = self.k.saturating_sub(1);
+        // Zero witnesses, then witnesses at threshold − 1 or more: sweep
+        // while sweeps find new witnesses, then one cell at a time (each
+        // solve still records a witness for every cell).
+        for want_zero in [true, false] {
+            let mut stalled = false;
+            loop {
+                let need: Vec<CellId> = targets
+                    .iter()
+                    .copied()
+                    .filter(|&id| {
+                        if want_zero {
+                            !self.seen[id].zero && !fail_low.contains(&id)
+                        } else {
+                            !self.seen[id].high && !fail_high.contains(&id)
+                        }
+                    })
+                    .collect();
+                let Some(&first) = need.first() else {
+                    break;
+                };
+                let cells = if stalled { &need[..1] } else { &need[..] };
+                if want_zero {
+                    self.solve_min(grid, members, cells);
+                } else {
+                    self.solve_max(grid, members, cells, &|_| high);
                 }
-                if !self.seen[id].zero {
-                    fail_low.insert(id);
-                }
-            }
-        }
-        // Witnesses at threshold − 1 or more.
-        loop {
-            let need: Vec<CellId> = targets
-                .iter()
-                .copied()
-                .filter(|&id| !self.seen[id].high && !fail_high.contains(&id))
-                .collect();
-            if need.is_empty() {
-                break;
-            }
-            let before = need.len();
-            self.solve_max(grid, members, &need, None);
-            let still: Vec<CellId> = need
-                .iter()
-                .copied()
-                .filter(|&id| !self.seen[id].high)
-                .collect();
-            if still.len() == before {
-                let id = still[0];
-                if need.len() > 1 {
-                    self.solve_max(grid, members, &[id], None);
-                }
-                if !self.seen[id].high {
-                    fail_high.insert(id);
+                if stalled || need.len() == 1 {
+                    if want_zero && !self.seen[first].zero {
+                        fail_low.insert(first);
+                    }
+                    if !want_zero && !self.seen[first].high {
+                        fail_high.insert(first);
+                    }
+                } else {
+                    let progress = need.iter().any(|&id| {
+                        if want_zero {
+                            self.seen[id].zero
+                        } else {
+                            self.seen[id].high
+                        }
+                    });
+                    stalled = !progress;
                 }
             }
         }
@@ -722,23 +774,22 @@ impl Audit {
         self.finish(grid, &problem, &vars);
     }
 
-    /// Maximises the sum of `targets` each capped at `cap` (default
-    /// threshold − 1) and records the witness.
+    /// Maximises the sum of `targets`, each capped at `cap(cell)`, and
+    /// records the witness.
     fn solve_max(
         &mut self,
         grid: &Grid,
         members: &[CellId],
         targets: &[CellId],
-        cap: Option<u64>,
+        cap: &dyn Fn(CellId) -> u64,
     ) {
-        let cap = cap.unwrap_or(self.k.saturating_sub(1)) as f64;
         let mut problem = Problem::new(OptimizationDirection::Maximize);
         let vars = add_vars(&mut problem, members, |_| 0.0, true);
         add_lines(grid, &mut problem, members, &vars);
         for id in targets {
             if let Some(&x) = vars.get(id) {
-                let y = problem.add_var(1.0, (0.0, cap));
-                problem.add_constraint(&[(y, 1.0), (x, -1.0)], ComparisonOp::Le, 0.0);
+                let y = problem.add_var(1.0, (0.0, cap(*id) as f64));
+                problem.add_constraint([(y, 1.0), (x, -1.0)], ComparisonOp::Le, 0.0);
             }
         }
         self.finish(grid, &problem, &vars);
@@ -751,10 +802,8 @@ impl Audit {
         vars: &BTreeMap<CellId, microlp::Variable>,
     ) {
         self.solves += 1;
-        let options = SolveOptions {
-            node_limit: Some(NODE_LIMIT),
-            ..SolveOptions::default()
-        };
+        let mut options = SolveOptions::default();
+        options.node_limit = Some(NODE_LIMIT);
         let Ok(SolveOutcome::Solution(solution)) = problem.solve_with(options) else {
             return;
         };
@@ -766,23 +815,5 @@ impl Audit {
             seen.high |= value + 1 >= self.k;
             seen.moved |= value != grid.cells[id].value;
         }
-    }
-
-    /// Whether unknown cell `id` has one feasible value only.
-    fn pinned(&mut self, grid: &Grid, id: CellId) -> bool {
-        if self.seen[id].moved {
-            return false;
-        }
-        let comps = components(grid);
-        let members = comps.members(comps.of[id]);
-        let value = grid.cells[id].value;
-        if value > 0 {
-            self.solve_min(grid, &members, &[id]);
-            if self.seen[id].moved {
-                return false;
-            }
-        }
-        self.solve_max(grid, &members, &[id], Some(value + 1));
-        !self.seen[id].moved
     }
 }

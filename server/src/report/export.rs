@@ -36,7 +36,7 @@ fn cover_lines(report: &AnnualReport) -> Vec<String> {
              một số ô khác cũng được ẩn theo, để không thể suy ra các ô đó từ số tổng của hàng, cột, \
              toàn tỉnh hay từ các bảng khác. Mọi ô bị ẩn đều mang cùng một ký hiệu. Số liệu so sánh với \
              năm trước chỉ được công bố khi số liệu của cả hai năm đều được công bố. \
-             Năm báo cáo: {} trên {} ô số liệu về người bị bạo lực được ẩn.",
+             Trong các bảng của năm báo cáo, {} trên {} ô số liệu về người bị bạo lực được ẩn.",
             k - 1,
             report.audit.suppressed_cells,
             report.audit.shown_cells
@@ -74,7 +74,10 @@ pub fn to_xlsx(report: &AnnualReport) -> Result<Vec<u8>, ReportError> {
     let mut workbook = Workbook::new();
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(format!("Báo cáo phòng ngừa và ứng phó với bạo lực trên cơ sở giới năm {}", report.year))
+            .set_title(format!(
+                "Báo cáo phòng ngừa và ứng phó với bạo lực trên cơ sở giới năm {}",
+                report.year
+            ))
             .set_author("Bình An")
             .set_company("Sở Nội vụ tỉnh Lai Châu"),
     );
@@ -117,7 +120,8 @@ pub fn to_xlsx(report: &AnnualReport) -> Result<Vec<u8>, ReportError> {
         sheet.set_column_width(0, 28)?;
         sheet.write_string_with_format(HEADING_ROW, 0, &table.row_heading, &heading)?;
         for (c, column) in table.columns.iter().enumerate() {
-            let col = u16::try_from(c + 1).map_err(|_| ReportError::Xlsx("too many columns".into()))?;
+            let col =
+                u16::try_from(c + 1).map_err(|_| ReportError::Xlsx("too many columns".into()))?;
             sheet.set_column_width(col, 14)?;
             sheet.write_string_with_format(HEADING_ROW, col, &column.vi, &heading)?;
         }
@@ -131,14 +135,19 @@ pub fn to_xlsx(report: &AnnualReport) -> Result<Vec<u8>, ReportError> {
                 sheet.write_string(r, 0, &row.label)?;
             }
             for (c, value) in row.cells.iter().enumerate() {
-                let col = u16::try_from(c + 1).map_err(|_| ReportError::Xlsx("too many columns".into()))?;
+                let col = u16::try_from(c + 1)
+                    .map_err(|_| ReportError::Xlsx("too many columns".into()))?;
                 let change_column = table
                     .columns
                     .get(c)
                     .is_some_and(|h| h.code.starts_with("change"));
                 let formats = Formats {
                     marker: &marker,
-                    percent: if change_column { &signed_percent } else { &percent },
+                    percent: if change_column {
+                        &signed_percent
+                    } else {
+                        &percent
+                    },
                     signed: &signed,
                 };
                 write_value(sheet, r, col, value, &formats)?;
@@ -197,7 +206,7 @@ fn table_has_suppression(table: &Table) -> bool {
     table
         .rows
         .iter()
-        .any(|r| r.cells.iter().any(|v| *v == Value::Suppressed))
+        .any(|r| r.cells.contains(&Value::Suppressed))
 }
 
 fn csv_field(out: &mut String, field: &str) {
@@ -258,7 +267,8 @@ pub fn table_csv(table: &Table) -> String {
     let mut out = String::from(BOM);
     csv_line(
         &mut out,
-        std::iter::once(table.row_heading.as_str()).chain(table.columns.iter().map(|c| c.vi.as_str())),
+        std::iter::once(table.row_heading.as_str())
+            .chain(table.columns.iter().map(|c| c.vi.as_str())),
     );
     for row in &table.rows {
         let texts: Vec<String> = row.cells.iter().map(Value::to_text).collect();

@@ -273,19 +273,29 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
     let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
     let mut per = vec![Programme::default(); COMMUNES.len()];
     let mut province_only = Programme::default();
-    let mut slot = |commune: &str| -> &mut Programme {
+    fn slot<'a>(
+        index: &HashMap<&str, usize>,
+        per: &'a mut [Programme],
+        province_only: &'a mut Programme,
+        commune: &str,
+    ) -> &'a mut Programme {
         match index.get(commune) {
             Some(&i) => &mut per[i],
-            None => &mut province_only,
+            None => province_only,
         }
-    };
+    }
+    macro_rules! slot {
+        ($commune:expr) => {
+            slot(&index, &mut per, &mut province_only, $commune)
+        };
+    }
     for shelter in registries.shelters.iter().filter(|s| s.active) {
-        let p = slot(&shelter.commune);
+        let p = slot!(&shelter.commune);
         p.shelters += 1;
         p.standardised += u64::from(shelter.standardised);
     }
     for target in &registries.training_targets {
-        let p = slot(&target.commune);
+        let p = slot!(&target.commune);
         p.collaborators_to_train += u64::from(target.collaborators);
         p.officials_to_train += u64::from(target.officials);
     }
@@ -300,19 +310,19 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
         }
     }
     for (commune, role, _) in trained {
-        let p = slot(commune);
+        let p = slot!(commune);
         match role {
             TraineeRole::Collaborator => p.collaborators_trained += 1,
             TraineeRole::Official => p.officials_trained += 1,
         }
     }
     for school in &registries.schools {
-        let p = slot(&school.commune);
+        let p = slot!(&school.commune);
         p.schools += 1;
         p.schools_with_procedure += u64::from(school.procedure_since.is_some_and(|d| d <= end));
     }
     for enterprise in &registries.enterprises {
-        let p = slot(&enterprise.commune);
+        let p = slot!(&enterprise.commune);
         p.enterprises += 1;
         p.enterprises_with_rules += u64::from(enterprise.rules_since.is_some_and(|d| d <= end));
     }

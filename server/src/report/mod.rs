@@ -29,16 +29,16 @@
 //! status and service delivered; a province-wide comparison with the
 //! previous year; the plan's targets; and the registries (shelters,
 //! training, schools, enterprises). Survivor counts go through disclosure
-//! control ([`disclosure`'s rule](self#disclosure-control)); registry counts
-//! describe no survivor and are published as they are.
+//! control (below); registry counts describe no survivor and are published
+//! as they are.
 //!
 //! # Disclosure control
 //!
 //! Every survivor count from 1 to `threshold − 1` (default 5) is suppressed,
 //! and enough other cells with it that, from all the published numbers
-//! together, each such cell could still be 0 and could still be
-//! `threshold − 1` or more. See the `disclosure` module source for the
-//! rule, the integer audit, and why. Changes from the previous year are
+//! together (and from what the counts mean), each such cell could still be
+//! 0 and could still be `threshold − 1` or more. The `disclosure` module
+//! documents the rule, the integer audit and why. Changes from the previous year are
 //! published only where both years' values are, so they add nothing a
 //! reader could not compute. Suppressed cells show as [`SUPPRESSED`] ("x").
 
@@ -53,7 +53,7 @@ mod tables;
 mod tests;
 
 pub use disclosure::AuditSummary;
-pub use export::{table_csv, to_csv, to_xlsx, ReportError};
+pub use export::{table_csv, to_csv, to_xlsx, ReportError, COVER_SHEET, HEADING_ROW};
 pub use input::{
     Attendee, Enterprise, Registries, ReportBuilder, School, ShelterInput, Tally, TraineeRole,
     TrainingSession, TrainingTarget,

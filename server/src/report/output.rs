@@ -69,8 +69,12 @@ pub struct Row {
     pub cells: Vec<Value>,
 }
 
-/// How a table's numbers are tied together; a reader (and the attacker
-/// test) can rebuild every relation between published numbers from it.
+/// How a table's numbers are tied together; with it a reader (and the
+/// attacker test) can rebuild every relation between published numbers. One
+/// more relation comes from what the counts mean: in every row, survivors
+/// with at least one service delivered (`survivors` table) are at least the
+/// survivors given any one service and at most their sum
+/// (`services_delivered` table).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Structure {

@@ -172,19 +172,21 @@ pub fn registries(seed: u64, year: i32) -> Registries {
             officials,
         });
         for session_year in [year - 1, year] {
-            let attendees = (0..collaborators)
-                .filter(|_| rng.chance(0.4))
-                .map(|p| Attendee {
-                    person: format!("SYN-{}-C{p}", c.code),
-                    commune: c.code.into(),
-                    role: TraineeRole::Collaborator,
-                })
-                .chain((0..officials).filter(|_| rng.chance(0.5)).map(|p| Attendee {
-                    person: format!("SYN-{}-O{p}", c.code),
-                    commune: c.code.into(),
-                    role: TraineeRole::Official,
-                }))
-                .collect();
+            let mut attendees = Vec::new();
+            for (role, tag, count, p) in [
+                (TraineeRole::Collaborator, "C", collaborators, 0.4),
+                (TraineeRole::Official, "O", officials, 0.5),
+            ] {
+                for n in 0..count {
+                    if rng.chance(p) {
+                        attendees.push(Attendee {
+                            person: format!("SYN-{}-{tag}{n}", c.code),
+                            commune: c.code.into(),
+                            role,
+                        });
+                    }
+                }
+            }
             r.training_sessions.push(TrainingSession {
                 date: NaiveDate::from_ymd_opt(session_year, 1 + (i % 12) as u32, 10)
                     .unwrap_or_default(),

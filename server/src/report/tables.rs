@@ -261,6 +261,21 @@ impl YearGrid {
             }
             cells.push(DimensionCells { communes, province });
         }
+        // What a reader knows from what the counts mean: survivors with at
+        // least one service are at least as many as those given any one
+        // service, and at most as many as all services given together.
+        let find = |id: &str| dims.iter().position(|d| d.id == id);
+        if let (Some(s), Some(d)) = (find("survivors"), find("services_delivered")) {
+            let rows = (0..COMMUNES.len())
+                .map(|c| (cells[s].communes[c][0], cells[d].communes[c].clone()))
+                .chain([(cells[s].province[0], cells[d].province.clone())]);
+            for (with_service, delivered) in rows {
+                for &one in &delivered {
+                    grid.at_most(vec![one], vec![with_service]);
+                }
+                grid.at_most(vec![with_service], delivered);
+            }
+        }
         let audit = grid.protect(threshold);
         Self {
             grid,
@@ -299,7 +314,9 @@ impl YearGrid {
 /// A share in percent, if both counts are published and the base is not 0.
 pub(crate) fn share(part: &Value, base: &Value) -> Value {
     match (part, base) {
-        (Value::Count(p), Value::Count(b)) if *b > 0 => Value::Percent(100.0 * *p as f64 / *b as f64),
+        (Value::Count(p), Value::Count(b)) if *b > 0 => {
+            Value::Percent(100.0 * *p as f64 / *b as f64)
+        }
         (Value::Suppressed, _) | (_, Value::Suppressed) => Value::Suppressed,
         _ => Value::Empty,
     }
@@ -308,9 +325,9 @@ pub(crate) fn share(part: &Value, base: &Value) -> Value {
 /// The change between two published counts.
 pub(crate) fn change(now: &Value, before: &Value) -> Value {
     match (now, before) {
-        (Value::Count(a), Value::Count(b)) => {
-            Value::Change(i64::try_from(*a).unwrap_or(i64::MAX) - i64::try_from(*b).unwrap_or(i64::MAX))
-        }
+        (Value::Count(a), Value::Count(b)) => Value::Change(
+            i64::try_from(*a).unwrap_or(i64::MAX) - i64::try_from(*b).unwrap_or(i64::MAX),
+        ),
         (Value::Percent(a), Value::Percent(b)) => Value::Percent(a - b),
         (Value::Suppressed, _) | (_, Value::Suppressed) => Value::Suppressed,
         _ => Value::Empty,
@@ -355,8 +372,16 @@ pub(crate) fn survivor_tables(
                         "Tỷ lệ được cung cấp ít nhất 1 dịch vụ (%)",
                         "share with at least one service (%)",
                     ),
-                    column("previous_total", "Năm trước: tổng số", "previous year: survivors"),
-                    column("change_total", "Tăng (+), giảm (−) so với năm trước", "change from the previous year"),
+                    column(
+                        "previous_total",
+                        "Năm trước: tổng số",
+                        "previous year: survivors",
+                    ),
+                    column(
+                        "change_total",
+                        "Tăng (+), giảm (−) so với năm trước",
+                        "change from the previous year",
+                    ),
                 ]);
             }
             let rows = row_labels()

@@ -12,6 +12,7 @@ use binhan_core::sync::wire::{
 use binhan_core::sync::{DevicePublic, TeamState};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -154,6 +155,21 @@ impl SqlStorage {
             .await?;
         row.map(|r| decode(&blob(&r, "state")?, "team state"))
             .transpose()
+    }
+
+    /// A case's team from `teams`, read once per request (an unknown case
+    /// has an empty team).
+    async fn cached_team<'a>(
+        tx: &mut sqlx::AnyConnection,
+        teams: &'a mut HashMap<CaseId, TeamState>,
+        case_id: CaseId,
+    ) -> Result<&'a TeamState> {
+        Ok(match teams.entry(case_id) {
+            Entry::Occupied(team) => team.into_mut(),
+            Entry::Vacant(slot) => {
+                slot.insert(Self::team_state(tx, case_id).await?.unwrap_or_default())
+            }
+        })
     }
 }
 
@@ -439,15 +455,8 @@ impl Storage for SqlStorage {
                     "the event's clock is more than a day ahead of the server's",
                 ));
             }
-            if !teams.contains_key(&event.case_id) {
-                let team = Self::team_state(&mut tx, event.case_id)
-                    .await?
-                    .unwrap_or_default();
-                teams.insert(event.case_id, team);
-            }
-            let allowed = teams
-                .get(&event.case_id)
-                .is_some_and(|t| t.was_member(me, event.epoch) && t.members().contains(&me));
+            let team = Self::cached_team(&mut tx, &mut teams, event.case_id).await?;
+            let allowed = team.was_member(me, event.epoch) && team.members().contains(&me);
             if !allowed {
                 return Err(ServerError::forbidden(
                     "not_a_member",
@@ -472,21 +481,14 @@ impl Storage for SqlStorage {
         }
 
         for snapshot in &request.snapshots {
-            if !teams.contains_key(&snapshot.case_id) {
-                let team = Self::team_state(&mut tx, snapshot.case_id)
-                    .await?
-                    .unwrap_or_default();
-                teams.insert(snapshot.case_id, team);
-            }
-            let team = teams.get(&snapshot.case_id);
-            if !team.is_some_and(|t| t.members().contains(&me)) {
+            let team = Self::cached_team(&mut tx, &mut teams, snapshot.case_id).await?;
+            if !team.members().contains(&me) {
                 return Err(ServerError::forbidden(
                     "not_a_member",
                     format!("device is not on the team of case {}", snapshot.case_id),
                 ));
             }
-            if team.and_then(TeamState::epoch) != Some(snapshot.epoch) || snapshot.covers_seq > seq
-            {
+            if team.epoch() != Some(snapshot.epoch) || snapshot.covers_seq > seq {
                 continue; // stale: a newer epoch or a future sequence number
             }
             sqlx::query(

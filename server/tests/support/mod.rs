@@ -6,7 +6,9 @@ pub mod proxy;
 
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::CaseIntake;
-use binhan_core::model::{Consent, ConsentGiver, ConsentScope, Incident, RiskAssessment, RiskLevel, Role, Sex, Survivor};
+use binhan_core::model::{
+    Consent, ConsentGiver, ConsentScope, Incident, RiskAssessment, RiskLevel, Role, Sex, Survivor,
+};
 use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_core::vault::{KdfParams, VaultPolicy};
 use chrono::NaiveDate;
@@ -39,7 +41,10 @@ impl Backend {
         let name = format!("binhan_test_{}", binhan_core::model::EventId::random());
         use sqlx::Connection;
         let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
         Self::Postgres(format!("{base}/{name}"))
     }
@@ -63,7 +68,11 @@ impl Backend {
                 all
             }
             Self::Postgres(url) => {
-                let output = Command::new(pg_dump()).arg("--dbname").arg(url).output().expect("pg_dump runs");
+                let output = Command::new(pg_dump())
+                    .arg("--dbname")
+                    .arg(url)
+                    .output()
+                    .expect("pg_dump runs");
                 assert!(output.status.success(), "pg_dump failed");
                 output.stdout
             }
@@ -118,8 +127,17 @@ impl Server {
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("listening on ").expect("the server prints its address").to_string();
-        Self { child, url, backend, log }
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the server prints its address")
+            .to_string();
+        Self {
+            child,
+            url,
+            backend,
+            log,
+        }
     }
 
     /// A second process on the same database.
@@ -184,13 +202,20 @@ impl Phone {
     /// A new phone enrolled with `code`.
     pub async fn enrolled(server: &Server, code: &str) -> Self {
         let phone = Self::new();
-        phone.app.enrol(&server.url, code, "synthetic test phone").await.unwrap();
+        phone
+            .app
+            .enrol(&server.url, code, "synthetic test phone")
+            .await
+            .unwrap();
         phone
     }
 
     /// Syncs, failing the test on error.
     pub async fn sync(&self) -> SyncReport {
-        self.app.sync(&|_| {}, &CancelFlag::default()).await.unwrap()
+        self.app
+            .sync(&|_| {}, &CancelFlag::default())
+            .await
+            .unwrap()
     }
 
     /// Invites a new phone with `role` in `commune` and enrols it.
@@ -211,12 +236,22 @@ impl Team {
     /// Enrols everyone through the real invitation chain.
     pub async fn enrol(server: &Server, commune: &str, collaborators: usize) -> Self {
         let officer = Phone::enrolled(server, &server.bootstrap_officer()).await;
-        let manager = officer.invite_phone(server, Role::CommuneCaseManager, commune).await;
+        let manager = officer
+            .invite_phone(server, Role::CommuneCaseManager, commune)
+            .await;
         let mut list = Vec::new();
         for _ in 0..collaborators {
-            list.push(manager.invite_phone(server, Role::Collaborator, commune).await);
+            list.push(
+                manager
+                    .invite_phone(server, Role::Collaborator, commune)
+                    .await,
+            );
         }
-        Self { officer, manager, collaborators: list }
+        Self {
+            officer,
+            manager,
+            collaborators: list,
+        }
     }
 }
 
@@ -240,16 +275,30 @@ pub fn intake(code: &str, commune: &str) -> CaseIntake {
             account: Some("Synthetic account: glimmerhorn brackwater.".into()),
             ..Incident::default()
         },
-        risk: Some(RiskAssessment { level: RiskLevel::Medium, factors: vec![], assessed_on: day }),
+        risk: Some(RiskAssessment {
+            level: RiskLevel::Medium,
+            factors: vec![],
+            assessed_on: day,
+        }),
         safety_plan: None,
-        consents: vec![Consent { scope: ConsentScope::Statistics, granted: true, given_by: ConsentGiver::Survivor }],
+        consents: vec![Consent {
+            scope: ConsentScope::Statistics,
+            granted: true,
+            given_by: ConsentGiver::Survivor,
+        }],
         services: vec![],
         next_follow_up: None,
     }
 }
 
 /// Words written into cases by [`intake`] that the server must never hold.
-pub const SECRET_WORDS: &[&str] = &["Quillfeather", "Zanthoroq", "Vexmorrow", "glimmerhorn", "brackwater"];
+pub const SECRET_WORDS: &[&str] = &[
+    "Quillfeather",
+    "Zanthoroq",
+    "Vexmorrow",
+    "glimmerhorn",
+    "brackwater",
+];
 
 /// Runs a scenario on SQLite and on PostgreSQL.
 #[macro_export]
@@ -306,7 +355,8 @@ impl RawDevice {
     /// Enrols a fresh identity with `code`.
     pub async fn enrol(server: &Server, code: &str) -> Self {
         use binhan_core::sync::wire::{encode, enrol_message, EnrolRequest, Enrolled};
-        let identity = binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
+        let identity =
+            binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
         let device = identity.public();
         let request = EnrolRequest {
             signature: identity.sign(&enrol_message(code, &device)),
@@ -315,7 +365,12 @@ impl RawDevice {
             label: "raw test device".into(),
         };
         let http = binhan_core::sync::http_client().unwrap();
-        let mut raw = Self { identity, token: String::new(), url: server.url.clone(), http };
+        let mut raw = Self {
+            identity,
+            token: String::new(),
+            url: server.url.clone(),
+            http,
+        };
         let response = raw.post("/v1/enrol", encode(&request), false).await;
         assert_eq!(response.status, 200, "enrol: {}", response.error_code());
         raw.token = response.decode::<Enrolled>().token.token;
@@ -329,7 +384,10 @@ impl RawDevice {
             request = request.bearer_auth(&self.token);
         }
         let response = request.send().await.expect("the server answers");
-        Raw { status: response.status().as_u16(), body: response.bytes().await.unwrap().to_vec() }
+        Raw {
+            status: response.status().as_u16(),
+            body: response.bytes().await.unwrap().to_vec(),
+        }
     }
 }
 
@@ -338,11 +396,16 @@ pub async fn server_event_count(backend: &Backend) -> i64 {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
     let url = match backend {
-        Backend::Sqlite(dir) => format!("sqlite://{}", dir.path().join("binhan-server.db").display()),
+        Backend::Sqlite(dir) => {
+            format!("sqlite://{}", dir.path().join("binhan-server.db").display())
+        }
         Backend::Postgres(url) => url.clone(),
     };
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    let row = sqlx::query("SELECT count(*) AS n FROM events").fetch_one(&pool).await.unwrap();
+    let row = sqlx::query("SELECT count(*) AS n FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let n: i64 = row.try_get("n").unwrap();
     pool.close().await;
     n
@@ -352,9 +415,15 @@ pub async fn server_event_count(backend: &Backend) -> i64 {
 pub fn assert_no_case_content(server: &Server) {
     let dump = server.backend.dump();
     let logs = server.logs();
-    assert!(logs.contains("\"handled\""), "the server logged its requests");
+    assert!(
+        logs.contains("\"handled\""),
+        "the server logged its requests"
+    );
     for word in SECRET_WORDS {
-        assert!(!dump.windows(word.len()).any(|w| w == word.as_bytes()), "{word} reached the server database");
+        assert!(
+            !dump.windows(word.len()).any(|w| w == word.as_bytes()),
+            "{word} reached the server database"
+        );
         assert!(!logs.contains(word), "{word} reached the server logs");
     }
 }
@@ -363,7 +432,11 @@ impl Phone {
     /// A new phone enrolled with `code` through `url` (e.g. a fault proxy).
     pub async fn enrolled_via(url: &str, code: &str) -> Self {
         let phone = Self::new();
-        phone.app.enrol(url, code, "synthetic test phone").await.unwrap();
+        phone
+            .app
+            .enrol(url, code, "synthetic test phone")
+            .await
+            .unwrap();
         phone
     }
 }
@@ -371,6 +444,11 @@ impl Phone {
 impl RawDevice {
     /// The same device with another token (to test forgeries).
     pub fn clone_with_token(&self, token: &str) -> Self {
-        Self { identity: self.identity.clone(), token: token.to_string(), url: self.url.clone(), http: self.http.clone() }
+        Self {
+            identity: self.identity.clone(),
+            token: token.to_string(),
+            url: self.url.clone(),
+            http: self.http.clone(),
+        }
     }
 }

@@ -51,11 +51,19 @@ impl FaultProxy {
                 };
                 let cuts = c.clone();
                 tokio::spawn(async move {
-                    let Ok(server) = TcpStream::connect(&target).await else { return };
+                    let Ok(server) = TcpStream::connect(&target).await else {
+                        return;
+                    };
                     let (mut cr, mut cw) = client.into_split();
                     let (mut sr, mut sw) = server.into_split();
-                    let up_limit = match plan { Some((true, n)) => n, _ => u64::MAX };
-                    let down_limit = match plan { Some((false, n)) => n, _ => u64::MAX };
+                    let up_limit = match plan {
+                        Some((true, n)) => n,
+                        _ => u64::MAX,
+                    };
+                    let down_limit = match plan {
+                        Some((false, n)) => n,
+                        _ => u64::MAX,
+                    };
                     let up = async move {
                         let _ = pipe(&mut cr, &mut sw, up_limit).await;
                     };
@@ -69,7 +77,12 @@ impl FaultProxy {
                 });
             }
         });
-        Self { url, faults, cuts, task }
+        Self {
+            url,
+            faults,
+            cuts,
+            task,
+        }
     }
 
     /// Starts or stops cutting connections.
@@ -86,7 +99,11 @@ impl Drop for FaultProxy {
 
 /// Copies until EOF or `limit` bytes, then stops (dropping both halves
 /// closes the connection abruptly).
-async fn pipe(from: &mut tokio::net::tcp::OwnedReadHalf, to: &mut tokio::net::tcp::OwnedWriteHalf, limit: u64) -> std::io::Result<()> {
+async fn pipe(
+    from: &mut tokio::net::tcp::OwnedReadHalf,
+    to: &mut tokio::net::tcp::OwnedWriteHalf,
+    limit: u64,
+) -> std::io::Result<()> {
     let mut buf = vec![0u8; 16 * 1024];
     let mut sent = 0u64;
     loop {

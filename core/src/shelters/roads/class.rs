@@ -115,9 +115,18 @@ mod tests {
             assert_eq!(RoadClass::from_osm(class.osm_value()), Some(*class));
             assert!(class.speed_kmh() > 0.0);
         }
-        assert_eq!(Direction::from_osm(RoadClass::Track, Some("-1"), None), Direction::Backward);
-        assert_eq!(Direction::from_osm(RoadClass::Track, None, Some("roundabout")), Direction::Forward);
-        assert_eq!(Direction::from_osm(RoadClass::Motorway, Some("no"), None), Direction::Both);
+        assert_eq!(
+            Direction::from_osm(RoadClass::Track, Some("-1"), None),
+            Direction::Backward
+        );
+        assert_eq!(
+            Direction::from_osm(RoadClass::Track, None, Some("roundabout")),
+            Direction::Forward
+        );
+        assert_eq!(
+            Direction::from_osm(RoadClass::Motorway, Some("no"), None),
+            Direction::Both
+        );
         // 1 km at 36 km/h is 100 s.
         assert_eq!(tenths_of_second(1000.0, 36.0), 1000);
     }

@@ -49,9 +49,11 @@ impl RoadNetwork {
         push_all(&mut out, &self.lat, i32::to_le_bytes);
         push_all(&mut out, &self.lon, i32::to_le_bytes);
         push_all(&mut out, &self.offsets, u32::to_le_bytes);
-        push_all(&mut out, &self.targets, u32::to_le_bytes);
-        push_all(&mut out, &self.time_ds, u32::to_le_bytes);
-        push_all(&mut out, &self.length_m, u32::to_le_bytes);
+        for field in 0..3 {
+            for edge in &self.edge_list {
+                out.extend_from_slice(&edge[field].to_le_bytes());
+            }
+        }
         let digest: [u8; DIGEST] = sha2::Sha256::digest(&out).into();
         out.extend_from_slice(&digest);
         out
@@ -109,16 +111,15 @@ impl RoadNetwork {
         {
             return Err(corrupted("coordinate out of range"));
         }
-        if offsets[0] != 0
-            || offsets[n] as usize != m
-            || offsets.windows(2).any(|w| w[0] > w[1])
-        {
+        if offsets[0] != 0 || offsets[n] as usize != m || offsets.windows(2).any(|w| w[0] > w[1]) {
             return Err(corrupted("edge offsets out of order"));
         }
         if targets.iter().any(|t| *t as usize >= n) {
             return Err(corrupted("edge to a missing node"));
         }
-        Ok(Self::from_parts(lat, lon, offsets, targets, time_ds, length_m))
+        Ok(Self::from_parts(
+            lat, lon, offsets, targets, time_ds, length_m,
+        ))
     }
 
     /// Writes the file atomically (a temporary file renamed over `path`).
@@ -153,8 +154,12 @@ mod tests {
     fn small() -> RoadNetwork {
         let a = GeoPoint::new(22.40, 103.40);
         let mut b = RoadBuilder::new();
-        b.add_way(RoadClass::Secondary, Direction::Both, &[a, a.offset_m(500.0, 0.0), a.offset_m(500.0, 800.0)])
-            .unwrap();
+        b.add_way(
+            RoadClass::Secondary,
+            Direction::Both,
+            &[a, a.offset_m(500.0, 0.0), a.offset_m(500.0, 800.0)],
+        )
+        .unwrap();
         b.build().unwrap()
     }
 

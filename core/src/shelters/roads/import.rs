@@ -29,8 +29,7 @@ impl RoadFormat {
         let text_start = bytes
             .iter()
             .copied()
-            .skip_while(|b| b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF)
-            .next();
+            .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xEF | 0xBB | 0xBF)));
         if text_start == Some(b'{') {
             Self::GeoJson
         } else {
@@ -45,7 +44,7 @@ pub struct ImportReport {
     /// The format read.
     pub format: RoadFormat,
     /// Ways (lines) imported, per road class code.
-    pub ways: Vec<(String, usize)>,
+    pub ways: std::collections::BTreeMap<String, usize>,
     /// Features or ways skipped (no highway class that is travelled, or not
     /// a line).
     pub skipped: usize,
@@ -132,7 +131,8 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, ImportReport)> {
             property_str(feature, "oneway"),
             property_str(feature, "junction"),
         );
-        let lines: Vec<&Vec<geojson::Position>> = match feature.geometry.as_ref().map(|g| &g.value) {
+        let lines: Vec<&Vec<geojson::Position>> = match feature.geometry.as_ref().map(|g| &g.value)
+        {
             Some(geojson::GeometryValue::LineString { coordinates }) => vec![coordinates],
             Some(geojson::GeometryValue::MultiLineString { coordinates }) => {
                 coordinates.iter().collect()
@@ -208,10 +208,16 @@ pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, Impo
                 }
             }
             osmpbf::Element::Node(node) => {
-                nodes.insert(node.id(), GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()));
+                nodes.insert(
+                    node.id(),
+                    GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()),
+                );
             }
             osmpbf::Element::DenseNode(node) => {
-                nodes.insert(node.id(), GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()));
+                nodes.insert(
+                    node.id(),
+                    GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()),
+                );
             }
             osmpbf::Element::Relation(_) => {}
         },

@@ -21,9 +21,9 @@ pub struct RoadNetwork {
     pub(super) lat: Vec<i32>,
     pub(super) lon: Vec<i32>,
     pub(super) offsets: Vec<u32>,
-    pub(super) targets: Vec<u32>,
-    pub(super) time_ds: Vec<u32>,
-    pub(super) length_m: Vec<u32>,
+    /// Each edge as (target node, tenths of a second, metres), side by side
+    /// so a search touches one cache line per edge.
+    pub(super) edge_list: Vec<[u32; 3]>,
     component: Vec<u32>,
     index: RTree<IndexedNode>,
     bounds: GeoBounds,
@@ -68,14 +68,18 @@ impl RoadNetwork {
             .map(|i| GeomWithData::new(GeoPoint::from_e7(lat[i], lon[i]).unit_vector(), i as u32))
             .collect();
         let bounds = bounds_of(&lat, &lon);
-        let component = components(lat.len(), &offsets, &targets);
+        let edge_list: Vec<[u32; 3]> = targets
+            .iter()
+            .zip(&time_ds)
+            .zip(&length_m)
+            .map(|((t, s), m)| [*t, *s, *m])
+            .collect();
+        let component = components(lat.len(), &offsets, &edge_list);
         Self {
             lat,
             lon,
             offsets,
-            targets,
-            time_ds,
-            length_m,
+            edge_list,
             component,
             index: RTree::bulk_load(points),
             bounds,
@@ -89,7 +93,7 @@ impl RoadNetwork {
 
     /// Number of directed edges.
     pub fn edge_count(&self) -> usize {
-        self.targets.len()
+        self.edge_list.len()
     }
 
     /// The rectangle the network covers.
@@ -140,7 +144,7 @@ impl RoadNetwork {
             self.offsets[n as usize] as usize,
             self.offsets[n as usize + 1] as usize,
         );
-        (a..b).map(move |e| (self.targets[e], self.time_ds[e], self.length_m[e]))
+        self.edge_list[a..b].iter().map(|e| (e[0], e[1], e[2]))
     }
 }
 
@@ -157,7 +161,7 @@ fn bounds_of(lat: &[i32], lon: &[i32]) -> GeoBounds {
 
 /// Component id of every node (union-find over the edges, ignoring
 /// direction); each id is the smallest node of its component.
-fn components(n: usize, offsets: &[u32], targets: &[u32]) -> Vec<u32> {
+fn components(n: usize, offsets: &[u32], edges: &[[u32; 3]]) -> Vec<u32> {
     let mut parent: Vec<u32> = (0..n as u32).collect();
     fn find(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -168,8 +172,8 @@ fn components(n: usize, offsets: &[u32], targets: &[u32]) -> Vec<u32> {
         x
     }
     for u in 0..n {
-        for e in offsets[u] as usize..offsets[u + 1] as usize {
-            let (a, b) = (find(&mut parent, u as u32), find(&mut parent, targets[e]));
+        for &[target, ..] in &edges[offsets[u] as usize..offsets[u + 1] as usize] {
+            let (a, b) = (find(&mut parent, u as u32), find(&mut parent, target));
             if a != b {
                 let (lo, hi) = if a < b { (a, b) } else { (b, a) };
                 parent[hi as usize] = lo;
@@ -215,7 +219,12 @@ impl RoadBuilder {
     }
 
     /// Adds a way through `points` (each checked to be a valid coordinate).
-    pub fn add_way(&mut self, class: RoadClass, direction: Direction, points: &[GeoPoint]) -> Result<()> {
+    pub fn add_way(
+        &mut self,
+        class: RoadClass,
+        direction: Direction,
+        points: &[GeoPoint],
+    ) -> Result<()> {
         if points.iter().any(|p| !p.is_valid()) {
             return Err(Error::invalid(
                 "road_file",
@@ -264,7 +273,8 @@ impl RoadBuilder {
         let n = self.lat.len();
         // Parallel edges between the same nodes: keep the fastest.
         self.edges.sort_unstable();
-        self.edges.dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
+        self.edges
+            .dedup_by(|later, earlier| later.0 == earlier.0 && later.1 == earlier.1);
         let mut offsets = vec![0u32; n + 1];
         for (from, ..) in &self.edges {
             offsets[*from as usize + 1] += 1;
@@ -293,9 +303,15 @@ mod tests {
         let far = a.offset_m(10_000.0, 0.0);
         let far2 = far.offset_m(500.0, 0.0);
         let mut builder = RoadBuilder::new();
-        builder.add_way(RoadClass::Tertiary, Direction::Both, &[a, b]).unwrap();
-        builder.add_way(RoadClass::Track, Direction::Forward, &[b, c]).unwrap();
-        builder.add_way(RoadClass::Path, Direction::Both, &[far, far2]).unwrap();
+        builder
+            .add_way(RoadClass::Tertiary, Direction::Both, &[a, b])
+            .unwrap();
+        builder
+            .add_way(RoadClass::Track, Direction::Forward, &[b, c])
+            .unwrap();
+        builder
+            .add_way(RoadClass::Path, Direction::Both, &[far, far2])
+            .unwrap();
         let net = builder.build().unwrap();
         assert_eq!(net.node_count(), 5);
         assert_eq!(net.edge_count(), 2 + 1 + 2);
@@ -318,7 +334,11 @@ mod tests {
         assert!(RoadBuilder::new().build().is_err());
         let mut b = RoadBuilder::new();
         let err = b
-            .add_way(RoadClass::Track, Direction::Both, &[GeoPoint::new(95.0, 0.0), GeoPoint::new(1.0, 1.0)])
+            .add_way(
+                RoadClass::Track,
+                Direction::Both,
+                &[GeoPoint::new(95.0, 0.0), GeoPoint::new(1.0, 1.0)],
+            )
             .unwrap_err();
         assert!(err.to_string().contains("road_file"));
     }

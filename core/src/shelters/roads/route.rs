@@ -3,7 +3,7 @@
 
 use super::network::RoadNetwork;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 /// A destination: a node and the extra time and distance from that node to
 /// the place itself (walking from the road).
@@ -58,47 +58,57 @@ impl RoadNetwork {
                 exhausted: destinations.is_empty(),
             };
         }
-        let mut at_node: HashMap<u32, Vec<usize>> = HashMap::new();
+        // Destinations at each node, as linked lists: `first[node]`, then
+        // `next[destination]` (u32::MAX ends a list).
+        let mut first = vec![u32::MAX; n];
+        let mut next = vec![u32::MAX; destinations.len()];
         for (i, d) in destinations.iter().enumerate() {
-            at_node.entry(d.node).or_default().push(i);
+            if let Some(slot) = first.get_mut(d.node as usize) {
+                next[i] = *slot;
+                *slot = i as u32;
+            }
         }
-        let mut time = vec![u32::MAX; n];
-        let mut metres = vec![0u32; n];
+        // Per node: best time so far and the metres of that route.
+        let mut best_at = vec![[u32::MAX, 0u32]; n];
         let mut heap = BinaryHeap::new();
         // The `want` best totals so far (a max-heap: its top is the cut-off).
         let mut best: BinaryHeap<u32> = BinaryHeap::new();
-        time[start as usize] = start_ds;
-        metres[start as usize] = start_m;
-        heap.push(Reverse((start_ds, start)));
+        best_at[start as usize] = [start_ds, start_m];
+        // Entries pack (time, node) into one u64: cheaper to compare.
+        let entry = |t: u32, node: u32| Reverse((u64::from(t) << 32) | u64::from(node));
+        heap.push(entry(start_ds, start));
         let mut exhausted = true;
-        while let Some(Reverse((t, u))) = heap.pop() {
-            if t > time[u as usize] {
+        while let Some(Reverse(packed)) = heap.pop() {
+            let (t, u) = ((packed >> 32) as u32, packed as u32);
+            let [t_u, m_u] = best_at[u as usize];
+            if t > t_u {
                 continue;
             }
             if best.len() >= want && best.peek().is_some_and(|cut| t >= *cut) {
                 exhausted = false;
                 break;
             }
-            if let Some(found) = at_node.get(&u) {
-                for &i in found {
-                    let d = destinations[i];
-                    let total = t.saturating_add(d.extra_ds);
-                    reach[i] = Some(Reach {
-                        time_ds: total,
-                        distance_m: metres[u as usize].saturating_add(d.extra_m),
-                    });
-                    best.push(total);
-                    if best.len() > want {
-                        best.pop();
-                    }
+            let mut found = first[u as usize];
+            while found != u32::MAX {
+                let i = found as usize;
+                found = next[i];
+                let d = destinations[i];
+                let total = t.saturating_add(d.extra_ds);
+                reach[i] = Some(Reach {
+                    time_ds: total,
+                    distance_m: m_u.saturating_add(d.extra_m),
+                });
+                best.push(total);
+                if best.len() > want {
+                    best.pop();
                 }
             }
             for (v, dt, dm) in self.edges(u) {
                 let nt = t.saturating_add(dt);
-                if nt < time[v as usize] {
-                    time[v as usize] = nt;
-                    metres[v as usize] = metres[u as usize].saturating_add(dm);
-                    heap.push(Reverse((nt, v)));
+                let slot = &mut best_at[v as usize];
+                if nt < slot[0] {
+                    *slot = [nt, m_u.saturating_add(dm)];
+                    heap.push(entry(nt, v));
                 }
             }
         }
@@ -116,14 +126,23 @@ mod tests {
     fn one_search_finds_the_nearest_destinations_by_time() {
         // A fast road east and a slow path north, both 3 km.
         let o = GeoPoint::new(22.30, 103.30);
-        let east: Vec<GeoPoint> = (0..=3).map(|k| o.offset_m(1000.0 * k as f64, 0.0)).collect();
-        let north: Vec<GeoPoint> = (0..=3).map(|k| o.offset_m(0.0, 1000.0 * k as f64)).collect();
+        let east: Vec<GeoPoint> = (0..=3)
+            .map(|k| o.offset_m(1000.0 * k as f64, 0.0))
+            .collect();
+        let north: Vec<GeoPoint> = (0..=3)
+            .map(|k| o.offset_m(0.0, 1000.0 * k as f64))
+            .collect();
         let mut b = RoadBuilder::new();
-        b.add_way(RoadClass::Secondary, Direction::Both, &east).unwrap();
+        b.add_way(RoadClass::Secondary, Direction::Both, &east)
+            .unwrap();
         b.add_way(RoadClass::Path, Direction::Both, &north).unwrap();
         let net = b.build().unwrap();
         let node = |p: &GeoPoint| net.snap(p, 1.0).unwrap().0;
-        let dest = |p: &GeoPoint| Destination { node: node(p), extra_ds: 0, extra_m: 0 };
+        let dest = |p: &GeoPoint| Destination {
+            node: node(p),
+            extra_ds: 0,
+            extra_m: 0,
+        };
         let ds = [dest(&north[3]), dest(&east[3]), dest(&east[1])];
         let all = net.travel_times(node(&o), 0, 0, &ds, 3);
         let t = |i: usize| all.reach[i].unwrap().time_ds;

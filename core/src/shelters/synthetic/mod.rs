@@ -12,10 +12,10 @@
 //! and, in the north-west, the **Mù Cả valley**: a collaborator on its west
 //! rim ([`Valley::start`]) is 3.5 km in a straight line from a host's home
 //! on the east rim ([`Valley::across`]) but the only bridge is 15 km
-//! upstream, so it is nearly two hours away on tracks, while the commune
-//! office 5 km away on the same side ([`Valley::same_side`]) is a quarter of
-//! an hour's drive. A village beyond a landslide ([`Valley::cut_off`]) has a
-//! shelter no road reaches any more.
+//! upstream, so it is over two and a half hours away on tracks (31 km),
+//! while the commune office 5 km away on the same side
+//! ([`Valley::same_side`]) is about twelve minutes by road. A village beyond
+//! a landslide ([`Valley::cut_off`]) has a shelter no road reaches any more.
 
 mod pbf;
 
@@ -28,7 +28,7 @@ use super::model::{
     AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind,
 };
 use super::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
-use super::signing::ProvincialSigner;
+use super::signing::{DirectoryUpdate, ProvincialSigner};
 use crate::model::{Coded, COMMUNES};
 use crate::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -290,7 +290,11 @@ impl ShelterMaker {
             _ => Hours::Always,
         };
         Shelter {
-            id: ShelterId::derived(&format!("synthetic shelter {} {commune} {}", kind.code(), self.count)),
+            id: ShelterId::derived(&format!(
+                "synthetic shelter {} {commune} {}",
+                kind.code(),
+                self.count
+            )),
             name: format!("{} {name_of_commune} (giả lập)", kind_name(kind)),
             kind,
             commune: commune.to_string(),
@@ -324,15 +328,17 @@ fn kind_name(kind: ShelterKind) -> &'static str {
 /// The synthetic province (the same on every run).
 pub fn lai_chau() -> SyntheticProvince {
     let mut rng = Rng::new(0x4c41_4943_4841_5531); // "LAICHAU1"
-    // Commune centres on a jittered 8 × 5 grid; the valley commune takes the
-    // north-west corner.
+                                                   // Commune centres on a jittered 8 × 5 grid; the valley commune takes the
+                                                   // north-west corner.
     let (cols, rows) = (8usize, 5usize);
     let (lat0, lat1, lon0, lon1) = (21.78, 22.70, 102.42, 103.88);
     let mut slots: Vec<GeoPoint> = (0..rows * cols)
         .map(|k| {
             let (r, c) = (k / cols, k % cols);
-            let lat = lat1 - (r as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lat1 - lat0) / rows as f64;
-            let lon = lon0 + (c as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lon1 - lon0) / cols as f64;
+            let lat =
+                lat1 - (r as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lat1 - lat0) / rows as f64;
+            let lon =
+                lon0 + (c as f64 + 0.5 + rng.range(-0.25, 0.25)) * (lon1 - lon0) / cols as f64;
             round6(GeoPoint::new(lat, lon))
         })
         .collect();
@@ -392,7 +398,7 @@ pub fn lai_chau() -> SyntheticProvince {
     }
     let mut extra: Vec<(f64, usize, usize)> = (0..n)
         .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-        .filter(|(i, j)| *i != 0 && *j != 0)
+        .filter(|(i, j)| *i != valley_index && *j != valley_index)
         .filter(|(i, j)| !links.contains(&(*i, *j)) && !links.contains(&(*j, *i)))
         .map(|(i, j)| (dist(i, j), i, j))
         .collect();
@@ -405,7 +411,10 @@ pub fn lai_chau() -> SyntheticProvince {
     // Villages: two per commune (the valley commune has its own), joined to
     // the centre by a track or a minor road.
     let mut villages: Vec<Vec<GeoPoint>> = vec![Vec::new(); n];
-    for (i, centre) in centres.iter().enumerate().skip(1) {
+    for (i, centre) in centres.iter().enumerate() {
+        if i == valley_index {
+            continue;
+        }
         for _ in 0..2 {
             let angle = rng.range(0.0, std::f64::consts::TAU);
             let r = rng.range(3_000.0, 6_000.0);
@@ -421,20 +430,38 @@ pub fn lai_chau() -> SyntheticProvince {
     }
 
     // The Mù Cả valley, north of its commune centre X.
-    let x = centres[0];
+    let x = centres[valley_index];
     let at = |east: f64, north: f64| round6(x.offset_m(east, north));
     let start = at(0.0, 5_000.0);
     let bridge = at(1_750.0, 20_000.0);
     let across_home = at(3_500.0, 5_000.0);
-    let west_rim = [at(0.0, 0.0), at(-250.0, 1_200.0), at(150.0, 2_600.0), at(-100.0, 3_800.0), start];
+    let west_rim = [
+        at(0.0, 0.0),
+        at(-250.0, 1_200.0),
+        at(150.0, 2_600.0),
+        at(-100.0, 3_800.0),
+        start,
+    ];
     let mut west = vec![x];
     west.extend_from_slice(&west_rim[1..]);
     road(RoadClass::Tertiary, west, &mut ways);
-    road(RoadClass::Track, bending(start, bridge, &mut rng, 0.05), &mut ways);
-    road(RoadClass::Track, bending(bridge, across_home, &mut rng, 0.05), &mut ways);
+    road(
+        RoadClass::Track,
+        bending(start, bridge, &mut rng, 0.05),
+        &mut ways,
+    );
+    road(
+        RoadClass::Track,
+        bending(bridge, across_home, &mut rng, 0.05),
+        &mut ways,
+    );
     // Beyond the landslide: a village track that no longer joins anything.
     let cut_village = at(-4_000.0, 7_000.0);
-    road(RoadClass::Track, bending(at(-2_600.0, 5_600.0), cut_village, &mut rng, 0.1), &mut ways);
+    road(
+        RoadClass::Track,
+        bending(at(-2_600.0, 5_600.0), cut_village, &mut rng, 0.1),
+        &mut ways,
+    );
 
     // Shelters.
     let mut maker = ShelterMaker {
@@ -443,15 +470,36 @@ pub fn lai_chau() -> SyntheticProvince {
         standardised_health_stations: 0,
     };
     let mut shelters = Vec::new();
+    let mut same_side = ShelterId::default();
     for (i, commune) in COMMUNES.iter().enumerate() {
         let c = centres[i];
-        shelters.push(maker.make(ShelterKind::CommuneOffice, commune.code, c.offset_m(40.0, 0.0)));
-        shelters.push(maker.make(ShelterKind::HealthStation, commune.code, c.offset_m(250.0, -150.0)));
+        let office = maker.make(
+            ShelterKind::CommuneOffice,
+            commune.code,
+            c.offset_m(40.0, 0.0),
+        );
+        if i == valley_index {
+            same_side = office.id;
+        }
+        shelters.push(office);
+        shelters.push(maker.make(
+            ShelterKind::HealthStation,
+            commune.code,
+            c.offset_m(250.0, -150.0),
+        ));
         if let Some(v) = villages[i].first() {
-            shelters.push(maker.make(ShelterKind::PersonOfStandingHome, commune.code, v.offset_m(30.0, 0.0)));
+            shelters.push(maker.make(
+                ShelterKind::PersonOfStandingHome,
+                commune.code,
+                v.offset_m(30.0, 0.0),
+            ));
         }
         if DISTRICT_TOWNS.contains(&commune.code) {
-            shelters.push(maker.make(ShelterKind::Hospital, commune.code, c.offset_m(-400.0, 300.0)));
+            shelters.push(maker.make(
+                ShelterKind::Hospital,
+                commune.code,
+                c.offset_m(-400.0, 300.0),
+            ));
         }
         if commune.code == "doan_ket" {
             shelters.push(maker.make(
@@ -461,9 +509,16 @@ pub fn lai_chau() -> SyntheticProvince {
             ));
         }
     }
-    let same_side = shelters[0].id;
-    let across = maker.make(ShelterKind::PersonOfStandingHome, VALLEY_COMMUNE, across_home.offset_m(20.0, 0.0));
-    let cut_off = maker.make(ShelterKind::PersonOfStandingHome, VALLEY_COMMUNE, cut_village.offset_m(20.0, 0.0));
+    let across = maker.make(
+        ShelterKind::PersonOfStandingHome,
+        VALLEY_COMMUNE,
+        across_home.offset_m(20.0, 0.0),
+    );
+    let cut_off = maker.make(
+        ShelterKind::PersonOfStandingHome,
+        VALLEY_COMMUNE,
+        cut_village.offset_m(20.0, 0.0),
+    );
     let valley = Valley {
         start,
         across: across.id,
@@ -500,7 +555,10 @@ impl SyntheticProvince {
         if let Some(s) = shelters.iter_mut().find(|s| !s.active) {
             s.active = true;
         }
-        if let Some(s) = shelters.iter_mut().find(|s| s.kind == ShelterKind::Hospital) {
+        if let Some(s) = shelters
+            .iter_mut()
+            .find(|s| s.kind == ShelterKind::Hospital)
+        {
             s.capacity += 5;
         }
         let mut maker = ShelterMaker {
@@ -627,12 +685,80 @@ pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
         for c in 0..side {
             let here = grid[r * side + c];
             if c + 1 < side && (r % 8 == 0 || rng.below(5) != 0) {
-                builder.add_way(class_of(r), Direction::Both, &[here, grid[r * side + c + 1]])?;
+                builder.add_way(
+                    class_of(r),
+                    Direction::Both,
+                    &[here, grid[r * side + c + 1]],
+                )?;
             }
             if r + 1 < side && (c % 8 == 0 || rng.below(5) != 0) {
-                builder.add_way(class_of(c), Direction::Both, &[here, grid[(r + 1) * side + c]])?;
+                builder.add_way(
+                    class_of(c),
+                    Direction::Both,
+                    &[here, grid[(r + 1) * side + c]],
+                )?;
             }
         }
     }
     builder.build()
+}
+
+/// The committed fixture files, by name (what the `shelter_fixture` example
+/// writes to `tests/fixtures/shelters/`, and the tests compare with).
+pub fn fixture_files() -> Result<Vec<(String, Vec<u8>)>> {
+    let p = lai_chau();
+    let signer = province_signer();
+    let (v1, v2) = (p.directory(1), p.directory_v2());
+    let full = signer.sign(&DirectoryUpdate::Full(v1.clone()))?.encode();
+    let delta = signer
+        .sign(&DirectoryUpdate::Delta(v1.delta_to(&v2)?))?
+        .encode();
+    let to_json = |v: serde_json::Value| {
+        let mut text = serde_json::to_string_pretty(&v).unwrap_or_default();
+        text.push('\n');
+        text.into_bytes()
+    };
+    // The directory as JSON, one shelter per line.
+    let mut shelters = format!(
+        "{{\"version\": {}, \"published_at\": \"{}\", \"shelters\": [\n",
+        v1.version,
+        v1.published_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    for (i, s) in v1.shelters.iter().enumerate() {
+        shelters.push_str(
+            &serde_json::to_string(s).map_err(|e| crate::Error::Encoding(e.to_string()))?,
+        );
+        shelters.push_str(if i + 1 < v1.shelters.len() {
+            ",\n"
+        } else {
+            "\n"
+        });
+    }
+    shelters.push_str("]}\n");
+    let valley = serde_json::json!({
+        "synthetic": true,
+        "description": "The Mù Cả valley scenario of the synthetic fixture: from `start`, \
+            `across` is nearest in a straight line but far by road, `same_side` is nearest \
+            by road, `cut_off` no road reaches.",
+        "start": {"lat": p.valley.start.lat, "lon": p.valley.start.lon},
+        "across": p.valley.across.to_string(),
+        "same_side": p.valley.same_side.to_string(),
+        "cut_off": p.valley.cut_off.to_string(),
+    });
+    Ok(vec![
+        (
+            "lai_chau_roads.geojson".into(),
+            p.roads_geojson().into_bytes(),
+        ),
+        ("lai_chau_roads.osm.pbf".into(), p.roads_pbf()),
+        ("lai_chau_shelters.json".into(), shelters.into_bytes()),
+        ("lai_chau_directory_v1.bhsd".into(), full),
+        ("lai_chau_directory_v1_to_v2.bhsd".into(), delta),
+        (
+            "province_key.txt".into(),
+            format!("{}\n", signer.public_key()).into_bytes(),
+        ),
+        ("valley.json".into(), to_json(valley)),
+    ])
 }

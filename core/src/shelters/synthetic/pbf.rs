@@ -137,7 +137,11 @@ pub fn write(ways: &[SyntheticWay]) -> Vec<u8> {
 
     let mut header = Vec::new();
     bytes_field(&mut header, 4, b"OsmSchema-V0.6");
-    bytes_field(&mut header, 16, b"binhan synthetic fixture (not real map data)");
+    bytes_field(
+        &mut header,
+        16,
+        b"binhan synthetic fixture (not real map data)",
+    );
     let mut out = blob("OSMHeader", &header);
     out.extend(blob("OSMData", &block));
     out

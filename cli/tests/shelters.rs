@@ -1,0 +1,311 @@
+//! `binhan shelters` end to end, as a trainer or a script uses it: the signed
+//! directory, the road network, nearest search and a placement between two
+//! vaults. All data is synthetic (tests/fixtures/shelters).
+
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const PIN: &str = "493817";
+
+struct Run {
+    code: i32,
+    stdout: Value,
+    stderr: Value,
+}
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
+}
+
+fn binhan_env(vault: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_binhan"));
+    cmd.args(args)
+        .env("BINHAN_VAULT", vault)
+        .env("BINHAN_PIN", PIN)
+        .env_remove("BINHAN_PROVINCE_SIGNING_KEY")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let parse = |bytes: &[u8]| serde_json::from_slice(bytes).unwrap_or(Value::Null);
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: parse(&out.stdout),
+        stderr: parse(&out.stderr),
+    }
+}
+
+fn binhan(vault: &Path, args: &[&str], stdin: &str) -> Run {
+    binhan_env(vault, args, stdin, &[])
+}
+
+fn ok(vault: &Path, args: &[&str], stdin: &str) -> Value {
+    let run = binhan(vault, args, stdin);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    run.stdout
+}
+
+fn init(vault: &Path) -> String {
+    let out = ok(
+        vault,
+        &["init", "--kdf-memory-mib", "46", "--kdf-iterations", "1"],
+        "",
+    );
+    out["device_id"].as_str().unwrap().to_string()
+}
+
+fn valley() -> Value {
+    serde_json::from_slice(&std::fs::read(fixtures().join("valley.json")).unwrap()).unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Hands one vault's outbox to another, as sync will.
+fn deliver(from: &Path, to: &Path) -> Value {
+    let parcel = ok(from, &["shelters", "outbox", "--ack"], "");
+    ok(to, &["shelters", "receive"], &parcel.to_string())
+}
+
+#[test]
+fn shelters_cli_search_and_placement_between_two_vaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, ctv) = (dir.path().join("host"), dir.path().join("ctv"));
+    let host_id = init(&host);
+    init(&ctv);
+    let v = valley();
+    let office = v["same_side"].as_str().unwrap();
+    let fx = fixtures();
+    let publication = dir.path().join("directory.bhsd");
+    let signed = ok(
+        dir.path(),
+        &[
+            "shelters",
+            "sign",
+            "--synthetic-key",
+            "--file",
+            path(&fx.join("lai_chau_shelters.json")),
+            "--host",
+            &format!("{office}={host_id}"),
+            "--out",
+            path(&publication),
+        ],
+        "",
+    );
+    assert_eq!(signed["kind"], "full");
+    let key = std::fs::read_to_string(fx.join("province_key.txt")).unwrap();
+    for vault in [&host, &ctv] {
+        ok(vault, &["shelters", "trust-key", key.trim()], "");
+        let loaded = ok(
+            vault,
+            &["shelters", "load-directory", "--file", path(&publication)],
+            "",
+        );
+        assert_eq!(loaded["version"], 1);
+    }
+    let imported = ok(
+        &ctv,
+        &[
+            "shelters",
+            "import-roads",
+            "--file",
+            path(&fx.join("lai_chau_roads.osm.pbf")),
+        ],
+        "",
+    );
+    assert_eq!(imported["format"], "pbf");
+
+    // By road and by straight line from the valley's west rim.
+    let query = |straight: bool| json!({"from": v["start"], "straight_line": straight}).to_string();
+    let by_road = ok(&ctv, &["shelters", "nearest"], &query(false));
+    let straight = ok(&ctv, &["shelters", "nearest"], &query(true));
+    assert_eq!(by_road["ranked_by"], "road_travel_time");
+    assert_eq!(straight["ranked_by"], "straight_line");
+    assert_eq!(straight["shelters"][0]["shelter"]["id"], v["across"]);
+    assert_eq!(by_road["shelters"][0]["shelter"]["id"], v["same_side"]);
+    assert_eq!(by_road["shelters"][0]["road"]["status"], "reachable");
+    let cut_off = by_road["shelters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["shelter"]["id"] == v["cut_off"])
+        .unwrap();
+    assert_eq!(cut_off["road"]["status"], "unreachable");
+
+    // The host publishes free places; the collaborator asks for two.
+    ok(&host, &["shelters", "host", office, "--free", "2"], "");
+    deliver(&host, &ctv);
+    let case = ok(
+        &ctv,
+        &[
+            "case",
+            "create",
+            "--file",
+            path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/intake.json")),
+        ],
+        "",
+    )["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let request = json!({"shelter": office, "needs": {"people": 2, "children": 1,
+        "group": "women_with_children", "languages": ["mong"]}});
+    let out = ok(&ctv, &["shelters", "request", &case], &request.to_string());
+    let request_id = out["request_id"].as_str().unwrap().to_string();
+    deliver(&ctv, &host);
+    let inbox = ok(&host, &["shelters", "inbox"], "");
+    assert_eq!(inbox[0]["request"]["needs"]["people"], 2);
+    assert!(
+        !inbox.to_string().contains(&case),
+        "the host never sees the case"
+    );
+    let desk = ok(&host, &["shelters", "accept", &request_id], "");
+    assert_eq!(desk["free_places"], 0);
+    ok(&host, &["shelters", "arrive", &request_id], "");
+    deliver(&host, &ctv);
+    let detail = ok(&ctv, &["case", "show", &case], "");
+    assert_eq!(detail["placement"][0]["value"]["status"], "arrived");
+    let outcomes: Vec<&Value> = detail["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["value"]["service"] == "safe_shelter")
+        .map(|s| &s["value"]["outcome"])
+        .collect();
+    assert_eq!(outcomes, vec!["offered", "delivered"]);
+    let sent = ok(&ctv, &["shelters", "requests"], "");
+    assert_eq!(sent[0]["status"], "arrived");
+    // Departure frees the places again.
+    let desk = ok(&host, &["shelters", "depart", &request_id], "");
+    assert_eq!(desk["free_places"], 2);
+}
+
+#[test]
+fn shelters_cli_refuses_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v");
+    init(&vault);
+    let fx = fixtures();
+    let key = std::fs::read_to_string(fx.join("province_key.txt")).unwrap();
+    ok(&vault, &["shelters", "trust-key", key.trim()], "");
+    let good = fx.join("lai_chau_directory_v1.bhsd");
+    ok(
+        &vault,
+        &["shelters", "load-directory", "--file", path(&good)],
+        "",
+    );
+
+    // Signed by a key that is not the province's.
+    let forged = dir.path().join("forged.bhsd");
+    let other_seed = "11".repeat(32);
+    let run = binhan_env(
+        &vault,
+        &[
+            "shelters",
+            "sign",
+            "--file",
+            path(&fx.join("lai_chau_shelters.json")),
+            "--version",
+            "5",
+            "--out",
+            path(&forged),
+        ],
+        "",
+        &[("BINHAN_PROVINCE_SIGNING_KEY", &other_seed)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = binhan(
+        &vault,
+        &["shelters", "load-directory", "--file", path(&forged)],
+        "",
+    );
+    assert_eq!(
+        (run.code, run.stderr["error"]["kind"].as_str()),
+        (2, Some("not_allowed"))
+    );
+    // A flipped byte: tampered.
+    let mut bytes = std::fs::read(&good).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    let tampered = dir.path().join("tampered.bhsd");
+    std::fs::write(&tampered, bytes).unwrap();
+    let run = binhan(
+        &vault,
+        &["shelters", "load-directory", "--file", path(&tampered)],
+        "",
+    );
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    // The directory held is still version 1.
+    assert_eq!(ok(&vault, &["shelters", "directory"], "")["version"], 1);
+
+    // A malformed road file.
+    let bad = dir.path().join("roads.geojson");
+    std::fs::write(&bad, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    let run = binhan(
+        &vault,
+        &["shelters", "import-roads", "--file", path(&bad)],
+        "",
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr["error"]["field"], "road_file");
+    // A start outside the province; the error never quotes the location.
+    let run = binhan(
+        &vault,
+        &["shelters", "nearest"],
+        r#"{"from": {"lat": 21.0285, "lon": 105.8542}}"#,
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr["error"]["field"], "start");
+    assert!(!run.stderr.to_string().contains("105.85"));
+    // A request for a shelter with no host device: by phone only.
+    let v = valley();
+    let case = ok(
+        &vault,
+        &[
+            "case",
+            "create",
+            "--file",
+            path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/intake.json")),
+        ],
+        "",
+    )["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let request = json!({"shelter": v["across"], "needs": {"people": 1, "group": "women"}});
+    let run = binhan(
+        &vault,
+        &["shelters", "request", &case],
+        &request.to_string(),
+    );
+    assert_eq!(
+        (run.code, run.stderr["error"]["kind"].as_str()),
+        (2, Some("not_allowed"))
+    );
+}
+
+#[test]
+fn shelters_cli_demo_shows_search_and_placement() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = binhan(dir.path(), &["shelters", "demo"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout["synthetic"], true);
+    assert_eq!(run.stdout["road_order_differs"], true);
+    assert_eq!(
+        run.stdout["placement_on_the_case"][0]["value"]["status"],
+        "arrived"
+    );
+}

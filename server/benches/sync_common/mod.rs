@@ -1,0 +1,397 @@
+//! Shared by the sync benchmarks: a real `binhan-server` process on
+//! loopback (SQLite or PostgreSQL), phones with fast vaults, a counting TCP
+//! proxy that measures what crosses the wire, and small statistics helpers.
+//! Synthetic data only.
+#![allow(dead_code)]
+
+pub mod synthetic;
+
+use binhan_core::app::{App, AppConfig};
+use binhan_core::vault::{KdfParams, VaultPolicy};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Which database the server runs on.
+pub enum Backend {
+    /// Embedded SQLite in a data folder.
+    Sqlite(tempfile::TempDir),
+    /// A fresh database on a PostgreSQL cluster.
+    Postgres(String),
+}
+
+impl Backend {
+    /// A fresh SQLite data folder.
+    pub fn sqlite() -> Self {
+        Self::Sqlite(tempfile::tempdir().expect("a temporary folder"))
+    }
+
+    /// A fresh database on the cluster whose admin URL is `admin`.
+    pub async fn postgres(admin: &str) -> Self {
+        use sqlx::Connection;
+        let name = format!("binhan_bench_{}", binhan_core::model::EventId::random());
+        let mut conn = sqlx::PgConnection::connect(admin)
+            .await
+            .expect("PostgreSQL answers");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("CREATE DATABASE");
+        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+        Self::Postgres(format!("{base}/{name}"))
+    }
+
+    /// Short name for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Command-line arguments selecting this database.
+    pub fn args(&self) -> Vec<String> {
+        match self {
+            Self::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
+            Self::Postgres(url) => vec!["--database-url".into(), url.clone()],
+        }
+    }
+
+    /// A sqlx URL for reading the server's tables directly.
+    pub fn sqlx_url(&self) -> String {
+        match self {
+            Self::Sqlite(dir) => format!(
+                "sqlite://{}?mode=ro",
+                dir.path().join("binhan-server.db").display()
+            ),
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+}
+
+/// A running server process, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The database it runs on.
+    pub backend: Backend,
+}
+
+/// Rate limits high enough that a benchmark never meets them.
+pub const NO_RATE_LIMIT: &[&str] = &["--rate-burst", "1000000", "--rate-per-minute", "100000000"];
+
+impl Server {
+    /// Starts `binhan-server serve` on a free loopback port.
+    pub fn start(backend: Backend, extra: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("serve")
+            .args(backend.args())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env(
+                "RUST_LOG",
+                std::env::var("BINHAN_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server prints its address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the server prints its address")
+            .to_string();
+        Self {
+            child,
+            url,
+            backend,
+        }
+    }
+
+    /// A one-time code for the first provincial officer.
+    pub fn bootstrap_officer(&self) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("bootstrap-officer")
+            .args(self.backend.args())
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("bootstrap-officer runs");
+        assert!(output.status.success(), "bootstrap-officer failed");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        json["code"].as_str().expect("a code").to_string()
+    }
+
+    /// The server's process id (to read its CPU time).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// CPU seconds (user + system) a process has used so far, from /proc.
+pub fn process_cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// Fast vault settings: the minimum Argon2id memory, one pass, one lane.
+pub fn fast_config() -> AppConfig {
+    AppConfig {
+        kdf: KdfParams::new(47_104, 1, 1).expect("valid parameters"),
+        policy: VaultPolicy::default(),
+        ..AppConfig::default()
+    }
+}
+
+/// A phone: a vault in a temporary folder.
+pub struct Phone {
+    /// The app core.
+    pub app: App,
+    _dir: tempfile::TempDir,
+}
+
+impl Phone {
+    /// A new phone with an empty vault.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let app = App::create(&dir.path().join("vault"), "493817", fast_config()).expect("a vault");
+        Self { app, _dir: dir }
+    }
+
+    /// A new phone enrolled at `url` with `code`.
+    pub async fn enrolled(url: &str, code: &str) -> Self {
+        let phone = Self::new();
+        phone
+            .app
+            .enrol(url, code, "synthetic bench phone")
+            .await
+            .expect("enrolment");
+        phone
+    }
+}
+
+/// Round trips and bytes of one endpoint, as seen on the wire.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WireCounts {
+    /// HTTP requests.
+    pub requests: u64,
+    /// Bytes from client to server (request lines, headers and bodies).
+    pub sent: u64,
+    /// Bytes from server to client.
+    pub received: u64,
+}
+
+#[derive(Default)]
+struct ProxyState {
+    by_path: BTreeMap<String, WireCounts>,
+}
+
+/// A TCP proxy on loopback that forwards to a server and counts every byte
+/// each way, attributed to the request path that was last seen on the
+/// connection (HTTP/1.1 without pipelining: one request at a time).
+#[derive(Clone)]
+pub struct CountingProxy {
+    /// Base URL to give clients.
+    pub url: String,
+    state: Arc<Mutex<ProxyState>>,
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+impl CountingProxy {
+    /// Starts a proxy in front of `upstream` (`http://127.0.0.1:PORT`).
+    pub async fn start(upstream: &str) -> Self {
+        let target = upstream
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let state = Arc::new(Mutex::new(ProxyState::default()));
+        let shared = state.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
+                    continue;
+                };
+                let _ = client.set_nodelay(true);
+                let _ = server.set_nodelay(true);
+                tokio::spawn(Self::relay(client, server, shared.clone()));
+            }
+        });
+        Self { url, state }
+    }
+
+    async fn relay(
+        client: tokio::net::TcpStream,
+        server: tokio::net::TcpStream,
+        state: Arc<Mutex<ProxyState>>,
+    ) {
+        let path = Arc::new(Mutex::new(String::from("(connect)")));
+        let (mut client_read, mut client_write) = client.into_split();
+        let (mut server_read, mut server_write) = server.into_split();
+        let (up_state, up_path) = (state.clone(), path.clone());
+        let upstream = async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match client_read.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let chunk = &buf[..n];
+                // A new request starts with its request line.
+                for method in [&b"POST /"[..], &b"GET /"[..], &b"PUT /"[..]] {
+                    if chunk.starts_with(method) {
+                        let line_end = find(chunk, b" HTTP/").unwrap_or(chunk.len().min(80));
+                        let line = String::from_utf8_lossy(&chunk[..line_end]).to_string();
+                        *up_path.lock().unwrap() = line.clone();
+                        up_state
+                            .lock()
+                            .unwrap()
+                            .by_path
+                            .entry(line)
+                            .or_default()
+                            .requests += 1;
+                    }
+                }
+                let key = up_path.lock().unwrap().clone();
+                up_state
+                    .lock()
+                    .unwrap()
+                    .by_path
+                    .entry(key)
+                    .or_default()
+                    .sent += n as u64;
+                if server_write.write_all(chunk).await.is_err() {
+                    break;
+                }
+            }
+            let _ = server_write.shutdown().await;
+        };
+        let downstream = async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = match server_read.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                let key = path.lock().unwrap().clone();
+                state
+                    .lock()
+                    .unwrap()
+                    .by_path
+                    .entry(key)
+                    .or_default()
+                    .received += n as u64;
+                if client_write.write_all(&buf[..n]).await.is_err() {
+                    break;
+                }
+            }
+            let _ = client_write.shutdown().await;
+        };
+        tokio::join!(upstream, downstream);
+    }
+
+    /// Forgets everything counted so far.
+    pub fn reset(&self) {
+        self.state.lock().unwrap().by_path.clear();
+    }
+
+    /// Counts by request line (`POST /v1/sync/pull`).
+    pub fn by_path(&self) -> BTreeMap<String, WireCounts> {
+        self.state.lock().unwrap().by_path.clone()
+    }
+
+    /// Totals over every path.
+    pub fn total(&self) -> WireCounts {
+        self.by_path()
+            .values()
+            .fold(WireCounts::default(), |a, c| WireCounts {
+                requests: a.requests + c.requests,
+                sent: a.sent + c.sent,
+                received: a.received + c.received,
+            })
+    }
+}
+
+/// The `q`-quantile (0..=1) of `sorted` values (nearest rank).
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// A deterministic pseudo-random generator (SplitMix64): the same synthetic
+/// data on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// One element of `items`.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    /// True with probability `percent` / 100.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Arguments after the benchmark name, without the `--bench` flag that
+/// `cargo bench` adds.
+pub fn args() -> Vec<String> {
+    std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect()
+}
+
+/// The value of `--name VALUE` in `args`, if given.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+}
