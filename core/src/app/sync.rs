@@ -25,7 +25,7 @@ impl App {
 
     /// Runs `step` with a sync context; erases the vault if the server says
     /// this device was revoked.
-    async fn with_sync<T>(
+    pub(crate) async fn with_sync<T>(
         &self,
         server_url: Option<&str>,
         step: impl AsyncFnOnce(&SyncContext<'_>) -> Result<T>,
@@ -61,10 +61,19 @@ impl App {
     }
 
     /// Pushes this device's changes and pulls everyone else's, reporting
-    /// progress; cancellable between steps and safe to cut anywhere.
+    /// progress; then the shelter directory and placement messages.
+    /// Cancellable between steps and safe to cut anywhere.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
-        self.with_sync(None, async |ctx| ctx.sync(progress, cancel).await)
-            .await
+        self.with_sync(None, async |ctx| {
+            let mut report = ctx.sync(progress, cancel).await?;
+            if cancel.is_cancelled() {
+                return Err(Error::Cancelled);
+            }
+            report.shelters = self.sync_shelters(ctx).await?;
+            report.traffic = ctx.transport.counts();
+            Ok(report)
+        })
+        .await
     }
 
     /// Issues a one-time invitation code (commune case managers, provincial

@@ -88,6 +88,14 @@ shelter_id!(
     "request_id"
 );
 
+shelter_id!(
+    /// Identifies a shelter message as it travels between devices (the
+    /// idempotency key of the mailbox): derived from the sender and its
+    /// outbox position, so sending again after a cut stores nothing twice.
+    MailId,
+    "mail_id"
+);
+
 // Ids cross the uniffi boundary as 32 hexadecimal digits, like the case ids.
 #[cfg(feature = "uniffi")]
 uniffi::custom_type!(ShelterId, String, {

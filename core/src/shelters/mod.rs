@@ -14,7 +14,8 @@
 //!   departure, free places following; on the collaborator's side each step
 //!   is recorded on the case ([`Placement`]);
 //! - the [`App`](crate::app::App) methods that keep all of it sealed on the
-//!   device;
+//!   device, and the sync step that carries it through the server
+//!   ([`wire`]: publications and an end-to-end sealed mailbox);
 //! - [`synthetic`]: a synthetic Lai Châu (communes, shelters, mountain roads)
 //!   for tests, benchmarks and the demo.
 
@@ -32,7 +33,9 @@ mod placement;
 pub mod roads;
 mod search;
 mod signing;
+mod sync;
 pub mod synthetic;
+pub mod wire;
 
 pub use availability::{
     AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
@@ -43,7 +46,7 @@ pub use device::{DirectoryStatus, ROAD_FILE};
 pub use directory::{CommuneCoverage, Coverage, Directory, DirectoryDelta, MAX_SHELTERS};
 pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
 pub use host::{HostDesk, Outgoing, Stay};
-pub use ids::{RequestId, ShelterId};
+pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
     CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received, Recipient,
     ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
@@ -64,6 +67,7 @@ pub use signing::{
     next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, SignedPublication,
     PUBLICATION_FORMAT_VERSION,
 };
+pub use sync::ShelterSyncReport;
 
 use crate::model::Enumeration;
 

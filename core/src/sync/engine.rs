@@ -126,6 +126,8 @@ pub struct SyncReport {
     pub statistics_sent: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
+    /// The signed shelter directory and placement messages.
+    pub shelters: crate::shelters::ShelterSyncReport,
     /// Round trips and bytes.
     pub traffic: TrafficCounts,
 }
@@ -206,7 +208,7 @@ impl SyncContext<'_> {
     }
 
     /// An authenticated call; a rejected token is renewed once.
-    async fn call<Req: Serialize, Resp: serde::de::DeserializeOwned>(
+    pub(crate) async fn call<Req: Serialize, Resp: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         request: &Req,
@@ -223,7 +225,7 @@ impl SyncContext<'_> {
 
     /// Directory records of `ids`, from the cache or the server. A key that
     /// changed for a known device is refused (keys are pinned).
-    async fn devices(
+    pub(crate) async fn devices(
         &self,
         ids: impl IntoIterator<Item = DeviceId>,
     ) -> Result<HashMap<DeviceId, DeviceRecord>> {

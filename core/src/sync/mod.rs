@@ -8,6 +8,7 @@ mod team;
 mod transport;
 pub mod wire;
 mod wrap;
+pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
 pub use engine::{
     enrol, enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncPhase, SyncProgress,

@@ -1,12 +1,14 @@
-//! Wrapping a case key for one team member.
+//! Sealing from one device to another: a case key for one team member, or
+//! a shelter placement message for its recipient.
 //!
 //! The sender's and recipient's X25519 keys agree on a shared secret; HKDF
-//! (SHA-256) turns it, with the case, epoch and both device ids, into a
-//! one-purpose key that seals the case key. Only the recipient can open it,
-//! and opening proves the sender wrapped it.
+//! (SHA-256) turns it, with a purpose and a context (for a case key: the
+//! case, epoch and both device ids), into a one-purpose key that seals the
+//! value. Only the recipient can open it, and opening proves the sender
+//! sealed it.
 
 use super::{DeviceIdentity, DevicePublic};
-use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::crypto::{open, seal, Binding, OpenError, SecretKey};
 use crate::model::{CaseId, DeviceId};
 use crate::{Error, Result};
 use hkdf::Hkdf;
@@ -22,15 +24,74 @@ fn context(case_id: CaseId, epoch: u32, sender: DeviceId, recipient: DeviceId) -
     info
 }
 
-fn wrapping_key(shared: &[u8; 32], info: &[u8]) -> SecretKey {
+/// What a device-to-device seal is for: its HKDF salt and the binding of
+/// its ciphertext. A seal made for one purpose never opens for another.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Purpose {
+    /// HKDF salt.
+    pub salt: &'static [u8],
+    /// Binding table.
+    pub table: &'static str,
+    /// Binding field.
+    pub field: &'static str,
+}
+
+const CASE_KEY: Purpose = Purpose {
+    salt: b"binhan/key-wrap/v1",
+    table: "key-wrap",
+    field: "case_key",
+};
+
+fn wrapping_key(purpose: Purpose, shared: &[u8; 32], info: &[u8]) -> SecretKey {
     let mut okm = Zeroizing::new([0u8; 32]);
-    Hkdf::<Sha256>::new(Some(b"binhan/key-wrap/v1"), shared)
+    Hkdf::<Sha256>::new(Some(purpose.salt), shared)
         .expand(info, okm.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
     SecretKey::from_bytes(*okm)
 }
 
-const BINDING_TABLE: &str = "key-wrap";
+/// Seals `plain` from `sender` to `recipient` for `purpose`, bound to
+/// `info` (which must name both devices).
+pub(crate) fn seal_to_device(
+    purpose: Purpose,
+    sender: &DeviceIdentity,
+    recipient: &DevicePublic,
+    info: &[u8],
+    plain: &[u8],
+) -> Vec<u8> {
+    let key = wrapping_key(
+        purpose,
+        &sender.shared_secret(&recipient.exchange_key),
+        info,
+    );
+    let binding = Binding {
+        table: purpose.table,
+        row: info,
+        field: purpose.field,
+    };
+    seal(&key, binding, plain)
+}
+
+/// Opens what [`seal_to_device`] sealed from `sender` to `recipient`.
+pub(crate) fn open_from_device(
+    purpose: Purpose,
+    recipient: &DeviceIdentity,
+    sender: &DevicePublic,
+    info: &[u8],
+    sealed: &[u8],
+) -> std::result::Result<Zeroizing<Vec<u8>>, OpenError> {
+    let key = wrapping_key(
+        purpose,
+        &recipient.shared_secret(&sender.exchange_key),
+        info,
+    );
+    let binding = Binding {
+        table: purpose.table,
+        row: info,
+        field: purpose.field,
+    };
+    open(&key, binding, sealed)
+}
 
 /// Seals `key` (the case key of `epoch`) from `sender` to `recipient`.
 pub fn wrap_case_key(
@@ -41,16 +102,7 @@ pub fn wrap_case_key(
     key: &SecretKey,
 ) -> Vec<u8> {
     let info = context(case_id, epoch, sender.device_id(), recipient.device_id);
-    let kek = wrapping_key(&sender.shared_secret(&recipient.exchange_key), &info);
-    seal(
-        &kek,
-        Binding {
-            table: BINDING_TABLE,
-            row: &info,
-            field: "case_key",
-        },
-        key.as_bytes(),
-    )
+    seal_to_device(CASE_KEY, sender, recipient, &info, key.as_bytes())
 }
 
 /// Opens a case key that `sender` wrapped for `recipient`.
@@ -62,20 +114,11 @@ pub fn unwrap_case_key(
     wrapped: &[u8],
 ) -> Result<SecretKey> {
     let info = context(case_id, epoch, sender.device_id, recipient.device_id());
-    let kek = wrapping_key(&recipient.shared_secret(&sender.exchange_key), &info);
     let tampered = || Error::Tampered {
         record: format!("case key of case {case_id}"),
     };
-    let bytes = open(
-        &kek,
-        Binding {
-            table: BINDING_TABLE,
-            row: &info,
-            field: "case_key",
-        },
-        wrapped,
-    )
-    .map_err(|_| tampered())?;
+    let bytes =
+        open_from_device(CASE_KEY, recipient, sender, &info, wrapped).map_err(|_| tampered())?;
     let key: [u8; 32] = bytes.as_slice().try_into().map_err(|_| tampered())?;
     Ok(SecretKey::from_bytes(key))
 }

@@ -4,6 +4,7 @@
 mod devices;
 mod extract;
 mod rate_limit;
+mod shelters;
 mod stats;
 mod sync;
 
@@ -67,6 +68,10 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/sync/push", post(sync::push::<S>))
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))
+        .route("/v1/shelters/publish", post(shelters::publish::<S>))
+        .route("/v1/shelters/directory", post(shelters::directory::<S>))
+        .route("/v1/shelters/send", post(shelters::send::<S>))
+        .route("/v1/shelters/mailbox", post(shelters::mailbox::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(
             binhan_core::sync::wire::MAX_REQUEST_BYTES,
         ))

@@ -8,9 +8,11 @@
 //! so two processes on one PostgreSQL behave as one.
 
 mod cursor;
+mod shelters;
 mod sql;
 
 pub use cursor::{Cursor, Phase};
+pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 
 use crate::error::Result;
@@ -92,6 +94,48 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// The statistics records of `year` (withdrawn ones excluded).
     fn stat_records(&self, year: u16) -> impl Future<Output = Result<Vec<StatRecord>>> + Send;
+
+    /// Stores a verified shelter directory publication (the caller checked
+    /// the role and the signature). The first publication's signer becomes
+    /// the province's key and every later one must carry it; the version
+    /// must be newer than every other, and a delta must start from the
+    /// newest. Returns false if this exact publication was already stored.
+    fn publish_directory(
+        &self,
+        publication: NewPublication,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<bool>> + Send;
+
+    /// What a device holding directory version `held` needs next, about
+    /// `max_bytes` of publications, with the province's registered key.
+    fn directory_publications(
+        &self,
+        held: Option<u64>,
+        max_bytes: u32,
+    ) -> impl Future<Output = Result<binhan_core::shelters::wire::DirectoryResponse>> + Send;
+
+    /// The newest full directory publication, if any (verify it with
+    /// `SignedPublication::verify` under its signer to read the directory).
+    fn latest_full_directory(
+        &self,
+    ) -> impl Future<Output = Result<Option<binhan_core::shelters::SignedPublication>>> + Send;
+
+    /// Stores shelter mail (signatures already verified), each message once
+    /// by id; mail to a device that is not enrolled or active is refused.
+    fn push_mail(
+        &self,
+        mail: Vec<binhan_core::shelters::wire::Mail>,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<binhan_core::shelters::wire::MailPushResponse>> + Send;
+
+    /// Deletes `device`'s mail up to `after` (acknowledged), then returns
+    /// the next chunk of mail to it and to every device.
+    fn pull_mail(
+        &self,
+        device: DeviceId,
+        after: u64,
+        max_bytes: u32,
+    ) -> impl Future<Output = Result<binhan_core::shelters::wire::MailChunk>> + Send;
 
     /// The next chunk of what `device` should receive.
     fn pull(

@@ -35,15 +35,15 @@ pub struct SqlStorage {
     postgres: bool,
 }
 
-fn blob(row: &AnyRow, column: &str) -> Result<Vec<u8>> {
+pub(super) fn blob(row: &AnyRow, column: &str) -> Result<Vec<u8>> {
     Ok(row.try_get::<Vec<u8>, _>(column)?)
 }
 
-fn int(row: &AnyRow, column: &str) -> Result<i64> {
+pub(super) fn int(row: &AnyRow, column: &str) -> Result<i64> {
     Ok(row.try_get::<i64, _>(column)?)
 }
 
-fn corrupt(what: &str) -> ServerError {
+pub(super) fn corrupt(what: &str) -> ServerError {
     tracing::error!(kind = "storage", what, "stored row does not decode");
     ServerError::internal()
 }
@@ -550,6 +550,45 @@ impl Storage for SqlStorage {
                 StatRecord::decode(&blob(row, "body")?).map_err(|_| corrupt("statistics record"))
             })
             .collect()
+    }
+
+    async fn publish_directory(
+        &self,
+        publication: super::NewPublication,
+        now_ms: u64,
+    ) -> Result<bool> {
+        self.insert_publication(publication, now_ms).await
+    }
+
+    async fn directory_publications(
+        &self,
+        held: Option<u64>,
+        max_bytes: u32,
+    ) -> Result<binhan_core::shelters::wire::DirectoryResponse> {
+        self.select_publications(held, max_bytes).await
+    }
+
+    async fn latest_full_directory(
+        &self,
+    ) -> Result<Option<binhan_core::shelters::SignedPublication>> {
+        self.select_latest_full().await
+    }
+
+    async fn push_mail(
+        &self,
+        mail: Vec<binhan_core::shelters::wire::Mail>,
+        now_ms: u64,
+    ) -> Result<binhan_core::shelters::wire::MailPushResponse> {
+        self.insert_mail(mail, now_ms).await
+    }
+
+    async fn pull_mail(
+        &self,
+        device: DeviceId,
+        after: u64,
+        max_bytes: u32,
+    ) -> Result<binhan_core::shelters::wire::MailChunk> {
+        self.select_mail(device, after, max_bytes).await
     }
 
     async fn pull(

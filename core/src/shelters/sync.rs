@@ -1,0 +1,196 @@
+//! Shelters through the sync server, as one step of [`App::sync`]: this
+//! device's outbox (each message signed, and sealed to its recipient), then
+//! its mailbox, whose first chunk also says whether a newer directory is
+//! published; if so the publications newer than the one held are fetched
+//! and applied first; then each message is verified, opened and applied.
+//!
+//! How a device learns the provincial key: the server registers the key
+//! of the first publication a provincial officer uploads and refuses any
+//! other signer afterwards; it hands the key out with the directory, and
+//! the device pins it the first time, as it pins other devices' keys. A
+//! device configured with the key beforehand ([`App::set_provincial_key`])
+//! refuses a server that offers another. Whatever the server sends, the
+//! device uses a publication only after checking the signature itself.
+
+use super::messages::Recipient;
+use super::signing::{ProvincialKey, SignedPublication};
+use super::wire::{
+    DirectoryRequest, DirectoryResponse, Mail, MailChunk, MailPull, MailPush, MailPushResponse,
+    PublishRequest, PublishResponse, MAX_MAIL_ITEMS,
+};
+use crate::app::App;
+use crate::sync::wire::DEFAULT_PULL_BYTES;
+use crate::sync::SyncContext;
+use crate::{Error, Result};
+use serde::Serialize;
+
+const MAIL_CURSOR_META: &str = "shelters.mail_cursor";
+
+/// What one sync did for shelters.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ShelterSyncReport {
+    /// The directory version held after the sync.
+    pub directory_version: Option<u64>,
+    /// Directory publications verified and applied.
+    pub publications_applied: u64,
+    /// Why a publication was refused (the directory held was kept).
+    pub directory_refused: Option<String>,
+    /// Placement and free-places messages sent.
+    pub messages_sent: u64,
+    /// Messages received and applied (or already applied).
+    pub messages_received: u64,
+    /// Messages refused: a bad signature or seal, not from the shelter's
+    /// host, to a device no longer enrolled, or out of place.
+    pub messages_refused: u64,
+}
+
+/// Whether `error` refuses one publication or message (which is skipped)
+/// rather than stopping the sync (network, storage, revocation).
+fn refuses_item(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Tampered { .. }
+            | Error::NotAllowed(_)
+            | Error::NotFound(_)
+            | Error::Invalid { .. }
+            | Error::Encoding(_)
+    )
+}
+
+impl App {
+    /// (Provincial officer) Uploads a signed directory publication (full or
+    /// delta, as `binhan shelters sign` writes it) for every enrolled device.
+    /// The server refuses every other role, a signature that does not hold,
+    /// a signer other than the province's registered key, and a version
+    /// that does not follow the newest.
+    pub async fn publish_shelter_directory(&self, publication: &[u8]) -> Result<PublishResponse> {
+        let decoded = SignedPublication::decode(publication)?;
+        decoded.verify(&ProvincialKey(decoded.signer))?;
+        let request = PublishRequest {
+            publication: publication.to_vec(),
+        };
+        self.with_sync(None, async |ctx| {
+            ctx.call("/v1/shelters/publish", &request).await
+        })
+        .await
+    }
+
+    /// The shelter step of a sync (see the module documentation).
+    pub(crate) async fn sync_shelters(&self, ctx: &SyncContext<'_>) -> Result<ShelterSyncReport> {
+        let mut report = ShelterSyncReport::default();
+        self.send_mail(ctx, &mut report).await?;
+        self.pull_mail(ctx, &mut report).await?;
+        // Receiving can queue answers (a cancellation frees places).
+        self.send_mail(ctx, &mut report).await?;
+        report.directory_version = self.shelter_directory()?.map(|d| d.version);
+        Ok(report)
+    }
+
+    async fn pull_directory(
+        &self,
+        ctx: &SyncContext<'_>,
+        report: &mut ShelterSyncReport,
+    ) -> Result<()> {
+        loop {
+            let request = DirectoryRequest {
+                held: self.shelter_directory()?.map(|d| d.version),
+                max_bytes: DEFAULT_PULL_BYTES,
+            };
+            let chunk: DirectoryResponse = ctx.call("/v1/shelters/directory", &request).await?;
+            let key = chunk.provincial_key.map(|key| self.set_provincial_key(key));
+            let applied = key.unwrap_or(Ok(())).and_then(|()| {
+                chunk.publications.iter().try_for_each(|publication| {
+                    self.load_shelter_directory(publication)?;
+                    report.publications_applied += 1;
+                    Ok(())
+                })
+            });
+            match applied {
+                Err(e) if refuses_item(&e) => {
+                    tracing::warn!("a shelter directory publication was refused");
+                    report.directory_refused = Some(e.to_string());
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+                Ok(()) if !chunk.more || chunk.publications.is_empty() => return Ok(()),
+                Ok(()) => {}
+            }
+        }
+    }
+
+    async fn send_mail(&self, ctx: &SyncContext<'_>, report: &mut ShelterSyncReport) -> Result<()> {
+        let outbox = self.shelter_outbox()?;
+        let recipients = outbox.iter().filter_map(|e| match e.to {
+            Recipient::Device(device) => Some(device),
+            Recipient::Everyone => None,
+        });
+        let devices = ctx.devices(recipients).await?;
+        for batch in outbox.chunks(MAX_MAIL_ITEMS) {
+            let mut mail = Vec::with_capacity(batch.len());
+            for entry in batch {
+                let to = match entry.to {
+                    Recipient::Everyone => None,
+                    Recipient::Device(device) => match devices.get(&device).filter(|r| r.active) {
+                        Some(record) => Some(&record.public),
+                        None => {
+                            report.messages_refused += 1;
+                            continue;
+                        }
+                    },
+                };
+                mail.push(Mail::seal(ctx.identity, entry.seq, to, &entry.message)?);
+            }
+            if !mail.is_empty() {
+                let response: MailPushResponse =
+                    ctx.call("/v1/shelters/send", &MailPush { mail }).await?;
+                report.messages_sent += u64::from(response.stored);
+                report.messages_refused += response.refused.len() as u64;
+            }
+            if let Some(last) = batch.last() {
+                self.ack_shelter_outbox(last.seq)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn pull_mail(&self, ctx: &SyncContext<'_>, report: &mut ShelterSyncReport) -> Result<()> {
+        let mut after: u64 = self.with_store(|s| s.meta(MAIL_CURSOR_META))?.unwrap_or(0);
+        let mut directory_checked = false;
+        loop {
+            let request = MailPull {
+                after,
+                max_bytes: DEFAULT_PULL_BYTES,
+            };
+            let chunk: MailChunk = ctx.call("/v1/shelters/mailbox", &request).await?;
+            // The directory first: mail may be about shelters it adds.
+            let held = self.shelter_directory()?.map(|d| d.version);
+            if !directory_checked && chunk.directory_version > held.unwrap_or(0) {
+                self.pull_directory(ctx, report).await?;
+            }
+            directory_checked = true;
+            let senders = ctx.devices(chunk.mail.iter().map(|m| m.from)).await?;
+            for mail in &chunk.mail {
+                let applied = senders
+                    .get(&mail.from)
+                    .ok_or_else(|| Error::Tampered {
+                        record: format!("shelter message {} from an unknown device", mail.id),
+                    })
+                    .and_then(|sender| mail.open(&sender.public, ctx.identity))
+                    .and_then(|message| self.receive_shelter_message(mail.from, message));
+                match applied {
+                    Ok(_) => report.messages_received += 1,
+                    Err(e) if refuses_item(&e) => {
+                        tracing::warn!(mail = %mail.id, "a shelter message was refused");
+                        report.messages_refused += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            after = chunk.cursor.max(after);
+            self.with_store(|s| s.set_meta(MAIL_CURSOR_META, &after))?;
+            if !chunk.more {
+                return Ok(());
+            }
+        }
+    }
+}
