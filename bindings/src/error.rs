@@ -78,7 +78,28 @@ pub enum BinhAnError {
         /// What failed.
         reason: String,
     },
-    /// The server refused the request.
+    /// The invitation code is unknown, already used or expired: ask for a
+    /// new one.
+    #[error("the invitation code is unknown, used or expired")]
+    InvalidInvitation,
+    /// The server does not recognise this device or its token (HTTP 401):
+    /// sync again; if it persists, enrol again.
+    #[error("not recognised by the server: {code}")]
+    Unauthorised {
+        /// Stable code from the server, e.g. `unknown_device`.
+        code: String,
+    },
+    /// The server recognised this device, but its role may not do that
+    /// (HTTP 403), e.g. a collaborator issuing invitations.
+    #[error("not permitted: {code}")]
+    Forbidden {
+        /// Stable code from the server, e.g. `not_a_member`.
+        code: String,
+    },
+    /// The server asks this device to slow down: retry in a little while.
+    #[error("too many requests, retry shortly")]
+    RateLimited,
+    /// The server refused the request for another reason.
     #[error("server refused ({status}): {code}")]
     Refused {
         /// HTTP status.
@@ -109,8 +130,16 @@ pub enum BinhAnError {
     },
 }
 
+/// HTTP status when the device or its token is not recognised.
+const HTTP_UNAUTHORISED: u16 = 401;
+/// HTTP status when the device's role may not do what it asked.
+const HTTP_FORBIDDEN: u16 = 403;
 /// HTTP status the server uses when a write conflicts with newer state.
 const HTTP_CONFLICT: u16 = 409;
+/// HTTP status of rate limiting.
+const HTTP_TOO_MANY_REQUESTS: u16 = 429;
+/// The server's code for an invitation code unknown, used or expired.
+const INVALID_INVITATION: &str = "invalid_invitation";
 
 impl From<CoreError> for BinhAnError {
     fn from(error: CoreError) -> Self {
@@ -133,11 +162,28 @@ impl From<CoreError> for BinhAnError {
             CoreError::NotFound(what) => Self::NotFound { what },
             CoreError::PlatformKey(reason) => Self::PlatformKey { reason },
             CoreError::Network(reason) => Self::Network { reason },
+            CoreError::Refused { code, .. } if code == INVALID_INVITATION => {
+                Self::InvalidInvitation
+            }
+            CoreError::Refused {
+                status: HTTP_UNAUTHORISED,
+                code,
+                ..
+            } => Self::Unauthorised { code },
+            CoreError::Refused {
+                status: HTTP_FORBIDDEN,
+                code,
+                ..
+            } => Self::Forbidden { code },
             CoreError::Refused {
                 status: HTTP_CONFLICT,
                 code,
                 ..
             } => Self::Conflict { reason: code },
+            CoreError::Refused {
+                status: HTTP_TOO_MANY_REQUESTS,
+                ..
+            } => Self::RateLimited,
             CoreError::Refused { status, code, .. } => Self::Refused { status, code },
             CoreError::Revoked => Self::Revoked,
             CoreError::NotEnrolled => Self::NotEnrolled,
@@ -187,6 +233,37 @@ mod tests {
             }),
             BinhAnError::Conflict {
                 reason: "stale_epoch".into()
+            }
+        );
+        let refused = |status: u16, code: &str| {
+            BinhAnError::from(CoreError::Refused {
+                status,
+                code: code.into(),
+                reason: "x".into(),
+            })
+        };
+        assert_eq!(
+            refused(403, "invalid_invitation"),
+            BinhAnError::InvalidInvitation
+        );
+        assert_eq!(
+            refused(401, "bad_token"),
+            BinhAnError::Unauthorised {
+                code: "bad_token".into()
+            }
+        );
+        assert_eq!(
+            refused(403, "not_a_member"),
+            BinhAnError::Forbidden {
+                code: "not_a_member".into()
+            }
+        );
+        assert_eq!(refused(429, "rate_limited"), BinhAnError::RateLimited);
+        assert_eq!(
+            refused(400, "bad_label"),
+            BinhAnError::Refused {
+                status: 400,
+                code: "bad_label".into()
             }
         );
         assert!(matches!(

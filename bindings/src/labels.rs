@@ -4,11 +4,14 @@
 
 use binhan_core::model::{self, Enumeration};
 
-/// Every enumeration the apps show, each value with its stable code and its
-/// Vietnamese and English labels, in display order.
+/// Every enumeration the apps show (the case model's and the shelters'),
+/// each value with its stable code and its Vietnamese and English labels, in
+/// display order.
 #[uniffi::export]
 pub fn all_enumerations() -> Vec<Enumeration> {
-    model::all_enumerations()
+    let mut all = model::all_enumerations();
+    all.extend(binhan_core::shelters::enumerations());
+    all
 }
 
 /// A commune or ward of Lai Châu.

@@ -10,6 +10,8 @@
 //! - [`vault`]: the vault lifecycle and the case workflow ([`Vault`]);
 //! - [`platform`]: the platform key the app implements;
 //! - [`sync`]: enrolment, sync, invitations, revocation and case teams;
+//! - [`shelters`]: the shelter directory, road network, nearest search and
+//!   placements;
 //! - [`task`]: long operations with progress and cancellation;
 //! - [`labels`]: every enumeration's labels and the communes;
 //! - [`error`]: the errors the apps act on.
@@ -17,6 +19,7 @@
 pub mod error;
 pub mod labels;
 pub mod platform;
+pub mod shelters;
 pub mod sync;
 pub mod task;
 pub mod vault;

@@ -6,6 +6,7 @@
 //! The listener hears `on_finished` exactly once, and no progress after it.
 
 use crate::error::BinhAnError;
+use crate::shelters::RoadImportReport;
 use crate::sync::{Enrolment, Invitation, SyncReport};
 use binhan_core::app::VerifyReport;
 use binhan_core::sync::CancelFlag;
@@ -39,6 +40,8 @@ pub enum ProgressPhase {
     Pulling,
     /// Sync: sending snapshots for new team members.
     Snapshots,
+    /// Importing a road network (`importRoadNetwork`): 0 of 1, then 1 of 1.
+    ImportingRoads,
 }
 
 /// How far a long operation has come.
@@ -53,7 +56,7 @@ pub struct Progress {
 }
 
 /// How a long operation ended.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum TaskOutcome {
     /// The store was verified.
     Verified {
@@ -74,6 +77,11 @@ pub enum TaskOutcome {
     Invited {
         /// The code to type on the new device.
         invitation: Invitation,
+    },
+    /// A road network was imported (`Vault.importRoadNetwork`).
+    RoadsImported {
+        /// What the import found.
+        report: RoadImportReport,
     },
     /// The server accepted the change (revoking a device, changing a team).
     Done,

@@ -2,22 +2,58 @@
 # Kotlin binding tests on the JVM: builds the cdylib, generates its Kotlin
 # bindings with the workspace's uniffi-bindgen, compiles them with the tests
 # (kotlinc), and runs the tests with JUnit 5 against the real library
-# through JNA. Honours CARGO_TARGET_DIR. Tools: tests/setup.
+# through JNA. The sync tests talk to a real binhan-server process, started
+# here on loopback with SQLite in a temporary folder and stopped on exit.
+# Honours CARGO_TARGET_DIR. Tools: tests/setup.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-echo "== Kotlin: building binhan-ffi"
-cargo build --locked -p binhan-ffi
+echo "== Kotlin: building binhan-ffi and binhan-server"
+cargo build --locked -p binhan-ffi -p binhan-server
 echo "== Kotlin: generating bindings"
 generate_bindings "$TARGET/debug" "$OUT/generated"
 echo "== Kotlin: compiling bindings and tests (kotlinc)"
 compile_kotlin "$OUT/test-classes" "$JNA_JAR:$JUNIT_JAR" "$OUT/generated" tests/kotlin/src
 
+echo "== Kotlin: starting binhan-server on loopback (SQLite, temporary folder)"
+server_bin="$TARGET/debug/binhan-server"
+server_dir="$(mktemp -d)"
+server_pid=""
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$server_dir"
+}
+trap stop_server EXIT
+env -u BINHAN_DATABASE_URL -u BINHAN_DATA -u BINHAN_LISTEN RUST_LOG=info \
+    "$server_bin" serve --data "$server_dir/data" --listen 127.0.0.1:0 \
+    >"$server_dir/stdout" 2>"$server_dir/server.log" &
+server_pid=$!
+server_url=""
+for _ in $(seq 1 300); do
+    server_url="$(sed -n 's/^listening on //p' "$server_dir/stdout")"
+    [ -n "$server_url" ] && break
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$server_url" ]; then
+    echo "binhan-server did not start:" >&2
+    cat "$server_dir/server.log" >&2
+    exit 1
+fi
+echo "   $server_url (pid $server_pid)"
+
 echo "== Kotlin: running tests (JUnit 5, JNA)"
 log="$OUT/junit.log"
 set +e
 java -Djna.library.path="$TARGET/debug" \
+    -Dbinhan.server.url="$server_url" \
+    -Dbinhan.server.bin="$server_bin" \
+    -Dbinhan.server.data="$server_dir/data" \
+    -Dbinhan.fixtures="$ROOT/tests/fixtures/shelters" \
     -cp "$JUNIT_JAR:$OUT/test-classes:$KOTLIN_STDLIB:$JNA_JAR" \
     org.junit.platform.console.ConsoleLauncher \
     --disable-banner --disable-ansi-colors --details=tree \
@@ -27,4 +63,12 @@ set -e
 passed=$(sed -n 's/^\[ *\([0-9]*\) tests successful *\]$/\1/p' "$log")
 failed=$(sed -n 's/^\[ *\([0-9]*\) tests failed *\]$/\1/p' "$log")
 echo "kotlin: ${passed:-0} passed, ${failed:-0} failed"
+# The server holds only ciphertext: the words the sync test wrote into its
+# case never appear in its database or its log.
+for word in Quillfeather Vexmorrow; do
+    if grep -rqa "$word" "$server_dir"; then
+        echo "kotlin: case content ($word) found in the server's data or log" >&2
+        status=1
+    fi
+done
 exit "$status"

@@ -1,0 +1,218 @@
+// Sync from Kotlin against a real binhan-server process on loopback, started
+// by tests/kotlin/run.sh (SQLite in a temporary folder): enrolment through the
+// invitation chain, a case in Vietnamese from a collaborator to the commune
+// case manager, progress phases, a wrong invitation code, and cancelling a
+// sync. All data is synthetic.
+package vn.binhan.tests
+
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.TimeUnit
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.*
+import org.junit.jupiter.api.Test
+import vn.binhan.core.*
+import vn.binhan.core.model.*
+
+/** The server run.sh started, and a way to get a bootstrap code from it. */
+object TestServer {
+    val url: String = System.getProperty("binhan.server.url")
+        ?: error("binhan.server.url is not set: run tests/kotlin/run.sh, which starts the server")
+    private val bin: String = System.getProperty("binhan.server.bin") ?: error("binhan.server.bin is not set")
+    private val data: String = System.getProperty("binhan.server.data") ?: error("binhan.server.data is not set")
+
+    /** A one-time code for a provincial officer (`binhan-server bootstrap-officer`). */
+    fun bootstrapCode(): String {
+        val process = ProcessBuilder(bin, "bootstrap-officer", "--data", data)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .apply { environment().remove("BINHAN_DATABASE_URL") }
+            .start()
+        val out = process.inputStream.bufferedReader().readText()
+        check(process.waitFor() == 0) { "bootstrap-officer failed" }
+        return Regex("\"code\"\\s*:\\s*\"([^\"]+)\"").find(out)?.groupValues?.get(1)
+            ?: error("bootstrap-officer printed no code")
+    }
+}
+
+/** A Vietnamese account with words that must never reach the server in clear. */
+const val ACCOUNT_VI = "Chị Quillfeather kể: chồng đánh tối thứ Bảy ở bản Vexmorrow; đã sang nhà mẹ đẻ ở Mường Tè. Ưu tiên an toàn."
+
+class SyncTest {
+    private val dirs = mutableListOf<String>()
+    private val vaults = mutableListOf<Vault>()
+
+    private fun phone(): Vault {
+        val dir = tempVaultDir()
+        dirs += dir
+        return newVault(dir).also { vaults += it }
+    }
+
+    @AfterEach
+    fun close() {
+        vaults.forEach { it.close() }
+        dirs.forEach { deleteTree(it) }
+    }
+
+    private fun enrol(vault: Vault, code: String, label: String): Enrolment {
+        val recorder = Recorder()
+        vault.enrol(TestServer.url, code, label, recorder).use {
+            val outcome = recorder.await()
+            assertTrue(outcome is TaskOutcome.Enrolled, "$outcome")
+            return (outcome as TaskOutcome.Enrolled).enrolment
+        }
+    }
+
+    private fun invite(vault: Vault, role: Role, commune: String): Invitation {
+        val recorder = Recorder()
+        vault.invite(role, commune, 24u, recorder).use {
+            val outcome = recorder.await()
+            assertTrue(outcome is TaskOutcome.Invited, "$outcome")
+            return (outcome as TaskOutcome.Invited).invitation
+        }
+    }
+
+    private fun sync(vault: Vault, recorder: Recorder = Recorder()): SyncReport {
+        vault.sync(recorder).use {
+            val outcome = recorder.await()
+            assertTrue(outcome is TaskOutcome.Synced, "$outcome")
+            return (outcome as TaskOutcome.Synced).report
+        }
+    }
+
+    /** An officer (bootstrap code), a case manager of `commune` invited by
+     *  the officer, and a collaborator invited by the officer too. Each test
+     *  uses its own commune, as the server is shared. */
+    private fun team(commune: String): Triple<Vault, Vault, Vault> {
+        val officer = phone()
+        val enrolment = enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        assertEquals(Role.PROVINCIAL_OFFICER, enrolment.role)
+        assertEquals(TestServer.url, officer.enrolment()?.serverUrl)
+        val manager = phone()
+        enrol(manager, invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code, "synthetic manager")
+        val collaborator = phone()
+        val invitation = invite(officer, Role.COLLABORATOR, commune)
+        assertEquals(Role.COLLABORATOR, invitation.role)
+        assertTrue(invitation.expiresAt.isAfter(java.time.Instant.now()))
+        val enrolled = enrol(collaborator, invitation.code, "điện thoại cộng tác viên (giả lập)")
+        assertEquals(Role.COLLABORATOR, enrolled.role)
+        assertEquals(commune, enrolled.commune)
+        return Triple(officer, manager, collaborator)
+    }
+
+    @Test
+    fun `a case in Vietnamese goes from the collaborator to the case manager`() {
+        val (_, manager, collaborator) = team("mu_ca")
+        assertNull(phone().enrolment(), "a new vault is not enrolled")
+
+        val today = collaborator.today()
+        val id = collaborator.createCase(intake(today, code = "SYN-SYNC-1", account = ACCOUNT_VI))
+        assertEquals(1uL, collaborator.pendingEvents())
+
+        val recorder = Recorder()
+        val report = sync(collaborator, recorder)
+        assertEquals(1uL, report.eventsPushed)
+        assertEquals(1uL, report.teamChangesPushed)
+        assertTrue(report.traffic.roundTrips > 0uL && report.traffic.bytesSent > 0uL)
+        assertEquals(0uL, collaborator.pendingEvents())
+        val phases = recorder.progress.map { it.phase }.distinct()
+        assertEquals(ProgressPhase.AUTHENTICATING, phases.first(), "$phases")
+        assertTrue(phases.containsAll(listOf(ProgressPhase.PUSHING, ProgressPhase.PULLING)), "$phases")
+        assertEquals(0, recorder.progressAfterFinish.get())
+
+        val pulled = sync(manager)
+        assertEquals(1uL, pulled.eventsPulled)
+        val seen = manager.caseDetail(id)
+        assertEquals("SYN-SYNC-1", seen.survivor.code)
+        assertEquals(ACCOUNT_VI, seen.incident.account, "diacritics intact through the server")
+        assertEquals(collaborator.caseDetail(id), seen)
+        assertEquals(listOf(id), manager.listCases(everything()).cases.map { it.id })
+        // Both devices are on the case's team.
+        assertEquals(2, manager.teamMembers(id).size)
+        assertTrue(collaborator.deviceId() in manager.teamMembers(id))
+
+        // Repeating a sync changes nothing.
+        val again = sync(collaborator)
+        assertEquals(0uL, again.eventsPushed)
+        assertEquals(0uL, again.eventsPulled)
+    }
+
+    @Test
+    fun `a wrong invitation code is refused with InvalidInvitation`() {
+        val vault = phone()
+        val recorder = Recorder()
+        vault.enrol(TestServer.url, "SYNTHETIC-WRONG-CODE", "synthetic phone", recorder).use {
+            val outcome = recorder.await()
+            assertTrue(outcome is TaskOutcome.Failed, "$outcome")
+            assertTrue((outcome as TaskOutcome.Failed).error is BinhAnException.InvalidInvitation, "$outcome")
+        }
+        assertNull(vault.enrolment())
+        // Not enrolled: sync says so.
+        val sync = Recorder()
+        vault.sync(sync).use {
+            val outcome = sync.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.NotEnrolled, "$outcome")
+        }
+        // A collaborator may not invite.
+        val (_, _, collaborator) = team("pa_u")
+        val refused = Recorder()
+        collaborator.invite(Role.COLLABORATOR, "pa_u", 24u, refused).use {
+            val outcome = refused.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Forbidden, "$outcome")
+        }
+        // No server there: a network error.
+        val offline = Recorder()
+        phone().enrol("http://127.0.0.1:9", "SYNTHETIC", "synthetic phone", offline).use {
+            val outcome = offline.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Network, "$outcome")
+        }
+    }
+
+    @Test
+    fun `cancelling a sync keeps what the server acknowledged and the next sync completes`() {
+        val (_, manager, collaborator) = team("sin_ho")
+        val today = collaborator.today()
+        val cases = 12
+        val ids = (0 until cases).map { collaborator.createCase(intake(today, code = "SYN-CANCEL-$it", commune = "sin_ho", account = ACCOUNT_VI)) }
+        assertEquals(cases.toULong(), collaborator.pendingEvents())
+
+        // Hold the sync once the push is acknowledged, then close the handle.
+        val acknowledged = CountDownLatch(1)
+        val proceed = CountDownLatch(1)
+        val recorder = object : TaskListener {
+            val inner = Recorder()
+            override fun onProgress(progress: Progress) {
+                inner.onProgress(progress)
+                if (progress.phase == ProgressPhase.PUSHING && progress.done > 0uL && acknowledged.count > 0) {
+                    acknowledged.countDown()
+                    proceed.await(10, TimeUnit.SECONDS)
+                }
+            }
+            override fun onFinished(outcome: TaskOutcome) = inner.onFinished(outcome)
+        }
+        val handle = collaborator.sync(recorder)
+        assertTrue(acknowledged.await(30, TimeUnit.SECONDS), "the push was acknowledged")
+        handle.close()
+        proceed.countDown()
+        assertEquals(TaskOutcome.Cancelled, recorder.inner.await())
+        assertEquals(1, recorder.inner.finishedCalls.get())
+        assertFalse(recorder.inner.progress.any { it.phase == ProgressPhase.PULLING }, "stopped before pulling")
+
+        // What the server acknowledged stays acknowledged.
+        assertEquals(0uL, collaborator.pendingEvents())
+        val again = sync(collaborator)
+        assertEquals(0uL, again.eventsPushed)
+
+        // Cancelling before it starts: nothing is lost either.
+        val extra = collaborator.createCase(intake(today, code = "SYN-CANCEL-X", commune = "sin_ho"))
+        val early = Recorder()
+        collaborator.sync(early).apply { cancel() }.close()
+        assertTrue(early.await().let { it == TaskOutcome.Cancelled || it is TaskOutcome.Synced })
+        sync(collaborator)
+        assertEquals(0uL, collaborator.pendingEvents())
+
+        sync(manager)
+        val codes = manager.listCases(everything()).cases.map { it.survivorCode }.toSet()
+        assertTrue(codes.containsAll(ids.indices.map { "SYN-CANCEL-$it" } + "SYN-CANCEL-X"), "$codes")
+        assertEquals(ACCOUNT_VI, manager.caseDetail(ids.last()).incident.account)
+        assertEquals(collaborator.caseDetail(extra), manager.caseDetail(extra))
+    }
+}
