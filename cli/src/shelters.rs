@@ -32,6 +32,15 @@ pub enum ShelterCommand {
         #[arg(long)]
         file: PathBuf,
     },
+    /// (Provincial officer) Upload a signed publication (a .bhsd file from
+    /// `sign`) to the sync server; enrolled devices receive it at their next
+    /// `binhan sync`, and pin the province's key from the server the first
+    /// time unless `trust-key` configured one.
+    Publish {
+        /// The publication.
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// The directory on this device.
     Directory,
     /// Shelters and standardised shelters per commune.
@@ -114,7 +123,8 @@ pub enum ShelterCommand {
     /// Placement requests this device sent.
     Requests,
     /// Messages waiting to be sent, as JSON that `receive` on another device
-    /// reads (until sync carries them).
+    /// reads (`binhan sync` carries them through the server; this is for
+    /// devices that meet without it).
     Outbox {
         /// Forget the messages once printed.
         #[arg(long)]
@@ -224,6 +234,10 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
         }
         ShelterCommand::LoadDirectory { file } => {
             to_json(&app.load_shelter_directory(&read_file(&file)?)?)
+        }
+        ShelterCommand::Publish { file } => {
+            let publication = read_file(&file)?;
+            to_json(&crate::sync::runtime()?.block_on(app.publish_shelter_directory(&publication))?)
         }
         ShelterCommand::Directory => match app.shelter_directory()? {
             Some(d) => to_json(&d),

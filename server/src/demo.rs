@@ -2,7 +2,9 @@
 //! data. A server with embedded SQLite starts on loopback; an officer, a
 //! commune case manager and two collaborators enrol through the real
 //! invitation chain; cases are recorded and edited offline on several
-//! phones; everyone syncs; the demo prints what converged.
+//! phones; everyone syncs; the demo prints what converged. The officer
+//! publishes the shelter directory; a collaborator searches it offline and
+//! places someone with a host through the server.
 
 use crate::api::{create_invitation, PROVINCE};
 use crate::storage::SqlStorage;
@@ -17,6 +19,8 @@ use binhan_core::sync::{CancelFlag, SyncReport};
 use chrono::Days;
 use serde_json::{json, Value};
 use std::path::Path;
+
+mod shelters;
 
 /// The commune the demo team works in.
 const COMMUNE: &str = "mu_ca";
@@ -227,6 +231,8 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
             })
             .collect();
 
+    let shelters = shelters::run(dir, &url, &officer, &manager, &collaborator_a).await?;
+
     let _ = stop.send(());
     let _ = server.await;
     Ok(json!({
@@ -241,5 +247,6 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         })).collect::<Vec<_>>(),
         "case_1_risk_acted_on_while_in_conflict": first.risk_level,
         "first_sync_reports": reports,
+        "shelters": shelters,
     }))
 }
