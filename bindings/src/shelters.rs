@@ -3,6 +3,12 @@
 //! collaborator's placement requests. A thin wrapper of the shelter methods
 //! of `binhan_core::app::App` (`core/src/shelters/device.rs`).
 //!
+//! `Vault.sync` carries the shelters too: it fetches newer directory
+//! publications (verified on the device against the pinned provincial key)
+//! and sends and receives the placement and free-places messages that the
+//! calls below queue; the provincial officer uploads publications with
+//! `Vault.publishShelterDirectory` ([`crate::sync`]).
+//!
 //! The shelter enumerations (kind, accepted group, language, accessibility,
 //! checklist item, freshness, placement status, decline reason, ranking,
 //! unreachable, road class) derive their uniffi traits in core and are
@@ -646,7 +652,9 @@ impl From<core::OutgoingRequest> for SentPlacement {
 impl Vault {
     /// Configures the provincial office's public key (64 hexadecimal
     /// digits), against which every directory is checked. The same key
-    /// again is harmless; a different one is refused (`NotAllowed`).
+    /// again is harmless; a different one is refused (`NotAllowed`). Without
+    /// it, the first sync pins the key the server hands out; with it, a sync
+    /// refuses a server that offers another.
     pub fn set_provincial_key(&self, key: String) -> Result<()> {
         let key = key.trim().parse().map_err(BinhAnError::from)?;
         Ok(self.app().set_provincial_key(key)?)
@@ -796,5 +804,41 @@ impl Vault {
     /// recording it on the case and telling the host.
     pub fn cancel_placement(&self, request: RequestId) -> Result<()> {
         Ok(self.app().cancel_placement(request)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_and_reach_cross_unchanged() {
+        let from = GeoPoint {
+            lat: 22.39,
+            lon: 103.46,
+        };
+        let query = shelter_query(from);
+        let defaults = core::ShelterQuery::from(from.into());
+        let back: core::ShelterQuery = query.clone().into();
+        assert_eq!(back, defaults);
+        assert_eq!(query.limit, 5);
+        assert_eq!(
+            RoadReach::from(core::RoadReach::Unreachable {
+                reason: Unreachable::NoRoadNearby
+            }),
+            RoadReach::NotReachable {
+                reason: Unreachable::NoRoadNearby
+            }
+        );
+        assert_eq!(
+            ShelterHours::from(core::Hours::Daily {
+                from: chrono::NaiveTime::from_hms_opt(7, 0, 0).unwrap(),
+                to: chrono::NaiveTime::from_hms_opt(17, 30, 0).unwrap(),
+            }),
+            ShelterHours::Daily {
+                from: "07:00".into(),
+                to: "17:30".into()
+            }
+        );
     }
 }

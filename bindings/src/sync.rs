@@ -67,8 +67,40 @@ pub struct SyncReport {
     pub statistics_sent: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
+    /// The shelter directory and placement messages.
+    pub shelters: ShelterSyncReport,
     /// Round trips and bytes.
     pub traffic: TrafficCounts,
+}
+
+/// What one sync did for shelters.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ShelterSyncReport {
+    /// The directory version held after the sync.
+    pub directory_version: Option<u64>,
+    /// Directory publications verified and applied.
+    pub publications_applied: u64,
+    /// Why a publication was refused (the directory held was kept).
+    pub directory_refused: Option<String>,
+    /// Placement and free-places messages sent.
+    pub messages_sent: u64,
+    /// Messages received and applied (or already applied).
+    pub messages_received: u64,
+    /// Messages refused (bad signature or seal, wrong sender, out of place).
+    pub messages_refused: u64,
+}
+
+impl From<binhan_core::shelters::ShelterSyncReport> for ShelterSyncReport {
+    fn from(r: binhan_core::shelters::ShelterSyncReport) -> Self {
+        Self {
+            directory_version: r.directory_version,
+            publications_applied: r.publications_applied,
+            directory_refused: r.directory_refused,
+            messages_sent: r.messages_sent,
+            messages_received: r.messages_received,
+            messages_refused: r.messages_refused,
+        }
+    }
 }
 
 impl From<sync::SyncReport> for SyncReport {
@@ -82,6 +114,7 @@ impl From<sync::SyncReport> for SyncReport {
             snapshots_pulled: r.snapshots_pulled,
             statistics_sent: r.statistics_sent,
             keys_rotated: r.keys_rotated,
+            shelters: r.shelters.into(),
             traffic: TrafficCounts {
                 round_trips: r.traffic.round_trips,
                 bytes_sent: r.traffic.bytes_sent,
@@ -171,8 +204,9 @@ impl Vault {
     }
 
     /// Pushes this device's changes and pulls everyone else's in the
-    /// background. Progress carries the phase (`AUTHENTICATING`,
-    /// `PUSHING`, `PULLING`, `SNAPSHOTS`); the
+    /// background, then the shelter directory (newer signed publications,
+    /// verified on the device) and placement messages. Progress carries the
+    /// phase (`AUTHENTICATING`, `PUSHING`, `PULLING`, `SNAPSHOTS`); the
     /// outcome is `TaskOutcome.Synced` with the report. Cancelling keeps what
     /// was done, and the next sync resumes. A revoked device ends with
     /// `Failed(Revoked)`, its vault already erased.
@@ -256,6 +290,27 @@ impl Vault {
         task::spawn(listener, move |_, _| async move {
             app.remove_team_member(case_id, device).await?;
             Ok(TaskOutcome::Done)
+        })
+    }
+
+    /// (Provincial officer) Uploads a signed shelter directory publication
+    /// (full or delta, as `binhan shelters sign` writes it) for every
+    /// enrolled device; they fetch it at their next sync. The server refuses
+    /// other roles (`Forbidden`), a signer other than the province's
+    /// registered key and a version that does not follow the newest. The
+    /// outcome is `TaskOutcome.DirectoryPublished`.
+    pub fn publish_shelter_directory(
+        &self,
+        publication: Vec<u8>,
+        listener: Arc<dyn TaskListener>,
+    ) -> Arc<TaskHandle> {
+        let app = self.app();
+        task::spawn(listener, move |_, _| async move {
+            let published = app.publish_shelter_directory(&publication).await?;
+            Ok(TaskOutcome::DirectoryPublished {
+                version: published.version,
+                stored: published.stored,
+            })
         })
     }
 

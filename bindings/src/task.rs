@@ -83,6 +83,14 @@ pub enum TaskOutcome {
         /// What the import found.
         report: RoadImportReport,
     },
+    /// A shelter directory publication was uploaded
+    /// (`Vault.publishShelterDirectory`).
+    DirectoryPublished {
+        /// The directory version it brings devices to.
+        version: u64,
+        /// False if the server already had it (publishing is idempotent).
+        stored: bool,
+    },
     /// The server accepted the change (revoking a device, changing a team).
     Done,
     /// It failed.

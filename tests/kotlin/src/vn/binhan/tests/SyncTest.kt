@@ -215,4 +215,43 @@ class SyncTest {
         assertEquals(ACCOUNT_VI, manager.caseDetail(ids.last()).incident.account)
         assertEquals(collaborator.caseDetail(extra), manager.caseDetail(extra))
     }
+
+    private fun publish(vault: Vault, name: String): TaskOutcome {
+        val recorder = Recorder()
+        vault.publishShelterDirectory(ShelterFixture.bytes(name), recorder).use { return recorder.await() }
+    }
+
+    @Test
+    fun `the officer publishes the shelter directory and devices receive it at sync`() {
+        val (officer, _, collaborator) = team("than_uyen")
+        // Only the province publishes.
+        val refused = publish(collaborator, "lai_chau_directory_v1.bhsd")
+        assertTrue(refused is TaskOutcome.Failed && refused.error is BinhAnException.Forbidden, "$refused")
+
+        val first = publish(officer, "lai_chau_directory_v1.bhsd")
+        assertTrue(first is TaskOutcome.DirectoryPublished && first.version == 1uL, "$first")
+        val report = sync(collaborator).shelters
+        assertEquals(1uL, report.directoryVersion)
+        assertEquals(1uL, report.publicationsApplied)
+        assertNull(report.directoryRefused)
+        // The device pinned the province's key, and searches offline.
+        assertEquals(ShelterFixture.provincialKey, collaborator.provincialKey())
+        val nearest = collaborator.nearestShelters(shelterQuery(ShelterFixture.valleyStart))
+        assertEquals(Ranking.STRAIGHT_LINE, nearest.rankedBy)
+        assertEquals(ShelterFixture.valleyShelter("across"), nearest.shelters.first().shelter.id)
+
+        val delta = publish(officer, "lai_chau_directory_v1_to_v2.bhsd")
+        assertTrue(delta is TaskOutcome.DirectoryPublished && delta.version == 2uL, "$delta")
+        assertEquals(2uL, sync(collaborator).shelters.directoryVersion)
+        assertEquals(2uL, collaborator.shelterDirectory()?.version)
+
+        // A tampered publication never leaves the officer's phone.
+        val bytes = ShelterFixture.bytes("lai_chau_directory_v1_to_v2.bhsd")
+        bytes[bytes.size / 2] = (bytes[bytes.size / 2].toInt() xor 0x01).toByte()
+        val recorder = Recorder()
+        officer.publishShelterDirectory(bytes, recorder).use {
+            val outcome = recorder.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Tampered, "$outcome")
+        }
+    }
 }
