@@ -13,6 +13,7 @@ use binhan_core::model::{
     CaseId, CaseStatus, Consent, ConsentScope, DeviceId, EventId, FollowUp, Incident, Note,
     RiskAssessment, RiskLevel, SafetyPlan, ServiceRecord, StatusChange, Survivor,
 };
+use binhan_core::shelters::Placement;
 use chrono::{DateTime, NaiveDate, Utc};
 
 uniffi::use_remote_type!(binhan_core::NaiveDate);
@@ -53,6 +54,7 @@ attributed! {
     "A service outcome, with who recorded it and when." AttributedService(ServiceRecord),
     "A follow-up, with who recorded it and when." AttributedFollowUp(FollowUp),
     "A note, with who wrote it and when." AttributedNote(Note),
+    "A shelter placement, with who recorded it and when." AttributedPlacement(Placement),
     "A conflicting value, with who wrote it and when." AttributedConflictValue(ConflictValue),
 }
 
@@ -133,6 +135,8 @@ pub struct CaseDetail {
     pub next_follow_up: Option<NaiveDate>,
     /// Notes in order.
     pub notes: Vec<AttributedNote>,
+    /// The current shelter placement: one, or several in conflict.
+    pub placement: Vec<AttributedPlacement>,
     /// Concurrent values for a person to resolve.
     pub conflicts: Vec<Conflict>,
     /// Newest change.
@@ -159,6 +163,7 @@ impl From<cases::CaseDetail> for CaseDetail {
             follow_ups: all(d.follow_ups),
             next_follow_up: d.next_follow_up,
             notes: all(d.notes),
+            placement: all(d.placement),
             conflicts: all(d.conflicts),
             last_activity: d.last_activity,
             event_count: d.event_count,

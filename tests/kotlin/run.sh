@@ -9,8 +9,8 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
-echo "== Kotlin: building binhan-ffi and binhan-server"
-cargo build --locked -p binhan-ffi -p binhan-server
+echo "== Kotlin: building binhan-ffi, binhan-server and binhan (the CLI signs a test directory)"
+cargo build --locked -p binhan-ffi -p binhan-server -p binhan-cli
 echo "== Kotlin: generating bindings"
 generate_bindings "$TARGET/debug" "$OUT/generated"
 echo "== Kotlin: compiling bindings and tests (kotlinc)"
@@ -53,6 +53,7 @@ java -Djna.library.path="$TARGET/debug" \
     -Dbinhan.server.url="$server_url" \
     -Dbinhan.server.bin="$server_bin" \
     -Dbinhan.server.data="$server_dir/data" \
+    -Dbinhan.cli.bin="$TARGET/debug/binhan" \
     -Dbinhan.fixtures="$ROOT/tests/fixtures/shelters" \
     -cp "$JUNIT_JAR:$OUT/test-classes:$KOTLIN_STDLIB:$JNA_JAR" \
     org.junit.platform.console.ConsoleLauncher \

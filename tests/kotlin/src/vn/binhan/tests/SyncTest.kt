@@ -18,6 +18,7 @@ object TestServer {
     val url: String = System.getProperty("binhan.server.url")
         ?: error("binhan.server.url is not set: run tests/kotlin/run.sh, which starts the server")
     private val bin: String = System.getProperty("binhan.server.bin") ?: error("binhan.server.bin is not set")
+    private val cli: String = System.getProperty("binhan.cli.bin") ?: error("binhan.cli.bin is not set")
     private val data: String = System.getProperty("binhan.server.data") ?: error("binhan.server.data is not set")
 
     /** A one-time code for a provincial officer (`binhan-server bootstrap-officer`). */
@@ -30,6 +31,28 @@ object TestServer {
         check(process.waitFor() == 0) { "bootstrap-officer failed" }
         return Regex("\"code\"\\s*:\\s*\"([^\"]+)\"").find(out)?.groupValues?.get(1)
             ?: error("bootstrap-officer printed no code")
+    }
+
+    /** The synthetic directory signed with the fixture's synthetic key
+     *  (`binhan shelters sign`, as the provincial office does), naming `host`
+     *  as the host device of `shelter`, at `version`. */
+    fun signWithHost(shelter: String, host: String, version: Int): ByteArray {
+        val dir = java.nio.file.Files.createTempDirectory("binhan-sign")
+        try {
+            val out = dir.resolve("directory.bhsd")
+            val process = ProcessBuilder(
+                cli, "shelters", "sign", "--synthetic-key",
+                "--file", java.io.File(ShelterFixture.dir, "lai_chau_shelters.json").path,
+                "--host", "$shelter=$host", "--version", "$version", "--out", out.toString(),
+            ).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .apply { environment()["BINHAN_VAULT"] = dir.resolve("vault").toString() }
+                .start()
+            process.inputStream.readAllBytes()
+            check(process.waitFor() == 0) { "binhan shelters sign failed" }
+            return java.nio.file.Files.readAllBytes(out)
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
     }
 }
 
@@ -253,5 +276,60 @@ class SyncTest {
             val outcome = recorder.await()
             assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Tampered, "$outcome")
         }
+    }
+
+    @Test
+    fun `a placement goes from a collaborator to the shelter's host and back through the server`() {
+        val (officer, _, collaborator) = team("bum_nua")
+        val host = phone()
+        enrol(host, invite(officer, Role.SHELTER_HOST, "mu_ca").code, "synthetic host")
+        val office = ShelterFixture.valleyShelter("same_side")
+        // A version above any the shared server holds, so sync keeps it.
+        val publication = TestServer.signWithHost(office, host.deviceId(), 900)
+        for (vault in listOf(host, collaborator)) {
+            vault.setProvincialKey(ShelterFixture.provincialKey)
+            assertEquals(900uL, vault.loadShelterDirectory(publication).version)
+        }
+        assertEquals(host.deviceId(), collaborator.shelterDirectory()!!.shelters.first { it.id == office }.hostDevice)
+        val desk = host.hostShelter(office, 3u)
+        assertEquals(3.toUShort(), desk.freePlaces)
+        assertEquals(4.toUShort(), desk.capacity)
+        sync(host)
+
+        // The collaborator hears the free places, and asks for two of them.
+        assertTrue(sync(collaborator).shelters.messagesReceived >= 1uL)
+        val known = collaborator.nearestShelters(shelterQuery(ShelterFixture.valleyStart).copy(limit = 50u))
+            .shelters.first { it.shelter.id == office }.availability
+        assertEquals(3.toUShort(), known.freePlaces)
+        assertEquals(Freshness.CONFIRMED, known.freshness)
+        val today = collaborator.today()
+        val case = collaborator.createCase(intake(today, code = "SYN-PLACE-1", commune = "bum_nua", account = ACCOUNT_VI))
+        val needs = PlacementNeeds(
+            people = 2u, children = 1u, group = AcceptedGroup.WOMEN_WITH_CHILDREN,
+            stepFree = false, disabilitySupport = false, languages = listOf(Language.VIETNAMESE),
+        )
+        val request = collaborator.requestPlacement(case, office, needs)
+        assertEquals(PlacementStatus.REQUESTED, collaborator.placementRequests().single().status)
+        assertTrue(sync(collaborator).shelters.messagesSent >= 1uL)
+
+        // The host sees only what it needs, accepts, and the people arrive.
+        sync(host)
+        val waiting = host.placementInbox().single()
+        assertEquals(request, waiting.request.request)
+        assertEquals(needs, waiting.request.needs)
+        assertEquals(collaborator.deviceId(), waiting.from)
+        assertEquals(1.toUShort(), host.acceptPlacement(request).freePlaces)
+        sync(host)
+        sync(collaborator)
+        val sent = collaborator.placementRequests().single()
+        assertEquals(PlacementStatus.ACCEPTED, sent.status)
+        assertEquals(case, sent.caseId)
+        assertTrue(collaborator.caseDetail(case).placement.any { it.value.status == PlacementStatus.ACCEPTED })
+        val arrived = host.recordArrival(request)
+        assertEquals(PlacementStatus.ARRIVED, arrived.stays.single().status)
+        sync(host)
+        sync(collaborator)
+        assertEquals(PlacementStatus.ARRIVED, collaborator.placementRequests().single().status)
+        assertEquals(3.toUShort(), host.recordDeparture(request).freePlaces)
     }
 }
