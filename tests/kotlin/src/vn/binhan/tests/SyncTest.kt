@@ -159,7 +159,7 @@ class SyncTest {
     }
 
     @Test
-    fun `a wrong invitation code is refused with InvalidInvitation`() {
+    fun `wrong code, wrong role, revoked device and no network are errors the app can act on`() {
         val vault = phone()
         val recorder = Recorder()
         vault.enrol(TestServer.url, "SYNTHETIC-WRONG-CODE", "synthetic phone", recorder).use {
@@ -181,6 +181,22 @@ class SyncTest {
             val outcome = refused.await()
             assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Forbidden, "$outcome")
         }
+        // A revoked device is told so at its next contact and erases its vault.
+        val officer = phone()
+        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        val lost = phone()
+        enrol(lost, invite(officer, Role.COLLABORATOR, "pa_u").code, "synthetic lost phone")
+        lost.createCase(intake(lost.today(), code = "SYN-LOST", commune = "pa_u"))
+        val revoke = Recorder()
+        officer.revokeDevice(lost.deviceId(), revoke).use { assertEquals(TaskOutcome.Done, revoke.await()) }
+        val revoked = Recorder()
+        lost.sync(revoked).use {
+            val outcome = revoked.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Revoked, "$outcome")
+        }
+        assertFalse(lost.isUnlocked())
+        assertThrows<BinhAnException.Erased> { lost.unlock(PIN) }
+
         // No server there: a network error.
         val offline = Recorder()
         phone().enrol("http://127.0.0.1:9", "SYNTHETIC", "synthetic phone", offline).use {
