@@ -66,6 +66,13 @@ enum Command {
     /// and placements.
     #[command(subcommand)]
     Shelters(crate::shelters::ShelterCommand),
+    /// Fetch the annual report of a year and write it to a file (provincial
+    /// officers).
+    Report(crate::report::ReportArgs),
+    /// The programme registries on the server: training, schools,
+    /// enterprises (provincial officers).
+    #[command(subcommand)]
+    Registry(crate::report::RegistryCommand),
     /// Every enumeration with its codes and Vietnamese and English labels.
     Labels,
     /// The communes and wards of the province with their codes.
@@ -262,6 +269,11 @@ pub fn run(cli: Cli) -> Result<Value> {
         }
         Command::Case(command) => run_case(vault, &mut input, command),
         Command::Shelters(command) => crate::shelters::run(vault, &mut input, command),
+        Command::Report(args) => crate::report::report(&open_unlocked(vault, &mut input)?, args),
+        Command::Registry(command) => {
+            let app = open_unlocked(vault, &mut input)?;
+            crate::report::registry(&app, &mut input, command)
+        }
         Command::Sync(command) => {
             let app = open_unlocked(vault, &mut input)?;
             crate::sync::run(&app, &mut input, command)

@@ -8,6 +8,7 @@ mod commands;
 mod demo;
 mod input;
 mod output;
+mod report;
 mod shelters;
 mod sync;
 

@@ -73,6 +73,7 @@ pub enum TeamCommand {
     },
 }
 
+/// A runtime for one command's network calls.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -341,3 +341,106 @@ fn labels_are_bilingual() {
         .iter()
         .any(|c| c["code"] == "tan_phong"));
 }
+
+/// A provincial officer's `binhan` against a server running in this test
+/// (embedded SQLite): registries recorded and listed, the annual report
+/// written in each format; the report of a device that is not enrolled is
+/// refused.
+#[test]
+fn officer_records_registries_and_writes_the_annual_report() {
+    use binhan_core::model::Role;
+    use binhan_server::api::{create_invitation, PROVINCE};
+    use binhan_server::storage::SqlStorage;
+
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (url, code) = runtime.block_on(async {
+        let storage = SqlStorage::open_folder(&dir.path().join("server"))
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let code = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, 1, None)
+            .await
+            .unwrap()
+            .code;
+        tokio::spawn(binhan_server::serve(
+            storage,
+            listener,
+            binhan_server::ServerConfig::default(),
+            std::future::pending(),
+        ));
+        (url, code)
+    });
+    let vault = dir.path().join("vault");
+    init(&vault);
+    let out = dir.path().join("report.json");
+    let report = |format: &str| {
+        binhan(
+            &vault,
+            &[
+                "report",
+                "--year",
+                "2026",
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            Some(PIN),
+            "",
+        )
+    };
+    let refused = report("json");
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert_eq!(refused.stderr["error"]["kind"], "not_enrolled");
+
+    ok(binhan(
+        &vault,
+        &[
+            "enrol",
+            "--server",
+            &url,
+            "--label",
+            "Sở Nội vụ (synthetic)",
+        ],
+        Some(PIN),
+        &format!("{code}\n"),
+    ));
+    let entries = json!({
+        "training_targets": [{"commune": "mu_ca", "collaborators": 20, "officials": 4}],
+        "schools": [{"name": "Trường tổng hợp (synthetic)", "commune": "mu_ca",
+                     "procedure_since": "2025-09-01"}],
+    });
+    let recorded = ok(binhan(
+        &vault,
+        &["registry", "record"],
+        Some(PIN),
+        &entries.to_string(),
+    ));
+    assert_eq!(recorded["training_targets"], 1);
+    assert_eq!(recorded["schools"], 1);
+    let listed = ok(binhan(&vault, &["registry", "list"], Some(PIN), ""));
+    assert_eq!(listed["schools"][0]["procedure_since"], "2025-09-01");
+    assert_eq!(listed["training_targets"], entries["training_targets"]);
+
+    let written = ok(report("json"));
+    assert_eq!(written["format"], "json");
+    let json: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(json["year"], 2026);
+    let schools = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "share_schools")
+        .unwrap();
+    assert_eq!(schools["value"]["value"], 100.0);
+    ok(report("xlsx"));
+    assert!(
+        std::fs::read(&out).unwrap().starts_with(b"PK"),
+        "a zip file"
+    );
+    ok(report("csv"));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("schools,mu_ca,"));
+}

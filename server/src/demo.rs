@@ -4,7 +4,10 @@
 //! invitation chain; cases are recorded and edited offline on several
 //! phones; everyone syncs; the demo prints what converged. The officer
 //! publishes the shelter directory; a collaborator searches it offline and
-//! places someone with a host through the server.
+//! places someone with a host through the server. The cases'
+//! survivors consent to statistics, so their de-identified records upload
+//! with sync; the officer records synthetic programme registries and writes
+//! the annual report workbook of the current year into the data folder.
 
 use crate::api::{create_invitation, PROVINCE};
 use crate::storage::SqlStorage;
@@ -15,7 +18,9 @@ use binhan_core::model::{
     CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note,
     PlaceType, RiskAssessment, RiskLevel, Role, Sex, Survivor, TimeOfDay, ViolenceType,
 };
+use binhan_core::stats::registry::ReportFormat;
 use binhan_core::sync::{CancelFlag, SyncReport};
+use chrono::Datelike;
 use chrono::Days;
 use serde_json::{json, Value};
 use std::path::Path;
@@ -232,6 +237,7 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
             .collect();
 
     let shelters = shelters::run(dir, &url, &officer, &manager, &collaborator_a).await?;
+    let annual_report = write_annual_report(dir, &officer, &storage).await?;
 
     let _ = stop.send(());
     let _ = server.await;
@@ -248,5 +254,52 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         "case_1_risk_acted_on_while_in_conflict": first.risk_level,
         "first_sync_reports": reports,
         "shelters": shelters,
+        "annual_report": annual_report,
     }))
+}
+
+/// The officer records synthetic registries, fetches the annual report of
+/// the current year and writes the workbook into `dir`.
+async fn write_annual_report(
+    dir: &Path,
+    officer: &Phone,
+    storage: &SqlStorage,
+) -> Result<Value, String> {
+    use crate::storage::Storage;
+    let year = officer.app.today().year();
+    let registries = crate::report::synthetic::registries(u64::from(year.unsigned_abs()), year);
+    let recorded = officer
+        .app
+        .record_registries(&registries.programme())
+        .await
+        .map_err(|e| e.to_string())?;
+    let workbook = officer
+        .app
+        .annual_report(year, ReportFormat::Xlsx, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let path = dir.join(format!("annual-report-{year}.xlsx"));
+    std::fs::write(&path, &workbook).map_err(|e| e.to_string())?;
+    let uploaded = storage
+        .stat_records(u16::try_from(year).unwrap_or_default())
+        .await
+        .map_err(|e| e.reason)?
+        .len();
+    Ok(json!({
+        "year": year,
+        "statistics_records_uploaded": uploaded,
+        "registries_recorded": recorded,
+        "workbook": path,
+        "workbook_bytes": workbook.len(),
+    }))
+}
+
+/// Removes the demo's server database and phone vaults from `dir`, keeping
+/// the annual report workbook.
+pub fn remove_data(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.path().is_dir() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }

@@ -53,7 +53,8 @@ enum Command {
     },
     /// Run the whole system on this machine with synthetic data: a server
     /// with embedded SQLite, several phones enrolling, recording and editing
-    /// cases offline, syncing and converging.
+    /// cases offline, syncing and converging; ends by writing the annual
+    /// report workbook (kept in the demo folder, whose path it prints).
     Demo {
         /// Keep the demo's data in this folder (default: a temporary one).
         #[arg(long)]
@@ -132,7 +133,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let dir = keep.clone().unwrap_or(temp);
             let result = binhan_server::demo::run(&dir).await;
             if keep.is_none() {
-                let _ = std::fs::remove_dir_all(&dir);
+                binhan_server::demo::remove_data(&dir);
             }
             let report = result?;
             println!(

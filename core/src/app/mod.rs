@@ -358,6 +358,7 @@ impl App {
     }
 }
 
+mod report;
 mod sync;
 mod verify;
 

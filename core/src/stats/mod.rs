@@ -38,6 +38,7 @@
 //! learn that it exists.
 
 mod record;
+pub mod registry;
 #[cfg(test)]
 mod tests;
 

@@ -213,11 +213,28 @@ impl SyncContext<'_> {
         path: &str,
         request: &Req,
     ) -> Result<Resp> {
+        let bytes = self.call_for_bytes(path, request).await?;
+        super::wire::decode(&bytes).map_err(|e| Error::Network(format!("bad response: {e}")))
+    }
+
+    /// An authenticated call whose answer is returned as it is (a file);
+    /// a rejected token is renewed once.
+    pub(crate) async fn call_for_bytes<Req: Serialize>(
+        &self,
+        path: &str,
+        request: &Req,
+    ) -> Result<Vec<u8>> {
         let token = self.token(false).await?;
-        match self.transport.post(path, Some(&token), request).await {
+        match self
+            .transport
+            .post_for_bytes(path, Some(&token), request)
+            .await
+        {
             Err(Error::Refused { status: 401, .. }) => {
                 let token = self.token(true).await?;
-                self.transport.post(path, Some(&token), request).await
+                self.transport
+                    .post_for_bytes(path, Some(&token), request)
+                    .await
             }
             other => other,
         }

@@ -96,6 +96,18 @@ impl Transport {
         token: Option<&str>,
         request: &Req,
     ) -> Result<Resp> {
+        let bytes = self.post_for_bytes(path, token, request).await?;
+        decode(&bytes).map_err(|e| Error::Network(format!("bad response: {e}")))
+    }
+
+    /// POSTs `request` to `path` and returns the answer's body as it is
+    /// (for files, such as a report workbook).
+    pub async fn post_for_bytes<Req: Serialize>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        request: &Req,
+    ) -> Result<Vec<u8>> {
         let body = encode(request);
         let mut builder = self
             .http
@@ -121,7 +133,7 @@ impl Transport {
         self.received
             .fetch_add(bytes.len() as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
         if status.is_success() {
-            return decode(&bytes).map_err(|e| Error::Network(format!("bad response: {e}")));
+            return Ok(bytes.to_vec());
         }
         let error: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
         if error.as_ref().is_some_and(|e| e.erase) {

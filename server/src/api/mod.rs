@@ -4,6 +4,7 @@
 mod devices;
 mod extract;
 mod rate_limit;
+mod reports;
 mod shelters;
 mod stats;
 mod sync;
@@ -72,6 +73,13 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/shelters/directory", post(shelters::directory::<S>))
         .route("/v1/shelters/send", post(shelters::send::<S>))
         .route("/v1/shelters/mailbox", post(shelters::mailbox::<S>))
+        .route(
+            "/v1/registries/record",
+            post(reports::record_registries::<S>),
+        )
+        .route("/v1/registries/list", post(reports::list_registries::<S>))
+        .route("/v1/reports", post(reports::report_post::<S>))
+        .route("/v1/reports/{year}", get(reports::report_get::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(
             binhan_core::sync::wire::MAX_REQUEST_BYTES,
         ))

@@ -8,6 +8,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
+pub use binhan_core::stats::registry::{
+    Attendee, Enterprise, ProgrammeRegistries, School, TraineeRole, TrainingSession, TrainingTarget,
+};
+
 /// Counts of one year's records per commune, for every breakdown.
 #[derive(Debug, Clone)]
 pub struct Tally {
@@ -121,81 +125,6 @@ impl ReportBuilder {
     }
 }
 
-/// Who a trainee is, for the 80% trained target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TraineeRole {
-    /// Village collaborator (cộng tác viên cơ sở).
-    Collaborator,
-    /// Official, civil servant or public employee doing social work.
-    Official,
-}
-
-/// One person at a training session.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Attendee {
-    /// A stable registry id of the person (not a name), so that people
-    /// trained twice count once.
-    pub person: String,
-    /// Commune the person works in (code).
-    pub commune: String,
-    /// Collaborator or official.
-    pub role: TraineeRole,
-}
-
-/// A training session (tập huấn, bồi dưỡng) and who attended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainingSession {
-    /// Day it was held.
-    pub date: NaiveDate,
-    /// Commune where it was held (code), or `province` for a provincial one.
-    pub commune: String,
-    /// Topic.
-    pub title: String,
-    /// Who attended.
-    pub attendees: Vec<Attendee>,
-}
-
-/// How many people of a commune are to be trained.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TrainingTarget {
-    /// Commune (code).
-    pub commune: String,
-    /// Collaborators doing social work in the commune.
-    pub collaborators: u32,
-    /// Officials doing social work in the commune.
-    pub officials: u32,
-}
-
-/// A school and its GBV prevention and response procedure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct School {
-    /// Name.
-    pub name: String,
-    /// Commune (code).
-    pub commune: String,
-    /// Day it began running the procedure to prevent, detect and respond to
-    /// GBV; `None` if it does not yet.
-    pub procedure_since: Option<NaiveDate>,
-}
-
-/// An enterprise and its workplace anti-harassment rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Enterprise {
-    /// Name.
-    pub name: String,
-    /// Commune (code).
-    pub commune: String,
-    /// Day it adopted (or integrated) rules against workplace harassment;
-    /// `None` if it has not.
-    pub rules_since: Option<NaiveDate>,
-}
-
 /// A shelter as the report needs it (the shelter directory's full model
 /// lives in `binhan_core::shelters`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,6 +159,30 @@ pub struct Registries {
     /// Shelters, as they stand.
     #[serde(default)]
     pub shelters: Vec<ShelterInput>,
+}
+
+impl Registries {
+    /// The registries from what the officer recorded and the shelters of the
+    /// directory.
+    pub fn new(programme: ProgrammeRegistries, shelters: Vec<ShelterInput>) -> Self {
+        Self {
+            training_sessions: programme.training_sessions,
+            training_targets: programme.training_targets,
+            schools: programme.schools,
+            enterprises: programme.enterprises,
+            shelters,
+        }
+    }
+
+    /// The part an officer records (everything but the shelters).
+    pub fn programme(&self) -> ProgrammeRegistries {
+        ProgrammeRegistries {
+            training_sessions: self.training_sessions.clone(),
+            training_targets: self.training_targets.clone(),
+            schools: self.schools.clone(),
+            enterprises: self.enterprises.clone(),
+        }
+    }
 }
 
 /// Registry counts for one commune (or the province) at the end of a year.

@@ -55,8 +55,8 @@ mod tests;
 pub use disclosure::AuditSummary;
 pub use export::{table_csv, to_csv, to_xlsx, ReportError, COVER_SHEET, HEADING_ROW};
 pub use input::{
-    Attendee, Enterprise, Registries, ReportBuilder, School, ShelterInput, Tally, TraineeRole,
-    TrainingSession, TrainingTarget,
+    Attendee, Enterprise, ProgrammeRegistries, Registries, ReportBuilder, School, ShelterInput,
+    Tally, TraineeRole, TrainingSession, TrainingTarget,
 };
 pub use output::{AnnualReport, Column, Indicator, Row, Structure, Table, Value, SUPPRESSED};
 

@@ -8,6 +8,7 @@
 //! so two processes on one PostgreSQL behave as one.
 
 mod cursor;
+mod registries;
 mod shelters;
 mod sql;
 
@@ -16,7 +17,9 @@ pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 
 use crate::error::Result;
+use crate::report::ReportBuilder;
 use binhan_core::model::{DeviceId, Role};
+use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::DevicePublic;
@@ -94,6 +97,20 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// The statistics records of `year` (withdrawn ones excluded).
     fn stat_records(&self, year: u16) -> impl Future<Output = Result<Vec<StatRecord>>> + Send;
+
+    /// Counts the statistics records of `builder`'s year and of the year
+    /// before into it, streamed row by row (withdrawn ones excluded).
+    fn tally_stats(&self, builder: &mut ReportBuilder) -> impl Future<Output = Result<()>> + Send;
+
+    /// Records programme registry entries, each added or replacing the entry
+    /// with the same identity, all or nothing.
+    fn record_registries(
+        &self,
+        entries: ProgrammeRegistries,
+    ) -> impl Future<Output = Result<RegistryCounts>> + Send;
+
+    /// Every programme registry entry, in a stable order.
+    fn registries(&self) -> impl Future<Output = Result<ProgrammeRegistries>> + Send;
 
     /// Stores a verified shelter directory publication (the caller checked
     /// the role and the signature). The first publication's signer becomes

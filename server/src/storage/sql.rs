@@ -552,6 +552,21 @@ impl Storage for SqlStorage {
             .collect()
     }
 
+    async fn tally_stats(&self, builder: &mut crate::report::ReportBuilder) -> Result<()> {
+        self.stream_stats(builder).await
+    }
+
+    async fn record_registries(
+        &self,
+        entries: binhan_core::stats::registry::ProgrammeRegistries,
+    ) -> Result<binhan_core::stats::registry::RegistryCounts> {
+        self.insert_registries(entries).await
+    }
+
+    async fn registries(&self) -> Result<binhan_core::stats::registry::ProgrammeRegistries> {
+        self.select_registries().await
+    }
+
     async fn publish_directory(
         &self,
         publication: super::NewPublication,

@@ -1,0 +1,44 @@
+//! The provincial officer's side of the annual report: recording the
+//! programme registries on the server and fetching the report. The server
+//! refuses every other role.
+
+use super::App;
+use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest};
+use crate::Result;
+
+impl App {
+    /// Records registry entries on the server (each added, or replacing the
+    /// entry with the same identity); checked here first.
+    pub async fn record_registries(&self, entries: &ProgrammeRegistries) -> Result<RegistryCounts> {
+        entries.validate()?;
+        self.with_sync(None, async |ctx| {
+            ctx.call("/v1/registries/record", entries).await
+        })
+        .await
+    }
+
+    /// Every registry entry the server holds.
+    pub async fn registries(&self) -> Result<ProgrammeRegistries> {
+        self.with_sync(None, async |ctx| ctx.call("/v1/registries/list", &()).await)
+            .await
+    }
+
+    /// The annual report of `year` as a file in `format`, with the
+    /// disclosure threshold `threshold` (`None`: the default, 5).
+    pub async fn annual_report(
+        &self,
+        year: i32,
+        format: ReportFormat,
+        threshold: Option<u32>,
+    ) -> Result<Vec<u8>> {
+        let request = ReportRequest {
+            year,
+            format,
+            threshold,
+        };
+        self.with_sync(None, async |ctx| {
+            ctx.call_for_bytes("/v1/reports", &request).await
+        })
+        .await
+    }
+}

@@ -1,0 +1,218 @@
+//! The programme registries and the report's read of statistics, in SQL
+//! (SQLite and PostgreSQL alike).
+
+use super::sql::{blob, corrupt};
+use super::SqlStorage;
+use crate::error::Result;
+use crate::report::ReportBuilder;
+use binhan_core::stats::registry::{
+    Attendee, Enterprise, ProgrammeRegistries, RegistryCounts, School, TraineeRole,
+    TrainingSession, TrainingTarget,
+};
+use binhan_core::stats::StatRecord;
+use chrono::NaiveDate;
+use futures_util::TryStreamExt;
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// A session's identity: SHA-256 of its day, place and title.
+fn session_key(session: &TrainingSession) -> Vec<u8> {
+    let mut hash = Sha256::new();
+    for part in [
+        session.date.to_string().as_bytes(),
+        session.commune.as_bytes(),
+        session.title.as_bytes(),
+    ] {
+        hash.update((part.len() as u32).to_le_bytes());
+        hash.update(part);
+    }
+    hash.finalize().to_vec()
+}
+
+fn date(row: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|text| text.parse().map_err(|_| corrupt("registry date")))
+        .transpose()
+}
+
+fn text(row: &AnyRow, column: &str) -> Result<String> {
+    Ok(row.try_get(column)?)
+}
+
+fn count(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl SqlStorage {
+    /// See [`Storage::record_registries`](super::Storage::record_registries).
+    pub(super) async fn insert_registries(
+        &self,
+        entries: ProgrammeRegistries,
+    ) -> Result<RegistryCounts> {
+        let mut tx = self.pool().begin().await?;
+        let mut counts = RegistryCounts::default();
+        for session in &entries.training_sessions {
+            let key = session_key(session);
+            sqlx::query(
+                "INSERT INTO training_sessions (session_key, held_on, commune, title) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (session_key) DO NOTHING",
+            )
+            .bind(key.clone())
+            .bind(session.date.to_string())
+            .bind(session.commune.clone())
+            .bind(session.title.clone())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM training_attendance WHERE session_key = $1")
+                .bind(key.clone())
+                .execute(&mut *tx)
+                .await?;
+            for attendee in &session.attendees {
+                let done = sqlx::query(
+                    "INSERT INTO training_attendance (session_key, person, role, commune) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (session_key, person, role) DO UPDATE SET commune = excluded.commune",
+                )
+                .bind(key.clone())
+                .bind(attendee.person.clone())
+                .bind(attendee.role.code())
+                .bind(attendee.commune.clone())
+                .execute(&mut *tx)
+                .await?;
+                counts.attendees += count(done.rows_affected());
+            }
+            counts.training_sessions += 1;
+        }
+        for target in &entries.training_targets {
+            let done = sqlx::query(
+                "INSERT INTO training_targets (commune, collaborators, officials) VALUES ($1, $2, $3)
+                 ON CONFLICT (commune) DO UPDATE SET collaborators = excluded.collaborators, officials = excluded.officials",
+            )
+            .bind(target.commune.clone())
+            .bind(i64::from(target.collaborators))
+            .bind(i64::from(target.officials))
+            .execute(&mut *tx)
+            .await?;
+            counts.training_targets += count(done.rows_affected());
+        }
+        for school in &entries.schools {
+            let done = sqlx::query(
+                "INSERT INTO schools (commune, name, procedure_since) VALUES ($1, $2, $3)
+                 ON CONFLICT (commune, name) DO UPDATE SET procedure_since = excluded.procedure_since",
+            )
+            .bind(school.commune.clone())
+            .bind(school.name.clone())
+            .bind(school.procedure_since.map(|d| d.to_string()))
+            .execute(&mut *tx)
+            .await?;
+            counts.schools += count(done.rows_affected());
+        }
+        for enterprise in &entries.enterprises {
+            let done = sqlx::query(
+                "INSERT INTO enterprises (commune, name, rules_since) VALUES ($1, $2, $3)
+                 ON CONFLICT (commune, name) DO UPDATE SET rules_since = excluded.rules_since",
+            )
+            .bind(enterprise.commune.clone())
+            .bind(enterprise.name.clone())
+            .bind(enterprise.rules_since.map(|d| d.to_string()))
+            .execute(&mut *tx)
+            .await?;
+            counts.enterprises += count(done.rows_affected());
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// See [`Storage::registries`](super::Storage::registries).
+    pub(super) async fn select_registries(&self) -> Result<ProgrammeRegistries> {
+        let pool = self.pool();
+        let mut all = ProgrammeRegistries::default();
+        let mut sessions: HashMap<Vec<u8>, usize> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT session_key, held_on, commune, title FROM training_sessions ORDER BY held_on, commune, title",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            sessions.insert(blob(&row, "session_key")?, all.training_sessions.len());
+            all.training_sessions.push(TrainingSession {
+                date: date(&row, "held_on")?.ok_or_else(|| corrupt("session date"))?,
+                commune: text(&row, "commune")?,
+                title: text(&row, "title")?,
+                attendees: Vec::new(),
+            });
+        }
+        for row in sqlx::query(
+            "SELECT session_key, person, role, commune FROM training_attendance ORDER BY person, role",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let &session = sessions
+                .get(&blob(&row, "session_key")?)
+                .ok_or_else(|| corrupt("attendance"))?;
+            all.training_sessions[session].attendees.push(Attendee {
+                person: text(&row, "person")?,
+                commune: text(&row, "commune")?,
+                role: TraineeRole::from_code(&text(&row, "role")?)
+                    .ok_or_else(|| corrupt("trainee role"))?,
+            });
+        }
+        for row in sqlx::query(
+            "SELECT commune, collaborators, officials FROM training_targets ORDER BY commune",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            let number = |column: &str| -> Result<u32> {
+                u32::try_from(row.try_get::<i64, _>(column)?).map_err(|_| corrupt("target"))
+            };
+            all.training_targets.push(TrainingTarget {
+                commune: text(&row, "commune")?,
+                collaborators: number("collaborators")?,
+                officials: number("officials")?,
+            });
+        }
+        for row in
+            sqlx::query("SELECT commune, name, procedure_since FROM schools ORDER BY commune, name")
+                .fetch_all(pool)
+                .await?
+        {
+            all.schools.push(School {
+                name: text(&row, "name")?,
+                commune: text(&row, "commune")?,
+                procedure_since: date(&row, "procedure_since")?,
+            });
+        }
+        for row in
+            sqlx::query("SELECT commune, name, rules_since FROM enterprises ORDER BY commune, name")
+                .fetch_all(pool)
+                .await?
+        {
+            all.enterprises.push(Enterprise {
+                name: text(&row, "name")?,
+                commune: text(&row, "commune")?,
+                rules_since: date(&row, "rules_since")?,
+            });
+        }
+        Ok(all)
+    }
+
+    /// See [`Storage::tally_stats`](super::Storage::tally_stats).
+    pub(super) async fn stream_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
+        let year = i64::from(builder.current.year);
+        let mut rows = sqlx::query(
+            "SELECT body FROM stat_records WHERE year IN ($1, $2) AND body IS NOT NULL",
+        )
+        .bind(year - 1)
+        .bind(year)
+        .fetch(self.pool());
+        while let Some(row) = rows.try_next().await? {
+            let record = StatRecord::decode(&blob(&row, "body")?)
+                .map_err(|_| corrupt("statistics record"))?;
+            builder.add(&record);
+        }
+        Ok(())
+    }
+}

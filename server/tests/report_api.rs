@@ -1,0 +1,415 @@
+//! The annual report and the programme registries through the API, against
+//! a real server process on SQLite and on PostgreSQL: the officer's report
+//! counts exactly the records phones uploaded (a case without consent
+//! contributes nothing, a withdrawal removes its record), the workbook reads
+//! back with those numbers, and every other role, or no token, is refused.
+//! Synthetic data only.
+
+mod support;
+
+use binhan_core::cases::CaseAction;
+use binhan_core::model::{
+    Consent, ConsentGiver, ConsentScope, Role, ServiceOutcome, ServiceRecord, ServiceType,
+};
+use binhan_core::shelters::DirectoryUpdate;
+use binhan_core::stats::registry::{
+    Attendee, Enterprise, ProgrammeRegistries, ReportFormat, School, TraineeRole, TrainingSession,
+    TrainingTarget,
+};
+use binhan_core::Error;
+use binhan_server::report::HEADING_ROW;
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use serde_json::Value;
+use support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
+
+const COMMUNE: &str = "muong_kim";
+const YEAR: i32 = 2026;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Synthetic registries of one commune: 10 collaborators and 2 officials to
+/// train, 8 and 1 of them trained; two schools (one runs the procedure);
+/// one enterprise with rules.
+fn registries() -> ProgrammeRegistries {
+    let mut attendees: Vec<Attendee> = (0..8)
+        .map(|i| Attendee {
+            person: format!("SYN-C{i}"),
+            commune: COMMUNE.into(),
+            role: TraineeRole::Collaborator,
+        })
+        .collect();
+    attendees.push(Attendee {
+        person: "SYN-O1".into(),
+        commune: COMMUNE.into(),
+        role: TraineeRole::Official,
+    });
+    ProgrammeRegistries {
+        training_sessions: vec![TrainingSession {
+            date: day(YEAR, 5, 10),
+            commune: COMMUNE.into(),
+            title: "Tập huấn tổng hợp (synthetic)".into(),
+            attendees,
+        }],
+        training_targets: vec![TrainingTarget {
+            commune: COMMUNE.into(),
+            collaborators: 10,
+            officials: 2,
+        }],
+        schools: vec![
+            School {
+                name: "Trường tổng hợp A (synthetic)".into(),
+                commune: COMMUNE.into(),
+                procedure_since: Some(day(YEAR - 1, 9, 1)),
+            },
+            School {
+                name: "Trường tổng hợp B (synthetic)".into(),
+                commune: COMMUNE.into(),
+                procedure_since: None,
+            },
+        ],
+        enterprises: vec![Enterprise {
+            name: "Doanh nghiệp tổng hợp (synthetic)".into(),
+            commune: COMMUNE.into(),
+            rules_since: Some(day(YEAR, 3, 1)),
+        }],
+    }
+}
+
+/// The report as JSON.
+async fn json_report(officer: &Phone, threshold: u32) -> Value {
+    let bytes = officer
+        .app
+        .annual_report(YEAR, ReportFormat::Json, Some(threshold))
+        .await
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Where a table's cell is: (sheet, row, column) in the workbook, from the
+/// report's structure (row and column codes).
+fn locate(report: &Value, table: &str, row: &str, column: &str) -> (String, u32, u32) {
+    let table = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == table)
+        .unwrap();
+    let position = |list: &str, code: &str| {
+        table[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|x| x["code"] == code)
+            .unwrap() as u32
+    };
+    (
+        table["sheet"].as_str().unwrap().to_string(),
+        HEADING_ROW + 1 + position("rows", row),
+        1 + position("columns", column),
+    )
+}
+
+/// A number of the JSON report (`None` if suppressed or empty).
+fn number(report: &Value, table: &str, row: &str, column: &str) -> Option<f64> {
+    let table = report["tables"]
+        .as_array()?
+        .iter()
+        .find(|t| t["id"] == table)?;
+    let c = table["columns"]
+        .as_array()?
+        .iter()
+        .position(|x| x["code"] == column)?;
+    let row = table["rows"]
+        .as_array()?
+        .iter()
+        .find(|r| r["code"] == row)?;
+    row["cells"][c]["value"].as_f64()
+}
+
+async fn officer_report_counts_uploaded_records(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 1).await;
+    let phone = &team.collaborators[0];
+    let cases: Vec<_> = (0..7)
+        .map(|i| {
+            phone
+                .app
+                .create_case(intake(&format!("RP-{i}"), COMMUNE))
+                .unwrap()
+        })
+        .collect();
+    let mut refused = intake("RP-NO-CONSENT", COMMUNE);
+    refused.consents = vec![];
+    phone.app.create_case(refused).unwrap();
+    for &case in &cases[..6] {
+        phone
+            .app
+            .act(
+                case,
+                CaseAction::AddService(ServiceRecord {
+                    service: ServiceType::Health,
+                    outcome: ServiceOutcome::Delivered,
+                    date: day(YEAR, 10, 2),
+                    provider: None,
+                    note: None,
+                }),
+            )
+            .unwrap();
+    }
+    assert_eq!(
+        phone.sync().await.statistics_sent,
+        7,
+        "consenting cases only"
+    );
+
+    let officer = &team.officer;
+    let recorded = officer.app.record_registries(&registries()).await.unwrap();
+    assert_eq!(
+        (
+            recorded.training_sessions,
+            recorded.attendees,
+            recorded.schools
+        ),
+        (1, 9, 2)
+    );
+    // Recording the same entries again replaces them.
+    officer.app.record_registries(&registries()).await.unwrap();
+    let listed = officer.app.registries().await.unwrap();
+    let mut expected = registries();
+    expected.training_sessions[0]
+        .attendees
+        .sort_by(|a, b| a.person.cmp(&b.person));
+    assert_eq!(listed, expected);
+
+    // The province publishes its (synthetic) signed shelter directory; the
+    // report counts its shelters.
+    let directory = binhan_core::shelters::synthetic::lai_chau().directory(1);
+    let signed = binhan_core::shelters::synthetic::province_signer()
+        .sign(&DirectoryUpdate::Full(directory.clone()))
+        .unwrap();
+    officer
+        .app
+        .publish_shelter_directory(&signed.encode())
+        .await
+        .unwrap();
+    let active = directory.shelters.iter().filter(|s| s.active);
+    let in_service = active.clone().count() as f64;
+    let standardised = active.filter(|s| s.is_standardised()).count() as f64;
+    assert!(in_service > 0.0);
+
+    // The workbook, default threshold (5): 7 survivors, published.
+    let workbook = officer
+        .app
+        .annual_report(YEAR, ReportFormat::Xlsx, None)
+        .await
+        .unwrap();
+    let structure = json_report(officer, 5).await;
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(workbook)).unwrap();
+    let mut cell = |table: &str, row: &str, column: &str| {
+        let (sheet, r, c) = locate(&structure, table, row, column);
+        let range = book.worksheet_range(&sheet).unwrap();
+        range.get_value((r, c)).cloned().unwrap_or(Data::Empty)
+    };
+    for (table, row, column, expected) in [
+        ("indicators", "survivors_detected", "value", 7.0),
+        ("survivors", COMMUNE, "total", 7.0),
+        ("survivors", "province", "total", 7.0),
+        ("training", COMMUNE, "collaborators_to_train", 10.0),
+        ("training", COMMUNE, "collaborators_trained", 8.0),
+        ("training", COMMUNE, "officials_trained", 1.0),
+        ("training", "province", "share_trained", 75.0),
+        ("schools", COMMUNE, "schools", 2.0),
+        ("schools", COMMUNE, "with_procedure", 1.0),
+        ("enterprises", "province", "with_rules", 1.0),
+        ("indicators", "shelters", "value", in_service),
+        ("indicators", "standardised_shelters", "value", standardised),
+        ("shelters", "province", "active", in_service),
+    ] {
+        assert_eq!(
+            cell(table, row, column),
+            Data::Float(expected),
+            "{table} {row} {column}"
+        );
+    }
+    // 1 survivor without a service is a small cell: suppressed, and the 6
+    // served with it (else 7 − 6 gives it away), in the workbook and in the
+    // JSON alike; without suppression both show.
+    for column in ["with_service", "without_service"] {
+        assert_eq!(
+            cell("survivors", "province", column),
+            Data::String("x".into())
+        );
+        assert_eq!(number(&structure, "survivors", "province", column), None);
+    }
+    let open = json_report(officer, 1).await;
+    assert_eq!(
+        number(&open, "survivors", "province", "with_service"),
+        Some(6.0)
+    );
+
+    // Withdrawing consent removes the record from the next report.
+    phone
+        .app
+        .act(
+            cases[0],
+            CaseAction::RecordConsent(Consent {
+                scope: ConsentScope::Statistics,
+                granted: false,
+                given_by: ConsentGiver::Survivor,
+            }),
+        )
+        .unwrap();
+    phone.sync().await;
+    team.manager.sync().await;
+    let open = json_report(officer, 1).await;
+    assert_eq!(number(&open, "survivors", "province", "total"), Some(6.0));
+    assert_eq!(
+        number(&open, "survivors", COMMUNE, "with_service"),
+        Some(5.0)
+    );
+    assert_eq!(
+        number(&open, "survivors", COMMUNE, "without_service"),
+        Some(1.0)
+    );
+
+    // The same report over GET, as CSV, with the officer's token.
+    let second_officer = officer
+        .app
+        .invite(Role::ProvincialOfficer, "province", 24)
+        .await
+        .unwrap();
+    let raw = RawDevice::enrol(&server, &second_officer.code).await;
+    let http = binhan_core::sync::http_client().unwrap();
+    let get = |query: &str| {
+        http.get(format!("{}/v1/reports/{YEAR}{query}", server.url))
+            .bearer_auth(&raw.token)
+            .send()
+    };
+    let csv = get("?format=csv&threshold=1").await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains(
+        "survivors,province,Toàn tỉnh,total,Tổng số người bị bạo lực được phát hiện,6\r\n"
+    ));
+    let xlsx = get("").await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("bao-cao-blg-2026.xlsx"));
+    let bad = get("?format=pdf").await.unwrap();
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("bad_format"));
+    assert_no_case_content(&server);
+}
+on_both_backends!(officer_report_counts_uploaded_records);
+
+fn refused_as_officer_only<T: std::fmt::Debug>(result: Result<T, Error>, who: &str) {
+    match result {
+        Err(Error::Refused { status, code, .. }) => {
+            assert_eq!(
+                (status, code.as_str()),
+                (403, "not_provincial_officer"),
+                "{who}"
+            )
+        }
+        other => panic!("{who}: {other:?}"),
+    }
+}
+
+async fn reports_and_registries_are_for_officers_only(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 1).await;
+    let counselor = team
+        .manager
+        .invite_phone(&server, Role::SchoolCounselor, COMMUNE)
+        .await;
+    let host = team
+        .manager
+        .invite_phone(&server, Role::ShelterHost, COMMUNE)
+        .await;
+    for (who, phone) in [
+        ("collaborator", &team.collaborators[0]),
+        ("counselor", &counselor),
+        ("case manager", &team.manager),
+        ("shelter host", &host),
+    ] {
+        refused_as_officer_only(
+            phone
+                .app
+                .annual_report(YEAR, ReportFormat::Xlsx, None)
+                .await,
+            who,
+        );
+        refused_as_officer_only(phone.app.registries().await, who);
+        refused_as_officer_only(phone.app.record_registries(&registries()).await, who);
+    }
+    // Nothing was recorded by the refused calls.
+    assert_eq!(
+        team.officer.app.registries().await.unwrap(),
+        ProgrammeRegistries::default()
+    );
+
+    // Without a token: 401 with a JSON reason, for GET and POST alike.
+    let http = binhan_core::sync::http_client().unwrap();
+    let response = http
+        .get(format!("{}/v1/reports/{YEAR}", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["error"], "no_token");
+    for path in [
+        "/v1/reports",
+        "/v1/registries/list",
+        "/v1/registries/record",
+    ] {
+        let response = http
+            .post(format!("{}{path}", server.url))
+            .body(binhan_core::sync::wire::encode(&()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{path}");
+    }
+
+    // A collaborator's token over GET: 403 with the reason.
+    let invitation = team
+        .manager
+        .app
+        .invite(Role::Collaborator, COMMUNE, 24)
+        .await
+        .unwrap();
+    let raw = RawDevice::enrol(&server, &invitation.code).await;
+    let response = http
+        .get(format!("{}/v1/reports/{YEAR}?format=json", server.url))
+        .bearer_auth(&raw.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["error"], "not_provincial_officer");
+    assert!(body["reason"]
+        .as_str()
+        .unwrap()
+        .contains("provincial officer"));
+
+    // An invalid entry is refused before it reaches the server, naming the
+    // field but not its value.
+    let mut bad = registries();
+    bad.schools[0].commune = "atlantis".into();
+    match team.officer.app.record_registries(&bad).await {
+        Err(Error::Invalid { field, .. }) => assert_eq!(field, "schools[0].commune"),
+        other => panic!("{other:?}"),
+    }
+}
+on_both_backends!(reports_and_registries_are_for_officers_only);
