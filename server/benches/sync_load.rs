@@ -218,10 +218,7 @@ async fn call<Req: Serialize, Resp: DeserializeOwned>(
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(120))
-        .build()
-        .expect("an HTTP client")
+    binhan_core::sync::http_client().expect("an HTTP client")
 }
 
 /// Enrols a new simulated device with `code`.

@@ -230,7 +230,7 @@ pub fn case_script(
         safety_plan: None,
         consents: consents.clone(),
         services: vec![],
-        next_follow_up: Some(day(0)),
+        next_follow_up: Some(today),
     };
     let mut plain = PlainCase {
         kind: "case",
@@ -243,7 +243,7 @@ pub fn case_script(
         services: vec![],
         follow_ups: vec![],
         notes: vec![],
-        next_follow_up: Some(day(0)),
+        next_follow_up: Some(today),
         updated_on: reported_on,
         updated_by: author.into(),
     };
