@@ -167,6 +167,8 @@ struct Outcome {
     errors: Vec<String>,
     pushed: usize,
     pulled: Vec<WireEvent>,
+    /// How far the measured pulls got (`None`: not past the push).
+    cursor: Option<Vec<u8>>,
 }
 
 struct Report {
@@ -405,35 +407,27 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         }
         setup_pushes.push(request);
     }
-    let mut tasks = tokio::task::JoinSet::new();
+    // Every device pushes, then every device pulls: no device's cursor may
+    // stop short of the set-up cases, or the measured phase would count them.
     let gate = Arc::new(Semaphore::new(16));
-    for (i, (device, request)) in devices.iter().zip(setup_pushes).enumerate() {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (device, request) in devices.iter().zip(setup_pushes) {
         let (url, token, gate) = (url.clone(), device.token.clone(), gate.clone());
         tasks.spawn(async move {
             let _permit = gate.acquire_owned().await;
-            let http = client();
-            let _: PushResponse = call(&http, &url, "/v1/sync/push", Some(&token), &request)
+            let _: PushResponse = call(&client(), &url, "/v1/sync/push", Some(&token), &request)
                 .await
                 .expect("set-up push");
-            let mut cursor = Vec::new();
-            loop {
-                let chunk: PullResponse = call(
-                    &http,
-                    &url,
-                    "/v1/sync/pull",
-                    Some(&token),
-                    &PullRequest {
-                        cursor,
-                        max_bytes: DEFAULT_PULL_BYTES,
-                    },
-                )
-                .await
-                .expect("set-up pull");
-                cursor = chunk.cursor;
-                if !chunk.more {
-                    return (i, cursor);
-                }
-            }
+        });
+    }
+    tasks.join_all().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, device) in devices.iter().enumerate() {
+        let (url, token, gate) = (url.clone(), device.token.clone(), gate.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            let (_, cursor) = pull_to_end(&client(), &url, &token, Vec::new()).await;
+            (i, cursor)
         });
     }
     for (i, cursor) in tasks.join_all().await {
@@ -544,8 +538,10 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
 
     // Nothing lost, nothing duplicated: every manager ends up with exactly
     // its collaborators' edits, each verified and opened.
-    let mut pulled: HashMap<usize, Vec<WireEvent>> =
-        outcomes.into_iter().map(|(i, o)| (i, o.pulled)).collect();
+    let mut pulled: HashMap<usize, (Vec<WireEvent>, Option<Vec<u8>>)> = outcomes
+        .into_iter()
+        .map(|(i, o)| (i, (o.pulled, o.cursor)))
+        .collect();
     let keys: HashMap<CaseId, (DeviceId, &SecretKey)> = devices
         .iter()
         .flat_map(|d| {
@@ -560,27 +556,10 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         if device.role != Role::CommuneCaseManager {
             continue;
         }
-        let mut events = pulled.remove(&i).unwrap_or_default();
-        let mut cursor = device.cursor.clone();
-        loop {
-            let chunk: PullResponse = call(
-                &http,
-                &url,
-                "/v1/sync/pull",
-                Some(&device.token),
-                &PullRequest {
-                    cursor,
-                    max_bytes: DEFAULT_PULL_BYTES,
-                },
-            )
-            .await
-            .expect("catch-up pull");
-            events.extend(chunk.events.into_iter().map(|s| s.item));
-            cursor = chunk.cursor;
-            if !chunk.more {
-                break;
-            }
-        }
+        // What the measured sync pulled, then whatever came after it.
+        let (mut events, reached) = pulled.remove(&i).unwrap_or_default();
+        let from = reached.unwrap_or_else(|| device.cursor.clone());
+        events.extend(pull_to_end(&http, &url, &device.token, from).await.0);
         let collaborators = devices
             .iter()
             .filter(|d| d.commune == device.commune && d.role == Role::Collaborator)
@@ -615,6 +594,36 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         request_p99: quantile(&requests, 0.99),
         errors: errors.len() + devices.len() - syncs.len(),
         server_cpu,
+    }
+}
+
+/// Pulls from `cursor` until the server has nothing more: the events and
+/// the cursor after them.
+async fn pull_to_end(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    mut cursor: Vec<u8>,
+) -> (Vec<WireEvent>, Vec<u8>) {
+    let mut events = Vec::new();
+    loop {
+        let chunk: PullResponse = call(
+            http,
+            url,
+            "/v1/sync/pull",
+            Some(token),
+            &PullRequest {
+                cursor,
+                max_bytes: DEFAULT_PULL_BYTES,
+            },
+        )
+        .await
+        .expect("pull");
+        events.extend(chunk.events.into_iter().map(|s| s.item));
+        cursor = chunk.cursor;
+        if !chunk.more {
+            return (events, cursor);
+        }
     }
 }
 
@@ -663,6 +672,7 @@ async fn sync_once(
                     .pulled
                     .extend(chunk.events.into_iter().map(|s| s.item));
                 cursor = chunk.cursor;
+                outcome.cursor = Some(cursor.clone());
                 if !chunk.more {
                     break chunk.complete_through;
                 }

@@ -116,7 +116,7 @@ fn survivor(rng: &mut Rng, index: usize, commune: &str) -> Survivor {
         code: format!("SYN-{index:05}"),
         sex,
         age_years: Some(12 + rng.below(50) as u8),
-        age_estimated: rng.chance(30),
+        age_estimated: rng.percent(30),
         ethnic_group: Some(*rng.pick(&[
             EthnicGroup::Mong,
             EthnicGroup::Thai,
@@ -178,8 +178,8 @@ fn incident(rng: &mut Rng, commune: &str, date: NaiveDate, reported_on: NaiveDat
                 Relationship::OtherFamily,
             ]),
         }],
-        reported_elsewhere: Some(rng.chance(20)),
-        previous_incidents: Some(rng.chance(50)),
+        reported_elsewhere: Some(rng.percent(20)),
+        previous_incidents: Some(rng.percent(50)),
     }
 }
 
@@ -191,7 +191,7 @@ fn risk(rng: &mut Rng, on: NaiveDate) -> RiskAssessment {
         RiskFactor::SubstanceUse,
         RiskFactor::ChildrenAtRisk,
     ] {
-        if rng.chance(30) {
+        if rng.percent(30) {
             factors.push(factor);
         }
     }
@@ -273,7 +273,7 @@ pub fn case_script(
                     }],
                     next_date: Some(next),
                     note: rng
-                        .chance(50)
+                        .percent(50)
                         .then(|| "Synthetic follow-up remark.".to_string()),
                 };
                 plain.follow_ups.push(follow_up.clone());

@@ -11,52 +11,7 @@ use binhan_core::model::{
 use binhan_core::stats::{AgeBand, StatRecord, StatisticsId};
 use chrono::NaiveDate;
 
-/// A small deterministic generator (SplitMix64).
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator for `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number below `n` (0 if `n` is 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next_u64() % n
-        }
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-
-    /// An index drawn with the given weights.
-    pub fn weighted(&mut self, weights: &[u32]) -> usize {
-        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
-        let mut pick = self.below(total);
-        for (i, &w) in weights.iter().enumerate() {
-            if pick < u64::from(w) {
-                return i;
-            }
-            pick -= u64::from(w);
-        }
-        weights.len().saturating_sub(1)
-    }
-}
+pub use binhan_core::synthetic::Rng;
 
 fn pick<T: Coded>(rng: &mut Rng, weights: &[u32]) -> T {
     T::ALL[rng.weighted(weights).min(T::ALL.len() - 1)]
