@@ -105,9 +105,15 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `binhan-server serve` on a free loopback port.
+    /// Starts `binhan-server serve` on a free loopback port. Its per-device
+    /// rate limit is set far above what a test's syncs need, so that a fast
+    /// machine cannot turn a test into a rate-limit test (that one sets its
+    /// own limits with [`start_with`](Self::start_with)).
     pub fn start(backend: Backend) -> Self {
-        Self::start_with(backend, &[])
+        Self::start_with(
+            backend,
+            &["--rate-burst", "100000", "--rate-per-minute", "100000"],
+        )
     }
 
     /// Starts it with extra arguments (e.g. rate limits).
