@@ -7,6 +7,8 @@
 //!   write superseded; two or more different values are a [`Conflict`];
 //! - notes, services and follow-ups are appended, ordered by stamp.
 
+mod snapshot;
+
 use super::{Change, Event, Hlc, MultiWrite};
 use crate::events::event::Merge;
 use crate::model::{

@@ -132,6 +132,20 @@ proptest! {
         prop_assert_eq!(from_snapshot.notes(), in_order.notes());
         prop_assert_eq!(from_snapshot.status(), in_order.status());
     }
+
+    #[test]
+    fn the_compact_snapshot_form_keeps_every_register(events in history()) {
+        let state = CaseState::fold(events[0].case_id, &events);
+        let bytes = state.encode_snapshot().unwrap();
+        prop_assert_eq!(CaseState::decode_snapshot(&bytes), Some(state.clone()));
+        prop_assert!(bytes.len() <= postcard::to_allocvec(&state).unwrap().len());
+        // Damaged bytes never panic; they decode to nothing or to some state.
+        let mut damaged = bytes.clone();
+        let at = damaged.len() / 2;
+        damaged[at] ^= 0x5a;
+        let _ = CaseState::decode_snapshot(&damaged);
+        prop_assert_eq!(CaseState::decode_snapshot(&bytes[..bytes.len() - 1]), None);
+    }
 }
 
 #[test]

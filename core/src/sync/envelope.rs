@@ -110,8 +110,7 @@ pub fn seal_snapshot(
         covers_seq,
         ciphertext: Vec::new(),
     };
-    let encoded =
-        Zeroizing::new(postcard::to_allocvec(state).map_err(|e| Error::Encoding(e.to_string()))?);
+    let encoded = Zeroizing::new(state.encode_snapshot()?);
     let plain = Zeroizing::new(compress(&encoded));
     snapshot.ciphertext = seal(
         case_key,
@@ -138,8 +137,8 @@ pub fn open_snapshot(snapshot: &WireSnapshot, case_key: &SecretKey) -> Result<Ca
         &snapshot.ciphertext,
     )
     .map_err(|_| Error::Tampered { record: record() })?;
-    let state: CaseState = postcard::from_bytes(&decompress(&plain, record)?)
-        .map_err(|_| Error::Tampered { record: record() })?;
+    let state = CaseState::decode_snapshot(&decompress(&plain, record)?)
+        .ok_or_else(|| Error::Tampered { record: record() })?;
     if state.id != snapshot.case_id {
         return Err(Error::Tampered { record: record() });
     }
