@@ -66,7 +66,7 @@ async fn filled(storage: SqlStorage) -> SqlStorage {
             .expect("records stored");
     }
     storage
-        .record_registries(synthetic::registries(9, 2026).programme())
+        .record_registries(synthetic::registries(9, 2026).programme)
         .await
         .expect("registries stored");
     eprintln!(
@@ -84,7 +84,10 @@ async fn stored_report(storage: &SqlStorage) -> usize {
         .tally_stats(&mut builder)
         .await
         .expect("records read");
-    let registries = Registries::new(storage.registries().await.expect("registries"), Vec::new());
+    let registries = Registries {
+        programme: storage.registries().await.expect("registries"),
+        shelters: Vec::new(),
+    };
     let report = builder.finish(&registries, &ReportConfig::default(), today());
     to_xlsx(&report).map(|v| v.len()).unwrap_or(0)
 }

@@ -270,7 +270,7 @@ async fn write_annual_report(
     let registries = crate::report::synthetic::registries(u64::from(year.unsigned_abs()), year);
     let recorded = officer
         .app
-        .record_registries(&registries.programme())
+        .record_registries(&registries.programme)
         .await
         .map_err(|e| e.to_string())?;
     let workbook = officer

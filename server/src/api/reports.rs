@@ -166,10 +166,10 @@ async fn report<S: Storage>(state: &AppState<S>, request: ReportRequest) -> Resu
     }
     let mut builder = ReportBuilder::new(request.year);
     state.storage.tally_stats(&mut builder).await?;
-    let registries = Registries::new(
-        state.storage.registries().await?,
-        shelters(&state.storage).await?,
-    );
+    let registries = Registries {
+        programme: state.storage.registries().await?,
+        shelters: shelters(&state.storage).await?,
+    };
     let format = request.format;
     let today = vietnam_today();
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {

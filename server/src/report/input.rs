@@ -144,45 +144,12 @@ pub struct ShelterInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Registries {
-    /// Training sessions, of every year so far.
+    /// What the officer recorded: training, targets, schools, enterprises.
     #[serde(default)]
-    pub training_sessions: Vec<TrainingSession>,
-    /// People to train per commune.
-    #[serde(default)]
-    pub training_targets: Vec<TrainingTarget>,
-    /// Schools.
-    #[serde(default)]
-    pub schools: Vec<School>,
-    /// Enterprises.
-    #[serde(default)]
-    pub enterprises: Vec<Enterprise>,
+    pub programme: ProgrammeRegistries,
     /// Shelters, as they stand.
     #[serde(default)]
     pub shelters: Vec<ShelterInput>,
-}
-
-impl Registries {
-    /// The registries from what the officer recorded and the shelters of the
-    /// directory.
-    pub fn new(programme: ProgrammeRegistries, shelters: Vec<ShelterInput>) -> Self {
-        Self {
-            training_sessions: programme.training_sessions,
-            training_targets: programme.training_targets,
-            schools: programme.schools,
-            enterprises: programme.enterprises,
-            shelters,
-        }
-    }
-
-    /// The part an officer records (everything but the shelters).
-    pub fn programme(&self) -> ProgrammeRegistries {
-        ProgrammeRegistries {
-            training_sessions: self.training_sessions.clone(),
-            training_targets: self.training_targets.clone(),
-            schools: self.schools.clone(),
-            enterprises: self.enterprises.clone(),
-        }
-    }
 }
 
 /// Registry counts for one commune (or the province) at the end of a year.
@@ -247,13 +214,14 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
         p.shelters += 1;
         p.standardised += u64::from(shelter.standardised);
     }
-    for target in &registries.training_targets {
+    for target in &registries.programme.training_targets {
         let p = slot!(&target.commune);
         p.collaborators_to_train += u64::from(target.collaborators);
         p.officials_to_train += u64::from(target.officials);
     }
     let mut trained: BTreeSet<(&str, TraineeRole, &str)> = BTreeSet::new();
     for session in registries
+        .programme
         .training_sessions
         .iter()
         .filter(|s| s.date <= end)
@@ -269,12 +237,12 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
             TraineeRole::Official => p.officials_trained += 1,
         }
     }
-    for school in &registries.schools {
+    for school in &registries.programme.schools {
         let p = slot!(&school.commune);
         p.schools += 1;
         p.schools_with_procedure += u64::from(school.procedure_since.is_some_and(|d| d <= end));
     }
-    for enterprise in &registries.enterprises {
+    for enterprise in &registries.programme.enterprises {
         let p = slot!(&enterprise.commune);
         p.enterprises += 1;
         p.enterprises_with_rules += u64::from(enterprise.rules_since.is_some_and(|d| d <= end));
@@ -289,6 +257,7 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
 /// Training sessions held during `year`.
 pub(crate) fn sessions_in(registries: &Registries, year: i32) -> u64 {
     registries
+        .programme
         .training_sessions
         .iter()
         .filter(|s| s.date.year() == year)

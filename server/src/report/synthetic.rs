@@ -121,7 +121,7 @@ pub fn registries(seed: u64, year: i32) -> Registries {
         }
         let collaborators = 10 + rng.below(20) as u32;
         let officials = 3 + rng.below(6) as u32;
-        r.training_targets.push(TrainingTarget {
+        r.programme.training_targets.push(TrainingTarget {
             commune: c.code.into(),
             collaborators,
             officials,
@@ -142,7 +142,7 @@ pub fn registries(seed: u64, year: i32) -> Registries {
                     }
                 }
             }
-            r.training_sessions.push(TrainingSession {
+            r.programme.training_sessions.push(TrainingSession {
                 date: NaiveDate::from_ymd_opt(session_year, 1 + (i % 12) as u32, 10)
                     .unwrap_or_default(),
                 commune: c.code.into(),
@@ -152,7 +152,7 @@ pub fn registries(seed: u64, year: i32) -> Registries {
             });
         }
         for s in 0..(1 + rng.below(4)) {
-            r.schools.push(School {
+            r.programme.schools.push(School {
                 name: format!("Trường synthetic {s} {}", c.code),
                 commune: c.code.into(),
                 procedure_since: rng.chance(0.7).then(|| {
@@ -161,7 +161,7 @@ pub fn registries(seed: u64, year: i32) -> Registries {
             });
         }
         for e in 0..rng.below(3) {
-            r.enterprises.push(Enterprise {
+            r.programme.enterprises.push(Enterprise {
                 name: format!("Doanh nghiệp synthetic {e} {}", c.code),
                 commune: c.code.into(),
                 rules_since: rng.chance(0.5).then(|| {

@@ -786,7 +786,7 @@ fn registries_count_the_plan_targets() {
         role,
     };
     let mut reg = Registries::default();
-    reg.training_targets.push(TrainingTarget {
+    reg.programme.training_targets.push(TrainingTarget {
         commune: "mu_ca".into(),
         collaborators: 4,
         officials: 1,
@@ -796,7 +796,7 @@ fn registries_count_the_plan_targets() {
         (d(2026, 5, 1), vec!["a", "b", "c"]),
         (d(2027, 1, 5), vec!["d"]),
     ] {
-        reg.training_sessions.push(TrainingSession {
+        reg.programme.training_sessions.push(TrainingSession {
             date,
             commune: "mu_ca".into(),
             title: "synthetic".into(),
@@ -806,7 +806,7 @@ fn registries_count_the_plan_targets() {
                 .collect(),
         });
     }
-    reg.training_sessions[1]
+    reg.programme.training_sessions[1]
         .attendees
         .push(person("z", TraineeRole::Official));
     for (i, c) in COMMUNES.iter().enumerate().take(6) {
@@ -821,17 +821,17 @@ fn registries_count_the_plan_targets() {
         standardised: true,
         active: false,
     });
-    reg.schools.push(School {
+    reg.programme.schools.push(School {
         name: "synthetic A".into(),
         commune: "mu_ca".into(),
         procedure_since: Some(d(2026, 9, 1)),
     });
-    reg.schools.push(School {
+    reg.programme.schools.push(School {
         name: "synthetic B".into(),
         commune: "mu_ca".into(),
         procedure_since: Some(d(2027, 9, 1)),
     });
-    reg.enterprises.push(Enterprise {
+    reg.programme.enterprises.push(Enterprise {
         name: "synthetic E".into(),
         commune: "tan_phong".into(),
         rules_since: Some(d(2025, 1, 1)),
