@@ -69,24 +69,9 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cases::CaseIntake;
-    use crate::model::{sample_incident, sample_survivor};
+    use crate::cases::sample_intake as intake;
     use crate::store::DATABASE_FILE;
     use std::sync::Mutex;
-
-    fn intake(code: &str) -> CaseIntake {
-        let mut survivor = sample_survivor();
-        survivor.code = code.into();
-        CaseIntake {
-            survivor,
-            incident: sample_incident(),
-            risk: None,
-            safety_plan: None,
-            consents: vec![],
-            services: vec![],
-            next_follow_up: None,
-        }
-    }
 
     #[test]
     fn verifies_every_case_and_names_the_tampered_one() {

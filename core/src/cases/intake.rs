@@ -93,3 +93,19 @@ impl CaseIntake {
         Ok(changes)
     }
 }
+
+/// A minimal synthetic intake with survivor code `code`, for tests.
+#[cfg(test)]
+pub(crate) fn sample_intake(code: &str) -> CaseIntake {
+    let mut survivor = crate::model::sample_survivor();
+    survivor.code = code.into();
+    CaseIntake {
+        survivor,
+        incident: crate::model::sample_incident(),
+        risk: None,
+        safety_plan: None,
+        consents: vec![],
+        services: vec![],
+        next_follow_up: None,
+    }
+}

@@ -5,6 +5,8 @@ mod intake;
 mod view;
 mod workflow;
 
+#[cfg(test)]
+pub(crate) use intake::sample_intake;
 pub use intake::CaseIntake;
 pub use view::{
     CaseDetail, CaseFilter, CaseSummary, ConsentStatus, Derived, FollowUpFilter, FollowUpState,

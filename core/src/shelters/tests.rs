@@ -5,7 +5,7 @@
 use super::synthetic::{self, SyntheticProvince};
 use super::*;
 use crate::app::{App, AppConfig};
-use crate::cases::{CaseAction, CaseIntake};
+use crate::cases::CaseAction;
 use crate::events::ConflictValue;
 use crate::model::*;
 use crate::vault::{KdfParams, VaultPolicy};
@@ -572,19 +572,7 @@ fn deliver(from: &App, to: &[&App]) -> usize {
     delivered
 }
 
-fn intake(code: &str) -> CaseIntake {
-    let mut survivor = sample_survivor();
-    survivor.code = code.into();
-    CaseIntake {
-        survivor,
-        incident: sample_incident(),
-        risk: None,
-        safety_plan: None,
-        consents: vec![],
-        services: vec![],
-        next_follow_up: None,
-    }
-}
+use crate::cases::sample_intake as intake;
 
 struct World {
     _dirs: Vec<tempfile::TempDir>,
