@@ -77,6 +77,8 @@ pub struct App {
     session: RwLock<Option<Arc<Session>>>,
 }
 
+/// Clock readings `record` tries before giving up on storing an event.
+const RECORD_ATTEMPTS: usize = 3;
 const DEVICE_ID: &str = "device_id";
 const IDENTITY: &str = "identity";
 
@@ -265,15 +267,26 @@ impl App {
         case_id: CaseId,
         changes: Vec<crate::events::Change>,
     ) -> Result<EventId> {
-        let event = Event {
-            id: EventId::random(),
-            case_id,
-            hlc: session.clock.tick(),
-            author: session.device,
-            changes,
-        };
-        session.store.append(std::slice::from_ref(&event))?;
-        Ok(event.id)
+        // Ids come from author and clock; another session on the same vault
+        // may have taken this reading, so a refused id takes the next one.
+        for _ in 0..RECORD_ATTEMPTS {
+            let hlc = session.clock.tick();
+            let event = Event {
+                id: Event::id_for(session.device, hlc),
+                case_id,
+                hlc,
+                author: session.device,
+                changes: changes.clone(),
+            };
+            if !session
+                .store
+                .append(std::slice::from_ref(&event))?
+                .is_empty()
+            {
+                return Ok(event.id);
+            }
+        }
+        Err(Error::Storage(rusqlite::Error::StatementChangedRows(0)))
     }
 
     fn state(&self, session: &Session, id: CaseId) -> Result<crate::events::CaseState> {

@@ -644,3 +644,35 @@ fn calls_from_many_threads_at_once() {
     );
     app.integrity_check().unwrap();
 }
+
+#[test]
+fn events_get_ids_from_author_and_clock_and_a_taken_reading_moves_on() {
+    use crate::events::Hlc;
+    let (_dir, app) = new_app();
+    let case = app.create_case(intake("SYN-ID-1")).unwrap();
+    let session = app.session().unwrap();
+    let first = &app.events_of(case).unwrap()[0];
+    assert_eq!(first.id, Event::id_for(first.author, first.hlc));
+    // Another session on the same vault stored an event at the reading
+    // this session's clock gives next.
+    let taken = Hlc(session.clock.last().0 + 1);
+    let other = Event {
+        id: Event::id_for(session.device, taken),
+        hlc: taken,
+        ..first.clone()
+    };
+    session.store.append(std::slice::from_ref(&other)).unwrap();
+    let id = app
+        .act(
+            case,
+            CaseAction::AddNote(Note {
+                text: "synthetic note after a taken reading".into(),
+            }),
+        )
+        .unwrap();
+    let events = app.events_of(case).unwrap();
+    assert_eq!(events.len(), 3, "neither event was lost");
+    let recorded = events.iter().find(|e| e.id == id).unwrap();
+    assert!(recorded.hlc > taken);
+    assert_eq!(recorded.id, Event::id_for(recorded.author, recorded.hlc));
+}

@@ -16,7 +16,9 @@ pub const EVENT_FORMAT_VERSION: u8 = 1;
 /// One immutable change to a case: everything a person saved in one action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// Random id; events are deduplicated by it.
+    /// Events are deduplicated by it; the app gives each event
+    /// [`Event::id_for`] its author and clock (older or foreign events may
+    /// carry any unique id).
     pub id: EventId,
     /// The case it changes.
     pub case_id: CaseId,
@@ -109,6 +111,21 @@ impl Change {
 }
 
 impl Event {
+    /// The id of the event `author` stamps `hlc`: a hash of both, unique
+    /// because a device's clock never repeats a reading for a stored event.
+    /// Snapshots leave such ids out, since anyone can recompute them.
+    pub fn id_for(author: DeviceId, hlc: Hlc) -> EventId {
+        use sha2::Digest;
+        let digest = sha2::Sha256::new()
+            .chain_update(b"binhan/event-id/v1")
+            .chain_update(author.as_bytes())
+            .chain_update(hlc.0.to_le_bytes())
+            .finalize();
+        let mut id = [0u8; 16];
+        id.copy_from_slice(&digest[..16]);
+        EventId(id)
+    }
+
     /// Checks the event's shape: at least one change, each register written
     /// at most once.
     pub fn check_shape(&self) -> Result<()> {

@@ -521,6 +521,10 @@ impl SyncContext<'_> {
             report.team_changes_pulled += 1;
         }
 
+        // A case that starts here from a snapshot has the statistics its
+        // uploader holds and sends (uploaders send theirs right after their
+        // snapshots, until the server has them): nothing to send again.
+        let mut adopted = BTreeMap::new();
         for snapshot in &chunk.snapshots {
             let key = self
                 .store
@@ -529,8 +533,18 @@ impl SyncContext<'_> {
                     record: format!("snapshot of case {} without its key", snapshot.case_id),
                 })?;
             let state = open_snapshot(snapshot, &key)?;
+            if self.store.case_state(snapshot.case_id)?.is_none() {
+                if let Some(update) = crate::stats::stat_update(&state) {
+                    adopted.insert(snapshot.case_id, update.revision());
+                }
+            }
             self.store.merge_state(state)?;
             report.snapshots_pulled += 1;
+        }
+        if !adopted.is_empty() {
+            let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
+            sent.extend(adopted);
+            self.store.set_meta(STATS_SENT, &sent)?;
         }
 
         let mut teams: HashMap<CaseId, TeamState> = HashMap::new();

@@ -1,6 +1,7 @@
 //! Sealing what travels: events and snapshots are compressed, then sealed
 //! with the case key; events and team entries are signed by their author.
 
+use super::compression::compress;
 use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
 use super::{DeviceIdentity, DevicePublic};
 use crate::crypto::{open, seal, Binding, SecretKey};
@@ -11,14 +12,9 @@ use zeroize::Zeroizing;
 /// Largest a decompressed snapshot or event may grow to.
 const MAX_INFLATED_BYTES: usize = 4 * MAX_EVENT_BYTES;
 
-fn compress(bytes: &[u8]) -> Vec<u8> {
-    miniz_oxide::deflate::compress_to_vec(bytes, 6)
-}
-
 fn decompress(bytes: &[u8], record: impl Fn() -> String) -> Result<Zeroizing<Vec<u8>>> {
-    miniz_oxide::inflate::decompress_to_vec_with_limit(bytes, MAX_INFLATED_BYTES)
-        .map(Zeroizing::new)
-        .map_err(|_| Error::Tampered { record: record() })
+    super::compression::decompress(bytes, MAX_INFLATED_BYTES)
+        .ok_or_else(|| Error::Tampered { record: record() })
 }
 
 /// Seals and signs `event` for the wire, with the case key of `epoch`.
@@ -38,7 +34,7 @@ pub fn seal_event(
         signature: Vec::new(),
     };
     let header = wire.header();
-    let plain = Zeroizing::new(compress(&Zeroizing::new(event.encode())));
+    let plain = compress(&Zeroizing::new(event.encode()));
     wire.ciphertext = seal(
         case_key,
         Binding {
@@ -111,7 +107,7 @@ pub fn seal_snapshot(
         ciphertext: Vec::new(),
     };
     let encoded = Zeroizing::new(state.encode_snapshot()?);
-    let plain = Zeroizing::new(compress(&encoded));
+    let plain = compress(&encoded);
     snapshot.ciphertext = seal(
         case_key,
         Binding {
@@ -137,12 +133,8 @@ pub fn open_snapshot(snapshot: &WireSnapshot, case_key: &SecretKey) -> Result<Ca
         &snapshot.ciphertext,
     )
     .map_err(|_| Error::Tampered { record: record() })?;
-    let state = CaseState::decode_snapshot(&decompress(&plain, record)?)
-        .ok_or_else(|| Error::Tampered { record: record() })?;
-    if state.id != snapshot.case_id {
-        return Err(Error::Tampered { record: record() });
-    }
-    Ok(state)
+    CaseState::decode_snapshot(snapshot.case_id, &decompress(&plain, record)?)
+        .ok_or_else(|| Error::Tampered { record: record() })
 }
 
 /// Signs a team entry in place.

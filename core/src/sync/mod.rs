@@ -1,6 +1,7 @@
 //! End-to-end encrypted sync, device side: identity keys, case keys and
 //! their wrapping, the wire protocol, and the client that pushes and pulls.
 
+mod compression;
 mod engine;
 mod envelope;
 mod identity;
