@@ -3,7 +3,7 @@
 use super::{Cursor, NewInvitation, Phase, Storage};
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
-use binhan_core::model::{CaseId, Coded, DeviceId, Role};
+use binhan_core::model::{CaseId, Coded, DeviceId, EventId, Role};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{
     DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse, Sequenced, TeamEntry,
@@ -23,6 +23,25 @@ const MAX_CLOCK_AHEAD_MS: u64 = 24 * 3600 * 1000;
 const JOIN_PAGE: i64 = 200;
 /// Items per tail query.
 const TAIL_PAGE: i64 = 2_000;
+/// Rows per multi-row statement (well under both databases' limits on
+/// bound parameters).
+const INSERT_ROWS: usize = 500;
+
+/// `$first, $first+1, …` for `count` parameters.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `head (…), (…) tail` with `rows` tuples of `columns` parameters each.
+fn values_statement(head: &str, rows: usize, columns: usize, tail: &str) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|r| format!("({})", placeholders(1 + r * columns, columns)))
+        .collect();
+    format!("{head} {}{tail}", tuples.join(", "))
+}
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -155,6 +174,59 @@ impl SqlStorage {
             .await?;
         row.map(|r| decode(&blob(&r, "state")?, "team state"))
             .transpose()
+    }
+
+    /// Reads the teams of `cases` not in `teams` yet, a page of cases per
+    /// query (unknown cases get an empty team).
+    async fn load_teams(
+        tx: &mut sqlx::AnyConnection,
+        teams: &mut HashMap<CaseId, TeamState>,
+        cases: impl Iterator<Item = CaseId>,
+    ) -> Result<()> {
+        let missing: Vec<CaseId> = cases
+            .filter(|c| !teams.contains_key(c))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for page in missing.chunks(INSERT_ROWS) {
+            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT case_id, state FROM teams WHERE case_id IN ({})",
+                placeholders(1, page.len())
+            )));
+            for case_id in page {
+                select = select.bind(case_id.as_bytes().to_vec());
+                teams.insert(*case_id, TeamState::default());
+            }
+            for row in select.fetch_all(&mut *tx).await? {
+                let case_id = CaseId::from_slice(&blob(&row, "case_id")?)
+                    .ok_or_else(|| corrupt("case id"))?;
+                teams.insert(case_id, decode(&blob(&row, "state")?, "team state")?);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sequence numbers of those of `events` already stored, a page per query.
+    async fn stored_events(
+        tx: &mut sqlx::AnyConnection,
+        events: &[WireEvent],
+    ) -> Result<HashMap<EventId, u64>> {
+        let mut stored = HashMap::new();
+        for page in events.chunks(INSERT_ROWS) {
+            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT id, seq FROM events WHERE id IN ({})",
+                placeholders(1, page.len())
+            )));
+            for event in page {
+                select = select.bind(event.id.as_bytes().to_vec());
+            }
+            for row in select.fetch_all(&mut *tx).await? {
+                let id =
+                    EventId::from_slice(&blob(&row, "id")?).ok_or_else(|| corrupt("event id"))?;
+                stored.insert(id, int(&row, "seq")? as u64);
+            }
+        }
+        Ok(stored)
     }
 
     /// A case's team from `teams`, read once per request (an unknown case
@@ -342,12 +414,10 @@ impl Storage for SqlStorage {
         let me = device.public.device_id;
         let mut tx = self.pool.begin().await?;
         // Take the sequence lock first: pushes commit in sequence order.
-        sqlx::query("UPDATE counters SET value = value WHERE name = 'seq'")
-            .execute(&mut *tx)
-            .await?;
-        let row = sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
-            .fetch_one(&mut *tx)
-            .await?;
+        let row =
+            sqlx::query("UPDATE counters SET value = value WHERE name = 'seq' RETURNING value")
+                .fetch_one(&mut *tx)
+                .await?;
         let mut seq = int(&row, "value")? as u64;
         let mut response = PushResponse::default();
         let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
@@ -431,14 +501,15 @@ impl Storage for SqlStorage {
             response.team += 1;
         }
 
+        let cases = request.events.iter().map(|e| e.case_id);
+        let cases = cases.chain(request.snapshots.iter().map(|s| s.case_id));
+        Self::load_teams(&mut tx, &mut teams, cases).await?;
+        let mut stored = Self::stored_events(&mut tx, &request.events).await?;
+        let mut new_events = Vec::new();
         for event in &request.events {
-            let known = sqlx::query("SELECT seq FROM events WHERE id = $1")
-                .bind(event.id.as_bytes().to_vec())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if let Some(row) = known {
+            if let Some(&seq) = stored.get(&event.id) {
                 response.events.push(Sequenced {
-                    seq: int(&row, "seq")? as u64,
+                    seq,
                     item: event.id,
                 });
                 continue;
@@ -464,22 +535,33 @@ impl Storage for SqlStorage {
                 ));
             }
             seq += 1;
-            sqlx::query(
-                "INSERT INTO events (seq, id, case_id, author, body) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(seq as i64)
-            .bind(event.id.as_bytes().to_vec())
-            .bind(event.case_id.as_bytes().to_vec())
-            .bind(me.as_bytes().to_vec())
-            .bind(encode(event))
-            .execute(&mut *tx)
-            .await?;
+            stored.insert(event.id, seq);
+            new_events.push((seq, event));
             response.events.push(Sequenced {
                 seq,
                 item: event.id,
             });
         }
+        for rows in new_events.chunks(INSERT_ROWS) {
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                "INSERT INTO events (seq, id, case_id, author, body) VALUES",
+                rows.len(),
+                5,
+                "",
+            )));
+            for (seq, event) in rows {
+                insert = insert
+                    .bind(*seq as i64)
+                    .bind(event.id.as_bytes().to_vec())
+                    .bind(event.case_id.as_bytes().to_vec())
+                    .bind(me.as_bytes().to_vec())
+                    .bind(encode(*event));
+            }
+            insert.execute(&mut *tx).await?;
+        }
 
+        // The newest snapshot of each case, if it fits the team and the sequence.
+        let mut snapshots: HashMap<CaseId, &WireSnapshot> = HashMap::new();
         for snapshot in &request.snapshots {
             let team = Self::cached_team(&mut tx, &mut teams, snapshot.case_id).await?;
             if !team.members().contains(&me) {
@@ -491,18 +573,29 @@ impl Storage for SqlStorage {
             if team.epoch() != Some(snapshot.epoch) || snapshot.covers_seq > seq {
                 continue; // stale: a newer epoch or a future sequence number
             }
-            sqlx::query(
-                "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (case_id) DO UPDATE SET epoch = excluded.epoch, covers_seq = excluded.covers_seq, body = excluded.body
-                 WHERE snapshots.covers_seq < excluded.covers_seq",
-            )
-            .bind(snapshot.case_id.as_bytes().to_vec())
-            .bind(i64::from(snapshot.epoch))
-            .bind(snapshot.covers_seq as i64)
-            .bind(encode(snapshot))
-            .execute(&mut *tx)
-            .await?;
             response.snapshots += 1;
+            let newest = snapshots.entry(snapshot.case_id).or_insert(snapshot);
+            if newest.covers_seq < snapshot.covers_seq {
+                *newest = snapshot;
+            }
+        }
+        let snapshots: Vec<&WireSnapshot> = snapshots.into_values().collect();
+        for rows in snapshots.chunks(INSERT_ROWS) {
+            let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES",
+                rows.len(),
+                4,
+                " ON CONFLICT (case_id) DO UPDATE SET epoch = excluded.epoch, covers_seq = excluded.covers_seq, body = excluded.body
+                  WHERE snapshots.covers_seq < excluded.covers_seq",
+            )));
+            for snapshot in rows {
+                upsert = upsert
+                    .bind(snapshot.case_id.as_bytes().to_vec())
+                    .bind(i64::from(snapshot.epoch))
+                    .bind(snapshot.covers_seq as i64)
+                    .bind(encode(*snapshot));
+            }
+            upsert.execute(&mut *tx).await?;
         }
 
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
