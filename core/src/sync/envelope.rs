@@ -3,7 +3,7 @@
 
 use super::compression::compress;
 use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
-use super::{DeviceIdentity, DevicePublic};
+use super::{DeviceIdentity, DevicePublic, Verifier};
 use crate::crypto::{open, seal, Binding, SecretKey};
 use crate::events::{CaseState, Event};
 use crate::{Error, Result};
@@ -49,8 +49,8 @@ pub fn seal_event(
 }
 
 /// Verifies the author's signature (no key needed: what the server checks).
-pub fn verify_event(wire: &WireEvent, author: &DevicePublic) -> Result<()> {
-    if author.device_id != wire.author {
+pub fn verify_event(wire: &WireEvent, author: &Verifier) -> Result<()> {
+    if author.device_id() != wire.author {
         return Err(Error::invalid(
             "event.author",
             "does not match the signing device",
@@ -61,7 +61,7 @@ pub fn verify_event(wire: &WireEvent, author: &DevicePublic) -> Result<()> {
 
 /// Verifies, opens and decodes an event; its header must match its body.
 pub fn open_event(wire: &WireEvent, author: &DevicePublic, case_key: &SecretKey) -> Result<Event> {
-    verify_event(wire, author)?;
+    verify_event(wire, &author.verifier()?)?;
     let record = || format!("event {}", wire.id);
     let header = wire.header();
     let plain = open(

@@ -24,14 +24,43 @@ pub struct DevicePublic {
 }
 
 impl DevicePublic {
-    /// Verifies `signature` by this device over `message`.
-    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+    /// A checker of this device's signatures (decodes the key once, for
+    /// checking many).
+    pub fn verifier(&self) -> Result<Verifier> {
         let key = VerifyingKey::from_bytes(&self.sign_key)
             .map_err(|_| Error::invalid("device.sign_key", "is not a valid Ed25519 key"))?;
+        Ok(Verifier {
+            device_id: self.device_id,
+            key,
+        })
+    }
+
+    /// Verifies `signature` by this device over `message`.
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
+        self.verifier()?.verify(message, signature)
+    }
+}
+
+/// Checks one device's signatures.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    device_id: DeviceId,
+    key: VerifyingKey,
+}
+
+impl Verifier {
+    /// The device whose signatures this checks.
+    pub fn device_id(&self) -> DeviceId {
+        self.device_id
+    }
+
+    /// Verifies `signature` by the device over `message` (strict Ed25519).
+    pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
         let bytes: [u8; SIGNATURE_LEN] = signature
             .try_into()
             .map_err(|_| Error::invalid("signature", "must be 64 bytes"))?;
-        key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(&bytes))
+        self.key
+            .verify_strict(message, &ed25519_dalek::Signature::from_bytes(&bytes))
             .map_err(|_| Error::Tampered {
                 record: format!("signature of device {}", self.device_id),
             })

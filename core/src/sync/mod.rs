@@ -19,7 +19,7 @@ pub use envelope::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,
     verify_team_entry,
 };
-pub use identity::{DeviceIdentity, DevicePublic, SIGNATURE_LEN};
+pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use team::TeamState;
 pub use transport::{http_client, TrafficCounts, Transport};
 pub use wrap::{unwrap_case_key, wrap_case_key};

@@ -23,6 +23,9 @@ pub async fn push<S: Storage>(
             "a push holds at most {MAX_PUSH_ITEMS} items"
         )));
     }
+    let verifier = me.public.verifier().map_err(|_| {
+        ServerError::unprocessable("bad_key", "the device's signing key is not valid")
+    })?;
     for event in &request.events {
         if event.ciphertext.len() > MAX_EVENT_BYTES {
             return Err(ServerError::too_large(format!(
@@ -36,7 +39,7 @@ pub async fn push<S: Storage>(
                 "devices push only the events they wrote",
             ));
         }
-        verify_event(event, &me.public).map_err(|_| {
+        verify_event(event, &verifier).map_err(|_| {
             ServerError::unprocessable(
                 "bad_signature",
                 format!("event {} is not signed by its author", event.id),
