@@ -81,3 +81,57 @@ async fn statistics_follow_consent(backend: Backend) {
     assert_no_case_content(&server);
 }
 on_both_backends!(statistics_follow_consent);
+
+/// A device that starts a case from a snapshot leaves its statistics to the
+/// snapshot's uploader (who sent them in the same sync), and sends them
+/// again only once the case changes on it.
+async fn a_case_adopted_from_a_snapshot_is_not_counted_twice(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "muong_kim", 1).await;
+    let phone = &team.collaborators[0];
+    let case = phone.app.create_case(intake("ST-3", "muong_kim")).unwrap();
+    for step in 0..binhan_core::sync::SNAPSHOT_AFTER_EVENTS {
+        phone
+            .app
+            .act(
+                case,
+                CaseAction::AddNote(binhan_core::model::Note {
+                    text: format!("synthetic note {step}"),
+                }),
+            )
+            .unwrap();
+    }
+    let sent = phone.sync().await;
+    assert_eq!(sent.snapshots_pushed, 1);
+    assert_eq!(sent.statistics_sent, 1);
+
+    let joined = team.manager.sync().await;
+    assert_eq!(
+        joined.snapshots_pulled, 1,
+        "the manager starts from the snapshot"
+    );
+    assert_eq!(joined.statistics_sent, 0, "the uploader already sent them");
+    let db = storage(&server.backend).await;
+    assert_eq!(db.stat_records(2026).await.unwrap().len(), 1);
+
+    let day = NaiveDate::from_ymd_opt(2026, 10, 3).unwrap();
+    team.manager
+        .app
+        .act(
+            case,
+            CaseAction::AddService(ServiceRecord {
+                service: ServiceType::Health,
+                outcome: ServiceOutcome::Delivered,
+                date: day,
+                provider: None,
+                note: None,
+            }),
+        )
+        .unwrap();
+    assert_eq!(team.manager.sync().await.statistics_sent, 1);
+    let records = db.stat_records(2026).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].services_delivered, vec![ServiceType::Health]);
+    assert_no_case_content(&server);
+}
+on_both_backends!(a_case_adopted_from_a_snapshot_is_not_counted_twice);
