@@ -8,9 +8,7 @@
 mod support;
 
 use binhan_core::cases::CaseAction;
-use binhan_core::model::{
-    Consent, ConsentGiver, ConsentScope, Role, ServiceOutcome, ServiceRecord, ServiceType,
-};
+use binhan_core::model::{Consent, ConsentGiver, ConsentScope, Role};
 use binhan_core::shelters::DirectoryUpdate;
 use binhan_core::stats::registry::{
     Attendee, Enterprise, ProgrammeRegistries, ReportFormat, School, TraineeRole, TrainingSession,
@@ -21,7 +19,10 @@ use binhan_server::report::HEADING_ROW;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde_json::Value;
-use support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
+use support::{
+    assert_no_case_content, health_service_delivered, intake, Backend, Phone, RawDevice, Server,
+    Team,
+};
 
 const COMMUNE: &str = "muong_kim";
 const YEAR: i32 = 2026;
@@ -147,16 +148,7 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     for &case in &cases[..6] {
         phone
             .app
-            .act(
-                case,
-                CaseAction::AddService(ServiceRecord {
-                    service: ServiceType::Health,
-                    outcome: ServiceOutcome::Delivered,
-                    date: day(YEAR, 10, 2),
-                    provider: None,
-                    note: None,
-                }),
-            )
+            .act(case, health_service_delivered(day(YEAR, 10, 2)))
             .unwrap();
     }
     assert_eq!(

@@ -5,12 +5,10 @@
 mod support;
 
 use binhan_core::cases::CaseAction;
-use binhan_core::model::{
-    Consent, ConsentGiver, ConsentScope, ServiceOutcome, ServiceRecord, ServiceType,
-};
+use binhan_core::model::{Consent, ConsentGiver, ConsentScope, ServiceType};
 use binhan_server::storage::{SqlStorage, Storage};
 use chrono::NaiveDate;
-use support::{assert_no_case_content, intake, Backend, Server, Team};
+use support::{assert_no_case_content, health_service_delivered, intake, Backend, Server, Team};
 
 async fn storage(backend: &Backend) -> SqlStorage {
     match backend {
@@ -44,16 +42,7 @@ async fn statistics_follow_consent(backend: Backend) {
     let day = NaiveDate::from_ymd_opt(2026, 10, 2).unwrap();
     phone
         .app
-        .act(
-            consenting,
-            CaseAction::AddService(ServiceRecord {
-                service: ServiceType::Health,
-                outcome: ServiceOutcome::Delivered,
-                date: day,
-                provider: None,
-                note: None,
-            }),
-        )
+        .act(consenting, health_service_delivered(day))
         .unwrap();
     phone.sync().await;
     team.manager.sync().await;
@@ -117,16 +106,7 @@ async fn a_case_adopted_from_a_snapshot_is_not_counted_twice(backend: Backend) {
     let day = NaiveDate::from_ymd_opt(2026, 10, 3).unwrap();
     team.manager
         .app
-        .act(
-            case,
-            CaseAction::AddService(ServiceRecord {
-                service: ServiceType::Health,
-                outcome: ServiceOutcome::Delivered,
-                date: day,
-                provider: None,
-                note: None,
-            }),
-        )
+        .act(case, health_service_delivered(day))
         .unwrap();
     assert_eq!(team.manager.sync().await.statistics_sent, 1);
     let records = db.stat_records(2026).await.unwrap();

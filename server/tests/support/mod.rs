@@ -261,6 +261,18 @@ impl Team {
     }
 }
 
+/// A health service delivered on `date`, as a case action.
+pub fn health_service_delivered(date: NaiveDate) -> binhan_core::cases::CaseAction {
+    use binhan_core::model::{ServiceOutcome, ServiceRecord, ServiceType};
+    binhan_core::cases::CaseAction::AddService(ServiceRecord {
+        service: ServiceType::Health,
+        outcome: ServiceOutcome::Delivered,
+        date,
+        provider: None,
+        note: None,
+    })
+}
+
 /// A synthetic intake with distinctive words that must never reach the server.
 pub fn intake(code: &str, commune: &str) -> CaseIntake {
     let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
