@@ -14,6 +14,7 @@
 //! ```sh
 //! cargo bench -p binhan-server --bench sync_first                # 1,000 cases
 //! cargo bench -p binhan-server --bench sync_first -- --cases 200 --no-pouchdb
+//! cargo bench -p binhan-server --bench sync_first -- --unique-text   # no two cases share a sentence
 //! ```
 //!
 //! Synthetic data only.
@@ -27,7 +28,7 @@ use binhan_core::sync::CancelFlag;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
-use sync_common::synthetic::case_script;
+use sync_common::synthetic::{case_script, Wording};
 use sync_common::{
     args, flag, Backend, CountingProxy, Phone, Rng, Server, WireCounts, NO_RATE_LIMIT,
 };
@@ -83,8 +84,15 @@ async fn run() {
         .map(|v| v.parse().expect("--edits N"))
         .unwrap_or(10);
     let pouchdb = !args.iter().any(|a| a == "--no-pouchdb");
+    let wording = if args.iter().any(|a| a == "--unique-text") {
+        Wording::Unique
+    } else {
+        Wording::Pooled
+    };
     let commune = "mu_ca";
-    println!("# First sync of a new team device: {cases} cases, {edits} edits each (synthetic)");
+    println!(
+        "# First sync of a new team device: {cases} cases, {edits} edits each (synthetic, {wording:?} wording of accounts and notes)"
+    );
 
     let server = Server::start(Backend::sqlite(), NO_RATE_LIMIT);
     let proxy = CountingProxy::start(&server.url).await;
@@ -112,7 +120,7 @@ async fn run() {
     let mut ids: Vec<CaseId> = Vec::with_capacity(cases);
     let mut plain = Vec::with_capacity(cases);
     for index in 0..cases {
-        let script = case_script(&mut rng, index, commune, today, edits, &author_id);
+        let script = case_script(&mut rng, index, commune, today, edits, &author_id, wording);
         let id = author
             .app
             .create_case(script.intake)

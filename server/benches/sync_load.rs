@@ -45,7 +45,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sync_common::synthetic::case_script;
+use sync_common::synthetic::{case_script, Wording};
 use sync_common::{
     args, flag, process_cpu_seconds, quantile, Backend, Phone, Rng, Server, NO_RATE_LIMIT,
 };
@@ -287,7 +287,7 @@ fn templates(edits: usize) -> Vec<Vec<Event>> {
     let mut rng = Rng::new(0x5EED_10AD);
     (0..TEMPLATES)
         .map(|i| {
-            let script = case_script(&mut rng, i, "mu_ca", today, edits, &me);
+            let script = case_script(&mut rng, i, "mu_ca", today, edits, &me, Wording::Pooled);
             let id = phone.app.create_case(script.intake).expect("a case");
             for action in script.edits {
                 phone.app.act(id, action).expect("an edit");

@@ -26,7 +26,7 @@ use binhan_core::events::CaseState;
 use binhan_core::model::COMMUNES;
 use binhan_core::synthetic::Rng;
 use binhan_core::vault::{KdfParams, VaultPolicy};
-use synthetic::case_script;
+use synthetic::{case_script, Wording};
 
 /// Dictionary size: what zstd recommends for samples of about a kilobyte.
 const DICTIONARY_BYTES: usize = 32 * 1024;
@@ -54,7 +54,15 @@ fn main() {
     for index in 0..CASES {
         let commune = COMMUNES[index % COMMUNES.len()].code;
         let edits = 2 + rng.below(14) as usize;
-        let script = case_script(&mut rng, index, commune, today, edits, &author);
+        let script = case_script(
+            &mut rng,
+            index,
+            commune,
+            today,
+            edits,
+            &author,
+            Wording::Pooled,
+        );
         let id = app.create_case(script.intake).expect("create a case");
         for action in script.edits {
             app.act(id, action).expect("edit a case");

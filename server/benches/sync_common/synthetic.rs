@@ -52,6 +52,33 @@ impl PlainCase {
     }
 }
 
+/// How the free text of cases (accounts, notes) is worded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wording {
+    /// Drawn whole from a few synthetic sentences, so many cases share them.
+    Pooled,
+    /// The same sentences with their words shuffled per case, so no two
+    /// cases share a sentence (as real notes do not). Draws the same main
+    /// random sequence as `Pooled`.
+    Unique,
+}
+
+impl Wording {
+    fn text(self, rng: &mut Rng, shuffler: &mut Rng, pool: &[&str]) -> String {
+        let sentence = *rng.pick(pool);
+        match self {
+            Self::Pooled => sentence.into(),
+            Self::Unique => {
+                let mut words: Vec<&str> = sentence.split(' ').collect();
+                for i in (1..words.len()).rev() {
+                    words.swap(i, shuffler.below(i as u64 + 1) as usize);
+                }
+                words.join(" ")
+            }
+        }
+    }
+}
+
 /// One case: its intake, its edits, and the plain document after each step
 /// (intake first).
 pub struct CaseScript {
@@ -140,7 +167,14 @@ fn survivor(rng: &mut Rng, index: usize, commune: &str) -> Survivor {
     }
 }
 
-fn incident(rng: &mut Rng, commune: &str, date: NaiveDate, reported_on: NaiveDate) -> Incident {
+fn incident(
+    rng: &mut Rng,
+    commune: &str,
+    date: NaiveDate,
+    reported_on: NaiveDate,
+    wording: Wording,
+    shuffler: &mut Rng,
+) -> Incident {
     Incident {
         date,
         reported_on,
@@ -156,7 +190,7 @@ fn incident(rng: &mut Rng, commune: &str, date: NaiveDate, reported_on: NaiveDat
             PlaceType::Online,
         ]),
         commune: commune.into(),
-        account: Some((*rng.pick(ACCOUNTS)).into()),
+        account: Some(wording.text(rng, shuffler, ACCOUNTS)),
         violence_type: *rng.pick(&[
             ViolenceType::PhysicalAssault,
             ViolenceType::PsychologicalAbuse,
@@ -211,12 +245,14 @@ pub fn case_script(
     today: NaiveDate,
     edits: usize,
     author: &str,
+    wording: Wording,
 ) -> CaseScript {
+    let mut shuffler = Rng::new(0x5EED_5407_0000 ^ index as u64);
     let date = today - Duration::days(60 + rng.below(60) as i64);
     let reported_on = date + Duration::days(rng.below(4) as i64);
     let day = |step: usize| (reported_on + Duration::days(5 * (step as i64 + 1))).min(today);
     let survivor = survivor(rng, index, commune);
-    let incident = incident(rng, commune, date, reported_on);
+    let incident = incident(rng, commune, date, reported_on, wording, &mut shuffler);
     let first_risk = risk(rng, reported_on);
     let consents = vec![Consent {
         scope: ConsentScope::Statistics,
@@ -254,7 +290,7 @@ pub fn case_script(
         let action = match rng.below(20) {
             0..=6 => {
                 let note = Note {
-                    text: (*rng.pick(NOTES)).into(),
+                    text: wording.text(rng, &mut shuffler, NOTES),
                 };
                 plain.notes.push(note.clone());
                 CaseAction::AddNote(note)
