@@ -304,7 +304,7 @@ fn reauthor(template: &[Event], case_id: CaseId, author: DeviceId, clock: &mut u
         .map(|e| {
             *clock += 1;
             Event {
-                id: EventId::random(),
+                id: Event::id_for(author, Hlc(*clock)),
                 case_id,
                 hlc: Hlc(*clock),
                 author,

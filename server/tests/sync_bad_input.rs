@@ -17,10 +17,11 @@ use support::{
 };
 
 fn note_event(author: DeviceId, case_id: CaseId, wall_ms: u64) -> Event {
+    let hlc = Hlc::from_wall_ms(wall_ms);
     Event {
-        id: EventId::random(),
+        id: Event::id_for(author, hlc),
         case_id,
-        hlc: Hlc::from_wall_ms(wall_ms),
+        hlc,
         author,
         changes: vec![Change::NoteAdded(Note {
             text: "Synthetic: glimmerhorn".into(),
@@ -80,6 +81,11 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
         0,
         &note_event(me, case_id, now_ms() + 3 * 24 * 3600 * 1000),
     );
+    // An event claiming an id that is not its author-and-clock id (e.g. the
+    // id another device's next event will have), properly signed.
+    let mut borrowed = note_event(me, case_id, now_ms());
+    borrowed.id = Event::id_for(honest.app.device_id().unwrap(), borrowed.hlc);
+    let borrowed_id = seal_event(&raw.identity, &key, 0, &borrowed);
     let whole = push(vec![good.clone()], vec![team.clone()]);
     let oversized = vec![1u8; MAX_REQUEST_BYTES + 10];
     let too_many = push(vec![good.clone(); MAX_PUSH_ITEMS + 1], vec![]);
@@ -129,6 +135,13 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
             true,
             403,
             "not_author",
+        ),
+        (
+            "an id not its own",
+            push(vec![borrowed_id], vec![team.clone()]),
+            true,
+            422,
+            "bad_event_id",
         ),
         (
             "clock ahead",

@@ -76,6 +76,7 @@ pub fn open_event(wire: &WireEvent, author: &DevicePublic, case_key: &SecretKey)
     .map_err(|_| Error::Tampered { record: record() })?;
     let event = Event::decode(&decompress(&plain, record)?)?;
     if event.id != wire.id
+        || event.id != Event::id_for(event.author, event.hlc)
         || event.case_id != wire.case_id
         || event.author != wire.author
         || event.hlc.0 != wire.hlc
@@ -158,13 +159,14 @@ pub fn verify_team_entry(entry: &TeamEntry, signer: &DevicePublic) -> Result<()>
 mod tests {
     use super::*;
     use crate::events::{Change, Hlc};
-    use crate::model::{CaseId, DeviceId, EventId, Note};
+    use crate::model::{CaseId, DeviceId, Note};
 
     fn event(author: DeviceId) -> Event {
+        let hlc = Hlc::from_wall_ms(1_794_711_600_000);
         Event {
-            id: EventId::random(),
+            id: Event::id_for(author, hlc),
             case_id: CaseId::random(),
-            hlc: Hlc::from_wall_ms(1_794_711_600_000),
+            hlc,
             author,
             changes: vec![Change::NoteAdded(Note {
                 text: "synthetic note, có dấu".into(),

@@ -5,6 +5,7 @@ use super::{now_ms, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::{Cursor, Storage};
 use axum::extract::State;
+use binhan_core::events::{Event, Hlc};
 use binhan_core::sync::wire::{
     PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES, MAX_PUSH_ITEMS,
 };
@@ -37,6 +38,13 @@ pub async fn push<S: Storage>(
             return Err(ServerError::forbidden(
                 "not_author",
                 "devices push only the events they wrote",
+            ));
+        }
+        // Ids come from author and clock, so no device can take another's.
+        if event.id != Event::id_for(event.author, Hlc(event.hlc)) {
+            return Err(ServerError::unprocessable(
+                "bad_event_id",
+                format!("event {} does not carry its author-and-clock id", event.id),
             ));
         }
         verify_event(event, &verifier).map_err(|_| {
