@@ -576,7 +576,12 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         for wire in &events {
             let (author, key) = keys[&wire.case_id];
             assert_eq!(author, wire.author);
-            open_event(wire, &directory[&wire.author], key).expect("the event opens");
+            open_event(
+                wire,
+                &directory[&wire.author].verifier().expect("a key"),
+                key,
+            )
+            .expect("the event opens");
             checked += 1;
         }
     }

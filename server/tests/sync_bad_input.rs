@@ -328,7 +328,12 @@ async fn outsiders_cannot_fetch_or_decrypt_a_case(backend: Backend) {
     let stolen: Vec<WireEvent> = stored_events(&server.backend).await;
     assert!(!stolen.is_empty());
     for event in &stolen {
-        assert!(binhan_core::sync::open_event(event, &outsider.identity.public(), &key).is_err());
+        assert!(binhan_core::sync::open_event(
+            event,
+            &outsider.identity.public().verifier().unwrap(),
+            &key
+        )
+        .is_err());
     }
     assert!(stored_wraps(&server.backend)
         .await

@@ -216,20 +216,21 @@ impl Store {
         Ok(())
     }
 
-    /// Merges a case state received whole (a snapshot) into the stored one.
-    pub fn merge_state(&self, incoming: CaseState) -> Result<()> {
+    /// Merges a case state received whole (a snapshot) into the stored one;
+    /// true if the case was not stored before.
+    pub fn merge_state(&self, incoming: CaseState) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let state = match self.read_state(&tx, incoming.id)? {
+        let (state, new) = match self.read_state(&tx, incoming.id)? {
             Some(mut existing) => {
                 existing.merge(incoming);
-                existing
+                (existing, false)
             }
-            None => incoming,
+            None => (incoming, true),
         };
         self.write_state(&tx, &state)?;
         tx.commit()?;
-        Ok(())
+        Ok(new)
     }
 
     /// The merged state of a case, or `None` if it has no events here.

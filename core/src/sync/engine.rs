@@ -533,12 +533,12 @@ impl SyncContext<'_> {
                     record: format!("snapshot of case {} without its key", snapshot.case_id),
                 })?;
             let state = open_snapshot(snapshot, &key)?;
-            if self.store.case_state(snapshot.case_id)?.is_none() {
-                if let Some(update) = crate::stats::stat_update(&state) {
+            let update = crate::stats::stat_update(&state);
+            if self.store.merge_state(state)? {
+                if let Some(update) = update {
                     adopted.insert(snapshot.case_id, update.revision());
                 }
             }
-            self.store.merge_state(state)?;
             report.snapshots_pulled += 1;
         }
         if !adopted.is_empty() {
@@ -548,6 +548,7 @@ impl SyncContext<'_> {
         }
 
         let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+        let mut verifiers: HashMap<DeviceId, super::Verifier> = HashMap::new();
         let mut opened = Vec::with_capacity(chunk.events.len());
         for sequenced in &chunk.events {
             let wire = &sequenced.item;
@@ -569,7 +570,11 @@ impl SyncContext<'_> {
                 .ok_or_else(|| Error::Tampered {
                     record: format!("event {} without its case key", wire.id),
                 })?;
-            let event = open_event(wire, &record(wire.author)?.public, &key)?;
+            let author = match verifiers.entry(wire.author) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(slot) => slot.insert(record(wire.author)?.public.verifier()?),
+            };
+            let event = open_event(wire, author, &key)?;
             self.clock.observe(event.hlc);
             opened.push((event, sequenced.seq));
         }

@@ -60,8 +60,8 @@ pub fn verify_event(wire: &WireEvent, author: &Verifier) -> Result<()> {
 }
 
 /// Verifies, opens and decodes an event; its header must match its body.
-pub fn open_event(wire: &WireEvent, author: &DevicePublic, case_key: &SecretKey) -> Result<Event> {
-    verify_event(wire, &author.verifier()?)?;
+pub fn open_event(wire: &WireEvent, author: &Verifier, case_key: &SecretKey) -> Result<Event> {
+    verify_event(wire, author)?;
     let record = || format!("event {}", wire.id);
     let header = wire.header();
     let plain = open(
@@ -180,11 +180,19 @@ mod tests {
         let key = SecretKey::random();
         let e = event(me.device_id());
         let wire = seal_event(&me, &key, 0, &e);
-        assert_eq!(open_event(&wire, &me.public(), &key).unwrap(), e);
-        assert!(open_event(&wire, &me.public(), &SecretKey::random()).is_err());
+        assert_eq!(
+            open_event(&wire, &me.public().verifier().unwrap(), &key).unwrap(),
+            e
+        );
+        assert!(open_event(
+            &wire,
+            &me.public().verifier().unwrap(),
+            &SecretKey::random()
+        )
+        .is_err());
         let stranger = DeviceIdentity::generate(me.device_id());
         assert!(
-            open_event(&wire, &stranger.public(), &key).is_err(),
+            open_event(&wire, &stranger.public().verifier().unwrap(), &key).is_err(),
             "signature by another key"
         );
         for mutate in [
@@ -196,7 +204,7 @@ mod tests {
         ] {
             let mut bad = wire.clone();
             mutate(&mut bad);
-            assert!(open_event(&bad, &me.public(), &key).is_err());
+            assert!(open_event(&bad, &me.public().verifier().unwrap(), &key).is_err());
         }
     }
 
