@@ -9,7 +9,7 @@ use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
     challenge_message, encode, Challenge, ChallengeRequest, PullRequest, PushRequest, PushResponse,
-    TeamEntry, TokenRequest, MAX_PUSH_ITEMS, MAX_REQUEST_BYTES,
+    TeamEntry, TokenRequest, MAX_PUSH_ITEMS, MAX_REQUEST_BYTES, PROTOCOL_VERSION,
 };
 use binhan_core::sync::{seal_event, sign_team_entry};
 use support::{
@@ -60,6 +60,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
             team,
             events,
             snapshots: vec![],
+            bundles: vec![],
         })
     };
     let before = server_event_count(&server.backend).await;
@@ -95,7 +96,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let cases: Vec<(&str, Vec<u8>, bool, u16, &str)> = vec![
         (
             "garbage",
-            b"\x01not a message".to_vec(),
+            [&[PROTOCOL_VERSION][..], b"not a message"].concat(),
             true,
             400,
             "malformed",

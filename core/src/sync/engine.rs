@@ -9,18 +9,20 @@
 
 use super::team::TeamState;
 use super::transport::{TrafficCounts, Transport};
+use super::envelope::seal_encoded_snapshot;
 use super::wire::{
-    challenge_message, enrol_message, stats_message, Challenge, ChallengeRequest, DeviceList,
-    DeviceQuery, DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap,
-    PullRequest, PullResponse, PushRequest, PushResponse, StatsPush, StatsPushResponse, TeamEntry,
-    Token, TokenRequest, WireEvent, WireSnapshot, DEFAULT_PULL_BYTES,
+    challenge_message, enrol_message, stats_message, BundledCase, Challenge, ChallengeRequest,
+    DeviceList, DeviceQuery, DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest,
+    KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, StatsPush, StatsPushResponse,
+    TeamEntry, Token, TokenRequest, WireBundle, WireEvent, WireSnapshot, DEFAULT_PULL_BYTES,
+    MAX_BUNDLE_CASES,
 };
 use super::{
-    open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, unwrap_case_key,
-    verify_team_entry, wrap_case_key, DeviceIdentity,
+    open_bundle, open_event, open_snapshot, seal_bundle, seal_event, sign_team_entry,
+    unwrap_case_key, verify_team_entry, wrap_case_key, DeviceIdentity, MAX_BUNDLE_PLAIN_BYTES,
 };
 use crate::crypto::SecretKey;
-use crate::events::{Event, HlcClock};
+use crate::events::{CaseState, Event, HlcClock};
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use crate::store::Store;
 use crate::{Error, Result};
@@ -29,12 +31,16 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use zeroize::Zeroizing;
 
 const SERVER: &str = "sync.server";
 const TOKEN: &str = "sync.token";
 const CURSOR: &str = "sync.cursor";
 const ENROLMENT: &str = "sync.enrolment";
 const STATS_SENT: &str = "sync.stats_sent";
+
+/// Compact states of cases to bundle, by the cases' other members.
+type BundleInputs = BTreeMap<Vec<DeviceId>, Vec<(BundledCase, Zeroizing<Vec<u8>>)>>;
 
 /// Events since the last snapshot after which an editor uploads a new one.
 pub const SNAPSHOT_AFTER_EVENTS: u64 = 5;
@@ -486,12 +492,32 @@ impl SyncContext<'_> {
         Ok(())
     }
 
+    /// Which states of a bundle to use: those of cases whose team this
+    /// device holds (a case it does not yet know arrives whole later). A
+    /// signer outside a known team is tampering.
+    fn bundle_cases_to_use(&self, bundle: &WireBundle) -> Result<Vec<bool>> {
+        bundle
+            .cases
+            .iter()
+            .map(|case| match self.store.team::<TeamState>(case.case_id)? {
+                None => Ok(false),
+                Some(team) if team.was_member(bundle.signer, case.epoch) => Ok(true),
+                Some(_) => Err(Error::Tampered {
+                    record: format!("bundle {} by a device outside a case team", bundle.id),
+                }),
+            })
+            .collect()
+    }
+
     /// Verifies and applies one pulled chunk.
     async fn apply_chunk(&self, chunk: &PullResponse, report: &mut SyncReport) -> Result<()> {
         let me = self.identity.device_id();
         let signers = chunk.team.iter().map(|t| t.item.signer);
+        let bundlers = chunk.bundles.iter().map(|b| b.signer);
         let authors = chunk.events.iter().map(|e| e.item.author);
-        let directory = self.devices(signers.chain(authors)).await?;
+        let directory = self
+            .devices(signers.chain(bundlers).chain(authors))
+            .await?;
         let record = |id: DeviceId| {
             directory.get(&id).ok_or_else(|| Error::Tampered {
                 record: format!("unknown device {id}"),
@@ -525,6 +551,26 @@ impl SyncContext<'_> {
         // uploader holds and sends (uploaders send theirs right after their
         // snapshots, until the server has them): nothing to send again.
         let mut adopted = BTreeMap::new();
+        let mut adopt = |state: CaseState| -> Result<()> {
+            let case_id = state.id;
+            let update = crate::stats::stat_update(&state);
+            if self.store.merge_state(state)? {
+                if let Some(update) = update {
+                    adopted.insert(case_id, update.revision());
+                }
+            }
+            report.snapshots_pulled += 1;
+            Ok(())
+        };
+        for bundle in &chunk.bundles {
+            let usable = self.bundle_cases_to_use(bundle)?;
+            let states = open_bundle(bundle, self.identity, &record(bundle.signer)?.public)?;
+            for (state, use_it) in states.into_iter().zip(usable) {
+                if use_it {
+                    adopt(state)?;
+                }
+            }
+        }
         for snapshot in &chunk.snapshots {
             let key = self
                 .store
@@ -532,14 +578,7 @@ impl SyncContext<'_> {
                 .ok_or_else(|| Error::Tampered {
                     record: format!("snapshot of case {} without its key", snapshot.case_id),
                 })?;
-            let state = open_snapshot(snapshot, &key)?;
-            let update = crate::stats::stat_update(&state);
-            if self.store.merge_state(state)? {
-                if let Some(update) = update {
-                    adopted.insert(snapshot.case_id, update.revision());
-                }
-            }
-            report.snapshots_pulled += 1;
+            adopt(open_snapshot(snapshot, &key)?)?;
         }
         if !adopted.is_empty() {
             let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
@@ -724,6 +763,7 @@ impl SyncContext<'_> {
     ) -> Result<()> {
         let me = self.identity.device_id();
         let mut snapshots: Vec<WireSnapshot> = Vec::new();
+        let mut for_teams: BundleInputs = BTreeMap::new();
         let mut updated: BTreeMap<CaseId, TeamState> = BTreeMap::new();
         for case_id in self.store.case_ids()? {
             let Some(mut team) = self.store.team::<TeamState>(case_id)? else {
@@ -743,14 +783,34 @@ impl SyncContext<'_> {
             ) else {
                 continue;
             };
-            snapshots.push(seal_snapshot(&key, epoch, complete_through, &state)?);
+            let encoded = Zeroizing::new(state.encode_snapshot()?);
+            snapshots.push(seal_encoded_snapshot(
+                &key,
+                epoch,
+                complete_through,
+                case_id,
+                &encoded,
+            ));
+            let mut others: Vec<DeviceId> =
+                team.members().iter().copied().filter(|m| *m != me).collect();
+            others.sort();
+            if !others.is_empty() {
+                let case = BundledCase {
+                    case_id,
+                    epoch,
+                    covers_seq: complete_through,
+                };
+                for_teams.entry(others).or_default().push((case, encoded));
+            }
             team.snapshot_covers = complete_through;
             updated.insert(case_id, team);
         }
+        let bundles = self.seal_bundles(for_teams).await?;
         let total = snapshots.len() as u64;
         let mut done = 0;
         let mut pending = snapshots.into_iter().peekable();
-        while pending.peek().is_some() {
+        let mut pending_bundles = bundles.into_iter().peekable();
+        while pending.peek().is_some() || pending_bundles.peek().is_some() {
             let mut request = PushRequest::default();
             let mut bytes = 0;
             while let Some(snapshot) = pending
@@ -758,6 +818,13 @@ impl SyncContext<'_> {
             {
                 bytes += snapshot.ciphertext.len() + 40;
                 request.snapshots.push(snapshot);
+            }
+            while let Some(bundle) = pending_bundles.next_if(|_| {
+                request.snapshots.len() + request.bundles.len() < PUSH_BATCH_ITEMS
+                    && bytes < PUSH_BATCH_BYTES
+            }) {
+                bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
+                request.bundles.push(bundle);
             }
             let sent: Vec<CaseId> = request.snapshots.iter().map(|s| s.case_id).collect();
             let _: PushResponse = self.call("/v1/sync/push", &request).await?;
@@ -775,6 +842,45 @@ impl SyncContext<'_> {
             });
         }
         Ok(())
+    }
+
+    /// Bundles the compact states of cases by their other members: as few
+    /// bundles as the size limits allow, each sealed for every active one.
+    async fn seal_bundles(&self, for_teams: BundleInputs) -> Result<Vec<WireBundle>> {
+        let mut bundles = Vec::new();
+        for (others, cases) in for_teams {
+            let directory = self.devices(others.iter().copied()).await?;
+            let recipients: Vec<_> = others
+                .iter()
+                .filter_map(|id| directory.get(id))
+                .filter(|r| r.active)
+                .map(|r| r.public.clone())
+                .collect();
+            if recipients.is_empty() {
+                continue;
+            }
+            let mut chunk: (Vec<BundledCase>, Vec<Zeroizing<Vec<u8>>>) = Default::default();
+            let mut bytes = 0;
+            for (case, encoded) in cases {
+                // Length prefixes take at most 4 bytes a state.
+                let size = encoded.len() + 4;
+                if size > MAX_BUNDLE_PLAIN_BYTES {
+                    continue; // its own snapshot serves it
+                }
+                if chunk.0.len() == MAX_BUNDLE_CASES || bytes + size > MAX_BUNDLE_PLAIN_BYTES {
+                    let (cases, states) = std::mem::take(&mut chunk);
+                    bundles.push(seal_bundle(self.identity, &recipients, cases, &states));
+                    bytes = 0;
+                }
+                bytes += size;
+                chunk.0.push(case);
+                chunk.1.push(encoded);
+            }
+            if !chunk.0.is_empty() {
+                bundles.push(seal_bundle(self.identity, &recipients, chunk.0, &chunk.1));
+            }
+        }
+        Ok(bundles)
     }
 
     /// One full sync: push, pull, rotate keys where needed, push again,

@@ -101,14 +101,27 @@ pub fn seal_snapshot(
     covers_seq: u64,
     state: &CaseState,
 ) -> Result<WireSnapshot> {
+    let encoded = Zeroizing::new(state.encode_snapshot()?);
+    Ok(seal_encoded_snapshot(
+        case_key, epoch, covers_seq, state.id, &encoded,
+    ))
+}
+
+/// Seals a case's state already in its compact form.
+pub(crate) fn seal_encoded_snapshot(
+    case_key: &SecretKey,
+    epoch: u32,
+    covers_seq: u64,
+    case_id: crate::model::CaseId,
+    encoded: &[u8],
+) -> WireSnapshot {
     let mut snapshot = WireSnapshot {
-        case_id: state.id,
+        case_id,
         epoch,
         covers_seq,
         ciphertext: Vec::new(),
     };
-    let encoded = Zeroizing::new(state.encode_snapshot()?);
-    let plain = compress(&encoded);
+    let plain = compress(encoded);
     snapshot.ciphertext = seal(
         case_key,
         Binding {
@@ -118,7 +131,7 @@ pub fn seal_snapshot(
         },
         &plain,
     );
-    Ok(snapshot)
+    snapshot
 }
 
 /// Opens a snapshot sealed with the case key.

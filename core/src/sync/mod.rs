@@ -1,6 +1,7 @@
 //! End-to-end encrypted sync, device side: identity keys, case keys and
 //! their wrapping, the wire protocol, and the client that pushes and pulls.
 
+mod bundle;
 mod compression;
 mod engine;
 mod envelope;
@@ -11,6 +12,7 @@ pub mod wire;
 mod wrap;
 pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
+pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
 pub use engine::{
     enrol, enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncPhase, SyncProgress,
     SyncReport, SNAPSHOT_AFTER_EVENTS,

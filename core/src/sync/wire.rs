@@ -10,15 +10,19 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// Version byte at the start of every body.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 /// Content type of protocol bodies.
-pub const CONTENT_TYPE: &str = "application/vnd.binhan.v1";
+pub const CONTENT_TYPE: &str = "application/vnd.binhan.v2";
 /// Largest request body the server accepts.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 /// Largest single event (ciphertext) the server accepts.
 pub const MAX_EVENT_BYTES: usize = 3 * 1024 * 1024;
-/// Most items (events, team entries, snapshots) in one push.
+/// Most items (events, team entries, snapshots, bundles) in one push.
 pub const MAX_PUSH_ITEMS: usize = 5_000;
+/// Most cases in one snapshot bundle.
+pub const MAX_BUNDLE_CASES: usize = 1_000;
+/// Most recipients of one snapshot bundle.
+pub const MAX_BUNDLE_RECIPIENTS: usize = 64;
 /// Response size a pull asks for by default.
 pub const DEFAULT_PULL_BYTES: u32 = 1 << 20;
 
@@ -289,6 +293,68 @@ pub struct WireSnapshot {
     pub ciphertext: Vec<u8>,
 }
 
+/// Where one case of a [`WireBundle`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundledCase {
+    /// The case.
+    pub case_id: CaseId,
+    /// The team epoch the signer was a member of when it made the bundle.
+    pub epoch: u32,
+    /// Its state holds exactly the case's events with sequence number up to this.
+    pub covers_seq: u64,
+}
+
+/// A bundle's key sealed for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleKey {
+    /// Who can open it.
+    pub recipient: DeviceId,
+    /// The sealed key.
+    pub sealed: Vec<u8>,
+}
+
+/// The states of many cases with the same team, compressed together and
+/// sealed for the team's other members, so a device starting on them
+/// downloads what the cases share (structure, wording) once. Signed by a
+/// member of every case in it; the server stores it for its recipients
+/// only, next to each case's own snapshot (which serves later members).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireBundle {
+    /// Random id (idempotency key).
+    pub id: EventId,
+    /// The member that made it.
+    pub signer: DeviceId,
+    /// The cases, in the order of the states inside.
+    pub cases: Vec<BundledCase>,
+    /// The bundle key, for each recipient.
+    pub keys: Vec<BundleKey>,
+    /// The states, compressed together, then sealed with the bundle key.
+    pub ciphertext: Vec<u8>,
+    /// Signer's signature over everything above.
+    pub signature: Vec<u8>,
+}
+
+impl WireBundle {
+    /// What the ciphertext is bound to: id, signer and cases.
+    pub fn header(&self) -> Vec<u8> {
+        postcard::to_allocvec(&(&self.id, &self.signer, &self.cases)).unwrap_or_default()
+    }
+
+    /// What the signer signs.
+    pub fn signed_message(&self) -> Vec<u8> {
+        let mut m = b"binhan/bundle/v1".to_vec();
+        let unsigned = (
+            &self.id,
+            &self.signer,
+            &self.cases,
+            &self.keys,
+            &self.ciphertext,
+        );
+        m.extend(postcard::to_allocvec(&unsigned).unwrap_or_default());
+        m
+    }
+}
+
 /// An item with the server's sequence number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequenced<T> {
@@ -307,6 +373,8 @@ pub struct PushRequest {
     pub events: Vec<WireEvent>,
     /// Snapshots of cases the device is fully up to date on.
     pub snapshots: Vec<WireSnapshot>,
+    /// The same states bundled for the cases' other members.
+    pub bundles: Vec<WireBundle>,
 }
 
 /// What the server stored (or already had).
@@ -318,6 +386,8 @@ pub struct PushResponse {
     pub team: u32,
     /// Snapshots accepted.
     pub snapshots: u32,
+    /// Bundles accepted.
+    pub bundles: u32,
 }
 
 /// A device asks for what changed.
@@ -334,6 +404,9 @@ pub struct PullRequest {
 pub struct PullResponse {
     /// Team entries, in sequence order.
     pub team: Vec<Sequenced<TeamEntry>>,
+    /// Starting states of cases the device newly joined, bundled for it
+    /// (applied after `team`, before `snapshots`).
+    pub bundles: Vec<WireBundle>,
     /// Starting states of cases the device newly joined.
     pub snapshots: Vec<WireSnapshot>,
     /// Events, in sequence order per case.

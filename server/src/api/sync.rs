@@ -9,7 +9,7 @@ use binhan_core::events::{Event, Hlc};
 use binhan_core::sync::wire::{
     PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES, MAX_PUSH_ITEMS,
 };
-use binhan_core::sync::{verify_event, verify_team_entry};
+use binhan_core::sync::{verify_bundle, verify_event, verify_team_entry};
 
 /// `POST /v1/sync/push`: every signature is checked before anything is
 /// written; then the push is stored all or nothing.
@@ -18,7 +18,10 @@ pub async fn push<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<PushRequest>,
 ) -> Result<Wire<PushResponse>> {
-    let items = request.team.len() + request.events.len() + request.snapshots.len();
+    let items = request.team.len()
+        + request.events.len()
+        + request.snapshots.len()
+        + request.bundles.len();
     if items > MAX_PUSH_ITEMS {
         return Err(ServerError::too_large(format!(
             "a push holds at most {MAX_PUSH_ITEMS} items"
@@ -68,6 +71,26 @@ pub async fn push<S: Storage>(
             )
         })?;
     }
+    for bundle in &request.bundles {
+        if bundle.signer != me.public.device_id {
+            return Err(ServerError::forbidden(
+                "not_signer",
+                "a bundle must be signed by the device pushing it",
+            ));
+        }
+        if bundle.ciphertext.len() > MAX_EVENT_BYTES {
+            return Err(ServerError::too_large(format!(
+                "bundle {} exceeds {MAX_EVENT_BYTES} bytes",
+                bundle.id
+            )));
+        }
+        verify_bundle(bundle, &verifier).map_err(|e| {
+            ServerError::unprocessable(
+                "bad_bundle",
+                format!("bundle {} is malformed or not signed by its signer: {e}", bundle.id),
+            )
+        })?;
+    }
     let events = request.events.len();
     let response = state.storage.push(me, request, now_ms()).await?;
     tracing::info!(events, accepted = response.events.len(), "push stored");
@@ -88,6 +111,7 @@ pub async fn pull<S: Storage>(
         events = response.events.len(),
         team = response.team.len(),
         snapshots = response.snapshots.len(),
+        bundles = response.bundles.len(),
         more = response.more,
         "pull served"
     );

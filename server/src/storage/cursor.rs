@@ -12,6 +12,8 @@ pub struct Cursor {
     pub high: u64,
     /// Tail position: items after this sequence number are still to send.
     pub tail_after: u64,
+    /// The newest bundle number when this pull session began.
+    pub bundles_high: u64,
     /// What is being sent.
     pub phase: Phase,
 }
@@ -19,7 +21,8 @@ pub struct Cursor {
 /// The phases of one pull session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
-    /// Sending whole cases the device joined, in case-id order.
+    /// Sending the states and events of cases the device joined, in
+    /// case-id order (their teams and bundles went first).
     Join {
         /// The last case sent whole.
         after_case: Option<CaseId>,
@@ -28,6 +31,17 @@ pub enum Phase {
     Tail,
     /// The session finished; the next pull starts a new one.
     Done,
+    /// Sending the team entries of cases the device joined, in case-id
+    /// order, so it can check every state and event that follows.
+    JoinTeams {
+        /// The last case whose team was sent.
+        after_case: Option<CaseId>,
+    },
+    /// Sending bundles of the cases the device joined, in number order.
+    JoinBundles {
+        /// The last bundle number sent.
+        after: u64,
+    },
 }
 
 impl Cursor {
@@ -38,6 +52,7 @@ impl Cursor {
                 base: 0,
                 high: 0,
                 tail_after: 0,
+                bundles_high: 0,
                 phase: Phase::Done,
             });
         }

@@ -7,6 +7,7 @@
 //! numbers are allocated under a row lock inside the writing transaction,
 //! so two processes on one PostgreSQL behave as one.
 
+mod bundles;
 mod cursor;
 mod registries;
 mod shelters;

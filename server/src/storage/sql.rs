@@ -25,10 +25,10 @@ const JOIN_PAGE: i64 = 200;
 const TAIL_PAGE: i64 = 2_000;
 /// Rows per multi-row statement (well under both databases' limits on
 /// bound parameters).
-const INSERT_ROWS: usize = 500;
+pub(super) const INSERT_ROWS: usize = 500;
 
 /// `$first, $first+1, …` for `count` parameters.
-fn placeholders(first: usize, count: usize) -> String {
+pub(super) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -36,7 +36,7 @@ fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// `head (…), (…) tail` with `rows` tuples of `columns` parameters each.
-fn values_statement(head: &str, rows: usize, columns: usize, tail: &str) -> String {
+pub(super) fn values_statement(head: &str, rows: usize, columns: usize, tail: &str) -> String {
     let tuples: Vec<String> = (0..rows)
         .map(|r| format!("({})", placeholders(1 + r * columns, columns)))
         .collect();
@@ -229,6 +229,33 @@ impl SqlStorage {
         Ok(stored)
     }
 
+    /// The next page of cases `device` joined in the cursor's session
+    /// (sequence numbers in `(base, high]`), in case-id order after `after`.
+    async fn joined_cases(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        cursor: &Cursor,
+        after: Option<CaseId>,
+    ) -> Result<Vec<CaseId>> {
+        let rows = sqlx::query(
+            "SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $2 AND joined_seq <= $3 AND case_id > $4
+             ORDER BY case_id LIMIT $5",
+        )
+        .bind(device.to_vec())
+        .bind(cursor.base as i64)
+        .bind(cursor.high as i64)
+        .bind(after.map(|c| c.as_bytes().to_vec()).unwrap_or_default())
+        .bind(JOIN_PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                blob(r, "case_id")
+                    .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
+            })
+            .collect()
+    }
+
     /// A case's team from `teams`, read once per request (an unknown case
     /// has an empty team).
     async fn cached_team<'a>(
@@ -385,9 +412,10 @@ impl Storage for SqlStorage {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM members WHERE device_id = $1")
-            .bind(device)
+            .bind(device.clone())
             .execute(&mut *tx)
             .await?;
+        Self::forget_bundles_of_device(&mut tx, &device).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -486,6 +514,7 @@ impl Storage for SqlStorage {
                     .bind(gone.clone())
                     .execute(&mut *tx)
                     .await?;
+                Self::forget_bundles_of_case(&mut tx, gone, &case).await?;
             }
             for new in wanted.difference(&current) {
                 sqlx::query(
@@ -503,7 +532,13 @@ impl Storage for SqlStorage {
 
         let cases = request.events.iter().map(|e| e.case_id);
         let cases = cases.chain(request.snapshots.iter().map(|s| s.case_id));
-        Self::load_teams(&mut tx, &mut teams, cases).await?;
+        let bundled: Vec<CaseId> = request
+            .bundles
+            .iter()
+            .flat_map(|b| &b.cases)
+            .map(|c| c.case_id)
+            .collect();
+        Self::load_teams(&mut tx, &mut teams, cases.chain(bundled)).await?;
         let mut stored = Self::stored_events(&mut tx, &request.events).await?;
         let mut new_events = Vec::new();
         for event in &request.events {
@@ -597,6 +632,7 @@ impl Storage for SqlStorage {
             }
             upsert.execute(&mut *tx).await?;
         }
+        response.bundles = Self::store_bundles(&mut tx, me, &request.bundles, &teams, seq).await?;
 
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
             .bind(seq as i64)
@@ -720,42 +756,34 @@ impl Storage for SqlStorage {
                     base: cursor.high,
                     high: now,
                     tail_after: cursor.tail_after,
-                    phase: Phase::Join { after_case: None },
+                    bundles_high: Self::bundles_high(&mut conn).await?,
+                    phase: Phase::JoinTeams { after_case: None },
                 }
             }
             _ => cursor,
         };
         let mut response = PullResponse::default();
         let mut bytes = 0usize;
+        let full = |response: &mut PullResponse, cursor: &Cursor, bytes: usize| {
+            response.more = bytes >= budget;
+            if response.more {
+                response.cursor = cursor.encode();
+            }
+            response.more
+        };
 
-        // Phase 1: cases joined since the last session, whole (snapshot first).
-        while let Phase::Join { after_case } = &cursor.phase {
-            let rows = sqlx::query(
-                "SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $2 AND joined_seq <= $3 AND case_id > $4
-                 ORDER BY case_id LIMIT $5",
-            )
-            .bind(me.clone())
-            .bind(cursor.base as i64)
-            .bind(cursor.high as i64)
-            .bind(after_case.map(|c| c.as_bytes().to_vec()).unwrap_or_default())
-            .bind(JOIN_PAGE)
-            .fetch_all(&mut *conn)
-            .await?;
-            if rows.is_empty() {
-                cursor.phase = Phase::Tail;
+        // Phase 1: cases joined since the last session: first their teams,
+        // then bundles of their states, then each case's own snapshot (if
+        // newer than its bundle) and the events after.
+        while let Phase::JoinTeams { after_case } = cursor.phase {
+            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+            if cases.is_empty() {
+                cursor.phase = Phase::JoinBundles { after: 0 };
                 break;
             }
-            let cases: Vec<CaseId> = rows
-                .iter()
-                .map(|r| {
-                    blob(r, "case_id")
-                        .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
-                })
-                .collect::<Result<_>>()?;
             for case_id in cases {
-                let case = case_id.as_bytes().to_vec();
                 for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
-                    .bind(case.clone())
+                    .bind(case_id.as_bytes().to_vec())
                     .bind(cursor.high as i64)
                     .fetch_all(&mut *conn)
                     .await?
@@ -764,14 +792,50 @@ impl Storage for SqlStorage {
                     bytes += body.len();
                     response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
                 }
-                let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2")
+                cursor.phase = Phase::JoinTeams {
+                    after_case: Some(case_id),
+                };
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+        }
+        while let Phase::JoinBundles { after } = cursor.phase {
+            let range = (cursor.base, cursor.high, cursor.bundles_high);
+            let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
+            if bundles.is_empty() {
+                cursor.phase = Phase::Join { after_case: None };
+                break;
+            }
+            for (number, bundle) in bundles {
+                bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
+                response.bundles.push(bundle);
+                cursor.phase = Phase::JoinBundles { after: number };
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+        }
+        while let Phase::Join { after_case } = cursor.phase {
+            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+            if cases.is_empty() {
+                cursor.phase = Phase::Tail;
+                break;
+            }
+            for case_id in cases {
+                let case = case_id.as_bytes().to_vec();
+                let bundled = (cursor.high, cursor.bundles_high);
+                let mut covered = Self::bundle_cover(&mut conn, &me, &case, bundled)
+                    .await?
+                    .unwrap_or(0);
+                let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2 AND covers_seq > $3")
                     .bind(case.clone())
                     .bind(cursor.high as i64)
+                    .bind(covered as i64)
                     .fetch_optional(&mut *conn)
                     .await?;
-                let mut covered = 0;
                 if let Some(row) = snapshot {
-                    covered = int(&row, "covers_seq")?;
+                    covered = int(&row, "covers_seq")? as u64;
                     let body = blob(&row, "body")?;
                     bytes += body.len();
                     response
@@ -782,7 +846,7 @@ impl Storage for SqlStorage {
                     "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
                 )
                 .bind(case.clone())
-                .bind(covered)
+                .bind(covered as i64)
                 .bind(cursor.high as i64)
                 .bind(me.clone())
                 .fetch_all(&mut *conn)
@@ -795,9 +859,7 @@ impl Storage for SqlStorage {
                 cursor.phase = Phase::Join {
                     after_case: Some(case_id),
                 };
-                if bytes >= budget {
-                    response.more = true;
-                    response.cursor = cursor.encode();
+                if full(&mut response, &cursor, bytes) {
                     return Ok(response);
                 }
             }
@@ -848,9 +910,7 @@ impl Storage for SqlStorage {
                     });
                 }
                 cursor.tail_after = seq;
-                if bytes >= budget {
-                    response.more = true;
-                    response.cursor = cursor.encode();
+                if full(&mut response, &cursor, bytes) {
                     return Ok(response);
                 }
             }

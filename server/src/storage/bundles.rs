@@ -1,0 +1,269 @@
+//! Snapshot bundles in SQL (SQLite and PostgreSQL alike): storing those a
+//! device pushes, indexing them by recipient and case, serving them to a
+//! device joining their cases, and forgetting them when a recipient leaves
+//! a case or a newer bundle replaces them.
+
+use super::sql::{blob, corrupt, int, placeholders, values_statement, INSERT_ROWS};
+use super::SqlStorage;
+use crate::error::{Result, ServerError};
+use binhan_core::model::{CaseId, DeviceId};
+use binhan_core::sync::wire::WireBundle;
+use binhan_core::sync::TeamState;
+use std::collections::{BTreeSet, HashMap};
+
+/// Bundles served per query while a device joins their cases.
+const BUNDLE_PAGE: i64 = 50;
+
+impl SqlStorage {
+    /// Stores the bundles `me` pushes: each must come from a member of
+    /// every case in it and be sealed only for members of every case; one
+    /// made for an older epoch or a future sequence number is skipped.
+    /// Returns how many were accepted (stored now or before).
+    pub(super) async fn store_bundles(
+        tx: &mut sqlx::AnyConnection,
+        me: DeviceId,
+        bundles: &[WireBundle],
+        teams: &HashMap<CaseId, TeamState>,
+        seq: u64,
+    ) -> Result<u32> {
+        let mut accepted = 0;
+        let mut replaced = BTreeSet::new();
+        for bundle in bundles {
+            let id = bundle.id.as_bytes().to_vec();
+            let known = sqlx::query("SELECT 1 AS one FROM bundles WHERE id = $1")
+                .bind(id.clone())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_some() {
+                accepted += 1;
+                continue;
+            }
+            let mut stale = false;
+            for case in &bundle.cases {
+                let members = teams
+                    .get(&case.case_id)
+                    .map(|t| t.members())
+                    .unwrap_or_default();
+                if !members.contains(&me) {
+                    return Err(ServerError::forbidden(
+                        "not_a_member",
+                        format!("device is not on the team of case {}", case.case_id),
+                    ));
+                }
+                if let Some(key) = bundle.keys.iter().find(|k| !members.contains(&k.recipient)) {
+                    return Err(ServerError::forbidden(
+                        "not_a_member",
+                        format!(
+                            "bundle {} is sealed for device {}, not on the team of case {}",
+                            bundle.id, key.recipient, case.case_id
+                        ),
+                    ));
+                }
+                let epoch = teams.get(&case.case_id).and_then(TeamState::epoch);
+                stale |= epoch != Some(case.epoch) || case.covers_seq > seq;
+            }
+            if stale {
+                continue;
+            }
+            accepted += 1;
+            replaced.insert(id.clone());
+            let number = int(
+                &sqlx::query(
+                    "UPDATE counters SET value = value + 1 WHERE name = 'bundles' RETURNING value",
+                )
+                .fetch_one(&mut *tx)
+                .await?,
+                "value",
+            )?;
+            sqlx::query("INSERT INTO bundles (id, number, body) VALUES ($1, $2, $3)")
+                .bind(id.clone())
+                .bind(number)
+                .bind(postcard::to_allocvec(bundle).unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            for rows in bundle.cases.chunks(INSERT_ROWS) {
+                let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                    "INSERT INTO bundle_cases (bundle_id, case_id) VALUES",
+                    rows.len(),
+                    2,
+                    "",
+                )));
+                for case in rows {
+                    insert = insert
+                        .bind(id.clone())
+                        .bind(case.case_id.as_bytes().to_vec());
+                }
+                insert.execute(&mut *tx).await?;
+            }
+            for key in &bundle.keys {
+                let device = key.recipient.as_bytes().to_vec();
+                for rows in bundle.cases.chunks(INSERT_ROWS / 2) {
+                    let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = $1 AND case_id IN ({})",
+                        placeholders(2, rows.len())
+                    )))
+                    .bind(device.clone());
+                    for case in rows {
+                        select = select.bind(case.case_id.as_bytes().to_vec());
+                    }
+                    for row in select.fetch_all(&mut *tx).await? {
+                        replaced.insert(blob(&row, "bundle_id")?);
+                    }
+                    // The newest bundle wins; of two with the same cover, the later.
+                    let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                        "INSERT INTO bundle_index (device_id, case_id, bundle_id, number, covers_seq) VALUES",
+                        rows.len(),
+                        5,
+                        " ON CONFLICT (device_id, case_id) DO UPDATE SET bundle_id = excluded.bundle_id,
+                              number = excluded.number, covers_seq = excluded.covers_seq
+                          WHERE bundle_index.covers_seq <= excluded.covers_seq",
+                    )));
+                    for case in rows {
+                        upsert = upsert
+                            .bind(device.clone())
+                            .bind(case.case_id.as_bytes().to_vec())
+                            .bind(id.clone())
+                            .bind(number)
+                            .bind(case.covers_seq as i64);
+                    }
+                    upsert.execute(&mut *tx).await?;
+                }
+            }
+        }
+        Self::drop_unindexed_bundles(tx, replaced).await?;
+        Ok(accepted)
+    }
+
+    /// Stops serving to `device` every bundle that holds `case` (it left
+    /// the case's team), deleting bundles no one is served any more.
+    pub(super) async fn forget_bundles_of_case(
+        tx: &mut sqlx::AnyConnection,
+        device: &[u8],
+        case: &[u8],
+    ) -> Result<()> {
+        let bundles: BTreeSet<Vec<u8>> =
+            sqlx::query("SELECT bundle_id FROM bundle_cases WHERE case_id = $1")
+                .bind(case.to_vec())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| blob(r, "bundle_id"))
+                .collect::<Result<_>>()?;
+        for bundle in &bundles {
+            sqlx::query("DELETE FROM bundle_index WHERE device_id = $1 AND bundle_id = $2")
+                .bind(device.to_vec())
+                .bind(bundle.clone())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Self::drop_unindexed_bundles(tx, bundles).await
+    }
+
+    /// Stops serving any bundle to `device` (revoked).
+    pub(super) async fn forget_bundles_of_device(
+        tx: &mut sqlx::AnyConnection,
+        device: &[u8],
+    ) -> Result<()> {
+        let bundles: BTreeSet<Vec<u8>> =
+            sqlx::query("SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = $1")
+                .bind(device.to_vec())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| blob(r, "bundle_id"))
+                .collect::<Result<_>>()?;
+        sqlx::query("DELETE FROM bundle_index WHERE device_id = $1")
+            .bind(device.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        Self::drop_unindexed_bundles(tx, bundles).await
+    }
+
+    /// Deletes those of `candidates` that no index row points to.
+    async fn drop_unindexed_bundles(
+        tx: &mut sqlx::AnyConnection,
+        candidates: BTreeSet<Vec<u8>>,
+    ) -> Result<()> {
+        for id in candidates {
+            let used = sqlx::query("SELECT 1 AS one FROM bundle_index WHERE bundle_id = $1 LIMIT 1")
+                .bind(id.clone())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if used.is_none() {
+                for sql in [
+                    "DELETE FROM bundle_cases WHERE bundle_id = $1",
+                    "DELETE FROM bundles WHERE id = $1",
+                ] {
+                    sqlx::query(sql).bind(id.clone()).execute(&mut *tx).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The newest bundle number: a pull session serves no bundle stored
+    /// after it began.
+    pub(super) async fn bundles_high(conn: &mut sqlx::AnyConnection) -> Result<u64> {
+        let row = sqlx::query("SELECT value FROM counters WHERE name = 'bundles'")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(int(&row, "value")? as u64)
+    }
+
+    /// The next page of bundles for `device` holding a case it joined with
+    /// a sequence number in `(base, high]` and covering it no further than
+    /// `high`, numbered after `after` and up to `bundles_high`, in number
+    /// order.
+    pub(super) async fn joined_bundles(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        (base, high, bundles_high): (u64, u64, u64),
+        after: u64,
+    ) -> Result<Vec<(u64, WireBundle)>> {
+        let rows = sqlx::query(
+            "SELECT b.number, b.body FROM bundles b WHERE b.number IN (
+                 SELECT bi.number FROM bundle_index bi
+                   JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
+                  WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                    AND bi.covers_seq <= $3 AND bi.number > $4 AND bi.number <= $5)
+             ORDER BY b.number LIMIT $6",
+        )
+        .bind(device.to_vec())
+        .bind(base as i64)
+        .bind(high as i64)
+        .bind(after as i64)
+        .bind(bundles_high as i64)
+        .bind(BUNDLE_PAGE)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let bundle =
+                    postcard::from_bytes(&blob(row, "body")?).map_err(|_| corrupt("bundle"))?;
+                Ok((int(row, "number")? as u64, bundle))
+            })
+            .collect()
+    }
+
+    /// How far the bundle `device` was served for `case` in this pull
+    /// session covers it, if one was (see [`Self::joined_bundles`]).
+    pub(super) async fn bundle_cover(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        case: &[u8],
+        (high, bundles_high): (u64, u64),
+    ) -> Result<Option<u64>> {
+        let row = sqlx::query(
+            "SELECT covers_seq FROM bundle_index
+              WHERE device_id = $1 AND case_id = $2 AND covers_seq <= $3 AND number <= $4",
+        )
+        .bind(device.to_vec())
+        .bind(case.to_vec())
+        .bind(high as i64)
+        .bind(bundles_high as i64)
+        .fetch_optional(&mut *conn)
+        .await?;
+        row.map(|r| int(&r, "covers_seq").map(|c| c as u64))
+            .transpose()
+    }
+}
