@@ -270,13 +270,9 @@ async fn two_collaborators_race_for_the_last_place(backend: Backend) {
 /// database, for the tests that need one).
 async fn tamper(backend: &Backend, sql: &'static str, version: i64, blobs: Vec<Vec<u8>>) {
     sqlx::any::install_default_drivers();
-    let url = match backend {
-        Backend::Sqlite(dir) => {
-            format!("sqlite://{}", dir.path().join("binhan-server.db").display())
-        }
-        Backend::Postgres(url) => url.clone(),
-    };
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
     let mut query = sqlx::query(sql).bind(version);
     for blob in blobs {
         query = query.bind(blob);

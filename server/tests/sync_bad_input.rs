@@ -4,16 +4,21 @@
 
 mod support;
 
+use binhan_core::cases::CaseAction;
 use binhan_core::crypto::SecretKey;
-use binhan_core::events::{Change, Event, Hlc};
+use binhan_core::events::{CaseState, Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
-    challenge_message, encode, Challenge, ChallengeRequest, PullRequest, PushRequest, PushResponse,
-    TeamEntry, TokenRequest, MAX_PUSH_ITEMS, MAX_REQUEST_BYTES, PROTOCOL_VERSION,
+    challenge_message, encode, BundledCase, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
+    PullRequest, PushRequest, PushResponse, TeamEntry, TokenRequest, WireBundle, MAX_PUSH_ITEMS,
+    MAX_REQUEST_BYTES, PROTOCOL_VERSION,
 };
-use binhan_core::sync::{seal_event, sign_team_entry};
+use binhan_core::sync::{
+    seal_bundle, seal_event, sign_team_entry, CancelFlag, DeviceIdentity, SNAPSHOT_AFTER_EVENTS,
+};
 use support::{
-    assert_no_case_content, intake, server_event_count, Backend, Phone, RawDevice, Server,
+    assert_no_case_content, intake, server_event_count, server_row_count, Backend, Phone,
+    RawDevice, Server, Team,
 };
 
 fn note_event(author: DeviceId, case_id: CaseId, wall_ms: u64) -> Event {
@@ -93,6 +98,39 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let mut wrong_version = whole.clone();
     wrong_version[0] = 99;
 
+    // Bundles of the case's state, pushed with its team entry.
+    let state = CaseState::fold(case_id, [&note_event(me, case_id, now_ms())]);
+    let states = [state.encode_snapshot().unwrap()];
+    let on_case = |case_id| {
+        vec![BundledCase {
+            case_id,
+            epoch: 0,
+            covers_seq: 0,
+        }]
+    };
+    let outsider = DeviceIdentity::generate(DeviceId::random()).public();
+    let bundle =
+        |signer: &DeviceIdentity, cases| seal_bundle(signer, &[outsider.clone()], cases, &states);
+    let push_bundle = |bundle: WireBundle| {
+        encode(&PushRequest {
+            team: vec![team.clone()],
+            bundles: vec![bundle],
+            ..PushRequest::default()
+        })
+    };
+    let mut bad_signature = bundle(&raw.identity, on_case(case_id));
+    bad_signature.signature[7] ^= 1;
+    let mut case_twice = bundle(&raw.identity, on_case(case_id));
+    case_twice.cases.push(case_twice.cases[0]);
+    case_twice.signature = raw.identity.sign(&case_twice.signed_message());
+    let by_another = bundle(
+        &DeviceIdentity::generate(DeviceId::random()),
+        on_case(case_id),
+    );
+    // Sealed for a device outside the team (the team is the raw device alone).
+    let for_outsider = bundle(&raw.identity, on_case(case_id));
+    let not_my_case = bundle(&raw.identity, on_case(CaseId::random()));
+
     let cases: Vec<(&str, Vec<u8>, bool, u16, &str)> = vec![
         (
             "garbage",
@@ -158,6 +196,41 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
             403,
             "not_a_member",
         ),
+        (
+            "bundle with a broken signature",
+            push_bundle(bad_signature),
+            true,
+            422,
+            "bad_bundle",
+        ),
+        (
+            "bundle listing a case twice",
+            push_bundle(case_twice),
+            true,
+            422,
+            "bad_bundle",
+        ),
+        (
+            "bundle by another device",
+            push_bundle(by_another),
+            true,
+            403,
+            "not_signer",
+        ),
+        (
+            "bundle for a device outside the team",
+            push_bundle(for_outsider),
+            true,
+            403,
+            "not_a_member",
+        ),
+        (
+            "bundle of a case not on the device's team",
+            push_bundle(not_my_case),
+            true,
+            403,
+            "not_a_member",
+        ),
         ("no token", whole.clone(), false, 401, "no_token"),
         ("oversized", oversized, true, 413, "too_large"),
         ("too many items", too_many, true, 413, "too_large"),
@@ -174,6 +247,13 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
             before,
             "{what} wrote nothing"
         );
+        for table in ["team_entries", "bundles", "bundle_index"] {
+            assert_eq!(
+                server_row_count(&server.backend, table).await,
+                0,
+                "{what} wrote nothing to {table}"
+            );
+        }
     }
 
     // A forged token, a bad cursor.
@@ -363,23 +443,106 @@ async fn stored_wraps(backend: &Backend) -> Vec<(DeviceId, Vec<u8>)> {
 async fn stored_bodies(backend: &Backend, table: &str) -> Vec<Vec<u8>> {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
-    let url = match backend {
-        Backend::Sqlite(dir) => {
-            format!("sqlite://{}", dir.path().join("binhan-server.db").display())
-        }
-        Backend::Postgres(url) => url.clone(),
-    };
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    let sql = if table == "events" {
-        "SELECT body FROM events"
-    } else {
-        "SELECT body FROM team_entries"
-    };
-    let rows = sqlx::query(sql).fetch_all(&pool).await.unwrap();
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
+    let sql = format!("SELECT body FROM {table}");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     rows.iter()
         .map(|r| r.try_get::<Vec<u8>, _>("body").unwrap())
         .collect()
 }
+
+/// A bundle the database slips in or alters is refused by the device
+/// before it applies any state: one sealed by an enrolled device outside
+/// the case's team, one with an altered ciphertext. The genuine bundle is
+/// then accepted.
+async fn a_bundle_slipped_in_by_the_database_is_refused(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "mu_ca", 1).await;
+    let author = &team.collaborators[0];
+    let case = author.app.create_case(intake("BUN-BAD", "mu_ca")).unwrap();
+    for step in 0..SNAPSHOT_AFTER_EVENTS {
+        author
+            .app
+            .act(
+                case,
+                CaseAction::AddNote(Note {
+                    text: format!("synthetic note {step}"),
+                }),
+            )
+            .unwrap();
+    }
+    author.sync().await;
+    let genuine = stored_bodies(&server.backend, "bundles").await;
+    assert_eq!(
+        genuine.len(),
+        1,
+        "the author bundled the case for the manager"
+    );
+    let bundle: WireBundle = postcard::from_bytes(&genuine[0]).unwrap();
+
+    let code = team.manager.app.invite(Role::Collaborator, "mu_ca", 24);
+    let outsider = RawDevice::enrol(&server, &code.await.unwrap().code).await;
+    let manager_id = team.manager.app.device_id().unwrap();
+    let query = DeviceQuery {
+        ids: vec![manager_id],
+        ..DeviceQuery::default()
+    };
+    let manager = outsider
+        .post("/v1/devices/query", encode(&query), true)
+        .await
+        .decode::<DeviceList>()
+        .devices
+        .remove(0)
+        .public;
+    let outsider_id = outsider.identity.device_id();
+    let made_up = CaseState::fold(case, [&note_event(outsider_id, case, now_ms())]);
+    let forged = seal_bundle(
+        &outsider.identity,
+        &[manager],
+        bundle.cases.clone(),
+        &[made_up.encode_snapshot().unwrap()],
+    );
+    let mut altered = bundle.clone();
+    altered.ciphertext[10] ^= 1;
+    let replace = |body: Vec<u8>| {
+        let url = server.backend.database_url();
+        async move {
+            let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+            sqlx::query("UPDATE bundles SET body = $1")
+                .bind(body)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    };
+    for (what, bad) in [("forged", forged), ("altered", altered)] {
+        replace(postcard::to_allocvec(&bad).unwrap()).await;
+        let result = team.manager.app.sync(&|_| {}, &CancelFlag::default()).await;
+        assert!(
+            matches!(result, Err(binhan_core::Error::Tampered { .. })),
+            "{what}: {result:?}"
+        );
+        assert!(
+            team.manager.app.case(case).is_err(),
+            "{what}: nothing applied"
+        );
+    }
+
+    replace(genuine[0].clone()).await;
+    let joined = team.manager.sync().await;
+    assert_eq!((joined.snapshots_pulled, joined.events_pulled), (1, 0));
+    assert_eq!(
+        team.manager.app.case(case).unwrap(),
+        author.app.case(case).unwrap()
+    );
+}
+on_both_backends!(a_bundle_slipped_in_by_the_database_is_refused);
 
 /// A device that floods the server is slowed down, others are not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

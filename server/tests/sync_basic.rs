@@ -5,8 +5,9 @@
 mod support;
 
 use binhan_core::cases::{CaseAction, CaseFilter};
-use binhan_core::model::{Note, Role};
-use support::{assert_no_case_content, intake, Backend, Phone, Server, Team};
+use binhan_core::model::{CaseId, Note, Role};
+use binhan_core::sync::SNAPSHOT_AFTER_EVENTS;
+use support::{assert_no_case_content, intake, server_row_count, Backend, Phone, Server, Team};
 
 async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     let server = Server::start(backend);
@@ -61,6 +62,76 @@ async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     assert_no_case_content(&server);
 }
 on_both_backends!(cases_reach_the_team_and_edits_converge);
+
+/// Devices joining a team start from a bundle: the states of the team's
+/// cases compressed together and sealed for its other members. A member
+/// removed from one case of a bundle before its first sync is served none
+/// of the bundle and starts from the other cases' own snapshots.
+async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "mu_ca", 1).await;
+    let second = team
+        .officer
+        .invite_phone(&server, Role::CommuneCaseManager, "mu_ca")
+        .await;
+    let author = &team.collaborators[0];
+    let cases: Vec<CaseId> = (0..3)
+        .map(|i| {
+            let id = author
+                .app
+                .create_case(intake(&format!("BUN-{i}"), "mu_ca"))
+                .unwrap();
+            for step in 0..SNAPSHOT_AFTER_EVENTS {
+                let text = format!("synthetic note {step}");
+                author
+                    .app
+                    .act(id, CaseAction::AddNote(Note { text }))
+                    .unwrap();
+            }
+            id
+        })
+        .collect();
+    let sent = author.sync().await;
+    assert_eq!(sent.snapshots_pushed, 3);
+    let rows = |table| server_row_count(&server.backend, table);
+    assert_eq!(rows("bundles").await, 1, "one bundle for both managers");
+    assert_eq!(rows("bundle_index").await, 6, "2 recipients x 3 cases");
+
+    // The second manager leaves the first case before it ever syncs.
+    let second_id = second.app.device_id().unwrap();
+    author
+        .app
+        .remove_team_member(cases[0], second_id)
+        .await
+        .unwrap();
+    author.sync().await;
+    assert_eq!(
+        rows("bundle_index").await,
+        3,
+        "the bundle is not served to it"
+    );
+
+    let first = team.manager.sync().await;
+    assert_eq!((first.snapshots_pulled, first.events_pulled), (3, 0));
+    let again = second.sync().await;
+    assert_eq!((again.snapshots_pulled, again.events_pulled), (2, 0));
+    for (i, case) in cases.iter().enumerate() {
+        let original = author.app.case(*case).unwrap();
+        assert_eq!(team.manager.app.case(*case).unwrap(), original);
+        if i == 0 {
+            assert!(second.app.case(*case).is_err(), "removed before syncing");
+        } else {
+            assert_eq!(second.app.case(*case).unwrap(), original);
+        }
+    }
+
+    // Once its last recipient is revoked, the bundle is deleted.
+    let first_id = team.manager.app.device_id().unwrap();
+    team.officer.app.revoke_device(first_id).await.unwrap();
+    assert_eq!((rows("bundle_index").await, rows("bundles").await), (0, 0));
+    assert_no_case_content(&server);
+}
+on_both_backends!(joining_devices_start_from_bundles_sealed_for_them);
 
 /// Two server processes on one PostgreSQL behave as one: a token from one is
 /// good at the other, and devices syncing through either converge.

@@ -10,9 +10,7 @@
 //! a member of every case in it before using any state.
 
 use super::compression::{compress, decompress};
-use super::wire::{
-    BundleKey, BundledCase, WireBundle, MAX_BUNDLE_CASES, MAX_BUNDLE_RECIPIENTS,
-};
+use super::wire::{BundleKey, BundledCase, WireBundle, MAX_BUNDLE_CASES, MAX_BUNDLE_RECIPIENTS};
 use super::wrap::{open_from_device, seal_to_device, Purpose};
 use super::{DeviceIdentity, DevicePublic, Verifier};
 use crate::crypto::{open, seal, Binding, SecretKey};
@@ -49,11 +47,11 @@ fn binding(header: &[u8]) -> Binding<'_> {
 
 /// Seals the compact states (`CaseState::encode_snapshot`) of `cases`, in
 /// that order, for `recipients`, and signs the bundle as `signer`.
-pub fn seal_bundle(
+pub fn seal_bundle<S: AsRef<[u8]>>(
     signer: &DeviceIdentity,
     recipients: &[DevicePublic],
     cases: Vec<BundledCase>,
-    states: &[Zeroizing<Vec<u8>>],
+    states: &[S],
 ) -> WireBundle {
     let key = SecretKey::random();
     let mut bundle = WireBundle {
@@ -71,7 +69,7 @@ pub fn seal_bundle(
             sealed: seal_to_device(BUNDLE_KEY, signer, recipient, &info, key.as_bytes()),
         });
     }
-    let parts: Vec<&[u8]> = states.iter().map(|s| s.as_slice()).collect();
+    let parts: Vec<&[u8]> = states.iter().map(AsRef::as_ref).collect();
     let plain = Zeroizing::new(postcard::to_allocvec(&parts).unwrap_or_default());
     bundle.ciphertext = seal(&key, binding(&bundle.header()), &compress(&plain));
     bundle.signature = signer.sign(&bundle.signed_message());
@@ -88,7 +86,9 @@ pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
         ));
     }
     let cases: BTreeSet<_> = bundle.cases.iter().map(|c| c.case_id).collect();
-    if cases.is_empty() || bundle.cases.len() > MAX_BUNDLE_CASES || cases.len() != bundle.cases.len()
+    if cases.is_empty()
+        || bundle.cases.len() > MAX_BUNDLE_CASES
+        || cases.len() != bundle.cases.len()
     {
         return Err(Error::invalid(
             "bundle.cases",

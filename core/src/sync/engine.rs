@@ -7,9 +7,9 @@
 //! so a sync cut at any point resumes where it stopped and repeating one
 //! changes nothing.
 
+use super::envelope::seal_encoded_snapshot;
 use super::team::TeamState;
 use super::transport::{TrafficCounts, Transport};
-use super::envelope::seal_encoded_snapshot;
 use super::wire::{
     challenge_message, enrol_message, stats_message, BundledCase, Challenge, ChallengeRequest,
     DeviceList, DeviceQuery, DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest,
@@ -515,9 +515,7 @@ impl SyncContext<'_> {
         let signers = chunk.team.iter().map(|t| t.item.signer);
         let bundlers = chunk.bundles.iter().map(|b| b.signer);
         let authors = chunk.events.iter().map(|e| e.item.author);
-        let directory = self
-            .devices(signers.chain(bundlers).chain(authors))
-            .await?;
+        let directory = self.devices(signers.chain(bundlers).chain(authors)).await?;
         let record = |id: DeviceId| {
             directory.get(&id).ok_or_else(|| Error::Tampered {
                 record: format!("unknown device {id}"),
@@ -791,8 +789,12 @@ impl SyncContext<'_> {
                 case_id,
                 &encoded,
             ));
-            let mut others: Vec<DeviceId> =
-                team.members().iter().copied().filter(|m| *m != me).collect();
+            let mut others: Vec<DeviceId> = team
+                .members()
+                .iter()
+                .copied()
+                .filter(|m| *m != me)
+                .collect();
             others.sort();
             if !others.is_empty() {
                 let case = BundledCase {

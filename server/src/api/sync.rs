@@ -18,10 +18,8 @@ pub async fn push<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<PushRequest>,
 ) -> Result<Wire<PushResponse>> {
-    let items = request.team.len()
-        + request.events.len()
-        + request.snapshots.len()
-        + request.bundles.len();
+    let items =
+        request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
     if items > MAX_PUSH_ITEMS {
         return Err(ServerError::too_large(format!(
             "a push holds at most {MAX_PUSH_ITEMS} items"
@@ -87,7 +85,10 @@ pub async fn push<S: Storage>(
         verify_bundle(bundle, &verifier).map_err(|e| {
             ServerError::unprocessable(
                 "bad_bundle",
-                format!("bundle {} is malformed or not signed by its signer: {e}", bundle.id),
+                format!(
+                    "bundle {} is malformed or not signed by its signer: {e}",
+                    bundle.id
+                ),
             )
         })?;
     }

@@ -185,10 +185,11 @@ impl SqlStorage {
         candidates: BTreeSet<Vec<u8>>,
     ) -> Result<()> {
         for id in candidates {
-            let used = sqlx::query("SELECT 1 AS one FROM bundle_index WHERE bundle_id = $1 LIMIT 1")
-                .bind(id.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
+            let used =
+                sqlx::query("SELECT 1 AS one FROM bundle_index WHERE bundle_id = $1 LIMIT 1")
+                    .bind(id.clone())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if used.is_none() {
                 for sql in [
                     "DELETE FROM bundle_cases WHERE bundle_id = $1",

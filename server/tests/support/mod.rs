@@ -58,6 +58,16 @@ impl Backend {
     }
 
     /// Every byte the database holds, as a dump (for "no case content" checks).
+    /// The server database's URL, for tests that read or alter it.
+    pub fn database_url(&self) -> String {
+        match self {
+            Self::Sqlite(dir) => {
+                format!("sqlite://{}", dir.path().join("binhan-server.db").display())
+            }
+            Self::Postgres(url) => url.clone(),
+        }
+    }
+
     pub fn dump(&self) -> Vec<u8> {
         match self {
             Self::Sqlite(dir) => {
@@ -411,16 +421,18 @@ impl RawDevice {
 
 /// Counts stored events on the server's database.
 pub async fn server_event_count(backend: &Backend) -> i64 {
+    server_row_count(backend, "events").await
+}
+
+/// How many rows the server's table `table` holds.
+pub async fn server_row_count(backend: &Backend, table: &str) -> i64 {
     use sqlx::Row;
     sqlx::any::install_default_drivers();
-    let url = match backend {
-        Backend::Sqlite(dir) => {
-            format!("sqlite://{}", dir.path().join("binhan-server.db").display())
-        }
-        Backend::Postgres(url) => url.clone(),
-    };
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-    let row = sqlx::query("SELECT count(*) AS n FROM events")
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
+    let sql = format!("SELECT count(*) AS n FROM {table}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .fetch_one(&pool)
         .await
         .unwrap();
