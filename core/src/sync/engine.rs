@@ -856,7 +856,7 @@ impl SyncContext<'_> {
                 .iter()
                 .filter_map(|id| directory.get(id))
                 .filter(|r| r.active)
-                .map(|r| r.public.clone())
+                .map(|r| r.public)
                 .collect();
             if recipients.is_empty() {
                 continue;
