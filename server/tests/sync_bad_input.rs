@@ -109,8 +109,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
         }]
     };
     let outsider = DeviceIdentity::generate(DeviceId::random()).public();
-    let bundle =
-        |signer: &DeviceIdentity, cases| seal_bundle(signer, &[outsider], cases, &states);
+    let bundle = |signer: &DeviceIdentity, cases| seal_bundle(signer, &[outsider], cases, &states);
     let push_bundle = |bundle: WireBundle| {
         encode(&PushRequest {
             team: vec![team.clone()],
