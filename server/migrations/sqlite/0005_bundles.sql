@@ -6,11 +6,10 @@
 -- holds the case; a device is indexed only while it is a member of every
 -- case of the bundle (rows go when it leaves one), so a bundle is served
 -- only to devices allowed to read all of it. A bundle no row points to is
--- deleted. Bundles are numbered in the order they are stored, so a pull
--- session serves only bundles numbered before it began (one stored later
--- may replace an index row mid-session; the case is then sent without it).
-
-INSERT INTO counters (name, value) VALUES ('bundles', 0);
+-- deleted. Each bundle takes the next server sequence number when stored,
+-- so a pull session serves only bundles stored before it began (one stored
+-- later may replace an index row mid-session; the case is then sent
+-- without it).
 
 CREATE TABLE bundles (
     id     BLOB PRIMARY KEY,

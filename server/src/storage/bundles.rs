@@ -18,26 +18,20 @@ impl SqlStorage {
     /// Stores the bundles `me` pushes: each must come from a member of
     /// every case in it and be sealed only for members of every case; one
     /// made for an older epoch or a future sequence number is skipped.
-    /// Returns how many were accepted (stored now or before).
+    /// Each new bundle takes the next sequence number (`seq`, the push holds
+    /// the sequence lock). Returns how many were accepted (stored now or
+    /// before).
     pub(super) async fn store_bundles(
         tx: &mut sqlx::AnyConnection,
         me: DeviceId,
         bundles: &[WireBundle],
         teams: &HashMap<CaseId, TeamState>,
-        seq: u64,
+        seq: &mut u64,
     ) -> Result<u32> {
         let mut accepted = 0;
         let mut replaced = BTreeSet::new();
         for bundle in bundles {
             let id = bundle.id.as_bytes().to_vec();
-            let known = sqlx::query("SELECT 1 AS one FROM bundles WHERE id = $1")
-                .bind(id.clone())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_some() {
-                accepted += 1;
-                continue;
-            }
             let mut stale = false;
             for case in &bundle.cases {
                 let members = teams
@@ -60,27 +54,26 @@ impl SqlStorage {
                     ));
                 }
                 let epoch = teams.get(&case.case_id).and_then(TeamState::epoch);
-                stale |= epoch != Some(case.epoch) || case.covers_seq > seq;
+                stale |= epoch != Some(case.epoch) || case.covers_seq > *seq;
             }
             if stale {
                 continue;
             }
             accepted += 1;
-            replaced.insert(id.clone());
-            let number = int(
-                &sqlx::query(
-                    "UPDATE counters SET value = value + 1 WHERE name = 'bundles' RETURNING value",
-                )
-                .fetch_one(&mut *tx)
-                .await?,
-                "value",
-            )?;
-            sqlx::query("INSERT INTO bundles (id, number, body) VALUES ($1, $2, $3)")
-                .bind(id.clone())
-                .bind(number)
-                .bind(postcard::to_allocvec(bundle).unwrap_or_default())
-                .execute(&mut *tx)
-                .await?;
+            let number = (*seq + 1) as i64;
+            let stored = sqlx::query(
+                "INSERT INTO bundles (id, number, body) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id.clone())
+            .bind(number)
+            .bind(postcard::to_allocvec(bundle).unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+            if stored.rows_affected() == 0 {
+                continue; // stored by an earlier push
+            }
+            *seq += 1;
+            let mut indexed = 0;
             for rows in bundle.cases.chunks(INSERT_ROWS) {
                 let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
                     "INSERT INTO bundle_cases (bundle_id, case_id) VALUES",
@@ -126,8 +119,11 @@ impl SqlStorage {
                             .bind(number)
                             .bind(case.covers_seq as i64);
                     }
-                    upsert.execute(&mut *tx).await?;
+                    indexed += upsert.execute(&mut *tx).await?.rows_affected();
                 }
+            }
+            if indexed == 0 {
+                replaced.insert(id); // every row already had a newer bundle
             }
         }
         Self::drop_unindexed_bundles(tx, replaced).await?;
@@ -202,23 +198,15 @@ impl SqlStorage {
         Ok(())
     }
 
-    /// The newest bundle number: a pull session serves no bundle stored
-    /// after it began.
-    pub(super) async fn bundles_high(conn: &mut sqlx::AnyConnection) -> Result<u64> {
-        let row = sqlx::query("SELECT value FROM counters WHERE name = 'bundles'")
-            .fetch_one(&mut *conn)
-            .await?;
-        Ok(int(&row, "value")? as u64)
-    }
-
     /// The next page of bundles for `device` holding a case it joined with
-    /// a sequence number in `(base, high]` and covering it no further than
-    /// `high`, numbered after `after` and up to `bundles_high`, in number
-    /// order.
+    /// a sequence number in `(base, high]`, numbered after `after` and up
+    /// to `high` (stored before the pull session began: a bundle stored
+    /// later may replace an index row mid-session, and is not used), in
+    /// number order.
     pub(super) async fn joined_bundles(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
-        (base, high, bundles_high): (u64, u64, u64),
+        (base, high): (u64, u64),
         after: u64,
     ) -> Result<Vec<(u64, WireBundle)>> {
         let rows = sqlx::query(
@@ -226,14 +214,13 @@ impl SqlStorage {
                  SELECT bi.number FROM bundle_index bi
                    JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
                   WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                    AND bi.covers_seq <= $3 AND bi.number > $4 AND bi.number <= $5)
-             ORDER BY b.number LIMIT $6",
+                    AND bi.number > $4 AND bi.number <= $3)
+             ORDER BY b.number LIMIT $5",
         )
         .bind(device.to_vec())
         .bind(base as i64)
         .bind(high as i64)
         .bind(after as i64)
-        .bind(bundles_high as i64)
         .bind(BUNDLE_PAGE)
         .fetch_all(&mut *conn)
         .await?;
@@ -252,16 +239,14 @@ impl SqlStorage {
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
         case: &[u8],
-        (high, bundles_high): (u64, u64),
+        high: u64,
     ) -> Result<Option<u64>> {
         let row = sqlx::query(
-            "SELECT covers_seq FROM bundle_index
-              WHERE device_id = $1 AND case_id = $2 AND covers_seq <= $3 AND number <= $4",
+            "SELECT covers_seq FROM bundle_index WHERE device_id = $1 AND case_id = $2 AND number <= $3",
         )
         .bind(device.to_vec())
         .bind(case.to_vec())
         .bind(high as i64)
-        .bind(bundles_high as i64)
         .fetch_optional(&mut *conn)
         .await?;
         row.map(|r| int(&r, "covers_seq").map(|c| c as u64))

@@ -12,8 +12,6 @@ pub struct Cursor {
     pub high: u64,
     /// Tail position: items after this sequence number are still to send.
     pub tail_after: u64,
-    /// The newest bundle number when this pull session began.
-    pub bundles_high: u64,
     /// What is being sent.
     pub phase: Phase,
 }
@@ -52,7 +50,6 @@ impl Cursor {
                 base: 0,
                 high: 0,
                 tail_after: 0,
-                bundles_high: 0,
                 phase: Phase::Done,
             });
         }

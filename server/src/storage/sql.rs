@@ -632,7 +632,8 @@ impl Storage for SqlStorage {
             }
             upsert.execute(&mut *tx).await?;
         }
-        response.bundles = Self::store_bundles(&mut tx, me, &request.bundles, &teams, seq).await?;
+        response.bundles =
+            Self::store_bundles(&mut tx, me, &request.bundles, &teams, &mut seq).await?;
 
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
             .bind(seq as i64)
@@ -756,7 +757,6 @@ impl Storage for SqlStorage {
                     base: cursor.high,
                     high: now,
                     tail_after: cursor.tail_after,
-                    bundles_high: Self::bundles_high(&mut conn).await?,
                     phase: Phase::JoinTeams { after_case: None },
                 }
             }
@@ -778,7 +778,10 @@ impl Storage for SqlStorage {
         while let Phase::JoinTeams { after_case } = cursor.phase {
             let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
             if cases.is_empty() {
-                cursor.phase = Phase::JoinBundles { after: 0 };
+                cursor.phase = match after_case {
+                    None => Phase::Tail, // joined nothing
+                    Some(_) => Phase::JoinBundles { after: 0 },
+                };
                 break;
             }
             for case_id in cases {
@@ -801,7 +804,7 @@ impl Storage for SqlStorage {
             }
         }
         while let Phase::JoinBundles { after } = cursor.phase {
-            let range = (cursor.base, cursor.high, cursor.bundles_high);
+            let range = (cursor.base, cursor.high);
             let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
             if bundles.is_empty() {
                 cursor.phase = Phase::Join { after_case: None };
@@ -824,8 +827,7 @@ impl Storage for SqlStorage {
             }
             for case_id in cases {
                 let case = case_id.as_bytes().to_vec();
-                let bundled = (cursor.high, cursor.bundles_high);
-                let mut covered = Self::bundle_cover(&mut conn, &me, &case, bundled)
+                let mut covered = Self::bundle_cover(&mut conn, &me, &case, cursor.high)
                     .await?
                     .unwrap_or(0);
                 let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2 AND covers_seq > $3")
