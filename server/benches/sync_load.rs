@@ -8,11 +8,12 @@
 //! its cases (20 events, made by a real app and re-authored, sealed with the
 //! case key and signed by the device) and, all released at the same instant,
 //! makes the calls the app's sync makes: push the 20 events, pull until the
-//! server has nothing more, upload snapshots of the cases it edited (and
-//! the same states bundled for its commune's manager). Only that phase is
-//! measured. Events are sealed and signed before the start, as they would
-//! be on 500 separate phones (the two cores of this machine serve and do
-//! not also play 500 phones' CPUs); snapshots and bundles, which need the
+//! server has nothing more, upload snapshots of the cases it edited (no
+//! bundles: the app bundles states only for members who joined a case in
+//! the same sync, and the manager holds these cases since the set-up). Only
+//! that phase is measured. Events are sealed and signed before the start,
+//! as they would be on 500 separate phones (the two cores of this machine
+//! serve and do not also play 500 phones' CPUs); snapshots, which need the
 //! pull's end, are sealed within it.
 //!
 //! Afterwards every manager pulls again and opens every event of its
@@ -34,13 +35,13 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    decode, encode, enrol_message, BundledCase, EnrolRequest, Enrolled, Invitation,
-    InvitationRequest, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
-    WireEvent, CONTENT_TYPE, DEFAULT_PULL_BYTES,
+    decode, encode, enrol_message, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap,
+    PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, CONTENT_TYPE,
+    DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
-    open_event, seal_bundle, seal_event, seal_snapshot, sign_team_entry, wrap_case_key,
-    DeviceIdentity, DevicePublic,
+    open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
+    DevicePublic,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -160,8 +161,6 @@ struct Device {
     cursor: Vec<u8>,
     /// Cases it created: id, key, every event so far.
     cases: Vec<(CaseId, SecretKey, Vec<Event>)>,
-    /// The other members of its cases' teams (its commune's manager).
-    others: Vec<DevicePublic>,
 }
 
 #[derive(Default)]
@@ -251,7 +250,6 @@ async fn enrol(url: &str, code: &str) -> Device {
         token: enrolled.token.token,
         cursor: Vec::new(),
         cases: Vec::new(),
-        others: Vec::new(),
     }
 }
 
@@ -387,7 +385,6 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
                 .get(device.commune)
                 .filter(|m| m.device_id != me)
             {
-                device.others = vec![*manager];
                 members.push(manager.device_id);
                 wraps.push(KeyWrap {
                     recipient: manager.device_id,
@@ -694,28 +691,12 @@ async fn sync_once(
             }
         }
     };
-    // As the app: each case's own snapshot, and the states bundled for the
-    // team's other members.
     let mut snapshots = PushRequest::default();
-    let mut bundled = (Vec::new(), Vec::new());
     for (case_id, key, events) in &device.cases {
         let state = CaseState::fold(*case_id, events);
         snapshots
             .snapshots
             .push(seal_snapshot(key, 0, complete_through, &state).expect("a snapshot"));
-        bundled.0.push(BundledCase {
-            case_id: *case_id,
-            epoch: 0,
-            covers_seq: complete_through,
-        });
-        bundled
-            .1
-            .push(state.encode_snapshot().expect("a compact state"));
-    }
-    if !device.others.is_empty() {
-        let (cases, states) = bundled;
-        let bundle = seal_bundle(&device.identity, &device.others, cases, &states);
-        snapshots.bundles.push(bundle);
     }
     let t = Instant::now();
     match call::<_, PushResponse>(http, url, "/v1/sync/push", token, &snapshots).await {

@@ -6,16 +6,11 @@ mod support;
 
 use binhan_core::cases::CaseAction;
 use binhan_core::model::{Consent, ConsentGiver, ConsentScope, ServiceType};
-use binhan_server::storage::{SqlStorage, Storage};
+use binhan_server::storage::Storage;
 use chrono::NaiveDate;
-use support::{assert_no_case_content, health_service_delivered, intake, Backend, Server, Team};
-
-async fn storage(backend: &Backend) -> SqlStorage {
-    match backend {
-        Backend::Sqlite(dir) => SqlStorage::open_folder(dir.path()).await.unwrap(),
-        Backend::Postgres(url) => SqlStorage::connect(url).await.unwrap(),
-    }
-}
+use support::{
+    assert_no_case_content, health_service_delivered, intake, storage, Backend, Server, Team,
+};
 
 async fn statistics_follow_consent(backend: Backend) {
     let server = Server::start(backend);

@@ -97,22 +97,29 @@ async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
     assert_eq!(rows("bundles").await, 1, "one bundle for both managers");
     assert_eq!(rows("bundle_index").await, 6, "2 recipients x 3 cases");
 
-    // The second manager leaves the first case before it ever syncs.
+    // The second manager leaves the first case before it ever syncs, and
+    // the author edits the second case again: a newer snapshot of it, but
+    // no bundle (both managers joined it in an earlier sync).
     let second_id = second.app.device_id().unwrap();
     author
         .app
         .remove_team_member(cases[0], second_id)
         .await
         .unwrap();
-    author.sync().await;
-    assert_eq!(
-        rows("bundle_index").await,
-        3,
-        "the bundle is not served to it"
-    );
+    for step in 0..SNAPSHOT_AFTER_EVENTS {
+        let text = format!("synthetic later note {step}");
+        let action = CaseAction::AddNote(Note { text });
+        author.app.act(cases[1], action).unwrap();
+    }
+    assert_eq!(author.sync().await.snapshots_pushed, 1);
+    assert_eq!(rows("bundles").await, 1, "no new bundle");
+    let not_served = "the bundle is not served to it";
+    assert_eq!(rows("bundle_index").await, 3, "{not_served}");
 
+    // The first manager: 3 states from the bundle, then the second case's
+    // newer snapshot.
     let first = team.manager.sync().await;
-    assert_eq!((first.snapshots_pulled, first.events_pulled), (3, 0));
+    assert_eq!((first.snapshots_pulled, first.events_pulled), (4, 0));
     let again = second.sync().await;
     assert_eq!((again.snapshots_pulled, again.events_pulled), (2, 0));
     for (i, case) in cases.iter().enumerate() {

@@ -6,12 +6,19 @@
 mod support;
 
 use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
-use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
-use binhan_core::sync::CancelFlag;
+use binhan_core::events::CaseState;
+use binhan_core::model::{CaseId, EventId, Note, RiskAssessment, RiskLevel, Role};
+use binhan_core::sync::wire::{BundledCase, PushRequest};
+use binhan_core::sync::{seal_bundle, CancelFlag, SNAPSHOT_AFTER_EVENTS};
 use binhan_core::Error;
+use binhan_server::storage::{Cursor, Storage};
 use chrono::NaiveDate;
+use std::collections::BTreeSet;
 use support::proxy::FaultProxy;
-use support::{assert_no_case_content, intake, server_event_count, Backend, Phone, Server, Team};
+use support::{
+    assert_no_case_content, intake, server_event_count, storage, Backend, Phone, RawDevice, Server,
+    Team,
+};
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
@@ -263,3 +270,124 @@ async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
     assert_eq!(team.manager.app.team_members(id).unwrap().len(), 2);
 }
 on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
+
+/// A bundle stored while a device is part-way through a pull session
+/// (after some of its teams, before its cases' events) replaces the
+/// device's index rows, but the session keeps to bundles stored before it
+/// began: the device skips no event it has not got.
+async fn a_bundle_stored_mid_pull_skips_no_event(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "mu_ca", 1).await;
+    let second = team
+        .officer
+        .invite_phone(&server, Role::CommuneCaseManager, "mu_ca")
+        .await;
+    let author = &team.collaborators[0];
+    let note = |text: &str| {
+        CaseAction::AddNote(Note {
+            text: text.to_string(),
+        })
+    };
+    let cases: Vec<CaseId> = (0..80)
+        .map(|i| {
+            let id = author
+                .app
+                .create_case(intake(&format!("MID-{i}"), "mu_ca"))
+                .unwrap();
+            for _ in 0..SNAPSHOT_AFTER_EVENTS {
+                author.app.act(id, note("synthetic")).unwrap();
+            }
+            id
+        })
+        .collect();
+    author.sync().await; // bundle 1, for both managers
+
+    // A raw device joins every team (it will store bundle 2).
+    let code = team.manager.app.invite(Role::Collaborator, "mu_ca", 24);
+    let raw = RawDevice::enrol(&server, &code.await.unwrap().code).await;
+    for case in &cases {
+        let id = raw.identity.device_id();
+        author.app.add_team_member(*case, id).await.unwrap();
+    }
+    author.sync().await;
+
+    // The second manager adds a note to every case: events after bundle 1.
+    second.sync().await;
+    for case in &cases {
+        second.app.act(*case, note("synthetic, second")).unwrap();
+    }
+    second.sync().await;
+    let second_id = second.app.device_id().unwrap();
+    let theirs: BTreeSet<EventId> = cases
+        .iter()
+        .flat_map(|c| second.app.events_of(*c).unwrap())
+        .filter(|e| e.author == second_id)
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(theirs.len(), cases.len());
+
+    // The first manager's pull session: one small chunk...
+    let db = storage(&server.backend).await;
+    let record = |id| {
+        let db = &db;
+        async move { db.device(id).await.unwrap().unwrap() }
+    };
+    let manager = record(team.manager.app.device_id().unwrap()).await;
+    let mut chunk = db
+        .pull(manager.clone(), Cursor::decode(&[]).unwrap(), 16 * 1024)
+        .await
+        .unwrap();
+    assert!(
+        chunk.more && chunk.bundles.is_empty(),
+        "still sending teams"
+    );
+
+    // ...then the raw device stores bundle 2 for it, covering everything...
+    let raw_record = record(raw.identity.device_id()).await;
+    let mut now = db
+        .pull(raw_record.clone(), Cursor::decode(&[]).unwrap(), 8 << 20)
+        .await
+        .unwrap();
+    while now.more {
+        let cursor = Cursor::decode(&now.cursor).unwrap();
+        now = db.pull(raw_record.clone(), cursor, 8 << 20).await.unwrap();
+    }
+    let covered: Vec<BundledCase> = cases
+        .iter()
+        .map(|&case_id| BundledCase {
+            case_id,
+            epoch: 0,
+            covers_seq: now.complete_through,
+        })
+        .collect();
+    let states: Vec<Vec<u8>> = cases
+        .iter()
+        .map(|c| CaseState::fold(*c, []).encode_snapshot().unwrap())
+        .collect();
+    let bundle = seal_bundle(&raw.identity, &[manager.public], covered, &states);
+    let request = PushRequest {
+        bundles: vec![bundle],
+        ..PushRequest::default()
+    };
+    let stored = db.push(raw_record, request, 0).await.unwrap();
+    assert_eq!(stored.bundles, 1);
+
+    // ...and the session goes on to its end.
+    let mut bundles = Vec::new();
+    let mut events = BTreeSet::new();
+    loop {
+        bundles.extend(chunk.bundles.iter().map(|b| b.id));
+        events.extend(chunk.events.iter().map(|e| e.item.id));
+        if !chunk.more {
+            break;
+        }
+        let cursor = Cursor::decode(&chunk.cursor).unwrap();
+        chunk = db.pull(manager.clone(), cursor, 16 * 1024).await.unwrap();
+    }
+    // Bundle 2 replaced the manager's rows of bundle 1 but came after the
+    // session began: the cases came from their events.
+    assert!(bundles.is_empty());
+    let skipped = theirs.difference(&events).count();
+    assert_eq!(skipped, 0, "events skipped");
+}
+on_both_backends!(a_bundle_stored_mid_pull_skips_no_event);

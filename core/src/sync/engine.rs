@@ -38,8 +38,14 @@ const TOKEN: &str = "sync.token";
 const CURSOR: &str = "sync.cursor";
 const ENROLMENT: &str = "sync.enrolment";
 const STATS_SENT: &str = "sync.stats_sent";
+const UNBUNDLED: &str = "sync.unbundled";
 
-/// Compact states of cases to bundle, by the cases' other members.
+/// Members this device put on a case's team since its last snapshot
+/// upload: they cannot hold the case yet, so its next snapshots are also
+/// bundled for them (members who already hold a case need no bundle).
+type Unbundled = BTreeMap<CaseId, BTreeSet<DeviceId>>;
+
+/// Compact states of cases to bundle, by the recipients.
 type BundleInputs = BTreeMap<Vec<DeviceId>, Vec<(BundledCase, Zeroizing<Vec<u8>>)>>;
 
 /// Events since the last snapshot after which an editor uploads a new one.
@@ -329,8 +335,19 @@ impl SyncContext<'_> {
             signature: vec![],
         };
         sign_team_entry(self.identity, &mut entry);
+        let joining: Vec<DeviceId> = entry
+            .members
+            .iter()
+            .copied()
+            .filter(|m| *m != entry.signer && !team.members().contains(m))
+            .collect();
         team.accept(&entry, role)?;
         self.store.put_team(case_id, team)?;
+        if !joining.is_empty() {
+            let mut unbundled: Unbundled = self.store.meta(UNBUNDLED)?.unwrap_or_default();
+            unbundled.entry(case_id).or_default().extend(joining);
+            self.store.set_meta(UNBUNDLED, &unbundled)?;
+        }
         self.store.push_outbox(entry.id, &entry)
     }
 
@@ -762,6 +779,7 @@ impl SyncContext<'_> {
         let me = self.identity.device_id();
         let mut snapshots: Vec<WireSnapshot> = Vec::new();
         let mut for_teams: BundleInputs = BTreeMap::new();
+        let unbundled: Unbundled = self.store.meta(UNBUNDLED)?.unwrap_or_default();
         let mut updated: BTreeMap<CaseId, TeamState> = BTreeMap::new();
         for case_id in self.store.case_ids()? {
             let Some(mut team) = self.store.team::<TeamState>(case_id)? else {
@@ -789,13 +807,13 @@ impl SyncContext<'_> {
                 case_id,
                 &encoded,
             ));
-            let mut others: Vec<DeviceId> = team
-                .members()
-                .iter()
+            let others: Vec<DeviceId> = unbundled
+                .get(&case_id)
+                .into_iter()
+                .flatten()
                 .copied()
-                .filter(|m| *m != me)
+                .filter(|m| team.members().contains(m))
                 .collect();
-            others.sort();
             if !others.is_empty() {
                 let case = BundledCase {
                     case_id,
@@ -843,10 +861,15 @@ impl SyncContext<'_> {
                 total,
             });
         }
+        // Members who joined without a snapshot due start from the case's
+        // own snapshot and events; later syncs bundle only newer joiners.
+        if !unbundled.is_empty() {
+            self.store.set_meta(UNBUNDLED, &Unbundled::new())?;
+        }
         Ok(())
     }
 
-    /// Bundles the compact states of cases by their other members: as few
+    /// Bundles the compact states of cases by their recipients: as few
     /// bundles as the size limits allow, each sealed for every active one.
     async fn seal_bundles(&self, for_teams: BundleInputs) -> Result<Vec<WireBundle>> {
         let mut bundles = Vec::new();

@@ -424,6 +424,16 @@ pub async fn server_event_count(backend: &Backend) -> i64 {
     server_row_count(backend, "events").await
 }
 
+/// The server's storage, opened beside the running server process (to
+/// read it or to drive a pull step by step).
+pub async fn storage(backend: &Backend) -> binhan_server::storage::SqlStorage {
+    use binhan_server::storage::SqlStorage;
+    match backend {
+        Backend::Sqlite(dir) => SqlStorage::open_folder(dir.path()).await.unwrap(),
+        Backend::Postgres(url) => SqlStorage::connect(url).await.unwrap(),
+    }
+}
+
 /// How many rows the server's table `table` holds.
 pub async fn server_row_count(backend: &Backend, table: &str) -> i64 {
     use sqlx::Row;
