@@ -5,9 +5,12 @@
 mod support;
 
 use binhan_core::cases::{CaseAction, CaseFilter};
-use binhan_core::model::{CaseId, Note, Role};
+use binhan_core::model::{Note, Role};
 use binhan_core::sync::SNAPSHOT_AFTER_EVENTS;
-use support::{assert_no_case_content, intake, server_row_count, Backend, Phone, Server, Team};
+use support::{
+    assert_no_case_content, cases_due_a_snapshot, intake, server_row_count, Backend, Phone, Server,
+    Team,
+};
 
 async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     let server = Server::start(backend);
@@ -70,27 +73,9 @@ on_both_backends!(cases_reach_the_team_and_edits_converge);
 async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "mu_ca", 1).await;
-    let second = team
-        .officer
-        .invite_phone(&server, Role::CommuneCaseManager, "mu_ca")
-        .await;
+    let second = team.second_manager(&server, "mu_ca").await;
     let author = &team.collaborators[0];
-    let cases: Vec<CaseId> = (0..3)
-        .map(|i| {
-            let id = author
-                .app
-                .create_case(intake(&format!("BUN-{i}"), "mu_ca"))
-                .unwrap();
-            for step in 0..SNAPSHOT_AFTER_EVENTS {
-                let text = format!("synthetic note {step}");
-                author
-                    .app
-                    .act(id, CaseAction::AddNote(Note { text }))
-                    .unwrap();
-            }
-            id
-        })
-        .collect();
+    let cases = cases_due_a_snapshot(author, "BUN", "mu_ca", 3);
     let sent = author.sync().await;
     assert_eq!(sent.snapshots_pushed, 3);
     let rows = |table| server_row_count(&server.backend, table);

@@ -9,15 +9,15 @@ use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
 use binhan_core::events::CaseState;
 use binhan_core::model::{CaseId, EventId, Note, RiskAssessment, RiskLevel, Role};
 use binhan_core::sync::wire::{BundledCase, PushRequest};
-use binhan_core::sync::{seal_bundle, CancelFlag, SNAPSHOT_AFTER_EVENTS};
+use binhan_core::sync::{seal_bundle, CancelFlag};
 use binhan_core::Error;
 use binhan_server::storage::{Cursor, Storage};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use support::proxy::FaultProxy;
 use support::{
-    assert_no_case_content, intake, server_event_count, storage, Backend, Phone, RawDevice, Server,
-    Team,
+    assert_no_case_content, cases_due_a_snapshot, intake, server_event_count, storage, Backend,
+    Phone, RawDevice, Server, Team,
 };
 
 fn day() -> NaiveDate {
@@ -278,28 +278,14 @@ on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
 async fn a_bundle_stored_mid_pull_skips_no_event(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "mu_ca", 1).await;
-    let second = team
-        .officer
-        .invite_phone(&server, Role::CommuneCaseManager, "mu_ca")
-        .await;
+    let second = team.second_manager(&server, "mu_ca").await;
     let author = &team.collaborators[0];
+    let cases = cases_due_a_snapshot(author, "MID", "mu_ca", 80);
     let note = |text: &str| {
         CaseAction::AddNote(Note {
             text: text.to_string(),
         })
     };
-    let cases: Vec<CaseId> = (0..80)
-        .map(|i| {
-            let id = author
-                .app
-                .create_case(intake(&format!("MID-{i}"), "mu_ca"))
-                .unwrap();
-            for _ in 0..SNAPSHOT_AFTER_EVENTS {
-                author.app.act(id, note("synthetic")).unwrap();
-            }
-            id
-        })
-        .collect();
     author.sync().await; // bundle 1, for both managers
 
     // A raw device joins every team (it will store bundle 2).

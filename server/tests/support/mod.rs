@@ -271,6 +271,42 @@ impl Team {
     }
 }
 
+impl Team {
+    /// Enrols a second commune case manager (invited by the officer).
+    pub async fn second_manager(&self, server: &Server, commune: &str) -> Phone {
+        self.officer
+            .invite_phone(server, Role::CommuneCaseManager, commune)
+            .await
+    }
+}
+
+/// Records `count` synthetic cases on `phone` (codes `{prefix}-{i}`), each
+/// with as many notes as make an editor upload a snapshot.
+pub fn cases_due_a_snapshot(
+    phone: &Phone,
+    prefix: &str,
+    commune: &str,
+    count: usize,
+) -> Vec<binhan_core::model::CaseId> {
+    (0..count)
+        .map(|i| {
+            let id = phone
+                .app
+                .create_case(intake(&format!("{prefix}-{i}"), commune))
+                .unwrap();
+            for step in 0..binhan_core::sync::SNAPSHOT_AFTER_EVENTS {
+                let text = format!("synthetic note {step}");
+                let note = binhan_core::model::Note { text };
+                phone
+                    .app
+                    .act(id, binhan_core::cases::CaseAction::AddNote(note))
+                    .unwrap();
+            }
+            id
+        })
+        .collect()
+}
+
 /// A health service delivered on `date`, as a case action.
 pub fn health_service_delivered(date: NaiveDate) -> binhan_core::cases::CaseAction {
     use binhan_core::model::{ServiceOutcome, ServiceRecord, ServiceType};
