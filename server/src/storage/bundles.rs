@@ -137,21 +137,20 @@ impl SqlStorage {
         device: &[u8],
         case: &[u8],
     ) -> Result<()> {
-        let bundles: BTreeSet<Vec<u8>> =
-            sqlx::query("SELECT bundle_id FROM bundle_cases WHERE case_id = $1")
-                .bind(case.to_vec())
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| blob(r, "bundle_id"))
-                .collect::<Result<_>>()?;
-        for bundle in &bundles {
-            sqlx::query("DELETE FROM bundle_index WHERE device_id = $1 AND bundle_id = $2")
-                .bind(device.to_vec())
-                .bind(bundle.clone())
-                .execute(&mut *tx)
-                .await?;
-        }
+        let bundles = Self::bundle_ids(
+            tx,
+            "SELECT bundle_id FROM bundle_cases WHERE case_id = $1",
+            case,
+        )
+        .await?;
+        sqlx::query(
+            "DELETE FROM bundle_index WHERE device_id = $1
+               AND bundle_id IN (SELECT bundle_id FROM bundle_cases WHERE case_id = $2)",
+        )
+        .bind(device.to_vec())
+        .bind(case.to_vec())
+        .execute(&mut *tx)
+        .await?;
         Self::drop_unindexed_bundles(tx, bundles).await
     }
 
@@ -160,19 +159,32 @@ impl SqlStorage {
         tx: &mut sqlx::AnyConnection,
         device: &[u8],
     ) -> Result<()> {
-        let bundles: BTreeSet<Vec<u8>> =
-            sqlx::query("SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = $1")
-                .bind(device.to_vec())
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| blob(r, "bundle_id"))
-                .collect::<Result<_>>()?;
+        let bundles = Self::bundle_ids(
+            tx,
+            "SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = $1",
+            device,
+        )
+        .await?;
         sqlx::query("DELETE FROM bundle_index WHERE device_id = $1")
             .bind(device.to_vec())
             .execute(&mut *tx)
             .await?;
         Self::drop_unindexed_bundles(tx, bundles).await
+    }
+
+    /// The `bundle_id`s that `sql` selects with `value` bound.
+    async fn bundle_ids(
+        tx: &mut sqlx::AnyConnection,
+        sql: &'static str,
+        value: &[u8],
+    ) -> Result<BTreeSet<Vec<u8>>> {
+        sqlx::query(sql)
+            .bind(value.to_vec())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| blob(r, "bundle_id"))
+            .collect()
     }
 
     /// Deletes those of `candidates` that no index row points to.
