@@ -85,27 +85,27 @@ pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
             "does not match the signing device",
         ));
     }
-    let cases: BTreeSet<_> = bundle.cases.iter().map(|c| c.case_id).collect();
-    if cases.is_empty()
-        || bundle.cases.len() > MAX_BUNDLE_CASES
-        || cases.len() != bundle.cases.len()
-    {
+    let cases = bundle.cases.iter().map(|c| c.case_id);
+    if !distinct_within(cases, MAX_BUNDLE_CASES) {
         return Err(Error::invalid(
             "bundle.cases",
             format!("must be 1 to {MAX_BUNDLE_CASES} different cases"),
         ));
     }
-    let recipients: BTreeSet<_> = bundle.keys.iter().map(|k| k.recipient).collect();
-    if recipients.is_empty()
-        || bundle.keys.len() > MAX_BUNDLE_RECIPIENTS
-        || recipients.len() != bundle.keys.len()
-    {
+    let recipients = bundle.keys.iter().map(|k| k.recipient);
+    if !distinct_within(recipients, MAX_BUNDLE_RECIPIENTS) {
         return Err(Error::invalid(
             "bundle.keys",
             format!("must be for 1 to {MAX_BUNDLE_RECIPIENTS} different devices"),
         ));
     }
     signer.verify(&bundle.signed_message(), &bundle.signature)
+}
+
+/// Whether `items` are 1 to `max` values, none twice.
+fn distinct_within<T: Ord>(items: impl ExactSizeIterator<Item = T>, max: usize) -> bool {
+    let count = items.len();
+    (1..=max).contains(&count) && items.collect::<BTreeSet<_>>().len() == count
 }
 
 /// Verifies and opens a bundle sealed for `me`: the states of its cases,

@@ -315,7 +315,8 @@ impl SyncContext<'_> {
         Ok(list.devices.into_iter().filter(|d| d.active).collect())
     }
 
-    /// Creates, signs, accepts locally and queues a team entry.
+    /// Creates, signs, accepts locally and queues a team entry. Returns
+    /// the members it adds (for [`Self::remember_joined`]).
     fn queue_team_entry(
         &self,
         case_id: CaseId,
@@ -324,7 +325,7 @@ impl SyncContext<'_> {
         wraps: Vec<KeyWrap>,
         team: &mut TeamState,
         role: Role,
-    ) -> Result<()> {
+    ) -> Result<BTreeSet<DeviceId>> {
         let mut entry = TeamEntry {
             id: EventId::random(),
             case_id,
@@ -335,7 +336,7 @@ impl SyncContext<'_> {
             signature: vec![],
         };
         sign_team_entry(self.identity, &mut entry);
-        let joining: Vec<DeviceId> = entry
+        let joining: BTreeSet<DeviceId> = entry
             .members
             .iter()
             .copied()
@@ -343,12 +344,22 @@ impl SyncContext<'_> {
             .collect();
         team.accept(&entry, role)?;
         self.store.put_team(case_id, team)?;
-        if !joining.is_empty() {
-            let mut unbundled: Unbundled = self.store.meta(UNBUNDLED)?.unwrap_or_default();
-            unbundled.entry(case_id).or_default().extend(joining);
-            self.store.set_meta(UNBUNDLED, &unbundled)?;
+        self.store.push_outbox(entry.id, &entry)?;
+        Ok(joining)
+    }
+
+    /// Keeps the members this device put on case teams until its next
+    /// snapshot upload bundles their cases for them (one write for a
+    /// whole batch of team entries).
+    fn remember_joined(&self, joined: Unbundled) -> Result<()> {
+        if joined.is_empty() {
+            return Ok(());
         }
-        self.store.push_outbox(entry.id, &entry)
+        let mut unbundled: Unbundled = self.store.meta(UNBUNDLED)?.unwrap_or_default();
+        for (case_id, members) in joined.into_iter().filter(|(_, m)| !m.is_empty()) {
+            unbundled.entry(case_id).or_default().extend(members);
+        }
+        self.store.set_meta(UNBUNDLED, &unbundled)
     }
 
     /// Every key of a case this device holds, for a new member.
@@ -386,6 +397,7 @@ impl SyncContext<'_> {
             .map(|e| e.case_id)
             .collect();
         let mut managers_by_commune: HashMap<String, Vec<DeviceRecord>> = HashMap::new();
+        let mut joined = Unbundled::new();
         for case_id in cases {
             if self.store.team::<TeamState>(case_id)?.is_some() {
                 continue;
@@ -420,9 +432,10 @@ impl SyncContext<'_> {
                 }
             }
             let mut team = TeamState::default();
-            self.queue_team_entry(case_id, 0, members, wraps, &mut team, role)?;
+            let added = self.queue_team_entry(case_id, 0, members, wraps, &mut team, role)?;
+            joined.insert(case_id, added);
         }
-        Ok(())
+        self.remember_joined(joined)
     }
 
     fn seal_for_push(
@@ -704,7 +717,7 @@ impl SyncContext<'_> {
                 })
                 .collect();
             let ids = remaining.iter().map(|r| r.public.device_id).collect();
-            self.queue_team_entry(case_id, next, ids, wraps, &mut team, role)?;
+            self.queue_team_entry(case_id, next, ids, wraps, &mut team, role)?; // adds no one
             report.keys_rotated += 1;
         }
         Ok(())
@@ -974,7 +987,8 @@ impl SyncContext<'_> {
         }
         members.push(device);
         let wraps = self.wraps_for(case_id, &team, record)?;
-        self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)
+        let added = self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)?;
+        self.remember_joined(Unbundled::from([(case_id, added)]))
     }
 
     /// Removes a device from a case's team and rotates the case key.
@@ -1008,6 +1022,7 @@ impl SyncContext<'_> {
                 sealed: wrap_case_key(self.identity, &r.public, case_id, next, &key),
             })
             .collect();
-        self.queue_team_entry(case_id, next, remaining, wraps, &mut team, role)
+        self.queue_team_entry(case_id, next, remaining, wraps, &mut team, role)?;
+        Ok(()) // a removal adds no one
     }
 }

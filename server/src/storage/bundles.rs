@@ -34,10 +34,8 @@ impl SqlStorage {
             let id = bundle.id.as_bytes().to_vec();
             let mut stale = false;
             for case in &bundle.cases {
-                let members = teams
-                    .get(&case.case_id)
-                    .map(|t| t.members())
-                    .unwrap_or_default();
+                let team = teams.get(&case.case_id);
+                let members = team.map(TeamState::members).unwrap_or_default();
                 if !members.contains(&me) {
                     return Err(ServerError::forbidden(
                         "not_a_member",
@@ -53,7 +51,7 @@ impl SqlStorage {
                         ),
                     ));
                 }
-                let epoch = teams.get(&case.case_id).and_then(TeamState::epoch);
+                let epoch = team.and_then(TeamState::epoch);
                 stale |= epoch != Some(case.epoch) || case.covers_seq > *seq;
             }
             if stale {
