@@ -5,10 +5,12 @@
 //!
 //! Server processes keep nothing correctness needs in memory: sequence
 //! numbers are allocated under a row lock inside the writing transaction,
-//! so two processes on one PostgreSQL behave as one.
+//! so two processes on one PostgreSQL behave as one. Concurrent pushes
+//! share transactions ([`group_commit`]).
 
 mod bundles;
 mod cursor;
+mod group_commit;
 mod registries;
 mod shelters;
 mod sql;

@@ -1,5 +1,6 @@
 //! The storage in SQL, shared by SQLite and PostgreSQL through sqlx `Any`.
 
+use super::group_commit::GroupCommit;
 use super::{Cursor, NewInvitation, Phase, Storage};
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
@@ -50,6 +51,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 #[derive(Clone)]
 pub struct SqlStorage {
     pool: AnyPool,
+    writer: GroupCommit,
     secret: Arc<OnceCell<[u8; 32]>>,
     postgres: bool,
 }
@@ -138,6 +140,7 @@ impl SqlStorage {
             SQLITE_MIGRATIONS.run(&pool).await?;
         }
         Ok(Self {
+            writer: GroupCommit::start(pool.clone()),
             pool,
             secret: Arc::new(OnceCell::new()),
             postgres,
@@ -269,6 +272,207 @@ impl SqlStorage {
                 slot.insert(Self::team_state(tx, case_id).await?.unwrap_or_default())
             }
         })
+    }
+
+    /// Stores one push from `device` inside the writing transaction `tx`,
+    /// which holds the sequence lock; new items are numbered after `seq`,
+    /// which ends at the last number taken.
+    pub(super) async fn store_push(
+        tx: &mut sqlx::AnyConnection,
+        device: &DeviceRecord,
+        request: &PushRequest,
+        now_ms: u64,
+        seq: &mut u64,
+    ) -> Result<PushResponse> {
+        let me = device.public.device_id;
+        let mut response = PushResponse::default();
+        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+
+        for entry in &request.team {
+            let known = sqlx::query("SELECT seq FROM team_entries WHERE id = $1")
+                .bind(entry.id.as_bytes().to_vec())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_some() {
+                response.team += 1;
+                continue;
+            }
+            if entry.signer != me {
+                return Err(ServerError::forbidden(
+                    "not_signer",
+                    "a team change must be signed by the device pushing it",
+                ));
+            }
+            let mut team = match teams.remove(&entry.case_id) {
+                Some(team) => team,
+                None => Self::team_state(tx, entry.case_id)
+                    .await?
+                    .unwrap_or_default(),
+            };
+            let previous_epoch = team.epoch();
+            team.accept(entry, device.role)
+                .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
+            *seq += 1;
+            let case = entry.case_id.as_bytes().to_vec();
+            sqlx::query("INSERT INTO team_entries (seq, id, case_id, signer, body) VALUES ($1, $2, $3, $4, $5)")
+                .bind(*seq as i64)
+                .bind(entry.id.as_bytes().to_vec())
+                .bind(case.clone())
+                .bind(me.as_bytes().to_vec())
+                .bind(encode(entry))
+                .execute(&mut *tx)
+                .await?;
+            let rotated = previous_epoch.is_some_and(|e| e < entry.epoch);
+            sqlx::query(
+                "INSERT INTO teams (case_id, state, rotate_pending) VALUES ($1, $2, 0)
+                 ON CONFLICT (case_id) DO UPDATE SET state = excluded.state,
+                     rotate_pending = CASE WHEN $3 = 1 THEN 0 ELSE teams.rotate_pending END",
+            )
+            .bind(case.clone())
+            .bind(encode(&team))
+            .bind(i64::from(rotated))
+            .execute(&mut *tx)
+            .await?;
+            let current: BTreeSet<Vec<u8>> =
+                sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
+                    .bind(case.clone())
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| blob(r, "device_id"))
+                    .collect::<Result<_>>()?;
+            let wanted: BTreeSet<Vec<u8>> = entry
+                .members
+                .iter()
+                .map(|m| m.as_bytes().to_vec())
+                .collect();
+            for gone in current.difference(&wanted) {
+                sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
+                    .bind(case.clone())
+                    .bind(gone.clone())
+                    .execute(&mut *tx)
+                    .await?;
+                Self::forget_bundles_of_case(tx, gone, &case).await?;
+            }
+            for new in wanted.difference(&current) {
+                sqlx::query(
+                    "INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)",
+                )
+                .bind(case.clone())
+                .bind(new.clone())
+                .bind(*seq as i64)
+                .execute(&mut *tx)
+                .await?;
+            }
+            teams.insert(entry.case_id, team);
+            response.team += 1;
+        }
+
+        let cases = request.events.iter().map(|e| e.case_id);
+        let cases = cases.chain(request.snapshots.iter().map(|s| s.case_id));
+        let bundled: Vec<CaseId> = request
+            .bundles
+            .iter()
+            .flat_map(|b| &b.cases)
+            .map(|c| c.case_id)
+            .collect();
+        Self::load_teams(tx, &mut teams, cases.chain(bundled)).await?;
+        let mut stored = Self::stored_events(tx, &request.events).await?;
+        let mut new_events = Vec::new();
+        for event in &request.events {
+            if let Some(&seq) = stored.get(&event.id) {
+                response.events.push(Sequenced {
+                    seq,
+                    item: event.id,
+                });
+                continue;
+            }
+            if event.author != me {
+                return Err(ServerError::forbidden(
+                    "not_author",
+                    "devices push only the events they wrote",
+                ));
+            }
+            if Hlc(event.hlc).wall_ms() > now_ms + MAX_CLOCK_AHEAD_MS {
+                return Err(ServerError::unprocessable(
+                    "clock_ahead",
+                    "the event's clock is more than a day ahead of the server's",
+                ));
+            }
+            let team = Self::cached_team(tx, &mut teams, event.case_id).await?;
+            let allowed = team.was_member(me, event.epoch) && team.members().contains(&me);
+            if !allowed {
+                return Err(ServerError::forbidden(
+                    "not_a_member",
+                    format!("device is not on the team of case {}", event.case_id),
+                ));
+            }
+            *seq += 1;
+            stored.insert(event.id, *seq);
+            new_events.push((*seq, event));
+            response.events.push(Sequenced {
+                seq: *seq,
+                item: event.id,
+            });
+        }
+        for rows in new_events.chunks(INSERT_ROWS) {
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                "INSERT INTO events (seq, id, case_id, author, body) VALUES",
+                rows.len(),
+                5,
+                "",
+            )));
+            for (seq, event) in rows {
+                insert = insert
+                    .bind(*seq as i64)
+                    .bind(event.id.as_bytes().to_vec())
+                    .bind(event.case_id.as_bytes().to_vec())
+                    .bind(me.as_bytes().to_vec())
+                    .bind(encode(*event));
+            }
+            insert.execute(&mut *tx).await?;
+        }
+
+        // The newest snapshot of each case, if it fits the team and the sequence.
+        let mut snapshots: HashMap<CaseId, &WireSnapshot> = HashMap::new();
+        for snapshot in &request.snapshots {
+            let team = Self::cached_team(tx, &mut teams, snapshot.case_id).await?;
+            if !team.members().contains(&me) {
+                return Err(ServerError::forbidden(
+                    "not_a_member",
+                    format!("device is not on the team of case {}", snapshot.case_id),
+                ));
+            }
+            if team.epoch() != Some(snapshot.epoch) || snapshot.covers_seq > *seq {
+                continue; // stale: a newer epoch or a future sequence number
+            }
+            response.snapshots += 1;
+            let newest = snapshots.entry(snapshot.case_id).or_insert(snapshot);
+            if newest.covers_seq < snapshot.covers_seq {
+                *newest = snapshot;
+            }
+        }
+        let snapshots: Vec<&WireSnapshot> = snapshots.into_values().collect();
+        for rows in snapshots.chunks(INSERT_ROWS) {
+            let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES",
+                rows.len(),
+                4,
+                " ON CONFLICT (case_id) DO UPDATE SET epoch = excluded.epoch, covers_seq = excluded.covers_seq, body = excluded.body
+                  WHERE snapshots.covers_seq < excluded.covers_seq",
+            )));
+            for snapshot in rows {
+                upsert = upsert
+                    .bind(snapshot.case_id.as_bytes().to_vec())
+                    .bind(i64::from(snapshot.epoch))
+                    .bind(snapshot.covers_seq as i64)
+                    .bind(encode(*snapshot));
+            }
+            upsert.execute(&mut *tx).await?;
+        }
+        response.bundles =
+            Self::store_bundles(tx, me, &request.bundles, &teams, seq).await?;
+        Ok(response)
     }
 }
 
@@ -439,208 +643,7 @@ impl Storage for SqlStorage {
         request: PushRequest,
         now_ms: u64,
     ) -> Result<PushResponse> {
-        let me = device.public.device_id;
-        let mut tx = self.pool.begin().await?;
-        // Take the sequence lock first: pushes commit in sequence order.
-        let row =
-            sqlx::query("UPDATE counters SET value = value WHERE name = 'seq' RETURNING value")
-                .fetch_one(&mut *tx)
-                .await?;
-        let mut seq = int(&row, "value")? as u64;
-        let mut response = PushResponse::default();
-        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
-
-        for entry in &request.team {
-            let known = sqlx::query("SELECT seq FROM team_entries WHERE id = $1")
-                .bind(entry.id.as_bytes().to_vec())
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_some() {
-                response.team += 1;
-                continue;
-            }
-            if entry.signer != me {
-                return Err(ServerError::forbidden(
-                    "not_signer",
-                    "a team change must be signed by the device pushing it",
-                ));
-            }
-            let mut team = match teams.remove(&entry.case_id) {
-                Some(team) => team,
-                None => Self::team_state(&mut tx, entry.case_id)
-                    .await?
-                    .unwrap_or_default(),
-            };
-            let previous_epoch = team.epoch();
-            team.accept(entry, device.role)
-                .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
-            seq += 1;
-            let case = entry.case_id.as_bytes().to_vec();
-            sqlx::query("INSERT INTO team_entries (seq, id, case_id, signer, body) VALUES ($1, $2, $3, $4, $5)")
-                .bind(seq as i64)
-                .bind(entry.id.as_bytes().to_vec())
-                .bind(case.clone())
-                .bind(me.as_bytes().to_vec())
-                .bind(encode(entry))
-                .execute(&mut *tx)
-                .await?;
-            let rotated = previous_epoch.is_some_and(|e| e < entry.epoch);
-            sqlx::query(
-                "INSERT INTO teams (case_id, state, rotate_pending) VALUES ($1, $2, 0)
-                 ON CONFLICT (case_id) DO UPDATE SET state = excluded.state,
-                     rotate_pending = CASE WHEN $3 = 1 THEN 0 ELSE teams.rotate_pending END",
-            )
-            .bind(case.clone())
-            .bind(encode(&team))
-            .bind(i64::from(rotated))
-            .execute(&mut *tx)
-            .await?;
-            let current: BTreeSet<Vec<u8>> =
-                sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
-                    .bind(case.clone())
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| blob(r, "device_id"))
-                    .collect::<Result<_>>()?;
-            let wanted: BTreeSet<Vec<u8>> = entry
-                .members
-                .iter()
-                .map(|m| m.as_bytes().to_vec())
-                .collect();
-            for gone in current.difference(&wanted) {
-                sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
-                    .bind(case.clone())
-                    .bind(gone.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                Self::forget_bundles_of_case(&mut tx, gone, &case).await?;
-            }
-            for new in wanted.difference(&current) {
-                sqlx::query(
-                    "INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)",
-                )
-                .bind(case.clone())
-                .bind(new.clone())
-                .bind(seq as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
-            teams.insert(entry.case_id, team);
-            response.team += 1;
-        }
-
-        let cases = request.events.iter().map(|e| e.case_id);
-        let cases = cases.chain(request.snapshots.iter().map(|s| s.case_id));
-        let bundled: Vec<CaseId> = request
-            .bundles
-            .iter()
-            .flat_map(|b| &b.cases)
-            .map(|c| c.case_id)
-            .collect();
-        Self::load_teams(&mut tx, &mut teams, cases.chain(bundled)).await?;
-        let mut stored = Self::stored_events(&mut tx, &request.events).await?;
-        let mut new_events = Vec::new();
-        for event in &request.events {
-            if let Some(&seq) = stored.get(&event.id) {
-                response.events.push(Sequenced {
-                    seq,
-                    item: event.id,
-                });
-                continue;
-            }
-            if event.author != me {
-                return Err(ServerError::forbidden(
-                    "not_author",
-                    "devices push only the events they wrote",
-                ));
-            }
-            if Hlc(event.hlc).wall_ms() > now_ms + MAX_CLOCK_AHEAD_MS {
-                return Err(ServerError::unprocessable(
-                    "clock_ahead",
-                    "the event's clock is more than a day ahead of the server's",
-                ));
-            }
-            let team = Self::cached_team(&mut tx, &mut teams, event.case_id).await?;
-            let allowed = team.was_member(me, event.epoch) && team.members().contains(&me);
-            if !allowed {
-                return Err(ServerError::forbidden(
-                    "not_a_member",
-                    format!("device is not on the team of case {}", event.case_id),
-                ));
-            }
-            seq += 1;
-            stored.insert(event.id, seq);
-            new_events.push((seq, event));
-            response.events.push(Sequenced {
-                seq,
-                item: event.id,
-            });
-        }
-        for rows in new_events.chunks(INSERT_ROWS) {
-            let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
-                "INSERT INTO events (seq, id, case_id, author, body) VALUES",
-                rows.len(),
-                5,
-                "",
-            )));
-            for (seq, event) in rows {
-                insert = insert
-                    .bind(*seq as i64)
-                    .bind(event.id.as_bytes().to_vec())
-                    .bind(event.case_id.as_bytes().to_vec())
-                    .bind(me.as_bytes().to_vec())
-                    .bind(encode(*event));
-            }
-            insert.execute(&mut *tx).await?;
-        }
-
-        // The newest snapshot of each case, if it fits the team and the sequence.
-        let mut snapshots: HashMap<CaseId, &WireSnapshot> = HashMap::new();
-        for snapshot in &request.snapshots {
-            let team = Self::cached_team(&mut tx, &mut teams, snapshot.case_id).await?;
-            if !team.members().contains(&me) {
-                return Err(ServerError::forbidden(
-                    "not_a_member",
-                    format!("device is not on the team of case {}", snapshot.case_id),
-                ));
-            }
-            if team.epoch() != Some(snapshot.epoch) || snapshot.covers_seq > seq {
-                continue; // stale: a newer epoch or a future sequence number
-            }
-            response.snapshots += 1;
-            let newest = snapshots.entry(snapshot.case_id).or_insert(snapshot);
-            if newest.covers_seq < snapshot.covers_seq {
-                *newest = snapshot;
-            }
-        }
-        let snapshots: Vec<&WireSnapshot> = snapshots.into_values().collect();
-        for rows in snapshots.chunks(INSERT_ROWS) {
-            let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
-                "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES",
-                rows.len(),
-                4,
-                " ON CONFLICT (case_id) DO UPDATE SET epoch = excluded.epoch, covers_seq = excluded.covers_seq, body = excluded.body
-                  WHERE snapshots.covers_seq < excluded.covers_seq",
-            )));
-            for snapshot in rows {
-                upsert = upsert
-                    .bind(snapshot.case_id.as_bytes().to_vec())
-                    .bind(i64::from(snapshot.epoch))
-                    .bind(snapshot.covers_seq as i64)
-                    .bind(encode(*snapshot));
-            }
-            upsert.execute(&mut *tx).await?;
-        }
-        response.bundles =
-            Self::store_bundles(&mut tx, me, &request.bundles, &teams, &mut seq).await?;
-
-        sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
-            .bind(seq as i64)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(response)
+        self.writer.push(device, request, now_ms).await
     }
 
     async fn push_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
