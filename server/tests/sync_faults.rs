@@ -6,12 +6,13 @@
 mod support;
 
 use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
-use binhan_core::events::CaseState;
+use binhan_core::crypto::SecretKey;
+use binhan_core::events::{CaseState, Change, Event, Hlc};
 use binhan_core::model::{CaseId, EventId, Note, RiskAssessment, RiskLevel, Role};
-use binhan_core::sync::wire::{BundledCase, PushRequest};
-use binhan_core::sync::{seal_bundle, CancelFlag};
+use binhan_core::sync::wire::{BundledCase, PushRequest, TeamEntry, WireEvent};
+use binhan_core::sync::{seal_bundle, seal_event, sign_team_entry, CancelFlag};
 use binhan_core::Error;
-use binhan_server::storage::{Cursor, Storage};
+use binhan_server::storage::{Cursor, DevicePush, Storage};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use support::proxy::FaultProxy;
@@ -377,3 +378,196 @@ async fn a_bundle_stored_mid_pull_skips_no_event(backend: Backend) {
     assert_eq!(skipped, 0, "events skipped");
 }
 on_both_backends!(a_bundle_stored_mid_pull_skips_no_event);
+
+/// A raw device's new case: its team entry (the device alone) and key.
+fn raw_case(device: &RawDevice) -> (TeamEntry, SecretKey) {
+    let me = device.identity.device_id();
+    let mut entry = TeamEntry {
+        id: EventId::random(),
+        case_id: CaseId::random(),
+        epoch: 0,
+        members: vec![me],
+        wraps: vec![],
+        signer: me,
+        signature: vec![],
+    };
+    sign_team_entry(&device.identity, &mut entry);
+    (entry, SecretKey::random())
+}
+
+/// A signed note by `device` on `case`, `n` ms into the test's clock.
+fn raw_note(device: &RawDevice, case: &(TeamEntry, SecretKey), n: u64) -> WireEvent {
+    let author = device.identity.device_id();
+    let hlc = Hlc::from_wall_ms(chrono::Utc::now().timestamp_millis() as u64 + n);
+    let event = Event {
+        id: Event::id_for(author, hlc),
+        case_id: case.0.case_id,
+        hlc,
+        author,
+        changes: vec![Change::NoteAdded(Note {
+            text: "Synthetic: brackwater".into(),
+        })],
+    };
+    seal_event(&device.identity, &case.1, 0, &event)
+}
+
+/// The stored events' (seq, id), in sequence order, and the sequence
+/// counter.
+async fn stored_sequence(backend: &Backend) -> (Vec<(i64, Vec<u8>)>, i64) {
+    use sqlx::Row;
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
+    let events = sqlx::query("SELECT seq, id FROM events ORDER BY seq")
+        .fetch_all(&pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get("seq"), r.get("id")))
+        .collect();
+    let counter = sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+        .get("value");
+    pool.close().await;
+    (events, counter)
+}
+
+/// Makes the database itself refuse events of `case` (a stand-in for a
+/// failure in the middle of a transaction), or stop refusing them.
+async fn poison_case(backend: &Backend, case: CaseId, poisoned: bool) {
+    let hex: String = case.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    let statements = match (backend, poisoned) {
+        (Backend::Sqlite(_), true) => vec![format!(
+            "CREATE TRIGGER poisoned BEFORE INSERT ON events WHEN NEW.case_id = X'{hex}'
+             BEGIN SELECT RAISE(ABORT, 'poisoned case'); END"
+        )],
+        (Backend::Postgres(_), true) => vec![
+            format!(
+                "CREATE FUNCTION poisoned() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.case_id = '\\x{hex}'::bytea THEN RAISE EXCEPTION 'poisoned case'; END IF;
+                 RETURN NEW; END $$"
+            ),
+            "CREATE TRIGGER poisoned BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION poisoned()"
+                .to_string(),
+        ],
+        (Backend::Sqlite(_), false) => vec!["DROP TRIGGER poisoned".to_string()],
+        (Backend::Postgres(_), false) => vec!["DROP TRIGGER poisoned ON events".to_string()],
+    };
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
+    for sql in statements {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    pool.close().await;
+}
+
+/// Pushes that arrive together are stored in one transaction (group
+/// commit), yet each stands alone: a refused push writes nothing and does
+/// not hold back the others, a push repeated while the first is still
+/// queued is stored once, a push with team changes lands between plain
+/// ones, and a push the database fails mid-transaction fails alone — the
+/// others of its group are stored, and it lands when retried.
+async fn pushes_stored_together_stand_alone(backend: Backend) {
+    let server = Server::start(backend);
+    let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
+    let mut devices = Vec::new();
+    for _ in 0..3 {
+        let code = officer.app.invite(Role::Collaborator, "mu_ca", 24).await;
+        devices.push(RawDevice::enrol(&server, &code.unwrap().code).await);
+    }
+    let storage = storage(&server.backend).await;
+    let mut records = Vec::new();
+    for device in &devices {
+        let id = device.identity.device_id();
+        records.push(storage.device(id).await.unwrap().expect("enrolled"));
+    }
+    let push = |who: usize, request: PushRequest| DevicePush {
+        device: records[who].clone(),
+        request,
+        now_ms: chrono::Utc::now().timestamp_millis() as u64,
+    };
+    let events = |events: Vec<WireEvent>| PushRequest {
+        events,
+        ..PushRequest::default()
+    };
+    let cases: Vec<_> = devices.iter().map(raw_case).collect();
+    let created = |who: usize, case: &(TeamEntry, SecretKey), n| PushRequest {
+        team: vec![case.0.clone()],
+        events: vec![raw_note(&devices[who], case, n)],
+        ..PushRequest::default()
+    };
+
+    // Each device creates its case; the three pushes share a group.
+    let first_group: Vec<_> = (0..3).map(|i| push(i, created(i, &cases[i], 0))).collect();
+    for outcome in storage.push_together(&first_group).await {
+        assert_eq!(outcome.expect("a case created").events.len(), 1);
+    }
+
+    // A group that commits: two plain pushes, a refused one, a repeat, and
+    // a push with a team change.
+    let (a, b) = (&devices[0], &devices[1]);
+    let a_edits = events(vec![raw_note(a, &cases[0], 1), raw_note(a, &cases[0], 2)]);
+    let refused = events(vec![raw_note(b, &cases[1], 3), raw_note(b, &cases[0], 4)]);
+    let another_case = raw_case(b);
+    let second_group = vec![
+        push(0, a_edits.clone()),
+        push(1, refused.clone()),
+        push(0, a_edits.clone()),
+        push(1, created(1, &another_case, 5)),
+        push(1, events(vec![raw_note(b, &cases[1], 6)])),
+    ];
+    let outcomes = storage.push_together(&second_group).await;
+    let first = outcomes[0].clone().expect("a's edits stored");
+    let error = outcomes[1].clone().expect_err("b wrote on a's case");
+    assert_eq!((error.status.as_u16(), error.code), (403, "not_a_member"));
+    let repeat = outcomes[2].clone().expect("a's repeat answered");
+    assert_eq!(first.events, repeat.events, "a repeat is stored once");
+    assert_eq!(outcomes[3].clone().expect("b's new case").team, 1);
+    assert_eq!(outcomes[4].clone().expect("b's edit").events.len(), 1);
+
+    // A group the database fails: the poisoned push fails alone.
+    poison_case(&server.backend, cases[2].0.case_id, true).await;
+    let poisoned = events(vec![raw_note(&devices[2], &cases[2], 7)]);
+    let group = vec![
+        push(0, events(vec![raw_note(a, &cases[0], 8)])),
+        push(2, poisoned.clone()),
+        push(1, events(vec![raw_note(b, &cases[1], 9)])),
+    ];
+    let outcomes = storage.push_together(&group).await;
+    assert!(
+        outcomes[0].is_ok() && outcomes[2].is_ok(),
+        "the others land"
+    );
+    let error = outcomes[1].clone().expect_err("the database refused it");
+    assert_eq!(error.status.as_u16(), 500);
+    poison_case(&server.backend, cases[2].0.case_id, false).await;
+    let retried = storage.push_together(&[push(2, poisoned.clone())]).await;
+    assert_eq!(retried[0].clone().expect("the retry lands").events.len(), 1);
+
+    // Stored: every accepted event once, nothing of the refused or
+    // failed pushes, in strictly increasing sequence up to the counter.
+    let (stored, counter) = stored_sequence(&server.backend).await;
+    let ids: BTreeSet<Vec<u8>> = stored.iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(ids.len(), stored.len(), "an event was stored twice");
+    // a's edits (their repeat is the same events), b's new case and edit,
+    // the two that landed beside the poisoned push, and its retry.
+    let landed = [&second_group[0], &second_group[3], &second_group[4]];
+    let accepted: BTreeSet<Vec<u8>> = first_group
+        .iter()
+        .chain(landed)
+        .chain([&group[0], &group[2]])
+        .flat_map(|p| &p.request.events)
+        .chain(&poisoned.events)
+        .map(|e| e.id.as_bytes().to_vec())
+        .collect();
+    assert_eq!(ids, accepted, "exactly the accepted events are stored");
+    assert!(stored.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(stored.last().map(|(seq, _)| *seq), Some(counter));
+}
+on_both_backends!(pushes_stored_together_stand_alone);

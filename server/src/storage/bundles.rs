@@ -3,7 +3,7 @@
 //! device joining their cases, and forgetting them when a recipient leaves
 //! a case or a newer bundle replaces them.
 
-use super::sql::{blob, corrupt, int, placeholders, values_statement, INSERT_ROWS};
+use super::sql::{blob, corrupt, int, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::model::{CaseId, DeviceId};
@@ -73,7 +73,7 @@ impl SqlStorage {
             *seq += 1;
             let mut indexed = 0;
             for rows in bundle.cases.chunks(INSERT_ROWS) {
-                let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                     "INSERT INTO bundle_cases (bundle_id, case_id) VALUES",
                     rows.len(),
                     2,
@@ -89,9 +89,11 @@ impl SqlStorage {
             for key in &bundle.keys {
                 let device = key.recipient.as_bytes().to_vec();
                 for rows in bundle.cases.chunks(INSERT_ROWS / 2) {
+                    let params = Params::of(tx);
                     let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = $1 AND case_id IN ({})",
-                        placeholders(2, rows.len())
+                        "SELECT DISTINCT bundle_id FROM bundle_index WHERE device_id = {} AND case_id IN ({})",
+                        params.list(1, 1),
+                        params.list(2, rows.len())
                     )))
                     .bind(device.clone());
                     for case in rows {
@@ -101,7 +103,7 @@ impl SqlStorage {
                         replaced.insert(blob(&row, "bundle_id")?);
                     }
                     // The newest bundle wins; of two with the same cover, the later.
-                    let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+                    let mut upsert = sqlx::query(sqlx::AssertSqlSafe(params.values(
                         "INSERT INTO bundle_index (device_id, case_id, bundle_id, number, covers_seq) VALUES",
                         rows.len(),
                         5,

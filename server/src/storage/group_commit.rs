@@ -3,18 +3,25 @@
 //! commit (one fsync) instead of one each.
 //!
 //! One writer task per server process takes every push waiting in its queue
-//! (up to [`MAX_GROUP`]), stores each inside its own savepoint and commits
-//! them together. A push that is refused, or fails, is rolled back to its
-//! savepoint alone and gets its own error; the others are committed. If the
-//! commit itself fails, every push of the group gets the error and nothing of
-//! the group is stored, so a device's retry is always safe (pushes are
-//! idempotent by item id). Sequence numbers are still taken under the row
-//! lock in the database, so two processes on one PostgreSQL stay one.
+//! (up to [`MAX_GROUP`]) and stores them, in order, in one transaction:
+//! - consecutive pushes of events and snapshots only (what a device sends
+//!   in a sync without team changes) are checked together in memory and
+//!   written with one query per table, so a group of them costs a handful
+//!   of statements;
+//! - a push with team changes or bundles is stored inside its own savepoint.
+//!
+//! A refused push gets its own error and writes nothing; the others are
+//! committed. If the group's transaction fails, each of its pushes is tried
+//! again in a transaction of its own, so one failing push cannot fail the
+//! others. A device's retry is always safe (pushes are idempotent by item
+//! id). Sequence numbers are still taken under the row lock in the
+//! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, SqlStorage};
+use super::sql::{int, SqlStorage, StagedWrites};
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
 use sqlx::{Acquire, AnyPool};
+use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most pushes written in one transaction.
@@ -22,11 +29,20 @@ pub const MAX_GROUP: usize = 64;
 /// Pushes that may wait for the writer before senders wait too.
 const QUEUE: usize = 1024;
 
+/// One device's push, as the writer stores it.
+#[derive(Debug, Clone)]
+pub struct DevicePush {
+    /// The pushing device (its signatures already verified).
+    pub device: DeviceRecord,
+    /// What it pushes.
+    pub request: PushRequest,
+    /// The server's clock when the push arrived, ms since 1970.
+    pub now_ms: u64,
+}
+
 /// A push waiting for the writer, with where its answer goes.
 struct PendingPush {
-    device: DeviceRecord,
-    request: PushRequest,
-    now_ms: u64,
+    push: DevicePush,
     answer: oneshot::Sender<Result<PushResponse>>,
 }
 
@@ -45,22 +61,11 @@ impl GroupCommit {
         Self { queue }
     }
 
-    /// Stores `request` from `device` with whatever other pushes are
-    /// waiting, and answers once their transaction is committed.
-    pub async fn push(
-        &self,
-        device: DeviceRecord,
-        request: PushRequest,
-        now_ms: u64,
-    ) -> Result<PushResponse> {
+    /// Stores `push` with whatever other pushes are waiting, and answers
+    /// once their transaction is committed.
+    pub async fn push(&self, push: DevicePush) -> Result<PushResponse> {
         let (answer, answered) = oneshot::channel();
-        let pending = PendingPush {
-            device,
-            request,
-            now_ms,
-            answer,
-        };
-        if self.queue.send(pending).await.is_err() {
+        if self.queue.send(PendingPush { push, answer }).await.is_err() {
             return Err(writer_gone());
         }
         answered.await.unwrap_or_else(|_| Err(writer_gone()))
@@ -74,22 +79,43 @@ fn writer_gone() -> ServerError {
 
 /// The writer task: one group per transaction until the queue closes.
 async fn write_groups(pool: AnyPool, mut pending: mpsc::Receiver<PendingPush>) {
-    let mut group = Vec::with_capacity(MAX_GROUP);
-    while pending.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let outcomes = match commit_group(&pool, &group).await {
-            Ok(outcomes) => outcomes,
-            Err(error) => group.iter().map(|_| Err(error.clone())).collect(),
-        };
-        for (push, outcome) in group.drain(..).zip(outcomes) {
+    let mut waiting = Vec::with_capacity(MAX_GROUP);
+    while pending.recv_many(&mut waiting, MAX_GROUP).await > 0 {
+        let (group, answers): (Vec<DevicePush>, Vec<_>) =
+            waiting.drain(..).map(|p| (p.push, p.answer)).unzip();
+        for (answer, outcome) in answers.into_iter().zip(store_group(&pool, &group).await) {
             // A sender that gave up (its connection was cut) retries later.
-            let _ = push.answer.send(outcome);
+            let _ = answer.send(outcome);
         }
+    }
+}
+
+/// Stores `group` in one transaction; if that fails, each push in a
+/// transaction of its own. Returns each push's outcome, in order.
+pub(super) async fn store_group(pool: &AnyPool, group: &[DevicePush]) -> Vec<Result<PushResponse>> {
+    match commit_group(pool, group).await {
+        Ok(outcomes) => outcomes,
+        Err(_) if group.len() > 1 => {
+            tracing::warn!(
+                kind = "storage",
+                pushes = group.len(),
+                "a group of pushes failed; storing each alone"
+            );
+            let mut outcomes = Vec::with_capacity(group.len());
+            for push in group.chunks(1) {
+                let outcome = commit_group(pool, push).await;
+                outcomes
+                    .push(outcome.and_then(|mut o| o.pop().unwrap_or_else(|| Err(writer_gone()))));
+            }
+            outcomes
+        }
+        Err(error) => vec![Err(error)],
     }
 }
 
 /// Stores `group` in one transaction: each push all or nothing, and
 /// together committed or not at all. Returns each push's own outcome.
-async fn commit_group(pool: &AnyPool, group: &[PendingPush]) -> Result<Vec<Result<PushResponse>>> {
+async fn commit_group(pool: &AnyPool, group: &[DevicePush]) -> Result<Vec<Result<PushResponse>>> {
     let mut tx = pool.begin().await?;
     // The sequence lock first: transactions commit in sequence order.
     let row = sqlx::query("UPDATE counters SET value = value WHERE name = 'seq' RETURNING value")
@@ -97,7 +123,14 @@ async fn commit_group(pool: &AnyPool, group: &[PendingPush]) -> Result<Vec<Resul
         .await?;
     let mut seq = int(&row, "value")? as u64;
     let mut outcomes = Vec::with_capacity(group.len());
+    let mut plain = Vec::new();
     for push in group {
+        if push.request.team.is_empty() && push.request.bundles.is_empty() {
+            plain.push(push);
+            continue;
+        }
+        outcomes.extend(store_plain(&mut tx, &plain, &mut seq).await?);
+        plain.clear();
         let mut savepoint = tx.begin().await?;
         let before = seq;
         let outcome = SqlStorage::store_push(
@@ -116,6 +149,7 @@ async fn commit_group(pool: &AnyPool, group: &[PendingPush]) -> Result<Vec<Resul
         }
         outcomes.push(outcome);
     }
+    outcomes.extend(store_plain(&mut tx, &plain, &mut seq).await?);
     if outcomes.iter().any(Result::is_ok) {
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
             .bind(seq as i64)
@@ -125,5 +159,43 @@ async fn commit_group(pool: &AnyPool, group: &[PendingPush]) -> Result<Vec<Resul
     } else {
         tx.rollback().await?;
     }
+    Ok(outcomes)
+}
+
+/// Stores consecutive pushes of events and snapshots only: their teams and
+/// already stored events read once, each push checked on its own, and every
+/// accepted item written together.
+async fn store_plain(
+    tx: &mut sqlx::AnyConnection,
+    pushes: &[&DevicePush],
+    seq: &mut u64,
+) -> Result<Vec<Result<PushResponse>>> {
+    if pushes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut teams = HashMap::new();
+    let cases = pushes.iter().flat_map(|p| SqlStorage::cases_of(&p.request));
+    SqlStorage::load_teams(tx, &mut teams, cases).await?;
+    let events = pushes.iter().flat_map(|p| &p.request.events);
+    let mut stored = SqlStorage::stored_events(tx, events).await?;
+    let mut staged = StagedWrites::default();
+    let outcomes = pushes
+        .iter()
+        .map(|push| {
+            let mut response = PushResponse::default();
+            SqlStorage::stage_items(
+                &push.device,
+                &push.request,
+                push.now_ms,
+                &teams,
+                &mut stored,
+                seq,
+                &mut staged,
+                &mut response,
+            )
+            .map(|()| response)
+        })
+        .collect();
+    SqlStorage::write_staged(tx, staged).await?;
     Ok(outcomes)
 }

@@ -16,6 +16,7 @@ mod shelters;
 mod sql;
 
 pub use cursor::{Cursor, Phase};
+pub use group_commit::DevicePush;
 pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 

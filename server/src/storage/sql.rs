@@ -1,6 +1,6 @@
 //! The storage in SQL, shared by SQLite and PostgreSQL through sqlx `Any`.
 
-use super::group_commit::GroupCommit;
+use super::group_commit::{store_group, DevicePush, GroupCommit};
 use super::{Cursor, NewInvitation, Phase, Storage};
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
@@ -13,7 +13,6 @@ use binhan_core::sync::wire::{
 use binhan_core::sync::{DevicePublic, TeamState};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -28,20 +27,46 @@ const TAIL_PAGE: i64 = 2_000;
 /// bound parameters).
 pub(super) const INSERT_ROWS: usize = 500;
 
-/// `$first, $first+1, …` for `count` parameters.
-pub(super) fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// How a generated statement writes its bound parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Params {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …`, bound in the order written (SQLite: it looks each `$n`
+    /// up in a list, which is quadratic in a statement of many rows).
+    InOrder,
 }
 
-/// `head (…), (…) tail` with `rows` tuples of `columns` parameters each.
-pub(super) fn values_statement(head: &str, rows: usize, columns: usize, tail: &str) -> String {
-    let tuples: Vec<String> = (0..rows)
-        .map(|r| format!("({})", placeholders(1 + r * columns, columns)))
-        .collect();
-    format!("{head} {}{tail}", tuples.join(", "))
+impl Params {
+    /// The style for `conn`'s database.
+    pub(super) fn of(conn: &sqlx::AnyConnection) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Self::InOrder
+        } else {
+            Self::Numbered
+        }
+    }
+
+    /// Parameters `first ..= first + count - 1`, comma-separated. With
+    /// [`Params::InOrder`] every parameter of the statement must be written
+    /// in binding order.
+    pub(super) fn list(self, first: usize, count: usize) -> String {
+        (first..first + count)
+            .map(|i| match self {
+                Self::Numbered => format!("${i}"),
+                Self::InOrder => "?".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `head (…), (…) tail` with `rows` tuples of `columns` parameters each.
+    pub(super) fn values(self, head: &str, rows: usize, columns: usize, tail: &str) -> String {
+        let tuples: Vec<String> = (0..rows)
+            .map(|r| format!("({})", self.list(1 + r * columns, columns)))
+            .collect();
+        format!("{head} {}{tail}", tuples.join(", "))
+    }
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -54,6 +79,15 @@ pub struct SqlStorage {
     writer: GroupCommit,
     secret: Arc<OnceCell<[u8; 32]>>,
     postgres: bool,
+}
+
+/// Events and snapshots of one or more pushes, checked and numbered, to be
+/// written together: new events in sequence order, and the newest fresh
+/// snapshot of each case.
+#[derive(Default)]
+pub(super) struct StagedWrites<'a> {
+    events: Vec<(u64, &'a WireEvent)>,
+    snapshots: HashMap<CaseId, &'a WireSnapshot>,
 }
 
 pub(super) fn blob(row: &AnyRow, column: &str) -> Result<Vec<u8>> {
@@ -162,6 +196,15 @@ impl SqlStorage {
         self.postgres
     }
 
+    /// Stores `pushes` as the writer stores a group of them: together in one
+    /// transaction, each refused or accepted on its own, and each in a
+    /// transaction of its own if the group's fails. Returns each push's
+    /// outcome, in order. (The server's pushes go through its writer task;
+    /// this is the same path, driven directly.)
+    pub async fn push_together(&self, pushes: &[DevicePush]) -> Vec<Result<PushResponse>> {
+        store_group(&self.pool, pushes).await
+    }
+
     /// The connection pool (for other server modules' tables).
     pub fn pool(&self) -> &AnyPool {
         &self.pool
@@ -181,7 +224,7 @@ impl SqlStorage {
 
     /// Reads the teams of `cases` not in `teams` yet, a page of cases per
     /// query (unknown cases get an empty team).
-    async fn load_teams(
+    pub(super) async fn load_teams(
         tx: &mut sqlx::AnyConnection,
         teams: &mut HashMap<CaseId, TeamState>,
         cases: impl Iterator<Item = CaseId>,
@@ -194,7 +237,7 @@ impl SqlStorage {
         for page in missing.chunks(INSERT_ROWS) {
             let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT case_id, state FROM teams WHERE case_id IN ({})",
-                placeholders(1, page.len())
+                Params::of(tx).list(1, page.len())
             )));
             for case_id in page {
                 select = select.bind(case_id.as_bytes().to_vec());
@@ -210,15 +253,16 @@ impl SqlStorage {
     }
 
     /// Sequence numbers of those of `events` already stored, a page per query.
-    async fn stored_events(
+    pub(super) async fn stored_events(
         tx: &mut sqlx::AnyConnection,
-        events: &[WireEvent],
+        events: impl IntoIterator<Item = &WireEvent>,
     ) -> Result<HashMap<EventId, u64>> {
+        let events: Vec<&WireEvent> = events.into_iter().collect();
         let mut stored = HashMap::new();
         for page in events.chunks(INSERT_ROWS) {
             let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT id, seq FROM events WHERE id IN ({})",
-                placeholders(1, page.len())
+                Params::of(tx).list(1, page.len())
             )));
             for event in page {
                 select = select.bind(event.id.as_bytes().to_vec());
@@ -257,21 +301,6 @@ impl SqlStorage {
                     .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
             })
             .collect()
-    }
-
-    /// A case's team from `teams`, read once per request (an unknown case
-    /// has an empty team).
-    async fn cached_team<'a>(
-        tx: &mut sqlx::AnyConnection,
-        teams: &'a mut HashMap<CaseId, TeamState>,
-        case_id: CaseId,
-    ) -> Result<&'a TeamState> {
-        Ok(match teams.entry(case_id) {
-            Entry::Occupied(team) => team.into_mut(),
-            Entry::Vacant(slot) => {
-                slot.insert(Self::team_state(tx, case_id).await?.unwrap_or_default())
-            }
-        })
     }
 
     /// Stores one push from `device` inside the writing transaction `tx`,
@@ -368,20 +397,57 @@ impl SqlStorage {
             response.team += 1;
         }
 
-        let cases = request.events.iter().map(|e| e.case_id);
-        let cases = cases.chain(request.snapshots.iter().map(|s| s.case_id));
-        let bundled: Vec<CaseId> = request
-            .bundles
-            .iter()
-            .flat_map(|b| &b.cases)
-            .map(|c| c.case_id)
-            .collect();
-        Self::load_teams(tx, &mut teams, cases.chain(bundled)).await?;
+        let bundled = request.bundles.iter().flat_map(|b| &b.cases);
+        let cases = Self::cases_of(request).chain(bundled.map(|c| c.case_id));
+        Self::load_teams(tx, &mut teams, cases).await?;
         let mut stored = Self::stored_events(tx, &request.events).await?;
-        let mut new_events = Vec::new();
+        let mut staged = StagedWrites::default();
+        Self::stage_items(
+            device,
+            request,
+            now_ms,
+            &teams,
+            &mut stored,
+            seq,
+            &mut staged,
+            &mut response,
+        )?;
+        Self::write_staged(tx, staged).await?;
+        response.bundles = Self::store_bundles(tx, me, &request.bundles, &teams, seq).await?;
+        Ok(response)
+    }
+
+    /// The cases of a push's events and snapshots.
+    pub(super) fn cases_of(request: &PushRequest) -> impl Iterator<Item = CaseId> + '_ {
+        let cases = request.events.iter().map(|e| e.case_id);
+        cases.chain(request.snapshots.iter().map(|s| s.case_id))
+    }
+
+    /// Checks a push's events and snapshots against the case teams (all
+    /// loaded) and the events already stored, numbers the new events after
+    /// `seq`, and stages them for [`Self::write_staged`], answering in
+    /// `response`. A refused push changes nothing: not `stored`, `seq`,
+    /// `staged` nor `response`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn stage_items<'a>(
+        device: &DeviceRecord,
+        request: &'a PushRequest,
+        now_ms: u64,
+        teams: &HashMap<CaseId, TeamState>,
+        stored: &mut HashMap<EventId, u64>,
+        seq: &mut u64,
+        staged: &mut StagedWrites<'a>,
+        response: &mut PushResponse,
+    ) -> Result<()> {
+        let me = device.public.device_id;
+        let no_team = TeamState::default();
+        let team_of = |case_id: &CaseId| teams.get(case_id).unwrap_or(&no_team);
+        let mut last = *seq;
+        let mut numbered: HashMap<EventId, u64> = HashMap::new();
+        let mut acknowledged = Vec::with_capacity(request.events.len());
         for event in &request.events {
-            if let Some(&seq) = stored.get(&event.id) {
-                response.events.push(Sequenced {
+            if let Some(&seq) = stored.get(&event.id).or(numbered.get(&event.id)) {
+                acknowledged.push(Sequenced {
                     seq,
                     item: event.id,
                 });
@@ -399,24 +465,61 @@ impl SqlStorage {
                     "the event's clock is more than a day ahead of the server's",
                 ));
             }
-            let team = Self::cached_team(tx, &mut teams, event.case_id).await?;
-            let allowed = team.was_member(me, event.epoch) && team.members().contains(&me);
-            if !allowed {
+            let team = team_of(&event.case_id);
+            if !(team.was_member(me, event.epoch) && team.members().contains(&me)) {
                 return Err(ServerError::forbidden(
                     "not_a_member",
                     format!("device is not on the team of case {}", event.case_id),
                 ));
             }
-            *seq += 1;
-            stored.insert(event.id, *seq);
-            new_events.push((*seq, event));
-            response.events.push(Sequenced {
-                seq: *seq,
+            last += 1;
+            numbered.insert(event.id, last);
+            acknowledged.push(Sequenced {
+                seq: last,
                 item: event.id,
             });
         }
-        for rows in new_events.chunks(INSERT_ROWS) {
-            let mut insert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+        // A snapshot for an older epoch or a future sequence number is
+        // skipped as stale.
+        let mut fresh = Vec::new();
+        for snapshot in &request.snapshots {
+            let team = team_of(&snapshot.case_id);
+            if !team.members().contains(&me) {
+                return Err(ServerError::forbidden(
+                    "not_a_member",
+                    format!("device is not on the team of case {}", snapshot.case_id),
+                ));
+            }
+            if team.epoch() == Some(snapshot.epoch) && snapshot.covers_seq <= last {
+                fresh.push(snapshot);
+            }
+        }
+
+        let new_events = request.events.iter().filter_map(|e| {
+            let seq = numbered.get(&e.id)?;
+            (stored.insert(e.id, *seq).is_none()).then_some((*seq, e))
+        });
+        staged.events.extend(new_events);
+        for snapshot in &fresh {
+            let newest = staged.snapshots.entry(snapshot.case_id).or_insert(snapshot);
+            if newest.covers_seq < snapshot.covers_seq {
+                *newest = snapshot;
+            }
+        }
+        *seq = last;
+        response.events = acknowledged;
+        response.snapshots += fresh.len() as u32;
+        Ok(())
+    }
+
+    /// Writes staged events and snapshots (a case's snapshot replaces the
+    /// stored one only if it covers more).
+    pub(super) async fn write_staged(
+        tx: &mut sqlx::AnyConnection,
+        staged: StagedWrites<'_>,
+    ) -> Result<()> {
+        for rows in staged.events.chunks(INSERT_ROWS) {
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO events (seq, id, case_id, author, body) VALUES",
                 rows.len(),
                 5,
@@ -427,34 +530,14 @@ impl SqlStorage {
                     .bind(*seq as i64)
                     .bind(event.id.as_bytes().to_vec())
                     .bind(event.case_id.as_bytes().to_vec())
-                    .bind(me.as_bytes().to_vec())
+                    .bind(event.author.as_bytes().to_vec())
                     .bind(encode(*event));
             }
             insert.execute(&mut *tx).await?;
         }
-
-        // The newest snapshot of each case, if it fits the team and the sequence.
-        let mut snapshots: HashMap<CaseId, &WireSnapshot> = HashMap::new();
-        for snapshot in &request.snapshots {
-            let team = Self::cached_team(tx, &mut teams, snapshot.case_id).await?;
-            if !team.members().contains(&me) {
-                return Err(ServerError::forbidden(
-                    "not_a_member",
-                    format!("device is not on the team of case {}", snapshot.case_id),
-                ));
-            }
-            if team.epoch() != Some(snapshot.epoch) || snapshot.covers_seq > *seq {
-                continue; // stale: a newer epoch or a future sequence number
-            }
-            response.snapshots += 1;
-            let newest = snapshots.entry(snapshot.case_id).or_insert(snapshot);
-            if newest.covers_seq < snapshot.covers_seq {
-                *newest = snapshot;
-            }
-        }
-        let snapshots: Vec<&WireSnapshot> = snapshots.into_values().collect();
+        let snapshots: Vec<&WireSnapshot> = staged.snapshots.into_values().collect();
         for rows in snapshots.chunks(INSERT_ROWS) {
-            let mut upsert = sqlx::query(sqlx::AssertSqlSafe(values_statement(
+            let mut upsert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO snapshots (case_id, epoch, covers_seq, body) VALUES",
                 rows.len(),
                 4,
@@ -470,9 +553,7 @@ impl SqlStorage {
             }
             upsert.execute(&mut *tx).await?;
         }
-        response.bundles =
-            Self::store_bundles(tx, me, &request.bundles, &teams, seq).await?;
-        Ok(response)
+        Ok(())
     }
 }
 
@@ -573,12 +654,16 @@ impl Storage for SqlStorage {
 
     async fn query_devices(&self, query: DeviceQuery) -> Result<Vec<DeviceRecord>> {
         let mut found = Vec::new();
-        for chunk in query.ids.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            // Only numbered placeholders are spliced in; every value is bound.
+        let params = if self.postgres {
+            Params::Numbered
+        } else {
+            Params::InOrder
+        };
+        for chunk in query.ids.chunks(INSERT_ROWS) {
+            // Only placeholders are spliced in; every value is bound.
             let sql = format!(
                 concat!(select_devices!("device_id IN "), "({})"),
-                placeholders.join(", ")
+                params.list(1, chunk.len())
             );
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
@@ -643,7 +728,12 @@ impl Storage for SqlStorage {
         request: PushRequest,
         now_ms: u64,
     ) -> Result<PushResponse> {
-        self.writer.push(device, request, now_ms).await
+        let push = DevicePush {
+            device,
+            request,
+            now_ms,
+        };
+        self.writer.push(push).await
     }
 
     async fn push_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
@@ -946,5 +1036,29 @@ impl Storage for SqlStorage {
         cursor.phase = Phase::Done;
         response.cursor = cursor.encode();
         Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Params;
+
+    #[test]
+    fn parameters_are_numbered_for_postgres_and_in_order_for_sqlite() {
+        assert_eq!(Params::Numbered.list(2, 3), "$2, $3, $4");
+        assert_eq!(Params::InOrder.list(2, 3), "?, ?, ?");
+        assert_eq!(
+            Params::Numbered.values(
+                "INSERT INTO t (a, b) VALUES",
+                2,
+                2,
+                " ON CONFLICT DO NOTHING"
+            ),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) ON CONFLICT DO NOTHING"
+        );
+        assert_eq!(
+            Params::InOrder.values("INSERT INTO t (a, b) VALUES", 2, 2, ""),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
     }
 }
