@@ -839,13 +839,14 @@ impl Storage for SqlStorage {
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool.acquire().await?;
         let counter = |row: AnyRow| -> Result<u64> { Ok(int(&row, "value")? as u64) };
+        let read_counter = "SELECT value FROM counters WHERE name = 'seq'";
+        // A session's first pull reads the counter once, for its high mark
+        // and for its tail's first page.
+        let mut counter_read = None;
         let mut cursor = match cursor.phase {
             Phase::Done => {
-                let now = counter(
-                    sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
-                        .fetch_one(&mut *conn)
-                        .await?,
-                )?;
+                let now = counter(sqlx::query(read_counter).fetch_one(&mut *conn).await?)?;
+                counter_read = Some(now);
                 Cursor {
                     base: cursor.high,
                     high: now,
@@ -962,11 +963,10 @@ impl Storage for SqlStorage {
 
         // Phase 2: everything newer, in sequence order, for cases already held.
         loop {
-            let now = counter(
-                sqlx::query("SELECT value FROM counters WHERE name = 'seq'")
-                    .fetch_one(&mut *conn)
-                    .await?,
-            )?;
+            let now = match counter_read.take() {
+                Some(now) => now,
+                None => counter(sqlx::query(read_counter).fetch_one(&mut *conn).await?)?,
+            };
             let rows = sqlx::query(
                 "SELECT x.seq, x.kind, x.body FROM (
                      SELECT e.seq AS seq, 0 AS kind, e.body AS body FROM events e
