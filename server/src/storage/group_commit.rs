@@ -77,13 +77,25 @@ fn writer_gone() -> ServerError {
     ServerError::internal()
 }
 
-/// The writer task: one group per transaction until the queue closes.
+/// The writer task: one group per transaction until the queue closes. Each
+/// group is stored in a task of its own, so that a bug that panics fails
+/// that group's pushes (answered with an internal error, not stored) and
+/// not every push after it.
 async fn write_groups(pool: AnyPool, mut pending: mpsc::Receiver<PendingPush>) {
     let mut waiting = Vec::with_capacity(MAX_GROUP);
     while pending.recv_many(&mut waiting, MAX_GROUP).await > 0 {
         let (group, answers): (Vec<DevicePush>, Vec<_>) =
             waiting.drain(..).map(|p| (p.push, p.answer)).unzip();
-        for (answer, outcome) in answers.into_iter().zip(store_group(&pool, &group).await) {
+        let pool = pool.clone();
+        let stored = tokio::spawn(async move { store_group(&pool, &group).await }).await;
+        let outcomes = stored.unwrap_or_else(|_| {
+            tracing::error!(kind = "storage", "storing a group of pushes stopped");
+            answers
+                .iter()
+                .map(|_| Err(ServerError::internal()))
+                .collect()
+        });
+        for (answer, outcome) in answers.into_iter().zip(outcomes) {
             // A sender that gave up (its connection was cut) retries later.
             let _ = answer.send(outcome);
         }
