@@ -6,37 +6,20 @@ mod support;
 
 use binhan_core::cases::CaseAction;
 use binhan_core::crypto::SecretKey;
-use binhan_core::events::{CaseState, Change, Event, Hlc};
-use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
+use binhan_core::events::{CaseState, Event};
+use binhan_core::model::{CaseId, DeviceId, Note, Role};
 use binhan_core::sync::wire::{
     challenge_message, encode, BundledCase, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
     PullRequest, PushRequest, PushResponse, TeamEntry, TokenRequest, WireBundle, MAX_PUSH_ITEMS,
     MAX_REQUEST_BYTES, PROTOCOL_VERSION,
 };
 use binhan_core::sync::{
-    seal_bundle, seal_event, sign_team_entry, CancelFlag, DeviceIdentity, SNAPSHOT_AFTER_EVENTS,
+    seal_bundle, seal_event, CancelFlag, DeviceIdentity, SNAPSHOT_AFTER_EVENTS,
 };
 use support::{
-    assert_no_case_content, intake, server_event_count, server_row_count, Backend, Phone,
-    RawDevice, Server, Team,
+    assert_no_case_content, intake, note_event, now_ms, server_event_count, server_row_count,
+    Backend, Phone, RawDevice, Server, Team,
 };
-
-fn note_event(author: DeviceId, case_id: CaseId, wall_ms: u64) -> Event {
-    let hlc = Hlc::from_wall_ms(wall_ms);
-    Event {
-        id: Event::id_for(author, hlc),
-        case_id,
-        hlc,
-        author,
-        changes: vec![Change::NoteAdded(Note {
-            text: "Synthetic: glimmerhorn".into(),
-        })],
-    }
-}
-
-fn now_ms() -> u64 {
-    chrono::Utc::now().timestamp_millis() as u64
-}
 
 async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let server = Server::start(backend);
@@ -47,18 +30,8 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let me = raw.identity.device_id();
 
     // A valid case of the raw device, to tamper with.
-    let case_id = CaseId::random();
-    let key = SecretKey::random();
-    let mut team = TeamEntry {
-        id: EventId::random(),
-        case_id,
-        epoch: 0,
-        members: vec![me],
-        wraps: vec![],
-        signer: me,
-        signature: vec![],
-    };
-    sign_team_entry(&raw.identity, &mut team);
+    let (team, key) = raw.new_case();
+    let case_id = team.case_id;
     let good = seal_event(&raw.identity, &key, 0, &note_event(me, case_id, now_ms()));
     let push = |events, team: Vec<TeamEntry>| {
         encode(&PushRequest {

@@ -7,18 +7,18 @@ mod support;
 
 use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
 use binhan_core::crypto::SecretKey;
-use binhan_core::events::{CaseState, Change, Event, Hlc};
+use binhan_core::events::CaseState;
 use binhan_core::model::{CaseId, EventId, Note, RiskAssessment, RiskLevel, Role};
 use binhan_core::sync::wire::{BundledCase, PushRequest, TeamEntry, WireEvent};
-use binhan_core::sync::{seal_bundle, seal_event, sign_team_entry, CancelFlag};
+use binhan_core::sync::{seal_bundle, seal_event, CancelFlag};
 use binhan_core::Error;
 use binhan_server::storage::{Cursor, DevicePush, Storage};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 use support::proxy::FaultProxy;
 use support::{
-    assert_no_case_content, cases_due_a_snapshot, intake, server_event_count, storage, Backend,
-    Phone, RawDevice, Server, Team,
+    assert_no_case_content, cases_due_a_snapshot, intake, note_event, now_ms, server_event_count,
+    storage, Backend, Phone, RawDevice, Server, Team,
 };
 
 fn day() -> NaiveDate {
@@ -379,35 +379,9 @@ async fn a_bundle_stored_mid_pull_skips_no_event(backend: Backend) {
 }
 on_both_backends!(a_bundle_stored_mid_pull_skips_no_event);
 
-/// A raw device's new case: its team entry (the device alone) and key.
-fn raw_case(device: &RawDevice) -> (TeamEntry, SecretKey) {
-    let me = device.identity.device_id();
-    let mut entry = TeamEntry {
-        id: EventId::random(),
-        case_id: CaseId::random(),
-        epoch: 0,
-        members: vec![me],
-        wraps: vec![],
-        signer: me,
-        signature: vec![],
-    };
-    sign_team_entry(&device.identity, &mut entry);
-    (entry, SecretKey::random())
-}
-
 /// A signed note by `device` on `case`, `n` ms into the test's clock.
 fn raw_note(device: &RawDevice, case: &(TeamEntry, SecretKey), n: u64) -> WireEvent {
-    let author = device.identity.device_id();
-    let hlc = Hlc::from_wall_ms(chrono::Utc::now().timestamp_millis() as u64 + n);
-    let event = Event {
-        id: Event::id_for(author, hlc),
-        case_id: case.0.case_id,
-        hlc,
-        author,
-        changes: vec![Change::NoteAdded(Note {
-            text: "Synthetic: brackwater".into(),
-        })],
-    };
+    let event = note_event(device.identity.device_id(), case.0.case_id, now_ms() + n);
     seal_event(&device.identity, &case.1, 0, &event)
 }
 
@@ -490,13 +464,13 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
     let push = |who: usize, request: PushRequest| DevicePush {
         device: records[who].clone(),
         request,
-        now_ms: chrono::Utc::now().timestamp_millis() as u64,
+        now_ms: now_ms(),
     };
     let events = |events: Vec<WireEvent>| PushRequest {
         events,
         ..PushRequest::default()
     };
-    let cases: Vec<_> = devices.iter().map(raw_case).collect();
+    let cases: Vec<_> = devices.iter().map(RawDevice::new_case).collect();
     let created = |who: usize, case: &(TeamEntry, SecretKey), n| PushRequest {
         team: vec![case.0.clone()],
         events: vec![raw_note(&devices[who], case, n)],
@@ -514,7 +488,7 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
     let (a, b) = (&devices[0], &devices[1]);
     let a_edits = events(vec![raw_note(a, &cases[0], 1), raw_note(a, &cases[0], 2)]);
     let refused = events(vec![raw_note(b, &cases[1], 3), raw_note(b, &cases[0], 4)]);
-    let another_case = raw_case(b);
+    let another_case = b.new_case();
     let second_group = vec![
         push(0, a_edits.clone()),
         push(1, refused.clone()),

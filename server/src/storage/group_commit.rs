@@ -17,11 +17,10 @@
 //! id). Sequence numbers are still taken under the row lock in the
 //! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, SqlStorage, StagedWrites};
+use super::sql::{int, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
 use sqlx::{Acquire, AnyPool};
-use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most pushes written in one transaction.
@@ -116,8 +115,10 @@ pub(super) async fn store_group(pool: &AnyPool, group: &[DevicePush]) -> Vec<Res
             let mut outcomes = Vec::with_capacity(group.len());
             for push in group.chunks(1) {
                 let outcome = commit_group(pool, push).await;
-                outcomes
-                    .push(outcome.and_then(|mut o| o.pop().unwrap_or_else(|| Err(writer_gone()))));
+                outcomes.push(
+                    outcome
+                        .and_then(|mut o| o.pop().unwrap_or_else(|| Err(ServerError::internal()))),
+                );
             }
             outcomes
         }
@@ -141,18 +142,11 @@ async fn commit_group(pool: &AnyPool, group: &[DevicePush]) -> Result<Vec<Result
             plain.push(push);
             continue;
         }
-        outcomes.extend(store_plain(&mut tx, &plain, &mut seq).await?);
+        outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq).await?);
         plain.clear();
         let mut savepoint = tx.begin().await?;
         let before = seq;
-        let outcome = SqlStorage::store_push(
-            &mut savepoint,
-            &push.device,
-            &push.request,
-            push.now_ms,
-            &mut seq,
-        )
-        .await;
+        let outcome = SqlStorage::store_push(&mut savepoint, push, &mut seq).await;
         if outcome.is_ok() {
             savepoint.commit().await?;
         } else {
@@ -161,7 +155,7 @@ async fn commit_group(pool: &AnyPool, group: &[DevicePush]) -> Result<Vec<Result
         }
         outcomes.push(outcome);
     }
-    outcomes.extend(store_plain(&mut tx, &plain, &mut seq).await?);
+    outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq).await?);
     if outcomes.iter().any(Result::is_ok) {
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
             .bind(seq as i64)
@@ -171,43 +165,5 @@ async fn commit_group(pool: &AnyPool, group: &[DevicePush]) -> Result<Vec<Result
     } else {
         tx.rollback().await?;
     }
-    Ok(outcomes)
-}
-
-/// Stores consecutive pushes of events and snapshots only: their teams and
-/// already stored events read once, each push checked on its own, and every
-/// accepted item written together.
-async fn store_plain(
-    tx: &mut sqlx::AnyConnection,
-    pushes: &[&DevicePush],
-    seq: &mut u64,
-) -> Result<Vec<Result<PushResponse>>> {
-    if pushes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut teams = HashMap::new();
-    let cases = pushes.iter().flat_map(|p| SqlStorage::cases_of(&p.request));
-    SqlStorage::load_teams(tx, &mut teams, cases).await?;
-    let events = pushes.iter().flat_map(|p| &p.request.events);
-    let mut stored = SqlStorage::stored_events(tx, events).await?;
-    let mut staged = StagedWrites::default();
-    let outcomes = pushes
-        .iter()
-        .map(|push| {
-            let mut response = PushResponse::default();
-            SqlStorage::stage_items(
-                &push.device,
-                &push.request,
-                push.now_ms,
-                &teams,
-                &mut stored,
-                seq,
-                &mut staged,
-                &mut response,
-            )
-            .map(|()| response)
-        })
-        .collect();
-    SqlStorage::write_staged(tx, staged).await?;
     Ok(outcomes)
 }

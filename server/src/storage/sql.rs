@@ -38,13 +38,18 @@ pub(super) enum Params {
 }
 
 impl Params {
+    /// The style for PostgreSQL (`postgres`) or SQLite.
+    fn for_postgres(postgres: bool) -> Self {
+        if postgres {
+            Self::Numbered
+        } else {
+            Self::InOrder
+        }
+    }
+
     /// The style for `conn`'s database.
     pub(super) fn of(conn: &sqlx::AnyConnection) -> Self {
-        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
-            Self::InOrder
-        } else {
-            Self::Numbered
-        }
+        Self::for_postgres(!conn.backend_name().eq_ignore_ascii_case("sqlite"))
     }
 
     /// Parameters `first ..= first + count - 1`, comma-separated. With
@@ -85,7 +90,7 @@ pub struct SqlStorage {
 /// written together: new events in sequence order, and the newest fresh
 /// snapshot of each case.
 #[derive(Default)]
-pub(super) struct StagedWrites<'a> {
+struct StagedWrites<'a> {
     events: Vec<(u64, &'a WireEvent)>,
     snapshots: HashMap<CaseId, &'a WireSnapshot>,
 }
@@ -224,7 +229,7 @@ impl SqlStorage {
 
     /// Reads the teams of `cases` not in `teams` yet, a page of cases per
     /// query (unknown cases get an empty team).
-    pub(super) async fn load_teams(
+    async fn load_teams(
         tx: &mut sqlx::AnyConnection,
         teams: &mut HashMap<CaseId, TeamState>,
         cases: impl Iterator<Item = CaseId>,
@@ -253,7 +258,7 @@ impl SqlStorage {
     }
 
     /// Sequence numbers of those of `events` already stored, a page per query.
-    pub(super) async fn stored_events(
+    async fn stored_events(
         tx: &mut sqlx::AnyConnection,
         events: impl IntoIterator<Item = &WireEvent>,
     ) -> Result<HashMap<EventId, u64>> {
@@ -303,27 +308,48 @@ impl SqlStorage {
             .collect()
     }
 
-    /// Stores one push from `device` inside the writing transaction `tx`,
-    /// which holds the sequence lock; new items are numbered after `seq`,
-    /// which ends at the last number taken.
+    /// Stores one push inside the writing transaction `tx`, which holds the
+    /// sequence lock: its team entries, then its events and snapshots, then
+    /// its bundles. New items are numbered after `seq`, which ends at the
+    /// last number taken. On an error the caller rolls back what was written.
     pub(super) async fn store_push(
         tx: &mut sqlx::AnyConnection,
-        device: &DeviceRecord,
-        request: &PushRequest,
-        now_ms: u64,
+        push: &DevicePush,
         seq: &mut u64,
     ) -> Result<PushResponse> {
-        let me = device.public.device_id;
-        let mut response = PushResponse::default();
-        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+        let team = Self::store_team_entries(tx, &push.device, &push.request.team, seq).await?;
+        let mut response = Self::store_items(tx, &[push], seq)
+            .await?
+            .pop()
+            .unwrap_or_else(|| Err(ServerError::internal()))?;
+        response.team = team;
+        let bundled = push.request.bundles.iter().flat_map(|b| &b.cases);
+        let mut teams = HashMap::new();
+        Self::load_teams(tx, &mut teams, bundled.map(|c| c.case_id)).await?;
+        let me = push.device.public.device_id;
+        response.bundles = Self::store_bundles(tx, me, &push.request.bundles, &teams, seq).await?;
+        Ok(response)
+    }
 
-        for entry in &request.team {
+    /// Stores `me`'s team entries (each once, by id), each taking the next
+    /// sequence number, and keeps the cases' teams and member rows in step.
+    /// Returns how many were accepted (stored now or before).
+    async fn store_team_entries(
+        tx: &mut sqlx::AnyConnection,
+        device: &DeviceRecord,
+        entries: &[TeamEntry],
+        seq: &mut u64,
+    ) -> Result<u32> {
+        let me = device.public.device_id;
+        let mut accepted = 0;
+        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+        for entry in entries {
             let known = sqlx::query("SELECT seq FROM team_entries WHERE id = $1")
                 .bind(entry.id.as_bytes().to_vec())
                 .fetch_optional(&mut *tx)
                 .await?;
             if known.is_some() {
-                response.team += 1;
+                accepted += 1;
                 continue;
             }
             if entry.signer != me {
@@ -394,33 +420,46 @@ impl SqlStorage {
                 .await?;
             }
             teams.insert(entry.case_id, team);
-            response.team += 1;
+            accepted += 1;
         }
-
-        let bundled = request.bundles.iter().flat_map(|b| &b.cases);
-        let cases = Self::cases_of(request).chain(bundled.map(|c| c.case_id));
-        Self::load_teams(tx, &mut teams, cases).await?;
-        let mut stored = Self::stored_events(tx, &request.events).await?;
-        let mut staged = StagedWrites::default();
-        Self::stage_items(
-            device,
-            request,
-            now_ms,
-            &teams,
-            &mut stored,
-            seq,
-            &mut staged,
-            &mut response,
-        )?;
-        Self::write_staged(tx, staged).await?;
-        response.bundles = Self::store_bundles(tx, me, &request.bundles, &teams, seq).await?;
-        Ok(response)
+        Ok(accepted)
     }
 
     /// The cases of a push's events and snapshots.
-    pub(super) fn cases_of(request: &PushRequest) -> impl Iterator<Item = CaseId> + '_ {
+    fn cases_of(request: &PushRequest) -> impl Iterator<Item = CaseId> + '_ {
         let cases = request.events.iter().map(|e| e.case_id);
         cases.chain(request.snapshots.iter().map(|s| s.case_id))
+    }
+
+    /// Stores the events and snapshots of `pushes` (consecutive in a group)
+    /// inside the writing transaction `tx`: their teams and already stored
+    /// events read once, each push checked on its own (a refused one gets
+    /// its error and writes nothing), and every accepted item written
+    /// together. Returns each push's outcome, in order.
+    pub(super) async fn store_items(
+        tx: &mut sqlx::AnyConnection,
+        pushes: &[&DevicePush],
+        seq: &mut u64,
+    ) -> Result<Vec<Result<PushResponse>>> {
+        if pushes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut teams = HashMap::new();
+        let cases = pushes.iter().flat_map(|p| Self::cases_of(&p.request));
+        Self::load_teams(tx, &mut teams, cases).await?;
+        let events = pushes.iter().flat_map(|p| &p.request.events);
+        let mut stored = Self::stored_events(tx, events).await?;
+        let mut staged = StagedWrites::default();
+        let outcomes = pushes
+            .iter()
+            .map(|push| {
+                let mut response = PushResponse::default();
+                Self::stage_items(push, &teams, &mut stored, seq, &mut staged, &mut response)
+                    .map(|()| response)
+            })
+            .collect();
+        Self::write_staged(tx, staged).await?;
+        Ok(outcomes)
     }
 
     /// Checks a push's events and snapshots against the case teams (all
@@ -428,18 +467,16 @@ impl SqlStorage {
     /// `seq`, and stages them for [`Self::write_staged`], answering in
     /// `response`. A refused push changes nothing: not `stored`, `seq`,
     /// `staged` nor `response`.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn stage_items<'a>(
-        device: &DeviceRecord,
-        request: &'a PushRequest,
-        now_ms: u64,
+    fn stage_items<'a>(
+        push: &'a DevicePush,
         teams: &HashMap<CaseId, TeamState>,
         stored: &mut HashMap<EventId, u64>,
         seq: &mut u64,
         staged: &mut StagedWrites<'a>,
         response: &mut PushResponse,
     ) -> Result<()> {
-        let me = device.public.device_id;
+        let (request, now_ms) = (&push.request, push.now_ms);
+        let me = push.device.public.device_id;
         let no_team = TeamState::default();
         let team_of = |case_id: &CaseId| teams.get(case_id).unwrap_or(&no_team);
         let mut last = *seq;
@@ -514,10 +551,7 @@ impl SqlStorage {
 
     /// Writes staged events and snapshots (a case's snapshot replaces the
     /// stored one only if it covers more).
-    pub(super) async fn write_staged(
-        tx: &mut sqlx::AnyConnection,
-        staged: StagedWrites<'_>,
-    ) -> Result<()> {
+    async fn write_staged(tx: &mut sqlx::AnyConnection, staged: StagedWrites<'_>) -> Result<()> {
         for rows in staged.events.chunks(INSERT_ROWS) {
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO events (seq, id, case_id, author, body) VALUES",
@@ -654,11 +688,7 @@ impl Storage for SqlStorage {
 
     async fn query_devices(&self, query: DeviceQuery) -> Result<Vec<DeviceRecord>> {
         let mut found = Vec::new();
-        let params = if self.postgres {
-            Params::Numbered
-        } else {
-            Params::InOrder
-        };
+        let params = Params::for_postgres(self.postgres);
         for chunk in query.ids.chunks(INSERT_ROWS) {
             // Only placeholders are spliced in; every value is bound.
             let sql = format!(

@@ -455,6 +455,54 @@ impl RawDevice {
     }
 }
 
+/// The wall clock, ms since 1970.
+pub fn now_ms() -> u64 {
+    chrono::Utc::now().timestamp_millis() as u64
+}
+
+/// A synthetic note by `author` on `case_id` at `wall_ms`.
+pub fn note_event(
+    author: binhan_core::model::DeviceId,
+    case_id: binhan_core::model::CaseId,
+    wall_ms: u64,
+) -> binhan_core::events::Event {
+    use binhan_core::events::{Change, Event, Hlc};
+    let hlc = Hlc::from_wall_ms(wall_ms);
+    Event {
+        id: Event::id_for(author, hlc),
+        case_id,
+        hlc,
+        author,
+        changes: vec![Change::NoteAdded(binhan_core::model::Note {
+            text: "Synthetic: glimmerhorn".into(),
+        })],
+    }
+}
+
+impl RawDevice {
+    /// A new case of this device's own: its signed team entry (the device
+    /// alone, epoch 0) and its key.
+    pub fn new_case(
+        &self,
+    ) -> (
+        binhan_core::sync::wire::TeamEntry,
+        binhan_core::crypto::SecretKey,
+    ) {
+        let me = self.identity.device_id();
+        let mut entry = binhan_core::sync::wire::TeamEntry {
+            id: binhan_core::model::EventId::random(),
+            case_id: binhan_core::model::CaseId::random(),
+            epoch: 0,
+            members: vec![me],
+            wraps: vec![],
+            signer: me,
+            signature: vec![],
+        };
+        binhan_core::sync::sign_team_entry(&self.identity, &mut entry);
+        (entry, binhan_core::crypto::SecretKey::random())
+    }
+}
+
 /// Counts stored events on the server's database.
 pub async fn server_event_count(backend: &Backend) -> i64 {
     server_row_count(backend, "events").await
