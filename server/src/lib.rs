@@ -44,6 +44,9 @@ pub async fn serve<S: Storage>(
         secret: storage.server_secret().await?,
         storage,
         limiter: Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_minute)),
+        cpu_slots: Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        )),
     };
     axum::serve(listener, api::router(state))
         .with_graceful_shutdown(shutdown)

@@ -479,7 +479,7 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
 
     // Each device creates its case; the three pushes share a group.
     let first_group: Vec<_> = (0..3).map(|i| push(i, created(i, &cases[i], 0))).collect();
-    for outcome in storage.push_together(&first_group).await {
+    for outcome in storage.push_together(&first_group).await.unwrap() {
         assert_eq!(outcome.expect("a case created").events.len(), 1);
     }
 
@@ -496,7 +496,7 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
         push(1, created(1, &another_case, 5)),
         push(1, events(vec![raw_note(b, &cases[1], 6)])),
     ];
-    let outcomes = storage.push_together(&second_group).await;
+    let outcomes = storage.push_together(&second_group).await.unwrap();
     let first = outcomes[0].clone().expect("a's edits stored");
     let error = outcomes[1].clone().expect_err("b wrote on a's case");
     assert_eq!((error.status.as_u16(), error.code), (403, "not_a_member"));
@@ -513,7 +513,7 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
         push(2, poisoned.clone()),
         push(1, events(vec![raw_note(b, &cases[1], 9)])),
     ];
-    let outcomes = storage.push_together(&group).await;
+    let outcomes = storage.push_together(&group).await.unwrap();
     assert!(
         outcomes[0].is_ok() && outcomes[2].is_ok(),
         "the others land"
@@ -521,7 +521,10 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
     let error = outcomes[1].clone().expect_err("the database refused it");
     assert_eq!(error.status.as_u16(), 500);
     poison_case(&server.backend, cases[2].0.case_id, false).await;
-    let retried = storage.push_together(&[push(2, poisoned.clone())]).await;
+    let retried = storage
+        .push_together(&[push(2, poisoned.clone())])
+        .await
+        .unwrap();
     assert_eq!(retried[0].clone().expect("the retry lands").events.len(), 1);
 
     // Stored: every accepted event once, nothing of the refused or

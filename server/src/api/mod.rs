@@ -13,6 +13,7 @@ pub use devices::{create_invitation, PROVINCE};
 pub use extract::{Authenticated, Wire};
 pub use rate_limit::RateLimiter;
 
+use crate::error::ServerError;
 use crate::storage::Storage;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -20,6 +21,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -30,6 +32,29 @@ pub struct AppState<S: Storage> {
     pub secret: [u8; 32],
     /// Per-device rate limits.
     pub limiter: Arc<RateLimiter>,
+    /// One slot per core for CPU-heavy checks run off the async workers.
+    pub cpu_slots: Arc<Semaphore>,
+}
+
+impl<S: Storage> AppState<S> {
+    /// Runs `work` (a CPU-heavy check, such as a push's signatures) on the
+    /// blocking pool, at most one per core at a time: the async workers stay
+    /// free to serve requests and to drive the writer, and checks queue
+    /// instead of crowding the cores.
+    pub async fn off_workers<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ServerError> {
+        let _slot = self
+            .cpu_slots
+            .acquire()
+            .await
+            .map_err(|_| ServerError::internal())?;
+        tokio::task::spawn_blocking(work).await.map_err(|_| {
+            tracing::error!(kind = "check", "a check off the async workers stopped");
+            ServerError::internal()
+        })
+    }
 }
 
 /// Milliseconds since 1970.

@@ -7,17 +7,33 @@ use crate::storage::{Cursor, Storage};
 use axum::extract::State;
 use binhan_core::events::{Event, Hlc};
 use binhan_core::sync::wire::{
-    PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES, MAX_PUSH_ITEMS,
+    DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
+    MAX_PUSH_ITEMS,
 };
-use binhan_core::sync::{verify_bundle, verify_event, verify_team_entry};
+use binhan_core::sync::{verify_bundle, verify_events, verify_team_entry};
 
-/// `POST /v1/sync/push`: every signature is checked before anything is
-/// written; then the push is stored all or nothing.
+/// `POST /v1/sync/push`: every check that needs no database (sizes,
+/// authorship, ids, signatures) is made before anything is written, off the
+/// async workers; then the push is stored all or nothing.
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
     Wire(request): Wire<PushRequest>,
 ) -> Result<Wire<PushResponse>> {
+    let device = me.clone();
+    let request = state
+        .off_workers(move || check_push(&device, &request).map(|()| request))
+        .await??;
+    let events = request.events.len();
+    let response = state.storage.push(me, request, now_ms()).await?;
+    tracing::info!(events, accepted = response.events.len(), "push stored");
+    Ok(Wire(response))
+}
+
+/// Checks a push by `me` before storage sees it: its size, that every item
+/// is `me`'s, event ids, and every signature (the events' together, in one
+/// batch check).
+fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
     let items =
         request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
     if items > MAX_PUSH_ITEMS {
@@ -48,13 +64,13 @@ pub async fn push<S: Storage>(
                 format!("event {} does not carry its author-and-clock id", event.id),
             ));
         }
-        verify_event(event, &verifier).map_err(|_| {
-            ServerError::unprocessable(
-                "bad_signature",
-                format!("event {} is not signed by its author", event.id),
-            )
-        })?;
     }
+    verify_events(&request.events, &verifier).map_err(|event| {
+        ServerError::unprocessable(
+            "bad_signature",
+            format!("event {} is not signed by its author", event.id),
+        )
+    })?;
     for entry in &request.team {
         if entry.signer != me.public.device_id {
             return Err(ServerError::forbidden(
@@ -92,10 +108,7 @@ pub async fn push<S: Storage>(
             )
         })?;
     }
-    let events = request.events.len();
-    let response = state.storage.push(me, request, now_ms()).await?;
-    tracing::info!(events, accepted = response.events.len(), "push stored");
-    Ok(Wire(response))
+    Ok(())
 }
 
 /// `POST /v1/sync/pull`.

@@ -11,7 +11,8 @@ use binhan_core::sync::wire::WireBundle;
 use binhan_core::sync::TeamState;
 use std::collections::{BTreeSet, HashMap};
 
-/// Bundles served per query while a device joins their cases.
+/// Bundles served per query while a device joins their cases (in the SQL
+/// text: SQLite plans a statement again each time its LIMIT is rebound).
 const BUNDLE_PAGE: i64 = 50;
 
 impl SqlStorage {
@@ -221,19 +222,18 @@ impl SqlStorage {
         (base, high): (u64, u64),
         after: u64,
     ) -> Result<Vec<(u64, WireBundle)>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT b.number, b.body FROM bundles b WHERE b.number IN (
                  SELECT bi.number FROM bundle_index bi
                    JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
                   WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
                     AND bi.number > $4 AND bi.number <= $3)
-             ORDER BY b.number LIMIT $5",
-        )
+             ORDER BY b.number LIMIT {BUNDLE_PAGE}",
+        )))
         .bind(device.to_vec())
         .bind(base as i64)
         .bind(high as i64)
         .bind(after as i64)
-        .bind(BUNDLE_PAGE)
         .fetch_all(&mut *conn)
         .await?;
         rows.iter()

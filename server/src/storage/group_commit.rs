@@ -3,7 +3,9 @@
 //! commit (one fsync) instead of one each.
 //!
 //! One writer task per server process takes every push waiting in its queue
-//! (up to [`MAX_GROUP`]) and stores them, in order, in one transaction:
+//! (up to [`MAX_GROUP`]) and stores them, in order, in one transaction, on
+//! a connection it keeps (on SQLite, a connection's page cache survives only
+//! while no other connection writes):
 //! - consecutive pushes of events and snapshots only (what a device sends
 //!   in a sync without team changes) are checked together in memory and
 //!   written with one query per table, so a group of them costs a handful
@@ -20,7 +22,8 @@
 use super::sql::{int, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
-use sqlx::{Acquire, AnyPool};
+use sqlx::pool::PoolConnection;
+use sqlx::{Acquire, Any, AnyConnection, AnyPool};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most pushes written in one transaction.
@@ -76,24 +79,16 @@ fn writer_gone() -> ServerError {
     ServerError::internal()
 }
 
-/// The writer task: one group per transaction until the queue closes. Each
-/// group is stored in a task of its own, so that a bug that panics fails
-/// that group's pushes (answered with an internal error, not stored) and
-/// not every push after it.
+/// The writer task: one group per transaction until the queue closes, on a
+/// connection it keeps from group to group.
 async fn write_groups(pool: AnyPool, mut pending: mpsc::Receiver<PendingPush>) {
     let mut waiting = Vec::with_capacity(MAX_GROUP);
+    let mut kept = None;
     while pending.recv_many(&mut waiting, MAX_GROUP).await > 0 {
         let (group, answers): (Vec<DevicePush>, Vec<_>) =
             waiting.drain(..).map(|p| (p.push, p.answer)).unzip();
-        let pool = pool.clone();
-        let stored = tokio::spawn(async move { store_group(&pool, &group).await }).await;
-        let outcomes = stored.unwrap_or_else(|_| {
-            tracing::error!(kind = "storage", "storing a group of pushes stopped");
-            answers
-                .iter()
-                .map(|_| Err(ServerError::internal()))
-                .collect()
-        });
+        let outcomes;
+        (kept, outcomes) = store_isolated(&pool, kept, group).await;
         for (answer, outcome) in answers.into_iter().zip(outcomes) {
             // A sender that gave up (its connection was cut) retries later.
             let _ = answer.send(outcome);
@@ -101,10 +96,51 @@ async fn write_groups(pool: AnyPool, mut pending: mpsc::Receiver<PendingPush>) {
     }
 }
 
+/// Stores `group` on the writer's connection (`kept`, else a fresh one from
+/// the pool) in a task of its own, so that a bug that panics fails this
+/// group's pushes (answered with an internal error, not stored) and not
+/// every push after it. Returns each push's outcome, and the connection to
+/// keep: none after a failure at the database.
+async fn store_isolated(
+    pool: &AnyPool,
+    kept: Option<PoolConnection<Any>>,
+    group: Vec<DevicePush>,
+) -> (Option<PoolConnection<Any>>, Vec<Result<PushResponse>>) {
+    let count = group.len();
+    let all_failed = |error: ServerError| (None, vec![Err(error); count]);
+    let mut conn = match kept {
+        Some(conn) => conn,
+        None => match pool.acquire().await {
+            Ok(conn) => conn,
+            Err(error) => return all_failed(error.into()),
+        },
+    };
+    let stored = tokio::spawn(async move {
+        let outcomes = store_group(&mut conn, &group).await;
+        (conn, outcomes)
+    })
+    .await;
+    match stored {
+        Ok((conn, outcomes)) => {
+            let failed = outcomes
+                .iter()
+                .any(|o| o.as_ref().is_err_and(|e| e.status.is_server_error()));
+            ((!failed).then_some(conn), outcomes)
+        }
+        Err(_) => {
+            tracing::error!(kind = "storage", "storing a group of pushes stopped");
+            all_failed(ServerError::internal())
+        }
+    }
+}
+
 /// Stores `group` in one transaction; if that fails, each push in a
 /// transaction of its own. Returns each push's outcome, in order.
-pub(super) async fn store_group(pool: &AnyPool, group: &[DevicePush]) -> Vec<Result<PushResponse>> {
-    match commit_group(pool, group).await {
+pub(super) async fn store_group(
+    conn: &mut AnyConnection,
+    group: &[DevicePush],
+) -> Vec<Result<PushResponse>> {
+    match commit_group(conn, group).await {
         Ok(outcomes) => outcomes,
         Err(_) if group.len() > 1 => {
             tracing::warn!(
@@ -114,7 +150,7 @@ pub(super) async fn store_group(pool: &AnyPool, group: &[DevicePush]) -> Vec<Res
             );
             let mut outcomes = Vec::with_capacity(group.len());
             for push in group.chunks(1) {
-                let outcome = commit_group(pool, push).await;
+                let outcome = commit_group(conn, push).await;
                 outcomes.push(
                     outcome
                         .and_then(|mut o| o.pop().unwrap_or_else(|| Err(ServerError::internal()))),
@@ -128,8 +164,11 @@ pub(super) async fn store_group(pool: &AnyPool, group: &[DevicePush]) -> Vec<Res
 
 /// Stores `group` in one transaction: each push all or nothing, and
 /// together committed or not at all. Returns each push's own outcome.
-async fn commit_group(pool: &AnyPool, group: &[DevicePush]) -> Result<Vec<Result<PushResponse>>> {
-    let mut tx = pool.begin().await?;
+async fn commit_group(
+    conn: &mut AnyConnection,
+    group: &[DevicePush],
+) -> Result<Vec<Result<PushResponse>>> {
+    let mut tx = conn.begin().await?;
     // The sequence lock first: transactions commit in sequence order.
     let row = sqlx::query("UPDATE counters SET value = value WHERE name = 'seq' RETURNING value")
         .fetch_one(&mut *tx)

@@ -13,7 +13,8 @@ use binhan_core::shelters::wire::{DirectoryResponse, Mail, MailChunk, MailPushRe
 use binhan_core::shelters::{ProvincialKey, SignedPublication};
 use sqlx::Row;
 
-/// Most rows read per query of publications or mail.
+/// Most rows read per query of publications or mail (in the SQL text:
+/// SQLite plans a statement again each time its LIMIT is rebound).
 const PAGE: i64 = 500;
 
 /// A verified directory publication, as the server stores it.
@@ -161,11 +162,10 @@ impl SqlStorage {
                 None => return Ok(response),
             }
         };
-        let rows = sqlx::query(
-            "SELECT body FROM shelter_publications WHERE version >= $1 ORDER BY version LIMIT $2",
-        )
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT body FROM shelter_publications WHERE version >= $1 ORDER BY version LIMIT {PAGE}",
+        )))
         .bind(start as i64)
-        .bind(PAGE)
         .fetch_all(&mut *conn)
         .await?;
         let mut bytes = 0;
@@ -279,14 +279,13 @@ impl SqlStorage {
             .bind(after as i64)
             .execute(self.pool())
             .await?;
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT seq, body FROM shelter_mail
              WHERE seq > $1 AND (recipient = $2 OR (recipient IS NULL AND sender <> $2))
-             ORDER BY seq LIMIT $3",
-        )
+             ORDER BY seq LIMIT {PAGE}",
+        )))
         .bind(after as i64)
         .bind(me)
-        .bind(PAGE)
         .fetch_all(self.pool())
         .await?;
         let mut chunk = MailChunk {

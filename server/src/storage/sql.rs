@@ -20,8 +20,11 @@ use tokio::sync::OnceCell;
 /// How far ahead of the server's clock an event's clock may be.
 const MAX_CLOCK_AHEAD_MS: u64 = 24 * 3600 * 1000;
 /// Cases sent whole per page while a device joins them.
+///
+/// Page sizes are written into the SQL text, never bound: SQLite plans a
+/// statement again each time it runs with a new value bound to its LIMIT.
 const JOIN_PAGE: i64 = 200;
-/// Items per tail query.
+/// Items per tail query (in the SQL text, as [`JOIN_PAGE`]).
 const TAIL_PAGE: i64 = 2_000;
 /// Rows per multi-row statement (well under both databases' limits on
 /// bound parameters).
@@ -204,10 +207,11 @@ impl SqlStorage {
     /// Stores `pushes` as the writer stores a group of them: together in one
     /// transaction, each refused or accepted on its own, and each in a
     /// transaction of its own if the group's fails. Returns each push's
-    /// outcome, in order. (The server's pushes go through its writer task;
-    /// this is the same path, driven directly.)
-    pub async fn push_together(&self, pushes: &[DevicePush]) -> Vec<Result<PushResponse>> {
-        store_group(&self.pool, pushes).await
+    /// outcome, in order, or the error of taking a connection. (The server's
+    /// pushes go through its writer task; this is the same path, driven
+    /// directly.)
+    pub async fn push_together(&self, pushes: &[DevicePush]) -> Result<Vec<Result<PushResponse>>> {
+        Ok(store_group(&mut *self.pool.acquire().await?, pushes).await)
     }
 
     /// The connection pool (for other server modules' tables).
@@ -289,15 +293,14 @@ impl SqlStorage {
         cursor: &Cursor,
         after: Option<CaseId>,
     ) -> Result<Vec<CaseId>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $2 AND joined_seq <= $3 AND case_id > $4
-             ORDER BY case_id LIMIT $5",
-        )
+             ORDER BY case_id LIMIT {JOIN_PAGE}",
+        )))
         .bind(device.to_vec())
         .bind(cursor.base as i64)
         .bind(cursor.high as i64)
         .bind(after.map(|c| c.as_bytes().to_vec()).unwrap_or_default())
-        .bind(JOIN_PAGE)
         .fetch_all(&mut *conn)
         .await?;
         rows.iter()
@@ -997,7 +1000,7 @@ impl Storage for SqlStorage {
                 Some(now) => now,
                 None => counter(sqlx::query(read_counter).fetch_one(&mut *conn).await?)?,
             };
-            let rows = sqlx::query(
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT x.seq, x.kind, x.body FROM (
                      SELECT e.seq AS seq, 0 AS kind, e.body AS body FROM events e
                        JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
@@ -1008,14 +1011,13 @@ impl Storage for SqlStorage {
                        JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
                       WHERE t.seq > $2 AND t.seq <= $5 AND t.signer <> $1
                         AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
-                 ) x ORDER BY x.seq LIMIT $6",
-            )
+                 ) x ORDER BY x.seq LIMIT {TAIL_PAGE}",
+            )))
             .bind(me.clone())
             .bind(cursor.tail_after as i64)
             .bind(cursor.base as i64)
             .bind(cursor.high as i64)
             .bind(now as i64)
-            .bind(TAIL_PAGE)
             .fetch_all(&mut *conn)
             .await?;
             let exhausted = (rows.len() as i64) < TAIL_PAGE;
@@ -1071,7 +1073,70 @@ impl Storage for SqlStorage {
 
 #[cfg(test)]
 mod tests {
-    use super::Params;
+    use super::{Params, SQLITE_MIGRATIONS};
+    use sqlx::Row;
+
+    /// Migration 6 rebuilds the sync log's tables on SQLite with sequence
+    /// numbers as rowids; every row stored before it is kept as it was.
+    #[tokio::test]
+    async fn sqlite_sequence_numbers_become_rowids_with_every_row_kept() {
+        let folder = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", folder.path().join("db").display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        SQLITE_MIGRATIONS.run_to(5, &pool).await.unwrap();
+        let rows = |table: &'static str, author: &'static str| {
+            let pool = pool.clone();
+            async move {
+                let sql =
+                    format!("SELECT seq, id, case_id, {author}, body FROM {table} ORDER BY seq");
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .fetch_all(&pool)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        let blob = |i| r.get::<Vec<u8>, _>(i);
+                        (r.get::<i64, _>(0), blob(1), blob(2), blob(3), blob(4))
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        for (table, author) in [("events", "author"), ("team_entries", "signer")] {
+            for seq in [3_i64, 7, 8] {
+                let sql = format!(
+                    "INSERT INTO {table} (seq, id, case_id, {author}, body) VALUES (?, ?, ?, ?, ?)"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(seq)
+                    .bind(vec![seq as u8; 16])
+                    .bind(vec![1u8; 16])
+                    .bind(vec![2u8; 16])
+                    .bind(format!("synthetic body {seq}").into_bytes())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        }
+        let before = (
+            rows("events", "author").await,
+            rows("team_entries", "signer").await,
+        );
+        SQLITE_MIGRATIONS.run(&pool).await.unwrap();
+        let after = (
+            rows("events", "author").await,
+            rows("team_entries", "signer").await,
+        );
+        assert_eq!(before, after);
+        assert_eq!(after.0.len(), 3);
+        for table in ["events", "team_entries"] {
+            let sql = format!("SELECT COUNT(*) FROM {table} WHERE rowid <> seq");
+            let aliased: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(aliased, 0, "{table}.seq is the rowid");
+        }
+    }
 
     #[test]
     fn parameters_are_numbered_for_postgres_and_in_order_for_sqlite() {
