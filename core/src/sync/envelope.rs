@@ -61,8 +61,8 @@ pub fn verify_event(wire: &WireEvent, author: &Verifier) -> Result<()> {
 
 /// Verifies the author's signatures on many events at once (what the server
 /// checks of a push), with the same verdict as [`verify_event`] on each at
-/// under half its cost. On failure, one that does not: an event by another
-/// device, else the first whose signature fails.
+/// about a third of its cost. On failure, one that does not verify: an event
+/// by another device, else the first whose signature fails.
 pub fn verify_events<'a>(
     events: &'a [WireEvent],
     author: &Verifier,
