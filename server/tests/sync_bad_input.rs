@@ -16,6 +16,7 @@ use binhan_core::sync::wire::{
 use binhan_core::sync::{
     seal_bundle, seal_event, CancelFlag, DeviceIdentity, SNAPSHOT_AFTER_EVENTS,
 };
+use binhan_server::storage::{Cursor, Phase};
 use support::{
     assert_no_case_content, intake, note_event, now_ms, server_event_count, server_row_count,
     Backend, Phone, RawDevice, Server, Team,
@@ -238,20 +239,35 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
         (response.status, response.error_code().as_str()),
         (401, "bad_token")
     );
-    let response = raw
-        .post(
-            "/v1/sync/pull",
-            encode(&PullRequest {
-                cursor: vec![7; 5],
-                max_bytes: 1000,
-            }),
-            true,
-        )
-        .await;
-    assert_eq!(
-        (response.status, response.error_code().as_str()),
-        (400, "bad_cursor")
-    );
+    // A cursor this server never issued: not one at all, or one ahead of
+    // its newest sequence number (as after a restore from a backup), in a
+    // finished session and in the middle of one.
+    let ahead = |phase| Cursor {
+        base: 0,
+        high: 1_000_000,
+        tail_after: 1_000_000,
+        phase,
+    };
+    for cursor in [
+        vec![7; 5],
+        ahead(Phase::Done).encode(),
+        ahead(Phase::Tail).encode(),
+    ] {
+        let response = raw
+            .post(
+                "/v1/sync/pull",
+                encode(&PullRequest {
+                    cursor,
+                    max_bytes: 1000,
+                }),
+                true,
+            )
+            .await;
+        assert_eq!(
+            (response.status, response.error_code().as_str()),
+            (400, "bad_cursor")
+        );
+    }
 
     // A replayed challenge answer.
     let challenge: Challenge = raw

@@ -272,6 +272,59 @@ async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
 }
 on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
 
+/// The server's database is restored from an older backup. A device whose
+/// cursor is now ahead of the server is refused (`bad_cursor`) instead of
+/// silently skipping what the server stores again under those sequence
+/// numbers; it pulls again from the start, keeps everything it held, and
+/// receives what the team writes next.
+#[tokio::test]
+async fn a_device_pulls_again_from_the_start_after_a_restore_from_backup() {
+    let mut server = Server::start(Backend::sqlite());
+    let team = Team::enrol(&server, "tam_duong", 1).await;
+    let author = &team.collaborators[0];
+    let id = author
+        .app
+        .create_case(intake("RESTORE-1", "tam_duong"))
+        .unwrap();
+    author.sync().await;
+    team.manager.sync().await;
+
+    let backup = tempfile::tempdir().unwrap();
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        for entry in std::fs::read_dir(to).unwrap() {
+            std::fs::remove_file(entry.unwrap().path()).unwrap();
+        }
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    };
+    server.restart_with(|data| copy(data, backup.path()));
+
+    let note = |text: &str| CaseAction::AddNote(Note { text: text.into() });
+    author.app.act(id, note("before the restore")).unwrap();
+    author.sync().await;
+    team.manager.sync().await;
+    assert_eq!(team.manager.app.case(id).unwrap().notes.len(), 1);
+    let held = team.manager.app.case(id).unwrap();
+
+    server.restart_with(|data| copy(backup.path(), data));
+
+    // The manager's cursor is past the restored database's newest number:
+    // refused, it starts over and loses nothing it held.
+    team.manager.sync().await;
+    assert_eq!(team.manager.app.case(id).unwrap(), held);
+
+    // What the team writes next reaches it, under reused sequence numbers.
+    author.sync().await;
+    author.app.act(id, note("after the restore")).unwrap();
+    author.sync().await;
+    let report = team.manager.sync().await;
+    assert_eq!(report.events_pulled, 1);
+    assert_eq!(team.manager.app.case(id).unwrap().notes.len(), 2);
+    assert_eq!(team.manager.app.pending_events().unwrap(), 0);
+}
+
 /// A bundle stored while a device is part-way through a pull session
 /// (after some of its teams, before its cases' events) replaces the
 /// device's index rows, but the session keeps to bundles stored before it

@@ -660,15 +660,22 @@ impl SyncContext<'_> {
         let mut rotate = BTreeSet::new();
         loop {
             cancel.check()?;
-            let chunk: PullResponse = self
-                .call(
-                    "/v1/sync/pull",
-                    &PullRequest {
-                        cursor: cursor.clone(),
-                        max_bytes: DEFAULT_PULL_BYTES,
-                    },
-                )
-                .await?;
+            let request = PullRequest {
+                cursor: cursor.clone(),
+                max_bytes: DEFAULT_PULL_BYTES,
+            };
+            let chunk: PullResponse = match self.call("/v1/sync/pull", &request).await {
+                // The server no longer knows this cursor (its database was
+                // restored from a backup, say): start over. Applying again
+                // what this device holds changes nothing.
+                Err(Error::Refused { code, .. }) if code == "bad_cursor" && !cursor.is_empty() => {
+                    tracing::warn!("the server refused the pull cursor; pulling from the start");
+                    cursor.clear();
+                    self.store.set_meta(CURSOR, &cursor)?;
+                    continue;
+                }
+                answer => answer?,
+            };
             self.apply_chunk(&chunk, report).await?;
             cursor = chunk.cursor.clone();
             self.store.set_meta(CURSOR, &cursor)?;

@@ -871,14 +871,29 @@ impl Storage for SqlStorage {
         let me = device.public.device_id.as_bytes().to_vec();
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool.acquire().await?;
-        let counter = |row: AnyRow| -> Result<u64> { Ok(int(&row, "value")? as u64) };
+        // A cursor past the newest sequence number was not issued by this
+        // database as it is now: it was restored from an older backup (the
+        // device would skip whatever is stored again under those numbers).
+        let counter = |row: AnyRow, cursor: &Cursor| -> Result<u64> {
+            let now = int(&row, "value")? as u64;
+            if cursor.high.max(cursor.tail_after) > now {
+                return Err(ServerError::bad_request(
+                    "bad_cursor",
+                    "the cursor is ahead of this server (restored from a backup?); pull again from the start",
+                ));
+            }
+            Ok(now)
+        };
         let read_counter = "SELECT value FROM counters WHERE name = 'seq'";
         // A session's first pull reads the counter once, for its high mark
         // and for its tail's first page.
         let mut counter_read = None;
         let mut cursor = match cursor.phase {
             Phase::Done => {
-                let now = counter(sqlx::query(read_counter).fetch_one(&mut *conn).await?)?;
+                let now = counter(
+                    sqlx::query(read_counter).fetch_one(&mut *conn).await?,
+                    &cursor,
+                )?;
                 counter_read = Some(now);
                 Cursor {
                     base: cursor.high,
@@ -998,7 +1013,10 @@ impl Storage for SqlStorage {
         loop {
             let now = match counter_read.take() {
                 Some(now) => now,
-                None => counter(sqlx::query(read_counter).fetch_one(&mut *conn).await?)?,
+                None => counter(
+                    sqlx::query(read_counter).fetch_one(&mut *conn).await?,
+                    &cursor,
+                )?,
             };
             let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT x.seq, x.kind, x.body FROM (

@@ -103,6 +103,9 @@ fn pg_dump() -> String {
     "pg_dump".into()
 }
 
+/// Rate limits that no test's syncs reach.
+const UNLIMITED: &[&str] = &["--rate-burst", "100000", "--rate-per-minute", "100000"];
+
 /// A running server process, stopped when dropped.
 pub struct Server {
     child: Child,
@@ -120,19 +123,21 @@ impl Server {
     /// machine cannot turn a test into a rate-limit test (that one sets its
     /// own limits with [`start_with`](Self::start_with)).
     pub fn start(backend: Backend) -> Self {
-        Self::start_with(
-            backend,
-            &["--rate-burst", "100000", "--rate-per-minute", "100000"],
-        )
+        Self::start_with(backend, UNLIMITED)
     }
 
     /// Starts it with extra arguments (e.g. rate limits).
     pub fn start_with(backend: Backend, extra: &[&str]) -> Self {
+        Self::start_on(backend, "127.0.0.1:0", extra)
+    }
+
+    /// Starts it listening on `listen`, with extra arguments.
+    fn start_on(backend: Backend, listen: &str, extra: &[&str]) -> Self {
         let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
             .arg("serve")
             .args(backend.args())
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(extra)
             .env("RUST_LOG", "info")
             .env("BINHAN_LOG_FORMAT", "json")
@@ -157,6 +162,20 @@ impl Server {
     }
 
     /// A second process on the same database.
+    /// Stops this server process, lets `offline` work on its data folder
+    /// (SQLite), and starts a new process on the same data and address.
+    pub fn restart_with(&mut self, offline: impl FnOnce(&std::path::Path)) {
+        let Backend::Sqlite(dir) = &self.backend else {
+            panic!("restarting on an edited data folder is for SQLite")
+        };
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        offline(dir.path());
+        let address = self.url.trim_start_matches("http://").to_string();
+        let backend = std::mem::replace(&mut self.backend, Backend::sqlite());
+        *self = Server::start_on(backend, &address, UNLIMITED);
+    }
+
     pub fn another_process(&self) -> Server {
         let backend = match &self.backend {
             Backend::Postgres(url) => Backend::Postgres(url.clone()),
