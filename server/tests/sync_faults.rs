@@ -280,7 +280,7 @@ on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
 #[tokio::test]
 async fn a_device_pulls_again_from_the_start_after_a_restore_from_backup() {
     let mut server = Server::start(Backend::sqlite());
-    let team = Team::enrol(&server, "tam_duong", 1).await;
+    let team = Team::enrol(&server, "tam_duong", 2).await;
     let author = &team.collaborators[0];
     let id = author
         .app
@@ -288,6 +288,18 @@ async fn a_device_pulls_again_from_the_start_after_a_restore_from_backup() {
         .unwrap();
     author.sync().await;
     team.manager.sync().await;
+    // A member added, then removed: the case key is in its second epoch, so
+    // starting over applies again team entries of an older epoch too.
+    let other = team.collaborators[1].app.device_id().unwrap();
+    team.manager.app.add_team_member(id, other).await.unwrap();
+    team.manager.sync().await;
+    team.manager
+        .app
+        .remove_team_member(id, other)
+        .await
+        .unwrap();
+    team.manager.sync().await;
+    author.sync().await;
 
     let backup = tempfile::tempdir().unwrap();
     let copy = |from: &std::path::Path, to: &std::path::Path| {
@@ -314,6 +326,7 @@ async fn a_device_pulls_again_from_the_start_after_a_restore_from_backup() {
     // refused, it starts over and loses nothing it held.
     team.manager.sync().await;
     assert_eq!(team.manager.app.case(id).unwrap(), held);
+    assert_eq!(team.manager.app.team_members(id).unwrap().len(), 2);
 
     // What the team writes next reaches it, under reused sequence numbers.
     author.sync().await;

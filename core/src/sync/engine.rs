@@ -557,8 +557,8 @@ impl SyncContext<'_> {
             let signer = record(entry.signer)?;
             verify_team_entry(entry, &signer.public)?;
             let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
-            if team.epochs.get(&entry.epoch) == Some(&entry.members) && entry.signer == me {
-                continue; // our own change, already applied
+            if team.holds(entry) {
+                continue; // applied before: our own change, or pulled again
             }
             team.accept(entry, signer.role)?;
             for wrap in entry.wraps.iter().filter(|w| w.recipient == me) {

@@ -46,6 +46,19 @@ impl TeamState {
         self.epochs.get(&epoch).is_some_and(|m| m.contains(&device))
     }
 
+    /// Whether the team already reflects `entry`: its epoch is not ahead
+    /// and its members were all members then. Such an entry was applied
+    /// before (a device pulling again from the start gets every entry
+    /// again); applying it again would change nothing, while the rules of
+    /// [`Self::accept`] would refuse an older epoch's entry.
+    pub fn holds(&self, entry: &TeamEntry) -> bool {
+        self.epoch().is_some_and(|current| entry.epoch <= current)
+            && self
+                .epochs
+                .get(&entry.epoch)
+                .is_some_and(|then| entry.members.iter().all(|m| then.contains(m)))
+    }
+
     /// Checks a team change against the team as it stands (the entry's
     /// signature is checked separately) and applies it.
     ///
@@ -151,5 +164,39 @@ mod tests {
         assert!(team.was_member(c, 0));
         assert!(!team.was_member(c, 1));
         assert_eq!(team.members(), &[a, m]);
+    }
+
+    /// Entries pulled again (from the start) are recognised as held; a
+    /// change the team does not reflect yet is not.
+    #[test]
+    fn the_team_holds_the_entries_it_applied() {
+        let (a, m, c, x) = (
+            DeviceId([1; 16]),
+            DeviceId([2; 16]),
+            DeviceId([3; 16]),
+            DeviceId([4; 16]),
+        );
+        let history = [
+            entry(0, &[a, m], a),
+            entry(0, &[a, m, c], m),
+            entry(1, &[a, m], m),
+        ];
+        let mut team = TeamState::default();
+        assert!(!team.holds(&history[0]));
+        for e in &history {
+            team.accept(e, Role::CommuneCaseManager).unwrap();
+        }
+        for e in &history {
+            assert!(team.holds(e));
+        }
+        // Pulled again, the older epoch's entries would be refused as stale.
+        assert!(team
+            .clone()
+            .accept(&history[0], Role::Collaborator)
+            .is_err());
+        // Not held: a member added, the next epoch, a stranger in an old one.
+        assert!(!team.holds(&entry(1, &[a, m, x], m)));
+        assert!(!team.holds(&entry(2, &[a, m], m)));
+        assert!(!team.holds(&entry(0, &[a, x], a)));
     }
 }
