@@ -126,14 +126,14 @@ mod tests {
         }
     }
 
+    /// Four devices: creator, manager, collaborator, stranger.
+    fn devices() -> [DeviceId; 4] {
+        [1, 2, 3, 4].map(|n| DeviceId([n; 16]))
+    }
+
     #[test]
     fn team_rules() {
-        let (a, m, c, x) = (
-            DeviceId([1; 16]),
-            DeviceId([2; 16]),
-            DeviceId([3; 16]),
-            DeviceId([4; 16]),
-        );
+        let [a, m, c, x] = devices();
         let mut team = TeamState::default();
         assert!(team.accept(&entry(1, &[a], a), Role::Collaborator).is_err());
         assert!(team.accept(&entry(0, &[m], a), Role::Collaborator).is_err());
@@ -170,12 +170,7 @@ mod tests {
     /// change the team does not reflect yet is not.
     #[test]
     fn the_team_holds_the_entries_it_applied() {
-        let (a, m, c, x) = (
-            DeviceId([1; 16]),
-            DeviceId([2; 16]),
-            DeviceId([3; 16]),
-            DeviceId([4; 16]),
-        );
+        let [a, m, c, x] = devices();
         let history = [
             entry(0, &[a, m], a),
             entry(0, &[a, m, c], m),
