@@ -658,6 +658,7 @@ impl SyncContext<'_> {
         let mut cursor: Vec<u8> = self.store.meta(CURSOR)?.unwrap_or_default();
         let mut done = 0;
         let mut rotate = BTreeSet::new();
+        let mut restarted = false;
         loop {
             cancel.check()?;
             let request = PullRequest {
@@ -666,10 +667,13 @@ impl SyncContext<'_> {
             };
             let chunk: PullResponse = match self.call("/v1/sync/pull", &request).await {
                 // The server no longer knows this cursor (its database was
-                // restored from a backup, say): start over. Applying again
-                // what this device holds changes nothing.
-                Err(Error::Refused { code, .. }) if code == "bad_cursor" && !cursor.is_empty() => {
+                // restored from a backup, say): start over, once per sync.
+                // Applying again what this device holds changes nothing.
+                Err(Error::Refused { code, .. })
+                    if code == "bad_cursor" && !cursor.is_empty() && !restarted =>
+                {
                     tracing::warn!("the server refused the pull cursor; pulling from the start");
+                    restarted = true;
                     cursor.clear();
                     self.store.set_meta(CURSOR, &cursor)?;
                     continue;

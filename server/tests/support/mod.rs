@@ -161,7 +161,6 @@ impl Server {
         }
     }
 
-    /// A second process on the same database.
     /// Stops this server process, lets `offline` work on its data folder
     /// (SQLite), and starts a new process on the same data and address.
     pub fn restart_with(&mut self, offline: impl FnOnce(&std::path::Path)) {
@@ -176,6 +175,7 @@ impl Server {
         *self = Server::start_on(backend, &address, UNLIMITED);
     }
 
+    /// A second process on the same database.
     pub fn another_process(&self) -> Server {
         let backend = match &self.backend {
             Backend::Postgres(url) => Backend::Postgres(url.clone()),
