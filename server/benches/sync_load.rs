@@ -50,7 +50,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sync_common::synthetic::{case_script, Wording};
 use sync_common::{
-    args, flag, process_cpu_seconds, quantile, Backend, Phone, Rng, Server, NO_RATE_LIMIT,
+    args, flag, named_processes_cpu_seconds, process_cpu_seconds, quantile, Backend, Phone, Rng,
+    Server, NO_RATE_LIMIT,
 };
 use tokio::sync::Semaphore;
 
@@ -475,7 +476,7 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
             (i, sync_once(&http, &url, &device, push).await)
         });
     }
-    let cpu_before = process_cpu_seconds(server.pid()).unwrap_or(0.0);
+    let cpu_before = phase_cpu(&server);
     start.wait().await;
     let began = Instant::now();
     let outcomes = match tokio::time::timeout(PHASE_LIMIT, tasks.join_all()).await {
@@ -483,7 +484,9 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         Err(_) => panic!("the measured phase did not finish in {PHASE_LIMIT:?}"),
     };
     let seconds = began.elapsed().as_secs_f64();
-    let server_cpu = process_cpu_seconds(server.pid()).unwrap_or(0.0) - cpu_before;
+    let cpu_after = phase_cpu(&server);
+    let [server_cpu, database_cpu, devices_cpu] =
+        std::array::from_fn(|i| cpu_after[i] - cpu_before[i]);
 
     let mut syncs: Vec<f64> = outcomes
         .iter()
@@ -507,14 +510,16 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         .collect();
     let events: usize = outcomes.iter().map(|(_, o)| o.pushed).sum();
     println!(
-        "measured: {} devices × {} events = {} events pushed in {:.2} s ({:.0} events/s); {} requests; server CPU {:.1} s of {:.1} s × 2 cores",
+        "measured: {} devices × {} events = {} events pushed in {:.2} s ({:.0} events/s); {} requests",
         devices.len(),
         events_per_device,
         events,
         seconds,
         events as f64 / seconds,
         requests.len(),
-        server_cpu,
+    );
+    println!(
+        "  CPU in the phase ({:.2} s × 2 cores): server {server_cpu:.2} s, PostgreSQL {database_cpu:.2} s, simulated devices {devices_cpu:.2} s",
         seconds
     );
     println!(
@@ -603,6 +608,16 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
         errors: errors.len() + devices.len() - syncs.len(),
         server_cpu,
     }
+}
+
+/// CPU seconds used so far by the server process, by PostgreSQL's
+/// processes (none on SQLite) and by this process (the simulated devices).
+fn phase_cpu(server: &Server) -> [f64; 3] {
+    [
+        process_cpu_seconds(server.pid()).unwrap_or(0.0),
+        named_processes_cpu_seconds("postgres"),
+        process_cpu_seconds(std::process::id()).unwrap_or(0.0),
+    ]
 }
 
 /// Pulls from `cursor` until the server has nothing more: the events and

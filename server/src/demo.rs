@@ -100,7 +100,7 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
     let storage = SqlStorage::open_folder(&dir.join("server"))
         .await
         .map_err(|e| e.reason)?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+    let listener = crate::listen("127.0.0.1:0")
         .await
         .map_err(|e| e.to_string())?;
     let url = format!(

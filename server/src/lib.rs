@@ -33,6 +33,37 @@ impl Default for ServerConfig {
     }
 }
 
+/// Connections the kernel may hold for the server before it accepts them
+/// (capped by the system's `somaxconn`).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// Listens on `address` (`host:port`) with a backlog of [`LISTEN_BACKLOG`].
+/// The usual 128 is too few when a commune's phones come back into coverage
+/// together: the kernel drops the connections past it, and each phone tries
+/// again only after a second or more.
+pub async fn listen(address: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let mut last_error = None;
+    for candidate in tokio::net::lookup_host(address).await? {
+        let socket = if candidate.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        match socket.bind(candidate) {
+            Ok(()) => return socket.listen(LISTEN_BACKLOG),
+            Err(error) => last_error = Some(error),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the address resolves to nothing",
+        )
+    }))
+}
+
 /// Serves the API on `listener` until `shutdown` resolves.
 pub async fn serve<S: Storage>(
     storage: S,
@@ -55,4 +86,29 @@ pub async fn serve<S: Storage>(
             tracing::error!(error = %e, "server stopped");
             error::ServerError::internal()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listen;
+    use std::time::Duration;
+
+    /// A crowd of phones connecting at once is queued, not dropped: 300
+    /// connections complete while the server accepts none of them (past a
+    /// full queue the kernel drops the handshake, and the phone's connect
+    /// would wait for its retry, a second later).
+    #[tokio::test]
+    async fn a_crowd_of_connections_waits_in_the_backlog() {
+        let listener = listen("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let connected = tokio::task::spawn_blocking(move || {
+            (0..300)
+                .map(|_| std::net::TcpStream::connect_timeout(&address, Duration::from_millis(500)))
+                .collect::<std::io::Result<Vec<_>>>()
+        })
+        .await
+        .unwrap();
+        assert_eq!(connected.expect("every connection is queued").len(), 300);
+        drop(listener);
+    }
 }

@@ -109,7 +109,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             rate_per_minute,
         } => {
             let storage = database.open().await?;
-            let listener = tokio::net::TcpListener::bind(&listen)
+            let listener = binhan_server::listen(&listen)
                 .await
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;

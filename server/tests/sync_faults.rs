@@ -571,6 +571,21 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
     assert_eq!(outcomes[3].clone().expect("b's new case").team, 1);
     assert_eq!(outcomes[4].clone().expect("b's edit").events.len(), 1);
 
+    // Repeats of stored events, in a group beside a new one and alone: each
+    // is answered with the numbers it was stored under, and the new one
+    // lands (the group is written again, with the lookup).
+    let third_group = vec![
+        push(1, events(vec![raw_note(b, &cases[1], 10)])),
+        push(0, a_edits.clone()),
+    ];
+    let outcomes = storage.push_together(&third_group).await.unwrap();
+    assert_eq!(outcomes[0].clone().expect("b's edit").events.len(), 1);
+    let repeat = outcomes[1].clone().expect("a's repeat answered");
+    assert_eq!(first.events, repeat.events, "a repeat keeps its numbers");
+    let alone = storage.push_together(&[push(0, a_edits.clone())]).await;
+    let repeat = alone.unwrap()[0].clone().expect("a's repeat answered");
+    assert_eq!(first.events, repeat.events, "a repeat keeps its numbers");
+
     // A group the database fails: the poisoned push fails alone.
     poison_case(&server.backend, cases[2].0.case_id, true).await;
     let poisoned = events(vec![raw_note(&devices[2], &cases[2], 7)]);
@@ -598,9 +613,14 @@ async fn pushes_stored_together_stand_alone(backend: Backend) {
     let (stored, counter) = stored_sequence(&server.backend).await;
     let ids: BTreeSet<Vec<u8>> = stored.iter().map(|(_, id)| id.clone()).collect();
     assert_eq!(ids.len(), stored.len(), "an event was stored twice");
-    // a's edits (their repeat is the same events), b's new case and edit,
-    // the two that landed beside the poisoned push, and its retry.
-    let landed = [&second_group[0], &second_group[3], &second_group[4]];
+    // a's edits (their repeats are the same events), b's new case and two
+    // edits, the two that landed beside the poisoned push, and its retry.
+    let landed = [
+        &second_group[0],
+        &second_group[3],
+        &second_group[4],
+        &third_group[0],
+    ];
     let accepted: BTreeSet<Vec<u8>> = first_group
         .iter()
         .chain(landed)

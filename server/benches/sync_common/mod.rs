@@ -151,6 +151,22 @@ pub fn process_cpu_seconds(pid: u32) -> Option<f64> {
     Some(ticks / 100.0)
 }
 
+/// CPU seconds used so far by every running process named `name` (such as
+/// `postgres`: its server and each connection's backend).
+pub fn named_processes_cpu_seconds(name: &str) -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| comm.trim_end() == name)
+        })
+        .filter_map(process_cpu_seconds)
+        .sum()
+}
+
 /// Fast vault settings: the minimum Argon2id memory, one pass, one lane.
 pub fn fast_config() -> AppConfig {
     AppConfig {

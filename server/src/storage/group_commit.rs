@@ -12,6 +12,11 @@
 //!   of statements;
 //! - a push with team changes or bundles is stored inside its own savepoint.
 //!
+//! A group's events are written without first looking up which are stored
+//! already: nearly all are new, and the unique index on event ids catches
+//! the rest. If one was stored (a device retrying a push whose answer it
+//! lost), the group is rolled back and written again with the lookup.
+//!
 //! A refused push gets its own error and writes nothing; the others are
 //! committed. If the group's transaction fails, each of its pushes is tried
 //! again in a transaction of its own, so one failing push cannot fail the
@@ -19,7 +24,7 @@
 //! id). Sequence numbers are still taken under the row lock in the
 //! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, SqlStorage};
+use super::sql::{int, SqlStorage, StoredCheck, ALREADY_STORED};
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
 use sqlx::pool::PoolConnection;
@@ -134,13 +139,20 @@ async fn store_isolated(
     }
 }
 
-/// Stores `group` in one transaction; if that fails, each push in a
+/// Stores `group` in one transaction (again with the stored-events lookup
+/// if one of its events was stored already); if that fails, each push in a
 /// transaction of its own. Returns each push's outcome, in order.
 pub(super) async fn store_group(
     conn: &mut AnyConnection,
     group: &[DevicePush],
 ) -> Vec<Result<PushResponse>> {
-    match commit_group(conn, group).await {
+    let committed = match commit_group(conn, group, StoredCheck::AssumeNew).await {
+        Err(error) if error.code == ALREADY_STORED => {
+            commit_group(conn, group, StoredCheck::LookUp).await
+        }
+        committed => committed,
+    };
+    match committed {
         Ok(outcomes) => outcomes,
         Err(_) if group.len() > 1 => {
             tracing::warn!(
@@ -150,7 +162,7 @@ pub(super) async fn store_group(
             );
             let mut outcomes = Vec::with_capacity(group.len());
             for push in group.chunks(1) {
-                let outcome = commit_group(conn, push).await;
+                let outcome = commit_group(conn, push, StoredCheck::LookUp).await;
                 outcomes.push(
                     outcome
                         .and_then(|mut o| o.pop().unwrap_or_else(|| Err(ServerError::internal()))),
@@ -163,10 +175,12 @@ pub(super) async fn store_group(
 }
 
 /// Stores `group` in one transaction: each push all or nothing, and
-/// together committed or not at all. Returns each push's own outcome.
+/// together committed or not at all (as `check` says, looking up which
+/// events are stored already). Returns each push's own outcome.
 async fn commit_group(
     conn: &mut AnyConnection,
     group: &[DevicePush],
+    check: StoredCheck,
 ) -> Result<Vec<Result<PushResponse>>> {
     let mut tx = conn.begin().await?;
     // The sequence lock first: transactions commit in sequence order.
@@ -181,7 +195,7 @@ async fn commit_group(
             plain.push(push);
             continue;
         }
-        outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq).await?);
+        outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq, check).await?);
         plain.clear();
         let mut savepoint = tx.begin().await?;
         let before = seq;
@@ -194,7 +208,7 @@ async fn commit_group(
         }
         outcomes.push(outcome);
     }
-    outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq).await?);
+    outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq, check).await?);
     if outcomes.iter().any(Result::is_ok) {
         sqlx::query("UPDATE counters SET value = $1 WHERE name = 'seq'")
             .bind(seq as i64)

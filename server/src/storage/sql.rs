@@ -89,6 +89,24 @@ pub struct SqlStorage {
     postgres: bool,
 }
 
+/// How the writer learns which of a group's events are stored already
+/// (pushes are idempotent: a repeated event is answered with the number it
+/// was stored under).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StoredCheck {
+    /// Look their ids up before writing (a query per page of ids).
+    LookUp,
+    /// Assume none is, which is nearly always so, and write without a
+    /// lookup; if one was stored after all, the writing fails with
+    /// [`ALREADY_STORED`] and nothing of it may be kept.
+    AssumeNew,
+}
+
+/// The error code of a write under [`StoredCheck::AssumeNew`] that met an
+/// event stored already; the caller rolls back and writes again with
+/// [`StoredCheck::LookUp`]. It never reaches a device.
+pub(super) const ALREADY_STORED: &str = "already_stored";
+
 /// Events and snapshots of one or more pushes, checked and numbered, to be
 /// written together: new events in sequence order, and the newest fresh
 /// snapshot of each case.
@@ -321,7 +339,7 @@ impl SqlStorage {
         seq: &mut u64,
     ) -> Result<PushResponse> {
         let team = Self::store_team_entries(tx, &push.device, &push.request.team, seq).await?;
-        let mut response = Self::store_items(tx, &[push], seq)
+        let mut response = Self::store_items(tx, &[push], seq, StoredCheck::LookUp)
             .await?
             .pop()
             .unwrap_or_else(|| Err(ServerError::internal()))?;
@@ -435,14 +453,15 @@ impl SqlStorage {
     }
 
     /// Stores the events and snapshots of `pushes` (consecutive in a group)
-    /// inside the writing transaction `tx`: their teams and already stored
-    /// events read once, each push checked on its own (a refused one gets
-    /// its error and writes nothing), and every accepted item written
-    /// together. Returns each push's outcome, in order.
+    /// inside the writing transaction `tx`: their teams and (as `check`
+    /// says) already stored events read once, each push checked on its own
+    /// (a refused one gets its error and writes nothing), and every accepted
+    /// item written together. Returns each push's outcome, in order.
     pub(super) async fn store_items(
         tx: &mut sqlx::AnyConnection,
         pushes: &[&DevicePush],
         seq: &mut u64,
+        check: StoredCheck,
     ) -> Result<Vec<Result<PushResponse>>> {
         if pushes.is_empty() {
             return Ok(Vec::new());
@@ -450,8 +469,12 @@ impl SqlStorage {
         let mut teams = HashMap::new();
         let cases = pushes.iter().flat_map(|p| Self::cases_of(&p.request));
         Self::load_teams(tx, &mut teams, cases).await?;
-        let events = pushes.iter().flat_map(|p| &p.request.events);
-        let mut stored = Self::stored_events(tx, events).await?;
+        let mut stored = match check {
+            StoredCheck::LookUp => {
+                Self::stored_events(tx, pushes.iter().flat_map(|p| &p.request.events)).await?
+            }
+            StoredCheck::AssumeNew => HashMap::new(),
+        };
         let mut staged = StagedWrites::default();
         let outcomes = pushes
             .iter()
@@ -553,14 +576,15 @@ impl SqlStorage {
     }
 
     /// Writes staged events and snapshots (a case's snapshot replaces the
-    /// stored one only if it covers more).
+    /// stored one only if it covers more). Fails with [`ALREADY_STORED`] if
+    /// an event's id is stored already, having written part of them.
     async fn write_staged(tx: &mut sqlx::AnyConnection, staged: StagedWrites<'_>) -> Result<()> {
         for rows in staged.events.chunks(INSERT_ROWS) {
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO events (seq, id, case_id, author, body) VALUES",
                 rows.len(),
                 5,
-                "",
+                " ON CONFLICT (id) DO NOTHING",
             )));
             for (seq, event) in rows {
                 insert = insert
@@ -570,7 +594,12 @@ impl SqlStorage {
                     .bind(event.author.as_bytes().to_vec())
                     .bind(encode(*event));
             }
-            insert.execute(&mut *tx).await?;
+            if insert.execute(&mut *tx).await?.rows_affected() != rows.len() as u64 {
+                return Err(ServerError::conflict(
+                    ALREADY_STORED,
+                    "an event was stored already",
+                ));
+            }
         }
         let snapshots: Vec<&WireSnapshot> = staged.snapshots.into_values().collect();
         for rows in snapshots.chunks(INSERT_ROWS) {
