@@ -107,6 +107,36 @@ pub(super) enum StoredCheck {
 /// [`StoredCheck::LookUp`]. It never reaches a device.
 pub(super) const ALREADY_STORED: &str = "already_stored";
 
+/// Kinds of row of [`SqlStorage::tail_page`]'s statement.
+const EVENT: i64 = 0;
+const TEAM_ENTRY: i64 = 1;
+const COUNTER: i64 = 2;
+const ROTATE: i64 = 3;
+const JOINED: i64 = 4;
+
+/// A page of a pull's tail, with what was read beside it.
+#[derive(Default)]
+struct TailPage {
+    /// The newest sequence number when the page was read.
+    now: u64,
+    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]).
+    items: Vec<TailItem>,
+    /// The device's cases waiting for a key rotation, with their team
+    /// states (encoded).
+    rotate: Vec<(CaseId, Vec<u8>)>,
+    /// At a session's start, the first page of cases joined since the last
+    /// session, in id order; if there are any, `items` must be read again
+    /// after them.
+    joined: Vec<CaseId>,
+}
+
+/// An event or team entry of a pull's tail, encoded.
+struct TailItem {
+    seq: u64,
+    team: bool,
+    body: Vec<u8>,
+}
+
 /// Events and snapshots of one or more pushes, checked and numbered, to be
 /// written together: new events in sequence order, and the newest fresh
 /// snapshot of each case.
@@ -301,6 +331,93 @@ impl SqlStorage {
             }
         }
         Ok(stored)
+    }
+
+    /// Reads a page of a pull's tail and what the pull needs beside it, in
+    /// one statement (each statement costs PostgreSQL more than the rows of
+    /// a common pull do). `start` says whether this starts a session: then
+    /// `cursor` is the finished session's, the page runs to the newest
+    /// sequence number, and the cases joined since come too. The cursor
+    /// must not be ahead of the newest sequence number.
+    async fn tail_page(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        cursor: &Cursor,
+        start: bool,
+    ) -> Result<TailPage> {
+        // Starting a session, `high` is the counter read by this very
+        // statement. With no case joined since the last session (else the
+        // items are set aside), every membership is older than the last
+        // `high`, and binding "no bound" gives the same rows.
+        let (base, high, joined_after) = if start {
+            (cursor.high, i64::MAX, cursor.high as i64)
+        } else {
+            (cursor.base, cursor.high as i64, i64::MAX)
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT x.seq, x.kind, x.case_id, x.body FROM (
+                 SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, e.body AS body FROM events e
+                   JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
+                  WHERE e.seq > $2 AND e.author <> $1
+                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
+                 UNION ALL
+                 SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, t.body AS body FROM team_entries t
+                   JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+                  WHERE t.seq > $2 AND t.signer <> $1
+                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                 ORDER BY seq LIMIT {TAIL_PAGE}
+             ) x
+             UNION ALL
+             SELECT value, {COUNTER}, NULL, NULL FROM counters WHERE name = 'seq'
+             UNION ALL
+             SELECT 0, {ROTATE}, t.case_id, t.state FROM teams t
+               JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+              WHERE t.rotate_pending = 1
+             UNION ALL
+             SELECT 0, {JOINED}, j.case_id, j.case_id FROM (
+                 SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $5
+                  ORDER BY case_id LIMIT {JOIN_PAGE}
+             ) j",
+        )))
+        .bind(device.to_vec())
+        .bind(cursor.tail_after as i64)
+        .bind(base as i64)
+        .bind(high)
+        .bind(joined_after)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut page = TailPage::default();
+        let mut now = None;
+        for row in &rows {
+            let case_id = || {
+                blob(row, "case_id")
+                    .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
+            };
+            match int(row, "kind")? {
+                EVENT | TEAM_ENTRY => page.items.push(TailItem {
+                    seq: int(row, "seq")? as u64,
+                    team: int(row, "kind")? == TEAM_ENTRY,
+                    body: blob(row, "body")?,
+                }),
+                COUNTER => now = Some(int(row, "seq")? as u64),
+                ROTATE => page.rotate.push((case_id()?, blob(row, "body")?)),
+                JOINED => page.joined.push(case_id()?),
+                _ => return Err(corrupt("row kind")),
+            }
+        }
+        page.now = now.ok_or_else(|| corrupt("sequence counter"))?;
+        // A cursor past the newest sequence number was not issued by this
+        // database as it is now: it was restored from an older backup (the
+        // device would skip whatever is stored again under those numbers).
+        if cursor.high.max(cursor.tail_after) > page.now {
+            return Err(ServerError::bad_request(
+                "bad_cursor",
+                "the cursor is ahead of this server (restored from a backup?); pull again from the start",
+            ));
+        }
+        page.items.sort_by_key(|item| item.seq);
+        page.joined.sort();
+        Ok(page)
     }
 
     /// The next page of cases `device` joined in the cursor's session
@@ -900,36 +1017,28 @@ impl Storage for SqlStorage {
         let me = device.public.device_id.as_bytes().to_vec();
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool.acquire().await?;
-        // A cursor past the newest sequence number was not issued by this
-        // database as it is now: it was restored from an older backup (the
-        // device would skip whatever is stored again under those numbers).
-        let counter = |row: AnyRow, cursor: &Cursor| -> Result<u64> {
-            let now = int(&row, "value")? as u64;
-            if cursor.high.max(cursor.tail_after) > now {
-                return Err(ServerError::bad_request(
-                    "bad_cursor",
-                    "the cursor is ahead of this server (restored from a backup?); pull again from the start",
-                ));
-            }
-            Ok(now)
-        };
-        let read_counter = "SELECT value FROM counters WHERE name = 'seq'";
-        // A session's first pull reads the counter once, for its high mark
-        // and for its tail's first page.
-        let mut counter_read = None;
+        // A common pull is one statement: its tail page, read from where
+        // the last session ended, with the newest sequence number as the new
+        // session's high mark. Cases joined since come first, and the tail
+        // is read again after them.
+        let mut first_page = None;
+        let mut joined_first = None;
         let mut cursor = match cursor.phase {
             Phase::Done => {
-                let now = counter(
-                    sqlx::query(read_counter).fetch_one(&mut *conn).await?,
-                    &cursor,
-                )?;
-                counter_read = Some(now);
-                Cursor {
+                let page = Self::tail_page(&mut conn, &me, &cursor, true).await?;
+                let mut next = Cursor {
                     base: cursor.high,
-                    high: now,
+                    high: page.now,
                     tail_after: cursor.tail_after,
-                    phase: Phase::JoinTeams { after_case: None },
+                    phase: Phase::Tail,
+                };
+                if page.joined.is_empty() {
+                    first_page = Some(page);
+                } else {
+                    next.phase = Phase::JoinTeams { after_case: None };
+                    joined_first = Some(page.joined);
                 }
+                next
             }
             _ => cursor,
         };
@@ -947,7 +1056,10 @@ impl Storage for SqlStorage {
         // then bundles of their states, then each case's own snapshot (if
         // newer than its bundle) and the events after.
         while let Phase::JoinTeams { after_case } = cursor.phase {
-            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+            let cases = match joined_first.take() {
+                Some(cases) => cases,
+                None => Self::joined_cases(&mut conn, &me, &cursor, after_case).await?,
+            };
             if cases.is_empty() {
                 cursor.phase = match after_case {
                     None => Phase::Tail, // joined nothing
@@ -1039,75 +1151,41 @@ impl Storage for SqlStorage {
         }
 
         // Phase 2: everything newer, in sequence order, for cases already held.
-        loop {
-            let now = match counter_read.take() {
-                Some(now) => now,
-                None => counter(
-                    sqlx::query(read_counter).fetch_one(&mut *conn).await?,
-                    &cursor,
-                )?,
+        let rotate = loop {
+            let page = match first_page.take() {
+                Some(page) => page,
+                None => Self::tail_page(&mut conn, &me, &cursor, false).await?,
             };
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT x.seq, x.kind, x.body FROM (
-                     SELECT e.seq AS seq, 0 AS kind, e.body AS body FROM events e
-                       JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
-                      WHERE e.seq > $2 AND e.seq <= $5 AND e.author <> $1
-                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
-                     UNION ALL
-                     SELECT t.seq AS seq, 1 AS kind, t.body AS body FROM team_entries t
-                       JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
-                      WHERE t.seq > $2 AND t.seq <= $5 AND t.signer <> $1
-                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
-                 ) x ORDER BY x.seq LIMIT {TAIL_PAGE}",
-            )))
-            .bind(me.clone())
-            .bind(cursor.tail_after as i64)
-            .bind(cursor.base as i64)
-            .bind(cursor.high as i64)
-            .bind(now as i64)
-            .fetch_all(&mut *conn)
-            .await?;
-            let exhausted = (rows.len() as i64) < TAIL_PAGE;
-            for row in &rows {
-                let seq = int(row, "seq")? as u64;
-                let body = blob(row, "body")?;
-                bytes += body.len();
-                if int(row, "kind")? == 0 {
-                    response.events.push(Sequenced {
-                        seq,
-                        item: decode::<WireEvent>(&body, "event")?,
+            let exhausted = (page.items.len() as i64) < TAIL_PAGE;
+            for item in page.items {
+                bytes += item.body.len();
+                if item.team {
+                    response.team.push(Sequenced {
+                        seq: item.seq,
+                        item: decode::<TeamEntry>(&item.body, "team entry")?,
                     });
                 } else {
-                    response.team.push(Sequenced {
-                        seq,
-                        item: decode::<TeamEntry>(&body, "team entry")?,
+                    response.events.push(Sequenced {
+                        seq: item.seq,
+                        item: decode::<WireEvent>(&item.body, "event")?,
                     });
                 }
-                cursor.tail_after = seq;
+                cursor.tail_after = item.seq;
                 if full(&mut response, &cursor, bytes) {
                     return Ok(response);
                 }
             }
             if exhausted {
                 // Cases joined after `high` are sent whole by the next session.
-                cursor.tail_after = cursor.tail_after.max(now);
-                break;
+                cursor.tail_after = cursor.tail_after.max(page.now);
+                break page.rotate;
             }
-        }
+        };
 
         let may_rotate = device.role.manages_commune();
-        let rows = sqlx::query(
-            "SELECT t.case_id, t.state FROM teams t JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
-             WHERE t.rotate_pending = 1",
-        )
-        .bind(me.clone())
-        .fetch_all(&mut *conn)
-        .await?;
-        for row in rows {
-            let team: TeamState = decode(&blob(&row, "state")?, "team state")?;
+        for (case, state) in rotate {
+            let team: TeamState = decode(&state, "team state")?;
             if may_rotate || team.creator == Some(device.public.device_id) {
-                let case = CaseId::from_slice(&blob(&row, "case_id")?)
-                    .ok_or_else(|| corrupt("case id"))?;
                 response.rotate.push(case);
             }
         }
