@@ -55,6 +55,11 @@ impl ServerError {
         Self::new(StatusCode::CONFLICT, code, reason)
     }
 
+    /// 401: the token's device is not enrolled here.
+    pub fn unknown_device() -> Self {
+        Self::unauthorized("unknown_device", "the device is not enrolled")
+    }
+
     /// 410: the device was revoked and must erase itself.
     pub fn revoked() -> Self {
         Self {

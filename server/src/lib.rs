@@ -78,6 +78,7 @@ pub async fn serve<S: Storage>(
         cpu_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),
+        enrolled: Arc::default(),
     };
     axum::serve(listener, api::router(state))
         .with_graceful_shutdown(shutdown)

@@ -272,6 +272,66 @@ async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
 }
 on_both_backends!(a_revoked_device_is_refused_and_erases_itself);
 
+/// Pushes and pulls take a device's keys from each server process's
+/// enrolment cache, yet a revocation made through one process refuses the
+/// device's very next push and pull on every process (on PostgreSQL, a
+/// second process beside the first), and nothing of them is written.
+async fn a_revocation_is_obeyed_by_every_process_at_once(backend: Backend) {
+    use binhan_core::sync::wire::{encode, PullRequest, DEFAULT_PULL_BYTES};
+    let postgres = matches!(backend, Backend::Postgres(_));
+    let server = Server::start(backend);
+    let other = postgres.then(|| server.another_process());
+    let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
+    let code = officer.app.invite(Role::Collaborator, "mu_ca", 24).await;
+    let here = RawDevice::enrol(&server, &code.unwrap().code).await;
+    let there = here.through(other.as_ref().map_or(&server.url, |o| &o.url));
+    let case = here.new_case();
+    let push = |team: bool, n| {
+        encode(&PushRequest {
+            team: if team { vec![case.0.clone()] } else { vec![] },
+            events: vec![raw_note(&here, &case, n)],
+            ..PushRequest::default()
+        })
+    };
+    let pull = || {
+        encode(&PullRequest {
+            cursor: Vec::new(),
+            max_bytes: DEFAULT_PULL_BYTES,
+        })
+    };
+    // Both processes serve the device, and so keep its enrolment.
+    for (device, n) in [(&here, 0), (&there, 1)] {
+        let pushed = device.post("/v1/sync/push", push(n == 0, n), true).await;
+        assert_eq!(pushed.status, 200, "{}", pushed.error_code());
+        assert_eq!(device.post("/v1/sync/pull", pull(), true).await.status, 200);
+    }
+
+    officer
+        .app
+        .revoke_device(here.identity.device_id())
+        .await
+        .unwrap();
+    let stored = server_event_count(&server.backend).await;
+    for (device, n) in [(&here, 2), (&there, 3)] {
+        let pushed = device.post("/v1/sync/push", push(false, n), true).await;
+        assert_eq!(
+            (pushed.status, pushed.error_code().as_str()),
+            (410, "revoked")
+        );
+        let pulled = device.post("/v1/sync/pull", pull(), true).await;
+        assert_eq!(
+            (pulled.status, pulled.error_code().as_str()),
+            (410, "revoked")
+        );
+    }
+    assert_eq!(
+        server_event_count(&server.backend).await,
+        stored,
+        "nothing written"
+    );
+}
+on_both_backends!(a_revocation_is_obeyed_by_every_process_at_once);
+
 /// The server's database is restored from an older backup. A device whose
 /// cursor is now ahead of the server is refused (`bad_cursor`) instead of
 /// silently skipping what the server stores again under those sequence

@@ -1,6 +1,7 @@
 //! Request plumbing: binary protocol bodies in and out, the authenticated
 //! device, and per-device rate limits.
 
+use super::enrolled::active_device;
 use super::AppState;
 use crate::auth::check_token;
 use crate::error::ServerError;
@@ -61,25 +62,53 @@ impl<S: Storage> FromRequestParts<AppState<S>> for Authenticated {
         parts: &mut Parts,
         state: &AppState<S>,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| ServerError::unauthorized("no_token", "a bearer token is required"))?;
-        let device_id = check_token(&state.secret, token, super::now_ms()).ok_or_else(|| {
-            ServerError::unauthorized("bad_token", "the token is invalid or expired")
-        })?;
-        let device = state.storage.device(device_id).await?.ok_or_else(|| {
-            ServerError::unauthorized("unknown_device", "the device is not enrolled")
-        })?;
-        if !device.active {
-            return Err(ServerError::revoked());
-        }
-        if !state.limiter.allow(device_id) {
-            return Err(ServerError::rate_limited());
-        }
-        tracing::Span::current().record("device", tracing::field::display(device_id));
-        Ok(Self(device))
+        let device_id = token_device(parts, state)?;
+        let device = active_device(state.storage.device(device_id).await?)?;
+        admit(state, device).map(Self)
     }
+}
+
+/// The enrolled device a push or pull's token belongs to, from the
+/// enrolment cache: the storage refuses it there if it is no longer active.
+pub struct Syncing(pub DeviceRecord);
+
+impl<S: Storage> FromRequestParts<AppState<S>> for Syncing {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let device_id = token_device(parts, state)?;
+        let device = state.enrolled.get(&state.storage, device_id).await?;
+        admit(state, device).map(Self)
+    }
+}
+
+/// The device a request's bearer token was issued to (genuine, unexpired).
+fn token_device<S: Storage>(
+    parts: &Parts,
+    state: &AppState<S>,
+) -> Result<binhan_core::model::DeviceId, ServerError> {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| ServerError::unauthorized("no_token", "a bearer token is required"))?;
+    check_token(&state.secret, token, super::now_ms())
+        .ok_or_else(|| ServerError::unauthorized("bad_token", "the token is invalid or expired"))
+}
+
+/// Lets `device`'s request through its rate limit, naming it in the span.
+fn admit<S: Storage>(
+    state: &AppState<S>,
+    device: DeviceRecord,
+) -> Result<DeviceRecord, ServerError> {
+    let device_id = device.public.device_id;
+    if !state.limiter.allow(device_id) {
+        return Err(ServerError::rate_limited());
+    }
+    tracing::Span::current().record("device", tracing::field::display(device_id));
+    Ok(device)
 }

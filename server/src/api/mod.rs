@@ -2,6 +2,7 @@
 //! `/v1`, JSON errors, structured logs without bodies.
 
 mod devices;
+mod enrolled;
 mod extract;
 mod rate_limit;
 mod reports;
@@ -10,7 +11,8 @@ mod stats;
 mod sync;
 
 pub use devices::{create_invitation, PROVINCE};
-pub use extract::{Authenticated, Wire};
+pub use enrolled::EnrolledDevices;
+pub use extract::{Authenticated, Syncing, Wire};
 pub use rate_limit::RateLimiter;
 
 use crate::error::ServerError;
@@ -34,6 +36,8 @@ pub struct AppState<S: Storage> {
     pub limiter: Arc<RateLimiter>,
     /// One slot per core for CPU-heavy checks run off the async workers.
     pub cpu_slots: Arc<Semaphore>,
+    /// Enrolment records of the devices this process has served.
+    pub enrolled: Arc<EnrolledDevices>,
 }
 
 impl<S: Storage> AppState<S> {

@@ -1,6 +1,6 @@
 //! Push and pull.
 
-use super::extract::{Authenticated, Wire};
+use super::extract::{Syncing, Wire};
 use super::{now_ms, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::{Cursor, Storage};
@@ -17,7 +17,7 @@ use binhan_core::sync::{verify_bundle, verify_events, verify_team_entry};
 /// async workers; then the push is stored all or nothing.
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
-    Authenticated(me): Authenticated,
+    Syncing(me): Syncing,
     Wire(request): Wire<PushRequest>,
 ) -> Result<Wire<PushResponse>> {
     let device = me.clone();
@@ -114,7 +114,7 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
 /// `POST /v1/sync/pull`.
 pub async fn pull<S: Storage>(
     State(state): State<AppState<S>>,
-    Authenticated(me): Authenticated,
+    Syncing(me): Syncing,
     Wire(request): Wire<PullRequest>,
 ) -> Result<Wire<PullResponse>> {
     let cursor = Cursor::decode(&request.cursor).ok_or_else(|| {

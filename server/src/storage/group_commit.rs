@@ -24,7 +24,7 @@
 //! id). Sequence numbers are still taken under the row lock in the
 //! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, SqlStorage, StoredCheck, ALREADY_STORED};
+use super::sql::{int, still_active, SqlStorage, StoredCheck, ALREADY_STORED};
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
 use sqlx::pool::PoolConnection;
@@ -188,9 +188,19 @@ async fn commit_group(
         .fetch_one(&mut *tx)
         .await?;
     let mut seq = int(&row, "value")? as u64;
+    // Devices come from the enrolment cache: whether each is still active
+    // is read here, in the transaction that stores its push.
+    let devices: Vec<_> = group.iter().map(|p| p.device.public.device_id).collect();
+    let standing = SqlStorage::standing(&mut tx, &devices).await?;
     let mut outcomes = Vec::with_capacity(group.len());
     let mut plain = Vec::new();
     for push in group {
+        if let Err(refused) = still_active(standing.get(&push.device.public.device_id).copied()) {
+            outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq, check).await?);
+            plain.clear();
+            outcomes.push(Err(refused));
+            continue;
+        }
         if push.request.team.is_empty() && push.request.bundles.is_empty() {
             plain.push(push);
             continue;

@@ -87,7 +87,8 @@ pub trait Storage: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool>> + Send;
 
     /// Stores a push from `device` (signatures already verified), all or
-    /// nothing.
+    /// nothing. `device` may come from the enrolment cache: a device that
+    /// is no longer active is refused here, in the push's own transaction.
     fn push(
         &self,
         device: DeviceRecord,
@@ -158,7 +159,9 @@ pub trait Storage: Clone + Send + Sync + 'static {
         max_bytes: u32,
     ) -> impl Future<Output = Result<binhan_core::shelters::wire::MailChunk>> + Send;
 
-    /// The next chunk of what `device` should receive.
+    /// The next chunk of what `device` should receive. `device` may come
+    /// from the enrolment cache: a device that is no longer active is
+    /// refused here, in the pull's first statement.
     fn pull(
         &self,
         device: DeviceRecord,

@@ -113,6 +113,7 @@ const TEAM_ENTRY: i64 = 1;
 const COUNTER: i64 = 2;
 const ROTATE: i64 = 3;
 const JOINED: i64 = 4;
+const DEVICE: i64 = 5;
 
 /// A page of a pull's tail, with what was read beside it.
 #[derive(Default)]
@@ -157,6 +158,16 @@ pub(super) fn int(row: &AnyRow, column: &str) -> Result<i64> {
 pub(super) fn corrupt(what: &str) -> ServerError {
     tracing::error!(kind = "storage", what, "stored row does not decode");
     ServerError::internal()
+}
+
+/// A device's standing as [`SqlStorage::standing`] reads it (`None`: not
+/// enrolled), as the answer to its request: go on, or why not.
+pub(super) fn still_active(standing: Option<bool>) -> Result<()> {
+    match standing {
+        Some(true) => Ok(()),
+        Some(false) => Err(ServerError::revoked()),
+        None => Err(ServerError::unknown_device()),
+    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
@@ -337,8 +348,9 @@ impl SqlStorage {
     /// one statement (each statement costs PostgreSQL more than the rows of
     /// a common pull do). `start` says whether this starts a session: then
     /// `cursor` is the finished session's, the page runs to the newest
-    /// sequence number, and the cases joined since come too. The cursor
-    /// must not be ahead of the newest sequence number.
+    /// sequence number, and the cases joined since come too. The device
+    /// must still be active, and the cursor not ahead of the newest
+    /// sequence number.
     async fn tail_page(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
@@ -377,7 +389,9 @@ impl SqlStorage {
              SELECT 0, {JOINED}, j.case_id, j.case_id FROM (
                  SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $5
                   ORDER BY case_id LIMIT {JOIN_PAGE}
-             ) j",
+             ) j
+             UNION ALL
+             SELECT active, {DEVICE}, device_id, device_id FROM devices WHERE device_id = $1",
         )))
         .bind(device.to_vec())
         .bind(cursor.tail_after as i64)
@@ -388,6 +402,7 @@ impl SqlStorage {
         .await?;
         let mut page = TailPage::default();
         let mut now = None;
+        let mut active = None;
         for row in &rows {
             let case_id = || {
                 blob(row, "case_id")
@@ -402,9 +417,11 @@ impl SqlStorage {
                 COUNTER => now = Some(int(row, "seq")? as u64),
                 ROTATE => page.rotate.push((case_id()?, blob(row, "body")?)),
                 JOINED => page.joined.push(case_id()?),
+                DEVICE => active = Some(int(row, "seq")? != 0),
                 _ => return Err(corrupt("row kind")),
             }
         }
+        still_active(active)?;
         page.now = now.ok_or_else(|| corrupt("sequence counter"))?;
         // A cursor past the newest sequence number was not issued by this
         // database as it is now: it was restored from an older backup (the
@@ -418,6 +435,32 @@ impl SqlStorage {
         page.items.sort_by_key(|item| item.seq);
         page.joined.sort();
         Ok(page)
+    }
+
+    /// Whether each of `devices` is active (`false`: revoked); a device not
+    /// enrolled is missing.
+    pub(super) async fn standing(
+        conn: &mut sqlx::AnyConnection,
+        devices: &[DeviceId],
+    ) -> Result<HashMap<DeviceId, bool>> {
+        let mut standing = HashMap::new();
+        let ids: BTreeSet<DeviceId> = devices.iter().copied().collect();
+        let ids: Vec<DeviceId> = ids.into_iter().collect();
+        for page in ids.chunks(INSERT_ROWS) {
+            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT device_id, active FROM devices WHERE device_id IN ({})",
+                Params::of(conn).list(1, page.len())
+            )));
+            for id in page {
+                select = select.bind(id.as_bytes().to_vec());
+            }
+            for row in select.fetch_all(&mut *conn).await? {
+                let id = DeviceId::from_slice(&blob(&row, "device_id")?)
+                    .ok_or_else(|| corrupt("device id"))?;
+                standing.insert(id, int(&row, "active")? != 0);
+            }
+        }
+        Ok(standing)
     }
 
     /// The next page of cases `device` joined in the cursor's session
@@ -1017,6 +1060,11 @@ impl Storage for SqlStorage {
         let me = device.public.device_id.as_bytes().to_vec();
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool.acquire().await?;
+        if !matches!(cursor.phase, Phase::Done | Phase::Tail) {
+            // (The tail page checks this itself.)
+            let standing = Self::standing(&mut conn, &[device.public.device_id]).await?;
+            still_active(standing.get(&device.public.device_id).copied())?;
+        }
         // A common pull is one statement: its tail page, read from where
         // the last session ended, with the newest sequence number as the new
         // session's high mark. Cases joined since come first, and the tail

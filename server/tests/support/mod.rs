@@ -594,4 +594,12 @@ impl RawDevice {
             http: self.http.clone(),
         }
     }
+
+    /// The same device talking to another server process at `url`.
+    pub fn through(&self, url: &str) -> Self {
+        Self {
+            url: url.to_string(),
+            ..self.clone_with_token(&self.token)
+        }
+    }
 }
