@@ -737,14 +737,15 @@ impl SqlStorage {
 
     /// Writes staged events and snapshots (a case's snapshot replaces the
     /// stored one only if it covers more). Fails with [`ALREADY_STORED`] if
-    /// an event's id is stored already, having written part of them.
+    /// an event's id is stored already (the transaction must then be rolled
+    /// back).
     async fn write_staged(tx: &mut sqlx::AnyConnection, staged: StagedWrites<'_>) -> Result<()> {
         for rows in staged.events.chunks(INSERT_ROWS) {
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO events (seq, id, case_id, author, body) VALUES",
                 rows.len(),
                 5,
-                " ON CONFLICT (id) DO NOTHING",
+                "",
             )));
             for (seq, event) in rows {
                 insert = insert
@@ -754,11 +755,17 @@ impl SqlStorage {
                     .bind(event.author.as_bytes().to_vec())
                     .bind(encode(*event));
             }
-            if insert.execute(&mut *tx).await?.rows_affected() != rows.len() as u64 {
-                return Err(ServerError::conflict(
-                    ALREADY_STORED,
-                    "an event was stored already",
-                ));
+            // A plain insert: `ON CONFLICT` costs PostgreSQL a speculative
+            // insertion per row. A stored id fails the transaction instead.
+            match insert.execute(&mut *tx).await {
+                Ok(_) => {}
+                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                    return Err(ServerError::conflict(
+                        ALREADY_STORED,
+                        "an event was stored already",
+                    ));
+                }
+                Err(error) => return Err(error.into()),
             }
         }
         let snapshots: Vec<&WireSnapshot> = staged.snapshots.into_values().collect();
