@@ -7,12 +7,6 @@ use binhan_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
-/// mimalloc: under a crowd of syncing devices, glibc's malloc (its
-/// consolidating and unlinking of free chunks) took about an eighth of the
-/// server's CPU.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Bình An server: blind sync relay, device enrolment, reports.
 #[derive(Parser)]
 #[command(name = "binhan-server", version)]
