@@ -160,6 +160,25 @@ pub(super) fn corrupt(what: &str) -> ServerError {
     ServerError::internal()
 }
 
+/// The rows of `select` (a query ending in the column to match) whose
+/// column is one of `keys`, a page of keys per `IN (…)` query.
+async fn select_in(
+    conn: &mut sqlx::AnyConnection,
+    select: &str,
+    keys: Vec<Vec<u8>>,
+) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
+    for page in keys.chunks(INSERT_ROWS) {
+        let list = Params::of(conn).list(1, page.len());
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(format!("{select} IN ({list})")));
+        for key in page {
+            query = query.bind(key.clone());
+        }
+        rows.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(rows)
+}
+
 /// A device's standing as [`SqlStorage::standing`] reads it (`None`: not
 /// enrolled), as the answer to its request: go on, or why not.
 pub(super) fn still_active(standing: Option<bool>) -> Result<()> {
@@ -297,25 +316,14 @@ impl SqlStorage {
         teams: &mut HashMap<CaseId, TeamState>,
         cases: impl Iterator<Item = CaseId>,
     ) -> Result<()> {
-        let missing: Vec<CaseId> = cases
-            .filter(|c| !teams.contains_key(c))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        for page in missing.chunks(INSERT_ROWS) {
-            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT case_id, state FROM teams WHERE case_id IN ({})",
-                Params::of(tx).list(1, page.len())
-            )));
-            for case_id in page {
-                select = select.bind(case_id.as_bytes().to_vec());
-                teams.insert(*case_id, TeamState::default());
-            }
-            for row in select.fetch_all(&mut *tx).await? {
-                let case_id = CaseId::from_slice(&blob(&row, "case_id")?)
-                    .ok_or_else(|| corrupt("case id"))?;
-                teams.insert(case_id, decode(&blob(&row, "state")?, "team state")?);
-            }
+        let missing: BTreeSet<CaseId> = cases.filter(|c| !teams.contains_key(c)).collect();
+        let keys = missing.iter().map(|c| c.as_bytes().to_vec()).collect();
+        let rows = select_in(tx, "SELECT case_id, state FROM teams WHERE case_id", keys).await?;
+        teams.extend(missing.into_iter().map(|c| (c, TeamState::default())));
+        for row in rows {
+            let case_id =
+                CaseId::from_slice(&blob(&row, "case_id")?).ok_or_else(|| corrupt("case id"))?;
+            teams.insert(case_id, decode(&blob(&row, "state")?, "team state")?);
         }
         Ok(())
     }
@@ -325,23 +333,18 @@ impl SqlStorage {
         tx: &mut sqlx::AnyConnection,
         events: impl IntoIterator<Item = &WireEvent>,
     ) -> Result<HashMap<EventId, u64>> {
-        let events: Vec<&WireEvent> = events.into_iter().collect();
-        let mut stored = HashMap::new();
-        for page in events.chunks(INSERT_ROWS) {
-            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT id, seq FROM events WHERE id IN ({})",
-                Params::of(tx).list(1, page.len())
-            )));
-            for event in page {
-                select = select.bind(event.id.as_bytes().to_vec());
-            }
-            for row in select.fetch_all(&mut *tx).await? {
+        let keys = events
+            .into_iter()
+            .map(|e| e.id.as_bytes().to_vec())
+            .collect();
+        let rows = select_in(tx, "SELECT id, seq FROM events WHERE id", keys).await?;
+        rows.iter()
+            .map(|row| {
                 let id =
-                    EventId::from_slice(&blob(&row, "id")?).ok_or_else(|| corrupt("event id"))?;
-                stored.insert(id, int(&row, "seq")? as u64);
-            }
-        }
-        Ok(stored)
+                    EventId::from_slice(&blob(row, "id")?).ok_or_else(|| corrupt("event id"))?;
+                Ok((id, int(row, "seq")? as u64))
+            })
+            .collect()
     }
 
     /// Reads a page of a pull's tail and what the pull needs beside it, in
@@ -443,24 +446,17 @@ impl SqlStorage {
         conn: &mut sqlx::AnyConnection,
         devices: &[DeviceId],
     ) -> Result<HashMap<DeviceId, bool>> {
-        let mut standing = HashMap::new();
         let ids: BTreeSet<DeviceId> = devices.iter().copied().collect();
-        let ids: Vec<DeviceId> = ids.into_iter().collect();
-        for page in ids.chunks(INSERT_ROWS) {
-            let mut select = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT device_id, active FROM devices WHERE device_id IN ({})",
-                Params::of(conn).list(1, page.len())
-            )));
-            for id in page {
-                select = select.bind(id.as_bytes().to_vec());
-            }
-            for row in select.fetch_all(&mut *conn).await? {
-                let id = DeviceId::from_slice(&blob(&row, "device_id")?)
+        let keys = ids.iter().map(|d| d.as_bytes().to_vec()).collect();
+        let select = "SELECT device_id, active FROM devices WHERE device_id";
+        let rows = select_in(conn, select, keys).await?;
+        rows.iter()
+            .map(|row| {
+                let id = DeviceId::from_slice(&blob(row, "device_id")?)
                     .ok_or_else(|| corrupt("device id"))?;
-                standing.insert(id, int(&row, "active")? != 0);
-            }
-        }
-        Ok(standing)
+                Ok((id, int(row, "active")? != 0))
+            })
+            .collect()
     }
 
     /// The next page of cases `device` joined in the cursor's session
