@@ -640,7 +640,7 @@ impl SqlStorage {
                     .map(|()| response)
             })
             .collect();
-        Self::write_staged(tx, staged).await?;
+        Self::write_staged(tx, staged, check).await?;
         Ok(outcomes)
     }
 
@@ -732,10 +732,15 @@ impl SqlStorage {
     }
 
     /// Writes staged events and snapshots (a case's snapshot replaces the
-    /// stored one only if it covers more). Fails with [`ALREADY_STORED`] if
-    /// an event's id is stored already (the transaction must then be rolled
-    /// back).
-    async fn write_staged(tx: &mut sqlx::AnyConnection, staged: StagedWrites<'_>) -> Result<()> {
+    /// stored one only if it covers more). Under [`StoredCheck::AssumeNew`],
+    /// fails with [`ALREADY_STORED`] if an event's id is stored already (the
+    /// transaction must then be rolled back); after a lookup that is a
+    /// database failure.
+    async fn write_staged(
+        tx: &mut sqlx::AnyConnection,
+        staged: StagedWrites<'_>,
+        check: StoredCheck,
+    ) -> Result<()> {
         for rows in staged.events.chunks(INSERT_ROWS) {
             let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
                 "INSERT INTO events (seq, id, case_id, author, body) VALUES",
@@ -755,7 +760,9 @@ impl SqlStorage {
             // insertion per row. A stored id fails the transaction instead.
             match insert.execute(&mut *tx).await {
                 Ok(_) => {}
-                Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+                Err(sqlx::Error::Database(error))
+                    if check == StoredCheck::AssumeNew && error.is_unique_violation() =>
+                {
                     return Err(ServerError::conflict(
                         ALREADY_STORED,
                         "an event was stored already",
