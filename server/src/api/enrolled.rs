@@ -6,7 +6,7 @@
 //! every process.
 
 use crate::error::ServerError;
-use crate::storage::Storage;
+use crate::storage::{still_active, Storage};
 use binhan_core::model::DeviceId;
 use binhan_core::sync::wire::DeviceRecord;
 use std::collections::HashMap;
@@ -43,9 +43,6 @@ impl EnrolledDevices {
 
 /// A device as storage read it, if it is enrolled and active.
 pub fn active_device(device: Option<DeviceRecord>) -> Result<DeviceRecord, ServerError> {
-    let device = device.ok_or_else(ServerError::unknown_device)?;
-    if !device.active {
-        return Err(ServerError::revoked());
-    }
-    Ok(device)
+    still_active(device.as_ref().map(|d| d.active))?;
+    device.ok_or_else(ServerError::unknown_device)
 }

@@ -24,7 +24,8 @@
 //! id). Sequence numbers are still taken under the row lock in the
 //! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, still_active, SqlStorage, StoredCheck, ALREADY_STORED};
+use super::sql::{int, SqlStorage, StoredCheck, ALREADY_STORED};
+use super::still_active;
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};
 use sqlx::pool::PoolConnection;
@@ -195,18 +196,19 @@ async fn commit_group(
     let mut outcomes = Vec::with_capacity(group.len());
     let mut plain = Vec::new();
     for push in group {
-        if let Err(refused) = still_active(standing.get(&push.device.public.device_id).copied()) {
-            outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq, check).await?);
-            plain.clear();
-            outcomes.push(Err(refused));
-            continue;
-        }
-        if push.request.team.is_empty() && push.request.bundles.is_empty() {
+        let active = still_active(standing.get(&push.device.public.device_id).copied());
+        let plain_push = push.request.team.is_empty() && push.request.bundles.is_empty();
+        if active.is_ok() && plain_push {
             plain.push(push);
             continue;
         }
+        // Outcomes in order: the plain pushes before this one first.
         outcomes.extend(SqlStorage::store_items(&mut tx, &plain, &mut seq, check).await?);
         plain.clear();
+        if let Err(refused) = active {
+            outcomes.push(Err(refused));
+            continue;
+        }
         let mut savepoint = tx.begin().await?;
         let before = seq;
         let outcome = SqlStorage::store_push(&mut savepoint, push, &mut seq).await;

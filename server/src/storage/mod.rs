@@ -20,7 +20,7 @@ pub use group_commit::DevicePush;
 pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::report::ReportBuilder;
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
@@ -28,6 +28,16 @@ use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::DevicePublic;
 use std::future::Future;
+
+/// A device's standing as storage reads it (`Some(active)`, or `None` if it
+/// is not enrolled), as the answer to its request: go on, or why not.
+pub fn still_active(standing: Option<bool>) -> Result<()> {
+    match standing {
+        Some(true) => Ok(()),
+        Some(false) => Err(ServerError::revoked()),
+        None => Err(ServerError::unknown_device()),
+    }
+}
 
 /// A new invitation, as stored (the code itself is never stored).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! The storage in SQL, shared by SQLite and PostgreSQL through sqlx `Any`.
 
 use super::group_commit::{store_group, DevicePush, GroupCommit};
-use super::{Cursor, NewInvitation, Phase, Storage};
+use super::{still_active, Cursor, NewInvitation, Phase, Storage};
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
 use binhan_core::model::{CaseId, Coded, DeviceId, EventId, Role};
@@ -177,16 +177,6 @@ async fn select_in(
         rows.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(rows)
-}
-
-/// A device's standing as [`SqlStorage::standing`] reads it (`None`: not
-/// enrolled), as the answer to its request: go on, or why not.
-pub(super) fn still_active(standing: Option<bool>) -> Result<()> {
-    match standing {
-        Some(true) => Ok(()),
-        Some(false) => Err(ServerError::revoked()),
-        None => Err(ServerError::unknown_device()),
-    }
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
@@ -412,9 +402,9 @@ impl SqlStorage {
                     .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
             };
             match int(row, "kind")? {
-                EVENT | TEAM_ENTRY => page.items.push(TailItem {
+                kind @ (EVENT | TEAM_ENTRY) => page.items.push(TailItem {
                     seq: int(row, "seq")? as u64,
-                    team: int(row, "kind")? == TEAM_ENTRY,
+                    team: kind == TEAM_ENTRY,
                     body: blob(row, "body")?,
                 }),
                 COUNTER => now = Some(int(row, "seq")? as u64),
