@@ -78,12 +78,13 @@ impl App {
     /// Cancellable between steps and safe to cut anywhere.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
         self.with_sync(None, async |ctx| {
+            let start = ctx.transport.counts();
             let mut report = ctx.sync(progress, cancel).await?;
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
             report.shelters = self.sync_shelters(ctx).await?;
-            report.traffic = ctx.transport.counts();
+            report.traffic = ctx.transport.counts().since(start);
             Ok(report)
         })
         .await

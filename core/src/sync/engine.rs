@@ -1,7 +1,10 @@
-//! The sync engine on the device: enrol, authenticate, push what this
+//! One sync on the device, phase by phase: authenticate, push what this
 //! device made, pull what others made (verifying every signature and team
-//! membership before applying anything), and upload snapshots new team
-//! members can start from.
+//! membership before applying anything), rotate keys where a member left,
+//! upload snapshots new team members can start from, send statistics. Also
+//! the context every step runs in and the progress, cancellation and report
+//! types; the steps themselves are the sibling modules (`auth`, `devices`,
+//! `teams`, `push`, `pull`, `snapshots`, `statistics`, `admin`).
 //!
 //! Every step is a transaction on the device and idempotent on the server,
 //! so a sync cut at any point resumes where it stopped and repeating one
@@ -130,6 +133,7 @@ impl SyncContext<'_> {
     /// One full sync: push, pull, rotate keys where needed, push again,
     /// upload snapshots.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
+        let start = self.transport.counts();
         let mut report = SyncReport::default();
         progress(SyncProgress {
             phase: SyncPhase::Authenticating,
@@ -148,7 +152,7 @@ impl SyncContext<'_> {
             .await?;
         cancel.check()?;
         self.push_statistics(&mut report).await?;
-        report.traffic = self.transport.counts();
+        report.traffic = self.transport.counts().since(start);
         Ok(report)
     }
 }

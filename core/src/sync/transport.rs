@@ -24,6 +24,17 @@ pub struct TrafficCounts {
     pub bytes_received: u64,
 }
 
+impl TrafficCounts {
+    /// What was moved since `earlier` counts of the same transport.
+    pub fn since(self, earlier: TrafficCounts) -> TrafficCounts {
+        TrafficCounts {
+            round_trips: self.round_trips.saturating_sub(earlier.round_trips),
+            bytes_sent: self.bytes_sent.saturating_sub(earlier.bytes_sent),
+            bytes_received: self.bytes_received.saturating_sub(earlier.bytes_received),
+        }
+    }
+}
+
 /// Rough size of HTTP/1.1 request and response headers, counted per trip.
 const HEADER_OVERHEAD: u64 = 200;
 
