@@ -64,13 +64,9 @@ pub async fn listen(address: &str) -> std::io::Result<tokio::net::TcpListener> {
     }))
 }
 
-/// Serves the API on `listener` until `shutdown` resolves.
-pub async fn serve<S: Storage>(
-    storage: S,
-    listener: tokio::net::TcpListener,
-    config: ServerConfig,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> error::Result<()> {
+/// The API over `storage` with the limits of `config`: what [`serve`]
+/// serves (tests may also hand requests to it directly).
+pub async fn router<S: Storage>(storage: S, config: ServerConfig) -> error::Result<axum::Router> {
     let state = AppState {
         secret: storage.server_secret().await?,
         storage,
@@ -80,7 +76,17 @@ pub async fn serve<S: Storage>(
         )),
         enrolled: Arc::default(),
     };
-    axum::serve(listener, api::router(state))
+    Ok(api::router(state))
+}
+
+/// Serves the API on `listener` until `shutdown` resolves.
+pub async fn serve<S: Storage>(
+    storage: S,
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> error::Result<()> {
+    axum::serve(listener, router(storage, config).await?)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| {

@@ -75,6 +75,8 @@ pub struct App {
     keys: KeyVault,
     wall: WallClock,
     session: RwLock<Option<Arc<Session>>>,
+    /// The way to the sync server when not HTTP (see [`App::set_transport`]).
+    transport: RwLock<Option<Arc<dyn crate::sync::Transport>>>,
 }
 
 /// Clock readings `record` tries before giving up on storing an event.
@@ -118,6 +120,7 @@ impl App {
             keys,
             wall,
             session: RwLock::new(None),
+            transport: RwLock::new(None),
         }
     }
 
@@ -373,6 +376,7 @@ impl App {
 
 mod report;
 mod sync;
+pub(crate) mod sync_shelters;
 mod verify;
 
 pub use verify::VerifyReport;

@@ -5,22 +5,35 @@ use super::App;
 use crate::model::{CaseId, DeviceId, Role};
 use crate::sync::wire::Invitation;
 use crate::sync::{
-    enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncReport, Transport,
+    enrolment, CancelFlag, Enrolment, HttpTransport, ProgressFn, SyncContext, SyncReport, Transport,
 };
 use crate::{Error, Result};
+use std::sync::Arc;
 
 impl App {
-    fn transport(&self, server_url: Option<&str>) -> Result<Transport> {
-        let session = self.session()?;
+    /// Makes every sync step (enrolment included) go over `transport`
+    /// instead of HTTP to the server's URL, e.g. a server run in the same
+    /// process by tests; `None` goes back to HTTP.
+    pub fn set_transport(&self, transport: Option<Arc<dyn Transport>>) {
+        *self.transport.write().unwrap_or_else(|p| p.into_inner()) = transport;
+    }
+
+    /// The transport set with [`Self::set_transport`], else HTTP to
+    /// `server_url` or to the server this device is enrolled with.
+    fn transport(&self, server_url: Option<&str>) -> Result<Arc<dyn Transport>> {
+        let set = self.transport.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(transport) = set.as_ref() {
+            return Ok(transport.clone());
+        }
         let url = match server_url {
             Some(url) => url.to_string(),
             None => {
-                enrolment(&session.store)?
+                enrolment(&self.session()?.store)?
                     .ok_or(Error::NotEnrolled)?
                     .server_url
             }
         };
-        Transport::new(&url)
+        Ok(Arc::new(HttpTransport::new(&url)?))
     }
 
     /// Runs `step` with a sync context; erases the vault if the server says
@@ -36,7 +49,7 @@ impl App {
             store: &session.store,
             identity: &session.identity,
             clock: &session.clock,
-            transport: &transport,
+            transport: transport.as_ref(),
         };
         let result = step(&ctx).await;
         if matches!(result, Err(Error::Revoked)) {
@@ -65,12 +78,13 @@ impl App {
     /// Cancellable between steps and safe to cut anywhere.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
         self.with_sync(None, async |ctx| {
+            let start = ctx.transport.counts();
             let mut report = ctx.sync(progress, cancel).await?;
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
             report.shelters = self.sync_shelters(ctx).await?;
-            report.traffic = ctx.transport.counts();
+            report.traffic = ctx.transport.counts().since(start);
             Ok(report)
         })
         .await

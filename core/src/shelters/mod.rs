@@ -33,10 +33,10 @@ mod placement;
 pub mod roads;
 mod search;
 mod signing;
-mod sync;
 pub mod synthetic;
 pub mod wire;
 
+pub use crate::app::sync_shelters::ShelterSyncReport;
 pub use availability::{
     AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
 };
@@ -67,7 +67,6 @@ pub use signing::{
     next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, SignedPublication,
     PUBLICATION_FORMAT_VERSION,
 };
-pub use sync::ShelterSyncReport;
 
 use crate::model::Enumeration;
 

@@ -1,21 +1,29 @@
 //! End-to-end encrypted sync, device side: identity keys, case keys and
 //! their wrapping, the wire protocol, and the client that pushes and pulls.
 
+mod admin;
+mod auth;
 mod bundle;
 mod compression;
+mod devices;
 mod engine;
 mod envelope;
 mod identity;
+mod pull;
+mod push;
+mod snapshots;
+mod statistics;
 mod team;
+mod teams;
 mod transport;
 pub mod wire;
 mod wrap;
 pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
+pub use auth::{enrol, enrolment, Enrolment};
 pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
 pub use engine::{
-    enrol, enrolment, CancelFlag, Enrolment, ProgressFn, SyncContext, SyncPhase, SyncProgress,
-    SyncReport, SNAPSHOT_AFTER_EVENTS,
+    CancelFlag, ProgressFn, SyncContext, SyncPhase, SyncProgress, SyncReport, SNAPSHOT_AFTER_EVENTS,
 };
 pub use envelope::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,
@@ -23,5 +31,7 @@ pub use envelope::{
 };
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use team::TeamState;
-pub use transport::{http_client, TrafficCounts, Transport};
+pub use transport::{
+    http_client, refusal, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,
+};
 pub use wrap::{unwrap_case_key, wrap_case_key};

@@ -1,10 +1,14 @@
-//! HTTP to the sync server: binary bodies, bearer tokens, clear errors, and
-//! counts of round trips and bytes (what a 2G link pays for).
+//! How the device reaches the sync server: the [`Transport`] trait that
+//! moves request bytes to a path and brings back the answer's bytes, the
+//! HTTP one ([`HttpTransport`]: binary bodies, bearer tokens, clear errors)
+//! and the counts of round trips and bytes (what a 2G link pays for).
 
 use super::wire::{decode, encode, ErrorBody, CONTENT_TYPE};
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,17 +24,125 @@ pub struct TrafficCounts {
     pub bytes_received: u64,
 }
 
+impl TrafficCounts {
+    /// What was moved since `earlier` counts of the same transport.
+    pub fn since(self, earlier: TrafficCounts) -> TrafficCounts {
+        TrafficCounts {
+            round_trips: self.round_trips.saturating_sub(earlier.round_trips),
+            bytes_sent: self.bytes_sent.saturating_sub(earlier.bytes_sent),
+            bytes_received: self.bytes_received.saturating_sub(earlier.bytes_received),
+        }
+    }
+}
+
 /// Rough size of HTTP/1.1 request and response headers, counted per trip.
 const HEADER_OVERHEAD: u64 = 200;
 
-/// A connection to one sync server.
-#[derive(Debug, Clone)]
-pub struct Transport {
-    base: String,
-    http: reqwest::Client,
+/// What a [`Transport`] call yields: the answer's body, or why there is none.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>>> + Send + 'a>>;
+
+/// A way to the sync server. Every protocol request is a POST of binary
+/// bytes to a path under the server's base URL, with a bearer token once
+/// the device has one.
+pub trait Transport: Send + Sync {
+    /// The server's base URL (recorded in the enrolment).
+    fn base_url(&self) -> &str;
+
+    /// POSTs `body` to `path` and returns the answer's body as it is; a
+    /// refusal is [`Error::Refused`] (or [`Error::Revoked`], see
+    /// [`refusal`]), a broken link [`Error::Network`].
+    fn post_bytes<'a>(
+        &'a self,
+        path: &'a str,
+        token: Option<&'a str>,
+        body: Vec<u8>,
+    ) -> TransportFuture<'a>;
+
+    /// Round trips and bytes so far.
+    fn counts(&self) -> TrafficCounts;
+}
+
+impl dyn Transport + '_ {
+    /// POSTs `request` to `path` and decodes the answer.
+    pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        request: &Req,
+    ) -> Result<Resp> {
+        let bytes = self.post_for_bytes(path, token, request).await?;
+        decode(&bytes).map_err(|e| Error::Network(format!("bad response: {e}")))
+    }
+
+    /// POSTs `request` to `path` and returns the answer's body as it is
+    /// (for files, such as a report workbook).
+    pub async fn post_for_bytes<Req: Serialize>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        request: &Req,
+    ) -> Result<Vec<u8>> {
+        self.post_bytes(path, token, encode(request)).await
+    }
+}
+
+/// The error of an answer with a failure `status`: [`Error::Revoked`] when
+/// its body says to erase, else [`Error::Refused`] with the body's code and
+/// reason (or `http` and `fallback_reason` when the body is not an error).
+pub fn refusal(status: u16, fallback_reason: &str, body: &[u8]) -> Error {
+    let error: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    if error.as_ref().is_some_and(|e| e.erase) {
+        return Error::Revoked;
+    }
+    let (code, reason) = error
+        .map(|e| (e.error, e.reason))
+        .unwrap_or_else(|| ("http".into(), fallback_reason.into()));
+    Error::Refused {
+        status,
+        code,
+        reason,
+    }
+}
+
+/// Counts round trips and bytes for a [`Transport`], headers included (a
+/// rough [`HEADER_OVERHEAD`] a trip each way). Clones share the counts.
+#[derive(Debug, Clone, Default)]
+pub struct TrafficMeter {
     round_trips: Arc<AtomicU64>,
     sent: Arc<AtomicU64>,
     received: Arc<AtomicU64>,
+}
+
+impl TrafficMeter {
+    /// Counts a request of `body_len` bytes going out (one round trip).
+    pub fn request(&self, body_len: usize) {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        self.sent
+            .fetch_add(body_len as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+    }
+
+    /// Counts an answer of `body_len` bytes coming in.
+    pub fn response(&self, body_len: usize) {
+        self.received
+            .fetch_add(body_len as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+    }
+
+    /// Round trips and bytes so far.
+    pub fn counts(&self) -> TrafficCounts {
+        TrafficCounts {
+            round_trips: self.round_trips.load(Ordering::Relaxed),
+            bytes_sent: self.sent.load(Ordering::Relaxed),
+            bytes_received: self.received.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A connection to one sync server over HTTP(S).
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    base: String,
+    http: reqwest::Client,
+    meter: TrafficMeter,
 }
 
 fn tls_config() -> Result<rustls::ClientConfig> {
@@ -55,7 +167,7 @@ pub fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| Error::Network(e.to_string()))
 }
 
-impl Transport {
+impl HttpTransport {
     /// A transport to `base_url` (e.g. `https://sync.example.vn`).
     pub fn new(base_url: &str) -> Result<Self> {
         let base = base_url.trim_end_matches('/').to_string();
@@ -69,46 +181,11 @@ impl Transport {
         Ok(Self {
             base,
             http,
-            round_trips: Arc::default(),
-            sent: Arc::default(),
-            received: Arc::default(),
+            meter: TrafficMeter::default(),
         })
     }
 
-    /// The server's base URL.
-    pub fn base_url(&self) -> &str {
-        &self.base
-    }
-
-    /// Round trips and bytes so far.
-    pub fn counts(&self) -> TrafficCounts {
-        TrafficCounts {
-            round_trips: self.round_trips.load(Ordering::Relaxed),
-            bytes_sent: self.sent.load(Ordering::Relaxed),
-            bytes_received: self.received.load(Ordering::Relaxed),
-        }
-    }
-
-    /// POSTs `request` to `path` and decodes the answer.
-    pub async fn post<Req: Serialize, Resp: DeserializeOwned>(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        request: &Req,
-    ) -> Result<Resp> {
-        let bytes = self.post_for_bytes(path, token, request).await?;
-        decode(&bytes).map_err(|e| Error::Network(format!("bad response: {e}")))
-    }
-
-    /// POSTs `request` to `path` and returns the answer's body as it is
-    /// (for files, such as a report workbook).
-    pub async fn post_for_bytes<Req: Serialize>(
-        &self,
-        path: &str,
-        token: Option<&str>,
-        request: &Req,
-    ) -> Result<Vec<u8>> {
-        let body = encode(request);
+    async fn post_body(&self, path: &str, token: Option<&str>, body: Vec<u8>) -> Result<Vec<u8>> {
         let mut builder = self
             .http
             .post(format!("{}{path}", self.base))
@@ -117,9 +194,7 @@ impl Transport {
         if let Some(token) = token {
             builder = builder.bearer_auth(token);
         }
-        self.round_trips.fetch_add(1, Ordering::Relaxed);
-        self.sent
-            .fetch_add(body.len() as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+        self.meter.request(body.len());
         let response = builder
             .body(body)
             .send()
@@ -130,26 +205,31 @@ impl Transport {
             .bytes()
             .await
             .map_err(|e| Error::Network(network_reason(&e)))?;
-        self.received
-            .fetch_add(bytes.len() as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+        self.meter.response(bytes.len());
         if status.is_success() {
             return Ok(bytes.to_vec());
         }
-        let error: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
-        if error.as_ref().is_some_and(|e| e.erase) {
-            return Err(Error::Revoked);
-        }
-        let (code, reason) = error.map(|e| (e.error, e.reason)).unwrap_or_else(|| {
-            (
-                "http".into(),
-                status.canonical_reason().unwrap_or("error").into(),
-            )
-        });
-        Err(Error::Refused {
-            status: status.as_u16(),
-            code,
-            reason,
-        })
+        let reason = status.canonical_reason().unwrap_or("error");
+        Err(refusal(status.as_u16(), reason, &bytes))
+    }
+}
+
+impl Transport for HttpTransport {
+    fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    fn post_bytes<'a>(
+        &'a self,
+        path: &'a str,
+        token: Option<&'a str>,
+        body: Vec<u8>,
+    ) -> TransportFuture<'a> {
+        Box::pin(self.post_body(path, token, body))
+    }
+
+    fn counts(&self) -> TrafficCounts {
+        self.meter.counts()
     }
 }
 

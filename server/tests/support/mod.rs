@@ -2,6 +2,7 @@
 //! PostgreSQL), and phones (vaults) that enrol with it. Synthetic data only.
 #![allow(dead_code)]
 
+pub mod in_process;
 pub mod proxy;
 
 use binhan_core::app::{App, AppConfig};

@@ -12,13 +12,12 @@
 //! refuses a server that offers another. Whatever the server sends, the
 //! device uses a publication only after checking the signature itself.
 
-use super::messages::Recipient;
-use super::signing::{ProvincialKey, SignedPublication};
-use super::wire::{
+use super::App;
+use crate::shelters::wire::{
     DirectoryRequest, DirectoryResponse, Mail, MailChunk, MailPull, MailPush, MailPushResponse,
     PublishRequest, PublishResponse, MAX_MAIL_ITEMS,
 };
-use crate::app::App;
+use crate::shelters::{ProvincialKey, Recipient, SignedPublication};
 use crate::sync::wire::DEFAULT_PULL_BYTES;
 use crate::sync::SyncContext;
 use crate::{Error, Result};

@@ -1,0 +1,50 @@
+//! De-identified statistics records (and their withdrawals) sent to the
+//! server, each case's newest revision once.
+
+use super::engine::{SyncContext, SyncReport, PUSH_BATCH_ITEMS, STATS_SENT};
+use super::wire::{stats_message, StatsPush, StatsPushResponse};
+use crate::model::{CaseId, Role};
+use crate::Result;
+use std::collections::BTreeMap;
+
+impl SyncContext<'_> {
+    /// Sends the de-identified statistics record (or its withdrawal) of every
+    /// case whose statistics changed since this device last sent them. Every
+    /// team device may send; the server keeps the newest revision.
+    pub(super) async fn push_statistics(&self, report: &mut SyncReport) -> Result<()> {
+        let role = self.enrolment()?.role;
+        if matches!(role, Role::ProvincialOfficer | Role::ShelterHost) {
+            return Ok(());
+        }
+        let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
+        let mut updates = Vec::new();
+        let mut revisions = Vec::new();
+        for case_id in self.store.case_ids()? {
+            let Some(state) = self.store.case_state(case_id)? else {
+                continue;
+            };
+            let Some(update) = crate::stats::stat_update(&state) else {
+                continue;
+            };
+            if sent.get(&case_id) == Some(&update.revision()) {
+                continue;
+            }
+            revisions.push((case_id, update.revision()));
+            updates.push(update);
+        }
+        for (batch, revs) in updates
+            .chunks(PUSH_BATCH_ITEMS)
+            .zip(revisions.chunks(PUSH_BATCH_ITEMS))
+        {
+            let request = StatsPush {
+                signature: self.identity.sign(&stats_message(batch)),
+                updates: batch.to_vec(),
+            };
+            let _: StatsPushResponse = self.call("/v1/stats/push", &request).await?;
+            sent.extend(revs.iter().copied());
+            self.store.set_meta(STATS_SENT, &sent)?;
+            report.statistics_sent += batch.len() as u64;
+        }
+        Ok(())
+    }
+}
