@@ -1,0 +1,2 @@
+//! Journeys, snapshots and properties through [`crate::AppCore`] alone.
+//! All data here is synthetic.
