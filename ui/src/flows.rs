@@ -241,10 +241,7 @@ impl Inner {
             }
             return;
         }
-        let on_lock_screen = matches!(
-            self.top(),
-            Route::Camouflage | Route::PinPad | Route::Setup
-        );
+        let on_lock_screen = matches!(self.top(), Route::Camouflage | Route::PinPad | Route::Setup);
         if !self.unlocked() || on_lock_screen {
             return self.refuse(Why::NotAvailableHere);
         }

@@ -42,6 +42,9 @@ mod tests {
         assert_eq!(instant(at), "03:30 16/11/2026");
         let ms = u64::try_from(at.timestamp_millis()).unwrap();
         assert_eq!(today(ms), NaiveDate::from_ymd_opt(2026, 11, 16).unwrap());
-        assert_eq!(day(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()), "05/01/2026");
+        assert_eq!(
+            day(NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "05/01/2026"
+        );
     }
 }

@@ -140,7 +140,8 @@ impl Inner {
             title,
             lang,
             can_go_back: self.stack.len() > 1,
-            quick_exit: (!camouflage).then(|| Action::new(T::QuickExit.get(lang), Event::QuickExit)),
+            quick_exit: (!camouflage)
+                .then(|| Action::new(T::QuickExit.get(lang), Event::QuickExit)),
             emergency: (!camouflage && !on_emergency).then(|| {
                 Action::new(
                     T::EmergencyButton.get(lang),

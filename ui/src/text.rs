@@ -18,6 +18,15 @@ fn pick(lang: Lang, vi: &str, en: &str) -> String {
     }
 }
 
+/// The core's reason as a sentence: its first letter in capitals.
+fn sentence(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
 /// Seconds as m:ss.
 pub(crate) fn minutes_seconds(secs: u64) -> String {
     format!("{}:{:02}", secs / 60, secs % 60)
@@ -283,10 +292,10 @@ impl Why {
             ),
             Why::PinRequired => pick(lang, "Hãy nhập mã PIN", "Enter the PIN"),
             Why::PinMismatch => pick(lang, "Hai mã PIN không khớp nhau", "The two PINs differ"),
-            Why::PinWeak(w) => match lang {
+            Why::PinWeak(w) => sentence(match lang {
                 Lang::Vi => w.reason_vi(),
                 Lang::En => w.reason_en(),
-            },
+            }),
             Why::WrongPin { remaining } => vi_en(
                 format!("Sai mã PIN, còn {remaining} lần thử"),
                 format!(
@@ -373,7 +382,10 @@ mod tests {
             all.iter().map(|w| Why::PinWeak(*w).code()).collect();
         assert_eq!(codes.len(), all.len());
         for w in all {
-            assert_ne!(Why::PinWeak(w).text(Lang::Vi), Why::PinWeak(w).text(Lang::En));
+            assert_ne!(
+                Why::PinWeak(w).text(Lang::Vi),
+                Why::PinWeak(w).text(Lang::En)
+            );
         }
     }
 }

@@ -282,18 +282,15 @@ mod tests {
     #[test]
     fn everyday_sums_do_not_open_the_pin_pad() {
         for text in [
-            "27491==",     // five digits
-            "274916=1=",   // broken streak
-            "274916+1==",  // an operation
-            "2749.16==",   // a decimal
-            "274916=<=",   // backspace in between
-            "1+274916==",  // the equals complete a sum first
+            "27491==",    // five digits
+            "274916=1=",  // broken streak
+            "274916+1==", // an operation
+            "2749.16==",  // a decimal
+            "274916=<=",  // backspace in between
+            "1+274916==", // the equals complete a sum first
         ] {
             let mut calc = Calculator::default();
-            assert!(
-                !keys(&mut calc, text).contains(&Pressed::Secret),
-                "{text}"
-            );
+            assert!(!keys(&mut calc, text).contains(&Pressed::Secret), "{text}");
         }
     }
 

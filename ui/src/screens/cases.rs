@@ -77,7 +77,8 @@ pub(crate) fn row(case: &CaseSummary, today: NaiveDate, lang: Lang) -> CaseRow {
         status: case.status.label(lang).to_string(),
         follow_up: follow_up.map(|t| t.get(lang)),
         overdue: state == FollowUpState::Overdue,
-        conflicts: (case.open_conflicts > 0).then(|| T::ConflictsToResolve(case.open_conflicts).get(lang)),
+        conflicts: (case.open_conflicts > 0)
+            .then(|| T::ConflictsToResolve(case.open_conflicts).get(lang)),
         updated: T::UpdatedAt(format::instant(case.last_activity)).get(lang),
         open: Event::OpenCase {
             id: case.id.to_string(),
@@ -141,7 +142,12 @@ fn choices<V: Coded + PartialEq>(
 }
 
 /// The case list of `list` under `filter`.
-pub(crate) fn list_view(list: &CaseList, filter: ListFilter, today: NaiveDate, lang: Lang) -> CaseListView {
+pub(crate) fn list_view(
+    list: &CaseList,
+    filter: ListFilter,
+    today: NaiveDate,
+    lang: Lang,
+) -> CaseListView {
     let filtered = filter != ListFilter::default();
     CaseListView {
         status_label: T::FilterStatus.get(lang),
@@ -156,9 +162,10 @@ pub(crate) fn list_view(list: &CaseList, filter: ListFilter, today: NaiveDate, l
         }),
         count: T::CaseCount(list.cases.len()).get(lang),
         rows: list.cases.iter().map(|c| row(c, today, lang)).collect(),
-        empty: list.cases.is_empty().then(|| {
-            if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)
-        }),
+        empty: list
+            .cases
+            .is_empty()
+            .then(|| if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)),
         unreadable: (!list.unreadable.is_empty()).then(|| Reason {
             code: Why::CaseUnreadable.code().to_string(),
             text: T::Unreadable(list.unreadable.len()).get(lang),
@@ -195,7 +202,12 @@ pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> C
     let contexts = if case.incident.contexts.is_empty() {
         T::NoneYet.get(lang)
     } else {
-        let labels: Vec<&str> = case.incident.contexts.iter().map(|c| c.label(lang)).collect();
+        let labels: Vec<&str> = case
+            .incident
+            .contexts
+            .iter()
+            .map(|c| c.label(lang))
+            .collect();
         labels.join(", ")
     };
     let follow_up = match case.next_follow_up {
@@ -216,20 +228,44 @@ pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> C
             case.risk_level
                 .map_or_else(|| T::NotKnown.get(lang), |r| r.label(lang).to_string()),
         ),
-        row("violence_type", T::ViolenceType, case.incident.violence_type.label(lang).to_string()),
+        row(
+            "violence_type",
+            T::ViolenceType,
+            case.incident.violence_type.label(lang).to_string(),
+        ),
         row("contexts", T::Contexts, contexts),
         row("commune", T::Commune, commune_name(&case.survivor.commune)),
-        row("incident_date", T::IncidentDate, format::day(case.incident.date)),
-        row("reported_on", T::ReportedOn, format::day(case.incident.reported_on)),
-        row("child", T::ChildUnder18, yes_no(case.derived.survivor_is_child)),
+        row(
+            "incident_date",
+            T::IncidentDate,
+            format::day(case.incident.date),
+        ),
+        row(
+            "reported_on",
+            T::ReportedOn,
+            format::day(case.incident.reported_on),
+        ),
+        row(
+            "child",
+            T::ChildUnder18,
+            yes_no(case.derived.survivor_is_child),
+        ),
         row("next_follow_up", T::NextFollowUp, follow_up),
         row("services", T::Services, case.services.len().to_string()),
         row("notes", T::Notes, case.notes.len().to_string()),
     ];
     if !case.conflicts.is_empty() {
-        rows.push(row("conflicts", T::Conflicts, case.conflicts.len().to_string()));
+        rows.push(row(
+            "conflicts",
+            T::Conflicts,
+            case.conflicts.len().to_string(),
+        ));
     }
-    rows.push(row("last_activity", T::LastUpdated, format::instant(case.last_activity)));
+    rows.push(row(
+        "last_activity",
+        T::LastUpdated,
+        format::instant(case.last_activity),
+    ));
     CaseSummaryView {
         id: case.id.to_string(),
         heading: case.survivor.code.clone(),

@@ -59,7 +59,8 @@ impl SecretForm {
             .unwrap_or("")
     }
 
-    /// The view of `field`, with the first of `errors` that concerns it.
+    /// The view of `field`: the vault's refusal if any, else the first of
+    /// `errors` that concerns it.
     pub(crate) fn field(
         &self,
         field: Field,
@@ -70,9 +71,9 @@ impl SecretForm {
         lang: Lang,
     ) -> SecretFieldView {
         let error = if self.submitted {
-            errors
+            self.refused
                 .iter()
-                .chain(self.refused.iter())
+                .chain(errors.iter())
                 .find(|(f, _)| *f == field)
                 .map(|(_, why)| why.reason(lang))
         } else {

@@ -41,11 +41,7 @@ pub struct HomeView {
 /// The home screen from every case on the phone (the vault's list is most
 /// recent first).
 pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
-    let open = || {
-        list.cases
-            .iter()
-            .filter(|c| c.status == CaseStatus::Open)
-    };
+    let open = || list.cases.iter().filter(|c| c.status == CaseStatus::Open);
     let mut overdue: Vec<_> = open()
         .filter(|c| c.follow_up_state(today) == FollowUpState::Overdue)
         .collect();

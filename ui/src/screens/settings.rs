@@ -88,9 +88,23 @@ pub(crate) fn change_pin_view(form: &SecretForm, lang: Lang) -> ChangePinView {
     let errors = change_pin_errors(form);
     ChangePinView {
         fields: vec![
-            form.field(Field::CurrentPin, T::FieldCurrentPin, None, true, &errors, lang),
+            form.field(
+                Field::CurrentPin,
+                T::FieldCurrentPin,
+                None,
+                true,
+                &errors,
+                lang,
+            ),
             form.field(Field::NewPin, T::FieldNewPin, None, true, &errors, lang),
-            form.field(Field::NewPinConfirm, T::FieldNewPinConfirm, None, true, &errors, lang),
+            form.field(
+                Field::NewPinConfirm,
+                T::FieldNewPinConfirm,
+                None,
+                true,
+                &errors,
+                lang,
+            ),
         ],
         save: Action::new(T::Save.get(lang), Event::Submit),
     }

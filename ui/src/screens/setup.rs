@@ -64,7 +64,14 @@ pub(crate) fn view(form: &SecretForm, lang: Lang) -> SetupView {
         intro: T::SetupIntro.get(lang),
         fields: vec![
             form.field(Field::Pin, T::FieldPin, None, true, &errors, lang),
-            form.field(Field::PinConfirm, T::FieldPinConfirm, None, true, &errors, lang),
+            form.field(
+                Field::PinConfirm,
+                T::FieldPinConfirm,
+                None,
+                true,
+                &errors,
+                lang,
+            ),
             form.field(
                 Field::DuressPin,
                 T::FieldDuress,
@@ -139,7 +146,7 @@ mod tests {
         let v = view(&f, Lang::Vi);
         assert_eq!(
             v.fields[0].error.as_ref().unwrap().text,
-            "mã PIN phải có ít nhất 6 ký tự"
+            "Mã PIN phải có ít nhất 6 ký tự"
         );
         assert_eq!(v.fields[0].filled, 2);
     }

@@ -1,2 +1,7 @@
 //! Journeys, snapshots and properties through [`crate::AppCore`] alone.
 //! All data here is synthetic.
+
+mod journeys;
+mod props;
+mod snapshots;
+mod support;
