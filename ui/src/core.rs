@@ -90,6 +90,7 @@ pub(crate) struct Inner {
 }
 
 /// The app, as every shell drives it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
 pub struct AppCore {
     inner: Mutex<Inner>,
     shell: Arc<dyn Shell>,
@@ -145,7 +146,13 @@ impl AppCore {
         // safety: the worst is a stale screen, and quick exit resets it.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
 
+// What the shells call; exported to Kotlin and Swift as methods of the
+// `AppCore` object (its constructor, over the platform's vault directory
+// and key, is exported with the bindings in the next step).
+#[cfg_attr(feature = "uniffi", uniffi::export)]
+impl AppCore {
     /// Applies `event` and returns the next view. Never fails: a refusal is
     /// a message in the view. Effects are handed to the shell after the
     /// internal lock is released. Unlocking runs the key derivation (about

@@ -164,3 +164,41 @@ pub enum Target {
     /// Find a shelter (not in this version).
     FindShelter,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON the browser shell sends (issue 16): tagged by `type`.
+    #[test]
+    fn events_have_a_stable_json_form() {
+        let cases = [
+            (
+                Event::Calculator {
+                    key: CalcKey::Digit { digit: 7 },
+                },
+                r#"{"type":"calculator","key":{"key":"digit","digit":7}}"#,
+            ),
+            (
+                Event::SetField {
+                    field: Field::PinConfirm,
+                    value: "x".into(),
+                },
+                r#"{"type":"set_field","field":"pin_confirm","value":"x"}"#,
+            ),
+            (
+                Event::FilterCases {
+                    status: Some(CaseStatus::Open),
+                    risk: None,
+                },
+                r#"{"type":"filter_cases","status":"open","risk":null}"#,
+            ),
+            (Event::QuickExit, r#"{"type":"quick_exit"}"#),
+        ];
+        for (event, json) in cases {
+            assert_eq!(serde_json::to_string(&event).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Event>(json).unwrap(), event);
+        }
+        assert!(serde_json::from_str::<Event>(r#"{"type":"launch_missiles"}"#).is_err());
+    }
+}

@@ -68,6 +68,8 @@ fn first_run_pin_home_list_quick_exit() {
             value: value.into(),
         });
     }
+    let typed = serde_json::to_string(&h.core.view()).unwrap();
+    assert!(!typed.contains(PIN), "a PIN never comes back in the view");
     let created = h.send(Event::Submit);
     let view = home(&created);
     assert_eq!(created.messages[0].reason.code, "pin_created");

@@ -164,3 +164,63 @@ proptest! {
         prop_assert_eq!(h.core.view(), view);
     }
 }
+
+/// Wrong PINs without delays: a delay's length comes from the vault's
+/// real clock, which two vaults read a few milliseconds apart.
+fn no_delays() -> binhan_core::vault::VaultPolicy {
+    binhan_core::vault::VaultPolicy {
+        max_attempts: 5,
+        free_attempts: 5,
+        base_delay_secs: 0,
+        max_delay_secs: 0,
+    }
+}
+
+/// The seeded vault with a duress PIN, and a vault made with the duress
+/// PIN as its PIN and nothing in it; both without delays.
+fn duress_templates() -> &'static (Template, Template) {
+    static TEMPLATES: OnceLock<(Template, Template)> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        let seeded = tempfile::tempdir().expect("tempdir");
+        let seeded_path = seeded.path().join("vault");
+        let ids = seed_vault(&seeded_path, no_delays(), Some(DURESS));
+        let fresh = tempfile::tempdir().expect("tempdir");
+        let fresh_path = fresh.path().join("vault");
+        binhan_core::app::App::create(&fresh_path, DURESS, config(no_delays()))
+            .expect("fresh vault");
+        ((seeded, seeded_path, ids), (fresh, fresh_path, Vec::new()))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// Unlocked with the duress PIN, a vault full of cases shows, step by
+    /// step, exactly what a fresh vault unlocked with its PIN shows.
+    #[test]
+    fn a_duress_unlock_is_a_fresh_vault(steps in proptest::collection::vec(step(), 0..30)) {
+        let ((_keep, path, ids), (_keep_fresh, fresh_path, _)) = duress_templates();
+        let duress = Harness::copy_of(path, no_delays(), ids.clone());
+        let fresh = Harness::copy_of(fresh_path, no_delays(), Vec::new());
+        prop_assert_eq!(duress.unlock(DURESS), fresh.unlock(DURESS));
+        for step in steps {
+            let (a, b) = match step {
+                Step::Send(event) => (duress.send(event.clone()), fresh.send(event)),
+                Step::Gate => (duress.open_gate(), fresh.open_gate()),
+                // The real PIN is just a wrong PIN on both now.
+                Step::Pin(pin) => (duress.enter_pin(pin), fresh.enter_pin(pin)),
+                Step::OpenSeeded(i) => {
+                    let event = Event::OpenCase { id: ids[i].1.to_string() };
+                    (duress.send(event.clone()), fresh.send(event))
+                }
+                Step::Wait(secs) => {
+                    duress.advance_secs(secs);
+                    fresh.advance_secs(secs);
+                    (duress.core.view(), fresh.core.view())
+                }
+            };
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(duress.shell.take(), fresh.shell.take());
+        }
+    }
+}
