@@ -58,6 +58,7 @@ pub(crate) enum Route {
     CaseSummary { id: CaseId },
     Settings,
     ChangePin,
+    DuressPin,
     ConfirmWipe,
 }
 
@@ -83,6 +84,7 @@ pub(crate) struct Inner {
     pub(crate) pin_pad: PinPad,
     pub(crate) setup: SecretForm,
     pub(crate) change_pin: SecretForm,
+    pub(crate) duress: SecretForm,
     pub(crate) filter: ListFilter,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
@@ -129,6 +131,7 @@ impl AppCore {
             pin_pad: PinPad::default(),
             setup: setup::form(),
             change_pin: settings::change_pin_form(),
+            duress: settings::duress_form(),
             filter: ListFilter::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
@@ -221,6 +224,7 @@ impl Inner {
         self.pin_pad.wrong = None;
         self.setup = setup::form();
         self.change_pin = settings::change_pin_form();
+        self.duress = settings::duress_form();
         self.filter = ListFilter::default();
         self.notices.clear();
     }
@@ -278,6 +282,7 @@ impl Inner {
             Some(Route::PinPad) => self.pin_pad.reset_entry(),
             Some(Route::Setup) => self.setup = setup::form(),
             Some(Route::ChangePin) => self.change_pin = settings::change_pin_form(),
+            Some(Route::DuressPin) => self.duress = settings::duress_form(),
             Some(Route::CaseList) => self.filter = ListFilter::default(),
             _ => {}
         }

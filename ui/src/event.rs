@@ -157,6 +157,8 @@ pub enum Target {
     Settings,
     /// The change-PIN form.
     ChangePin,
+    /// The form that sets or replaces the duress PIN.
+    DuressPin,
     /// The confirmation before erasing everything.
     Wipe,
     /// Record an incident (not in this version).

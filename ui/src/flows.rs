@@ -6,12 +6,20 @@ use crate::core::{Inner, Route};
 use crate::effect::Effect;
 use crate::event::{CalcKey, Field, PinKey, Target};
 use crate::screens::camouflage::Pressed;
+use crate::screens::form::SecretForm;
 use crate::screens::pin::PinPad;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
 use binhan_core::app::App;
 use binhan_core::model::CaseId;
 use binhan_core::Error;
+
+/// The two PIN forms of the settings.
+#[derive(Debug, Clone, Copy)]
+enum PinForm {
+    Change,
+    Duress,
+}
 
 /// Where the vault stands when the camouflage is opened.
 enum Gate {
@@ -96,6 +104,7 @@ impl Inner {
             }
             Route::Setup => self.setup.set(field, value),
             Route::ChangePin => self.change_pin.set(field, value),
+            Route::DuressPin => self.duress.set(field, value),
             _ => false,
         };
         if !accepted {
@@ -108,6 +117,7 @@ impl Inner {
             Route::PinPad => self.unlock(now),
             Route::Setup => self.create(),
             Route::ChangePin => self.change_pin(),
+            Route::DuressPin => self.set_duress(),
             _ => self.refuse(Why::NotAvailableHere),
         }
     }
@@ -191,47 +201,78 @@ impl Inner {
     }
 
     fn change_pin(&mut self) {
-        self.change_pin.submitted = true;
-        if !settings::change_pin_errors(&self.change_pin).is_empty() {
+        self.submit_pin_form(PinForm::Change);
+    }
+
+    fn set_duress(&mut self) {
+        self.submit_pin_form(PinForm::Duress);
+    }
+
+    fn pin_form(&mut self, which: PinForm) -> &mut SecretForm {
+        match which {
+            PinForm::Change => &mut self.change_pin,
+            PinForm::Duress => &mut self.duress,
+        }
+    }
+
+    /// Submits the change-PIN or duress-PIN form: every error at once,
+    /// then the vault (which checks the current PIN as an unlock attempt).
+    fn submit_pin_form(&mut self, which: PinForm) {
+        let (errors, new_field) = match which {
+            PinForm::Change => (settings::change_pin_errors(&self.change_pin), Field::NewPin),
+            PinForm::Duress => (settings::duress_errors(&self.duress), Field::DuressPin),
+        };
+        self.pin_form(which).submitted = true;
+        if !errors.is_empty() {
             return;
         }
         let Some(vault) = &self.vault else {
             return self.lock_to_camouflage();
         };
-        let result = vault.change_pin(
-            self.change_pin.get(Field::CurrentPin),
-            self.change_pin.get(Field::NewPin),
-        );
-        match result {
+        let form = match which {
+            PinForm::Change => &self.change_pin,
+            PinForm::Duress => &self.duress,
+        };
+        let (current, new) = (form.get(Field::CurrentPin), form.get(new_field));
+        let result = match which {
+            PinForm::Change => vault.change_pin(current, new),
+            PinForm::Duress => vault.set_duress_pin(current, new),
+        };
+        let refusal = match result {
             Ok(()) => {
-                self.change_pin = settings::change_pin_form();
-                self.stack.pop();
-                self.inform("pin_changed", T::PinChanged);
-            }
-            Err(Error::WrongPin { remaining }) => {
-                self.change_pin.clear(Field::CurrentPin);
-                self.change_pin.refused = vec![(Field::CurrentPin, Why::WrongPin { remaining })];
-            }
-            Err(Error::TooSoon { retry_after_secs }) => {
-                self.change_pin.clear(Field::CurrentPin);
-                let why = Why::WaitToRetry {
-                    secs: retry_after_secs,
+                *self.pin_form(which) = match which {
+                    PinForm::Change => settings::change_pin_form(),
+                    PinForm::Duress => settings::duress_form(),
                 };
-                self.change_pin.refused = vec![(Field::CurrentPin, why)];
+                self.stack.pop();
+                return match which {
+                    PinForm::Change => self.inform("pin_changed", T::PinChanged),
+                    PinForm::Duress => self.inform("duress_pin_set", T::DuressPinSet),
+                };
             }
-            Err(Error::WeakPin(w)) => {
-                self.change_pin.refused = vec![(Field::NewPin, Why::PinWeak(w))];
-            }
+            Err(Error::WrongPin { remaining }) => (Field::CurrentPin, Why::WrongPin { remaining }),
+            Err(Error::TooSoon { retry_after_secs }) => (
+                Field::CurrentPin,
+                Why::WaitToRetry {
+                    secs: retry_after_secs,
+                },
+            ),
+            Err(Error::WeakPin(w)) => (new_field, Why::PinWeak(w)),
             Err(Error::Erased) => {
                 self.vault = None;
                 self.pin_pad = PinPad::default();
-                self.lock_to_camouflage();
+                return self.lock_to_camouflage();
             }
             Err(e) => {
-                tracing::warn!(error = kind(&e), "changing the PIN failed");
-                self.refuse(Why::StorageFailed);
+                tracing::warn!(error = kind(&e), "a PIN form failed");
+                return self.refuse(Why::StorageFailed);
             }
+        };
+        let form = self.pin_form(which);
+        if refusal.0 == Field::CurrentPin {
+            form.clear(Field::CurrentPin);
         }
+        form.refused = vec![refusal];
     }
 
     pub(crate) fn open(&mut self, target: Target) {
@@ -255,6 +296,10 @@ impl Inner {
             Target::ChangePin => {
                 self.change_pin = settings::change_pin_form();
                 Route::ChangePin
+            }
+            Target::DuressPin => {
+                self.duress = settings::duress_form();
+                Route::DuressPin
             }
             Target::Wipe => Route::ConfirmWipe,
             Target::RecordIncident | Target::FindShelter => {

@@ -104,6 +104,12 @@ impl Inner {
                 },
                 T::ChangePin.get(lang),
             ),
+            Route::DuressPin => (
+                Screen::DuressPin {
+                    view: settings::duress_view(&self.duress, lang),
+                },
+                T::SetDuressPin.get(lang),
+            ),
             Route::ConfirmWipe => (
                 Screen::ConfirmWipe {
                     view: settings::confirm_wipe_view(lang),

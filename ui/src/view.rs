@@ -80,7 +80,12 @@ pub enum Screen {
     /// Change the PIN.
     ChangePin {
         /// Its state.
-        view: crate::screens::settings::ChangePinView,
+        view: crate::screens::settings::PinFormView,
+    },
+    /// Set or replace the duress PIN.
+    DuressPin {
+        /// Its state.
+        view: crate::screens::settings::PinFormView,
     },
     /// Confirm erasing everything.
     ConfirmWipe {

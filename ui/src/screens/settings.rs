@@ -5,6 +5,7 @@ use crate::event::{Event, Field, Target};
 use crate::text::{Why, T};
 use crate::view::{Action, Choice, SecretFieldView};
 use binhan_core::model::Lang;
+use binhan_core::PinWeakness;
 use serde::Serialize;
 
 /// What the settings screen shows.
@@ -17,6 +18,8 @@ pub struct SettingsView {
     pub languages: Vec<Choice>,
     /// Change the PIN.
     pub change_pin: Action,
+    /// Set or replace the duress PIN.
+    pub duress_pin: Action,
     /// Erase all data (opens the confirmation).
     pub wipe: Action,
 }
@@ -40,6 +43,12 @@ pub(crate) fn view(lang: Lang) -> SettingsView {
                 target: Target::ChangePin,
             },
         ),
+        duress_pin: Action::new(
+            T::SetDuressPin.get(lang),
+            Event::Open {
+                target: Target::DuressPin,
+            },
+        ),
         wipe: Action::new(
             T::EraseAll.get(lang),
             Event::Open {
@@ -49,11 +58,11 @@ pub(crate) fn view(lang: Lang) -> SettingsView {
     }
 }
 
-/// What the change-PIN form shows.
+/// What a PIN form of the settings shows (change the PIN, set the duress PIN).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct ChangePinView {
-    /// Current PIN, new PIN, repeat.
+pub struct PinFormView {
+    /// Current PIN, then the new one and its repeat.
     pub fields: Vec<SecretFieldView>,
     /// Save.
     pub save: Action,
@@ -84,9 +93,9 @@ pub(crate) fn change_pin_errors(form: &SecretForm) -> Vec<(Field, Why)> {
 }
 
 /// The change-PIN view of `form` in `lang`.
-pub(crate) fn change_pin_view(form: &SecretForm, lang: Lang) -> ChangePinView {
+pub(crate) fn change_pin_view(form: &SecretForm, lang: Lang) -> PinFormView {
     let errors = change_pin_errors(form);
-    ChangePinView {
+    PinFormView {
         fields: vec![
             form.field(
                 Field::CurrentPin,
@@ -100,6 +109,64 @@ pub(crate) fn change_pin_view(form: &SecretForm, lang: Lang) -> ChangePinView {
             form.field(
                 Field::NewPinConfirm,
                 T::FieldNewPinConfirm,
+                None,
+                true,
+                &errors,
+                lang,
+            ),
+        ],
+        save: Action::new(T::Save.get(lang), Event::Submit),
+    }
+}
+
+/// The duress-PIN form.
+pub(crate) fn duress_form() -> SecretForm {
+    SecretForm::new(&[Field::CurrentPin, Field::DuressPin, Field::DuressPinConfirm])
+}
+
+/// Every error of the duress-PIN form at once.
+pub(crate) fn duress_errors(form: &SecretForm) -> Vec<(Field, Why)> {
+    let current = form.get(Field::CurrentPin);
+    let duress = form.get(Field::DuressPin);
+    let mut errors = Vec::new();
+    if current.is_empty() {
+        errors.push((Field::CurrentPin, Why::PinRequired));
+    }
+    if let Some(why) = new_pin_error(duress) {
+        errors.push((Field::DuressPin, why));
+    } else if same_pin(current, duress) {
+        errors.push((Field::DuressPin, Why::PinWeak(PinWeakness::SameAsPin)));
+    }
+    if let Some(why) = confirm_error(duress, form.get(Field::DuressPinConfirm)) {
+        errors.push((Field::DuressPinConfirm, why));
+    }
+    errors
+}
+
+/// The duress-PIN view of `form` in `lang`.
+pub(crate) fn duress_view(form: &SecretForm, lang: Lang) -> PinFormView {
+    let errors = duress_errors(form);
+    PinFormView {
+        fields: vec![
+            form.field(
+                Field::CurrentPin,
+                T::FieldCurrentPin,
+                None,
+                true,
+                &errors,
+                lang,
+            ),
+            form.field(
+                Field::DuressPin,
+                T::FieldDuressRequired,
+                Some(T::DuressHelp),
+                true,
+                &errors,
+                lang,
+            ),
+            form.field(
+                Field::DuressPinConfirm,
+                T::FieldDuressConfirm,
                 None,
                 true,
                 &errors,

@@ -3,5 +3,6 @@
 
 mod journeys;
 mod props;
+mod safety;
 mod snapshots;
 mod support;

@@ -59,6 +59,7 @@ fn target() -> impl Strategy<Value = Target> {
         Just(Target::Emergency),
         Just(Target::Settings),
         Just(Target::ChangePin),
+        Just(Target::DuressPin),
         Just(Target::Wipe),
         Just(Target::RecordIncident),
         Just(Target::FindShelter),

@@ -333,3 +333,36 @@ impl Harness {
         serde_json::from_str(&text).expect("json")
     }
 }
+
+// Reading view models.
+
+pub(crate) fn home(view: &crate::view::ViewModel) -> &crate::screens::home::HomeView {
+    match &view.screen {
+        crate::view::Screen::Home { view } => view,
+        other => panic!("expected home, got {other:?}"),
+    }
+}
+
+pub(crate) fn list(view: &crate::view::ViewModel) -> &crate::screens::cases::CaseListView {
+    match &view.screen {
+        crate::view::Screen::CaseList { view } => view,
+        other => panic!("expected the case list, got {other:?}"),
+    }
+}
+
+pub(crate) fn pin_pad(view: &crate::view::ViewModel) -> &crate::screens::pin::PinPadView {
+    match &view.screen {
+        crate::view::Screen::PinPad { view } => view,
+        other => panic!("expected the PIN pad, got {other:?}"),
+    }
+}
+
+pub(crate) fn assert_camouflaged(h: &Harness, view: &crate::view::ViewModel) {
+    assert!(
+        matches!(view.screen, crate::view::Screen::Camouflage { .. }),
+        "{view:?}"
+    );
+    assert!(!h.core.is_unlocked());
+    assert!(!view.can_go_back && view.quick_exit.is_none() && view.emergency.is_none());
+    assert!(view.messages.is_empty());
+}
