@@ -245,8 +245,9 @@ impl Inner {
         if event != Event::Tick {
             self.last_interaction_ms = now;
         }
-        // Nothing but the calculator (and the lifecycle) acts on the
-        // camouflage, and nothing there may say that anything was refused.
+        // On the camouflage only the calculator, the language and the
+        // lifecycle act; anything else is refused, and the camouflage view
+        // never shows a refusal (see `render`).
         match event {
             Event::Tick | Event::Foregrounded => {}
             Event::QuickExit => {
