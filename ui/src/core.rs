@@ -1,0 +1,302 @@
+//! [`AppCore`]: the one object a shell drives. It owns the vault, the
+//! screens' state and the language; `send` applies an event and returns the
+//! next [`ViewModel`]; effects go to the [`Shell`].
+//!
+//! Lock rules (every one decided here, none in a shell):
+//! - quick exit, from any screen: lock, forget the back stack and every
+//!   typed value, show the camouflage, ask the shell to hide the app;
+//! - going to the background: the same, without the hide effect;
+//! - idle: when a screen other than the camouflage has had no interaction
+//!   for `idle_lock_secs`, the next event (a tick or a tap) locks first, and
+//!   that event does nothing else;
+//! - a running wrong-PIN delay survives all of these.
+
+use crate::effect::{Clock, Effect, Shell, SystemClock};
+use crate::event::Event;
+use crate::screens::camouflage::Calculator;
+use crate::screens::cases::ListFilter;
+use crate::screens::form::SecretForm;
+use crate::screens::pin::PinPad;
+use crate::screens::{settings, setup};
+use crate::text::{Why, T};
+use crate::view::{Notice, NoticeLevel, ViewModel};
+use binhan_core::app::{App, AppConfig};
+use binhan_core::model::{CaseId, Lang};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+/// How the app behaves; the defaults suit a phone.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How the vault is created and opened.
+    pub vault: AppConfig,
+    /// The language at start.
+    pub lang: Lang,
+    /// Lock after this long without an interaction.
+    pub idle_lock_secs: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            vault: AppConfig::default(),
+            lang: Lang::Vi,
+            idle_lock_secs: 120,
+        }
+    }
+}
+
+/// Where the person is; the back stack is a list of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Route {
+    Camouflage,
+    Setup,
+    PinPad,
+    Emergency,
+    Home,
+    CaseList,
+    CaseSummary { id: CaseId },
+    Settings,
+    ChangePin,
+    DuressPin,
+    ConfirmWipe,
+}
+
+impl Route {
+    /// Screens that can be shown with the vault locked.
+    pub(crate) fn before_unlock(&self) -> bool {
+        matches!(
+            self,
+            Route::Camouflage | Route::Setup | Route::PinPad | Route::Emergency
+        )
+    }
+}
+
+/// Everything behind the lock of [`AppCore`].
+pub(crate) struct Inner {
+    pub(crate) dir: PathBuf,
+    pub(crate) config: AppConfig,
+    pub(crate) vault: Option<App>,
+    pub(crate) lang: Lang,
+    pub(crate) idle_lock_ms: u64,
+    pub(crate) stack: Vec<Route>,
+    pub(crate) calculator: Calculator,
+    pub(crate) pin_pad: PinPad,
+    pub(crate) setup: SecretForm,
+    pub(crate) change_pin: SecretForm,
+    pub(crate) duress: SecretForm,
+    pub(crate) filter: ListFilter,
+    pub(crate) notices: Vec<Notice>,
+    pub(crate) last_interaction_ms: u64,
+    pub(crate) effects: Vec<Effect>,
+}
+
+/// The app, as every shell drives it.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
+pub struct AppCore {
+    inner: Mutex<Inner>,
+    shell: Arc<dyn Shell>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for AppCore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCore").finish_non_exhaustive()
+    }
+}
+
+impl AppCore {
+    /// The app over the vault directory `dir` (created at first run), with
+    /// the system clock. It starts on the camouflage, locked.
+    pub fn new(dir: PathBuf, options: Options, shell: Arc<dyn Shell>) -> Self {
+        Self::with_clock(dir, options, shell, Arc::new(SystemClock))
+    }
+
+    /// The same with another clock (tests, simulations).
+    pub fn with_clock(
+        dir: PathBuf,
+        options: Options,
+        shell: Arc<dyn Shell>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let now = clock.now_ms();
+        let inner = Inner {
+            dir,
+            config: options.vault,
+            vault: None,
+            lang: options.lang,
+            idle_lock_ms: options.idle_lock_secs.saturating_mul(1000),
+            stack: vec![Route::Camouflage],
+            calculator: Calculator::default(),
+            pin_pad: PinPad::default(),
+            setup: setup::form(),
+            change_pin: settings::change_pin_form(),
+            duress: settings::duress_form(),
+            filter: ListFilter::default(),
+            notices: Vec::new(),
+            last_interaction_ms: now,
+            effects: Vec::new(),
+        };
+        Self {
+            inner: Mutex::new(inner),
+            shell,
+            clock,
+        }
+    }
+
+    fn lock_inner(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic cannot leave the state half-made in a way that matters for
+        // safety: the worst is a stale screen, and quick exit resets it.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+// What the shells call; exported to Kotlin and Swift as methods of the
+// `AppCore` object (its constructor, over the platform's vault directory
+// and key, is exported with the bindings in the next step).
+#[cfg_attr(feature = "uniffi", uniffi::export)]
+impl AppCore {
+    /// Applies `event` and returns the next view. Never fails: a refusal is
+    /// a message in the view. Effects are handed to the shell after the
+    /// internal lock is released. Unlocking runs the key derivation (about
+    /// a second on a phone): call this off the UI thread.
+    pub fn send(&self, event: Event) -> ViewModel {
+        let now = self.clock.now_ms();
+        let (view, effects) = {
+            let mut inner = self.lock_inner();
+            inner.notices.clear();
+            inner.handle(event, now);
+            let view = inner.render(now);
+            (view, std::mem::take(&mut inner.effects))
+        };
+        for effect in effects {
+            self.shell.effect(effect);
+        }
+        view
+    }
+
+    /// The current view, changing nothing.
+    pub fn view(&self) -> ViewModel {
+        let now = self.clock.now_ms();
+        self.lock_inner().render(now)
+    }
+
+    /// Whether the vault is unlocked.
+    pub fn is_unlocked(&self) -> bool {
+        self.lock_inner().unlocked()
+    }
+}
+
+impl Inner {
+    pub(crate) fn unlocked(&self) -> bool {
+        self.vault.as_ref().is_some_and(App::is_unlocked)
+    }
+
+    pub(crate) fn top(&self) -> &Route {
+        self.stack.last().unwrap_or(&Route::Camouflage)
+    }
+
+    pub(crate) fn notice(&mut self, level: NoticeLevel, reason: crate::view::Reason) {
+        self.notices.push(Notice { level, reason });
+    }
+
+    pub(crate) fn refuse(&mut self, why: Why) {
+        let reason = why.reason(self.lang);
+        self.notice(NoticeLevel::Error, reason);
+    }
+
+    pub(crate) fn inform(&mut self, code: &str, text: T) {
+        let reason = crate::view::Reason {
+            code: code.to_string(),
+            text: text.get(self.lang),
+        };
+        self.notice(NoticeLevel::Info, reason);
+    }
+
+    /// Locks, forgets the screens and everything typed, shows the camouflage.
+    pub(crate) fn lock_to_camouflage(&mut self) {
+        if let Some(vault) = &self.vault {
+            vault.lock();
+        }
+        self.stack = vec![Route::Camouflage];
+        self.calculator = Calculator::default();
+        self.pin_pad.reset_entry();
+        self.pin_pad.wrong = None;
+        self.setup = setup::form();
+        self.change_pin = settings::change_pin_form();
+        self.duress = settings::duress_form();
+        self.filter = ListFilter::default();
+        self.notices.clear();
+    }
+
+    fn idle_expired(&self, now: u64) -> bool {
+        *self.top() != Route::Camouflage
+            && now.saturating_sub(self.last_interaction_ms) >= self.idle_lock_ms
+    }
+
+    fn handle(&mut self, event: Event, now: u64) {
+        if self.idle_expired(now) {
+            self.lock_to_camouflage();
+            if event == Event::QuickExit {
+                self.effects.push(Effect::HideApp);
+            }
+            return;
+        }
+        if event != Event::Tick {
+            self.last_interaction_ms = now;
+        }
+        // On the camouflage only the calculator, the language and the
+        // lifecycle act; anything else is refused, and the camouflage view
+        // never shows a refusal (see `render`).
+        match event {
+            Event::Tick | Event::Foregrounded => {}
+            Event::QuickExit => {
+                self.lock_to_camouflage();
+                self.effects.push(Effect::HideApp);
+            }
+            Event::Backgrounded => self.lock_to_camouflage(),
+            Event::SetLanguage { lang } => self.lang = lang,
+            Event::Back => self.back(),
+            Event::Calculator { key } => self.calculator_key(key),
+            Event::PinPad { key } => self.pin_key(key, now),
+            Event::SetField { field, value } => self.set_field(field, &value, now),
+            Event::Submit => self.submit(now),
+            Event::Open { target } => self.open(target),
+            Event::OpenCase { id } => self.open_case(&id),
+            Event::FilterCases { status, risk } => {
+                if *self.top() == Route::CaseList {
+                    self.filter = ListFilter { status, risk };
+                } else {
+                    self.refuse(Why::NotAvailableHere);
+                }
+            }
+            Event::Dial { number } => self.dial(number),
+            Event::ConfirmWipe => self.confirm_wipe(),
+        }
+    }
+
+    fn back(&mut self) {
+        if self.stack.len() <= 1 {
+            return self.refuse(Why::NothingToGoBackTo);
+        }
+        match self.stack.pop() {
+            Some(Route::PinPad) => self.pin_pad.reset_entry(),
+            Some(Route::Setup) => self.setup = setup::form(),
+            Some(Route::ChangePin) => self.change_pin = settings::change_pin_form(),
+            Some(Route::DuressPin) => self.duress = settings::duress_form(),
+            Some(Route::CaseList) => self.filter = ListFilter::default(),
+            _ => {}
+        }
+    }
+
+    fn dial(&mut self, number: String) {
+        if *self.top() == Route::Camouflage {
+            return;
+        }
+        if crate::screens::emergency::is_emergency_number(&number) {
+            self.effects.push(Effect::Dial { number });
+        } else {
+            self.refuse(Why::UnknownNumber);
+        }
+    }
+}

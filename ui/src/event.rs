@@ -1,0 +1,206 @@
+//! What the person did, as the shell reports it to [`crate::AppCore::send`].
+//!
+//! Events are plain data. An event that makes no sense in the current state
+//! (a case list filter on the PIN pad, a digit above 9) is refused in the
+//! next view, never with an error or a panic.
+
+use binhan_core::model::{CaseStatus, Lang, RiskLevel};
+use serde::{Deserialize, Serialize};
+
+/// One thing the person did, or one thing that happened to the app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Event {
+    /// A key of the camouflage calculator.
+    Calculator {
+        /// The key.
+        key: CalcKey,
+    },
+    /// A key of the PIN pad.
+    PinPad {
+        /// The key.
+        key: PinKey,
+    },
+    /// The text of a form field changed (PIN fields of the first-run and
+    /// change-PIN forms, or the PIN pad typed as a passphrase).
+    SetField {
+        /// Which field.
+        field: Field,
+        /// Its whole new value.
+        value: String,
+    },
+    /// Submit the form on screen.
+    Submit,
+    /// Go to a screen.
+    Open {
+        /// Where.
+        target: Target,
+    },
+    /// Open one case's summary.
+    OpenCase {
+        /// The case id, 32 hexadecimal digits.
+        id: String,
+    },
+    /// Change the case list filter (`None`: any).
+    FilterCases {
+        /// Only cases with this status.
+        status: Option<CaseStatus>,
+        /// Only cases at this risk level.
+        risk: Option<RiskLevel>,
+    },
+    /// Call an emergency number.
+    Dial {
+        /// The number, as the emergency screen gave it.
+        number: String,
+    },
+    /// Erase everything, after the confirmation screen.
+    ConfirmWipe,
+    /// Show every text in this language.
+    SetLanguage {
+        /// The language.
+        lang: Lang,
+    },
+    /// Back (the system back gesture or the back arrow).
+    Back,
+    /// Quick exit: lock, forget the screens, show the camouflage, hide the app.
+    QuickExit,
+    /// The app went to the background (another app, the home button, the
+    /// screen turned off).
+    Backgrounded,
+    /// The app came back to the foreground.
+    Foregrounded,
+    /// A timer tick the shell sends when the view asks for one
+    /// ([`crate::ViewModel::tick_in_ms`]); it is not an interaction.
+    Tick,
+}
+
+/// A calculator key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "key", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum CalcKey {
+    /// 0–9.
+    Digit {
+        /// The digit.
+        digit: u8,
+    },
+    /// The decimal point.
+    Point,
+    /// +
+    Add,
+    /// −
+    Subtract,
+    /// ×
+    Multiply,
+    /// ÷
+    Divide,
+    /// =
+    Equals,
+    /// C: clear everything.
+    Clear,
+    /// ⌫: remove the last digit typed.
+    Backspace,
+}
+
+/// A PIN pad key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "key", rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum PinKey {
+    /// 0–9.
+    Digit {
+        /// The digit.
+        digit: u8,
+    },
+    /// Remove the last character.
+    Backspace,
+    /// Unlock with what was entered.
+    Submit,
+}
+
+/// A form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Field {
+    /// The PIN pad's entry, typed as text (a passphrase).
+    UnlockPin,
+    /// First run: the new PIN.
+    Pin,
+    /// First run: the new PIN again.
+    PinConfirm,
+    /// First run: the optional duress PIN.
+    DuressPin,
+    /// First run: the duress PIN again.
+    DuressPinConfirm,
+    /// Change PIN: the current PIN.
+    CurrentPin,
+    /// Change PIN: the new PIN.
+    NewPin,
+    /// Change PIN: the new PIN again.
+    NewPinConfirm,
+}
+
+/// A screen that can be opened directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Target {
+    /// The home screen.
+    Home,
+    /// The case list.
+    CaseList,
+    /// Emergency numbers (also before unlocking).
+    Emergency,
+    /// Settings.
+    Settings,
+    /// The change-PIN form.
+    ChangePin,
+    /// The form that sets or replaces the duress PIN.
+    DuressPin,
+    /// The confirmation before erasing everything.
+    Wipe,
+    /// Record an incident (not in this version).
+    RecordIncident,
+    /// Find a shelter (not in this version).
+    FindShelter,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON the browser shell sends (issue 16): tagged by `type`.
+    #[test]
+    fn events_have_a_stable_json_form() {
+        let cases = [
+            (
+                Event::Calculator {
+                    key: CalcKey::Digit { digit: 7 },
+                },
+                r#"{"type":"calculator","key":{"key":"digit","digit":7}}"#,
+            ),
+            (
+                Event::SetField {
+                    field: Field::PinConfirm,
+                    value: "x".into(),
+                },
+                r#"{"type":"set_field","field":"pin_confirm","value":"x"}"#,
+            ),
+            (
+                Event::FilterCases {
+                    status: Some(CaseStatus::Open),
+                    risk: None,
+                },
+                r#"{"type":"filter_cases","status":"open","risk":null}"#,
+            ),
+            (Event::QuickExit, r#"{"type":"quick_exit"}"#),
+        ];
+        for (event, json) in cases {
+            assert_eq!(serde_json::to_string(&event).unwrap(), json);
+            assert_eq!(serde_json::from_str::<Event>(json).unwrap(), event);
+        }
+        assert!(serde_json::from_str::<Event>(r#"{"type":"launch_missiles"}"#).is_err());
+    }
+}

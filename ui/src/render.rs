@@ -1,0 +1,176 @@
+//! From the state to the [`ViewModel`]: the current screen, its title, the
+//! safety buttons, messages and the next tick.
+
+use crate::core::{Inner, Route};
+use crate::event::{Event, Target};
+use crate::format;
+use crate::screens::{cases, emergency, home, settings, setup};
+use crate::text::{Why, T};
+use crate::view::{Action, Screen, ViewModel};
+use binhan_core::app::CaseList;
+
+/// Redraw a running countdown every second.
+const COUNTDOWN_TICK_MS: u32 = 1000;
+
+impl Inner {
+    /// The case list under `filter`; empty (with a message) if it cannot be read.
+    fn cases(&mut self, filter: &binhan_core::cases::CaseFilter) -> CaseList {
+        let listed = match &self.vault {
+            Some(vault) => vault.list_cases(filter),
+            None => Err(binhan_core::Error::Locked),
+        };
+        listed.unwrap_or_else(|_| {
+            self.refuse(Why::StorageFailed);
+            CaseList {
+                cases: Vec::new(),
+                unreadable: Vec::new(),
+            }
+        })
+    }
+
+    fn screen(&mut self, now: u64) -> (Screen, String) {
+        let lang = self.lang;
+        let today = format::today(now);
+        match self.top().clone() {
+            Route::Camouflage => (
+                Screen::Camouflage {
+                    view: self.calculator.view(lang),
+                },
+                T::CalcTitle.get(lang),
+            ),
+            Route::Setup => (
+                Screen::Setup {
+                    view: setup::view(&self.setup, lang),
+                },
+                T::SetupTitle.get(lang),
+            ),
+            Route::PinPad => (
+                Screen::PinPad {
+                    view: self.pin_pad.view(lang, now),
+                },
+                T::PinTitle.get(lang),
+            ),
+            Route::Emergency => (
+                Screen::Emergency {
+                    view: emergency::view(lang),
+                },
+                T::EmergencyTitle.get(lang),
+            ),
+            Route::Home => {
+                let list = self.cases(&Default::default());
+                (
+                    Screen::Home {
+                        view: home::view(&list, today, lang),
+                    },
+                    T::HomeTitle.get(lang),
+                )
+            }
+            Route::CaseList => {
+                let filter = self.filter;
+                let list = self.cases(&filter.to_core());
+                (
+                    Screen::CaseList {
+                        view: cases::list_view(&list, filter, today, lang),
+                    },
+                    T::CaseListTitle.get(lang),
+                )
+            }
+            Route::CaseSummary { id } => {
+                let detail = self.vault.as_ref().map(|v| v.case(id));
+                match detail {
+                    Some(Ok(detail)) => (
+                        Screen::CaseSummary {
+                            view: cases::summary_view(&detail, today, lang),
+                        },
+                        T::SummaryTitle.get(lang),
+                    ),
+                    _ => {
+                        // Gone or unreadable since it was opened.
+                        self.stack.pop();
+                        self.refuse(Why::CaseUnreadable);
+                        self.screen(now)
+                    }
+                }
+            }
+            Route::Settings => (
+                Screen::Settings {
+                    view: settings::view(lang),
+                },
+                T::Settings.get(lang),
+            ),
+            Route::ChangePin => (
+                Screen::ChangePin {
+                    view: settings::change_pin_view(&self.change_pin, lang),
+                },
+                T::ChangePin.get(lang),
+            ),
+            Route::DuressPin => (
+                Screen::DuressPin {
+                    view: settings::duress_view(&self.duress, lang),
+                },
+                T::SetDuressPin.get(lang),
+            ),
+            Route::ConfirmWipe => (
+                Screen::ConfirmWipe {
+                    view: settings::confirm_wipe_view(lang),
+                },
+                T::EraseAll.get(lang),
+            ),
+        }
+    }
+
+    fn tick_in_ms(&self, now: u64) -> Option<u32> {
+        if *self.top() == Route::Camouflage {
+            return None;
+        }
+        let idle_left = self
+            .last_interaction_ms
+            .saturating_add(self.idle_lock_ms)
+            .saturating_sub(now)
+            .max(1);
+        let idle_left = u32::try_from(idle_left).unwrap_or(u32::MAX);
+        if *self.top() == Route::PinPad && self.pin_pad.wait_secs(now).is_some() {
+            Some(idle_left.min(COUNTDOWN_TICK_MS))
+        } else {
+            Some(idle_left)
+        }
+    }
+
+    /// The view at `now`.
+    pub(crate) fn render(&mut self, now: u64) -> ViewModel {
+        let (screen, title) = self.screen(now);
+        let lang = self.lang;
+        let camouflage = matches!(screen, Screen::Camouflage { .. });
+        let on_emergency = matches!(screen, Screen::Emergency { .. });
+        ViewModel {
+            title,
+            lang,
+            can_go_back: self.stack.len() > 1,
+            quick_exit: (!camouflage)
+                .then(|| Action::new(T::QuickExit.get(lang), Event::QuickExit)),
+            emergency: (!camouflage && !on_emergency).then(|| {
+                Action::new(
+                    T::EmergencyButton.get(lang),
+                    Event::Open {
+                        target: Target::Emergency,
+                    },
+                )
+            }),
+            messages: if camouflage {
+                Vec::new()
+            } else {
+                self.notices.clone()
+            },
+            tick_in_ms: self.tick_in_ms(now),
+            screen,
+        }
+    }
+}
+
+/// Whether a view has an error message with `code` (for tests).
+#[cfg(test)]
+pub(crate) fn has_error(view: &ViewModel, code: &str) -> bool {
+    view.messages
+        .iter()
+        .any(|n| n.level == crate::view::NoticeLevel::Error && n.reason.code == code)
+}

@@ -1,0 +1,11 @@
+//! One module per screen kind: its view-model type and the pure functions
+//! that compute it. State that outlives a view lives in [`crate::AppCore`].
+
+pub mod camouflage;
+pub mod cases;
+pub mod emergency;
+pub(crate) mod form;
+pub mod home;
+pub mod pin;
+pub mod settings;
+pub mod setup;

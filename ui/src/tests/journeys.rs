@@ -1,0 +1,156 @@
+//! Journeys through `AppCore` alone, as a shell drives it: first run,
+//! home, the case list and a summary.
+
+use super::support::*;
+use crate::effect::Effect;
+use crate::event::{Event, Field, Target};
+use crate::render::has_error;
+use crate::view::Screen;
+use binhan_core::model::{CaseStatus, Lang, RiskLevel};
+
+#[test]
+fn first_run_pin_home_list_quick_exit() {
+    let h = Harness::fresh();
+    let start = h.core.view();
+    assert_camouflaged(&h, &start);
+    assert_eq!(start.tick_in_ms, None);
+
+    let setup = h.open_gate();
+    assert!(matches!(setup.screen, Screen::Setup { .. }));
+    assert!(setup.can_go_back && setup.quick_exit.is_some() && setup.emergency.is_some());
+
+    // Every error at once.
+    let refused = h.send(Event::Submit);
+    let Screen::Setup { view } = &refused.screen else {
+        panic!("{refused:?}")
+    };
+    let errors: Vec<_> = view
+        .fields
+        .iter()
+        .map(|f| f.error.as_ref().map(|e| e.code.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [Some("pin_required"), Some("pin_required"), None, None]
+    );
+
+    for (field, value) in [(Field::Pin, PIN), (Field::PinConfirm, PIN)] {
+        h.send(Event::SetField {
+            field,
+            value: value.into(),
+        });
+    }
+    let typed = serde_json::to_string(&h.core.view()).unwrap();
+    assert!(!typed.contains(PIN), "a PIN never comes back in the view");
+    let created = h.send(Event::Submit);
+    let view = home(&created);
+    assert_eq!(created.messages[0].reason.code, "pin_created");
+    assert_eq!(view.no_cases.as_deref(), Some("Chưa có hồ sơ nào"));
+    assert!(h.core.is_unlocked());
+    assert!(!created.can_go_back);
+
+    let cases = h.send(Event::Open {
+        target: Target::CaseList,
+    });
+    assert!(list(&cases).rows.is_empty());
+    assert!(cases.can_go_back);
+
+    let exited = h.send(Event::QuickExit);
+    assert_camouflaged(&h, &exited);
+    assert_eq!(h.shell.take(), [Effect::HideApp]);
+
+    // The vault exists now: the gate opens the PIN pad, not the first run.
+    let pad = h.open_gate();
+    assert!(matches!(pad.screen, Screen::PinPad { .. }));
+    assert!(matches!(h.enter_pin(PIN).screen, Screen::Home { .. }));
+}
+
+#[test]
+fn home_list_filter_and_summary() {
+    let h = Harness::seeded(delaying_policy(), None);
+    let unlocked = h.unlock(PIN);
+    let view = home(&unlocked);
+    let titles = |rows: &[crate::screens::cases::CaseRow]| {
+        rows.iter().map(|r| r.title.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(titles(&view.overdue), ["SYN-001"]);
+    assert_eq!(
+        view.overdue[0].follow_up.as_deref(),
+        Some("Theo dõi quá hạn 5 ngày")
+    );
+    assert!(view.overdue[0].overdue);
+    assert_eq!(titles(&view.due_today), ["SYN-002"]);
+    assert_eq!(view.recent.len(), 4);
+    assert!(
+        !view.actions[0].enabled,
+        "record an incident: not in this version"
+    );
+    assert_eq!(
+        view.actions[0]
+            .disabled_reason
+            .as_ref()
+            .map(|r| r.code.as_str()),
+        Some("not_in_this_version")
+    );
+    let refused = h.send(Event::Open {
+        target: Target::RecordIncident,
+    });
+    assert!(has_error(&refused, "not_in_this_version"));
+
+    let all = h.send(Event::Open {
+        target: Target::CaseList,
+    });
+    assert_eq!(list(&all).rows.len(), 4);
+    let high = h.send(Event::FilterCases {
+        status: None,
+        risk: Some(RiskLevel::High),
+    });
+    assert_eq!(titles(&list(&high).rows), ["SYN-001"]);
+    assert!(list(&high).risk_choices[3].selected);
+    let closed = h.send(Event::FilterCases {
+        status: Some(CaseStatus::Closed),
+        risk: Some(RiskLevel::High),
+    });
+    assert_eq!(
+        list(&closed).empty.as_deref(),
+        Some("Không có hồ sơ nào khớp bộ lọc")
+    );
+    let closed = h.send(Event::FilterCases {
+        status: Some(CaseStatus::Closed),
+        risk: None,
+    });
+    assert_eq!(titles(&list(&closed).rows), ["SYN-004"]);
+
+    let summary = h.send(Event::OpenCase {
+        id: h.id("SYN-004"),
+    });
+    let Screen::CaseSummary { view } = &summary.screen else {
+        panic!("{summary:?}")
+    };
+    assert_eq!(view.heading, "SYN-004");
+    assert_eq!(view.rows[1].value, "đã đóng hồ sơ");
+    let back = h.send(Event::Back);
+    assert_eq!(titles(&list(&back).rows), ["SYN-004"], "the filter is kept");
+    assert!(matches!(h.send(Event::Back).screen, Screen::Home { .. }));
+    assert!(has_error(&h.send(Event::Back), "nothing_to_go_back_to"));
+    assert!(has_error(
+        &h.send(Event::OpenCase {
+            id: "not-an-id".into()
+        }),
+        "case_not_found"
+    ));
+
+    let en = h.send(Event::SetLanguage { lang: Lang::En });
+    assert_eq!(en.title, "Home");
+    assert_eq!(
+        home(&en).overdue[0].follow_up.as_deref(),
+        Some("Follow-up 5 days overdue")
+    );
+
+    let hidden = h.send(Event::Backgrounded);
+    assert_camouflaged(&h, &hidden);
+    assert!(
+        h.shell.take().is_empty(),
+        "no hide effect when already hidden"
+    );
+}

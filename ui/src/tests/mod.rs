@@ -1,0 +1,8 @@
+//! Journeys, snapshots and properties through [`crate::AppCore`] alone.
+//! All data here is synthetic.
+
+mod journeys;
+mod props;
+mod safety;
+mod snapshots;
+mod support;

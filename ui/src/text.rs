@@ -1,0 +1,397 @@
+//! Every user-visible string, in Vietnamese and English, in one place.
+//!
+//! Terms follow `GLOSSARY.md` (mã PIN, thoát nhanh, xóa toàn bộ dữ liệu,
+//! số điện thoại khẩn cấp, …). Screens never write text of their own: they
+//! name a [`T`] (a label) or a [`Why`] (a coded reason) and the catalog
+//! gives it in the view's language. Labels of coded enumerations (risk
+//! level, violence type, …) come from the core's own bilingual catalog.
+
+use crate::view::Reason;
+use binhan_core::model::Lang;
+use binhan_core::PinWeakness;
+
+/// Vietnamese or English.
+fn pick(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// The core's reason as a sentence: its first letter in capitals.
+fn sentence(text: String) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
+/// Seconds as m:ss.
+pub(crate) fn minutes_seconds(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// A label or sentence of the interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum T {
+    CalcTitle,
+    CalcError,
+    QuickExit,
+    EmergencyButton,
+    SetupTitle,
+    SetupIntro,
+    FieldPin,
+    FieldPinConfirm,
+    FieldDuress,
+    FieldDuressConfirm,
+    DuressHelp,
+    SetupCreate,
+    PinCreated,
+    PinTitle,
+    Unlock,
+    HomeTitle,
+    Overdue,
+    DueToday,
+    Recent,
+    NoCasesYet,
+    NothingDue,
+    RecordIncident,
+    AllCases,
+    FindShelter,
+    Settings,
+    FollowUpOn(String),
+    FollowUpToday,
+    OverdueDays(i64),
+    RiskIs(String),
+    Child,
+    ConflictsToResolve(u32),
+    UpdatedAt(String),
+    CaseListTitle,
+    FilterStatus,
+    FilterRisk,
+    Any,
+    CaseCount(usize),
+    NoMatch,
+    Unreadable(usize),
+    SummaryTitle,
+    SurvivorCode,
+    Status,
+    RiskLevel,
+    ViolenceType,
+    Contexts,
+    Commune,
+    IncidentDate,
+    ReportedOn,
+    ChildUnder18,
+    NextFollowUp,
+    Services,
+    Notes,
+    Conflicts,
+    LastUpdated,
+    Yes,
+    No,
+    NotKnown,
+    NoneYet,
+    EmergencyTitle,
+    EmergencyIntro,
+    Police,
+    Ambulance,
+    ChildHotline,
+    Call(String),
+    Language,
+    ChangePin,
+    SetDuressPin,
+    FieldDuressRequired,
+    DuressPinSet,
+    EraseAll,
+    FieldCurrentPin,
+    FieldNewPin,
+    FieldNewPinConfirm,
+    Save,
+    PinChanged,
+    WipeWarning,
+    WipeConfirm,
+    Cancel,
+}
+
+impl T {
+    /// The text in `lang`.
+    pub(crate) fn get(&self, lang: Lang) -> String {
+        use T::*;
+        let vi_en = |vi: String, en: String| match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        };
+        match self {
+            CalcTitle => pick(lang, "Máy tính", "Calculator"),
+            CalcError => pick(lang, "Lỗi", "Error"),
+            QuickExit => pick(lang, "Thoát nhanh", "Quick exit"),
+            EmergencyButton => pick(lang, "Khẩn cấp", "Emergency"),
+            SetupTitle => pick(lang, "Tạo mã PIN", "Create a PIN"),
+            SetupIntro => pick(
+                lang,
+                "Ứng dụng luôn hiện như một máy tính. Để mở: gõ 6 chữ số bất kỳ (không phải mã PIN) rồi bấm = hai lần.",
+                "The app always shows itself as a calculator. To open it: type any 6 digits (not your PIN), then press = twice.",
+            ),
+            FieldPin => pick(lang, "Mã PIN", "PIN"),
+            FieldPinConfirm => pick(lang, "Nhập lại mã PIN", "Repeat the PIN"),
+            FieldDuress => pick(lang, "Mã PIN khẩn cấp (không bắt buộc)", "Duress PIN (optional)"),
+            FieldDuressConfirm => pick(lang, "Nhập lại mã PIN khẩn cấp", "Repeat the duress PIN"),
+            DuressHelp => pick(
+                lang,
+                "Nếu bị ép mở ứng dụng, hãy nhập mã này: dữ liệu bị xóa và ứng dụng hiện như mới cài.",
+                "If you are forced to open the app, enter this one: the data is erased and the app looks newly installed.",
+            ),
+            SetupCreate => pick(lang, "Tạo mã PIN", "Create the PIN"),
+            PinCreated => pick(lang, "Đã tạo mã PIN", "PIN created"),
+            PinTitle => pick(lang, "Nhập mã PIN", "Enter your PIN"),
+            Unlock => pick(lang, "Mở khóa", "Unlock"),
+            HomeTitle => pick(lang, "Trang chủ", "Home"),
+            Overdue => pick(lang, "Theo dõi quá hạn", "Overdue follow-ups"),
+            DueToday => pick(lang, "Theo dõi hôm nay", "Follow-ups due today"),
+            Recent => pick(lang, "Hồ sơ gần đây", "Recent cases"),
+            NoCasesYet => pick(lang, "Chưa có hồ sơ nào", "No cases yet"),
+            NothingDue => pick(lang, "Không có việc theo dõi đến hạn", "No follow-up is due"),
+            RecordIncident => pick(lang, "Ghi nhận vụ việc", "Record an incident"),
+            AllCases => pick(lang, "Danh sách hồ sơ", "Case list"),
+            FindShelter => pick(lang, "Tìm nơi tạm lánh gần nhất", "Find the nearest shelter"),
+            Settings => pick(lang, "Cài đặt", "Settings"),
+            FollowUpOn(day) => vi_en(format!("Theo dõi: {day}"), format!("Follow-up: {day}")),
+            FollowUpToday => pick(lang, "Theo dõi: hôm nay", "Follow-up: today"),
+            OverdueDays(n) => vi_en(
+                format!("Theo dõi quá hạn {n} ngày"),
+                format!("Follow-up {n} {} overdue", if *n == 1 { "day" } else { "days" }),
+            ),
+            RiskIs(level) => vi_en(format!("Nguy cơ {level}"), format!("{level} risk")),
+            Child => pick(lang, "trẻ em", "child"),
+            ConflictsToResolve(n) => vi_en(
+                format!("{n} xung đột cần giải quyết"),
+                format!("{n} {} to resolve", if *n == 1 { "conflict" } else { "conflicts" }),
+            ),
+            UpdatedAt(at) => vi_en(format!("Cập nhật {at}"), format!("Updated {at}")),
+            CaseListTitle => pick(lang, "Danh sách hồ sơ", "Cases"),
+            FilterStatus => pick(lang, "Trạng thái", "Status"),
+            FilterRisk => pick(lang, "Mức độ nguy cơ", "Risk level"),
+            Any => pick(lang, "Tất cả", "All"),
+            CaseCount(n) => vi_en(
+                format!("{n} hồ sơ"),
+                format!("{n} {}", if *n == 1 { "case" } else { "cases" }),
+            ),
+            NoMatch => pick(lang, "Không có hồ sơ nào khớp bộ lọc", "No case matches the filter"),
+            Unreadable(n) => vi_en(
+                format!("{n} hồ sơ không đọc được (dữ liệu bị hỏng)"),
+                format!("{n} {} could not be read (damaged data)", if *n == 1 { "case" } else { "cases" }),
+            ),
+            SummaryTitle => pick(lang, "Tóm tắt hồ sơ", "Case summary"),
+            SurvivorCode => pick(lang, "Mã người bị bạo lực", "Survivor code"),
+            Status => pick(lang, "Trạng thái", "Status"),
+            RiskLevel => pick(lang, "Mức độ nguy cơ", "Risk level"),
+            ViolenceType => pick(lang, "Loại bạo lực", "Violence type"),
+            Contexts => pick(lang, "Bối cảnh", "Contexts"),
+            Commune => pick(lang, "Xã, phường", "Commune or ward"),
+            IncidentDate => pick(lang, "Ngày xảy ra", "Date of the incident"),
+            ReportedOn => pick(lang, "Ngày tiếp nhận", "Reported on"),
+            ChildUnder18 => pick(lang, "Trẻ em (dưới 18 tuổi)", "Child (under 18)"),
+            NextFollowUp => pick(lang, "Theo dõi tiếp theo", "Next follow-up"),
+            Services => pick(lang, "Dịch vụ hỗ trợ", "Support services"),
+            Notes => pick(lang, "Ghi chú", "Notes"),
+            Conflicts => pick(lang, "Xung đột cần giải quyết", "Conflicts to resolve"),
+            LastUpdated => pick(lang, "Cập nhật lần cuối", "Last updated"),
+            Yes => pick(lang, "có", "yes"),
+            No => pick(lang, "không", "no"),
+            NotKnown => pick(lang, "không rõ", "not known"),
+            NoneYet => pick(lang, "chưa có", "none yet"),
+            EmergencyTitle => pick(lang, "Số điện thoại khẩn cấp", "Emergency numbers"),
+            EmergencyIntro => pick(
+                lang,
+                "Gọi miễn phí, cả khi không có tiền trong tài khoản.",
+                "Free to call, even with no credit.",
+            ),
+            Police => pick(lang, "Công an", "Police"),
+            Ambulance => pick(lang, "Cấp cứu y tế", "Ambulance"),
+            ChildHotline => pick(
+                lang,
+                "Tổng đài quốc gia bảo vệ trẻ em",
+                "National child protection hotline",
+            ),
+            Call(number) => vi_en(format!("Gọi {number}"), format!("Call {number}")),
+            Language => pick(lang, "Ngôn ngữ", "Language"),
+            ChangePin => pick(lang, "Đổi mã PIN", "Change the PIN"),
+            SetDuressPin => pick(lang, "Đặt mã PIN khẩn cấp", "Set a duress PIN"),
+            FieldDuressRequired => pick(lang, "Mã PIN khẩn cấp", "Duress PIN"),
+            DuressPinSet => pick(lang, "Đã đặt mã PIN khẩn cấp", "Duress PIN set"),
+            EraseAll => pick(lang, "Xóa toàn bộ dữ liệu", "Erase all data"),
+            FieldCurrentPin => pick(lang, "Mã PIN hiện tại", "Current PIN"),
+            FieldNewPin => pick(lang, "Mã PIN mới", "New PIN"),
+            FieldNewPinConfirm => pick(lang, "Nhập lại mã PIN mới", "Repeat the new PIN"),
+            Save => pick(lang, "Lưu", "Save"),
+            PinChanged => pick(lang, "Đã đổi mã PIN", "PIN changed"),
+            WipeWarning => pick(
+                lang,
+                "Mọi dữ liệu trong ứng dụng trên máy này sẽ bị xóa vĩnh viễn, không thể khôi phục.",
+                "Everything this app holds on this phone is erased for good and cannot be recovered.",
+            ),
+            WipeConfirm => pick(lang, "Xóa ngay", "Erase now"),
+            Cancel => pick(lang, "Hủy", "Cancel"),
+        }
+    }
+}
+
+/// A coded reason: why an action is disabled, an event refused or a field
+/// wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Why {
+    NotInThisVersion,
+    WaitToRetry { secs: u64 },
+    PinRequired,
+    PinMismatch,
+    PinWeak(PinWeakness),
+    WrongPin { remaining: u32 },
+    NewPinSameAsCurrent,
+    NotAvailableHere,
+    CaseNotFound,
+    CaseUnreadable,
+    StorageFailed,
+    UnknownNumber,
+    NothingToGoBackTo,
+}
+
+impl Why {
+    /// The stable code.
+    pub(crate) fn code(&self) -> &'static str {
+        match self {
+            Why::NotInThisVersion => "not_in_this_version",
+            Why::WaitToRetry { .. } => "wait_to_retry",
+            Why::PinRequired => "pin_required",
+            Why::PinMismatch => "pin_mismatch",
+            Why::PinWeak(w) => match w {
+                PinWeakness::TooShort { .. } => "pin_too_short",
+                PinWeakness::AllSame => "pin_all_same",
+                PinWeakness::Sequence => "pin_sequence",
+                PinWeakness::Repeated => "pin_repeated",
+                PinWeakness::Common => "pin_common",
+                PinWeakness::SameAsPin => "duress_same_as_pin",
+            },
+            Why::WrongPin { .. } => "wrong_pin",
+            Why::NewPinSameAsCurrent => "new_pin_same_as_current",
+            Why::NotAvailableHere => "not_available_here",
+            Why::CaseNotFound => "case_not_found",
+            Why::CaseUnreadable => "case_unreadable",
+            Why::StorageFailed => "storage_failed",
+            Why::UnknownNumber => "unknown_number",
+            Why::NothingToGoBackTo => "nothing_to_go_back_to",
+        }
+    }
+
+    /// The text in `lang`.
+    pub(crate) fn text(&self, lang: Lang) -> String {
+        let vi_en = |vi: String, en: String| match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        };
+        match self {
+            Why::NotInThisVersion => pick(lang, "Chưa có trong phiên bản này", "Not in this version yet"),
+            Why::WaitToRetry { secs } => vi_en(
+                format!("Chờ {} rồi thử lại", minutes_seconds(*secs)),
+                format!("Try again in {}", minutes_seconds(*secs)),
+            ),
+            Why::PinRequired => pick(lang, "Hãy nhập mã PIN", "Enter the PIN"),
+            Why::PinMismatch => pick(lang, "Hai mã PIN không khớp nhau", "The two PINs differ"),
+            Why::PinWeak(w) => sentence(match lang {
+                Lang::Vi => w.reason_vi(),
+                Lang::En => w.reason_en(),
+            }),
+            Why::WrongPin { remaining } => vi_en(
+                format!("Sai mã PIN, còn {remaining} lần thử"),
+                format!(
+                    "Wrong PIN, {remaining} {} left",
+                    if *remaining == 1 { "attempt" } else { "attempts" }
+                ),
+            ),
+            Why::NewPinSameAsCurrent => pick(
+                lang,
+                "Mã PIN mới phải khác mã PIN hiện tại",
+                "The new PIN must differ from the current one",
+            ),
+            Why::NotAvailableHere => pick(
+                lang,
+                "Không làm được việc này ở màn hình này",
+                "This cannot be done on this screen",
+            ),
+            Why::CaseNotFound => pick(lang, "Không tìm thấy hồ sơ", "Case not found"),
+            Why::CaseUnreadable => pick(
+                lang,
+                "Hồ sơ này không đọc được (dữ liệu bị hỏng)",
+                "This case cannot be read (damaged data)",
+            ),
+            Why::StorageFailed => pick(
+                lang,
+                "Không đọc hoặc ghi được dữ liệu trên máy. Hãy thử lại; nếu vẫn lỗi, báo cán bộ phụ trách.",
+                "The data on this phone could not be read or written. Try again; if it keeps failing, tell your case manager.",
+            ),
+            Why::UnknownNumber => pick(
+                lang,
+                "Số này không có trong danh sách khẩn cấp",
+                "This number is not in the emergency list",
+            ),
+            Why::NothingToGoBackTo => pick(lang, "Không có màn hình trước", "There is no previous screen"),
+        }
+    }
+
+    /// The reason as the view carries it.
+    pub(crate) fn reason(&self, lang: Lang) -> Reason {
+        Reason {
+            code: self.code().to_string(),
+            text: self.text(lang),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glossary_terms_are_used() {
+        assert_eq!(T::QuickExit.get(Lang::Vi), "Thoát nhanh");
+        assert_eq!(T::EraseAll.get(Lang::Vi), "Xóa toàn bộ dữ liệu");
+        assert_eq!(
+            Why::WrongPin { remaining: 3 }.text(Lang::Vi),
+            "Sai mã PIN, còn 3 lần thử"
+        );
+        assert_eq!(T::EmergencyTitle.get(Lang::Vi), "Số điện thoại khẩn cấp");
+    }
+
+    #[test]
+    fn countdown_is_minutes_and_seconds() {
+        assert_eq!(minutes_seconds(0), "0:00");
+        assert_eq!(minutes_seconds(59), "0:59");
+        assert_eq!(minutes_seconds(900), "15:00");
+        assert_eq!(
+            Why::WaitToRetry { secs: 75 }.text(Lang::En),
+            "Try again in 1:15"
+        );
+    }
+
+    #[test]
+    fn every_weakness_has_a_distinct_code_and_both_texts() {
+        let all = [
+            PinWeakness::TooShort { min: 6 },
+            PinWeakness::AllSame,
+            PinWeakness::Sequence,
+            PinWeakness::Repeated,
+            PinWeakness::Common,
+            PinWeakness::SameAsPin,
+        ];
+        let codes: std::collections::HashSet<_> =
+            all.iter().map(|w| Why::PinWeak(*w).code()).collect();
+        assert_eq!(codes.len(), all.len());
+        for w in all {
+            assert_ne!(
+                Why::PinWeak(w).text(Lang::Vi),
+                Why::PinWeak(w).text(Lang::En)
+            );
+        }
+    }
+}
