@@ -371,10 +371,13 @@ impl App {
     }
 }
 
+mod placements;
 mod report;
+mod shelters;
 mod sync;
 mod verify;
 
+pub use shelters::ROAD_FILE;
 pub use verify::VerifyReport;
 
 #[cfg(test)]
