@@ -25,7 +25,7 @@ use binhan_core::model::Coded;
 use binhan_core::model::{CaseId, DeviceId};
 use binhan_core::shelters::{
     self as core, AcceptedGroup, Accessibility, DeclineReason, Freshness, Language, PlacementNeeds,
-    PlacementStatus, Ranking, RequestId, ShelterId, ShelterKind, StandardItem, Unreachable,
+    PlacementStatus, Ranking, RequestId, ShelterId, ShelterKind, StandardItem, UnreachableReason,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
@@ -205,8 +205,8 @@ pub struct ShelterDirectory {
     pub shelters: Vec<Shelter>,
 }
 
-impl From<core::Directory> for ShelterDirectory {
-    fn from(d: core::Directory) -> Self {
+impl From<core::ShelterDirectory> for ShelterDirectory {
+    fn from(d: core::ShelterDirectory) -> Self {
         Self {
             version: d.version,
             published_at: d.published_at,
@@ -244,8 +244,8 @@ pub struct ShelterCoverage {
     pub communes: Vec<CommuneCoverage>,
 }
 
-impl From<core::Coverage> for ShelterCoverage {
-    fn from(c: core::Coverage) -> Self {
+impl From<core::ShelterCoverage> for ShelterCoverage {
+    fn from(c: core::ShelterCoverage) -> Self {
         Self {
             standardised_in_province: c.standardised_in_province,
             communes_without_active_shelter: c.communes_without_active_shelter,
@@ -443,9 +443,9 @@ pub enum RoadReach {
         distance_m: u32,
     },
     /// No road reaches it: shown so, never ranked by a wrong number.
-    NotReachable {
+    Unreachable {
         /// Why.
-        reason: Unreachable,
+        reason: UnreachableReason,
     },
 }
 
@@ -460,7 +460,7 @@ impl From<core::RoadReach> for RoadReach {
                 travel_time_s,
                 distance_m,
             },
-            core::RoadReach::Unreachable { reason } => Self::NotReachable { reason },
+            core::RoadReach::Unreachable { reason } => Self::Unreachable { reason },
         }
     }
 }
@@ -590,7 +590,7 @@ impl From<core::Stay> for Stay {
 
 /// The shelter this device hosts, with its requests and stays.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct HostDesk {
+pub struct HostedShelter {
     /// The shelter.
     pub shelter: ShelterId,
     /// Its places in all (from the directory).
@@ -603,8 +603,8 @@ pub struct HostDesk {
     pub stays: Vec<Stay>,
 }
 
-impl From<core::HostDesk> for HostDesk {
-    fn from(h: core::HostDesk) -> Self {
+impl From<core::HostedShelter> for HostedShelter {
+    fn from(h: core::HostedShelter) -> Self {
         Self {
             shelter: h.shelter,
             capacity: h.capacity,
@@ -634,8 +634,8 @@ pub struct SentPlacement {
     pub updated_at: Timestamp,
 }
 
-impl From<core::OutgoingRequest> for SentPlacement {
-    fn from(r: core::OutgoingRequest) -> Self {
+impl From<core::SentPlacement> for SentPlacement {
+    fn from(r: core::SentPlacement) -> Self {
         Self {
             request: r.request.into(),
             case_id: r.case,
@@ -728,17 +728,17 @@ impl Vault {
 
     /// Starts hosting `shelter` on this device with `free_places`; the
     /// directory must name this device as the shelter's host.
-    pub fn host_shelter(&self, shelter: ShelterId, free_places: u16) -> Result<HostDesk> {
+    pub fn host_shelter(&self, shelter: ShelterId, free_places: u16) -> Result<HostedShelter> {
         Ok(self.app().host_shelter(shelter, free_places)?.into())
     }
 
     /// The shelter this device hosts, with its requests and stays.
-    pub fn hosted_shelter(&self) -> Result<Option<HostDesk>> {
-        Ok(self.app().hosted_shelter()?.map(HostDesk::from))
+    pub fn hosted_shelter(&self) -> Result<Option<HostedShelter>> {
+        Ok(self.app().hosted_shelter()?.map(HostedShelter::from))
     }
 
     /// The host confirms the number of free places.
-    pub fn set_free_places(&self, free_places: u16) -> Result<HostDesk> {
+    pub fn set_free_places(&self, free_places: u16) -> Result<HostedShelter> {
         Ok(self.app().set_free_places(free_places)?.into())
     }
 
@@ -754,27 +754,31 @@ impl Vault {
 
     /// The host accepts a request (refused if its places are no longer
     /// free); other waiting requests that no longer fit are declined.
-    pub fn accept_placement(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn accept_placement(&self, request: RequestId) -> Result<HostedShelter> {
         Ok(self.app().accept_placement(request)?.into())
     }
 
     /// The host declines a request.
-    pub fn decline_placement(&self, request: RequestId, reason: DeclineReason) -> Result<HostDesk> {
+    pub fn decline_placement(
+        &self,
+        request: RequestId,
+        reason: DeclineReason,
+    ) -> Result<HostedShelter> {
         Ok(self.app().decline_placement(request, reason)?.into())
     }
 
     /// The people of an accepted request arrived.
-    pub fn record_arrival(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_arrival(&self, request: RequestId) -> Result<HostedShelter> {
         Ok(self.app().record_arrival(request)?.into())
     }
 
     /// The people left; their places are free again.
-    pub fn record_departure(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_departure(&self, request: RequestId) -> Result<HostedShelter> {
         Ok(self.app().record_departure(request)?.into())
     }
 
     /// Nobody came for an accepted request; its places are free again.
-    pub fn record_no_show(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_no_show(&self, request: RequestId) -> Result<HostedShelter> {
         Ok(self.app().record_no_show(request)?.into())
     }
 
@@ -824,10 +828,10 @@ mod tests {
         assert_eq!(query.limit, 5);
         assert_eq!(
             RoadReach::from(core::RoadReach::Unreachable {
-                reason: Unreachable::NoRoadNearby
+                reason: UnreachableReason::NoRoadNearby
             }),
-            RoadReach::NotReachable {
-                reason: Unreachable::NoRoadNearby
+            RoadReach::Unreachable {
+                reason: UnreachableReason::NoRoadNearby
             }
         );
         assert_eq!(

@@ -8,9 +8,9 @@ use crate::input::Input;
 use binhan_core::app::{App, AppConfig};
 use binhan_core::model::{CaseId, Coded, DeviceId};
 use binhan_core::shelters::{
-    synthetic, AcceptedGroup, DeclineReason, Directory, DirectoryUpdate, Language, PlacementNeeds,
-    ProvincialKey, ProvincialSigner, Ranking, Recipient, RequestId, ShelterId, ShelterMessage,
-    ShelterQuery,
+    synthetic, AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds,
+    ProvincialKey, ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId,
+    ShelterMessage, ShelterQuery,
 };
 use binhan_core::{Error, Result};
 use clap::Subcommand;
@@ -226,7 +226,7 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
     }
     let app = App::open(vault, AppConfig::default())?;
     app.unlock(&input.pin()?)?;
-    let host_json = |desk: binhan_core::shelters::HostDesk| to_json(&desk);
+    let host_json = |desk: binhan_core::shelters::HostedShelter| to_json(&desk);
     match command {
         ShelterCommand::TrustKey { key } => {
             app.set_provincial_key(key)?;
@@ -318,7 +318,7 @@ fn sign(
         let seed = input.secret("BINHAN_PROVINCE_SIGNING_KEY", "signing_key")?;
         ProvincialSigner::from_hex_seed(&seed)?
     };
-    let mut directory: Directory = input.json(Some(file), "directory")?;
+    let mut directory: ShelterDirectory = input.json(Some(file), "directory")?;
     for host in hosts {
         let (shelter, device) = host
             .split_once('=')
@@ -335,14 +335,14 @@ fn sign(
     if let Some(v) = version {
         directory.version = v;
     }
-    directory = Directory::new(
+    directory = ShelterDirectory::new(
         directory.version,
         directory.published_at,
         directory.shelters,
     );
     let update = match previous {
         Some(path) => {
-            let old: Directory = input.json(Some(path), "previous")?;
+            let old: ShelterDirectory = input.json(Some(path), "previous")?;
             DirectoryUpdate::Delta(old.delta_to(&directory)?)
         }
         None => DirectoryUpdate::Full(directory.clone()),

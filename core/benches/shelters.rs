@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use binhan_core::shelters::synthetic::{self, Rng};
 use binhan_core::shelters::{
-    AvailabilityBook, Directory, GeoPoint, RoadNetwork, ShelterFinder, ShelterQuery,
+    AvailabilityBook, GeoPoint, RoadNetwork, ShelterDirectory, ShelterFinder, ShelterQuery,
 };
 use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -32,7 +32,7 @@ fn starts() -> Vec<GeoPoint> {
 
 fn straight_line(c: &mut Criterion) {
     let shelters = synthetic::random_shelters(10_000, 1);
-    let directory = Directory::new(1, now(), shelters);
+    let directory = ShelterDirectory::new(1, now(), shelters);
     let finder = ShelterFinder::new(&directory, AvailabilityBook::default(), None);
     let queries: Vec<ShelterQuery> = starts()
         .into_iter()
@@ -79,7 +79,7 @@ fn road(c: &mut Criterion) {
     });
 
     let shelters = synthetic::random_shelters(1_000, 2);
-    let directory = Directory::new(1, now(), shelters);
+    let directory = ShelterDirectory::new(1, now(), shelters);
     let finder_roads = Some(Arc::new(network));
     let finder = ShelterFinder::new(
         &directory,
@@ -97,7 +97,7 @@ fn road(c: &mut Criterion) {
     });
     // Worst case: only 5 shelters in the province, so the search settles
     // most of the network before it has them all.
-    let few = Directory::new(1, now(), synthetic::random_shelters(5, 4));
+    let few = ShelterDirectory::new(1, now(), synthetic::random_shelters(5, 4));
     let sparse = ShelterFinder::new(&few, AvailabilityBook::default(), finder_roads);
     group.bench_function("nearest_5_by_travel_time_of_5", |b| {
         b.iter(|| {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use binhan_core::shelters::{
-    synthetic, AvailabilityBook, Directory, RoadNetwork, ShelterFinder, ShelterQuery,
+    synthetic, AvailabilityBook, RoadNetwork, ShelterDirectory, ShelterFinder, ShelterQuery,
 };
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -56,7 +56,7 @@ fn load(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let now = chrono::DateTime::from_timestamp(1_794_711_600, 0).unwrap_or_default();
-    let directory = Directory::new(1, now, synthetic::random_shelters(1_000, 2));
+    let directory = ShelterDirectory::new(1, now, synthetic::random_shelters(1_000, 2));
     let finder = ShelterFinder::new(
         &directory,
         AvailabilityBook::default(),

@@ -4,6 +4,7 @@
 //! The Kotlin and Swift types they map to are set in `core/uniffi.toml`.
 
 use crate::model::{CaseId, DeviceId, EventId};
+use crate::shelters::{RequestId, ShelterId};
 use chrono::{DateTime, NaiveDate, Utc};
 
 uniffi::custom_type!(NaiveDate, String, {
@@ -33,6 +34,16 @@ uniffi::custom_type!(EventId, String, {
 });
 
 uniffi::custom_type!(DeviceId, String, {
+    lower: |id| id.to_string(),
+    try_lift: |text| Ok(text.parse()?),
+});
+
+uniffi::custom_type!(ShelterId, String, {
+    lower: |id| id.to_string(),
+    try_lift: |text| Ok(text.parse()?),
+});
+
+uniffi::custom_type!(RequestId, String, {
     lower: |id| id.to_string(),
     try_lift: |text| Ok(text.parse()?),
 });

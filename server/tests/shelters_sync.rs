@@ -35,7 +35,7 @@ fn shelter() -> ShelterId {
 
 /// Version `version` of the synthetic directory (2: `directory_v2`), with
 /// `host` named as the host of the valley commune office.
-fn directory(version: u64, host: DeviceId) -> binhan_core::shelters::Directory {
+fn directory(version: u64, host: DeviceId) -> binhan_core::shelters::ShelterDirectory {
     let mut d = match version {
         1 => province().directory(1),
         _ => province().directory_v2(),

@@ -374,11 +374,14 @@ impl App {
     }
 }
 
+mod placements;
 mod report;
+mod shelters;
 mod sync;
 pub(crate) mod sync_shelters;
 mod verify;
 
+pub use shelters::ROAD_FILE;
 pub use verify::VerifyReport;
 
 #[cfg(test)]

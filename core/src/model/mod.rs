@@ -21,6 +21,7 @@ pub use coded::{Coded, Enumeration, Label, Lang};
 pub use commune::{commune, validate_commune, Commune, COMMUNES};
 pub use consent::{Consent, ConsentGiver, ConsentScope};
 pub use follow_up::{FollowUp, GoalProgress, GoalStatus, Note, MAX_NOTE_BYTES};
+pub(crate) use ids::{from_hex, hex, random_id, serialize_hex, HexDigits};
 pub use ids::{CaseId, DeviceId, EventId};
 pub use incident::{
     AgeGroup, ContextFlag, Incident, IncidentField, Perpetrator, PlaceType, Relationship,

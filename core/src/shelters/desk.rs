@@ -3,7 +3,7 @@
 //! any), the placement requests it sent, and the messages waiting to go.
 
 use super::availability::AvailabilityBook;
-use super::host::{HostDesk, Outgoing};
+use super::host::{HostedShelter, Outgoing};
 use super::ids::RequestId;
 use super::messages::{Decision, OutboxEntry, PlacementRequest, Received, ShelterMessage};
 use super::placement::{DeclineReason, PlacementStatus};
@@ -19,7 +19,7 @@ pub const MAX_OUTBOX: usize = 1_000;
 
 /// A request this device sent, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutgoingRequest {
+pub struct SentPlacement {
     /// The request as sent.
     pub request: PlacementRequest,
     /// The case it is for (never sent).
@@ -56,20 +56,20 @@ pub enum HostStep {
 
 /// The device's shelter record.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Desk {
+pub struct DeviceShelters {
     /// Free places heard of.
     pub availability: AvailabilityBook,
     /// The shelter this device hosts.
-    pub hosting: Option<HostDesk>,
+    pub hosting: Option<HostedShelter>,
     /// Requests sent, by id.
-    pub requests: BTreeMap<RequestId, OutgoingRequest>,
+    pub requests: BTreeMap<RequestId, SentPlacement>,
     /// Messages waiting to be sent, oldest first.
     pub outbox: Vec<OutboxEntry>,
     /// Sequence number of the next outbox entry.
     pub next_seq: u64,
 }
 
-impl Desk {
+impl DeviceShelters {
     /// Adds messages to the outbox (and this device's own free-places
     /// announcements to what it knows).
     pub fn queue(&mut self, out: Vec<Outgoing>) {

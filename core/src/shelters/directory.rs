@@ -19,13 +19,26 @@ pub const MAX_SHELTERS: usize = 20_000;
 /// The shelters of the province at one version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Directory {
+pub struct ShelterDirectory {
     /// Version, increasing with each publication.
     pub version: u64,
     /// When the provincial office published it (UTC).
     pub published_at: DateTime<Utc>,
     /// The shelters, ordered by id.
     pub shelters: Vec<Shelter>,
+}
+
+/// What loading a directory publication did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryStatus {
+    /// The version now held.
+    pub version: u64,
+    /// The version held before, if any.
+    pub previous_version: Option<u64>,
+    /// Shelters in the directory.
+    pub shelters: usize,
+    /// When the province published it (UTC).
+    pub published_at: DateTime<Utc>,
 }
 
 /// The changes from one directory version to a later one.
@@ -42,11 +55,11 @@ pub struct DirectoryDelta {
     pub upserts: Vec<Shelter>,
     /// Shelters removed from the directory.
     pub removals: Vec<ShelterId>,
-    /// [`Directory::digest`] of the version it produces.
+    /// [`ShelterDirectory::digest`] of the version it produces.
     pub digest: [u8; 32],
 }
 
-impl Directory {
+impl ShelterDirectory {
     /// A directory at `version` with `shelters` (put in id order).
     pub fn new(version: u64, published_at: DateTime<Utc>, mut shelters: Vec<Shelter>) -> Self {
         shelters.sort_by_key(|s| s.id);
@@ -95,7 +108,7 @@ impl Directory {
     }
 
     /// The delta that turns this directory into `newer`.
-    pub fn delta_to(&self, newer: &Directory) -> Result<DirectoryDelta> {
+    pub fn delta_to(&self, newer: &ShelterDirectory) -> Result<DirectoryDelta> {
         if newer.version <= self.version {
             return Err(Error::invalid(
                 "directory.version",
@@ -126,7 +139,7 @@ impl Directory {
 
     /// This directory with `delta` applied. Refused unless the delta starts
     /// from this version and reproduces exactly the published directory.
-    pub fn apply(&self, delta: &DirectoryDelta) -> Result<Directory> {
+    pub fn apply(&self, delta: &DirectoryDelta) -> Result<ShelterDirectory> {
         if delta.from_version != self.version {
             return Err(Error::NotAllowed(format!(
                 "the shelter directory update applies to version {}, this device has version {}; \
@@ -148,7 +161,7 @@ impl Directory {
         for shelter in &delta.upserts {
             by_id.insert(shelter.id, shelter.clone());
         }
-        let next = Directory {
+        let next = ShelterDirectory {
             version: delta.to_version,
             published_at: delta.published_at,
             shelters: by_id.into_values().collect(),
@@ -165,7 +178,7 @@ impl Directory {
 
     /// Shelters, active shelters and standardised active shelters per
     /// commune, for the province's coverage view.
-    pub fn coverage(&self) -> Coverage {
+    pub fn coverage(&self) -> ShelterCoverage {
         let mut communes: Vec<CommuneCoverage> = COMMUNES
             .iter()
             .map(|c| CommuneCoverage {
@@ -192,7 +205,7 @@ impl Directory {
                 }
             }
         }
-        Coverage {
+        ShelterCoverage {
             standardised_in_province: communes.iter().map(|c| c.standardised).sum(),
             communes_without_active_shelter: communes
                 .iter()
@@ -224,7 +237,7 @@ pub struct CommuneCoverage {
 /// The province's shelter coverage: the plan asks for at least five
 /// standardised shelters and one shelter in every commune.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Coverage {
+pub struct ShelterCoverage {
     /// Active standardised shelters in the province.
     pub standardised_in_province: u32,
     /// Communes with no active shelter.
@@ -244,11 +257,11 @@ mod tests {
 
     #[test]
     fn a_delta_reproduces_the_newer_directory() {
-        let v1 = Directory::new(1, t(0), vec![shelter("A"), shelter("B"), shelter("C")]);
+        let v1 = ShelterDirectory::new(1, t(0), vec![shelter("A"), shelter("B"), shelter("C")]);
         v1.validate().unwrap();
         let mut b = shelter("B");
         b.capacity = 9;
-        let v2 = Directory::new(2, t(5), vec![shelter("A"), b, shelter("D")]);
+        let v2 = ShelterDirectory::new(2, t(5), vec![shelter("A"), b, shelter("D")]);
         let delta = v1.delta_to(&v2).unwrap();
         assert_eq!(delta.upserts.len(), 2);
         assert_eq!(delta.removals, vec![ShelterId::derived("C")]);
@@ -265,13 +278,14 @@ mod tests {
 
     #[test]
     fn validation_and_coverage() {
-        let mut dup = Directory::new(1, t(0), vec![shelter("A"), shelter("A")]);
+        let mut dup = ShelterDirectory::new(1, t(0), vec![shelter("A"), shelter("A")]);
         assert!(dup.validate().is_err());
         dup.shelters.pop();
         dup.validate().unwrap();
         let mut inactive = shelter("Z");
         inactive.active = false;
-        let cov = Directory::new(1, t(0), vec![shelter("A"), shelter("B"), inactive]).coverage();
+        let cov =
+            ShelterDirectory::new(1, t(0), vec![shelter("A"), shelter("B"), inactive]).coverage();
         let tan_phong = cov
             .communes
             .iter()

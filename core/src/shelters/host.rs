@@ -38,7 +38,7 @@ pub struct Stay {
 
 /// The shelter a phone hosts, and its requests and stays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HostDesk {
+pub struct HostedShelter {
     /// The shelter.
     pub shelter: ShelterId,
     /// Its places in all (from the directory).
@@ -51,7 +51,7 @@ pub struct HostDesk {
     pub stays: BTreeMap<RequestId, Stay>,
 }
 
-impl HostDesk {
+impl HostedShelter {
     /// Starts hosting `shelter` with `free_places` confirmed at `now`.
     pub fn new(shelter: &Shelter, free_places: u16, now: DateTime<Utc>) -> Result<Self> {
         check_free(free_places, shelter.capacity)?;

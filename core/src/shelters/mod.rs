@@ -4,12 +4,12 @@
 //!
 //! - [`model`](Shelter): a shelter, its kinds, accepted groups, languages and
 //!   accessibility as coded enums, and the standardisation [`Checklist`];
-//! - [`Directory`]: versioned, changed by [`DirectoryDelta`]s, published as
+//! - [`ShelterDirectory`]: versioned, changed by [`DirectoryDelta`]s, published as
 //!   [`SignedPublication`]s that a device uses only after checking the
 //!   provincial key's signature ([`next_directory`]);
 //! - [`ShelterFinder`]: ranking by straight line from a spatial index, or by
 //!   travel time over a [`RoadNetwork`] imported from OpenStreetMap data;
-//! - [`HostDesk`] and the placement messages ([`ShelterMessage`]): requests
+//! - [`HostedShelter`] and the placement messages ([`ShelterMessage`]): requests
 //!   that carry only what a host needs, accepted or declined, arrival and
 //!   departure, free places following; on the collaborator's side each step
 //!   is recorded on the case ([`Placement`]);
@@ -22,7 +22,6 @@
 mod availability;
 mod checklist;
 mod desk;
-mod device;
 mod directory;
 mod geo;
 mod host;
@@ -41,11 +40,14 @@ pub use availability::{
     AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
 };
 pub use checklist::{Checklist, StandardItem};
-pub use desk::{Desk, OutgoingRequest, MAX_OUTBOX};
-pub use device::{DirectoryStatus, ROAD_FILE};
-pub use directory::{CommuneCoverage, Coverage, Directory, DirectoryDelta, MAX_SHELTERS};
+pub(crate) use desk::HostStep;
+pub use desk::{DeviceShelters, SentPlacement, MAX_OUTBOX};
+pub use directory::{
+    CommuneCoverage, DirectoryDelta, DirectoryStatus, ShelterCoverage, ShelterDirectory,
+    MAX_SHELTERS,
+};
 pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
-pub use host::{HostDesk, Outgoing, Stay};
+pub use host::{HostedShelter, Outgoing, Stay};
 pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
     CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received, Recipient,
@@ -60,8 +62,8 @@ pub use placement::{
 };
 pub use roads::RoadNetwork;
 pub use search::{
-    NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery, Unreachable,
-    DEFAULT_MAX_SNAP_M, MAX_LIMIT,
+    NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery,
+    UnreachableReason, DEFAULT_MAX_SNAP_M, MAX_LIMIT,
 };
 pub use signing::{
     next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, SignedPublication,
@@ -82,7 +84,7 @@ pub fn enumerations() -> Vec<Enumeration> {
         Enumeration::of::<PlacementStatus>(),
         Enumeration::of::<DeclineReason>(),
         Enumeration::of::<Ranking>(),
-        Enumeration::of::<Unreachable>(),
+        Enumeration::of::<UnreachableReason>(),
         Enumeration::of::<roads::RoadClass>(),
     ]
 }

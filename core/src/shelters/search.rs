@@ -4,7 +4,7 @@
 //! Dijkstra search over it.
 
 use super::availability::{AvailabilityBook, AvailabilityView, DEFAULT_MAX_AGE_HOURS};
-use super::directory::Directory;
+use super::directory::ShelterDirectory;
 use super::geo::{validate_in_province, GeoPoint};
 use super::model::{AcceptedGroup, Accessibility, Language, Shelter, ShelterKind};
 use super::roads::{tenths_of_second, Destination, RoadNetwork, ACCESS_WALK_KMH};
@@ -127,7 +127,7 @@ coded_enum! {
 
 coded_enum! {
     /// Why a shelter cannot be reached by road.
-    pub enum Unreachable: "shelter_unreachable" {
+    pub enum UnreachableReason: "shelter_unreachable" {
         "No road of the network connects the start to it." NotConnected = ("not_connected", "không có đường nối tới", "no road connects it"),
         "It is too far from any road of the network." NoRoadNearby = ("no_road_nearby", "không có đường gần nơi tạm lánh", "no road nearby"),
     }
@@ -149,7 +149,7 @@ pub enum RoadReach {
     /// Cannot be reached by road; shown so, never ranked by a wrong number.
     Unreachable {
         /// Why.
-        reason: Unreachable,
+        reason: UnreachableReason,
     },
 }
 
@@ -221,7 +221,7 @@ impl ShelterFinder {
     /// Indexes the active shelters of `directory`; shelters are joined to
     /// the nearest road within [`DEFAULT_MAX_SNAP_M`].
     pub fn new(
-        directory: &Directory,
+        directory: &ShelterDirectory,
         availability: AvailabilityBook,
         roads: Option<Arc<RoadNetwork>>,
     ) -> Self {
@@ -371,11 +371,11 @@ impl ShelterFinder {
         for &i in &candidates {
             reach.push(match self.snapped[i] {
                 None => RoadReach::Unreachable {
-                    reason: Unreachable::NoRoadNearby,
+                    reason: UnreachableReason::NoRoadNearby,
                 },
                 Some((node, _)) if net.component_of(node) != start_component => {
                     RoadReach::Unreachable {
-                        reason: Unreachable::NotConnected,
+                        reason: UnreachableReason::NotConnected,
                     }
                 }
                 Some((node, metres)) => {
@@ -405,7 +405,7 @@ impl ShelterFinder {
                 // Explored everything reachable and never got there (one-way
                 // roads): unreachable. Otherwise it is simply further away.
                 None if found.exhausted => RoadReach::Unreachable {
-                    reason: Unreachable::NotConnected,
+                    reason: UnreachableReason::NotConnected,
                 },
                 None => RoadReach::NotSearched,
             };
@@ -426,7 +426,7 @@ impl ShelterFinder {
             .iter()
             .map(|(_, slot)| self.matched(candidates[*slot], q, now, reach[*slot]))
             .collect();
-        // Unreachable shelters a straight-line list would have shown.
+        // UnreachableReason shelters a straight-line list would have shown.
         let start_vector = q.from.unit_vector();
         let mut near: Vec<(f64, usize, RoadReach)> = candidates
             .iter()

@@ -3,8 +3,8 @@
 //! after checking that the signer is the provincial key it was configured
 //! with and that the signature holds.
 
-use super::directory::{Directory, DirectoryDelta};
-use super::ids::{from_hex, hex};
+use super::directory::{DirectoryDelta, ShelterDirectory};
+use crate::model::{from_hex, hex};
 use crate::{Error, Result};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -78,7 +78,7 @@ impl<'de> Deserialize<'de> for ProvincialKey {
 #[serde(rename_all = "snake_case")]
 pub enum DirectoryUpdate {
     /// A whole directory.
-    Full(Directory),
+    Full(ShelterDirectory),
     /// The changes from one version to a later one.
     Delta(DirectoryDelta),
 }
@@ -244,10 +244,10 @@ impl ProvincialSigner {
 /// (replay), a different directory under the same version, and a delta that
 /// does not start from the version held.
 pub fn next_directory(
-    current: Option<&Directory>,
+    current: Option<&ShelterDirectory>,
     trusted: &ProvincialKey,
     publication: &SignedPublication,
-) -> Result<Directory> {
+) -> Result<ShelterDirectory> {
     let update = publication.verify(trusted)?;
     match (update, current) {
         (DirectoryUpdate::Full(new), current) => {
@@ -283,9 +283,9 @@ mod tests {
     use crate::shelters::model::tests::shelter;
     use chrono::DateTime;
 
-    fn directory(version: u64, names: &[&str]) -> Directory {
+    fn directory(version: u64, names: &[&str]) -> ShelterDirectory {
         let at = DateTime::from_timestamp(1_794_700_000 + version as i64, 0).unwrap();
-        Directory::new(version, at, names.iter().map(|n| shelter(n)).collect())
+        ShelterDirectory::new(version, at, names.iter().map(|n| shelter(n)).collect())
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use super::synthetic::{self, SyntheticProvince};
 use super::*;
-use crate::app::{App, AppConfig};
+use crate::app::{App, AppConfig, ROAD_FILE};
 use crate::cases::CaseAction;
 use crate::events::ConflictValue;
 use crate::model::*;
@@ -172,7 +172,7 @@ fn shelters_road_ranking_differs_from_straight_line_in_the_valley() {
     assert_eq!(
         cut.road,
         RoadReach::Unreachable {
-            reason: Unreachable::NotConnected
+            reason: UnreachableReason::NotConnected
         }
     );
     assert!(
@@ -257,7 +257,7 @@ fn shelters_start_outside_the_province_or_the_network_is_refused() {
 #[test]
 fn shelters_straight_line_index_agrees_with_a_scan() {
     let shelters = synthetic::random_shelters(2_000, 7);
-    let directory = Directory::new(1, now(), shelters.clone());
+    let directory = ShelterDirectory::new(1, now(), shelters.clone());
     let updates = synthetic::availability(&shelters, now());
     let mut book = AvailabilityBook::default();
     for u in updates {

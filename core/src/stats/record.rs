@@ -3,7 +3,8 @@
 use crate::crypto::random_array;
 use crate::events::Hlc;
 use crate::model::{
-    validate_commune, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType,
+    from_hex, random_id, serialize_hex, validate_commune, ContextFlag, EthnicGroup,
+    ReportingDelayBand, ServiceType, Sex, ViolenceType,
 };
 use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -100,11 +101,7 @@ impl fmt::Debug for StatSeed {
 
 impl Serialize for StatSeed {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(&Hex(&self.0))
-        } else {
-            self.0.serialize(s)
-        }
+        serialize_hex(&self.0, s)
     }
 }
 
@@ -112,7 +109,7 @@ impl<'de> Deserialize<'de> for StatSeed {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         if d.is_human_readable() {
             let s = String::deserialize(d)?;
-            parse_hex::<32>(&s)
+            from_hex::<32>(&s)
                 .map(Self)
                 .ok_or_else(|| serde::de::Error::custom("statistics seed: 64 hexadecimal digits"))
         } else {
@@ -121,87 +118,12 @@ impl<'de> Deserialize<'de> for StatSeed {
     }
 }
 
-/// The id of a statistical record: random to anyone without the case's
-/// seed, the same on every device that can read the case.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct StatisticsId(pub [u8; 16]);
-
-impl StatisticsId {
-    /// The 16 bytes.
-    pub fn as_bytes(&self) -> &[u8; 16] {
-        &self.0
-    }
-
-    /// From stored bytes; `None` unless exactly 16.
-    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
-        bytes.try_into().ok().map(Self)
-    }
-}
-
-impl fmt::Display for StatisticsId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        Hex(&self.0).fmt(f)
-    }
-}
-
-impl fmt::Debug for StatisticsId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "StatisticsId({self})")
-    }
-}
-
-impl std::str::FromStr for StatisticsId {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        parse_hex::<16>(s)
-            .map(Self)
-            .ok_or_else(|| Error::invalid("statistics_id", "must be 32 hexadecimal digits"))
-    }
-}
-
-impl Serialize for StatisticsId {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        if s.is_human_readable() {
-            s.collect_str(self)
-        } else {
-            self.0.serialize(s)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for StatisticsId {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        if d.is_human_readable() {
-            let s = String::deserialize(d)?;
-            s.parse().map_err(serde::de::Error::custom)
-        } else {
-            <[u8; 16]>::deserialize(d).map(Self)
-        }
-    }
-}
-
-struct Hex<'a>(&'a [u8]);
-
-impl fmt::Display for Hex<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for b in self.0 {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-fn parse_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    let s = s.trim();
-    if s.len() != 2 * N || !s.is_ascii() {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
+random_id!(
+    /// The id of a statistical record: random to anyone without the case's
+    /// seed, the same on every device that can read the case.
+    StatisticsId,
+    "statistics_id"
+);
 
 /// The de-identified statistical record of one case.
 ///

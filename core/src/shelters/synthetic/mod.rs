@@ -21,7 +21,7 @@ mod pbf;
 
 use super::availability::AvailabilityUpdate;
 use super::checklist::{Checklist, StandardItem};
-use super::directory::Directory;
+use super::directory::ShelterDirectory;
 use super::geo::GeoPoint;
 use super::ids::ShelterId;
 use super::model::{
@@ -506,13 +506,13 @@ pub fn lai_chau() -> SyntheticProvince {
 
 impl SyntheticProvince {
     /// The directory of these shelters at `version`.
-    pub fn directory(&self, version: u64) -> Directory {
-        Directory::new(version, published_at(), self.shelters.clone())
+    pub fn directory(&self, version: u64) -> ShelterDirectory {
+        ShelterDirectory::new(version, published_at(), self.shelters.clone())
     }
 
     /// A second version: one shelter's capacity changed, one shelter back in
     /// service, one new host's home, published a month later.
-    pub fn directory_v2(&self) -> Directory {
+    pub fn directory_v2(&self) -> ShelterDirectory {
         let mut shelters = self.shelters.clone();
         if let Some(s) = shelters.iter_mut().find(|s| !s.active) {
             s.active = true;
@@ -530,7 +530,7 @@ impl SyntheticProvince {
         };
         let at = self.centres[1].offset_m(-2_000.0, 1_500.0);
         shelters.push(maker.make(ShelterKind::PersonOfStandingHome, COMMUNES[1].code, at));
-        Directory::new(2, published_at() + Duration::days(30), shelters)
+        ShelterDirectory::new(2, published_at() + Duration::days(30), shelters)
     }
 
     /// The road network, built directly from the ways.

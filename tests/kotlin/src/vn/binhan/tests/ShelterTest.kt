@@ -118,7 +118,7 @@ class ShelterTest {
             .map { (it as RoadReach.Reachable).travelTimeS }
         assertTrue(times.size >= 2)
         assertEquals(times.sorted(), times)
-        assertTrue(byRoad.shelters.drop(times.size).all { it.road is RoadReach.NotReachable })
+        assertTrue(byRoad.shelters.drop(times.size).all { it.road is RoadReach.Unreachable })
         // The host's home across the valley is nearest in a straight line, far by road.
         val across = ShelterFixture.valleyShelter("across")
         val straight = vault.nearestShelters(shelterQuery(start).copy(straightLine = true))

@@ -1,186 +1,24 @@
-//! The shelter features of [`App`]: the signed directory, the road network,
-//! nearest search, hosting a shelter and placing people, and the messages
-//! these exchange with other devices.
-//!
-//! The directory, free places, requests and outbox are sealed in the store
-//! (shelter locations are sensitive); the road network, public map data,
-//! is a plain file beside it.
+//! The placement features of [`App`]: hosting a shelter (free places,
+//! requests, stays), asking a host for places for the people of a case, and
+//! the shelter messages these exchange with other devices.
 
-use super::availability::{Freshness, DEFAULT_MAX_AGE_HOURS};
-use super::desk::{Desk, HostStep, OutgoingRequest};
-use super::directory::{Coverage, Directory};
-use super::host::{HostDesk, Stay};
-use super::ids::{RequestId, ShelterId};
-use super::messages::{
-    CancelRequest, OutboxEntry, PlacementRequest, Received, Recipient, ShelterMessage,
-};
-use super::placement::{DeclineReason, Placement, PlacementNeeds, PlacementStatus};
-use super::roads::{import_roads, ImportReport, RoadNetwork};
-use super::search::{NearestShelters, ShelterFinder, ShelterQuery};
-use super::signing::{next_directory, ProvincialKey, SignedPublication};
-use crate::app::App;
+use super::App;
 use crate::cases::CaseAction;
 use crate::model::{CaseId, DeviceId};
+use crate::shelters::{
+    AvailabilityUpdate, CancelRequest, DeclineReason, Freshness, HostStep, HostedShelter,
+    OutboxEntry, Outgoing, Placement, PlacementNeeds, PlacementRequest, PlacementStatus, Received,
+    Recipient, RequestId, SentPlacement, ShelterId, ShelterMessage, Stay, DEFAULT_MAX_AGE_HOURS,
+};
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
-use std::sync::Arc;
-
-const KEY_META: &str = "shelters.provincial_key";
-const DIRECTORY_META: &str = "shelters.directory";
-const DESK_META: &str = "shelters.desk";
-
-/// The road network file inside the vault directory.
-pub const ROAD_FILE: &str = "roads.bhrn";
-
-/// What loading a directory publication did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DirectoryStatus {
-    /// The version now held.
-    pub version: u64,
-    /// The version held before, if any.
-    pub previous_version: Option<u64>,
-    /// Shelters in the directory.
-    pub shelters: usize,
-    /// When the province published it (UTC).
-    pub published_at: DateTime<Utc>,
-}
 
 impl App {
-    fn now(&self) -> DateTime<Utc> {
-        DateTime::from_timestamp_millis(i64::try_from(self.wall_ms()).unwrap_or(i64::MAX))
-            .unwrap_or_default()
-    }
-
-    fn desk(&self) -> Result<Desk> {
-        Ok(self
-            .with_store(|s| s.meta::<Desk>(DESK_META))?
-            .unwrap_or_default())
-    }
-
-    fn update_desk<R>(&self, f: impl FnOnce(&mut Desk) -> Result<R>) -> Result<R> {
-        self.with_store(|store| {
-            store.update_meta(DESK_META, |desk: Option<Desk>| {
-                let mut desk = desk.unwrap_or_default();
-                let result = f(&mut desk)?;
-                Ok((desk, result))
-            })
-        })
-    }
-
-    // ----- the signed directory -----
-
-    /// Configures the provincial office's public key, against which every
-    /// directory is checked. Setting the same key again is harmless; a
-    /// different key is refused (the province's key changes only through
-    /// enrolment).
-    pub fn set_provincial_key(&self, key: ProvincialKey) -> Result<()> {
-        self.with_store(|store| {
-            store.update_meta(KEY_META, |current: Option<ProvincialKey>| match current {
-                Some(old) if old != key => Err(Error::NotAllowed(
-                    "a different provincial key is already configured on this device".into(),
-                )),
-                _ => Ok((key, ())),
-            })
-        })
-    }
-
-    /// The provincial key configured, if any.
-    pub fn provincial_key(&self) -> Result<Option<ProvincialKey>> {
-        self.with_store(|s| s.meta(KEY_META))
-    }
-
-    /// Loads a signed directory publication (full or delta). It is used only
-    /// if the configured provincial key signed it and it follows the version
-    /// held; otherwise it is refused and the directory held is kept.
-    pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
-        let publication = SignedPublication::decode(publication)?;
-        let key = self.provincial_key()?.ok_or_else(|| {
-            Error::NotAllowed(
-                "no provincial key is configured on this device; enrol it first".into(),
-            )
-        })?;
-        let (status, directory) = self.with_store(|store| {
-            store.update_meta(DIRECTORY_META, |current: Option<Directory>| {
-                let next = next_directory(current.as_ref(), &key, &publication)?;
-                let status = DirectoryStatus {
-                    version: next.version,
-                    previous_version: current.map(|c| c.version),
-                    shelters: next.shelters.len(),
-                    published_at: next.published_at,
-                };
-                Ok((next.clone(), (status, next)))
-            })
-        })?;
-        self.update_desk(|desk| {
-            desk.availability
-                .retain(|id| directory.shelter(id).is_some());
-            if let Some(host) = desk.hosting.as_mut() {
-                if let Some(shelter) = directory.shelter(&host.shelter) {
-                    host.update_capacity(shelter.capacity);
-                }
-            }
-            Ok(())
-        })?;
-        Ok(status)
-    }
-
-    /// The directory held, if any.
-    pub fn shelter_directory(&self) -> Result<Option<Directory>> {
-        self.with_store(|s| s.meta(DIRECTORY_META))
-    }
-
-    fn directory_or_error(&self) -> Result<Directory> {
-        self.shelter_directory()?.ok_or_else(|| {
-            Error::NotFound("shelter directory on this device; load it first".into())
-        })
-    }
-
-    /// Shelters and standardised shelters per commune.
-    pub fn shelter_coverage(&self) -> Result<Coverage> {
-        Ok(self.directory_or_error()?.coverage())
-    }
-
-    // ----- the road network and search -----
-
-    /// Imports OpenStreetMap road data (PBF or GeoJSON) and keeps it as the
-    /// device's road network, replacing any before. A malformed file is
-    /// refused with the reason and the network held is kept.
-    pub fn import_road_network(&self, road_file: &[u8]) -> Result<ImportReport> {
-        self.device_id()?;
-        let (network, report) = import_roads(road_file)?;
-        network.save(&self.vault_dir().join(ROAD_FILE))?;
-        Ok(report)
-    }
-
-    /// The road network held, if any.
-    pub fn road_network(&self) -> Result<Option<RoadNetwork>> {
-        self.device_id()?;
-        RoadNetwork::load(&self.vault_dir().join(ROAD_FILE))
-    }
-
-    /// The directory's active shelters indexed for search, with the free
-    /// places known and the road network. Keep it between searches.
-    pub fn shelter_finder(&self) -> Result<ShelterFinder> {
-        let directory = self.directory_or_error()?;
-        let roads = self.road_network()?.map(Arc::new);
-        Ok(ShelterFinder::new(
-            &directory,
-            self.desk()?.availability,
-            roads,
-        ))
-    }
-
-    /// The nearest shelters for `query` (see [`ShelterFinder::nearest`]).
-    pub fn nearest_shelters(&self, query: &ShelterQuery) -> Result<NearestShelters> {
-        self.shelter_finder()?.nearest(query, self.now())
-    }
-
     // ----- the host's side -----
 
     /// Starts hosting `shelter` on this device with `free_places`. The
     /// directory must name this device as the shelter's host.
-    pub fn host_shelter(&self, shelter: ShelterId, free_places: u16) -> Result<HostDesk> {
+    pub fn host_shelter(&self, shelter: ShelterId, free_places: u16) -> Result<HostedShelter> {
         let directory = self.directory_or_error()?;
         let entry = directory
             .shelter(&shelter)
@@ -196,7 +34,7 @@ impl App {
             let out = match desk.hosting.as_mut() {
                 Some(host) if host.shelter == shelter => host.set_free_places(free_places, now)?,
                 _ => {
-                    let host = HostDesk::new(entry, free_places, now)?;
+                    let host = HostedShelter::new(entry, free_places, now)?;
                     let out = vec![host.announcement()];
                     desk.hosting = Some(host);
                     out
@@ -210,14 +48,14 @@ impl App {
     }
 
     /// The shelter this device hosts, with its requests and stays.
-    pub fn hosted_shelter(&self) -> Result<Option<HostDesk>> {
+    pub fn hosted_shelter(&self) -> Result<Option<HostedShelter>> {
         Ok(self.desk()?.hosting)
     }
 
     fn host_action(
         &self,
-        f: impl FnOnce(&mut HostDesk, DateTime<Utc>) -> Result<Vec<super::host::Outgoing>>,
-    ) -> Result<HostDesk> {
+        f: impl FnOnce(&mut HostedShelter, DateTime<Utc>) -> Result<Vec<Outgoing>>,
+    ) -> Result<HostedShelter> {
         let now = self.now();
         self.update_desk(|desk| {
             let host = desk
@@ -232,7 +70,7 @@ impl App {
     }
 
     /// The host confirms the number of free places.
-    pub fn set_free_places(&self, free_places: u16) -> Result<HostDesk> {
+    pub fn set_free_places(&self, free_places: u16) -> Result<HostedShelter> {
         self.host_action(|host, now| host.set_free_places(free_places, now))
     }
 
@@ -247,27 +85,31 @@ impl App {
 
     /// The host accepts a request (refused if its places are no longer
     /// free); other waiting requests that no longer fit are declined.
-    pub fn accept_placement(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn accept_placement(&self, request: RequestId) -> Result<HostedShelter> {
         self.host_action(|host, now| host.accept(request, now))
     }
 
     /// The host declines a request.
-    pub fn decline_placement(&self, request: RequestId, reason: DeclineReason) -> Result<HostDesk> {
+    pub fn decline_placement(
+        &self,
+        request: RequestId,
+        reason: DeclineReason,
+    ) -> Result<HostedShelter> {
         self.host_action(|host, now| host.decline(request, reason, now))
     }
 
     /// The people of an accepted request arrived.
-    pub fn record_arrival(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_arrival(&self, request: RequestId) -> Result<HostedShelter> {
         self.host_action(|host, now| host.arrive(request, now))
     }
 
     /// The people left; their places are free again.
-    pub fn record_departure(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_departure(&self, request: RequestId) -> Result<HostedShelter> {
         self.host_action(|host, now| host.depart(request, now))
     }
 
     /// Nobody came for an accepted request; its places are free again.
-    pub fn record_no_show(&self, request: RequestId) -> Result<HostDesk> {
+    pub fn record_no_show(&self, request: RequestId) -> Result<HostedShelter> {
         self.host_action(|host, now| host.no_show(request, now))
     }
 
@@ -337,7 +179,7 @@ impl App {
         self.update_desk(|desk| {
             desk.requests.insert(
                 id,
-                OutgoingRequest {
+                SentPlacement {
                     request: request.clone(),
                     case,
                     host,
@@ -357,15 +199,15 @@ impl App {
     }
 
     /// Placement requests this device sent, newest first.
-    pub fn placement_requests(&self) -> Result<Vec<OutgoingRequest>> {
-        let mut all: Vec<OutgoingRequest> = self.desk()?.requests.into_values().collect();
+    pub fn placement_requests(&self) -> Result<Vec<SentPlacement>> {
+        let mut all: Vec<SentPlacement> = self.desk()?.requests.into_values().collect();
         all.sort_by_key(|r| std::cmp::Reverse(r.request.sent_at));
         Ok(all)
     }
 
     fn record_step(
         &self,
-        sent: &OutgoingRequest,
+        sent: &SentPlacement,
         status: PlacementStatus,
         decline_reason: Option<DeclineReason>,
     ) -> Result<()> {
@@ -518,7 +360,7 @@ impl App {
                     ShelterMessage::Stay(s) => (s.free_places, s.at),
                     _ => return Err(Error::invalid("message", "is not an answer from a host")),
                 };
-                let figure = super::availability::AvailabilityUpdate {
+                let figure = AvailabilityUpdate {
                     shelter: message.shelter(),
                     free_places,
                     confirmed_at: at.min(now),

@@ -1,0 +1,159 @@
+//! The shelter directory and search features of [`App`]: the signed
+//! directory, the road network and nearest search, and the device's shelter
+//! record ([`DeviceShelters`]) that these and the placements
+//! ([`super::placements`]) keep sealed in the store.
+//!
+//! The directory, free places, requests and outbox are sealed in the store
+//! (shelter locations are sensitive); the road network, public map data,
+//! is a plain file beside it.
+
+use super::App;
+use crate::shelters::roads::{import_roads, ImportReport, RoadNetwork};
+use crate::shelters::{
+    next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
+    ShelterCoverage, ShelterDirectory, ShelterFinder, ShelterQuery, SignedPublication,
+};
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+const KEY_META: &str = "shelters.provincial_key";
+const DIRECTORY_META: &str = "shelters.directory";
+const DESK_META: &str = "shelters.desk";
+
+/// The road network file inside the vault directory.
+pub const ROAD_FILE: &str = "roads.bhrn";
+
+impl App {
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(i64::try_from(self.wall_ms()).unwrap_or(i64::MAX))
+            .unwrap_or_default()
+    }
+
+    pub(super) fn desk(&self) -> Result<DeviceShelters> {
+        Ok(self
+            .with_store(|s| s.meta::<DeviceShelters>(DESK_META))?
+            .unwrap_or_default())
+    }
+
+    pub(super) fn update_desk<R>(
+        &self,
+        f: impl FnOnce(&mut DeviceShelters) -> Result<R>,
+    ) -> Result<R> {
+        self.with_store(|store| {
+            store.update_meta(DESK_META, |desk: Option<DeviceShelters>| {
+                let mut desk = desk.unwrap_or_default();
+                let result = f(&mut desk)?;
+                Ok((desk, result))
+            })
+        })
+    }
+
+    // ----- the signed directory -----
+
+    /// Configures the provincial office's public key, against which every
+    /// directory is checked. Setting the same key again is harmless; a
+    /// different key is refused (the province's key changes only through
+    /// enrolment).
+    pub fn set_provincial_key(&self, key: ProvincialKey) -> Result<()> {
+        self.with_store(|store| {
+            store.update_meta(KEY_META, |current: Option<ProvincialKey>| match current {
+                Some(old) if old != key => Err(Error::NotAllowed(
+                    "a different provincial key is already configured on this device".into(),
+                )),
+                _ => Ok((key, ())),
+            })
+        })
+    }
+
+    /// The provincial key configured, if any.
+    pub fn provincial_key(&self) -> Result<Option<ProvincialKey>> {
+        self.with_store(|s| s.meta(KEY_META))
+    }
+
+    /// Loads a signed directory publication (full or delta). It is used only
+    /// if the configured provincial key signed it and it follows the version
+    /// held; otherwise it is refused and the directory held is kept.
+    pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
+        let publication = SignedPublication::decode(publication)?;
+        let key = self.provincial_key()?.ok_or_else(|| {
+            Error::NotAllowed(
+                "no provincial key is configured on this device; enrol it first".into(),
+            )
+        })?;
+        let (status, directory) = self.with_store(|store| {
+            store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
+                let next = next_directory(current.as_ref(), &key, &publication)?;
+                let status = DirectoryStatus {
+                    version: next.version,
+                    previous_version: current.map(|c| c.version),
+                    shelters: next.shelters.len(),
+                    published_at: next.published_at,
+                };
+                Ok((next.clone(), (status, next)))
+            })
+        })?;
+        self.update_desk(|desk| {
+            desk.availability
+                .retain(|id| directory.shelter(id).is_some());
+            if let Some(host) = desk.hosting.as_mut() {
+                if let Some(shelter) = directory.shelter(&host.shelter) {
+                    host.update_capacity(shelter.capacity);
+                }
+            }
+            Ok(())
+        })?;
+        Ok(status)
+    }
+
+    /// The directory held, if any.
+    pub fn shelter_directory(&self) -> Result<Option<ShelterDirectory>> {
+        self.with_store(|s| s.meta(DIRECTORY_META))
+    }
+
+    pub(super) fn directory_or_error(&self) -> Result<ShelterDirectory> {
+        self.shelter_directory()?.ok_or_else(|| {
+            Error::NotFound("shelter directory on this device; load it first".into())
+        })
+    }
+
+    /// Shelters and standardised shelters per commune.
+    pub fn shelter_coverage(&self) -> Result<ShelterCoverage> {
+        Ok(self.directory_or_error()?.coverage())
+    }
+
+    // ----- the road network and search -----
+
+    /// Imports OpenStreetMap road data (PBF or GeoJSON) and keeps it as the
+    /// device's road network, replacing any before. A malformed file is
+    /// refused with the reason and the network held is kept.
+    pub fn import_road_network(&self, road_file: &[u8]) -> Result<ImportReport> {
+        self.device_id()?;
+        let (network, report) = import_roads(road_file)?;
+        network.save(&self.vault_dir().join(ROAD_FILE))?;
+        Ok(report)
+    }
+
+    /// The road network held, if any.
+    pub fn road_network(&self) -> Result<Option<RoadNetwork>> {
+        self.device_id()?;
+        RoadNetwork::load(&self.vault_dir().join(ROAD_FILE))
+    }
+
+    /// The directory's active shelters indexed for search, with the free
+    /// places known and the road network. Keep it between searches.
+    pub fn shelter_finder(&self) -> Result<ShelterFinder> {
+        let directory = self.directory_or_error()?;
+        let roads = self.road_network()?.map(Arc::new);
+        Ok(ShelterFinder::new(
+            &directory,
+            self.desk()?.availability,
+            roads,
+        ))
+    }
+
+    /// The nearest shelters for `query` (see [`ShelterFinder::nearest`]).
+    pub fn nearest_shelters(&self, query: &ShelterQuery) -> Result<NearestShelters> {
+        self.shelter_finder()?.nearest(query, self.now())
+    }
+}
