@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
         });
     std::fs::create_dir_all(&dir)?;
-    for (name, bytes) in binhan_core::shelters::synthetic::fixture_files()? {
+    for (name, bytes) in binhan_testkit::shelters::fixture_files()? {
         std::fs::write(dir.join(&name), &bytes)?;
         println!("{:>9} bytes  {}", bytes.len(), dir.join(&name).display());
     }

@@ -15,9 +15,7 @@
 //!   is recorded on the case ([`Placement`]);
 //! - the [`App`](crate::app::App) methods that keep all of it sealed on the
 //!   device, and the sync step that carries it through the server
-//!   ([`wire`]: publications and an end-to-end sealed mailbox);
-//! - [`synthetic`]: a synthetic Lai Châu (communes, shelters, mountain roads)
-//!   for tests, benchmarks and the demo.
+//!   ([`wire`]: publications and an end-to-end sealed mailbox).
 
 mod availability;
 mod checklist;
@@ -34,7 +32,6 @@ pub mod roads;
 mod search;
 mod signing;
 mod sync;
-pub mod synthetic;
 pub mod wire;
 
 pub use availability::{
@@ -44,7 +41,7 @@ pub use checklist::{Checklist, StandardItem};
 pub use desk::{Desk, OutgoingRequest, MAX_OUTBOX};
 pub use device::{DirectoryStatus, ROAD_FILE};
 pub use directory::{CommuneCoverage, Coverage, Directory, DirectoryDelta, MAX_SHELTERS};
-pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
+pub use geo::{validate_in_province, GeoBounds, GeoPoint, EARTH_RADIUS_M, PROVINCE_BOUNDS};
 pub use host::{HostDesk, Outgoing, Stay};
 pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
@@ -87,6 +84,3 @@ pub fn enumerations() -> Vec<Enumeration> {
         Enumeration::of::<roads::RoadClass>(),
     ]
 }
-
-#[cfg(test)]
-mod tests;
