@@ -6,7 +6,7 @@
 //! cargo run -p binhan-core --example shelter_fixture [-- DIR]
 //! ```
 //!
-//! The generator is `binhan_core::shelters::synthetic`; it is deterministic,
+//! The generator is `binhan_testkit::shelters`; it is deterministic,
 //! and `cargo test -p binhan-core shelters_fixture` fails when the committed
 //! files differ from what it writes.
 
