@@ -9,6 +9,7 @@ use binhan_core::cases::{CaseFilter, CaseIntake};
 use binhan_core::events::{Event, Hlc};
 use binhan_core::model::*;
 use binhan_core::vault::{KdfParams, VaultPolicy};
+use binhan_testkit::intake::Builder;
 use std::path::Path;
 use std::time::Instant;
 
@@ -27,39 +28,19 @@ fn config() -> AppConfig {
 fn intake(i: usize, today: chrono::NaiveDate) -> CaseIntake {
     let communes = ["mu_ca", "tan_phong", "sin_ho", "than_uyen", "phong_tho"];
     let days = |n: u64| today - chrono::Days::new(n);
-    CaseIntake {
-        survivor: Survivor {
-            code: format!("SYN-BENCH-{i:05}"),
-            name: Some(format!("Synthetic Người Thử {i}")),
-            sex: Sex::Female,
-            age_years: Some(18 + (i % 50) as u8),
-            ethnic_group: Some(EthnicGroup::ALL[i % EthnicGroup::ALL.len()]),
-            commune: communes[i % communes.len()].into(),
-            ..Survivor::default()
-        },
-        incident: Incident {
-            date: days(20),
-            time_of_day: TimeOfDay::EveningNight,
-            place_type: PlaceType::SurvivorHome,
-            commune: communes[i % communes.len()].into(),
-            account: Some("Lời kể tổng hợp cho phép đo (synthetic).".into()),
-            violence_type: ViolenceType::ALL[i % ViolenceType::ALL.len()],
-            contexts: vec![ContextFlag::IntimatePartnerFamily],
-            perpetrators: vec![],
-            reported_elsewhere: None,
-            previous_incidents: None,
-            reported_on: days(10),
-        },
-        risk: Some(RiskAssessment {
-            level: RiskLevel::ALL[i % RiskLevel::ALL.len()],
-            factors: vec![],
-            assessed_on: days(10),
-        }),
-        safety_plan: None,
-        consents: vec![],
-        services: vec![],
-        next_follow_up: Some(today + chrono::Days::new((i % 30) as u64)),
-    }
+    Builder::new(i, today)
+        .code(format!("SYN-BENCH-{i:05}"))
+        .name(format!("Synthetic Người Thử {i}"))
+        .age(Some(18 + (i % 50) as u8))
+        .ethnic_group(Some(EthnicGroup::ALL[i % EthnicGroup::ALL.len()]))
+        .commune(communes[i % communes.len()])
+        .incident_on(days(20), days(10))
+        .account("Lời kể tổng hợp cho phép đo (synthetic).")
+        .violence(ViolenceType::ALL[i % ViolenceType::ALL.len()])
+        .at_home_in_the_evening()
+        .risk(RiskLevel::ALL[i % RiskLevel::ALL.len()], days(10))
+        .next_follow_up(Some(today + chrono::Days::new((i % 30) as u64)))
+        .build()
 }
 
 fn populate(app: &App, cases: usize) -> Result<(), binhan_core::Error> {

@@ -4,60 +4,19 @@
 
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
-use binhan_core::model::{
-    CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note,
-    PlaceType, RiskAssessment, RiskLevel, Sex, Survivor, TimeOfDay, ViolenceType,
-};
+use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel};
 use binhan_core::Result;
-use chrono::Days;
+use binhan_testkit::intake::Builder;
 use serde_json::{json, Value};
 use std::path::Path;
 
 const PINS: [&str; 2] = ["493817", "602938"];
 
 fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
-    let today = app.today();
-    let incident_day = today
-        .checked_sub_days(Days::new(3 + i as u64))
-        .unwrap_or(today);
-    let communes = ["mu_ca", "sin_ho", "tan_phong", "than_uyen"];
-    CaseIntake {
-        survivor: Survivor {
-            code: format!("DEMO-{:03}", i + 1),
-            sex: Sex::Female,
-            age_years: Some(14 + (i as u8 * 7) % 40),
-            ethnic_group: Some([EthnicGroup::Mong, EthnicGroup::Thai, EthnicGroup::Dao][i % 3]),
-            commune: communes[i % communes.len()].into(),
-            ..Survivor::default()
-        },
-        incident: Incident {
-            date: incident_day,
-            time_of_day: TimeOfDay::EveningNight,
-            place_type: PlaceType::SurvivorHome,
-            commune: communes[i % communes.len()].into(),
-            account: Some("Synthetic demo account.".into()),
-            violence_type: [
-                ViolenceType::PhysicalAssault,
-                ViolenceType::PsychologicalAbuse,
-            ][i % 2],
-            contexts: vec![ContextFlag::IntimatePartnerFamily],
-            reported_on: today,
-            ..Incident::default()
-        },
-        risk: Some(RiskAssessment {
-            level: RiskLevel::Medium,
-            factors: vec![],
-            assessed_on: today,
-        }),
-        safety_plan: None,
-        consents: vec![Consent {
-            scope: ConsentScope::Statistics,
-            granted: true,
-            given_by: ConsentGiver::Survivor,
-        }],
-        services: vec![],
-        next_follow_up: today.checked_add_days(Days::new(7)),
-    }
+    Builder::varied(i, app.today())
+        .code(format!("DEMO-{:03}", i + 1))
+        .account("Synthetic demo account.")
+        .build()
 }
 
 fn exchange(from: &App, to: &App, cases: &[CaseId]) -> Result<usize> {

@@ -8,11 +8,12 @@ use crate::input::Input;
 use binhan_core::app::{App, AppConfig};
 use binhan_core::model::{CaseId, Coded, DeviceId};
 use binhan_core::shelters::{
-    synthetic, AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds,
-    ProvincialKey, ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId,
-    ShelterMessage, ShelterQuery,
+    AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds, ProvincialKey,
+    ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId, ShelterMessage,
+    ShelterQuery,
 };
 use binhan_core::{Error, Result};
+use binhan_testkit::shelters as synthetic;
 use clap::Subcommand;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -11,10 +11,10 @@
 use std::hint::black_box;
 use std::sync::Arc;
 
-use binhan_core::shelters::synthetic::{self, Rng};
 use binhan_core::shelters::{
     AvailabilityBook, GeoPoint, RoadNetwork, ShelterDirectory, ShelterFinder, ShelterQuery,
 };
+use binhan_testkit::shelters::{self as synthetic, Rng};
 use chrono::{DateTime, Utc};
 use criterion::{criterion_group, criterion_main, Criterion};
 

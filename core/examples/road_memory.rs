@@ -15,8 +15,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use binhan_core::shelters::{
-    synthetic, AvailabilityBook, RoadNetwork, ShelterDirectory, ShelterFinder, ShelterQuery,
+    AvailabilityBook, RoadNetwork, ShelterDirectory, ShelterFinder, ShelterQuery,
 };
+use binhan_testkit::shelters as synthetic;
 
 fn status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -6,7 +6,7 @@
 //! cargo run -p binhan-core --example shelter_fixture [-- DIR]
 //! ```
 //!
-//! The generator is `binhan_core::shelters::synthetic`; it is deterministic,
+//! The generator is `binhan_testkit::shelters`; it is deterministic,
 //! and `cargo test -p binhan-core shelters_fixture` fails when the committed
 //! files differ from what it writes.
 
@@ -20,7 +20,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
         });
     std::fs::create_dir_all(&dir)?;
-    for (name, bytes) in binhan_core::shelters::synthetic::fixture_files()? {
+    for (name, bytes) in binhan_testkit::shelters::fixture_files()? {
         std::fs::write(dir.join(&name), &bytes)?;
         println!("{:>9} bytes  {}", bytes.len(), dir.join(&name).display());
     }

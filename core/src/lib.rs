@@ -20,7 +20,6 @@ pub mod shelters;
 pub mod stats;
 pub mod store;
 pub mod sync;
-pub mod synthetic;
 #[cfg(feature = "uniffi")]
 mod uniffi_support;
 pub mod vault;

@@ -7,9 +7,10 @@
 
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
-use binhan_core::model::{EventId, Incident, Note, Sex, Survivor};
+use binhan_core::model::{EventId, Note};
 use binhan_core::store::{Store, DATABASE_FILE};
 use binhan_core::vault::{KdfParams, KeyVault, VaultPolicy};
+use binhan_testkit::intake::Builder;
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -29,26 +30,11 @@ fn config() -> AppConfig {
 
 fn intake(i: u64) -> CaseIntake {
     let day = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
-    CaseIntake {
-        survivor: Survivor {
-            code: format!("CRASH-{i}"),
-            sex: Sex::Female,
-            commune: "sin_ho".into(),
-            ..Survivor::default()
-        },
-        incident: Incident {
-            date: day,
-            reported_on: day,
-            commune: "sin_ho".into(),
-            account: Some("synthetic ".repeat(50)),
-            ..Incident::default()
-        },
-        risk: None,
-        safety_plan: None,
-        consents: vec![],
-        services: vec![],
-        next_follow_up: None,
-    }
+    Builder::new(0, day)
+        .code(format!("CRASH-{i}"))
+        .commune("sin_ho")
+        .account("synthetic ".repeat(50))
+        .build()
 }
 
 /// In the child process: write cases and notes forever, printing each event

@@ -22,6 +22,7 @@ use std::hint::black_box;
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_server::report::{synthetic, to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig};
 use binhan_server::storage::{SqlStorage, Storage};
+use binhan_testkit::stats;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -35,9 +36,9 @@ fn today() -> NaiveDate {
 }
 
 fn records(now: usize, before: usize) -> Vec<StatRecord> {
-    synthetic::records(7, 2026, now)
+    stats::records(7, 2026, now)
         .into_iter()
-        .chain(synthetic::records(8, 2025, before))
+        .chain(stats::records(8, 2025, before))
         .collect()
 }
 

@@ -25,10 +25,10 @@ use binhan_core::events::CaseState;
 use binhan_core::model::{CaseId, Role};
 use binhan_core::sync::wire::{TeamEntry, WireBundle, WireSnapshot};
 use binhan_core::sync::CancelFlag;
+use binhan_testkit::cases::{case_script, Wording};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
-use sync_common::synthetic::{case_script, Wording};
 use sync_common::{
     args, flag, Backend, CountingProxy, Phone, Rng, Server, WireCounts, NO_RATE_LIMIT,
 };

@@ -43,12 +43,12 @@ use binhan_core::sync::{
     open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
     DevicePublic,
 };
+use binhan_testkit::cases::{case_script, Wording};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use sync_common::synthetic::{case_script, Wording};
 use sync_common::{
     args, flag, named_processes_cpu_seconds, process_cpu_seconds, quantile, Backend, Phone, Rng,
     Server, NO_RATE_LIMIT,

@@ -17,16 +17,12 @@
 //! cargo run --release -p binhan-server --example compression_dictionary -- core/src/sync/compression-v2.dict
 //! ```
 
-#[path = "../benches/sync_common/synthetic.rs"]
-#[allow(dead_code)]
-mod synthetic;
-
 use binhan_core::app::{App, AppConfig};
 use binhan_core::events::CaseState;
 use binhan_core::model::COMMUNES;
-use binhan_core::synthetic::Rng;
 use binhan_core::vault::{KdfParams, VaultPolicy};
-use synthetic::{case_script, Wording};
+use binhan_testkit::cases::{case_script, Wording};
+use binhan_testkit::Rng;
 
 /// Dictionary size: what zstd recommends for samples of about a kilobyte.
 const DICTIONARY_BYTES: usize = 32 * 1024;

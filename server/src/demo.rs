@@ -14,14 +14,11 @@ use crate::storage::SqlStorage;
 use crate::ServerConfig;
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
-use binhan_core::model::{
-    CaseId, Consent, ConsentGiver, ConsentScope, ContextFlag, EthnicGroup, Incident, Note,
-    PlaceType, RiskAssessment, RiskLevel, Role, Sex, Survivor, TimeOfDay, ViolenceType,
-};
+use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
 use binhan_core::stats::registry::ReportFormat;
 use binhan_core::sync::{CancelFlag, SyncReport};
+use binhan_testkit::intake::Builder;
 use chrono::Datelike;
-use chrono::Days;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -51,48 +48,11 @@ impl Phone {
 }
 
 fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
-    let today = app.today();
-    let day = today
-        .checked_sub_days(Days::new(2 + i as u64))
-        .unwrap_or(today);
-    CaseIntake {
-        survivor: Survivor {
-            code: format!("DEMO-{:03}", i + 1),
-            sex: Sex::Female,
-            age_years: Some(16 + (i as u8 * 9) % 30),
-            ethnic_group: Some([EthnicGroup::Mong, EthnicGroup::HaNhi, EthnicGroup::Dao][i % 3]),
-            commune: COMMUNE.into(),
-            ..Survivor::default()
-        },
-        incident: Incident {
-            date: day,
-            time_of_day: TimeOfDay::EveningNight,
-            place_type: PlaceType::SurvivorHome,
-            commune: COMMUNE.into(),
-            account: Some("Synthetic demo account.".into()),
-            violence_type: [
-                ViolenceType::PhysicalAssault,
-                ViolenceType::PsychologicalAbuse,
-                ViolenceType::ForcedMarriage,
-            ][i % 3],
-            contexts: vec![ContextFlag::IntimatePartnerFamily],
-            reported_on: today,
-            ..Incident::default()
-        },
-        risk: Some(RiskAssessment {
-            level: RiskLevel::Medium,
-            factors: vec![],
-            assessed_on: today,
-        }),
-        safety_plan: None,
-        consents: vec![Consent {
-            scope: ConsentScope::Statistics,
-            granted: true,
-            given_by: ConsentGiver::Survivor,
-        }],
-        services: vec![],
-        next_follow_up: today.checked_add_days(Days::new(7)),
-    }
+    Builder::varied(i, app.today())
+        .code(format!("DEMO-{:03}", i + 1))
+        .commune(COMMUNE)
+        .account("Synthetic demo account.")
+        .build()
 }
 
 /// Runs the demo with its data under `dir`; returns what it shows.

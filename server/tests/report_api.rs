@@ -178,8 +178,8 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
 
     // The province publishes its (synthetic) signed shelter directory; the
     // report counts its shelters.
-    let directory = binhan_core::shelters::synthetic::lai_chau().directory(1);
-    let signed = binhan_core::shelters::synthetic::province_signer()
+    let directory = binhan_testkit::shelters::lai_chau().directory(1);
+    let signed = binhan_testkit::shelters::province_signer()
         .sign(&DirectoryUpdate::Full(directory.clone()))
         .unwrap();
     officer

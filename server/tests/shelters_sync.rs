@@ -9,7 +9,6 @@
 mod support;
 
 use binhan_core::model::{CaseId, DeviceId, Role};
-use binhan_core::shelters::synthetic::{self, SyntheticProvince};
 use binhan_core::shelters::wire::{
     DirectoryRequest, DirectoryResponse, Mail, MailPull, MailPush, MailPushResponse,
     PublishRequest, MAX_MAIL_ITEMS,
@@ -21,6 +20,7 @@ use binhan_core::shelters::{
 };
 use binhan_core::sync::wire::encode;
 use binhan_core::Error;
+use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
 use support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
 
 fn province() -> &'static SyntheticProvince {

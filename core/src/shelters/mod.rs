@@ -15,9 +15,7 @@
 //!   is recorded on the case ([`Placement`]);
 //! - the [`App`](crate::app::App) methods that keep all of it sealed on the
 //!   device, and the sync step that carries it through the server
-//!   ([`wire`]: publications and an end-to-end sealed mailbox);
-//! - [`synthetic`]: a synthetic Lai Châu (communes, shelters, mountain roads)
-//!   for tests, benchmarks and the demo.
+//!   ([`wire`]: publications and an end-to-end sealed mailbox).
 
 mod availability;
 mod checklist;
@@ -32,7 +30,6 @@ mod placement;
 pub mod roads;
 mod search;
 mod signing;
-pub mod synthetic;
 pub mod wire;
 
 pub use crate::app::sync_shelters::ShelterSyncReport;
@@ -46,7 +43,7 @@ pub use directory::{
     CommuneCoverage, DirectoryDelta, DirectoryStatus, ShelterCoverage, ShelterDirectory,
     MAX_SHELTERS,
 };
-pub use geo::{validate_in_province, GeoBounds, GeoPoint, PROVINCE_BOUNDS};
+pub use geo::{validate_in_province, GeoBounds, GeoPoint, EARTH_RADIUS_M, PROVINCE_BOUNDS};
 pub use host::{HostedShelter, Outgoing, Stay};
 pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
@@ -88,6 +85,3 @@ pub fn enumerations() -> Vec<Enumeration> {
         Enumeration::of::<roads::RoadClass>(),
     ]
 }
-
-#[cfg(test)]
-mod tests;

@@ -4,8 +4,6 @@
 //! Synthetic data only.
 #![allow(dead_code)]
 
-pub mod synthetic;
-
 use binhan_core::app::{App, AppConfig};
 use binhan_core::vault::{KdfParams, VaultPolicy};
 use std::collections::BTreeMap;
@@ -360,7 +358,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank - 1]
 }
 
-pub use binhan_core::synthetic::Rng;
+pub use binhan_testkit::Rng;
 
 /// Arguments after the benchmark name, without the `--bench` flag that
 /// `cargo bench` adds.

@@ -6,10 +6,10 @@
 
 use super::{synthetic_intake, Phone, COMMUNE};
 use binhan_core::model::Role;
-use binhan_core::shelters::synthetic;
 use binhan_core::shelters::{
     AcceptedGroup, DirectoryUpdate, NearestShelters, PlacementNeeds, ShelterId, ShelterQuery,
 };
+use binhan_testkit::shelters as synthetic;
 use serde_json::{json, Value};
 
 fn ranking(found: &NearestShelters) -> Value {

@@ -1,103 +1,15 @@
-//! Synthetic statistical records and registries, for tests, benchmarks and
-//! the demo. Deterministic for a seed. Nothing here describes a real person.
+//! Synthetic registries (shelters, training, schools, enterprises) for the
+//! report's tests, benchmarks and the demo; the synthetic records they go
+//! with are in `binhan_testkit::stats`. Deterministic for a seed. Nothing
+//! here describes a real person.
 
 use super::input::{
     Attendee, Enterprise, Registries, School, ShelterInput, TraineeRole, TrainingSession,
     TrainingTarget,
 };
-use binhan_core::model::{
-    Coded, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType, COMMUNES,
-};
-use binhan_core::stats::{AgeBand, StatRecord, StatisticsId};
+use binhan_core::model::COMMUNES;
+use binhan_testkit::Rng;
 use chrono::NaiveDate;
-
-pub use binhan_core::synthetic::Rng;
-
-fn pick<T: Coded>(rng: &mut Rng, weights: &[u32]) -> T {
-    T::ALL[rng.weighted(weights).min(T::ALL.len() - 1)]
-}
-
-fn maybe_bool(rng: &mut Rng, yes: f64, unknown: f64) -> Option<bool> {
-    if rng.chance(unknown) {
-        None
-    } else {
-        Some(rng.chance(yes))
-    }
-}
-
-/// Weight of each commune: a few large, many small, some very small, so
-/// that tables have the small cells disclosure control is for.
-fn commune_weights() -> Vec<u32> {
-    (0..COMMUNES.len())
-        .map(|i| match i % 7 {
-            0 => 40,
-            1 => 18,
-            2 => 9,
-            3 => 6,
-            4 => 3,
-            5 => 2,
-            _ => 1,
-        })
-        .collect()
-}
-
-/// `n` synthetic records of `year`.
-pub fn records(seed: u64, year: u16, n: usize) -> Vec<StatRecord> {
-    let mut rng = Rng::new(seed ^ u64::from(year).wrapping_mul(0x1000_0001));
-    let communes = commune_weights();
-    (0..n)
-        .map(|_| {
-            let mut id = [0u8; 16];
-            id[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
-            id[8..].copy_from_slice(&rng.next_u64().to_le_bytes());
-            let commune = COMMUNES[rng.weighted(&communes)].code.to_string();
-            let contexts: Vec<ContextFlag> = [70.0, 8.0, 6.0, 3.0, 5.0, 1.0, 2.0]
-                .iter()
-                .zip(ContextFlag::ALL)
-                .filter(|(p, _)| rng.chance(**p / 100.0))
-                .map(|(_, c)| *c)
-                .collect();
-            let delivered: Vec<ServiceType> = [70.0, 45.0, 20.0, 25.0, 8.0, 15.0, 4.0, 3.0]
-                .iter()
-                .zip(ServiceType::ALL)
-                .filter(|(p, _)| rng.chance(**p / 100.0))
-                .map(|(_, s)| *s)
-                .collect();
-            let declined: Vec<ServiceType> = ServiceType::ALL
-                .iter()
-                .copied()
-                .filter(|s| !delivered.contains(s) && rng.chance(0.05))
-                .collect();
-            StatRecord {
-                statistics_id: StatisticsId(id),
-                revision: rng.next_u64() >> 2,
-                commune,
-                year,
-                month: 1 + rng.below(12) as u8,
-                violence_type: pick::<ViolenceType>(&mut rng, &[5, 8, 40, 7, 10, 30]),
-                contexts,
-                sex: pick::<Sex>(&mut rng, &[85, 12, 3]),
-                age_band: pick::<AgeBand>(&mut rng, &[4, 3, 7, 5, 18, 35, 20, 8]),
-                ethnic_group: if rng.chance(0.05) {
-                    None
-                } else {
-                    Some(pick::<EthnicGroup>(
-                        &mut rng,
-                        &[35, 30, 12, 8, 5, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1],
-                    ))
-                },
-                disability: maybe_bool(&mut rng, 0.06, 0.15),
-                migrant_worker: maybe_bool(&mut rng, 0.08, 0.12),
-                student: maybe_bool(&mut rng, 0.15, 0.1),
-                shelter_used: delivered.contains(&ServiceType::SafeShelter),
-                referral_made: rng.chance(0.5),
-                services_delivered: delivered,
-                services_declined: declined,
-                reporting_delay: pick::<ReportingDelayBand>(&mut rng, &[40, 15, 20, 15, 10]),
-            }
-        })
-        .collect()
-}
 
 /// Synthetic registries: shelters, training sessions up to the end of
 /// `year`, schools and enterprises.

@@ -6,6 +6,7 @@ use super::synthetic;
 use super::*;
 use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::stats::StatRecord;
+use binhan_testkit::stats;
 use std::collections::{BTreeMap, HashMap};
 
 fn today() -> NaiveDate {
@@ -13,8 +14,8 @@ fn today() -> NaiveDate {
 }
 
 fn year_records(seed: u64, now: usize, before: usize) -> Vec<StatRecord> {
-    let mut records = synthetic::records(seed, 2026, now);
-    records.extend(synthetic::records(seed + 1, 2025, before));
+    let mut records = stats::records(seed, 2026, now);
+    records.extend(stats::records(seed + 1, 2025, before));
     records
 }
 
@@ -720,7 +721,7 @@ fn attack(records: &[StatRecord], threshold: u32) -> usize {
 fn an_attacker_cannot_recover_suppressed_cells() {
     let mut attacked = 0;
     for (seed, n) in [(21, 900), (22, 250), (23, 60)] {
-        attacked += attack(&synthetic::records(seed, 2026, n), 5);
+        attacked += attack(&stats::records(seed, 2026, n), 5);
     }
     assert!(
         attacked > 100,
@@ -732,7 +733,7 @@ fn an_attacker_cannot_recover_suppressed_cells() {
 fn the_attacker_breaks_primary_suppression_alone() {
     // Without complementary suppression the same attacker succeeds, so its
     // failure above means something.
-    let records = synthetic::records(22, 2026, 250);
+    let records = stats::records(22, 2026, 250);
     disclosure::PRIMARY_ONLY.with(|p| p.set(true));
     let report = report_of(&records, 5);
     disclosure::PRIMARY_ONLY.with(|p| p.set(false));
@@ -748,14 +749,14 @@ fn the_attacker_breaks_primary_suppression_alone() {
 
 #[test]
 fn an_attacker_fails_on_a_tiny_year_and_a_high_threshold() {
-    attack(&synthetic::records(31, 2026, 12), 5);
-    attack(&synthetic::records(32, 2026, 400), 10);
+    attack(&stats::records(31, 2026, 12), 5);
+    attack(&stats::records(32, 2026, 400), 10);
 }
 
 #[test]
 fn records_stream_in_and_other_years_are_ignored() {
     let mut records = year_records(41, 120, 80);
-    records.extend(synthetic::records(42, 2024, 50));
+    records.extend(stats::records(42, 2024, 50));
     let all = report_of(&records, 5);
     let mut builder = ReportBuilder::new(2026);
     for r in records.iter().rev() {
@@ -885,10 +886,10 @@ fn registries_count_the_plan_targets() {
 
 #[test]
 fn consent_decides_what_is_counted() {
-    use binhan_core::cases::CaseIntake;
     use binhan_core::events::{CaseState, Change, Event, Hlc, MultiWrite};
     use binhan_core::model::*;
     use binhan_core::stats::{stat_update, StatUpdate};
+    use binhan_testkit::intake::Builder;
 
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     let statistics = |granted| Consent {
@@ -913,31 +914,15 @@ fn consent_decides_what_is_counted() {
     };
     let mut late = Vec::new();
     for i in 0..30u32 {
-        let consents = match i % 3 {
-            0 => vec![],
-            _ => vec![statistics(true)],
-        };
-        let intake = CaseIntake {
-            survivor: Survivor {
-                code: format!("SYN-{i}"),
-                sex: Sex::Female,
-                age_years: Some(20 + (i % 30) as u8),
-                commune: "mu_ca".into(),
-                ..Survivor::default()
-            },
-            incident: Incident {
-                date: day(2026, 3, 1),
-                reported_on: day(2026, 3, 4),
-                commune: "mu_ca".into(),
-                violence_type: ViolenceType::PhysicalAssault,
-                ..Incident::default()
-            },
-            risk: None,
-            safety_plan: None,
-            consents,
-            services: vec![],
-            next_follow_up: None,
-        };
+        let mut builder = Builder::new(0, day(2026, 3, 4))
+            .code(format!("SYN-{i}"))
+            .age(Some(20 + (i % 30) as u8))
+            .incident_on(day(2026, 3, 1), day(2026, 3, 4))
+            .violence(ViolenceType::PhysicalAssault);
+        if i % 3 != 0 {
+            builder = builder.consent(statistics(true));
+        }
+        let intake = builder.build();
         let case_id = CaseId::random();
         let first = Event {
             id: EventId::random(),

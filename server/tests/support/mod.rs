@@ -7,11 +7,10 @@ pub mod proxy;
 
 use binhan_core::app::{App, AppConfig};
 use binhan_core::cases::CaseIntake;
-use binhan_core::model::{
-    Consent, ConsentGiver, ConsentScope, Incident, RiskAssessment, RiskLevel, Role, Sex, Survivor,
-};
+use binhan_core::model::{RiskLevel, Role};
 use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_core::vault::{KdfParams, VaultPolicy};
+use binhan_testkit::intake::Builder;
 use chrono::NaiveDate;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -342,37 +341,16 @@ pub fn health_service_delivered(date: NaiveDate) -> binhan_core::cases::CaseActi
 /// A synthetic intake with distinctive words that must never reach the server.
 pub fn intake(code: &str, commune: &str) -> CaseIntake {
     let day = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-    CaseIntake {
-        survivor: Survivor {
-            code: code.into(),
-            name: Some("Quillfeather Zanthoroq".into()),
-            sex: Sex::Female,
-            age_years: Some(29),
-            commune: commune.into(),
-            village: Some("Bản Vexmorrow".into()),
-            ..Survivor::default()
-        },
-        incident: Incident {
-            date: day,
-            reported_on: day,
-            commune: commune.into(),
-            account: Some("Synthetic account: glimmerhorn brackwater.".into()),
-            ..Incident::default()
-        },
-        risk: Some(RiskAssessment {
-            level: RiskLevel::Medium,
-            factors: vec![],
-            assessed_on: day,
-        }),
-        safety_plan: None,
-        consents: vec![Consent {
-            scope: ConsentScope::Statistics,
-            granted: true,
-            given_by: ConsentGiver::Survivor,
-        }],
-        services: vec![],
-        next_follow_up: None,
-    }
+    Builder::new(0, day)
+        .code(code)
+        .commune(commune)
+        .name("Quillfeather Zanthoroq")
+        .village("Bản Vexmorrow")
+        .age(Some(29))
+        .account("Synthetic account: glimmerhorn brackwater.")
+        .risk(RiskLevel::Medium, day)
+        .statistics_consent()
+        .build()
 }
 
 /// Words written into cases by [`intake`] that the server must never hold.

@@ -4,7 +4,7 @@
 //! fixture needs no extra crate.
 
 use super::SyntheticWay;
-use crate::shelters::geo::GeoPoint;
+use binhan_core::shelters::GeoPoint;
 use std::collections::HashMap;
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {

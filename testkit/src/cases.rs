@@ -3,7 +3,7 @@
 //! and the same case as a plain JSON document after each step, for the
 //! CouchDB-style baseline. Every word is synthetic.
 
-use super::Rng;
+use crate::Rng;
 use binhan_core::cases::{CaseAction, CaseIntake};
 use binhan_core::model::{
     AgeGroup, Consent, ConsentGiver, ConsentScope, ContactMethod, ContextFlag, EthnicGroup,

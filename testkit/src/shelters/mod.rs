@@ -19,22 +19,18 @@
 
 mod pbf;
 
-use super::availability::AvailabilityUpdate;
-use super::checklist::{Checklist, StandardItem};
-use super::directory::ShelterDirectory;
-use super::geo::GeoPoint;
-use super::ids::ShelterId;
-use super::model::{
-    AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind,
+use binhan_core::model::{Coded, COMMUNES};
+use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
+use binhan_core::shelters::{
+    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate,
+    GeoPoint, HostContact, Hours, Language, ProvincialSigner, Shelter, ShelterDirectory, ShelterId, ShelterKind,
+    StandardItem, EARTH_RADIUS_M,
 };
-use super::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
-use super::signing::{DirectoryUpdate, ProvincialSigner};
-use crate::model::{Coded, COMMUNES};
-use crate::Result;
+use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use sha2::Digest;
 
-pub use crate::synthetic::Rng;
+pub use crate::rng::Rng;
 
 /// The synthetic provincial signing key. Its seed is public (derived from a
 /// label), so it must never sign anything real.
@@ -94,8 +90,8 @@ fn round6(p: GeoPoint) -> GeoPoint {
 /// A road from `a` to `b` that bends like a mountain road, a point every
 /// ~400 m; the ends are exactly `a` and `b`.
 fn bending(a: GeoPoint, b: GeoPoint, rng: &mut Rng, bend: f64) -> Vec<GeoPoint> {
-    let east = (b.lon - a.lon).to_radians() * super::geo::EARTH_RADIUS_M * a.lat.to_radians().cos();
-    let north = (b.lat - a.lat).to_radians() * super::geo::EARTH_RADIUS_M;
+    let east = (b.lon - a.lon).to_radians() * EARTH_RADIUS_M * a.lat.to_radians().cos();
+    let north = (b.lat - a.lat).to_radians() * EARTH_RADIUS_M;
     let len = east.hypot(north).max(1.0);
     let (px, py) = (-north / len, east / len);
     let n = ((len / 400.0).ceil() as usize).max(2);
@@ -171,7 +167,7 @@ impl ShelterMaker {
     fn make(&mut self, kind: ShelterKind, commune: &str, location: GeoPoint) -> Shelter {
         let rng = &mut self.rng;
         self.count += 1;
-        let name_of_commune = crate::model::commune(commune)
+        let name_of_commune = binhan_core::model::commune(commune)
             .map(|c| commune_short_name(c.name))
             .unwrap_or(commune);
         let (capacity, accepts, accessibility): (u16, Vec<AcceptedGroup>, Vec<Accessibility>) =
@@ -689,7 +685,7 @@ pub fn fixture_files() -> Result<Vec<(String, Vec<u8>)>> {
     );
     for (i, s) in v1.shelters.iter().enumerate() {
         shelters.push_str(
-            &serde_json::to_string(s).map_err(|e| crate::Error::Encoding(e.to_string()))?,
+            &serde_json::to_string(s).map_err(|e| binhan_core::Error::Encoding(e.to_string()))?,
         );
         shelters.push_str(if i + 1 < v1.shelters.len() {
             ",\n"

@@ -1,0 +1,75 @@
+//! Shelters end to end, over the public API: the synthetic fixture, road
+//! files, signature checks, nearest search by straight line and by road,
+//! and placements between devices. All data here is synthetic.
+
+mod directory;
+mod fixture;
+mod placement;
+mod road_files;
+mod search;
+
+use binhan_core::app::{App, AppConfig, ROAD_FILE};
+use binhan_core::cases::CaseAction;
+use binhan_core::events::ConflictValue;
+use binhan_core::model::*;
+use binhan_core::shelters::*;
+use binhan_core::vault::{KdfParams, VaultPolicy};
+use binhan_core::Error;
+use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
+use chrono::{DateTime, Duration, Utc};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// 2026-11-15 03:00 UTC, 10:00 in Vietnam.
+const WALL_MS: u64 = 1_794_711_600_000;
+
+fn fixed_wall() -> u64 {
+    WALL_MS
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(WALL_MS as i64).unwrap()
+}
+
+fn province() -> &'static SyntheticProvince {
+    static P: OnceLock<SyntheticProvince> = OnceLock::new();
+    P.get_or_init(synthetic::lai_chau)
+}
+
+fn roads() -> Arc<RoadNetwork> {
+    static R: OnceLock<Arc<RoadNetwork>> = OnceLock::new();
+    R.get_or_init(|| Arc::new(province().road_network().unwrap()))
+        .clone()
+}
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
+}
+
+fn config() -> AppConfig {
+    AppConfig {
+        policy: VaultPolicy {
+            max_attempts: 5,
+            free_attempts: 5,
+            base_delay_secs: 0,
+            max_delay_secs: 0,
+        },
+        kdf: KdfParams::new(47_104, 1, 1).unwrap(),
+        platform_key: None,
+        wall_clock: fixed_wall,
+    }
+}
+
+fn new_app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::create(dir.path(), "493817", config()).unwrap();
+    (dir, app)
+}
+
+fn ids(result: &NearestShelters) -> Vec<ShelterId> {
+    result.shelters.iter().map(|m| m.shelter.id).collect()
+}
+
+fn signed(update: DirectoryUpdate) -> Vec<u8> {
+    synthetic::province_signer().sign(&update).unwrap().encode()
+}
