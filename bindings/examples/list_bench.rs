@@ -4,7 +4,7 @@
 //!
 //! `cargo run --release -p binhan-ffi --example list_bench -- DIR [CASES] [ROUNDS]`
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseFilter, CaseIntake};
 use binhan_core::events::{Event, Hlc};
 use binhan_core::model::*;
@@ -16,11 +16,11 @@ use std::time::Instant;
 /// The PIN of the benchmark vault (synthetic).
 const PIN: &str = "493817";
 
-fn config() -> AppConfig {
-    AppConfig {
+fn config() -> VaultOptions {
+    VaultOptions {
         kdf: KdfParams::new(KdfParams::MIN_MEMORY_KIB, 1, 1).expect("valid parameters"),
         policy: VaultPolicy::default(),
-        ..AppConfig::default()
+        ..VaultOptions::default()
     }
 }
 
@@ -43,7 +43,7 @@ fn intake(i: usize, today: chrono::NaiveDate) -> CaseIntake {
         .build()
 }
 
-fn populate(app: &App, cases: usize) -> Result<(), binhan_core::Error> {
+fn populate(app: &Vault, cases: usize) -> Result<(), binhan_core::Error> {
     let today = app.today();
     let author = DeviceId::random();
     let start = binhan_core::events::system_wall_ms() - cases as u64;
@@ -82,12 +82,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(15);
     let dir = Path::new(&dir);
 
-    let app = if App::exists(dir) {
-        let app = App::open(dir, config())?;
+    let app = if Vault::exists(dir) {
+        let app = Vault::open(dir, config())?;
         app.unlock(PIN)?;
         app
     } else {
-        let app = App::create(dir, PIN, config())?;
+        let app = Vault::create(dir, PIN, config())?;
         let started = Instant::now();
         populate(&app, cases)?;
         eprintln!(

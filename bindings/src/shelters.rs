@@ -1,7 +1,7 @@
 //! Safe community shelters as the apps call them: the signed provincial
 //! directory, the road network, nearest search, the host's desk and the
 //! collaborator's placement requests. A thin wrapper of the shelter methods
-//! of `binhan_core::app::App` (`core/src/shelters/device.rs`).
+//! of `binhan_core::app::Vault` (`core/src/shelters/device.rs`).
 //!
 //! `Vault.sync` carries the shelters too: it fetches newer directory
 //! publications (verified on the device against the pinned provincial key)

@@ -1,5 +1,5 @@
 //! Sync as the apps call it: enrol, sync, invite, revoke and case teams, a
-//! thin wrapper of `binhan_core::app::App`'s sync calls (`core/src/app/sync.rs`).
+//! thin wrapper of `binhan_core::app::Vault`'s sync calls (`core/src/app/sync.rs`).
 //!
 //! Everything that talks to the server is a long operation on the layer's
 //! runtime ([`crate::task`]): it returns a [`TaskHandle`] at once, reports to

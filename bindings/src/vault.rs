@@ -1,5 +1,5 @@
 //! The vault on the phone and the case workflow over it: a thin wrapper of
-//! [`binhan_core::app::App`]. Safe to call from any thread; every call
+//! [`binhan_core::app::Vault`]. Safe to call from any thread; every call
 //! blocks the calling thread briefly (run them off the UI thread), and the
 //! long ones return a [`TaskHandle`].
 
@@ -7,7 +7,7 @@ use crate::error::{BinhAnError, Result};
 use crate::platform::{adapt, PlatformKey};
 use crate::task::{self, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 use crate::view::{CaseDetail, Conflict};
-use binhan_core::app::{App, AppConfig, CaseList};
+use binhan_core::app::{CaseList, Vault as CoreVault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{CaseId, DeviceId, EventId};
 use binhan_core::vault::{KdfParams, VaultPolicy};
@@ -52,12 +52,12 @@ pub enum VaultStatus {
     },
 }
 
-fn core_config(config: VaultConfig, platform_key: Option<Arc<dyn PlatformKey>>) -> AppConfig {
-    AppConfig {
+fn core_config(config: VaultConfig, platform_key: Option<Arc<dyn PlatformKey>>) -> VaultOptions {
+    VaultOptions {
         policy: config.policy,
         kdf: config.kdf,
         platform_key: adapt(platform_key),
-        ..AppConfig::default()
+        ..VaultOptions::default()
     }
 }
 
@@ -69,10 +69,10 @@ pub fn vault_status(
     platform_key: Option<Arc<dyn PlatformKey>>,
 ) -> Result<VaultStatus> {
     let dir = Path::new(&dir);
-    if !App::exists(dir) {
+    if !CoreVault::exists(dir) {
         return Ok(VaultStatus::NoVault);
     }
-    let app = match App::open(dir, core_config(default_vault_config(), platform_key)) {
+    let app = match CoreVault::open(dir, core_config(default_vault_config(), platform_key)) {
         Ok(app) => app,
         Err(binhan_core::Error::Erased) => return Ok(VaultStatus::Erased),
         Err(e) => return Err(e.into()),
@@ -102,18 +102,18 @@ pub fn live_vaults() -> u64 {
 /// One vault on the phone, locked or unlocked, and the cases in it.
 #[derive(uniffi::Object)]
 pub struct Vault {
-    app: Arc<App>,
+    app: Arc<CoreVault>,
 }
 
 impl Vault {
-    fn new(app: App) -> Arc<Self> {
+    fn new(app: CoreVault) -> Arc<Self> {
         LIVE_VAULTS.fetch_add(1, Ordering::SeqCst);
         Arc::new(Self { app: Arc::new(app) })
     }
 
     /// The core app, for operations that outlive the call (long operations)
     /// and for the other modules' exports on `Vault` ([`crate::sync`]).
-    pub(crate) fn app(&self) -> Arc<App> {
+    pub(crate) fn app(&self) -> Arc<CoreVault> {
         Arc::clone(&self.app)
     }
 }
@@ -135,7 +135,7 @@ impl Vault {
         config: VaultConfig,
         platform_key: Option<Arc<dyn PlatformKey>>,
     ) -> Result<Arc<Self>> {
-        let app = App::create(Path::new(&dir), &pin, core_config(config, platform_key))?;
+        let app = CoreVault::create(Path::new(&dir), &pin, core_config(config, platform_key))?;
         Ok(Self::new(app))
     }
 
@@ -143,7 +143,7 @@ impl Vault {
     /// and only if, the vault was created with one.
     #[uniffi::constructor]
     pub fn open(dir: String, platform_key: Option<Arc<dyn PlatformKey>>) -> Result<Arc<Self>> {
-        let app = App::open(
+        let app = CoreVault::open(
             Path::new(&dir),
             core_config(default_vault_config(), platform_key),
         )?;

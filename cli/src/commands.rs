@@ -1,7 +1,7 @@
 //! The commands and what each does.
 
 use crate::input::{parse_json, Input};
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake, FollowUpFilter};
 use binhan_core::model::{all_enumerations, CaseId, CaseStatus, RiskLevel, COMMUNES};
 use binhan_core::vault::{KdfParams, VaultPolicy};
@@ -185,8 +185,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value).map_err(|e| Error::Encoding(e.to_string()))
 }
 
-fn open_unlocked(vault: &Path, input: &mut Input) -> Result<App> {
-    let app = App::open(vault, AppConfig::default())?;
+fn open_unlocked(vault: &Path, input: &mut Input) -> Result<Vault> {
+    let app = Vault::open(vault, VaultOptions::default())?;
     app.unlock(&input.pin()?)?;
     Ok(app)
 }
@@ -202,7 +202,7 @@ pub fn run(cli: Cli) -> Result<Value> {
             kdf_iterations,
             delay_secs,
         } => {
-            let config = AppConfig {
+            let config = VaultOptions {
                 policy: VaultPolicy {
                     max_attempts,
                     base_delay_secs: delay_secs,
@@ -214,9 +214,9 @@ pub fn run(cli: Cli) -> Result<Value> {
                     kdf_iterations,
                     KdfParams::default().parallelism,
                 )?,
-                ..AppConfig::default()
+                ..VaultOptions::default()
             };
-            let app = App::create(vault, &input.pin()?, config)?;
+            let app = Vault::create(vault, &input.pin()?, config)?;
             Ok(json!({"created": true, "device_id": app.device_id()?}))
         }
         Command::Unlock => {
@@ -224,10 +224,10 @@ pub fn run(cli: Cli) -> Result<Value> {
             Ok(json!({"unlocked": true, "attempts_remaining": app.attempts_remaining()?}))
         }
         Command::Status => {
-            if !App::exists(vault) {
+            if !Vault::exists(vault) {
                 return Ok(json!({"exists": false}));
             }
-            let app = App::open(vault, AppConfig::default())?;
+            let app = Vault::open(vault, VaultOptions::default())?;
             match app.attempts_remaining() {
                 Ok(n) => Ok(json!({"exists": true, "erased": false, "attempts_remaining": n})),
                 Err(Error::Erased) => Ok(json!({"exists": true, "erased": true})),
@@ -235,21 +235,21 @@ pub fn run(cli: Cli) -> Result<Value> {
             }
         }
         Command::ChangePin => {
-            let app = App::open(vault, AppConfig::default())?;
+            let app = Vault::open(vault, VaultOptions::default())?;
             let old = input.pin()?;
             let new = input.secret("BINHAN_NEW_PIN", "new_pin")?;
             app.change_pin(&old, &new)?;
             Ok(json!({"pin_changed": true}))
         }
         Command::DuressPin => {
-            let app = App::open(vault, AppConfig::default())?;
+            let app = Vault::open(vault, VaultOptions::default())?;
             let pin = input.pin()?;
             let duress = input.secret("BINHAN_DURESS_PIN", "duress_pin")?;
             app.set_duress_pin(&pin, &duress)?;
             Ok(json!({"duress_pin_set": true}))
         }
         Command::Wipe => {
-            let app = App::open(vault, AppConfig::default())?;
+            let app = Vault::open(vault, VaultOptions::default())?;
             match app.panic_wipe() {
                 Ok(()) | Err(Error::Erased) => Ok(json!({"wiped": true})),
                 Err(e) => Err(e),
@@ -283,7 +283,7 @@ pub fn run(cli: Cli) -> Result<Value> {
 
 fn run_case(vault: &Path, input: &mut Input, command: CaseCommand) -> Result<Value> {
     let app = open_unlocked(vault, input)?;
-    let act = |app: &App, id: CaseId, action: CaseAction| -> Result<Value> {
+    let act = |app: &Vault, id: CaseId, action: CaseAction| -> Result<Value> {
         let event = app.act(id, action)?;
         Ok(json!({"case_id": id, "event_id": event}))
     };

@@ -2,7 +2,7 @@
 //! exchange their events, and the demo prints what converged. All data is
 //! synthetic.
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel};
 use binhan_core::Result;
@@ -12,14 +12,14 @@ use std::path::Path;
 
 const PINS: [&str; 2] = ["493817", "602938"];
 
-fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
+fn synthetic_intake(app: &Vault, i: usize) -> CaseIntake {
     Builder::varied(i, app.today())
         .code(format!("DEMO-{:03}", i + 1))
         .account("Synthetic demo account.")
         .build()
 }
 
-fn exchange(from: &App, to: &App, cases: &[CaseId]) -> Result<usize> {
+fn exchange(from: &Vault, to: &Vault, cases: &[CaseId]) -> Result<usize> {
     let mut merged = 0;
     for id in cases {
         merged += to.merge_events(&from.events_of(*id)?)?.len();
@@ -29,11 +29,11 @@ fn exchange(from: &App, to: &App, cases: &[CaseId]) -> Result<usize> {
 
 /// Runs the demo in `dir` and returns its report.
 pub fn run(dir: &Path) -> Result<Value> {
-    let config = AppConfig::default();
-    let phones: Vec<App> = PINS
+    let config = VaultOptions::default();
+    let phones: Vec<Vault> = PINS
         .iter()
         .enumerate()
-        .map(|(i, pin)| App::create(&dir.join(format!("phone-{}", i + 1)), pin, config.clone()))
+        .map(|(i, pin)| Vault::create(&dir.join(format!("phone-{}", i + 1)), pin, config.clone()))
         .collect::<Result<_>>()?;
     let (a, b) = (&phones[0], &phones[1]);
 

@@ -2,7 +2,7 @@
 //! report and programme registries, on the server.
 
 use crate::input::Input;
-use binhan_core::app::App;
+use binhan_core::app::Vault;
 use binhan_core::stats::registry::{ProgrammeRegistries, ReportFormat};
 use binhan_core::Result;
 use clap::{Args, Subcommand, ValueEnum};
@@ -54,7 +54,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 /// Fetches the report and writes it to `--out`.
-pub fn report(app: &App, args: ReportArgs) -> Result<Value> {
+pub fn report(app: &Vault, args: ReportArgs) -> Result<Value> {
     let format = match args.format {
         FormatArg::Xlsx => ReportFormat::Xlsx,
         FormatArg::Csv => ReportFormat::Csv,
@@ -72,7 +72,7 @@ pub fn report(app: &App, args: ReportArgs) -> Result<Value> {
 }
 
 /// Runs a registry command.
-pub fn registry(app: &App, input: &mut Input, command: RegistryCommand) -> Result<Value> {
+pub fn registry(app: &Vault, input: &mut Input, command: RegistryCommand) -> Result<Value> {
     let rt = crate::sync::runtime()?;
     match command {
         RegistryCommand::Record { file } => {

@@ -5,7 +5,7 @@
 //! arguments, which other programs on the machine can see.
 
 use crate::input::Input;
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::model::{CaseId, Coded, DeviceId};
 use binhan_core::shelters::{
     AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds, ProvincialKey,
@@ -225,7 +225,7 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
         }
         _ => {}
     }
-    let app = App::open(vault, AppConfig::default())?;
+    let app = Vault::open(vault, VaultOptions::default())?;
     app.unlock(&input.pin()?)?;
     let host_json = |desk: binhan_core::shelters::HostedShelter| to_json(&desk);
     match command {
@@ -362,9 +362,9 @@ fn sign(
 /// The demo: a host's phone and a collaborator's phone, synthetic data, in
 /// `dir` (which it leaves for the caller to remove). `binhan demo` can call it.
 pub fn demo(dir: &Path) -> Result<Value> {
-    let config = AppConfig::default();
-    let host = App::create(&dir.join("host"), "493817", config.clone())?;
-    let phone = App::create(&dir.join("collaborator"), "602938", config)?;
+    let config = VaultOptions::default();
+    let host = Vault::create(&dir.join("host"), "493817", config.clone())?;
+    let phone = Vault::create(&dir.join("collaborator"), "602938", config)?;
     let province = synthetic::lai_chau();
     let mut directory = province.directory(1);
     let office = province.valley.same_side;
@@ -448,7 +448,7 @@ pub fn demo(dir: &Path) -> Result<Value> {
 }
 
 /// Hands `from`'s outbox to `to` as sync will.
-fn deliver(from: &App, to: &App) -> Result<()> {
+fn deliver(from: &Vault, to: &Vault) -> Result<()> {
     let (sender, me) = (from.device_id()?, to.device_id()?);
     let outbox = from.shelter_outbox()?;
     for entry in &outbox {

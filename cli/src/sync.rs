@@ -2,7 +2,7 @@
 //! revocation and case teams.
 
 use crate::input::Input;
-use binhan_core::app::App;
+use binhan_core::app::Vault;
 use binhan_core::model::{CaseId, Coded, DeviceId, Role};
 use binhan_core::sync::CancelFlag;
 use binhan_core::{Error, Result};
@@ -86,7 +86,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 /// Runs a sync command on an unlocked app.
-pub fn run(app: &App, input: &mut Input, command: SyncCommand) -> Result<Value> {
+pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value> {
     let rt = runtime()?;
     match command {
         SyncCommand::Enrol { server, label } => {

@@ -2,7 +2,7 @@
 //!
 //! All data is synthetic.
 //!
-//! * `record_incident`: [`App::create_case`] with a full intake (event sealed
+//! * `record_incident`: [`Vault::create_case`] with a full intake (event sealed
 //!   with XChaCha20-Poly1305, folded into the case, state and list row sealed,
 //!   one immediate transaction, WAL + `synchronous=FULL`), against one
 //!   transaction per record that inserts the same number of plaintext bytes
@@ -10,7 +10,7 @@
 //!   - `plaintext_one_row`: one row in one table (the issue's baseline);
 //!   - `plaintext_same_rows`: the store's own two rows (events + cases, same
 //!     indexes, same SQL), to tell encryption and fold apart from schema cost.
-//! * `list_10k`: [`App::list_cases`] over 10,000 cases (every list row opened
+//! * `list_10k`: [`Vault::list_cases`] over 10,000 cases (every list row opened
 //!   and decoded), against the same 10,000 `CaseSummary` values as postcard
 //!   blobs, selected with the store's query and decoded:
 //!   - `plaintext_summary_only`: a table holding only the list rows (the
@@ -58,7 +58,7 @@
 use std::hint::black_box;
 use std::path::Path;
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseFilter, CaseIntake, CaseSummary};
 use binhan_core::crypto::{open, seal, Binding, SecretKey};
 use binhan_core::events::{CaseState, Event, Hlc};
@@ -95,8 +95,8 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 15).expect("valid date")
 }
 
-fn config() -> AppConfig {
-    AppConfig {
+fn config() -> VaultOptions {
+    VaultOptions {
         policy: VaultPolicy::default(),
         // Unlock cost is not measured here: the floor parameters keep setup short.
         kdf: KdfParams::new(47_104, 1, 1).expect("floor parameters"),
@@ -379,7 +379,7 @@ impl Measurement for ThreadCpu {
 
 /// A vault and two plain databases to record into.
 struct RecordFixture {
-    app: App,
+    app: Vault,
     form: CaseIntake,
     one_row: Connection,
     same_rows: Connection,
@@ -393,7 +393,7 @@ impl RecordFixture {
     fn new(dir: &Path) -> Self {
         // Size of one record as the store writes it, from a vault of its own.
         let probe_dir = dir.join("probe");
-        let probe = App::create(&probe_dir, PIN, config()).expect("create vault");
+        let probe = Vault::create(&probe_dir, PIN, config()).expect("create vault");
         probe.create_case(intake(7)).expect("create case");
         let (event_sealed, state_sealed, summary_sealed) =
             stored_bytes(&probe_dir.join(binhan_core::store::DATABASE_FILE));
@@ -412,7 +412,7 @@ impl RecordFixture {
         );
         let one_blob = [&plain.event[..], &plain.state, &plain.summary].concat();
         Self {
-            app: App::create(&dir.join("vault"), PIN, config()).expect("create vault"),
+            app: Vault::create(&dir.join("vault"), PIN, config()).expect("create vault"),
             form: intake(7),
             one_row: plain_db(
                 &dir.join("plain_one_row.db"),
@@ -507,7 +507,7 @@ fn record_incident<M: Measurement>(
 
 /// A vault of 10,000 cases and the same list rows in plain databases.
 struct ListFixture {
-    app: App,
+    app: Vault,
     filter: CaseFilter,
     summary_only: Connection,
     same_layout: Connection,
@@ -521,7 +521,7 @@ const LIST_SQL: &str = "SELECT id, summary FROM cases WHERE length(summary) > 0
 
 impl ListFixture {
     fn new(dir: &Path) -> Self {
-        let app = App::create(&dir.join("list_vault"), PIN, config()).expect("create vault");
+        let app = Vault::create(&dir.join("list_vault"), PIN, config()).expect("create vault");
 
         // 10,000 cases from three other devices, last activity spread over
         // the past year, merged in batches (one transaction each).
@@ -604,14 +604,14 @@ impl ListFixture {
         fx
     }
 
-    /// `Store::list` and `App::list_cases` without the seal.
+    /// `Store::list` and `Vault::list_cases` without the seal.
     fn list_plain(&self, conn: &Connection) -> Vec<CaseSummary> {
         self.list_with(conn, |_, blob| {
             postcard::from_bytes(blob).expect("decode summary")
         })
     }
 
-    /// `Store::list` and `App::list_cases` over a table of sealed list rows
+    /// `Store::list` and `Vault::list_cases` over a table of sealed list rows
     /// alone.
     fn list_sealed(&self) -> Vec<CaseSummary> {
         self.list_with(&self.sealed_table, |id, sealed| {

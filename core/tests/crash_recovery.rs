@@ -5,7 +5,7 @@
 //! The writer is this test binary itself, re-run as a child process with
 //! `CRASH_CHILD_DIR` set (see [`crash_child_writer`]).
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{EventId, Note};
 use binhan_core::store::{Store, DATABASE_FILE};
@@ -20,11 +20,11 @@ use std::time::{Duration, Instant};
 const CHILD_ENV: &str = "CRASH_CHILD_DIR";
 const PIN: &str = "583920";
 
-fn config() -> AppConfig {
-    AppConfig {
+fn config() -> VaultOptions {
+    VaultOptions {
         policy: VaultPolicy::default(),
         kdf: KdfParams::new(47_104, 1, 1).unwrap(),
-        ..AppConfig::default()
+        ..VaultOptions::default()
     }
 }
 
@@ -44,7 +44,7 @@ fn crash_child_writer() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return;
     };
-    let app = App::open(dir.as_ref(), config()).unwrap();
+    let app = Vault::open(dir.as_ref(), config()).unwrap();
     app.unlock(PIN).unwrap();
     let mut out = std::io::stdout().lock();
     let mut cases = Vec::new();
@@ -81,7 +81,7 @@ fn next_random(state: &mut u64) -> u64 {
 #[test]
 fn killed_mid_write_many_times_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    App::create(dir.path(), PIN, config()).unwrap();
+    Vault::create(dir.path(), PIN, config()).unwrap();
     let mut acknowledged: HashSet<EventId> = HashSet::new();
     let mut seed = 0x5eed_u64;
     let rounds = 25;
@@ -143,7 +143,7 @@ fn killed_mid_write_many_times_loses_nothing_acknowledged() {
     assert!(acknowledged.len() > rounds, "the writer made progress");
 
     // Every case still opens, and its state agrees with its events.
-    let app = App::open(dir.path(), config()).unwrap();
+    let app = Vault::open(dir.path(), config()).unwrap();
     app.unlock(PIN).unwrap();
     let list = app.list_cases(&CaseFilter::default()).unwrap();
     assert!(list.unreadable.is_empty());

@@ -12,7 +12,7 @@
 use crate::api::{create_invitation, PROVINCE};
 use crate::storage::SqlStorage;
 use crate::ServerConfig;
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
 use binhan_core::stats::registry::ReportFormat;
@@ -29,12 +29,12 @@ const COMMUNE: &str = "mu_ca";
 
 struct Phone {
     name: &'static str,
-    app: App,
+    app: Vault,
 }
 
 impl Phone {
     fn new(dir: &Path, name: &'static str) -> Result<Self, String> {
-        let app = App::create(&dir.join(name), "493817", AppConfig::default())
+        let app = Vault::create(&dir.join(name), "493817", VaultOptions::default())
             .map_err(|e| e.to_string())?;
         Ok(Self { name, app })
     }
@@ -47,7 +47,7 @@ impl Phone {
     }
 }
 
-fn synthetic_intake(app: &App, i: usize) -> CaseIntake {
+fn synthetic_intake(app: &Vault, i: usize) -> CaseIntake {
     Builder::varied(i, app.today())
         .code(format!("DEMO-{:03}", i + 1))
         .commune(COMMUNE)

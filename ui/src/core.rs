@@ -20,7 +20,7 @@ use crate::screens::pin::PinPad;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
 use crate::view::{Notice, NoticeLevel, ViewModel};
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::model::{CaseId, Lang};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -29,7 +29,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone)]
 pub struct Options {
     /// How the vault is created and opened.
-    pub vault: AppConfig,
+    pub vault: VaultOptions,
     /// The language at start.
     pub lang: Lang,
     /// Lock after this long without an interaction.
@@ -39,7 +39,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            vault: AppConfig::default(),
+            vault: VaultOptions::default(),
             lang: Lang::Vi,
             idle_lock_secs: 120,
         }
@@ -75,8 +75,8 @@ impl Route {
 /// Everything behind the lock of [`AppCore`].
 pub(crate) struct Inner {
     pub(crate) dir: PathBuf,
-    pub(crate) config: AppConfig,
-    pub(crate) vault: Option<App>,
+    pub(crate) config: VaultOptions,
+    pub(crate) vault: Option<Vault>,
     pub(crate) lang: Lang,
     pub(crate) idle_lock_ms: u64,
     pub(crate) stack: Vec<Route>,
@@ -189,7 +189,7 @@ impl AppCore {
 
 impl Inner {
     pub(crate) fn unlocked(&self) -> bool {
-        self.vault.as_ref().is_some_and(App::is_unlocked)
+        self.vault.as_ref().is_some_and(Vault::is_unlocked)
     }
 
     pub(crate) fn top(&self) -> &Route {

@@ -10,7 +10,7 @@ use crate::screens::form::SecretForm;
 use crate::screens::pin::PinPad;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
-use binhan_core::app::App;
+use binhan_core::app::Vault;
 use binhan_core::model::CaseId;
 use binhan_core::Error;
 
@@ -45,8 +45,8 @@ fn kind(e: &Error) -> &'static str {
 impl Inner {
     /// Opens the vault if there is one; whether it is fresh or locked.
     fn gate(&mut self) -> Gate {
-        if self.vault.is_none() && App::exists(&self.dir) {
-            match App::open(&self.dir, self.config.clone()) {
+        if self.vault.is_none() && Vault::exists(&self.dir) {
+            match Vault::open(&self.dir, self.config.clone()) {
                 Ok(app) => self.vault = Some(app),
                 Err(Error::Erased) => return Gate::Fresh,
                 Err(e) => {
@@ -174,7 +174,7 @@ impl Inner {
         }
         let pin = self.setup.get(Field::Pin);
         let duress = self.setup.get(Field::DuressPin);
-        match App::create(&self.dir, pin, self.config.clone()) {
+        match Vault::create(&self.dir, pin, self.config.clone()) {
             Ok(app) => {
                 if !duress.is_empty() {
                     if let Err(e) = app.set_duress_pin(pin, duress) {

@@ -1,7 +1,7 @@
 //! The core as an app sees it: one vault on the phone, locked or unlocked,
 //! and the case workflow over its encrypted store.
 //!
-//! [`App`] is safe to call from any thread. Locking drops the data key; calls
+//! [`Vault`] is safe to call from any thread. Locking drops the data key; calls
 //! already under way finish with the key they started with.
 
 use crate::cases::{plan, CaseAction, CaseDetail, CaseFilter, CaseIntake, CaseSummary};
@@ -19,7 +19,7 @@ const VIETNAM_UTC_OFFSET_MS: u64 = 7 * 3600 * 1000;
 
 /// How a vault is set up; the defaults suit a phone.
 #[derive(Clone)]
-pub struct AppConfig {
+pub struct VaultOptions {
     /// Failed-unlock limits and delays (used when creating a vault).
     pub policy: VaultPolicy,
     /// Argon2id parameters (used when creating a vault).
@@ -30,7 +30,7 @@ pub struct AppConfig {
     pub wall_clock: WallClock,
 }
 
-impl Default for AppConfig {
+impl Default for VaultOptions {
     fn default() -> Self {
         Self {
             policy: VaultPolicy::default(),
@@ -41,9 +41,9 @@ impl Default for AppConfig {
     }
 }
 
-impl std::fmt::Debug for AppConfig {
+impl std::fmt::Debug for VaultOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppConfig")
+        f.debug_struct("VaultOptions")
             .field("policy", &self.policy)
             .field("kdf", &self.kdf)
             .field("platform_key", &self.platform_key.is_some())
@@ -70,12 +70,12 @@ struct Session {
 }
 
 /// One vault on the phone and the case workflow over it.
-pub struct App {
+pub struct Vault {
     dir: PathBuf,
     keys: KeyVault,
     wall: WallClock,
     session: RwLock<Option<Arc<Session>>>,
-    /// The way to the sync server when not HTTP (see [`App::set_transport`]).
+    /// The way to the sync server when not HTTP (see [`Vault::set_transport`]).
     transport: RwLock<Option<Arc<dyn crate::sync::Transport>>>,
 }
 
@@ -84,10 +84,10 @@ const RECORD_ATTEMPTS: usize = 3;
 const DEVICE_ID: &str = "device_id";
 const IDENTITY: &str = "identity";
 
-impl App {
+impl Vault {
     /// Creates a vault in `dir` protected by `pin`, and leaves it unlocked.
     /// A vault erased before (wiped, or too many wrong PINs) is replaced.
-    pub fn create(dir: &Path, pin: &str, config: AppConfig) -> Result<Self> {
+    pub fn create(dir: &Path, pin: &str, config: VaultOptions) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
         if KeyVault::exists(dir) {
             match KeyVault::open(dir, config.platform_key.clone()) {
@@ -104,7 +104,7 @@ impl App {
     }
 
     /// Opens the vault in `dir`, locked.
-    pub fn open(dir: &Path, config: AppConfig) -> Result<Self> {
+    pub fn open(dir: &Path, config: VaultOptions) -> Result<Self> {
         let keys = KeyVault::open(dir, config.platform_key)?;
         Ok(Self::with_keys(dir, keys, config.wall_clock))
     }

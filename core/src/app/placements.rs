@@ -1,8 +1,8 @@
-//! The placement features of [`App`]: hosting a shelter (free places,
+//! The placement features of [`Vault`]: hosting a shelter (free places,
 //! requests, stays), asking a host for places for the people of a case, and
 //! the shelter messages these exchange with other devices.
 
-use super::App;
+use super::Vault;
 use crate::cases::CaseAction;
 use crate::model::{CaseId, DeviceId};
 use crate::shelters::{
@@ -13,7 +13,7 @@ use crate::shelters::{
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
 
-impl App {
+impl Vault {
     // ----- the host's side -----
 
     /// Starts hosting `shelter` on this device with `free_places`. The
@@ -268,7 +268,7 @@ impl App {
     // ----- transport -----
 
     /// Messages waiting to be sent, oldest first. The sync layer sends them
-    /// and then calls [`App::ack_shelter_outbox`].
+    /// and then calls [`Vault::ack_shelter_outbox`].
     pub fn shelter_outbox(&self) -> Result<Vec<OutboxEntry>> {
         Ok(self.desk()?.outbox)
     }

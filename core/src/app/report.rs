@@ -2,11 +2,11 @@
 //! programme registries on the server and fetching the report. The server
 //! refuses every other role.
 
-use super::App;
+use super::Vault;
 use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest};
 use crate::Result;
 
-impl App {
+impl Vault {
     /// Records registry entries on the server (each added, or replacing the
     /// entry with the same identity); checked here first.
     pub async fn record_registries(&self, entries: &ProgrammeRegistries) -> Result<RegistryCounts> {

@@ -1,4 +1,4 @@
-//! The shelter directory and search features of [`App`]: the signed
+//! The shelter directory and search features of [`Vault`]: the signed
 //! directory, the road network and nearest search, and the device's shelter
 //! record ([`DeviceShelters`]) that these and the placements
 //! ([`super::placements`]) keep sealed in the store.
@@ -7,7 +7,7 @@
 //! (shelter locations are sensitive); the road network, public map data,
 //! is a plain file beside it.
 
-use super::App;
+use super::Vault;
 use crate::shelters::roads::{import_roads, ImportReport, RoadNetwork};
 use crate::shelters::{
     next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
@@ -24,7 +24,7 @@ const DESK_META: &str = "shelters.desk";
 /// The road network file inside the vault directory.
 pub const ROAD_FILE: &str = "roads.bhrn";
 
-impl App {
+impl Vault {
     pub(super) fn now(&self) -> DateTime<Utc> {
         DateTime::from_timestamp_millis(i64::try_from(self.wall_ms()).unwrap_or(i64::MAX))
             .unwrap_or_default()

@@ -1,7 +1,7 @@
 //! Sync as the app calls it: enrol, sync, invite, revoke, change teams.
 //! A revoked device erases its vault the moment the server says so.
 
-use super::App;
+use super::Vault;
 use crate::model::{CaseId, DeviceId, Role};
 use crate::sync::wire::Invitation;
 use crate::sync::{
@@ -10,7 +10,7 @@ use crate::sync::{
 use crate::{Error, Result};
 use std::sync::Arc;
 
-impl App {
+impl Vault {
     /// Makes every sync step (enrolment included) go over `transport`
     /// instead of HTTP to the server's URL, e.g. a server run in the same
     /// process by tests; `None` goes back to HTTP.

@@ -1,4 +1,4 @@
-//! Shelters through the sync server, as one step of [`App::sync`]: this
+//! Shelters through the sync server, as one step of [`Vault::sync`]: this
 //! device's outbox (each message signed, and sealed to its recipient), then
 //! its mailbox, whose first chunk also says whether a newer directory is
 //! published; if so the publications newer than the one held are fetched
@@ -8,11 +8,11 @@
 //! of the first publication a provincial officer uploads and refuses any
 //! other signer afterwards; it hands the key out with the directory, and
 //! the device pins it the first time, as it pins other devices' keys. A
-//! device configured with the key beforehand ([`App::set_provincial_key`])
+//! device configured with the key beforehand ([`Vault::set_provincial_key`])
 //! refuses a server that offers another. Whatever the server sends, the
 //! device uses a publication only after checking the signature itself.
 
-use super::App;
+use super::Vault;
 use crate::shelters::wire::{
     DirectoryRequest, DirectoryResponse, Mail, MailChunk, MailPull, MailPush, MailPushResponse,
     PublishRequest, PublishResponse, MAX_MAIL_ITEMS,
@@ -56,7 +56,7 @@ fn refuses_item(error: &Error) -> bool {
     )
 }
 
-impl App {
+impl Vault {
     /// (Provincial officer) Uploads a signed directory publication (full or
     /// delta, as `binhan shelters sign` writes it) for every enrolled device.
     /// The server refuses every other role, a signature that does not hold,

@@ -15,8 +15,8 @@ fn today() -> NaiveDate {
     day(2026, 11, 15)
 }
 
-pub(crate) fn test_config() -> AppConfig {
-    AppConfig {
+pub(crate) fn test_config() -> VaultOptions {
+    VaultOptions {
         policy: VaultPolicy {
             max_attempts: 5,
             free_attempts: 5,
@@ -31,9 +31,9 @@ pub(crate) fn test_config() -> AppConfig {
 
 const PIN: &str = "493817";
 
-fn new_app() -> (tempfile::TempDir, App) {
+fn new_app() -> (tempfile::TempDir, Vault) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::create(dir.path(), PIN, test_config()).unwrap();
+    let app = Vault::create(dir.path(), PIN, test_config()).unwrap();
     (dir, app)
 }
 
@@ -388,7 +388,7 @@ fn a_flipped_byte_spoils_only_its_own_record() {
     }
     drop(conn);
 
-    let app = App::open(dir.path(), test_config()).unwrap();
+    let app = Vault::open(dir.path(), test_config()).unwrap();
     app.unlock(PIN).unwrap();
     let err = app.case(bad).unwrap_err();
     assert_eq!(
@@ -419,7 +419,7 @@ fn wrong_pins_count_down_and_the_limit_erases_for_good() {
     assert_eq!(app.attempts_remaining().unwrap(), 1);
     assert!(matches!(app.unlock("000999"), Err(Error::Erased)));
     assert!(matches!(app.unlock(PIN), Err(Error::Erased)));
-    let reopened = App::open(dir.path(), test_config()).unwrap();
+    let reopened = Vault::open(dir.path(), test_config()).unwrap();
     assert!(matches!(reopened.unlock(PIN), Err(Error::Erased)));
 }
 

@@ -3,7 +3,7 @@
 //! after a crash or before a phone is handed over; long on a full phone, so
 //! it reports progress and can be cancelled (it only reads).
 
-use super::App;
+use super::Vault;
 use crate::model::CaseId;
 use crate::sync::CancelFlag;
 use crate::{Error, Result};
@@ -21,7 +21,7 @@ pub struct VerifyReport {
     pub unreadable: Vec<CaseId>,
 }
 
-impl App {
+impl Vault {
     /// Checks the database's integrity, then opens every case's list row,
     /// state and events. `progress(done, total)` is called after each case;
     /// [`Error::Cancelled`] once `cancel` is set.
@@ -76,7 +76,7 @@ mod tests {
     #[test]
     fn verifies_every_case_and_names_the_tampered_one() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::create(dir.path(), "493817", super::super::tests::test_config()).unwrap();
+        let app = Vault::create(dir.path(), "493817", super::super::tests::test_config()).unwrap();
         let good = app.create_case(intake("LC-V1")).unwrap();
         let bad = app.create_case(intake("LC-V2")).unwrap();
         let seen = Mutex::new(Vec::new());
@@ -123,7 +123,7 @@ mod tests {
     #[test]
     fn stops_when_cancelled_and_needs_the_vault_unlocked() {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::create(dir.path(), "493817", super::super::tests::test_config()).unwrap();
+        let app = Vault::create(dir.path(), "493817", super::super::tests::test_config()).unwrap();
         app.create_case(intake("LC-V1")).unwrap();
         let cancel = CancelFlag::default();
         cancel.cancel();

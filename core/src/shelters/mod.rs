@@ -13,7 +13,7 @@
 //!   that carry only what a host needs, accepted or declined, arrival and
 //!   departure, free places following; on the collaborator's side each step
 //!   is recorded on the case ([`Placement`]);
-//! - the [`App`](crate::app::App) methods that keep all of it sealed on the
+//! - the [`Vault`](crate::app::Vault) methods that keep all of it sealed on the
 //!   device, and the sync step that carries it through the server
 //!   ([`wire`]: publications and an end-to-end sealed mailbox).
 

@@ -8,7 +8,7 @@ mod placement;
 mod road_files;
 mod search;
 
-use binhan_core::app::{App, AppConfig, ROAD_FILE};
+use binhan_core::app::{Vault, VaultOptions, ROAD_FILE};
 use binhan_core::cases::CaseAction;
 use binhan_core::events::ConflictValue;
 use binhan_core::model::*;
@@ -46,8 +46,8 @@ fn fixture_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
 }
 
-fn config() -> AppConfig {
-    AppConfig {
+fn config() -> VaultOptions {
+    VaultOptions {
         policy: VaultPolicy {
             max_attempts: 5,
             free_attempts: 5,
@@ -60,9 +60,9 @@ fn config() -> AppConfig {
     }
 }
 
-fn new_app() -> (tempfile::TempDir, App) {
+fn new_app() -> (tempfile::TempDir, Vault) {
     let dir = tempfile::tempdir().unwrap();
-    let app = App::create(dir.path(), "493817", config()).unwrap();
+    let app = Vault::create(dir.path(), "493817", config()).unwrap();
     (dir, app)
 }
 

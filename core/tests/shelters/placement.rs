@@ -7,7 +7,7 @@ use binhan_testkit::intake::Builder;
 
 /// Delivers `from`'s outbox to the devices it is addressed to, through the
 /// binary encoding, and acknowledges it. Returns the messages delivered.
-fn deliver(from: &App, to: &[&App]) -> usize {
+fn deliver(from: &Vault, to: &[&Vault]) -> usize {
     let sender = from.device_id().unwrap();
     let outbox = from.shelter_outbox().unwrap();
     let mut delivered = 0;
@@ -38,9 +38,9 @@ fn intake(code: &str) -> CaseIntake {
 
 struct World {
     _dirs: Vec<tempfile::TempDir>,
-    host: App,
-    a: App,
-    b: App,
+    host: Vault,
+    a: Vault,
+    b: Vault,
     shelter: Shelter,
 }
 
@@ -86,7 +86,7 @@ fn needs(people: u8) -> PlacementNeeds {
     }
 }
 
-fn placement_of(app: &App, case: CaseId) -> Vec<Placement> {
+fn placement_of(app: &Vault, case: CaseId) -> Vec<Placement> {
     app.case(case)
         .unwrap()
         .placement
@@ -95,7 +95,7 @@ fn placement_of(app: &App, case: CaseId) -> Vec<Placement> {
         .collect()
 }
 
-fn shelter_services(app: &App, case: CaseId) -> Vec<ServiceOutcome> {
+fn shelter_services(app: &Vault, case: CaseId) -> Vec<ServiceOutcome> {
     app.case(case)
         .unwrap()
         .services

@@ -4,7 +4,7 @@
 //! Synthetic data only.
 #![allow(dead_code)]
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::vault::{KdfParams, VaultPolicy};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -166,18 +166,18 @@ pub fn named_processes_cpu_seconds(name: &str) -> f64 {
 }
 
 /// Fast vault settings: the minimum Argon2id memory, one pass, one lane.
-pub fn fast_config() -> AppConfig {
-    AppConfig {
+pub fn fast_config() -> VaultOptions {
+    VaultOptions {
         kdf: KdfParams::new(47_104, 1, 1).expect("valid parameters"),
         policy: VaultPolicy::default(),
-        ..AppConfig::default()
+        ..VaultOptions::default()
     }
 }
 
 /// A phone: a vault in a temporary folder.
 pub struct Phone {
     /// The app core.
-    pub app: App,
+    pub app: Vault,
     _dir: tempfile::TempDir,
 }
 
@@ -185,7 +185,8 @@ impl Phone {
     /// A new phone with an empty vault.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let app = App::create(&dir.path().join("vault"), "493817", fast_config()).expect("a vault");
+        let app =
+            Vault::create(&dir.path().join("vault"), "493817", fast_config()).expect("a vault");
         Self { app, _dir: dir }
     }
 

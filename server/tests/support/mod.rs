@@ -5,7 +5,7 @@
 pub mod in_process;
 pub mod proxy;
 
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::CaseIntake;
 use binhan_core::model::{RiskLevel, Role};
 use binhan_core::sync::{CancelFlag, SyncReport};
@@ -213,16 +213,16 @@ impl Drop for Server {
 /// A phone: a vault in a temporary folder.
 pub struct Phone {
     /// The app core.
-    pub app: App,
+    pub app: Vault,
     _dir: tempfile::TempDir,
 }
 
 /// Fast vault settings for tests (the minimum Argon2id memory, one pass).
-pub fn test_config() -> AppConfig {
-    AppConfig {
+pub fn test_config() -> VaultOptions {
+    VaultOptions {
         kdf: KdfParams::new(47_104, 1, 1).unwrap(),
         policy: VaultPolicy::default(),
-        ..AppConfig::default()
+        ..VaultOptions::default()
     }
 }
 
@@ -230,7 +230,7 @@ impl Phone {
     /// A new phone with a vault.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let app = App::create(&dir.path().join("vault"), "493817", test_config()).unwrap();
+        let app = Vault::create(&dir.path().join("vault"), "493817", test_config()).unwrap();
         Self { app, _dir: dir }
     }
 

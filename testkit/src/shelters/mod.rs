@@ -22,9 +22,9 @@ mod pbf;
 use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
 use binhan_core::shelters::{
-    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate,
-    GeoPoint, HostContact, Hours, Language, ProvincialSigner, Shelter, ShelterDirectory, ShelterId, ShelterKind,
-    StandardItem, EARTH_RADIUS_M,
+    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
+    HostContact, Hours, Language, ProvincialSigner, Shelter, ShelterDirectory, ShelterId,
+    ShelterKind, StandardItem, EARTH_RADIUS_M,
 };
 use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};

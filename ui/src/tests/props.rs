@@ -187,7 +187,7 @@ fn duress_templates() -> &'static (Template, Template) {
         let ids = seed_vault(&seeded_path, no_delays(), Some(DURESS));
         let fresh = tempfile::tempdir().expect("tempdir");
         let fresh_path = fresh.path().join("vault");
-        binhan_core::app::App::create(&fresh_path, DURESS, config(no_delays()))
+        binhan_core::app::Vault::create(&fresh_path, DURESS, config(no_delays()))
             .expect("fresh vault");
         ((seeded, seeded_path, ids), (fresh, fresh_path, Vec::new()))
     })

@@ -5,7 +5,7 @@ use crate::effect::{Clock, Effect, Shell};
 use crate::event::{CalcKey, Event, Field};
 use crate::view::ViewModel;
 use crate::{AppCore, Options};
-use binhan_core::app::{App, AppConfig};
+use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseIntake};
 use binhan_core::model::*;
 use binhan_core::vault::{KdfParams, VaultPolicy};
@@ -34,8 +34,8 @@ fn seeding_wall() -> u64 {
 }
 
 /// Small Argon2 parameters and a policy with delays after two failures.
-pub(crate) fn config(policy: VaultPolicy) -> AppConfig {
-    AppConfig {
+pub(crate) fn config(policy: VaultPolicy) -> VaultOptions {
+    VaultOptions {
         policy,
         kdf: KdfParams::new(KdfParams::MIN_MEMORY_KIB, 1, 1).expect("valid test KDF"),
         platform_key: None,
@@ -179,11 +179,11 @@ pub(crate) fn seed_vault(
     policy: VaultPolicy,
     duress: Option<&str>,
 ) -> Vec<(String, CaseId)> {
-    let seeding = AppConfig {
+    let seeding = VaultOptions {
         wall_clock: seeding_wall,
         ..config(policy)
     };
-    let app = App::create(dir, PIN, seeding).expect("create test vault");
+    let app = Vault::create(dir, PIN, seeding).expect("create test vault");
     let mut ids = Vec::new();
     for seed in seeds() {
         let id = app.create_case(intake(&seed)).expect("seed case");

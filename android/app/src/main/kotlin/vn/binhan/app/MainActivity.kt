@@ -36,7 +36,7 @@ import vn.binhan.core.model.CaseSummary
 import vn.binhan.core.model.Lang
 
 class MainActivity : ComponentActivity() {
-    private val model: VaultModel by viewModels()
+    private val model: VaultViewModel by viewModels()
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)

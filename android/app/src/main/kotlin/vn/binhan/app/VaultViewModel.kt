@@ -28,7 +28,7 @@ sealed interface Screen {
     data class Cases(val rows: List<CaseSummary>) : Screen
 }
 
-class VaultModel(app: Application) : AndroidViewModel(app) {
+class VaultViewModel(app: Application) : AndroidViewModel(app) {
     // noBackupFilesDir: never part of a backup.
     private val dir = File(app.noBackupFilesDir, "vault").path
     private val platformKey = KeystorePlatformKey()
