@@ -23,6 +23,9 @@ use serde_json::{json, Value};
 use std::path::Path;
 
 mod shelters;
+mod summary;
+
+pub use summary::summary;
 
 /// The commune the demo team works in.
 const COMMUNE: &str = "mu_ca";

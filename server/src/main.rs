@@ -6,6 +6,8 @@ use binhan_server::storage::SqlStorage;
 use binhan_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::sync::Arc;
+use tracing_subscriber::fmt::MakeWriter;
 
 /// Bình An server: blind sync relay, device enrolment, reports.
 #[derive(Parser)]
@@ -70,13 +72,21 @@ enum Command {
     },
 }
 
-fn init_logs() {
+/// Logs to `writer`: standard error when serving, a file for the demo (then
+/// without colour codes).
+fn init_logs<W>(writer: W, to_file: bool)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let json = std::env::var("BINHAN_LOG_FORMAT").is_ok_and(|f| f == "json");
-    let builder = tracing_subscriber::fmt()
+    let mut builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
+    if to_file {
+        builder = builder.with_ansi(false);
+    }
     if json {
         builder.json().init();
     } else {
@@ -100,8 +110,12 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
-    match cli.command {
+async fn run(command: Command) -> Result<(), String> {
+    // The demo logs to a file in its folder (see `demo`).
+    if !matches!(command, Command::Demo { .. }) {
+        init_logs(std::io::stderr, false);
+    }
+    match command {
         Command::Serve {
             database,
             listen,
@@ -128,20 +142,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             .await
             .map_err(|e| e.reason)
         }
-        Command::Demo { keep } => {
-            let temp = std::env::temp_dir().join(format!("binhan-demo-{}", std::process::id()));
-            let dir = keep.clone().unwrap_or(temp);
-            let result = binhan_server::demo::run(&dir).await;
-            if keep.is_none() {
-                binhan_server::demo::remove_data(&dir);
-            }
-            let report = result?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
-            Ok(())
-        }
+        Command::Demo { keep } => demo(keep).await,
         Command::BootstrapOfficer {
             database,
             valid_hours,
@@ -165,10 +166,32 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
+/// Runs the demo in `keep` (default: a temporary folder), its logs in a
+/// file there, keeps its whole report there as JSON, and prints a summary.
+async fn demo(keep: Option<PathBuf>) -> Result<(), String> {
+    let temp = std::env::temp_dir().join(format!("binhan-demo-{}", std::process::id()));
+    let dir = keep.clone().unwrap_or(temp);
+    let log = dir.join("server.log");
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::File::create(&log))
+        .map(|file| init_logs(Arc::new(file), true))
+        .map_err(|e| format!("cannot create the demo's log {}: {e}", log.display()))?;
+    let result = binhan_server::demo::run(&dir).await;
+    if keep.is_none() {
+        binhan_server::demo::remove_data(&dir);
+    }
+    let report = result.map_err(|e| format!("{e} (its log: {})", log.display()))?;
+    let details = dir.join("demo.json");
+    let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+    std::fs::write(&details, json)
+        .map_err(|e| format!("cannot write {}: {e}", details.display()))?;
+    print!("{}", binhan_server::demo::summary(&report, &details, &log));
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() {
-    init_logs();
-    if let Err(message) = run(Cli::parse()).await {
+    if let Err(message) = run(Cli::parse().command).await {
         eprintln!("binhan-server: {message}");
         std::process::exit(1);
     }

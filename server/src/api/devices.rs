@@ -1,6 +1,7 @@
 //! Enrolment, authentication, invitations, the device directory and
 //! revocation.
 
+use super::enrolled::active_device;
 use super::extract::{Authenticated, Wire};
 use super::{now_ms, AppState};
 use crate::auth::{
@@ -147,14 +148,7 @@ pub async fn challenge<S: Storage>(
     State(state): State<AppState<S>>,
     Wire(request): Wire<ChallengeRequest>,
 ) -> Result<Wire<Challenge>> {
-    let device = state
-        .storage
-        .device(request.device_id)
-        .await?
-        .ok_or_else(|| ServerError::unauthorized("unknown_device", "the device is not enrolled"))?;
-    if !device.active {
-        return Err(ServerError::revoked());
-    }
+    active_device(state.storage.device(request.device_id).await?)?;
     Ok(Wire(Challenge {
         challenge: issue_challenge(&state.secret, request.device_id, now_ms()),
     }))
@@ -173,14 +167,7 @@ pub async fn token<S: Storage>(
                 "the challenge is not this server's, or has expired",
             )
         })?;
-    let device = state
-        .storage
-        .device(request.device_id)
-        .await?
-        .ok_or_else(|| ServerError::unauthorized("unknown_device", "the device is not enrolled"))?;
-    if !device.active {
-        return Err(ServerError::revoked());
-    }
+    let device = active_device(state.storage.device(request.device_id).await?)?;
     device
         .public
         .verify(&challenge_message(&request.challenge), &request.signature)

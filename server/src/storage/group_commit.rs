@@ -24,7 +24,8 @@
 //! id). Sequence numbers are still taken under the row lock in the
 //! database, so two processes on one PostgreSQL stay one.
 
-use super::sql::{int, SqlStorage, StoredCheck, ALREADY_STORED};
+use super::push::{StoredCheck, ALREADY_STORED};
+use super::sql::{int, SqlStorage};
 use super::still_active;
 use crate::error::{Result, ServerError};
 use binhan_core::sync::wire::{DeviceRecord, PushRequest, PushResponse};

@@ -10,10 +10,14 @@
 
 mod bundles;
 mod cursor;
+mod devices;
 mod group_commit;
+mod pull;
+mod push;
 mod registries;
 mod shelters;
 mod sql;
+mod statistics;
 
 pub use cursor::{Cursor, Phase};
 pub use group_commit::DevicePush;

@@ -1,17 +1,13 @@
-//! The programme registries and the report's read of statistics, in SQL
-//! (SQLite and PostgreSQL alike).
+//! The programme registries in SQL (SQLite and PostgreSQL alike).
 
 use super::sql::{blob, corrupt};
 use super::SqlStorage;
 use crate::error::Result;
-use crate::report::ReportBuilder;
 use binhan_core::stats::registry::{
     Attendee, Enterprise, ProgrammeRegistries, RegistryCounts, School, TraineeRole,
     TrainingSession, TrainingTarget,
 };
-use binhan_core::stats::StatRecord;
 use chrono::NaiveDate;
-use futures_util::TryStreamExt;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -43,6 +39,25 @@ fn text(row: &AnyRow, column: &str) -> Result<String> {
 
 fn count(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Adds a commune's school or enterprise by name, or replaces the day it
+/// took up its procedure or rules, with `upsert` (its table's statement,
+/// binding commune, name and day); returns the rows changed.
+async fn upsert_institution(
+    tx: &mut sqlx::AnyConnection,
+    upsert: &'static str,
+    commune: &str,
+    name: &str,
+    since: Option<NaiveDate>,
+) -> Result<u32> {
+    let done = sqlx::query(upsert)
+        .bind(commune.to_string())
+        .bind(name.to_string())
+        .bind(since.map(|d| d.to_string()))
+        .execute(&mut *tx)
+        .await?;
+    Ok(count(done.rows_affected()))
 }
 
 impl SqlStorage {
@@ -97,28 +112,26 @@ impl SqlStorage {
             counts.training_targets += count(done.rows_affected());
         }
         for school in &entries.schools {
-            let done = sqlx::query(
+            counts.schools += upsert_institution(
+                &mut tx,
                 "INSERT INTO schools (commune, name, procedure_since) VALUES ($1, $2, $3)
                  ON CONFLICT (commune, name) DO UPDATE SET procedure_since = excluded.procedure_since",
+                &school.commune,
+                &school.name,
+                school.procedure_since,
             )
-            .bind(school.commune.clone())
-            .bind(school.name.clone())
-            .bind(school.procedure_since.map(|d| d.to_string()))
-            .execute(&mut *tx)
             .await?;
-            counts.schools += count(done.rows_affected());
         }
         for enterprise in &entries.enterprises {
-            let done = sqlx::query(
+            counts.enterprises += upsert_institution(
+                &mut tx,
                 "INSERT INTO enterprises (commune, name, rules_since) VALUES ($1, $2, $3)
                  ON CONFLICT (commune, name) DO UPDATE SET rules_since = excluded.rules_since",
+                &enterprise.commune,
+                &enterprise.name,
+                enterprise.rules_since,
             )
-            .bind(enterprise.commune.clone())
-            .bind(enterprise.name.clone())
-            .bind(enterprise.rules_since.map(|d| d.to_string()))
-            .execute(&mut *tx)
             .await?;
-            counts.enterprises += count(done.rows_affected());
         }
         tx.commit().await?;
         Ok(counts)
@@ -197,22 +210,5 @@ impl SqlStorage {
             });
         }
         Ok(all)
-    }
-
-    /// See [`Storage::tally_stats`](super::Storage::tally_stats).
-    pub(super) async fn stream_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
-        let year = i64::from(builder.current.year);
-        let mut rows = sqlx::query(
-            "SELECT body FROM stat_records WHERE year IN ($1, $2) AND body IS NOT NULL",
-        )
-        .bind(year - 1)
-        .bind(year)
-        .fetch(self.pool());
-        while let Some(row) = rows.try_next().await? {
-            let record = StatRecord::decode(&blob(&row, "body")?)
-                .map_err(|_| corrupt("statistics record"))?;
-            builder.add(&record);
-        }
-        Ok(())
     }
 }

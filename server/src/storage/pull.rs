@@ -1,0 +1,363 @@
+//! Pulls in SQL (SQLite and PostgreSQL alike): a device's next chunk of
+//! what it should receive, cases joined since its last session first (their
+//! teams, bundles, snapshots and events), then the tail in sequence order.
+
+use super::sql::{blob, corrupt, decode, int};
+use super::{still_active, Cursor, Phase, SqlStorage};
+use crate::error::{Result, ServerError};
+use binhan_core::model::CaseId;
+use binhan_core::sync::wire::{
+    DeviceRecord, PullResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
+};
+use binhan_core::sync::TeamState;
+
+/// Cases sent whole per page while a device joins them.
+///
+/// Page sizes are written into the SQL text, never bound: SQLite plans a
+/// statement again each time it runs with a new value bound to its LIMIT.
+const JOIN_PAGE: i64 = 200;
+/// Items per tail query (in the SQL text, as [`JOIN_PAGE`]).
+const TAIL_PAGE: i64 = 2_000;
+
+/// Kinds of row of [`SqlStorage::tail_page`]'s statement.
+const EVENT: i64 = 0;
+const TEAM_ENTRY: i64 = 1;
+const COUNTER: i64 = 2;
+const ROTATE: i64 = 3;
+const JOINED: i64 = 4;
+const DEVICE: i64 = 5;
+
+/// A page of a pull's tail, with what was read beside it.
+#[derive(Default)]
+struct TailPage {
+    /// The newest sequence number when the page was read.
+    now: u64,
+    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]).
+    items: Vec<TailItem>,
+    /// The device's cases waiting for a key rotation, with their team
+    /// states (encoded).
+    rotate: Vec<(CaseId, Vec<u8>)>,
+    /// At a session's start, the first page of cases joined since the last
+    /// session, in id order; if there are any, `items` must be read again
+    /// after them.
+    joined: Vec<CaseId>,
+}
+
+/// An event or team entry of a pull's tail, encoded.
+struct TailItem {
+    seq: u64,
+    team: bool,
+    body: Vec<u8>,
+}
+
+impl SqlStorage {
+    /// Reads a page of a pull's tail and what the pull needs beside it, in
+    /// one statement (each statement costs PostgreSQL more than the rows of
+    /// a common pull do). `start` says whether this starts a session: then
+    /// `cursor` is the finished session's, the page runs to the newest
+    /// sequence number, and the cases joined since come too. The device
+    /// must still be active, and the cursor not ahead of the newest
+    /// sequence number.
+    async fn tail_page(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        cursor: &Cursor,
+        start: bool,
+    ) -> Result<TailPage> {
+        // Starting a session, `high` is the counter read by this very
+        // statement. With no case joined since the last session (else the
+        // items are set aside), every membership is older than the last
+        // `high`, and binding "no bound" gives the same rows.
+        let (base, high, joined_after) = if start {
+            (cursor.high, i64::MAX, cursor.high as i64)
+        } else {
+            (cursor.base, cursor.high as i64, i64::MAX)
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT x.seq, x.kind, x.case_id, x.body FROM (
+                 SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, e.body AS body FROM events e
+                   JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
+                  WHERE e.seq > $2 AND e.author <> $1
+                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
+                 UNION ALL
+                 SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, t.body AS body FROM team_entries t
+                   JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+                  WHERE t.seq > $2 AND t.signer <> $1
+                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                 ORDER BY seq LIMIT {TAIL_PAGE}
+             ) x
+             UNION ALL
+             SELECT value, {COUNTER}, NULL, NULL FROM counters WHERE name = 'seq'
+             UNION ALL
+             SELECT 0, {ROTATE}, t.case_id, t.state FROM teams t
+               JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+              WHERE t.rotate_pending = 1
+             UNION ALL
+             SELECT 0, {JOINED}, j.case_id, j.case_id FROM (
+                 SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $5
+                  ORDER BY case_id LIMIT {JOIN_PAGE}
+             ) j
+             UNION ALL
+             SELECT active, {DEVICE}, device_id, device_id FROM devices WHERE device_id = $1",
+        )))
+        .bind(device.to_vec())
+        .bind(cursor.tail_after as i64)
+        .bind(base as i64)
+        .bind(high)
+        .bind(joined_after)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut page = TailPage::default();
+        let mut now = None;
+        let mut active = None;
+        for row in &rows {
+            let case_id = || {
+                blob(row, "case_id")
+                    .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
+            };
+            match int(row, "kind")? {
+                kind @ (EVENT | TEAM_ENTRY) => page.items.push(TailItem {
+                    seq: int(row, "seq")? as u64,
+                    team: kind == TEAM_ENTRY,
+                    body: blob(row, "body")?,
+                }),
+                COUNTER => now = Some(int(row, "seq")? as u64),
+                ROTATE => page.rotate.push((case_id()?, blob(row, "body")?)),
+                JOINED => page.joined.push(case_id()?),
+                DEVICE => active = Some(int(row, "seq")? != 0),
+                _ => return Err(corrupt("row kind")),
+            }
+        }
+        still_active(active)?;
+        page.now = now.ok_or_else(|| corrupt("sequence counter"))?;
+        // A cursor past the newest sequence number was not issued by this
+        // database as it is now: it was restored from an older backup (the
+        // device would skip whatever is stored again under those numbers).
+        if cursor.high.max(cursor.tail_after) > page.now {
+            return Err(ServerError::bad_request(
+                "bad_cursor",
+                "the cursor is ahead of this server (restored from a backup?); pull again from the start",
+            ));
+        }
+        page.items.sort_by_key(|item| item.seq);
+        page.joined.sort();
+        Ok(page)
+    }
+    /// The next page of cases `device` joined in the cursor's session
+    /// (sequence numbers in `(base, high]`), in case-id order after `after`.
+    async fn joined_cases(
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        cursor: &Cursor,
+        after: Option<CaseId>,
+    ) -> Result<Vec<CaseId>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT case_id FROM members WHERE device_id = $1 AND joined_seq > $2 AND joined_seq <= $3 AND case_id > $4
+             ORDER BY case_id LIMIT {JOIN_PAGE}",
+        )))
+        .bind(device.to_vec())
+        .bind(cursor.base as i64)
+        .bind(cursor.high as i64)
+        .bind(after.map(|c| c.as_bytes().to_vec()).unwrap_or_default())
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                blob(r, "case_id")
+                    .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
+            })
+            .collect()
+    }
+    /// See [`Storage::pull`](super::Storage::pull).
+    pub(super) async fn read_pull(
+        &self,
+        device: DeviceRecord,
+        cursor: Cursor,
+        max_bytes: u32,
+    ) -> Result<PullResponse> {
+        let me = device.public.device_id.as_bytes().to_vec();
+        let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
+        let mut conn = self.pool().acquire().await?;
+        if !matches!(cursor.phase, Phase::Done | Phase::Tail) {
+            // (The tail page checks this itself.)
+            let standing = Self::standing(&mut conn, &[device.public.device_id]).await?;
+            still_active(standing.get(&device.public.device_id).copied())?;
+        }
+        // A common pull is one statement: its tail page, read from where
+        // the last session ended, with the newest sequence number as the new
+        // session's high mark. Cases joined since come first, and the tail
+        // is read again after them.
+        let mut first_page = None;
+        let mut joined_first = None;
+        let mut cursor = match cursor.phase {
+            Phase::Done => {
+                let page = Self::tail_page(&mut conn, &me, &cursor, true).await?;
+                let mut next = Cursor {
+                    base: cursor.high,
+                    high: page.now,
+                    tail_after: cursor.tail_after,
+                    phase: Phase::Tail,
+                };
+                if page.joined.is_empty() {
+                    first_page = Some(page);
+                } else {
+                    next.phase = Phase::JoinTeams { after_case: None };
+                    joined_first = Some(page.joined);
+                }
+                next
+            }
+            _ => cursor,
+        };
+        let mut response = PullResponse::default();
+        let mut bytes = 0usize;
+        let full = |response: &mut PullResponse, cursor: &Cursor, bytes: usize| {
+            response.more = bytes >= budget;
+            if response.more {
+                response.cursor = cursor.encode();
+            }
+            response.more
+        };
+
+        // Phase 1: cases joined since the last session: first their teams,
+        // then bundles of their states, then each case's own snapshot (if
+        // newer than its bundle) and the events after.
+        while let Phase::JoinTeams { after_case } = cursor.phase {
+            let cases = match joined_first.take() {
+                Some(cases) => cases,
+                None => Self::joined_cases(&mut conn, &me, &cursor, after_case).await?,
+            };
+            if cases.is_empty() {
+                cursor.phase = match after_case {
+                    None => Phase::Tail, // joined nothing
+                    Some(_) => Phase::JoinBundles { after: 0 },
+                };
+                break;
+            }
+            for case_id in cases {
+                for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
+                    .bind(case_id.as_bytes().to_vec())
+                    .bind(cursor.high as i64)
+                    .fetch_all(&mut *conn)
+                    .await?
+                {
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
+                }
+                cursor.phase = Phase::JoinTeams {
+                    after_case: Some(case_id),
+                };
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+        }
+        while let Phase::JoinBundles { after } = cursor.phase {
+            let range = (cursor.base, cursor.high);
+            let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
+            if bundles.is_empty() {
+                cursor.phase = Phase::Join { after_case: None };
+                break;
+            }
+            for (number, bundle) in bundles {
+                bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
+                response.bundles.push(bundle);
+                cursor.phase = Phase::JoinBundles { after: number };
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+        }
+        while let Phase::Join { after_case } = cursor.phase {
+            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+            if cases.is_empty() {
+                cursor.phase = Phase::Tail;
+                break;
+            }
+            for case_id in cases {
+                let case = case_id.as_bytes().to_vec();
+                let mut covered = Self::bundle_cover(&mut conn, &me, &case, cursor.high)
+                    .await?
+                    .unwrap_or(0);
+                let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2 AND covers_seq > $3")
+                    .bind(case.clone())
+                    .bind(cursor.high as i64)
+                    .bind(covered as i64)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                if let Some(row) = snapshot {
+                    covered = int(&row, "covers_seq")? as u64;
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response
+                        .snapshots
+                        .push(decode::<WireSnapshot>(&body, "snapshot")?);
+                }
+                for row in sqlx::query(
+                    "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
+                )
+                .bind(case.clone())
+                .bind(covered as i64)
+                .bind(cursor.high as i64)
+                .bind(me.clone())
+                .fetch_all(&mut *conn)
+                .await?
+                {
+                    let body = blob(&row, "body")?;
+                    bytes += body.len();
+                    response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<WireEvent>(&body, "event")? });
+                }
+                cursor.phase = Phase::Join {
+                    after_case: Some(case_id),
+                };
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+        }
+
+        // Phase 2: everything newer, in sequence order, for cases already held.
+        let rotate = loop {
+            let page = match first_page.take() {
+                Some(page) => page,
+                None => Self::tail_page(&mut conn, &me, &cursor, false).await?,
+            };
+            let exhausted = (page.items.len() as i64) < TAIL_PAGE;
+            for item in page.items {
+                bytes += item.body.len();
+                if item.team {
+                    response.team.push(Sequenced {
+                        seq: item.seq,
+                        item: decode::<TeamEntry>(&item.body, "team entry")?,
+                    });
+                } else {
+                    response.events.push(Sequenced {
+                        seq: item.seq,
+                        item: decode::<WireEvent>(&item.body, "event")?,
+                    });
+                }
+                cursor.tail_after = item.seq;
+                if full(&mut response, &cursor, bytes) {
+                    return Ok(response);
+                }
+            }
+            if exhausted {
+                // Cases joined after `high` are sent whole by the next session.
+                cursor.tail_after = cursor.tail_after.max(page.now);
+                break page.rotate;
+            }
+        };
+
+        let may_rotate = device.role.manages_commune();
+        for (case, state) in rotate {
+            let team: TeamState = decode(&state, "team state")?;
+            if may_rotate || team.creator == Some(device.public.device_id) {
+                response.rotate.push(case);
+            }
+        }
+        response.complete_through = cursor.tail_after;
+        cursor.phase = Phase::Done;
+        response.cursor = cursor.encode();
+        Ok(response)
+    }
+}

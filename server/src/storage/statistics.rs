@@ -1,0 +1,70 @@
+//! De-identified statistics records in SQL (SQLite and PostgreSQL alike):
+//! storing devices' updates, reading a year's records, and streaming two
+//! years of them into the annual report.
+
+use super::sql::{blob, corrupt};
+use super::SqlStorage;
+use crate::error::Result;
+use crate::report::ReportBuilder;
+use binhan_core::stats::{StatRecord, StatUpdate};
+use futures_util::TryStreamExt;
+
+impl SqlStorage {
+    /// See [`Storage::push_stats`](super::Storage::push_stats).
+    pub(super) async fn store_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
+        let mut tx = self.pool().begin().await?;
+        let mut applied = 0;
+        for update in updates {
+            let (year, body) = match &update {
+                StatUpdate::Record(record) => (Some(i64::from(record.year)), Some(record.encode())),
+                StatUpdate::Withdraw(_) => (None, None),
+            };
+            let result = sqlx::query(
+                "INSERT INTO stat_records (statistics_id, revision, year, body) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (statistics_id) DO UPDATE SET revision = excluded.revision,
+                     year = excluded.year, body = excluded.body
+                 WHERE stat_records.revision < excluded.revision",
+            )
+            .bind(update.statistics_id().as_bytes().to_vec())
+            .bind(update.revision() as i64)
+            .bind(year)
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+            applied += result.rows_affected() as u32;
+        }
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    /// See [`Storage::stat_records`](super::Storage::stat_records).
+    pub(super) async fn select_stat_records(&self, year: u16) -> Result<Vec<StatRecord>> {
+        let rows =
+            sqlx::query("SELECT body FROM stat_records WHERE year = $1 AND body IS NOT NULL")
+                .bind(i64::from(year))
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|row| {
+                StatRecord::decode(&blob(row, "body")?).map_err(|_| corrupt("statistics record"))
+            })
+            .collect()
+    }
+
+    /// See [`Storage::tally_stats`](super::Storage::tally_stats).
+    pub(super) async fn stream_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
+        let year = i64::from(builder.current.year);
+        let mut rows = sqlx::query(
+            "SELECT body FROM stat_records WHERE year IN ($1, $2) AND body IS NOT NULL",
+        )
+        .bind(year - 1)
+        .bind(year)
+        .fetch(self.pool());
+        while let Some(row) = rows.try_next().await? {
+            let record = StatRecord::decode(&blob(&row, "body")?)
+                .map_err(|_| corrupt("statistics record"))?;
+            builder.add(&record);
+        }
+        Ok(())
+    }
+}
