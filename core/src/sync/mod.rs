@@ -32,6 +32,6 @@ pub use envelope::{
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use team::TeamState;
 pub use transport::{
-    http_client, refusal, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,
+    http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,
 };
 pub use wrap::{unwrap_case_key, wrap_case_key};

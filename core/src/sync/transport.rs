@@ -50,7 +50,7 @@ pub trait Transport: Send + Sync {
 
     /// POSTs `body` to `path` and returns the answer's body as it is; a
     /// refusal is [`Error::Refused`] (or [`Error::Revoked`], see
-    /// [`refusal`]), a broken link [`Error::Network`].
+    /// [`TrafficMeter::answer`]), a broken link [`Error::Network`].
     fn post_bytes<'a>(
         &'a self,
         path: &'a str,
@@ -89,7 +89,7 @@ impl dyn Transport + '_ {
 /// The error of an answer with a failure `status`: [`Error::Revoked`] when
 /// its body says to erase, else [`Error::Refused`] with the body's code and
 /// reason (or `http` and `fallback_reason` when the body is not an error).
-pub fn refusal(status: u16, fallback_reason: &str, body: &[u8]) -> Error {
+fn refusal(status: u16, fallback_reason: &str, body: &[u8]) -> Error {
     let error: Option<ErrorBody> = serde_json::from_slice(body).ok();
     if error.as_ref().is_some_and(|e| e.erase) {
         return Error::Revoked;
@@ -121,10 +121,16 @@ impl TrafficMeter {
             .fetch_add(body_len as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
     }
 
-    /// Counts an answer of `body_len` bytes coming in.
-    pub fn response(&self, body_len: usize) {
+    /// Counts an answer with `status` and `body` coming in, and turns it
+    /// into the body (a success) or its [`refusal`].
+    pub fn answer(&self, status: u16, fallback_reason: &str, body: Vec<u8>) -> Result<Vec<u8>> {
         self.received
-            .fetch_add(body_len as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+            .fetch_add(body.len() as u64 + HEADER_OVERHEAD, Ordering::Relaxed);
+        if (200..300).contains(&status) {
+            Ok(body)
+        } else {
+            Err(refusal(status, fallback_reason, &body))
+        }
     }
 
     /// Round trips and bytes so far.
@@ -205,12 +211,8 @@ impl HttpTransport {
             .bytes()
             .await
             .map_err(|e| Error::Network(network_reason(&e)))?;
-        self.meter.response(bytes.len());
-        if status.is_success() {
-            return Ok(bytes.to_vec());
-        }
         let reason = status.canonical_reason().unwrap_or("error");
-        Err(refusal(status.as_u16(), reason, &bytes))
+        self.meter.answer(status.as_u16(), reason, bytes.to_vec())
     }
 }
 

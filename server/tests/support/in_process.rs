@@ -6,7 +6,7 @@ use super::Phone;
 use axum::body::Body;
 use axum::http::{header, Request};
 use binhan_core::sync::wire::CONTENT_TYPE;
-use binhan_core::sync::{refusal, TrafficCounts, TrafficMeter, Transport, TransportFuture};
+use binhan_core::sync::{TrafficCounts, TrafficMeter, Transport, TransportFuture};
 use binhan_core::{Error, Result};
 use binhan_server::api::{create_invitation, PROVINCE};
 use binhan_server::storage::SqlStorage;
@@ -106,12 +106,8 @@ impl InProcessTransport {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .map_err(|_| Error::Network("connection broken while reading".into()))?;
-        self.meter.response(bytes.len());
-        if status.is_success() {
-            return Ok(bytes.to_vec());
-        }
         let reason = status.canonical_reason().unwrap_or("error");
-        Err(refusal(status.as_u16(), reason, &bytes))
+        self.meter.answer(status.as_u16(), reason, bytes.to_vec())
     }
 }
 
