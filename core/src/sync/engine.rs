@@ -4,7 +4,7 @@
 //! upload snapshots new team members can start from, send statistics. Also
 //! the context every step runs in and the progress, cancellation and report
 //! types; the steps themselves are the sibling modules (`auth`, `devices`,
-//! `teams`, `push`, `pull`, `snapshots`, `statistics`, `admin`).
+//! `team_changes`, `push`, `pull`, `snapshots`, `statistics`, `admin`).
 //!
 //! Every step is a transaction on the device and idempotent on the server,
 //! so a sync cut at any point resumes where it stopped and repeating one
@@ -29,7 +29,7 @@ pub(super) const CURSOR: &str = "sync.cursor";
 pub(super) const ENROLMENT: &str = "sync.enrolment";
 /// Meta key: the statistics revision sent for each case.
 pub(super) const STATS_SENT: &str = "sync.stats_sent";
-/// Meta key: members still due a bundle (see [`Unbundled`](super::teams::Unbundled)).
+/// Meta key: members still due a bundle (see [`Unbundled`](super::team_changes::Unbundled)).
 pub(super) const UNBUNDLED: &str = "sync.unbundled";
 
 /// Events since the last snapshot after which an editor uploads a new one.

@@ -14,7 +14,7 @@ mod push;
 mod snapshots;
 mod statistics;
 mod team;
-mod teams;
+mod team_changes;
 mod transport;
 pub mod wire;
 mod wrap;

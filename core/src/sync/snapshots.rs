@@ -8,7 +8,7 @@ use super::engine::{
 };
 use super::envelope::seal_encoded_snapshot;
 use super::team::TeamState;
-use super::teams::Unbundled;
+use super::team_changes::Unbundled;
 use super::wire::{
     BundledCase, PushRequest, PushResponse, WireBundle, WireSnapshot, MAX_BUNDLE_CASES,
 };
