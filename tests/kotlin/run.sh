@@ -10,7 +10,12 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 echo "== Kotlin: building binhan-ffi, binhan-server and binhan (the CLI signs a test directory)"
-cargo build --locked -p binhan-ffi -p binhan-server -p binhan-cli
+# The whole workspace with its tests, so that features resolve as they do for
+# cargo nextest: after the Rust tests this builds only the cdylib, where
+# `-p binhan-ffi -p binhan-server -p binhan-cli` resolved other features and
+# built a second copy of some thirty dependencies (which once filled a CI
+# machine's disk).
+cargo build --locked --workspace --lib --bins --tests
 echo "== Kotlin: generating bindings"
 generate_bindings "$TARGET/debug" "$OUT/generated"
 echo "== Kotlin: compiling bindings and tests (kotlinc)"

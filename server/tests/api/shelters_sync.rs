@@ -6,8 +6,7 @@
 //! collaborators race for the last place; tampered or foreign publications
 //! are refused and the previous directory kept; outsiders get nothing.
 
-mod support;
-
+use crate::support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
 use binhan_core::model::{CaseId, DeviceId, Role};
 use binhan_core::shelters::wire::{
     DirectoryRequest, DirectoryResponse, Mail, MailPull, MailPush, MailPushResponse,
@@ -21,7 +20,6 @@ use binhan_core::shelters::{
 use binhan_core::sync::wire::encode;
 use binhan_core::Error;
 use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
-use support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
 
 fn province() -> &'static SyntheticProvince {
     static P: std::sync::OnceLock<SyntheticProvince> = std::sync::OnceLock::new();

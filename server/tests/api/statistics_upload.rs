@@ -2,15 +2,13 @@
 //! survivor consented, replaced as the case changes, deleted when consent is
 //! withdrawn, and nothing at all for a case without consent.
 
-mod support;
-
+use crate::support::{
+    assert_no_case_content, health_service_delivered, intake, storage, Backend, Server, Team,
+};
 use binhan_core::cases::CaseAction;
 use binhan_core::model::{Consent, ConsentGiver, ConsentScope, ServiceType};
 use binhan_server::storage::Storage;
 use chrono::NaiveDate;
-use support::{
-    assert_no_case_content, health_service_delivered, intake, storage, Backend, Server, Team,
-};
 
 async fn statistics_follow_consent(backend: Backend) {
     let server = Server::start(backend);

@@ -3,8 +3,11 @@
 //! when connections are cut, outsiders reading a case, a revoked device
 //! keeping its data, or bad payloads being written.
 
-mod support;
-
+use crate::support::proxy::FaultProxy;
+use crate::support::{
+    assert_no_case_content, cases_due_a_snapshot, intake, note_event, now_ms, server_event_count,
+    storage, Backend, Phone, RawDevice, Server, Team,
+};
 use binhan_core::cases::{CaseAction, CaseDetail, CaseFilter};
 use binhan_core::crypto::SecretKey;
 use binhan_core::events::CaseState;
@@ -15,11 +18,6 @@ use binhan_core::Error;
 use binhan_server::storage::{Cursor, DevicePush, Storage};
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
-use support::proxy::FaultProxy;
-use support::{
-    assert_no_case_content, cases_due_a_snapshot, intake, note_event, now_ms, server_event_count,
-    storage, Backend, Phone, RawDevice, Server, Team,
-};
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()
@@ -197,6 +195,11 @@ async fn cut_connections_lose_and_duplicate_nothing(backend: Backend) {
         }
     }
     assert!(failures > 20, "the proxy cut many syncs ({failures})");
+    let cuts = proxy.cuts.load(std::sync::atomic::Ordering::Relaxed) as usize;
+    assert!(
+        cuts >= failures,
+        "every failed sync met a cut connection ({cuts} cuts, {failures} failures)"
+    );
     proxy.set_faults(false);
     for _ in 0..2 {
         collaborator.sync().await;

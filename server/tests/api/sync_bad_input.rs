@@ -2,8 +2,10 @@
 //! requests get a clear 4xx, write nothing, and the server keeps serving
 //! everyone else. Against a real server process, on SQLite and PostgreSQL.
 
-mod support;
-
+use crate::support::{
+    assert_no_case_content, intake, note_event, now_ms, server_event_count, server_row_count,
+    Backend, Phone, RawDevice, Server, Team,
+};
 use binhan_core::cases::CaseAction;
 use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event};
@@ -17,10 +19,6 @@ use binhan_core::sync::{
     seal_bundle, seal_event, CancelFlag, DeviceIdentity, SNAPSHOT_AFTER_EVENTS,
 };
 use binhan_server::storage::{Cursor, Phase};
-use support::{
-    assert_no_case_content, intake, note_event, now_ms, server_event_count, server_row_count,
-    Backend, Phone, RawDevice, Server, Team,
-};
 
 async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let server = Server::start(backend);

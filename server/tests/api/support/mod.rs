@@ -1,6 +1,5 @@
 //! Test support: a real `binhan-server` process on loopback (SQLite or
 //! PostgreSQL), and phones (vaults) that enrol with it. Synthetic data only.
-#![allow(dead_code)]
 
 pub mod in_process;
 pub mod proxy;
@@ -363,17 +362,16 @@ pub const SECRET_WORDS: &[&str] = &[
 ];
 
 /// Runs a scenario on SQLite and on PostgreSQL.
-#[macro_export]
 macro_rules! on_both_backends {
     ($scenario:ident) => {
         mod $scenario {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$scenario(super::support::Backend::sqlite()).await;
+                super::$scenario(crate::support::Backend::sqlite()).await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                super::$scenario(super::support::Backend::postgres().await).await;
+                super::$scenario(crate::support::Backend::postgres().await).await;
             }
         }
     };

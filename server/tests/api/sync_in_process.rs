@@ -2,15 +2,13 @@
 //! through the transport trait: no socket, no server process. Synthetic
 //! data only.
 
-mod support;
-
+use crate::support::in_process::InProcessServer;
+use crate::support::intake;
 use binhan_core::model::Role;
 use binhan_core::sync::Transport;
-use support::in_process::InProcessServer;
-use support::intake;
 
 /// A one-time code from `phone` for a new device with `role` in mu_ca.
-async fn invite(phone: &support::Phone, role: Role) -> String {
+async fn invite(phone: &crate::support::Phone, role: Role) -> String {
     phone.app.invite(role, "mu_ca", 24).await.unwrap().code
 }
 

@@ -5,8 +5,10 @@
 //! back with those numbers, and every other role, or no token, is refused.
 //! Synthetic data only.
 
-mod support;
-
+use crate::support::{
+    assert_no_case_content, health_service_delivered, intake, Backend, Phone, RawDevice, Server,
+    Team,
+};
 use binhan_core::cases::CaseAction;
 use binhan_core::model::{Consent, ConsentGiver, ConsentScope, Role};
 use binhan_core::shelters::DirectoryUpdate;
@@ -19,10 +21,6 @@ use binhan_server::report::HEADING_ROW;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde_json::Value;
-use support::{
-    assert_no_case_content, health_service_delivered, intake, Backend, Phone, RawDevice, Server,
-    Team,
-};
 
 const COMMUNE: &str = "muong_kim";
 const YEAR: i32 = 2026;

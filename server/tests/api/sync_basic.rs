@@ -2,15 +2,13 @@
 //! through a real server process, and converge. Runs on SQLite and
 //! PostgreSQL.
 
-mod support;
-
-use binhan_core::cases::{CaseAction, CaseFilter};
-use binhan_core::model::{Note, Role};
-use binhan_core::sync::SNAPSHOT_AFTER_EVENTS;
-use support::{
+use crate::support::{
     assert_no_case_content, cases_due_a_snapshot, intake, server_row_count, Backend, Phone, Server,
     Team,
 };
+use binhan_core::cases::{CaseAction, CaseFilter};
+use binhan_core::model::{Note, Role};
+use binhan_core::sync::SNAPSHOT_AFTER_EVENTS;
 
 async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
     let server = Server::start(backend);

@@ -1,0 +1,16 @@
+//! The server's integration tests, in one test binary (one link, one copy of
+//! the server and core on disk, instead of one per file): a real
+//! `binhan-server` on loopback with SQLite (and PostgreSQL where
+//! `BINHAN_TEST_POSTGRES_URL` is set), phones that enrol and sync with it, and
+//! the in-process transport over the same router. Synthetic data only.
+
+#[macro_use]
+mod support;
+
+mod report_api;
+mod shelters_sync;
+mod statistics_upload;
+mod sync_bad_input;
+mod sync_basic;
+mod sync_faults;
+mod sync_in_process;
