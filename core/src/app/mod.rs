@@ -303,10 +303,19 @@ impl Vault {
     /// Records a new case from the intake form; returns its id once it is
     /// durably stored.
     pub fn create_case(&self, intake: CaseIntake) -> Result<CaseId> {
+        self.create_case_with_id(CaseId::random(), intake)
+    }
+
+    /// Records a new case under an id chosen beforehand. A draft keeps its
+    /// case's id, so that saving it again (the app was killed between
+    /// saving the case and discarding the draft) records nothing more: if
+    /// the case exists, its id comes back and nothing is written.
+    pub fn create_case_with_id(&self, id: CaseId, intake: CaseIntake) -> Result<CaseId> {
         let session = self.session()?;
         let changes = intake.into_changes(self.today())?;
-        let id = CaseId::random();
-        self.record(&session, id, changes)?;
+        if session.store.case_state(id)?.is_none() {
+            self.record(&session, id, changes)?;
+        }
         Ok(id)
     }
 
@@ -374,6 +383,7 @@ impl Vault {
     }
 }
 
+mod drafts;
 mod placements;
 mod report;
 mod shelters;

@@ -334,6 +334,13 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a metadata value (nothing if there is none).
+    pub fn remove_meta(&self, name: &str) -> Result<()> {
+        self.conn()
+            .execute("DELETE FROM meta WHERE name = ?1", [name])?;
+        Ok(())
+    }
+
     /// Reads, changes and writes back a sealed metadata value in one
     /// immediate transaction, so concurrent updates lose nothing. `f` gets
     /// the current value (if any) and returns the new value and a result;
