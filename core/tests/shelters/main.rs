@@ -15,7 +15,7 @@ use binhan_core::model::*;
 use binhan_core::shelters::*;
 use binhan_core::vault::{KdfParams, VaultPolicy};
 use binhan_core::Error;
-use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
+use binhan_testkit::shelters::{self as synthetic, signed, SyntheticProvince};
 use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -68,8 +68,4 @@ fn new_app() -> (tempfile::TempDir, Vault) {
 
 fn ids(result: &NearestShelters) -> Vec<ShelterId> {
     result.shelters.iter().map(|m| m.shelter.id).collect()
-}
-
-fn signed(update: DirectoryUpdate) -> Vec<u8> {
-    synthetic::province_signer().sign(&update).unwrap().encode()
 }
