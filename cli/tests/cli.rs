@@ -1,49 +1,22 @@
 //! The `binhan` command line end to end, as a trainer or a script uses it.
 //! All data is synthetic.
 
+mod common;
+
+use common::Run;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 const PIN: &str = "493817";
 
-struct Run {
-    code: i32,
-    stdout: Value,
-    stderr: Value,
-}
-
 /// Runs `binhan` on `vault` with `stdin`, and the PIN in BINHAN_PIN if given.
 fn binhan(vault: &Path, args: &[&str], pin: Option<&str>, stdin: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_binhan"));
-    cmd.args(args)
-        .env("BINHAN_VAULT", vault)
-        .env_remove("BINHAN_PIN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(pin) = pin {
-        cmd.env("BINHAN_PIN", pin);
-    }
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = child.wait_with_output().unwrap();
-    let parse = |bytes: &[u8]| serde_json::from_slice(bytes).unwrap_or(Value::Null);
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: parse(&stdout),
-        stderr: parse(&stderr),
-    }
+    common::run(vault, args, stdin, |cmd| {
+        cmd.env_remove("BINHAN_PIN");
+        if let Some(pin) = pin {
+            cmd.env("BINHAN_PIN", pin);
+        }
+    })
 }
 
 fn init(vault: &Path) {

@@ -2,49 +2,26 @@
 //! directory, the road network, nearest search and a placement between two
 //! vaults. All data is synthetic (tests/fixtures/shelters).
 
+mod common;
+
+use common::Run;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 const PIN: &str = "493817";
-
-struct Run {
-    code: i32,
-    stdout: Value,
-    stderr: Value,
-}
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/shelters")
 }
 
 fn binhan_env(vault: &Path, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_binhan"));
-    cmd.args(args)
-        .env("BINHAN_VAULT", vault)
-        .env("BINHAN_PIN", PIN)
-        .env_remove("BINHAN_PROVINCE_SIGNING_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let parse = |bytes: &[u8]| serde_json::from_slice(bytes).unwrap_or(Value::Null);
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: parse(&out.stdout),
-        stderr: parse(&out.stderr),
-    }
+    common::run(vault, args, stdin, |cmd| {
+        cmd.env("BINHAN_PIN", PIN)
+            .env_remove("BINHAN_PROVINCE_SIGNING_KEY");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+    })
 }
 
 fn binhan(vault: &Path, args: &[&str], stdin: &str) -> Run {
@@ -72,6 +49,15 @@ fn valley() -> Value {
 
 fn path(p: &Path) -> &str {
     p.to_str().unwrap()
+}
+
+/// Records the synthetic case of `tests/fixtures/intake.json`; its id.
+fn create_case(vault: &Path) -> String {
+    let intake = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/intake.json");
+    ok(vault, &["case", "create", "--file", path(&intake)], "")["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Hands one vault's outbox to another, as sync will.
@@ -148,19 +134,7 @@ fn shelters_cli_search_and_placement_between_two_vaults() {
     // The host publishes free places; the collaborator asks for two.
     ok(&host, &["shelters", "host", office, "--free", "2"], "");
     deliver(&host, &ctv);
-    let case = ok(
-        &ctv,
-        &[
-            "case",
-            "create",
-            "--file",
-            path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/intake.json")),
-        ],
-        "",
-    )["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let case = create_case(&ctv);
     let request = json!({"shelter": office, "needs": {"people": 2, "children": 1,
         "group": "women_with_children", "languages": ["mong"]}});
     let out = ok(&ctv, &["shelters", "request", &case], &request.to_string());
@@ -272,19 +246,7 @@ fn shelters_cli_refuses_bad_input_clearly() {
     assert!(!run.stderr.to_string().contains("105.85"));
     // A request for a shelter with no host device: by phone only.
     let v = valley();
-    let case = ok(
-        &vault,
-        &[
-            "case",
-            "create",
-            "--file",
-            path(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/intake.json")),
-        ],
-        "",
-    )["case_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let case = create_case(&vault);
     let request = json!({"shelter": v["across"], "needs": {"people": 1, "group": "women"}});
     let run = binhan(
         &vault,

@@ -68,7 +68,7 @@ use binhan_core::model::{
     RiskFactor, RiskLevel, ServiceOutcome, ServiceRecord, ServiceType, Sex, Survivor, TimeOfDay,
     ViolenceType, COMMUNES,
 };
-use binhan_core::vault::{KdfParams, VaultPolicy};
+use binhan_testkit::vault::fast_vault;
 use chrono::{Days, NaiveDate};
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
@@ -96,12 +96,10 @@ fn today() -> NaiveDate {
 }
 
 fn config() -> VaultOptions {
+    // Unlock cost is not measured here: the floor parameters keep setup short.
     VaultOptions {
-        policy: VaultPolicy::default(),
-        // Unlock cost is not measured here: the floor parameters keep setup short.
-        kdf: KdfParams::new(47_104, 1, 1).expect("floor parameters"),
-        platform_key: None,
         wall_clock: fixed_wall,
+        ..fast_vault()
     }
 }
 

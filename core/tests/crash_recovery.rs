@@ -5,12 +5,13 @@
 //! The writer is this test binary itself, re-run as a child process with
 //! `CRASH_CHILD_DIR` set (see [`crash_child_writer`]).
 
-use binhan_core::app::{Vault, VaultOptions};
+use binhan_core::app::Vault;
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{EventId, Note};
 use binhan_core::store::{Store, DATABASE_FILE};
-use binhan_core::vault::{KdfParams, KeyVault, VaultPolicy};
+use binhan_core::vault::KeyVault;
 use binhan_testkit::intake::Builder;
+use binhan_testkit::vault::fast_vault;
 use chrono::NaiveDate;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -19,14 +20,6 @@ use std::time::{Duration, Instant};
 
 const CHILD_ENV: &str = "CRASH_CHILD_DIR";
 const PIN: &str = "583920";
-
-fn config() -> VaultOptions {
-    VaultOptions {
-        policy: VaultPolicy::default(),
-        kdf: KdfParams::new(47_104, 1, 1).unwrap(),
-        ..VaultOptions::default()
-    }
-}
 
 fn intake(i: u64) -> CaseIntake {
     let day = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
@@ -44,7 +37,7 @@ fn crash_child_writer() {
     let Ok(dir) = std::env::var(CHILD_ENV) else {
         return;
     };
-    let app = Vault::open(dir.as_ref(), config()).unwrap();
+    let app = Vault::open(dir.as_ref(), fast_vault()).unwrap();
     app.unlock(PIN).unwrap();
     let mut out = std::io::stdout().lock();
     let mut cases = Vec::new();
@@ -81,7 +74,7 @@ fn next_random(state: &mut u64) -> u64 {
 #[test]
 fn killed_mid_write_many_times_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
-    Vault::create(dir.path(), PIN, config()).unwrap();
+    Vault::create(dir.path(), PIN, fast_vault()).unwrap();
     let mut acknowledged: HashSet<EventId> = HashSet::new();
     let mut seed = 0x5eed_u64;
     let rounds = 25;
@@ -143,7 +136,7 @@ fn killed_mid_write_many_times_loses_nothing_acknowledged() {
     assert!(acknowledged.len() > rounds, "the writer made progress");
 
     // Every case still opens, and its state agrees with its events.
-    let app = Vault::open(dir.path(), config()).unwrap();
+    let app = Vault::open(dir.path(), fast_vault()).unwrap();
     app.unlock(PIN).unwrap();
     let list = app.list_cases(&CaseFilter::default()).unwrap();
     assert!(list.unreadable.is_empty());

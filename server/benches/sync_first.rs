@@ -67,12 +67,7 @@ fn deflate(bytes: &[u8]) -> usize {
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(run());
+    sync_common::block_on(run());
 }
 
 async fn run() {

@@ -63,12 +63,7 @@ const TEMPLATES: usize = 16;
 const PHASE_LIMIT: Duration = Duration::from_secs(600);
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    runtime.block_on(run());
+    sync_common::block_on(run());
 }
 
 struct Settings {

@@ -17,11 +17,11 @@
 //! cargo run --release -p binhan-server --example compression_dictionary -- core/src/sync/compression-v2.dict
 //! ```
 
-use binhan_core::app::{Vault, VaultOptions};
+use binhan_core::app::Vault;
 use binhan_core::events::CaseState;
 use binhan_core::model::COMMUNES;
-use binhan_core::vault::{KdfParams, VaultPolicy};
 use binhan_testkit::cases::{case_script, Wording};
+use binhan_testkit::vault::fast_vault;
 use binhan_testkit::Rng;
 
 /// Dictionary size: what zstd recommends for samples of about a kilobyte.
@@ -36,12 +36,7 @@ fn main() {
         .nth(1)
         .expect("usage: compression_dictionary <output file>");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = VaultOptions {
-        kdf: KdfParams::new(47_104, 1, 1).expect("valid parameters"),
-        policy: VaultPolicy::default(),
-        ..VaultOptions::default()
-    };
-    let app = Vault::create(&dir.path().join("vault"), "493817", config).expect("a vault");
+    let app = Vault::create(&dir.path().join("vault"), "493817", fast_vault()).expect("a vault");
     let today = app.today();
     let author = app.device_id().expect("device id").to_string();
     let mut rng = Rng::new(0xD1C7_0000_0001);

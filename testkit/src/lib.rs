@@ -6,12 +6,14 @@
 //! - [`intake`]: synthetic case intake forms and a builder for variations;
 //! - [`cases`]: scripted synthetic cases (an intake and its edits);
 //! - [`stats`]: synthetic statistical records;
-//! - [`shelters`]: a synthetic Lai Châu (communes, shelters, mountain roads).
+//! - [`shelters`]: a synthetic Lai Châu (communes, shelters, mountain roads);
+//! - [`vault`]: vault settings that unlock fast.
 
 pub mod cases;
 pub mod intake;
 pub mod rng;
 pub mod shelters;
 pub mod stats;
+pub mod vault;
 
 pub use rng::Rng;

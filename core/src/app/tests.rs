@@ -256,34 +256,28 @@ fn closing_needs_the_checklist_and_referral_needs_consent() {
         app.act(id, CaseAction::AddService(referral.clone())),
         Err(Error::NotAllowed(_))
     ));
-    app.act(
-        id,
-        CaseAction::RecordConsent(Consent {
-            scope: ConsentScope::Service {
-                service: ServiceType::LegalAid,
-                recipient: "Synthetic legal aid centre".into(),
-            },
-            granted: true,
-            given_by: ConsentGiver::Survivor,
-        }),
-    )
-    .unwrap();
+    // The survivor's consent to share with the legal aid centre (given,
+    // then withdrawn).
+    let legal_aid_consent = |granted| {
+        app.act(
+            id,
+            CaseAction::RecordConsent(Consent {
+                scope: ConsentScope::Service {
+                    service: ServiceType::LegalAid,
+                    recipient: "Synthetic legal aid centre".into(),
+                },
+                granted,
+                given_by: ConsentGiver::Survivor,
+            }),
+        )
+        .unwrap();
+    };
+    legal_aid_consent(true);
     app.act(id, CaseAction::AddService(referral.clone()))
         .unwrap();
 
     // Withdrawn consent stops further referrals.
-    app.act(
-        id,
-        CaseAction::RecordConsent(Consent {
-            scope: ConsentScope::Service {
-                service: ServiceType::LegalAid,
-                recipient: "Synthetic legal aid centre".into(),
-            },
-            granted: false,
-            given_by: ConsentGiver::Survivor,
-        }),
-    )
-    .unwrap();
+    legal_aid_consent(false);
     assert!(matches!(
         app.act(id, CaseAction::AddService(referral)),
         Err(Error::NotAllowed(_))

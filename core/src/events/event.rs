@@ -110,6 +110,23 @@ impl Change {
     }
 }
 
+#[cfg(test)]
+impl Event {
+    /// The first event of a new case: `author`'s `changes` at one fixed time
+    /// (2026-11-15 10:00 in Vietnam), for tests that need some event and do
+    /// not care which.
+    pub(crate) fn on_new_case(author: DeviceId, changes: Vec<Change>) -> Self {
+        let hlc = Hlc::from_wall_ms(1_794_711_600_000);
+        Self {
+            id: Self::id_for(author, hlc),
+            case_id: CaseId::random(),
+            hlc,
+            author,
+            changes,
+        }
+    }
+}
+
 impl Event {
     /// The id of the event `author` stamps `hlc`: a hash of both, unique
     /// because a device's clock never repeats a reading for a stored event.

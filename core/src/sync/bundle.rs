@@ -152,18 +152,11 @@ pub fn open_bundle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Change, Event, Hlc};
-    use crate::model::{CaseId, Note};
+    use crate::events::{Change, Event};
+    use crate::model::Note;
 
     fn state(author: DeviceId, text: &str) -> CaseState {
-        let hlc = Hlc::from_wall_ms(1_794_711_600_000);
-        let event = Event {
-            id: Event::id_for(author, hlc),
-            case_id: CaseId::random(),
-            hlc,
-            author,
-            changes: vec![Change::NoteAdded(Note { text: text.into() })],
-        };
+        let event = Event::on_new_case(author, vec![Change::NoteAdded(Note { text: text.into() })]);
         CaseState::fold(event.case_id, [&event])
     }
 

@@ -84,21 +84,16 @@ pub(crate) fn decompress(bytes: &[u8], limit: usize) -> Option<Zeroizing<Vec<u8>
 mod tests {
     use super::*;
     use crate::cases::sample_intake;
-    use crate::events::{CaseState, Event, Hlc};
-    use crate::model::{CaseId, DeviceId};
+    use crate::events::{CaseState, Event};
+    use crate::model::DeviceId;
 
     fn sample_snapshot() -> Vec<u8> {
-        let author = DeviceId::random();
-        let hlc = Hlc::from_wall_ms(1_794_711_600_000);
-        let event = Event {
-            id: Event::id_for(author, hlc),
-            case_id: CaseId::random(),
-            hlc,
-            author,
-            changes: sample_intake("SYN-00001")
+        let event = Event::on_new_case(
+            DeviceId::random(),
+            sample_intake("SYN-00001")
                 .into_changes(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap())
                 .unwrap(),
-        };
+        );
         CaseState::fold(event.case_id, [&event])
             .encode_snapshot()
             .unwrap()

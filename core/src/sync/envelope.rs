@@ -187,20 +187,16 @@ pub fn verify_team_entry(entry: &TeamEntry, signer: &DevicePublic) -> Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Change, Hlc};
+    use crate::events::Change;
     use crate::model::{CaseId, DeviceId, Note};
 
     fn event(author: DeviceId) -> Event {
-        let hlc = Hlc::from_wall_ms(1_794_711_600_000);
-        Event {
-            id: Event::id_for(author, hlc),
-            case_id: CaseId::random(),
-            hlc,
+        Event::on_new_case(
             author,
-            changes: vec![Change::NoteAdded(Note {
+            vec![Change::NoteAdded(Note {
                 text: "synthetic note, có dấu".into(),
             })],
-        }
+        )
     }
 
     #[test]

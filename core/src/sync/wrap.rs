@@ -42,12 +42,19 @@ const CASE_KEY: Purpose = Purpose {
     field: "case_key",
 };
 
-fn wrapping_key(purpose: Purpose, shared: &[u8; 32], info: &[u8]) -> SecretKey {
+/// The one-purpose key and the binding for a seal between two devices
+/// whose keys agree on `shared`: sealing and opening must derive both alike.
+fn wrapping<'a>(purpose: Purpose, shared: &[u8; 32], info: &'a [u8]) -> (SecretKey, Binding<'a>) {
     let mut okm = Zeroizing::new([0u8; 32]);
     Hkdf::<Sha256>::new(Some(purpose.salt), shared)
         .expand(info, okm.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 output length");
-    SecretKey::from_bytes(*okm)
+    let binding = Binding {
+        table: purpose.table,
+        row: info,
+        field: purpose.field,
+    };
+    (SecretKey::from_bytes(*okm), binding)
 }
 
 /// Seals `plain` from `sender` to `recipient` for `purpose`, bound to
@@ -59,16 +66,11 @@ pub(crate) fn seal_to_device(
     info: &[u8],
     plain: &[u8],
 ) -> Vec<u8> {
-    let key = wrapping_key(
+    let (key, binding) = wrapping(
         purpose,
         &sender.shared_secret(&recipient.exchange_key),
         info,
     );
-    let binding = Binding {
-        table: purpose.table,
-        row: info,
-        field: purpose.field,
-    };
     seal(&key, binding, plain)
 }
 
@@ -80,16 +82,11 @@ pub(crate) fn open_from_device(
     info: &[u8],
     sealed: &[u8],
 ) -> std::result::Result<Zeroizing<Vec<u8>>, OpenError> {
-    let key = wrapping_key(
+    let (key, binding) = wrapping(
         purpose,
         &recipient.shared_secret(&sender.exchange_key),
         info,
     );
-    let binding = Binding {
-        table: purpose.table,
-        row: info,
-        field: purpose.field,
-    };
     open(&key, binding, sealed)
 }
 

@@ -81,6 +81,12 @@ impl PlatformKey for TestPlatform {
     }
 }
 
+/// A vault at `dir` whose key file `platform` wraps a second time (the
+/// platform-key tests all start from one).
+fn create_with_platform(dir: &Path, platform: &Arc<TestPlatform>) -> (KeyVault, SecretKey) {
+    KeyVault::create(dir, PIN, no_delays(10), quick(), Some(platform.clone())).unwrap()
+}
+
 fn active(dir: &Path) -> ActiveKeys {
     match keyfile::read(dir).unwrap() {
         KeyFile::Active(keys) => keys,
@@ -451,14 +457,7 @@ fn nfc_and_nfd_spellings_unlock_the_same_vault() {
 fn platform_key_is_a_second_layer() {
     let dir = tempfile::tempdir().unwrap();
     let platform = Arc::new(TestPlatform::default());
-    let (vault, key) = KeyVault::create(
-        dir.path(),
-        PIN,
-        no_delays(10),
-        quick(),
-        Some(platform.clone()),
-    )
-    .unwrap();
+    let (vault, key) = create_with_platform(dir.path(), &platform);
     assert_eq!(key_of(vault.unlock(PIN).unwrap()), *key.as_bytes());
     // The stored blob is not the PIN layer itself.
     assert!(PinLayer::decode(&active(dir.path()).keys).is_err());
@@ -492,14 +491,7 @@ fn platform_key_is_a_second_layer() {
 fn duress_rotates_the_platform_key() {
     let dir = tempfile::tempdir().unwrap();
     let platform = Arc::new(TestPlatform::default());
-    let (vault, _) = KeyVault::create(
-        dir.path(),
-        PIN,
-        no_delays(10),
-        quick(),
-        Some(platform.clone()),
-    )
-    .unwrap();
+    let (vault, _) = create_with_platform(dir.path(), &platform);
     vault.set_duress_pin(PIN, DURESS_PIN).unwrap();
     let old_stored = active(dir.path()).keys;
     assert!(matches!(vault.unlock(DURESS_PIN), Ok(Unlocked::Duress(_))));
@@ -515,14 +507,7 @@ fn platform_erase_errors_come_after_the_local_erase() {
     let dir = tempfile::tempdir().unwrap();
     let platform = Arc::new(TestPlatform::default());
     platform.fail_erase.store(true, Ordering::SeqCst);
-    let (vault, _) = KeyVault::create(
-        dir.path(),
-        PIN,
-        no_delays(10),
-        quick(),
-        Some(platform.clone()),
-    )
-    .unwrap();
+    let (vault, _) = create_with_platform(dir.path(), &platform);
     let stored = active(dir.path()).keys;
     assert!(matches!(vault.erase(), Err(Error::PlatformKey(_))));
     assert_eq!(platform.erases.load(Ordering::SeqCst), 1);

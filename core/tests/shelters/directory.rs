@@ -9,7 +9,7 @@ fn shelters_directory_signature_checks_keep_the_previous_directory() {
     let p = province();
     let v1 = p.directory(1);
     let v2 = p.directory_v2();
-    let publish_v1 = signed(DirectoryUpdate::Full(v1.clone()));
+    let publish_v1 = signed(&DirectoryUpdate::Full(v1.clone()));
 
     // No key configured yet: nothing is trusted.
     assert!(matches!(
@@ -56,7 +56,7 @@ fn shelters_directory_signature_checks_keep_the_previous_directory() {
     assert_eq!(app.shelter_directory().unwrap().unwrap(), v1);
 
     // The signed delta brings it to v2; replaying v1 is refused.
-    let delta = signed(DirectoryUpdate::Delta(v1.delta_to(&v2).unwrap()));
+    let delta = signed(&DirectoryUpdate::Delta(v1.delta_to(&v2).unwrap()));
     assert!(
         delta.len() < publish_v1.len() / 10,
         "{} vs {}",

@@ -13,9 +13,9 @@ use binhan_core::cases::CaseAction;
 use binhan_core::events::ConflictValue;
 use binhan_core::model::*;
 use binhan_core::shelters::*;
-use binhan_core::vault::{KdfParams, VaultPolicy};
 use binhan_core::Error;
-use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
+use binhan_testkit::shelters::{self as synthetic, signed, SyntheticProvince};
+use binhan_testkit::vault::{fast_vault, no_delays};
 use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -48,15 +48,9 @@ fn fixture_dir() -> PathBuf {
 
 fn config() -> VaultOptions {
     VaultOptions {
-        policy: VaultPolicy {
-            max_attempts: 5,
-            free_attempts: 5,
-            base_delay_secs: 0,
-            max_delay_secs: 0,
-        },
-        kdf: KdfParams::new(47_104, 1, 1).unwrap(),
-        platform_key: None,
+        policy: no_delays(5),
         wall_clock: fixed_wall,
+        ..fast_vault()
     }
 }
 
@@ -68,8 +62,4 @@ fn new_app() -> (tempfile::TempDir, Vault) {
 
 fn ids(result: &NearestShelters) -> Vec<ShelterId> {
     result.shelters.iter().map(|m| m.shelter.id).collect()
-}
-
-fn signed(update: DirectoryUpdate) -> Vec<u8> {
-    synthetic::province_signer().sign(&update).unwrap().encode()
 }

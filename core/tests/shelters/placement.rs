@@ -4,6 +4,7 @@
 use super::*;
 use binhan_core::cases::CaseIntake;
 use binhan_testkit::intake::Builder;
+use binhan_testkit::shelters::valley_needs;
 
 /// Delivers `from`'s outbox to the devices it is addressed to, through the
 /// binary encoding, and acknowledges it. Returns the messages delivered.
@@ -58,7 +59,7 @@ fn world(free_places: u16) -> World {
         .unwrap();
     shelter.host_device = Some(host.device_id().unwrap());
     let shelter = shelter.clone();
-    let publication = signed(DirectoryUpdate::Full(directory));
+    let publication = signed(&DirectoryUpdate::Full(directory));
     for app in [&host, &a, &b] {
         app.set_provincial_key(synthetic::province_signer().public_key())
             .unwrap();
@@ -72,17 +73,6 @@ fn world(free_places: u16) -> World {
         a,
         b,
         shelter,
-    }
-}
-
-fn needs(people: u8) -> PlacementNeeds {
-    PlacementNeeds {
-        people,
-        children: 0,
-        group: AcceptedGroup::Women,
-        step_free: false,
-        disability_support: false,
-        languages: vec![Language::HaNhi],
     }
 }
 
@@ -123,7 +113,9 @@ fn shelters_a_placement_flows_from_request_to_departure_across_two_devices() {
     assert_eq!(m.availability.free_places, Some(3));
     assert_eq!(m.availability.freshness, Freshness::Confirmed);
 
-    let request = w.a.request_placement(case, w.shelter.id, needs(2)).unwrap();
+    let request =
+        w.a.request_placement(case, w.shelter.id, valley_needs(2))
+            .unwrap();
     assert_eq!(
         placement_of(&w.a, case)[0].status,
         PlacementStatus::Requested
@@ -136,7 +128,7 @@ fn shelters_a_placement_flows_from_request_to_departure_across_two_devices() {
 
     let inbox = w.host.placement_inbox().unwrap();
     assert_eq!(inbox.len(), 1);
-    assert_eq!(inbox[0].request.needs, needs(2));
+    assert_eq!(inbox[0].request.needs, valley_needs(2));
     let desk = w.host.accept_placement(request).unwrap();
     assert_eq!(desk.free_places, 1);
     deliver(&w.host, &[&w.a, &w.b]);
@@ -167,7 +159,8 @@ fn shelters_a_placement_flows_from_request_to_departure_across_two_devices() {
     );
     assert!(w.host.shelter_outbox().unwrap().is_empty());
     // A new placement may follow the finished one.
-    w.a.request_placement(case, w.shelter.id, needs(1)).unwrap();
+    w.a.request_placement(case, w.shelter.id, valley_needs(1))
+        .unwrap();
 }
 
 #[test]
@@ -177,10 +170,10 @@ fn shelters_two_requests_for_the_last_place_one_wins_the_other_is_told() {
     let case_b = w.b.create_case(intake("SYN-B")).unwrap();
     // Both ask at once, offline from each other.
     let ra =
-        w.a.request_placement(case_a, w.shelter.id, needs(1))
+        w.a.request_placement(case_a, w.shelter.id, valley_needs(1))
             .unwrap();
     let rb =
-        w.b.request_placement(case_b, w.shelter.id, needs(1))
+        w.b.request_placement(case_b, w.shelter.id, valley_needs(1))
             .unwrap();
     deliver(&w.a, &[&w.host]);
     deliver(&w.b, &[&w.host]);
@@ -213,7 +206,7 @@ fn shelters_two_requests_for_the_last_place_one_wins_the_other_is_told() {
         .find(|s| s.id != w.shelter.id && s.active)
         .unwrap();
     assert!(matches!(
-        w.b.request_placement(case_b, other.id, needs(1)),
+        w.b.request_placement(case_b, other.id, valley_needs(1)),
         Err(Error::NotAllowed(_)) // no host device: by phone
     ));
 }
@@ -224,7 +217,7 @@ fn shelters_a_shelter_with_no_free_places_is_refused_or_declined() {
     let case = w.a.create_case(intake("SYN-F")).unwrap();
     // Known full (confirmed just now): refused before anything is sent.
     let err =
-        w.a.request_placement(case, w.shelter.id, needs(1))
+        w.a.request_placement(case, w.shelter.id, valley_needs(1))
             .unwrap_err();
     assert!(matches!(err, Error::NotAllowed(_)), "{err:?}");
     assert!(placement_of(&w.a, case).is_empty());
@@ -239,10 +232,11 @@ fn shelters_a_shelter_with_no_free_places_is_refused_or_declined() {
         .find(|s| s.id == w.shelter.id)
         .unwrap()
         .host_device = Some(w.host.device_id().unwrap());
-    c.load_shelter_directory(&signed(DirectoryUpdate::Full(directory)))
+    c.load_shelter_directory(&signed(&DirectoryUpdate::Full(directory)))
         .unwrap();
     let case_c = c.create_case(intake("SYN-G")).unwrap();
-    c.request_placement(case_c, w.shelter.id, needs(1)).unwrap();
+    c.request_placement(case_c, w.shelter.id, valley_needs(1))
+        .unwrap();
     deliver(&c, &[&w.host]);
     assert!(w.host.placement_inbox().unwrap().is_empty());
     deliver(&w.host, &[&c]);
@@ -253,7 +247,7 @@ fn shelters_a_shelter_with_no_free_places_is_refused_or_declined() {
     );
     // Needs the shelter cannot meet are declined too.
     w.host.set_free_places(2).unwrap();
-    let mut n = needs(1);
+    let mut n = valley_needs(1);
     n.group = AcceptedGroup::Men;
     assert!(matches!(
         w.a.request_placement(case, w.shelter.id, n),
@@ -265,7 +259,9 @@ fn shelters_a_shelter_with_no_free_places_is_refused_or_declined() {
 fn shelters_placement_messages_are_idempotent_and_checked() {
     let w = world(2);
     let case = w.a.create_case(intake("SYN-I")).unwrap();
-    let request = w.a.request_placement(case, w.shelter.id, needs(1)).unwrap();
+    let request =
+        w.a.request_placement(case, w.shelter.id, valley_needs(1))
+            .unwrap();
     let sent = w.a.shelter_outbox().unwrap();
     let a_id = w.a.device_id().unwrap();
     for _ in 0..2 {
@@ -334,8 +330,10 @@ fn shelters_concurrent_placements_of_one_case_are_a_conflict() {
     let case = w.a.create_case(intake("SYN-C")).unwrap();
     w.b.merge_events(&w.a.events_of(case).unwrap()).unwrap();
     // Both collaborators place the same survivor while offline.
-    w.a.request_placement(case, w.shelter.id, needs(1)).unwrap();
-    w.b.request_placement(case, w.shelter.id, needs(1)).unwrap();
+    w.a.request_placement(case, w.shelter.id, valley_needs(1))
+        .unwrap();
+    w.b.request_placement(case, w.shelter.id, valley_needs(1))
+        .unwrap();
     w.a.merge_events(&w.b.events_of(case).unwrap()).unwrap();
     w.b.merge_events(&w.a.events_of(case).unwrap()).unwrap();
     let detail = w.a.case(case).unwrap();
@@ -404,7 +402,7 @@ fn shelters_placement_steps_follow_the_rules() {
     future.on = w.a.today() + Duration::days(1);
     assert!(act(future).is_err());
     // Needs are checked against the group.
-    let mut n = needs(2);
+    let mut n = valley_needs(2);
     n.validate().unwrap();
     n.children = 1;
     assert!(

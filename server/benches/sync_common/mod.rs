@@ -4,41 +4,22 @@
 //! Synthetic data only.
 #![allow(dead_code)]
 
-use binhan_core::app::{Vault, VaultOptions};
-use binhan_core::vault::{KdfParams, VaultPolicy};
+use binhan_core::app::Vault;
+use binhan_testkit::vault::fast_vault;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Which database the server runs on.
-pub enum Backend {
-    /// Embedded SQLite in a data folder.
-    Sqlite(tempfile::TempDir),
-    /// A fresh database on a PostgreSQL cluster.
-    Postgres(String),
-}
+#[path = "../../tests/api/support/backend.rs"]
+mod backend;
+pub use backend::Backend;
 
 impl Backend {
-    /// A fresh SQLite data folder.
-    pub fn sqlite() -> Self {
-        Self::Sqlite(tempfile::tempdir().expect("a temporary folder"))
-    }
-
     /// A fresh database on the cluster whose admin URL is `admin`.
     pub async fn postgres(admin: &str) -> Self {
-        use sqlx::Connection;
-        let name = format!("binhan_bench_{}", binhan_core::model::EventId::random());
-        let mut conn = sqlx::PgConnection::connect(admin)
-            .await
-            .expect("PostgreSQL answers");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .expect("CREATE DATABASE");
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-        Self::Postgres(format!("{base}/{name}"))
+        Self::postgres_on(admin, "binhan_bench").await
     }
 
     /// Short name for reports.
@@ -49,24 +30,25 @@ impl Backend {
         }
     }
 
-    /// Command-line arguments selecting this database.
-    pub fn args(&self) -> Vec<String> {
-        match self {
-            Self::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
-            Self::Postgres(url) => vec!["--database-url".into(), url.clone()],
-        }
-    }
-
-    /// A sqlx URL for reading the server's tables directly.
+    /// A sqlx URL for reading the server's tables directly (read-only on
+    /// SQLite).
     pub fn sqlx_url(&self) -> String {
         match self {
-            Self::Sqlite(dir) => format!(
-                "sqlite://{}?mode=ro",
-                dir.path().join("binhan-server.db").display()
-            ),
+            Self::Sqlite(_) => format!("{}?mode=ro", self.database_url()),
             Self::Postgres(url) => url.clone(),
         }
     }
+}
+
+/// Runs a benchmark to the end on a runtime with two worker threads, the
+/// same for both sync benchmarks so that their timings compare.
+pub fn block_on(benchmark: impl std::future::Future<Output = ()>) {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(benchmark);
 }
 
 /// A running server process, killed when dropped.
@@ -165,15 +147,6 @@ pub fn named_processes_cpu_seconds(name: &str) -> f64 {
         .sum()
 }
 
-/// Fast vault settings: the minimum Argon2id memory, one pass, one lane.
-pub fn fast_config() -> VaultOptions {
-    VaultOptions {
-        kdf: KdfParams::new(47_104, 1, 1).expect("valid parameters"),
-        policy: VaultPolicy::default(),
-        ..VaultOptions::default()
-    }
-}
-
 /// A phone: a vault in a temporary folder.
 pub struct Phone {
     /// The app core.
@@ -186,7 +159,7 @@ impl Phone {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let app =
-            Vault::create(&dir.path().join("vault"), "493817", fast_config()).expect("a vault");
+            Vault::create(&dir.path().join("vault"), "493817", fast_vault()).expect("a vault");
         Self { app, _dir: dir }
     }
 

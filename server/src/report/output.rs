@@ -58,6 +58,16 @@ pub struct Column {
     pub en: String,
 }
 
+/// A column heading from its code and its two headings (the survivor and
+/// the registry tables build theirs alike).
+pub(crate) fn column(code: &str, vi: &str, en: &str) -> Column {
+    Column {
+        code: code.into(),
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
 /// One row: a commune, or the province.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {

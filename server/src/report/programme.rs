@@ -3,17 +3,9 @@
 //! suppression.
 
 use super::input::{programme, sessions_in, Programme, Registries};
-use super::output::{Column, Indicator, Row, Structure, Table, Value};
+use super::output::{column, Column, Indicator, Row, Structure, Table, Value};
 use super::tables::{change, row_labels, share, YearGrid, ROW_HEADING};
 use binhan_core::model::COMMUNES;
-
-fn column(code: &str, vi: &str, en: &str) -> Column {
-    Column {
-        code: code.into(),
-        vi: vi.into(),
-        en: en.into(),
-    }
-}
 
 fn ratio(part: u64, whole: u64) -> Value {
     share(&Value::Count(part), &Value::Count(whole))

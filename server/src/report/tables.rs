@@ -3,7 +3,7 @@
 
 use super::disclosure::{AuditSummary, CellId, Grid, Status};
 use super::input::Tally;
-use super::output::{Column, Row, Structure, Table, Value};
+use super::output::{column, Column, Row, Structure, Table, Value};
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ServiceType, Sex, ViolenceType, COMMUNES,
 };
@@ -29,14 +29,6 @@ pub(crate) struct Dimension {
     pub columns: Vec<Column>,
     /// Pushes the column(s) a record falls in.
     pub classify: fn(&StatRecord, &mut Vec<usize>),
-}
-
-fn column(code: &str, vi: &str, en: &str) -> Column {
-    Column {
-        code: code.into(),
-        vi: vi.into(),
-        en: en.into(),
-    }
 }
 
 fn coded<T: Coded>() -> Vec<Column> {

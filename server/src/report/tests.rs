@@ -29,6 +29,19 @@ fn report_of(records: &[StatRecord], threshold: u32) -> AnnualReport {
     )
 }
 
+/// Every survivor table, each with a `total` column.
+const SURVIVOR_TABLES: [&str; 9] = [
+    "survivors",
+    "violence_type",
+    "context",
+    "sex",
+    "age_band",
+    "ethnic_group",
+    "disability",
+    "migrant_worker",
+    "services_delivered",
+];
+
 /// Independent count: (table, row, column) → survivors, rows being commune
 /// codes and `province`, column `total` the survivors of the row.
 fn count(records: &[StatRecord], year: u16) -> HashMap<(String, String, String), u64> {
@@ -64,17 +77,7 @@ fn count(records: &[StatRecord], year: u16) -> HashMap<(String, String, String),
                 .iter()
                 .map(|s| ("services_delivered", s.code().to_string())),
         );
-        for table in [
-            "survivors",
-            "violence_type",
-            "context",
-            "sex",
-            "age_band",
-            "ethnic_group",
-            "disability",
-            "migrant_worker",
-            "services_delivered",
-        ] {
+        for table in SURVIVOR_TABLES {
             columns.push((table, "total".into()));
         }
         for (table, column) in columns {
@@ -86,18 +89,6 @@ fn count(records: &[StatRecord], year: u16) -> HashMap<(String, String, String),
     }
     out
 }
-
-const SURVIVOR_TABLES: [&str; 9] = [
-    "survivors",
-    "violence_type",
-    "context",
-    "sex",
-    "age_band",
-    "ethnic_group",
-    "disability",
-    "migrant_worker",
-    "services_delivered",
-];
 
 /// Checks every survivor count of `report` against the independent count:
 /// published values are exact, small values are never published.

@@ -9,8 +9,7 @@ use crate::support::{
     assert_no_case_content, health_service_delivered, intake, Backend, Phone, RawDevice, Server,
     Team,
 };
-use binhan_core::cases::CaseAction;
-use binhan_core::model::{Consent, ConsentGiver, ConsentScope, Role};
+use binhan_core::model::Role;
 use binhan_core::shelters::DirectoryUpdate;
 use binhan_core::stats::registry::{
     Attendee, Enterprise, ProgrammeRegistries, ReportFormat, School, TraineeRole, TrainingSession,
@@ -241,17 +240,7 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     );
 
     // Withdrawing consent removes the record from the next report.
-    phone
-        .app
-        .act(
-            cases[0],
-            CaseAction::RecordConsent(Consent {
-                scope: ConsentScope::Statistics,
-                granted: false,
-                given_by: ConsentGiver::Survivor,
-            }),
-        )
-        .unwrap();
+    phone.withdraw_statistics_consent(cases[0]);
     phone.sync().await;
     team.manager.sync().await;
     let open = json_report(officer, 1).await;

@@ -13,13 +13,12 @@ use binhan_core::shelters::wire::{
     PublishRequest, MAX_MAIL_ITEMS,
 };
 use binhan_core::shelters::{
-    AcceptedGroup, AvailabilityUpdate, CancelRequest, DeclineReason, DirectoryUpdate, Language,
-    PlacementNeeds, PlacementStatus, ProvincialSigner, RequestId, ShelterId, ShelterMessage,
-    ShelterQuery, MAX_LIMIT,
+    AvailabilityUpdate, CancelRequest, DeclineReason, DirectoryUpdate, PlacementStatus,
+    ProvincialSigner, RequestId, ShelterId, ShelterMessage, ShelterQuery, MAX_LIMIT,
 };
 use binhan_core::sync::wire::encode;
 use binhan_core::Error;
-use binhan_testkit::shelters::{self as synthetic, SyntheticProvince};
+use binhan_testkit::shelters::{self as synthetic, signed, valley_needs, SyntheticProvince};
 
 fn province() -> &'static SyntheticProvince {
     static P: std::sync::OnceLock<SyntheticProvince> = std::sync::OnceLock::new();
@@ -42,21 +41,6 @@ fn directory(version: u64, host: DeviceId) -> binhan_core::shelters::ShelterDire
         s.host_device = Some(host);
     }
     d
-}
-
-fn signed(update: DirectoryUpdate) -> Vec<u8> {
-    synthetic::province_signer().sign(&update).unwrap().encode()
-}
-
-fn needs(people: u8) -> PlacementNeeds {
-    PlacementNeeds {
-        people,
-        children: 0,
-        group: AcceptedGroup::Women,
-        step_free: false,
-        disability_support: false,
-        languages: vec![Language::HaNhi],
-    }
 }
 
 /// The placement status recorded on the case.
@@ -93,7 +77,7 @@ async fn world(backend: Backend) -> World {
         .manager
         .invite_phone(&server, Role::ShelterHost, synthetic::VALLEY_COMMUNE)
         .await;
-    let v1 = signed(DirectoryUpdate::Full(directory(
+    let v1 = signed(&DirectoryUpdate::Full(directory(
         1,
         host.app.device_id().unwrap(),
     )));
@@ -129,7 +113,7 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     let (a, b) = (&w.team.collaborators[0], &w.team.collaborators[1]);
 
     // Only the officer publishes.
-    let v1 = signed(DirectoryUpdate::Full(directory(1, DeviceId::random())));
+    let v1 = signed(&DirectoryUpdate::Full(directory(1, DeviceId::random())));
     match a.app.publish_shelter_directory(&v1).await {
         Err(Error::Refused {
             status: 403, code, ..
@@ -145,12 +129,15 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     assert_eq!(free_places(a), Some(3), "free places reach every device");
 
     let case = a.app.create_case(intake("SHELTER-E2E-1", "mu_ca")).unwrap();
-    let request = a.app.request_placement(case, shelter(), needs(2)).unwrap();
+    let request = a
+        .app
+        .request_placement(case, shelter(), valley_needs(2))
+        .unwrap();
     assert_eq!(a.sync().await.shelters.messages_sent, 1);
     assert_eq!(w.host.sync().await.shelters.messages_received, 1);
     let inbox = w.host.app.placement_inbox().unwrap();
     assert_eq!(inbox.len(), 1);
-    assert_eq!(inbox[0].request.needs, needs(2));
+    assert_eq!(inbox[0].request.needs, valley_needs(2));
     assert_eq!(w.host.app.accept_placement(request).unwrap().free_places, 1);
     w.host.sync().await;
 
@@ -187,7 +174,7 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     let delta = directory(1, host_id)
         .delta_to(&directory(2, host_id))
         .unwrap();
-    let v2 = signed(DirectoryUpdate::Delta(delta));
+    let v2 = signed(&DirectoryUpdate::Delta(delta));
     let published = w
         .team
         .officer
@@ -236,11 +223,11 @@ async fn two_collaborators_race_for_the_last_place(backend: Backend) {
         .unwrap();
     let ra = a
         .app
-        .request_placement(case_a, shelter(), needs(1))
+        .request_placement(case_a, shelter(), valley_needs(1))
         .unwrap();
     let rb = b
         .app
-        .request_placement(case_b, shelter(), needs(1))
+        .request_placement(case_b, shelter(), valley_needs(1))
         .unwrap();
     let (ja, jb) = tokio::join!(a.sync(), b.sync());
     assert_eq!(
@@ -342,7 +329,7 @@ async fn bad_publications_are_refused_and_the_directory_kept(backend: Backend) {
         (400, "bad_publication")
     );
     // An older version, or a delta that does not start from the newest.
-    let stale = signed(DirectoryUpdate::Full(directory(1, DeviceId::random())));
+    let stale = signed(&DirectoryUpdate::Full(directory(1, DeviceId::random())));
     match officer.app.publish_shelter_directory(&stale).await {
         Err(Error::Refused { status: 409, .. }) => {}
         other => panic!("{other:?}"),
@@ -392,7 +379,7 @@ async fn bad_publications_are_refused_and_the_directory_kept(backend: Backend) {
     // The genuine version 2 still goes through afterwards.
     officer
         .app
-        .publish_shelter_directory(&signed(DirectoryUpdate::Full(directory(2, host_id))))
+        .publish_shelter_directory(&signed(&DirectoryUpdate::Full(directory(2, host_id))))
         .await
         .unwrap();
     assert_eq!(a.sync().await.shelters.directory_version, Some(2));

@@ -6,7 +6,7 @@ use crate::support::{
     assert_no_case_content, health_service_delivered, intake, storage, Backend, Server, Team,
 };
 use binhan_core::cases::CaseAction;
-use binhan_core::model::{Consent, ConsentGiver, ConsentScope, ServiceType};
+use binhan_core::model::ServiceType;
 use binhan_server::storage::Storage;
 use chrono::NaiveDate;
 
@@ -44,17 +44,7 @@ async fn statistics_follow_consent(backend: Backend) {
     assert_eq!(records[0].services_delivered, vec![ServiceType::Health]);
 
     // Withdrawing consent deletes it.
-    phone
-        .app
-        .act(
-            consenting,
-            CaseAction::RecordConsent(Consent {
-                scope: ConsentScope::Statistics,
-                granted: false,
-                given_by: ConsentGiver::Survivor,
-            }),
-        )
-        .unwrap();
+    phone.withdraw_statistics_consent(consenting);
     phone.sync().await;
     assert!(db.stat_records(2026).await.unwrap().is_empty());
     // And an older record sent late by another device cannot bring it back.

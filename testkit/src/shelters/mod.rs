@@ -23,8 +23,8 @@ use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
 use binhan_core::shelters::{
     AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
-    HostContact, Hours, Language, ProvincialSigner, Shelter, ShelterDirectory, ShelterId,
-    ShelterKind, StandardItem, EARTH_RADIUS_M,
+    HostContact, Hours, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
+    ShelterId, ShelterKind, StandardItem, EARTH_RADIUS_M,
 };
 use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -38,6 +38,29 @@ pub fn province_signer() -> ProvincialSigner {
     let seed: [u8; 32] =
         sha2::Sha256::digest(b"binhan synthetic provincial key - NOT FOR PRODUCTION").into();
     ProvincialSigner::from_seed(seed)
+}
+
+/// `update` signed with the synthetic provincial key, encoded as phones
+/// and the server receive it.
+pub fn signed(update: &DirectoryUpdate) -> Vec<u8> {
+    province_signer()
+        .sign(update)
+        .expect("the synthetic key signs any update")
+        .encode()
+}
+
+/// A placement request the valley's shelters can take: `people` women, no
+/// children, speaking Hà Nhì (the valley commune's language), needing no
+/// step-free access or disability support.
+pub fn valley_needs(people: u8) -> PlacementNeeds {
+    PlacementNeeds {
+        people,
+        children: 0,
+        group: AcceptedGroup::Women,
+        step_free: false,
+        disability_support: false,
+        languages: vec![Language::HaNhi],
+    }
 }
 
 /// When the synthetic directory's first version was published.

@@ -88,16 +88,39 @@ impl SecretForm {
             error,
         }
     }
+
+    /// The errors of a PIN chosen in `new` and repeated in `confirm`: it
+    /// must be strong, differ from the other PIN of `differ_from` if given
+    /// (its `Why` says so when it does not), and be repeated exactly. The
+    /// first run and both settings PIN forms hold a new PIN to these rules.
+    pub(crate) fn new_pin_errors(
+        &self,
+        new: Field,
+        confirm: Field,
+        differ_from: Option<(&str, Why)>,
+    ) -> Vec<(Field, Why)> {
+        let pin = self.get(new);
+        let mut errors = Vec::new();
+        if let Some(why) = new_pin_error(pin) {
+            errors.push((new, why));
+        } else if let Some((_, why)) = differ_from.filter(|(other, _)| same_pin(other, pin)) {
+            errors.push((new, why));
+        }
+        if let Some(why) = confirm_error(pin, self.get(confirm)) {
+            errors.push((confirm, why));
+        }
+        errors
+    }
 }
 
 /// Whether two PINs are the same once normalised (keyboards may send
 /// Vietnamese text composed or decomposed).
-pub(crate) fn same_pin(a: &str, b: &str) -> bool {
+fn same_pin(a: &str, b: &str) -> bool {
     a.nfc().eq(b.nfc())
 }
 
 /// The error of a new PIN field, if any.
-pub(crate) fn new_pin_error(pin: &str) -> Option<Why> {
+fn new_pin_error(pin: &str) -> Option<Why> {
     if pin.is_empty() {
         return Some(Why::PinRequired);
     }
@@ -107,7 +130,7 @@ pub(crate) fn new_pin_error(pin: &str) -> Option<Why> {
 }
 
 /// The error of a "repeat the PIN" field, if any.
-pub(crate) fn confirm_error(pin: &str, confirm: &str) -> Option<Why> {
+fn confirm_error(pin: &str, confirm: &str) -> Option<Why> {
     if confirm.is_empty() {
         Some(Why::PinRequired)
     } else if !same_pin(pin, confirm) {

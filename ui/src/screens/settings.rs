@@ -1,6 +1,6 @@
 //! Settings: language, PIN change and panic wipe (with its confirmation).
 
-use super::form::{confirm_error, new_pin_error, same_pin, SecretForm};
+use super::form::SecretForm;
 use crate::event::{Event, Field, Target};
 use crate::text::{Why, T};
 use crate::view::{Action, Choice, SecretFieldView};
@@ -73,50 +73,59 @@ pub(crate) fn change_pin_form() -> SecretForm {
     SecretForm::new(&[Field::CurrentPin, Field::NewPin, Field::NewPinConfirm])
 }
 
-/// Every error of the change-PIN form at once.
-pub(crate) fn change_pin_errors(form: &SecretForm) -> Vec<(Field, Why)> {
+/// Every error of a settings PIN form at once: the current PIN is required,
+/// and the PIN chosen in `new` must differ from it (`same` says why when it
+/// does not).
+fn pin_form_errors(form: &SecretForm, new: Field, confirm: Field, same: Why) -> Vec<(Field, Why)> {
     let current = form.get(Field::CurrentPin);
-    let new = form.get(Field::NewPin);
     let mut errors = Vec::new();
     if current.is_empty() {
         errors.push((Field::CurrentPin, Why::PinRequired));
     }
-    if let Some(why) = new_pin_error(new) {
-        errors.push((Field::NewPin, why));
-    } else if same_pin(current, new) {
-        errors.push((Field::NewPin, Why::NewPinSameAsCurrent));
-    }
-    if let Some(why) = confirm_error(new, form.get(Field::NewPinConfirm)) {
-        errors.push((Field::NewPinConfirm, why));
-    }
+    errors.extend(form.new_pin_errors(new, confirm, Some((current, same))));
     errors
+}
+
+/// The view of a settings PIN form: the current PIN, then the PIN chosen
+/// and its repeat (`chosen`: each field with its label and help), all
+/// required.
+fn pin_form_view(
+    form: &SecretForm,
+    errors: &[(Field, Why)],
+    chosen: [(Field, T, Option<T>); 2],
+    lang: Lang,
+) -> PinFormView {
+    PinFormView {
+        fields: [(Field::CurrentPin, T::FieldCurrentPin, None)]
+            .into_iter()
+            .chain(chosen)
+            .map(|(field, label, help)| form.field(field, label, help, true, errors, lang))
+            .collect(),
+        save: Action::new(T::Save.get(lang), Event::Submit),
+    }
+}
+
+/// Every error of the change-PIN form at once.
+pub(crate) fn change_pin_errors(form: &SecretForm) -> Vec<(Field, Why)> {
+    pin_form_errors(
+        form,
+        Field::NewPin,
+        Field::NewPinConfirm,
+        Why::NewPinSameAsCurrent,
+    )
 }
 
 /// The change-PIN view of `form` in `lang`.
 pub(crate) fn change_pin_view(form: &SecretForm, lang: Lang) -> PinFormView {
-    let errors = change_pin_errors(form);
-    PinFormView {
-        fields: vec![
-            form.field(
-                Field::CurrentPin,
-                T::FieldCurrentPin,
-                None,
-                true,
-                &errors,
-                lang,
-            ),
-            form.field(Field::NewPin, T::FieldNewPin, None, true, &errors, lang),
-            form.field(
-                Field::NewPinConfirm,
-                T::FieldNewPinConfirm,
-                None,
-                true,
-                &errors,
-                lang,
-            ),
+    pin_form_view(
+        form,
+        &change_pin_errors(form),
+        [
+            (Field::NewPin, T::FieldNewPin, None),
+            (Field::NewPinConfirm, T::FieldNewPinConfirm, None),
         ],
-        save: Action::new(T::Save.get(lang), Event::Submit),
-    }
+        lang,
+    )
 }
 
 /// The duress-PIN form.
@@ -126,55 +135,29 @@ pub(crate) fn duress_form() -> SecretForm {
 
 /// Every error of the duress-PIN form at once.
 pub(crate) fn duress_errors(form: &SecretForm) -> Vec<(Field, Why)> {
-    let current = form.get(Field::CurrentPin);
-    let duress = form.get(Field::DuressPin);
-    let mut errors = Vec::new();
-    if current.is_empty() {
-        errors.push((Field::CurrentPin, Why::PinRequired));
-    }
-    if let Some(why) = new_pin_error(duress) {
-        errors.push((Field::DuressPin, why));
-    } else if same_pin(current, duress) {
-        errors.push((Field::DuressPin, Why::PinWeak(PinWeakness::SameAsPin)));
-    }
-    if let Some(why) = confirm_error(duress, form.get(Field::DuressPinConfirm)) {
-        errors.push((Field::DuressPinConfirm, why));
-    }
-    errors
+    pin_form_errors(
+        form,
+        Field::DuressPin,
+        Field::DuressPinConfirm,
+        Why::PinWeak(PinWeakness::SameAsPin),
+    )
 }
 
 /// The duress-PIN view of `form` in `lang`.
 pub(crate) fn duress_view(form: &SecretForm, lang: Lang) -> PinFormView {
-    let errors = duress_errors(form);
-    PinFormView {
-        fields: vec![
-            form.field(
-                Field::CurrentPin,
-                T::FieldCurrentPin,
-                None,
-                true,
-                &errors,
-                lang,
-            ),
-            form.field(
+    pin_form_view(
+        form,
+        &duress_errors(form),
+        [
+            (
                 Field::DuressPin,
                 T::FieldDuressRequired,
                 Some(T::DuressHelp),
-                true,
-                &errors,
-                lang,
             ),
-            form.field(
-                Field::DuressPinConfirm,
-                T::FieldDuressConfirm,
-                None,
-                true,
-                &errors,
-                lang,
-            ),
+            (Field::DuressPinConfirm, T::FieldDuressConfirm, None),
         ],
-        save: Action::new(T::Save.get(lang), Event::Submit),
-    }
+        lang,
+    )
 }
 
 /// What the erase confirmation shows.

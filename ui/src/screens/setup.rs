@@ -1,6 +1,6 @@
 //! First run: choose the PIN, and optionally a duress PIN.
 
-use super::form::{confirm_error, new_pin_error, same_pin, SecretForm};
+use super::form::SecretForm;
 use crate::event::{Event, Field};
 use crate::text::{Why, T};
 use crate::view::{Action, SecretFieldView};
@@ -33,23 +33,13 @@ pub(crate) fn form() -> SecretForm {
 /// Every error of the form at once.
 pub(crate) fn errors(form: &SecretForm) -> Vec<(Field, Why)> {
     let pin = form.get(Field::Pin);
-    let duress = form.get(Field::DuressPin);
-    let mut errors = Vec::new();
-    if let Some(why) = new_pin_error(pin) {
-        errors.push((Field::Pin, why));
-    }
-    if let Some(why) = confirm_error(pin, form.get(Field::PinConfirm)) {
-        errors.push((Field::PinConfirm, why));
-    }
-    if !duress.is_empty() {
-        if let Some(why) = new_pin_error(duress) {
-            errors.push((Field::DuressPin, why));
-        } else if same_pin(pin, duress) {
-            errors.push((Field::DuressPin, Why::PinWeak(PinWeakness::SameAsPin)));
-        }
-        if let Some(why) = confirm_error(duress, form.get(Field::DuressPinConfirm)) {
-            errors.push((Field::DuressPinConfirm, why));
-        }
+    let mut errors = form.new_pin_errors(Field::Pin, Field::PinConfirm, None);
+    if !form.get(Field::DuressPin).is_empty() {
+        errors.extend(form.new_pin_errors(
+            Field::DuressPin,
+            Field::DuressPinConfirm,
+            Some((pin, Why::PinWeak(PinWeakness::SameAsPin))),
+        ));
     } else if !form.get(Field::DuressPinConfirm).is_empty() {
         errors.push((Field::DuressPinConfirm, Why::PinMismatch));
     }

@@ -24,21 +24,13 @@ fn first_run_pin_home_list_quick_exit() {
     let Screen::Setup { view } = &refused.screen else {
         panic!("{refused:?}")
     };
-    let errors: Vec<_> = view
-        .fields
-        .iter()
-        .map(|f| f.error.as_ref().map(|e| e.code.as_str()))
-        .collect();
     assert_eq!(
-        errors,
+        error_codes(&view.fields),
         [Some("pin_required"), Some("pin_required"), None, None]
     );
 
     for (field, value) in [(Field::Pin, PIN), (Field::PinConfirm, PIN)] {
-        h.send(Event::SetField {
-            field,
-            value: value.into(),
-        });
+        h.set_field(field, value);
     }
     let typed = serde_json::to_string(&h.core.view()).unwrap();
     assert!(!typed.contains(PIN), "a PIN never comes back in the view");

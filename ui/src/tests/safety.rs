@@ -94,10 +94,7 @@ fn the_duress_pin_gives_the_view_of_a_fresh_vault() {
     let fresh = Harness::fresh();
     fresh.open_gate();
     for field in [Field::Pin, Field::PinConfirm] {
-        fresh.send(Event::SetField {
-            field,
-            value: DURESS.into(),
-        });
+        fresh.set_field(field, DURESS);
     }
     fresh.send(Event::Submit);
     fresh.send(Event::QuickExit);
@@ -165,33 +162,22 @@ fn the_pin_is_changed_with_every_error_at_once() {
     h.send(Event::Open {
         target: Target::ChangePin,
     });
-    let set = |field, value: &str| {
-        h.send(Event::SetField {
-            field,
-            value: value.into(),
-        })
-    };
-    set(Field::NewPin, "123456");
+    h.set_field(Field::NewPin, "123456");
     let refused = h.send(Event::Submit);
     let Screen::ChangePin { view } = &refused.screen else {
         panic!("{refused:?}")
     };
-    let codes: Vec<_> = view
-        .fields
-        .iter()
-        .map(|f| f.error.as_ref().map(|e| e.code.clone()))
-        .collect();
     assert_eq!(
-        codes,
+        error_codes(&view.fields),
         [
-            Some("pin_required".to_string()),
-            Some("pin_sequence".to_string()),
-            Some("pin_required".to_string())
+            Some("pin_required"),
+            Some("pin_sequence"),
+            Some("pin_required")
         ]
     );
-    set(Field::CurrentPin, "111999");
-    set(Field::NewPin, "804613");
-    set(Field::NewPinConfirm, "804613");
+    h.set_field(Field::CurrentPin, "111999");
+    h.set_field(Field::NewPin, "804613");
+    h.set_field(Field::NewPinConfirm, "804613");
     let wrong = h.send(Event::Submit);
     let Screen::ChangePin { view } = &wrong.screen else {
         panic!("{wrong:?}")
@@ -201,7 +187,7 @@ fn the_pin_is_changed_with_every_error_at_once() {
         "Sai mã PIN, còn 4 lần thử"
     );
     assert_eq!(view.fields[0].filled, 0);
-    set(Field::CurrentPin, PIN);
+    h.set_field(Field::CurrentPin, PIN);
     let changed = h.send(Event::Submit);
     assert!(matches!(changed.screen, Screen::Settings { .. }));
     assert_eq!(changed.messages[0].reason.text, "Đã đổi mã PIN");
@@ -339,33 +325,18 @@ fn a_duress_pin_is_set_from_the_settings() {
         target: Target::DuressPin,
     });
     assert_eq!(form.title, "Đặt mã PIN khẩn cấp");
-    let set = |field, value: &str| {
-        h.send(Event::SetField {
-            field,
-            value: value.into(),
-        })
-    };
-    set(Field::CurrentPin, PIN);
-    set(Field::DuressPin, PIN);
+    h.set_field(Field::CurrentPin, PIN);
+    h.set_field(Field::DuressPin, PIN);
     let refused = h.send(Event::Submit);
     let Screen::DuressPin { view } = &refused.screen else {
         panic!("{refused:?}")
     };
-    let codes: Vec<_> = view
-        .fields
-        .iter()
-        .map(|f| f.error.as_ref().map(|e| e.code.clone()))
-        .collect();
     assert_eq!(
-        codes,
-        [
-            None,
-            Some("duress_same_as_pin".to_string()),
-            Some("pin_required".to_string())
-        ]
+        error_codes(&view.fields),
+        [None, Some("duress_same_as_pin"), Some("pin_required")]
     );
-    set(Field::DuressPin, DURESS);
-    set(Field::DuressPinConfirm, DURESS);
+    h.set_field(Field::DuressPin, DURESS);
+    h.set_field(Field::DuressPinConfirm, DURESS);
     let done = h.send(Event::Submit);
     assert!(matches!(done.screen, Screen::Settings { .. }));
     assert_eq!(done.messages[0].reason.code, "duress_pin_set");

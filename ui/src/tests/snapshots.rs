@@ -49,10 +49,7 @@ fn first_run_with_every_error() {
         (Field::PinConfirm, "123465"),
         (Field::DuressPin, "123456"),
     ] {
-        h.send(Event::SetField {
-            field,
-            value: value.into(),
-        });
+        h.set_field(field, value);
     }
     let en = h.send(Event::Submit);
     insta::assert_json_snapshot!("setup_errors_en", h.json(&en));

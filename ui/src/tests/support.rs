@@ -295,12 +295,17 @@ impl Harness {
         })
     }
 
+    /// Types `value` into `field`.
+    pub(crate) fn set_field(&self, field: Field, value: &str) -> ViewModel {
+        self.send(Event::SetField {
+            field,
+            value: value.into(),
+        })
+    }
+
     /// Types `pin` on the PIN pad and submits it.
     pub(crate) fn enter_pin(&self, pin: &str) -> ViewModel {
-        self.send(Event::SetField {
-            field: Field::UnlockPin,
-            value: pin.into(),
-        });
+        self.set_field(Field::UnlockPin, pin);
         self.send(Event::Submit)
     }
 
@@ -355,6 +360,14 @@ pub(crate) fn pin_pad(view: &crate::view::ViewModel) -> &crate::screens::pin::Pi
         crate::view::Screen::PinPad { view } => view,
         other => panic!("expected the PIN pad, got {other:?}"),
     }
+}
+
+/// The error code of each field of a form (`None`: no error), in order.
+pub(crate) fn error_codes(fields: &[crate::view::SecretFieldView]) -> Vec<Option<&str>> {
+    fields
+        .iter()
+        .map(|f| f.error.as_ref().map(|e| e.code.as_str()))
+        .collect()
 }
 
 pub(crate) fn assert_camouflaged(h: &Harness, view: &crate::view::ViewModel) {

@@ -1,72 +1,36 @@
 //! Test support: a real `binhan-server` process on loopback (SQLite or
 //! PostgreSQL), and phones (vaults) that enrol with it. Synthetic data only.
 
+mod backend;
 pub mod in_process;
 pub mod proxy;
 
-use binhan_core::app::{Vault, VaultOptions};
-use binhan_core::cases::CaseIntake;
-use binhan_core::model::{RiskLevel, Role};
+use binhan_core::app::Vault;
+use binhan_core::cases::{CaseAction, CaseIntake};
+use binhan_core::model::{CaseId, Consent, ConsentGiver, ConsentScope, RiskLevel, Role};
 use binhan_core::sync::{CancelFlag, SyncReport};
-use binhan_core::vault::{KdfParams, VaultPolicy};
 use binhan_testkit::intake::Builder;
+use binhan_testkit::vault::fast_vault;
 use chrono::NaiveDate;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-/// Which database the server runs on.
-pub enum Backend {
-    /// Embedded SQLite in a data folder.
-    Sqlite(tempfile::TempDir),
-    /// A fresh database on the test PostgreSQL cluster.
-    Postgres(String),
-}
+pub use backend::Backend;
 
 /// Environment variable with the admin URL of the test PostgreSQL cluster
 /// (set by `tests/run`).
 pub const POSTGRES_ENV: &str = "BINHAN_TEST_POSTGRES_URL";
 
 impl Backend {
-    /// A fresh SQLite data folder.
-    pub fn sqlite() -> Self {
-        Self::Sqlite(tempfile::tempdir().unwrap())
-    }
-
     /// A fresh database on the test cluster.
     pub async fn postgres() -> Self {
         let admin = std::env::var(POSTGRES_ENV).unwrap_or_else(|_| {
             panic!("{POSTGRES_ENV} is not set: run tests/run, which starts a throwaway PostgreSQL cluster")
         });
-        let name = format!("binhan_test_{}", binhan_core::model::EventId::random());
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-        Self::Postgres(format!("{base}/{name}"))
-    }
-
-    /// Command-line arguments selecting this database.
-    pub fn args(&self) -> Vec<String> {
-        match self {
-            Self::Sqlite(dir) => vec!["--data".into(), dir.path().display().to_string()],
-            Self::Postgres(url) => vec!["--database-url".into(), url.clone()],
-        }
+        Self::postgres_on(&admin, "binhan_test").await
     }
 
     /// Every byte the database holds, as a dump (for "no case content" checks).
-    /// The server database's URL, for tests that read or alter it.
-    pub fn database_url(&self) -> String {
-        match self {
-            Self::Sqlite(dir) => {
-                format!("sqlite://{}", dir.path().join("binhan-server.db").display())
-            }
-            Self::Postgres(url) => url.clone(),
-        }
-    }
-
     pub fn dump(&self) -> Vec<u8> {
         match self {
             Self::Sqlite(dir) => {
@@ -216,20 +180,11 @@ pub struct Phone {
     _dir: tempfile::TempDir,
 }
 
-/// Fast vault settings for tests (the minimum Argon2id memory, one pass).
-pub fn test_config() -> VaultOptions {
-    VaultOptions {
-        kdf: KdfParams::new(47_104, 1, 1).unwrap(),
-        policy: VaultPolicy::default(),
-        ..VaultOptions::default()
-    }
-}
-
 impl Phone {
     /// A new phone with a vault.
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let app = Vault::create(&dir.path().join("vault"), "493817", test_config()).unwrap();
+        let app = Vault::create(&dir.path().join("vault"), "493817", fast_vault()).unwrap();
         Self { app, _dir: dir }
     }
 
@@ -250,6 +205,21 @@ impl Phone {
             .sync(&|_| {}, &CancelFlag::default())
             .await
             .unwrap()
+    }
+
+    /// The survivor of `case` withdraws consent to statistics (on this
+    /// phone, until it syncs).
+    pub fn withdraw_statistics_consent(&self, case: CaseId) {
+        self.app
+            .act(
+                case,
+                CaseAction::RecordConsent(Consent {
+                    scope: ConsentScope::Statistics,
+                    granted: false,
+                    given_by: ConsentGiver::Survivor,
+                }),
+            )
+            .unwrap();
     }
 
     /// Invites a new phone with `role` in `commune` and enrols it.
