@@ -27,7 +27,6 @@ pub mod view;
 
 pub use error::BinhAnError;
 pub use platform::{PlatformKey, PlatformKeyError};
-pub use sync::{Enrolment, Invitation, ShelterSyncReport, SyncReport, TrafficCounts};
 pub use task::{Progress, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 pub use vault::{Vault, VaultConfig, VaultStatus};
 

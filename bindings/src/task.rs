@@ -6,10 +6,11 @@
 //! The listener hears `on_finished` exactly once, and no progress after it.
 
 use crate::error::BinhAnError;
-use crate::shelters::RoadImportReport;
-use crate::sync::{Enrolment, Invitation, SyncReport};
 use binhan_core::app::VerifyReport;
+use binhan_core::shelters::roads::RoadImportReport;
+use binhan_core::sync::wire::Invitation;
 use binhan_core::sync::CancelFlag;
+use binhan_core::sync::{Enrolment, SyncReport};
 use std::future::Future;
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::runtime::Runtime;

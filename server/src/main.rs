@@ -159,7 +159,7 @@ async fn run(command: Command) -> Result<(), String> {
             .map_err(|e| e.reason)?;
             println!(
                 "{}",
-                serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at_ms})
+                serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at.timestamp_millis()})
             );
             Ok(())
         }

@@ -181,7 +181,7 @@ impl Vault {
                 id,
                 SentPlacement {
                     request: request.clone(),
-                    case,
+                    case_id: case,
                     host,
                     shelter_name: entry.name.clone(),
                     status: PlacementStatus::Requested,
@@ -212,7 +212,7 @@ impl Vault {
         decline_reason: Option<DeclineReason>,
     ) -> Result<()> {
         let already = self
-            .case(sent.case)?
+            .case(sent.case_id)?
             .placement
             .iter()
             .any(|p| p.value.request == sent.request.request && p.value.status == status);
@@ -220,7 +220,7 @@ impl Vault {
             return Ok(());
         }
         self.act(
-            sent.case,
+            sent.case_id,
             CaseAction::RecordPlacement(Placement {
                 request: sent.request.request,
                 shelter: sent.request.shelter,

@@ -8,7 +8,7 @@
 //! is a plain file beside it.
 
 use super::Vault;
-use crate::shelters::roads::{import_roads, ImportReport, RoadNetwork};
+use crate::shelters::roads::{import_roads, RoadImportReport, RoadNetwork};
 use crate::shelters::{
     next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
     ShelterCoverage, ShelterDirectory, ShelterFinder, ShelterQuery, SignedPublication,
@@ -87,7 +87,7 @@ impl Vault {
                 let status = DirectoryStatus {
                     version: next.version,
                     previous_version: current.map(|c| c.version),
-                    shelters: next.shelters.len(),
+                    shelters: next.shelters.len() as u64,
                     published_at: next.published_at,
                 };
                 Ok((next.clone(), (status, next)))
@@ -127,7 +127,7 @@ impl Vault {
     /// Imports OpenStreetMap road data (PBF or GeoJSON) and keeps it as the
     /// device's road network, replacing any before. A malformed file is
     /// refused with the reason and the network held is kept.
-    pub fn import_road_network(&self, road_file: &[u8]) -> Result<ImportReport> {
+    pub fn import_road_network(&self, road_file: &[u8]) -> Result<RoadImportReport> {
         self.device_id()?;
         let (network, report) = import_roads(road_file)?;
         network.save(&self.vault_dir().join(ROAD_FILE))?;

@@ -27,6 +27,7 @@ const MAIL_CURSOR_META: &str = "shelters.mail_cursor";
 
 /// What one sync did for shelters.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ShelterSyncReport {
     /// The directory version held after the sync.
     pub directory_version: Option<u64>,

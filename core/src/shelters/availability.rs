@@ -34,6 +34,7 @@ coded_enum! {
 
 /// The free places of a shelter as a device knows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AvailabilityView {
     /// Places free, if ever reported.
     pub free_places: Option<u16>,

@@ -26,13 +26,17 @@ coded_enum! {
     }
 }
 
+/// Each item checked, met or not (crosses to Kotlin and Swift as a map).
+pub type ChecklistItems = BTreeMap<StandardItem, bool>;
+
 /// The checklist of one shelter: each item met or not.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Checklist {
     /// Each item checked, met or not; an item not listed is not met.
     #[serde(default)]
-    pub items: BTreeMap<StandardItem, bool>,
+    pub items: ChecklistItems,
     /// Day the checklist was last reviewed.
     #[serde(default)]
     pub reviewed_on: Option<NaiveDate>,

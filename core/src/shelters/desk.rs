@@ -19,11 +19,13 @@ pub const MAX_OUTBOX: usize = 1_000;
 
 /// A request this device sent, and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SentPlacement {
     /// The request as sent.
     pub request: PlacementRequest,
     /// The case it is for (never sent).
-    pub case: CaseId,
+    #[serde(rename = "case")]
+    pub case_id: CaseId,
     /// The host's device, the only one whose answers count.
     pub host: DeviceId,
     /// The shelter's name when asked.
@@ -137,7 +139,7 @@ impl DeviceShelters {
             return Ok(HostStep::Skip(Received::Stale));
         }
         Ok(HostStep::Record {
-            case: sent.case,
+            case: sent.case_id,
             request,
             status,
             decline_reason: reason,

@@ -5,8 +5,8 @@
 //! applies it knows it now holds exactly what the province published.
 
 use super::ids::ShelterId;
-use super::model::Shelter;
-use crate::model::{Coded, COMMUNES};
+use super::model::{Shelter, ShelterKind};
+use crate::model::COMMUNES;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,7 @@ pub const MAX_SHELTERS: usize = 20_000;
 
 /// The shelters of the province at one version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct ShelterDirectory {
     /// Version, increasing with each publication.
@@ -30,13 +31,14 @@ pub struct ShelterDirectory {
 
 /// What loading a directory publication did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DirectoryStatus {
     /// The version now held.
     pub version: u64,
     /// The version held before, if any.
     pub previous_version: Option<u64>,
     /// Shelters in the directory.
-    pub shelters: usize,
+    pub shelters: u64,
     /// When the province published it (UTC).
     pub published_at: DateTime<Utc>,
 }
@@ -200,8 +202,8 @@ impl ShelterDirectory {
                 if s.is_standardised() {
                     row.standardised += 1;
                 }
-                if !row.kinds.iter().any(|k| k == s.kind.code()) {
-                    row.kinds.push(s.kind.code().to_string());
+                if !row.kinds.contains(&s.kind) {
+                    row.kinds.push(s.kind);
                 }
             }
         }
@@ -219,6 +221,7 @@ impl ShelterDirectory {
 
 /// One commune's line of the coverage view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CommuneCoverage {
     /// Commune code.
     pub commune: String,
@@ -230,13 +233,14 @@ pub struct CommuneCoverage {
     pub active: u32,
     /// Active shelters meeting the whole checklist.
     pub standardised: u32,
-    /// Kinds of active shelter present (codes).
-    pub kinds: Vec<String>,
+    /// Kinds of active shelter present.
+    pub kinds: Vec<ShelterKind>,
 }
 
 /// The province's shelter coverage: the plan asks for at least five
 /// standardised shelters and one shelter in every commune.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ShelterCoverage {
     /// Active standardised shelters in the province.
     pub standardised_in_province: u32,

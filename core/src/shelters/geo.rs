@@ -11,6 +11,7 @@ pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// A point in WGS 84 degrees.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct GeoPoint {
     /// Latitude, degrees north.
@@ -87,6 +88,7 @@ pub fn chord_for_m(metres: f64) -> f64 {
 
 /// A latitude/longitude rectangle.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GeoBounds {
     /// Southern edge.
     pub min_lat: f64,

@@ -23,6 +23,7 @@ pub type Outgoing = (Recipient, ShelterMessage);
 
 /// One request as the host sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Stay {
     /// The request as received.
     pub request: PlacementRequest,
@@ -36,8 +37,13 @@ pub struct Stay {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Requests and stays by request (crosses to Kotlin and Swift as a list in
+/// request order).
+pub type Stays = BTreeMap<RequestId, Stay>;
+
 /// The shelter a phone hosts, and its requests and stays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HostedShelter {
     /// The shelter.
     pub shelter: ShelterId,
@@ -48,7 +54,7 @@ pub struct HostedShelter {
     /// When the host last confirmed the figure (UTC).
     pub confirmed_at: DateTime<Utc>,
     /// Requests and stays, by request.
-    pub stays: BTreeMap<RequestId, Stay>,
+    pub stays: Stays,
 }
 
 impl HostedShelter {

@@ -19,6 +19,7 @@ pub const MESSAGE_FORMAT_VERSION: u8 = 1;
 
 /// A collaborator asks a shelter's host for places.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct PlacementRequest {
     /// Random id of the request.

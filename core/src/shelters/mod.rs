@@ -36,7 +36,7 @@ pub use crate::app::sync_shelters::ShelterSyncReport;
 pub use availability::{
     AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
 };
-pub use checklist::{Checklist, StandardItem};
+pub use checklist::{Checklist, ChecklistItems, StandardItem};
 pub(crate) use desk::HostStep;
 pub use desk::{DeviceShelters, SentPlacement, MAX_OUTBOX};
 pub use directory::{
@@ -44,14 +44,15 @@ pub use directory::{
     MAX_SHELTERS,
 };
 pub use geo::{validate_in_province, GeoBounds, GeoPoint, EARTH_RADIUS_M, PROVINCE_BOUNDS};
-pub use host::{HostedShelter, Outgoing, Stay};
+pub use host::{HostedShelter, Outgoing, Stay, Stays};
 pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
     CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received, Recipient,
     ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
 };
 pub use model::{
-    AcceptedGroup, Accessibility, HostContact, Hours, Language, Shelter, ShelterKind, MAX_CAPACITY,
+    AcceptedGroup, Accessibility, HostContact, Language, Shelter, ShelterHours, ShelterKind,
+    MAX_CAPACITY,
 };
 pub(crate) use placement::plan_placement;
 pub use placement::{

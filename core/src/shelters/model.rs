@@ -62,8 +62,9 @@ coded_enum! {
 
 /// When a shelter takes people in, in Vietnam's local time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum Hours {
+pub enum ShelterHours {
     /// Day and night.
     #[default]
     Always,
@@ -76,24 +77,25 @@ pub enum Hours {
     },
 }
 
-impl Hours {
+impl ShelterHours {
     /// Whether the shelter takes people in at local time `t`.
     pub fn is_open_at(&self, t: NaiveTime) -> bool {
         match *self {
-            Hours::Always => true,
-            Hours::Daily { from, to } if from <= to => from <= t && t < to,
-            Hours::Daily { from, to } => t >= from || t < to,
+            ShelterHours::Always => true,
+            ShelterHours::Daily { from, to } if from <= to => from <= t && t < to,
+            ShelterHours::Daily { from, to } => t >= from || t < to,
         }
     }
 
     /// Day and night.
     pub fn is_always(&self) -> bool {
-        matches!(self, Hours::Always)
+        matches!(self, ShelterHours::Always)
     }
 }
 
 /// How to reach the host by phone.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct HostContact {
     /// Whom to ask for (a role such as "trưởng bản" is enough).
@@ -109,6 +111,7 @@ pub const MAX_CAPACITY: u16 = 500;
 
 /// One shelter of the provincial directory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Shelter {
     /// Random id, stable across directory versions.
@@ -132,7 +135,7 @@ pub struct Shelter {
     pub languages: Vec<Language>,
     /// When it takes people in.
     #[serde(default)]
-    pub hours: Hours,
+    pub hours: ShelterHours,
     /// The host's contact.
     #[serde(default)]
     pub contact: HostContact,
@@ -174,7 +177,7 @@ impl Shelter {
             ));
         }
         distinct("shelter.languages", &self.languages)?;
-        if let Hours::Daily { from, to } = self.hours {
+        if let ShelterHours::Daily { from, to } = self.hours {
             if from == to {
                 return Err(Error::invalid(
                     "shelter.hours",
@@ -241,7 +244,7 @@ pub(crate) mod tests {
             accepts: vec![AcceptedGroup::Women, AcceptedGroup::WomenWithChildren],
             accessibility: vec![Accessibility::StepFree],
             languages: vec![Language::Vietnamese, Language::Mong],
-            hours: Hours::Always,
+            hours: ShelterHours::Always,
             contact: HostContact {
                 name: Some("Trạm trưởng (giả lập)".into()),
                 phone: Some("0000 000 001".into()),
@@ -300,7 +303,7 @@ pub(crate) mod tests {
         let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
         assert_eq!(
             field(Shelter {
-                hours: Hours::Daily {
+                hours: ShelterHours::Daily {
                     from: noon,
                     to: noon
                 },
@@ -319,18 +322,18 @@ pub(crate) mod tests {
     #[test]
     fn hours_span_midnight() {
         let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let day = Hours::Daily {
+        let day = ShelterHours::Daily {
             from: t(7),
             to: t(17),
         };
         assert!(day.is_open_at(t(8)) && !day.is_open_at(t(17)) && !day.is_open_at(t(2)));
-        let night = Hours::Daily {
+        let night = ShelterHours::Daily {
             from: t(18),
             to: t(6),
         };
         assert!(night.is_open_at(t(23)) && night.is_open_at(t(2)) && !night.is_open_at(t(12)));
-        assert!(Hours::Always.is_open_at(t(3)));
-        let json: Hours =
+        assert!(ShelterHours::Always.is_open_at(t(3)));
+        let json: ShelterHours =
             serde_json::from_str(r#"{"daily": {"from": "07:00", "to": "17:30"}}"#).unwrap();
         assert!(json.is_open_at(t(17)));
     }

@@ -20,9 +20,9 @@ use std::sync::Arc;
 pub const DEFAULT_MAX_SNAP_M: u32 = 2_000;
 
 /// Most results one query may ask for.
-pub const MAX_LIMIT: usize = 50;
+pub const MAX_LIMIT: u32 = 50;
 
-fn default_limit() -> usize {
+fn default_limit() -> u32 {
     5
 }
 
@@ -36,6 +36,7 @@ fn default_max_snap() -> u32 {
 
 /// A search for shelters near a place. Every filter that is set must match.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct ShelterQuery {
     /// Where the person is.
@@ -67,7 +68,7 @@ pub struct ShelterQuery {
     pub standardised_only: bool,
     /// How many shelters to rank.
     #[serde(default = "default_limit")]
-    pub limit: usize,
+    pub limit: u32,
     /// Rank by straight line even if a road network is loaded.
     #[serde(default)]
     pub straight_line: bool,
@@ -135,6 +136,7 @@ coded_enum! {
 
 /// A shelter's reach by road.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum RoadReach {
     /// Not searched by road (no network loaded, or straight line asked).
@@ -155,6 +157,7 @@ pub enum RoadReach {
 
 /// One shelter in a result list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ShelterMatch {
     /// The shelter as the directory describes it.
     pub shelter: Shelter,
@@ -172,6 +175,7 @@ pub struct ShelterMatch {
 
 /// A ranked result list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NearestShelters {
     /// What the list is ordered by.
     pub ranked_by: Ranking,
@@ -314,7 +318,7 @@ impl ShelterFinder {
             .nearest_neighbor_iter(q.from.unit_vector())
             .map(|item| item.data as usize)
             .filter(|i| self.passes(&self.shelters[*i], q))
-            .take(q.limit)
+            .take(q.limit as usize)
             .collect()
     }
 
@@ -394,7 +398,7 @@ impl ShelterFinder {
             walk_ds(start_m),
             start_m.round() as u32,
             &destinations,
-            q.limit,
+            q.limit as usize,
         );
         for (slot, result) in routed.iter().zip(&found.reach) {
             reach[*slot] = match result {
@@ -421,7 +425,7 @@ impl ShelterFinder {
             })
             .collect();
         reachable.sort_by_key(|(t, slot)| (*t, self.shelters[candidates[*slot]].id));
-        reachable.truncate(q.limit);
+        reachable.truncate(q.limit as usize);
         let mut shelters: Vec<ShelterMatch> = reachable
             .iter()
             .map(|(_, slot)| self.matched(candidates[*slot], q, now, reach[*slot]))
@@ -472,7 +476,7 @@ impl ShelterFinder {
             .filter(|(_, s)| self.passes(s, q))
             .map(|(i, s)| (q.from.distance_m(&s.location), i))
             .collect();
-        let k = q.limit.min(all.len());
+        let k = (q.limit as usize).min(all.len());
         if k > 0 && k < all.len() {
             all.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
             all.truncate(k);

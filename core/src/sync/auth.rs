@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a device was enrolled as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enrolment {
     /// Server it is enrolled with.
     pub server_url: String,

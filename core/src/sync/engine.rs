@@ -94,6 +94,7 @@ impl CancelFlag {
 
 /// What one sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncReport {
     /// Events this device pushed.
     pub events_pushed: u64,

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 /// Round trips and bytes moved by one [`Transport`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TrafficCounts {
     /// HTTP requests made (each one round trip).
     pub round_trips: u64,

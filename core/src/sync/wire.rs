@@ -73,6 +73,7 @@ pub struct InvitationRequest {
 
 /// A one-time invitation code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Invitation {
     /// The code to type on the new device.
     pub code: String,
@@ -80,8 +81,9 @@ pub struct Invitation {
     pub role: Role,
     /// Commune it grants.
     pub commune: String,
-    /// When it expires (ms since 1970, UTC).
-    pub expires_at_ms: u64,
+    /// When it expires (UTC; on the wire, milliseconds since 1970).
+    #[serde(rename = "expires_at_ms", with = "chrono::serde::ts_milliseconds")]
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A device enrols with an invitation code, proving it holds its keys.

@@ -51,7 +51,8 @@ pub async fn create_invitation<S: Storage>(
         ));
     }
     let code = new_invitation_code();
-    let expires_at_ms = now_ms() + u64::from(valid_hours) * 3_600_000;
+    let expires_at = chrono::Utc::now() + chrono::TimeDelta::hours(i64::from(valid_hours));
+    let expires_at_ms = u64::try_from(expires_at.timestamp_millis()).unwrap_or(0);
     storage
         .create_invitation(NewInvitation {
             code_hash: invitation_hash(&code),
@@ -65,7 +66,7 @@ pub async fn create_invitation<S: Storage>(
         code,
         role,
         commune: commune.to_string(),
-        expires_at_ms,
+        expires_at,
     })
 }
 

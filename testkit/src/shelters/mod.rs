@@ -23,8 +23,8 @@ use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
 use binhan_core::shelters::{
     AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
-    HostContact, Hours, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
-    ShelterId, ShelterKind, StandardItem, EARTH_RADIUS_M,
+    HostContact, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
+    ShelterHours, ShelterId, ShelterKind, StandardItem, EARTH_RADIUS_M,
 };
 use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -264,11 +264,11 @@ impl ShelterMaker {
         }
         checklist.reviewed_on = chrono::NaiveDate::from_ymd_opt(2026, 5, 1 + rng.below(28) as u32);
         let hours = match kind {
-            ShelterKind::CommuneOffice => Hours::Daily {
+            ShelterKind::CommuneOffice => ShelterHours::Daily {
                 from: NaiveTime::from_hms_opt(7, 0, 0).unwrap_or_default(),
                 to: NaiveTime::from_hms_opt(17, 0, 0).unwrap_or_default(),
             },
-            _ => Hours::Always,
+            _ => ShelterHours::Always,
         };
         Shelter {
             id: ShelterId::derived(&format!(

@@ -14,6 +14,7 @@ pub const MAX_ROAD_FILE_BYTES: usize = 512 * 1024 * 1024;
 
 /// The formats a road file may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RoadFormat {
     /// OpenStreetMap PBF (`.osm.pbf`).
@@ -38,19 +39,23 @@ impl RoadFormat {
     }
 }
 
+/// Ways imported per road class code (crosses to Kotlin and Swift as a map).
+pub type WaysPerClass = std::collections::BTreeMap<String, u64>;
+
 /// What an import found, safe to show and log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ImportReport {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RoadImportReport {
     /// The format read.
     pub format: RoadFormat,
     /// Ways (lines) imported, per road class code.
-    pub ways: std::collections::BTreeMap<String, usize>,
+    pub ways: WaysPerClass,
     /// Features or ways skipped (no highway class that is travelled, or not
     /// a line).
-    pub skipped: usize,
+    pub skipped: u64,
     /// Way points whose node was missing from the extract (clipped at its
     /// edge).
-    pub missing_nodes: usize,
+    pub missing_nodes: u64,
     /// Nodes, edges, components and bounds of the result.
     pub network: super::network::RoadSummary,
 }
@@ -61,22 +66,22 @@ fn report(
     skipped: usize,
     missing_nodes: usize,
     net: &RoadNetwork,
-) -> ImportReport {
+) -> RoadImportReport {
     use crate::model::Coded;
-    ImportReport {
+    RoadImportReport {
         format,
         ways: ways
             .into_iter()
-            .map(|(c, n)| (c.code().to_string(), n))
+            .map(|(c, n)| (c.code().to_string(), n as u64))
             .collect(),
-        skipped,
-        missing_nodes,
+        skipped: skipped as u64,
+        missing_nodes: missing_nodes as u64,
         network: net.summary(),
     }
 }
 
 /// Imports a road file in either format.
-pub fn import_roads(bytes: &[u8]) -> Result<(RoadNetwork, ImportReport)> {
+pub fn import_roads(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     if bytes.len() > MAX_ROAD_FILE_BYTES {
         return Err(Error::invalid("road_file", "is too large"));
     }
@@ -93,7 +98,7 @@ fn property_str<'a>(feature: &'a geojson::Feature, key: &str) -> Option<&'a str>
 /// Imports GeoJSON: a FeatureCollection whose LineString or MultiLineString
 /// features carry OpenStreetMap's `highway` (and optionally `oneway`,
 /// `junction`) as properties. Other features are skipped.
-pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, ImportReport)> {
+pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     let parsed: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
         let rule = match e.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => format!(
@@ -175,7 +180,7 @@ struct PbfWay {
 
 /// Imports an OpenStreetMap PBF extract: every way with a travelled
 /// `highway` class, with its nodes.
-pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, ImportReport)> {
+pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, RoadImportReport)> {
     let bad = |e: osmpbf::Error| {
         Error::invalid(
             "road_file",

@@ -11,7 +11,8 @@ mod route;
 pub use class::{tenths_of_second, Direction, RoadClass, ACCESS_WALK_KMH};
 pub use file::ROAD_FORMAT_VERSION;
 pub use import::{
-    import_geojson, import_pbf, import_roads, ImportReport, RoadFormat, MAX_ROAD_FILE_BYTES,
+    import_geojson, import_pbf, import_roads, RoadFormat, RoadImportReport, WaysPerClass,
+    MAX_ROAD_FILE_BYTES,
 };
 pub use network::{RoadBuilder, RoadNetwork, RoadSummary, MAX_NODES};
 pub use route::{Destination, Reach, Reached};

@@ -42,13 +42,14 @@ impl std::fmt::Debug for RoadNetwork {
 
 /// Figures about a road network, safe to show and log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RoadSummary {
     /// Junctions and shape points.
-    pub nodes: usize,
+    pub nodes: u64,
     /// Directed edges.
-    pub edges: usize,
+    pub edges: u64,
     /// Groups of nodes connected to each other by road.
-    pub components: usize,
+    pub components: u64,
     /// The rectangle the network covers.
     pub bounds: GeoBounds,
 }
@@ -118,9 +119,9 @@ impl RoadNetwork {
         roots.sort_unstable();
         roots.dedup();
         RoadSummary {
-            nodes: self.node_count(),
-            edges: self.edge_count(),
-            components: roots.len(),
+            nodes: self.node_count() as u64,
+            edges: self.edge_count() as u64,
+            components: roots.len() as u64,
             bounds: self.bounds,
         }
     }
