@@ -16,6 +16,7 @@ use crate::event::Event;
 use crate::screens::camouflage::Calculator;
 use crate::screens::cases::ListFilter;
 use crate::screens::form::SecretForm;
+use crate::screens::intake::IntakeForm;
 use crate::screens::pin::PinPad;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
@@ -56,6 +57,7 @@ pub(crate) enum Route {
     Home,
     CaseList,
     CaseSummary { id: CaseId },
+    RecordIncident,
     Settings,
     ChangePin,
     DuressPin,
@@ -86,6 +88,8 @@ pub(crate) struct Inner {
     pub(crate) change_pin: SecretForm,
     pub(crate) duress: SecretForm,
     pub(crate) filter: ListFilter,
+    /// The intake form while it is on screen (its draft is in the vault).
+    pub(crate) intake: Option<IntakeForm>,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
     pub(crate) effects: Vec<Effect>,
@@ -133,6 +137,7 @@ impl AppCore {
             change_pin: settings::change_pin_form(),
             duress: settings::duress_form(),
             filter: ListFilter::default(),
+            intake: None,
             notices: Vec::new(),
             last_interaction_ms: now,
             effects: Vec::new(),
@@ -226,6 +231,7 @@ impl Inner {
         self.change_pin = settings::change_pin_form();
         self.duress = settings::duress_form();
         self.filter = ListFilter::default();
+        self.intake = None;
         self.notices.clear();
     }
 
@@ -272,6 +278,13 @@ impl Inner {
             }
             Event::Dial { number } => self.dial(number),
             Event::ConfirmWipe => self.confirm_wipe(),
+            Event::SetIntake { field, row, value } => self.intake_set(field, row, &value),
+            Event::ToggleIntake { field, row, code } => self.intake_toggle(field, row, &code),
+            Event::AddIntakeRow { list } => self.intake_add_row(list),
+            Event::RemoveIntakeRow { list, row } => self.intake_remove_row(list, row),
+            Event::GoToStep { step } => self.intake_go_to(step),
+            Event::Next => self.intake_next(now),
+            Event::DiscardDraft => self.intake_discard(),
         }
     }
 
@@ -279,12 +292,16 @@ impl Inner {
         if self.stack.len() <= 1 {
             return self.refuse(Why::NothingToGoBackTo);
         }
+        if *self.top() == Route::RecordIncident && self.intake_back() {
+            return;
+        }
         match self.stack.pop() {
             Some(Route::PinPad) => self.pin_pad.reset_entry(),
             Some(Route::Setup) => self.setup = setup::form(),
             Some(Route::ChangePin) => self.change_pin = settings::change_pin_form(),
             Some(Route::DuressPin) => self.duress = settings::duress_form(),
             Some(Route::CaseList) => self.filter = ListFilter::default(),
+            Some(Route::RecordIncident) => self.intake_leave(),
             _ => {}
         }
     }

@@ -4,6 +4,7 @@
 //! (a case list filter on the PIN pad, a digit above 9) is refused in the
 //! next view, never with an error or a panic.
 
+use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
 use binhan_core::model::{CaseStatus, Lang, RiskLevel};
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +57,47 @@ pub enum Event {
     },
     /// Erase everything, after the confirmation screen.
     ConfirmWipe,
+    /// Record an incident: a field's whole new value (a code for a choice,
+    /// `yes`/`no` for a yes-no, "" to clear).
+    SetIntake {
+        /// Which field.
+        field: IntakeField,
+        /// Its row in a list, 0 otherwise.
+        row: u32,
+        /// Its whole new value.
+        value: String,
+    },
+    /// Record an incident: add or remove one choice of a several-choice
+    /// field.
+    ToggleIntake {
+        /// Which field.
+        field: IntakeField,
+        /// Its row in a list, 0 otherwise.
+        row: u32,
+        /// The choice's code.
+        code: String,
+    },
+    /// Record an incident: add a row (a perpetrator, a consent).
+    AddIntakeRow {
+        /// Which list.
+        list: IntakeList,
+    },
+    /// Record an incident: remove a row.
+    RemoveIntakeRow {
+        /// Which list.
+        list: IntakeList,
+        /// Which row.
+        row: u32,
+    },
+    /// Record an incident: show this step.
+    GoToStep {
+        /// The step.
+        step: IntakeStep,
+    },
+    /// Record an incident: check this step and go to the next.
+    Next,
+    /// Record an incident: forget the draft and leave the form.
+    DiscardDraft,
     /// Show every text in this language.
     SetLanguage {
         /// The language.
@@ -161,7 +203,7 @@ pub enum Target {
     DuressPin,
     /// The confirmation before erasing everything.
     Wipe,
-    /// Record an incident (not in this version).
+    /// Record an incident (resumes the draft if there is one).
     RecordIncident,
     /// Find a shelter (not in this version).
     FindShelter,

@@ -30,7 +30,7 @@ enum Gate {
 }
 
 /// The error's kind, for logs (never its text, which may name a field).
-fn kind(e: &Error) -> &'static str {
+pub(crate) fn kind(e: &Error) -> &'static str {
     match e {
         Error::Storage(_) => "storage",
         Error::Io(_) => "io",
@@ -118,6 +118,7 @@ impl Inner {
             Route::Setup => self.create(),
             Route::ChangePin => self.change_pin(),
             Route::DuressPin => self.set_duress(),
+            Route::RecordIncident => self.intake_save(now),
             _ => self.refuse(Why::NotAvailableHere),
         }
     }
@@ -289,7 +290,7 @@ impl Inner {
         let route = match target {
             Target::Home => {
                 self.stack = vec![Route::Home];
-                return;
+                return self.intake_leave();
             }
             Target::CaseList => Route::CaseList,
             Target::Settings => Route::Settings,
@@ -302,9 +303,8 @@ impl Inner {
                 Route::DuressPin
             }
             Target::Wipe => Route::ConfirmWipe,
-            Target::RecordIncident | Target::FindShelter => {
-                return self.refuse(Why::NotInThisVersion);
-            }
+            Target::RecordIncident => return self.intake_open(),
+            Target::FindShelter => return self.refuse(Why::NotInThisVersion),
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

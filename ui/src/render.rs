@@ -4,7 +4,7 @@
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
-use crate::screens::{cases, emergency, home, settings, setup};
+use crate::screens::{cases, emergency, home, intake, settings, setup};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
@@ -92,6 +92,21 @@ impl Inner {
                     }
                 }
             }
+            Route::RecordIncident => match &self.intake {
+                Some(form) => {
+                    let problems = form.problems(today);
+                    (
+                        Screen::RecordIncident {
+                            view: intake::view::view(form, &problems, lang),
+                        },
+                        intake::text::L::Title.get(lang),
+                    )
+                }
+                None => {
+                    self.stack.pop();
+                    self.screen(now)
+                }
+            },
             Route::Settings => (
                 Screen::Settings {
                     view: settings::view(lang),

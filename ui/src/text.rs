@@ -1,4 +1,5 @@
-//! Every user-visible string, in Vietnamese and English, in one place.
+//! Every user-visible string, in Vietnamese and English, in one place (the
+//! record-an-incident form's own, beside it in `screens/intake/text.rs`).
 //!
 //! Terms follow `GLOSSARY.md` (mã PIN, thoát nhanh, xóa toàn bộ dữ liệu,
 //! số điện thoại khẩn cấp, …). Screens never write text of their own: they
@@ -11,10 +12,18 @@ use binhan_core::model::Lang;
 use binhan_core::PinWeakness;
 
 /// Vietnamese or English.
-fn pick(lang: Lang, vi: &str, en: &str) -> String {
+pub(crate) fn pick(lang: Lang, vi: &str, en: &str) -> String {
     match lang {
         Lang::Vi => vi.to_string(),
         Lang::En => en.to_string(),
+    }
+}
+
+/// Vietnamese or English, of texts made with `format!`.
+pub(crate) fn vi_en(lang: Lang, vi: String, en: String) -> String {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
     }
 }
 
@@ -119,10 +128,7 @@ impl T {
     /// The text in `lang`.
     pub(crate) fn get(&self, lang: Lang) -> String {
         use T::*;
-        let vi_en = |vi: String, en: String| match lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        };
+        let vi_en = |vi, en| vi_en(lang, vi, en);
         match self {
             CalcTitle => pick(lang, "Máy tính", "Calculator"),
             CalcError => pick(lang, "Lỗi", "Error"),
@@ -255,6 +261,10 @@ pub(crate) enum Why {
     StorageFailed,
     UnknownNumber,
     NothingToGoBackTo,
+    ListFull,
+    FormHasErrors,
+    DraftUnreadable,
+    IntakeRejected,
 }
 
 impl Why {
@@ -281,15 +291,16 @@ impl Why {
             Why::StorageFailed => "storage_failed",
             Why::UnknownNumber => "unknown_number",
             Why::NothingToGoBackTo => "nothing_to_go_back_to",
+            Why::ListFull => "list_full",
+            Why::FormHasErrors => "form_has_errors",
+            Why::DraftUnreadable => "draft_unreadable",
+            Why::IntakeRejected => "intake_rejected",
         }
     }
 
     /// The text in `lang`.
     pub(crate) fn text(&self, lang: Lang) -> String {
-        let vi_en = |vi: String, en: String| match lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        };
+        let vi_en = |vi, en| vi_en(lang, vi, en);
         match self {
             Why::NotInThisVersion => pick(lang, "Chưa có trong phiên bản này", "Not in this version yet"),
             Why::WaitToRetry { secs } => vi_en(
@@ -336,6 +347,22 @@ impl Why {
                 "This number is not in the emergency list",
             ),
             Why::NothingToGoBackTo => pick(lang, "Không có màn hình trước", "There is no previous screen"),
+            Why::ListFull => pick(lang, "Đã đủ số dòng tối đa", "The list is full"),
+            Why::FormHasErrors => pick(
+                lang,
+                "Còn mục cần sửa: xem danh sách bên dưới",
+                "Some answers need correcting: see the list below",
+            ),
+            Why::DraftUnreadable => pick(
+                lang,
+                "Bản nháp trước không đọc được nên đã bị bỏ; hãy ghi lại từ đầu",
+                "The earlier draft could not be read and was discarded; please start again",
+            ),
+            Why::IntakeRejected => pick(
+                lang,
+                "Hồ sơ chưa lưu được: hãy kiểm tra lại các mục rồi lưu lại",
+                "The case was not saved: check the answers and save again",
+            ),
         }
     }
 

@@ -33,6 +33,9 @@ pub struct ViewModel {
 }
 
 /// One screen kind with its own state.
+// One screen is built per frame and moved, never kept in bulk, and uniffi
+// cannot carry a boxed variant: the size difference costs nothing here.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -71,6 +74,11 @@ pub enum Screen {
     CaseSummary {
         /// Its state.
         view: crate::screens::cases::CaseSummaryView,
+    },
+    /// Record an incident: the multi-step intake form.
+    RecordIncident {
+        /// Its state.
+        view: crate::screens::intake::IntakeView,
     },
     /// Settings.
     Settings {

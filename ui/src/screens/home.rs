@@ -72,8 +72,7 @@ pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
                 Event::Open {
                     target: Target::RecordIncident,
                 },
-            )
-            .unless(not_yet.clone()),
+            ),
             Action::new(
                 T::AllCases.get(lang),
                 Event::Open {

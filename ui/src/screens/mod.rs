@@ -6,6 +6,7 @@ pub mod cases;
 pub mod emergency;
 pub(crate) mod form;
 pub mod home;
+pub mod intake;
 pub mod pin;
 pub mod settings;
 pub mod setup;

@@ -73,21 +73,24 @@ fn home_list_filter_and_summary() {
     assert!(view.overdue[0].overdue);
     assert_eq!(titles(&view.due_today), ["SYN-002"]);
     assert_eq!(view.recent.len(), 4);
-    assert!(
-        !view.actions[0].enabled,
-        "record an incident: not in this version"
-    );
+    assert!(view.actions[0].enabled, "record an incident");
     assert_eq!(
-        view.actions[0]
+        view.actions[2]
             .disabled_reason
             .as_ref()
             .map(|r| r.code.as_str()),
-        Some("not_in_this_version")
+        Some("not_in_this_version"),
+        "find a shelter: not in this version"
     );
     let refused = h.send(Event::Open {
-        target: Target::RecordIncident,
+        target: Target::FindShelter,
     });
     assert!(has_error(&refused, "not_in_this_version"));
+    let recording = h.send(Event::Open {
+        target: Target::RecordIncident,
+    });
+    assert!(matches!(recording.screen, Screen::RecordIncident { .. }));
+    h.send(Event::Back);
 
     let all = h.send(Event::Open {
         target: Target::CaseList,

@@ -5,6 +5,7 @@
 use super::support::*;
 use crate::effect::Effect;
 use crate::event::{CalcKey, Event, Field, PinKey, Target};
+use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
 use crate::view::Screen;
 use binhan_core::model::{CaseId, CaseStatus, Lang, RiskLevel};
 use proptest::prelude::*;
@@ -117,6 +118,42 @@ fn event() -> impl Strategy<Value = Event> {
         Just(Event::Backgrounded),
         Just(Event::Foregrounded),
         Just(Event::Tick),
+        intake_event(),
+    ]
+}
+
+/// Text typed into the intake form that must never show once locked.
+const TYPED: &str = "SYN-TYPED-quokkaflint";
+
+fn intake_event() -> impl Strategy<Value = Event> {
+    let field = (0..IntakeField::ALL.len()).prop_map(|i| IntakeField::ALL[i]);
+    let list = prop_oneof![Just(IntakeList::Perpetrators), Just(IntakeList::Consents)];
+    prop_oneof![
+        (
+            field.clone(),
+            0u32..3,
+            prop_oneof![
+                Just(TYPED.to_string()),
+                Just("yes".to_string()),
+                Just("female".to_string()),
+                Just("2026-11-12".to_string()),
+                ".{0,8}"
+            ]
+        )
+            .prop_map(|(field, row, value)| Event::SetIntake { field, row, value }),
+        (
+            field,
+            0u32..3,
+            prop_oneof![Just("school".to_string()), ".{0,8}"]
+        )
+            .prop_map(|(field, row, code)| Event::ToggleIntake { field, row, code }),
+        list.clone().prop_map(|list| Event::AddIntakeRow { list }),
+        (list, 0u32..3).prop_map(|(list, row)| Event::RemoveIntakeRow { list, row }),
+        (0..IntakeStep::ALL.len()).prop_map(|i| Event::GoToStep {
+            step: IntakeStep::ALL[i]
+        }),
+        Just(Event::Next),
+        Just(Event::DiscardDraft),
     ]
 }
 
@@ -126,6 +163,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Gate),
         1 => prop_oneof![Just(PIN), Just(DURESS), Just("111999")].prop_map(Step::Pin),
         2 => (0usize..4).prop_map(Step::OpenSeeded),
+        1 => Just(Step::Send(Event::Open { target: Target::RecordIncident })),
         1 => prop_oneof![Just(1u64), Just(61), Just(IDLE_SECS)].prop_map(Step::Wait),
     ]
 }
@@ -156,7 +194,7 @@ proptest! {
         prop_assert!(!view.can_go_back && view.quick_exit.is_none() && view.messages.is_empty());
         prop_assert_eq!(h.shell.take(), vec![Effect::HideApp]);
         let json = serde_json::to_string(&view).expect("serialize");
-        for marker in case_markers() {
+        for marker in case_markers().into_iter().chain([TYPED.to_string()]) {
             prop_assert!(!json.contains(&marker), "{} in {}", marker, json);
         }
         for (_, id) in ids {

@@ -211,37 +211,49 @@ pub(crate) fn seed_vault(
 
 /// An app under test.
 pub(crate) struct Harness {
-    /// Kept so the directory lives as long as the app.
-    _dir: tempfile::TempDir,
+    /// The directory the vault is in, kept as long as the app.
+    dir: tempfile::TempDir,
     pub(crate) core: AppCore,
     pub(crate) shell: Arc<TestShell>,
     pub(crate) clock: Arc<ManualClock>,
     /// Seeded cases, code → id.
     pub(crate) cases: Vec<(String, CaseId)>,
+    policy: VaultPolicy,
 }
 
 impl Harness {
     fn over(dir: tempfile::TempDir, policy: VaultPolicy, cases: Vec<(String, CaseId)>) -> Self {
         let shell = Arc::new(TestShell::default());
         let clock = Arc::new(ManualClock(AtomicU64::new(START_MS)));
+        let core = Self::app(dir.path(), policy, &shell, &clock);
+        Self {
+            dir,
+            core,
+            shell,
+            clock,
+            cases,
+            policy,
+        }
+    }
+
+    fn app(
+        dir: &Path,
+        policy: VaultPolicy,
+        shell: &Arc<TestShell>,
+        clock: &Arc<ManualClock>,
+    ) -> AppCore {
         let options = Options {
             vault: config(policy),
             lang: Lang::Vi,
             idle_lock_secs: IDLE_SECS,
         };
-        let core = AppCore::with_clock(
-            dir.path().join("vault"),
-            options,
-            shell.clone(),
-            clock.clone(),
-        );
-        Self {
-            _dir: dir,
-            core,
-            shell,
-            clock,
-            cases,
-        }
+        AppCore::with_clock(dir.join("vault"), options, shell.clone(), clock.clone())
+    }
+
+    /// The app killed and started again over the same vault: everything in
+    /// memory is gone, what the vault holds remains.
+    pub(crate) fn restart(&mut self) {
+        self.core = Self::app(self.dir.path(), self.policy, &self.shell, &self.clock);
     }
 
     /// No vault yet (a new install).
