@@ -7,6 +7,7 @@
 //! `uniffi` feature; only the views that hold core's generic `Attributed<T>`
 //! are mirrored here ([`view`]).
 //!
+//! - [`app`]: the whole app, screens decided in core ([`binhan_ui::AppCore`]);
 //! - [`vault`]: the vault lifecycle and the case workflow ([`Vault`]);
 //! - [`platform`]: the platform key the app implements;
 //! - [`sync`]: enrolment, sync, invitations, revocation and case teams;
@@ -16,6 +17,7 @@
 //! - [`labels`]: every enumeration's labels and the communes;
 //! - [`error`]: the errors the apps act on.
 
+pub mod app;
 pub mod error;
 pub mod labels;
 pub mod platform;

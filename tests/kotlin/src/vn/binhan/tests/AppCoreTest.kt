@@ -1,0 +1,176 @@
+// The app decided in core, driven from Kotlin exactly as the Compose shell
+// drives it: it sends what the person did (keys, typed text, the event of a
+// tapped action or choice) and reads the view model that comes back. No
+// Kotlin code here decides anything about a case, a PIN or a survivor's
+// safety. All data here is synthetic.
+package vn.binhan.tests
+
+import java.util.concurrent.CopyOnWriteArrayList
+import org.junit.jupiter.api.Assertions.*
+import org.junit.jupiter.api.Test
+import vn.binhan.core.appCore
+import vn.binhan.core.model.Lang
+import vn.binhan.ui.*
+
+/** A shell that records the effects it is asked for. */
+class RecordingShell : Shell {
+    val effects = CopyOnWriteArrayList<Effect>()
+    override fun effect(effect: Effect) {
+        effects.add(effect)
+    }
+}
+
+/** One app over a fresh vault directory, and what a shell does with it. */
+class Phone(lang: Lang = Lang.VI) {
+    val shell = RecordingShell()
+    val core: AppCore = appCore(tempVaultDir(), quickConfig(), null, lang, shell)
+    var view: ViewModel = core.view()
+        private set
+
+    fun send(event: Event): ViewModel = core.send(event).also { view = it }
+
+    /** The camouflage's secret: six digits, then = twice. */
+    fun openGate(): ViewModel {
+        for (digit in listOf(4, 0, 7, 1, 5, 2)) send(Event.Calculator(CalcKey.Digit(digit.toUByte())))
+        send(Event.Calculator(CalcKey.Equals))
+        return send(Event.Calculator(CalcKey.Equals))
+    }
+
+    fun tap(action: Action?): ViewModel = send(action!!.event)
+
+    /** The form on screen. */
+    fun form(): IntakeView = (view.screen as? Screen.RecordIncident)?.view
+        ?: fail("expected the intake form, got ${view.screen}")
+
+    private fun field(field: IntakeField, row: UInt = 0u): FieldView {
+        val form = form()
+        return (form.fields + form.rows.flatMap { it.fields })
+            .firstOrNull { it.field == field && it.row == row }
+            ?: fail("$field is not shown on ${form.step}")
+    }
+
+    /** Types into a text, date or number field. */
+    fun type(field: IntakeField, text: String, row: UInt = 0u): ViewModel {
+        val shown = field(field, row)
+        return send(Event.SetIntake(shown.field, shown.row, text))
+    }
+
+    /** Taps the choice labelled `label` of a field. */
+    fun choose(field: IntakeField, label: String, row: UInt = 0u): ViewModel {
+        val options = when (val kind = field(field, row).kind) {
+            is FieldKind.Choice -> kind.options
+            is FieldKind.MultiChoice -> kind.options
+            is FieldKind.YesNo -> kind.options
+            else -> fail("$field has no choices")
+        }
+        val choice = options.firstOrNull { it.label == label } ?: fail("no choice '$label' in $field: ${options.map { it.label }}")
+        return send(choice.event)
+    }
+
+    fun errors(): List<Pair<IntakeField, String>> {
+        val form = form()
+        return (form.fields + form.rows.flatMap { it.fields })
+            .mapNotNull { f -> f.error?.let { f.field to it.code } }
+    }
+}
+
+class AppCoreTest {
+    @Test
+    fun `first run, record an incident offline, read it back, quick exit`() {
+        val phone = Phone()
+        assertTrue(phone.view.screen is Screen.Camouflage)
+        assertNull(phone.view.quickExit, "the camouflage shows nothing but a calculator")
+
+        assertTrue(phone.openGate().screen is Screen.Setup)
+        phone.send(Event.SetField(Field.PIN, PIN))
+        phone.send(Event.SetField(Field.PIN_CONFIRM, PIN))
+        val home = phone.send(Event.Submit)
+        val homeView = (home.screen as Screen.Home).view
+        assertEquals("Chưa có hồ sơ nào", homeView.noCases)
+
+        val record = homeView.actions.first { it.label == "Ghi nhận vụ việc" }
+        assertTrue(record.enabled)
+        phone.tap(record)
+        assertEquals(IntakeStep.SURVIVOR, phone.form().step)
+
+        // Every error of the step at once; the step stays.
+        phone.tap(phone.form().next)
+        assertEquals(IntakeStep.SURVIVOR, phone.form().step)
+        assertEquals(
+            listOf(IntakeField.SURVIVOR_CODE to "required", IntakeField.SEX to "required", IntakeField.COMMUNE to "required"),
+            phone.errors(),
+        )
+
+        phone.type(IntakeField.SURVIVOR_CODE, "SYN-KT-01")
+        phone.choose(IntakeField.SEX, "nữ")
+        phone.type(IntakeField.AGE_YEARS, "15")
+        phone.choose(IntakeField.STUDENT, "Có")
+        phone.type(IntakeField.SCHOOL, "Synthetic school Vexmorrow")
+        phone.choose(IntakeField.COMMUNE, "Xã Mù Cả")
+        phone.tap(phone.form().next)
+        assertEquals(IntakeStep.INCIDENT, phone.form().step)
+
+        phone.type(IntakeField.INCIDENT_DATE, "10/11/2026")
+        phone.choose(IntakeField.PLACE_TYPE, "trường học")
+        phone.choose(IntakeField.INCIDENT_COMMUNE, "Xã Mù Cả")
+        phone.choose(IntakeField.VIOLENCE_TYPE, "bạo lực tinh thần")
+        phone.choose(IntakeField.CONTEXTS, "bạo lực học đường")
+        phone.type(IntakeField.ACCOUNT, "Synthetic account Quillfeather, NOT REAL")
+        phone.tap(phone.form().next)
+        assertEquals(IntakeStep.PERPETRATORS, phone.form().step)
+
+        phone.choose(IntakeField.PERPETRATOR_SEX, "nam")
+        phone.choose(IntakeField.PERPETRATOR_RELATIONSHIP, "bạn học")
+        phone.tap(phone.form().next)
+        phone.tap(phone.form().next)
+        assertEquals(IntakeStep.CONSENT, phone.form().step)
+
+        phone.choose(IntakeField.STATISTICS_CONSENT, "Có")
+        phone.tap(phone.form().addRow)
+        phone.choose(IntakeField.CONSENT_SERVICE, "hỗ trợ tâm lý")
+        phone.type(IntakeField.CONSENT_RECIPIENT, "Synthetic school counselor")
+        phone.choose(IntakeField.CONSENT_GRANTED, "Có")
+        phone.tap(phone.form().next)
+        val review = phone.form()
+        assertEquals(IntakeStep.REVIEW, review.step)
+        assertTrue(review.problems.isEmpty(), "${review.problems}")
+        assertTrue(review.review.first().rows.any { it.code == "survivor_code" && it.value == "SYN-KT-01" })
+
+        val saved = phone.tap(review.save)
+        assertTrue(saved.screen is Screen.CaseSummary, "${saved.screen}")
+        assertEquals("case_saved", saved.messages.single().reason.code)
+
+        val back = phone.send(Event.Back)
+        assertEquals(1, (back.screen as Screen.Home).view.recent.size)
+
+        // Quick exit from anywhere: the camouflage, locked, the app hidden.
+        phone.tap(phone.send(Event.Open(vn.binhan.ui.Target.CASE_LIST)).quickExit)
+        assertTrue(phone.view.screen is Screen.Camouflage)
+        assertFalse(phone.core.isUnlocked())
+        assertEquals(listOf<Effect>(Effect.HideApp), phone.shell.effects.toList())
+        assertFalse(phone.view.toString().contains("SYN-KT-01"))
+    }
+
+    @Test
+    fun `events that make no sense are refused in the view, never thrown`() {
+        val phone = Phone(Lang.EN)
+        // On the camouflage: nothing reacts, nothing is said.
+        val ignored = phone.send(Event.SetIntake(IntakeField.SURVIVOR_CODE, 0u, "SYN-X"))
+        assertTrue(ignored.screen is Screen.Camouflage)
+        assertTrue(ignored.messages.isEmpty())
+        phone.openGate()
+        phone.send(Event.SetField(Field.PIN, PIN))
+        phone.send(Event.SetField(Field.PIN_CONFIRM, PIN))
+        phone.send(Event.Submit)
+        // A hammered case id, a form event on the home screen, a digit > 9.
+        val refused = phone.send(Event.OpenCase("not a case id"))
+        assertEquals("case_not_found", refused.messages.single().reason.code)
+        assertEquals("not_available_here", phone.send(Event.Next).messages.single().reason.code)
+        assertEquals("not_available_here", phone.send(Event.PinPad(PinKey.Digit(42u))).messages.single().reason.code)
+        // A hidden field of the form.
+        phone.send(Event.Open(vn.binhan.ui.Target.RECORD_INCIDENT))
+        val hidden = phone.send(Event.SetIntake(IntakeField.SCHOOL, 0u, "x"))
+        assertEquals("not_available_here", hidden.messages.single().reason.code)
+        assertEquals("This cannot be done on this screen", hidden.messages.single().reason.text)
+    }
+}
