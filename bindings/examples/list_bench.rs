@@ -5,11 +5,8 @@
 //! `cargo run --release -p binhan-ffi --example list_bench -- DIR [CASES] [ROUNDS]`
 
 use binhan_core::app::{Vault, VaultOptions};
-use binhan_core::cases::{CaseFilter, CaseIntake};
-use binhan_core::events::{Event, Hlc};
-use binhan_core::model::*;
+use binhan_core::cases::CaseFilter;
 use binhan_core::vault::{KdfParams, VaultPolicy};
-use binhan_testkit::intake::Builder;
 use std::path::Path;
 use std::time::Instant;
 
@@ -22,46 +19,6 @@ fn config() -> VaultOptions {
         policy: VaultPolicy::default(),
         ..VaultOptions::default()
     }
-}
-
-/// A synthetic intake form; `i` varies the list's columns.
-fn intake(i: usize, today: chrono::NaiveDate) -> CaseIntake {
-    let communes = ["mu_ca", "tan_phong", "sin_ho", "than_uyen", "phong_tho"];
-    let days = |n: u64| today - chrono::Days::new(n);
-    Builder::new(i, today)
-        .code(format!("SYN-BENCH-{i:05}"))
-        .name(format!("Synthetic Người Thử {i}"))
-        .age(Some(18 + (i % 50) as u8))
-        .ethnic_group(Some(EthnicGroup::ALL[i % EthnicGroup::ALL.len()]))
-        .commune(communes[i % communes.len()])
-        .incident_on(days(20), days(10))
-        .account("Lời kể tổng hợp cho phép đo (synthetic).")
-        .violence(ViolenceType::ALL[i % ViolenceType::ALL.len()])
-        .at_home_in_the_evening()
-        .risk(RiskLevel::ALL[i % RiskLevel::ALL.len()], days(10))
-        .next_follow_up(Some(today + chrono::Days::new((i % 30) as u64)))
-        .build()
-}
-
-fn populate(app: &Vault, cases: usize) -> Result<(), binhan_core::Error> {
-    let today = app.today();
-    let author = DeviceId::random();
-    let start = binhan_core::events::system_wall_ms() - cases as u64;
-    let mut batch = Vec::new();
-    for i in 0..cases {
-        batch.push(Event {
-            id: EventId::random(),
-            case_id: CaseId::random(),
-            hlc: Hlc::from_wall_ms(start + i as u64),
-            author,
-            changes: intake(i, today).into_changes(today)?,
-        });
-        if batch.len() == 1000 || i + 1 == cases {
-            app.merge_events(&batch)?;
-            batch.clear();
-        }
-    }
-    Ok(())
 }
 
 fn median_ms(mut samples: Vec<f64>) -> f64 {
@@ -89,7 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else {
         let app = Vault::create(dir, PIN, config())?;
         let started = Instant::now();
-        populate(&app, cases)?;
+        binhan_testkit::vault::fill(&app, cases)?;
         eprintln!(
             "populated {cases} synthetic cases in {:.1} s",
             started.elapsed().as_secs_f64()

@@ -53,7 +53,10 @@ pub enum VaultStatus {
 }
 
 /// The core's vault options for `config` and the app's platform key.
-pub(crate) fn core_config(config: VaultConfig, platform_key: Option<Arc<dyn PlatformKey>>) -> VaultOptions {
+pub(crate) fn core_config(
+    config: VaultConfig,
+    platform_key: Option<Arc<dyn PlatformKey>>,
+) -> VaultOptions {
     VaultOptions {
         policy: config.policy,
         kdf: config.kdf,

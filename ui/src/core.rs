@@ -74,6 +74,13 @@ impl Route {
     }
 }
 
+/// Every case, kept between views while the vault's data is unchanged.
+pub(crate) struct Listing {
+    pub(crate) version: u64,
+    pub(crate) today: chrono::NaiveDate,
+    pub(crate) list: Arc<binhan_core::app::CaseList>,
+}
+
 /// Everything behind the lock of [`AppCore`].
 pub(crate) struct Inner {
     pub(crate) dir: PathBuf,
@@ -90,6 +97,8 @@ pub(crate) struct Inner {
     pub(crate) filter: ListFilter,
     /// The intake form while it is on screen (its draft is in the vault).
     pub(crate) intake: Option<IntakeForm>,
+    /// The last case listing, while the vault is unlocked.
+    pub(crate) listing: Option<Listing>,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
     pub(crate) effects: Vec<Effect>,
@@ -138,6 +147,7 @@ impl AppCore {
             duress: settings::duress_form(),
             filter: ListFilter::default(),
             intake: None,
+            listing: None,
             notices: Vec::new(),
             last_interaction_ms: now,
             effects: Vec::new(),
@@ -232,6 +242,7 @@ impl Inner {
         self.duress = settings::duress_form();
         self.filter = ListFilter::default();
         self.intake = None;
+        self.listing = None;
         self.notices.clear();
     }
 

@@ -1,6 +1,7 @@
 //! From the state to the [`ViewModel`]: the current screen, its title, the
 //! safety buttons, messages and the next tick.
 
+use crate::core::Listing;
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
@@ -8,23 +9,44 @@ use crate::screens::{cases, emergency, home, intake, settings, setup};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
+use binhan_core::cases::CaseFilter;
+use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// Redraw a running countdown every second.
 const COUNTDOWN_TICK_MS: u32 = 1000;
 
 impl Inner {
-    /// The case list under `filter`; empty (with a message) if it cannot be read.
-    fn cases(&mut self, filter: &binhan_core::cases::CaseFilter) -> CaseList {
+    /// Every case; empty (with a message) if they cannot be read. The
+    /// listing is kept while the vault's data is unchanged (a redraw, a
+    /// tick, a filter or a language change reads nothing again) and dropped
+    /// when the app locks.
+    fn cases(&mut self, today: NaiveDate) -> Arc<CaseList> {
         let listed = match &self.vault {
-            Some(vault) => vault.list_cases(filter),
+            Some(vault) => vault.data_version().and_then(|version| {
+                if let Some(kept) = self
+                    .listing
+                    .as_ref()
+                    .filter(|l| l.version == version && l.today == today)
+                {
+                    return Ok(Arc::clone(&kept.list));
+                }
+                let list = Arc::new(vault.list_cases(&CaseFilter::default())?);
+                self.listing = Some(Listing {
+                    version,
+                    today,
+                    list: Arc::clone(&list),
+                });
+                Ok(list)
+            }),
             None => Err(binhan_core::Error::Locked),
         };
         listed.unwrap_or_else(|_| {
             self.refuse(Why::StorageFailed);
-            CaseList {
+            Arc::new(CaseList {
                 cases: Vec::new(),
                 unreadable: Vec::new(),
-            }
+            })
         })
     }
 
@@ -57,7 +79,7 @@ impl Inner {
                 T::EmergencyTitle.get(lang),
             ),
             Route::Home => {
-                let list = self.cases(&Default::default());
+                let list = self.cases(today);
                 (
                     Screen::Home {
                         view: home::view(&list, today, lang),
@@ -67,7 +89,7 @@ impl Inner {
             }
             Route::CaseList => {
                 let filter = self.filter;
-                let list = self.cases(&filter.to_core());
+                let list = self.cases(today);
                 (
                     Screen::CaseList {
                         view: cases::list_view(&list, filter, today, lang),

@@ -333,6 +333,13 @@ impl Vault {
         Ok(CaseDetail::of(&self.state(&session, id)?))
     }
 
+    /// A number that changes whenever the vault's data changes, by this
+    /// object or another one open on the same vault (a background sync): a
+    /// listing made under the same number is still current.
+    pub fn data_version(&self) -> Result<u64> {
+        self.session()?.store.data_version()
+    }
+
     /// Cases matching `filter`, most recent activity first.
     pub fn list_cases(&self, filter: &CaseFilter) -> Result<CaseList> {
         let session = self.session()?;

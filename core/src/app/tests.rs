@@ -670,3 +670,27 @@ fn events_get_ids_from_author_and_clock_and_a_taken_reading_moves_on() {
     assert!(recorded.hlc > taken);
     assert_eq!(recorded.id, Event::id_for(recorded.author, recorded.hlc));
 }
+
+#[test]
+fn the_data_version_moves_with_every_write_from_any_vault_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::create(dir.path(), "493817", test_config()).unwrap();
+    let before = vault.data_version().unwrap();
+    assert_eq!(
+        vault.data_version().unwrap(),
+        before,
+        "reading changes nothing"
+    );
+    vault
+        .create_case(crate::cases::sample_intake("SYN-V1"))
+        .unwrap();
+    let after_own = vault.data_version().unwrap();
+    assert_ne!(after_own, before);
+    // Another object on the same vault (a background sync) writes.
+    let other = Vault::open(dir.path(), test_config()).unwrap();
+    other.unlock("493817").unwrap();
+    other
+        .create_case(crate::cases::sample_intake("SYN-V2"))
+        .unwrap();
+    assert_ne!(vault.data_version().unwrap(), after_own);
+}

@@ -306,6 +306,16 @@ impl Store {
         Ok(Hlc(newest.unwrap_or(0) as u64))
     }
 
+    /// A number that changes whenever anything is committed to the store,
+    /// by this store or any other connection: SQLite's `data_version`, read
+    /// on the reader connection, which never writes itself. Screens keep a
+    /// listing while it is unchanged.
+    pub fn data_version(&self) -> Result<u64> {
+        let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let version: i64 = reader.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok(version as u64)
+    }
+
     /// A sealed metadata value.
     pub fn meta<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>> {
         let sealed: Option<Vec<u8>> = self

@@ -142,6 +142,7 @@ fn choices<V: Coded + PartialEq>(
 }
 
 /// The case list of `list` under `filter`.
+/// The case list: every case of `list` (all cases) that `filter` keeps.
 pub(crate) fn list_view(
     list: &CaseList,
     filter: ListFilter,
@@ -149,6 +150,13 @@ pub(crate) fn list_view(
     lang: Lang,
 ) -> CaseListView {
     let filtered = filter != ListFilter::default();
+    let matching = filter.to_core();
+    let rows: Vec<CaseRow> = list
+        .cases
+        .iter()
+        .filter(|c| matching.matches(c, today))
+        .map(|c| row(c, today, lang))
+        .collect();
     CaseListView {
         status_label: T::FilterStatus.get(lang),
         status_choices: choices(filter.status, lang, |status| Event::FilterCases {
@@ -160,12 +168,11 @@ pub(crate) fn list_view(
             status: filter.status,
             risk,
         }),
-        count: T::CaseCount(list.cases.len()).get(lang),
-        rows: list.cases.iter().map(|c| row(c, today, lang)).collect(),
-        empty: list
-            .cases
+        count: T::CaseCount(rows.len()).get(lang),
+        empty: rows
             .is_empty()
             .then(|| if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)),
+        rows,
         unreadable: (!list.unreadable.is_empty()).then(|| Reason {
             code: Why::CaseUnreadable.code().to_string(),
             text: T::Unreadable(list.unreadable.len()).get(lang),
