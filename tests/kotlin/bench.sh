@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# FFI benchmark: listing 10,000 cases from Kotlin (generated bindings, JNA)
-# against the same listing in Rust, in one run, on the same vault. Release
-# builds. Not part of tests/run (it takes a few minutes). Usage:
+# FFI benchmarks: listing 10,000 cases from Kotlin (generated bindings, JNA)
+# against the same listing in Rust, in one run, on the same vault; then one
+# AppCore.send round trip (median, p99) on a light screen, the home screen and
+# the case list of that vault. Release builds. Not part of tests/run (it
+# takes a few minutes). Usage:
 #   tests/kotlin/bench.sh [CASES] [ROUNDS]
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -28,3 +30,7 @@ java -Djna.library.path="$TARGET/release" \
     "$vault" "$ROUNDS" "$rust_ms"
 echo "== Rust again (same vault, to check the machine did not change pace)"
 "$TARGET/release/examples/list_bench" "$vault" "$CASES" "$ROUNDS"
+echo "== Kotlin: one AppCore.send round trip (the shell's every tap), same vault"
+java -Djna.library.path="$TARGET/release" \
+    -cp "$OUT/bench-classes:$KOTLIN_STDLIB:$JNA_JAR" vn.binhan.bench.SendBenchKt \
+    "$vault" 200

@@ -14,7 +14,7 @@
 use crate::effect::{Clock, Effect, Shell, SystemClock};
 use crate::event::Event;
 use crate::screens::camouflage::Calculator;
-use crate::screens::cases::ListFilter;
+use crate::screens::cases::{ListFilter, LIST_PAGE};
 use crate::screens::form::SecretForm;
 use crate::screens::intake::IntakeForm;
 use crate::screens::pin::PinPad;
@@ -95,6 +95,8 @@ pub(crate) struct Inner {
     pub(crate) change_pin: SecretForm,
     pub(crate) duress: SecretForm,
     pub(crate) filter: ListFilter,
+    /// Rows the case list shows.
+    pub(crate) list_shown: u32,
     /// The intake form while it is on screen (its draft is in the vault).
     pub(crate) intake: Option<IntakeForm>,
     /// The last case listing, while the vault is unlocked.
@@ -146,6 +148,7 @@ impl AppCore {
             change_pin: settings::change_pin_form(),
             duress: settings::duress_form(),
             filter: ListFilter::default(),
+            list_shown: LIST_PAGE,
             intake: None,
             listing: None,
             notices: Vec::new(),
@@ -241,6 +244,7 @@ impl Inner {
         self.change_pin = settings::change_pin_form();
         self.duress = settings::duress_form();
         self.filter = ListFilter::default();
+        self.list_shown = LIST_PAGE;
         self.intake = None;
         self.listing = None;
         self.notices.clear();
@@ -283,6 +287,14 @@ impl Inner {
             Event::FilterCases { status, risk } => {
                 if *self.top() == Route::CaseList {
                     self.filter = ListFilter { status, risk };
+                    self.list_shown = LIST_PAGE;
+                } else {
+                    self.refuse(Why::NotAvailableHere);
+                }
+            }
+            Event::ShowMore => {
+                if *self.top() == Route::CaseList {
+                    self.list_shown = self.list_shown.saturating_add(LIST_PAGE);
                 } else {
                     self.refuse(Why::NotAvailableHere);
                 }
@@ -311,7 +323,10 @@ impl Inner {
             Some(Route::Setup) => self.setup = setup::form(),
             Some(Route::ChangePin) => self.change_pin = settings::change_pin_form(),
             Some(Route::DuressPin) => self.duress = settings::duress_form(),
-            Some(Route::CaseList) => self.filter = ListFilter::default(),
+            Some(Route::CaseList) => {
+                self.filter = ListFilter::default();
+                self.list_shown = LIST_PAGE;
+            }
             Some(Route::RecordIncident) => self.intake_leave(),
             _ => {}
         }

@@ -50,6 +50,8 @@ pub enum Event {
         /// Only cases at this risk level.
         risk: Option<RiskLevel>,
     },
+    /// Show the next page of the case list (the person scrolled to its end).
+    ShowMore,
     /// Call an emergency number.
     Dial {
         /// The number, as the emergency screen gave it.

@@ -92,7 +92,7 @@ impl Inner {
                 let list = self.cases(today);
                 (
                     Screen::CaseList {
-                        view: cases::list_view(&list, filter, today, lang),
+                        view: cases::list_view(&list, filter, self.list_shown, today, lang),
                     },
                     T::CaseListTitle.get(lang),
                 )

@@ -81,6 +81,7 @@ pub(crate) enum T {
     FilterRisk,
     Any,
     CaseCount(usize),
+    ShowMore(u32),
     NoMatch,
     Unreadable(usize),
     SummaryTitle,
@@ -184,6 +185,7 @@ impl T {
                 format!("{n} hồ sơ"),
                 format!("{n} {}", if *n == 1 { "case" } else { "cases" }),
             ),
+            ShowMore(n) => vi_en(format!("Xem thêm {n} hồ sơ"), format!("Show {n} more")),
             NoMatch => pick(lang, "Không có hồ sơ nào khớp bộ lọc", "No case matches the filter"),
             Unreadable(n) => vi_en(
                 format!("{n} hồ sơ không đọc được (dữ liệu bị hỏng)"),

@@ -7,8 +7,7 @@
 use binhan_core::app::Vault;
 use binhan_testkit::vault::fast_vault;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -66,29 +65,13 @@ pub const NO_RATE_LIMIT: &[&str] = &["--rate-burst", "1000000", "--rate-per-minu
 impl Server {
     /// Starts `binhan-server serve` on a free loopback port.
     pub fn start(backend: Backend, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
-            .arg("serve")
-            .args(backend.args())
-            .args(["--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env(
-                "RUST_LOG",
-                std::env::var("BINHAN_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the server prints its address");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("the server prints its address")
-            .to_string();
+        let level = std::env::var("BINHAN_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into());
+        let (child, url) = backend.serve(
+            "127.0.0.1:0",
+            extra,
+            &[("RUST_LOG", level)],
+            Stdio::inherit(),
+        );
         Self {
             child,
             url,
@@ -98,15 +81,7 @@ impl Server {
 
     /// A one-time code for the first provincial officer.
     pub fn bootstrap_officer(&self) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
-            .arg("bootstrap-officer")
-            .args(self.backend.args())
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("bootstrap-officer runs");
-        assert!(output.status.success(), "bootstrap-officer failed");
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        json["code"].as_str().expect("a code").to_string()
+        self.backend.bootstrap_officer()
     }
 
     /// The server's process id (to read its CPU time).

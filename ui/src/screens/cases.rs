@@ -1,17 +1,22 @@
 //! The case list with its filter, and one case's summary.
 //!
-//! The list is recomputed whole for every view. Sending long lists as
-//! diffs (as matrix-sdk-ui's timeline does) is a later step.
+//! The list shows its first [`LIST_PAGE`] rows and grows a page at a time
+//! (`Event::ShowMore`, sent when the person scrolls to the end): a long list
+//! never crosses to the shell whole. Sending changes as diffs (as
+//! matrix-sdk-ui's timeline does) is a later step.
 
 use crate::event::Event;
 use crate::format;
 use crate::text::{Why, T};
-use crate::view::{Choice, LabelledValue, Reason};
+use crate::view::{Action, Choice, LabelledValue, Reason};
 use binhan_core::app::CaseList;
 use binhan_core::cases::{CaseDetail, CaseSummary, FollowUpState};
 use binhan_core::model::{commune, CaseStatus, Coded, Lang, RiskLevel};
 use chrono::NaiveDate;
 use serde::Serialize;
+
+/// Rows a case list shows at first, and adds with each `ShowMore`.
+pub const LIST_PAGE: u32 = 100;
 
 /// One case in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,8 +123,13 @@ pub struct CaseListView {
     pub risk_choices: Vec<Choice>,
     /// "12 cases".
     pub count: String,
-    /// The matching cases, most recent activity first.
+    /// Cases matching the filter.
+    pub total: u32,
+    /// The first matching cases, most recent activity first (a page or
+    /// more of the `total`).
     pub rows: Vec<CaseRow>,
+    /// Show the next page, when rows remain.
+    pub more: Option<Action>,
     /// What to say when there are no rows.
     pub empty: Option<String>,
     /// Cases that could not be read (damaged data), if any.
@@ -142,21 +152,26 @@ fn choices<V: Coded + PartialEq>(
 }
 
 /// The case list of `list` under `filter`.
-/// The case list: every case of `list` (all cases) that `filter` keeps.
+/// The case list: the first `shown` cases of `list` (all cases) that
+/// `filter` keeps.
 pub(crate) fn list_view(
     list: &CaseList,
     filter: ListFilter,
+    shown: u32,
     today: NaiveDate,
     lang: Lang,
 ) -> CaseListView {
     let filtered = filter != ListFilter::default();
     let matching = filter.to_core();
-    let rows: Vec<CaseRow> = list
-        .cases
-        .iter()
-        .filter(|c| matching.matches(c, today))
-        .map(|c| row(c, today, lang))
-        .collect();
+    let mut total: u32 = 0;
+    let mut rows: Vec<CaseRow> = Vec::new();
+    for case in list.cases.iter().filter(|c| matching.matches(c, today)) {
+        if total < shown {
+            rows.push(row(case, today, lang));
+        }
+        total = total.saturating_add(1);
+    }
+    let left = total.saturating_sub(shown);
     CaseListView {
         status_label: T::FilterStatus.get(lang),
         status_choices: choices(filter.status, lang, |status| Event::FilterCases {
@@ -168,7 +183,10 @@ pub(crate) fn list_view(
             status: filter.status,
             risk,
         }),
-        count: T::CaseCount(rows.len()).get(lang),
+        count: T::CaseCount(total as usize).get(lang),
+        total,
+        more: (left > 0)
+            .then(|| Action::new(T::ShowMore(left.min(LIST_PAGE)).get(lang), Event::ShowMore)),
         empty: rows
             .is_empty()
             .then(|| if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)),

@@ -149,3 +149,38 @@ fn home_list_filter_and_summary() {
         "no hide effect when already hidden"
     );
 }
+
+#[test]
+fn a_long_case_list_crosses_a_page_at_a_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("vault");
+    let vault =
+        binhan_core::app::Vault::create(&path, PIN, config(delaying_policy())).expect("vault");
+    binhan_testkit::vault::fill(&vault, 250).expect("fill");
+    drop(vault);
+    let h = Harness::copy_of(&path, delaying_policy(), Vec::new());
+    h.unlock(PIN);
+    let first = h.send(Event::Open {
+        target: Target::CaseList,
+    });
+    let view = list(&first);
+    assert_eq!((view.total, view.rows.len()), (250, 100));
+    assert_eq!(view.count, "250 hồ sơ");
+    let more = view.more.as_ref().expect("more to show");
+    assert_eq!(more.label, "Xem thêm 100 hồ sơ");
+    let second = h.send(more.event.clone());
+    assert_eq!(list(&second).rows.len(), 200);
+    let third = h.send(Event::ShowMore);
+    let view = list(&third);
+    assert_eq!(view.rows.len(), 250);
+    assert!(view.more.is_none());
+    // A new filter starts from the first page again.
+    let high = h.send(Event::FilterCases {
+        status: None,
+        risk: Some(RiskLevel::High),
+    });
+    let view = list(&high);
+    assert!(view.rows.len() <= 100 && view.total < 250);
+    h.send(Event::Back);
+    assert!(has_error(&h.send(Event::ShowMore), "not_available_here"));
+}

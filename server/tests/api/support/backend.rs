@@ -1,6 +1,9 @@
-//! The database a test or benchmark server runs on, and how the server is
-//! told which. The sync benchmarks include this file too (by path), so that
-//! both start servers the same way.
+//! The database a test or benchmark server runs on, how the server is told
+//! which, and how its process is started. The sync benchmarks include this
+//! file too (by path), so that both start servers the same way.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 
 /// Which database the server runs on.
 pub enum Backend {
@@ -48,5 +51,54 @@ impl Backend {
             }
             Self::Postgres(url) => url.clone(),
         }
+    }
+}
+
+impl Backend {
+    /// Starts `binhan-server serve` on this database, listening on `listen`
+    /// with `extra` arguments and `env`, its log (stderr) going to `log`;
+    /// returns the process and its base URL, read from the first line it
+    /// prints.
+    pub fn serve(
+        &self,
+        listen: &str,
+        extra: &[&str],
+        env: &[(&str, String)],
+        log: Stdio,
+    ) -> (Child, String) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("serve")
+            .args(self.args())
+            .args(["--listen", listen])
+            .args(extra)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server prints its address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("the server prints its address")
+            .to_string();
+        (child, url)
+    }
+
+    /// A one-time code for the first provincial officer on this database.
+    pub fn bootstrap_officer(&self) -> String {
+        let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
+            .arg("bootstrap-officer")
+            .args(self.args())
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("bootstrap-officer runs");
+        assert!(output.status.success(), "bootstrap-officer failed");
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        json["code"].as_str().expect("a code").to_string()
     }
 }

@@ -12,8 +12,7 @@ use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_testkit::intake::Builder;
 use binhan_testkit::vault::fast_vault;
 use chrono::NaiveDate;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 pub use backend::Backend;
 
@@ -97,25 +96,11 @@ impl Server {
     /// Starts it listening on `listen`, with extra arguments.
     fn start_on(backend: Backend, listen: &str, extra: &[&str]) -> Self {
         let log = tempfile::NamedTempFile::new().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
-            .arg("serve")
-            .args(backend.args())
-            .args(["--listen", listen])
-            .args(extra)
-            .env("RUST_LOG", "info")
-            .env("BINHAN_LOG_FORMAT", "json")
-            .stdout(Stdio::piped())
-            .stderr(log.reopen().unwrap())
-            .spawn()
-            .expect("the server starts");
-        let stdout = child.stdout.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).unwrap();
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("the server prints its address")
-            .to_string();
+        let env = [
+            ("RUST_LOG", "info".to_string()),
+            ("BINHAN_LOG_FORMAT", "json".to_string()),
+        ];
+        let (child, url) = backend.serve(listen, extra, &env, log.reopen().unwrap().into());
         Self {
             child,
             url,
@@ -154,15 +139,7 @@ impl Server {
 
     /// A one-time code for the first provincial officer.
     pub fn bootstrap_officer(&self) -> String {
-        let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
-            .arg("bootstrap-officer")
-            .args(self.backend.args())
-            .env("RUST_LOG", "warn")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "bootstrap-officer failed");
-        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        json["code"].as_str().unwrap().to_string()
+        self.backend.bootstrap_officer()
     }
 }
 
