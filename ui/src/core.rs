@@ -11,6 +11,7 @@
 //!   that event does nothing else;
 //! - a running wrong-PIN delay survives all of these.
 
+use crate::background::{Background, Job, SyncState};
 use crate::effect::{Clock, Effect, Shell, SystemClock};
 use crate::event::Event;
 use crate::screens::camouflage::Calculator;
@@ -58,6 +59,8 @@ pub(crate) enum Route {
     CaseList,
     CaseSummary { id: CaseId },
     RecordIncident,
+    Sync,
+    Enrol,
     Settings,
     ChangePin,
     DuressPin,
@@ -85,7 +88,7 @@ pub(crate) struct Listing {
 pub(crate) struct Inner {
     pub(crate) dir: PathBuf,
     pub(crate) config: VaultOptions,
-    pub(crate) vault: Option<Vault>,
+    pub(crate) vault: Option<Arc<Vault>>,
     pub(crate) lang: Lang,
     pub(crate) idle_lock_ms: u64,
     pub(crate) stack: Vec<Route>,
@@ -101,17 +104,24 @@ pub(crate) struct Inner {
     pub(crate) intake: Option<IntakeForm>,
     /// The last case listing, while the vault is unlocked.
     pub(crate) listing: Option<Listing>,
+    /// Enrolment and sync: the form, what runs in the background, how the
+    /// last run ended.
+    pub(crate) sync: SyncState,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
     pub(crate) effects: Vec<Effect>,
+    /// Work to start in the background once the lock is released.
+    pub(crate) jobs: Vec<Job>,
 }
 
 /// The app, as every shell drives it.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Object))]
 pub struct AppCore {
-    inner: Mutex<Inner>,
+    inner: Arc<Mutex<Inner>>,
     shell: Arc<dyn Shell>,
     clock: Arc<dyn Clock>,
+    /// Runs enrolment and sync; made at the first of them.
+    runtime: std::sync::OnceLock<tokio::runtime::Runtime>,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -151,21 +161,51 @@ impl AppCore {
             list_shown: LIST_PAGE,
             intake: None,
             listing: None,
+            sync: SyncState::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
             effects: Vec::new(),
+            jobs: Vec::new(),
         };
         Self {
-            inner: Mutex::new(inner),
+            inner: Arc::new(Mutex::new(inner)),
             shell,
             clock,
+            runtime: std::sync::OnceLock::new(),
         }
     }
 
     fn lock_inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic cannot leave the state half-made in a way that matters for
-        // safety: the worst is a stale screen, and quick exit resets it.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.inner)
+    }
+
+    /// Starts `jobs` in the background.
+    fn start(&self, jobs: Vec<Job>) {
+        if jobs.is_empty() {
+            return;
+        }
+        let runtime = self.runtime.get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("binhan-sync")
+                .enable_all()
+                .build()
+                // Without a runtime nothing can sync; the failure shows as
+                // a sync error, never as a crash.
+                .unwrap_or_else(|_| {
+                    tokio::runtime::Builder::new_current_thread()
+                        .build()
+                        .expect("a current-thread runtime needs no resources")
+                })
+        });
+        for job in jobs {
+            let background = Background {
+                inner: Arc::clone(&self.inner),
+                shell: Arc::clone(&self.shell),
+                clock: Arc::clone(&self.clock),
+            };
+            runtime.spawn(background.run(job));
+        }
     }
 }
 
@@ -180,13 +220,15 @@ impl AppCore {
     /// a second on a phone): call this off the UI thread.
     pub fn send(&self, event: Event) -> ViewModel {
         let now = self.clock.now_ms();
-        let (view, effects) = {
+        let (view, effects, jobs) = {
             let mut inner = self.lock_inner();
             inner.notices.clear();
             inner.handle(event, now);
             let view = inner.render(now);
-            (view, std::mem::take(&mut inner.effects))
+            let effects = std::mem::take(&mut inner.effects);
+            (view, effects, std::mem::take(&mut inner.jobs))
         };
+        self.start(jobs);
         for effect in effects {
             self.shell.effect(effect);
         }
@@ -205,9 +247,15 @@ impl AppCore {
     }
 }
 
+/// Locks the state. A panic cannot leave it half-made in a way that matters
+/// for safety: the worst is a stale screen, and quick exit resets it.
+pub(crate) fn lock(inner: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
+    inner.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 impl Inner {
     pub(crate) fn unlocked(&self) -> bool {
-        self.vault.as_ref().is_some_and(Vault::is_unlocked)
+        self.vault.as_ref().is_some_and(|v| v.is_unlocked())
     }
 
     pub(crate) fn top(&self) -> &Route {
@@ -247,6 +295,7 @@ impl Inner {
         self.list_shown = LIST_PAGE;
         self.intake = None;
         self.listing = None;
+        self.sync.forget();
         self.notices.clear();
     }
 
@@ -292,6 +341,8 @@ impl Inner {
                     self.refuse(Why::NotAvailableHere);
                 }
             }
+            Event::SyncNow => self.sync_now(),
+            Event::NetworkAvailable => self.network_available(),
             Event::ShowMore => {
                 if *self.top() == Route::CaseList {
                     self.list_shown = self.list_shown.saturating_add(LIST_PAGE);
@@ -328,6 +379,9 @@ impl Inner {
                 self.list_shown = LIST_PAGE;
             }
             Some(Route::RecordIncident) => self.intake_leave(),
+            Some(Route::Enrol) if self.sync.running.is_none() => {
+                self.sync.form = crate::background::EnrolForm::default();
+            }
             _ => {}
         }
     }

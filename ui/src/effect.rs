@@ -15,6 +15,9 @@ pub enum Effect {
     /// Take the app off the screen at once (move the task to the back, or
     /// finish it) and leave the recent-apps thumbnail blank.
     HideApp,
+    /// Something changed in the background (a sync advanced or ended):
+    /// call `view()` and draw it.
+    Refresh,
     /// Open the phone's dialler with this number.
     Dial {
         /// The number, digits only (e.g. `113`).

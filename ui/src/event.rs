@@ -52,6 +52,11 @@ pub enum Event {
     },
     /// Show the next page of the case list (the person scrolled to its end).
     ShowMore,
+    /// Sync now (the sync screen's button).
+    SyncNow,
+    /// The phone has a network again (the shell's connectivity callback, or
+    /// its background scheduler): sync if enrolled and unlocked.
+    NetworkAvailable,
     /// Call an emergency number.
     Dial {
         /// The number, as the emergency screen gave it.
@@ -184,6 +189,12 @@ pub enum Field {
     NewPin,
     /// Change PIN: the new PIN again.
     NewPinConfirm,
+    /// Enrolment: the server's address.
+    ServerUrl,
+    /// Enrolment: the invitation code.
+    InvitationCode,
+    /// Enrolment: a label for managers (no personal data needed).
+    DeviceLabel,
 }
 
 /// A screen that can be opened directly.
@@ -209,6 +220,10 @@ pub enum Target {
     RecordIncident,
     /// Find a shelter (not in this version).
     FindShelter,
+    /// Sync status and sync now.
+    Sync,
+    /// Enrol this phone with an invitation code.
+    Enrol,
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use crate::text::{Why, T};
 use binhan_core::app::Vault;
 use binhan_core::model::CaseId;
 use binhan_core::Error;
+use std::sync::Arc;
 
 /// The two PIN forms of the settings.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +48,7 @@ impl Inner {
     fn gate(&mut self) -> Gate {
         if self.vault.is_none() && Vault::exists(&self.dir) {
             match Vault::open(&self.dir, self.config.clone()) {
-                Ok(app) => self.vault = Some(app),
+                Ok(app) => self.vault = Some(Arc::new(app)),
                 Err(Error::Erased) => return Gate::Fresh,
                 Err(e) => {
                     // Not fresh: never offer to overwrite what may be there.
@@ -105,6 +106,7 @@ impl Inner {
             Route::Setup => self.setup.set(field, value),
             Route::ChangePin => self.change_pin.set(field, value),
             Route::DuressPin => self.duress.set(field, value),
+            Route::Enrol => self.enrol_set(field, value),
             _ => false,
         };
         if !accepted {
@@ -119,6 +121,7 @@ impl Inner {
             Route::ChangePin => self.change_pin(),
             Route::DuressPin => self.set_duress(),
             Route::RecordIncident => self.intake_save(now),
+            Route::Enrol => self.enrol_submit(),
             _ => self.refuse(Why::NotAvailableHere),
         }
     }
@@ -183,7 +186,7 @@ impl Inner {
                         self.refuse(Why::StorageFailed);
                     }
                 }
-                self.vault = Some(app);
+                self.vault = Some(Arc::new(app));
                 self.setup = setup::form();
                 self.pin_pad = PinPad::default();
                 self.stack = vec![Route::Home];
@@ -305,6 +308,8 @@ impl Inner {
             Target::Wipe => Route::ConfirmWipe,
             Target::RecordIncident => return self.intake_open(),
             Target::FindShelter => return self.refuse(Why::NotInThisVersion),
+            Target::Sync => Route::Sync,
+            Target::Enrol => Route::Enrol,
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

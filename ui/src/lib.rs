@@ -19,6 +19,7 @@
 //! `send` never fails: a refusal is part of the next view. See `docs/ui.md`
 //! for the camouflage sequence and the lock rules.
 
+mod background;
 mod core;
 pub mod effect;
 pub mod event;

@@ -5,7 +5,7 @@ use crate::core::Listing;
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
-use crate::screens::{cases, emergency, home, intake, settings, setup};
+use crate::screens::{cases, emergency, home, intake, settings, setup, sync};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
@@ -129,6 +129,23 @@ impl Inner {
                     self.screen(now)
                 }
             },
+            Route::Sync => {
+                let vault = self.vault.as_ref();
+                let enrolment = vault.and_then(|v| v.enrolment().ok().flatten());
+                let waiting = vault.and_then(|v| v.pending_events().ok()).unwrap_or(0);
+                (
+                    Screen::Sync {
+                        view: sync::sync_view(&self.sync, enrolment.as_ref(), waiting, lang),
+                    },
+                    T::SyncTitle.get(lang),
+                )
+            }
+            Route::Enrol => (
+                Screen::Enrol {
+                    view: sync::enrol_view(&self.sync, lang),
+                },
+                T::EnrolTitle.get(lang),
+            ),
             Route::Settings => (
                 Screen::Settings {
                     view: settings::view(lang),

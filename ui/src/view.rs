@@ -80,6 +80,16 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::intake::IntakeView,
     },
+    /// Sync status and sync now.
+    Sync {
+        /// Its state.
+        view: crate::screens::sync::SyncView,
+    },
+    /// Enrol this phone.
+    Enrol {
+        /// Its state.
+        view: crate::screens::sync::EnrolView,
+    },
     /// Settings.
     Settings {
         /// Its state.

@@ -87,6 +87,12 @@ pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
             )
             .unless(not_yet),
             Action::new(
+                T::SyncTitle.get(lang),
+                Event::Open {
+                    target: Target::Sync,
+                },
+            ),
+            Action::new(
                 T::Settings.get(lang),
                 Event::Open {
                     target: Target::Settings,

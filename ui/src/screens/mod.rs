@@ -10,3 +10,4 @@ pub mod intake;
 pub mod pin;
 pub mod settings;
 pub mod setup;
+pub mod sync;

@@ -7,3 +7,4 @@ mod props;
 mod safety;
 mod snapshots;
 mod support;
+mod sync;

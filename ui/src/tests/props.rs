@@ -64,6 +64,8 @@ fn target() -> impl Strategy<Value = Target> {
         Just(Target::Wipe),
         Just(Target::RecordIncident),
         Just(Target::FindShelter),
+        Just(Target::Sync),
+        Just(Target::Enrol),
     ]
 }
 
@@ -154,6 +156,9 @@ fn intake_event() -> impl Strategy<Value = Event> {
         }),
         Just(Event::Next),
         Just(Event::DiscardDraft),
+        Just(Event::SyncNow),
+        Just(Event::NetworkAvailable),
+        Just(Event::ShowMore),
     ]
 }
 

@@ -1,0 +1,274 @@
+//! Enrolment and sync, which talk to the server and so run in the
+//! background: `send` queues a [`Job`], [`crate::AppCore`] starts it on its
+//! runtime once its lock is released, the job updates [`SyncState`] as it
+//! goes and asks the shell to redraw (`Effect::Refresh`). A lock (quick
+//! exit, background, idle) cancels what runs and forgets its state; a job
+//! that ends after that changes nothing.
+
+use crate::core::{lock, Inner};
+use crate::effect::{Clock, Effect, Shell};
+use crate::text::Why;
+use binhan_core::sync::{CancelFlag, SyncProgress};
+use binhan_core::Error;
+use std::sync::{Arc, Mutex};
+use zeroize::Zeroizing;
+
+/// The server's code for an invitation code unknown, used or expired.
+const INVALID_INVITATION: &str = "invalid_invitation";
+/// HTTP 429.
+const TOO_MANY_REQUESTS: u16 = 429;
+
+/// Work that talks to the server.
+#[derive(Debug)]
+pub(crate) enum Job {
+    /// Enrol with an invitation code.
+    Enrol {
+        server_url: String,
+        code: Zeroizing<String>,
+        label: String,
+    },
+    /// Push this device's changes and pull everyone else's.
+    Sync,
+}
+
+/// What is running now.
+#[derive(Debug, Clone)]
+pub(crate) struct Running {
+    /// Enrolling (else syncing).
+    pub(crate) enrolling: bool,
+    /// The sync's phase and its progress, once it reported one.
+    pub(crate) progress: Option<SyncProgress>,
+    pub(crate) cancel: CancelFlag,
+}
+
+/// The enrolment form, as typed.
+#[derive(Debug, Default)]
+pub(crate) struct EnrolForm {
+    pub(crate) server_url: String,
+    pub(crate) code: Zeroizing<String>,
+    pub(crate) label: String,
+    /// Submitted at least once: from then on every error is shown.
+    pub(crate) submitted: bool,
+}
+
+/// Enrolment and sync as the screens show them.
+#[derive(Debug, Default)]
+pub(crate) struct SyncState {
+    pub(crate) form: EnrolForm,
+    pub(crate) running: Option<Running>,
+    /// When the last sync of this session succeeded (ms since 1970).
+    pub(crate) last_success_ms: Option<u64>,
+    /// Events pushed and pulled by it.
+    pub(crate) last_counts: Option<(u64, u64)>,
+    /// Why the last run failed, if it did.
+    pub(crate) last_error: Option<Why>,
+    /// Changes with every lock: a job started before it finds it changed
+    /// and leaves the state alone.
+    pub(crate) generation: u64,
+}
+
+impl SyncState {
+    /// Cancels what runs and forgets everything (the app locked).
+    pub(crate) fn forget(&mut self) {
+        if let Some(running) = &self.running {
+            running.cancel.cancel();
+        }
+        let generation = self.generation.wrapping_add(1);
+        *self = SyncState {
+            generation,
+            ..SyncState::default()
+        };
+    }
+
+    /// Starts `job` unless something runs already; false if it does.
+    pub(crate) fn begin(&mut self, enrolling: bool) -> bool {
+        if self.running.is_some() {
+            return false;
+        }
+        self.running = Some(Running {
+            enrolling,
+            progress: None,
+            cancel: CancelFlag::default(),
+        });
+        self.last_error = None;
+        true
+    }
+}
+
+/// Why a run failed, as the person reads it: what happened and what to do.
+pub(crate) fn why(error: &Error) -> Why {
+    match error {
+        Error::Network(_) => Why::SyncOffline,
+        Error::Refused { code, .. } if code == INVALID_INVITATION => Why::InvitationRefused,
+        Error::Refused {
+            status: TOO_MANY_REQUESTS,
+            ..
+        } => Why::ServerBusy,
+        Error::Refused { .. } => Why::ServerRefused,
+        Error::NotEnrolled => Why::NotEnrolled,
+        Error::Cancelled => Why::SyncCancelled,
+        Error::Invalid { .. } => Why::BadServerAddress,
+        _ => Why::StorageFailed,
+    }
+}
+
+/// What a job needs of the app.
+pub(crate) struct Background {
+    pub(crate) inner: Arc<Mutex<Inner>>,
+    pub(crate) shell: Arc<dyn Shell>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Background {
+    /// Runs `job` to its end (an enrolment is followed by a first sync),
+    /// updating the state and asking for redraws.
+    pub(crate) async fn run(self, job: Job) {
+        let mut next = Some(job);
+        while let Some(job) = next.take() {
+            let (vault, generation, cancel) = {
+                let inner = lock(&self.inner);
+                let cancel = inner.sync.running.as_ref().map(|r| r.cancel.clone());
+                (inner.vault.clone(), inner.sync.generation, cancel)
+            };
+            let (Some(vault), Some(cancel)) = (vault, cancel) else {
+                return;
+            };
+            let outcome = match job {
+                Job::Enrol {
+                    server_url,
+                    code,
+                    label,
+                } => vault.enrol(&server_url, &code, &label).await.map(|_| None),
+                Job::Sync => {
+                    let inner = Arc::clone(&self.inner);
+                    let shell = Arc::clone(&self.shell);
+                    let progress = move |p: SyncProgress| {
+                        {
+                            let mut inner = lock(&inner);
+                            if inner.sync.generation != generation {
+                                return;
+                            }
+                            if let Some(running) = inner.sync.running.as_mut() {
+                                running.progress = Some(p);
+                            }
+                        }
+                        shell.effect(Effect::Refresh);
+                    };
+                    vault
+                        .sync(&progress, &cancel)
+                        .await
+                        .map(|r| Some((r.events_pushed, r.events_pulled)))
+                }
+            };
+            {
+                let mut inner = lock(&self.inner);
+                if inner.sync.generation != generation {
+                    return;
+                }
+                next = inner.finish(outcome, self.clock.now_ms());
+            }
+            self.shell.effect(Effect::Refresh);
+        }
+    }
+}
+
+impl Inner {
+    /// Records how a run ended: a success (with the sync's counts), or why
+    /// not; returns what runs next. A revoked device's vault is already
+    /// erased: the app shows what a new install shows.
+    fn finish(&mut self, outcome: Result<Option<(u64, u64)>, Error>, now: u64) -> Option<Job> {
+        let enrolling = self.sync.running.take().is_some_and(|r| r.enrolling);
+        match outcome {
+            Ok(counts) => {
+                if enrolling {
+                    self.sync.form = EnrolForm::default();
+                    if *self.top() == crate::core::Route::Enrol {
+                        self.stack.pop();
+                    }
+                    // A new device syncs at once.
+                    return self.sync.begin(false).then_some(Job::Sync);
+                }
+                self.sync.last_success_ms = Some(now);
+                self.sync.last_counts = counts;
+                // What others sent may change any list.
+                self.listing = None;
+                None
+            }
+            Err(Error::Revoked) | Err(Error::Erased) => {
+                self.vault = None;
+                self.lock_to_camouflage();
+                None
+            }
+            Err(e) => {
+                if !matches!(e, Error::Network(_) | Error::Cancelled) {
+                    tracing::warn!(error = crate::flows::kind(&e), "sync failed");
+                }
+                self.sync.last_error = Some(why(&e));
+                None
+            }
+        }
+    }
+}
+
+// What the enrolment and sync events do.
+impl Inner {
+    /// Types into the enrolment form.
+    pub(crate) fn enrol_set(&mut self, field: crate::event::Field, value: &str) -> bool {
+        use crate::event::Field;
+        let form = &mut self.sync.form;
+        let value: String = value.chars().take(200).collect();
+        match field {
+            Field::ServerUrl => form.server_url = value.trim().to_string(),
+            Field::InvitationCode => form.code = Zeroizing::new(value.trim().to_string()),
+            Field::DeviceLabel => form.label = value,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Submits the enrolment form: every error at once, else enrol in the
+    /// background.
+    pub(crate) fn enrol_submit(&mut self) {
+        self.sync.form.submitted = true;
+        if !crate::screens::sync::enrol_errors(&self.sync.form).is_empty() {
+            return;
+        }
+        if !self.sync.begin(true) {
+            return self.refuse(Why::SyncRunning);
+        }
+        let form = &self.sync.form;
+        self.jobs.push(Job::Enrol {
+            server_url: form.server_url.clone(),
+            code: form.code.clone(),
+            label: form.label.trim().to_string(),
+        });
+    }
+
+    fn enrolled(&self) -> bool {
+        self.vault
+            .as_ref()
+            .and_then(|v| v.enrolment().ok().flatten())
+            .is_some()
+    }
+
+    /// Sync now, from the sync screen or the home screen.
+    pub(crate) fn sync_now(&mut self) {
+        if !self.unlocked() || self.top().before_unlock() {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if !self.enrolled() {
+            return self.refuse(Why::NotEnrolled);
+        }
+        if !self.sync.begin(false) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.jobs.push(Job::Sync);
+    }
+
+    /// The network came back: sync quietly if it can.
+    pub(crate) fn network_available(&mut self) {
+        if self.unlocked() && self.enrolled() && self.sync.begin(false) {
+            self.jobs.push(Job::Sync);
+        }
+    }
+}

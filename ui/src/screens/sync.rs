@@ -1,0 +1,254 @@
+//! Enrolment and sync as everyone can read them: what the phone is
+//! enrolled as, when it last synced, what waits to be sent, what runs now,
+//! and what went wrong with what to do next.
+
+use crate::background::{EnrolForm, SyncState};
+use crate::event::{Event, Field, Target};
+use crate::format;
+use crate::text::{Why, T};
+use crate::view::{Action, LabelledValue, Reason};
+use binhan_core::model::{commune, Coded, Lang};
+use binhan_core::sync::{Enrolment, SyncPhase};
+use serde::Serialize;
+
+/// A text field that is not secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct TextFieldView {
+    /// Which field (send it back in `Event::SetField`).
+    pub field: Field,
+    /// Its label.
+    pub label: String,
+    /// A help line, if any.
+    pub help: Option<String>,
+    /// Its value.
+    pub value: String,
+    /// What is wrong with it, once the form was submitted.
+    pub error: Option<Reason>,
+}
+
+/// The enrolment form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct EnrolView {
+    /// What enrolling does.
+    pub intro: String,
+    /// Server address, invitation code, a label for the phone.
+    pub fields: Vec<TextFieldView>,
+    /// Enrol; disabled while it runs.
+    pub submit: Action,
+    /// "Enrolling…" while it runs.
+    pub running: Option<String>,
+    /// Why the last attempt failed, with what to do.
+    pub error: Option<Reason>,
+}
+
+/// What is running, and how far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ProgressView {
+    /// "Sending changes…".
+    pub label: String,
+    /// "12/40", when counted.
+    pub count: Option<String>,
+    /// Done, in thousandths (for a progress bar), when counted.
+    pub permille: Option<u32>,
+}
+
+/// The sync screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncView {
+    /// Server, role, commune; empty when not enrolled.
+    pub enrolled_as: Vec<LabelledValue>,
+    /// "Not enrolled: cases stay on this phone", when not enrolled.
+    pub not_enrolled: Option<String>,
+    /// Last successful sync, and what it carried.
+    pub last_sync: LabelledValue,
+    /// "3 changes waiting to be sent".
+    pub waiting: String,
+    /// What runs now.
+    pub progress: Option<ProgressView>,
+    /// Why the last run failed, with what to do.
+    pub error: Option<Reason>,
+    /// Sync now; disabled when not enrolled or while a sync runs.
+    pub sync_now: Action,
+    /// Enrol, when not enrolled.
+    pub enrol: Option<Action>,
+}
+
+fn field(
+    field: Field,
+    label: T,
+    help: Option<T>,
+    value: &str,
+    error: Option<Why>,
+    lang: Lang,
+) -> TextFieldView {
+    TextFieldView {
+        field,
+        label: label.get(lang),
+        help: help.map(|h| h.get(lang)),
+        value: value.to_string(),
+        error: error.map(|e| e.reason(lang)),
+    }
+}
+
+/// Every error of the enrolment form (empty fields).
+pub(crate) fn enrol_errors(form: &EnrolForm) -> Vec<(Field, Why)> {
+    [
+        (Field::ServerUrl, form.server_url.as_str()),
+        (Field::InvitationCode, form.code.as_str()),
+        (Field::DeviceLabel, form.label.as_str()),
+    ]
+    .into_iter()
+    .filter(|(_, value)| value.trim().is_empty())
+    .map(|(field, _)| (field, Why::FieldRequired))
+    .collect()
+}
+
+pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
+    let form = &state.form;
+    let errors = if form.submitted {
+        enrol_errors(form)
+    } else {
+        Vec::new()
+    };
+    let error_of = |f: Field| errors.iter().find(|(e, _)| *e == f).map(|(_, w)| *w);
+    let running = state.running.as_ref().filter(|r| r.enrolling).is_some();
+    EnrolView {
+        intro: T::EnrolIntro.get(lang),
+        fields: vec![
+            field(
+                Field::ServerUrl,
+                T::FieldServerUrl,
+                None,
+                &form.server_url,
+                error_of(Field::ServerUrl),
+                lang,
+            ),
+            field(
+                Field::InvitationCode,
+                T::FieldInvitationCode,
+                Some(T::InvitationHelp),
+                &form.code,
+                error_of(Field::InvitationCode),
+                lang,
+            ),
+            field(
+                Field::DeviceLabel,
+                T::FieldDeviceLabel,
+                None,
+                &form.label,
+                error_of(Field::DeviceLabel),
+                lang,
+            ),
+        ],
+        submit: Action::new(T::EnrolSubmit.get(lang), Event::Submit)
+            .unless(running.then(|| Why::SyncRunning.reason(lang))),
+        running: running.then(|| T::Enrolling.get(lang)),
+        error: state.last_error.map(|w| w.reason(lang)),
+    }
+}
+
+fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
+    let running = state.running.as_ref()?;
+    if running.enrolling {
+        return Some(ProgressView {
+            label: T::Enrolling.get(lang),
+            count: None,
+            permille: None,
+        });
+    }
+    let (label, counted) = match running.progress.as_ref() {
+        None => (T::Authenticating, None),
+        Some(p) => (
+            match p.phase {
+                SyncPhase::Authenticating => T::Authenticating,
+                SyncPhase::Pushing => T::Pushing,
+                SyncPhase::Pulling => T::Pulling,
+                SyncPhase::Snapshots => T::Snapshots,
+            },
+            (p.total > 0).then_some((p.done.min(p.total), p.total)),
+        ),
+    };
+    Some(ProgressView {
+        label: label.get(lang),
+        count: counted.map(|(done, total)| T::Progress(done, total).get(lang)),
+        permille: counted.map(|(done, total)| u32::try_from(done * 1000 / total).unwrap_or(1000)),
+    })
+}
+
+pub(crate) fn sync_view(
+    state: &SyncState,
+    enrolment: Option<&Enrolment>,
+    waiting: u64,
+    lang: Lang,
+) -> SyncView {
+    let enrolled_as = enrolment
+        .map(|e| {
+            vec![
+                LabelledValue {
+                    code: "server".into(),
+                    label: T::EnrolledServer.get(lang),
+                    value: e.server_url.clone(),
+                },
+                LabelledValue {
+                    code: "role".into(),
+                    label: T::EnrolledRole.get(lang),
+                    value: e.role.label(lang).to_string(),
+                },
+                LabelledValue {
+                    code: "commune".into(),
+                    label: T::EnrolledCommune.get(lang),
+                    value: commune(&e.commune)
+                        .map(|c| c.name.to_string())
+                        .unwrap_or_else(|| e.commune.clone()),
+                },
+            ]
+        })
+        .unwrap_or_default();
+    let last = match (state.last_success_ms, state.last_counts) {
+        (Some(at), counts) => {
+            let at = chrono::DateTime::from_timestamp_millis(i64::try_from(at).unwrap_or(i64::MAX))
+                .map(format::instant)
+                .unwrap_or_default();
+            match counts {
+                Some((sent, received)) => {
+                    format!("{at} · {}", T::SyncedCounts(sent, received).get(lang))
+                }
+                None => at,
+            }
+        }
+        (None, _) => T::NeverSynced.get(lang),
+    };
+    let blocked = if enrolment.is_none() {
+        Some(Why::NotEnrolled)
+    } else if state.running.is_some() {
+        Some(Why::SyncRunning)
+    } else {
+        None
+    };
+    SyncView {
+        not_enrolled: enrolment.is_none().then(|| T::NotEnrolled.get(lang)),
+        enrolled_as,
+        last_sync: LabelledValue {
+            code: "last_sync".into(),
+            label: T::LastSync.get(lang),
+            value: last,
+        },
+        waiting: T::Waiting(waiting).get(lang),
+        progress: progress_view(state, lang),
+        error: state.last_error.map(|w| w.reason(lang)),
+        sync_now: Action::new(T::SyncNow.get(lang), Event::SyncNow)
+            .unless(blocked.map(|w| w.reason(lang))),
+        enrol: enrolment.is_none().then(|| {
+            Action::new(
+                T::EnrolTitle.get(lang),
+                Event::Open {
+                    target: Target::Enrol,
+                },
+            )
+        }),
+    }
+}
