@@ -9,7 +9,9 @@ import java.util.concurrent.CopyOnWriteArrayList
 import org.junit.jupiter.api.Assertions.*
 import org.junit.jupiter.api.Test
 import vn.binhan.core.appCore
+import vn.binhan.core.model.CaseFilter
 import vn.binhan.core.model.Lang
+import vn.binhan.core.model.Role
 import vn.binhan.ui.*
 
 /** A shell that records the effects it is asked for. */
@@ -65,6 +67,51 @@ class Phone(lang: Lang = Lang.VI) {
         }
         val choice = options.firstOrNull { it.label == label } ?: fail("no choice '$label' in $field: ${options.map { it.label }}")
         return send(choice.event)
+    }
+
+    /** First run: the gate, a PIN twice; the home screen. */
+    fun firstRun(): HomeView {
+        openGate()
+        send(Event.SetField(Field.PIN, PIN))
+        send(Event.SetField(Field.PIN_CONFIRM, PIN))
+        return (send(Event.Submit).screen as Screen.Home).view
+    }
+
+    /** Records a minimal incident from the home screen, offline. */
+    fun recordIncident(code: String, commune: String) {
+        val home = (view.screen as Screen.Home).view
+        tap(home.actions.first { it.label == "Ghi nhận vụ việc" })
+        type(IntakeField.SURVIVOR_CODE, code)
+        choose(IntakeField.SEX, "nữ")
+        send(Event.SetIntake(IntakeField.COMMUNE, 0u, commune))
+        tap(form().next)
+        type(IntakeField.INCIDENT_DATE, "10/11/2026")
+        choose(IntakeField.PLACE_TYPE, "nhà của người bị bạo lực")
+        send(Event.SetIntake(IntakeField.INCIDENT_COMMUNE, 0u, commune))
+        choose(IntakeField.VIOLENCE_TYPE, "bạo lực thể chất")
+        type(IntakeField.ACCOUNT, ACCOUNT_VI)
+        tap(form().next)
+        // The perpetrator is not known: no row.
+        tap(form().rows.single().remove)
+        send(Event.GoToStep(IntakeStep.CONSENT))
+        choose(IntakeField.STATISTICS_CONSENT, "Có")
+        tap(form().next)
+        tap(form().save)
+        check(view.screen is Screen.CaseSummary) { "not saved: ${(view.screen as? Screen.RecordIncident)?.view?.problems}" }
+        send(Event.Back)
+    }
+
+    /** Waits (at most 30 s) for the background to ask for a redraw after
+     *  which `done` holds, as the shell redraws on `Effect.Refresh`. */
+    fun awaitView(done: (ViewModel) -> Boolean): ViewModel {
+        val deadline = System.nanoTime() + 30_000_000_000L
+        while (true) {
+            val refreshed = shell.effects.removeIf { it == Effect.Refresh }
+            val current = core.view()
+            if (refreshed && done(current)) return current.also { view = it }
+            check(System.nanoTime() < deadline) { "the background never finished: ${current.screen}" }
+            Thread.sleep(20)
+        }
     }
 
     fun errors(): List<Pair<IntakeField, String>> {
@@ -172,5 +219,47 @@ class AppCoreTest {
         val hidden = phone.send(Event.SetIntake(IntakeField.SCHOOL, 0u, "x"))
         assertEquals("not_available_here", hidden.messages.single().reason.code)
         assertEquals("This cannot be done on this screen", hidden.messages.single().reason.text)
+    }
+
+    @Test
+    fun `enrol by invitation, record offline, sync, and the commune manager reads the case`() {
+        val commune = "bum_to"
+        val officer = newVault()
+        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        val manager = newVault()
+        enrol(manager, invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code, "synthetic manager")
+        val invitation = invite(officer, Role.COLLABORATOR, commune)
+
+        val phone = Phone()
+        phone.firstRun()
+        phone.recordIncident("SYN-KT-SYNC", commune)
+
+        val home = (phone.view.screen as Screen.Home).view
+        val status = (phone.tap(home.actions.first { it.label == "Đồng bộ dữ liệu" }).screen as Screen.Sync).view
+        assertEquals("1 thay đổi chờ gửi", status.waiting)
+        assertFalse(status.syncNow.enabled)
+        assertEquals("not_enrolled", status.syncNow.disabledReason?.code)
+        phone.tap(status.enrol)
+        phone.send(Event.SetField(Field.SERVER_URL, TestServer.url))
+        phone.send(Event.SetField(Field.INVITATION_CODE, invitation.code))
+        phone.send(Event.SetField(Field.DEVICE_LABEL, "điện thoại cộng tác viên (giả lập)"))
+        phone.send(Event.Submit)
+
+        // Enrolment, then a first sync, in the background.
+        val synced = phone.awaitView { v ->
+            val sync = (v.screen as? Screen.Sync)?.view
+            sync != null && sync.progress == null && sync.lastSync.value != "chưa có trong lần mở này"
+        }
+        val view = (synced.screen as Screen.Sync).view
+        assertNull(view.error, "${view.error}")
+        assertEquals("0 thay đổi chờ gửi", view.waiting)
+        assertEquals(listOf("server", "role", "commune"), view.enrolledAs.map { it.code })
+        assertEquals("cộng tác viên cơ sở", view.enrolledAs[1].value)
+        assertTrue(view.syncNow.enabled)
+
+        // The commune's case manager receives it and can read it.
+        sync(manager)
+        val cases = manager.listCases(CaseFilter(status = null, risk = null, commune = null, followUp = null, survivorCode = null))
+        assertEquals(listOf("SYN-KT-SYNC"), cases.cases.map { it.survivorCode })
     }
 }

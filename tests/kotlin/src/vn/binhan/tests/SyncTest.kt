@@ -59,6 +59,35 @@ object TestServer {
 /** A Vietnamese account with words that must never reach the server in clear. */
 const val ACCOUNT_VI = "Chị Quillfeather kể: chồng đánh tối thứ Bảy ở bản Vexmorrow; đã sang nhà mẹ đẻ ở Mường Tè. Ưu tiên an toàn."
 
+/** Enrols `vault` with `code` on the test server. */
+fun enrol(vault: Vault, code: String, label: String): Enrolment {
+    val recorder = Recorder()
+    vault.enrol(TestServer.url, code, label, recorder).use {
+        val outcome = recorder.await()
+        assertTrue(outcome is TaskOutcome.Enrolled, "$outcome")
+        return (outcome as TaskOutcome.Enrolled).enrolment
+    }
+}
+
+/** An invitation from `vault` for `role` in `commune`. */
+fun invite(vault: Vault, role: Role, commune: String): Invitation {
+    val recorder = Recorder()
+    vault.invite(role, commune, 24u, recorder).use {
+        val outcome = recorder.await()
+        assertTrue(outcome is TaskOutcome.Invited, "$outcome")
+        return (outcome as TaskOutcome.Invited).invitation
+    }
+}
+
+/** Syncs `vault` with the test server, to the end. */
+fun sync(vault: Vault, recorder: Recorder = Recorder()): SyncReport {
+    vault.sync(recorder).use {
+        val outcome = recorder.await()
+        assertTrue(outcome is TaskOutcome.Synced, "$outcome")
+        return (outcome as TaskOutcome.Synced).report
+    }
+}
+
 class SyncTest {
     private val dirs = mutableListOf<String>()
     private val vaults = mutableListOf<Vault>()
@@ -73,32 +102,6 @@ class SyncTest {
     fun close() {
         vaults.forEach { it.close() }
         dirs.forEach { deleteTree(it) }
-    }
-
-    private fun enrol(vault: Vault, code: String, label: String): Enrolment {
-        val recorder = Recorder()
-        vault.enrol(TestServer.url, code, label, recorder).use {
-            val outcome = recorder.await()
-            assertTrue(outcome is TaskOutcome.Enrolled, "$outcome")
-            return (outcome as TaskOutcome.Enrolled).enrolment
-        }
-    }
-
-    private fun invite(vault: Vault, role: Role, commune: String): Invitation {
-        val recorder = Recorder()
-        vault.invite(role, commune, 24u, recorder).use {
-            val outcome = recorder.await()
-            assertTrue(outcome is TaskOutcome.Invited, "$outcome")
-            return (outcome as TaskOutcome.Invited).invitation
-        }
-    }
-
-    private fun sync(vault: Vault, recorder: Recorder = Recorder()): SyncReport {
-        vault.sync(recorder).use {
-            val outcome = recorder.await()
-            assertTrue(outcome is TaskOutcome.Synced, "$outcome")
-            return (outcome as TaskOutcome.Synced).report
-        }
     }
 
     /** An officer (bootstrap code), a case manager of `commune` invited by
