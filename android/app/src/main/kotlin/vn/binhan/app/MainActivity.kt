@@ -1,116 +1,79 @@
-// A thin Compose front-end: it draws what the core says (labels included)
-// and sends back what the person did.
+// The Android shell: draws the view model of the Rust core (ui/, through
+// bindings/) and sends back what the person did. Window security, the
+// lifecycle and connectivity are reported to the core as events; the core
+// decides what they mean (lock on background, sync when the network is back).
 package vn.binhan.app
 
+import android.content.Intent
+import android.net.ConnectivityManager
+import android.net.Network
+import android.net.Uri
 import android.os.Bundle
 import android.view.WindowManager
 import androidx.activity.ComponentActivity
+import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
 import androidx.activity.viewModels
-import androidx.compose.foundation.layout.Arrangement
-import androidx.compose.foundation.layout.Column
-import androidx.compose.foundation.layout.fillMaxSize
-import androidx.compose.foundation.layout.padding
-import androidx.compose.foundation.lazy.LazyColumn
-import androidx.compose.foundation.lazy.items
-import androidx.compose.foundation.text.KeyboardOptions
-import androidx.compose.material3.Button
-import androidx.compose.material3.ListItem
 import androidx.compose.material3.MaterialTheme
-import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Text
-import androidx.compose.runtime.Composable
-import androidx.compose.runtime.getValue
-import androidx.compose.runtime.mutableStateOf
-import androidx.compose.runtime.remember
-import androidx.compose.runtime.setValue
-import androidx.compose.ui.Modifier
-import androidx.compose.ui.res.stringResource
-import androidx.compose.ui.text.input.KeyboardType
-import androidx.compose.ui.text.input.PasswordVisualTransformation
-import androidx.compose.ui.unit.dp
-import java.util.Locale
-import vn.binhan.core.BinhAnException
-import vn.binhan.core.communes
-import vn.binhan.core.model.CaseSummary
-import vn.binhan.core.model.Lang
+import androidx.compose.runtime.LaunchedEffect
+import kotlinx.coroutines.delay
+import vn.binhan.ui.Effect
+import vn.binhan.ui.Event
 
 class MainActivity : ComponentActivity() {
-    private val model: VaultViewModel by viewModels()
+    private val model: AppModel by viewModels()
+    private var network: ConnectivityManager.NetworkCallback? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         // No screenshots, and nothing in the recent-apps preview.
         window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
-        val lang = if (Locale.getDefault().language == "en") Lang.EN else Lang.VI
-        val communeNames = communes().associate { it.code to it.name }
+        model.effects = ::carryOut
         setContent {
             MaterialTheme {
-                when (val screen = model.screen) {
-                    Screen.Loading -> Unit
-                    is Screen.Setup -> PinScreen(stringResource(R.string.create_pin), screen.error, lang, model::submitPin)
-                    is Screen.Unlock -> PinScreen(stringResource(R.string.enter_pin), screen.error, lang, model::submitPin)
-                    is Screen.Cases -> CaseList(screen.rows, lang, communeNames, model::lock)
+                val view = model.view
+                BackHandler(enabled = view.canGoBack) { model.send(Event.Back) }
+                // The core asks for a tick while a countdown runs or idle
+                // locking is armed.
+                LaunchedEffect(view) {
+                    view.tickInMs?.let {
+                        delay(it.toLong())
+                        model.send(Event.Tick)
+                    }
                 }
+                AppScreen(view, model::send)
             }
         }
     }
 
+    override fun onStart() {
+        super.onStart()
+        model.send(Event.Foregrounded)
+        val callback = object : ConnectivityManager.NetworkCallback() {
+            override fun onAvailable(network: Network) = model.send(Event.NetworkAvailable)
+        }
+        getSystemService(ConnectivityManager::class.java)?.registerDefaultNetworkCallback(callback)
+        network = callback
+    }
+
     override fun onStop() {
+        network?.let { getSystemService(ConnectivityManager::class.java)?.unregisterNetworkCallback(it) }
+        network = null
+        model.send(Event.Backgrounded)
         super.onStop()
-        model.lock()
     }
-}
 
-@Composable
-private fun PinScreen(title: String, error: BinhAnException?, lang: Lang, onSubmit: (String) -> Unit) {
-    var pin by remember { mutableStateOf("") }
-    Column(Modifier.fillMaxSize().padding(24.dp), verticalArrangement = Arrangement.spacedBy(16.dp)) {
-        Text(title, style = MaterialTheme.typography.headlineSmall)
-        OutlinedTextField(
-            value = pin,
-            onValueChange = { pin = it },
-            label = { Text(stringResource(R.string.pin)) },
-            visualTransformation = PasswordVisualTransformation(),
-            keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.NumberPassword),
-            singleLine = true,
-        )
-        if (error != null) Text(errorText(error, lang), color = MaterialTheme.colorScheme.error)
-        Button(onClick = { onSubmit(pin); pin = "" }) { Text(stringResource(R.string.ok)) }
+    override fun onDestroy() {
+        model.effects = null
+        super.onDestroy()
     }
-}
 
-@Composable
-private fun errorText(error: BinhAnException, lang: Lang): String = when (error) {
-    is BinhAnException.WrongPin -> stringResource(R.string.wrong_pin, error.attemptsRemaining.toInt())
-    is BinhAnException.TooSoon -> stringResource(R.string.too_soon, error.retryAfterSecs.toInt())
-    is BinhAnException.WeakPin -> if (lang == Lang.VI) error.reasonVi else error.reasonEn
-    is BinhAnException.Erased -> stringResource(R.string.erased)
-    else -> stringResource(R.string.error)
-}
-
-@Composable
-private fun CaseList(rows: List<CaseSummary>, lang: Lang, communeNames: Map<String, String>, onLock: () -> Unit) {
-    Column(Modifier.fillMaxSize().padding(16.dp)) {
-        Text(stringResource(R.string.cases), style = MaterialTheme.typography.headlineSmall)
-        Button(onClick = onLock) { Text(stringResource(R.string.lock)) }
-        if (rows.isEmpty()) Text(stringResource(R.string.no_cases))
-        LazyColumn {
-            items(rows, key = { it.id }) { row ->
-                ListItem(
-                    headlineContent = { Text(row.survivorCode) },
-                    supportingContent = {
-                        Text(
-                            listOfNotNull(
-                                row.violenceType.label(lang),
-                                row.riskLevel?.label(lang),
-                                communeNames[row.commune],
-                                row.status.label(lang),
-                            ).joinToString(" · "),
-                        )
-                    },
-                )
-            }
+    private fun carryOut(effect: Effect) {
+        when (effect) {
+            // Off the screen at once; FLAG_SECURE leaves the thumbnail blank.
+            Effect.HideApp -> moveTaskToBack(true)
+            is Effect.Dial -> startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${effect.number}")))
+            Effect.Refresh -> Unit
         }
     }
 }

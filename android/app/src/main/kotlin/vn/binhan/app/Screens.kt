@@ -1,0 +1,315 @@
+// One composable per screen kind of the core's view model. They draw the
+// texts, choices and actions they are given and send back the event of what
+// was tapped or typed; whether an action is allowed, and why not, comes from
+// the core. Material 3 buttons and fields keep 48 dp targets; texts scale
+// with the system font size.
+package vn.binhan.app
+
+import androidx.compose.foundation.horizontalScroll
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxSize
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.rememberScrollState
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.Button
+import androidx.compose.material3.FilterChip
+import androidx.compose.material3.LinearProgressIndicator
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.setValue
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.text.input.KeyboardType
+import androidx.compose.ui.text.input.PasswordVisualTransformation
+import androidx.compose.ui.unit.dp
+import vn.binhan.ui.*
+
+typealias Send = (Event) -> Unit
+
+@Composable
+fun AppScreen(view: ViewModel, send: Send) {
+    Column(Modifier.fillMaxSize().padding(16.dp).verticalScroll(rememberScrollState())) {
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            if (view.canGoBack) TextButton(onClick = { send(Event.Back) }) { Text("←") }
+            Text(view.title, style = MaterialTheme.typography.titleLarge, modifier = Modifier.weight(1f))
+            view.emergency?.let { ActionButton(it, send) }
+            view.quickExit?.let { ActionButton(it, send) }
+        }
+        view.messages.forEach { notice ->
+            Text(
+                notice.reason.text,
+                color = if (notice.level == NoticeLevel.ERROR) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.primary,
+            )
+        }
+        when (val screen = view.screen) {
+            is Screen.Camouflage -> Calculator(screen.view, send)
+            is Screen.Setup -> {
+                Text(screen.view.intro)
+                screen.view.fields.forEach { SecretField(it, send) }
+                ActionButton(screen.view.create, send)
+            }
+            is Screen.PinPad -> PinPad(screen.view, send)
+            is Screen.Emergency -> {
+                Text(screen.view.intro)
+                screen.view.numbers.forEach { number ->
+                    Text(number.label)
+                    ActionButton(number.call, send)
+                }
+            }
+            is Screen.Home -> Home(screen.view, send)
+            is Screen.CaseList -> CaseList(screen.view, send)
+            is Screen.CaseSummary -> {
+                Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
+                screen.view.rows.forEach { LabelledRow(it) }
+            }
+            is Screen.RecordIncident -> Intake(screen.view, send)
+            is Screen.Sync -> Sync(screen.view, send)
+            is Screen.Enrol -> {
+                Text(screen.view.intro)
+                screen.view.fields.forEach { PlainField(it, send) }
+                screen.view.running?.let { Text(it) }
+                screen.view.error?.let { ErrorText(it) }
+                ActionButton(screen.view.submit, send)
+            }
+            is Screen.Settings -> {
+                Text(screen.view.languageLabel)
+                Choices(screen.view.languages, send)
+                ActionButton(screen.view.changePin, send)
+                ActionButton(screen.view.duressPin, send)
+                ActionButton(screen.view.wipe, send)
+            }
+            is Screen.ChangePin -> PinForm(screen.view, send)
+            is Screen.DuressPin -> PinForm(screen.view, send)
+            is Screen.ConfirmWipe -> {
+                Text(screen.view.warning)
+                ActionButton(screen.view.confirm, send)
+                ActionButton(screen.view.cancel, send)
+            }
+        }
+    }
+}
+
+/** A button for an action; a disabled one says why under it. */
+@Composable
+fun ActionButton(action: Action, send: Send) {
+    Column {
+        Button(onClick = { send(action.event) }, enabled = action.enabled) { Text(action.label) }
+        action.disabledReason?.let { Text(it.text, style = MaterialTheme.typography.bodySmall) }
+    }
+}
+
+@Composable
+fun ErrorText(reason: Reason) = Text(reason.text, color = MaterialTheme.colorScheme.error)
+
+@Composable
+fun LabelledRow(row: LabelledValue) {
+    Column(Modifier.padding(vertical = 4.dp)) {
+        Text(row.label, style = MaterialTheme.typography.labelMedium)
+        Text(row.value)
+    }
+}
+
+@Composable
+fun Choices(choices: List<Choice>, send: Send) {
+    Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        choices.forEach { choice ->
+            FilterChip(selected = choice.selected, onClick = { send(choice.event) }, label = { Text(choice.label) })
+        }
+    }
+}
+
+/** The camouflage: an ordinary calculator. The core recognises the secret. */
+@Composable
+fun Calculator(view: CalculatorView, send: Send) {
+    Text(view.expression, style = MaterialTheme.typography.bodyLarge)
+    Text(view.display, style = MaterialTheme.typography.displayMedium)
+    val digit = { d: Int -> CalcKey.Digit(d.toUByte()) }
+    val rows = listOf(
+        listOf("7" to digit(7), "8" to digit(8), "9" to digit(9), "÷" to CalcKey.Divide),
+        listOf("4" to digit(4), "5" to digit(5), "6" to digit(6), "×" to CalcKey.Multiply),
+        listOf("1" to digit(1), "2" to digit(2), "3" to digit(3), "−" to CalcKey.Subtract),
+        listOf("0" to digit(0), "." to CalcKey.Point, "=" to CalcKey.Equals, "+" to CalcKey.Add),
+        listOf("C" to CalcKey.Clear, "⌫" to CalcKey.Backspace),
+    )
+    rows.forEach { keys ->
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            keys.forEach { (label, key) ->
+                OutlinedButton(onClick = { send(Event.Calculator(key)) }, modifier = Modifier.weight(1f)) { Text(label) }
+            }
+        }
+    }
+}
+
+@Composable
+fun PinPad(view: PinPadView, send: Send) {
+    Text(view.prompt)
+    Text("●".repeat(view.filled.toInt()), style = MaterialTheme.typography.headlineMedium)
+    view.problem?.let { ErrorText(it) }
+    view.countdown?.let { ErrorText(it.reason) }
+    listOf(listOf(1, 2, 3), listOf(4, 5, 6), listOf(7, 8, 9), listOf(0)).forEach { keys ->
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            keys.forEach { d ->
+                OutlinedButton(
+                    onClick = { send(Event.PinPad(PinKey.Digit(d.toUByte()))) },
+                    enabled = view.keysEnabled,
+                    modifier = Modifier.weight(1f),
+                ) { Text("$d") }
+            }
+        }
+    }
+    OutlinedButton(onClick = { send(Event.PinPad(PinKey.Backspace)) }, enabled = view.keysEnabled) { Text("⌫") }
+    ActionButton(view.submit, send)
+}
+
+/** A PIN field: the value stays in the widget; the core only says how many
+ *  characters it holds, and 0 clears the widget. */
+@Composable
+fun SecretField(field: SecretFieldView, send: Send) {
+    var text by remember(field.field) { mutableStateOf("") }
+    LaunchedEffect(field.filled) { if (field.filled == 0u) text = "" }
+    OutlinedTextField(
+        value = text,
+        onValueChange = { text = it; send(Event.SetField(field.field, it)) },
+        label = { Text(field.label) },
+        supportingText = { (field.error?.text ?: field.help)?.let { Text(it) } },
+        isError = field.error != null,
+        visualTransformation = PasswordVisualTransformation(),
+        keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.NumberPassword),
+        singleLine = true,
+        modifier = Modifier.fillMaxWidth(),
+    )
+}
+
+@Composable
+fun PlainField(field: TextFieldView, send: Send) {
+    var text by remember(field.field) { mutableStateOf(field.value) }
+    OutlinedTextField(
+        value = text,
+        onValueChange = { text = it; send(Event.SetField(field.field, it)) },
+        label = { Text(field.label) },
+        supportingText = { (field.error?.text ?: field.help)?.let { Text(it) } },
+        isError = field.error != null,
+        singleLine = true,
+        modifier = Modifier.fillMaxWidth(),
+    )
+}
+
+@Composable
+fun PinForm(view: PinFormView, send: Send) {
+    view.fields.forEach { SecretField(it, send) }
+    ActionButton(view.save, send)
+}
+
+@Composable
+fun CaseRows(rows: List<CaseRow>, send: Send) {
+    rows.forEach { row ->
+        TextButton(onClick = { send(row.open) }, modifier = Modifier.fillMaxWidth()) {
+            Column(Modifier.fillMaxWidth()) {
+                Text(row.title, style = MaterialTheme.typography.titleMedium)
+                Text(row.subtitle)
+                Text(listOfNotNull(row.risk, row.status, row.followUp, row.conflicts, row.updated).joinToString(" · "),
+                    color = if (row.overdue) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
+            }
+        }
+    }
+}
+
+@Composable
+fun Home(view: HomeView, send: Send) {
+    view.actions.forEach { ActionButton(it, send) }
+    Text(view.overdueLabel, style = MaterialTheme.typography.titleMedium)
+    CaseRows(view.overdue, send)
+    Text(view.dueTodayLabel, style = MaterialTheme.typography.titleMedium)
+    CaseRows(view.dueToday, send)
+    view.nothingDue?.let { Text(it) }
+    Text(view.recentLabel, style = MaterialTheme.typography.titleMedium)
+    CaseRows(view.recent, send)
+    view.noCases?.let { Text(it) }
+}
+
+@Composable
+fun CaseList(view: CaseListView, send: Send) {
+    Text(view.statusLabel)
+    Choices(view.statusChoices, send)
+    Text(view.riskLabel)
+    Choices(view.riskChoices, send)
+    Text(view.count)
+    view.unreadable?.let { ErrorText(it) }
+    view.empty?.let { Text(it) }
+    CaseRows(view.rows, send)
+    view.more?.let { ActionButton(it, send) }
+}
+
+@Composable
+fun Sync(view: SyncView, send: Send) {
+    view.notEnrolled?.let { Text(it) }
+    view.enrolledAs.forEach { LabelledRow(it) }
+    LabelledRow(view.lastSync)
+    Text(view.waiting)
+    view.progress?.let { progress ->
+        Text(listOfNotNull(progress.label, progress.count).joinToString(" "))
+        progress.permille?.let { LinearProgressIndicator(progress = { it.toFloat() / 1000f }, modifier = Modifier.fillMaxWidth()) }
+    }
+    view.error?.let { ErrorText(it) }
+    ActionButton(view.syncNow, send)
+    view.enrol?.let { ActionButton(it, send) }
+}
+
+@Composable
+fun FormField(field: FieldView, send: Send) {
+    Text(field.label + if (field.required) " *" else "", style = MaterialTheme.typography.labelLarge)
+    when (val kind = field.kind) {
+        is FieldKind.Choice -> Choices(kind.options, send)
+        is FieldKind.MultiChoice -> Choices(kind.options, send)
+        is FieldKind.YesNo -> Choices(kind.options, send)
+        else -> {
+            var text by remember(field.field, field.row) { mutableStateOf(field.value) }
+            OutlinedTextField(
+                value = text,
+                onValueChange = { text = it; send(Event.SetIntake(field.field, field.row, it)) },
+                singleLine = !(kind is FieldKind.Text && kind.multiline),
+                keyboardOptions = KeyboardOptions(
+                    keyboardType = if (kind == FieldKind.Number) KeyboardType.Number else KeyboardType.Text,
+                ),
+                modifier = Modifier.fillMaxWidth(),
+            )
+        }
+    }
+    field.help?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    field.error?.let { ErrorText(it) }
+}
+
+@Composable
+fun Intake(view: IntakeView, send: Send) {
+    Text(view.stepLabel, style = MaterialTheme.typography.titleMedium)
+    Choices(view.steps, send)
+    view.hint?.let { Text(it) }
+    view.fields.forEach { FormField(it, send) }
+    view.rows.forEach { row ->
+        Text(row.title, style = MaterialTheme.typography.titleSmall)
+        row.fields.forEach { FormField(it, send) }
+        ActionButton(row.remove, send)
+    }
+    view.addRow?.let { ActionButton(it, send) }
+    view.review.forEach { section ->
+        Text(section.title, style = MaterialTheme.typography.titleSmall)
+        section.rows.forEach { LabelledRow(it) }
+        ActionButton(section.edit, send)
+    }
+    view.problemsLabel?.let { Text(it, color = MaterialTheme.colorScheme.error) }
+    view.problems.forEach { ActionButton(it.go, send) }
+    view.next?.let { ActionButton(it, send) }
+    view.save?.let { ActionButton(it, send) }
+    ActionButton(view.discard, send)
+}
