@@ -59,6 +59,7 @@ pub(crate) enum Route {
     CaseList,
     CaseSummary { id: CaseId },
     RecordIncident,
+    FindShelter,
     Sync,
     Enrol,
     Settings,
@@ -102,6 +103,8 @@ pub(crate) struct Inner {
     pub(crate) list_shown: u32,
     /// The intake form while it is on screen (its draft is in the vault).
     pub(crate) intake: Option<IntakeForm>,
+    /// The shelter finder's state.
+    pub(crate) finder: crate::screens::shelters::Finder,
     /// The last case listing, while the vault is unlocked.
     pub(crate) listing: Option<Listing>,
     /// Enrolment and sync: the form, what runs in the background, how the
@@ -161,6 +164,7 @@ impl AppCore {
             list_shown: LIST_PAGE,
             intake: None,
             listing: None,
+            finder: Default::default(),
             sync: SyncState::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
@@ -295,6 +299,7 @@ impl Inner {
         self.list_shown = LIST_PAGE;
         self.intake = None;
         self.listing = None;
+        self.finder = Default::default();
         self.sync.forget();
         self.notices.clear();
     }
@@ -341,6 +346,13 @@ impl Inner {
                     self.refuse(Why::NotAvailableHere);
                 }
             }
+            Event::FindShelterFor { case } => self.finder_open(Some(&case)),
+            Event::UseLocation => self.finder_use_location(),
+            Event::Located { lat_e6, lon_e6 } => self.finder_located(lat_e6, lon_e6),
+            Event::ToggleShelterFilter { filter } => self.finder_toggle(filter),
+            Event::CallHost { shelter } => self.call_host(&shelter),
+            Event::ConfirmShelterConsent { shelter } => self.confirm_shelter_consent(&shelter),
+            Event::RequestPlacement { shelter } => self.request_placement(&shelter),
             Event::SyncNow => self.sync_now(),
             Event::NetworkAvailable => self.network_available(),
             Event::ShowMore => {

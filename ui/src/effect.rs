@@ -18,6 +18,9 @@ pub enum Effect {
     /// Something changed in the background (a sync advanced or ended):
     /// call `view()` and draw it.
     Refresh,
+    /// Get a location fix and send it back as `Event::Located` (the shell
+    /// asks for the permission if it must).
+    RequestLocation,
     /// Open the phone's dialler with this number.
     Dial {
         /// The number, digits only (e.g. `113`).

@@ -5,6 +5,7 @@
 //! next view, never with an error or a panic.
 
 use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
+use crate::screens::shelters::ShelterFilter;
 use binhan_core::model::{CaseStatus, Lang, RiskLevel};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +53,41 @@ pub enum Event {
     },
     /// Show the next page of the case list (the person scrolled to its end).
     ShowMore,
+    /// Find a shelter for this case (the case summary's action).
+    FindShelterFor {
+        /// The case id, 32 hexadecimal digits.
+        case: String,
+    },
+    /// Ask the phone for its location (the finder's button).
+    UseLocation,
+    /// The location the phone gave, in millionths of a degree (WGS 84).
+    Located {
+        /// Latitude × 1,000,000.
+        lat_e6: i32,
+        /// Longitude × 1,000,000.
+        lon_e6: i32,
+    },
+    /// Turn a finder filter on or off.
+    ToggleShelterFilter {
+        /// The filter.
+        filter: ShelterFilter,
+    },
+    /// Call a shelter's host (the number comes from the directory).
+    CallHost {
+        /// The shelter's id.
+        shelter: String,
+    },
+    /// The survivor agreed to share what a placement needs with this
+    /// shelter.
+    ConfirmShelterConsent {
+        /// The shelter's id.
+        shelter: String,
+    },
+    /// Ask the shelter's host for a place for the case's survivor.
+    RequestPlacement {
+        /// The shelter's id.
+        shelter: String,
+    },
     /// Sync now (the sync screen's button).
     SyncNow,
     /// The phone has a network again (the shell's connectivity callback, or
@@ -218,7 +254,7 @@ pub enum Target {
     Wipe,
     /// Record an incident (resumes the draft if there is one).
     RecordIncident,
-    /// Find a shelter (not in this version).
+    /// Find the nearest shelter.
     FindShelter,
     /// Sync status and sync now.
     Sync,

@@ -307,7 +307,7 @@ impl Inner {
             }
             Target::Wipe => Route::ConfirmWipe,
             Target::RecordIncident => return self.intake_open(),
-            Target::FindShelter => return self.refuse(Why::NotInThisVersion),
+            Target::FindShelter => return self.finder_open(None),
             Target::Sync => Route::Sync,
             Target::Enrol => Route::Enrol,
             Target::Emergency => Route::Emergency,

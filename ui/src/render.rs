@@ -5,7 +5,7 @@ use crate::core::Listing;
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
-use crate::screens::{cases, emergency, home, intake, settings, setup, sync};
+use crate::screens::{cases, emergency, home, intake, settings, setup, shelters, sync};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
@@ -124,6 +124,18 @@ impl Inner {
                         intake::text::L::Title.get(lang),
                     )
                 }
+                None => {
+                    self.stack.pop();
+                    self.screen(now)
+                }
+            },
+            Route::FindShelter => match &self.vault {
+                Some(vault) => (
+                    Screen::FindShelter {
+                        view: shelters::view(&self.finder, vault, lang),
+                    },
+                    T::FindShelter.get(lang),
+                ),
                 None => {
                     self.stack.pop();
                     self.screen(now)

@@ -310,7 +310,6 @@ impl T {
 /// wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Why {
-    NotInThisVersion,
     WaitToRetry { secs: u64 },
     PinRequired,
     PinMismatch,
@@ -342,7 +341,6 @@ impl Why {
     /// The stable code.
     pub(crate) fn code(&self) -> &'static str {
         match self {
-            Why::NotInThisVersion => "not_in_this_version",
             Why::WaitToRetry { .. } => "wait_to_retry",
             Why::PinRequired => "pin_required",
             Why::PinMismatch => "pin_mismatch",
@@ -382,7 +380,6 @@ impl Why {
     pub(crate) fn text(&self, lang: Lang) -> String {
         let vi_en = |vi, en| vi_en(lang, vi, en);
         match self {
-            Why::NotInThisVersion => pick(lang, "Chưa có trong phiên bản này", "Not in this version yet"),
             Why::WaitToRetry { secs } => vi_en(
                 format!("Chờ {} rồi thử lại", minutes_seconds(*secs)),
                 format!("Try again in {}", minutes_seconds(*secs)),

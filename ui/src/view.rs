@@ -80,6 +80,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::intake::IntakeView,
     },
+    /// The nearest shelters.
+    FindShelter {
+        /// Its state.
+        view: crate::screens::shelters::FinderView,
+    },
     /// Sync status and sync now.
     Sync {
         /// Its state.

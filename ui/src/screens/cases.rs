@@ -210,6 +210,8 @@ pub struct CaseSummaryView {
     pub risk_code: Option<String>,
     /// Label and value rows, in reading order.
     pub rows: Vec<LabelledValue>,
+    /// What can be done from here (find a shelter for this case).
+    pub actions: Vec<Action>,
 }
 
 /// The summary of `case` on `today`.
@@ -296,5 +298,11 @@ pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> C
         heading: case.survivor.code.clone(),
         risk_code: case.risk_level.map(|r| r.code().to_string()),
         rows,
+        actions: vec![Action::new(
+            T::FindShelter.get(lang),
+            Event::FindShelterFor {
+                case: case.id.to_string(),
+            },
+        )],
     }
 }

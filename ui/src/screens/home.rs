@@ -3,7 +3,7 @@
 
 use super::cases::{row, CaseRow};
 use crate::event::{Event, Target};
-use crate::text::{Why, T};
+use crate::text::T;
 use crate::view::Action;
 use binhan_core::app::CaseList;
 use binhan_core::cases::FollowUpState;
@@ -51,7 +51,6 @@ pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
         .filter(|c| c.follow_up_state(today) == FollowUpState::DueToday)
         .map(|c| row(c, today, lang))
         .collect();
-    let not_yet = Some(Why::NotInThisVersion.reason(lang));
     HomeView {
         overdue_label: T::Overdue.get(lang),
         nothing_due: (overdue.is_empty() && due_today.is_empty()).then(|| T::NothingDue.get(lang)),
@@ -84,8 +83,7 @@ pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
                 Event::Open {
                     target: Target::FindShelter,
                 },
-            )
-            .unless(not_yet),
+            ),
             Action::new(
                 T::SyncTitle.get(lang),
                 Event::Open {

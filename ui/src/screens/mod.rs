@@ -10,4 +10,5 @@ pub mod intake;
 pub mod pin;
 pub mod settings;
 pub mod setup;
+pub mod shelters;
 pub mod sync;

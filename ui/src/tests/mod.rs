@@ -5,6 +5,7 @@ mod intake;
 mod journeys;
 mod props;
 mod safety;
+mod shelters;
 mod snapshots;
 mod support;
 mod sync;

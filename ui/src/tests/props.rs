@@ -6,6 +6,7 @@ use super::support::*;
 use crate::effect::Effect;
 use crate::event::{CalcKey, Event, Field, PinKey, Target};
 use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
+use crate::screens::shelters::ShelterFilter;
 use crate::view::Screen;
 use binhan_core::model::{CaseId, CaseStatus, Lang, RiskLevel};
 use proptest::prelude::*;
@@ -157,6 +158,20 @@ fn intake_event() -> impl Strategy<Value = Event> {
         Just(Event::Next),
         Just(Event::DiscardDraft),
         Just(Event::SyncNow),
+        Just(Event::UseLocation),
+        (-91_000_000i32..91_000_000, -181_000_000i32..181_000_000)
+            .prop_map(|(lat_e6, lon_e6)| Event::Located { lat_e6, lon_e6 }),
+        prop_oneof![
+            Just(ShelterFilter::Children),
+            Just(ShelterFilter::StepFree),
+            Just(ShelterFilter::Disability),
+            Just(ShelterFilter::Standardised)
+        ]
+        .prop_map(|filter| Event::ToggleShelterFilter { filter }),
+        ".{0,33}".prop_map(|shelter| Event::CallHost { shelter }),
+        ".{0,33}".prop_map(|shelter| Event::RequestPlacement { shelter }),
+        ".{0,33}".prop_map(|shelter| Event::ConfirmShelterConsent { shelter }),
+        ".{0,33}".prop_map(|case| Event::FindShelterFor { case }),
         Just(Event::NetworkAvailable),
         Just(Event::ShowMore),
     ]

@@ -4,7 +4,12 @@
 // decides what they mean (lock on background, sync when the network is back).
 package vn.binhan.app
 
+import android.Manifest
 import android.content.Intent
+import android.content.pm.PackageManager
+import android.location.Location
+import android.location.LocationManager
+import android.os.Build
 import android.net.ConnectivityManager
 import android.net.Network
 import android.net.Uri
@@ -16,6 +21,7 @@ import androidx.activity.compose.setContent
 import androidx.activity.viewModels
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.runtime.LaunchedEffect
+import kotlin.math.roundToInt
 import kotlinx.coroutines.delay
 import vn.binhan.ui.Effect
 import vn.binhan.ui.Event
@@ -73,7 +79,35 @@ class MainActivity : ComponentActivity() {
             // Off the screen at once; FLAG_SECURE leaves the thumbnail blank.
             Effect.HideApp -> moveTaskToBack(true)
             is Effect.Dial -> startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${effect.number}")))
+            Effect.RequestLocation -> locate()
             Effect.Refresh -> Unit
         }
+    }
+
+    /** A coarse location fix for the shelter finder, sent back as an event. */
+    private fun locate() {
+        if (checkSelfPermission(Manifest.permission.ACCESS_COARSE_LOCATION) != PackageManager.PERMISSION_GRANTED) {
+            requestPermissions(arrayOf(Manifest.permission.ACCESS_COARSE_LOCATION), LOCATION_REQUEST)
+            return
+        }
+        val manager = getSystemService(LocationManager::class.java) ?: return
+        val send = { location: Location ->
+            model.send(Event.Located((location.latitude * 1e6).roundToInt(), (location.longitude * 1e6).roundToInt()))
+        }
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R) {
+            manager.getCurrentLocation(LocationManager.NETWORK_PROVIDER, null, mainExecutor) { it?.let(send) }
+        } else {
+            @Suppress("DEPRECATION")
+            manager.getLastKnownLocation(LocationManager.NETWORK_PROVIDER)?.let(send)
+        }
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        if (requestCode == LOCATION_REQUEST && grantResults.firstOrNull() == PackageManager.PERMISSION_GRANTED) locate()
+    }
+
+    private companion object {
+        const val LOCATION_REQUEST = 1
     }
 }

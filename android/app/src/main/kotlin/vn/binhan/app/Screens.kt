@@ -72,8 +72,10 @@ fun AppScreen(view: ViewModel, send: Send) {
             is Screen.CaseSummary -> {
                 Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
                 screen.view.rows.forEach { LabelledRow(it) }
+                screen.view.actions.forEach { ActionButton(it, send) }
             }
             is Screen.RecordIncident -> Intake(screen.view, send)
+            is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.Sync -> Sync(screen.view, send)
             is Screen.Enrol -> {
                 Text(screen.view.intro)
@@ -312,4 +314,26 @@ fun Intake(view: IntakeView, send: Send) {
     view.next?.let { ActionButton(it, send) }
     view.save?.let { ActionButton(it, send) }
     ActionButton(view.discard, send)
+}
+
+@Composable
+fun Finder(view: FinderView, send: Send) {
+    view.forCase?.let { Text(it, style = MaterialTheme.typography.titleMedium) }
+    Text(view.origin)
+    ActionButton(view.useLocation, send)
+    Choices(view.filters, send)
+    view.rankedBy?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    view.empty?.let { Text(it) }
+    view.shelters.forEach { shelter ->
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(shelter.name, style = MaterialTheme.typography.titleMedium)
+            Text(shelter.subtitle)
+            Text(shelter.distance, color = if (shelter.unreachable) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
+            Text(shelter.places)
+            Text(shelter.open)
+            shelter.call?.let { ActionButton(it, send) }
+            shelter.consent?.let { ActionButton(it, send) }
+            shelter.request?.let { ActionButton(it, send) }
+        }
+    }
 }
