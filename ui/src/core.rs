@@ -19,6 +19,7 @@ use crate::screens::cases::{ListFilter, LIST_PAGE};
 use crate::screens::form::SecretForm;
 use crate::screens::intake::IntakeForm;
 use crate::screens::pin::PinPad;
+use crate::screens::shelters::host::Step;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
 use crate::view::{Notice, NoticeLevel, ViewModel};
@@ -60,6 +61,7 @@ pub(crate) enum Route {
     CaseSummary { id: CaseId },
     RecordIncident,
     FindShelter,
+    HostDesk,
     Sync,
     Enrol,
     Settings,
@@ -353,6 +355,15 @@ impl Inner {
             Event::CallHost { shelter } => self.call_host(&shelter),
             Event::ConfirmShelterConsent { shelter } => self.confirm_shelter_consent(&shelter),
             Event::RequestPlacement { shelter } => self.request_placement(&shelter),
+            Event::HostShelter { shelter } => self.host_start(&shelter),
+            Event::SetFreePlaces { free } => self.host_set_free(free),
+            Event::AcceptPlacement { request } => self.host_step(&request, Step::Accept),
+            Event::DeclinePlacement { request, reason } => {
+                self.host_step(&request, Step::Decline(reason))
+            }
+            Event::RecordArrival { request } => self.host_step(&request, Step::Arrival),
+            Event::RecordDeparture { request } => self.host_step(&request, Step::Departure),
+            Event::RecordNoShow { request } => self.host_step(&request, Step::NoShow),
             Event::SyncNow => self.sync_now(),
             Event::NetworkAvailable => self.network_available(),
             Event::ShowMore => {

@@ -7,6 +7,7 @@
 use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
 use crate::screens::shelters::ShelterFilter;
 use binhan_core::model::{CaseStatus, Lang, RiskLevel};
+use binhan_core::shelters::DeclineReason;
 use serde::{Deserialize, Serialize};
 
 /// One thing the person did, or one thing that happened to the app.
@@ -87,6 +88,44 @@ pub enum Event {
     RequestPlacement {
         /// The shelter's id.
         shelter: String,
+    },
+    /// The host starts hosting a shelter the directory names this phone
+    /// as the host of.
+    HostShelter {
+        /// The shelter's id.
+        shelter: String,
+    },
+    /// The host confirms the number of free places.
+    SetFreePlaces {
+        /// Places free now.
+        free: u16,
+    },
+    /// The host accepts a request.
+    AcceptPlacement {
+        /// The request's id.
+        request: String,
+    },
+    /// The host declines a request.
+    DeclinePlacement {
+        /// The request's id.
+        request: String,
+        /// Why.
+        reason: DeclineReason,
+    },
+    /// The people of an accepted request arrived.
+    RecordArrival {
+        /// The request's id.
+        request: String,
+    },
+    /// The people left.
+    RecordDeparture {
+        /// The request's id.
+        request: String,
+    },
+    /// Nobody came for an accepted request.
+    RecordNoShow {
+        /// The request's id.
+        request: String,
     },
     /// Sync now (the sync screen's button).
     SyncNow,
@@ -258,6 +297,8 @@ pub enum Target {
     FindShelter,
     /// Sync status and sync now.
     Sync,
+    /// The shelter host's desk.
+    HostDesk,
     /// Enrol this phone with an invitation code.
     Enrol,
 }

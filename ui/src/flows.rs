@@ -309,6 +309,7 @@ impl Inner {
             Target::RecordIncident => return self.intake_open(),
             Target::FindShelter => return self.finder_open(None),
             Target::Sync => Route::Sync,
+            Target::HostDesk => Route::HostDesk,
             Target::Enrol => Route::Enrol,
             Target::Emergency => Route::Emergency,
         };

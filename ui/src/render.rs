@@ -80,9 +80,14 @@ impl Inner {
             ),
             Route::Home => {
                 let list = self.cases(today);
+                let role = self
+                    .vault
+                    .as_ref()
+                    .and_then(|v| v.enrolment().ok().flatten())
+                    .map(|e| e.role);
                 (
                     Screen::Home {
-                        view: home::view(&list, today, lang),
+                        view: home::view(&list, role, today, lang),
                     },
                     T::HomeTitle.get(lang),
                 )
@@ -135,6 +140,18 @@ impl Inner {
                         view: shelters::view(&self.finder, vault, lang),
                     },
                     T::FindShelter.get(lang),
+                ),
+                None => {
+                    self.stack.pop();
+                    self.screen(now)
+                }
+            },
+            Route::HostDesk => match &self.vault {
+                Some(vault) => (
+                    Screen::HostDesk {
+                        view: shelters::host::view(vault, lang),
+                    },
+                    shelters::text::HostL::Title.get(lang),
                 ),
                 None => {
                     self.stack.pop();

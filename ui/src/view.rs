@@ -85,6 +85,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::shelters::FinderView,
     },
+    /// The shelter host's desk.
+    HostDesk {
+        /// Its state.
+        view: crate::screens::shelters::host::HostView,
+    },
     /// Sync status and sync now.
     Sync {
         /// Its state.

@@ -2,12 +2,13 @@
 //! cases, and the next things to do.
 
 use super::cases::{row, CaseRow};
+use super::shelters::text::HostL;
 use crate::event::{Event, Target};
 use crate::text::T;
 use crate::view::Action;
 use binhan_core::app::CaseList;
 use binhan_core::cases::FollowUpState;
-use binhan_core::model::{CaseStatus, Lang};
+use binhan_core::model::{CaseStatus, Lang, Role};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -40,7 +41,7 @@ pub struct HomeView {
 
 /// The home screen from every case on the phone (the vault's list is most
 /// recent first).
-pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
+pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: Lang) -> HomeView {
     let open = || list.cases.iter().filter(|c| c.status == CaseStatus::Open);
     let mut overdue: Vec<_> = open()
         .filter(|c| c.follow_up_state(today) == FollowUpState::Overdue)
@@ -65,37 +66,53 @@ pub(crate) fn view(list: &CaseList, today: NaiveDate, lang: Lang) -> HomeView {
             .map(|c| row(c, today, lang))
             .collect(),
         no_cases: list.cases.is_empty().then(|| T::NoCasesYet.get(lang)),
-        actions: vec![
-            Action::new(
-                T::RecordIncident.get(lang),
-                Event::Open {
-                    target: Target::RecordIncident,
-                },
-            ),
-            Action::new(
-                T::AllCases.get(lang),
-                Event::Open {
-                    target: Target::CaseList,
-                },
-            ),
-            Action::new(
-                T::FindShelter.get(lang),
-                Event::Open {
-                    target: Target::FindShelter,
-                },
-            ),
-            Action::new(
-                T::SyncTitle.get(lang),
-                Event::Open {
-                    target: Target::Sync,
-                },
-            ),
-            Action::new(
-                T::Settings.get(lang),
-                Event::Open {
-                    target: Target::Settings,
-                },
-            ),
-        ],
+        actions: role_actions(role, lang)
+            .into_iter()
+            .chain([
+                Action::new(
+                    T::RecordIncident.get(lang),
+                    Event::Open {
+                        target: Target::RecordIncident,
+                    },
+                ),
+                Action::new(
+                    T::AllCases.get(lang),
+                    Event::Open {
+                        target: Target::CaseList,
+                    },
+                ),
+                Action::new(
+                    T::FindShelter.get(lang),
+                    Event::Open {
+                        target: Target::FindShelter,
+                    },
+                ),
+                Action::new(
+                    T::SyncTitle.get(lang),
+                    Event::Open {
+                        target: Target::Sync,
+                    },
+                ),
+                Action::new(
+                    T::Settings.get(lang),
+                    Event::Open {
+                        target: Target::Settings,
+                    },
+                ),
+            ])
+            .collect(),
+    }
+}
+
+/// What a role adds to the home screen: a shelter host's desk.
+fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
+    match role {
+        Some(Role::ShelterHost) => vec![Action::new(
+            HostL::Title.get(lang),
+            Event::Open {
+                target: Target::HostDesk,
+            },
+        )],
+        _ => Vec::new(),
     }
 }

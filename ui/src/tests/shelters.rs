@@ -8,12 +8,15 @@ use super::support::*;
 use crate::effect::Effect;
 use crate::event::{Event, Target};
 use crate::render::has_error;
+use crate::screens::shelters::host::HostView;
 use crate::screens::shelters::{FinderView, ShelterFilter};
 use crate::view::{Screen, ViewModel};
 use binhan_core::app::Vault;
 use binhan_core::model::DeviceId;
+use binhan_core::shelters::PlacementStatus;
 use binhan_core::shelters::{DirectoryUpdate, GeoPoint};
 use binhan_testkit::shelters::{lai_chau, province_signer, signed};
+use std::path::{Path, PathBuf};
 
 fn finder(view: &ViewModel) -> &FinderView {
     match &view.screen {
@@ -29,26 +32,55 @@ fn located(at: GeoPoint) -> Event {
     }
 }
 
-/// The seeded vault with the synthetic directory (the valley's commune
-/// office hosted by a device, so it takes requests) and its road network.
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("vault");
-    let cases = seed_vault(&path, delaying_policy(), None);
+/// The synthetic directory, signed, with the valley's commune office
+/// hosted by `host` (so it takes requests).
+fn directory(host: DeviceId) -> Vec<u8> {
     let province = lai_chau();
     let mut directory = province.directory(1);
     for shelter in &mut directory.shelters {
         if shelter.id == province.valley.same_side {
-            shelter.host_device = Some(DeviceId::random());
+            shelter.host_device = Some(host);
         }
     }
-    let vault = Vault::open(&path, config(delaying_policy())).expect("open");
+    signed(&DirectoryUpdate::Full(directory))
+}
+
+/// The vault at `path`, opened and unlocked a second time (the app holds
+/// the first), as another process of the same phone would.
+fn second(path: &Path) -> Vault {
+    let vault = Vault::open(path, config(delaying_policy())).expect("open");
     vault.unlock(PIN).expect("unlock");
+    vault
+}
+
+/// Carries `from`'s shelter messages to `to`, as the server's mailboxes do.
+fn deliver(from: &Path, to: &Path) -> usize {
+    let (from, to) = (second(from), second(to));
+    let sender = from.device_id().expect("id");
+    let outbox = from.shelter_outbox().expect("outbox");
+    for entry in &outbox {
+        to.receive_shelter_message(sender, entry.message.clone())
+            .expect("received");
+    }
+    if let Some(last) = outbox.last() {
+        from.ack_shelter_outbox(last.seq).expect("ack");
+    }
+    outbox.len()
+}
+
+/// The seeded vault with the synthetic directory (the valley's commune
+/// office hosted by `host`) and its road network; and where it is.
+fn collaborator(host: DeviceId) -> (Harness, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("vault");
+    let cases = seed_vault(&path, delaying_policy(), None);
+    let province = lai_chau();
+    let vault = second(&path);
     vault
         .set_provincial_key(province_signer().public_key())
         .expect("key");
     vault
-        .load_shelter_directory(&signed(&DirectoryUpdate::Full(directory)))
+        .load_shelter_directory(&directory(host))
         .expect("directory");
     vault
         .import_road_network(&province.roads_pbf())
@@ -56,12 +88,38 @@ fn harness() -> Harness {
     drop(vault);
     let h = Harness::copy_of(&path, delaying_policy(), cases);
     drop(dir);
-    h
+    let path = h.vault_path();
+    (h, path)
+}
+
+/// A host's phone: an empty vault with the same directory.
+fn host() -> (Harness, PathBuf, DeviceId) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("vault");
+    let vault = Vault::create(&path, PIN, config(delaying_policy())).expect("vault");
+    let id = vault.device_id().expect("id");
+    vault
+        .set_provincial_key(province_signer().public_key())
+        .expect("key");
+    vault
+        .load_shelter_directory(&directory(id))
+        .expect("directory");
+    drop(vault);
+    let h = Harness::copy_of(&path, delaying_policy(), Vec::new());
+    let path = h.vault_path();
+    (h, path, id)
+}
+
+fn desk(view: &ViewModel) -> &HostView {
+    match &view.screen {
+        Screen::HostDesk { view } => view,
+        other => panic!("expected the host's desk, got {other:?}"),
+    }
 }
 
 #[test]
 fn the_nearest_shelter_by_road_and_a_request_only_with_consent() {
-    let h = harness();
+    let (h, _) = collaborator(DeviceId::random());
     let province = lai_chau();
     h.unlock(PIN);
     let opened = h.send(Event::Open {
@@ -187,5 +245,85 @@ fn the_nearest_shelter_by_road_and_a_request_only_with_consent() {
             lon_e6: 0
         }),
         "not_available_here"
+    ));
+}
+
+#[test]
+fn a_request_goes_from_the_finder_to_the_host_and_the_answer_comes_back() {
+    let province = lai_chau();
+    let (host, host_path, host_id) = host();
+    let (h, path) = collaborator(host_id);
+
+    host.unlock(PIN);
+    let opened = host.send(Event::Open {
+        target: Target::HostDesk,
+    });
+    let start = desk(&opened).start.clone();
+    assert_eq!(
+        start.len(),
+        1,
+        "the directory names this phone for one shelter"
+    );
+    let hosting = host.send(start[0].event.clone());
+    let view = desk(&hosting);
+    assert!(
+        view.places
+            .as_deref()
+            .is_some_and(|p| p.starts_with("Còn 4/4 chỗ")),
+        "{:?}",
+        view.places
+    );
+    assert!(view.inbox.is_empty());
+
+    // The collaborator asks, with the survivor's consent.
+    h.unlock(PIN);
+    h.send(Event::FindShelterFor {
+        case: h.id("SYN-001"),
+    });
+    h.send(located(province.valley.start));
+    let office = province.valley.same_side.to_string();
+    h.send(Event::ConfirmShelterConsent {
+        shelter: office.clone(),
+    });
+    let asked = h.send(Event::RequestPlacement { shelter: office });
+    assert_eq!(asked.messages[0].reason.code, "placement_requested");
+    assert_eq!(deliver(&path, &host_path), 1);
+
+    // The host sees only what a host needs, and accepts.
+    let inbox = host.send(Event::Tick);
+    let request = &desk(&inbox).inbox[0];
+    assert_eq!(request.needs, "1 người · phụ nữ");
+    let json = serde_json::to_string(&inbox).expect("json");
+    assert!(
+        !json.contains("SYN-001"),
+        "no case or survivor code reaches the host"
+    );
+    let accepted = host.send(request.actions[0].event.clone());
+    let view = desk(&accepted);
+    assert!(view.inbox.is_empty());
+    assert!(view
+        .places
+        .as_deref()
+        .is_some_and(|p| p.starts_with("Còn 3/4 chỗ")));
+    let stay = &view.stays[0];
+    assert_eq!(stay.status, "nơi tạm lánh đã nhận");
+    let arrived = host.send(stay.actions[0].event.clone());
+    assert_eq!(desk(&arrived).stays[0].status, "đã đến nơi tạm lánh");
+
+    // The answers reach the collaborator's phone and its case.
+    assert!(deliver(&host_path, &path) >= 2);
+    let sent = second(&path).placement_requests().expect("requests");
+    assert_eq!(sent[0].status, PlacementStatus::Arrived);
+
+    // Steps that do not fit are refused in the view.
+    assert!(has_error(
+        &host.send(Event::AcceptPlacement {
+            request: "not a request".into()
+        }),
+        "request_unknown"
+    ));
+    assert!(has_error(
+        &host.send(Event::SetFreePlaces { free: 99 }),
+        "places_out_of_range"
     ));
 }

@@ -250,6 +250,11 @@ impl Harness {
         AppCore::with_clock(dir.join("vault"), options, shell.clone(), clock.clone())
     }
 
+    /// Where the vault is.
+    pub(crate) fn vault_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("vault")
+    }
+
     /// The app killed and started again over the same vault: everything in
     /// memory is gone, what the vault holds remains.
     pub(crate) fn restart(&mut self) {

@@ -5,6 +5,7 @@
 //! survivor's consent for that shelter is recorded.
 
 pub(crate) mod flow;
+pub mod host;
 pub(crate) mod text;
 
 use crate::event::Event;

@@ -121,6 +121,60 @@ impl L {
     }
 }
 
+/// A label of the host's desk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HostL {
+    Title,
+    People(u8, u8, String),
+    StepFree,
+    Disability,
+    Accept,
+    Decline(String),
+    Arrived,
+    Departed,
+    NoShow,
+    Places(u16, u16, String),
+    Fewer,
+    More,
+    Start(String),
+    NotAHost,
+}
+
+impl HostL {
+    pub(crate) fn get(&self, lang: Lang) -> String {
+        let vi_en = |vi, en| vi_en(lang, vi, en);
+        match self {
+            HostL::Title => pick(lang, "Nơi tạm lánh của tôi", "My shelter"),
+            HostL::People(people, 0, group) => {
+                vi_en(format!("{people} người · {group}"), format!("{people} people · {group}"))
+            }
+            HostL::People(people, children, group) => vi_en(
+                format!("{people} người ({children} trẻ em) · {group}"),
+                format!("{people} people ({children} children) · {group}"),
+            ),
+            HostL::StepFree => pick(lang, "cần lối đi không bậc thềm", "needs step-free access"),
+            HostL::Disability => pick(lang, "cần hỗ trợ người khuyết tật", "needs disability support"),
+            HostL::Accept => pick(lang, "Nhận", "Accept"),
+            HostL::Decline(reason) => vi_en(format!("Từ chối: {reason}"), format!("Decline: {reason}")),
+            HostL::Arrived => pick(lang, "Đã đến", "Arrived"),
+            HostL::Departed => pick(lang, "Đã rời đi", "Left"),
+            HostL::NoShow => pick(lang, "Không đến", "Did not come"),
+            HostL::Places(free, capacity, at) => vi_en(
+                format!("Còn {free}/{capacity} chỗ · xác nhận {at}"),
+                format!("{free} of {capacity} places free · confirmed {at}"),
+            ),
+            HostL::Fewer => pick(lang, "Bớt 1 chỗ trống", "One place fewer"),
+            HostL::More => pick(lang, "Thêm 1 chỗ trống", "One place more"),
+            HostL::Start(name) => vi_en(format!("Tôi là chủ nhà của {name}"), format!("I host {name}")),
+            HostL::NotAHost => pick(
+                lang,
+                "Danh sách nơi tạm lánh chưa ghi máy này là chủ nhà: hãy đồng bộ, hoặc báo cán bộ phụ trách.",
+                "The shelter directory does not name this phone as a host yet: sync, or tell your case manager.",
+            ),
+        }
+    }
+}
+
 /// Why something in the finder cannot be done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal {
@@ -129,6 +183,10 @@ pub(crate) enum Refusal {
     SearchFailed,
     ShelterUnknown,
     RequestRefused,
+    NotTheHost,
+    PlacesOutOfRange,
+    RequestUnknown,
+    StepNotAllowed,
 }
 
 impl Refusal {
@@ -139,6 +197,10 @@ impl Refusal {
             Refusal::SearchFailed => "search_failed",
             Refusal::ShelterUnknown => "shelter_unknown",
             Refusal::RequestRefused => "request_refused",
+            Refusal::NotTheHost => "not_the_host",
+            Refusal::PlacesOutOfRange => "places_out_of_range",
+            Refusal::RequestUnknown => "request_unknown",
+            Refusal::StepNotAllowed => "step_not_allowed",
         }
     }
 
@@ -163,6 +225,22 @@ impl Refusal {
                 lang,
                 "Không có nơi tạm lánh này trong danh sách",
                 "This shelter is not in the directory",
+            ),
+            Refusal::NotTheHost => pick(
+                lang,
+                "Danh sách không ghi máy này là chủ nhà của nơi này",
+                "The directory does not name this phone as this shelter's host",
+            ),
+            Refusal::PlacesOutOfRange => pick(
+                lang,
+                "Số chỗ trống phải từ 0 đến sức chứa",
+                "Free places must be between 0 and the capacity",
+            ),
+            Refusal::RequestUnknown => pick(lang, "Không có yêu cầu này", "No such request"),
+            Refusal::StepNotAllowed => pick(
+                lang,
+                "Không làm được việc này với yêu cầu ở trạng thái hiện tại (hoặc không đủ chỗ)",
+                "This cannot be done with the request as it stands (or too few places)",
             ),
             Refusal::RequestRefused => pick(
                 lang,

@@ -76,6 +76,7 @@ fun AppScreen(view: ViewModel, send: Send) {
             }
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
+            is Screen.HostDesk -> HostDesk(screen.view, send)
             is Screen.Sync -> Sync(screen.view, send)
             is Screen.Enrol -> {
                 Text(screen.view.intro)
@@ -334,6 +335,26 @@ fun Finder(view: FinderView, send: Send) {
             shelter.call?.let { ActionButton(it, send) }
             shelter.consent?.let { ActionButton(it, send) }
             shelter.request?.let { ActionButton(it, send) }
+        }
+    }
+}
+
+@Composable
+fun HostDesk(view: HostView, send: Send) {
+    view.shelter?.let { Text(it, style = MaterialTheme.typography.titleMedium) }
+    view.places?.let { Text(it) }
+    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        view.fewer?.let { ActionButton(it, send) }
+        view.more?.let { ActionButton(it, send) }
+    }
+    view.empty?.let { Text(it) }
+    view.start.forEach { ActionButton(it, send) }
+    (view.inbox + view.stays).forEach { stay ->
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(stay.needs, style = MaterialTheme.typography.titleSmall)
+            stay.details?.let { Text(it) }
+            Text("${stay.status} · ${stay.updated}")
+            stay.actions.forEach { ActionButton(it, send) }
         }
     }
 }
