@@ -162,9 +162,18 @@ impl Inner {
                 let vault = self.vault.as_ref();
                 let enrolment = vault.and_then(|v| v.enrolment().ok().flatten());
                 let waiting = vault.and_then(|v| v.pending_events().ok()).unwrap_or(0);
+                let device = vault
+                    .and_then(|v| v.device_id().ok())
+                    .map(|d| d.to_string());
                 (
                     Screen::Sync {
-                        view: sync::sync_view(&self.sync, enrolment.as_ref(), waiting, lang),
+                        view: sync::sync_view(
+                            &self.sync,
+                            enrolment.as_ref(),
+                            device,
+                            waiting,
+                            lang,
+                        ),
                     },
                     T::SyncTitle.get(lang),
                 )

@@ -136,6 +136,7 @@ pub(crate) enum T {
     EnrolledServer,
     EnrolledRole,
     EnrolledCommune,
+    DeviceCode,
     LastSync,
     NeverSynced,
     Waiting(u64),
@@ -286,6 +287,7 @@ impl T {
             EnrolledServer => pick(lang, "Máy chủ", "Server"),
             EnrolledRole => pick(lang, "Vai trò", "Role"),
             EnrolledCommune => pick(lang, "Xã, phường", "Commune or ward"),
+            DeviceCode => pick(lang, "Mã máy", "Device code"),
             LastSync => pick(lang, "Đồng bộ thành công gần nhất", "Last successful sync"),
             NeverSynced => pick(lang, "chưa có trong lần mở này", "none since the app was opened"),
             Waiting(n) => vi_en(

@@ -59,7 +59,9 @@ pub struct ProgressView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncView {
-    /// Server, role, commune; empty when not enrolled.
+    /// Server, role, commune and this phone's device code (what a manager
+    /// names when the province lists it as a shelter's host); empty when
+    /// not enrolled.
     pub enrolled_as: Vec<LabelledValue>,
     /// "Not enrolled: cases stay on this phone", when not enrolled.
     pub not_enrolled: Option<String>,
@@ -182,11 +184,17 @@ fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
 pub(crate) fn sync_view(
     state: &SyncState,
     enrolment: Option<&Enrolment>,
+    device: Option<String>,
     waiting: u64,
     lang: Lang,
 ) -> SyncView {
     let enrolled_as = enrolment
         .map(|e| {
+            let device = LabelledValue {
+                code: "device".into(),
+                label: T::DeviceCode.get(lang),
+                value: device.unwrap_or_default(),
+            };
             vec![
                 LabelledValue {
                     code: "server".into(),
@@ -205,6 +213,7 @@ pub(crate) fn sync_view(
                         .map(|c| c.name.to_string())
                         .unwrap_or_else(|| e.commune.clone()),
                 },
+                device,
             ]
         })
         .unwrap_or_default();

@@ -8,6 +8,7 @@ package vn.binhan.tests
 import java.util.concurrent.CopyOnWriteArrayList
 import org.junit.jupiter.api.Assertions.*
 import org.junit.jupiter.api.Test
+import vn.binhan.core.Vault
 import vn.binhan.core.appCore
 import vn.binhan.core.model.CaseFilter
 import vn.binhan.core.model.Lang
@@ -23,9 +24,9 @@ class RecordingShell : Shell {
 }
 
 /** One app over a fresh vault directory, and what a shell does with it. */
-class Phone(lang: Lang = Lang.VI) {
+class Phone(lang: Lang = Lang.VI, val dir: String = tempVaultDir()) {
     val shell = RecordingShell()
-    val core: AppCore = appCore(tempVaultDir(), quickConfig(), null, lang, shell)
+    val core: AppCore = appCore(dir, quickConfig(), null, lang, shell)
     var view: ViewModel = core.view()
         private set
 
@@ -112,6 +113,35 @@ class Phone(lang: Lang = Lang.VI) {
             check(System.nanoTime() < deadline) { "the background never finished: ${current.screen}" }
             Thread.sleep(20)
         }
+    }
+
+    /** Enrols through the sync screen and waits for the first sync. */
+    fun enrol(code: String): SyncView {
+        send(Event.Open(vn.binhan.ui.Target.SYNC))
+        tap((view.screen as Screen.Sync).view.enrol)
+        send(Event.SetField(Field.SERVER_URL, TestServer.url))
+        send(Event.SetField(Field.INVITATION_CODE, code))
+        send(Event.SetField(Field.DEVICE_LABEL, "synthetic phone"))
+        send(Event.Submit)
+        return awaitSynced()
+    }
+
+    /** Syncs from the sync screen and waits for the end. */
+    fun syncNow(): SyncView {
+        send(Event.Open(vn.binhan.ui.Target.SYNC))
+        send(Event.SyncNow)
+        return awaitSynced()
+    }
+
+    private fun awaitSynced(): SyncView {
+        val done = awaitView { v ->
+            val sync = (v.screen as? Screen.Sync)?.view
+            sync != null && sync.progress == null && (sync.error != null || sync.lastSync.value != "chưa có trong lần mở này")
+        }
+        val view = (done.screen as Screen.Sync).view
+        assertNull(view.error, "${view.error}")
+        send(Event.Open(vn.binhan.ui.Target.HOME))
+        return view
     }
 
     fun errors(): List<Pair<IntakeField, String>> {
@@ -253,7 +283,7 @@ class AppCoreTest {
         val view = (synced.screen as Screen.Sync).view
         assertNull(view.error, "${view.error}")
         assertEquals("0 thay đổi chờ gửi", view.waiting)
-        assertEquals(listOf("server", "role", "commune"), view.enrolledAs.map { it.code })
+        assertEquals(listOf("server", "role", "commune", "device"), view.enrolledAs.map { it.code })
         assertEquals("cộng tác viên cơ sở", view.enrolledAs[1].value)
         assertTrue(view.syncNow.enabled)
 
@@ -261,5 +291,68 @@ class AppCoreTest {
         sync(manager)
         val cases = manager.listCases(CaseFilter(status = null, risk = null, commune = null, followUp = null, survivorCode = null))
         assertEquals(listOf("SYN-KT-SYNC"), cases.cases.map { it.survivorCode })
+    }
+
+    @Test
+    fun `find a shelter for a case, request a place, the host accepts and records the arrival`() {
+        val officer = newVault()
+        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+
+        // Two apps driven by send alone: a collaborator and a shelter host.
+        val host = Phone()
+        host.firstRun()
+        val hostId = host.enrol(invite(officer, Role.SHELTER_HOST, "mu_ca").code)
+            .enrolledAs.first { it.code == "device" }.value
+        val collaborator = Phone()
+        collaborator.firstRun()
+        collaborator.recordIncident("SYN-KT-SHELTER", "mu_ca")
+        collaborator.enrol(invite(officer, Role.COLLABORATOR, "mu_ca").code)
+
+        // The province names the host's phone for the valley's commune office.
+        // The signed publication is side-loaded on both phones (through a
+        // second Vault object on each one's vault), at a version above any the
+        // shared server holds, as the placement test of SyncTest does: other
+        // tests own the server's directory versions.
+        val office = ShelterFixture.valleyShelter("same_side")
+        val publication = TestServer.signWithHost(office, hostId, 901)
+        for (phone in listOf(host, collaborator)) {
+            Vault.open(phone.dir, null).use { vault ->
+                vault.unlock(PIN)
+                vault.setProvincialKey(ShelterFixture.provincialKey)
+                assertEquals(901uL, vault.loadShelterDirectory(publication).version)
+            }
+        }
+
+        host.syncNow()
+        val home = (host.view.screen as Screen.Home).view
+        host.tap(home.actions.first { it.label == "Nơi tạm lánh của tôi" })
+        val desk = (host.view.screen as Screen.HostDesk).view
+        host.tap(desk.start.single())
+
+        // The collaborator finds the office from the case and asks, with consent.
+        collaborator.syncNow()
+        collaborator.send((collaborator.view.screen as Screen.Home).view.recent.single().open)
+        val summary = (collaborator.view.screen as Screen.CaseSummary).view
+        collaborator.tap(summary.actions.single())
+        val start = ShelterFixture.valleyStart
+        collaborator.send(Event.Located((start.lat * 1e6).toInt(), (start.lon * 1e6).toInt()))
+        val row = { (collaborator.view.screen as Screen.FindShelter).view.shelters.first { it.id == office } }
+        assertEquals("consent_needed", row().request?.disabledReason?.code)
+        collaborator.tap(row().consent)
+        collaborator.tap(row().request)
+        assertEquals("placement_requested", collaborator.view.messages.single().reason.code)
+        collaborator.syncNow()
+
+        // The host sees one person, no name, and accepts; then the arrival.
+        host.syncNow()
+        host.send(Event.Open(vn.binhan.ui.Target.HOST_DESK))
+        val request = (host.view.screen as Screen.HostDesk).view.inbox.single()
+        assertFalse(host.view.toString().contains("SYN-KT-SHELTER"))
+        host.tap(request.actions.first { it.label == "Nhận" })
+        val stay = (host.view.screen as Screen.HostDesk).view.stays.single()
+        host.tap(stay.actions.first { it.label == "Đã đến" })
+        assertEquals("đã đến nơi tạm lánh", (host.view.screen as Screen.HostDesk).view.stays.single().status)
+        host.syncNow()
+        collaborator.syncNow()
     }
 }
