@@ -278,11 +278,14 @@ impl Inner {
     }
 
     pub(crate) fn inform(&mut self, code: &str, text: T) {
-        let reason = crate::view::Reason {
-            code: code.to_string(),
-            text: text.get(self.lang),
-        };
-        self.notice(NoticeLevel::Info, reason);
+        let text = text.get(self.lang);
+        self.inform_text(code, text);
+    }
+
+    /// An info notice with its code and text (screens with catalogs of their
+    /// own).
+    pub(crate) fn inform_text(&mut self, code: &str, text: String) {
+        self.notice(NoticeLevel::Info, crate::view::Reason::new(code, text));
     }
 
     /// Locks, forgets the screens and everything typed, shows the camouflage.

@@ -484,10 +484,7 @@ impl Why {
 
     /// The reason as the view carries it.
     pub(crate) fn reason(&self, lang: Lang) -> Reason {
-        Reason {
-            code: self.code().to_string(),
-            text: self.text(lang),
-        }
+        Reason::new(self.code(), self.text(lang))
     }
 }
 

@@ -168,6 +168,16 @@ pub struct Reason {
     pub text: String,
 }
 
+impl Reason {
+    /// A reason with its stable code and its text.
+    pub(crate) fn new(code: &str, text: String) -> Self {
+        Self {
+            code: code.to_string(),
+            text,
+        }
+    }
+}
+
 /// How a notice should look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -192,7 +192,7 @@ pub(crate) fn list_view(
             .then(|| if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)),
         rows,
         unreadable: (!list.unreadable.is_empty()).then(|| Reason {
-            code: Why::CaseUnreadable.code().to_string(),
+            code: Why::CaseUnreadable.code().into(),
             text: T::Unreadable(list.unreadable.len()).get(lang),
         }),
     }

@@ -7,7 +7,6 @@ use super::{IntakeField, IntakeForm, IntakeList, IntakeStep, DRAFT};
 use crate::core::{Inner, Route};
 use crate::format;
 use crate::text::Why;
-use crate::view::{NoticeLevel, Reason};
 use binhan_core::Error;
 
 impl Inner {
@@ -46,11 +45,8 @@ impl Inner {
     }
 
     fn intake_notice(&mut self, label: super::text::L, code: &str) {
-        let reason = Reason {
-            code: code.to_string(),
-            text: label.get(self.lang),
-        };
-        self.notice(NoticeLevel::Info, reason);
+        let text = label.get(self.lang);
+        self.inform_text(code, text);
     }
 
     /// Applies `change` to the form on screen and seals the draft; refused

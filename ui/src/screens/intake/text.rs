@@ -301,9 +301,6 @@ impl Problem {
 
     /// The problem as the view carries it.
     pub(crate) fn reason(self, lang: Lang) -> Reason {
-        Reason {
-            code: self.code().to_string(),
-            text: self.text(lang),
-        }
+        Reason::new(self.code(), self.text(lang))
     }
 }

@@ -7,7 +7,7 @@ use super::{has_consent, shelter_consent_scope, Finder, ShelterFilter};
 use crate::core::{Inner, Route};
 use crate::effect::Effect;
 use crate::text::Why;
-use crate::view::{NoticeLevel, Reason};
+use crate::view::NoticeLevel;
 use binhan_core::cases::{CaseAction, CaseDetail};
 use binhan_core::model::{CaseId, Consent, ConsentGiver, Sex, ADULT_AGE};
 use binhan_core::shelters::{AcceptedGroup, GeoPoint, PlacementNeeds, Shelter, ShelterId};
@@ -20,11 +20,8 @@ impl Inner {
     }
 
     fn finder_inform(&mut self, label: L, code: &str) {
-        let reason = Reason {
-            code: code.to_string(),
-            text: label.get(self.lang),
-        };
-        self.notice(NoticeLevel::Info, reason);
+        let text = label.get(self.lang);
+        self.inform_text(code, text);
     }
 
     /// Opens the finder, for `case` when it comes from one.

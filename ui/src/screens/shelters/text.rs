@@ -251,9 +251,6 @@ impl Refusal {
     }
 
     pub(crate) fn reason(self, lang: Lang) -> Reason {
-        Reason {
-            code: self.code().to_string(),
-            text: self.text(lang),
-        }
+        Reason::new(self.code(), self.text(lang))
     }
 }
