@@ -8,7 +8,9 @@
 use crate::core::{lock, Inner};
 use crate::effect::{Clock, Effect, Shell};
 use crate::text::Why;
-use binhan_core::sync::{CancelFlag, SyncProgress};
+use binhan_core::model::Role;
+use binhan_core::sync::wire::Invitation;
+use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
 use binhan_core::Error;
 use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
@@ -29,13 +31,34 @@ pub(crate) enum Job {
     },
     /// Push this device's changes and pull everyone else's.
     Sync,
+    /// Ask the server for an invitation code.
+    Invite {
+        role: Role,
+        commune: String,
+        hours: u32,
+    },
+}
+
+/// What a job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Activity {
+    Enrol,
+    Sync,
+    Invite,
+}
+
+/// How a job ended well.
+enum Done {
+    Enrolled,
+    Synced(u64, u64),
+    Invited(Invitation),
 }
 
 /// What is running now.
 #[derive(Debug, Clone)]
 pub(crate) struct Running {
-    /// Enrolling (else syncing).
-    pub(crate) enrolling: bool,
+    /// What runs.
+    pub(crate) activity: Activity,
     /// The sync's phase and its progress, once it reported one.
     pub(crate) progress: Option<SyncProgress>,
     pub(crate) cancel: CancelFlag,
@@ -60,6 +83,8 @@ pub(crate) struct SyncState {
     pub(crate) last_success_ms: Option<u64>,
     /// Events pushed and pulled by it.
     pub(crate) last_counts: Option<(u64, u64)>,
+    /// The last invitation made (shown until the app locks).
+    pub(crate) invitation: Option<Invitation>,
     /// Why the last run failed, if it did.
     pub(crate) last_error: Option<Why>,
     /// Changes with every lock: a job started before it finds it changed
@@ -81,12 +106,12 @@ impl SyncState {
     }
 
     /// Starts `job` unless something runs already; false if it does.
-    pub(crate) fn begin(&mut self, enrolling: bool) -> bool {
+    pub(crate) fn begin(&mut self, activity: Activity) -> bool {
         if self.running.is_some() {
             return false;
         }
         self.running = Some(Running {
-            enrolling,
+            activity,
             progress: None,
             cancel: CancelFlag::default(),
         });
@@ -138,7 +163,15 @@ impl Background {
                     server_url,
                     code,
                     label,
-                } => vault.enrol(&server_url, &code, &label).await.map(|_| None),
+                } => vault
+                    .enrol(&server_url, &code, &label)
+                    .await
+                    .map(|_| Done::Enrolled),
+                Job::Invite {
+                    role,
+                    commune,
+                    hours,
+                } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Sync => {
                     let inner = Arc::clone(&self.inner);
                     let shell = Arc::clone(&self.shell);
@@ -157,7 +190,7 @@ impl Background {
                     vault
                         .sync(&progress, &cancel)
                         .await
-                        .map(|r| Some((r.events_pushed, r.events_pulled)))
+                        .map(|r| Done::Synced(r.events_pushed, r.events_pulled))
                 }
             };
             {
@@ -176,22 +209,26 @@ impl Inner {
     /// Records how a run ended: a success (with the sync's counts), or why
     /// not; returns what runs next. A revoked device's vault is already
     /// erased: the app shows what a new install shows.
-    fn finish(&mut self, outcome: Result<Option<(u64, u64)>, Error>, now: u64) -> Option<Job> {
-        let enrolling = self.sync.running.take().is_some_and(|r| r.enrolling);
+    fn finish(&mut self, outcome: Result<Done, Error>, now: u64) -> Option<Job> {
+        self.sync.running = None;
         match outcome {
-            Ok(counts) => {
-                if enrolling {
-                    self.sync.form = EnrolForm::default();
-                    if *self.top() == crate::core::Route::Enrol {
-                        self.stack.pop();
-                    }
-                    // A new device syncs at once.
-                    return self.sync.begin(false).then_some(Job::Sync);
+            Ok(Done::Enrolled) => {
+                self.sync.form = EnrolForm::default();
+                if *self.top() == crate::core::Route::Enrol {
+                    self.stack.pop();
                 }
+                // A new device syncs at once.
+                self.sync.begin(Activity::Sync).then_some(Job::Sync)
+            }
+            Ok(Done::Synced(sent, received)) => {
                 self.sync.last_success_ms = Some(now);
-                self.sync.last_counts = counts;
+                self.sync.last_counts = Some((sent, received));
                 // What others sent may change any list.
                 self.listing = None;
+                None
+            }
+            Ok(Done::Invited(invitation)) => {
+                self.sync.invitation = Some(invitation);
                 None
             }
             Err(Error::Revoked) | Err(Error::Erased) => {
@@ -233,7 +270,7 @@ impl Inner {
         if !crate::screens::sync::enrol_errors(&self.sync.form).is_empty() {
             return;
         }
-        if !self.sync.begin(true) {
+        if !self.sync.begin(Activity::Enrol) {
             return self.refuse(Why::SyncRunning);
         }
         let form = &self.sync.form;
@@ -245,10 +282,49 @@ impl Inner {
     }
 
     fn enrolled(&self) -> bool {
+        self.enrolment().is_some()
+    }
+
+    /// What this phone is enrolled as, if it is.
+    pub(crate) fn enrolment(&self) -> Option<Enrolment> {
         self.vault
             .as_ref()
             .and_then(|v| v.enrolment().ok().flatten())
-            .is_some()
+    }
+
+    /// Asks the server for an invitation code for the role chosen, in this
+    /// phone's commune.
+    pub(crate) fn invite_submit(&mut self) {
+        self.invite.submitted = true;
+        let Some(role) = self.invite.role else {
+            return;
+        };
+        let Some(enrolment) = self.enrolment() else {
+            return self.refuse(Why::NotEnrolled);
+        };
+        if !enrolment.role.may_invite(role) {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if !self.sync.begin(Activity::Invite) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.sync.invitation = None;
+        self.jobs.push(Job::Invite {
+            role,
+            commune: enrolment.commune,
+            hours: self.invite.hours,
+        });
+    }
+
+    /// Shares the last code (the phone's share sheet): the code and its
+    /// expiry, nothing else.
+    pub(crate) fn share_invitation(&mut self) {
+        let Some(invitation) = &self.sync.invitation else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        let expires = crate::format::instant(invitation.expires_at);
+        let text = crate::screens::invite::share_text(&invitation.code, &expires, self.lang);
+        self.effects.push(Effect::Share { text });
     }
 
     /// Sync now, from the sync screen or the home screen.
@@ -259,7 +335,7 @@ impl Inner {
         if !self.enrolled() {
             return self.refuse(Why::NotEnrolled);
         }
-        if !self.sync.begin(false) {
+        if !self.sync.begin(Activity::Sync) {
             return self.refuse(Why::SyncRunning);
         }
         self.jobs.push(Job::Sync);
@@ -267,7 +343,7 @@ impl Inner {
 
     /// The network came back: sync quietly if it can.
     pub(crate) fn network_available(&mut self) {
-        if self.unlocked() && self.enrolled() && self.sync.begin(false) {
+        if self.unlocked() && self.enrolled() && self.sync.begin(Activity::Sync) {
             self.jobs.push(Job::Sync);
         }
     }

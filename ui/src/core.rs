@@ -62,6 +62,7 @@ pub(crate) enum Route {
     RecordIncident,
     FindShelter,
     HostDesk,
+    Invite,
     Sync,
     Enrol,
     Settings,
@@ -105,6 +106,8 @@ pub(crate) struct Inner {
     pub(crate) list_shown: u32,
     /// The intake form while it is on screen (its draft is in the vault).
     pub(crate) intake: Option<IntakeForm>,
+    /// The invitation form.
+    pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
     pub(crate) finder: crate::screens::shelters::Finder,
     /// The last case listing, while the vault is unlocked.
@@ -167,6 +170,7 @@ impl AppCore {
             intake: None,
             listing: None,
             finder: Default::default(),
+            invite: Default::default(),
             sync: SyncState::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
@@ -305,6 +309,7 @@ impl Inner {
         self.intake = None;
         self.listing = None;
         self.finder = Default::default();
+        self.invite = Default::default();
         self.sync.forget();
         self.notices.clear();
     }
@@ -367,6 +372,19 @@ impl Inner {
             Event::RecordArrival { request } => self.host_step(&request, Step::Arrival),
             Event::RecordDeparture { request } => self.host_step(&request, Step::Departure),
             Event::RecordNoShow { request } => self.host_step(&request, Step::NoShow),
+            Event::ChooseInviteRole { role } if *self.top() == Route::Invite => {
+                self.invite.role = Some(role)
+            }
+            Event::ChooseInviteHours { hours }
+                if *self.top() == Route::Invite
+                    && crate::screens::invite::VALIDITY_HOURS.contains(&hours) =>
+            {
+                self.invite.hours = hours
+            }
+            Event::ChooseInviteRole { .. } | Event::ChooseInviteHours { .. } => {
+                self.refuse(Why::NotAvailableHere)
+            }
+            Event::ShareInvitation => self.share_invitation(),
             Event::SyncNow => self.sync_now(),
             Event::NetworkAvailable => self.network_available(),
             Event::ShowMore => {

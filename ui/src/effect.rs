@@ -21,6 +21,11 @@ pub enum Effect {
     /// Get a location fix and send it back as `Event::Located` (the shell
     /// asks for the permission if it must).
     RequestLocation,
+    /// Open the phone's share sheet with this text (an invitation code).
+    Share {
+        /// What to share.
+        text: String,
+    },
     /// Open the phone's dialler with this number.
     Dial {
         /// The number, digits only (e.g. `113`).

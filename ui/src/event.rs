@@ -6,7 +6,7 @@
 
 use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
 use crate::screens::shelters::ShelterFilter;
-use binhan_core::model::{CaseStatus, Lang, RiskLevel};
+use binhan_core::model::{CaseStatus, Lang, RiskLevel, Role};
 use binhan_core::shelters::DeclineReason;
 use serde::{Deserialize, Serialize};
 
@@ -127,6 +127,18 @@ pub enum Event {
         /// The request's id.
         request: String,
     },
+    /// Invite: the role of the new phone.
+    ChooseInviteRole {
+        /// The role.
+        role: Role,
+    },
+    /// Invite: how long the code stays valid.
+    ChooseInviteHours {
+        /// Hours (24, 72 or 168).
+        hours: u32,
+    },
+    /// Share the invitation code just made.
+    ShareInvitation,
     /// Sync now (the sync screen's button).
     SyncNow,
     /// The phone has a network again (the shell's connectivity callback, or
@@ -299,6 +311,8 @@ pub enum Target {
     Sync,
     /// The shelter host's desk.
     HostDesk,
+    /// Invite a device (managers).
+    Invite,
     /// Enrol this phone with an invitation code.
     Enrol,
 }

@@ -122,6 +122,7 @@ impl Inner {
             Route::DuressPin => self.set_duress(),
             Route::RecordIncident => self.intake_save(now),
             Route::Enrol => self.enrol_submit(),
+            Route::Invite => self.invite_submit(),
             _ => self.refuse(Why::NotAvailableHere),
         }
     }
@@ -310,6 +311,10 @@ impl Inner {
             Target::FindShelter => return self.finder_open(None),
             Target::Sync => Route::Sync,
             Target::HostDesk => Route::HostDesk,
+            Target::Invite => {
+                self.invite = Default::default();
+                Route::Invite
+            }
             Target::Enrol => Route::Enrol,
             Target::Emergency => Route::Emergency,
         };

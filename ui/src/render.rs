@@ -5,7 +5,7 @@ use crate::core::Listing;
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
-use crate::screens::{cases, emergency, home, intake, settings, setup, shelters, sync};
+use crate::screens::{cases, emergency, home, intake, invite, settings, setup, shelters, sync};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
@@ -143,6 +143,19 @@ impl Inner {
                 ),
                 None => {
                     self.stack.pop();
+                    self.screen(now)
+                }
+            },
+            Route::Invite => match self.enrolment() {
+                Some(enrolment) => (
+                    Screen::Invite {
+                        view: invite::view(&self.invite, &self.sync, enrolment.role, lang),
+                    },
+                    T::Invite.get(lang),
+                ),
+                None => {
+                    self.stack.pop();
+                    self.refuse(Why::NotEnrolled);
                     self.screen(now)
                 }
             },

@@ -85,6 +85,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::shelters::FinderView,
     },
+    /// Invite a device.
+    Invite {
+        /// Its state.
+        view: crate::screens::invite::InviteView,
+    },
     /// The shelter host's desk.
     HostDesk {
         /// Its state.

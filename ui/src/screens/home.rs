@@ -113,6 +113,12 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
+        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => vec![Action::new(
+            T::Invite.get(lang),
+            Event::Open {
+                target: Target::Invite,
+            },
+        )],
         _ => Vec::new(),
     }
 }

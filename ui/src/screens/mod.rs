@@ -7,6 +7,7 @@ pub mod emergency;
 pub(crate) mod form;
 pub mod home;
 pub mod intake;
+pub mod invite;
 pub mod pin;
 pub mod settings;
 pub mod setup;

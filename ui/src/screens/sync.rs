@@ -2,7 +2,7 @@
 //! enrolled as, when it last synced, what waits to be sent, what runs now,
 //! and what went wrong with what to do next.
 
-use crate::background::{EnrolForm, SyncState};
+use crate::background::{Activity, EnrolForm, SyncState};
 use crate::event::{Event, Field, Target};
 use crate::format;
 use crate::text::{Why, T};
@@ -117,7 +117,10 @@ pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
         Vec::new()
     };
     let error_of = |f: Field| errors.iter().find(|(e, _)| *e == f).map(|(_, w)| *w);
-    let running = state.running.as_ref().filter(|r| r.enrolling).is_some();
+    let running = state
+        .running
+        .as_ref()
+        .is_some_and(|r| r.activity == Activity::Enrol);
     EnrolView {
         intro: T::EnrolIntro.get(lang),
         fields: vec![
@@ -155,7 +158,7 @@ pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
 
 fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
     let running = state.running.as_ref()?;
-    if running.enrolling {
+    if running.activity == Activity::Enrol {
         return Some(ProgressView {
             label: T::Enrolling.get(lang),
             count: None,

@@ -121,3 +121,32 @@ fn a_phone_not_enrolled_says_so_and_an_unreachable_server_is_told_plainly() {
     let view = enrol_screen(&again);
     assert!(view.error.is_none() && view.fields[0].value.is_empty());
 }
+
+#[test]
+fn inviting_needs_an_enrolled_manager_and_a_role() {
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    // Not enrolled: the screen is not offered, and says why when forced.
+    let home = h.core.view();
+    assert!(!home_actions(&home).contains(&"Mời thiết bị".to_string()));
+    let refused = h.send(Event::Open {
+        target: Target::Invite,
+    });
+    assert!(has_error(&refused, "not_enrolled"));
+    assert!(matches!(refused.screen, Screen::Home { .. }));
+    // Its events elsewhere are refused too.
+    assert!(has_error(
+        &h.send(Event::ChooseInviteRole {
+            role: binhan_core::model::Role::Collaborator
+        }),
+        "not_available_here"
+    ));
+    assert!(has_error(
+        &h.send(Event::ShareInvitation),
+        "not_available_here"
+    ));
+}
+
+fn home_actions(view: &ViewModel) -> Vec<String> {
+    home(view).actions.iter().map(|a| a.label.clone()).collect()
+}

@@ -355,4 +355,34 @@ class AppCoreTest {
         host.syncNow()
         collaborator.syncNow()
     }
+
+    @Test
+    fun `a commune case manager invites a collaborator from the app, and the code enrols a phone`() {
+        val commune = "tan_uyen"
+        val officer = newVault()
+        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        val manager = Phone()
+        manager.firstRun()
+        manager.enrol(invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code)
+
+        val home = (manager.view.screen as Screen.Home).view
+        manager.tap(home.actions.first { it.label == "Mời thiết bị" })
+        var form = (manager.view.screen as Screen.Invite).view
+        assertFalse(form.roles.any { it.label == "cán bộ Sở Nội vụ" }, "a manager cannot invite the province")
+        manager.tap(form.submit)
+        form = (manager.view.screen as Screen.Invite).view
+        assertEquals("required", form.roleError?.code)
+        manager.send(form.roles.first { it.label == "cộng tác viên cơ sở" }.event)
+        manager.send(form.hours.first { it.label == "1 ngày" }.event)
+        manager.tap((manager.view.screen as Screen.Invite).view.submit)
+        val made = manager.awaitView { v -> (v.screen as? Screen.Invite)?.view?.invitation?.isNotEmpty() == true }
+        val view = (made.screen as Screen.Invite).view
+        val code = view.invitation.first { it.code == "code" }.value
+        manager.tap(view.share)
+        assertTrue(manager.shell.effects.any { it is Effect.Share && it.text.contains(code) })
+
+        val phone = newVault()
+        assertEquals(Role.COLLABORATOR, enrol(phone, code, "synthetic collaborator").role)
+        assertEquals(commune, phone.enrolment()?.commune)
+    }
 }

@@ -80,6 +80,9 @@ class MainActivity : ComponentActivity() {
             Effect.HideApp -> moveTaskToBack(true)
             is Effect.Dial -> startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${effect.number}")))
             Effect.RequestLocation -> locate()
+            is Effect.Share -> startActivity(
+                Intent.createChooser(Intent(Intent.ACTION_SEND).setType("text/plain").putExtra(Intent.EXTRA_TEXT, effect.text), null),
+            )
             Effect.Refresh -> Unit
         }
     }

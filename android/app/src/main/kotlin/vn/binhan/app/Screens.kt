@@ -77,6 +77,18 @@ fun AppScreen(view: ViewModel, send: Send) {
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
+            is Screen.Invite -> {
+                Text(screen.view.roleLabel)
+                Choices(screen.view.roles, send)
+                screen.view.roleError?.let { ErrorText(it) }
+                Text(screen.view.hoursLabel)
+                Choices(screen.view.hours, send)
+                ActionButton(screen.view.submit, send)
+                screen.view.running?.let { Text(it) }
+                screen.view.error?.let { ErrorText(it) }
+                screen.view.invitation.forEach { LabelledRow(it) }
+                screen.view.share?.let { ActionButton(it, send) }
+            }
             is Screen.Sync -> Sync(screen.view, send)
             is Screen.Enrol -> {
                 Text(screen.view.intro)
