@@ -59,6 +59,7 @@ pub(crate) enum Route {
     Home,
     CaseList,
     CaseSummary { id: CaseId },
+    Conflicts { id: CaseId },
     RecordIncident,
     FindShelter,
     HostDesk,
@@ -372,6 +373,10 @@ impl Inner {
             Event::RecordArrival { request } => self.host_step(&request, Step::Arrival),
             Event::RecordDeparture { request } => self.host_step(&request, Step::Departure),
             Event::RecordNoShow { request } => self.host_step(&request, Step::NoShow),
+            Event::OpenConflicts { case } => self.open_conflicts(&case),
+            Event::ResolveConflict { case, field, keep } => {
+                self.resolve_conflict(&case, field, &keep)
+            }
             Event::ChooseInviteRole { role } if *self.top() == Route::Invite => {
                 self.invite.role = Some(role)
             }

@@ -127,6 +127,20 @@ pub enum Event {
         /// The request's id.
         request: String,
     },
+    /// Show a case's conflicts side by side.
+    OpenConflicts {
+        /// The case id.
+        case: String,
+    },
+    /// Resolve a conflict by keeping one value.
+    ResolveConflict {
+        /// The case id.
+        case: String,
+        /// The conflicting field, as the conflicts screen gave it.
+        field: String,
+        /// The event whose value is kept.
+        keep: String,
+    },
     /// Invite: the role of the new phone.
     ChooseInviteRole {
         /// The role.

@@ -11,7 +11,8 @@ use crate::screens::pin::PinPad;
 use crate::screens::{settings, setup};
 use crate::text::{Why, T};
 use binhan_core::app::Vault;
-use binhan_core::model::CaseId;
+use binhan_core::cases::CaseAction;
+use binhan_core::model::{CaseId, EventId};
 use binhan_core::Error;
 use std::sync::Arc;
 
@@ -339,6 +340,42 @@ impl Inner {
             Err(Error::Tampered { .. }) => self.refuse(Why::CaseUnreadable),
             Err(e) => {
                 tracing::warn!(error = kind(&e), "opening a case failed");
+                self.refuse(Why::StorageFailed);
+            }
+        }
+    }
+
+    /// Shows a case's conflicts.
+    pub(crate) fn open_conflicts(&mut self, id: &str) {
+        if !self.unlocked() || self.top().before_unlock() {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        match id.parse::<CaseId>() {
+            Ok(id) if self.vault.as_ref().is_some_and(|v| v.case(id).is_ok()) => {
+                self.stack.push(Route::Conflicts { id })
+            }
+            _ => self.refuse(Why::CaseNotFound),
+        }
+    }
+
+    /// Keeps one value of a conflict, on the conflicts screen of that case.
+    pub(crate) fn resolve_conflict(&mut self, id: &str, field: String, keep: &str) {
+        let (Ok(id), Ok(keep)) = (id.parse::<CaseId>(), keep.parse::<EventId>()) else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        if *self.top() != (Route::Conflicts { id }) {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        let Some(vault) = &self.vault else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        match vault.act(id, CaseAction::ResolveConflict { field, keep }) {
+            Ok(_) => self.inform("conflict_resolved", T::ConflictResolved),
+            Err(Error::NotFound(_) | Error::Invalid { .. } | Error::NotAllowed(_)) => {
+                self.refuse(Why::NotAvailableHere)
+            }
+            Err(e) => {
+                tracing::warn!(error = kind(&e), "resolving a conflict failed");
                 self.refuse(Why::StorageFailed);
             }
         }

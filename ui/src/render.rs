@@ -5,7 +5,9 @@ use crate::core::Listing;
 use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
-use crate::screens::{cases, emergency, home, intake, invite, settings, setup, shelters, sync};
+use crate::screens::{
+    cases, conflicts, emergency, home, intake, invite, settings, setup, shelters, sync,
+};
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
@@ -146,6 +148,29 @@ impl Inner {
                     self.screen(now)
                 }
             },
+            Route::Conflicts { id } => {
+                let vault = self.vault.as_ref();
+                let found = vault.map(|v| (v.case(id), v.conflicts(id), v.device_id().ok()));
+                match found {
+                    Some((Ok(case), Ok(conflicts), me)) => (
+                        Screen::Conflicts {
+                            view: conflicts::view(
+                                &id.to_string(),
+                                &case.survivor.code,
+                                &conflicts,
+                                me,
+                                lang,
+                            ),
+                        },
+                        T::Conflicts.get(lang),
+                    ),
+                    _ => {
+                        self.stack.pop();
+                        self.refuse(Why::CaseUnreadable);
+                        self.screen(now)
+                    }
+                }
+            }
             Route::Invite => match self.enrolment() {
                 Some(enrolment) => (
                     Screen::Invite {

@@ -105,6 +105,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::sync::EnrolView,
     },
+    /// A case's conflicts, side by side.
+    Conflicts {
+        /// Its state.
+        view: crate::screens::conflicts::ConflictsView,
+    },
     /// Settings.
     Settings {
         /// Its state.

@@ -298,11 +298,23 @@ pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> C
         heading: case.survivor.code.clone(),
         risk_code: case.risk_level.map(|r| r.code().to_string()),
         rows,
-        actions: vec![Action::new(
-            T::FindShelter.get(lang),
-            Event::FindShelterFor {
-                case: case.id.to_string(),
-            },
-        )],
+        actions: (!case.conflicts.is_empty())
+            .then(|| {
+                Action::new(
+                    T::ResolveConflicts(u32::try_from(case.conflicts.len()).unwrap_or(u32::MAX))
+                        .get(lang),
+                    Event::OpenConflicts {
+                        case: case.id.to_string(),
+                    },
+                )
+            })
+            .into_iter()
+            .chain([Action::new(
+                T::FindShelter.get(lang),
+                Event::FindShelterFor {
+                    case: case.id.to_string(),
+                },
+            )])
+            .collect(),
     }
 }

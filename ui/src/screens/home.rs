@@ -29,6 +29,10 @@ pub struct HomeView {
     pub due_today: Vec<CaseRow>,
     /// "No follow-up is due", when both lists are empty.
     pub nothing_due: Option<String>,
+    /// "Conflicts to resolve", when a case has any.
+    pub conflicts_label: Option<String>,
+    /// Cases with conflicts between phones, to resolve side by side.
+    pub conflicts: Vec<CaseRow>,
     /// "Recent cases".
     pub recent_label: String,
     /// The most recently changed cases.
@@ -58,6 +62,17 @@ pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: 
         overdue,
         due_today_label: T::DueToday.get(lang),
         due_today,
+        conflicts_label: list
+            .cases
+            .iter()
+            .any(|c| c.open_conflicts > 0)
+            .then(|| T::Conflicts.get(lang)),
+        conflicts: list
+            .cases
+            .iter()
+            .filter(|c| c.open_conflicts > 0)
+            .map(|c| row(c, today, lang))
+            .collect(),
         recent_label: T::Recent.get(lang),
         recent: list
             .cases

@@ -172,6 +172,9 @@ fn intake_event() -> impl Strategy<Value = Event> {
         ".{0,33}".prop_map(|shelter| Event::RequestPlacement { shelter }),
         ".{0,33}".prop_map(|shelter| Event::ConfirmShelterConsent { shelter }),
         ".{0,33}".prop_map(|case| Event::FindShelterFor { case }),
+        ".{0,33}".prop_map(|case| Event::OpenConflicts { case }),
+        (".{0,33}", "[a-z.]{0,12}", ".{0,33}")
+            .prop_map(|(case, field, keep)| Event::ResolveConflict { case, field, keep }),
         Just(Event::NetworkAvailable),
         Just(Event::ShowMore),
     ]

@@ -77,6 +77,24 @@ fun AppScreen(view: ViewModel, send: Send) {
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
+            is Screen.Conflicts -> {
+                Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
+                Text(screen.view.intro)
+                screen.view.none?.let { Text(it) }
+                screen.view.conflicts.forEach { conflict ->
+                    Text(conflict.label, style = MaterialTheme.typography.titleMedium)
+                    // Side by side on a wide screen, stacked on a phone.
+                    Row(Modifier.horizontalScroll(rememberScrollState()), horizontalArrangement = Arrangement.spacedBy(16.dp)) {
+                        conflict.candidates.forEach { candidate ->
+                            Column {
+                                Text(candidate.value)
+                                Text("${candidate.by} · ${candidate.at}", style = MaterialTheme.typography.bodySmall)
+                                ActionButton(candidate.keep, send)
+                            }
+                        }
+                    }
+                }
+            }
             is Screen.Invite -> {
                 Text(screen.view.roleLabel)
                 Choices(screen.view.roles, send)
@@ -243,6 +261,8 @@ fun CaseRows(rows: List<CaseRow>, send: Send) {
 @Composable
 fun Home(view: HomeView, send: Send) {
     view.actions.forEach { ActionButton(it, send) }
+    view.conflictsLabel?.let { Text(it, style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.error) }
+    CaseRows(view.conflicts, send)
     Text(view.overdueLabel, style = MaterialTheme.typography.titleMedium)
     CaseRows(view.overdue, send)
     Text(view.dueTodayLabel, style = MaterialTheme.typography.titleMedium)
