@@ -136,13 +136,17 @@ impl Inner {
                     self.screen(now)
                 }
             },
-            Route::FindShelter => match &self.vault {
-                Some(vault) => (
-                    Screen::FindShelter {
-                        view: shelters::view(&self.finder, vault, lang),
-                    },
-                    T::FindShelter.get(lang),
-                ),
+            Route::FindShelter => match self.vault.clone() {
+                Some(vault) => {
+                    let searched = self.finder.search(&vault, now);
+                    let case = self.finder.case.and_then(|id| vault.case(id).ok());
+                    (
+                        Screen::FindShelter {
+                            view: shelters::view(&self.finder, &searched, case.as_ref(), lang),
+                        },
+                        T::FindShelter.get(lang),
+                    )
+                }
                 None => {
                     self.stack.pop();
                     self.screen(now)

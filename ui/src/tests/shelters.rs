@@ -119,7 +119,7 @@ fn desk(view: &ViewModel) -> &HostView {
 
 #[test]
 fn the_nearest_shelter_by_road_and_a_request_only_with_consent() {
-    let (h, _) = collaborator(DeviceId::random());
+    let (h, path) = collaborator(DeviceId::random());
     let province = lai_chau();
     h.unlock(PIN);
     let opened = h.send(Event::Open {
@@ -156,11 +156,20 @@ fn the_nearest_shelter_by_road_and_a_request_only_with_consent() {
     );
     assert!(first.request.is_none(), "no case: nothing to request");
 
-    // Filters narrow the list.
+    // A redraw reuses the search (it loaded the road network once): with
+    // the network gone from the disk, a tick still shows the search by
+    // road, and a new filter searches again, by straight line.
+    std::fs::remove_file(path.join(binhan_core::app::ROAD_FILE)).expect("road file");
+    let redrawn = h.send(Event::Tick);
+    assert_eq!(finder(&redrawn), finder(&found));
     let filtered = h.send(Event::ToggleShelterFilter {
         filter: ShelterFilter::Standardised,
     });
     assert!(finder(&filtered).filters.iter().any(|f| f.selected));
+    assert_eq!(
+        finder(&filtered).ranked_by.as_deref(),
+        Some("Xếp theo khoảng cách đường chim bay (chưa có bản đồ đường)")
+    );
     h.send(Event::ToggleShelterFilter {
         filter: ShelterFilter::Standardised,
     });

@@ -3,7 +3,7 @@
 //! survivor's consent for a shelter, and request a place.
 
 use super::text::{Refusal, L};
-use super::{has_consent, shelter_consent_scope, Finder, ShelterFilter};
+use super::{has_consent, shelter_consent_scope, ShelterFilter};
 use crate::core::{Inner, Route};
 use crate::effect::Effect;
 use crate::text::Why;
@@ -34,13 +34,7 @@ impl Inner {
             Some(Ok(id)) if self.vault.as_ref().is_some_and(|v| v.case(id).is_ok()) => Some(id),
             Some(_) => return self.refuse(Why::CaseNotFound),
         };
-        // A new search keeps the location the phone already gave.
-        let origin = self.finder.origin;
-        self.finder = Finder {
-            case,
-            origin,
-            filters: Vec::new(),
-        };
+        self.finder = self.finder.reopen(case);
         if *self.top() != Route::FindShelter {
             self.stack.push(Route::FindShelter);
         }

@@ -56,9 +56,82 @@ pub(crate) struct Finder {
     pub(crate) origin: Option<GeoPoint>,
     /// Filters on.
     pub(crate) filters: Vec<ShelterFilter>,
+    /// The last search, kept while nothing it depends on changed.
+    kept: Option<Kept>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Searched {
+    /// No shelter directory on the phone yet.
+    NoDirectory,
+    /// No location yet.
+    NoLocation,
+    /// The nearest shelters.
+    Found(NearestShelters),
+    /// The search failed.
+    Failed,
+}
+
+/// A search and what it depended on. A search loads the road network and
+/// indexes the directory (core says to keep it between searches), so
+/// redraws, ticks and background refreshes reuse it until the vault's data
+/// (directory, free places), the origin, the filters or the minute (open
+/// now, freshness; a road network imported meanwhile) change.
+#[derive(Debug, Clone, PartialEq)]
+struct Kept {
+    version: u64,
+    origin: Option<GeoPoint>,
+    filters: Vec<ShelterFilter>,
+    minute: u64,
+    searched: Searched,
 }
 
 impl Finder {
+    /// Opens the finder for `case` (if any), keeping the location the
+    /// phone already gave.
+    pub(crate) fn reopen(&self, case: Option<CaseId>) -> Self {
+        Self {
+            case,
+            origin: self.origin,
+            ..Self::default()
+        }
+    }
+
+    /// The nearest shelters from the origin, searched again only when
+    /// something they depend on changed.
+    pub(crate) fn search(&mut self, vault: &Vault, now_ms: u64) -> Searched {
+        let Ok(version) = vault.data_version() else {
+            return Searched::Failed;
+        };
+        let minute = now_ms / 60_000;
+        if let Some(kept) = self.kept.as_ref().filter(|k| {
+            k.version == version
+                && k.origin == self.origin
+                && k.filters == self.filters
+                && k.minute == minute
+        }) {
+            return kept.searched.clone();
+        }
+        let searched = match (vault.shelter_directory(), self.origin) {
+            (Ok(None), _) => Searched::NoDirectory,
+            (Err(_), _) => Searched::Failed,
+            (Ok(Some(_)), None) => Searched::NoLocation,
+            (Ok(Some(_)), Some(origin)) => match vault.nearest_shelters(&self.query(origin)) {
+                Ok(found) => Searched::Found(found),
+                Err(_) => Searched::Failed,
+            },
+        };
+        self.kept = Some(Kept {
+            version,
+            origin: self.origin,
+            filters: self.filters.clone(),
+            minute,
+            searched: searched.clone(),
+        });
+        searched
+    }
+
     fn query(&self, origin: GeoPoint) -> ShelterQuery {
         let on = |f| self.filters.contains(&f);
         ShelterQuery {
@@ -240,38 +313,28 @@ fn row(m: &ShelterMatch, case: Option<&CaseDetail>, lang: Lang) -> ShelterRow {
 }
 
 /// The finder's view: the nearest shelters from the origin, if one is set.
-pub(crate) fn view(finder: &Finder, vault: &Vault, lang: Lang) -> FinderView {
-    let case = finder.case.and_then(|id| vault.case(id).ok());
-    let mut empty = None;
-    let mut ranked_by = None;
-    let mut shelters = Vec::new();
-    match vault.shelter_directory() {
-        Ok(Some(_)) => {
-            if let Some(origin) = finder.origin {
-                match vault.nearest_shelters(&finder.query(origin)) {
-                    Ok(NearestShelters {
-                        ranked_by: ranking,
-                        shelters: found,
-                        ..
-                    }) => {
-                        ranked_by = Some(
-                            match ranking {
-                                Ranking::RoadTravelTime => L::RankedByRoad,
-                                _ => L::RankedStraight,
-                            }
-                            .get(lang),
-                        );
-                        if found.is_empty() {
-                            empty = Some(L::NoMatch.get(lang));
-                        }
-                        shelters = found.iter().map(|m| row(m, case.as_ref(), lang)).collect();
-                    }
-                    Err(_) => empty = Some(Refusal::SearchFailed.text(lang)),
+pub(crate) fn view(
+    finder: &Finder,
+    searched: &Searched,
+    case: Option<&CaseDetail>,
+    lang: Lang,
+) -> FinderView {
+    let (ranked_by, empty, shelters) = match searched {
+        Searched::NoDirectory => (None, Some(L::NoDirectory.get(lang)), Vec::new()),
+        Searched::NoLocation => (None, None, Vec::new()),
+        Searched::Failed => (None, Some(Refusal::SearchFailed.text(lang)), Vec::new()),
+        Searched::Found(found) => (
+            Some(
+                match found.ranked_by {
+                    Ranking::RoadTravelTime => L::RankedByRoad,
+                    _ => L::RankedStraight,
                 }
-            }
-        }
-        _ => empty = Some(L::NoDirectory.get(lang)),
-    }
+                .get(lang),
+            ),
+            found.shelters.is_empty().then(|| L::NoMatch.get(lang)),
+            found.shelters.iter().map(|m| row(m, case, lang)).collect(),
+        ),
+    };
     FinderView {
         for_case: case.map(|c| L::ForCase(c.survivor.code.clone()).get(lang)),
         origin: match finder.origin {
