@@ -154,17 +154,11 @@ impl Inner {
             },
             Route::Conflicts { id } => {
                 let vault = self.vault.as_ref();
-                let found = vault.map(|v| (v.case(id), v.conflicts(id), v.device_id().ok()));
+                let found = vault.map(|v| (v.case(id), v.device_id().ok()));
                 match found {
-                    Some((Ok(case), Ok(conflicts), me)) => (
+                    Some((Ok(case), me)) => (
                         Screen::Conflicts {
-                            view: conflicts::view(
-                                &id.to_string(),
-                                &case.survivor.code,
-                                &conflicts,
-                                me,
-                                lang,
-                            ),
+                            view: conflicts::view(&case, me, lang),
                         },
                         T::Conflicts.get(lang),
                     ),

@@ -191,9 +191,11 @@ pub(crate) fn list_view(
             .is_empty()
             .then(|| if filtered { T::NoMatch } else { T::NoCasesYet }.get(lang)),
         rows,
-        unreadable: (!list.unreadable.is_empty()).then(|| Reason {
-            code: Why::CaseUnreadable.code().into(),
-            text: T::Unreadable(list.unreadable.len()).get(lang),
+        unreadable: (!list.unreadable.is_empty()).then(|| {
+            Reason::new(
+                Why::CaseUnreadable.code(),
+                T::Unreadable(list.unreadable.len()).get(lang),
+            )
         }),
     }
 }

@@ -7,6 +7,7 @@ use crate::event::Event;
 use crate::format;
 use crate::text::{pick, vi_en};
 use crate::view::Action;
+use binhan_core::cases::CaseDetail;
 use binhan_core::events::{Attributed, Conflict, ConflictValue};
 use binhan_core::model::{Coded, ConsentScope, DeviceId, Lang};
 use serde::Serialize;
@@ -141,15 +142,13 @@ fn candidate(
     }
 }
 
-pub(crate) fn view(
-    case: &str,
-    heading: &str,
-    conflicts: &[Conflict],
-    me: Option<DeviceId>,
-    lang: Lang,
-) -> ConflictsView {
+/// The conflicts of `case` (as its detail holds them), `me` being this
+/// phone.
+pub(crate) fn view(case: &CaseDetail, me: Option<DeviceId>, lang: Lang) -> ConflictsView {
+    let id = case.id.to_string();
+    let conflicts = &case.conflicts;
     ConflictsView {
-        heading: heading.to_string(),
+        heading: case.survivor.code.clone(),
         intro: pick(
             lang,
             "Hai máy đã sửa cùng một mục mà không thấy thay đổi của nhau. Hãy hỏi lại nếu cần, rồi giữ giá trị đúng.",
@@ -162,7 +161,7 @@ pub(crate) fn view(
                 candidates: c
                     .candidates
                     .iter()
-                    .map(|v| candidate(case, &c.field, v, me, lang))
+                    .map(|v| candidate(&id, &c.field, v, me, lang))
                     .collect(),
             })
             .collect(),
