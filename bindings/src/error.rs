@@ -138,8 +138,6 @@ const HTTP_FORBIDDEN: u16 = 403;
 const HTTP_CONFLICT: u16 = 409;
 /// HTTP status of rate limiting.
 const HTTP_TOO_MANY_REQUESTS: u16 = 429;
-/// The server's code for an invitation code unknown, used or expired.
-const INVALID_INVITATION: &str = "invalid_invitation";
 
 impl From<CoreError> for BinhAnError {
     fn from(error: CoreError) -> Self {
@@ -162,7 +160,9 @@ impl From<CoreError> for BinhAnError {
             CoreError::NotFound(what) => Self::NotFound { what },
             CoreError::PlatformKey(reason) => Self::PlatformKey { reason },
             CoreError::Network(reason) => Self::Network { reason },
-            CoreError::Refused { code, .. } if code == INVALID_INVITATION => {
+            CoreError::Refused { code, .. }
+                if code == binhan_core::sync::wire::INVALID_INVITATION =>
+            {
                 Self::InvalidInvitation
             }
             CoreError::Refused {

@@ -9,14 +9,12 @@ use crate::core::{lock, Inner};
 use crate::effect::{Clock, Effect, Shell};
 use crate::text::Why;
 use binhan_core::model::Role;
-use binhan_core::sync::wire::Invitation;
+use binhan_core::sync::wire::{Invitation, INVALID_INVITATION};
 use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
 use binhan_core::Error;
 use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
-/// The server's code for an invitation code unknown, used or expired.
-const INVALID_INVITATION: &str = "invalid_invitation";
 /// HTTP 429.
 const TOO_MANY_REQUESTS: u16 = 429;
 

@@ -449,6 +449,10 @@ pub struct StatsPushResponse {
     pub applied: u32,
 }
 
+/// The server's error code for an invitation code unknown, used or
+/// expired (the app asks for a new code).
+pub const INVALID_INVITATION: &str = "invalid_invitation";
+
 /// The error body of a refused request (JSON, for people and logs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {

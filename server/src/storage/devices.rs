@@ -76,7 +76,7 @@ impl SqlStorage {
         .await?;
         let Some(row) = used else {
             return Err(ServerError::forbidden(
-                "invalid_invitation",
+                binhan_core::sync::wire::INVALID_INVITATION,
                 "the invitation code is unknown, used or expired",
             ));
         };
