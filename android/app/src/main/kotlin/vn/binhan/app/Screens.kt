@@ -32,6 +32,7 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
+import androidx.compose.ui.text.input.VisualTransformation
 import androidx.compose.ui.unit.dp
 import vn.binhan.ui.*
 
@@ -211,28 +212,26 @@ fun PinPad(view: PinPadView, send: Send) {
 fun SecretField(field: SecretFieldView, send: Send) {
     var text by remember(field.field) { mutableStateOf("") }
     LaunchedEffect(field.filled) { if (field.filled == 0u) text = "" }
-    OutlinedTextField(
-        value = text,
-        onValueChange = { text = it; send(Event.SetField(field.field, it)) },
-        label = { Text(field.label) },
-        supportingText = { (field.error?.text ?: field.help)?.let { Text(it) } },
-        isError = field.error != null,
-        visualTransformation = PasswordVisualTransformation(),
-        keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.NumberPassword),
-        singleLine = true,
-        modifier = Modifier.fillMaxWidth(),
-    )
+    TextBox(text, field.label, field.help, field.error, secret = true) { text = it; send(Event.SetField(field.field, it)) }
 }
 
 @Composable
 fun PlainField(field: TextFieldView, send: Send) {
     var text by remember(field.field) { mutableStateOf(field.value) }
+    TextBox(text, field.label, field.help, field.error, secret = false) { text = it; send(Event.SetField(field.field, it)) }
+}
+
+/** One line of text with its label, help or error; masked for a PIN. */
+@Composable
+private fun TextBox(text: String, label: String, help: String?, error: Reason?, secret: Boolean, onText: (String) -> Unit) {
     OutlinedTextField(
         value = text,
-        onValueChange = { text = it; send(Event.SetField(field.field, it)) },
-        label = { Text(field.label) },
-        supportingText = { (field.error?.text ?: field.help)?.let { Text(it) } },
-        isError = field.error != null,
+        onValueChange = onText,
+        label = { Text(label) },
+        supportingText = { (error?.text ?: help)?.let { Text(it) } },
+        isError = error != null,
+        visualTransformation = if (secret) PasswordVisualTransformation() else VisualTransformation.None,
+        keyboardOptions = KeyboardOptions(keyboardType = if (secret) KeyboardType.NumberPassword else KeyboardType.Text),
         singleLine = true,
         modifier = Modifier.fillMaxWidth(),
     )
