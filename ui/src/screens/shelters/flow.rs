@@ -9,7 +9,7 @@ use crate::effect::Effect;
 use crate::text::Why;
 use crate::view::NoticeLevel;
 use binhan_core::cases::{CaseAction, CaseDetail};
-use binhan_core::model::{CaseId, Consent, ConsentGiver, Sex, ADULT_AGE};
+use binhan_core::model::{CaseId, Consent, ConsentGiver, Sex};
 use binhan_core::shelters::{AcceptedGroup, GeoPoint, PlacementNeeds, Shelter, ShelterId};
 use binhan_core::Error;
 
@@ -160,14 +160,8 @@ impl Inner {
         if !has_consent(&case, &shelter) {
             return self.finder_refuse(Refusal::ConsentNeeded);
         }
-        let recorded_on = case
-            .recorded
-            .as_ref()
-            .map_or(case.survivor.date_of_birth.unwrap_or_default(), |r| r.value);
-        let child = case
-            .survivor
-            .age_on(crate::format::today(self.last_interaction_ms), recorded_on)
-            .is_some_and(|age| age < ADULT_AGE);
+        // Core derives whether the survivor is a child from the case.
+        let child = case.derived.survivor_is_child == Some(true);
         let group = match (child, case.survivor.sex) {
             (true, _) => AcceptedGroup::ChildrenAlone,
             (false, Sex::Male) => AcceptedGroup::Men,
