@@ -82,11 +82,7 @@ impl Inner {
             ),
             Route::Home => {
                 let list = self.cases(today);
-                let role = self
-                    .vault
-                    .as_ref()
-                    .and_then(|v| v.enrolment().ok().flatten())
-                    .map(|e| e.role);
+                let role = self.enrolment().map(|e| e.role);
                 (
                     Screen::Home {
                         view: home::view(&list, role, today, lang),
@@ -195,8 +191,8 @@ impl Inner {
                 }
             },
             Route::Sync => {
+                let enrolment = self.enrolment();
                 let vault = self.vault.as_ref();
-                let enrolment = vault.and_then(|v| v.enrolment().ok().flatten());
                 let waiting = vault.and_then(|v| v.pending_events().ok()).unwrap_or(0);
                 let device = vault
                     .and_then(|v| v.device_id().ok())
