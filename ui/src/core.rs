@@ -60,6 +60,7 @@ pub(crate) enum Route {
     CaseList,
     CaseSummary { id: CaseId },
     Conflicts { id: CaseId },
+    CaseWork,
     RecordIncident,
     FindShelter,
     HostDesk,
@@ -107,6 +108,8 @@ pub(crate) struct Inner {
     pub(crate) list_shown: u32,
     /// The intake form while it is on screen (its draft is in the vault).
     pub(crate) intake: Option<IntakeForm>,
+    /// The case-work form on screen.
+    pub(crate) work: Option<crate::screens::casework::WorkForm>,
     /// The invitation form.
     pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
@@ -169,6 +172,7 @@ impl AppCore {
             filter: ListFilter::default(),
             list_shown: LIST_PAGE,
             intake: None,
+            work: None,
             listing: None,
             finder: Default::default(),
             invite: Default::default(),
@@ -308,6 +312,7 @@ impl Inner {
         self.filter = ListFilter::default();
         self.list_shown = LIST_PAGE;
         self.intake = None;
+        self.work = None;
         self.listing = None;
         self.finder = Default::default();
         self.invite = Default::default();
@@ -349,6 +354,9 @@ impl Inner {
             Event::Submit => self.submit(now),
             Event::Open { target } => self.open(target),
             Event::OpenCase { id } => self.open_case(&id),
+            Event::OpenCaseWork { case, kind } => self.work_open(&case, kind),
+            Event::SetWork { field, value } => self.work_set(field, &value),
+            Event::ToggleWork { field, code } => self.work_toggle(field, &code),
             Event::FilterCases { status, risk } => {
                 if *self.top() == Route::CaseList {
                     self.filter = ListFilter { status, risk };
@@ -428,6 +436,7 @@ impl Inner {
                 self.list_shown = LIST_PAGE;
             }
             Some(Route::RecordIncident) => self.intake_leave(),
+            Some(Route::CaseWork) => self.work = None,
             Some(Route::Enrol) if self.sync.running.is_none() => {
                 self.sync.form = crate::background::EnrolForm::default();
             }

@@ -4,6 +4,7 @@
 //! (a case list filter on the PIN pad, a digit above 9) is refused in the
 //! next view, never with an error or a panic.
 
+use crate::screens::casework::{WorkField, WorkKind};
 use crate::screens::intake::{IntakeField, IntakeList, IntakeStep};
 use crate::screens::shelters::ShelterFilter;
 use binhan_core::model::{CaseStatus, Lang, RiskLevel, Role};
@@ -44,6 +45,30 @@ pub enum Event {
     OpenCase {
         /// The case id, 32 hexadecimal digits.
         id: String,
+    },
+    /// Open a case-work form (a service, a follow-up, a note, closing,
+    /// reopening) from the case's summary.
+    OpenCaseWork {
+        /// The case id, 32 hexadecimal digits.
+        case: String,
+        /// Which form.
+        kind: WorkKind,
+    },
+    /// A case-work form: a field's whole new value (a choice by its code,
+    /// empty to clear it).
+    SetWork {
+        /// Which field.
+        field: WorkField,
+        /// Its whole new value.
+        value: String,
+    },
+    /// A case-work form: add or remove one choice of a several-choice
+    /// field (the closure checklist).
+    ToggleWork {
+        /// Which field.
+        field: WorkField,
+        /// The choice's code.
+        code: String,
     },
     /// Change the case list filter (`None`: any).
     FilterCases {

@@ -122,6 +122,7 @@ impl Inner {
             Route::ChangePin => self.change_pin(),
             Route::DuressPin => self.set_duress(),
             Route::RecordIncident => self.intake_save(now),
+            Route::CaseWork => self.work_save(now),
             Route::Enrol => self.enrol_submit(),
             Route::Invite => self.invite_submit(),
             _ => self.refuse(Why::NotAvailableHere),

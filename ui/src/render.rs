@@ -6,7 +6,7 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, conflicts, emergency, home, intake, invite, settings, setup, shelters, sync,
+    cases, casework, conflicts, emergency, home, intake, invite, settings, setup, shelters, sync,
 };
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
@@ -101,17 +101,46 @@ impl Inner {
                 )
             }
             Route::CaseSummary { id } => {
-                let detail = self.vault.as_ref().map(|v| v.case(id));
+                let detail = self
+                    .vault
+                    .as_ref()
+                    .map(|v| (v.case(id), v.events_of(id), v.device_id().ok()));
                 match detail {
-                    Some(Ok(detail)) => (
+                    Some((Ok(detail), Ok(events), me)) => (
                         Screen::CaseSummary {
-                            view: cases::summary_view(&detail, today, lang),
+                            view: cases::summary_view(&detail, &events, me, today, lang),
                         },
                         T::SummaryTitle.get(lang),
                     ),
                     _ => {
                         // Gone or unreadable since it was opened.
                         self.stack.pop();
+                        self.refuse(Why::CaseUnreadable);
+                        self.screen(now)
+                    }
+                }
+            }
+            Route::CaseWork => {
+                let form = self.work.clone();
+                let case = form
+                    .as_ref()
+                    .and_then(|f| self.vault.as_ref().map(|v| v.case(f.case)));
+                match (form, case) {
+                    (Some(form), Some(Ok(case))) => (
+                        Screen::CaseWork {
+                            view: casework::view::view(
+                                &form,
+                                &case.survivor.code,
+                                &casework::CaseFacts::of(&case),
+                                today,
+                                lang,
+                            ),
+                        },
+                        form.kind.title(lang),
+                    ),
+                    _ => {
+                        self.stack.pop();
+                        self.work = None;
                         self.refuse(Why::CaseUnreadable);
                         self.screen(now)
                     }

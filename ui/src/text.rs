@@ -346,6 +346,8 @@ pub(crate) enum Why {
     BadServerAddress,
     SyncRunning,
     FieldRequired,
+    CaseClosed,
+    ActionRefused,
 }
 
 impl Why {
@@ -384,6 +386,8 @@ impl Why {
             Why::BadServerAddress => "bad_server_address",
             Why::SyncRunning => "sync_running",
             Why::FieldRequired => "required",
+            Why::CaseClosed => "case_closed",
+            Why::ActionRefused => "action_refused",
         }
     }
 
@@ -483,6 +487,16 @@ impl Why {
             ),
             Why::SyncRunning => pick(lang, "Đang đồng bộ", "A sync is running"),
             Why::FieldRequired => pick(lang, "Cần điền mục này", "This is required"),
+            Why::CaseClosed => pick(
+                lang,
+                "Hồ sơ đã đóng: mở lại hồ sơ để ghi tiếp",
+                "The case is closed: reopen it to record more",
+            ),
+            Why::ActionRefused => pick(
+                lang,
+                "Chưa lưu được: hồ sơ vừa thay đổi (có thể đã được đóng trên máy khác). Xem lại hồ sơ rồi thử lại.",
+                "Not saved: the case has just changed (it may have been closed on another phone). Check the case and try again.",
+            ),
             Why::IntakeRejected => pick(
                 lang,
                 "Hồ sơ chưa lưu được: hãy kiểm tra lại các mục rồi lưu lại",

@@ -75,6 +75,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::cases::CaseSummaryView,
     },
+    /// Work on a case: a service, a follow-up, a note, closing, reopening.
+    CaseWork {
+        /// Its state.
+        view: crate::screens::casework::WorkView,
+    },
     /// Record an incident: the multi-step intake form.
     RecordIncident {
         /// Its state.

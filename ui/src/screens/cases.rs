@@ -7,11 +7,13 @@
 
 use crate::event::Event;
 use crate::format;
+use crate::screens::casework::detail::{sections, work_action};
+use crate::screens::casework::{DetailSection, WorkKind};
 use crate::text::{Why, T};
 use crate::view::{Action, Choice, LabelledValue, Reason};
 use binhan_core::app::CaseList;
 use binhan_core::cases::{CaseDetail, CaseSummary, FollowUpState};
-use binhan_core::model::{commune, CaseStatus, Coded, Lang, RiskLevel};
+use binhan_core::model::{commune, CaseStatus, Coded, DeviceId, Lang, RiskLevel};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -212,12 +214,23 @@ pub struct CaseSummaryView {
     pub risk_code: Option<String>,
     /// Label and value rows, in reading order.
     pub rows: Vec<LabelledValue>,
-    /// What can be done from here (find a shelter for this case).
+    /// What can be done from here: resolve conflicts, find a shelter,
+    /// close or reopen the case.
     pub actions: Vec<Action>,
+    /// The detail under the summary: placement, services and referrals,
+    /// follow-ups, notes, the case's history.
+    pub sections: Vec<DetailSection>,
 }
 
-/// The summary of `case` on `today`.
-pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> CaseSummaryView {
+/// The summary of `case` on `today`, with the detail its `events` give;
+/// `me` is this phone.
+pub(crate) fn summary_view(
+    case: &CaseDetail,
+    events: &[binhan_core::events::Event],
+    me: Option<DeviceId>,
+    today: NaiveDate,
+    lang: Lang,
+) -> CaseSummaryView {
     let yes_no = |b: Option<bool>| match b {
         Some(true) => T::Yes.get(lang),
         Some(false) => T::No.get(lang),
@@ -311,12 +324,23 @@ pub(crate) fn summary_view(case: &CaseDetail, today: NaiveDate, lang: Lang) -> C
                 )
             })
             .into_iter()
-            .chain([Action::new(
-                T::FindShelter.get(lang),
-                Event::FindShelterFor {
-                    case: case.id.to_string(),
-                },
-            )])
+            .chain([
+                Action::new(
+                    T::FindShelter.get(lang),
+                    Event::FindShelterFor {
+                        case: case.id.to_string(),
+                    },
+                ),
+                work_action(
+                    case,
+                    match case.status {
+                        CaseStatus::Open => WorkKind::Close,
+                        CaseStatus::Closed => WorkKind::Reopen,
+                    },
+                    lang,
+                ),
+            ])
             .collect(),
+        sections: sections(case, events, me, lang),
     }
 }

@@ -50,7 +50,7 @@ pub struct ConflictsView {
     pub none: Option<String>,
 }
 
-fn scope_label(scope: &ConsentScope, lang: Lang) -> String {
+pub(crate) fn scope_label(scope: &ConsentScope, lang: Lang) -> String {
     match scope {
         ConsentScope::Statistics => pick(
             lang,
@@ -112,7 +112,7 @@ fn label(conflict: &Conflict, lang: Lang) -> String {
     }
 }
 
-fn by(author: DeviceId, me: Option<DeviceId>, lang: Lang) -> String {
+pub(crate) fn by(author: DeviceId, me: Option<DeviceId>, lang: Lang) -> String {
     if Some(author) == me {
         return pick(lang, "máy này", "this phone");
     }

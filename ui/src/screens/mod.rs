@@ -3,6 +3,7 @@
 
 pub mod camouflage;
 pub mod cases;
+pub mod casework;
 pub mod conflicts;
 pub mod emergency;
 pub(crate) mod form;

@@ -1,6 +1,7 @@
 //! Journeys, snapshots and properties through [`crate::AppCore`] alone.
 //! All data here is synthetic.
 
+mod casework;
 mod conflicts;
 mod intake;
 mod journeys;

@@ -75,3 +75,35 @@ fn camouflage_and_emergency() {
     });
     insta::assert_json_snapshot!("emergency_vi", h.json(&emergency));
 }
+
+#[test]
+fn case_work_forms() {
+    use crate::screens::casework::{WorkField, WorkKind};
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    let id = h.id("SYN-002");
+    h.send(Event::OpenCase { id: id.clone() });
+    h.send(Event::OpenCaseWork {
+        case: id.clone(),
+        kind: WorkKind::Service,
+    });
+    for (field, value) in [
+        (WorkField::Service, "health"),
+        (WorkField::Outcome, "referred"),
+        (WorkField::Provider, "Trạm y tế xã (synthetic)"),
+        (WorkField::Consent, "yes"),
+    ] {
+        h.send(Event::SetWork {
+            field,
+            value: value.into(),
+        });
+    }
+    insta::assert_json_snapshot!("referral_form_vi", h.json(&h.core.view()));
+    h.send(Event::Back);
+    h.send(Event::SetLanguage { lang: Lang::En });
+    let close = h.send(Event::OpenCaseWork {
+        case: id,
+        kind: WorkKind::Close,
+    });
+    insta::assert_json_snapshot!("close_form_en", h.json(&close));
+}

@@ -12,7 +12,7 @@
 //! ([`DRAFT`]), with the case id it will be saved under, so it is resumed
 //! after the app is killed and saving it twice records one case.
 
-mod check;
+pub(crate) mod check;
 pub(crate) mod flow;
 mod spec;
 pub(crate) mod text;

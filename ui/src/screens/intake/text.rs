@@ -213,6 +213,9 @@ pub(crate) enum Problem {
     CaregiverIsPerpetrator,
     DuplicateConsent,
     FollowUpInPast,
+    BeforeFollowUp,
+    ChecklistIncomplete { missing: usize },
+    ReferralNeedsConsent,
 }
 
 impl Problem {
@@ -235,6 +238,9 @@ impl Problem {
             Problem::CaregiverIsPerpetrator => "caregiver_is_perpetrator",
             Problem::DuplicateConsent => "duplicate_consent",
             Problem::FollowUpInPast => "follow_up_in_past",
+            Problem::BeforeFollowUp => "before_follow_up",
+            Problem::ChecklistIncomplete { .. } => "checklist_incomplete",
+            Problem::ReferralNeedsConsent => "referral_needs_consent",
         }
     }
 
@@ -296,6 +302,20 @@ impl Problem {
                 "This service and recipient are already listed",
             ),
             Problem::FollowUpInPast => pick(lang, "Không được là ngày đã qua", "Must not be in the past"),
+            Problem::BeforeFollowUp => pick(
+                lang,
+                "Không được trước ngày theo dõi này",
+                "Must not be before this follow-up",
+            ),
+            Problem::ChecklistIncomplete { missing } => vi_en(
+                format!("Còn {missing} mục chưa xác nhận: cần xác nhận tất cả"),
+                format!("{missing} items not confirmed: every item is needed"),
+            ),
+            Problem::ReferralNeedsConsent => pick(
+                lang,
+                "Chỉ chuyển gửi khi người bị bạo lực đồng ý. Nếu không đồng ý, ghi kết quả là đã tư vấn hoặc từ chối.",
+                "Refer only with the survivor's consent. Without it, record the outcome as offered or declined.",
+            ),
         }
     }
 

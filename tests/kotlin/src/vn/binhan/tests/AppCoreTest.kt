@@ -217,6 +217,37 @@ class AppCoreTest {
         assertTrue(saved.screen is Screen.CaseSummary, "${saved.screen}")
         assertEquals("case_saved", saved.messages.single().reason.code)
 
+        // Case work: a referral to the recipient the survivor consented to at
+        // intake asks nothing more; the services section shows it.
+        val summary = (saved.screen as Screen.CaseSummary).view
+        val services = summary.sections.first { it.code == "services" }
+        phone.tap(services.add)
+        for ((field, value) in listOf(
+            WorkField.SERVICE to "psychosocial",
+            WorkField.OUTCOME to "referred",
+            WorkField.PROVIDER to "synthetic SCHOOL counselor",
+        )) phone.send(Event.SetWork(field, value))
+        val work = (phone.view.screen as Screen.CaseWork).view
+        assertFalse(work.fields.any { it.field == WorkField.CONSENT }, "consent was given at intake")
+        val referred = phone.tap(work.save)
+        assertEquals("service_saved", referred.messages.single().reason.code)
+        val after = (referred.screen as Screen.CaseSummary).view
+        assertEquals(
+            "hỗ trợ tâm lý · đã chuyển gửi",
+            after.sections.first { it.code == "services" }.items.single().title,
+        )
+        // A referral elsewhere waits for consent, with the reason on Save.
+        phone.tap(after.sections.first { it.code == "services" }.add)
+        for ((field, value) in listOf(
+            WorkField.SERVICE to "legal_aid",
+            WorkField.OUTCOME to "referred",
+            WorkField.PROVIDER to "Synthetic legal aid centre",
+        )) phone.send(Event.SetWork(field, value))
+        val blocked = (phone.view.screen as Screen.CaseWork).view.save
+        assertFalse(blocked.enabled)
+        assertEquals("consent_missing", blocked.disabledReason?.code)
+        phone.send(Event.Back)
+
         val back = phone.send(Event.Back)
         assertEquals(1, (back.screen as Screen.Home).view.recent.size)
 

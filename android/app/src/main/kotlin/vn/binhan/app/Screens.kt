@@ -70,11 +70,8 @@ fun AppScreen(view: ViewModel, send: Send) {
             }
             is Screen.Home -> Home(screen.view, send)
             is Screen.CaseList -> CaseList(screen.view, send)
-            is Screen.CaseSummary -> {
-                Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
-                screen.view.rows.forEach { LabelledRow(it) }
-                screen.view.actions.forEach { ActionButton(it, send) }
-            }
+            is Screen.CaseSummary -> CaseSummary(screen.view, send)
+            is Screen.CaseWork -> CaseWork(screen.view, send)
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
@@ -300,18 +297,22 @@ fun Sync(view: SyncView, send: Send) {
     view.enrol?.let { ActionButton(it, send) }
 }
 
+/** One form field of the intake or of a case-work form; `onText` sends its new value. */
 @Composable
-fun FormField(field: FieldView, send: Send) {
-    Text(field.label + if (field.required) " *" else "", style = MaterialTheme.typography.labelLarge)
-    when (val kind = field.kind) {
+fun FieldInput(
+    label: String, required: Boolean, kind: FieldKind, value: String, help: String?, error: Reason?,
+    key: Any, onText: (String) -> Unit, send: Send,
+) {
+    Text(label + if (required) " *" else "", style = MaterialTheme.typography.labelLarge)
+    when (kind) {
         is FieldKind.Choice -> Choices(kind.options, send)
         is FieldKind.MultiChoice -> Choices(kind.options, send)
         is FieldKind.YesNo -> Choices(kind.options, send)
         else -> {
-            var text by remember(field.field, field.row) { mutableStateOf(field.value) }
+            var text by remember(key) { mutableStateOf(value) }
             OutlinedTextField(
                 value = text,
-                onValueChange = { text = it; send(Event.SetIntake(field.field, field.row, it)) },
+                onValueChange = { text = it; onText(it) },
                 singleLine = !(kind is FieldKind.Text && kind.multiline),
                 keyboardOptions = KeyboardOptions(
                     keyboardType = if (kind == FieldKind.Number) KeyboardType.Number else KeyboardType.Text,
@@ -320,8 +321,44 @@ fun FormField(field: FieldView, send: Send) {
             )
         }
     }
-    field.help?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
-    field.error?.let { ErrorText(it) }
+    help?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    error?.let { ErrorText(it) }
+}
+
+@Composable
+fun FormField(field: FieldView, send: Send) = FieldInput(
+    field.label, field.required, field.kind, field.value, field.help, field.error, field.field to field.row,
+    { send(Event.SetIntake(field.field, field.row, it)) }, send,
+)
+
+@Composable
+fun CaseSummary(view: CaseSummaryView, send: Send) {
+    Text(view.heading, style = MaterialTheme.typography.headlineSmall)
+    view.rows.forEach { LabelledRow(it) }
+    view.actions.forEach { ActionButton(it, send) }
+    view.sections.forEach { section ->
+        Text(section.title, style = MaterialTheme.typography.titleMedium)
+        section.items.forEach { item ->
+            Text(item.title)
+            item.detail?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+            Text(item.meta, style = MaterialTheme.typography.bodySmall)
+        }
+        section.empty?.let { Text(it) }
+        section.more?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+        section.add?.let { ActionButton(it, send) }
+    }
+}
+
+@Composable
+fun CaseWork(view: WorkView, send: Send) {
+    Text(view.heading, style = MaterialTheme.typography.titleMedium)
+    view.fields.forEach { field ->
+        FieldInput(
+            field.label, field.required, field.kind, field.value, field.help, field.error, field.field,
+            { send(Event.SetWork(field.field, it)) }, send,
+        )
+    }
+    ActionButton(view.save, send)
 }
 
 @Composable

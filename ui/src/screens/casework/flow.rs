@@ -1,0 +1,92 @@
+//! What the case-work events do: open a form from a case's summary, change
+//! a field, save (every action the form builds, in order), leave.
+
+use super::{CaseFacts, WorkField, WorkForm, WorkKind};
+use crate::core::{Inner, Route};
+use crate::flows::kind;
+use crate::format;
+use crate::text::Why;
+use binhan_core::model::{CaseId, CaseStatus};
+use binhan_core::Error;
+
+impl Inner {
+    /// Opens the form `kind` for the case `id`, from that case's summary.
+    pub(crate) fn work_open(&mut self, id: &str, kind: WorkKind) {
+        let Ok(id) = id.parse::<CaseId>() else {
+            return self.refuse(Why::CaseNotFound);
+        };
+        if *self.top() != (Route::CaseSummary { id }) {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        let Some(vault) = &self.vault else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        let status = match vault.case(id) {
+            Ok(case) => case.status,
+            Err(Error::NotFound(_)) => return self.refuse(Why::CaseNotFound),
+            Err(_) => return self.refuse(Why::CaseUnreadable),
+        };
+        match (status, kind) {
+            (CaseStatus::Closed, k) if k.needs_open() => return self.refuse(Why::CaseClosed),
+            (CaseStatus::Open, WorkKind::Reopen) => return self.refuse(Why::NotAvailableHere),
+            _ => {}
+        }
+        let today = format::today(self.last_interaction_ms);
+        self.work = Some(WorkForm::new(id, kind, today));
+        self.stack.push(Route::CaseWork);
+    }
+
+    fn work_change(&mut self, change: impl FnOnce(&mut WorkForm) -> bool) {
+        let on_form = *self.top() == Route::CaseWork;
+        let changed = match self.work.as_mut() {
+            Some(form) if on_form => change(form),
+            _ => false,
+        };
+        if !changed {
+            self.refuse(Why::NotAvailableHere);
+        }
+    }
+
+    pub(crate) fn work_set(&mut self, field: WorkField, value: &str) {
+        self.work_change(|form| form.set(field, value));
+    }
+
+    pub(crate) fn work_toggle(&mut self, field: WorkField, code: &str) {
+        self.work_change(|form| form.toggle(field, code));
+    }
+
+    /// Saves the form: every action it builds, in order. On success the
+    /// form is forgotten and the case's summary shows again.
+    pub(crate) fn work_save(&mut self, now: u64) {
+        let (Some(vault), Some(form)) = (self.vault.clone(), self.work.clone()) else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        let case = match vault.case(form.case) {
+            Ok(case) => case,
+            Err(Error::NotFound(_)) => return self.refuse(Why::CaseNotFound),
+            Err(_) => return self.refuse(Why::CaseUnreadable),
+        };
+        let Ok(actions) = form.check(&CaseFacts::of(&case), format::today(now)) else {
+            return self.refuse(Why::FormHasErrors);
+        };
+        for action in actions {
+            if let Err(e) = vault.act(form.case, action) {
+                return match e {
+                    // The case changed under the form (closed on another
+                    // phone, say): nothing of this action was written.
+                    Error::NotAllowed(_) | Error::Invalid { .. } => self.refuse(Why::ActionRefused),
+                    e => {
+                        tracing::warn!(error = kind(&e), "saving case work failed");
+                        self.refuse(Why::StorageFailed)
+                    }
+                };
+            }
+        }
+        self.work = None;
+        if *self.top() == Route::CaseWork {
+            self.stack.pop();
+        }
+        let (code, text) = form.kind.saved(self.lang);
+        self.inform_text(code, text);
+    }
+}

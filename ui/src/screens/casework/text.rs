@@ -1,0 +1,244 @@
+//! The texts of case work and of the case's detail sections, in Vietnamese
+//! and English (terms from `GLOSSARY.md`: dịch vụ hỗ trợ, chuyển gửi, sự
+//! đồng ý, theo dõi, đóng hồ sơ / mở lại hồ sơ).
+
+use super::{WorkField, WorkKind};
+use crate::text::{pick, vi_en};
+use binhan_core::model::Lang;
+
+impl WorkKind {
+    /// The form's title (also the label of the action that opens it).
+    pub(crate) fn title(self, lang: Lang) -> String {
+        match self {
+            WorkKind::Service => pick(
+                lang,
+                "Ghi nhận dịch vụ hoặc chuyển gửi",
+                "Record a service or referral",
+            ),
+            WorkKind::FollowUp => pick(lang, "Ghi nhận lần theo dõi", "Record a follow-up"),
+            WorkKind::Note => pick(lang, "Thêm ghi chú", "Add a note"),
+            WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
+            WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
+        }
+    }
+
+    /// The save button.
+    pub(crate) fn save(self, lang: Lang) -> String {
+        match self {
+            WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
+            WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
+            _ => pick(lang, "Lưu", "Save"),
+        }
+    }
+
+    /// What is said once it is saved, with its code.
+    pub(crate) fn saved(self, lang: Lang) -> (&'static str, String) {
+        match self {
+            WorkKind::Service => (
+                "service_saved",
+                pick(lang, "Đã ghi nhận dịch vụ", "Service recorded"),
+            ),
+            WorkKind::FollowUp => (
+                "follow_up_saved",
+                pick(lang, "Đã ghi nhận lần theo dõi", "Follow-up recorded"),
+            ),
+            WorkKind::Note => ("note_saved", pick(lang, "Đã thêm ghi chú", "Note added")),
+            WorkKind::Close => ("case_closed", pick(lang, "Đã đóng hồ sơ", "Case closed")),
+            WorkKind::Reopen => (
+                "case_reopened",
+                pick(lang, "Đã mở lại hồ sơ", "Case reopened"),
+            ),
+        }
+    }
+}
+
+impl WorkField {
+    /// Its label on a form of `kind`.
+    pub(crate) fn label(self, kind: WorkKind, lang: Lang) -> String {
+        let (vi, en) = match self {
+            WorkField::Service => ("Dịch vụ hỗ trợ", "Support service"),
+            WorkField::Outcome => ("Kết quả", "Outcome"),
+            WorkField::Date => match kind {
+                WorkKind::FollowUp => ("Ngày theo dõi", "Day of the follow-up"),
+                _ => ("Ngày", "Day"),
+            },
+            WorkField::Provider => (
+                "Đơn vị cung cấp dịch vụ hoặc nơi chuyển gửi",
+                "Service provider, or where it is referred",
+            ),
+            WorkField::Consent => (
+                "Người bị bạo lực đồng ý chuyển gửi đến đơn vị này cho dịch vụ này",
+                "The survivor agrees to this referral, for this service and provider",
+            ),
+            WorkField::ConsentGivenBy => ("Người đưa ra sự đồng ý", "Consent given by"),
+            WorkField::NextDate => ("Ngày theo dõi tiếp theo", "Day of the next follow-up"),
+            WorkField::Note => match kind {
+                WorkKind::Note => ("Ghi chú", "Note"),
+                _ => ("Ghi chú (không bắt buộc)", "Note (optional)"),
+            },
+            WorkField::ClosureReason => ("Lý do đóng hồ sơ", "Why the case is closed"),
+            WorkField::Checklist => ("Trước khi đóng hồ sơ, xác nhận", "Before closing, confirm"),
+            WorkField::Reason => ("Lý do mở lại", "Why it is reopened"),
+        };
+        pick(lang, vi, en)
+    }
+
+    /// A help line, if any.
+    pub(crate) fn help(self, lang: Lang) -> Option<String> {
+        let (vi, en) = match self {
+            WorkField::Provider => (
+                "Ví dụ: Trạm y tế xã, Trung tâm trợ giúp pháp lý",
+                "For example: the commune health station, the legal aid centre",
+            ),
+            WorkField::Consent => (
+                "Chưa có sự đồng ý nào được ghi nhận cho dịch vụ và đơn vị này. Hỏi người bị bạo lực trước khi chuyển gửi; câu trả lời được ghi vào hồ sơ.",
+                "No consent is recorded for this service and provider. Ask the survivor before referring; the answer is recorded on the case.",
+            ),
+            WorkField::Note => (
+                "Chỉ ghi điều cần cho việc hỗ trợ",
+                "Write only what the support needs",
+            ),
+            _ => return None,
+        };
+        Some(pick(lang, vi, en))
+    }
+}
+
+/// The label of a closure checklist item.
+pub(crate) fn checklist_item(code: &str, lang: Lang) -> String {
+    let (vi, en) = match code {
+        "needs_met_or_declined" => (
+            "Các nhu cầu đã được đáp ứng, hoặc người bị bạo lực đã từ chối",
+            "Needs are met, or the survivor declined them",
+        ),
+        "safety_reviewed" => ("Đã rà soát sự an toàn", "Safety has been reviewed"),
+        "survivor_informed_can_return" => (
+            "Người bị bạo lực biết có thể quay lại bất cứ lúc nào",
+            "The survivor knows they can come back at any time",
+        ),
+        "service_outcomes_recorded" => (
+            "Đã ghi nhận kết quả của mọi dịch vụ",
+            "Every service's outcome is recorded",
+        ),
+        "supervisor_reviewed" => (
+            "Cán bộ phụ trách đã xem xét",
+            "The case manager has reviewed it",
+        ),
+        _ => (code, code),
+    };
+    pick(lang, vi, en)
+}
+
+/// Labels of the case's detail sections and their entries.
+#[derive(Debug, Clone)]
+pub(crate) enum D {
+    Services,
+    NoServices,
+    FollowUps,
+    NoFollowUps,
+    Notes,
+    NoNotes,
+    Placement,
+    Timeline,
+    EarlierEntries(usize),
+    NextOn(String),
+    ToCorrect(usize),
+    Recorded,
+    SurvivorChanged,
+    IncidentChanged,
+    RiskAssessed(String),
+    SafetyPlanSet,
+    SafetyPlanCleared,
+    NextFollowUpSet(String),
+    NextFollowUpCleared,
+    ConsentAgreed(String),
+    ConsentRefused(String),
+    Service(String),
+    FollowUpOn(String),
+    NoteAdded,
+    Closed(String),
+    Reopened(String),
+    Placed(String),
+}
+
+impl D {
+    pub(crate) fn get(&self, lang: Lang) -> String {
+        match self {
+            D::Services => pick(lang, "Dịch vụ và chuyển gửi", "Services and referrals"),
+            D::NoServices => pick(lang, "Chưa ghi nhận dịch vụ nào", "No service recorded yet"),
+            D::FollowUps => pick(lang, "Theo dõi", "Follow-ups"),
+            D::NoFollowUps => pick(lang, "Chưa có lần theo dõi nào", "No follow-up yet"),
+            D::Notes => pick(lang, "Ghi chú", "Notes"),
+            D::NoNotes => pick(lang, "Chưa có ghi chú", "No note yet"),
+            D::Placement => pick(lang, "Nơi tạm lánh", "Safe shelter"),
+            D::Timeline => pick(lang, "Diễn biến hồ sơ", "Case history"),
+            D::EarlierEntries(n) => vi_en(
+                lang,
+                format!("và {n} mục trước đó"),
+                format!("and {n} earlier entries"),
+            ),
+            D::NextOn(day) => vi_en(
+                lang,
+                format!("Theo dõi tiếp: {day}"),
+                format!("Next follow-up: {day}"),
+            ),
+            D::ToCorrect(n) => vi_en(
+                lang,
+                format!("Còn {n} mục cần sửa"),
+                format!("{n} answers to correct"),
+            ),
+            D::Recorded => pick(lang, "Ghi nhận vụ việc", "Incident recorded"),
+            D::SurvivorChanged => pick(
+                lang,
+                "Sửa thông tin người bị bạo lực",
+                "Survivor details changed",
+            ),
+            D::IncidentChanged => pick(lang, "Sửa thông tin vụ việc", "Incident details changed"),
+            D::RiskAssessed(level) => vi_en(
+                lang,
+                format!("Đánh giá nguy cơ: {level}"),
+                format!("Risk assessed: {level}"),
+            ),
+            D::SafetyPlanSet => pick(lang, "Cập nhật kế hoạch an toàn", "Safety plan updated"),
+            D::SafetyPlanCleared => pick(lang, "Bỏ kế hoạch an toàn", "Safety plan removed"),
+            D::NextFollowUpSet(day) => vi_en(
+                lang,
+                format!("Hẹn theo dõi ngày {day}"),
+                format!("Follow-up planned for {day}"),
+            ),
+            D::NextFollowUpCleared => pick(lang, "Bỏ lịch theo dõi", "Follow-up unplanned"),
+            D::ConsentAgreed(scope) => vi_en(
+                lang,
+                format!("Đồng ý: {scope}"),
+                format!("Consent given: {scope}"),
+            ),
+            D::ConsentRefused(scope) => vi_en(
+                lang,
+                format!("Không đồng ý: {scope}"),
+                format!("Consent refused: {scope}"),
+            ),
+            D::Service(what) => vi_en(lang, format!("Dịch vụ: {what}"), format!("Service: {what}")),
+            D::FollowUpOn(day) => vi_en(
+                lang,
+                format!("Theo dõi ngày {day}"),
+                format!("Follow-up on {day}"),
+            ),
+            D::NoteAdded => pick(lang, "Thêm ghi chú", "Note added"),
+            D::Closed(reason) => vi_en(
+                lang,
+                format!("Đóng hồ sơ: {reason}"),
+                format!("Case closed: {reason}"),
+            ),
+            D::Reopened(reason) => vi_en(
+                lang,
+                format!("Mở lại hồ sơ: {reason}"),
+                format!("Case reopened: {reason}"),
+            ),
+            D::Placed(what) => vi_en(
+                lang,
+                format!("Nơi tạm lánh: {what}"),
+                format!("Safe shelter: {what}"),
+            ),
+        }
+    }
+}
