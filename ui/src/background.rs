@@ -8,8 +8,8 @@
 use crate::core::{lock, Inner};
 use crate::effect::{Clock, Effect, Shell};
 use crate::text::Why;
-use binhan_core::model::Role;
-use binhan_core::sync::wire::{Invitation, INVALID_INVITATION};
+use binhan_core::model::{DeviceId, Role};
+use binhan_core::sync::wire::{DeviceRecord, Invitation, INVALID_INVITATION};
 use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
 use binhan_core::Error;
 use std::sync::{Arc, Mutex};
@@ -35,6 +35,10 @@ pub(crate) enum Job {
         commune: String,
         hours: u32,
     },
+    /// List the commune's devices.
+    Devices,
+    /// Revoke a device.
+    Revoke { device: DeviceId },
 }
 
 /// What a job runs.
@@ -43,6 +47,8 @@ pub(crate) enum Activity {
     Enrol,
     Sync,
     Invite,
+    Devices,
+    Revoke,
 }
 
 /// How a job ended well.
@@ -50,6 +56,8 @@ enum Done {
     Enrolled,
     Synced(u64, u64),
     Invited(Invitation),
+    Devices(Vec<DeviceRecord>),
+    Revoked,
 }
 
 /// What is running now.
@@ -83,6 +91,10 @@ pub(crate) struct SyncState {
     pub(crate) last_counts: Option<(u64, u64)>,
     /// The last invitation made (shown until the app locks).
     pub(crate) invitation: Option<Invitation>,
+    /// The commune's devices, once listed.
+    pub(crate) devices: Option<Vec<DeviceRecord>>,
+    /// The device whose revocation waits for confirmation.
+    pub(crate) revoke: Option<DeviceId>,
     /// Why the last run failed, if it did.
     pub(crate) last_error: Option<Why>,
     /// Changes with every lock: a job started before it finds it changed
@@ -170,6 +182,8 @@ impl Background {
                     commune,
                     hours,
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
+                Job::Devices => vault.commune_devices().await.map(Done::Devices),
+                Job::Revoke { device } => vault.revoke_device(device).await.map(|()| Done::Revoked),
                 Job::Sync => {
                     let inner = Arc::clone(&self.inner);
                     let shell = Arc::clone(&self.shell);
@@ -228,6 +242,16 @@ impl Inner {
             Ok(Done::Invited(invitation)) => {
                 self.sync.invitation = Some(invitation);
                 None
+            }
+            Ok(Done::Devices(devices)) => {
+                self.sync.devices = Some(devices);
+                None
+            }
+            Ok(Done::Revoked) => {
+                self.sync.revoke = None;
+                self.inform("device_revoked", crate::text::T::DeviceRevoked);
+                // The list shows it gone.
+                self.sync.begin(Activity::Devices).then_some(Job::Devices)
             }
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.vault = None;
@@ -323,6 +347,66 @@ impl Inner {
         let expires = crate::format::instant(invitation.expires_at);
         let text = crate::screens::invite::share_text(&invitation.code, &expires, self.lang);
         self.effects.push(Effect::Share { text });
+    }
+
+    /// Opens the commune's devices and asks the server for them.
+    pub(crate) fn devices_open(&mut self) {
+        match self.enrolment() {
+            Some(e) if e.role.may_invite(Role::Collaborator) => {}
+            Some(_) => return self.refuse(Why::NotAvailableHere),
+            None => return self.refuse(Why::NotEnrolled),
+        }
+        self.sync.revoke = None;
+        if *self.top() != crate::core::Route::Devices {
+            self.stack.push(crate::core::Route::Devices);
+        }
+        self.devices_refresh();
+    }
+
+    /// Asks the server for the commune's devices again.
+    pub(crate) fn devices_refresh(&mut self) {
+        if *self.top() != crate::core::Route::Devices {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if !self.sync.begin(Activity::Devices) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.jobs.push(Job::Devices);
+    }
+
+    /// Asks to confirm revoking a listed device this phone may revoke.
+    pub(crate) fn revoke_ask(&mut self, device: &str) {
+        let on_devices = *self.top() == crate::core::Route::Devices;
+        let role = self.enrolment().map(|e| e.role);
+        let listed = device.parse::<DeviceId>().ok().and_then(|id| {
+            let devices = self.sync.devices.as_ref()?;
+            let record = devices.iter().find(|d| d.public.device_id == id)?;
+            Some((id, record.role))
+        });
+        let me = self.vault.as_ref().and_then(|v| v.device_id().ok());
+        match (on_devices, role, listed) {
+            (true, Some(role), Some((id, theirs)))
+                if Some(id) != me && crate::screens::devices::may_revoke(role, theirs) =>
+            {
+                self.sync.revoke = Some(id)
+            }
+            _ => self.refuse(Why::NotAvailableHere),
+        }
+    }
+
+    /// Revokes the device whose revocation was confirmed.
+    pub(crate) fn revoke_confirm(&mut self) {
+        let Some(device) = self
+            .sync
+            .revoke
+            .filter(|_| *self.top() == crate::core::Route::Devices)
+        else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        if !self.sync.begin(Activity::Revoke) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.jobs.push(Job::Revoke { device });
     }
 
     /// Sync now, from the sync screen or the home screen.

@@ -65,6 +65,7 @@ pub(crate) enum Route {
     FindShelter,
     HostDesk,
     Invite,
+    Devices,
     Sync,
     Enrol,
     Settings,
@@ -398,6 +399,9 @@ impl Inner {
                 self.refuse(Why::NotAvailableHere)
             }
             Event::ShareInvitation => self.share_invitation(),
+            Event::RefreshDevices => self.devices_refresh(),
+            Event::RevokeDevice { device } => self.revoke_ask(&device),
+            Event::ConfirmRevoke => self.revoke_confirm(),
             Event::SyncNow => self.sync_now(),
             Event::NetworkAvailable => self.network_available(),
             Event::ShowMore => {
@@ -424,6 +428,9 @@ impl Inner {
             return self.refuse(Why::NothingToGoBackTo);
         }
         if *self.top() == Route::RecordIncident && self.intake_back() {
+            return;
+        }
+        if *self.top() == Route::Devices && self.sync.revoke.take().is_some() {
             return;
         }
         match self.stack.pop() {

@@ -70,6 +70,15 @@ pub enum Event {
         /// The choice's code.
         code: String,
     },
+    /// Ask the server for the commune's devices again.
+    RefreshDevices,
+    /// Revoke a device: asks for confirmation first.
+    RevokeDevice {
+        /// The device's id.
+        device: String,
+    },
+    /// Confirm the revocation asked for.
+    ConfirmRevoke,
     /// Change the case list filter (`None`: any).
     FilterCases {
         /// Only cases with this status.
@@ -354,6 +363,8 @@ pub enum Target {
     Invite,
     /// Enrol this phone with an invitation code.
     Enrol,
+    /// The commune's devices (managers).
+    Devices,
 }
 
 #[cfg(test)]

@@ -318,6 +318,7 @@ impl Inner {
                 Route::Invite
             }
             Target::Enrol => Route::Enrol,
+            Target::Devices => return self.devices_open(),
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

@@ -6,7 +6,8 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, casework, conflicts, emergency, home, intake, invite, settings, setup, shelters, sync,
+    cases, casework, conflicts, devices, emergency, home, intake, invite, settings, setup,
+    shelters, sync,
 };
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
@@ -207,6 +208,22 @@ impl Inner {
                     self.screen(now)
                 }
             },
+            Route::Devices => {
+                let me = self.vault.as_ref().and_then(|v| v.device_id().ok());
+                match (self.enrolment(), me) {
+                    (Some(enrolment), Some(me)) => (
+                        Screen::Devices {
+                            view: devices::view(&self.sync, me, enrolment.role, lang),
+                        },
+                        T::Devices.get(lang),
+                    ),
+                    _ => {
+                        self.stack.pop();
+                        self.refuse(Why::NotEnrolled);
+                        self.screen(now)
+                    }
+                }
+            }
             Route::HostDesk => match &self.vault {
                 Some(vault) => (
                     Screen::HostDesk {

@@ -95,6 +95,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::invite::InviteView,
     },
+    /// The commune's devices, to revoke one.
+    Devices {
+        /// Its state.
+        view: crate::screens::devices::DevicesView,
+    },
     /// The shelter host's desk.
     HostDesk {
         /// Its state.

@@ -99,6 +99,17 @@ impl Vault {
         .await
     }
 
+    /// The active devices of this device's commune (commune case managers
+    /// look after them), from the server's directory.
+    pub async fn commune_devices(&self) -> Result<Vec<crate::sync::wire::DeviceRecord>> {
+        let commune = self
+            .enrolment()?
+            .map(|e| e.commune)
+            .ok_or(Error::NotEnrolled)?;
+        self.with_sync(None, async |ctx| ctx.commune_devices(&commune, None).await)
+            .await
+    }
+
     /// Revokes another device: it is refused from now on and erases itself
     /// on its next contact.
     pub async fn revoke_device(&self, device: DeviceId) -> Result<()> {

@@ -65,14 +65,20 @@ impl SyncContext<'_> {
         Ok(found)
     }
 
-    pub(super) async fn commune_managers(&self, commune: &str) -> Result<Vec<DeviceRecord>> {
+    /// The active devices of `commune` (with `role`, if given), from the
+    /// server; their keys are pinned as any other device's.
+    pub(crate) async fn commune_devices(
+        &self,
+        commune: &str,
+        role: Option<Role>,
+    ) -> Result<Vec<DeviceRecord>> {
         let list: DeviceList = self
             .call(
                 "/v1/devices/query",
                 &DeviceQuery {
                     ids: vec![],
                     commune: Some(commune.to_string()),
-                    role: Some(Role::CommuneCaseManager),
+                    role,
                 },
             )
             .await?;

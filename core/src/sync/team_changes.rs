@@ -43,7 +43,9 @@ impl SyncContext<'_> {
             };
             let commune = state.survivor().commune;
             if !managers_by_commune.contains_key(&commune) {
-                let managers = self.commune_managers(&commune).await?;
+                let managers = self
+                    .commune_devices(&commune, Some(Role::CommuneCaseManager))
+                    .await?;
                 managers_by_commune.insert(commune.clone(), managers);
             }
             let key = match self.store.case_key(case_id, 0)? {

@@ -128,12 +128,20 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
-        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => vec![Action::new(
-            T::Invite.get(lang),
-            Event::Open {
-                target: Target::Invite,
-            },
-        )],
+        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => vec![
+            Action::new(
+                T::Invite.get(lang),
+                Event::Open {
+                    target: Target::Invite,
+                },
+            ),
+            Action::new(
+                T::Devices.get(lang),
+                Event::Open {
+                    target: Target::Devices,
+                },
+            ),
+        ],
         _ => Vec::new(),
     }
 }

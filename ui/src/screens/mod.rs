@@ -5,6 +5,7 @@ pub mod camouflage;
 pub mod cases;
 pub mod casework;
 pub mod conflicts;
+pub mod devices;
 pub mod emergency;
 pub(crate) mod form;
 pub mod home;

@@ -150,3 +150,25 @@ fn inviting_needs_an_enrolled_manager_and_a_role() {
 fn home_actions(view: &ViewModel) -> Vec<String> {
     home(view).actions.iter().map(|a| a.label.clone()).collect()
 }
+
+#[test]
+fn devices_need_an_enrolled_manager_and_a_listed_device() {
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    let refused = h.send(Event::Open {
+        target: Target::Devices,
+    });
+    assert!(has_error(&refused, "not_enrolled"));
+    assert!(matches!(refused.screen, Screen::Home { .. }));
+    for event in [
+        Event::RevokeDevice {
+            device: "00000000000000000000000000000000".into(),
+        },
+        Event::ConfirmRevoke,
+        Event::RefreshDevices,
+    ] {
+        let view = h.send(event);
+        assert!(has_error(&view, "not_available_here"), "{view:?}");
+        assert!(h.shell.take().is_empty(), "nothing starts");
+    }
+}

@@ -8,6 +8,8 @@ package vn.binhan.tests
 import java.util.concurrent.CopyOnWriteArrayList
 import org.junit.jupiter.api.Assertions.*
 import org.junit.jupiter.api.Test
+import vn.binhan.core.BinhAnException
+import vn.binhan.core.TaskOutcome
 import vn.binhan.core.Vault
 import vn.binhan.core.appCore
 import vn.binhan.core.model.CaseFilter
@@ -364,7 +366,7 @@ class AppCoreTest {
         collaborator.syncNow()
         collaborator.send((collaborator.view.screen as Screen.Home).view.recent.single().open)
         val summary = (collaborator.view.screen as Screen.CaseSummary).view
-        collaborator.tap(summary.actions.single())
+        collaborator.tap(summary.actions.first { it.event is Event.FindShelterFor })
         val start = ShelterFixture.valleyStart
         collaborator.send(Event.Located((start.lat * 1e6).toInt(), (start.lon * 1e6).toInt()))
         val row = { (collaborator.view.screen as Screen.FindShelter).view.shelters.first { it.id == office } }
@@ -385,6 +387,12 @@ class AppCoreTest {
         assertEquals("đã đến nơi tạm lánh", (host.view.screen as Screen.HostDesk).view.stays.single().status)
         host.syncNow()
         collaborator.syncNow()
+
+        // The collaborator follows the request on the case: it arrived.
+        collaborator.send(Event.Open(vn.binhan.ui.Target.HOME))
+        collaborator.send((collaborator.view.screen as Screen.Home).view.recent.single().open)
+        val placed = (collaborator.view.screen as Screen.CaseSummary).view.sections.first { it.code == "placement" }
+        assertTrue(placed.items.single().title.endsWith("đã đến nơi tạm lánh"), placed.items.single().title)
     }
 
     @Test
@@ -415,5 +423,25 @@ class AppCoreTest {
         val phone = newVault()
         assertEquals(Role.COLLABORATOR, enrol(phone, code, "synthetic collaborator").role)
         assertEquals(commune, phone.enrolment()?.commune)
+
+        // The phone is lost: the manager finds it among the commune's
+        // devices and revokes it, after a confirmation.
+        manager.send(Event.Open(vn.binhan.ui.Target.HOME))
+        manager.tap((manager.view.screen as Screen.Home).view.actions.first { it.label == "Các máy trong xã" })
+        val devices = { v: ViewModel -> (v.screen as? Screen.Devices)?.view }
+        val listed = devices(manager.awaitView { v -> devices(v)?.rows?.size == 2 })!!
+        assertNull(listed.rows.first { it.code == "máy này" }.revoke, "a phone does not revoke itself")
+        val lost = listed.rows.first { it.label == "synthetic collaborator" }
+        assertEquals("cộng tác viên cơ sở", lost.role)
+        manager.tap(lost.revoke)
+        val confirm = devices(manager.view)!!.confirm!!
+        assertTrue(confirm.text.contains("synthetic collaborator"))
+        manager.tap(confirm.confirm)
+        devices(manager.awaitView { v -> devices(v)?.rows?.size == 1 && devices(v)?.running == null })
+        val revoked = Recorder()
+        phone.sync(revoked).use {
+            val outcome = revoked.await()
+            assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Revoked, "$outcome")
+        }
     }
 }

@@ -72,6 +72,7 @@ fun AppScreen(view: ViewModel, send: Send) {
             is Screen.CaseList -> CaseList(screen.view, send)
             is Screen.CaseSummary -> CaseSummary(screen.view, send)
             is Screen.CaseWork -> CaseWork(screen.view, send)
+            is Screen.Devices -> Devices(screen.view, send)
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
@@ -347,6 +348,23 @@ fun CaseSummary(view: CaseSummaryView, send: Send) {
         section.more?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
         section.add?.let { ActionButton(it, send) }
     }
+}
+
+@Composable
+fun Devices(view: DevicesView, send: Send) {
+    Text(view.intro)
+    view.running?.let { Text(it) }
+    view.error?.let { ErrorText(it) }
+    view.confirm?.let { confirm ->
+        Text(confirm.text, style = MaterialTheme.typography.titleMedium)
+        ActionButton(confirm.confirm, send)
+        ActionButton(confirm.cancel, send)
+    }
+    view.rows.forEach { row ->
+        Text("${row.label} · ${row.role} · ${row.code}")
+        row.revoke?.let { ActionButton(it, send) }
+    }
+    ActionButton(view.refresh, send)
 }
 
 @Composable
