@@ -1,5 +1,7 @@
-//! Home of a village collaborator: follow-ups due and overdue, recent
-//! cases, and the next things to do.
+//! The home screen, per role: follow-ups due and overdue, conflicts to
+//! resolve, recent cases (a school counselor: the school's open cases), and
+//! the next things to do (a shelter host's desk; a manager's invitations
+//! and devices).
 
 use super::cases::{row, CaseRow};
 use super::shelters::text::HostL;
@@ -14,6 +16,9 @@ use serde::Serialize;
 
 /// Cases in the "recent" section.
 pub const RECENT_CASES: usize = 5;
+
+/// Open cases a school counselor's home lists (the case list has all).
+pub const SCHOOL_CASES: usize = 50;
 
 /// What the home screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,9 +38,11 @@ pub struct HomeView {
     pub conflicts_label: Option<String>,
     /// Cases with conflicts between phones, to resolve side by side.
     pub conflicts: Vec<CaseRow>,
-    /// "Recent cases".
+    /// "Recent cases" ("Students being supported" for a school
+    /// counselor).
     pub recent_label: String,
-    /// The most recently changed cases.
+    /// The most recently changed cases; for a school counselor, every open
+    /// case of the school (the phone holds only those).
     pub recent: Vec<CaseRow>,
     /// "No cases yet", when there are none.
     pub no_cases: Option<String>,
@@ -47,6 +54,7 @@ pub struct HomeView {
 /// recent first).
 pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: Lang) -> HomeView {
     let open = || list.cases.iter().filter(|c| c.status == CaseStatus::Open);
+    let counselor = role == Some(Role::SchoolCounselor);
     let mut overdue: Vec<_> = open()
         .filter(|c| c.follow_up_state(today) == FollowUpState::Overdue)
         .collect();
@@ -73,13 +81,19 @@ pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: 
             .filter(|c| c.open_conflicts > 0)
             .map(|c| row(c, today, lang))
             .collect(),
-        recent_label: T::Recent.get(lang),
-        recent: list
-            .cases
-            .iter()
-            .take(RECENT_CASES)
-            .map(|c| row(c, today, lang))
-            .collect(),
+        recent_label: if counselor { T::SchoolCases } else { T::Recent }.get(lang),
+        recent: if counselor {
+            open()
+                .take(SCHOOL_CASES)
+                .map(|c| row(c, today, lang))
+                .collect()
+        } else {
+            list.cases
+                .iter()
+                .take(RECENT_CASES)
+                .map(|c| row(c, today, lang))
+                .collect()
+        },
         no_cases: list.cases.is_empty().then(|| T::NoCasesYet.get(lang)),
         actions: role_actions(role, lang)
             .into_iter()
@@ -143,5 +157,59 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
             ),
         ],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use binhan_core::cases::CaseSummary;
+    use binhan_core::model::{CaseId, ViolenceType};
+
+    fn case(code: &str, status: CaseStatus) -> CaseSummary {
+        CaseSummary {
+            id: CaseId::random(),
+            survivor_code: code.into(),
+            status,
+            risk_level: None,
+            commune: "pa_u".into(),
+            violence_type: ViolenceType::PsychologicalAbuse,
+            survivor_is_child: Some(true),
+            next_follow_up: None,
+            open_conflicts: 0,
+            last_activity: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn a_school_counselor_sees_every_open_case_of_the_school() {
+        let mut cases: Vec<CaseSummary> = (0..8)
+            .map(|i| case(&format!("SYN-SCH-{i}"), CaseStatus::Open))
+            .collect();
+        cases.insert(3, case("SYN-SCH-CLOSED", CaseStatus::Closed));
+        let list = CaseList {
+            cases,
+            unreadable: Vec::new(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 15).expect("day");
+        let counselor = view(&list, Some(Role::SchoolCounselor), today, Lang::Vi);
+        assert_eq!(counselor.recent_label, "Học sinh đang được hỗ trợ");
+        assert_eq!(counselor.recent.len(), 8);
+        assert!(counselor.recent.iter().all(|r| r.title != "SYN-SCH-CLOSED"));
+        let collaborator = view(&list, Some(Role::Collaborator), today, Lang::Vi);
+        assert_eq!(collaborator.recent.len(), RECENT_CASES);
+        assert_eq!(collaborator.recent[3].title, "SYN-SCH-CLOSED");
+        // Neither gets a manager's actions.
+        for home in [&counselor, &collaborator] {
+            assert!(!home.actions.iter().any(|a| a.event
+                == Event::Open {
+                    target: Target::Devices
+                }));
+        }
+        let manager = view(&list, Some(Role::CommuneCaseManager), today, Lang::Vi);
+        assert!(manager.actions.iter().any(|a| a.event
+            == Event::Open {
+                target: Target::Devices
+            }));
     }
 }
