@@ -6,6 +6,10 @@
 //! * `home_10k`, `case_list_10k`: a language change (an interaction that
 //!   redraws everything) on the home screen and on the case list;
 //! * `case_list_filter_10k`: a filter change on the case list;
+//! * `case_rows_unchanged_10k`, `case_rows_one_changed_10k`: the case
+//!   list's rows as changes (`AppCore::case_rows`) when nothing changed, and
+//!   after another writer changed one case (`note_only` is that write
+//!   alone, to subtract);
 //! * `settings`: the same on a screen without cases, the round trip's floor;
 //! * `intake_typing`: one keystroke in the record-an-incident form, which
 //!   also seals the draft into the vault.
@@ -13,7 +17,8 @@
 //! `cargo bench -p binhan-ui --bench screens`. All data is synthetic.
 
 use binhan_core::app::Vault;
-use binhan_core::model::{Lang, RiskLevel};
+use binhan_core::cases::CaseAction;
+use binhan_core::model::{CaseId, Lang, Note, RiskLevel};
 use binhan_testkit::vault::{fast_vault, fill};
 use binhan_ui::screens::intake::IntakeField;
 use binhan_ui::{AppCore, CalcKey, Effect, Event, Field, Options, Shell, Target};
@@ -86,6 +91,47 @@ fn screens(c: &mut Criterion) {
             round += 1;
             let risk = (round % 2 == 0).then_some(RiskLevel::High);
             std::hint::black_box(app.send(Event::FilterCases { status: None, risk }))
+        })
+    });
+
+    // The rows as changes (what a shell that keeps its rows asks for):
+    // nothing changed; one case changed by another writer (a note added
+    // through a second handle on the vault, as a sync would), against the
+    // note alone.
+    let mut version = app.case_rows(0).version;
+    group.bench_function("case_rows_unchanged_10k", |b| {
+        b.iter(|| std::hint::black_box(app.case_rows(version)))
+    });
+    let writer = Vault::open(&dir.path().join("vault"), fast_vault()).expect("open");
+    writer.unlock(PIN).expect("unlock");
+    let first_page: Vec<CaseId> = writer
+        .list_cases(&Default::default())
+        .expect("list")
+        .cases
+        .iter()
+        .take(100)
+        .map(|c| c.id)
+        .collect();
+    let note = |round: u64| {
+        let id = first_page[(round % 100) as usize];
+        let text = format!("synthetic benchmark note {round}");
+        writer
+            .act(id, CaseAction::AddNote(Note { text }))
+            .expect("note");
+    };
+    group.bench_function("note_only", |b| {
+        b.iter(|| {
+            round += 1;
+            note(round)
+        })
+    });
+    group.bench_function("case_rows_one_changed_10k", |b| {
+        b.iter(|| {
+            round += 1;
+            note(round);
+            let update = app.case_rows(version);
+            version = update.version;
+            std::hint::black_box(update)
         })
     });
 

@@ -115,6 +115,8 @@ pub(crate) struct Inner {
     pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
     pub(crate) finder: crate::screens::shelters::Finder,
+    /// The case list's rows last handed out as changes.
+    pub(crate) sent_rows: crate::screens::rows::SentRows,
     /// The last case listing, while the vault is unlocked.
     pub(crate) listing: Option<Listing>,
     /// Enrolment and sync: the form, what runs in the background, how the
@@ -174,6 +176,7 @@ impl AppCore {
             list_shown: LIST_PAGE,
             intake: None,
             work: None,
+            sent_rows: Default::default(),
             listing: None,
             finder: Default::default(),
             invite: Default::default(),
@@ -257,6 +260,21 @@ impl AppCore {
         self.lock_inner().render(now)
     }
 
+    /// The case list's rows (its filter, the pages shown) as the changes
+    /// since `since`, the version the shell holds (0: none): a shell that
+    /// keeps its rows applies them instead of taking every row again. Empty
+    /// when locked.
+    pub fn case_rows(&self, since: u64) -> crate::screens::rows::RowsUpdate {
+        let now = self.clock.now_ms();
+        let mut inner = self.lock_inner();
+        let rows = if inner.unlocked() {
+            inner.case_list_view(now).rows
+        } else {
+            Vec::new()
+        };
+        inner.sent_rows.update(since, rows)
+    }
+
     /// Whether the vault is unlocked.
     pub fn is_unlocked(&self) -> bool {
         self.lock_inner().unlocked()
@@ -314,6 +332,7 @@ impl Inner {
         self.list_shown = LIST_PAGE;
         self.intake = None;
         self.work = None;
+        self.sent_rows = Default::default();
         self.listing = None;
         self.finder = Default::default();
         self.invite = Default::default();

@@ -53,6 +53,13 @@ impl Inner {
         })
     }
 
+    /// The case list under the filter, with the pages shown.
+    pub(crate) fn case_list_view(&mut self, now: u64) -> cases::CaseListView {
+        let today = format::today(now);
+        let list = self.cases(today);
+        cases::list_view(&list, self.filter, self.list_shown, today, self.lang)
+    }
+
     fn screen(&mut self, now: u64) -> (Screen, String) {
         let lang = self.lang;
         let today = format::today(now);
@@ -91,16 +98,12 @@ impl Inner {
                     T::HomeTitle.get(lang),
                 )
             }
-            Route::CaseList => {
-                let filter = self.filter;
-                let list = self.cases(today);
-                (
-                    Screen::CaseList {
-                        view: cases::list_view(&list, filter, self.list_shown, today, lang),
-                    },
-                    T::CaseListTitle.get(lang),
-                )
-            }
+            Route::CaseList => (
+                Screen::CaseList {
+                    view: self.case_list_view(now),
+                },
+                T::CaseListTitle.get(lang),
+            ),
             Route::CaseSummary { id } => {
                 let detail = self
                     .vault

@@ -180,3 +180,53 @@ fn a_long_case_list_crosses_a_page_at_a_time() {
     h.send(Event::Back);
     assert!(has_error(&h.send(Event::ShowMore), "not_available_here"));
 }
+
+#[test]
+fn the_case_list_arrives_as_changes_to_a_shell_that_keeps_its_rows() {
+    use crate::screens::casework::{WorkField, WorkKind};
+    use crate::screens::rows::{apply, RowChange};
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    let listed = h.send(Event::Open {
+        target: Target::CaseList,
+    });
+    let first = h.core.case_rows(0);
+    let mut rows = Vec::new();
+    apply(&mut rows, first.changes);
+    assert_eq!(rows, list(&listed).rows);
+    // Nothing changed: no change.
+    let same = h.core.case_rows(first.version);
+    assert!(same.changes.is_empty());
+    // A note on the oldest case moves it to the top: one remove, one
+    // insert, not every row again.
+    let oldest = rows.last().expect("rows").id.clone();
+    h.send(Event::OpenCase { id: oldest.clone() });
+    h.send(Event::OpenCaseWork {
+        case: oldest.clone(),
+        kind: WorkKind::Note,
+    });
+    h.send(Event::SetWork {
+        field: WorkField::Note,
+        value: "Synthetic note".into(),
+    });
+    h.send(Event::Submit);
+    h.send(Event::Back);
+    let after = h.core.case_rows(first.version);
+    assert_eq!(after.version, first.version + 1);
+    assert_eq!(after.changes.len(), 2, "{:?}", after.changes);
+    assert!(after
+        .changes
+        .iter()
+        .any(|c| matches!(c, RowChange::Insert { index: 0, row } if row.id == oldest)));
+    assert!(after
+        .changes
+        .iter()
+        .any(|c| matches!(c, RowChange::Remove { .. })));
+    apply(&mut rows, after.changes);
+    assert_eq!(rows, list(&h.core.view()).rows);
+    assert_eq!(rows[0].id, oldest);
+    // Locked: a reset to nothing, whatever the shell holds.
+    h.send(Event::QuickExit);
+    let locked = h.core.case_rows(after.version);
+    assert_eq!(locked.changes, vec![RowChange::Reset { rows: vec![] }]);
+}

@@ -262,6 +262,34 @@ class AppCoreTest {
     }
 
     @Test
+    fun `the case list arrives as row changes that the shell applies`() {
+        val phone = Phone()
+        phone.firstRun()
+        phone.recordIncident("SYN-KT-ROW-1", "pa_u")
+        phone.send(Event.Open(vn.binhan.ui.Target.CASE_LIST))
+        val rows = mutableListOf<CaseRow>()
+        fun pull(since: ULong): RowsUpdate = phone.core.caseRows(since).also { update ->
+            update.changes.forEach { change ->
+                when (change) {
+                    is RowChange.Reset -> { rows.clear(); rows.addAll(change.rows) }
+                    is RowChange.Insert -> rows.add(change.index.toInt(), change.row)
+                    is RowChange.Remove -> rows.removeAt(change.index.toInt())
+                    is RowChange.Set -> rows[change.index.toInt()] = change.row
+                }
+            }
+        }
+        val first = pull(0uL)
+        assertEquals(listOf("SYN-KT-ROW-1"), rows.map { it.title })
+        assertTrue(pull(first.version).changes.isEmpty(), "nothing changed")
+        phone.send(Event.Open(vn.binhan.ui.Target.HOME))
+        phone.recordIncident("SYN-KT-ROW-2", "pa_u")
+        val list = phone.send(Event.Open(vn.binhan.ui.Target.CASE_LIST))
+        val second = pull(first.version)
+        assertEquals(1, second.changes.size, "one insert, not every row: ${second.changes}")
+        assertEquals((list.screen as Screen.CaseList).view.rows, rows)
+    }
+
+    @Test
     fun `events that make no sense are refused in the view, never thrown`() {
         val phone = Phone(Lang.EN)
         // On the camouflage: nothing reacts, nothing is said.

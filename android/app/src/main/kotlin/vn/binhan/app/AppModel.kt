@@ -9,6 +9,7 @@ import android.app.Application
 import android.os.Handler
 import android.os.Looper
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateListOf
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import androidx.lifecycle.AndroidViewModel
@@ -19,6 +20,9 @@ import vn.binhan.core.appCore
 import vn.binhan.core.defaultVaultConfig
 import vn.binhan.core.model.Lang
 import vn.binhan.ui.AppCore
+import vn.binhan.ui.CaseRow
+import vn.binhan.ui.RowChange
+import vn.binhan.ui.Screen as ScreenKind
 import vn.binhan.ui.Effect
 import vn.binhan.ui.Event
 import vn.binhan.ui.Shell
@@ -43,20 +47,38 @@ class AppModel(application: Application) : AndroidViewModel(application), Shell 
     var view: Screen by mutableStateOf(core.view())
         private set
 
+    /**
+     * The case list's rows, kept here and changed by the core's row changes
+     * (`caseRows`) rather than taken whole with every view.
+     */
+    val caseRows = mutableStateListOf<CaseRow>()
+
+    /** The version of [caseRows]; read and written on the sends thread only. */
+    private var rowsVersion = 0uL
+
     /** Sends what the person did (or a lifecycle change) and draws the answer. */
-    fun send(event: Event) {
-        sends.execute {
-            val next = core.send(event)
-            main.post { view = next }
+    fun send(event: Event) = sends.execute { show(core.send(event)) }
+
+    /** On the sends thread: takes the rows' changes, then draws on the main thread. */
+    private fun show(next: Screen) {
+        val update = if (next.screen is ScreenKind.CaseList) core.caseRows(rowsVersion) else null
+        update?.let { rowsVersion = it.version }
+        main.post {
+            update?.changes?.forEach { change ->
+                when (change) {
+                    is RowChange.Reset -> { caseRows.clear(); caseRows.addAll(change.rows) }
+                    is RowChange.Insert -> caseRows.add(change.index.toInt(), change.row)
+                    is RowChange.Remove -> caseRows.removeAt(change.index.toInt())
+                    is RowChange.Set -> caseRows[change.index.toInt()] = change.row
+                }
+            }
+            view = next
         }
     }
 
     override fun effect(effect: Effect) {
         if (effect == Effect.Refresh) {
-            sends.execute {
-                val next = core.view()
-                main.post { view = next }
-            }
+            sends.execute { show(core.view()) }
         } else {
             main.post { effects?.invoke(effect) }
         }

@@ -47,7 +47,7 @@ class MainActivity : ComponentActivity() {
                         model.send(Event.Tick)
                     }
                 }
-                AppScreen(view, model::send)
+                AppScreen(view, model::send, model.caseRows)
             }
         }
     }

@@ -39,7 +39,7 @@ import vn.binhan.ui.*
 typealias Send = (Event) -> Unit
 
 @Composable
-fun AppScreen(view: ViewModel, send: Send) {
+fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
     Column(Modifier.fillMaxSize().padding(16.dp).verticalScroll(rememberScrollState())) {
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             if (view.canGoBack) TextButton(onClick = { send(Event.Back) }) { Text("←") }
@@ -69,7 +69,7 @@ fun AppScreen(view: ViewModel, send: Send) {
                 }
             }
             is Screen.Home -> Home(screen.view, send)
-            is Screen.CaseList -> CaseList(screen.view, send)
+            is Screen.CaseList -> CaseList(screen.view, caseRows, send)
             is Screen.CaseSummary -> CaseSummary(screen.view, send)
             is Screen.CaseWork -> CaseWork(screen.view, send)
             is Screen.Devices -> Devices(screen.view, send)
@@ -271,7 +271,7 @@ fun Home(view: HomeView, send: Send) {
 }
 
 @Composable
-fun CaseList(view: CaseListView, send: Send) {
+fun CaseList(view: CaseListView, rows: List<CaseRow>, send: Send) {
     Text(view.statusLabel)
     Choices(view.statusChoices, send)
     Text(view.riskLabel)
@@ -279,7 +279,7 @@ fun CaseList(view: CaseListView, send: Send) {
     Text(view.count)
     view.unreadable?.let { ErrorText(it) }
     view.empty?.let { Text(it) }
-    CaseRows(view.rows, send)
+    CaseRows(rows, send)
     view.more?.let { ActionButton(it, send) }
 }
 
