@@ -6,7 +6,7 @@
 //! that ends after that changes nothing.
 
 use crate::core::{lock, Inner};
-use crate::effect::{Clock, Effect, Shell};
+use crate::effect::{Effect, Shell};
 use crate::text::Why;
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::sync::wire::{DeviceRecord, Invitation, INVALID_INVITATION};
@@ -54,7 +54,7 @@ pub(crate) enum Activity {
 /// How a job ended well.
 enum Done {
     Enrolled,
-    Synced(u64, u64),
+    Synced,
     Invited(Invitation),
     Devices(Vec<DeviceRecord>),
     Revoked,
@@ -85,10 +85,6 @@ pub(crate) struct EnrolForm {
 pub(crate) struct SyncState {
     pub(crate) form: EnrolForm,
     pub(crate) running: Option<Running>,
-    /// When the last sync of this session succeeded (ms since 1970).
-    pub(crate) last_success_ms: Option<u64>,
-    /// Events pushed and pulled by it.
-    pub(crate) last_counts: Option<(u64, u64)>,
     /// The last invitation made (shown until the app locks).
     pub(crate) invitation: Option<Invitation>,
     /// The commune's devices, once listed.
@@ -151,7 +147,6 @@ pub(crate) fn why(error: &Error) -> Why {
 pub(crate) struct Background {
     pub(crate) inner: Arc<Mutex<Inner>>,
     pub(crate) shell: Arc<dyn Shell>,
-    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl Background {
@@ -199,10 +194,7 @@ impl Background {
                         }
                         shell.effect(Effect::Refresh);
                     };
-                    vault
-                        .sync(&progress, &cancel)
-                        .await
-                        .map(|r| Done::Synced(r.events_pushed, r.events_pulled))
+                    vault.sync(&progress, &cancel).await.map(|_| Done::Synced)
                 }
             };
             {
@@ -210,7 +202,7 @@ impl Background {
                 if inner.sync.generation != generation {
                     return;
                 }
-                next = inner.finish(outcome, self.clock.now_ms());
+                next = inner.finish(outcome);
             }
             self.shell.effect(Effect::Refresh);
         }
@@ -221,7 +213,7 @@ impl Inner {
     /// Records how a run ended: a success (with the sync's counts), or why
     /// not; returns what runs next. A revoked device's vault is already
     /// erased: the app shows what a new install shows.
-    fn finish(&mut self, outcome: Result<Done, Error>, now: u64) -> Option<Job> {
+    fn finish(&mut self, outcome: Result<Done, Error>) -> Option<Job> {
         self.sync.running = None;
         match outcome {
             Ok(Done::Enrolled) => {
@@ -232,9 +224,7 @@ impl Inner {
                 // A new device syncs at once.
                 self.sync.begin(Activity::Sync).then_some(Job::Sync)
             }
-            Ok(Done::Synced(sent, received)) => {
-                self.sync.last_success_ms = Some(now);
-                self.sync.last_counts = Some((sent, received));
+            Ok(Done::Synced) => {
                 // What others sent may change any list.
                 self.listing = None;
                 None
@@ -254,8 +244,7 @@ impl Inner {
                 self.sync.begin(Activity::Devices).then_some(Job::Devices)
             }
             Err(Error::Revoked) | Err(Error::Erased) => {
-                self.vault = None;
-                self.lock_to_camouflage();
+                self.forget_everything();
                 None
             }
             Err(e) => {

@@ -97,6 +97,8 @@ pub(crate) struct Inner {
     pub(crate) config: VaultOptions,
     pub(crate) vault: Option<Arc<Vault>>,
     pub(crate) lang: Lang,
+    /// The language a new install starts in (the shell's choice).
+    pub(crate) start_lang: Lang,
     pub(crate) idle_lock_ms: u64,
     pub(crate) stack: Vec<Route>,
     pub(crate) calculator: Calculator,
@@ -160,11 +162,13 @@ impl AppCore {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let now = clock.now_ms();
+        let lang = crate::flows::kept_language(&dir).unwrap_or(options.lang);
         let inner = Inner {
             dir,
             config: options.vault,
             vault: None,
-            lang: options.lang,
+            lang,
+            start_lang: options.lang,
             idle_lock_ms: options.idle_lock_secs.saturating_mul(1000),
             stack: vec![Route::Camouflage],
             calculator: Calculator::default(),
@@ -221,7 +225,6 @@ impl AppCore {
             let background = Background {
                 inner: Arc::clone(&self.inner),
                 shell: Arc::clone(&self.shell),
-                clock: Arc::clone(&self.clock),
             };
             runtime.spawn(background.run(job));
         }
@@ -366,7 +369,7 @@ impl Inner {
                 self.effects.push(Effect::HideApp);
             }
             Event::Backgrounded => self.lock_to_camouflage(),
-            Event::SetLanguage { lang } => self.lang = lang,
+            Event::SetLanguage { lang } => self.set_language(lang),
             Event::Back => self.back(),
             Event::Calculator { key } => self.calculator_key(key),
             Event::PinPad { key } => self.pin_key(key, now),

@@ -12,7 +12,7 @@ use crate::screens::{settings, setup};
 use crate::text::{Why, T};
 use binhan_core::app::Vault;
 use binhan_core::cases::CaseAction;
-use binhan_core::model::{CaseId, EventId};
+use binhan_core::model::{CaseId, EventId, Lang};
 use binhan_core::Error;
 use std::sync::Arc;
 
@@ -41,6 +41,26 @@ pub(crate) fn kind(e: &Error) -> &'static str {
         Error::Locked => "locked",
         Error::NotFound(_) => "not_found",
         _ => "other",
+    }
+}
+
+/// The file beside the vault's that keeps the language chosen (not secret:
+/// `vi` or `en`).
+pub(crate) const LANG_FILE: &str = "ui-lang";
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
+/// The language kept in `dir`, if any.
+pub(crate) fn kept_language(dir: &std::path::Path) -> Option<Lang> {
+    match std::fs::read_to_string(dir.join(LANG_FILE)).ok()?.trim() {
+        "vi" => Some(Lang::Vi),
+        "en" => Some(Lang::En),
+        _ => None,
     }
 }
 
@@ -160,12 +180,8 @@ impl Inner {
             Err(Error::TooSoon { retry_after_secs }) => {
                 self.pin_pad.too_soon(retry_after_secs, now);
             }
-            Err(Error::Erased) => {
-                // Too many wrong PINs: nothing may say that data existed.
-                self.vault = None;
-                self.pin_pad = PinPad::default();
-                self.lock_to_camouflage();
-            }
+            // Too many wrong PINs: nothing may say that data existed.
+            Err(Error::Erased) => self.forget_everything(),
             Err(e) => {
                 tracing::warn!(error = kind(&e), "unlock failed");
                 self.pin_pad.reset_entry();
@@ -265,11 +281,7 @@ impl Inner {
                 },
             ),
             Err(Error::WeakPin(w)) => (new_field, Why::PinWeak(w)),
-            Err(Error::Erased) => {
-                self.vault = None;
-                self.pin_pad = PinPad::default();
-                return self.lock_to_camouflage();
-            }
+            Err(Error::Erased) => return self.forget_everything(),
             Err(e) => {
                 tracing::warn!(error = kind(&e), "a PIN form failed");
                 return self.refuse(Why::StorageFailed);
@@ -393,8 +405,32 @@ impl Inner {
                 tracing::warn!(error = kind(&e), "panic wipe finished with an error");
             }
         }
-        self.pin_pad = PinPad::default();
-        self.lock_to_camouflage();
+        self.forget_everything();
         self.effects.push(Effect::HideApp);
+    }
+
+    /// The vault was erased: the app becomes what a new install is, down to
+    /// the language it starts in.
+    pub(crate) fn forget_everything(&mut self) {
+        self.vault = None;
+        self.pin_pad = PinPad::default();
+        self.lang = self.start_lang;
+        match std::fs::remove_file(self.dir.join(LANG_FILE)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(error = %e.kind(), "the language choice could not be removed"),
+        }
+        self.lock_to_camouflage();
+    }
+
+    /// Changes the language and keeps the choice beside the vault, so the
+    /// app opens in it next time (before unlocking too).
+    pub(crate) fn set_language(&mut self, lang: Lang) {
+        self.lang = lang;
+        let written = std::fs::create_dir_all(&self.dir)
+            .and_then(|()| std::fs::write(self.dir.join(LANG_FILE), lang_code(lang)));
+        if let Err(e) = written {
+            tracing::warn!(error = %e.kind(), "the language choice could not be kept");
+        }
     }
 }

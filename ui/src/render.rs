@@ -243,6 +243,7 @@ impl Inner {
                 let enrolment = self.enrolment();
                 let vault = self.vault.as_ref();
                 let waiting = vault.and_then(|v| v.pending_events().ok()).unwrap_or(0);
+                let last_sync = vault.and_then(|v| v.last_sync().ok().flatten());
                 let device = vault
                     .and_then(|v| v.device_id().ok())
                     .map(|d| d.to_string());
@@ -253,6 +254,7 @@ impl Inner {
                             enrolment.as_ref(),
                             device,
                             waiting,
+                            last_sync,
                             lang,
                         ),
                     },

@@ -312,7 +312,7 @@ impl T {
             ),
             DeviceCode => pick(lang, "Mã máy", "Device code"),
             LastSync => pick(lang, "Đồng bộ thành công gần nhất", "Last successful sync"),
-            NeverSynced => pick(lang, "chưa có trong lần mở này", "none since the app was opened"),
+            NeverSynced => pick(lang, "chưa đồng bộ lần nào", "never synced"),
             Waiting(n) => vi_en(
                 format!("{n} thay đổi chờ gửi"),
                 format!("{n} {} waiting to be sent", if *n == 1 { "change" } else { "changes" }),

@@ -399,6 +399,7 @@ pub(crate) mod sync_shelters;
 mod verify;
 
 pub use shelters::ROAD_FILE;
+pub use sync::LastSync;
 pub use verify::VerifyReport;
 
 #[cfg(test)]

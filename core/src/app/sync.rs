@@ -8,7 +8,22 @@ use crate::sync::{
     enrolment, CancelFlag, Enrolment, HttpTransport, ProgressFn, SyncContext, SyncReport, Transport,
 };
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+
+const LAST_SYNC_META: &str = "sync.last";
+
+/// The last full sync of this device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LastSync {
+    /// When it ended (UTC, by this device's clock).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Events this device pushed.
+    pub events_pushed: u64,
+    /// Events received and merged.
+    pub events_pulled: u64,
+}
 
 impl Vault {
     /// Makes every sync step (enrolment included) go over `transport`
@@ -85,9 +100,23 @@ impl Vault {
             }
             report.shelters = self.sync_shelters(ctx).await?;
             report.traffic = ctx.transport.counts().since(start);
+            ctx.store.set_meta(
+                LAST_SYNC_META,
+                &LastSync {
+                    at: crate::events::Hlc::from_wall_ms(self.wall_ms()).to_utc(),
+                    events_pushed: report.events_pushed,
+                    events_pulled: report.events_pulled,
+                },
+            )?;
             Ok(report)
         })
         .await
+    }
+
+    /// When this device last synced in full, and what it carried (kept in
+    /// the vault, so it survives a restart).
+    pub fn last_sync(&self) -> Result<Option<LastSync>> {
+        self.session()?.store.meta(LAST_SYNC_META)
     }
 
     /// Issues a one-time invitation code (commune case managers, provincial

@@ -56,9 +56,18 @@ async fn cases_reach_the_team_and_edits_converge(backend: Backend) {
         .cases
         .is_empty());
 
-    // Repeating a sync changes nothing.
+    // Repeating a sync changes nothing; the vault keeps when it last synced.
+    let before = collaborator
+        .app
+        .last_sync()
+        .unwrap()
+        .expect("synced before");
     let again = collaborator.sync().await;
     assert_eq!((again.events_pushed, again.events_pulled), (0, 0));
+    let last = collaborator.app.last_sync().unwrap().expect("synced");
+    assert!(last.at >= before.at);
+    assert_eq!((last.events_pushed, last.events_pulled), (0, 0));
+    assert!(team.officer.app.last_sync().unwrap().is_some());
 
     assert_no_case_content(&server);
 }

@@ -7,6 +7,7 @@ use crate::event::{Event, Field, Target};
 use crate::format;
 use crate::text::{Why, T};
 use crate::view::{Action, LabelledValue, Reason};
+use binhan_core::app::LastSync;
 use binhan_core::model::{commune, Coded, Lang};
 use binhan_core::sync::{Enrolment, SyncPhase};
 use serde::Serialize;
@@ -189,6 +190,7 @@ pub(crate) fn sync_view(
     enrolment: Option<&Enrolment>,
     device: Option<String>,
     waiting: u64,
+    last_sync: Option<LastSync>,
     lang: Lang,
 ) -> SyncView {
     let enrolled_as = enrolment
@@ -220,19 +222,13 @@ pub(crate) fn sync_view(
             ]
         })
         .unwrap_or_default();
-    let last = match (state.last_success_ms, state.last_counts) {
-        (Some(at), counts) => {
-            let at = chrono::DateTime::from_timestamp_millis(i64::try_from(at).unwrap_or(i64::MAX))
-                .map(format::instant)
-                .unwrap_or_default();
-            match counts {
-                Some((sent, received)) => {
-                    format!("{at} · {}", T::SyncedCounts(sent, received).get(lang))
-                }
-                None => at,
-            }
-        }
-        (None, _) => T::NeverSynced.get(lang),
+    let last = match last_sync {
+        Some(last) => format!(
+            "{} · {}",
+            format::instant(last.at),
+            T::SyncedCounts(last.events_pushed, last.events_pulled).get(lang)
+        ),
+        None => T::NeverSynced.get(lang),
     };
     let blocked = if enrolment.is_none() {
         Some(Why::NotEnrolled)

@@ -350,3 +350,28 @@ fn a_duress_pin_is_set_from_the_settings() {
         "wrong_pin"
     );
 }
+
+#[test]
+fn the_language_chosen_is_kept_and_forgotten_with_the_data() {
+    let mut h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    h.send(Event::SetLanguage {
+        lang: binhan_core::model::Lang::En,
+    });
+    // Killed and started again: English from the first screen.
+    h.restart();
+    let gate = h.open_gate();
+    assert_eq!(gate.lang, binhan_core::model::Lang::En);
+    h.unlock(PIN);
+    h.send(Event::Open {
+        target: crate::event::Target::Wipe,
+    });
+    h.send(Event::ConfirmWipe);
+    // Erased: what a new install shows, in the language a new install
+    // starts in, now and after a restart.
+    let fresh = h.open_gate();
+    assert_eq!(fresh.lang, binhan_core::model::Lang::Vi);
+    assert!(!h.vault_path().join(crate::flows::LANG_FILE).exists());
+    h.restart();
+    assert_eq!(h.open_gate().lang, binhan_core::model::Lang::Vi);
+}

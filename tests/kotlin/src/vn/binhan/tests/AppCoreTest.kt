@@ -138,7 +138,7 @@ class Phone(lang: Lang = Lang.VI, val dir: String = tempVaultDir()) {
     private fun awaitSynced(): SyncView {
         val done = awaitView { v ->
             val sync = (v.screen as? Screen.Sync)?.view
-            sync != null && sync.progress == null && (sync.error != null || sync.lastSync.value != "chưa có trong lần mở này")
+            sync != null && sync.progress == null && (sync.error != null || sync.lastSync.value != "chưa đồng bộ lần nào")
         }
         val view = (done.screen as Screen.Sync).view
         assertNull(view.error, "${view.error}")
@@ -339,7 +339,7 @@ class AppCoreTest {
         // Enrolment, then a first sync, in the background.
         val synced = phone.awaitView { v ->
             val sync = (v.screen as? Screen.Sync)?.view
-            sync != null && sync.progress == null && sync.lastSync.value != "chưa có trong lần mở này"
+            sync != null && sync.progress == null && sync.lastSync.value != "chưa đồng bộ lần nào"
         }
         val view = (synced.screen as Screen.Sync).view
         assertNull(view.error, "${view.error}")
