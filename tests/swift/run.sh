@@ -6,7 +6,9 @@
 # tests/swift/Sources by Swift 6 (Debian trixie's swiftlang, in the chroot
 # .tools/swift-root made by tests/setup), and runs the tests against the
 # Linux build of the library, libbinhan_ffi.so. Only Foundation is
-# available there: no SwiftUI, no Keychain or CryptoKit.
+# available there: no SwiftUI, no Keychain or CryptoKit. The iOS app's
+# Foundation-only model, ios/BinhAn/AppModel.swift, is compiled in too and
+# driven by AppModelTests.swift (the SwiftUI files of ios/BinhAn are not).
 #
 # The generated sources and the tests are compiled together into one module
 # (the tests' own, not BinhAnCore as on iOS) in Swift 6 language mode, with
@@ -43,7 +45,7 @@ cargo uniffi-bindgen-swift "$LIB" "$OUT/generated/sources" --swift-sources
 cargo uniffi-bindgen-swift "$LIB" "$OUT/generated/include" --headers --modulemap \
     --module-name BinhAnCoreFFI --modulemap-filename module.modulemap
 
-# Inside the chroot: /binhan.PID/{generated,tests,lib} (read-only binds) and
+# Inside the chroot: /binhan.PID/{generated,tests,app,lib} (read-only binds) and
 # /binhan.PID.build (the chroot's own, writable), so that two runs do not
 # meet.
 run_dir="/binhan.$$"
@@ -56,7 +58,7 @@ cleanup() {
     done
     # Only empty mount points are left; rmdir never crosses a mount.
     $sudo rmdir "$SWIFT_ROOT$run_dir"/generated "$SWIFT_ROOT$run_dir"/tests \
-        "$SWIFT_ROOT$run_dir"/lib "$SWIFT_ROOT$run_dir" 2>/dev/null || true
+        "$SWIFT_ROOT$run_dir"/app "$SWIFT_ROOT$run_dir"/lib "$SWIFT_ROOT$run_dir" 2>/dev/null || true
     $sudo rm -rf "$SWIFT_ROOT$build_dir"
 }
 trap cleanup EXIT
@@ -74,6 +76,7 @@ $sudo mount -t proc proc "$SWIFT_ROOT/proc"
 mounts+=("$SWIFT_ROOT/proc")
 bind_ro "$OUT/generated" generated
 bind_ro "$ROOT/tests/swift/Sources" tests
+bind_ro "$ROOT/ios/BinhAn" app
 bind_ro "$(dirname "$LIB")" lib
 
 in_chroot() {
@@ -81,16 +84,21 @@ in_chroot() {
         TMPDIR=/tmp "$@"
 }
 
-echo "== Swift: compiling bindings and tests (swiftc $(in_chroot swiftc --version 2>/dev/null | sed -n 's/^Swift version \([^ ]*\).*/\1/p'))"
+echo "== Swift: compiling bindings, the iOS app model and tests (swiftc $(in_chroot swiftc --version 2>/dev/null | sed -n 's/^Swift version \([^ ]*\).*/\1/p'))"
 started=$(date +%s)
 in_chroot sh -c "
     set -e
     mkdir -p $build_dir
+    # Swift 6.0's libswiftObservation.so on Linux leaves
+    # swift::threading::fatal undefined (swiftlang/swift#75670, fixed in
+    # 6.2); it is only reached on a fatal threading error, so the link
+    # allows it.
     swiftc -swift-version 6 -Onone -g -module-name BinhAnSwiftTests \
+        -Xlinker --allow-shlib-undefined \
         -I $run_dir/generated/include \
         -L $run_dir/lib -lbinhan_ffi \
         -o $build_dir/binhan-swift-tests \
-        $run_dir/generated/sources/*.swift $run_dir/tests/*.swift
+        $run_dir/generated/sources/*.swift $run_dir/app/AppModel.swift $run_dir/tests/*.swift
 "
 echo "   compiled in $(($(date +%s) - started)) s"
 
