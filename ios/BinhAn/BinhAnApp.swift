@@ -33,7 +33,7 @@ struct BinhAnApp: App {
             scheduleSync()
             // Done once the core has the event; it starts a sync only if it
             // can (enrolled, and unlocked).
-            await withCheckedContinuation { done in
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 Task { @MainActor in model.send(.networkAvailable) { _ in done.resume() } }
             }
         }

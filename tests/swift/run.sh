@@ -8,7 +8,8 @@
 # Linux build of the library, libbinhan_ffi.so. Only Foundation is
 # available there: no SwiftUI, no Keychain or CryptoKit. The iOS app's
 # Foundation-only model, ios/BinhAn/AppModel.swift, is compiled in too and
-# driven by AppModelTests.swift (the SwiftUI files of ios/BinhAn are not).
+# driven by AppModelTests.swift; the SwiftUI files of ios/BinhAn are only
+# parsed.
 #
 # The generated sources and the tests are compiled together into one module
 # (the tests' own, not BinhAnCore as on iOS) in Swift 6 language mode, with
@@ -101,6 +102,9 @@ in_chroot sh -c "
         $run_dir/generated/sources/*.swift $run_dir/app/AppModel.swift $run_dir/tests/*.swift
 "
 echo "   compiled in $(($(date +%s) - started)) s"
+# The SwiftUI files need Apple's SDK: here they are only parsed (syntax).
+in_chroot sh -c "swiftc -parse -swift-version 6 $run_dir/app/*.swift"
+echo "   ios/BinhAn/*.swift parsed"
 
 echo "== Swift: running tests"
 log="$OUT/tests.log"
