@@ -11,9 +11,9 @@
 # driven by AppModelTests.swift; the SwiftUI files of ios/BinhAn are only
 # parsed.
 #
-# The generated sources and the tests are compiled together into one module
-# (the tests' own, not BinhAnCore as on iOS) in Swift 6 language mode, with
-# its strict concurrency checks. Needs root (chroot, mount). The library,
+# The generated sources, AppModel.swift and the tests are compiled together
+# into one module (the tests' own, not BinhAnCore as on iOS) in Swift 6
+# language mode, with its strict concurrency checks. Needs root (chroot, mount). The library,
 # the generated sources and the tests are bind-mounted read-only into the
 # chroot; the test binary is built inside the chroot's own file system.
 # Every mount is undone on exit, also after a failure or Ctrl-C.
@@ -91,9 +91,9 @@ in_chroot sh -c "
     set -e
     mkdir -p $build_dir
     # Swift 6.0's libswiftObservation.so on Linux leaves
-    # swift::threading::fatal undefined (swiftlang/swift#75670, fixed in
-    # 6.2); it is only reached on a fatal threading error, so the link
-    # allows it.
+    # swift::threading::fatal undefined (swiftlang/swift#75670, fixed
+    # upstream by #85278); it is only reached on a fatal threading error,
+    # so the link allows it.
     swiftc -swift-version 6 -Onone -g -module-name BinhAnSwiftTests \
         -Xlinker --allow-shlib-undefined \
         -I $run_dir/generated/include \
