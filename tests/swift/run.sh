@@ -13,9 +13,10 @@
 #
 # The generated sources, AppModel.swift and the tests are compiled together
 # into one module (the tests' own, not BinhAnCore as on iOS) in Swift 6
-# language mode, with its strict concurrency checks. Needs root (chroot, mount). The library,
-# the generated sources and the tests are bind-mounted read-only into the
-# chroot; the test binary is built inside the chroot's own file system.
+# language mode, with its strict concurrency checks. Needs root (chroot,
+# mount). The library, the generated sources, the tests and ios/BinhAn are
+# bind-mounted read-only into the chroot; the test binary is built inside
+# the chroot's own file system.
 # Every mount is undone on exit, also after a failure or Ctrl-C.
 # Honours CARGO_TARGET_DIR. Prints "swift: N passed, M failed".
 set -euo pipefail
