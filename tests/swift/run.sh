@@ -6,13 +6,17 @@
 # tests/swift/Sources by Swift 6 (Debian trixie's swiftlang, in the chroot
 # .tools/swift-root made by tests/setup), and runs the tests against the
 # Linux build of the library, libbinhan_ffi.so. Only Foundation is
-# available there: no SwiftUI, no Keychain or CryptoKit.
+# available there: no SwiftUI, no Keychain or CryptoKit. The iOS app's
+# Foundation-only model, ios/BinhAn/AppModel.swift, is compiled in too and
+# driven by AppModelTests.swift; the SwiftUI files of ios/BinhAn are only
+# parsed.
 #
-# The generated sources and the tests are compiled together into one module
-# (the tests' own, not BinhAnCore as on iOS) in Swift 6 language mode, with
-# its strict concurrency checks. Needs root (chroot, mount). The library,
-# the generated sources and the tests are bind-mounted read-only into the
-# chroot; the test binary is built inside the chroot's own file system.
+# The generated sources, AppModel.swift and the tests are compiled together
+# into one module (the tests' own, not BinhAnCore as on iOS) in Swift 6
+# language mode, with its strict concurrency checks. Needs root (chroot,
+# mount). The library, the generated sources, the tests and ios/BinhAn are
+# bind-mounted read-only into the chroot; the test binary is built inside
+# the chroot's own file system.
 # Every mount is undone on exit, also after a failure or Ctrl-C.
 # Honours CARGO_TARGET_DIR. Prints "swift: N passed, M failed".
 set -euo pipefail
@@ -43,7 +47,7 @@ cargo uniffi-bindgen-swift "$LIB" "$OUT/generated/sources" --swift-sources
 cargo uniffi-bindgen-swift "$LIB" "$OUT/generated/include" --headers --modulemap \
     --module-name BinhAnCoreFFI --modulemap-filename module.modulemap
 
-# Inside the chroot: /binhan.PID/{generated,tests,lib} (read-only binds) and
+# Inside the chroot: /binhan.PID/{generated,tests,app,lib} (read-only binds) and
 # /binhan.PID.build (the chroot's own, writable), so that two runs do not
 # meet.
 run_dir="/binhan.$$"
@@ -56,7 +60,7 @@ cleanup() {
     done
     # Only empty mount points are left; rmdir never crosses a mount.
     $sudo rmdir "$SWIFT_ROOT$run_dir"/generated "$SWIFT_ROOT$run_dir"/tests \
-        "$SWIFT_ROOT$run_dir"/lib "$SWIFT_ROOT$run_dir" 2>/dev/null || true
+        "$SWIFT_ROOT$run_dir"/app "$SWIFT_ROOT$run_dir"/lib "$SWIFT_ROOT$run_dir" 2>/dev/null || true
     $sudo rm -rf "$SWIFT_ROOT$build_dir"
 }
 trap cleanup EXIT
@@ -74,6 +78,7 @@ $sudo mount -t proc proc "$SWIFT_ROOT/proc"
 mounts+=("$SWIFT_ROOT/proc")
 bind_ro "$OUT/generated" generated
 bind_ro "$ROOT/tests/swift/Sources" tests
+bind_ro "$ROOT/ios/BinhAn" app
 bind_ro "$(dirname "$LIB")" lib
 
 in_chroot() {
@@ -81,18 +86,26 @@ in_chroot() {
         TMPDIR=/tmp "$@"
 }
 
-echo "== Swift: compiling bindings and tests (swiftc $(in_chroot swiftc --version 2>/dev/null | sed -n 's/^Swift version \([^ ]*\).*/\1/p'))"
+echo "== Swift: compiling bindings, the iOS app model and tests (swiftc $(in_chroot swiftc --version 2>/dev/null | sed -n 's/^Swift version \([^ ]*\).*/\1/p'))"
 started=$(date +%s)
 in_chroot sh -c "
     set -e
     mkdir -p $build_dir
+    # Swift 6.0's libswiftObservation.so on Linux leaves
+    # swift::threading::fatal undefined (swiftlang/swift#75670, fixed
+    # upstream by #85278); it is only reached on a fatal threading error,
+    # so the link allows it.
     swiftc -swift-version 6 -Onone -g -module-name BinhAnSwiftTests \
+        -Xlinker --allow-shlib-undefined \
         -I $run_dir/generated/include \
         -L $run_dir/lib -lbinhan_ffi \
         -o $build_dir/binhan-swift-tests \
-        $run_dir/generated/sources/*.swift $run_dir/tests/*.swift
+        $run_dir/generated/sources/*.swift $run_dir/app/AppModel.swift $run_dir/tests/*.swift
 "
 echo "   compiled in $(($(date +%s) - started)) s"
+# The SwiftUI files need Apple's SDK: here they are only parsed (syntax).
+in_chroot sh -c "swiftc -parse -swift-version 6 $run_dir/app/*.swift"
+echo "   ios/BinhAn/*.swift parsed"
 
 echo "== Swift: running tests"
 log="$OUT/tests.log"

@@ -1,0 +1,137 @@
+// The screens that reach beyond the phone: the shelter finder, the host's
+// desk, inviting a device, the sync status and enrolment. The core runs the
+// searches and the background jobs; these views draw their state.
+import BinhAnCore
+import SwiftUI
+
+struct FinderScreen: View {
+    let view: FinderView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            if let forCase = view.forCase { Heading(text: forCase) }
+            Text(view.origin)
+            ActionButton(action: view.useLocation, send: send)
+            Choices(choices: view.filters, send: send)
+            if let rankedBy = view.rankedBy {
+                Text(rankedBy).font(.footnote).foregroundStyle(.secondary)
+            }
+            if let empty = view.empty { Text(empty) }
+            ForEach(view.shelters, id: \.id) { shelter in
+                VStack(alignment: .leading, spacing: 4) {
+                    Heading(text: shelter.name)
+                    Text(shelter.subtitle)
+                    Text(shelter.distance).foregroundStyle(shelter.unreachable ? Color.red : Color.primary)
+                    Text(shelter.places)
+                    Text(shelter.open)
+                    ActionButtons(actions: [shelter.call, shelter.consent, shelter.request].compactMap { $0 }, send: send)
+                }
+                Divider()
+            }
+        }
+    }
+}
+
+/// The host's desk: free places, requests to answer, stays to record.
+struct HostDeskScreen: View {
+    let view: HostView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            if let shelter = view.shelter { Heading(text: shelter) }
+            if let places = view.places { Text(places) }
+            HStack(spacing: 8) {
+                if let fewer = view.fewer { ActionButton(action: fewer, send: send) }
+                if let more = view.more { ActionButton(action: more, send: send) }
+            }
+            if let empty = view.empty { Text(empty) }
+            ActionButtons(actions: view.start, send: send)
+            ForEach(Array((view.inbox + view.stays).enumerated()), id: \.offset) { _, stay in
+                VStack(alignment: .leading, spacing: 4) {
+                    Heading(text: stay.needs)
+                    if let details = stay.details { Text(details) }
+                    Text(verbatim: "\(stay.status) · \(stay.updated)")
+                    ActionButtons(actions: stay.actions, send: send)
+                }
+                Divider()
+            }
+        }
+    }
+}
+
+struct InviteScreen: View {
+    let view: InviteView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            Heading(text: view.roleLabel)
+            Choices(choices: view.roles, send: send)
+            if let roleError = view.roleError { ErrorText(reason: roleError) }
+            Heading(text: view.hoursLabel)
+            Choices(choices: view.hours, send: send)
+            ActionButton(action: view.submit, send: send)
+            Running(text: view.running)
+            if let error = view.error { ErrorText(reason: error) }
+            LabelledRows(rows: view.invitation)
+            if let share = view.share { ActionButton(action: share, send: send) }
+        }
+    }
+}
+
+struct SyncScreen: View {
+    let view: SyncView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            if let notEnrolled = view.notEnrolled { Text(notEnrolled) }
+            LabelledRows(rows: view.enrolledAs + [view.lastSync])
+            Text(view.waiting)
+            if let progress = view.progress {
+                VStack(alignment: .leading, spacing: 4) {
+                    Text([progress.label, progress.count].compactMap { $0 }.joined(separator: " "))
+                    if let permille = progress.permille {
+                        SwiftUI.ProgressView(value: Double(permille), total: 1000)
+                    }
+                }
+                .accessibilityElement(children: .combine)
+            }
+            if let error = view.error { ErrorText(reason: error) }
+            ActionButton(action: view.syncNow, send: send)
+            if let enrol = view.enrol { ActionButton(action: enrol, send: send) }
+        }
+    }
+}
+
+struct EnrolScreen: View {
+    let view: EnrolView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            Text(view.intro)
+            ForEach(view.fields, id: \.field) { PlainField(field: $0, send: send) }
+            Running(text: view.running)
+            if let error = view.error { ErrorText(reason: error) }
+            ActionButton(action: view.submit, send: send)
+        }
+    }
+}
+
+/// What the core is doing in the background, with a spinner.
+struct Running: View {
+    let text: String?
+
+    var body: some View {
+        if let text {
+            HStack(spacing: 8) {
+                SwiftUI.ProgressView()
+                Text(text)
+            }
+            .accessibilityElement(children: .combine)
+        }
+    }
+}
