@@ -80,6 +80,14 @@ enum Command {
     /// Two phones record and edit synthetic cases offline, exchange events,
     /// and converge (uses a fresh directory under --vault).
     Demo,
+    /// The app's screens in a local web browser over this vault: prints a
+    /// one-time address on 127.0.0.1 (as JSON: {"url": …}) and serves until
+    /// stopped. The PIN is typed in the browser.
+    Console {
+        /// The language the console starts in: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +269,7 @@ pub fn run(cli: Cli) -> Result<Value> {
             to_json(&all)
         }
         Command::Communes => to_json(&COMMUNES),
+        Command::Console { lang } => crate::console::run(vault, &lang),
         Command::Demo => {
             let dir = vault.join(format!("demo-{}", std::process::id()));
             let report = crate::demo::run(&dir);

@@ -5,6 +5,7 @@
 //! input, never from an argument (arguments are visible to other programs).
 
 mod commands;
+mod console;
 mod demo;
 mod input;
 mod output;

@@ -82,6 +82,37 @@ struct CaseSummaryScreen: View {
             Text(view.heading).font(.title2).accessibilityAddTraits(.isHeader)
             LabelledRows(rows: view.rows)
             ActionButtons(actions: view.actions, send: send)
+            ForEach(view.sections, id: \.code) { section in
+                VStack(alignment: .leading, spacing: 8) {
+                    Heading(text: section.title)
+                    ForEach(Array(section.items.enumerated()), id: \.offset) { _, item in
+                        VStack(alignment: .leading, spacing: 2) {
+                            Text(item.title)
+                            if let detail = item.detail { Text(detail).font(.callout) }
+                            Text(item.meta).font(.caption)
+                        }
+                        .accessibilityElement(children: .combine)
+                    }
+                    if let empty = section.empty { Text(empty) }
+                    if let more = section.more { Text(more).font(.caption) }
+                    if let add = section.add { ActionButton(action: add, send: send) }
+                }
+            }
+        }
+    }
+}
+
+/// Work on a case: a service or referral, a follow-up, a note, closing,
+/// reopening.
+struct CaseWorkScreen: View {
+    let view: WorkView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            Heading(text: view.heading)
+            ForEach(view.fields, id: \.field) { FormField(work: $0, send: send) }
+            ActionButton(action: view.save, send: send)
         }
     }
 }
@@ -126,41 +157,68 @@ struct IntakeScreen: View {
 /// One field of the form: its choices, or the text typed into it (kept in
 /// the widget while typing, as it was given when the field appeared).
 struct FormField: View {
-    let field: FieldView
+    let label: String
+    let required: Bool
+    let kind: FieldKind
+    let help: String?
+    let error: Reason?
+    let onText: (String) -> Void
     let send: Send
     @State private var text: String
 
+    /// An intake field (`SetIntake` with its row).
     init(field: FieldView, send: @escaping Send) {
-        self.field = field
+        self.init(
+            label: field.label, required: field.required, kind: field.kind, value: field.value,
+            help: field.help, error: field.error, send: send
+        ) { send(.setIntake(field: field.field, row: field.row, value: $0)) }
+    }
+
+    /// A case-work field (`SetWork`).
+    init(work field: WorkFieldView, send: @escaping Send) {
+        self.init(
+            label: field.label, required: field.required, kind: field.kind, value: field.value,
+            help: field.help, error: field.error, send: send
+        ) { send(.setWork(field: field.field, value: $0)) }
+    }
+
+    init(
+        label: String, required: Bool, kind: FieldKind, value: String, help: String?, error: Reason?,
+        send: @escaping Send, onText: @escaping (String) -> Void
+    ) {
+        self.label = label
+        self.required = required
+        self.kind = kind
+        self.help = help
+        self.error = error
         self.send = send
-        _text = State(initialValue: field.value)
+        self.onText = onText
+        _text = State(initialValue: value)
     }
 
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            Text(field.required ? field.label + " *" : field.label).font(.subheadline)
-            switch field.kind {
+            Text(required ? label + " *" : label).font(.subheadline)
+            switch kind {
             case .choice(let options):
-                OneOf(label: field.label, options: options, send: send)
+                OneOf(label: label, options: options, send: send)
             case .multiChoice(let options), .yesNo(let options):
                 Choices(choices: options, send: send)
             case .text(let multiline, _):
-                TextField(field.label, text: $text, axis: multiline ? .vertical : .horizontal)
+                TextField(label, text: $text, axis: multiline ? .vertical : .horizontal)
                     .fieldBox()
             case .date:
-                TextField(field.label, text: $text)
+                TextField(label, text: $text)
                     .keyboardType(.numbersAndPunctuation)
                     .fieldBox()
             case .number:
-                TextField(field.label, text: $text)
+                TextField(label, text: $text)
                     .keyboardType(.numberPad)
                     .fieldBox()
             }
-            FieldNote(help: field.help, error: field.error)
+            FieldNote(help: help, error: error)
         }
-        .onChange(of: text) { _, typed in
-            send(.setIntake(field: field.field, row: field.row, value: typed))
-        }
+        .onChange(of: text) { _, typed in onText(typed) }
     }
 }
 

@@ -81,6 +81,32 @@ struct InviteScreen: View {
     }
 }
 
+/// The commune's devices: revoke one after a confirmation.
+struct DevicesScreen: View {
+    let view: DevicesView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            Text(view.intro)
+            Running(text: view.running)
+            if let error = view.error { ErrorText(reason: error) }
+            if let confirm = view.confirm {
+                Heading(text: confirm.text)
+                ActionButton(action: confirm.confirm, send: send)
+                ActionButton(action: confirm.cancel, send: send)
+            }
+            ForEach(Array(view.rows.enumerated()), id: \.offset) { _, row in
+                VStack(alignment: .leading, spacing: 4) {
+                    Text("\(row.label) · \(row.role) · \(row.code)")
+                    if let revoke = row.revoke { ActionButton(action: revoke, send: send) }
+                }
+            }
+            ActionButton(action: view.refresh, send: send)
+        }
+    }
+}
+
 struct SyncScreen: View {
     let view: SyncView
     let send: Send

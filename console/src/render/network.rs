@@ -1,0 +1,141 @@
+//! The screens that talk to others: the shelter finder and the host's desk,
+//! invitations, the commune's devices, sync and enrolment.
+
+use super::{action, actions, choices, code, error, rows, typed, Ids, Input, Typed};
+use binhan_ui::screens::devices::DevicesView;
+use binhan_ui::screens::invite::InviteView;
+use binhan_ui::screens::shelters::host::{HostView, StayRow};
+use binhan_ui::screens::shelters::FinderView;
+use binhan_ui::screens::sync::{EnrolView, SyncView};
+use binhan_ui::Event;
+use maud::{html, Markup};
+
+pub(crate) fn finder(ids: &Ids, view: &FinderView) -> Markup {
+    html! {
+        @if let Some(case) = &view.for_case { p { (case) } }
+        p { (view.origin) }
+        (action(ids, &view.use_location))
+        (choices("", &view.filters))
+        @if let Some(ranked) = &view.ranked_by { p { small { (ranked) } } }
+        @if let Some(empty) = &view.empty { p { (empty) } }
+        ul.shelters {
+            @for s in &view.shelters {
+                li {
+                    strong { (s.name) }
+                    span { (s.subtitle) }
+                    span { (s.distance) }
+                    span { (s.places) }
+                    span { (s.open) }
+                    @for a in [&s.call, &s.consent, &s.request].into_iter().flatten() { (action(ids, a)) }
+                }
+            }
+        }
+    }
+}
+
+fn stays(ids: &Ids, list: &[StayRow]) -> Markup {
+    html! {
+        ul.stays {
+            @for s in list {
+                li {
+                    strong { (s.needs) }
+                    @if let Some(d) = &s.details { span { (d) } }
+                    span { (s.status) }
+                    small { (s.updated) }
+                    (actions(ids, &s.actions))
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn host(ids: &Ids, view: &HostView) -> Markup {
+    html! {
+        @if let Some(shelter) = &view.shelter { h2 { (shelter) } }
+        @if let Some(places) = &view.places { p { (places) } }
+        @for a in [&view.fewer, &view.more].into_iter().flatten() { (action(ids, a)) }
+        (actions(ids, &view.start))
+        @if let Some(empty) = &view.empty { p { (empty) } }
+        (stays(ids, &view.inbox))
+        (stays(ids, &view.stays))
+    }
+}
+
+pub(crate) fn invite(ids: &Ids, view: &InviteView) -> Markup {
+    html! {
+        (choices(&view.role_label, &view.roles))
+        @if let Some(e) = &view.role_error { (error(e)) }
+        (choices(&view.hours_label, &view.hours))
+        (action(ids, &view.submit))
+        @if let Some(running) = &view.running { p role="status" { (running) } }
+        @if let Some(e) = &view.error { (error(e)) }
+        (rows(&view.invitation))
+        @if let Some(share) = &view.share { (action(ids, share)) }
+    }
+}
+
+pub(crate) fn devices(ids: &Ids, view: &DevicesView) -> Markup {
+    html! {
+        p { (view.intro) }
+        @if let Some(running) = &view.running { p role="status" { (running) } }
+        @if let Some(e) = &view.error { (error(e)) }
+        @if let Some(confirm) = &view.confirm {
+            div.confirm role="alertdialog" aria-labelledby="confirm-text" {
+                p id="confirm-text" { (confirm.text) }
+                (actions(ids, &[confirm.confirm.clone(), confirm.cancel.clone()]))
+            }
+        }
+        table.devices {
+            tbody {
+                @for d in &view.rows {
+                    tr {
+                        td { (d.label) }
+                        td { (d.role) }
+                        td { (d.code) }
+                        td { @if let Some(revoke) = &d.revoke { (action(ids, revoke)) } }
+                    }
+                }
+            }
+        }
+        (action(ids, &view.refresh))
+    }
+}
+
+pub(crate) fn sync(ids: &Ids, view: &SyncView) -> Markup {
+    html! {
+        @if let Some(not) = &view.not_enrolled { p { (not) } }
+        (rows(&view.enrolled_as))
+        (rows(std::slice::from_ref(&view.last_sync)))
+        p { (view.waiting) }
+        @if let Some(p) = &view.progress {
+            div role="status" {
+                p { (p.label) @if let Some(c) = &p.count { " · " (c) } }
+                @if let Some(permille) = p.permille { progress max="1000" value=(permille) {} }
+            }
+        }
+        @if let Some(e) = &view.error { (error(e)) }
+        (action(ids, &view.sync_now))
+        @if let Some(enrol) = &view.enrol { (action(ids, enrol)) }
+    }
+}
+
+pub(crate) fn enrol(ids: &Ids, view: &EnrolView) -> Markup {
+    html! {
+        p { (view.intro) }
+        @for f in &view.fields {
+            (typed(Typed {
+                id: format!("e-{}", code(f.field)),
+                label: &f.label,
+                value: &f.value,
+                required: true,
+                help: f.help.as_deref(),
+                error: f.error.as_ref(),
+                input: Input::Line,
+                template: Event::SetField { field: f.field, value: String::new() },
+            }))
+        }
+        (action(ids, &view.submit))
+        @if let Some(running) = &view.running { p role="status" { (running) } }
+        @if let Some(e) = &view.error { (error(e)) }
+    }
+}

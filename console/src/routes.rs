@@ -1,0 +1,229 @@
+//! The console's routes: the one-time address, the page, the events the
+//! page sends, the long poll that tells it a background job moved on, the
+//! assets, and the neutral page quick exit goes to.
+
+use crate::guard::{harden, Guard};
+use crate::render;
+use crate::shell::ConsoleShell;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use binhan_ui::{AppCore, Effect, Event, ViewModel};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the page's long poll waits for a background change.
+const WAIT: Duration = Duration::from_secs(25);
+
+/// Everything the routes share.
+pub(crate) struct Console {
+    pub(crate) core: Arc<AppCore>,
+    pub(crate) shell: Arc<ConsoleShell>,
+    pub(crate) guard: Guard,
+}
+
+impl Console {
+    pub(crate) fn new(core: Arc<AppCore>, shell: Arc<ConsoleShell>, addr: SocketAddr) -> Self {
+        Self {
+            core,
+            shell,
+            guard: Guard::new(addr),
+        }
+    }
+}
+
+type Shared = Arc<Console>;
+
+/// The routes, guarded and hardened.
+pub(crate) fn router(state: Shared) -> Router {
+    let guarded = Router::new()
+        .route("/", get(page))
+        .route("/event", post(event))
+        .route("/wait", get(wait))
+        .route("/assets/console.js", get(script))
+        .route("/assets/console.css", get(style))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session,
+        ));
+    Router::new()
+        .route("/open/{token}", get(open))
+        .route("/bye", get(bye))
+        .merge(guarded)
+        .layer(middleware::map_response(harden))
+        .with_state(state)
+}
+
+async fn require_session(
+    State(state): State<Shared>,
+    method: Method,
+    headers: HeaderMap,
+    request: Request,
+    next: Next,
+) -> Response {
+    match state.guard.check(&method, &headers) {
+        Ok(()) => next.run(request).await,
+        Err(refused) => refused.into_response(),
+    }
+}
+
+async fn open(
+    State(state): State<Shared>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match state.guard.open(&token, &headers) {
+        Ok(cookie) => (
+            StatusCode::SEE_OTHER,
+            [(header::SET_COOKIE, cookie), (header::LOCATION, "/".into())],
+        )
+            .into_response(),
+        Err(refused) => refused.into_response(),
+    }
+}
+
+fn html(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// Runs the core off the async threads (unlocking takes about a second).
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// The page as it stands, with the effects waiting for it.
+fn drawn(state: &Console, view: &ViewModel, whole: bool) -> Response {
+    let effects = state.shell.take();
+    if effects.contains(&Effect::HideApp) {
+        return exit(whole);
+    }
+    let app = render::app(view, &effects, state.shell.generation());
+    html(if whole {
+        render::page(view, app)
+    } else {
+        app.into_string()
+    })
+}
+
+/// Quick exit: the page goes to the neutral one, replacing its history
+/// entry (the script does that for a fetch; a plain form follows a 303).
+fn exit(whole: bool) -> Response {
+    if whole {
+        (StatusCode::SEE_OTHER, [(header::LOCATION, "/bye")]).into_response()
+    } else {
+        (StatusCode::OK, [("x-binhan-exit", "1")], "").into_response()
+    }
+}
+
+async fn page(State(state): State<Shared>) -> Response {
+    let core = state.core.clone();
+    match blocking(move || core.view()).await {
+        Some(view) => drawn(&state, &view, true),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// What the page sends: an event as JSON (`event`), or an event to fill
+/// with what was typed (`template`, whose `value` is replaced by `value`).
+#[derive(Deserialize)]
+pub(crate) struct Sent {
+    event: Option<String>,
+    template: Option<String>,
+    value: Option<String>,
+}
+
+impl Sent {
+    fn event(self) -> Option<Event> {
+        match (self.event, self.template) {
+            (Some(event), None) => serde_json::from_str(&event).ok(),
+            (None, Some(template)) => {
+                let mut value: serde_json::Value = serde_json::from_str(&template).ok()?;
+                let object = value.as_object_mut()?;
+                if !object.contains_key("value") {
+                    return None;
+                }
+                object.insert(
+                    "value".into(),
+                    serde_json::Value::String(self.value.unwrap_or_default()),
+                );
+                serde_json::from_value(value).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+async fn event(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    Form(sent): Form<Sent>,
+) -> Response {
+    let whole = headers.get("x-binhan-fetch").is_none();
+    let Some(event) = sent.event() else {
+        // Never echo what was sent: it may be case text.
+        return (StatusCode::BAD_REQUEST, "Bad request").into_response();
+    };
+    let core = state.core.clone();
+    match blocking(move || core.send(event)).await {
+        Some(_) if whole => {
+            // A plain form: post, redirect, get; unless quick exit.
+            let effects = state.shell.take();
+            if effects.contains(&Effect::HideApp) {
+                return exit(true);
+            }
+            state.shell.restore(effects);
+            (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response()
+        }
+        Some(view) => drawn(&state, &view, false),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Since {
+    generation: u64,
+}
+
+/// Answers when a background job changed something after `generation`
+/// (the new content), or after a while with nothing (204).
+async fn wait(State(state): State<Shared>, Query(since): Query<Since>) -> Response {
+    let mut watch = state.shell.watch();
+    let changed = matches!(
+        tokio::time::timeout(WAIT, watch.wait_for(|g| *g > since.generation)).await,
+        Ok(Ok(_))
+    );
+    if !changed {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    let core = state.core.clone();
+    match blocking(move || core.view()).await {
+        Some(view) => drawn(&state, &view, false),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../assets/console.js"),
+    )
+        .into_response()
+}
+
+async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../assets/console.css"),
+    )
+        .into_response()
+}
+
+/// The neutral page: nothing of the app, nothing to go back to.
+async fn bye() -> Response {
+    html(render::neutral().into_string())
+}
