@@ -638,6 +638,17 @@ pub fn random_shelters(n: usize, seed: u64) -> Vec<Shelter> {
 /// benchmarks): a jittered grid of roads with a fifth of the links missing,
 /// trunk roads every 40th line, tertiary every 8th, tracks elsewhere.
 pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
+    grid_network(nodes, seed, false)
+}
+
+/// [`large_network`] a year later: one track in the middle of the grid was
+/// paved (a secondary road now), a small change of the map that changes
+/// the travel time of one link and nothing else.
+pub fn large_network_paved(nodes: usize, seed: u64) -> Result<RoadNetwork> {
+    grid_network(nodes, seed, true)
+}
+
+fn grid_network(nodes: usize, seed: u64, paved: bool) -> Result<RoadNetwork> {
     let mut rng = Rng::new(seed);
     let side = (nodes as f64).sqrt().ceil() as usize;
     let (lat0, lat1, lon0, lon1) = (21.70, 22.80, 102.30, 103.95);
@@ -666,8 +677,13 @@ pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
         for c in 0..side {
             let here = grid[r * side + c];
             if c + 1 < side && (r % 8 == 0 || rng.below(5) != 0) {
+                let centre = r == side / 2 + 1 && c == side / 2;
                 builder.add_way(
-                    class_of(r),
+                    if paved && centre {
+                        RoadClass::Secondary
+                    } else {
+                        class_of(r)
+                    },
                     Direction::Both,
                     &[here, grid[r * side + c + 1]],
                 )?;
