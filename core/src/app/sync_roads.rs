@@ -198,9 +198,16 @@ impl Vault {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
+            // About a response's worth, named by the manifest's lengths.
+            let mut bytes = 0;
             let asked: Vec<ChunkRef> = missing
                 .iter()
                 .take(MAX_ROAD_CHUNKS_PER_REQUEST)
+                .take_while(|c| {
+                    let first = bytes == 0;
+                    bytes += u64::from(c.len);
+                    first || bytes <= u64::from(DEFAULT_PULL_BYTES)
+                })
                 .copied()
                 .collect();
             let request = RoadChunkRequest {
