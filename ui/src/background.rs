@@ -8,6 +8,7 @@
 use crate::core::{lock, Inner};
 use crate::effect::{Clock, Effect, Shell};
 use crate::text::Why;
+use binhan_core::app::SyncOptions;
 use binhan_core::model::Role;
 use binhan_core::sync::wire::{Invitation, INVALID_INVITATION};
 use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
@@ -27,8 +28,11 @@ pub(crate) enum Job {
         code: Zeroizing<String>,
         label: String,
     },
-    /// Push this device's changes and pull everyone else's.
-    Sync,
+    /// Push this device's changes and pull everyone else's; a road map
+    /// update downloads if the network is unmetered or Wi-Fi only is off.
+    Sync { unmetered: bool },
+    /// Download the road map update waiting, on any network.
+    DownloadRoads,
     /// Ask the server for an invitation code.
     Invite {
         role: Role,
@@ -43,6 +47,7 @@ pub(crate) enum Activity {
     Enrol,
     Sync,
     Invite,
+    DownloadRoads,
 }
 
 /// How a job ended well.
@@ -50,6 +55,7 @@ enum Done {
     Enrolled,
     Synced(u64, u64),
     Invited(Invitation),
+    RoadsDownloaded,
 }
 
 /// What is running now.
@@ -85,6 +91,9 @@ pub(crate) struct SyncState {
     pub(crate) invitation: Option<Invitation>,
     /// Why the last run failed, if it did.
     pub(crate) last_error: Option<Why>,
+    /// Whether the network the shell last reported is unmetered (false
+    /// until it says so).
+    pub(crate) unmetered: bool,
     /// Changes with every lock: a job started before it finds it changed
     /// and leaves the state alone.
     pub(crate) generation: u64,
@@ -131,6 +140,7 @@ pub(crate) fn why(error: &Error) -> Why {
         Error::NotEnrolled => Why::NotEnrolled,
         Error::Cancelled => Why::SyncCancelled,
         Error::Invalid { .. } => Why::BadServerAddress,
+        Error::Tampered { .. } => Why::RoadMapRefused,
         _ => Why::StorageFailed,
     }
 }
@@ -170,7 +180,11 @@ impl Background {
                     commune,
                     hours,
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
-                Job::Sync => {
+                Job::DownloadRoads => vault
+                    .download_road_update()
+                    .await
+                    .map(|_| Done::RoadsDownloaded),
+                Job::Sync { unmetered } => {
                     let inner = Arc::clone(&self.inner);
                     let shell = Arc::clone(&self.shell);
                     let progress = move |p: SyncProgress| {
@@ -185,8 +199,9 @@ impl Background {
                         }
                         shell.effect(Effect::Refresh);
                     };
+                    let options = SyncOptions { unmetered };
                     vault
-                        .sync(&progress, &cancel)
+                        .sync_with(options, &progress, &cancel)
                         .await
                         .map(|r| Done::Synced(r.events_pushed, r.events_pulled))
                 }
@@ -216,7 +231,10 @@ impl Inner {
                     self.stack.pop();
                 }
                 // A new device syncs at once.
-                self.sync.begin(Activity::Sync).then_some(Job::Sync)
+                let unmetered = self.sync.unmetered;
+                self.sync
+                    .begin(Activity::Sync)
+                    .then_some(Job::Sync { unmetered })
             }
             Ok(Done::Synced(sent, received)) => {
                 self.sync.last_success_ms = Some(now);
@@ -229,6 +247,7 @@ impl Inner {
                 self.sync.invitation = Some(invitation);
                 None
             }
+            Ok(Done::RoadsDownloaded) => None,
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.vault = None;
                 self.lock_to_camouflage();
@@ -336,13 +355,45 @@ impl Inner {
         if !self.sync.begin(Activity::Sync) {
             return self.refuse(Why::SyncRunning);
         }
-        self.jobs.push(Job::Sync);
+        self.jobs.push(Job::Sync {
+            unmetered: self.sync.unmetered,
+        });
     }
 
-    /// The network came back: sync quietly if it can.
-    pub(crate) fn network_available(&mut self) {
+    /// The network came back (unmetered or not): sync quietly if it can.
+    pub(crate) fn network_available(&mut self, unmetered: bool) {
+        self.sync.unmetered = unmetered;
         if self.unlocked() && self.enrolled() && self.sync.begin(Activity::Sync) {
-            self.jobs.push(Job::Sync);
+            self.jobs.push(Job::Sync { unmetered });
         }
+    }
+
+    /// The person's Wi-Fi-only choice for road map updates.
+    pub(crate) fn set_roads_wifi_only(&mut self, wifi_only: bool) {
+        let Some(vault) = self.vault.as_ref().filter(|_| self.unlocked()) else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        if let Err(e) = vault.set_roads_wifi_only(wifi_only) {
+            tracing::warn!(
+                error = crate::flows::kind(&e),
+                "the Wi-Fi-only choice was not kept"
+            );
+            self.refuse(Why::StorageFailed);
+        }
+    }
+
+    /// Download the road map update now, on any network (the person chose
+    /// to).
+    pub(crate) fn download_roads(&mut self) {
+        if !self.unlocked() || self.top().before_unlock() {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if !self.enrolled() {
+            return self.refuse(Why::NotEnrolled);
+        }
+        if !self.sync.begin(Activity::DownloadRoads) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.jobs.push(Job::DownloadRoads);
     }
 }

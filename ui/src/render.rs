@@ -204,6 +204,7 @@ impl Inner {
                             enrolment.as_ref(),
                             device,
                             waiting,
+                            vault.and_then(|v| v.road_status().ok()),
                             lang,
                         ),
                     },
