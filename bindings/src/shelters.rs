@@ -8,7 +8,9 @@
 //! publications (verified on the device against the pinned provincial key)
 //! and sends and receives the placement and free-places messages that the
 //! calls below queue; the provincial officer uploads publications with
-//! `Vault.publishShelterDirectory` ([`crate::sync`]).
+//! `Vault.publishShelterDirectory` ([`crate::sync`]). It also fetches the
+//! road network the province publishes, as a delta of signed chunks
+//! (`roadStatus`, `setRoadsWifiOnly`, `downloadRoadUpdate`).
 //!
 //! Every shelter type the apps see (shelter, directory, coverage, query,
 //! results, road figures, requests, stays) is core's own, deriving its
@@ -20,6 +22,7 @@
 use crate::error::{BinhAnError, Result};
 use crate::task::{self, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 use crate::vault::Vault;
+use binhan_core::app::RoadStatus;
 use binhan_core::model::CaseId;
 use binhan_core::shelters::roads::RoadSummary;
 use binhan_core::shelters::{
@@ -97,6 +100,33 @@ impl Vault {
             })
             .await?;
             Ok(TaskOutcome::RoadsImported { report })
+        })
+    }
+
+    /// The road network on this device (the province's version, its size),
+    /// the update the province published that waits (bytes to download,
+    /// total size) and whether updates wait for Wi-Fi. `Vault.sync` checks
+    /// for updates and downloads one only if allowed (see `syncOn`).
+    pub fn road_status(&self) -> Result<RoadStatus> {
+        Ok(self.app().road_status()?)
+    }
+
+    /// Sets whether road network updates download on their own only on an
+    /// unmetered network (Wi-Fi); on by default.
+    pub fn set_roads_wifi_only(&self, wifi_only: bool) -> Result<()> {
+        Ok(self.app().set_roads_wifi_only(wifi_only)?)
+    }
+
+    /// Downloads the road network update waiting now, on any network (the
+    /// person chose to), checking every chunk's hash, and installs it. The
+    /// outcome is `TaskOutcome.RoadsDownloaded`; a chunk that does not match
+    /// fails with `Tampered` and the network held is kept (the chunks
+    /// already checked are kept for the next try).
+    pub fn download_road_update(&self, listener: Arc<dyn TaskListener>) -> Arc<TaskHandle> {
+        let app = self.app();
+        task::spawn(listener, move |_, _| async move {
+            let report = app.download_road_update().await?;
+            Ok(TaskOutcome::RoadsDownloaded { report })
         })
     }
 

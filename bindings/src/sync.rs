@@ -19,6 +19,7 @@
 use crate::error::Result;
 use crate::task::{self, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 use crate::vault::Vault;
+use binhan_core::app::SyncOptions;
 use binhan_core::model::{CaseId, DeviceId, Role};
 use binhan_core::sync::{self, Enrolment};
 use std::sync::Arc;
@@ -65,13 +66,25 @@ impl Vault {
     /// outcome is `TaskOutcome.Synced` with the report. Cancelling keeps what
     /// was done, and the next sync resumes. A revoked device ends with
     /// `Failed(Revoked)`, its vault already erased.
+    /// A road network update downloads only if the person turned Wi-Fi only
+    /// off (the network's cost is unknown here; see `syncOn`).
     pub fn sync(&self, listener: Arc<dyn TaskListener>) -> Arc<TaskHandle> {
+        self.sync_on(SyncOptions::default(), listener)
+    }
+
+    /// `sync`, told whether the network is unmetered (`options.unmetered`):
+    /// then a road network update downloads even when Wi-Fi only is on.
+    pub fn sync_on(
+        &self,
+        options: SyncOptions,
+        listener: Arc<dyn TaskListener>,
+    ) -> Arc<TaskHandle> {
         let app = self.app();
         task::spawn(listener, move |reporter, cancel| async move {
             let progress = move |p: sync::SyncProgress| {
                 reporter.progress(p.phase.into(), p.done, p.total);
             };
-            let report = app.sync(&progress, &cancel).await?;
+            let report = app.sync_with(options, &progress, &cancel).await?;
             Ok(TaskOutcome::Synced { report })
         })
     }

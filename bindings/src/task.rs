@@ -6,7 +6,7 @@
 //! The listener hears `on_finished` exactly once, and no progress after it.
 
 use crate::error::BinhAnError;
-use binhan_core::app::VerifyReport;
+use binhan_core::app::{RoadSyncReport, VerifyReport};
 use binhan_core::shelters::roads::RoadImportReport;
 use binhan_core::sync::wire::Invitation;
 use binhan_core::sync::CancelFlag;
@@ -83,6 +83,12 @@ pub enum TaskOutcome {
     RoadsImported {
         /// What the import found.
         report: RoadImportReport,
+    },
+    /// A road network update was downloaded and installed
+    /// (`Vault.downloadRoadUpdate`).
+    RoadsDownloaded {
+        /// The version installed and the bytes fetched.
+        report: RoadSyncReport,
     },
     /// A shelter directory publication was uploaded
     /// (`Vault.publishShelterDirectory`).

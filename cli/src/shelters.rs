@@ -5,8 +5,9 @@
 //! arguments, which other programs on the machine can see.
 
 use crate::input::Input;
-use binhan_core::app::{Vault, VaultOptions};
+use binhan_core::app::{Vault, VaultOptions, ROAD_FILE};
 use binhan_core::model::{CaseId, Coded, DeviceId};
+use binhan_core::shelters::roads::{import_roads, RoadManifest};
 use binhan_core::shelters::{
     AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds, ProvincialKey,
     ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId, ShelterMessage,
@@ -52,6 +53,44 @@ pub enum ShelterCommand {
         /// The road file.
         #[arg(long)]
         file: PathBuf,
+    },
+    /// The road network on this device, the update waiting (its size) and
+    /// whether updates wait for Wi-Fi.
+    Roads,
+    /// Whether road network updates download on their own only on an
+    /// unmetered network (`binhan sync --unmetered`).
+    RoadsWifiOnly {
+        /// true or false.
+        #[arg(action = clap::ArgAction::Set)]
+        wifi_only: bool,
+    },
+    /// Download the road network update waiting now, on any network.
+    DownloadRoads,
+    /// (Provincial office) Import OpenStreetMap road data and sign it as
+    /// road network version --version: writes the signed manifest
+    /// (roads.bhsd) and the network file it describes (roads.bhrn) to
+    /// --out. The signing key as for `sign`.
+    SignRoads {
+        /// The road file (.osm.pbf or GeoJSON).
+        #[arg(long)]
+        file: PathBuf,
+        /// The version published (higher than the last).
+        #[arg(long)]
+        version: u64,
+        /// Sign with the synthetic key of the test fixture (training only).
+        #[arg(long)]
+        synthetic_key: bool,
+        /// The folder to write to.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// (Provincial officer) Upload a road network version (the folder
+    /// `sign-roads` wrote) to the sync server: the chunks it lacks, then the
+    /// manifest. Devices fetch what they lack at their next sync.
+    PublishRoads {
+        /// The folder `sign-roads` wrote.
+        #[arg(long)]
+        dir: PathBuf,
     },
     /// The nearest shelters: {"from": {"lat": …, "lon": …}, "people": …,
     /// "children": …, "step_free": …, "language": …, "limit": …,
@@ -217,6 +256,12 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
                 &out,
             )
         }
+        ShelterCommand::SignRoads {
+            file,
+            version,
+            synthetic_key,
+            out,
+        } => return sign_roads(input, &file, version, synthetic_key, &out),
         ShelterCommand::Demo => {
             let dir = vault.join(format!("shelters-demo-{}", std::process::id()));
             let report = demo(&dir);
@@ -247,6 +292,20 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
         ShelterCommand::Coverage => to_json(&app.shelter_coverage()?),
         ShelterCommand::ImportRoads { file } => {
             to_json(&app.import_road_network(&read_file(&file)?)?)
+        }
+        ShelterCommand::Roads => to_json(&app.road_status()?),
+        ShelterCommand::RoadsWifiOnly { wifi_only } => {
+            app.set_roads_wifi_only(wifi_only)?;
+            to_json(&app.road_status()?)
+        }
+        ShelterCommand::DownloadRoads => {
+            to_json(&crate::sync::runtime()?.block_on(app.download_road_update())?)
+        }
+        ShelterCommand::PublishRoads { dir } => {
+            let manifest = read_file(&dir.join(ROAD_MANIFEST_FILE))?;
+            let network = read_file(&dir.join(ROAD_FILE))?;
+            let rt = crate::sync::runtime()?;
+            to_json(&rt.block_on(app.publish_road_network(&manifest, &network))?)
         }
         ShelterCommand::Nearest { file } => {
             let query: ShelterQuery = input.json(file.as_deref(), "")?;
@@ -300,8 +359,47 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
             }
             Ok(json!({"received": results}))
         }
-        ShelterCommand::Sign { .. } | ShelterCommand::Demo => Ok(Value::Null),
+        ShelterCommand::Sign { .. } | ShelterCommand::SignRoads { .. } | ShelterCommand::Demo => {
+            Ok(Value::Null)
+        }
     }
+}
+
+/// The signed road network manifest in the folder `sign-roads` writes.
+const ROAD_MANIFEST_FILE: &str = "roads.bhsd";
+
+/// The provincial signing key: the synthetic one, or the seed from
+/// BINHAN_PROVINCE_SIGNING_KEY.
+fn province_signer(input: &mut Input, synthetic_key: bool) -> Result<ProvincialSigner> {
+    if synthetic_key {
+        return Ok(synthetic::province_signer());
+    }
+    let seed = input.secret("BINHAN_PROVINCE_SIGNING_KEY", "signing_key")?;
+    ProvincialSigner::from_hex_seed(&seed)
+}
+
+fn sign_roads(
+    input: &mut Input,
+    file: &Path,
+    version: u64,
+    synthetic_key: bool,
+    out: &Path,
+) -> Result<Value> {
+    let signer = province_signer(input, synthetic_key)?;
+    let (network, import) = import_roads(&read_file(file)?)?;
+    let (manifest, bytes) = RoadManifest::of(&network, version, chrono::Utc::now())?;
+    let signed = signer.sign(&manifest)?.encode();
+    std::fs::create_dir_all(out)?;
+    std::fs::write(out.join(ROAD_MANIFEST_FILE), &signed)?;
+    std::fs::write(out.join(ROAD_FILE), &bytes)?;
+    Ok(json!({
+        "version": version,
+        "bytes": manifest.size,
+        "chunks": manifest.chunks.len(),
+        "manifest_bytes": signed.len(),
+        "network": to_json(&import.network)?,
+        "signer": signer.public_key(),
+    }))
 }
 
 fn sign(
@@ -313,12 +411,7 @@ fn sign(
     synthetic_key: bool,
     out: &Path,
 ) -> Result<Value> {
-    let signer = if synthetic_key {
-        synthetic::province_signer()
-    } else {
-        let seed = input.secret("BINHAN_PROVINCE_SIGNING_KEY", "signing_key")?;
-        ProvincialSigner::from_hex_seed(&seed)?
-    };
+    let signer = province_signer(input, synthetic_key)?;
     let mut directory: ShelterDirectory = input.json(Some(file), "directory")?;
     for host in hosts {
         let (shelter, device) = host

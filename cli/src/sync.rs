@@ -2,7 +2,7 @@
 //! revocation and case teams.
 
 use crate::input::Input;
-use binhan_core::app::Vault;
+use binhan_core::app::{SyncOptions, Vault};
 use binhan_core::model::{CaseId, Coded, DeviceId, Role};
 use binhan_core::sync::CancelFlag;
 use binhan_core::{Error, Result};
@@ -24,7 +24,12 @@ pub enum SyncCommand {
     },
     /// Push this device's changes and pull everyone else's; progress goes to
     /// standard error as JSON lines.
-    Sync,
+    Sync {
+        /// The network is unmetered (Wi-Fi): a road network update downloads
+        /// even when updates are set to Wi-Fi only.
+        #[arg(long)]
+        unmetered: bool,
+    },
     /// This device's id and enrolment.
     Device,
     /// Issue an invitation code (commune case managers, provincial officers).
@@ -94,11 +99,12 @@ pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value
             let enrolment = rt.block_on(app.enrol(&server, &code, &label))?;
             Ok(json!({"device_id": app.device_id()?, "enrolment": to_json(&enrolment)}))
         }
-        SyncCommand::Sync => {
+        SyncCommand::Sync { unmetered } => {
             let progress = |p: binhan_core::sync::SyncProgress| {
                 eprintln!("{}", json!({"progress": to_json(&p)}));
             };
-            let report = rt.block_on(app.sync(&progress, &CancelFlag::default()))?;
+            let options = SyncOptions { unmetered };
+            let report = rt.block_on(app.sync_with(options, &progress, &CancelFlag::default()))?;
             Ok(to_json(&report))
         }
         SyncCommand::Device => Ok(json!({

@@ -271,3 +271,39 @@ fn shelters_cli_demo_shows_search_and_placement() {
         "arrived"
     );
 }
+
+#[test]
+fn the_province_signs_a_road_network_version_and_a_device_shows_its_road_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("roads-v3");
+    let roads = fixtures().join("lai_chau_roads.osm.pbf");
+    let args = |key: &'static str| {
+        let mut args = vec!["shelters", "sign-roads", "--file", path(&roads)];
+        args.extend(["--version", "3", "--out", path(&out)]);
+        args.extend([key].into_iter().filter(|k| !k.is_empty()));
+        args
+    };
+    // No signing key, no signature.
+    assert_ne!(binhan(dir.path(), &args(""), "").code, 0);
+    let signed = ok(dir.path(), &args("--synthetic-key"), "");
+    assert_eq!(signed["version"], 3);
+    let key = std::fs::read_to_string(fixtures().join("province_key.txt")).unwrap();
+    assert_eq!(signed["signer"], key.trim());
+    let network = std::fs::read(out.join("roads.bhrn")).unwrap();
+    assert_eq!(signed["bytes"], network.len());
+    assert!(signed["chunks"].as_u64().unwrap() >= 1);
+    assert!(out.join("roads.bhsd").exists());
+
+    let vault = dir.path().join("ctv");
+    init(&vault);
+    let status = ok(&vault, &["shelters", "roads"], "");
+    assert_eq!(
+        status,
+        json!({"installed_version": null, "installed_bytes": null, "update": null,
+               "wifi_only": true})
+    );
+    let status = ok(&vault, &["shelters", "roads-wifi-only", "false"], "");
+    assert_eq!(status["wifi_only"], false);
+    // Nothing waits: nothing to download.
+    assert_ne!(binhan(&vault, &["shelters", "download-roads"], "").code, 0);
+}

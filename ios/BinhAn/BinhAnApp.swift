@@ -1,18 +1,13 @@
 // The iOS shell: draws the view model of the Rust core (ui/, through
-// bindings/) and sends back what the person did. The scene's phase, the
-// network and the background refresh are reported to the core as events; the
+// bindings/) and sends back what the person did. The scene's phase and the
+// network are reported to the core as events; the
 // core decides what they mean (lock on background, sync when it can). The
 // effects it asks for are carried out here: dial, share, locate, hide.
-import BackgroundTasks
 import BinhAnCore
 import CoreLocation
 import Network
 import SwiftUI
 import UIKit
-
-/// The background refresh that tells the core the network may be back
-/// (BGTaskSchedulerPermittedIdentifiers in project.yml).
-private let syncTask = "vn.binhan.app.sync"
 
 @main
 struct BinhAnApp: App {
@@ -28,14 +23,6 @@ struct BinhAnApp: App {
         let model = model
         WindowGroup {
             AppRoot(model: model)
-        }
-        .backgroundTask(.appRefresh(syncTask)) {
-            scheduleSync()
-            // Done once the core has the event; it starts a sync only if it
-            // can (enrolled, and unlocked).
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                Task { @MainActor in model.send(.networkAvailable) { _ in done.resume() } }
-            }
         }
     }
 }
@@ -93,7 +80,6 @@ private struct AppRoot: View {
             network?.cancel()
             network = nil
             model.send(.backgrounded)
-            scheduleSync()
         @unknown default:
             break
         }
@@ -105,17 +91,12 @@ private func watchNetwork(_ model: AppModel) -> NWPathMonitor {
     let monitor = NWPathMonitor()
     monitor.pathUpdateHandler = { @Sendable path in
         guard path.status == .satisfied else { return }
-        Task { @MainActor in model.send(.networkAvailable) }
+        // Wi-Fi and the like: not expensive, not constrained (Low Data Mode).
+        let unmetered = !path.isExpensive && !path.isConstrained
+        Task { @MainActor in model.send(.networkAvailable(unmetered: unmetered)) }
     }
     monitor.start(queue: .global(qos: .utility))
     return monitor
-}
-
-/// Asks iOS for a background refresh in a quarter of an hour or later.
-private func scheduleSync() {
-    let request = BGAppRefreshTaskRequest(identifier: syncTask)
-    request.earliestBeginDate = Date(timeIntervalSinceNow: 15 * 60)
-    try? BGTaskScheduler.shared.submit(request)
 }
 
 /// The vault's folder, `vault` in Application Support/BinhAn. That parent is

@@ -128,6 +128,12 @@ struct SyncScreen: View {
             if let error = view.error { ErrorText(reason: error) }
             ActionButton(action: view.syncNow, send: send)
             if let enrol = view.enrol { ActionButton(action: enrol, send: send) }
+            if let roads = view.roads {
+                LabelledRows(rows: [roads.map])
+                if let update = roads.update { Text(update) }
+                Choices(choices: [roads.wifiOnly], send: send)
+                if let now = roads.downloadNow { ActionButton(action: now, send: send) }
+            }
         }
     }
 }

@@ -8,6 +8,7 @@
 use crate::core::{lock, Inner};
 use crate::effect::{Effect, Shell};
 use crate::text::Why;
+use binhan_core::app::SyncOptions;
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::sync::wire::{DeviceRecord, Invitation, INVALID_INVITATION};
 use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
@@ -27,8 +28,11 @@ pub(crate) enum Job {
         code: Zeroizing<String>,
         label: String,
     },
-    /// Push this device's changes and pull everyone else's.
-    Sync,
+    /// Push this device's changes and pull everyone else's; a road map
+    /// update downloads if the network is unmetered or Wi-Fi only is off.
+    Sync { unmetered: bool },
+    /// Download the road map update waiting, on any network.
+    DownloadRoads,
     /// Ask the server for an invitation code.
     Invite {
         role: Role,
@@ -49,6 +53,7 @@ pub(crate) enum Activity {
     Invite,
     Devices,
     Revoke,
+    DownloadRoads,
 }
 
 /// How a job ended well.
@@ -58,6 +63,7 @@ enum Done {
     Invited(Invitation),
     Devices(Vec<DeviceRecord>),
     Revoked,
+    RoadsDownloaded,
 }
 
 /// What is running now.
@@ -93,6 +99,9 @@ pub(crate) struct SyncState {
     pub(crate) revoke: Option<DeviceId>,
     /// Why the last run failed, if it did.
     pub(crate) last_error: Option<Why>,
+    /// Whether the network the shell last reported is unmetered (false
+    /// until it says so).
+    pub(crate) unmetered: bool,
     /// Changes with every lock: a job started before it finds it changed
     /// and leaves the state alone.
     pub(crate) generation: u64,
@@ -139,6 +148,7 @@ pub(crate) fn why(error: &Error) -> Why {
         Error::NotEnrolled => Why::NotEnrolled,
         Error::Cancelled => Why::SyncCancelled,
         Error::Invalid { .. } => Why::BadServerAddress,
+        Error::Tampered { .. } => Why::RoadMapRefused,
         _ => Why::StorageFailed,
     }
 }
@@ -179,7 +189,11 @@ impl Background {
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Devices => vault.commune_devices().await.map(Done::Devices),
                 Job::Revoke { device } => vault.revoke_device(device).await.map(|()| Done::Revoked),
-                Job::Sync => {
+                Job::DownloadRoads => vault
+                    .download_road_update()
+                    .await
+                    .map(|_| Done::RoadsDownloaded),
+                Job::Sync { unmetered } => {
                     let inner = Arc::clone(&self.inner);
                     let shell = Arc::clone(&self.shell);
                     let progress = move |p: SyncProgress| {
@@ -194,7 +208,11 @@ impl Background {
                         }
                         shell.effect(Effect::Refresh);
                     };
-                    vault.sync(&progress, &cancel).await.map(|_| Done::Synced)
+                    let options = SyncOptions { unmetered };
+                    vault
+                        .sync_with(options, &progress, &cancel)
+                        .await
+                        .map(|_| Done::Synced)
                 }
             };
             {
@@ -222,7 +240,10 @@ impl Inner {
                     self.stack.pop();
                 }
                 // A new device syncs at once.
-                self.sync.begin(Activity::Sync).then_some(Job::Sync)
+                let unmetered = self.sync.unmetered;
+                self.sync
+                    .begin(Activity::Sync)
+                    .then_some(Job::Sync { unmetered })
             }
             Ok(Done::Synced) => {
                 // What others sent may change any list.
@@ -243,6 +264,7 @@ impl Inner {
                 // The list shows it gone.
                 self.sync.begin(Activity::Devices).then_some(Job::Devices)
             }
+            Ok(Done::RoadsDownloaded) => None,
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.forget_everything();
                 None
@@ -409,13 +431,45 @@ impl Inner {
         if !self.sync.begin(Activity::Sync) {
             return self.refuse(Why::SyncRunning);
         }
-        self.jobs.push(Job::Sync);
+        self.jobs.push(Job::Sync {
+            unmetered: self.sync.unmetered,
+        });
     }
 
-    /// The network came back: sync quietly if it can.
-    pub(crate) fn network_available(&mut self) {
+    /// The network came back (unmetered or not): sync quietly if it can.
+    pub(crate) fn network_available(&mut self, unmetered: bool) {
+        self.sync.unmetered = unmetered;
         if self.unlocked() && self.enrolled() && self.sync.begin(Activity::Sync) {
-            self.jobs.push(Job::Sync);
+            self.jobs.push(Job::Sync { unmetered });
         }
+    }
+
+    /// The person's Wi-Fi-only choice for road map updates.
+    pub(crate) fn set_roads_wifi_only(&mut self, wifi_only: bool) {
+        let Some(vault) = self.vault.as_ref().filter(|_| self.unlocked()) else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        if let Err(e) = vault.set_roads_wifi_only(wifi_only) {
+            tracing::warn!(
+                error = crate::flows::kind(&e),
+                "the Wi-Fi-only choice was not kept"
+            );
+            self.refuse(Why::StorageFailed);
+        }
+    }
+
+    /// Download the road map update now, on any network (the person chose
+    /// to).
+    pub(crate) fn download_roads(&mut self) {
+        if !self.unlocked() || self.top().before_unlock() {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if !self.enrolled() {
+            return self.refuse(Why::NotEnrolled);
+        }
+        if !self.sync.begin(Activity::DownloadRoads) {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.jobs.push(Job::DownloadRoads);
     }
 }

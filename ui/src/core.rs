@@ -425,7 +425,9 @@ impl Inner {
             Event::RevokeDevice { device } => self.revoke_ask(&device),
             Event::ConfirmRevoke => self.revoke_confirm(),
             Event::SyncNow => self.sync_now(),
-            Event::NetworkAvailable => self.network_available(),
+            Event::NetworkAvailable { unmetered } => self.network_available(unmetered),
+            Event::SetRoadsWifiOnly { wifi_only } => self.set_roads_wifi_only(wifi_only),
+            Event::DownloadRoads => self.download_roads(),
             Event::ShowMore => {
                 if *self.top() == Route::CaseList {
                     self.list_shown = self.list_shown.saturating_add(LIST_PAGE);

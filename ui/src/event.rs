@@ -191,7 +191,19 @@ pub enum Event {
     SyncNow,
     /// The phone has a network again (the shell's connectivity callback, or
     /// its background scheduler): sync if enrolled and unlocked.
-    NetworkAvailable,
+    NetworkAvailable {
+        /// The network is unmetered (Wi-Fi); false when the shell cannot
+        /// tell. A road map update downloads on a metered network only if
+        /// the person turned "Wi-Fi only" off.
+        unmetered: bool,
+    },
+    /// Road map updates download on their own only over Wi-Fi, or not.
+    SetRoadsWifiOnly {
+        /// The new choice.
+        wifi_only: bool,
+    },
+    /// Download the road map update waiting now, on any network.
+    DownloadRoads,
     /// Call an emergency number.
     Dial {
         /// The number, as the emergency screen gave it.

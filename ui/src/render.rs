@@ -255,6 +255,7 @@ impl Inner {
                             device,
                             waiting,
                             last_sync,
+                            vault.and_then(|v| v.road_status().ok()),
                             lang,
                         ),
                     },

@@ -153,6 +153,14 @@ pub(crate) enum T {
     Pulling,
     Snapshots,
     Progress(u64, u64),
+    RoadMap,
+    RoadMapInstalled(Option<u64>, u64),
+    RoadMapNone,
+    RoadUpdateWaitingWifi(u64),
+    RoadUpdateNotDone(u64),
+    RoadsWifiOnly,
+    RoadsDownloadNow(u64),
+    DownloadingRoads,
 }
 
 impl T {
@@ -327,6 +335,34 @@ impl T {
             Pulling => pick(lang, "Đang nhận thay đổi…", "Receiving changes…"),
             Snapshots => pick(lang, "Đang cập nhật hồ sơ…", "Updating cases…"),
             Progress(done, total) => format!("{done}/{total}"),
+            RoadMap => pick(lang, "Bản đồ đường", "Road map"),
+            RoadMapInstalled(Some(version), bytes) => vi_en(
+                format!("phiên bản {version}, {}", megabytes(*bytes, lang)),
+                format!("version {version}, {}", megabytes(*bytes, lang)),
+            ),
+            RoadMapInstalled(None, bytes) => vi_en(
+                format!("nhập từ tệp, {}", megabytes(*bytes, lang)),
+                format!("imported from a file, {}", megabytes(*bytes, lang)),
+            ),
+            RoadMapNone => pick(
+                lang,
+                "chưa có: nơi tạm lánh được xếp theo đường chim bay",
+                "none yet: shelters are ranked by straight-line distance",
+            ),
+            RoadUpdateWaitingWifi(bytes) => vi_en(
+                format!("Bản cập nhật {} đang chờ Wi-Fi", megabytes(*bytes, lang)),
+                format!("An update of {} is waiting for Wi-Fi", megabytes(*bytes, lang)),
+            ),
+            RoadUpdateNotDone(bytes) => vi_en(
+                format!("Bản cập nhật {} chưa tải xong", megabytes(*bytes, lang)),
+                format!("An update of {} is not downloaded yet", megabytes(*bytes, lang)),
+            ),
+            RoadsWifiOnly => pick(lang, "Chỉ tải bản đồ qua Wi-Fi", "Download maps on Wi-Fi only"),
+            RoadsDownloadNow(bytes) => vi_en(
+                format!("Tải ngay ({})", megabytes(*bytes, lang)),
+                format!("Download now ({})", megabytes(*bytes, lang)),
+            ),
+            DownloadingRoads => pick(lang, "Đang tải bản đồ đường…", "Downloading the road map…"),
         }
     }
 }
@@ -362,6 +398,7 @@ pub(crate) enum Why {
     FieldRequired,
     CaseClosed,
     ActionRefused,
+    RoadMapRefused,
 }
 
 impl Why {
@@ -402,6 +439,7 @@ impl Why {
             Why::FieldRequired => "required",
             Why::CaseClosed => "case_closed",
             Why::ActionRefused => "action_refused",
+            Why::RoadMapRefused => "road_map_refused",
         }
     }
 
@@ -511,6 +549,11 @@ impl Why {
                 "Chưa lưu được: hồ sơ vừa thay đổi (có thể đã được đóng trên máy khác). Xem lại hồ sơ rồi thử lại.",
                 "Not saved: the case has just changed (it may have been closed on another phone). Check the case and try again.",
             ),
+            Why::RoadMapRefused => pick(
+                lang,
+                "Bản đồ đường tải về bị hỏng hoặc không có chữ ký của tỉnh: đã giữ bản đồ cũ. Hãy thử lại sau.",
+                "The road map downloaded was damaged or not signed by the province: the old map was kept. Try again later.",
+            ),
             Why::IntakeRejected => pick(
                 lang,
                 "Hồ sơ chưa lưu được: hãy kiểm tra lại các mục rồi lưu lại",
@@ -523,6 +566,18 @@ impl Why {
     pub(crate) fn reason(&self, lang: Lang) -> Reason {
         Reason::new(self.code(), self.text(lang))
     }
+}
+
+/// A size in megabytes with one decimal, as people read it: "2,4 MB" in
+/// Vietnamese, "2.4 MB" in English; never "0,0 MB" for something.
+fn megabytes(bytes: u64, lang: Lang) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    let tenths = if bytes > 0 { tenths.max(1) } else { 0 };
+    let separator = match lang {
+        Lang::Vi => ",",
+        Lang::En => ".",
+    };
+    format!("{}{separator}{} MB", tenths / 10, tenths % 10)
 }
 
 #[cfg(test)]
@@ -570,5 +625,13 @@ mod tests {
                 Why::PinWeak(w).text(Lang::En)
             );
         }
+    }
+
+    #[test]
+    fn sizes_read_in_megabytes_with_the_language_s_decimal_mark() {
+        assert_eq!(megabytes(2_400_000, Lang::Vi), "2,4 MB");
+        assert_eq!(megabytes(1_149_999, Lang::En), "1.1 MB");
+        assert_eq!(megabytes(3_000, Lang::Vi), "0,1 MB");
+        assert_eq!(megabytes(0, Lang::En), "0.0 MB");
     }
 }

@@ -115,6 +115,14 @@ pub(crate) fn sync(ids: &Ids, view: &SyncView) -> Markup {
         }
         @if let Some(e) = &view.error { (error(e)) }
         (action(ids, &view.sync_now))
+        @if let Some(roads) = &view.roads {
+            section.roads {
+                (rows(std::slice::from_ref(&roads.map)))
+                @if let Some(update) = &roads.update { p { (update) } }
+                (choices(&roads.map.label, std::slice::from_ref(&roads.wifi_only)))
+                @if let Some(now) = &roads.download_now { (action(ids, now)) }
+            }
+        }
         @if let Some(enrol) = &view.enrol { (action(ids, enrol)) }
     }
 }

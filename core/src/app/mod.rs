@@ -393,13 +393,17 @@ impl Vault {
 mod drafts;
 mod placements;
 mod report;
+mod roads;
 mod shelters;
 mod sync;
+mod sync_roads;
 pub(crate) mod sync_shelters;
 mod verify;
 
+pub use roads::{RoadStatus, RoadSyncReport, RoadUpdate, ROAD_STAGING_DIR};
 pub use shelters::ROAD_FILE;
 pub use sync::LastSync;
+pub use sync::SyncOptions;
 pub use verify::VerifyReport;
 
 #[cfg(test)]

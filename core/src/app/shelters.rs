@@ -125,12 +125,14 @@ impl Vault {
     // ----- the road network and search -----
 
     /// Imports OpenStreetMap road data (PBF or GeoJSON) and keeps it as the
-    /// device's road network, replacing any before. A malformed file is
+    /// device's road network, replacing any before (also one the province
+    /// published: the next province version replaces it in turn). A malformed file is
     /// refused with the reason and the network held is kept.
     pub fn import_road_network(&self, road_file: &[u8]) -> Result<RoadImportReport> {
         self.device_id()?;
         let (network, report) = import_roads(road_file)?;
         network.save(&self.vault_dir().join(ROAD_FILE))?;
+        self.forget_installed_road_version()?;
         Ok(report)
     }
 

@@ -25,6 +25,15 @@ pub struct LastSync {
     pub events_pulled: u64,
 }
 
+/// What the shell tells a sync about the moment it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncOptions {
+    /// The network is unmetered (Wi-Fi). False when unknown: a road network
+    /// update then waits if the person chose Wi-Fi only.
+    pub unmetered: bool,
+}
+
 impl Vault {
     /// Makes every sync step (enrolment included) go over `transport`
     /// instead of HTTP to the server's URL, e.g. a server run in the same
@@ -89,16 +98,28 @@ impl Vault {
     }
 
     /// Pushes this device's changes and pulls everyone else's, reporting
-    /// progress; then the shelter directory and placement messages.
-    /// Cancellable between steps and safe to cut anywhere.
+    /// progress; then the shelter directory, placement messages and the
+    /// road network, on a network of unknown cost ([`SyncOptions`]'s
+    /// default). Cancellable between steps and safe to cut anywhere.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
+        self.sync_with(SyncOptions::default(), progress, cancel)
+            .await
+    }
+
+    /// [`Self::sync`], told whether the network is unmetered.
+    pub async fn sync_with(
+        &self,
+        options: SyncOptions,
+        progress: &ProgressFn,
+        cancel: &CancelFlag,
+    ) -> Result<SyncReport> {
         self.with_sync(None, async |ctx| {
             let start = ctx.transport.counts();
             let mut report = ctx.sync(progress, cancel).await?;
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
-            report.shelters = self.sync_shelters(ctx).await?;
+            report.shelters = self.sync_shelters(ctx, options.unmetered, cancel).await?;
             report.traffic = ctx.transport.counts().since(start);
             ctx.store.set_meta(
                 LAST_SYNC_META,

@@ -2,7 +2,9 @@
 //! device's outbox (each message signed, and sealed to its recipient), then
 //! its mailbox, whose first chunk also says whether a newer directory is
 //! published; if so the publications newer than the one held are fetched
-//! and applied first; then each message is verified, opened and applied.
+//! and applied first; then each message is verified, opened and applied;
+//! last, the road network ([`super::sync_roads`]), whose newest version the
+//! mailbox's first chunk announces too.
 //!
 //! How a device learns the provincial key: the server registers the key
 //! of the first publication a provincial officer uploads and refuses any
@@ -12,6 +14,7 @@
 //! refuses a server that offers another. Whatever the server sends, the
 //! device uses a publication only after checking the signature itself.
 
+use super::roads::RoadSyncReport;
 use super::Vault;
 use crate::shelters::wire::{
     DirectoryRequest, DirectoryResponse, Mail, MailChunk, MailPull, MailPush, MailPushResponse,
@@ -19,7 +22,7 @@ use crate::shelters::wire::{
 };
 use crate::shelters::{ProvincialKey, Recipient, SignedPublication};
 use crate::sync::wire::DEFAULT_PULL_BYTES;
-use crate::sync::SyncContext;
+use crate::sync::{CancelFlag, SyncContext};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -42,11 +45,14 @@ pub struct ShelterSyncReport {
     /// Messages refused: a bad signature or seal, not from the shelter's
     /// host, to a device no longer enrolled, or out of place.
     pub messages_refused: u64,
+    /// The road network: version installed, bytes fetched, an update
+    /// waiting for Wi-Fi.
+    pub roads: RoadSyncReport,
 }
 
 /// Whether `error` refuses one publication or message (which is skipped)
 /// rather than stopping the sync (network, storage, revocation).
-fn refuses_item(error: &Error) -> bool {
+pub(super) fn refuses_item(error: &Error) -> bool {
     matches!(
         error,
         Error::Tampered { .. }
@@ -75,14 +81,23 @@ impl Vault {
         .await
     }
 
-    /// The shelter step of a sync (see the module documentation).
-    pub(crate) async fn sync_shelters(&self, ctx: &SyncContext<'_>) -> Result<ShelterSyncReport> {
+    /// The shelter step of a sync (see the module documentation);
+    /// `unmetered`: whether the network is unmetered (road updates).
+    pub(crate) async fn sync_shelters(
+        &self,
+        ctx: &SyncContext<'_>,
+        unmetered: bool,
+        cancel: &CancelFlag,
+    ) -> Result<ShelterSyncReport> {
         let mut report = ShelterSyncReport::default();
         self.send_mail(ctx, &mut report).await?;
-        self.pull_mail(ctx, &mut report).await?;
+        let road_version = self.pull_mail(ctx, &mut report).await?;
         // Receiving can queue answers (a cancellation frees places).
         self.send_mail(ctx, &mut report).await?;
         report.directory_version = self.shelter_directory()?.map(|d| d.version);
+        report.roads = self
+            .sync_roads(ctx, road_version, unmetered, cancel)
+            .await?;
         Ok(report)
     }
 
@@ -153,9 +168,16 @@ impl Vault {
         Ok(())
     }
 
-    async fn pull_mail(&self, ctx: &SyncContext<'_>, report: &mut ShelterSyncReport) -> Result<()> {
+    /// Pulls the mailbox; returns the newest road network version the
+    /// server announced.
+    async fn pull_mail(
+        &self,
+        ctx: &SyncContext<'_>,
+        report: &mut ShelterSyncReport,
+    ) -> Result<u64> {
         let mut after: u64 = self.with_store(|s| s.meta(MAIL_CURSOR_META))?.unwrap_or(0);
         let mut directory_checked = false;
+        let mut road_version = 0;
         loop {
             let request = MailPull {
                 after,
@@ -168,6 +190,7 @@ impl Vault {
                 self.pull_directory(ctx, report).await?;
             }
             directory_checked = true;
+            road_version = road_version.max(chunk.road_version);
             let senders = ctx.devices(chunk.mail.iter().map(|m| m.from)).await?;
             for mail in &chunk.mail {
                 let applied = senders
@@ -189,7 +212,7 @@ impl Vault {
             after = chunk.cursor.max(after);
             self.with_store(|s| s.set_meta(MAIL_CURSOR_META, &after))?;
             if !chunk.more {
-                return Ok(());
+                return Ok(road_version);
             }
         }
     }

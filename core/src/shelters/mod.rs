@@ -64,8 +64,8 @@ pub use search::{
     UnreachableReason, DEFAULT_MAX_SNAP_M, MAX_LIMIT,
 };
 pub use signing::{
-    next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, SignedPublication,
-    PUBLICATION_FORMAT_VERSION,
+    next_directory, DirectoryUpdate, ProvincialKey, ProvincialSigner, Publication,
+    SignedPublication, PUBLICATION_FORMAT_VERSION,
 };
 
 use crate::model::Enumeration;

@@ -1,20 +1,30 @@
-//! Signed directory publications: the provincial office signs each full
-//! directory and each delta with its Ed25519 key; a device uses one only
-//! after checking that the signer is the provincial key it was configured
-//! with and that the signature holds.
+//! Signed publications: the provincial office signs each full directory,
+//! each delta and each road network manifest with its Ed25519 key; a device
+//! uses one only after checking that the signer is the provincial key it was
+//! configured with and that the signature holds. Each kind of publication
+//! ([`Publication`]) signs under its own domain tag, so a signature over one
+//! kind can never be taken for another.
 
 use super::directory::{DirectoryDelta, ShelterDirectory};
 use crate::model::{from_hex, hex};
 use crate::{Error, Result};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-/// Domain separation: a signature over a directory can never be taken for a
-/// signature over anything else the system signs.
-const DOMAIN: &[u8] = b"binhan/shelter-directory/v1\0";
+/// What the province signs: each kind with its own domain tag.
+pub trait Publication: Serialize + DeserializeOwned {
+    /// Domain separation: a signature over one kind of publication can never
+    /// be taken for a signature over anything else the system signs.
+    const DOMAIN: &'static [u8];
+    /// What it is, as errors name it ("shelter directory").
+    const WHAT: &'static str;
+    /// The checks the signer makes before signing.
+    fn check(&self) -> Result<()>;
+}
 
-/// First bytes of an encoded publication.
+/// First bytes of an encoded publication (of any kind).
 const MAGIC: &[u8; 4] = b"BHSD";
 
 /// Version of the publication encoding.
@@ -83,6 +93,26 @@ pub enum DirectoryUpdate {
     Delta(DirectoryDelta),
 }
 
+impl Publication for DirectoryUpdate {
+    const DOMAIN: &'static [u8] = b"binhan/shelter-directory/v1\0";
+    const WHAT: &'static str = "shelter directory";
+
+    fn check(&self) -> Result<()> {
+        match self {
+            DirectoryUpdate::Full(d) => d.validate(),
+            DirectoryUpdate::Delta(d) => {
+                if d.to_version <= d.from_version {
+                    return Err(Error::invalid(
+                        "directory.to_version",
+                        "must be higher than from_version",
+                    ));
+                }
+                d.upserts.iter().try_for_each(|s| s.validate())
+            }
+        }
+    }
+}
+
 impl DirectoryUpdate {
     /// The version it brings a device to.
     pub fn version(&self) -> u64 {
@@ -99,15 +129,16 @@ impl DirectoryUpdate {
 pub struct SignedPublication {
     /// Ed25519 public key of the signer.
     pub signer: [u8; 32],
-    /// The signed body: a [`DirectoryUpdate`] in its binary encoding.
+    /// The signed body: a [`Publication`] (a [`DirectoryUpdate`], a road
+    /// network manifest) in its binary encoding.
     pub body: Vec<u8>,
     /// Ed25519 signature over the domain tag and `body`.
     pub signature: Vec<u8>,
 }
 
-fn signed_message(body: &[u8]) -> Vec<u8> {
-    let mut message = Vec::with_capacity(DOMAIN.len() + body.len());
-    message.extend_from_slice(DOMAIN);
+fn signed_message(domain: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut message = Vec::with_capacity(domain.len() + body.len());
+    message.extend_from_slice(domain);
     message.extend_from_slice(body);
     message
 }
@@ -125,54 +156,57 @@ impl SignedPublication {
     /// Decodes [`SignedPublication::encode`]'s output.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         if bytes.len() > MAX_PUBLICATION_BYTES {
-            return Err(Error::invalid("shelter_directory", "is too large"));
+            return Err(Error::invalid("publication", "is too large"));
         }
         let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
             return Err(Error::invalid(
-                "shelter_directory",
-                "is not a signed shelter directory file",
+                "publication",
+                "is not a signed provincial publication file",
             ));
         };
         match rest.split_first() {
             Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error::invalid("shelter_directory", "is truncated or corrupted")),
+                .map_err(|_| Error::invalid("publication", "is truncated or corrupted")),
             Some((v, _)) => Err(Error::invalid(
-                "shelter_directory",
+                "publication",
                 format!("has unknown format version {v}"),
             )),
-            None => Err(Error::invalid("shelter_directory", "is truncated")),
+            None => Err(Error::invalid("publication", "is truncated")),
         }
     }
 
-    /// Checks that the provincial key `trusted` signed this publication and
-    /// returns what it carries. A publication from any other key, or whose
-    /// signature does not hold, is refused.
+    /// Checks that the provincial key `trusted` signed this directory
+    /// publication and returns what it carries. A publication from any other
+    /// key, or whose signature does not hold, is refused.
     pub fn verify(&self, trusted: &ProvincialKey) -> Result<DirectoryUpdate> {
+        self.verify_as(trusted)
+    }
+
+    /// Checks that the provincial key `trusted` signed this publication as a
+    /// `T` and returns it. A publication from any other key, of another
+    /// kind, or whose signature does not hold, is refused.
+    pub fn verify_as<T: Publication>(&self, trusted: &ProvincialKey) -> Result<T> {
         if self.signer != trusted.0 {
-            return Err(Error::NotAllowed(
-                "the shelter directory is not signed by the provincial key".into(),
-            ));
+            return Err(Error::NotAllowed(format!(
+                "the {} is not signed by the provincial key",
+                T::WHAT
+            )));
         }
-        let key = VerifyingKey::from_bytes(&self.signer).map_err(|_| Error::Tampered {
-            record: "shelter directory signature".into(),
-        })?;
-        let signature: [u8; 64] =
-            self.signature
-                .as_slice()
-                .try_into()
-                .map_err(|_| Error::Tampered {
-                    record: "shelter directory signature".into(),
-                })?;
+        let tampered = |part: &str| Error::Tampered {
+            record: format!("{} {part}", T::WHAT),
+        };
+        let key = VerifyingKey::from_bytes(&self.signer).map_err(|_| tampered("signature"))?;
+        let signature: [u8; 64] = self
+            .signature
+            .as_slice()
+            .try_into()
+            .map_err(|_| tampered("signature"))?;
         key.verify_strict(
-            &signed_message(&self.body),
+            &signed_message(T::DOMAIN, &self.body),
             &Signature::from_bytes(&signature),
         )
-        .map_err(|_| Error::Tampered {
-            record: "shelter directory signature".into(),
-        })?;
-        postcard::from_bytes(&self.body).map_err(|_| Error::Tampered {
-            record: "shelter directory body".into(),
-        })
+        .map_err(|_| tampered("signature"))?;
+        postcard::from_bytes(&self.body).map_err(|_| tampered("body"))
     }
 }
 
@@ -216,21 +250,15 @@ impl ProvincialSigner {
     }
 
     /// Signs a publication after checking what it carries.
-    pub fn sign(&self, update: &DirectoryUpdate) -> Result<SignedPublication> {
-        match update {
-            DirectoryUpdate::Full(d) => d.validate()?,
-            DirectoryUpdate::Delta(d) => {
-                if d.to_version <= d.from_version {
-                    return Err(Error::invalid(
-                        "directory.to_version",
-                        "must be higher than from_version",
-                    ));
-                }
-                d.upserts.iter().try_for_each(|s| s.validate())?;
-            }
-        }
-        let body = postcard::to_allocvec(update).map_err(|e| Error::Encoding(e.to_string()))?;
-        let signature = self.key.sign(&signed_message(&body)).to_bytes().to_vec();
+    pub fn sign<T: Publication>(&self, publication: &T) -> Result<SignedPublication> {
+        publication.check()?;
+        let body =
+            postcard::to_allocvec(publication).map_err(|e| Error::Encoding(e.to_string()))?;
+        let signature = self
+            .key
+            .sign(&signed_message(T::DOMAIN, &body))
+            .to_bytes()
+            .to_vec();
         Ok(SignedPublication {
             signer: self.public_key().0,
             body,

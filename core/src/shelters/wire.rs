@@ -5,6 +5,11 @@
 //!   delta); every enrolled device pulls those newer than the version it
 //!   holds, with the provincial key the server registered, and checks the
 //!   signature itself before using any of them.
+//! - The provincial officer's device uploads the chunks of a road network
+//!   version, then its signed [`RoadManifest`](super::roads::RoadManifest);
+//!   a device fetches the newest manifest when the mailbox announces a
+//!   version newer than its own, checks the signature, and fetches only the
+//!   chunks it lacks, checking each one's hash.
 //! - A [`Mail`] carries one [`ShelterMessage`]. To one device it is sealed
 //!   to that device's X25519 key (the server sees sender, recipient and
 //!   ciphertext only). To every device (free places only) it travels
@@ -16,6 +21,7 @@
 
 use super::ids::MailId;
 use super::messages::ShelterMessage;
+use super::roads::ChunkHash;
 use super::signing::ProvincialKey;
 use crate::model::DeviceId;
 use crate::sync::{open_from_device, seal_to_device, DeviceIdentity, DevicePublic, Purpose};
@@ -49,6 +55,79 @@ pub struct PublishResponse {
     pub version: u64,
     /// False if the server already had it (publishing is idempotent).
     pub stored: bool,
+}
+
+/// Most chunks named in one road network request.
+pub const MAX_ROAD_CHUNKS_PER_REQUEST: usize = 1024;
+
+/// The provincial officer uploads chunks of a road network (before the
+/// manifest naming them). The server names each by its SHA-256 and keeps
+/// one copy of each, whatever versions share it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadChunkUpload {
+    /// Chunks' bytes.
+    pub chunks: Vec<Vec<u8>>,
+}
+
+/// What the server did with uploaded chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadChunkUploadResponse {
+    /// Chunks it did not hold before.
+    pub stored: u32,
+}
+
+/// The provincial officer publishes a road network version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoadPublishRequest {
+    /// A signed [`RoadManifest`](super::roads::RoadManifest) in its encoding.
+    pub manifest: Vec<u8>,
+}
+
+/// What the server did with a road network manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadPublishResponse {
+    /// The version published.
+    pub version: u64,
+    /// False if it was already published (publishing is idempotent), or if
+    /// chunks are missing.
+    pub stored: bool,
+    /// Chunks the manifest names that the server does not hold: upload
+    /// them and publish again. Nothing was published.
+    pub missing: Vec<ChunkHash>,
+}
+
+/// A device asks for the newest road network manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadManifestRequest {
+    /// The newest version the device holds or knows of (none: no network).
+    pub held: Option<u64>,
+}
+
+/// The newest road network manifest, if newer than the version held.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadManifestResponse {
+    /// The province's registered key (none before any publication).
+    pub provincial_key: Option<ProvincialKey>,
+    /// The signed manifest in its encoding.
+    pub manifest: Option<Vec<u8>>,
+}
+
+/// A device asks for road network chunks by hash.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadChunkRequest {
+    /// The chunks wanted, in order (at most
+    /// [`MAX_ROAD_CHUNKS_PER_REQUEST`]).
+    pub chunks: Vec<ChunkHash>,
+    /// Roughly how many bytes to return.
+    pub max_bytes: u32,
+}
+
+/// The first of the chunks asked for, in the order asked, within the byte
+/// budget (always at least one): ask again for the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoadChunkResponse {
+    /// Chunks' bytes.
+    pub chunks: Vec<Vec<u8>>,
 }
 
 /// A device asks for the publications newer than the version it holds.
@@ -242,6 +321,8 @@ pub struct MailChunk {
     /// the directory only when it holds an older one, so a sync with
     /// nothing new costs one round trip for shelters.
     pub directory_version: u64,
+    /// The newest road network version published (0: none); likewise.
+    pub road_version: u64,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod directory;
 mod fixture;
 mod placement;
 mod road_files;
+mod road_publication;
 mod search;
 
 use binhan_core::app::{Vault, VaultOptions, ROAD_FILE};

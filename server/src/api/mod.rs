@@ -6,6 +6,7 @@ mod enrolled;
 mod extract;
 mod rate_limit;
 mod reports;
+mod roads;
 mod shelters;
 mod stats;
 mod sync;
@@ -61,6 +62,22 @@ impl<S: Storage> AppState<S> {
     }
 }
 
+/// Refuses every device but a provincial officer's; `what` says what only
+/// officers do ("publish the road network").
+pub(crate) fn officer_only(
+    me: &binhan_core::sync::wire::DeviceRecord,
+    what: &str,
+) -> Result<(), ServerError> {
+    if me.role == binhan_core::model::Role::ProvincialOfficer {
+        Ok(())
+    } else {
+        Err(ServerError::forbidden(
+            "not_provincial_officer",
+            format!("only provincial officers {what}"),
+        ))
+    }
+}
+
 /// Milliseconds since 1970.
 pub fn now_ms() -> u64 {
     u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
@@ -102,6 +119,10 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/shelters/directory", post(shelters::directory::<S>))
         .route("/v1/shelters/send", post(shelters::send::<S>))
         .route("/v1/shelters/mailbox", post(shelters::mailbox::<S>))
+        .route("/v1/roads/upload", post(roads::upload::<S>))
+        .route("/v1/roads/publish", post(roads::publish::<S>))
+        .route("/v1/roads/manifest", post(roads::manifest::<S>))
+        .route("/v1/roads/chunks", post(roads::chunks::<S>))
         .route(
             "/v1/registries/record",
             post(reports::record_registries::<S>),

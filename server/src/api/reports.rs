@@ -2,7 +2,7 @@
 //! annual report. Every other role is refused with a reason.
 
 use super::extract::{Authenticated, Wire};
-use super::AppState;
+use super::{officer_only, AppState};
 use crate::error::{Result, ServerError};
 use crate::report::{
     to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig, ShelterInput, DEFAULT_THRESHOLD,
@@ -11,12 +11,10 @@ use crate::storage::Storage;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use binhan_core::model::Role;
 use binhan_core::shelters::{DirectoryUpdate, ProvincialKey};
 use binhan_core::stats::registry::{
     ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest,
 };
-use binhan_core::sync::wire::DeviceRecord;
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 /// Years a report may be asked for.
@@ -24,16 +22,8 @@ const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 /// Highest disclosure threshold accepted.
 const MAX_THRESHOLD: u32 = 1_000;
 
-fn officer_only(me: &DeviceRecord) -> Result<()> {
-    if me.role == Role::ProvincialOfficer {
-        Ok(())
-    } else {
-        Err(ServerError::forbidden(
-            "not_provincial_officer",
-            "only a provincial officer reads reports and reads or records the programme registries",
-        ))
-    }
-}
+/// What only officers do here.
+const OFFICERS_DO: &str = "read reports and read or record the programme registries";
 
 /// `POST /v1/registries/record`: adds or replaces registry entries.
 pub async fn record_registries<S: Storage>(
@@ -41,7 +31,7 @@ pub async fn record_registries<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(entries): Wire<ProgrammeRegistries>,
 ) -> Result<Wire<RegistryCounts>> {
-    officer_only(&me)?;
+    officer_only(&me, OFFICERS_DO)?;
     entries
         .validate()
         .map_err(|e| ServerError::unprocessable("bad_registry_entry", e.to_string()))?;
@@ -54,7 +44,7 @@ pub async fn list_registries<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(()): Wire<()>,
 ) -> Result<Wire<ProgrammeRegistries>> {
-    officer_only(&me)?;
+    officer_only(&me, OFFICERS_DO)?;
     Ok(Wire(state.storage.registries().await?))
 }
 
@@ -75,7 +65,7 @@ pub async fn report_get<S: Storage>(
     Path(year): Path<String>,
     Query(query): Query<ReportQuery>,
 ) -> Result<Response> {
-    officer_only(&me)?;
+    officer_only(&me, OFFICERS_DO)?;
     let year = year
         .parse()
         .map_err(|_| ServerError::bad_request("bad_year", "the year must be a number"))?;
@@ -111,7 +101,7 @@ pub async fn report_post<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<ReportRequest>,
 ) -> Result<Response> {
-    officer_only(&me)?;
+    officer_only(&me, OFFICERS_DO)?;
     report(&state, request).await
 }
 

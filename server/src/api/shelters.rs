@@ -8,11 +8,10 @@
 //! hold free places and nothing else.
 
 use super::extract::{Authenticated, Wire};
-use super::{now_ms, AppState};
+use super::{now_ms, officer_only, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::{NewPublication, Storage};
 use axum::extract::State;
-use binhan_core::model::Role;
 use binhan_core::shelters::wire::{
     DirectoryRequest, DirectoryResponse, MailChunk, MailPull, MailPush, MailPushResponse,
     PublishRequest, PublishResponse, MAX_MAIL_BYTES, MAX_MAIL_ITEMS,
@@ -25,12 +24,7 @@ pub async fn publish<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<PublishRequest>,
 ) -> Result<Wire<PublishResponse>> {
-    if me.role != Role::ProvincialOfficer {
-        return Err(ServerError::forbidden(
-            "not_provincial_officer",
-            "only provincial officers publish the shelter directory",
-        ));
-    }
+    officer_only(&me, "publish the shelter directory")?;
     let publication = SignedPublication::decode(&request.publication).map_err(|_| {
         ServerError::bad_request(
             "bad_publication",

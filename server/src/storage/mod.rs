@@ -15,12 +15,14 @@ mod group_commit;
 mod pull;
 mod push;
 mod registries;
+mod roads;
 mod shelters;
 mod sql;
 mod statistics;
 
 pub use cursor::{Cursor, Phase};
 pub use group_commit::DevicePush;
+pub use roads::NewRoadManifest;
 pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 
@@ -172,6 +174,40 @@ pub trait Storage: Clone + Send + Sync + 'static {
         after: u64,
         max_bytes: u32,
     ) -> impl Future<Output = Result<binhan_core::shelters::wire::MailChunk>> + Send;
+
+    /// Stores road network chunks (the caller named each by its hash), each
+    /// once; returns how many were new.
+    fn store_road_chunks(
+        &self,
+        chunks: Vec<(binhan_core::shelters::roads::ChunkHash, Vec<u8>)>,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<u32>> + Send;
+
+    /// Publishes a verified road network manifest (the caller checked the
+    /// role and the signature): its signer must be the province's
+    /// registered key (the first publication of either kind registers it),
+    /// its version newer than every other. If chunks it names are not
+    /// stored, nothing is published and the answer lists them.
+    fn publish_roads(
+        &self,
+        manifest: NewRoadManifest,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<binhan_core::shelters::wire::RoadPublishResponse>> + Send;
+
+    /// The newest road network manifest if newer than `held`, with the
+    /// province's registered key.
+    fn road_manifest(
+        &self,
+        held: Option<u64>,
+    ) -> impl Future<Output = Result<binhan_core::shelters::wire::RoadManifestResponse>> + Send;
+
+    /// The first of `hashes`' chunks, in order, within about `max_bytes`
+    /// (at least one); an unknown hash is refused.
+    fn road_chunks(
+        &self,
+        hashes: Vec<binhan_core::shelters::roads::ChunkHash>,
+        max_bytes: u32,
+    ) -> impl Future<Output = Result<Vec<Vec<u8>>>> + Send;
 
     /// The next chunk of what `device` should receive. `device` may come
     /// from the enrolment cache: a device that is no longer active is

@@ -1,5 +1,6 @@
 //! The signed shelter directory and the placement mailbox, in SQL (SQLite
-//! and PostgreSQL alike).
+//! and PostgreSQL alike); the province's registered key, shared with the
+//! road network ([`super::roads`]).
 //!
 //! Mail sequence numbers are allocated under the `shelter_mail` counter's
 //! row lock inside the writing transaction, like the sync sequence, so
@@ -37,6 +38,35 @@ fn key(bytes: Vec<u8>) -> Result<ProvincialKey> {
         .map_err(|_| corrupt("provincial key"))
 }
 
+/// The province's key: the signer of its first publication, a directory's
+/// or else a road network's (none before any).
+pub(super) async fn province_key(conn: &mut sqlx::AnyConnection) -> Result<Option<ProvincialKey>> {
+    for first in [
+        "SELECT signer FROM shelter_publications ORDER BY version LIMIT 1",
+        "SELECT signer FROM road_manifests ORDER BY version LIMIT 1",
+    ] {
+        if let Some(row) = sqlx::query(first).fetch_optional(&mut *conn).await? {
+            return key(blob(&row, "signer")?).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// Refuses a publication that `signer` signed unless it is the province's
+/// registered key (or none is registered yet: it becomes the key).
+pub(super) async fn check_province_key(
+    conn: &mut sqlx::AnyConnection,
+    signer: [u8; 32],
+) -> Result<()> {
+    match province_key(conn).await? {
+        Some(registered) if registered.0 != signer => Err(ServerError::forbidden(
+            "not_provincial_key",
+            "the publication is not signed with the province's registered key",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The newest directory version published (0: none).
 async fn latest_version<'c>(
     executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
@@ -54,18 +84,7 @@ impl SqlStorage {
         now_ms: u64,
     ) -> Result<bool> {
         let mut tx = self.pool().begin().await?;
-        // The first publication's signer is the province's key.
-        let first = sqlx::query("SELECT signer FROM shelter_publications ORDER BY version LIMIT 1")
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some(row) = first {
-            if blob(&row, "signer")? != publication.signer {
-                return Err(ServerError::forbidden(
-                    "not_provincial_key",
-                    "the publication is not signed with the province's registered key",
-                ));
-            }
-        }
+        check_province_key(&mut tx, publication.signer).await?;
         let same = sqlx::query("SELECT body FROM shelter_publications WHERE version = $1")
             .bind(publication.version as i64)
             .fetch_optional(&mut *tx)
@@ -120,14 +139,10 @@ impl SqlStorage {
     ) -> Result<DirectoryResponse> {
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool().acquire().await?;
-        let mut response = DirectoryResponse::default();
-        if let Some(row) =
-            sqlx::query("SELECT signer FROM shelter_publications ORDER BY version LIMIT 1")
-                .fetch_optional(&mut *conn)
-                .await?
-        {
-            response.provincial_key = Some(key(blob(&row, "signer")?)?);
-        }
+        let mut response = DirectoryResponse {
+            provincial_key: province_key(&mut conn).await?,
+            ..DirectoryResponse::default()
+        };
         response.latest = latest_version(&mut *conn).await?;
         let held_version = held.unwrap_or(0);
         if held.is_some_and(|h| h >= response.latest) || response.latest == 0 {
@@ -292,6 +307,7 @@ impl SqlStorage {
             cursor: after,
             more: rows.len() as i64 == PAGE,
             directory_version: latest_version(self.pool()).await?,
+            road_version: super::roads::latest_road_version(self.pool()).await?,
             ..MailChunk::default()
         };
         let mut bytes = 0;

@@ -5,7 +5,10 @@ use super::{Cursor, NewInvitation, Storage};
 use crate::error::{Result, ServerError};
 use crate::report::ReportBuilder;
 use binhan_core::model::DeviceId;
-use binhan_core::shelters::wire::{DirectoryResponse, Mail, MailChunk, MailPushResponse};
+use binhan_core::shelters::roads::ChunkHash;
+use binhan_core::shelters::wire::{
+    DirectoryResponse, Mail, MailChunk, MailPushResponse, RoadManifestResponse, RoadPublishResponse,
+};
 use binhan_core::shelters::SignedPublication;
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
@@ -299,6 +302,30 @@ impl Storage for SqlStorage {
 
     async fn latest_full_directory(&self) -> Result<Option<SignedPublication>> {
         self.select_latest_full().await
+    }
+
+    async fn store_road_chunks(
+        &self,
+        chunks: Vec<(ChunkHash, Vec<u8>)>,
+        now_ms: u64,
+    ) -> Result<u32> {
+        self.insert_road_chunks(chunks, now_ms).await
+    }
+
+    async fn publish_roads(
+        &self,
+        manifest: super::NewRoadManifest,
+        now_ms: u64,
+    ) -> Result<RoadPublishResponse> {
+        self.insert_road_manifest(manifest, now_ms).await
+    }
+
+    async fn road_manifest(&self, held: Option<u64>) -> Result<RoadManifestResponse> {
+        self.select_road_manifest(held).await
+    }
+
+    async fn road_chunks(&self, hashes: Vec<ChunkHash>, max_bytes: u32) -> Result<Vec<Vec<u8>>> {
+        self.select_road_chunks(hashes, max_bytes).await
     }
 
     async fn push_mail(&self, mail: Vec<Mail>, now_ms: u64) -> Result<MailPushResponse> {

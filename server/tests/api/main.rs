@@ -8,6 +8,7 @@
 mod support;
 
 mod report_api;
+mod roads_sync;
 mod shelters_sync;
 mod statistics_upload;
 mod sync_bad_input;

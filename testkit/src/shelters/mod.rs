@@ -20,7 +20,7 @@
 mod pbf;
 
 use binhan_core::model::{Coded, COMMUNES};
-use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadNetwork};
+use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadManifest, RoadNetwork};
 use binhan_core::shelters::{
     AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
     HostContact, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
@@ -47,6 +47,18 @@ pub fn signed(update: &DirectoryUpdate) -> Vec<u8> {
         .sign(update)
         .expect("the synthetic key signs any update")
         .encode()
+}
+
+/// Version `version` of `network` as the province publishes it, signed with
+/// the synthetic key: the encoded manifest and the network file it
+/// describes (what `binhan shelters sign-roads` writes).
+pub fn signed_roads(network: &RoadNetwork, version: u64) -> (Vec<u8>, Vec<u8>) {
+    let (manifest, file) = RoadManifest::of(network, version, published_at())
+        .expect("a synthetic network fits a manifest");
+    let signed = province_signer()
+        .sign(&manifest)
+        .expect("the synthetic key signs any manifest");
+    (signed.encode(), file)
 }
 
 /// A placement request the valley's shelters can take: `people` women, no
@@ -638,6 +650,17 @@ pub fn random_shelters(n: usize, seed: u64) -> Vec<Shelter> {
 /// benchmarks): a jittered grid of roads with a fifth of the links missing,
 /// trunk roads every 40th line, tertiary every 8th, tracks elsewhere.
 pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
+    grid_network(nodes, seed, false)
+}
+
+/// [`large_network`] a year later: one link of a tertiary road in the
+/// middle of the grid became a secondary road, a small change of the map
+/// that changes the travel time of that link and nothing else.
+pub fn large_network_paved(nodes: usize, seed: u64) -> Result<RoadNetwork> {
+    grid_network(nodes, seed, true)
+}
+
+fn grid_network(nodes: usize, seed: u64, paved: bool) -> Result<RoadNetwork> {
     let mut rng = Rng::new(seed);
     let side = (nodes as f64).sqrt().ceil() as usize;
     let (lat0, lat1, lon0, lon1) = (21.70, 22.80, 102.30, 103.95);
@@ -661,13 +684,22 @@ pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
             RoadClass::Track
         }
     };
+    // A tertiary line near the middle (every link of it is there).
+    let middle = match side / 2 / 8 * 8 {
+        trunk if trunk % 40 == 0 => trunk + 8,
+        tertiary => tertiary,
+    };
     let mut builder = RoadBuilder::new();
     for r in 0..side {
         for c in 0..side {
             let here = grid[r * side + c];
             if c + 1 < side && (r % 8 == 0 || rng.below(5) != 0) {
                 builder.add_way(
-                    class_of(r),
+                    if paved && r == middle && c == side / 2 {
+                        RoadClass::Secondary
+                    } else {
+                        class_of(r)
+                    },
                     Direction::Both,
                     &[here, grid[r * side + c + 1]],
                 )?;

@@ -1,13 +1,15 @@
 //! Enrolment and sync as everyone can read them: what the phone is
 //! enrolled as, when it last synced, what waits to be sent, what runs now,
-//! and what went wrong with what to do next.
+//! and what went wrong with what to do next; the road map the province
+//! publishes (its version and size, an update waiting for Wi-Fi, the
+//! Wi-Fi-only choice, "download now").
 
 use crate::background::{Activity, EnrolForm, SyncState};
 use crate::event::{Event, Field, Target};
 use crate::format;
 use crate::text::{Why, T};
-use crate::view::{Action, LabelledValue, Reason};
-use binhan_core::app::LastSync;
+use crate::view::{Action, Choice, LabelledValue, Reason};
+use binhan_core::app::{LastSync, RoadStatus};
 use binhan_core::model::{commune, Coded, Lang};
 use binhan_core::sync::{Enrolment, SyncPhase};
 use serde::Serialize;
@@ -56,6 +58,22 @@ pub struct ProgressView {
     pub permille: Option<u32>,
 }
 
+/// The road map on this phone and its updates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RoadsView {
+    /// "Bản đồ đường: phiên bản 3, 2,4 MB".
+    pub map: LabelledValue,
+    /// "Bản cập nhật 1,1 MB đang chờ Wi-Fi", when one waits.
+    pub update: Option<String>,
+    /// Download updates on Wi-Fi only: selected when on; its event turns
+    /// it the other way.
+    pub wifi_only: Choice,
+    /// "Tải ngay (1,1 MB)", when an update waits; disabled while a sync
+    /// runs.
+    pub download_now: Option<Action>,
+}
+
 /// The sync screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -78,6 +96,8 @@ pub struct SyncView {
     pub sync_now: Action,
     /// Enrol, when not enrolled.
     pub enrol: Option<Action>,
+    /// The road map, when enrolled.
+    pub roads: Option<RoadsView>,
 }
 
 fn field(
@@ -159,9 +179,14 @@ pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
 
 fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
     let running = state.running.as_ref()?;
-    if running.activity == Activity::Enrol {
+    let alone = match running.activity {
+        Activity::Enrol => Some(T::Enrolling),
+        Activity::DownloadRoads => Some(T::DownloadingRoads),
+        Activity::Sync | Activity::Invite | Activity::Devices | Activity::Revoke => None,
+    };
+    if let Some(label) = alone {
         return Some(ProgressView {
-            label: T::Enrolling.get(lang),
+            label: label.get(lang),
             count: None,
             permille: None,
         });
@@ -185,12 +210,49 @@ fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
     })
 }
 
+pub(crate) fn roads_view(status: &RoadStatus, blocked: Option<Why>, lang: Lang) -> RoadsView {
+    let map = match status.installed_bytes {
+        Some(bytes) => T::RoadMapInstalled(status.installed_version, bytes),
+        None => T::RoadMapNone,
+    };
+    let update = status.update.map(|u| {
+        if status.wifi_only {
+            T::RoadUpdateWaitingWifi(u.download_bytes)
+        } else {
+            T::RoadUpdateNotDone(u.download_bytes)
+        }
+    });
+    RoadsView {
+        map: LabelledValue {
+            code: "road_map".into(),
+            label: T::RoadMap.get(lang),
+            value: map.get(lang),
+        },
+        update: update.map(|t| t.get(lang)),
+        wifi_only: Choice {
+            label: T::RoadsWifiOnly.get(lang),
+            selected: status.wifi_only,
+            event: Event::SetRoadsWifiOnly {
+                wifi_only: !status.wifi_only,
+            },
+        },
+        download_now: status.update.map(|u| {
+            Action::new(
+                T::RoadsDownloadNow(u.download_bytes).get(lang),
+                Event::DownloadRoads,
+            )
+            .unless(blocked.map(|w| w.reason(lang)))
+        }),
+    }
+}
+
 pub(crate) fn sync_view(
     state: &SyncState,
     enrolment: Option<&Enrolment>,
     device: Option<String>,
     waiting: u64,
     last_sync: Option<LastSync>,
+    roads: Option<RoadStatus>,
     lang: Lang,
 ) -> SyncView {
     let enrolled_as = enrolment
@@ -250,6 +312,9 @@ pub(crate) fn sync_view(
         error: state.last_error.map(|w| w.reason(lang)),
         sync_now: Action::new(T::SyncNow.get(lang), Event::SyncNow)
             .unless(blocked.map(|w| w.reason(lang))),
+        roads: roads
+            .filter(|_| enrolment.is_some())
+            .map(|status| roads_view(&status, blocked, lang)),
         enrol: enrolment.is_none().then(|| {
             Action::new(
                 T::EnrolTitle.get(lang),

@@ -175,7 +175,9 @@ fn intake_event() -> impl Strategy<Value = Event> {
         ".{0,33}".prop_map(|case| Event::OpenConflicts { case }),
         (".{0,33}", "[a-z.]{0,12}", ".{0,33}")
             .prop_map(|(case, field, keep)| Event::ResolveConflict { case, field, keep }),
-        Just(Event::NetworkAvailable),
+        any::<bool>().prop_map(|unmetered| Event::NetworkAvailable { unmetered }),
+        any::<bool>().prop_map(|wifi_only| Event::SetRoadsWifiOnly { wifi_only }),
+        Just(Event::DownloadRoads),
         Just(Event::ShowMore),
     ]
 }

@@ -8,9 +8,64 @@ use super::support::*;
 use crate::effect::Effect;
 use crate::event::{Event, Field, Target};
 use crate::render::has_error;
-use crate::screens::sync::{EnrolView, SyncView};
+use crate::screens::sync::{roads_view, EnrolView, SyncView};
+use crate::text::Why;
 use crate::view::{Screen, ViewModel};
+use binhan_core::app::{RoadStatus, RoadUpdate};
+use binhan_core::model::Lang;
 use std::time::{Duration, Instant};
+
+#[test]
+fn the_road_map_shows_its_version_size_and_an_update_waiting_for_wifi() {
+    let mut status = RoadStatus {
+        installed_version: Some(3),
+        installed_bytes: Some(2_400_000),
+        update: Some(RoadUpdate {
+            version: 4,
+            download_bytes: 1_100_000,
+            total_bytes: 2_450_000,
+        }),
+        wifi_only: true,
+    };
+    let view = roads_view(&status, None, Lang::Vi);
+    assert_eq!(
+        (view.map.label.as_str(), view.map.value.as_str()),
+        ("Bản đồ đường", "phiên bản 3, 2,4 MB")
+    );
+    assert_eq!(
+        view.update.as_deref(),
+        Some("Bản cập nhật 1,1 MB đang chờ Wi-Fi")
+    );
+    assert!(view.wifi_only.selected);
+    assert_eq!(
+        view.wifi_only.event,
+        Event::SetRoadsWifiOnly { wifi_only: false }
+    );
+    let download = view.download_now.expect("offered while an update waits");
+    assert_eq!(
+        (download.label.as_str(), download.event, download.enabled),
+        ("Tải ngay (1,1 MB)", Event::DownloadRoads, true)
+    );
+    // While a sync runs it waits; in English; Wi-Fi only turned off.
+    status.wifi_only = false;
+    let view = roads_view(&status, Some(Why::SyncRunning), Lang::En);
+    assert_eq!(view.map.value, "version 3, 2.4 MB");
+    assert_eq!(
+        view.update.as_deref(),
+        Some("An update of 1.1 MB is not downloaded yet")
+    );
+    assert!(!view.download_now.unwrap().enabled);
+    // Nothing installed, nothing waiting.
+    let none = RoadStatus {
+        installed_version: None,
+        installed_bytes: None,
+        update: None,
+        wifi_only: true,
+    };
+    let view = roads_view(&none, None, Lang::En);
+    assert!(view.map.value.starts_with("none yet"));
+    assert!(view.update.is_none() && view.download_now.is_none());
+}
 
 fn sync_screen(view: &ViewModel) -> &SyncView {
     match &view.screen {
@@ -49,8 +104,12 @@ fn a_phone_not_enrolled_says_so_and_an_unreachable_server_is_told_plainly() {
     let h = Harness::seeded(delaying_policy(), None);
     h.unlock(PIN);
     // Quietly nothing when the network comes back and there is no server.
-    let quiet = h.send(Event::NetworkAvailable);
+    let quiet = h.send(Event::NetworkAvailable { unmetered: true });
     assert!(quiet.messages.is_empty());
+    // No road map download without a server; the Wi-Fi-only choice is kept.
+    assert!(has_error(&h.send(Event::DownloadRoads), "not_enrolled"));
+    let kept = h.send(Event::SetRoadsWifiOnly { wifi_only: false });
+    assert!(kept.messages.is_empty());
 
     let opened = h.send(Event::Open {
         target: Target::Sync,

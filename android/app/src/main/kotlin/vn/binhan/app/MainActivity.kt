@@ -12,6 +12,7 @@ import android.location.LocationManager
 import android.os.Build
 import android.net.ConnectivityManager
 import android.net.Network
+import android.net.NetworkCapabilities
 import android.net.Uri
 import android.os.Bundle
 import android.view.WindowManager
@@ -55,10 +56,17 @@ class MainActivity : ComponentActivity() {
     override fun onStart() {
         super.onStart()
         model.send(Event.Foregrounded)
+        val connectivity = getSystemService(ConnectivityManager::class.java)
         val callback = object : ConnectivityManager.NetworkCallback() {
-            override fun onAvailable(network: Network) = model.send(Event.NetworkAvailable)
+            // Unmetered (Wi-Fi): a road map update may download; unknown counts as metered.
+            override fun onAvailable(network: Network) = model.send(
+                Event.NetworkAvailable(
+                    unmetered = connectivity?.getNetworkCapabilities(network)
+                        ?.hasCapability(NetworkCapabilities.NET_CAPABILITY_NOT_METERED) == true,
+                ),
+            )
         }
-        getSystemService(ConnectivityManager::class.java)?.registerDefaultNetworkCallback(callback)
+        connectivity?.registerDefaultNetworkCallback(callback)
         network = callback
     }
 

@@ -296,6 +296,12 @@ fun Sync(view: SyncView, send: Send) {
     view.error?.let { ErrorText(it) }
     ActionButton(view.syncNow, send)
     view.enrol?.let { ActionButton(it, send) }
+    view.roads?.let { roads ->
+        LabelledRow(roads.map)
+        roads.update?.let { Text(it) }
+        Choices(listOf(roads.wifiOnly), send)
+        roads.downloadNow?.let { ActionButton(it, send) }
+    }
 }
 
 /** One form field of the intake or of a case-work form; `onText` sends its new value. */
