@@ -7,6 +7,7 @@
 //! (shelter locations are sensitive); the road network, public map data,
 //! is a plain file beside it.
 
+use crate::error::Refusal;
 use super::Vault;
 use crate::shelters::roads::{import_roads, RoadImportReport, RoadNetwork};
 use crate::shelters::{
@@ -58,9 +59,7 @@ impl Vault {
     pub fn set_provincial_key(&self, key: ProvincialKey) -> Result<()> {
         self.with_store(|store| {
             store.update_meta(KEY_META, |current: Option<ProvincialKey>| match current {
-                Some(old) if old != key => Err(Error::NotAllowed(
-                    "a different provincial key is already configured on this device".into(),
-                )),
+                Some(old) if old != key => Err(Error::NotAllowed(Refusal::ProvincialKeyDiffers)),
                 _ => Ok((key, ())),
             })
         })
@@ -77,9 +76,7 @@ impl Vault {
     pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
         let publication = SignedPublication::decode(publication)?;
         let key = self.provincial_key()?.ok_or_else(|| {
-            Error::NotAllowed(
-                "no provincial key is configured on this device; enrol it first".into(),
-            )
+            Error::NotAllowed(Refusal::NoProvincialKey)
         })?;
         let (status, directory) = self.with_store(|store| {
             store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {

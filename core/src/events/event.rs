@@ -1,6 +1,7 @@
 //! Events: immutable changes to one case, stamped with a hybrid logical clock
 //! and the author device.
 
+use crate::error::Rule;
 use super::Hlc;
 use crate::model::{
     CaseId, Consent, DeviceId, EventId, FollowUp, IncidentField, Note, RiskAssessment, SafetyPlan,
@@ -147,7 +148,7 @@ impl Event {
     /// at most once.
     pub fn check_shape(&self) -> Result<()> {
         if self.changes.is_empty() {
-            return Err(Error::invalid("event.changes", "must not be empty"));
+            return Err(Error::invalid("event.changes", Rule::Empty));
         }
         let mut registers = Vec::new();
         for change in &self.changes {
@@ -155,7 +156,7 @@ impl Event {
                 if registers.contains(&key) {
                     return Err(Error::invalid(
                         "event.changes",
-                        "write each field at most once",
+                        Rule::Duplicate,
                     ));
                 }
                 registers.push(key);

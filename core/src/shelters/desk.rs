@@ -2,6 +2,7 @@
 //! its store as one record: free places heard of, the shelter it hosts (if
 //! any), the placement requests it sent, and the messages waiting to go.
 
+use crate::error::{Refusal, Rule};
 use super::availability::AvailabilityBook;
 use super::host::{HostedShelter, Outgoing};
 use super::ids::RequestId;
@@ -115,21 +116,19 @@ impl DeviceShelters {
                 ) {
                     return Err(Error::invalid(
                         "stay.status",
-                        "must be arrived, departed or no_show",
+                        Rule::NotInList,
                     ));
                 }
                 (s.request, s.status, None)
             }
-            _ => return Err(Error::invalid("message", "is not an answer from a host")),
+            _ => return Err(Error::invalid("message", Rule::WrongMessage)),
         };
         let sent = self
             .requests
             .get(&request)
             .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
         if sent.host != from || sent.request.shelter != message.shelter() {
-            return Err(Error::NotAllowed(
-                "the answer does not come from the host of the shelter asked".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::SenderNotHost));
         }
         if sent.status == status {
             return Ok(HostStep::Skip(Received::Duplicate));

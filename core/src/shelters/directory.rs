@@ -4,6 +4,7 @@
 //! A delta carries the digest of the directory it produces, so a device that
 //! applies it knows it now holds exactly what the province published.
 
+use crate::error::{Refusal, Rule};
 use super::ids::ShelterId;
 use super::model::{Shelter, ShelterKind};
 use crate::model::COMMUNES;
@@ -75,19 +76,21 @@ impl ShelterDirectory {
     /// Checks every shelter, the order and that each id appears once.
     pub fn validate(&self) -> Result<()> {
         if self.version == 0 {
-            return Err(Error::invalid("directory.version", "must be at least 1"));
+            return Err(Error::invalid("directory.version", Rule::AtLeast { min: 1 }));
         }
         if self.shelters.len() > MAX_SHELTERS {
             return Err(Error::invalid(
                 "directory.shelters",
-                format!("must hold at most {MAX_SHELTERS} shelters"),
+                Rule::TooMany {
+                    max: MAX_SHELTERS as u64,
+                },
             ));
         }
         for pair in self.shelters.windows(2) {
             if pair[0].id >= pair[1].id {
                 return Err(Error::invalid(
                     "directory.shelters",
-                    "must be ordered by id, each id once",
+                    Rule::NotOrdered,
                 ));
             }
         }
@@ -114,7 +117,7 @@ impl ShelterDirectory {
         if newer.version <= self.version {
             return Err(Error::invalid(
                 "directory.version",
-                "the newer directory must have a higher version",
+                Rule::VersionNotHigher,
             ));
         }
         let upserts = newer
@@ -143,16 +146,15 @@ impl ShelterDirectory {
     /// from this version and reproduces exactly the published directory.
     pub fn apply(&self, delta: &DirectoryDelta) -> Result<ShelterDirectory> {
         if delta.from_version != self.version {
-            return Err(Error::NotAllowed(format!(
-                "the shelter directory update applies to version {}, this device has version {}; \
-                 load the full directory",
-                delta.from_version, self.version
-            )));
+            return Err(Error::NotAllowed(Refusal::DirectoryUpdateMismatch {
+                from: delta.from_version,
+                held: self.version,
+            }));
         }
         if delta.to_version <= delta.from_version {
             return Err(Error::invalid(
                 "directory.to_version",
-                "must be higher than from_version",
+                Rule::VersionNotHigher,
             ));
         }
         let mut by_id: BTreeMap<ShelterId, Shelter> =

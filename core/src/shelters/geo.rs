@@ -3,6 +3,7 @@
 //! A location of a shelter or of a person looking for one is sensitive: it is
 //! stored sealed, and no error message or log line ever quotes it.
 
+use crate::error::Rule;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -134,13 +135,10 @@ pub const PROVINCE_BOUNDS: GeoBounds = GeoBounds {
 /// names `field` and never the coordinates.
 pub fn validate_in_province(field: &str, point: &GeoPoint) -> Result<()> {
     if !point.is_valid() {
-        return Err(Error::invalid(
-            field,
-            "must have a latitude and longitude in degrees",
-        ));
+        return Err(Error::invalid(field, Rule::BadCoordinates { feature: None }));
     }
     if !PROVINCE_BOUNDS.contains(point) {
-        return Err(Error::invalid(field, "is outside Lai Châu province"));
+        return Err(Error::invalid(field, Rule::OutsideProvince));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! times a day and comes from the host's phone, not from the province: it is
 //! kept beside the directory entry as an [`super::Availability`].
 
+use crate::error::Rule;
 use super::checklist::Checklist;
 use super::geo::{validate_in_province, GeoPoint};
 use super::ids::ShelterId;
@@ -159,13 +160,16 @@ impl Shelter {
         if self.capacity == 0 || self.capacity > MAX_CAPACITY {
             return Err(Error::invalid(
                 "shelter.capacity",
-                format!("must be between 1 and {MAX_CAPACITY}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_CAPACITY.into(),
+                },
             ));
         }
         if self.accepts.is_empty() {
             return Err(Error::invalid(
                 "shelter.accepts",
-                "must name at least one group",
+                Rule::NoneChosen,
             ));
         }
         distinct("shelter.accepts", &self.accepts)?;
@@ -173,7 +177,7 @@ impl Shelter {
         if self.languages.is_empty() {
             return Err(Error::invalid(
                 "shelter.languages",
-                "must name at least one language",
+                Rule::NoneChosen,
             ));
         }
         distinct("shelter.languages", &self.languages)?;
@@ -181,7 +185,7 @@ impl Shelter {
             if from == to {
                 return Err(Error::invalid(
                     "shelter.hours",
-                    "opening and closing times must differ (use always for 24 hours)",
+                    Rule::SameOpenAndClose,
                 ));
             }
         }
@@ -194,7 +198,7 @@ impl Shelter {
             {
                 return Err(Error::invalid(
                     "shelter.contact.phone",
-                    "may hold only digits, spaces, + - and .",
+                    Rule::BadPhone,
                 ));
             }
         }

@@ -3,6 +3,7 @@
 //! a road network is loaded, travel time and road distance from one
 //! Dijkstra search over it.
 
+use crate::error::Rule;
 use super::availability::{AvailabilityBook, AvailabilityView, DEFAULT_MAX_AGE_HOURS};
 use super::directory::ShelterDirectory;
 use super::geo::{validate_in_province, GeoPoint};
@@ -105,14 +106,17 @@ impl ShelterQuery {
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return Err(Error::invalid(
                 "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_LIMIT.into(),
+                },
             ));
         }
         if self.people == Some(0) {
-            return Err(Error::invalid("people", "must be at least 1 when given"));
+            return Err(Error::invalid("people", Rule::AtLeast { min: 1 }));
         }
         if self.max_snap_m > 20_000 {
-            return Err(Error::invalid("max_snap_m", "must be at most 20000"));
+            return Err(Error::invalid("max_snap_m", Rule::AtMost { max: 20_000 }));
         }
         Ok(())
     }
@@ -351,17 +355,15 @@ impl ShelterFinder {
         if !net.bounds().grown_by_m(max_snap).contains(&q.from) {
             return Err(Error::invalid(
                 "start",
-                "is outside the loaded road network; search by straight line instead",
+                Rule::OutsideRoadNetwork,
             ));
         }
         let (start, start_m) = net.snap(&q.from, max_snap).ok_or_else(|| {
             Error::invalid(
                 "start",
-                format!(
-                    "is more than {} m from any road of the loaded network; search by straight \
-                     line instead",
-                    q.max_snap_m
-                ),
+                Rule::FarFromRoad {
+                    max_m: q.max_snap_m,
+                },
             )
         })?;
         let start_component = net.component_of(start);

@@ -3,6 +3,7 @@
 //! after checking that the signer is the provincial key it was configured
 //! with and that the signature holds.
 
+use crate::error::{Refusal, Rule};
 use super::directory::{DirectoryDelta, ShelterDirectory};
 use crate::model::{from_hex, hex};
 use crate::{Error, Result};
@@ -45,9 +46,9 @@ impl std::str::FromStr for ProvincialKey {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let bytes = from_hex::<32>(s)
-            .ok_or_else(|| Error::invalid("provincial_key", "must be 64 hexadecimal digits"))?;
+            .ok_or_else(|| Error::invalid("provincial_key", Rule::NotHex { digits: 64 }))?;
         VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| Error::invalid("provincial_key", "is not a valid Ed25519 public key"))?;
+            .map_err(|_| Error::invalid("provincial_key", Rule::BadKey))?;
         Ok(Self(bytes))
     }
 }
@@ -125,22 +126,27 @@ impl SignedPublication {
     /// Decodes [`SignedPublication::encode`]'s output.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         if bytes.len() > MAX_PUBLICATION_BYTES {
-            return Err(Error::invalid("shelter_directory", "is too large"));
+            return Err(Error::invalid(
+                "shelter_directory",
+                Rule::TooLarge {
+                    max_mib: (MAX_PUBLICATION_BYTES / (1024 * 1024)) as u32,
+                },
+            ));
         }
         let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
             return Err(Error::invalid(
                 "shelter_directory",
-                "is not a signed shelter directory file",
+                Rule::WrongFileKind,
             ));
         };
         match rest.split_first() {
             Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error::invalid("shelter_directory", "is truncated or corrupted")),
+                .map_err(|_| Error::invalid("shelter_directory", Rule::Corrupted)),
             Some((v, _)) => Err(Error::invalid(
                 "shelter_directory",
-                format!("has unknown format version {v}"),
+                Rule::UnknownVersion { version: (*v).into() },
             )),
-            None => Err(Error::invalid("shelter_directory", "is truncated")),
+            None => Err(Error::invalid("shelter_directory", Rule::Corrupted)),
         }
     }
 
@@ -149,9 +155,7 @@ impl SignedPublication {
     /// signature does not hold, is refused.
     pub fn verify(&self, trusted: &ProvincialKey) -> Result<DirectoryUpdate> {
         if self.signer != trusted.0 {
-            return Err(Error::NotAllowed(
-                "the shelter directory is not signed by the provincial key".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::NotSignedByProvince));
         }
         let key = VerifyingKey::from_bytes(&self.signer).map_err(|_| Error::Tampered {
             record: "shelter directory signature".into(),
@@ -204,7 +208,7 @@ impl ProvincialSigner {
     /// The key from a seed in hexadecimal (64 digits).
     pub fn from_hex_seed(hex_seed: &str) -> Result<Self> {
         let mut seed = from_hex::<32>(hex_seed)
-            .ok_or_else(|| Error::invalid("signing_key", "must be 64 hexadecimal digits"))?;
+            .ok_or_else(|| Error::invalid("signing_key", Rule::NotHex { digits: 64 }))?;
         let signer = Self::from_seed(seed);
         zeroize::Zeroize::zeroize(&mut seed);
         Ok(signer)
@@ -223,7 +227,7 @@ impl ProvincialSigner {
                 if d.to_version <= d.from_version {
                     return Err(Error::invalid(
                         "directory.to_version",
-                        "must be higher than from_version",
+                        Rule::VersionNotHigher,
                     ));
                 }
                 d.upserts.iter().try_for_each(|s| s.validate())?;
@@ -254,26 +258,21 @@ pub fn next_directory(
             new.validate()?;
             if let Some(current) = current {
                 if new.version < current.version {
-                    return Err(Error::NotAllowed(format!(
-                        "the shelter directory is older (version {}) than the one on this \
-                         device (version {})",
-                        new.version, current.version
-                    )));
+                    return Err(Error::NotAllowed(Refusal::DirectoryOlder {
+                        got: new.version,
+                        held: current.version,
+                    }));
                 }
                 if new.version == current.version && new.digest() != current.digest() {
-                    return Err(Error::NotAllowed(format!(
-                        "a different shelter directory with the same version {} is already on \
-                         this device",
-                        new.version
-                    )));
+                    return Err(Error::NotAllowed(Refusal::DirectorySameVersion {
+                        version: new.version,
+                    }));
                 }
             }
             Ok(new)
         }
         (DirectoryUpdate::Delta(delta), Some(current)) => current.apply(&delta),
-        (DirectoryUpdate::Delta(_), None) => Err(Error::NotAllowed(
-            "no shelter directory on this device yet; load the full directory first".into(),
-        )),
+        (DirectoryUpdate::Delta(_), None) => Err(Error::NotAllowed(Refusal::NoDirectory)),
     }
 }
 

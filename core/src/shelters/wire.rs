@@ -14,6 +14,7 @@
 //!
 //! [`SignedPublication`]: super::SignedPublication
 
+use crate::error::{Refusal, Rule};
 use super::ids::MailId;
 use super::messages::ShelterMessage;
 use super::signing::ProvincialKey;
@@ -149,7 +150,7 @@ impl Mail {
             None => {
                 return Err(Error::invalid(
                     "mail.to",
-                    "only free places go to every device",
+                    Rule::WrongMessage,
                 ))
             }
         };
@@ -162,7 +163,7 @@ impl Mail {
         if sender.device_id != self.from {
             return Err(Error::invalid(
                 "mail.from",
-                "does not match the signing device",
+                Rule::SignerMismatch,
             ));
         }
         sender.verify(&self.signed_message(), &self.signature)
@@ -172,14 +173,11 @@ impl Mail {
     /// and holds free places (what the server checks; no key needed).
     pub fn broadcast(&self) -> Result<ShelterMessage> {
         if self.to.is_some() {
-            return Err(Error::invalid("mail.to", "is one device"));
+            return Err(Error::invalid("mail.to", Rule::WrongMessage));
         }
         match ShelterMessage::decode(&self.body)? {
             message @ ShelterMessage::Availability(_) => Ok(message),
-            _ => Err(Error::invalid(
-                "mail",
-                "only free places go to every device",
-            )),
+            _ => Err(Error::invalid("mail", Rule::WrongMessage)),
         }
     }
 
@@ -196,9 +194,7 @@ impl Mail {
                     .map_err(|_| tampered())?;
                 ShelterMessage::decode(&plain).map_err(|_| tampered())
             }
-            Some(_) => Err(Error::NotAllowed(
-                "the shelter message is for another device".into(),
-            )),
+            Some(_) => Err(Error::NotAllowed(Refusal::MessageForOtherDevice)),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! case key is) and is signed by its maker, whom a recipient must know as
 //! a member of every case in it before using any state.
 
+use crate::error::Rule;
 use super::compression::{compress, decompress};
 use super::wire::{BundleKey, BundledCase, WireBundle, MAX_BUNDLE_CASES, MAX_BUNDLE_RECIPIENTS};
 use super::wrap::{open_from_device, seal_to_device, Purpose};
@@ -82,21 +83,27 @@ pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
     if signer.device_id() != bundle.signer {
         return Err(Error::invalid(
             "bundle.signer",
-            "does not match the signing device",
+            Rule::SignerMismatch,
         ));
     }
     let cases = bundle.cases.iter().map(|c| c.case_id);
     if !distinct_within(cases, MAX_BUNDLE_CASES) {
         return Err(Error::invalid(
             "bundle.cases",
-            format!("must be 1 to {MAX_BUNDLE_CASES} different cases"),
+            Rule::OutOfRange {
+                min: 1,
+                max: MAX_BUNDLE_CASES as u64,
+            },
         ));
     }
     let recipients = bundle.keys.iter().map(|k| k.recipient);
     if !distinct_within(recipients, MAX_BUNDLE_RECIPIENTS) {
         return Err(Error::invalid(
             "bundle.keys",
-            format!("must be for 1 to {MAX_BUNDLE_RECIPIENTS} different devices"),
+            Rule::OutOfRange {
+                min: 1,
+                max: MAX_BUNDLE_RECIPIENTS as u64,
+            },
         ));
     }
     signer.verify(&bundle.signed_message(), &bundle.signature)

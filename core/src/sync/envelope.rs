@@ -1,6 +1,7 @@
 //! Sealing what travels: events and snapshots are compressed, then sealed
 //! with the case key; events and team entries are signed by their author.
 
+use crate::error::Rule;
 use super::compression::compress;
 use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
 use super::{DeviceIdentity, DevicePublic, Verifier};
@@ -53,7 +54,7 @@ pub fn verify_event(wire: &WireEvent, author: &Verifier) -> Result<()> {
     if author.device_id() != wire.author {
         return Err(Error::invalid(
             "event.author",
-            "does not match the signing device",
+            Rule::SignerMismatch,
         ));
     }
     author.verify(&wire.signed_message(), &wire.signature)
@@ -178,7 +179,7 @@ pub fn verify_team_entry(entry: &TeamEntry, signer: &DevicePublic) -> Result<()>
     if signer.device_id != entry.signer {
         return Err(Error::invalid(
             "team.signer",
-            "does not match the signing device",
+            Rule::SignerMismatch,
         ));
     }
     signer.verify(&entry.signed_message(), &entry.signature)

@@ -3,6 +3,7 @@
 //! HTTP one ([`HttpTransport`]: binary bodies, bearer tokens, clear errors)
 //! and the counts of round trips and bytes (what a 2G link pays for).
 
+use crate::error::Rule;
 use super::wire::{decode, encode, ErrorBody, CONTENT_TYPE};
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
@@ -181,7 +182,7 @@ impl HttpTransport {
         if !(base.starts_with("https://") || base.starts_with("http://")) {
             return Err(Error::invalid(
                 "server_url",
-                "must start with https:// or http://",
+                Rule::NotWebAddress,
             ));
         }
         let http = http_client()?;

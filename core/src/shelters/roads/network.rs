@@ -3,6 +3,7 @@
 //! `length_m`. Compact enough for a phone: about 25 bytes per node and edge
 //! pair, plus a spatial index built when it loads.
 
+use crate::error::Rule;
 use super::class::{tenths_of_second, Direction, RoadClass};
 use crate::shelters::geo::{chord_for_m, GeoBounds, GeoPoint};
 use crate::{Error, Result};
@@ -209,7 +210,9 @@ impl RoadBuilder {
         if self.lat.len() >= MAX_NODES {
             return Err(Error::invalid(
                 "road_file",
-                format!("has more than {MAX_NODES} road nodes"),
+                Rule::TooMany {
+                    max: MAX_NODES as u64,
+                },
             ));
         }
         let id = self.lat.len() as u32;
@@ -229,7 +232,7 @@ impl RoadBuilder {
         if points.iter().any(|p| !p.is_valid()) {
             return Err(Error::invalid(
                 "road_file",
-                "has a coordinate that is not a longitude and latitude in degrees",
+                Rule::BadCoordinates { feature: None },
             ));
         }
         if points.len() < 2 {
@@ -268,7 +271,7 @@ impl RoadBuilder {
         if self.edges.is_empty() {
             return Err(Error::invalid(
                 "road_file",
-                "contains no roads (lines tagged with a highway class)",
+                Rule::NoRoads,
             ));
         }
         let n = self.lat.len();
