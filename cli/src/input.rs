@@ -104,17 +104,39 @@ pub fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             };
             return Error::invalid(field, Rule::Required);
         }
-        if let Some(unknown) = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
-        {
-            let field = if field.is_empty() {
-                unknown.to_string()
-            } else {
-                format!("{field}.{unknown}")
-            };
-            return Error::invalid(field, Rule::UnknownField);
-        }
-        Error::invalid(field, Rule::WrongType)
+        // The path already ends with the unknown field's name.
+        let rule = if message.starts_with("unknown field") {
+            Rule::UnknownField
+        } else {
+            Rule::WrongType
+        };
+        Error::invalid(field, rule)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use binhan_core::model::Note;
+
+    #[test]
+    fn json_errors_name_the_field_and_a_coded_rule() {
+        let field_rule = |text: &str| match parse_json::<Note>(text, "note") {
+            Err(Error::Invalid { field, rule }) => (field, rule),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field_rule(r#"{"text": "x", "bogus": 1}"#),
+            ("note.bogus".to_string(), Rule::UnknownField)
+        );
+        assert_eq!(field_rule("{}"), ("note.text".to_string(), Rule::Required));
+        assert_eq!(
+            field_rule(r#"{"text": 1}"#),
+            ("note.text".to_string(), Rule::WrongType)
+        );
+        assert_eq!(
+            field_rule("{ not json").1,
+            Rule::BadJson { line: 1, column: 3 }
+        );
+    }
 }

@@ -175,9 +175,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn code<T: Coded>(field: &str, value: &str) -> Result<T> {
-    T::from_code(value).ok_or_else(|| {
-        Error::invalid(field, Rule::NotInList)
-    })
+    T::from_code(value).ok_or_else(|| Error::invalid(field, Rule::NotInList))
 }
 
 /// What `outbox` prints and `receive` reads.

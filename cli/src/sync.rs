@@ -111,9 +111,8 @@ pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value
             commune,
             hours,
         } => {
-            let role = Role::from_code(&role).ok_or_else(|| {
-                Error::invalid("role", Rule::NotInList)
-            })?;
+            let role =
+                Role::from_code(&role).ok_or_else(|| Error::invalid("role", Rule::NotInList))?;
             Ok(to_json(&rt.block_on(app.invite(role, &commune, hours))?))
         }
         SyncCommand::Revoke { device } => {

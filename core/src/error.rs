@@ -286,7 +286,7 @@ impl Rule {
     fn texts(&self) -> (String, String) {
         let same = |vi: &str, en: &str| (vi.to_string(), en.to_string());
         match self {
-            Self::Required => same("cần điền thông tin này", "a value is required"),
+            Self::Required => same("cần điền thông tin này", "is required"),
             Self::Empty => same("không được để trống", "must not be empty"),
             Self::TooLong { max } => (
                 format!("dài quá {max} ký tự"),
@@ -366,9 +366,10 @@ impl Rule {
                 "must agree with the group (children alone: all are children; with \
                  children: at least one child and one adult; women or men: no children)",
             ),
-            Self::DisagreesWithBirthDate => {
-                same("không khớp với ngày sinh", "must agree with the date of birth")
-            }
+            Self::DisagreesWithBirthDate => same(
+                "không khớp với ngày sinh",
+                "must agree with the date of birth",
+            ),
             Self::OnlyForStudent => same("chỉ điền khi là học sinh", "is only for a student"),
             Self::RequiredForReferral => same(
                 "cần ghi nơi nhận khi chuyển gửi",
@@ -390,10 +391,9 @@ impl Rule {
                 "không phải loại tin nhắn cần nhận ở đây",
                 "is not the kind of message expected here",
             ),
-            Self::NotEnoughMemory => same(
-                "máy không đủ bộ nhớ",
-                "not enough memory on this device",
-            ),
+            Self::NotEnoughMemory => {
+                same("máy không đủ bộ nhớ", "not enough memory on this device")
+            }
             Self::Unsupported => same(
                 "là thiết lập không được hỗ trợ",
                 "is not a supported setting",
@@ -458,10 +458,7 @@ impl Rule {
                 "không đúng loại tệp cần dùng",
                 "is not the kind of file expected",
             ),
-            Self::Corrupted => same(
-                "bị hỏng hoặc không đầy đủ",
-                "is truncated or corrupted",
-            ),
+            Self::Corrupted => same("bị hỏng hoặc không đầy đủ", "is truncated or corrupted"),
             Self::UnknownVersion { version } => (
                 format!("có phiên bản định dạng {version} mà ứng dụng chưa biết"),
                 format!("has unknown format version {version}"),
@@ -980,20 +977,60 @@ mod tests {
         // A new rule fails to compile here until it is listed above.
         for rule in &all {
             match rule {
-                Required | Empty | TooLong { .. } | TooLarge { .. } | ControlCharacters
-                | BeforeYear { .. } | InFuture | InPast | BeforeIncidentDate
-                | BeforeFollowUpDate | BadCode | Duplicate | NotOrdered | NotACommune
-                | ChecklistIncomplete { .. } | TooMany { .. } | AtMost { .. }
-                | AtLeast { .. } | OutOfRange { .. } | OverCapacity { .. }
-                | MoreChildrenThanPeople | ChildrenDisagreeWithGroup | DisagreesWithBirthDate
-                | OnlyForStudent | RequiredForReferral | NotInList | Contradicts
-                | OnlyWhenDeclined | WrongMessage | NotEnoughMemory | Unsupported
-                | SignerMismatch | BadKey | NotHex { .. } | WrongLength { .. }
-                | NotWebAddress | BadCoordinates { .. } | OutsideProvince
-                | OutsideRoadNetwork | FarFromRoad { .. } | NoRoads | BadJson { .. }
-                | BadGeoJson { .. } | WrongFileKind | Corrupted | UnknownVersion { .. }
-                | VersionNotHigher | NoneChosen | SameOpenAndClose | BadPhone | BadFormat
-                | UnknownField | WrongType | NotUpdatable => {}
+                Required
+                | Empty
+                | TooLong { .. }
+                | TooLarge { .. }
+                | ControlCharacters
+                | BeforeYear { .. }
+                | InFuture
+                | InPast
+                | BeforeIncidentDate
+                | BeforeFollowUpDate
+                | BadCode
+                | Duplicate
+                | NotOrdered
+                | NotACommune
+                | ChecklistIncomplete { .. }
+                | TooMany { .. }
+                | AtMost { .. }
+                | AtLeast { .. }
+                | OutOfRange { .. }
+                | OverCapacity { .. }
+                | MoreChildrenThanPeople
+                | ChildrenDisagreeWithGroup
+                | DisagreesWithBirthDate
+                | OnlyForStudent
+                | RequiredForReferral
+                | NotInList
+                | Contradicts
+                | OnlyWhenDeclined
+                | WrongMessage
+                | NotEnoughMemory
+                | Unsupported
+                | SignerMismatch
+                | BadKey
+                | NotHex { .. }
+                | WrongLength { .. }
+                | NotWebAddress
+                | BadCoordinates { .. }
+                | OutsideProvince
+                | OutsideRoadNetwork
+                | FarFromRoad { .. }
+                | NoRoads
+                | BadJson { .. }
+                | BadGeoJson { .. }
+                | WrongFileKind
+                | Corrupted
+                | UnknownVersion { .. }
+                | VersionNotHigher
+                | NoneChosen
+                | SameOpenAndClose
+                | BadPhone
+                | BadFormat
+                | UnknownField
+                | WrongType
+                | NotUpdatable => {}
             }
         }
         all
@@ -1041,15 +1078,35 @@ mod tests {
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
             match refusal {
-                ConsentMissing | CaseClosed | ConflictsUnresolved | CaseNotClosed
-                | NothingChanged | ProvincialKeyDiffers | NoProvincialKey
-                | NotSignedByProvince | DirectoryOlder { .. } | DirectorySameVersion { .. }
-                | NoDirectory | DirectoryUpdateMismatch { .. } | NotHost | HostsNoShelter
-                | SenderNotHost | ShelterInactive | PhoneOnly | GroupNotAccepted
-                | TooFewPlaces { .. } | StepNotAllowed { .. } | OnlySenderCancels
-                | RequestIdReused | AlreadyRecorded { .. } | PlacementUnderWay
-                | MessageForOtherDevice | TeamMembersInvalid | TeamSignerNotPermitted
-                | TeamRemovalNeedsNewKey | TeamEpochWrong => {}
+                ConsentMissing
+                | CaseClosed
+                | ConflictsUnresolved
+                | CaseNotClosed
+                | NothingChanged
+                | ProvincialKeyDiffers
+                | NoProvincialKey
+                | NotSignedByProvince
+                | DirectoryOlder { .. }
+                | DirectorySameVersion { .. }
+                | NoDirectory
+                | DirectoryUpdateMismatch { .. }
+                | NotHost
+                | HostsNoShelter
+                | SenderNotHost
+                | ShelterInactive
+                | PhoneOnly
+                | GroupNotAccepted
+                | TooFewPlaces { .. }
+                | StepNotAllowed { .. }
+                | OnlySenderCancels
+                | RequestIdReused
+                | AlreadyRecorded { .. }
+                | PlacementUnderWay
+                | MessageForOtherDevice
+                | TeamMembersInvalid
+                | TeamSignerNotPermitted
+                | TeamRemovalNeedsNewKey
+                | TeamEpochWrong => {}
             }
         }
         all
@@ -1106,9 +1163,15 @@ mod tests {
     #[test]
     fn display_stays_english_and_names_the_field() {
         let e = Error::invalid("survivor.age_years", Rule::AtMost { max: 120 });
-        assert_eq!(e.to_string(), "invalid survivor.age_years: must be at most 120");
+        assert_eq!(
+            e.to_string(),
+            "invalid survivor.age_years: must be at most 120"
+        );
         let e = Error::NotAllowed(Refusal::CaseClosed);
-        assert_eq!(e.to_string(), "not allowed: the case is closed; reopen it first");
+        assert_eq!(
+            e.to_string(),
+            "not allowed: the case is closed; reopen it first"
+        );
         assert_eq!(
             Refusal::StepNotAllowed {
                 from: PlacementStatus::Declined,

@@ -2,9 +2,9 @@
 //! requests, stays), asking a host for places for the people of a case, and
 //! the shelter messages these exchange with other devices.
 
-use crate::error::{Refusal, Rule};
 use super::Vault;
 use crate::cases::CaseAction;
+use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
 use crate::shelters::{
     AvailabilityUpdate, CancelRequest, DeclineReason, Freshness, HostStep, HostedShelter,
@@ -130,9 +130,9 @@ impl Vault {
         if !entry.active {
             return Err(Error::NotAllowed(Refusal::ShelterInactive));
         }
-        let host = entry.host_device.ok_or_else(|| {
-            Error::NotAllowed(Refusal::PhoneOnly)
-        })?;
+        let host = entry
+            .host_device
+            .ok_or_else(|| Error::NotAllowed(Refusal::PhoneOnly))?;
         if !entry.accepts(needs.group) {
             return Err(Error::NotAllowed(Refusal::GroupNotAccepted));
         }
@@ -308,9 +308,7 @@ impl Vault {
                     .hosting
                     .as_mut()
                     .filter(|h| h.shelter == cancel.shelter)
-                    .ok_or_else(|| {
-                        Error::NotAllowed(Refusal::NotHost)
-                    })?;
+                    .ok_or_else(|| Error::NotAllowed(Refusal::NotHost))?;
                 let (received, out) = host.receive_cancel(from, &cancel, now)?;
                 desk.queue(out);
                 Ok(received)
@@ -332,10 +330,7 @@ impl Vault {
                     ));
                 }
                 if update.confirmed_at > now + Duration::hours(1) {
-                    return Err(Error::invalid(
-                        "availability.confirmed_at",
-                        Rule::InFuture,
-                    ));
+                    return Err(Error::invalid("availability.confirmed_at", Rule::InFuture));
                 }
                 self.update_desk(|desk| {
                     Ok(if desk.availability.get(&update.shelter) == Some(&update) {

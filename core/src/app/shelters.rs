@@ -7,8 +7,8 @@
 //! (shelter locations are sensitive); the road network, public map data,
 //! is a plain file beside it.
 
-use crate::error::Refusal;
 use super::Vault;
+use crate::error::Refusal;
 use crate::shelters::roads::{import_roads, RoadImportReport, RoadNetwork};
 use crate::shelters::{
     next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
@@ -75,9 +75,9 @@ impl Vault {
     /// held; otherwise it is refused and the directory held is kept.
     pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
         let publication = SignedPublication::decode(publication)?;
-        let key = self.provincial_key()?.ok_or_else(|| {
-            Error::NotAllowed(Refusal::NoProvincialKey)
-        })?;
+        let key = self
+            .provincial_key()?
+            .ok_or_else(|| Error::NotAllowed(Refusal::NoProvincialKey))?;
         let (status, directory) = self.with_store(|store| {
             store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
                 let next = next_directory(current.as_ref(), &key, &publication)?;

@@ -174,9 +174,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
                 .candidates
                 .into_iter()
                 .find(|c| c.event == keep)
-                .ok_or_else(|| {
-                    Error::invalid("resolve.keep", Rule::NotInList)
-                })?;
+                .ok_or_else(|| Error::invalid("resolve.keep", Rule::NotInList))?;
             let supersedes = state.head_events(&field);
             match chosen.value {
                 ConflictValue::Risk(value) => vec![Change::Risk(MultiWrite { value, supersedes })],

@@ -1,8 +1,8 @@
 //! Events: immutable changes to one case, stamped with a hybrid logical clock
 //! and the author device.
 
-use crate::error::Rule;
 use super::Hlc;
+use crate::error::Rule;
 use crate::model::{
     CaseId, Consent, DeviceId, EventId, FollowUp, IncidentField, Note, RiskAssessment, SafetyPlan,
     ServiceRecord, StatusChange, SurvivorField,
@@ -154,10 +154,7 @@ impl Event {
         for change in &self.changes {
             if let Merge::LastWriterWins(key) | Merge::MultiValue(key) = change.merge() {
                 if registers.contains(&key) {
-                    return Err(Error::invalid(
-                        "event.changes",
-                        Rule::Duplicate,
-                    ));
+                    return Err(Error::invalid("event.changes", Rule::Duplicate));
                 }
                 registers.push(key);
             }

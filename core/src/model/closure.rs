@@ -1,7 +1,7 @@
 //! Closing and reopening a case.
 
-use crate::error::Rule;
 use super::validate::optional_text;
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Serialize};
 

@@ -1,9 +1,9 @@
 //! The incident: what happened, where and when, and who did it, adapted from
 //! the GBVIMS incident recording form to the provincial plan.
 
-use crate::error::Rule;
 use super::commune::validate_commune;
 use super::validate::{distinct, optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, lww_record, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

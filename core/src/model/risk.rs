@@ -1,7 +1,7 @@
 //! Risk assessment and safety plan.
 
-use crate::error::Rule;
 use super::validate::{optional_text, past_date, required_text};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

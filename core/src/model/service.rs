@@ -1,7 +1,7 @@
 //! Support services offered, referred, delivered or declined.
 
-use crate::error::Rule;
 use super::validate::{optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! The survivor: who the case is about. A name is optional and never required;
 //! the survivor code is what staff use.
 
-use crate::error::Rule;
 use super::commune::validate_commune;
 use super::validate::{code_text, optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, lww_record, Error, Result};
 use chrono::{Datelike, NaiveDate};
 
@@ -95,7 +95,10 @@ impl Survivor {
         }
         if let Some(age) = self.age_years {
             if age > 120 {
-                return Err(Error::invalid("survivor.age_years", Rule::AtMost { max: 120 }));
+                return Err(Error::invalid(
+                    "survivor.age_years",
+                    Rule::AtMost { max: 120 },
+                ));
             }
             if let Some(dob) = self.date_of_birth {
                 let from_dob = years_between(dob, recorded_on);

@@ -21,9 +21,7 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
 /// Optional text: if present, not blank and at most `max` characters.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<()> {
     match value {
-        Some(v) if v.trim().is_empty() => {
-            Err(Error::invalid(field, Rule::Empty))
-        }
+        Some(v) if v.trim().is_empty() => Err(Error::invalid(field, Rule::Empty)),
         Some(v) => bounded_text(field, v, max),
         None => Ok(()),
     }

@@ -2,12 +2,12 @@
 //! its store as one record: free places heard of, the shelter it hosts (if
 //! any), the placement requests it sent, and the messages waiting to go.
 
-use crate::error::{Refusal, Rule};
 use super::availability::AvailabilityBook;
 use super::host::{HostedShelter, Outgoing};
 use super::ids::RequestId;
 use super::messages::{Decision, OutboxEntry, PlacementRequest, Received, ShelterMessage};
 use super::placement::{DeclineReason, PlacementStatus};
+use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -114,10 +114,7 @@ impl DeviceShelters {
                     s.status,
                     PlacementStatus::Arrived | PlacementStatus::Departed | PlacementStatus::NoShow
                 ) {
-                    return Err(Error::invalid(
-                        "stay.status",
-                        Rule::NotInList,
-                    ));
+                    return Err(Error::invalid("stay.status", Rule::NotInList));
                 }
                 (s.request, s.status, None)
             }

@@ -4,7 +4,6 @@
 //! at once, the host accepts one and the other is told at that moment that
 //! no place is left.
 
-use crate::error::{Refusal, Rule};
 use super::availability::AvailabilityUpdate;
 use super::ids::{RequestId, ShelterId};
 use super::messages::{
@@ -13,6 +12,7 @@ use super::messages::{
 };
 use super::model::{Accessibility, Shelter};
 use super::placement::{DeclineReason, PlacementStatus};
+use crate::error::{Refusal, Rule};
 use crate::model::DeviceId;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};

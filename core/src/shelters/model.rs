@@ -5,10 +5,10 @@
 //! times a day and comes from the host's phone, not from the province: it is
 //! kept beside the directory entry as an [`super::Availability`].
 
-use crate::error::Rule;
 use super::checklist::Checklist;
 use super::geo::{validate_in_province, GeoPoint};
 use super::ids::ShelterId;
+use crate::error::Rule;
 use crate::model::validate::{distinct, optional_text, required_text};
 use crate::model::{validate_commune, DeviceId};
 use crate::{coded_enum, Error, Result};
@@ -167,26 +167,17 @@ impl Shelter {
             ));
         }
         if self.accepts.is_empty() {
-            return Err(Error::invalid(
-                "shelter.accepts",
-                Rule::NoneChosen,
-            ));
+            return Err(Error::invalid("shelter.accepts", Rule::NoneChosen));
         }
         distinct("shelter.accepts", &self.accepts)?;
         distinct("shelter.accessibility", &self.accessibility)?;
         if self.languages.is_empty() {
-            return Err(Error::invalid(
-                "shelter.languages",
-                Rule::NoneChosen,
-            ));
+            return Err(Error::invalid("shelter.languages", Rule::NoneChosen));
         }
         distinct("shelter.languages", &self.languages)?;
         if let ShelterHours::Daily { from, to } = self.hours {
             if from == to {
-                return Err(Error::invalid(
-                    "shelter.hours",
-                    Rule::SameOpenAndClose,
-                ));
+                return Err(Error::invalid("shelter.hours", Rule::SameOpenAndClose));
             }
         }
         optional_text("shelter.contact.name", self.contact.name.as_deref(), 120)?;
@@ -196,10 +187,7 @@ impl Shelter {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.'))
             {
-                return Err(Error::invalid(
-                    "shelter.contact.phone",
-                    Rule::BadPhone,
-                ));
+                return Err(Error::invalid("shelter.contact.phone", Rule::BadPhone));
             }
         }
         Ok(())

@@ -7,9 +7,9 @@
 //! that matters to the survivor's support also becomes a `safe_shelter`
 //! service record of the case.
 
-use crate::error::{Refusal, Rule};
 use super::ids::{RequestId, ShelterId};
 use super::model::{AcceptedGroup, Language};
+use crate::error::{Refusal, Rule};
 use crate::events::{CaseState, Change, MultiWrite};
 use crate::model::validate::{distinct, past_date, required_text};
 use crate::model::{CaseStatus, ServiceOutcome, ServiceRecord, ServiceType};
@@ -100,7 +100,10 @@ impl PlacementNeeds {
             ));
         }
         if self.children > self.people {
-            return Err(Error::invalid("needs.children", Rule::MoreChildrenThanPeople));
+            return Err(Error::invalid(
+                "needs.children",
+                Rule::MoreChildrenThanPeople,
+            ));
         }
         let consistent = match self.group {
             AcceptedGroup::ChildrenAlone => self.children == self.people,

@@ -3,12 +3,12 @@
 //! a road network is loaded, travel time and road distance from one
 //! Dijkstra search over it.
 
-use crate::error::Rule;
 use super::availability::{AvailabilityBook, AvailabilityView, DEFAULT_MAX_AGE_HOURS};
 use super::directory::ShelterDirectory;
 use super::geo::{validate_in_province, GeoPoint};
 use super::model::{AcceptedGroup, Accessibility, Language, Shelter, ShelterKind};
 use super::roads::{tenths_of_second, Destination, RoadNetwork, ACCESS_WALK_KMH};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use rstar::primitives::GeomWithData;
@@ -353,10 +353,7 @@ impl ShelterFinder {
     ) -> Result<NearestShelters> {
         let max_snap = f64::from(q.max_snap_m);
         if !net.bounds().grown_by_m(max_snap).contains(&q.from) {
-            return Err(Error::invalid(
-                "start",
-                Rule::OutsideRoadNetwork,
-            ));
+            return Err(Error::invalid("start", Rule::OutsideRoadNetwork));
         }
         let (start, start_m) = net.snap(&q.from, max_snap).ok_or_else(|| {
             Error::invalid(

@@ -14,10 +14,10 @@
 //!
 //! [`SignedPublication`]: super::SignedPublication
 
-use crate::error::{Refusal, Rule};
 use super::ids::MailId;
 use super::messages::ShelterMessage;
 use super::signing::ProvincialKey;
+use crate::error::{Refusal, Rule};
 use crate::model::DeviceId;
 use crate::sync::{open_from_device, seal_to_device, DeviceIdentity, DevicePublic, Purpose};
 use crate::{Error, Result};
@@ -147,12 +147,7 @@ impl Mail {
         mail.body = match to {
             Some(recipient) => seal_to_device(MAIL, sender, recipient, &mail.header(), &plain),
             None if matches!(message, ShelterMessage::Availability(_)) => plain.to_vec(),
-            None => {
-                return Err(Error::invalid(
-                    "mail.to",
-                    Rule::WrongMessage,
-                ))
-            }
+            None => return Err(Error::invalid("mail.to", Rule::WrongMessage)),
         };
         mail.signature = sender.sign(&mail.signed_message());
         Ok(mail)
@@ -161,10 +156,7 @@ impl Mail {
     /// Checks the sender's signature (what the server checks).
     pub fn verify(&self, sender: &DevicePublic) -> Result<()> {
         if sender.device_id != self.from {
-            return Err(Error::invalid(
-                "mail.from",
-                Rule::SignerMismatch,
-            ));
+            return Err(Error::invalid("mail.from", Rule::SignerMismatch));
         }
         sender.verify(&self.signed_message(), &self.signature)
     }

@@ -1,7 +1,7 @@
 //! The statistical record, its id and seed, and their encodings.
 
-use crate::error::Rule;
 use crate::crypto::random_array;
+use crate::error::Rule;
 use crate::events::Hlc;
 use crate::model::{
     from_hex, random_id, serialize_hex, validate_commune, ContextFlag, EthnicGroup,
@@ -200,10 +200,19 @@ impl StatRecord {
     pub fn validate(&self) -> Result<()> {
         validate_commune("stat.commune", &self.commune)?;
         if !(2000..=2100).contains(&self.year) {
-            return Err(Error::invalid("stat.year", Rule::OutOfRange { min: 2000, max: 2100 }));
+            return Err(Error::invalid(
+                "stat.year",
+                Rule::OutOfRange {
+                    min: 2000,
+                    max: 2100,
+                },
+            ));
         }
         if !(1..=12).contains(&self.month) {
-            return Err(Error::invalid("stat.month", Rule::OutOfRange { min: 1, max: 12 }));
+            return Err(Error::invalid(
+                "stat.month",
+                Rule::OutOfRange { min: 1, max: 12 },
+            ));
         }
         sorted_distinct("stat.contexts", &self.contexts)?;
         sorted_distinct("stat.services_delivered", &self.services_delivered)?;
@@ -213,16 +222,10 @@ impl StatRecord {
             .iter()
             .any(|s| self.services_delivered.contains(s))
         {
-            return Err(Error::invalid(
-                "stat.services_declined",
-                Rule::Contradicts,
-            ));
+            return Err(Error::invalid("stat.services_declined", Rule::Contradicts));
         }
         if self.shelter_used != self.services_delivered.contains(&ServiceType::SafeShelter) {
-            return Err(Error::invalid(
-                "stat.shelter_used",
-                Rule::Contradicts,
-            ));
+            return Err(Error::invalid("stat.shelter_used", Rule::Contradicts));
         }
         Ok(())
     }

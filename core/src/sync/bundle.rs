@@ -9,12 +9,12 @@
 //! case key is) and is signed by its maker, whom a recipient must know as
 //! a member of every case in it before using any state.
 
-use crate::error::Rule;
 use super::compression::{compress, decompress};
 use super::wire::{BundleKey, BundledCase, WireBundle, MAX_BUNDLE_CASES, MAX_BUNDLE_RECIPIENTS};
 use super::wrap::{open_from_device, seal_to_device, Purpose};
 use super::{DeviceIdentity, DevicePublic, Verifier};
 use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::error::Rule;
 use crate::events::CaseState;
 use crate::model::{DeviceId, EventId};
 use crate::{Error, Result};
@@ -81,10 +81,7 @@ pub fn seal_bundle<S: AsRef<[u8]>>(
 /// twice) and its signer's signature: what the server checks.
 pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
     if signer.device_id() != bundle.signer {
-        return Err(Error::invalid(
-            "bundle.signer",
-            Rule::SignerMismatch,
-        ));
+        return Err(Error::invalid("bundle.signer", Rule::SignerMismatch));
     }
     let cases = bundle.cases.iter().map(|c| c.case_id);
     if !distinct_within(cases, MAX_BUNDLE_CASES) {

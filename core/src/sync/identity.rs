@@ -1,8 +1,8 @@
 //! A device's own keys: Ed25519 to sign what it writes, X25519 to receive
 //! case keys. Created with the vault, sealed in its store.
 
-use crate::error::Rule;
 use crate::crypto::random_array;
+use crate::error::Rule;
 use crate::model::DeviceId;
 use crate::{Error, Result};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -65,13 +65,14 @@ impl Verifier {
 
     /// Verifies `signature` by the device over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        let signature = signature_of(signature)
-            .ok_or_else(|| Error::invalid(
+        let signature = signature_of(signature).ok_or_else(|| {
+            Error::invalid(
                 "signature",
                 Rule::WrongLength {
                     bytes: SIGNATURE_LEN as u32,
                 },
-            ))?;
+            )
+        })?;
         self.key
             .verify(&signature, message)
             .map_err(|_| Error::Tampered {

@@ -2,8 +2,8 @@
 //! change that. The same rules run on the device (before applying anything)
 //! and on the server (before storing a team change).
 
-use crate::error::Refusal;
 use super::wire::TeamEntry;
+use crate::error::Refusal;
 use crate::model::{DeviceId, Role};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -1,9 +1,9 @@
 //! Importing OpenStreetMap road data: a PBF extract (read with `osmpbf`) or
 //! GeoJSON lines with a `highway` property (read with `geojson`).
 
-use crate::error::Rule;
 use super::class::{Direction, RoadClass};
 use super::network::{RoadBuilder, RoadNetwork};
+use crate::error::Rule;
 use crate::shelters::geo::GeoPoint;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -119,10 +119,7 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
         geojson::GeoJson::Feature(f) => vec![f],
         geojson::GeoJson::Geometry(_) => {
-            return Err(Error::invalid(
-                "road_file",
-                Rule::WrongFileKind,
-            ))
+            return Err(Error::invalid("road_file", Rule::WrongFileKind))
         }
     };
     let mut builder = RoadBuilder::new();

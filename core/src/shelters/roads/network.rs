@@ -3,8 +3,8 @@
 //! `length_m`. Compact enough for a phone: about 25 bytes per node and edge
 //! pair, plus a spatial index built when it loads.
 
-use crate::error::Rule;
 use super::class::{tenths_of_second, Direction, RoadClass};
+use crate::error::Rule;
 use crate::shelters::geo::{chord_for_m, GeoBounds, GeoPoint};
 use crate::{Error, Result};
 use rstar::primitives::GeomWithData;
@@ -269,10 +269,7 @@ impl RoadBuilder {
     /// The finished network; an error if no road was added.
     pub fn build(mut self) -> Result<RoadNetwork> {
         if self.edges.is_empty() {
-            return Err(Error::invalid(
-                "road_file",
-                Rule::NoRoads,
-            ));
+            return Err(Error::invalid("road_file", Rule::NoRoads));
         }
         let n = self.lat.len();
         // Parallel edges between the same nodes: keep the fastest.
