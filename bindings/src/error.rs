@@ -41,18 +41,26 @@ pub enum BinhAnError {
     #[error("a vault already exists here")]
     VaultExists,
     /// A field value broke a rule; nothing was written.
-    #[error("invalid {field}: {rule}")]
+    #[error("invalid {field}: {rule_en}")]
     InvalidField {
         /// Dotted path of the field, e.g. `survivor.commune`.
         field: String,
-        /// The rule it broke (English).
-        rule: String,
+        /// Stable code of the rule it broke, e.g. `not_a_commune`.
+        code: String,
+        /// The rule, in Vietnamese (shown first).
+        rule_vi: String,
+        /// The rule, in English.
+        rule_en: String,
     },
-    /// A workflow rule refused the action (e.g. closing without the checklist).
-    #[error("not allowed: {reason}")]
+    /// A workflow rule refused the action (e.g. adding to a closed case).
+    #[error("not allowed: {reason_en}")]
     NotAllowed {
-        /// The rule (English).
-        reason: String,
+        /// Stable code of the refusal, e.g. `case_closed`.
+        code: String,
+        /// Why, in Vietnamese (shown first).
+        reason_vi: String,
+        /// Why, in English.
+        reason_en: String,
     },
     /// Stored data failed authentication: tampered or corrupted.
     #[error("{record} is tampered or corrupted")]
@@ -142,8 +150,17 @@ const HTTP_TOO_MANY_REQUESTS: u16 = 429;
 impl From<CoreError> for BinhAnError {
     fn from(error: CoreError) -> Self {
         match error {
-            CoreError::Invalid { field, rule } => Self::InvalidField { field, rule },
-            CoreError::NotAllowed(reason) => Self::NotAllowed { reason },
+            CoreError::Invalid { field, rule } => Self::InvalidField {
+                field,
+                code: rule.code().to_string(),
+                rule_vi: rule.text_vi(),
+                rule_en: rule.text_en(),
+            },
+            CoreError::NotAllowed(refusal) => Self::NotAllowed {
+                code: refusal.code().to_string(),
+                reason_vi: refusal.text_vi(),
+                reason_en: refusal.text_en(),
+            },
             CoreError::WeakPin(weakness) => Self::WeakPin {
                 reason_vi: weakness.reason_vi(),
                 reason_en: weakness.reason_en(),
@@ -204,7 +221,7 @@ pub type Result<T, E = BinhAnError> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use binhan_core::PinWeakness;
+    use binhan_core::{PinWeakness, Refusal, Rule};
 
     #[test]
     fn core_errors_map_to_what_the_app_acts_on() {
@@ -215,10 +232,20 @@ mod tests {
             }
         );
         assert_eq!(
-            BinhAnError::from(CoreError::invalid("survivor.commune", "must be a commune")),
+            BinhAnError::from(CoreError::invalid("survivor.commune", Rule::NotACommune)),
             BinhAnError::InvalidField {
                 field: "survivor.commune".into(),
-                rule: "must be a commune".into()
+                code: "not_a_commune".into(),
+                rule_vi: "phải là mã của một xã thuộc tỉnh Lai Châu".into(),
+                rule_en: "must be the code of a commune of Lai Châu".into(),
+            }
+        );
+        assert_eq!(
+            BinhAnError::from(CoreError::NotAllowed(Refusal::CaseClosed)),
+            BinhAnError::NotAllowed {
+                code: "case_closed".into(),
+                reason_vi: "hồ sơ đã đóng; hãy mở lại hồ sơ trước".into(),
+                reason_en: "the case is closed; reopen it first".into(),
             }
         );
         match BinhAnError::from(CoreError::WeakPin(PinWeakness::Sequence)) {

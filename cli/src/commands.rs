@@ -5,7 +5,7 @@ use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake, FollowUpFilter};
 use binhan_core::model::{all_enumerations, CaseId, CaseStatus, RiskLevel, COMMUNES};
 use binhan_core::vault::{KdfParams, VaultPolicy};
-use binhan_core::{Error, Result};
+use binhan_core::{Error, Refusal, Result, Rule};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -307,14 +307,11 @@ fn run_case(vault: &Path, input: &mut Input, command: CaseCommand) -> Result<Val
             let detail = app.case(p.id)?;
             let mut actions = Vec::new();
             let Some(patch) = patch.as_object() else {
-                return Err(Error::invalid("update", "must be a JSON object"));
+                return Err(Error::invalid("update", Rule::BadFormat));
             };
             for key in patch.keys() {
                 if key != "survivor" && key != "incident" {
-                    return Err(Error::invalid(
-                        key.as_str(),
-                        "only survivor and incident can be updated here",
-                    ));
+                    return Err(Error::invalid(key.as_str(), Rule::NotUpdatable));
                 }
             }
             if let Some(fields) = patch.get("survivor") {
@@ -335,7 +332,7 @@ fn run_case(vault: &Path, input: &mut Input, command: CaseCommand) -> Result<Val
             for action in actions {
                 match app.act(p.id, action) {
                     Ok(event) => events.push(event),
-                    Err(Error::NotAllowed(reason)) if reason == "nothing changed" => {}
+                    Err(Error::NotAllowed(Refusal::NothingChanged)) => {}
                     Err(e) => return Err(e),
                 }
             }
@@ -416,7 +413,7 @@ fn run_case(vault: &Path, input: &mut Input, command: CaseCommand) -> Result<Val
 /// `base` with the keys of `patch` replaced (one level deep).
 fn merge(mut base: Value, patch: &Value, what: &str) -> Result<Value> {
     let (Some(base_fields), Some(patch_fields)) = (base.as_object_mut(), patch.as_object()) else {
-        return Err(Error::invalid(what, "must be a JSON object"));
+        return Err(Error::invalid(what, Rule::BadFormat));
     };
     for (key, value) in patch_fields {
         base_fields.insert(key.clone(), value.clone());

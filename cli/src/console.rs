@@ -13,7 +13,7 @@ pub fn run(vault: &Path, lang: &str) -> Result<Value> {
     let lang = match lang {
         "vi" => Lang::Vi,
         "en" => Lang::En,
-        _ => return Err(Error::invalid("lang", "must be vi or en")),
+        _ => return Err(Error::invalid("lang", binhan_core::Rule::NotInList)),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

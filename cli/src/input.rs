@@ -1,7 +1,7 @@
 //! Reading the PIN and JSON payloads from the environment, standard input or
 //! a file.
 
-use binhan_core::{Error, Result};
+use binhan_core::{Error, Result, Rule};
 use serde::de::DeserializeOwned;
 use std::io::{BufRead, Read};
 use std::path::Path;
@@ -40,7 +40,7 @@ impl Input {
         }
         self.next_stdin_line()
             .map(Zeroizing::new)
-            .ok_or_else(|| Error::invalid(what, format!("give it in {var} or on standard input")))
+            .ok_or_else(|| Error::invalid(what, Rule::Required))
     }
 
     /// The PIN.
@@ -86,11 +86,10 @@ pub fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             inner.classify(),
             serde_json::error::Category::Eof | serde_json::error::Category::Syntax
         ) {
-            let rule = format!(
-                "is not valid JSON (line {}, column {})",
-                inner.line(),
-                inner.column()
-            );
+            let rule = Rule::BadJson {
+                line: u32::try_from(inner.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(inner.column()).unwrap_or(u32::MAX),
+            };
             return Error::invalid(if what.is_empty() { "json" } else { what }, rule);
         }
         let message = inner.to_string();
@@ -103,16 +102,41 @@ pub fn parse_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
             } else {
                 format!("{field}.{missing}")
             };
-            return Error::invalid(field, "is required");
+            return Error::invalid(field, Rule::Required);
         }
-        let rule = match inner.classify() {
-            _ if message.starts_with("unknown field") => message
-                .split([',', '\n'])
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-            _ => "has the wrong type or an unknown code".to_string(),
+        // The path already ends with the unknown field's name.
+        let rule = if message.starts_with("unknown field") {
+            Rule::UnknownField
+        } else {
+            Rule::WrongType
         };
         Error::invalid(field, rule)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use binhan_core::model::Note;
+
+    #[test]
+    fn json_errors_name_the_field_and_a_coded_rule() {
+        let field_rule = |text: &str| match parse_json::<Note>(text, "note") {
+            Err(Error::Invalid { field, rule }) => (field, rule),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field_rule(r#"{"text": "x", "bogus": 1}"#),
+            ("note.bogus".to_string(), Rule::UnknownField)
+        );
+        assert_eq!(field_rule("{}"), ("note.text".to_string(), Rule::Required));
+        assert_eq!(
+            field_rule(r#"{"text": 1}"#),
+            ("note.text".to_string(), Rule::WrongType)
+        );
+        assert_eq!(
+            field_rule("{ not json").1,
+            Rule::BadJson { line: 1, column: 3 }
+        );
+    }
 }

@@ -27,9 +27,22 @@ pub fn print_error(err: &Error) -> i32 {
         Error::Invalid { field, rule } => (
             "invalid",
             EXIT_INVALID,
-            json!({"field": field, "rule": rule}),
+            json!({
+                "field": field,
+                "rule": rule.code(),
+                "rule_vi": rule.text_vi(),
+                "rule_en": rule.text_en(),
+            }),
         ),
-        Error::NotAllowed(_) => ("not_allowed", EXIT_INVALID, json!({})),
+        Error::NotAllowed(refusal) => (
+            "not_allowed",
+            EXIT_INVALID,
+            json!({
+                "reason": refusal.code(),
+                "reason_vi": refusal.text_vi(),
+                "reason_en": refusal.text_en(),
+            }),
+        ),
         Error::WeakPin(w) => (
             "weak_pin",
             EXIT_INVALID,

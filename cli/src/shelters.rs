@@ -13,7 +13,7 @@ use binhan_core::shelters::{
     ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId, ShelterMessage,
     ShelterQuery,
 };
-use binhan_core::{Error, Result};
+use binhan_core::{Error, Result, Rule};
 use binhan_testkit::shelters as synthetic;
 use clap::Subcommand;
 use serde_json::{json, Value};
@@ -214,10 +214,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn code<T: Coded>(field: &str, value: &str) -> Result<T> {
-    T::from_code(value).ok_or_else(|| {
-        let codes: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
-        Error::invalid(field, format!("must be one of {}", codes.join(", ")))
-    })
+    T::from_code(value).ok_or_else(|| Error::invalid(field, Rule::NotInList))
 }
 
 /// What `outbox` prints and `receive` reads.
@@ -416,7 +413,7 @@ fn sign(
     for host in hosts {
         let (shelter, device) = host
             .split_once('=')
-            .ok_or_else(|| Error::invalid("host", "must be SHELTER_ID=DEVICE_ID"))?;
+            .ok_or_else(|| Error::invalid("host", Rule::BadFormat))?;
         let shelter: ShelterId = shelter.parse()?;
         let device: DeviceId = device.parse()?;
         let entry = directory

@@ -5,7 +5,7 @@ use crate::input::Input;
 use binhan_core::app::{SyncOptions, Vault};
 use binhan_core::model::{CaseId, Coded, DeviceId, Role};
 use binhan_core::sync::CancelFlag;
-use binhan_core::{Error, Result};
+use binhan_core::{Error, Result, Rule};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
@@ -117,9 +117,8 @@ pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value
             commune,
             hours,
         } => {
-            let role = Role::from_code(&role).ok_or_else(|| {
-                Error::invalid("role", "must be a role code (see `binhan labels`)")
-            })?;
+            let role =
+                Role::from_code(&role).ok_or_else(|| Error::invalid("role", Rule::NotInList))?;
             Ok(to_json(&rt.block_on(app.invite(role, &commune, hours))?))
         }
         SyncCommand::Revoke { device } => {

@@ -205,7 +205,9 @@ fn bad_input_is_named_and_writes_nothing() {
     form["survivor"]["age_years"] = json!(130);
     let run = binhan(&vault, &["case", "create"], Some(PIN), &form.to_string());
     assert_eq!(run.stderr["error"]["field"], "survivor.age_years");
-    assert_eq!(run.stderr["error"]["rule"], "must be at most 120");
+    assert_eq!(run.stderr["error"]["rule"], "at_most");
+    assert_eq!(run.stderr["error"]["rule_en"], "must be at most 120");
+    assert_eq!(run.stderr["error"]["rule_vi"], "không được lớn hơn 120");
 
     let run = binhan(&vault, &["case", "create"], Some(PIN), "{ not json");
     assert_eq!(run.code, 2);
@@ -216,6 +218,7 @@ fn bad_input_is_named_and_writes_nothing() {
     form["consents"] = json!([]);
     let run = binhan(&vault, &["case", "create"], Some(PIN), &form.to_string());
     assert_eq!(run.stderr["error"]["kind"], "not_allowed");
+    assert_eq!(run.stderr["error"]["reason"], "consent_missing");
 
     assert_eq!(
         ok(binhan(&vault, &["case", "list"], Some(PIN), ""))["cases"],

@@ -27,4 +27,4 @@ pub mod vault;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
 
-pub use error::{Error, PinWeakness, Result};
+pub use error::{Error, PinWeakness, Refusal, Result, Rule};

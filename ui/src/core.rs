@@ -308,6 +308,22 @@ impl Inner {
         self.notice(NoticeLevel::Error, reason);
     }
 
+    /// Refuses with the core's own coded reason, in the view's language:
+    /// more precise than a generic message (the case is closed, the shelter
+    /// takes no one at present, …).
+    pub(crate) fn refuse_core(&mut self, refusal: binhan_core::Refusal) {
+        let text = refusal.text(self.lang);
+        let mut chars = text.chars();
+        let text = match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => text,
+        };
+        self.notice(
+            NoticeLevel::Error,
+            crate::view::Reason::new(refusal.code(), text),
+        );
+    }
+
     pub(crate) fn inform(&mut self, code: &str, text: T) {
         let text = text.get(self.lang);
         self.inform_text(code, text);

@@ -385,9 +385,8 @@ impl Inner {
         };
         match vault.act(id, CaseAction::ResolveConflict { field, keep }) {
             Ok(_) => self.inform("conflict_resolved", T::ConflictResolved),
-            Err(Error::NotFound(_) | Error::Invalid { .. } | Error::NotAllowed(_)) => {
-                self.refuse(Why::NotAvailableHere)
-            }
+            Err(Error::NotAllowed(refusal)) => self.refuse_core(refusal),
+            Err(Error::NotFound(_) | Error::Invalid { .. }) => self.refuse(Why::NotAvailableHere),
             Err(e) => {
                 tracing::warn!(error = kind(&e), "resolving a conflict failed");
                 self.refuse(Why::StorageFailed);

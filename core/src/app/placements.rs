@@ -4,6 +4,7 @@
 
 use super::Vault;
 use crate::cases::CaseAction;
+use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
 use crate::shelters::{
     AvailabilityUpdate, CancelRequest, DeclineReason, Freshness, HostStep, HostedShelter,
@@ -25,9 +26,7 @@ impl Vault {
             .ok_or_else(|| Error::NotFound(format!("shelter {shelter}")))?;
         let me = self.device_id()?;
         if entry.host_device != Some(me) {
-            return Err(Error::NotAllowed(
-                "the shelter directory does not name this device as the shelter's host".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::NotHost));
         }
         let now = self.now();
         self.update_desk(|desk| {
@@ -61,7 +60,7 @@ impl Vault {
             let host = desk
                 .hosting
                 .as_mut()
-                .ok_or_else(|| Error::NotAllowed("this device hosts no shelter".into()))?;
+                .ok_or_else(|| Error::NotAllowed(Refusal::HostsNoShelter))?;
             let out = f(host, now)?;
             let snapshot = host.clone();
             desk.queue(out);
@@ -129,17 +128,13 @@ impl Vault {
             .shelter(&shelter)
             .ok_or_else(|| Error::NotFound(format!("shelter {shelter}")))?;
         if !entry.active {
-            return Err(Error::NotAllowed(
-                "the shelter does not take people in at present".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::ShelterInactive));
         }
-        let host = entry.host_device.ok_or_else(|| {
-            Error::NotAllowed("the shelter takes placements by phone only; call the host".into())
-        })?;
+        let host = entry
+            .host_device
+            .ok_or_else(|| Error::NotAllowed(Refusal::PhoneOnly))?;
         if !entry.accepts(needs.group) {
-            return Err(Error::NotAllowed(
-                "the shelter does not take this group".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::GroupNotAccepted));
         }
         let now = self.now();
         let known = self.desk()?.availability.view(
@@ -150,11 +145,10 @@ impl Vault {
         if known.freshness == Freshness::Confirmed
             && known.free_places.unwrap_or(0) < u16::from(needs.people)
         {
-            return Err(Error::NotAllowed(
-                "the shelter has just reported too few free places for this many people; \
-                 choose another shelter"
-                    .into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::TooFewPlaces {
+                people: u16::from(needs.people),
+                free: known.free_places.unwrap_or(0),
+            }));
         }
         let request = PlacementRequest {
             request: RequestId::random(),
@@ -245,9 +239,10 @@ impl Vault {
             .cloned()
             .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
         if !PlacementStatus::Cancelled.may_follow(sent.status) {
-            return Err(Error::NotAllowed(
-                "only a requested or accepted placement can be cancelled".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::StepNotAllowed {
+                from: sent.status,
+                to: PlacementStatus::Cancelled,
+            }));
         }
         self.record_step(&sent, PlacementStatus::Cancelled, None)?;
         let now = self.now();
@@ -302,7 +297,7 @@ impl Vault {
                     let host = desk
                         .hosting
                         .as_mut()
-                        .ok_or_else(|| Error::NotAllowed("this device hosts no shelter".into()))?;
+                        .ok_or_else(|| Error::NotAllowed(Refusal::HostsNoShelter))?;
                     let (received, out) = host.receive_request(from, request, &shelter, now)?;
                     desk.queue(out);
                     Ok(received)
@@ -313,9 +308,7 @@ impl Vault {
                     .hosting
                     .as_mut()
                     .filter(|h| h.shelter == cancel.shelter)
-                    .ok_or_else(|| {
-                        Error::NotAllowed("this device does not host the shelter".into())
-                    })?;
+                    .ok_or_else(|| Error::NotAllowed(Refusal::NotHost))?;
                 let (received, out) = host.receive_cancel(from, &cancel, now)?;
                 desk.queue(out);
                 Ok(received)
@@ -326,21 +319,18 @@ impl Vault {
                     .shelter(&update.shelter)
                     .ok_or_else(|| Error::NotFound(format!("shelter {}", update.shelter)))?;
                 if shelter.host_device != Some(from) {
-                    return Err(Error::NotAllowed(
-                        "free places from a device that does not host the shelter".into(),
-                    ));
+                    return Err(Error::NotAllowed(Refusal::SenderNotHost));
                 }
                 if update.free_places > shelter.capacity {
                     return Err(Error::invalid(
                         "availability.free_places",
-                        "must not exceed the shelter's capacity",
+                        Rule::OverCapacity {
+                            capacity: shelter.capacity,
+                        },
                     ));
                 }
                 if update.confirmed_at > now + Duration::hours(1) {
-                    return Err(Error::invalid(
-                        "availability.confirmed_at",
-                        "must not be in the future",
-                    ));
+                    return Err(Error::invalid("availability.confirmed_at", Rule::InFuture));
                 }
                 self.update_desk(|desk| {
                     Ok(if desk.availability.get(&update.shelter) == Some(&update) {
@@ -358,7 +348,7 @@ impl Vault {
                 let (free_places, at) = match &message {
                     ShelterMessage::Response(r) => (r.free_places, r.at),
                     ShelterMessage::Stay(s) => (s.free_places, s.at),
-                    _ => return Err(Error::invalid("message", "is not an answer from a host")),
+                    _ => return Err(Error::invalid("message", Rule::WrongMessage)),
                 };
                 let figure = AvailabilityUpdate {
                     shelter: message.shelter(),

@@ -8,6 +8,7 @@
 //! is a plain file beside it.
 
 use super::Vault;
+use crate::error::Refusal;
 use crate::shelters::roads::{import_roads, RoadImportReport, RoadNetwork};
 use crate::shelters::{
     next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
@@ -58,9 +59,7 @@ impl Vault {
     pub fn set_provincial_key(&self, key: ProvincialKey) -> Result<()> {
         self.with_store(|store| {
             store.update_meta(KEY_META, |current: Option<ProvincialKey>| match current {
-                Some(old) if old != key => Err(Error::NotAllowed(
-                    "a different provincial key is already configured on this device".into(),
-                )),
+                Some(old) if old != key => Err(Error::NotAllowed(Refusal::ProvincialKeyDiffers)),
                 _ => Ok((key, ())),
             })
         })
@@ -76,11 +75,9 @@ impl Vault {
     /// held; otherwise it is refused and the directory held is kept.
     pub fn load_shelter_directory(&self, publication: &[u8]) -> Result<DirectoryStatus> {
         let publication = SignedPublication::decode(publication)?;
-        let key = self.provincial_key()?.ok_or_else(|| {
-            Error::NotAllowed(
-                "no provincial key is configured on this device; enrol it first".into(),
-            )
-        })?;
+        let key = self
+            .provincial_key()?
+            .ok_or_else(|| Error::NotAllowed(Refusal::NoProvincialKey))?;
         let (status, directory) = self.with_store(|store| {
             store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
                 let next = next_directory(current.as_ref(), &key, &publication)?;

@@ -16,6 +16,7 @@
 use super::roads::{PendingRoads, RoadSyncReport};
 use super::sync_shelters::refuses_item;
 use super::Vault;
+use crate::error::{Refusal, Rule};
 use crate::shelters::roads::{split_into_chunks, ChunkHash, ChunkRef, RoadManifest};
 use crate::shelters::wire::{
     RoadChunkRequest, RoadChunkResponse, RoadChunkUpload, RoadChunkUploadResponse,
@@ -46,10 +47,7 @@ impl Vault {
         let signed = SignedPublication::decode(manifest)?;
         let parsed: RoadManifest = signed.verify_as(&ProvincialKey(signed.signer))?;
         if network.len() as u64 != parsed.size || ChunkHash::of(network).0 != parsed.sha256 {
-            return Err(Error::invalid(
-                "road_network",
-                "is not the file the manifest describes",
-            ));
+            return Err(Error::invalid("road_network", Rule::Contradicts));
         }
         let chunks: HashMap<ChunkHash, &[u8]> = split_into_chunks(network)
             .map(|(chunk, bytes)| (chunk.hash, bytes))
@@ -160,17 +158,16 @@ impl Vault {
         let Some(bytes) = response.manifest else {
             return Ok(());
         };
-        let key = self.provincial_key()?.ok_or_else(|| {
-            Error::NotAllowed("no provincial key is configured on this device".into())
-        })?;
+        let key = self
+            .provincial_key()?
+            .ok_or_else(|| Error::NotAllowed(Refusal::NoProvincialKey))?;
         let manifest: RoadManifest = SignedPublication::decode(&bytes)?.verify_as(&key)?;
         manifest.validate()?;
-        if let Some(known) = known.filter(|k| manifest.version <= *k) {
-            return Err(Error::NotAllowed(format!(
-                "the road network (version {}) is not newer than the one on this device \
-                 (version {known})",
-                manifest.version
-            )));
+        if known.is_some_and(|k| manifest.version <= k) {
+            return Err(Error::invalid(
+                "road_network.version",
+                Rule::VersionNotHigher,
+            ));
         }
         let download_bytes = self
             .missing_road_chunks(&manifest)?

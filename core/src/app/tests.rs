@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::cases::FollowUpFilter;
+use crate::error::Rule;
 use crate::events::ConflictValue;
 use crate::model::*;
 
@@ -243,7 +244,16 @@ fn closing_needs_the_checklist_and_referral_needs_consent() {
             }),
         )
         .unwrap_err();
-    assert!(err.to_string().contains("supervisor_reviewed"), "{err}");
+    assert!(
+        matches!(
+            &err,
+            Error::Invalid {
+                rule: Rule::ChecklistIncomplete { missing },
+                ..
+            } if missing == &["supervisor_reviewed"]
+        ),
+        "{err}"
+    );
 
     let referral = ServiceRecord {
         service: ServiceType::LegalAid,

@@ -1,5 +1,6 @@
 //! The intake form: everything recorded when a case is opened.
 
+use crate::error::Rule;
 use crate::events::{Change, MultiWrite};
 use crate::model::{Consent, Incident, RiskAssessment, SafetyPlan, ServiceRecord, Survivor};
 use crate::{Error, Result};
@@ -50,7 +51,7 @@ impl CaseIntake {
                 .iter()
                 .any(|c| c.scope.key() == consent.scope.key())
             {
-                return Err(Error::invalid("consents", "must give each scope once"));
+                return Err(Error::invalid("consents", Rule::Duplicate));
             }
         }
         for service in &self.services {
@@ -61,7 +62,7 @@ impl CaseIntake {
         }
         if let Some(next) = self.next_follow_up {
             if next < today {
-                return Err(Error::invalid("next_follow_up", "must not be in the past"));
+                return Err(Error::invalid("next_follow_up", Rule::InPast));
             }
         }
 

@@ -3,6 +3,7 @@
 //! Each action is checked against the case's current state and becomes the
 //! changes of one event. The rules live here, once, for both apps and the CLI.
 
+use crate::error::{Refusal, Rule};
 use crate::events::{CaseState, Change, ConflictValue, MultiWrite};
 use crate::model::{
     CaseStatus, Closure, Consent, ConsentScope, EventId, FollowUp, Incident, Note, RiskAssessment,
@@ -70,19 +71,14 @@ pub(crate) fn check_referral_consent(
     if granted(&scope) {
         Ok(())
     } else {
-        Err(Error::NotAllowed(
-            "a referral needs the survivor's recorded consent for this service and recipient"
-                .into(),
-        ))
+        Err(Error::NotAllowed(Refusal::ConsentMissing))
     }
 }
 
 fn require_open(state: &CaseState) -> Result<()> {
     match state.status() {
         CaseStatus::Open => Ok(()),
-        CaseStatus::Closed => Err(Error::NotAllowed(
-            "the case is closed; reopen it first".into(),
-        )),
+        CaseStatus::Closed => Err(Error::NotAllowed(Refusal::CaseClosed)),
     }
 }
 
@@ -151,9 +147,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
             require_open(state)?;
             closure.validate()?;
             if !state.conflicts().is_empty() {
-                return Err(Error::NotAllowed(
-                    "resolve the case's conflicts before closing it".into(),
-                ));
+                return Err(Error::NotAllowed(Refusal::ConflictsUnresolved));
             }
             vec![
                 Change::Status(StatusChange::Closed(closure)),
@@ -163,7 +157,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
         CaseAction::Reopen { reason } => {
             crate::model::validate::required_text("reopen.reason", &reason, 2_000)?;
             if state.status() != CaseStatus::Closed {
-                return Err(Error::NotAllowed("the case is not closed".into()));
+                return Err(Error::NotAllowed(Refusal::CaseNotClosed));
             }
             vec![Change::Status(StatusChange::Reopened { reason })]
         }
@@ -180,9 +174,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
                 .candidates
                 .into_iter()
                 .find(|c| c.event == keep)
-                .ok_or_else(|| {
-                    Error::invalid("resolve.keep", "must be one of the conflict's candidates")
-                })?;
+                .ok_or_else(|| Error::invalid("resolve.keep", Rule::NotInList))?;
             let supersedes = state.head_events(&field);
             match chosen.value {
                 ConflictValue::Risk(value) => vec![Change::Risk(MultiWrite { value, supersedes })],
@@ -196,7 +188,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
         }
     };
     if changes.is_empty() {
-        return Err(Error::NotAllowed("nothing changed".into()));
+        return Err(Error::NotAllowed(Refusal::NothingChanged));
     }
     Ok(changes)
 }

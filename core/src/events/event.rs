@@ -2,6 +2,7 @@
 //! and the author device.
 
 use super::Hlc;
+use crate::error::Rule;
 use crate::model::{
     CaseId, Consent, DeviceId, EventId, FollowUp, IncidentField, Note, RiskAssessment, SafetyPlan,
     ServiceRecord, StatusChange, SurvivorField,
@@ -147,16 +148,13 @@ impl Event {
     /// at most once.
     pub fn check_shape(&self) -> Result<()> {
         if self.changes.is_empty() {
-            return Err(Error::invalid("event.changes", "must not be empty"));
+            return Err(Error::invalid("event.changes", Rule::Empty));
         }
         let mut registers = Vec::new();
         for change in &self.changes {
             if let Merge::LastWriterWins(key) | Merge::MultiValue(key) = change.merge() {
                 if registers.contains(&key) {
-                    return Err(Error::invalid(
-                        "event.changes",
-                        "write each field at most once",
-                    ));
+                    return Err(Error::invalid("event.changes", Rule::Duplicate));
                 }
                 registers.push(key);
             }

@@ -1,6 +1,7 @@
 //! Closing and reopening a case.
 
 use super::validate::optional_text;
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -83,10 +84,7 @@ impl Closure {
         if !missing.is_empty() {
             return Err(Error::invalid(
                 "closure.checklist",
-                format!(
-                    "every item must be confirmed; missing: {}",
-                    missing.join(", ")
-                ),
+                Rule::ChecklistIncomplete { missing },
             ));
         }
         optional_text("closure.note", self.note.as_deref(), 2_000)

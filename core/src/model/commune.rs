@@ -71,10 +71,7 @@ pub fn commune(code: &str) -> Option<&'static Commune> {
 pub fn validate_commune(field: &str, code: &str) -> crate::Result<()> {
     match commune(code) {
         Some(_) => Ok(()),
-        None => Err(crate::Error::invalid(
-            field,
-            "must be the code of a commune of Lai Châu",
-        )),
+        None => Err(crate::Error::invalid(field, crate::Rule::NotACommune)),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Follow-ups and notes, both append-only.
 
 use super::validate::{optional_text, past_date, required_text};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -55,7 +56,7 @@ impl FollowUp {
             if next < self.date {
                 return Err(Error::invalid(
                     "follow_up.next_date",
-                    "must not be before the follow-up date",
+                    Rule::BeforeFollowUpDate,
                 ));
             }
         }
@@ -79,10 +80,15 @@ impl Note {
     /// Checks the text.
     pub fn validate(&self) -> Result<()> {
         if self.text.trim().is_empty() {
-            return Err(Error::invalid("note.text", "is required"));
+            return Err(Error::invalid("note.text", Rule::Required));
         }
         if self.text.len() > MAX_NOTE_BYTES {
-            return Err(Error::invalid("note.text", "must be at most 2 MiB"));
+            return Err(Error::invalid(
+                "note.text",
+                Rule::TooLarge {
+                    max_mib: (MAX_NOTE_BYTES / (1024 * 1024)) as u32,
+                },
+            ));
         }
         Ok(())
     }

@@ -49,7 +49,7 @@ macro_rules! random_id {
             type Err = $crate::Error;
             fn from_str(s: &str) -> $crate::Result<Self> {
                 $crate::model::from_hex::<16>(s).map(Self).ok_or_else(|| {
-                    $crate::Error::invalid($what, "must be 32 hexadecimal digits")
+                    $crate::Error::invalid($what, $crate::Rule::NotHex { digits: 32 })
                 })
             }
         }

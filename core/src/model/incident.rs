@@ -3,6 +3,7 @@
 
 use super::commune::validate_commune;
 use super::validate::{distinct, optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, lww_record, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -158,7 +159,7 @@ impl Incident {
         if self.reported_on < self.date {
             return Err(Error::invalid(
                 "incident.reported_on",
-                "must not be before the incident date",
+                Rule::BeforeIncidentDate,
             ));
         }
         validate_commune("incident.commune", &self.commune)?;
@@ -167,7 +168,9 @@ impl Incident {
         if self.perpetrators.len() > MAX_PERPETRATORS {
             return Err(Error::invalid(
                 "incident.perpetrators",
-                format!("must list at most {MAX_PERPETRATORS} people"),
+                Rule::TooMany {
+                    max: MAX_PERPETRATORS as u64,
+                },
             ));
         }
         Ok(())

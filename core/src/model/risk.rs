@@ -1,6 +1,7 @@
 //! Risk assessment and safety plan.
 
 use super::validate::{optional_text, past_date, required_text};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -94,7 +95,9 @@ impl SafetyPlan {
         if self.steps.len() > MAX_SAFETY_STEPS {
             return Err(Error::invalid(
                 "safety_plan.steps",
-                format!("must have at most {MAX_SAFETY_STEPS} steps"),
+                Rule::TooMany {
+                    max: MAX_SAFETY_STEPS as u64,
+                },
             ));
         }
         for step in &self.steps {

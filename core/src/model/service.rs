@@ -1,6 +1,7 @@
 //! Support services offered, referred, delivered or declined.
 
 use super::validate::{optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -59,7 +60,7 @@ impl ServiceRecord {
         if self.outcome == ServiceOutcome::Referred && self.provider.is_none() {
             return Err(Error::invalid(
                 "service.provider",
-                "is required for a referral",
+                Rule::RequiredForReferral,
             ));
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use super::commune::validate_commune;
 use super::validate::{code_text, optional_text, past_date};
+use crate::error::Rule;
 use crate::{coded_enum, lww_record, Error, Result};
 use chrono::{Datelike, NaiveDate};
 
@@ -94,21 +95,24 @@ impl Survivor {
         }
         if let Some(age) = self.age_years {
             if age > 120 {
-                return Err(Error::invalid("survivor.age_years", "must be at most 120"));
+                return Err(Error::invalid(
+                    "survivor.age_years",
+                    Rule::AtMost { max: 120 },
+                ));
             }
             if let Some(dob) = self.date_of_birth {
                 let from_dob = years_between(dob, recorded_on);
                 if from_dob.abs_diff(u32::from(age)) > 1 {
                     return Err(Error::invalid(
                         "survivor.age_years",
-                        "must agree with the date of birth",
+                        Rule::DisagreesWithBirthDate,
                     ));
                 }
             }
         }
         optional_text("survivor.school", self.school.as_deref(), 120)?;
         if self.school.is_some() && self.student != Some(true) {
-            return Err(Error::invalid("survivor.school", "is only for a student"));
+            return Err(Error::invalid("survivor.school", Rule::OnlyForStudent));
         }
         validate_commune("survivor.commune", &self.commune)?;
         optional_text("survivor.village", self.village.as_deref(), 120)?;

@@ -1,6 +1,7 @@
 //! Small checks shared by the records' `validate` methods. Each failure names
 //! the field and the rule, never the value.
 
+use crate::error::Rule;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 
@@ -12,7 +13,7 @@ pub fn earliest_date() -> NaiveDate {
 /// Text that must be present and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(Error::invalid(field, "is required"));
+        return Err(Error::invalid(field, Rule::Required));
     }
     bounded_text(field, value, max)
 }
@@ -20,9 +21,7 @@ pub fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
 /// Optional text: if present, not blank and at most `max` characters.
 pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<()> {
     match value {
-        Some(v) if v.trim().is_empty() => {
-            Err(Error::invalid(field, "must not be blank when given"))
-        }
+        Some(v) if v.trim().is_empty() => Err(Error::invalid(field, Rule::Empty)),
         Some(v) => bounded_text(field, v, max),
         None => Ok(()),
     }
@@ -32,14 +31,16 @@ fn bounded_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
         return Err(Error::invalid(
             field,
-            format!("must be at most {max} characters"),
+            Rule::TooLong {
+                max: u32::try_from(max).unwrap_or(u32::MAX),
+            },
         ));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
     {
-        return Err(Error::invalid(field, "must not contain control characters"));
+        return Err(Error::invalid(field, Rule::ControlCharacters));
     }
     Ok(())
 }
@@ -47,10 +48,10 @@ fn bounded_text(field: &str, value: &str, max: usize) -> Result<()> {
 /// A date between 1900 and `today`.
 pub fn past_date(field: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
     if date < earliest_date() {
-        return Err(Error::invalid(field, "must not be before 1900"));
+        return Err(Error::invalid(field, Rule::BeforeYear { year: 1900 }));
     }
     if date > today {
-        return Err(Error::invalid(field, "must not be in the future"));
+        return Err(Error::invalid(field, Rule::InFuture));
     }
     Ok(())
 }
@@ -62,10 +63,7 @@ pub fn code_text(field: &str, value: &str, max: usize) -> Result<()> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'))
     {
-        return Err(Error::invalid(
-            field,
-            "may contain only letters A–Z, digits and - _ / .",
-        ));
+        return Err(Error::invalid(field, Rule::BadCode));
     }
     Ok(())
 }
@@ -74,7 +72,7 @@ pub fn code_text(field: &str, value: &str, max: usize) -> Result<()> {
 pub fn distinct<T: PartialEq>(field: &str, values: &[T]) -> Result<()> {
     for (i, v) in values.iter().enumerate() {
         if values[..i].contains(v) {
-            return Err(Error::invalid(field, "must not list a value twice"));
+            return Err(Error::invalid(field, Rule::Duplicate));
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ use super::host::{HostedShelter, Outgoing};
 use super::ids::RequestId;
 use super::messages::{Decision, OutboxEntry, PlacementRequest, Received, ShelterMessage};
 use super::placement::{DeclineReason, PlacementStatus};
+use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -113,23 +114,18 @@ impl DeviceShelters {
                     s.status,
                     PlacementStatus::Arrived | PlacementStatus::Departed | PlacementStatus::NoShow
                 ) {
-                    return Err(Error::invalid(
-                        "stay.status",
-                        "must be arrived, departed or no_show",
-                    ));
+                    return Err(Error::invalid("stay.status", Rule::NotInList));
                 }
                 (s.request, s.status, None)
             }
-            _ => return Err(Error::invalid("message", "is not an answer from a host")),
+            _ => return Err(Error::invalid("message", Rule::WrongMessage)),
         };
         let sent = self
             .requests
             .get(&request)
             .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
         if sent.host != from || sent.request.shelter != message.shelter() {
-            return Err(Error::NotAllowed(
-                "the answer does not come from the host of the shelter asked".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::SenderNotHost));
         }
         if sent.status == status {
             return Ok(HostStep::Skip(Received::Duplicate));

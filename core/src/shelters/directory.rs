@@ -6,6 +6,7 @@
 
 use super::ids::ShelterId;
 use super::model::{Shelter, ShelterKind};
+use crate::error::{Refusal, Rule};
 use crate::model::COMMUNES;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -75,20 +76,22 @@ impl ShelterDirectory {
     /// Checks every shelter, the order and that each id appears once.
     pub fn validate(&self) -> Result<()> {
         if self.version == 0 {
-            return Err(Error::invalid("directory.version", "must be at least 1"));
+            return Err(Error::invalid(
+                "directory.version",
+                Rule::AtLeast { min: 1 },
+            ));
         }
         if self.shelters.len() > MAX_SHELTERS {
             return Err(Error::invalid(
                 "directory.shelters",
-                format!("must hold at most {MAX_SHELTERS} shelters"),
+                Rule::TooMany {
+                    max: MAX_SHELTERS as u64,
+                },
             ));
         }
         for pair in self.shelters.windows(2) {
             if pair[0].id >= pair[1].id {
-                return Err(Error::invalid(
-                    "directory.shelters",
-                    "must be ordered by id, each id once",
-                ));
+                return Err(Error::invalid("directory.shelters", Rule::NotOrdered));
             }
         }
         self.shelters.iter().try_for_each(Shelter::validate)
@@ -112,10 +115,7 @@ impl ShelterDirectory {
     /// The delta that turns this directory into `newer`.
     pub fn delta_to(&self, newer: &ShelterDirectory) -> Result<DirectoryDelta> {
         if newer.version <= self.version {
-            return Err(Error::invalid(
-                "directory.version",
-                "the newer directory must have a higher version",
-            ));
+            return Err(Error::invalid("directory.version", Rule::VersionNotHigher));
         }
         let upserts = newer
             .shelters
@@ -143,16 +143,15 @@ impl ShelterDirectory {
     /// from this version and reproduces exactly the published directory.
     pub fn apply(&self, delta: &DirectoryDelta) -> Result<ShelterDirectory> {
         if delta.from_version != self.version {
-            return Err(Error::NotAllowed(format!(
-                "the shelter directory update applies to version {}, this device has version {}; \
-                 load the full directory",
-                delta.from_version, self.version
-            )));
+            return Err(Error::NotAllowed(Refusal::DirectoryUpdateMismatch {
+                from: delta.from_version,
+                held: self.version,
+            }));
         }
         if delta.to_version <= delta.from_version {
             return Err(Error::invalid(
                 "directory.to_version",
-                "must be higher than from_version",
+                Rule::VersionNotHigher,
             ));
         }
         let mut by_id: BTreeMap<ShelterId, Shelter> =
@@ -273,7 +272,10 @@ mod tests {
 
         // From the wrong version: refused, with a clear way out.
         let err = v2.apply(&delta).unwrap_err();
-        assert!(err.to_string().contains("load the full directory"));
+        assert!(matches!(
+            err,
+            Error::NotAllowed(Refusal::DirectoryUpdateMismatch { .. })
+        ));
         // A delta whose result is not what was published: refused.
         let mut forged = delta.clone();
         forged.upserts[0].capacity = 1;

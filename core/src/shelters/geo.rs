@@ -3,6 +3,7 @@
 //! A location of a shelter or of a person looking for one is sensitive: it is
 //! stored sealed, and no error message or log line ever quotes it.
 
+use crate::error::Rule;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -136,11 +137,11 @@ pub fn validate_in_province(field: &str, point: &GeoPoint) -> Result<()> {
     if !point.is_valid() {
         return Err(Error::invalid(
             field,
-            "must have a latitude and longitude in degrees",
+            Rule::BadCoordinates { feature: None },
         ));
     }
     if !PROVINCE_BOUNDS.contains(point) {
-        return Err(Error::invalid(field, "is outside Lai Châu province"));
+        return Err(Error::invalid(field, Rule::OutsideProvince));
     }
     Ok(())
 }
@@ -167,7 +168,13 @@ mod tests {
     fn province_bounds_reject_outside_points_without_quoting_them() {
         validate_in_province("start", &GeoPoint::new(22.39, 103.46)).unwrap();
         let err = validate_in_province("start", &GeoPoint::new(21.03, 105.85)).unwrap_err();
-        assert!(err.to_string().contains("outside Lai Châu"));
+        assert!(matches!(
+            err,
+            Error::Invalid {
+                rule: Rule::OutsideProvince,
+                ..
+            }
+        ));
         assert!(!err.to_string().contains("105"));
         assert!(validate_in_province("start", &GeoPoint::new(f64::NAN, 103.0)).is_err());
     }

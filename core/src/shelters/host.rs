@@ -12,7 +12,8 @@ use super::messages::{
 };
 use super::model::{Accessibility, Shelter};
 use super::placement::{DeclineReason, PlacementStatus};
-use crate::model::{Coded, DeviceId};
+use crate::error::{Refusal, Rule};
+use crate::model::DeviceId;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -126,16 +127,12 @@ impl HostedShelter {
         now: DateTime<Utc>,
     ) -> Result<(Received, Vec<Outgoing>)> {
         if request.shelter != self.shelter || shelter.id != self.shelter {
-            return Err(Error::NotAllowed(
-                "this device does not host the shelter asked".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::NotHost));
         }
         request.needs.validate()?;
         if let Some(known) = self.stays.get(&request.request) {
             if known.from != from || known.request != request {
-                return Err(Error::NotAllowed(
-                    "a different request with this id was received before".into(),
-                ));
+                return Err(Error::NotAllowed(Refusal::RequestIdReused));
             }
             return Ok((Received::Duplicate, Vec::new()));
         }
@@ -211,11 +208,10 @@ impl HostedShelter {
     ) -> Result<Stay> {
         let stay = self.stay_mut(request)?;
         if !to.may_follow(stay.status) {
-            return Err(Error::NotAllowed(format!(
-                "a placement cannot go from {} to {}",
-                stay.status.code(),
-                to.code()
-            )));
+            return Err(Error::NotAllowed(Refusal::StepNotAllowed {
+                from: stay.status,
+                to,
+            }));
         }
         stay.status = to;
         stay.updated_at = now;
@@ -229,10 +225,10 @@ impl HostedShelter {
         let people = u16::from(self.stay_mut(request)?.request.needs.people);
         if self.stay_mut(request)?.status == PlacementStatus::Requested && people > self.free_places
         {
-            return Err(Error::NotAllowed(format!(
-                "no free places left for {people} people ({} free)",
-                self.free_places
-            )));
+            return Err(Error::NotAllowed(Refusal::TooFewPlaces {
+                people,
+                free: self.free_places,
+            }));
         }
         let stay = self.transition(request, PlacementStatus::Accepted, now)?;
         self.free_places -= people;
@@ -301,9 +297,7 @@ impl HostedShelter {
     ) -> Result<(Received, Vec<Outgoing>)> {
         let stay = self.stay_mut(cancel.request)?;
         if stay.from != from {
-            return Err(Error::NotAllowed(
-                "only the device that sent a request may cancel it".into(),
-            ));
+            return Err(Error::NotAllowed(Refusal::OnlySenderCancels));
         }
         match stay.status {
             PlacementStatus::Cancelled => Ok((Received::Duplicate, Vec::new())),
@@ -326,7 +320,7 @@ fn check_free(free_places: u16, capacity: u16) -> Result<()> {
     if free_places > capacity {
         return Err(Error::invalid(
             "free_places",
-            format!("must not exceed the shelter's capacity ({capacity})"),
+            Rule::OverCapacity { capacity },
         ));
     }
     Ok(())

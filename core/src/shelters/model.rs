@@ -8,6 +8,7 @@
 use super::checklist::Checklist;
 use super::geo::{validate_in_province, GeoPoint};
 use super::ids::ShelterId;
+use crate::error::Rule;
 use crate::model::validate::{distinct, optional_text, required_text};
 use crate::model::{validate_commune, DeviceId};
 use crate::{coded_enum, Error, Result};
@@ -159,30 +160,24 @@ impl Shelter {
         if self.capacity == 0 || self.capacity > MAX_CAPACITY {
             return Err(Error::invalid(
                 "shelter.capacity",
-                format!("must be between 1 and {MAX_CAPACITY}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_CAPACITY.into(),
+                },
             ));
         }
         if self.accepts.is_empty() {
-            return Err(Error::invalid(
-                "shelter.accepts",
-                "must name at least one group",
-            ));
+            return Err(Error::invalid("shelter.accepts", Rule::NoneChosen));
         }
         distinct("shelter.accepts", &self.accepts)?;
         distinct("shelter.accessibility", &self.accessibility)?;
         if self.languages.is_empty() {
-            return Err(Error::invalid(
-                "shelter.languages",
-                "must name at least one language",
-            ));
+            return Err(Error::invalid("shelter.languages", Rule::NoneChosen));
         }
         distinct("shelter.languages", &self.languages)?;
         if let ShelterHours::Daily { from, to } = self.hours {
             if from == to {
-                return Err(Error::invalid(
-                    "shelter.hours",
-                    "opening and closing times must differ (use always for 24 hours)",
-                ));
+                return Err(Error::invalid("shelter.hours", Rule::SameOpenAndClose));
             }
         }
         optional_text("shelter.contact.name", self.contact.name.as_deref(), 120)?;
@@ -192,10 +187,7 @@ impl Shelter {
                 .chars()
                 .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.'))
             {
-                return Err(Error::invalid(
-                    "shelter.contact.phone",
-                    "may hold only digits, spaces, + - and .",
-                ));
+                return Err(Error::invalid("shelter.contact.phone", Rule::BadPhone));
             }
         }
         Ok(())

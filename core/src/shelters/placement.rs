@@ -9,9 +9,10 @@
 
 use super::ids::{RequestId, ShelterId};
 use super::model::{AcceptedGroup, Language};
+use crate::error::{Refusal, Rule};
 use crate::events::{CaseState, Change, MultiWrite};
 use crate::model::validate::{distinct, past_date, required_text};
-use crate::model::{CaseStatus, Coded, ServiceOutcome, ServiceRecord, ServiceType};
+use crate::model::{CaseStatus, ServiceOutcome, ServiceRecord, ServiceType};
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -92,11 +93,17 @@ impl PlacementNeeds {
         if self.people == 0 || self.people > MAX_PEOPLE {
             return Err(Error::invalid(
                 "needs.people",
-                format!("must be between 1 and {MAX_PEOPLE}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_PEOPLE.into(),
+                },
             ));
         }
         if self.children > self.people {
-            return Err(Error::invalid("needs.children", "must not exceed people"));
+            return Err(Error::invalid(
+                "needs.children",
+                Rule::MoreChildrenThanPeople,
+            ));
         }
         let consistent = match self.group {
             AcceptedGroup::ChildrenAlone => self.children == self.people,
@@ -106,8 +113,7 @@ impl PlacementNeeds {
         if !consistent {
             return Err(Error::invalid(
                 "needs.children",
-                "must agree with the group (children alone: all are children; with children: \
-                 at least one child and one adult; women or men: no children)",
+                Rule::ChildrenDisagreeWithGroup,
             ));
         }
         distinct("needs.languages", &self.languages)
@@ -148,13 +154,16 @@ impl Placement {
         if self.people == 0 || self.people > MAX_PEOPLE || self.children > self.people {
             return Err(Error::invalid(
                 "placement.people",
-                format!("must be between 1 and {MAX_PEOPLE}, children included"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_PEOPLE.into(),
+                },
             ));
         }
         if self.decline_reason.is_some() != (self.status == PlacementStatus::Declined) {
             return Err(Error::invalid(
                 "placement.decline_reason",
-                "is given exactly when the placement is declined",
+                Rule::OnlyWhenDeclined,
             ));
         }
         Ok(())
@@ -196,22 +205,16 @@ pub(crate) fn plan_placement(
     let same = heads.iter().find(|h| h.value.request == placement.request);
     let supersedes = match (placement.status, same) {
         (PlacementStatus::Requested, Some(_)) => {
-            return Err(Error::NotAllowed(
-                "this placement request is already recorded".into(),
-            ))
+            return Err(Error::NotAllowed(Refusal::AlreadyRecorded {
+                status: PlacementStatus::Requested,
+            }))
         }
         (PlacementStatus::Requested, None) => {
             if state.status() == CaseStatus::Closed {
-                return Err(Error::NotAllowed(
-                    "the case is closed; reopen it first".into(),
-                ));
+                return Err(Error::NotAllowed(Refusal::CaseClosed));
             }
             if heads.iter().any(|h| h.value.status.is_active()) {
-                return Err(Error::NotAllowed(
-                    "the case already has a placement under way; cancel it or record the \
-                     departure first"
-                        .into(),
-                ));
+                return Err(Error::NotAllowed(Refusal::PlacementUnderWay));
             }
             state.head_events(PLACEMENT_REGISTER)
         }
@@ -222,17 +225,13 @@ pub(crate) fn plan_placement(
             )))
         }
         (status, Some(current)) if status == current.value.status => {
-            return Err(Error::NotAllowed(format!(
-                "the placement is already {}",
-                status.code()
-            )))
+            return Err(Error::NotAllowed(Refusal::AlreadyRecorded { status }))
         }
         (status, Some(current)) if !status.may_follow(current.value.status) => {
-            return Err(Error::NotAllowed(format!(
-                "a placement cannot go from {} to {}",
-                current.value.status.code(),
-                status.code()
-            )))
+            return Err(Error::NotAllowed(Refusal::StepNotAllowed {
+                from: current.value.status,
+                to: status,
+            }))
         }
         // Only this request's value: a concurrent placement of another
         // request stays in conflict until a person resolves it.

@@ -8,6 +8,7 @@ use super::directory::ShelterDirectory;
 use super::geo::{validate_in_province, GeoPoint};
 use super::model::{AcceptedGroup, Accessibility, Language, Shelter, ShelterKind};
 use super::roads::{tenths_of_second, Destination, RoadNetwork, ACCESS_WALK_KMH};
+use crate::error::Rule;
 use crate::{coded_enum, Error, Result};
 use chrono::{DateTime, Duration, Utc};
 use rstar::primitives::GeomWithData;
@@ -105,14 +106,17 @@ impl ShelterQuery {
         if self.limit == 0 || self.limit > MAX_LIMIT {
             return Err(Error::invalid(
                 "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_LIMIT.into(),
+                },
             ));
         }
         if self.people == Some(0) {
-            return Err(Error::invalid("people", "must be at least 1 when given"));
+            return Err(Error::invalid("people", Rule::AtLeast { min: 1 }));
         }
         if self.max_snap_m > 20_000 {
-            return Err(Error::invalid("max_snap_m", "must be at most 20000"));
+            return Err(Error::invalid("max_snap_m", Rule::AtMost { max: 20_000 }));
         }
         Ok(())
     }
@@ -349,19 +353,14 @@ impl ShelterFinder {
     ) -> Result<NearestShelters> {
         let max_snap = f64::from(q.max_snap_m);
         if !net.bounds().grown_by_m(max_snap).contains(&q.from) {
-            return Err(Error::invalid(
-                "start",
-                "is outside the loaded road network; search by straight line instead",
-            ));
+            return Err(Error::invalid("start", Rule::OutsideRoadNetwork));
         }
         let (start, start_m) = net.snap(&q.from, max_snap).ok_or_else(|| {
             Error::invalid(
                 "start",
-                format!(
-                    "is more than {} m from any road of the loaded network; search by straight \
-                     line instead",
-                    q.max_snap_m
-                ),
+                Rule::FarFromRoad {
+                    max_m: q.max_snap_m,
+                },
             )
         })?;
         let start_component = net.component_of(start);

@@ -6,6 +6,7 @@
 //! kind can never be taken for another.
 
 use super::directory::{DirectoryDelta, ShelterDirectory};
+use crate::error::{Refusal, Rule};
 use crate::model::{from_hex, hex};
 use crate::{Error, Result};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -55,9 +56,9 @@ impl std::str::FromStr for ProvincialKey {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         let bytes = from_hex::<32>(s)
-            .ok_or_else(|| Error::invalid("provincial_key", "must be 64 hexadecimal digits"))?;
+            .ok_or_else(|| Error::invalid("provincial_key", Rule::NotHex { digits: 64 }))?;
         VerifyingKey::from_bytes(&bytes)
-            .map_err(|_| Error::invalid("provincial_key", "is not a valid Ed25519 public key"))?;
+            .map_err(|_| Error::invalid("provincial_key", Rule::BadKey))?;
         Ok(Self(bytes))
     }
 }
@@ -104,7 +105,7 @@ impl Publication for DirectoryUpdate {
                 if d.to_version <= d.from_version {
                     return Err(Error::invalid(
                         "directory.to_version",
-                        "must be higher than from_version",
+                        Rule::VersionNotHigher,
                     ));
                 }
                 d.upserts.iter().try_for_each(|s| s.validate())
@@ -156,22 +157,26 @@ impl SignedPublication {
     /// Decodes [`SignedPublication::encode`]'s output.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         if bytes.len() > MAX_PUBLICATION_BYTES {
-            return Err(Error::invalid("publication", "is too large"));
-        }
-        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
             return Err(Error::invalid(
                 "publication",
-                "is not a signed provincial publication file",
+                Rule::TooLarge {
+                    max_mib: (MAX_PUBLICATION_BYTES / (1024 * 1024)) as u32,
+                },
             ));
+        }
+        let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
+            return Err(Error::invalid("publication", Rule::WrongFileKind));
         };
         match rest.split_first() {
             Some((&PUBLICATION_FORMAT_VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error::invalid("publication", "is truncated or corrupted")),
+                .map_err(|_| Error::invalid("publication", Rule::Corrupted)),
             Some((v, _)) => Err(Error::invalid(
                 "publication",
-                format!("has unknown format version {v}"),
+                Rule::UnknownVersion {
+                    version: (*v).into(),
+                },
             )),
-            None => Err(Error::invalid("publication", "is truncated")),
+            None => Err(Error::invalid("publication", Rule::Corrupted)),
         }
     }
 
@@ -187,10 +192,7 @@ impl SignedPublication {
     /// kind, or whose signature does not hold, is refused.
     pub fn verify_as<T: Publication>(&self, trusted: &ProvincialKey) -> Result<T> {
         if self.signer != trusted.0 {
-            return Err(Error::NotAllowed(format!(
-                "the {} is not signed by the provincial key",
-                T::WHAT
-            )));
+            return Err(Error::NotAllowed(Refusal::NotSignedByProvince));
         }
         let tampered = |part: &str| Error::Tampered {
             record: format!("{} {part}", T::WHAT),
@@ -238,7 +240,7 @@ impl ProvincialSigner {
     /// The key from a seed in hexadecimal (64 digits).
     pub fn from_hex_seed(hex_seed: &str) -> Result<Self> {
         let mut seed = from_hex::<32>(hex_seed)
-            .ok_or_else(|| Error::invalid("signing_key", "must be 64 hexadecimal digits"))?;
+            .ok_or_else(|| Error::invalid("signing_key", Rule::NotHex { digits: 64 }))?;
         let signer = Self::from_seed(seed);
         zeroize::Zeroize::zeroize(&mut seed);
         Ok(signer)
@@ -282,26 +284,21 @@ pub fn next_directory(
             new.validate()?;
             if let Some(current) = current {
                 if new.version < current.version {
-                    return Err(Error::NotAllowed(format!(
-                        "the shelter directory is older (version {}) than the one on this \
-                         device (version {})",
-                        new.version, current.version
-                    )));
+                    return Err(Error::NotAllowed(Refusal::DirectoryOlder {
+                        got: new.version,
+                        held: current.version,
+                    }));
                 }
                 if new.version == current.version && new.digest() != current.digest() {
-                    return Err(Error::NotAllowed(format!(
-                        "a different shelter directory with the same version {} is already on \
-                         this device",
-                        new.version
-                    )));
+                    return Err(Error::NotAllowed(Refusal::DirectorySameVersion {
+                        version: new.version,
+                    }));
                 }
             }
             Ok(new)
         }
         (DirectoryUpdate::Delta(delta), Some(current)) => current.apply(&delta),
-        (DirectoryUpdate::Delta(_), None) => Err(Error::NotAllowed(
-            "no shelter directory on this device yet; load the full directory first".into(),
-        )),
+        (DirectoryUpdate::Delta(_), None) => Err(Error::NotAllowed(Refusal::NoDirectory)),
     }
 }
 
@@ -373,7 +370,10 @@ mod tests {
         // Replaying version 1 over version 2 is refused.
         let old = province.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
         let err = next_directory(Some(&v2), &key, &old).unwrap_err();
-        assert!(err.to_string().contains("older"));
+        assert!(matches!(
+            err,
+            Error::NotAllowed(Refusal::DirectoryOlder { got: 1, held: 2 })
+        ));
         // The same version again is harmless.
         assert_eq!(next_directory(Some(&v1), &key, &old).unwrap(), v1);
     }

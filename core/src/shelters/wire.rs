@@ -23,6 +23,7 @@ use super::ids::MailId;
 use super::messages::ShelterMessage;
 use super::roads::ChunkHash;
 use super::signing::ProvincialKey;
+use crate::error::{Refusal, Rule};
 use crate::model::DeviceId;
 use crate::sync::{open_from_device, seal_to_device, DeviceIdentity, DevicePublic, Purpose};
 use crate::{Error, Result};
@@ -225,12 +226,7 @@ impl Mail {
         mail.body = match to {
             Some(recipient) => seal_to_device(MAIL, sender, recipient, &mail.header(), &plain),
             None if matches!(message, ShelterMessage::Availability(_)) => plain.to_vec(),
-            None => {
-                return Err(Error::invalid(
-                    "mail.to",
-                    "only free places go to every device",
-                ))
-            }
+            None => return Err(Error::invalid("mail.to", Rule::WrongMessage)),
         };
         mail.signature = sender.sign(&mail.signed_message());
         Ok(mail)
@@ -239,10 +235,7 @@ impl Mail {
     /// Checks the sender's signature (what the server checks).
     pub fn verify(&self, sender: &DevicePublic) -> Result<()> {
         if sender.device_id != self.from {
-            return Err(Error::invalid(
-                "mail.from",
-                "does not match the signing device",
-            ));
+            return Err(Error::invalid("mail.from", Rule::SignerMismatch));
         }
         sender.verify(&self.signed_message(), &self.signature)
     }
@@ -251,14 +244,11 @@ impl Mail {
     /// and holds free places (what the server checks; no key needed).
     pub fn broadcast(&self) -> Result<ShelterMessage> {
         if self.to.is_some() {
-            return Err(Error::invalid("mail.to", "is one device"));
+            return Err(Error::invalid("mail.to", Rule::WrongMessage));
         }
         match ShelterMessage::decode(&self.body)? {
             message @ ShelterMessage::Availability(_) => Ok(message),
-            _ => Err(Error::invalid(
-                "mail",
-                "only free places go to every device",
-            )),
+            _ => Err(Error::invalid("mail", Rule::WrongMessage)),
         }
     }
 
@@ -275,9 +265,7 @@ impl Mail {
                     .map_err(|_| tampered())?;
                 ShelterMessage::decode(&plain).map_err(|_| tampered())
             }
-            Some(_) => Err(Error::NotAllowed(
-                "the shelter message is for another device".into(),
-            )),
+            Some(_) => Err(Error::NotAllowed(Refusal::MessageForOtherDevice)),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The statistical record, its id and seed, and their encodings.
 
 use crate::crypto::random_array;
+use crate::error::Rule;
 use crate::events::Hlc;
 use crate::model::{
     from_hex, random_id, serialize_hex, validate_commune, ContextFlag, EthnicGroup,
@@ -199,10 +200,19 @@ impl StatRecord {
     pub fn validate(&self) -> Result<()> {
         validate_commune("stat.commune", &self.commune)?;
         if !(2000..=2100).contains(&self.year) {
-            return Err(Error::invalid("stat.year", "must be between 2000 and 2100"));
+            return Err(Error::invalid(
+                "stat.year",
+                Rule::OutOfRange {
+                    min: 2000,
+                    max: 2100,
+                },
+            ));
         }
         if !(1..=12).contains(&self.month) {
-            return Err(Error::invalid("stat.month", "must be between 1 and 12"));
+            return Err(Error::invalid(
+                "stat.month",
+                Rule::OutOfRange { min: 1, max: 12 },
+            ));
         }
         sorted_distinct("stat.contexts", &self.contexts)?;
         sorted_distinct("stat.services_delivered", &self.services_delivered)?;
@@ -212,16 +222,10 @@ impl StatRecord {
             .iter()
             .any(|s| self.services_delivered.contains(s))
         {
-            return Err(Error::invalid(
-                "stat.services_declined",
-                "must not list a delivered service",
-            ));
+            return Err(Error::invalid("stat.services_declined", Rule::Contradicts));
         }
         if self.shelter_used != self.services_delivered.contains(&ServiceType::SafeShelter) {
-            return Err(Error::invalid(
-                "stat.shelter_used",
-                "must agree with the safe shelter service",
-            ));
+            return Err(Error::invalid("stat.shelter_used", Rule::Contradicts));
         }
         Ok(())
     }
@@ -236,7 +240,7 @@ fn sorted_distinct<T: Ord>(field: &str, list: &[T]) -> Result<()> {
     if list.windows(2).all(|w| w[0] < w[1]) {
         Ok(())
     } else {
-        Err(Error::invalid(field, "must be sorted and distinct"))
+        Err(Error::invalid(field, Rule::NotOrdered))
     }
 }
 

@@ -3,6 +3,7 @@
 //! enterprises), and the messages that record them and ask for the annual
 //! report. They describe staff and organisations, never survivors.
 
+use crate::error::Rule;
 use crate::model::validate_commune;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -150,12 +151,14 @@ pub struct RegistryCounts {
 
 fn text(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
+        return Err(Error::invalid(field, Rule::Empty));
     }
     if value.chars().count() > MAX_TEXT {
         return Err(Error::invalid(
             field,
-            format!("must be at most {MAX_TEXT} characters"),
+            Rule::TooLong {
+                max: MAX_TEXT as u32,
+            },
         ));
     }
     Ok(())
@@ -163,7 +166,7 @@ fn text(field: &str, value: &str) -> Result<()> {
 
 fn count(field: &str, n: usize, max: usize) -> Result<()> {
     if n > max {
-        return Err(Error::invalid(field, format!("at most {max} at once")));
+        return Err(Error::invalid(field, Rule::TooMany { max: max as u64 }));
     }
     Ok(())
 }

@@ -14,6 +14,7 @@ use super::wire::{BundleKey, BundledCase, WireBundle, MAX_BUNDLE_CASES, MAX_BUND
 use super::wrap::{open_from_device, seal_to_device, Purpose};
 use super::{DeviceIdentity, DevicePublic, Verifier};
 use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::error::Rule;
 use crate::events::CaseState;
 use crate::model::{DeviceId, EventId};
 use crate::{Error, Result};
@@ -80,23 +81,26 @@ pub fn seal_bundle<S: AsRef<[u8]>>(
 /// twice) and its signer's signature: what the server checks.
 pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
     if signer.device_id() != bundle.signer {
-        return Err(Error::invalid(
-            "bundle.signer",
-            "does not match the signing device",
-        ));
+        return Err(Error::invalid("bundle.signer", Rule::SignerMismatch));
     }
     let cases = bundle.cases.iter().map(|c| c.case_id);
     if !distinct_within(cases, MAX_BUNDLE_CASES) {
         return Err(Error::invalid(
             "bundle.cases",
-            format!("must be 1 to {MAX_BUNDLE_CASES} different cases"),
+            Rule::OutOfRange {
+                min: 1,
+                max: MAX_BUNDLE_CASES as u64,
+            },
         ));
     }
     let recipients = bundle.keys.iter().map(|k| k.recipient);
     if !distinct_within(recipients, MAX_BUNDLE_RECIPIENTS) {
         return Err(Error::invalid(
             "bundle.keys",
-            format!("must be for 1 to {MAX_BUNDLE_RECIPIENTS} different devices"),
+            Rule::OutOfRange {
+                min: 1,
+                max: MAX_BUNDLE_RECIPIENTS as u64,
+            },
         ));
     }
     signer.verify(&bundle.signed_message(), &bundle.signature)

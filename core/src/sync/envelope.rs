@@ -5,6 +5,7 @@ use super::compression::compress;
 use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
 use super::{DeviceIdentity, DevicePublic, Verifier};
 use crate::crypto::{open, seal, Binding, SecretKey};
+use crate::error::Rule;
 use crate::events::{CaseState, Event};
 use crate::{Error, Result};
 use zeroize::Zeroizing;
@@ -51,10 +52,7 @@ pub fn seal_event(
 /// Verifies the author's signature (no key needed: what the server checks).
 pub fn verify_event(wire: &WireEvent, author: &Verifier) -> Result<()> {
     if author.device_id() != wire.author {
-        return Err(Error::invalid(
-            "event.author",
-            "does not match the signing device",
-        ));
+        return Err(Error::invalid("event.author", Rule::SignerMismatch));
     }
     author.verify(&wire.signed_message(), &wire.signature)
 }
@@ -176,10 +174,7 @@ pub fn sign_team_entry(signer: &DeviceIdentity, entry: &mut TeamEntry) {
 /// Verifies a team entry's signature by `signer`.
 pub fn verify_team_entry(entry: &TeamEntry, signer: &DevicePublic) -> Result<()> {
     if signer.device_id != entry.signer {
-        return Err(Error::invalid(
-            "team.signer",
-            "does not match the signing device",
-        ));
+        return Err(Error::invalid("team.signer", Rule::SignerMismatch));
     }
     signer.verify(&entry.signed_message(), &entry.signature)
 }

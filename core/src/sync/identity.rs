@@ -2,6 +2,7 @@
 //! case keys. Created with the vault, sealed in its store.
 
 use crate::crypto::random_array;
+use crate::error::Rule;
 use crate::model::DeviceId;
 use crate::{Error, Result};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -28,7 +29,7 @@ impl DevicePublic {
     /// checking many). A key of small order, which would let anyone sign
     /// for it, is refused.
     pub fn verifier(&self) -> Result<Verifier> {
-        let bad_key = || Error::invalid("device.sign_key", "is not a valid Ed25519 key");
+        let bad_key = || Error::invalid("device.sign_key", Rule::BadKey);
         let decoded = VerifyingKey::from_bytes(&self.sign_key).map_err(|_| bad_key())?;
         if decoded.is_weak() {
             return Err(bad_key());
@@ -64,8 +65,14 @@ impl Verifier {
 
     /// Verifies `signature` by the device over `message`.
     pub fn verify(&self, message: &[u8], signature: &[u8]) -> Result<()> {
-        let signature = signature_of(signature)
-            .ok_or_else(|| Error::invalid("signature", format!("must be {SIGNATURE_LEN} bytes")))?;
+        let signature = signature_of(signature).ok_or_else(|| {
+            Error::invalid(
+                "signature",
+                Rule::WrongLength {
+                    bytes: SIGNATURE_LEN as u32,
+                },
+            )
+        })?;
         self.key
             .verify(&signature, message)
             .map_err(|_| Error::Tampered {

@@ -3,6 +3,7 @@
 //! and on the server (before storing a team change).
 
 use super::wire::TeamEntry;
+use crate::error::Refusal;
 use crate::model::{DeviceId, Role};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -69,38 +70,36 @@ impl TeamState {
     /// - in the same epoch members can only be added (others keep the key);
     /// - removing anyone needs the next epoch, i.e. a new key.
     pub fn accept(&mut self, entry: &TeamEntry, signer_role: Role) -> Result<()> {
-        let refuse = |rule: &str| Error::NotAllowed(format!("team change refused: {rule}"));
+        let refuse = Error::NotAllowed;
         let mut unique = entry.members.clone();
         unique.sort();
         unique.dedup();
         if unique.len() != entry.members.len() || entry.members.is_empty() {
-            return Err(refuse("members must be listed once each"));
+            return Err(refuse(Refusal::TeamMembersInvalid));
         }
         if !entry.members.contains(&entry.signer) && self.epochs.is_empty() {
-            return Err(refuse("the creator must be a member"));
+            return Err(refuse(Refusal::TeamMembersInvalid));
         }
         match self.epoch() {
             None => {
                 if entry.epoch != 0 {
-                    return Err(refuse("a team starts at epoch 0"));
+                    return Err(refuse(Refusal::TeamEpochWrong));
                 }
                 self.creator = Some(entry.signer);
             }
             Some(current) => {
                 if !self.members().contains(&entry.signer) {
-                    return Err(refuse("only a current member may change the team"));
+                    return Err(refuse(Refusal::TeamSignerNotPermitted));
                 }
                 if !may_change_team(self, entry.signer, signer_role) {
-                    return Err(refuse(
-                        "only the creator or a commune case manager may change the team",
-                    ));
+                    return Err(refuse(Refusal::TeamSignerNotPermitted));
                 }
                 if entry.epoch == current {
                     if !self.members().iter().all(|m| entry.members.contains(m)) {
-                        return Err(refuse("removing a member needs a new key epoch"));
+                        return Err(refuse(Refusal::TeamRemovalNeedsNewKey));
                     }
                 } else if entry.epoch != current + 1 {
-                    return Err(refuse("stale or skipped key epoch"));
+                    return Err(refuse(Refusal::TeamEpochWrong));
                 }
             }
         }

@@ -4,6 +4,7 @@
 //! and the counts of round trips and bytes (what a 2G link pays for).
 
 use super::wire::{decode, encode, ErrorBody, CONTENT_TYPE};
+use crate::error::Rule;
 use crate::{Error, Result};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -179,10 +180,7 @@ impl HttpTransport {
     pub fn new(base_url: &str) -> Result<Self> {
         let base = base_url.trim_end_matches('/').to_string();
         if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(Error::invalid(
-                "server_url",
-                "must start with https:// or http://",
-            ));
+            return Err(Error::invalid("server_url", Rule::NotWebAddress));
         }
         let http = http_client()?;
         Ok(Self {

@@ -25,6 +25,7 @@
 //! attempt limit only holds on the phone. That is what the platform key
 //! (Android Keystore / iOS Keychain) layer is for.
 
+use crate::error::Rule;
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use zeroize::Zeroizing;
 
@@ -83,25 +84,35 @@ impl KdfParams {
         if self.memory_kib < Self::MIN_MEMORY_KIB {
             return Err(Error::invalid(
                 "kdf.memory_kib",
-                format!("at least {} KiB (46 MiB)", Self::MIN_MEMORY_KIB),
+                Rule::AtLeast {
+                    min: Self::MIN_MEMORY_KIB.into(),
+                },
             ));
         }
         if self.memory_kib > Self::MAX_MEMORY_KIB {
             return Err(Error::invalid(
                 "kdf.memory_kib",
-                format!("at most {} KiB (1 GiB)", Self::MAX_MEMORY_KIB),
+                Rule::AtMost {
+                    max: Self::MAX_MEMORY_KIB.into(),
+                },
             ));
         }
         if !(1..=Self::MAX_ITERATIONS).contains(&self.iterations) {
             return Err(Error::invalid(
                 "kdf.iterations",
-                format!("between 1 and {}", Self::MAX_ITERATIONS),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: Self::MAX_ITERATIONS.into(),
+                },
             ));
         }
         if !(1..=Self::MAX_PARALLELISM).contains(&self.parallelism) {
             return Err(Error::invalid(
                 "kdf.parallelism",
-                format!("between 1 and {}", Self::MAX_PARALLELISM),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: Self::MAX_PARALLELISM.into(),
+                },
             ));
         }
         Ok(())
@@ -121,14 +132,14 @@ pub(crate) fn derive_kek(pin: &str, salt: &[u8], params: &KdfParams) -> Result<S
         params.parallelism,
         Some(32),
     )
-    .map_err(|e| Error::invalid("kdf", e.to_string()))?;
+    .map_err(|_| Error::invalid("kdf", Rule::Unsupported))?;
     let blocks_len = argon_params.block_count();
     let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params);
 
     let mut memory: Zeroizing<Vec<Block>> = Zeroizing::new(Vec::new());
     memory
         .try_reserve_exact(blocks_len)
-        .map_err(|_| Error::invalid("kdf.memory_kib", "not enough memory on this device"))?;
+        .map_err(|_| Error::invalid("kdf.memory_kib", Rule::NotEnoughMemory))?;
     memory.resize(blocks_len, Block::new());
 
     let mut out = Zeroizing::new([0u8; 32]);
@@ -139,7 +150,7 @@ pub(crate) fn derive_kek(pin: &str, salt: &[u8], params: &KdfParams) -> Result<S
             out.as_mut_slice(),
             memory.as_mut_slice(),
         )
-        .map_err(|e| Error::invalid("kdf", e.to_string()))?;
+        .map_err(|_| Error::invalid("kdf", Rule::Unsupported))?;
     Ok(SecretKey::from_bytes(*out))
 }
 

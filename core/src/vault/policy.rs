@@ -1,5 +1,6 @@
 //! How many wrong PINs are tolerated, and how long to wait between them.
 
+use crate::error::Rule;
 use crate::error::{Error, Result};
 
 /// Failed-unlock policy, recorded in the key file when the vault is created.
@@ -44,7 +45,10 @@ impl VaultPolicy {
         if !(1..=Self::MAX_ATTEMPTS_CEILING).contains(&self.max_attempts) {
             return Err(Error::invalid(
                 "policy.max_attempts",
-                format!("between 1 and {}", Self::MAX_ATTEMPTS_CEILING),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: Self::MAX_ATTEMPTS_CEILING.into(),
+                },
             ));
         }
         Ok(())

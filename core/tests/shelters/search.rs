@@ -90,14 +90,17 @@ fn shelters_start_outside_the_province_or_the_network_is_refused() {
     };
     // Hà Nội is not in Lai Châu.
     let rule = invalid_start(&ShelterQuery::from(GeoPoint::new(21.0285, 105.8542)));
-    assert!(rule.contains("outside Lai Châu"));
+    assert_eq!(rule, Rule::OutsideProvince);
     // Inside the province, far from any road of the network.
     let remote = (0..400)
         .map(|k| GeoPoint::new(21.6 + 0.0032 * k as f64, 102.2 + 0.0045 * k as f64))
         .find(|g| roads().snap(g, 2_500.0).is_none() && PROVINCE_BOUNDS.contains(g))
         .expect("a roadless spot");
     let rule = invalid_start(&ShelterQuery::from(remote));
-    assert!(rule.contains("search by straight line"), "{rule}");
+    assert!(
+        matches!(rule, Rule::FarFromRoad { .. } | Rule::OutsideRoadNetwork),
+        "{rule}"
+    );
     // … which still works by straight line.
     let mut q = ShelterQuery::from(remote);
     q.straight_line = true;
@@ -118,7 +121,7 @@ fn shelters_start_outside_the_province_or_the_network_is_refused() {
         Err(Error::Invalid { rule, .. }) => rule,
         other => panic!("{other:?}"),
     };
-    assert!(rule.contains("outside the loaded road network"));
+    assert_eq!(rule, Rule::OutsideRoadNetwork);
     // Bad limits and people are named.
     let mut q = ShelterQuery::from(p.valley.start);
     q.limit = 0;

@@ -318,6 +318,14 @@ fn a_request_goes_from_the_finder_to_the_host_and_the_answer_comes_back() {
     assert_eq!(stay.status, "nơi tạm lánh đã nhận");
     let arrived = host.send(stay.actions[0].event.clone());
     assert_eq!(desk(&arrived).stays[0].status, "đã đến nơi tạm lánh");
+    // Accepting again is refused with core's own reason, in the phone's
+    // language.
+    let again = host.send(request.actions[0].event.clone());
+    assert_eq!(again.messages[0].reason.code, "step_not_allowed");
+    assert_eq!(
+        again.messages[0].reason.text,
+        "Yêu cầu đang ở bước «đã đến nơi tạm lánh», không thể chuyển sang «nơi tạm lánh đã nhận»"
+    );
 
     // The answers reach the collaborator's phone and its case.
     assert!(deliver(&host_path, &path) >= 2);

@@ -3,6 +3,7 @@
 
 use super::class::{Direction, RoadClass};
 use super::network::{RoadBuilder, RoadNetwork};
+use crate::error::Rule;
 use crate::shelters::geo::GeoPoint;
 use crate::{Error, Result};
 use serde::Serialize;
@@ -83,7 +84,12 @@ fn report(
 /// Imports a road file in either format.
 pub fn import_roads(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     if bytes.len() > MAX_ROAD_FILE_BYTES {
-        return Err(Error::invalid("road_file", "is too large"));
+        return Err(Error::invalid(
+            "road_file",
+            Rule::TooLarge {
+                max_mib: (MAX_ROAD_FILE_BYTES / (1024 * 1024)) as u32,
+            },
+        ));
     }
     match RoadFormat::detect(bytes) {
         RoadFormat::GeoJson => import_geojson(bytes),
@@ -100,17 +106,12 @@ fn property_str<'a>(feature: &'a geojson::Feature, key: &str) -> Option<&'a str>
 /// `junction`) as properties. Other features are skipped.
 pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     let parsed: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
+        let (line, column) = (e.line() as u32, e.column() as u32);
         let rule = match e.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => format!(
-                "is not valid JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
-            _ => format!(
-                "is not valid GeoJSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                Rule::BadJson { line, column }
+            }
+            _ => Rule::BadGeoJson { line, column },
         };
         Error::invalid("road_file", rule)
     })?;
@@ -118,10 +119,7 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
         geojson::GeoJson::Feature(f) => vec![f],
         geojson::GeoJson::Geometry(_) => {
-            return Err(Error::invalid(
-                "road_file",
-                "must be a GeoJSON FeatureCollection of roads, not a bare geometry",
-            ))
+            return Err(Error::invalid("road_file", Rule::WrongFileKind))
         }
     };
     let mut builder = RoadBuilder::new();
@@ -154,14 +152,18 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
                     [lon, lat, ..] => Ok(GeoPoint::new(*lat, *lon)),
                     _ => Err(Error::invalid(
                         "road_file",
-                        format!("feature {i}: a position needs a longitude and a latitude"),
+                        Rule::BadCoordinates {
+                            feature: Some(i as u32),
+                        },
                     )),
                 })
                 .collect::<Result<_>>()?;
             builder.add_way(class, direction, &points).map_err(|_| {
                 Error::invalid(
                     "road_file",
-                    format!("feature {i}: coordinates must be longitude and latitude in degrees"),
+                    Rule::BadCoordinates {
+                        feature: Some(i as u32),
+                    },
                 )
             })?;
         }
@@ -181,12 +183,7 @@ struct PbfWay {
 /// Imports an OpenStreetMap PBF extract: every way with a travelled
 /// `highway` class, with its nodes.
 pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, RoadImportReport)> {
-    let bad = |e: osmpbf::Error| {
-        Error::invalid(
-            "road_file",
-            format!("is not a valid OpenStreetMap PBF file ({e})"),
-        )
-    };
+    let bad = |_: osmpbf::Error| Error::invalid("road_file", Rule::Corrupted);
     let mut pbf = osmpbf::IndexedReader::new(reader).map_err(bad)?;
     let mut ways: Vec<PbfWay> = Vec::new();
     let mut nodes: HashMap<i64, GeoPoint> = HashMap::new();

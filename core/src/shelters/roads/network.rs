@@ -4,6 +4,7 @@
 //! pair, plus a spatial index built when it loads.
 
 use super::class::{tenths_of_second, Direction, RoadClass};
+use crate::error::Rule;
 use crate::shelters::geo::{chord_for_m, GeoBounds, GeoPoint};
 use crate::{Error, Result};
 use rstar::primitives::GeomWithData;
@@ -209,7 +210,9 @@ impl RoadBuilder {
         if self.lat.len() >= MAX_NODES {
             return Err(Error::invalid(
                 "road_file",
-                format!("has more than {MAX_NODES} road nodes"),
+                Rule::TooMany {
+                    max: MAX_NODES as u64,
+                },
             ));
         }
         let id = self.lat.len() as u32;
@@ -229,7 +232,7 @@ impl RoadBuilder {
         if points.iter().any(|p| !p.is_valid()) {
             return Err(Error::invalid(
                 "road_file",
-                "has a coordinate that is not a longitude and latitude in degrees",
+                Rule::BadCoordinates { feature: None },
             ));
         }
         if points.len() < 2 {
@@ -266,10 +269,7 @@ impl RoadBuilder {
     /// The finished network; an error if no road was added.
     pub fn build(mut self) -> Result<RoadNetwork> {
         if self.edges.is_empty() {
-            return Err(Error::invalid(
-                "road_file",
-                "contains no roads (lines tagged with a highway class)",
-            ));
+            return Err(Error::invalid("road_file", Rule::NoRoads));
         }
         let n = self.lat.len();
         // Parallel edges between the same nodes: keep the fastest.

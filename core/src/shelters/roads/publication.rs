@@ -9,6 +9,7 @@
 //! only the chunks it lacks to build the next one.
 
 use super::RoadNetwork;
+use crate::error::Rule;
 use crate::model::hex;
 use crate::shelters::signing::Publication;
 use crate::{Error, Result};
@@ -125,12 +126,18 @@ impl RoadManifest {
     /// size.
     pub fn validate(&self) -> Result<()> {
         if self.version == 0 {
-            return Err(Error::invalid("road_network.version", "must be at least 1"));
+            return Err(Error::invalid(
+                "road_network.version",
+                Rule::AtLeast { min: 1 },
+            ));
         }
         if self.size == 0 || self.size > MAX_ROAD_NETWORK_BYTES {
             return Err(Error::invalid(
                 "road_network.size",
-                format!("must be between 1 and {MAX_ROAD_NETWORK_BYTES} bytes"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: MAX_ROAD_NETWORK_BYTES,
+                },
             ));
         }
         if self
@@ -140,15 +147,15 @@ impl RoadManifest {
         {
             return Err(Error::invalid(
                 "road_network.chunks",
-                format!("every chunk must hold 1 to {CHUNK_MAX_BYTES} bytes"),
+                Rule::OutOfRange {
+                    min: 1,
+                    max: u64::from(CHUNK_MAX_BYTES),
+                },
             ));
         }
         let total: u64 = self.chunks.iter().map(|c| u64::from(c.len)).sum();
         if total != self.size {
-            return Err(Error::invalid(
-                "road_network.chunks",
-                "do not add up to the size of the file",
-            ));
+            return Err(Error::invalid("road_network.chunks", Rule::Contradicts));
         }
         Ok(())
     }

@@ -74,7 +74,8 @@ impl Inner {
                 return match e {
                     // The case changed under the form (closed on another
                     // phone, say): nothing of this action was written.
-                    Error::NotAllowed(_) | Error::Invalid { .. } => self.refuse(Why::ActionRefused),
+                    Error::NotAllowed(refusal) => self.refuse_core(refusal),
+                    Error::Invalid { .. } => self.refuse(Why::ActionRefused),
                     e => {
                         tracing::warn!(error = kind(&e), "saving case work failed");
                         self.refuse(Why::StorageFailed)

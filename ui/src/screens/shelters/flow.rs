@@ -181,9 +181,8 @@ impl Inner {
             .map(|v| v.request_placement(id, shelter.id, needs));
         match requested {
             Some(Ok(_)) => self.finder_inform(L::Requested, "placement_requested"),
-            Some(Err(Error::NotAllowed(_) | Error::Invalid { .. })) => {
-                self.finder_refuse(Refusal::RequestRefused)
-            }
+            Some(Err(Error::NotAllowed(refusal))) => self.refuse_core(refusal),
+            Some(Err(Error::Invalid { .. })) => self.finder_refuse(Refusal::RequestRefused),
             _ => self.refuse(Why::StorageFailed),
         }
     }

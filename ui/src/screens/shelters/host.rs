@@ -271,9 +271,8 @@ impl Inner {
         match done {
             Ok(_) => {}
             Err(Error::NotFound(_)) => self.host_refuse(Refusal::RequestUnknown),
-            Err(Error::NotAllowed(_) | Error::Invalid { .. }) => {
-                self.host_refuse(Refusal::StepNotAllowed)
-            }
+            Err(Error::NotAllowed(refusal)) => self.refuse_core(refusal),
+            Err(Error::Invalid { .. }) => self.host_refuse(Refusal::StepNotAllowed),
             Err(_) => self.refuse(Why::StorageFailed),
         }
     }

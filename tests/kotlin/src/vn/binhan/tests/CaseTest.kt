@@ -74,7 +74,9 @@ class CaseTest {
         val badCommune = intake(today).let { it.copy(survivor = it.survivor.copy(commune = "hanoi")) }
         val e = assertThrows<BinhAnException.InvalidField> { vault.createCase(badCommune) }
         assertEquals("survivor.commune", e.field)
-        assertFalse(e.rule.contains("hanoi"), "the rule does not quote the value")
+        assertEquals("not_a_commune", e.code)
+        assertTrue(e.ruleVi.isNotBlank() && e.ruleEn.isNotBlank())
+        assertFalse(e.ruleVi.contains("hanoi") || e.ruleEn.contains("hanoi"), "the rule does not quote the value")
 
         val future = intake(today).let { it.copy(incident = it.incident.copy(date = today.plusDays(1))) }
         assertEquals("incident.date", assertThrows<BinhAnException.InvalidField> { vault.createCase(future) }.field)
@@ -106,7 +108,9 @@ class CaseTest {
             provider = "Legal aid centre (synthetic)",
             note = null,
         )
-        assertThrows<BinhAnException.NotAllowed> { vault.act(id, CaseAction.AddService(referral)) }
+        val noConsent = assertThrows<BinhAnException.NotAllowed> { vault.act(id, CaseAction.AddService(referral)) }
+        assertEquals("consent_missing", noConsent.code)
+        assertTrue(noConsent.reasonVi.contains("sự đồng ý"), noConsent.reasonVi)
         vault.act(
             id,
             CaseAction.RecordConsent(
