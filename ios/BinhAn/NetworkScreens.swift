@@ -126,6 +126,7 @@ struct SyncScreen: View {
                 .accessibilityElement(children: .combine)
             }
             if let error = view.error { ErrorText(reason: error) }
+            if let held = view.held { ErrorText(reason: held) }
             ActionButton(action: view.syncNow, send: send)
             if let enrol = view.enrol { ActionButton(action: enrol, send: send) }
             if let roads = view.roads {

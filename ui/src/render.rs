@@ -239,29 +239,16 @@ impl Inner {
                     self.screen(now)
                 }
             },
-            Route::Sync => {
-                let enrolment = self.enrolment();
-                let vault = self.vault.as_ref();
-                let waiting = vault.and_then(|v| v.pending_events().ok()).unwrap_or(0);
-                let last_sync = vault.and_then(|v| v.last_sync().ok().flatten());
-                let device = vault
-                    .and_then(|v| v.device_id().ok())
-                    .map(|d| d.to_string());
-                (
-                    Screen::Sync {
-                        view: sync::sync_view(
-                            &self.sync,
-                            enrolment.as_ref(),
-                            device,
-                            waiting,
-                            last_sync,
-                            vault.and_then(|v| v.road_status().ok()),
-                            lang,
-                        ),
-                    },
-                    T::SyncTitle.get(lang),
-                )
-            }
+            Route::Sync => (
+                Screen::Sync {
+                    view: sync::sync_view(
+                        &self.sync,
+                        sync::SyncFacts::of(self.vault.as_deref()),
+                        lang,
+                    ),
+                },
+                T::SyncTitle.get(lang),
+            ),
             Route::Enrol => (
                 Screen::Enrol {
                     view: sync::enrol_view(&self.sync, lang),

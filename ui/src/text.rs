@@ -145,6 +145,7 @@ pub(crate) enum T {
     DeviceCode,
     LastSync,
     NeverSynced,
+    ItemsHeld(usize),
     Waiting(u64),
     SyncedCounts(u64, u64),
     Enrolling,
@@ -321,6 +322,10 @@ impl T {
             DeviceCode => pick(lang, "Mã máy", "Device code"),
             LastSync => pick(lang, "Đồng bộ thành công gần nhất", "Last successful sync"),
             NeverSynced => pick(lang, "chưa đồng bộ lần nào", "never synced"),
+            ItemsHeld(n) => vi_en(
+                format!("{n} mục nhận về không mở được hoặc chữ ký không hợp lệ: đã để riêng, phần còn lại đã nhận đủ. Báo cho cán bộ phụ trách."),
+                format!("{n} items received did not open or were not properly signed: held apart, everything else was received. Tell the case manager."),
+            ),
             Waiting(n) => vi_en(
                 format!("{n} thay đổi chờ gửi"),
                 format!("{n} {} waiting to be sent", if *n == 1 { "change" } else { "changes" }),

@@ -188,6 +188,12 @@ impl Vault {
         Ok(team.map(|t| t.members().to_vec()).unwrap_or_default())
     }
 
+    /// Pulled items refused and held back (kind, case, signer, reason
+    /// code; no content), newest last.
+    pub fn held_items(&self) -> Result<Vec<crate::sync::HeldItem>> {
+        crate::sync::held_items(&self.session()?.store)
+    }
+
     /// Events recorded here and not yet acknowledged by the server.
     pub fn pending_events(&self) -> Result<u64> {
         self.session()?.store.unpushed_count()

@@ -112,6 +112,9 @@ pub struct SyncReport {
     pub statistics_sent: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
+    /// Pulled items refused and held back (a bad key wrap, event,
+    /// snapshot or bundle); the rest applied. See `Vault::held_items`.
+    pub items_refused: u64,
     /// The signed shelter directory and placement messages.
     pub shelters: crate::shelters::ShelterSyncReport,
     /// Round trips and bytes.

@@ -11,6 +11,7 @@ mod envelope;
 mod identity;
 mod pull;
 mod push;
+mod quarantine;
 mod snapshots;
 mod statistics;
 mod team;
@@ -30,6 +31,8 @@ pub use envelope::{
     verify_events, verify_team_entry,
 };
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
+pub(crate) use quarantine::held_items;
+pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use team::TeamState;
 pub use transport::{
     http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,

@@ -5,14 +5,28 @@
 use super::engine::{
     CancelFlag, ProgressFn, SyncContext, SyncPhase, SyncProgress, SyncReport, CURSOR, STATS_SENT,
 };
+use super::quarantine::Held;
 use super::team::TeamState;
-use super::wire::{PullRequest, PullResponse, WireBundle, DEFAULT_PULL_BYTES};
+use super::wire::{
+    DeviceRecord, PullRequest, PullResponse, TeamEntry, WireBundle, WireEvent, WireSnapshot,
+    DEFAULT_PULL_BYTES,
+};
 use super::{open_bundle, open_event, open_snapshot, unwrap_case_key, verify_team_entry};
 use crate::events::CaseState;
 use crate::model::{CaseId, DeviceId};
 use crate::{Error, Result};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The directory records of a chunk's signers.
+type Directory = HashMap<DeviceId, DeviceRecord>;
+
+/// The record of `id`: a signer the directory does not know is tampering.
+fn known(directory: &Directory, id: DeviceId) -> Result<&DeviceRecord> {
+    directory.get(&id).ok_or_else(|| Error::Tampered {
+        record: format!("unknown device {id}"),
+    })
+}
 
 impl SyncContext<'_> {
     pub(super) async fn pull(
@@ -57,119 +71,212 @@ impl SyncContext<'_> {
                 total: done,
             });
             if !chunk.more {
+                self.retry_held(report).await?;
                 return Ok((chunk.complete_through, rotate));
             }
         }
     }
 
-    /// Verifies and applies one pulled chunk.
+    /// Verifies and applies one pulled chunk, item by item: an item that
+    /// fails its checks is held back (see [`super::quarantine`]), the rest
+    /// applies.
     async fn apply_chunk(&self, chunk: &PullResponse, report: &mut SyncReport) -> Result<()> {
-        let me = self.identity.device_id();
-        let signers = chunk.team.iter().map(|t| t.item.signer);
-        let bundlers = chunk.bundles.iter().map(|b| b.signer);
-        let authors = chunk.events.iter().map(|e| e.item.author);
-        let directory = self.devices(signers.chain(bundlers).chain(authors)).await?;
-        let record = |id: DeviceId| {
-            directory.get(&id).ok_or_else(|| Error::Tampered {
-                record: format!("unknown device {id}"),
-            })
-        };
+        let items = chunk
+            .team
+            .iter()
+            .map(|t| Held::Team(t.item.clone()))
+            .chain(chunk.bundles.iter().cloned().map(Held::Bundle))
+            .chain(chunk.snapshots.iter().cloned().map(Held::Snapshot))
+            .chain(
+                chunk
+                    .events
+                    .iter()
+                    .map(|e| Held::Event(e.item.clone(), e.seq)),
+            )
+            .collect();
+        self.apply_items(items, report).await
+    }
 
-        for sequenced in &chunk.team {
-            let entry = &sequenced.item;
-            let signer = record(entry.signer)?;
-            verify_team_entry(entry, &signer.public)?;
-            let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
-            if team.holds(entry) {
-                continue; // applied before: our own change, or pulled again
-            }
-            team.accept(entry, signer.role)?;
-            for wrap in entry.wraps.iter().filter(|w| w.recipient == me) {
-                let key = unwrap_case_key(
-                    self.identity,
-                    &signer.public,
-                    entry.case_id,
-                    wrap.epoch,
-                    &wrap.sealed,
-                )?;
-                self.store.put_case_key(entry.case_id, wrap.epoch, &key)?;
-            }
-            self.store.put_team(entry.case_id, &team)?;
-            report.team_changes_pulled += 1;
+    /// Tries again what was held back, now that more keys and team entries
+    /// may be here; what is still refused is held again.
+    pub(super) async fn retry_held(&self, report: &mut SyncReport) -> Result<()> {
+        let mut held = self.take_held()?;
+        // Team entries first: a key they bring may open the rest.
+        held.sort_by_key(Held::order);
+        if held.is_empty() {
+            return Ok(());
         }
+        let before = report.items_refused;
+        self.apply_items(held, report).await?;
+        // Counted once, when first held.
+        report.items_refused = before;
+        Ok(())
+    }
 
-        // A case that starts here from a snapshot has the statistics its
-        // uploader holds and sends (uploaders send theirs right after their
-        // snapshots, until the server has them): nothing to send again.
+    /// Applies `items` in order (team entries, then states, then events).
+    async fn apply_items(&self, items: Vec<Held>, report: &mut SyncReport) -> Result<()> {
+        let signers = items.iter().filter_map(|item| match item {
+            Held::Team(t) => Some(t.signer),
+            Held::Bundle(b) => Some(b.signer),
+            Held::Event(e, _) => Some(e.author),
+            Held::Snapshot(_) => None,
+        });
+        let directory = self.devices(signers.collect::<Vec<_>>()).await?;
         let mut adopted = BTreeMap::new();
-        let mut adopt = |state: CaseState| -> Result<()> {
-            let case_id = state.id;
-            let update = crate::stats::stat_update(&state);
-            if self.store.merge_state(state)? {
-                if let Some(update) = update {
-                    adopted.insert(case_id, update.revision());
-                }
+        let mut verifiers: HashMap<DeviceId, super::Verifier> = HashMap::new();
+        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
+        let mut opened = Vec::new();
+        for item in items {
+            let applied = match &item {
+                Held::Team(entry) => self.apply_team_entry(entry, &directory, report),
+                Held::Bundle(bundle) => self.apply_bundle(bundle, &directory, &mut adopted, report),
+                Held::Snapshot(snapshot) => self.apply_snapshot(snapshot, &mut adopted, report),
+                Held::Event(wire, seq) => self
+                    .open_pulled(wire, &directory, &mut teams, &mut verifiers)
+                    .map(|event| opened.push((event, *seq))),
+            };
+            if let Err(error) = applied {
+                self.hold(item, error)?;
+                report.items_refused += 1;
             }
-            report.snapshots_pulled += 1;
-            Ok(())
-        };
-        for bundle in &chunk.bundles {
-            let usable = self.bundle_cases_to_use(bundle)?;
-            let states = open_bundle(bundle, self.identity, &record(bundle.signer)?.public)?;
-            for (state, use_it) in states.into_iter().zip(usable) {
-                if use_it {
-                    adopt(state)?;
-                }
-            }
-        }
-        for snapshot in &chunk.snapshots {
-            let key = self
-                .store
-                .case_key(snapshot.case_id, snapshot.epoch)?
-                .ok_or_else(|| Error::Tampered {
-                    record: format!("snapshot of case {} without its key", snapshot.case_id),
-                })?;
-            adopt(open_snapshot(snapshot, &key)?)?;
         }
         if !adopted.is_empty() {
             let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
             sent.extend(adopted);
             self.store.set_meta(STATS_SENT, &sent)?;
         }
-
-        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
-        let mut verifiers: HashMap<DeviceId, super::Verifier> = HashMap::new();
-        let mut opened = Vec::with_capacity(chunk.events.len());
-        for sequenced in &chunk.events {
-            let wire = &sequenced.item;
-            let team = match teams.entry(wire.case_id) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(slot) => {
-                    slot.insert(self.store.team(wire.case_id)?.unwrap_or_default())
-                }
-            };
-            let member = team.was_member(wire.author, wire.epoch);
-            if !member {
-                return Err(Error::Tampered {
-                    record: format!("event {} by a device outside the case team", wire.id),
-                });
-            }
-            let key = self
-                .store
-                .case_key(wire.case_id, wire.epoch)?
-                .ok_or_else(|| Error::Tampered {
-                    record: format!("event {} without its case key", wire.id),
-                })?;
-            let author = match verifiers.entry(wire.author) {
-                Entry::Occupied(known) => known.into_mut(),
-                Entry::Vacant(slot) => slot.insert(record(wire.author)?.public.verifier()?),
-            };
-            let event = open_event(wire, author, &key)?;
-            self.clock.observe(event.hlc);
-            opened.push((event, sequenced.seq));
-        }
         report.events_pulled += self.store.append_pulled(&opened)?.len() as u64;
         Ok(())
+    }
+
+    fn apply_team_entry(
+        &self,
+        entry: &TeamEntry,
+        directory: &Directory,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let me = self.identity.device_id();
+        let signer = known(directory, entry.signer)?;
+        verify_team_entry(entry, &signer.public)?;
+        let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
+        if team.holds(entry) {
+            return Ok(()); // applied before: our own change, or pulled again
+        }
+        team.accept(entry, signer.role)?;
+        // Every key for this device opens before anything is kept.
+        let keys = entry
+            .wraps
+            .iter()
+            .filter(|w| w.recipient == me)
+            .map(|wrap| {
+                unwrap_case_key(
+                    self.identity,
+                    &signer.public,
+                    entry.case_id,
+                    wrap.epoch,
+                    &wrap.sealed,
+                )
+                .map(|key| (wrap.epoch, key))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (epoch, key) in keys {
+            self.store.put_case_key(entry.case_id, epoch, &key)?;
+        }
+        self.store.put_team(entry.case_id, &team)?;
+        report.team_changes_pulled += 1;
+        Ok(())
+    }
+
+    /// Keeps a state that arrived whole. A case that starts here from a
+    /// snapshot has the statistics its uploader holds and sends (uploaders
+    /// send theirs right after their snapshots, until the server has them):
+    /// nothing to send again.
+    fn adopt(
+        &self,
+        state: CaseState,
+        adopted: &mut BTreeMap<CaseId, u64>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let case_id = state.id;
+        let update = crate::stats::stat_update(&state);
+        if self.store.merge_state(state)? {
+            if let Some(update) = update {
+                adopted.insert(case_id, update.revision());
+            }
+        }
+        report.snapshots_pulled += 1;
+        Ok(())
+    }
+
+    fn apply_bundle(
+        &self,
+        bundle: &WireBundle,
+        directory: &Directory,
+        adopted: &mut BTreeMap<CaseId, u64>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let usable = self.bundle_cases_to_use(bundle)?;
+        let states = open_bundle(
+            bundle,
+            self.identity,
+            &known(directory, bundle.signer)?.public,
+        )?;
+        for (state, use_it) in states.into_iter().zip(usable) {
+            if use_it {
+                self.adopt(state, adopted, report)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_snapshot(
+        &self,
+        snapshot: &WireSnapshot,
+        adopted: &mut BTreeMap<CaseId, u64>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let key = self
+            .store
+            .case_key(snapshot.case_id, snapshot.epoch)?
+            .ok_or_else(|| Error::Tampered {
+                record: format!("snapshot of case {} without its key", snapshot.case_id),
+            })?;
+        self.adopt(open_snapshot(snapshot, &key)?, adopted, report)
+    }
+
+    /// Checks and opens a pulled event (its author on the case's team at
+    /// its epoch, its signature, its seal).
+    fn open_pulled(
+        &self,
+        wire: &WireEvent,
+        directory: &Directory,
+        teams: &mut HashMap<CaseId, TeamState>,
+        verifiers: &mut HashMap<DeviceId, super::Verifier>,
+    ) -> Result<crate::events::Event> {
+        // Events come after every team entry of their batch: a team read
+        // once serves all its case's events.
+        let team = match teams.entry(wire.case_id) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(self.store.team(wire.case_id)?.unwrap_or_default()),
+        };
+        if !team.was_member(wire.author, wire.epoch) {
+            return Err(Error::Tampered {
+                record: format!("event {} by a device outside the case team", wire.id),
+            });
+        }
+        let key = self
+            .store
+            .case_key(wire.case_id, wire.epoch)?
+            .ok_or_else(|| Error::Tampered {
+                record: format!("event {} without its case key", wire.id),
+            })?;
+        let author = match verifiers.entry(wire.author) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(slot) => slot.insert(known(directory, wire.author)?.public.verifier()?),
+        };
+        let event = open_event(wire, author, &key)?;
+        self.clock.observe(event.hlc);
+        Ok(event)
     }
 
     /// Which states of a bundle to use: those of cases whose team this

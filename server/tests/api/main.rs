@@ -15,3 +15,4 @@ mod sync_bad_input;
 mod sync_basic;
 mod sync_faults;
 mod sync_in_process;
+mod sync_quarantine;

@@ -78,6 +78,9 @@ pub struct RoadsView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncView {
+    /// Items received that did not open or were not properly signed: held
+    /// apart (the rest was received), for the manager to know.
+    pub held: Option<Reason>,
     /// Server, role, commune and this phone's device code (what a manager
     /// names when the province lists it as a shelter's host); empty when
     /// not enrolled.
@@ -246,15 +249,45 @@ pub(crate) fn roads_view(status: &RoadStatus, blocked: Option<Why>, lang: Lang) 
     }
 }
 
-pub(crate) fn sync_view(
-    state: &SyncState,
-    enrolment: Option<&Enrolment>,
-    device: Option<String>,
-    waiting: u64,
-    last_sync: Option<LastSync>,
-    roads: Option<RoadStatus>,
-    lang: Lang,
-) -> SyncView {
+/// What the vault says about this phone's sync.
+#[derive(Debug, Default)]
+pub(crate) struct SyncFacts {
+    pub(crate) enrolment: Option<Enrolment>,
+    pub(crate) device: Option<String>,
+    pub(crate) waiting: u64,
+    pub(crate) last_sync: Option<LastSync>,
+    pub(crate) roads: Option<RoadStatus>,
+    /// Pulled items refused and held back.
+    pub(crate) held: usize,
+}
+
+impl SyncFacts {
+    /// The facts of `vault` (none when locked).
+    pub(crate) fn of(vault: Option<&binhan_core::app::Vault>) -> Self {
+        let Some(vault) = vault else {
+            return Self::default();
+        };
+        Self {
+            enrolment: vault.enrolment().ok().flatten(),
+            device: vault.device_id().ok().map(|d| d.to_string()),
+            waiting: vault.pending_events().unwrap_or(0),
+            last_sync: vault.last_sync().ok().flatten(),
+            roads: vault.road_status().ok(),
+            held: vault.held_items().map(|h| h.len()).unwrap_or(0),
+        }
+    }
+}
+
+pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> SyncView {
+    let SyncFacts {
+        enrolment,
+        device,
+        waiting,
+        last_sync,
+        roads,
+        held,
+    } = facts;
+    let enrolment = enrolment.as_ref();
     let enrolled_as = enrolment
         .map(|e| {
             let device = LabelledValue {
@@ -300,6 +333,7 @@ pub(crate) fn sync_view(
         None
     };
     SyncView {
+        held: (held > 0).then(|| Reason::new("items_held", T::ItemsHeld(held).get(lang))),
         not_enrolled: enrolment.is_none().then(|| T::NotEnrolled.get(lang)),
         enrolled_as,
         last_sync: LabelledValue {
@@ -323,5 +357,24 @@ pub(crate) fn sync_view(
                 },
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_held_back_are_told_and_nothing_when_none() {
+        let state = SyncState::default();
+        let none = sync_view(&state, SyncFacts::default(), Lang::Vi);
+        assert!(none.held.is_none());
+        let facts = SyncFacts {
+            held: 3,
+            ..SyncFacts::default()
+        };
+        let held = sync_view(&state, facts, Lang::En).held.expect("told");
+        assert_eq!(held.code, "items_held");
+        assert!(held.text.starts_with("3 items received"));
     }
 }
