@@ -19,6 +19,7 @@ struct HomeScreen: View {
             CaseRows(rows: view.overdue, send: send)
             Heading(text: view.dueTodayLabel)
             CaseRows(rows: view.dueToday, send: send)
+            if let more = view.more { ActionButton(action: more, send: send) }
             if let nothingDue = view.nothingDue { Text(nothingDue) }
             Heading(text: view.recentLabel)
             CaseRows(rows: view.recent, send: send)

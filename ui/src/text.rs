@@ -64,6 +64,7 @@ pub(crate) enum T {
     DueToday,
     Recent,
     SchoolCases,
+    MoreNeedAttention(usize),
     NoCasesYet,
     NothingDue,
     RecordIncident,
@@ -197,6 +198,10 @@ impl T {
             Overdue => pick(lang, "Theo dõi quá hạn", "Overdue follow-ups"),
             DueToday => pick(lang, "Theo dõi hôm nay", "Follow-ups due today"),
             Recent => pick(lang, "Hồ sơ gần đây", "Recent cases"),
+            MoreNeedAttention(n) => vi_en(
+                format!("Còn {n} hồ sơ cần chú ý nữa: xem danh sách hồ sơ"),
+                format!("{n} more cases need attention: see the case list"),
+            ),
             SchoolCases => pick(
                 lang,
                 "Học sinh đang được hỗ trợ",

@@ -54,6 +54,7 @@ pub(crate) fn home(ids: &Ids, view: &HomeView) -> Markup {
         @if !view.overdue.is_empty() { (section(&view.overdue_label, &view.overdue, None)) }
         @if !view.due_today.is_empty() { (section(&view.due_today_label, &view.due_today, None)) }
         @if let Some(label) = &view.conflicts_label { (section(label, &view.conflicts, None)) }
+        @if let Some(more) = &view.more { (action(ids, more)) }
         (section(&view.recent_label, &view.recent, view.no_cases.as_deref()))
     }
 }

@@ -20,6 +20,10 @@ pub const RECENT_CASES: usize = 5;
 /// Open cases a school counselor's home lists (the case list has all).
 pub const SCHOOL_CASES: usize = 50;
 
+/// Rows each follow-up and conflicts section of the home shows; the rest
+/// are counted, and the case list has them all.
+pub const HOME_ROWS: usize = 20;
+
 /// What the home screen shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -38,6 +42,9 @@ pub struct HomeView {
     pub conflicts_label: Option<String>,
     /// Cases with conflicts between phones, to resolve side by side.
     pub conflicts: Vec<CaseRow>,
+    /// "12 more cases need attention: see the case list", when the
+    /// sections above hold more than they show.
+    pub more: Option<Action>,
     /// "Recent cases" ("Students being supported" for a school
     /// counselor).
     pub recent_label: String,
@@ -59,28 +66,38 @@ pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: 
         .filter(|c| c.follow_up_state(today) == FollowUpState::Overdue)
         .collect();
     overdue.sort_by_key(|c| c.next_follow_up);
-    let overdue: Vec<CaseRow> = overdue.into_iter().map(|c| row(c, today, lang)).collect();
-    let due_today: Vec<CaseRow> = open()
+    let due_today: Vec<_> = open()
         .filter(|c| c.follow_up_state(today) == FollowUpState::DueToday)
-        .map(|c| row(c, today, lang))
         .collect();
+    let conflicted: Vec<_> = list.cases.iter().filter(|c| c.open_conflicts > 0).collect();
+    let hidden = [overdue.len(), due_today.len(), conflicted.len()]
+        .iter()
+        .map(|n| n.saturating_sub(HOME_ROWS))
+        .sum::<usize>();
+    let rows = |cases: Vec<&binhan_core::cases::CaseSummary>| -> Vec<CaseRow> {
+        cases
+            .into_iter()
+            .take(HOME_ROWS)
+            .map(|c| row(c, today, lang))
+            .collect()
+    };
+    let (overdue, due_today, conflicts) = (rows(overdue), rows(due_today), rows(conflicted));
     HomeView {
         overdue_label: T::Overdue.get(lang),
         nothing_due: (overdue.is_empty() && due_today.is_empty()).then(|| T::NothingDue.get(lang)),
         overdue,
         due_today_label: T::DueToday.get(lang),
         due_today,
-        conflicts_label: list
-            .cases
-            .iter()
-            .any(|c| c.open_conflicts > 0)
-            .then(|| T::Conflicts.get(lang)),
-        conflicts: list
-            .cases
-            .iter()
-            .filter(|c| c.open_conflicts > 0)
-            .map(|c| row(c, today, lang))
-            .collect(),
+        conflicts_label: (!conflicts.is_empty()).then(|| T::Conflicts.get(lang)),
+        conflicts,
+        more: (hidden > 0).then(|| {
+            Action::new(
+                T::MoreNeedAttention(hidden).get(lang),
+                Event::Open {
+                    target: Target::CaseList,
+                },
+            )
+        }),
         recent_label: if counselor { T::SchoolCases } else { T::Recent }.get(lang),
         recent: if counselor {
             open()
@@ -211,5 +228,45 @@ mod tests {
             == Event::Open {
                 target: Target::Devices
             }));
+    }
+
+    #[test]
+    fn a_long_overdue_list_shows_a_page_and_counts_the_rest() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 15).expect("day");
+        let cases = (0..30)
+            .map(|i| CaseSummary {
+                next_follow_up: Some(today - chrono::Days::new(i + 1)),
+                ..case(&format!("SYN-LATE-{i:02}"), CaseStatus::Open)
+            })
+            .collect();
+        let list = CaseList {
+            cases,
+            unreadable: Vec::new(),
+        };
+        let home = view(&list, Some(Role::Collaborator), today, Lang::Vi);
+        assert_eq!(home.overdue.len(), HOME_ROWS);
+        // Most overdue first.
+        assert_eq!(home.overdue[0].title, "SYN-LATE-29");
+        let more = home.more.expect("the rest is counted");
+        assert_eq!(
+            more.label,
+            "Còn 10 hồ sơ cần chú ý nữa: xem danh sách hồ sơ"
+        );
+        assert_eq!(
+            more.event,
+            Event::Open {
+                target: Target::CaseList
+            }
+        );
+        let short = view(
+            &CaseList {
+                cases: vec![],
+                unreadable: vec![],
+            },
+            None,
+            today,
+            Lang::Vi,
+        );
+        assert!(short.more.is_none());
     }
 }

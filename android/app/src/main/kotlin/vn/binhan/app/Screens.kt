@@ -264,6 +264,7 @@ fun Home(view: HomeView, send: Send) {
     CaseRows(view.overdue, send)
     Text(view.dueTodayLabel, style = MaterialTheme.typography.titleMedium)
     CaseRows(view.dueToday, send)
+    view.more?.let { ActionButton(it, send) }
     view.nothingDue?.let { Text(it) }
     Text(view.recentLabel, style = MaterialTheme.typography.titleMedium)
     CaseRows(view.recent, send)
