@@ -21,6 +21,9 @@ use chrono::{NaiveDate, TimeDelta, Utc};
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 /// Highest disclosure threshold accepted.
 const MAX_THRESHOLD: u32 = 1_000;
+/// Lowest disclosure threshold accepted: counts from 1 to 4 are always
+/// suppressed, whatever a request asks.
+const MIN_THRESHOLD: u32 = DEFAULT_THRESHOLD;
 
 /// What only officers do here.
 const OFFICERS_DO: &str = "read reports and read or record the programme registries";
@@ -148,10 +151,10 @@ async fn report<S: Storage>(state: &AppState<S>, request: ReportRequest) -> Resu
         ));
     }
     let threshold = request.threshold.unwrap_or(DEFAULT_THRESHOLD);
-    if threshold > MAX_THRESHOLD {
+    if !(MIN_THRESHOLD..=MAX_THRESHOLD).contains(&threshold) {
         return Err(ServerError::unprocessable(
             "bad_threshold",
-            format!("the threshold must be at most {MAX_THRESHOLD}"),
+            format!("the threshold must be from {MIN_THRESHOLD} to {MAX_THRESHOLD}"),
         ));
     }
     let mut builder = ReportBuilder::new(request.year);

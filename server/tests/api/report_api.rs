@@ -233,26 +233,30 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
         );
         assert_eq!(number(&structure, "survivors", "province", column), None);
     }
-    let open = json_report(officer, 1).await;
+    // No request lowers the threshold below 5: an officer (or whoever
+    // holds an officer's token) cannot ask for the small cells.
+    for threshold in [0, 1, 4] {
+        let refused = officer
+            .app
+            .annual_report(YEAR, ReportFormat::Json, Some(threshold))
+            .await
+            .expect_err("a threshold below 5 is refused");
+        assert!(
+            matches!(&refused, binhan_core::Error::Refused { code, .. } if code == "bad_threshold"),
+            "{refused:?}"
+        );
+    }
     assert_eq!(
-        number(&open, "survivors", "province", "with_service"),
-        Some(6.0)
+        number(&structure, "survivors", "province", "total"),
+        Some(7.0)
     );
 
     // Withdrawing consent removes the record from the next report.
     phone.withdraw_statistics_consent(cases[0]);
     phone.sync().await;
     team.manager.sync().await;
-    let open = json_report(officer, 1).await;
-    assert_eq!(number(&open, "survivors", "province", "total"), Some(6.0));
-    assert_eq!(
-        number(&open, "survivors", COMMUNE, "with_service"),
-        Some(5.0)
-    );
-    assert_eq!(
-        number(&open, "survivors", COMMUNE, "without_service"),
-        Some(1.0)
-    );
+    let after = json_report(officer, 5).await;
+    assert_eq!(number(&after, "survivors", "province", "total"), Some(6.0));
 
     // The same report over GET, as CSV, with the officer's token.
     let second_officer = officer
@@ -267,7 +271,8 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
             .bearer_auth(&raw.token)
             .send()
     };
-    let csv = get("?format=csv&threshold=1").await.unwrap();
+    assert_eq!(get("?format=csv&threshold=1").await.unwrap().status(), 422);
+    let csv = get("?format=csv").await.unwrap();
     assert_eq!(csv.status(), 200);
     assert!(csv.headers()["content-type"]
         .to_str()
