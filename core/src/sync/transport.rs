@@ -175,11 +175,31 @@ pub fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| Error::Network(e.to_string()))
 }
 
+/// Whether the authority of an address (`host[:port][/path]`) is this
+/// machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+fn is_loopback(authority: &str) -> bool {
+    let authority = authority.split('/').next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 impl HttpTransport {
     /// A transport to `base_url` (e.g. `https://sync.example.vn`).
     pub fn new(base_url: &str) -> Result<Self> {
         let base = base_url.trim_end_matches('/').to_string();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
+        if let Some(rest) = base.strip_prefix("http://") {
+            // Case keys and tokens cross this link: TLS, except to this
+            // machine (tests, a server behind a local TLS terminator).
+            if !is_loopback(rest) {
+                return Err(Error::invalid("server_url", Rule::PlainHttp));
+            }
+        } else if !base.starts_with("https://") {
             return Err(Error::invalid("server_url", Rule::NotWebAddress));
         }
         let http = http_client()?;
@@ -244,5 +264,42 @@ fn network_reason(e: &reqwest::Error) -> String {
         "connection broken while reading".into()
     } else {
         "request failed".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whoever sits on the network between a phone and a server reached by
+    /// plain HTTP reads its tokens: only this machine may be reached so.
+    #[test]
+    fn plain_http_reaches_only_this_machine() {
+        for refused in [
+            "http://sync.example.vn",
+            "http://10.0.0.2:8080/",
+            "http://127.0.0.1.example.vn",
+            "http://[2001:db8::1]:80",
+        ] {
+            match HttpTransport::new(refused) {
+                Err(Error::Invalid { rule, .. }) => assert_eq!(rule, Rule::PlainHttp, "{refused}"),
+                other => panic!("{refused}: {:?}", other.map(|t| t.base)),
+            }
+        }
+        for allowed in [
+            "https://sync.example.vn",
+            "http://127.0.0.1:43583",
+            "http://localhost:8080/",
+            "http://[::1]:9000",
+        ] {
+            assert!(HttpTransport::new(allowed).is_ok(), "{allowed}");
+        }
+        assert!(matches!(
+            HttpTransport::new("ftp://sync.example.vn"),
+            Err(Error::Invalid {
+                rule: Rule::NotWebAddress,
+                ..
+            })
+        ));
     }
 }

@@ -1,0 +1,382 @@
+//! Why a workflow rule refused an action ([`Refusal`]): a stable code and
+//! a text in Vietnamese and English, quoting no case content.
+
+use crate::model::{Coded, Lang};
+use crate::shelters::PlacementStatus;
+
+/// Why a workflow rule refused an action, with a stable code and a text in
+/// both languages. Texts quote no case content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A referral without the survivor's recorded consent.
+    ConsentMissing,
+    /// The case is closed.
+    CaseClosed,
+    /// Closing a case that has conflicts.
+    ConflictsUnresolved,
+    /// Reopening a case that is not closed.
+    CaseNotClosed,
+    /// The action would change nothing.
+    NothingChanged,
+    /// Another provincial key is already configured.
+    ProvincialKeyDiffers,
+    /// No provincial key is configured yet.
+    NoProvincialKey,
+    /// The shelter directory is not signed by the provincial key.
+    NotSignedByProvince,
+    /// The shelter directory is older than the one held.
+    DirectoryOlder {
+        /// The version received.
+        got: u64,
+        /// The version on this device.
+        held: u64,
+    },
+    /// Another shelter directory with the same version is held.
+    DirectorySameVersion {
+        /// The version.
+        version: u64,
+    },
+    /// A directory update arrived before any full directory.
+    NoDirectory,
+    /// A directory update for another version than the one held.
+    DirectoryUpdateMismatch {
+        /// The version the update applies to.
+        from: u64,
+        /// The version on this device.
+        held: u64,
+    },
+    /// This device does not host the shelter.
+    NotHost,
+    /// This device hosts no shelter.
+    HostsNoShelter,
+    /// A message about a shelter from a device that does not host it.
+    SenderNotHost,
+    /// The shelter takes nobody in at present.
+    ShelterInactive,
+    /// The shelter takes placements by phone only.
+    PhoneOnly,
+    /// The shelter does not take this group.
+    GroupNotAccepted,
+    /// Too few free places for the people asked for.
+    TooFewPlaces {
+        /// The people asked for.
+        people: u16,
+        /// The free places known.
+        free: u16,
+    },
+    /// A placement step that does not follow from where it stands.
+    StepNotAllowed {
+        /// Where the placement stands.
+        from: PlacementStatus,
+        /// The step asked for.
+        to: PlacementStatus,
+    },
+    /// Only the device that sent a request may cancel it.
+    OnlySenderCancels,
+    /// Another request with the same id was received before.
+    RequestIdReused,
+    /// The placement already stands at this step.
+    AlreadyRecorded {
+        /// Where it stands.
+        status: PlacementStatus,
+    },
+    /// The case already has a placement under way.
+    PlacementUnderWay,
+    /// The shelter message is for another device.
+    MessageForOtherDevice,
+    /// A team change that lists members twice, or whose creator is not a member.
+    TeamMembersInvalid,
+    /// A team change from a device that may not change the team.
+    TeamSignerNotPermitted,
+    /// Removing a team member without a new key epoch.
+    TeamRemovalNeedsNewKey,
+    /// A team change with a stale or skipped key epoch.
+    TeamEpochWrong,
+}
+
+impl Refusal {
+    /// The stable snake_case code, e.g. `case_closed`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ConsentMissing => "consent_missing",
+            Self::CaseClosed => "case_closed",
+            Self::ConflictsUnresolved => "conflicts_unresolved",
+            Self::CaseNotClosed => "case_not_closed",
+            Self::NothingChanged => "nothing_changed",
+            Self::ProvincialKeyDiffers => "provincial_key_differs",
+            Self::NoProvincialKey => "no_provincial_key",
+            Self::NotSignedByProvince => "not_signed_by_province",
+            Self::DirectoryOlder { .. } => "directory_older",
+            Self::DirectorySameVersion { .. } => "directory_same_version",
+            Self::NoDirectory => "no_directory",
+            Self::DirectoryUpdateMismatch { .. } => "directory_update_mismatch",
+            Self::NotHost => "not_host",
+            Self::HostsNoShelter => "hosts_no_shelter",
+            Self::SenderNotHost => "sender_not_host",
+            Self::ShelterInactive => "shelter_inactive",
+            Self::PhoneOnly => "phone_only",
+            Self::GroupNotAccepted => "group_not_accepted",
+            Self::TooFewPlaces { .. } => "too_few_places",
+            Self::StepNotAllowed { .. } => "step_not_allowed",
+            Self::OnlySenderCancels => "only_sender_cancels",
+            Self::RequestIdReused => "request_id_reused",
+            Self::AlreadyRecorded { .. } => "already_recorded",
+            Self::PlacementUnderWay => "placement_under_way",
+            Self::MessageForOtherDevice => "message_for_other_device",
+            Self::TeamMembersInvalid => "team_members_invalid",
+            Self::TeamSignerNotPermitted => "team_signer_not_permitted",
+            Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
+            Self::TeamEpochWrong => "team_epoch_wrong",
+        }
+    }
+
+    /// The text in Vietnamese and in English.
+    fn texts(&self) -> (String, String) {
+        let same = |vi: &str, en: &str| (vi.to_string(), en.to_string());
+        match self {
+            Self::ConsentMissing => same(
+                "cần ghi nhận sự đồng ý của người bị bạo lực cho dịch vụ và nơi nhận này \
+                 trước khi chuyển gửi",
+                "a referral needs the survivor's recorded consent for this service and \
+                 recipient",
+            ),
+            Self::CaseClosed => same(
+                "hồ sơ đã đóng; hãy mở lại hồ sơ trước",
+                "the case is closed; reopen it first",
+            ),
+            Self::ConflictsUnresolved => same(
+                "cần giải quyết các xung đột của hồ sơ trước khi đóng hồ sơ",
+                "resolve the case's conflicts before closing it",
+            ),
+            Self::CaseNotClosed => same("hồ sơ chưa đóng", "the case is not closed"),
+            Self::NothingChanged => same("không có gì thay đổi", "nothing changed"),
+            Self::ProvincialKeyDiffers => same(
+                "máy này đã có một khóa khác của tỉnh",
+                "a different provincial key is already configured on this device",
+            ),
+            Self::NoProvincialKey => same(
+                "máy này chưa có khóa của tỉnh; hãy đăng ký máy trước",
+                "no provincial key is configured on this device; enrol it first",
+            ),
+            Self::NotSignedByProvince => same(
+                "danh bạ nơi tạm lánh không có chữ ký của tỉnh",
+                "the shelter directory is not signed by the provincial key",
+            ),
+            Self::DirectoryOlder { got, held } => (
+                format!(
+                    "danh bạ nơi tạm lánh này (phiên bản {got}) cũ hơn danh bạ trên máy \
+                     (phiên bản {held})"
+                ),
+                format!(
+                    "the shelter directory is older (version {got}) than the one on this \
+                     device (version {held})"
+                ),
+            ),
+            Self::DirectorySameVersion { version } => (
+                format!("máy này đã có một danh bạ nơi tạm lánh khác cùng phiên bản {version}"),
+                format!(
+                    "a different shelter directory with the same version {version} is \
+                     already on this device"
+                ),
+            ),
+            Self::NoDirectory => same(
+                "máy này chưa có danh bạ nơi tạm lánh; hãy tải bản đầy đủ trước",
+                "no shelter directory on this device yet; load the full directory first",
+            ),
+            Self::DirectoryUpdateMismatch { from, held } => (
+                format!(
+                    "bản cập nhật dành cho danh bạ phiên bản {from}, máy này có phiên bản \
+                     {held}; hãy tải bản đầy đủ"
+                ),
+                format!(
+                    "the shelter directory update applies to version {from}, this device \
+                     has version {held}; load the full directory"
+                ),
+            ),
+            Self::NotHost => same(
+                "máy này không phải máy của chủ nơi tạm lánh này",
+                "this device does not host the shelter",
+            ),
+            Self::HostsNoShelter => same(
+                "máy này không quản lý nơi tạm lánh nào",
+                "this device hosts no shelter",
+            ),
+            Self::SenderNotHost => same(
+                "tin nhắn không đến từ máy của chủ nơi tạm lánh",
+                "the message does not come from the host of the shelter",
+            ),
+            Self::ShelterInactive => same(
+                "nơi tạm lánh hiện không nhận người",
+                "the shelter does not take people in at present",
+            ),
+            Self::PhoneOnly => same(
+                "nơi tạm lánh chỉ nhận qua điện thoại; hãy gọi cho chủ nơi tạm lánh",
+                "the shelter takes placements by phone only; call the host",
+            ),
+            Self::GroupNotAccepted => same(
+                "nơi tạm lánh không nhận nhóm người này",
+                "the shelter does not take this group",
+            ),
+            Self::TooFewPlaces { people, free } => (
+                format!("nơi tạm lánh không đủ chỗ còn trống cho {people} người (còn {free} chỗ)"),
+                format!("the shelter has too few free places for {people} people ({free} free)"),
+            ),
+            Self::StepNotAllowed { from, to } => (
+                format!(
+                    "yêu cầu đang ở bước «{}», không thể chuyển sang «{}»",
+                    from.label_vi(),
+                    to.label_vi()
+                ),
+                format!(
+                    "a placement cannot go from {} to {}",
+                    from.label_en(),
+                    to.label_en()
+                ),
+            ),
+            Self::OnlySenderCancels => same(
+                "chỉ máy đã gửi yêu cầu mới hủy được yêu cầu",
+                "only the device that sent a request may cancel it",
+            ),
+            Self::RequestIdReused => same(
+                "đã nhận trước đó một yêu cầu khác có cùng mã",
+                "a different request with this id was received before",
+            ),
+            Self::AlreadyRecorded { status } => (
+                format!("yêu cầu đã ở bước «{}»", status.label_vi()),
+                format!("the placement is already {}", status.label_en()),
+            ),
+            Self::PlacementUnderWay => same(
+                "hồ sơ đã có một yêu cầu nơi tạm lánh đang thực hiện; hãy hủy yêu cầu đó \
+                 hoặc ghi nhận đã rời nơi tạm lánh trước",
+                "the case already has a placement under way; cancel it or record the \
+                 departure first",
+            ),
+            Self::MessageForOtherDevice => same(
+                "tin nhắn về nơi tạm lánh này dành cho máy khác",
+                "the shelter message is for another device",
+            ),
+            Self::TeamMembersInvalid => same(
+                "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập nhóm)",
+                "team members must be listed once each, the creator among them",
+            ),
+            Self::TeamSignerNotPermitted => same(
+                "chỉ người lập nhóm hoặc cán bộ phụ trách (UBND xã) trong nhóm mới thay \
+                 đổi được nhóm",
+                "only the creator or a commune case manager in the team may change it",
+            ),
+            Self::TeamRemovalNeedsNewKey => same(
+                "bớt thành viên khỏi nhóm cần một khóa mới",
+                "removing a team member needs a new key epoch",
+            ),
+            Self::TeamEpochWrong => same(
+                "thay đổi nhóm dùng khóa cũ hoặc bỏ qua một khóa",
+                "the team change has a stale or skipped key epoch",
+            ),
+        }
+    }
+
+    /// The text in Vietnamese, shown to the person who asked.
+    pub fn text_vi(&self) -> String {
+        self.texts().0
+    }
+
+    /// The text in English.
+    pub fn text_en(&self) -> String {
+        self.texts().1
+    }
+
+    /// The text in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.text_vi(),
+            Lang::En => self.text_en(),
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    /// English, for logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text_en())
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub(crate) fn every_refusal() -> Vec<Refusal> {
+        use Refusal::*;
+        let all = vec![
+            ConsentMissing,
+            CaseClosed,
+            ConflictsUnresolved,
+            CaseNotClosed,
+            NothingChanged,
+            ProvincialKeyDiffers,
+            NoProvincialKey,
+            NotSignedByProvince,
+            DirectoryOlder { got: 1, held: 2 },
+            DirectorySameVersion { version: 2 },
+            NoDirectory,
+            DirectoryUpdateMismatch { from: 1, held: 3 },
+            NotHost,
+            HostsNoShelter,
+            SenderNotHost,
+            ShelterInactive,
+            PhoneOnly,
+            GroupNotAccepted,
+            TooFewPlaces { people: 3, free: 1 },
+            StepNotAllowed {
+                from: PlacementStatus::Declined,
+                to: PlacementStatus::Arrived,
+            },
+            OnlySenderCancels,
+            RequestIdReused,
+            AlreadyRecorded {
+                status: PlacementStatus::Accepted,
+            },
+            PlacementUnderWay,
+            MessageForOtherDevice,
+            TeamMembersInvalid,
+            TeamSignerNotPermitted,
+            TeamRemovalNeedsNewKey,
+            TeamEpochWrong,
+        ];
+        // A new refusal fails to compile here until it is listed above.
+        for refusal in &all {
+            match refusal {
+                ConsentMissing
+                | CaseClosed
+                | ConflictsUnresolved
+                | CaseNotClosed
+                | NothingChanged
+                | ProvincialKeyDiffers
+                | NoProvincialKey
+                | NotSignedByProvince
+                | DirectoryOlder { .. }
+                | DirectorySameVersion { .. }
+                | NoDirectory
+                | DirectoryUpdateMismatch { .. }
+                | NotHost
+                | HostsNoShelter
+                | SenderNotHost
+                | ShelterInactive
+                | PhoneOnly
+                | GroupNotAccepted
+                | TooFewPlaces { .. }
+                | StepNotAllowed { .. }
+                | OnlySenderCancels
+                | RequestIdReused
+                | AlreadyRecorded { .. }
+                | PlacementUnderWay
+                | MessageForOtherDevice
+                | TeamMembersInvalid
+                | TeamSignerNotPermitted
+                | TeamRemovalNeedsNewKey
+                | TeamEpochWrong => {}
+            }
+        }
+        all
+    }
+}
