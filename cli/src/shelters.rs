@@ -515,6 +515,12 @@ pub fn demo(dir: &Path) -> Result<Value> {
         disability_support: false,
         languages: vec![Language::HaNhi, Language::Vietnamese],
     };
+    let shelter = province
+        .shelters
+        .iter()
+        .find(|s| s.id == office)
+        .ok_or_else(|| Error::NotFound("the demo's shelter".into()))?;
+    binhan_testkit::shelters::consent_to_shelter(&phone, case, shelter)?;
     let request = phone.request_placement(case, office, needs)?;
     deliver(&phone, &host)?;
     let inbox = host.placement_inbox()?.len();

@@ -135,6 +135,17 @@ fn shelters_cli_search_and_placement_between_two_vaults() {
     ok(&host, &["shelters", "host", office, "--free", "2"], "");
     deliver(&host, &ctv);
     let case = create_case(&ctv);
+    // The survivor agrees to share what a placement needs with the office.
+    let name = by_road["shelters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["shelter"]["id"] == office)
+        .unwrap()["shelter"]["name"]
+        .clone();
+    let consent = json!({"scope": {"service": {"service": "safe_shelter", "recipient": name}},
+        "granted": true, "given_by": "survivor"});
+    ok(&ctv, &["case", "consent", &case], &consent.to_string());
     let request = json!({"shelter": office, "needs": {"people": 2, "children": 1,
         "group": "women_with_children", "languages": ["mong"]}});
     let out = ok(&ctv, &["shelters", "request", &case], &request.to_string());

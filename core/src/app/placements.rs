@@ -136,6 +136,11 @@ impl Vault {
         if !entry.accepts(needs.group) {
             return Err(Error::NotAllowed(Refusal::GroupNotAccepted));
         }
+        // Sharing what a placement needs is for the survivor to agree to,
+        // for this service and this shelter; the shells ask, core decides.
+        if !self.case(case)?.consented(&entry.consent_scope()) {
+            return Err(Error::NotAllowed(Refusal::ConsentMissing));
+        }
         let now = self.now();
         let known = self.desk()?.availability.view(
             &shelter,

@@ -152,6 +152,15 @@ pub struct Shelter {
 }
 
 impl Shelter {
+    /// The consent a placement here needs: the safe-shelter service, with
+    /// this shelter as the recipient.
+    pub fn consent_scope(&self) -> crate::model::ConsentScope {
+        crate::model::ConsentScope::Service {
+            service: crate::model::ServiceType::SafeShelter,
+            recipient: self.name.clone(),
+        }
+    }
+
     /// Checks every field; errors name the field, never a value.
     pub fn validate(&self) -> Result<()> {
         required_text("shelter.name", &self.name, 120)?;

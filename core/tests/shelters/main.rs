@@ -14,7 +14,7 @@ use binhan_core::cases::CaseAction;
 use binhan_core::events::ConflictValue;
 use binhan_core::model::*;
 use binhan_core::shelters::*;
-use binhan_core::{Error, Rule};
+use binhan_core::{Error, Refusal, Rule};
 use binhan_testkit::shelters::{self as synthetic, signed, SyntheticProvince};
 use binhan_testkit::vault::{fast_vault, no_delays};
 use chrono::{DateTime, Duration, Utc};

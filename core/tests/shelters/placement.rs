@@ -4,7 +4,7 @@
 use super::*;
 use binhan_core::cases::CaseIntake;
 use binhan_testkit::intake::Builder;
-use binhan_testkit::shelters::valley_needs;
+use binhan_testkit::shelters::{consent_to_shelter, valley_needs};
 
 /// Delivers `from`'s outbox to the devices it is addressed to, through the
 /// binary encoding, and acknowledges it. Returns the messages delivered.
@@ -32,9 +32,58 @@ fn deliver(from: &Vault, to: &[&Vault]) -> usize {
     delivered
 }
 
-/// A synthetic intake with survivor code `code`.
+/// A synthetic intake with survivor code `code`, the survivor agreeing to
+/// share what a placement needs with the valley's commune office.
 fn intake(code: &str) -> CaseIntake {
-    Builder::new(0, now().date_naive()).code(code).build()
+    let office = province()
+        .shelters
+        .iter()
+        .find(|s| s.id == province().valley.same_side)
+        .unwrap();
+    Builder::new(0, now().date_naive())
+        .code(code)
+        .consent(Consent {
+            scope: office.consent_scope(),
+            granted: true,
+            given_by: ConsentGiver::Survivor,
+        })
+        .build()
+}
+
+#[test]
+fn shelters_a_placement_needs_the_survivors_consent_for_that_shelter() {
+    let w = world(3);
+    // Consent to another service, and to another shelter, is not enough.
+    let case =
+        w.a.create_case(Builder::new(0, now().date_naive()).code("SYN-NC").build())
+            .unwrap();
+    let refused = w.a.request_placement(case, w.shelter.id, valley_needs(1));
+    assert!(
+        matches!(refused, Err(Error::NotAllowed(Refusal::ConsentMissing))),
+        "{refused:?}"
+    );
+    assert!(placement_of(&w.a, case).is_empty(), "nothing recorded");
+    assert!(w.a.shelter_outbox().unwrap().is_empty(), "nothing sent");
+    // A refused consent is no consent either.
+    w.a.act(
+        case,
+        CaseAction::RecordConsent(Consent {
+            scope: w.shelter.consent_scope(),
+            granted: false,
+            given_by: ConsentGiver::Survivor,
+        }),
+    )
+    .unwrap();
+    assert!(w
+        .a
+        .request_placement(case, w.shelter.id, valley_needs(1))
+        .is_err());
+    // Once the survivor agrees (the recipient compared as core's key is),
+    // the request goes.
+    consent_to_shelter(&w.a, case, &w.shelter).unwrap();
+    w.a.request_placement(case, w.shelter.id, valley_needs(1))
+        .unwrap();
+    assert_eq!(w.a.shelter_outbox().unwrap().len(), 1);
 }
 
 struct World {

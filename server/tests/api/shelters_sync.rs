@@ -30,6 +30,17 @@ fn shelter() -> ShelterId {
     province().valley.same_side
 }
 
+/// The survivor of `case` agrees to share what a placement needs with the
+/// valley commune office.
+fn agree(phone: &Phone, case: binhan_core::model::CaseId) {
+    let office = province()
+        .shelters
+        .iter()
+        .find(|s| s.id == shelter())
+        .unwrap();
+    binhan_testkit::shelters::consent_to_shelter(&phone.app, case, office).unwrap();
+}
+
 /// Version `version` of the synthetic directory (2: `directory_v2`), with
 /// `host` named as the host of the valley commune office.
 fn directory(version: u64, host: DeviceId) -> binhan_core::shelters::ShelterDirectory {
@@ -129,6 +140,7 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     assert_eq!(free_places(a), Some(3), "free places reach every device");
 
     let case = a.app.create_case(intake("SHELTER-E2E-1", "mu_ca")).unwrap();
+    agree(a, case);
     let request = a
         .app
         .request_placement(case, shelter(), valley_needs(2))
@@ -221,6 +233,8 @@ async fn two_collaborators_race_for_the_last_place(backend: Backend) {
         .app
         .create_case(intake("SHELTER-RACE-B", "mu_ca"))
         .unwrap();
+    agree(a, case_a);
+    agree(b, case_b);
     let ra = a
         .app
         .request_placement(case_a, shelter(), valley_needs(1))

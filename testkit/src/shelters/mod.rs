@@ -75,6 +75,27 @@ pub fn valley_needs(people: u8) -> PlacementNeeds {
     }
 }
 
+/// Records on `case` the survivor's consent to share what a placement
+/// needs with `shelter` (as the finder's "the survivor agrees" does).
+pub fn consent_to_shelter(
+    vault: &binhan_core::app::Vault,
+    case: binhan_core::model::CaseId,
+    shelter: &Shelter,
+) -> binhan_core::Result<()> {
+    use binhan_core::cases::CaseAction;
+    use binhan_core::model::{Consent, ConsentGiver};
+    vault
+        .act(
+            case,
+            CaseAction::RecordConsent(Consent {
+                scope: shelter.consent_scope(),
+                granted: true,
+                given_by: ConsentGiver::Survivor,
+            }),
+        )
+        .map(|_| ())
+}
+
 /// When the synthetic directory's first version was published.
 pub fn published_at() -> DateTime<Utc> {
     DateTime::from_timestamp(1_780_272_000, 0).unwrap_or_default() // 2026-06-01 00:00 UTC

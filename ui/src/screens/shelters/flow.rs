@@ -3,7 +3,7 @@
 //! survivor's consent for a shelter, and request a place.
 
 use super::text::{Refusal, L};
-use super::{has_consent, shelter_consent_scope, ShelterFilter};
+use super::{has_consent, ShelterFilter};
 use crate::core::{Inner, Route};
 use crate::effect::Effect;
 use crate::text::Why;
@@ -131,7 +131,7 @@ impl Inner {
             return;
         };
         let consent = Consent {
-            scope: shelter_consent_scope(&shelter),
+            scope: shelter.consent_scope(),
             granted: true,
             given_by: ConsentGiver::Survivor,
         };

@@ -13,7 +13,7 @@ use crate::format;
 use crate::view::{Action, Choice};
 use binhan_core::app::Vault;
 use binhan_core::cases::CaseDetail;
-use binhan_core::model::{commune, CaseId, Coded, ConsentScope, Lang, ServiceType};
+use binhan_core::model::{commune, CaseId, Coded, Lang};
 use binhan_core::shelters::{
     Freshness, GeoPoint, NearestShelters, Ranking, RoadReach, Shelter, ShelterMatch, ShelterQuery,
 };
@@ -212,19 +212,7 @@ fn distance(metres: u32, lang: Lang) -> String {
 /// Whether the case has the survivor's consent to share with `shelter` for
 /// a safe shelter (compared by core's normalised scope key).
 pub(crate) fn has_consent(case: &CaseDetail, shelter: &Shelter) -> bool {
-    let key = shelter_consent_scope(shelter).key();
-    case.consents
-        .iter()
-        .any(|c| c.granted && c.scope.key() == key)
-}
-
-/// The consent a placement needs: the safe-shelter service, with this
-/// shelter as the recipient.
-pub(crate) fn shelter_consent_scope(shelter: &Shelter) -> ConsentScope {
-    ConsentScope::Service {
-        service: ServiceType::SafeShelter,
-        recipient: shelter.name.clone(),
-    }
+    case.consented(&shelter.consent_scope())
 }
 
 fn row(m: &ShelterMatch, case: Option<&CaseDetail>, lang: Lang) -> ShelterRow {

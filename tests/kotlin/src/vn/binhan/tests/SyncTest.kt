@@ -327,6 +327,18 @@ class SyncTest {
             people = 2u, children = 1u, group = AcceptedGroup.WOMEN_WITH_CHILDREN,
             stepFree = false, disabilitySupport = false, languages = listOf(Language.VIETNAMESE),
         )
+        // Without the survivor's consent for this shelter, core refuses.
+        val refused = assertThrows(BinhAnException.NotAllowed::class.java) {
+            collaborator.requestPlacement(case, office, needs)
+        }
+        assertEquals("consent_missing", refused.code)
+        val name = collaborator.shelterDirectory()!!.shelters.first { it.id == office }.name
+        collaborator.act(
+            case,
+            CaseAction.RecordConsent(
+                Consent(scope = ConsentScope.Service(ServiceType.SAFE_SHELTER, name), granted = true, givenBy = ConsentGiver.SURVIVOR),
+            ),
+        )
         val request = collaborator.requestPlacement(case, office, needs)
         assertEquals(PlacementStatus.REQUESTED, collaborator.placementRequests().single().status)
         assertTrue(sync(collaborator).shelters.messagesSent >= 1uL)
