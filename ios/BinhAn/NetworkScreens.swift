@@ -70,6 +70,10 @@ struct InviteScreen: View {
             Heading(text: view.roleLabel)
             Choices(choices: view.roles, send: send)
             if let roleError = view.roleError { ErrorText(reason: roleError) }
+            if let communeLabel = view.communeLabel {
+                OneOf(label: communeLabel, options: view.communes, send: send)
+            }
+            if let communeError = view.communeError { ErrorText(reason: communeError) }
             Heading(text: view.hoursLabel)
             Choices(choices: view.hours, send: send)
             ActionButton(action: view.submit, send: send)

@@ -23,33 +23,9 @@ compile_kotlin "$OUT/test-classes" "$JNA_JAR:$JUNIT_JAR" "$OUT/generated" tests/
 
 echo "== Kotlin: starting binhan-server on loopback (SQLite, temporary folder)"
 server_bin="$TARGET/debug/binhan-server"
-server_dir="$(mktemp -d)"
-server_pid=""
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -rf "$server_dir"
-}
+source "$ROOT/tests/server.sh"
 trap stop_server EXIT
-env -u BINHAN_DATABASE_URL -u BINHAN_DATA -u BINHAN_LISTEN RUST_LOG=info \
-    "$server_bin" serve --data "$server_dir/data" --listen 127.0.0.1:0 \
-    >"$server_dir/stdout" 2>"$server_dir/server.log" &
-server_pid=$!
-server_url=""
-for _ in $(seq 1 300); do
-    server_url="$(sed -n 's/^listening on //p' "$server_dir/stdout")"
-    [ -n "$server_url" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$server_url" ]; then
-    echo "binhan-server did not start:" >&2
-    cat "$server_dir/server.log" >&2
-    exit 1
-fi
-echo "   $server_url (pid $server_pid)"
+start_server "$server_bin"
 
 echo "== Kotlin: running tests (JUnit 5, JNA)"
 log="$OUT/junit.log"

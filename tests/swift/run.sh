@@ -22,6 +22,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
+source "$ROOT/tests/server.sh"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 TARGET="$(mkdir -p "$TARGET" && cd "$TARGET" && pwd)"
 OUT="$TARGET/swift"
@@ -55,6 +56,7 @@ build_dir="$run_dir.build"
 mounts=()
 cleanup() {
     local i
+    stop_server
     for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
         $sudo umount "${mounts[$i]}" 2>/dev/null || $sudo umount -l "${mounts[$i]}" 2>/dev/null || true
     done
@@ -107,10 +109,16 @@ echo "   compiled in $(($(date +%s) - started)) s"
 in_chroot sh -c "swiftc -parse -swift-version 6 $run_dir/app/*.swift"
 echo "   ios/BinhAn/*.swift parsed"
 
+echo "== Swift: starting binhan-server on loopback (SQLite, temporary folder)"
+start_server "$TARGET/debug/binhan-server"
+code="$("$TARGET/debug/binhan-server" bootstrap-officer --data "$server_dir/data" 2>/dev/null |
+    sed -n 's/.*"code": *"\([^"]*\)".*/\1/p')"
+
 echo "== Swift: running tests"
 log="$OUT/tests.log"
 set +e
-in_chroot env LD_LIBRARY_PATH="$run_dir/lib" "$build_dir/binhan-swift-tests" 2>&1 | tee "$log"
+in_chroot env LD_LIBRARY_PATH="$run_dir/lib" BINHAN_SERVER_URL="$server_url" \
+    BINHAN_BOOTSTRAP_CODE="$code" "$build_dir/binhan-swift-tests" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 summary="$(sed -n 's/^== \([0-9]* passed, [0-9]* failed\)$/\1/p' "$log")"

@@ -338,13 +338,20 @@ impl Inner {
         if !enrolment.role.may_invite(role) {
             return self.refuse(Why::NotAvailableHere);
         }
+        let Some(commune) = crate::screens::invite::invite_commune(
+            &self.invite,
+            enrolment.role,
+            &enrolment.commune,
+        ) else {
+            return;
+        };
         if !self.sync.begin(Activity::Invite) {
             return self.refuse(Why::SyncRunning);
         }
         self.sync.invitation = None;
         self.jobs.push(Job::Invite {
             role,
-            commune: enrolment.commune,
+            commune,
             hours: self.invite.hours,
         });
     }

@@ -433,9 +433,15 @@ impl Inner {
             {
                 self.invite.hours = hours
             }
-            Event::ChooseInviteRole { .. } | Event::ChooseInviteHours { .. } => {
-                self.refuse(Why::NotAvailableHere)
+            Event::ChooseInviteCommune { commune }
+                if *self.top() == Route::Invite
+                    && binhan_core::model::commune(&commune).is_some() =>
+            {
+                self.invite.commune = Some(commune)
             }
+            Event::ChooseInviteRole { .. }
+            | Event::ChooseInviteHours { .. }
+            | Event::ChooseInviteCommune { .. } => self.refuse(Why::NotAvailableHere),
             Event::ShareInvitation => self.share_invitation(),
             Event::RefreshDevices => self.devices_refresh(),
             Event::RevokeDevice { device } => self.revoke_ask(&device),

@@ -180,6 +180,11 @@ pub enum Event {
         /// The role.
         role: Role,
     },
+    /// Invite (the provincial officer): the commune of the new phone.
+    ChooseInviteCommune {
+        /// The commune's code.
+        commune: String,
+    },
     /// Invite: how long the code stays valid.
     ChooseInviteHours {
         /// Hours (24, 72 or 168).

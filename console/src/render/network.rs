@@ -65,6 +65,8 @@ pub(crate) fn invite(ids: &Ids, view: &InviteView) -> Markup {
     html! {
         (choices(&view.role_label, &view.roles))
         @if let Some(e) = &view.role_error { (error(e)) }
+        @if let Some(label) = &view.commune_label { (choices(label, &view.communes)) }
+        @if let Some(e) = &view.commune_error { (error(e)) }
         (choices(&view.hours_label, &view.hours))
         (action(ids, &view.submit))
         @if let Some(running) = &view.running { p role="status" { (running) } }

@@ -2,6 +2,6 @@
 // with the generated bindings and runs it against libbinhan_ffi.so).
 import Foundation
 
-let (passed, failed) = runTests(vaultTests + appCoreTests + appModelTests)
+let (passed, failed) = runTests(vaultTests + appCoreTests + appModelTests + journeyTests)
 say("== \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)

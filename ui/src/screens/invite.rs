@@ -8,7 +8,7 @@ use crate::event::Event;
 use crate::format;
 use crate::text::{pick, vi_en, Why};
 use crate::view::{Action, Choice, LabelledValue, Reason};
-use binhan_core::model::{Coded, Lang, Role};
+use binhan_core::model::{Coded, Lang, Role, COMMUNES};
 use serde::Serialize;
 
 /// Hours a code may stay valid, as offered.
@@ -18,6 +18,9 @@ pub(crate) const VALIDITY_HOURS: [u32; 3] = [24, 72, 168];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct InviteForm {
     pub(crate) role: Option<Role>,
+    /// The commune of the new phone, chosen by the provincial officer (a
+    /// manager invites into their own commune).
+    pub(crate) commune: Option<String>,
     pub(crate) hours: u32,
     /// Submitted at least once: from then on a missing role is shown.
     pub(crate) submitted: bool,
@@ -27,6 +30,7 @@ impl Default for InviteForm {
     fn default() -> Self {
         Self {
             role: None,
+            commune: None,
             hours: 72,
             submitted: false,
         }
@@ -43,6 +47,13 @@ pub struct InviteView {
     pub roles: Vec<Choice>,
     /// Why the form cannot be sent yet (no role chosen), once tried.
     pub role_error: Option<Reason>,
+    /// "Commune of the new phone", for the provincial officer inviting
+    /// anyone but another officer.
+    pub commune_label: Option<String>,
+    /// The province's communes to choose from (empty when not asked).
+    pub communes: Vec<Choice>,
+    /// Why the form cannot be sent yet (no commune chosen), once tried.
+    pub commune_error: Option<Reason>,
     /// "Valid for".
     pub hours_label: String,
     /// 24 hours, 3 days, 7 days.
@@ -62,6 +73,7 @@ pub struct InviteView {
 fn label(key: &str, lang: Lang) -> String {
     match key {
         "role" => pick(lang, "Vai trò của máy mới", "Role of the new phone"),
+        "commune" => pick(lang, "Xã, phường của máy mới", "Commune of the new phone"),
         "hours" => pick(lang, "Mã có hiệu lực trong", "The code is valid for"),
         "submit" => pick(lang, "Tạo mã mời", "Make an invitation code"),
         "running" => pick(lang, "Đang tạo mã…", "Making the code…"),
@@ -92,6 +104,22 @@ pub(crate) fn invitable(me: Role) -> Vec<Role> {
         .collect()
 }
 
+/// The commune the new phone will belong to: a manager's own; for the
+/// provincial officer, the province for another officer, else the commune
+/// chosen (`None`: not chosen yet).
+pub(crate) fn invite_commune(form: &InviteForm, me: Role, own: &str) -> Option<String> {
+    match (me, form.role) {
+        (Role::ProvincialOfficer, Some(Role::ProvincialOfficer)) => Some(own.to_string()),
+        (Role::ProvincialOfficer, _) => form.commune.clone(),
+        _ => Some(own.to_string()),
+    }
+}
+
+/// Whether `me` chooses the new phone's commune for the role chosen.
+fn asks_commune(form: &InviteForm, me: Role) -> bool {
+    me == Role::ProvincialOfficer && form.role != Some(Role::ProvincialOfficer)
+}
+
 /// The text shared with the new phone's holder: the code and its expiry,
 /// nothing about any case.
 pub(crate) fn share_text(code: &str, expires: &str, lang: Lang) -> String {
@@ -117,6 +145,23 @@ pub(crate) fn view(form: &InviteForm, state: &SyncState, me: Role, lang: Lang) -
             })
             .collect(),
         role_error: (form.submitted && form.role.is_none())
+            .then(|| Why::FieldRequired.reason(lang)),
+        commune_label: asks_commune(form, me).then(|| label("commune", lang)),
+        communes: if asks_commune(form, me) {
+            COMMUNES
+                .iter()
+                .map(|c| Choice {
+                    label: c.name.to_string(),
+                    selected: form.commune.as_deref() == Some(c.code),
+                    event: Event::ChooseInviteCommune {
+                        commune: c.code.to_string(),
+                    },
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        commune_error: (form.submitted && asks_commune(form, me) && form.commune.is_none())
             .then(|| Why::FieldRequired.reason(lang)),
         hours_label: label("hours", lang),
         hours: VALIDITY_HOURS
@@ -145,6 +190,13 @@ pub(crate) fn view(form: &InviteForm, state: &SyncState, me: Role, lang: Lang) -
                         value: i.role.label(lang).to_string(),
                     },
                     LabelledValue {
+                        code: "commune".into(),
+                        label: label("commune", lang),
+                        value: binhan_core::model::commune(&i.commune)
+                            .map(|c| c.name.to_string())
+                            .unwrap_or_else(|| i.commune.clone()),
+                    },
+                    LabelledValue {
                         code: "expires".into(),
                         label: label("expires", lang),
                         value: expires.clone().unwrap_or_default(),
@@ -153,5 +205,63 @@ pub(crate) fn view(form: &InviteForm, state: &SyncState, me: Role, lang: Lang) -
             })
             .unwrap_or_default(),
         share: invitation.map(|_| Action::new(label("share", lang), Event::ShareInvitation)),
+    }
+}
+
+#[cfg(test)]
+mod commune_tests {
+    use super::*;
+
+    #[test]
+    fn the_officer_chooses_the_commune_a_manager_invites_into_their_own() {
+        let state = SyncState::default();
+        let mut form = InviteForm {
+            role: Some(Role::CommuneCaseManager),
+            submitted: true,
+            ..InviteForm::default()
+        };
+        let asked = view(&form, &state, Role::ProvincialOfficer, Lang::Vi);
+        assert_eq!(
+            asked.commune_label.as_deref(),
+            Some("Xã, phường của máy mới")
+        );
+        assert_eq!(asked.communes.len(), COMMUNES.len());
+        assert_eq!(
+            asked.commune_error.as_ref().map(|r| r.code.as_str()),
+            Some("required")
+        );
+        assert_eq!(
+            invite_commune(&form, Role::ProvincialOfficer, "province"),
+            None
+        );
+        form.commune = Some("pa_u".into());
+        let chosen = view(&form, &state, Role::ProvincialOfficer, Lang::Vi);
+        assert!(chosen.commune_error.is_none());
+        assert!(chosen
+            .communes
+            .iter()
+            .any(|c| c.selected && c.label == "Xã Pa Ủ"));
+        assert_eq!(
+            invite_commune(&form, Role::ProvincialOfficer, "province").as_deref(),
+            Some("pa_u")
+        );
+        // Another officer belongs to the province; a manager's phones to
+        // the manager's commune, whatever the form holds.
+        form.role = Some(Role::ProvincialOfficer);
+        assert!(view(&form, &state, Role::ProvincialOfficer, Lang::Vi)
+            .communes
+            .is_empty());
+        assert_eq!(
+            invite_commune(&form, Role::ProvincialOfficer, "province").as_deref(),
+            Some("province")
+        );
+        form.role = Some(Role::Collaborator);
+        assert!(view(&form, &state, Role::CommuneCaseManager, Lang::Vi)
+            .communes
+            .is_empty());
+        assert_eq!(
+            invite_commune(&form, Role::CommuneCaseManager, "mu_ca").as_deref(),
+            Some("mu_ca")
+        );
     }
 }

@@ -98,6 +98,9 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
                 Text(screen.view.roleLabel)
                 Choices(screen.view.roles, send)
                 screen.view.roleError?.let { ErrorText(it) }
+                screen.view.communeLabel?.let { Text(it) }
+                Choices(screen.view.communes, send)
+                screen.view.communeError?.let { ErrorText(it) }
                 Text(screen.view.hoursLabel)
                 Choices(screen.view.hours, send)
                 ActionButton(screen.view.submit, send)
