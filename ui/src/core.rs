@@ -88,6 +88,8 @@ impl Route {
 pub(crate) struct Listing {
     pub(crate) version: u64,
     pub(crate) today: chrono::NaiveDate,
+    /// The store's mark of the newest row the list includes.
+    pub(crate) through: u64,
     pub(crate) list: Arc<binhan_core::app::CaseList>,
 }
 

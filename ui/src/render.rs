@@ -12,35 +12,71 @@ use crate::screens::{
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
 use binhan_core::app::CaseList;
-use binhan_core::cases::CaseFilter;
 use chrono::NaiveDate;
 use std::sync::Arc;
 
 /// Redraw a running countdown every second.
 const COUNTDOWN_TICK_MS: u32 = 1000;
 
+/// Replaces in `list` the rows `changes` brings (each at its place, newest
+/// activity first, as the store orders them), and moves cases between
+/// readable and unreadable.
+fn merge(list: &mut CaseList, changes: binhan_core::app::CaseChanges) {
+    let touched: std::collections::HashSet<_> = changes
+        .changed
+        .iter()
+        .map(|c| c.id)
+        .chain(changes.unreadable.iter().copied())
+        .collect();
+    if touched.is_empty() {
+        return;
+    }
+    list.cases.retain(|c| !touched.contains(&c.id));
+    list.unreadable.retain(|id| !touched.contains(id));
+    for row in changes.changed {
+        let at = list.cases.partition_point(|c| {
+            (std::cmp::Reverse(c.last_activity), c.id)
+                < (std::cmp::Reverse(row.last_activity), row.id)
+        });
+        list.cases.insert(at, row);
+    }
+    list.unreadable.extend(changes.unreadable);
+}
+
 impl Inner {
     /// Every case; empty (with a message) if they cannot be read. The
     /// listing is kept while the vault's data is unchanged (a redraw, a
-    /// tick, a filter or a language change reads nothing again) and dropped
-    /// when the app locks.
+    /// tick, a filter or a language change reads nothing again); after a
+    /// write only the rows written since are read and merged in; it is
+    /// dropped when the app locks.
     fn cases(&mut self, today: NaiveDate) -> Arc<CaseList> {
-        let listed = match &self.vault {
+        let listed = match self.vault.clone() {
             Some(vault) => vault.data_version().and_then(|version| {
-                if let Some(kept) = self
-                    .listing
-                    .as_ref()
-                    .filter(|l| l.version == version && l.today == today)
-                {
-                    return Ok(Arc::clone(&kept.list));
+                match self.listing.as_mut().filter(|l| l.today == today) {
+                    Some(kept) if kept.version == version => {}
+                    Some(kept) => {
+                        let changes = vault.case_changes(kept.through)?;
+                        kept.through = changes.through;
+                        kept.version = version;
+                        merge(Arc::make_mut(&mut kept.list), changes);
+                    }
+                    None => {
+                        let all = vault.case_changes(0)?;
+                        self.listing = Some(Listing {
+                            version,
+                            today,
+                            through: all.through,
+                            list: Arc::new(CaseList {
+                                cases: all.changed,
+                                unreadable: all.unreadable,
+                            }),
+                        });
+                    }
                 }
-                let list = Arc::new(vault.list_cases(&CaseFilter::default())?);
-                self.listing = Some(Listing {
-                    version,
-                    today,
-                    list: Arc::clone(&list),
-                });
-                Ok(list)
+                self.listing
+                    .as_ref()
+                    .map(|l| Arc::clone(&l.list))
+                    .ok_or(binhan_core::Error::Locked)
             }),
             None => Err(binhan_core::Error::Locked),
         };

@@ -51,6 +51,18 @@ impl std::fmt::Debug for VaultOptions {
     }
 }
 
+/// The list rows written since a mark ([`Vault::case_changes`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CaseChanges {
+    /// Rows written since, whole (replace the kept row of the same case).
+    pub changed: Vec<CaseSummary>,
+    /// Cases whose row, written since, failed authentication.
+    pub unreadable: Vec<CaseId>,
+    /// The mark to ask from next time.
+    pub through: u64,
+}
+
 /// The case list with the rows that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -352,6 +364,18 @@ impl Vault {
                 .filter(|row| filter.matches(row, today))
                 .collect(),
             unreadable: listing.unreadable,
+        })
+    }
+
+    /// The list rows written after the mark `since` (0: every row) and the
+    /// mark they bring the caller to: an app that keeps the list reads only
+    /// what changed (a sync that touched one case reads one row).
+    pub fn case_changes(&self, since: u64) -> Result<CaseChanges> {
+        let listing = self.session()?.store.list_since(since)?;
+        Ok(CaseChanges {
+            changed: listing.rows,
+            unreadable: listing.unreadable,
+            through: listing.through,
         })
     }
 

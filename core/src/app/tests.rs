@@ -704,3 +704,33 @@ fn the_data_version_moves_with_every_write_from_any_vault_object() {
         .unwrap();
     assert_ne!(vault.data_version().unwrap(), after_own);
 }
+
+#[test]
+fn case_changes_read_only_the_rows_written_since() {
+    let (_dir, app) = new_app();
+    let ids: Vec<CaseId> = ["SYN-CH-1", "SYN-CH-2", "SYN-CH-3"]
+        .iter()
+        .map(|code| app.create_case(intake(code)).unwrap())
+        .collect();
+    let all = app.case_changes(0).unwrap();
+    assert_eq!(all.changed.len(), 3);
+    assert_eq!(app.case_changes(all.through).unwrap().changed, vec![]);
+    app.act(
+        ids[0],
+        CaseAction::AddNote(Note {
+            text: "Synthetic note".into(),
+        }),
+    )
+    .unwrap();
+    let since = app.case_changes(all.through).unwrap();
+    assert_eq!(
+        since.changed.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![ids[0]]
+    );
+    assert!(since.through > all.through);
+    // Every row again from 0, in the list's order.
+    assert_eq!(
+        app.case_changes(0).unwrap().changed,
+        app.list_cases(&CaseFilter::default()).unwrap().cases
+    );
+}

@@ -57,6 +57,11 @@ const MIGRATIONS: &[&str] = &[
         created INTEGER NOT NULL,
         body    BLOB NOT NULL
     ) WITHOUT ROWID;",
+    // 3: when each list row last changed, in the order of writes, so that a
+    // list kept by the app is brought up to date by reading only the rows
+    // written since.
+    "ALTER TABLE case_list ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX case_list_by_change ON case_list (changed);",
 ];
 
 /// The schema version this build writes.

@@ -32,6 +32,9 @@ pub struct Listing {
     pub rows: Vec<CaseSummary>,
     /// Cases whose stored row failed authentication.
     pub unreadable: Vec<CaseId>,
+    /// The newest write the rows include: rows written later have a higher
+    /// mark (see [`Store::list_since`]).
+    pub through: u64,
 }
 
 /// The encrypted store of one vault: one writer connection, and one
@@ -203,9 +206,10 @@ impl Store {
                 &CaseSummary::of(state),
             )?;
             conn.prepare_cached(
-                "INSERT INTO case_list (id, last_activity, summary) VALUES (?1, ?2, ?3)
+                "INSERT INTO case_list (id, last_activity, summary, changed)
+                 VALUES (?1, ?2, ?3, (SELECT COALESCE(MAX(changed), 0) + 1 FROM case_list))
                  ON CONFLICT (id) DO UPDATE SET last_activity = excluded.last_activity,
-                     summary = excluded.summary",
+                     summary = excluded.summary, changed = excluded.changed",
             )?
             .execute(params![
                 row.as_slice(),
@@ -242,12 +246,25 @@ impl Store {
     /// authentication is reported in [`Listing::unreadable`]; the others
     /// still read.
     pub fn list(&self) -> Result<Listing> {
+        self.list_since(0)
+    }
+
+    /// The list rows written after the mark `since` (0: every row), newest
+    /// activity first, and the mark they bring the reader to.
+    pub fn list_since(&self, since: u64) -> Result<Listing> {
         let conn = self.reader.lock().unwrap_or_else(|p| p.into_inner());
-        let mut stmt = conn
-            .prepare_cached("SELECT id, summary FROM case_list ORDER BY last_activity DESC, id")?;
-        let mut rows = stmt.query([])?;
-        let mut listing = Listing::default();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, summary, changed FROM case_list WHERE ?1 = 0 OR changed > ?1
+             ORDER BY last_activity DESC, id",
+        )?;
+        let mut rows = stmt.query([i64::try_from(since).unwrap_or(i64::MAX)])?;
+        let mut listing = Listing {
+            through: since,
+            ..Listing::default()
+        };
         while let Some(row) = rows.next()? {
+            let changed: i64 = row.get(2)?;
+            listing.through = listing.through.max(u64::try_from(changed).unwrap_or(0));
             let raw_id: Vec<u8> = row.get(0)?;
             let Some(id) = CaseId::from_slice(&raw_id) else {
                 continue;

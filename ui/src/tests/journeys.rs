@@ -225,6 +225,19 @@ fn the_case_list_arrives_as_changes_to_a_shell_that_keeps_its_rows() {
     apply(&mut rows, after.changes);
     assert_eq!(rows, list(&h.core.view()).rows);
     assert_eq!(rows[0].id, oldest);
+    // The list kept and brought up to date with the one row written equals
+    // a list read whole.
+    let fresh =
+        binhan_core::app::Vault::open(&h.vault_path(), config(delaying_policy())).expect("open");
+    fresh.unlock(PIN).expect("unlock");
+    let whole: Vec<String> = fresh
+        .list_cases(&Default::default())
+        .expect("list")
+        .cases
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    assert_eq!(rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>(), whole);
     // Locked: a reset to nothing, whatever the shell holds.
     h.send(Event::QuickExit);
     let locked = h.core.case_rows(after.version);
