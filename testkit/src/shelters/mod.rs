@@ -610,18 +610,7 @@ impl SyntheticProvince {
                 "geometry": {"type": "LineString", "coordinates": coordinates},
             })
         });
-        let points = self.places.iter().map(|place| {
-            let properties: serde_json::Map<String, serde_json::Value> = place
-                .tags
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_str().into()))
-                .collect();
-            serde_json::json!({
-                "type": "Feature",
-                "properties": properties,
-                "geometry": {"type": "Point", "coordinates": [place.point.lon, place.point.lat]},
-            })
-        });
+        let points = self.places.iter().map(SyntheticPlace::geojson);
         let features: Vec<String> = lines.chain(points).map(|f| f.to_string()).collect();
         out.push_str(&features.join(",\n"));
         out.push('\n');

@@ -35,6 +35,20 @@ pub struct SyntheticPlace {
 }
 
 impl SyntheticPlace {
+    /// As a GeoJSON Point feature with its tags as properties.
+    pub(super) fn geojson(&self) -> serde_json::Value {
+        let properties: serde_json::Map<String, serde_json::Value> = self
+            .tags
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_str().into()))
+            .collect();
+        serde_json::json!({
+            "type": "Feature",
+            "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [self.point.lon, self.point.lat]},
+        })
+    }
+
     fn tag(&self, key: &str) -> Option<&str> {
         self.tags
             .iter()
