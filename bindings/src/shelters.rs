@@ -24,7 +24,7 @@ use crate::task::{self, ProgressPhase, TaskHandle, TaskListener, TaskOutcome};
 use crate::vault::Vault;
 use binhan_core::app::RoadStatus;
 use binhan_core::model::CaseId;
-use binhan_core::shelters::roads::RoadSummary;
+use binhan_core::shelters::roads::{Place, RoadSummary};
 use binhan_core::shelters::{
     DeclineReason, DirectoryStatus, GeoPoint, HostedShelter, NearestShelters, PlacementNeeds,
     RequestId, SentPlacement, ShelterCoverage, ShelterDirectory, ShelterId, ShelterQuery, Stay,
@@ -133,6 +133,18 @@ impl Vault {
     /// The road network held, if any.
     pub fn road_network(&self) -> Result<Option<RoadSummary>> {
         Ok(self.app().road_network()?.map(|n| n.summary()))
+    }
+
+    /// At most `limit` named villages and settlements of the road network
+    /// held whose name (or a word of it) starts with `query`, accents
+    /// optional; empty without a road network or for a blank query.
+    pub fn find_places(&self, query: String, limit: u32) -> Result<Vec<Place>> {
+        let places = self.app().places()?.unwrap_or_default();
+        Ok(places
+            .find(&query, limit as usize)
+            .into_iter()
+            .cloned()
+            .collect())
     }
 
     /// The nearest shelters for `query`, ranked by road travel time when a

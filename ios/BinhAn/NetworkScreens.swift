@@ -13,6 +13,13 @@ struct FinderScreen: View {
             if let forCase = view.forCase { Heading(text: forCase) }
             Text(view.origin)
             ActionButton(action: view.useLocation, send: send)
+            if let field = view.placeField {
+                PlaceSearchField(field: field, send: send)
+                Choices(choices: view.places, send: send)
+            }
+            if let note = view.placesNote {
+                Text(note).font(.footnote).foregroundStyle(.secondary)
+            }
             Choices(choices: view.filters, send: send)
             if let rankedBy = view.rankedBy {
                 Text(rankedBy).font(.footnote).foregroundStyle(.secondary)
@@ -29,6 +36,36 @@ struct FinderScreen: View {
                 }
                 Divider()
             }
+        }
+    }
+}
+
+/// "Search from a village": each change of the text goes to the core, which
+/// lists the places that match; choosing one clears the text.
+struct PlaceSearchField: View {
+    let field: PlaceField
+    let send: Send
+    @State private var text: String
+
+    init(field: PlaceField, send: @escaping Send) {
+        self.field = field
+        self.send = send
+        _text = State(initialValue: field.value)
+    }
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(field.label).font(.subheadline)
+            TextField(field.label, text: $text)
+                .autocorrectionDisabled()
+                .fieldBox()
+            FieldNote(help: field.help, error: nil)
+        }
+        .onChange(of: text) { _, typed in
+            if typed != field.value { send(.searchPlaces(value: typed)) }
+        }
+        .onChange(of: field.value) { _, value in
+            if value != text { text = value }
         }
     }
 }

@@ -409,6 +409,8 @@ impl Inner {
             Event::FindShelterFor { case } => self.finder_open(Some(&case)),
             Event::UseLocation => self.finder_use_location(),
             Event::Located { lat_e6, lon_e6 } => self.finder_located(lat_e6, lon_e6),
+            Event::SearchPlaces { value } => self.finder_search_places(&value),
+            Event::ChooseOrigin { place } => self.finder_choose_origin(place),
             Event::ToggleShelterFilter { filter } => self.finder_toggle(filter),
             Event::CallHost { shelter } => self.call_host(&shelter),
             Event::ConfirmShelterConsent { shelter } => self.confirm_shelter_consent(&shelter),

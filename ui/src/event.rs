@@ -102,6 +102,16 @@ pub enum Event {
         /// Longitude × 1,000,000.
         lon_e6: i32,
     },
+    /// The finder's "search from a village" field: its whole new text.
+    SearchPlaces {
+        /// What was typed.
+        value: String,
+    },
+    /// Search from this place of the list the finder shows.
+    ChooseOrigin {
+        /// Its position in that list, from 0.
+        place: u32,
+    },
     /// Turn a finder filter on or off.
     ToggleShelterFilter {
         /// The filter.

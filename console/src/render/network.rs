@@ -15,6 +15,20 @@ pub(crate) fn finder(ids: &Ids, view: &FinderView) -> Markup {
         @if let Some(case) = &view.for_case { p { (case) } }
         p { (view.origin) }
         (action(ids, &view.use_location))
+        @if let Some(f) = &view.place_field {
+            (typed(Typed {
+                id: "from-place".into(),
+                label: &f.label,
+                value: &f.value,
+                required: false,
+                help: Some(&f.help),
+                error: None,
+                input: Input::Line,
+                template: Event::SearchPlaces { value: String::new() },
+            }))
+            @if !view.places.is_empty() { (choices(&f.label, &view.places)) }
+        }
+        @if let Some(note) = &view.places_note { p { (note) } }
         (choices("", &view.filters))
         @if let Some(ranked) = &view.ranked_by { p { small { (ranked) } } }
         @if let Some(empty) = &view.empty { p { (empty) } }

@@ -9,7 +9,7 @@
 
 use super::Vault;
 use crate::error::Refusal;
-use crate::shelters::roads::{import_roads, RoadImportReport, RoadNetwork};
+use crate::shelters::roads::{import_roads, Places, RoadImportReport, RoadNetwork};
 use crate::shelters::{
     next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
     ShelterCoverage, ShelterDirectory, ShelterFinder, ShelterQuery, SignedPublication,
@@ -137,6 +137,14 @@ impl Vault {
     pub fn road_network(&self) -> Result<Option<RoadNetwork>> {
         self.device_id()?;
         RoadNetwork::load(&self.vault_dir().join(ROAD_FILE))
+    }
+
+    /// The named villages and settlements of the road network held, to
+    /// search from one chosen by name ([`Places::find`]); `None` without a
+    /// road network. Reads only the places, not the graph.
+    pub fn places(&self) -> Result<Option<Places>> {
+        self.device_id()?;
+        RoadNetwork::load_places(&self.vault_dir().join(ROAD_FILE))
     }
 
     /// The directory's active shelters indexed for search, with the free

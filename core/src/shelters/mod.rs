@@ -84,5 +84,6 @@ pub fn enumerations() -> Vec<Enumeration> {
         Enumeration::of::<Ranking>(),
         Enumeration::of::<UnreachableReason>(),
         Enumeration::of::<roads::RoadClass>(),
+        Enumeration::of::<roads::SettlementKind>(),
     ]
 }

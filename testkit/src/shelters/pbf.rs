@@ -1,9 +1,9 @@
 //! A minimal OpenStreetMap PBF writer, for synthetic fixtures only: one
-//! header block, then one data block of plain nodes and one of ways, each
-//! zlib-compressed. Enough for any PBF reader, written by hand so the
+//! header block, then one data block of plain nodes (way points, then
+//! tagged `place` nodes) and one of ways, each zlib-compressed. Enough for any PBF reader, written by hand so the
 //! fixture needs no extra crate.
 
-use super::SyntheticWay;
+use super::{SyntheticPlace, SyntheticWay};
 use binhan_core::shelters::GeoPoint;
 use std::collections::HashMap;
 
@@ -59,8 +59,9 @@ fn blob(kind: &str, message: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The ways as an `.osm.pbf` file: shared points become shared nodes.
-pub fn write(ways: &[SyntheticWay]) -> Vec<u8> {
+/// The ways and places as an `.osm.pbf` file: shared points of ways become
+/// shared nodes; each place is a node of its own.
+pub fn write(ways: &[SyntheticWay], places: &[SyntheticPlace]) -> Vec<u8> {
     let mut ids: HashMap<(i32, i32), i64> = HashMap::new();
     let mut nodes: Vec<(i64, GeoPoint)> = Vec::new();
     let mut way_refs: Vec<Vec<i64>> = Vec::new();
@@ -90,11 +91,22 @@ pub fn write(ways: &[SyntheticWay]) -> Vec<u8> {
         }
     };
     let mut node_group = Vec::new();
-    for (id, p) in &nodes {
+    let untagged = nodes.iter().map(|(id, p)| (*id, *p, &[][..]));
+    let tagged = places
+        .iter()
+        .enumerate()
+        .map(|(i, place)| ((nodes.len() + 1 + i) as i64, place.point, &place.tags[..]));
+    for (id, p, tags) in untagged.chain(tagged) {
         let (lat, lon) = p.to_e7();
         let mut node = Vec::new();
         key(&mut node, 1, 0);
-        varint(&mut node, zigzag(*id));
+        varint(&mut node, zigzag(id));
+        if !tags.is_empty() {
+            let keys: Vec<u64> = tags.iter().map(|(k, _)| string_id(k)).collect();
+            let vals: Vec<u64> = tags.iter().map(|(_, v)| string_id(v)).collect();
+            bytes_field(&mut node, 2, &packed(keys));
+            bytes_field(&mut node, 3, &packed(vals));
+        }
         key(&mut node, 8, 0);
         varint(&mut node, zigzag(i64::from(lat)));
         key(&mut node, 9, 0);

@@ -1,6 +1,6 @@
 //! Finding a shelter through `AppCore` alone: a location asked of the
-//! shell, the nearest shelters by road in the Mù Cả valley of the synthetic
-//! province, a call to a host from the directory's number, and a placement
+//! shell or a village chosen by name, the nearest shelters by road in the
+//! Mù Cả valley of the synthetic province, a call to a host from the directory's number, and a placement
 //! request that waits for the survivor's consent for that shelter. All data
 //! here is synthetic.
 
@@ -343,4 +343,127 @@ fn a_request_goes_from_the_finder_to_the_host_and_the_answer_comes_back() {
         &host.send(Event::SetFreePlaces { free: 99 }),
         "places_out_of_range"
     ));
+}
+
+#[test]
+fn choosing_a_village_by_name_ranks_shelters_from_it() {
+    let (h, path) = collaborator(DeviceId::random());
+    let province = lai_chau();
+    h.unlock(PIN);
+    let opened = h.send(Event::Open {
+        target: Target::FindShelter,
+    });
+    let view = finder(&opened);
+    let field = view
+        .place_field
+        .as_ref()
+        .expect("the road map names villages");
+    assert_eq!(field.label, "Tìm từ thôn, bản");
+    assert!(view.places.is_empty() && view.places_note.is_none());
+
+    // Typed without accents: the villages whose name starts so, then
+    // those with a word that does.
+    let typed = h.send(Event::SearchPlaces {
+        value: "ban na".into(),
+    });
+    let view = finder(&typed);
+    let labels: Vec<&str> = view.places.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Bản Nà Hừ (giả lập) · thôn, bản · Xã Mù Cả",
+            "Bản Nà Khuy (giả lập) · thôn, bản · Xã Dào San",
+            "Bản Nậm Đích (giả lập) · thôn, bản · Xã Bản Bo",
+        ]
+    );
+    insta::assert_json_snapshot!("finder_places_vi", h.json(&typed));
+    let none = h.send(Event::SearchPlaces {
+        value: "xyz".into(),
+    });
+    assert!(finder(&none).places.is_empty());
+    assert_eq!(
+        finder(&none).places_note.as_deref(),
+        Some("Không có thôn, bản nào có tên như vậy trên bản đồ")
+    );
+
+    // Choosing the valley's village ranks from it, as a location fix there
+    // does; the list and the text are cleared.
+    let typed = h.send(Event::SearchPlaces {
+        value: "NA HU".into(),
+    });
+    let chosen = h.send(finder(&typed).places[0].event.clone());
+    let view = finder(&chosen);
+    assert_eq!(view.origin, "Từ: Bản Nà Hừ (giả lập)");
+    assert!(view.places.is_empty());
+    assert_eq!(
+        view.place_field.as_ref().map(|f| f.value.as_str()),
+        Some("")
+    );
+    assert_eq!(
+        view.shelters[0].id,
+        province.valley.same_side.to_string(),
+        "nearest by road from the village"
+    );
+    let from_village: Vec<_> = view.shelters.iter().map(|s| s.id.clone()).collect();
+    let fix = h.send(located(province.valley.start));
+    assert_eq!(finder(&fix).origin, "Từ vị trí hiện tại");
+    let from_fix: Vec<_> = finder(&fix).shelters.iter().map(|s| s.id.clone()).collect();
+    assert_eq!(from_village, from_fix);
+    // In English too.
+    let english = h.send(Event::SetLanguage {
+        lang: binhan_core::model::Lang::En,
+    });
+    assert_eq!(
+        finder(&english)
+            .place_field
+            .as_ref()
+            .map(|f| f.label.as_str()),
+        Some("Search from a village")
+    );
+    let typed = h.send(Event::SearchPlaces {
+        value: "pac".into(),
+    });
+    assert_eq!(
+        finder(&typed).places[0].label,
+        "Bản Pắc Ma (giả lập) · hamlet · Xã Bum Nưa"
+    );
+    h.send(Event::SetLanguage {
+        lang: binhan_core::model::Lang::Vi,
+    });
+
+    // A place not listed is refused; typed text is forgotten on lock.
+    assert!(has_error(
+        &h.send(Event::ChooseOrigin { place: 99 }),
+        "not_available_here"
+    ));
+    h.send(Event::SearchPlaces {
+        value: "ban".into(),
+    });
+    h.send(Event::QuickExit);
+    h.unlock(PIN);
+    let reopened = h.send(Event::Open {
+        target: Target::FindShelter,
+    });
+    let view = finder(&reopened);
+    assert_eq!(
+        view.place_field.as_ref().map(|f| f.value.as_str()),
+        Some("")
+    );
+    assert!(view.places.is_empty());
+
+    // Without a road map the field is not offered; the location still is.
+    std::fs::remove_file(path.join(binhan_core::app::ROAD_FILE)).expect("road file");
+    h.advance_secs(61);
+    let later = h.send(Event::SearchPlaces {
+        value: String::new(),
+    });
+    let view = finder(&later);
+    assert!(view.place_field.is_none());
+    assert_eq!(
+        view.places_note.as_deref(),
+        Some(
+            "Chưa có bản đồ đường trên máy nên chưa chọn được thôn, bản: hãy dùng vị trí hiện tại"
+        )
+    );
+    assert_eq!(view.use_location.event, Event::UseLocation);
 }

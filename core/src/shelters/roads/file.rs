@@ -1,26 +1,36 @@
 //! The road network's file on the device: little-endian arrays behind a
-//! small header, with a SHA-256 of everything before it at the end.
+//! small header, the named places, and a SHA-256 of everything before it at
+//! the end.
 //!
 //! ```text
 //! "BHRN" | format u16 | reserved u16 | nodes u32 | edges u32
 //! lat[nodes] i32 | lon[nodes] i32            (10⁻⁷ degree)
 //! offsets[nodes + 1] u32 | targets[edges] u32
 //! time[edges] u32 (tenths of a second) | length[edges] u32 (metres)
+//! places u32, then for each place:           (format 2 on)
+//!   lat i32 | lon i32 (10⁻⁶ degree) | kind u8 | commune length u8 | commune code
+//!   | name length u16 | name (UTF-8, NFC)
 //! sha256(all of the above) [32]
 //! ```
+//!
+//! Format 1 files (before places) still load, with no places.
 //!
 //! Road data is public map data, so the file is not encrypted; it holds no
 //! shelter and no case. Loading checks the digest and every array bound, so a
 //! damaged file gives a clear error instead of a wrong route.
 
 use super::network::{RoadNetwork, MAX_NODES};
+use super::places::{Place, Places, SettlementKind, MAX_PLACES, MAX_PLACE_NAME_CHARS};
+use crate::model::{commune, Coded};
 use crate::{Error, Result};
 use sha2::Digest;
 use std::path::Path;
 
 const MAGIC: &[u8; 4] = b"BHRN";
-/// Version of the road network file format.
-pub const ROAD_FORMAT_VERSION: u16 = 1;
+/// Version of the road network file format (2: with places).
+pub const ROAD_FORMAT_VERSION: u16 = 2;
+/// The format before places, still read.
+const FORMAT_WITHOUT_PLACES: u16 = 1;
 const HEADER: usize = 4 + 2 + 2 + 4 + 4;
 const DIGEST: usize = 32;
 
@@ -33,6 +43,115 @@ fn corrupted(why: &str) -> Error {
 fn push_all<T: Copy>(out: &mut Vec<u8>, values: &[T], to_le: impl Fn(T) -> [u8; 4]) {
     for v in values {
         out.extend_from_slice(&to_le(*v));
+    }
+}
+
+/// A file whose digest, header and sizes were checked.
+struct Checked<'a> {
+    version: u16,
+    nodes: usize,
+    edges: usize,
+    /// Everything before the digest.
+    body: &'a [u8],
+}
+
+impl<'a> Checked<'a> {
+    fn open(bytes: &'a [u8]) -> Result<Self> {
+        if bytes.len() < HEADER + DIGEST || &bytes[..4] != MAGIC {
+            return Err(corrupted("not a road network file"));
+        }
+        let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
+        let actual: [u8; DIGEST] = sha2::Sha256::digest(body).into();
+        if actual.as_slice() != digest {
+            return Err(corrupted("checksum mismatch"));
+        }
+        let version = u16::from_le_bytes([body[4], body[5]]);
+        if !matches!(version, FORMAT_WITHOUT_PLACES | ROAD_FORMAT_VERSION) {
+            return Err(corrupted("unknown format version"));
+        }
+        let u32_at =
+            |at: usize| u32::from_le_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]);
+        let (nodes, edges) = (u32_at(8) as usize, u32_at(12) as usize);
+        if nodes == 0 || nodes > MAX_NODES || edges > 8 * MAX_NODES {
+            return Err(corrupted("implausible size"));
+        }
+        let checked = Self {
+            version,
+            nodes,
+            edges,
+            body,
+        };
+        // In u64: on a 32-bit phone the product of a forged header could wrap.
+        let graph_end = checked.graph_end();
+        let fits = match version {
+            FORMAT_WITHOUT_PLACES => body.len() as u64 == graph_end,
+            _ => body.len() as u64 >= graph_end + 4,
+        };
+        if !fits {
+            return Err(corrupted("wrong length"));
+        }
+        Ok(checked)
+    }
+
+    fn graph_end(&self) -> u64 {
+        HEADER as u64 + 4 * (3 * self.nodes as u64 + 1 + 3 * self.edges as u64)
+    }
+
+    /// The places after the graph (none in format 1).
+    fn places(&self) -> Result<Places> {
+        if self.version == FORMAT_WITHOUT_PLACES {
+            return Ok(Places::default());
+        }
+        let mut rest = &self.body[self.graph_end() as usize..];
+        let mut take = |count: usize| -> Result<&[u8]> {
+            if rest.len() < count {
+                return Err(corrupted("places cut short"));
+            }
+            let (head, tail) = rest.split_at(count);
+            rest = tail;
+            Ok(head)
+        };
+        let int = |b: &[u8]| i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        let count = u32::from_le_bytes(take(4)?.try_into().unwrap_or_default()) as usize;
+        if count > MAX_PLACES {
+            return Err(corrupted("too many places"));
+        }
+        let mut list = Vec::with_capacity(count);
+        for _ in 0..count {
+            let fixed = take(10)?;
+            let (lat_e6, lon_e6) = (int(&fixed[0..4]), int(&fixed[4..8]));
+            let kind = SettlementKind::ALL
+                .get(usize::from(fixed[8]))
+                .copied()
+                .ok_or_else(|| corrupted("unknown kind of place"))?;
+            let code = std::str::from_utf8(take(usize::from(fixed[9]))?)
+                .map_err(|_| corrupted("place commune not text"))?;
+            let length = take(2)?;
+            let name = std::str::from_utf8(take(usize::from(u16::from_le_bytes([
+                length[0], length[1],
+            ])))?)
+            .map_err(|_| corrupted("place name not text"))?;
+            if lat_e6.unsigned_abs() > 90_000_000
+                || lon_e6.unsigned_abs() > 180_000_000
+                || name.trim().is_empty()
+                || name.chars().count() > MAX_PLACE_NAME_CHARS
+            {
+                return Err(corrupted("place out of range"));
+            }
+            list.push(Place {
+                name: name.to_string(),
+                kind,
+                // A commune this app does not know (the list changed) is
+                // left out rather than refusing the map.
+                commune: commune(code).map(|c| c.code.to_string()),
+                lat_e6,
+                lon_e6,
+            });
+        }
+        if !rest.is_empty() {
+            return Err(corrupted("wrong length"));
+        }
+        Ok(Places::new(list))
     }
 }
 
@@ -54,39 +173,33 @@ impl RoadNetwork {
                 out.extend_from_slice(&edge[field].to_le_bytes());
             }
         }
+        let places = self.places.all();
+        out.extend_from_slice(&(places.len() as u32).to_le_bytes());
+        for p in places {
+            out.extend_from_slice(&p.lat_e6.to_le_bytes());
+            out.extend_from_slice(&p.lon_e6.to_le_bytes());
+            let kind = SettlementKind::ALL.iter().position(|k| *k == p.kind);
+            out.push(kind.unwrap_or_default() as u8);
+            // Commune codes are short ascii; names at most 100 characters.
+            let code = p.commune.as_deref().unwrap_or_default().as_bytes();
+            out.push(code.len() as u8);
+            out.extend_from_slice(code);
+            out.extend_from_slice(&(p.name.len() as u16).to_le_bytes());
+            out.extend_from_slice(p.name.as_bytes());
+        }
         let digest: [u8; DIGEST] = sha2::Sha256::digest(&out).into();
         out.extend_from_slice(&digest);
         out
     }
 
-    /// Reads [`RoadNetwork::to_bytes`]'s output, checking every bound.
+    /// Reads [`RoadNetwork::to_bytes`]'s output (or a format 1 file, with
+    /// no places), checking every bound.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() < HEADER + DIGEST || &bytes[..4] != MAGIC {
-            return Err(corrupted("not a road network file"));
-        }
-        let (body, digest) = bytes.split_at(bytes.len() - DIGEST);
-        let actual: [u8; DIGEST] = sha2::Sha256::digest(body).into();
-        if actual.as_slice() != digest {
-            return Err(corrupted("checksum mismatch"));
-        }
-        let u16_at = |at: usize| u16::from_le_bytes([body[at], body[at + 1]]);
-        let u32_at =
-            |at: usize| u32::from_le_bytes([body[at], body[at + 1], body[at + 2], body[at + 3]]);
-        if u16_at(4) != ROAD_FORMAT_VERSION {
-            return Err(corrupted("unknown format version"));
-        }
-        let (n, m) = (u32_at(8) as usize, u32_at(12) as usize);
-        if n == 0 || n > MAX_NODES || m > 8 * MAX_NODES {
-            return Err(corrupted("implausible size"));
-        }
-        // In u64: on a 32-bit phone the product of a forged header could wrap.
-        let expected = HEADER as u64 + 4 * (3 * n as u64 + 1 + 3 * m as u64);
-        if body.len() as u64 != expected {
-            return Err(corrupted("wrong length"));
-        }
+        let file = Checked::open(bytes)?;
+        let (n, m) = (file.nodes, file.edges);
         let mut at = HEADER;
         let mut take = |count: usize| {
-            let slice = &body[at..at + 4 * count];
+            let slice = &file.body[at..at + 4 * count];
             at += 4 * count;
             slice
         };
@@ -118,8 +231,20 @@ impl RoadNetwork {
             return Err(corrupted("edge to a missing node"));
         }
         Ok(Self::from_parts(
-            lat, lon, offsets, targets, time_ds, length_m,
+            lat,
+            lon,
+            offsets,
+            targets,
+            time_ds,
+            length_m,
+            file.places()?,
         ))
+    }
+
+    /// Only the places of a road network file, checked as
+    /// [`RoadNetwork::from_bytes`] checks them, without building the graph.
+    pub fn places_from_bytes(bytes: &[u8]) -> Result<Places> {
+        Checked::open(bytes)?.places()
     }
 
     /// Writes the file atomically (a temporary file renamed over `path`).
@@ -129,11 +254,25 @@ impl RoadNetwork {
 
     /// Loads the file at `path`; `None` if there is none.
     pub fn load(path: &Path) -> Result<Option<Self>> {
-        match std::fs::read(path) {
-            Ok(bytes) => Self::from_bytes(&bytes).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
+        read_if_there(path)?
+            .map(|bytes| Self::from_bytes(&bytes))
+            .transpose()
+    }
+
+    /// Loads only the places of the file at `path`; `None` if there is no
+    /// file.
+    pub fn load_places(path: &Path) -> Result<Option<Places>> {
+        read_if_there(path)?
+            .map(|bytes| Self::places_from_bytes(&bytes))
+            .transpose()
+    }
+}
+
+fn read_if_there(path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -153,7 +292,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Direction, RoadBuilder, RoadClass};
+    use super::super::{Direction, RoadBuilder, RoadClass, SettlementKind};
     use super::*;
     use crate::shelters::geo::GeoPoint;
 
@@ -166,7 +305,31 @@ mod tests {
             &[a, a.offset_m(500.0, 0.0), a.offset_m(500.0, 800.0)],
         )
         .unwrap();
+        b.add_place(
+            "Bản Nà Hừ (giả lập)",
+            SettlementKind::Village,
+            a,
+            Some("Mù Cả"),
+        )
+        .unwrap();
+        b.add_place(
+            "Xóm Synthetic",
+            SettlementKind::Hamlet,
+            a.offset_m(500.0, 0.0),
+            None,
+        )
+        .unwrap();
         b.build().unwrap()
+    }
+
+    /// `bytes` as format 1 wrote them: no places, version 1.
+    fn as_format_1(bytes: &[u8], places_bytes: usize) -> Vec<u8> {
+        let end = bytes.len() - DIGEST - places_bytes;
+        let mut old = bytes[..end].to_vec();
+        old[4..6].copy_from_slice(&1u16.to_le_bytes());
+        let digest: [u8; DIGEST] = sha2::Sha256::digest(&old).into();
+        old.extend_from_slice(&digest);
+        old
     }
 
     #[test]
@@ -188,7 +351,63 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("roads.bhrn");
         assert!(RoadNetwork::load(&path).unwrap().is_none());
+        assert!(RoadNetwork::load_places(&path).unwrap().is_none());
         net.save(&path).unwrap();
         assert_eq!(RoadNetwork::load(&path).unwrap().unwrap().to_bytes(), bytes);
+        let places = RoadNetwork::load_places(&path).unwrap().unwrap();
+        assert_eq!(&places, net.places());
+    }
+
+    #[test]
+    fn places_round_trip_and_a_format_1_file_loads_without_them() {
+        let net = small();
+        assert_eq!(net.summary().places, 2);
+        let back = RoadNetwork::from_bytes(&net.to_bytes()).unwrap();
+        let names: Vec<_> = back.places().all().iter().map(|p| &p.name).collect();
+        assert_eq!(names, ["Bản Nà Hừ (giả lập)", "Xóm Synthetic"]);
+        let first = &back.places().all()[0];
+        assert_eq!(first.commune.as_deref(), Some("mu_ca"));
+        assert_eq!((first.lat_e6, first.lon_e6), (22_400_000, 103_400_000));
+
+        // Format 1: the same graph, no places section.
+        let places_bytes: usize = 4 + net
+            .places()
+            .all()
+            .iter()
+            .map(|p| 8 + 1 + 1 + p.commune.as_ref().map_or(0, String::len) + 2 + p.name.len())
+            .sum::<usize>();
+        let old = as_format_1(&net.to_bytes(), places_bytes);
+        let loaded = RoadNetwork::from_bytes(&old).unwrap();
+        assert!(loaded.places().is_empty());
+        assert_eq!(loaded.summary().nodes, net.summary().nodes);
+        assert_eq!(loaded.summary().edges, net.summary().edges);
+        assert!(RoadNetwork::places_from_bytes(&old).unwrap().is_empty());
+        // Written again, it is format 2 with no places.
+        let again = loaded.to_bytes();
+        assert_eq!(
+            u16::from_le_bytes([again[4], again[5]]),
+            ROAD_FORMAT_VERSION
+        );
+        assert_eq!(again.len(), old.len() + 4);
+
+        // A format 2 file cut before its places, or an unknown version, is refused.
+        let mut cut = as_format_1(&net.to_bytes(), places_bytes);
+        cut[4..6].copy_from_slice(&2u16.to_le_bytes());
+        let n = cut.len() - DIGEST;
+        let digest: [u8; DIGEST] = sha2::Sha256::digest(&cut[..n]).into();
+        cut[n..].copy_from_slice(&digest);
+        assert!(matches!(
+            RoadNetwork::from_bytes(&cut),
+            Err(Error::Tampered { .. })
+        ));
+        let mut future = net.to_bytes();
+        future[4..6].copy_from_slice(&3u16.to_le_bytes());
+        let n = future.len() - DIGEST;
+        let digest: [u8; DIGEST] = sha2::Sha256::digest(&future[..n]).into();
+        future[n..].copy_from_slice(&digest);
+        assert!(matches!(
+            RoadNetwork::from_bytes(&future),
+            Err(Error::Tampered { .. })
+        ));
     }
 }

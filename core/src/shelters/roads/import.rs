@@ -1,8 +1,10 @@
 //! Importing OpenStreetMap road data: a PBF extract (read with `osmpbf`) or
-//! GeoJSON lines with a `highway` property (read with `geojson`).
+//! GeoJSON lines with a `highway` property (read with `geojson`); with the
+//! named settlements (`place` nodes, or GeoJSON points, with a `name`).
 
 use super::class::{Direction, RoadClass};
 use super::network::{RoadBuilder, RoadNetwork};
+use super::places::{commune_tag, SettlementKind};
 use crate::error::Rule;
 use crate::shelters::geo::GeoPoint;
 use crate::{Error, Result};
@@ -52,12 +54,12 @@ pub struct RoadImportReport {
     /// Ways (lines) imported, per road class code.
     pub ways: WaysPerClass,
     /// Features or ways skipped (no highway class that is travelled, or not
-    /// a line).
+    /// a line, and not a named place).
     pub skipped: u64,
     /// Way points whose node was missing from the extract (clipped at its
     /// edge).
     pub missing_nodes: u64,
-    /// Nodes, edges, components and bounds of the result.
+    /// Nodes, edges, components, bounds and places of the result.
     pub network: super::network::RoadSummary,
 }
 
@@ -101,9 +103,36 @@ fn property_str<'a>(feature: &'a geojson::Feature, key: &str) -> Option<&'a str>
     feature.property(key).and_then(|v| v.as_str())
 }
 
+fn bad_coordinates(feature: usize) -> Error {
+    Error::invalid(
+        "road_file",
+        Rule::BadCoordinates {
+            feature: Some(feature as u32),
+        },
+    )
+}
+
+/// Adds the settlement an element's tags describe, if they describe one
+/// kept: `place` of a kind kept, and a `name` (unnamed ones are left out).
+/// True if the element was a place of a kind kept.
+fn add_place<'a>(
+    builder: &mut RoadBuilder,
+    point: GeoPoint,
+    tag: impl Fn(&str) -> Option<&'a str>,
+) -> Result<bool> {
+    let Some(kind) = tag("place").and_then(SettlementKind::from_osm) else {
+        return Ok(false);
+    };
+    if let Some(name) = tag("name") {
+        builder.add_place(name, kind, point, commune_tag(&tag))?;
+    }
+    Ok(true)
+}
+
 /// Imports GeoJSON: a FeatureCollection whose LineString or MultiLineString
 /// features carry OpenStreetMap's `highway` (and optionally `oneway`,
-/// `junction`) as properties. Other features are skipped.
+/// `junction`) as properties, and whose Point features with `place` and
+/// `name` are settlements. Other features are skipped.
 pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     let parsed: geojson::GeoJson = serde_json::from_slice(bytes).map_err(|e| {
         let (line, column) = (e.line() as u32, e.column() as u32);
@@ -125,6 +154,21 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
     let mut builder = RoadBuilder::new();
     let mut skipped = 0;
     for (i, feature) in features.iter().enumerate() {
+        if let (Some(geojson::GeometryValue::Point { coordinates }), Some(_)) = (
+            feature.geometry.as_ref().map(|g| &g.value),
+            property_str(feature, "place"),
+        ) {
+            let point = match coordinates.as_slice() {
+                [lon, lat, ..] => GeoPoint::new(*lat, *lon),
+                _ => return Err(bad_coordinates(i)),
+            };
+            if !point.is_valid() {
+                return Err(bad_coordinates(i));
+            }
+            if add_place(&mut builder, point, |key| property_str(feature, key))? {
+                continue;
+            }
+        }
         let Some(class) = property_str(feature, "highway").and_then(RoadClass::from_osm) else {
             skipped += 1;
             continue;
@@ -150,22 +194,12 @@ pub fn import_geojson(bytes: &[u8]) -> Result<(RoadNetwork, RoadImportReport)> {
                 .iter()
                 .map(|p| match p.as_slice() {
                     [lon, lat, ..] => Ok(GeoPoint::new(*lat, *lon)),
-                    _ => Err(Error::invalid(
-                        "road_file",
-                        Rule::BadCoordinates {
-                            feature: Some(i as u32),
-                        },
-                    )),
+                    _ => Err(bad_coordinates(i)),
                 })
                 .collect::<Result<_>>()?;
-            builder.add_way(class, direction, &points).map_err(|_| {
-                Error::invalid(
-                    "road_file",
-                    Rule::BadCoordinates {
-                        feature: Some(i as u32),
-                    },
-                )
-            })?;
+            builder
+                .add_way(class, direction, &points)
+                .map_err(|_| bad_coordinates(i))?;
         }
     }
     let ways = builder.ways_by_class();
@@ -181,7 +215,7 @@ struct PbfWay {
 }
 
 /// Imports an OpenStreetMap PBF extract: every way with a travelled
-/// `highway` class, with its nodes.
+/// `highway` class, with its nodes, and every named `place` node.
 pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, RoadImportReport)> {
     let bad = |_: osmpbf::Error| Error::invalid("road_file", Rule::Corrupted);
     let mut pbf = osmpbf::IndexedReader::new(reader).map_err(bad)?;
@@ -226,6 +260,28 @@ pub fn import_pbf<R: Read + Seek + Send>(reader: R) -> Result<(RoadNetwork, Road
     )
     .map_err(bad)?;
     let mut builder = RoadBuilder::new();
+    let mut refused = None;
+    let mut place_node = |point: GeoPoint, tags: Vec<(&str, &str)>| {
+        let tag = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+        if refused.is_none() {
+            refused = add_place(&mut builder, point, tag).err();
+        }
+    };
+    pbf.for_each_node(|element| match element {
+        osmpbf::Element::Node(node) => place_node(
+            GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()),
+            node.tags().collect(),
+        ),
+        osmpbf::Element::DenseNode(node) => place_node(
+            GeoPoint::from_e7(node.decimicro_lat(), node.decimicro_lon()),
+            node.tags().collect(),
+        ),
+        _ => {}
+    })
+    .map_err(bad)?;
+    if let Some(e) = refused {
+        return Err(e);
+    }
     let mut missing = 0usize;
     for way in &ways {
         // A way clipped at the extract's edge: keep the runs of nodes present.

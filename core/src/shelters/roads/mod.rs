@@ -2,11 +2,14 @@
 //! (PBF or GeoJSON), kept as a compact graph file, and searched offline with
 //! one Dijkstra run per query; or published by the province in signed,
 //! content-defined chunks ([`RoadManifest`]) that sync fetches as a delta.
+//! It also holds the named villages and settlements of the map
+//! ([`Places`]), to search from one chosen by name.
 
 mod class;
 mod file;
 mod import;
 mod network;
+mod places;
 mod publication;
 mod route;
 
@@ -18,6 +21,7 @@ pub use import::{
     MAX_ROAD_FILE_BYTES,
 };
 pub use network::{RoadBuilder, RoadNetwork, RoadSummary, MAX_NODES};
+pub use places::{search_key, Place, Places, SettlementKind, MAX_PLACES, MAX_PLACE_NAME_CHARS};
 pub use publication::{
     check_chunk, split_into_chunks, ChunkHash, ChunkRef, RoadManifest, CHUNK_AVG_BYTES,
     CHUNK_MAX_BYTES, CHUNK_MIN_BYTES, MAX_ROAD_NETWORK_BYTES,

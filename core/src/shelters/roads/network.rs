@@ -4,6 +4,7 @@
 //! pair, plus a spatial index built when it loads.
 
 use super::class::{tenths_of_second, Direction, RoadClass};
+use super::places::{PlaceList, Places, SettlementKind};
 use crate::error::Rule;
 use crate::shelters::geo::{chord_for_m, GeoBounds, GeoPoint};
 use crate::{Error, Result};
@@ -28,6 +29,7 @@ pub struct RoadNetwork {
     component: Vec<u32>,
     index: RTree<IndexedNode>,
     bounds: GeoBounds,
+    pub(super) places: Places,
 }
 
 impl std::fmt::Debug for RoadNetwork {
@@ -53,6 +55,8 @@ pub struct RoadSummary {
     pub components: u64,
     /// The rectangle the network covers.
     pub bounds: GeoBounds,
+    /// Named villages and other settlements it holds.
+    pub places: u64,
 }
 
 impl RoadNetwork {
@@ -65,6 +69,7 @@ impl RoadNetwork {
         targets: Vec<u32>,
         time_ds: Vec<u32>,
         length_m: Vec<u32>,
+        places: Places,
     ) -> Self {
         let points: Vec<IndexedNode> = (0..lat.len())
             .map(|i| GeomWithData::new(GeoPoint::from_e7(lat[i], lon[i]).unit_vector(), i as u32))
@@ -85,6 +90,7 @@ impl RoadNetwork {
             component,
             index: RTree::bulk_load(points),
             bounds,
+            places,
         }
     }
 
@@ -101,6 +107,11 @@ impl RoadNetwork {
     /// The rectangle the network covers.
     pub fn bounds(&self) -> GeoBounds {
         self.bounds
+    }
+
+    /// Its named villages and other settlements.
+    pub fn places(&self) -> &Places {
+        &self.places
     }
 
     /// Where node `n` is.
@@ -124,6 +135,7 @@ impl RoadNetwork {
             edges: self.edge_count() as u64,
             components: roots.len() as u64,
             bounds: self.bounds,
+            places: self.places.len() as u64,
         }
     }
 
@@ -194,6 +206,7 @@ pub struct RoadBuilder {
     lon: Vec<i32>,
     edges: Vec<(u32, u32, u32, u32)>,
     ways: HashMap<RoadClass, usize>,
+    places: PlaceList,
 }
 
 impl RoadBuilder {
@@ -259,6 +272,19 @@ impl RoadBuilder {
         Ok(())
     }
 
+    /// Adds a named settlement at `point`, in the commune `commune` names
+    /// if it names one (see [`super::Place`]); one without a name is left
+    /// out. An error beyond [`super::MAX_PLACES`].
+    pub fn add_place(
+        &mut self,
+        name: &str,
+        kind: SettlementKind,
+        point: GeoPoint,
+        commune: Option<&str>,
+    ) -> Result<()> {
+        self.places.add(name, kind, point, commune)
+    }
+
     /// Ways added, per class.
     pub fn ways_by_class(&self) -> Vec<(RoadClass, usize)> {
         let mut out: Vec<_> = self.ways.iter().map(|(c, n)| (*c, *n)).collect();
@@ -287,7 +313,13 @@ impl RoadBuilder {
         let time_ds = self.edges.iter().map(|e| e.2).collect();
         let length_m = self.edges.iter().map(|e| e.3).collect();
         Ok(RoadNetwork::from_parts(
-            self.lat, self.lon, offsets, targets, time_ds, length_m,
+            self.lat,
+            self.lon,
+            offsets,
+            targets,
+            time_ds,
+            length_m,
+            Places::new(self.places.0),
         ))
     }
 }

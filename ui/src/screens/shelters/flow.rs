@@ -1,6 +1,6 @@
 //! What the finder's events do: open it (from home, or from a case), take
-//! the location the shell sends, toggle filters, call a host, record the
-//! survivor's consent for a shelter, and request a place.
+//! the location the shell sends or the village chosen, toggle filters, call
+//! a host, record the survivor's consent for a shelter, and request a place.
 
 use super::text::{Refusal, L};
 use super::{has_consent, ShelterFilter};
@@ -62,9 +62,31 @@ impl Inner {
         let point = GeoPoint::new(f64::from(lat_e6) / 1e6, f64::from(lon_e6) / 1e6);
         if point.is_valid() {
             self.finder.origin = Some(point);
+            self.finder.origin_place = None;
         } else {
             self.refuse(Why::NotAvailableHere);
         }
+    }
+
+    /// The text typed in "search from a village".
+    pub(crate) fn finder_search_places(&mut self, value: &str) {
+        if self.on_finder() {
+            self.finder.type_place(value);
+        }
+    }
+
+    /// Searches from the place at `index` of the list shown; the list and
+    /// the text typed are cleared.
+    pub(crate) fn finder_choose_origin(&mut self, index: u32) {
+        if !self.on_finder() {
+            return;
+        }
+        let Some(place) = self.finder.listed_place(index).cloned() else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        self.finder.origin = Some(place.point());
+        self.finder.origin_place = Some(place.name);
+        self.finder.type_place("");
     }
 
     pub(crate) fn finder_toggle(&mut self, filter: ShelterFilter) {

@@ -1,11 +1,13 @@
 //! Find a shelter: the nearest safe community shelters by road travel time
-//! from where the person is (a location fix the shell is asked for), with
+//! from where the person is (a location fix the shell is asked for) or from
+//! a village or commune chosen by name ([`places`]), with
 //! filters, their free places and how fresh that figure is, a call to the
 //! host, and — opened from a case — a placement request, only once the
 //! survivor's consent for that shelter is recorded.
 
 pub(crate) mod flow;
 pub mod host;
+pub mod places;
 pub(crate) mod text;
 
 use crate::event::Event;
@@ -52,10 +54,18 @@ impl ShelterFilter {
 pub(crate) struct Finder {
     /// The case it was opened from, if any.
     pub(crate) case: Option<CaseId>,
-    /// Where to search from, once the shell gave a location.
+    /// Where to search from, once the shell gave a location or a place
+    /// was chosen.
     pub(crate) origin: Option<GeoPoint>,
+    /// The name of the place chosen as the origin (none: a location fix).
+    pub(crate) origin_place: Option<String>,
     /// Filters on.
     pub(crate) filters: Vec<ShelterFilter>,
+    /// What was typed to search from a village (cleared on lock with the
+    /// rest of the finder).
+    pub(crate) place_text: String,
+    /// The places matching it.
+    places: places::PlaceSearch,
     /// The last search, kept while nothing it depends on changed.
     kept: Option<Kept>,
 }
@@ -89,22 +99,25 @@ struct Kept {
 
 impl Finder {
     /// Opens the finder for `case` (if any), keeping the location the
-    /// phone already gave.
+    /// phone already gave or the place chosen.
     pub(crate) fn reopen(&self, case: Option<CaseId>) -> Self {
         Self {
             case,
             origin: self.origin,
+            origin_place: self.origin_place.clone(),
             ..Self::default()
         }
     }
 
     /// The nearest shelters from the origin, searched again only when
-    /// something they depend on changed.
+    /// something they depend on changed; and the places matching the text
+    /// typed, likewise.
     pub(crate) fn search(&mut self, vault: &Vault, now_ms: u64) -> Searched {
         let Ok(version) = vault.data_version() else {
             return Searched::Failed;
         };
         let minute = now_ms / 60_000;
+        self.refresh_places(vault, version, minute);
         if let Some(kept) = self.kept.as_ref().filter(|k| {
             k.version == version
                 && k.origin == self.origin
@@ -178,10 +191,20 @@ pub struct ShelterRow {
 pub struct FinderView {
     /// "For case SYN-001", when opened from a case.
     pub for_case: Option<String>,
-    /// Where the search starts, or that a location is needed.
+    /// Where the search starts ("Từ: Bản Nà Hừ"), or that a location is
+    /// needed.
     pub origin: String,
     /// Ask the phone for its location.
     pub use_location: Action,
+    /// "Search from a village": type part of its name (none when the
+    /// phone's road map names no place).
+    pub place_field: Option<places::PlaceField>,
+    /// The places whose name matches what was typed (up to 10), each
+    /// chosen by its event.
+    pub places: Vec<Choice>,
+    /// Why no place can be chosen: no road map, no place names in it, or
+    /// none matches what was typed.
+    pub places_note: Option<String>,
     /// The filters, each toggled by its event.
     pub filters: Vec<Choice>,
     /// How the list is ranked.
@@ -323,13 +346,18 @@ pub(crate) fn view(
             found.shelters.iter().map(|m| row(m, case, lang)).collect(),
         ),
     };
+    let (place_field, places, places_note) = places::view(finder, lang);
     FinderView {
         for_case: case.map(|c| L::ForCase(c.survivor.code.clone()).get(lang)),
-        origin: match finder.origin {
-            Some(_) => L::FromHere.get(lang),
-            None => L::NeedLocation.get(lang),
+        origin: match (finder.origin, &finder.origin_place) {
+            (Some(_), Some(place)) => L::FromPlace(place.clone()).get(lang),
+            (Some(_), None) => L::FromHere.get(lang),
+            (None, _) => L::NeedLocation.get(lang),
         },
         use_location: Action::new(L::UseLocation.get(lang), Event::UseLocation),
+        place_field,
+        places,
+        places_note,
         filters: ShelterFilter::ALL
             .iter()
             .map(|f| Choice {

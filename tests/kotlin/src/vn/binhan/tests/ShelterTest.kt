@@ -94,7 +94,7 @@ class ShelterTest {
 
         // Every shelter enumeration is labelled in both languages.
         val labels = allEnumerations().associateBy { it.name }
-        for (name in listOf("shelter_kind", "shelter_accepts", "placement_status", "placement_decline_reason", "shelter_ranking", "road_class")) {
+        for (name in listOf("shelter_kind", "shelter_accepts", "placement_status", "placement_decline_reason", "shelter_ranking", "road_class", "settlement_kind")) {
             val values = labels[name]?.values ?: fail("no labels for $name")
             assertTrue(values.all { it.vi.isNotEmpty() && it.en.isNotEmpty() }, name)
         }

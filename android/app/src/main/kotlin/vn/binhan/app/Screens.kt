@@ -419,6 +419,8 @@ fun Finder(view: FinderView, send: Send) {
     view.forCase?.let { Text(it, style = MaterialTheme.typography.titleMedium) }
     Text(view.origin)
     ActionButton(view.useLocation, send)
+    view.placeField?.let { PlaceSearch(it, view.places, send) }
+    view.placesNote?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
     Choices(view.filters, send)
     view.rankedBy?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
     view.empty?.let { Text(it) }
@@ -433,6 +435,17 @@ fun Finder(view: FinderView, send: Send) {
             shelter.consent?.let { ActionButton(it, send) }
             shelter.request?.let { ActionButton(it, send) }
         }
+    }
+}
+
+/** "Search from a village": each change of the text goes to the core, which lists the places that match; choosing one clears the text. */
+@Composable
+fun PlaceSearch(field: PlaceField, places: List<Choice>, send: Send) {
+    var text by remember { mutableStateOf(field.value) }
+    LaunchedEffect(field.value) { if (field.value != text) text = field.value }
+    TextBox(text, field.label, field.help, null, secret = false) { text = it; send(Event.SearchPlaces(it)) }
+    places.forEach { place ->
+        TextButton(onClick = { send(place.event) }, modifier = Modifier.fillMaxWidth()) { Text(place.label) }
     }
 }
 
