@@ -55,7 +55,8 @@ impl std::fmt::Debug for VaultOptions {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CaseChanges {
-    /// Rows written since, whole (replace the kept row of the same case).
+    /// Rows written since, whole (replace the kept row of the same case);
+    /// newest activity first when asked from 0, else in no order.
     pub changed: Vec<CaseSummary>,
     /// Cases whose row, written since, failed authentication.
     pub unreadable: Vec<CaseId>,
