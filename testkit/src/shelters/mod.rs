@@ -5,7 +5,9 @@
 //! **Everything here is made up.** The commune codes are the province's real
 //! ones; their positions, every road and every shelter are invented on a
 //! jittered grid inside the province's bounds. Shelter names end in
-//! "(giả lập)" (simulated); phone numbers start with 0000.
+//! "(giả lập)" (simulated); phone numbers start with 0000, and the
+//! communes' emergency contacts (police, health station, People's
+//! Committee) have synthetic numbers from `0200000001` on.
 //!
 //! The network has main roads joining commune centres along a spanning tree
 //! (so two neighbouring communes may be far apart by road), village tracks,
@@ -22,9 +24,10 @@ mod pbf;
 use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadManifest, RoadNetwork};
 use binhan_core::shelters::{
-    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
-    HostContact, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
-    ShelterHours, ShelterId, ShelterKind, StandardItem, EARTH_RADIUS_M,
+    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, CommuneContacts, ContactKind,
+    DirectoryUpdate, EmergencyContact, GeoPoint, HostContact, Language, PlacementNeeds,
+    ProvincialSigner, Shelter, ShelterDirectory, ShelterHours, ShelterId, ShelterKind,
+    StandardItem, EARTH_RADIUS_M,
 };
 use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -186,12 +189,6 @@ fn local_languages(commune: &str) -> Vec<Language> {
     }
 }
 
-fn commune_short_name(name: &str) -> &str {
-    name.strip_prefix("Xã ")
-        .or_else(|| name.strip_prefix("Phường "))
-        .unwrap_or(name)
-}
-
 struct ShelterMaker {
     rng: Rng,
     count: u32,
@@ -203,7 +200,7 @@ impl ShelterMaker {
         let rng = &mut self.rng;
         self.count += 1;
         let name_of_commune = binhan_core::model::commune(commune)
-            .map(|c| commune_short_name(c.name))
+            .map(|c| c.place())
             .unwrap_or(commune);
         let (capacity, accepts, accessibility): (u16, Vec<AcceptedGroup>, Vec<Accessibility>) =
             match kind {
@@ -535,14 +532,44 @@ pub fn lai_chau() -> SyntheticProvince {
     }
 }
 
+/// Every commune's synthetic emergency contacts: its police, health station
+/// and People's Committee, numbered `0200000001` on in commune order (not
+/// real numbers).
+pub fn emergency_contacts() -> Vec<CommuneContacts> {
+    let kinds = [
+        (ContactKind::CommunePolice, "Trực ban công an"),
+        (ContactKind::HealthStation, "Trực trạm y tế"),
+        (ContactKind::CommunePeopleCommittee, "Văn phòng UBND"),
+    ];
+    COMMUNES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CommuneContacts {
+            commune: c.code.to_string(),
+            contacts: kinds
+                .iter()
+                .enumerate()
+                .map(|(k, (kind, name))| EmergencyContact {
+                    kind: *kind,
+                    name: format!("{name} (giả lập)"),
+                    phone: format!("02{:08}", i * kinds.len() + k + 1),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl SyntheticProvince {
-    /// The directory of these shelters at `version`.
+    /// The directory of these shelters at `version`, with every commune's
+    /// synthetic emergency contacts.
     pub fn directory(&self, version: u64) -> ShelterDirectory {
         ShelterDirectory::new(version, published_at(), self.shelters.clone())
+            .with_contacts(emergency_contacts())
     }
 
     /// A second version: one shelter's capacity changed, one shelter back in
-    /// service, one new host's home, published a month later.
+    /// service, one new host's home, the valley commune's health station on
+    /// a new (synthetic) number, published a month later.
     pub fn directory_v2(&self) -> ShelterDirectory {
         let mut shelters = self.shelters.clone();
         if let Some(s) = shelters.iter_mut().find(|s| !s.active) {
@@ -561,7 +588,18 @@ impl SyntheticProvince {
         };
         let at = self.centres[1].offset_m(-2_000.0, 1_500.0);
         shelters.push(maker.make(ShelterKind::PersonOfStandingHome, COMMUNES[1].code, at));
+        let mut contacts = emergency_contacts();
+        for c in contacts.iter_mut().filter(|c| c.commune == VALLEY_COMMUNE) {
+            for contact in c
+                .contacts
+                .iter_mut()
+                .filter(|c| c.kind == ContactKind::HealthStation)
+            {
+                contact.phone = "0209999999".into();
+            }
+        }
         ShelterDirectory::new(2, published_at() + Duration::days(30), shelters)
+            .with_contacts(contacts)
     }
 
     /// The road network, built directly from the ways.
@@ -731,24 +769,24 @@ pub fn fixture_files() -> Result<Vec<(String, Vec<u8>)>> {
         text.push('\n');
         text.into_bytes()
     };
-    // The directory as JSON, one shelter per line.
-    let mut shelters = format!(
-        "{{\"version\": {}, \"published_at\": \"{}\", \"shelters\": [\n",
+    // The directory as JSON, one shelter and one commune's emergency
+    // contacts per line.
+    fn lines<T: serde::Serialize>(items: &[T]) -> Result<String> {
+        let lines = items
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| binhan_core::Error::Encoding(e.to_string()))?;
+        Ok(lines.join(",\n"))
+    }
+    let shelters = format!(
+        "{{\"version\": {}, \"published_at\": \"{}\", \"shelters\": [\n{}\n], \"contacts\": [\n{}\n]}}\n",
         v1.version,
         v1.published_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        lines(&v1.shelters)?,
+        lines(&v1.contacts)?,
     );
-    for (i, s) in v1.shelters.iter().enumerate() {
-        shelters.push_str(
-            &serde_json::to_string(s).map_err(|e| binhan_core::Error::Encoding(e.to_string()))?,
-        );
-        shelters.push_str(if i + 1 < v1.shelters.len() {
-            ",\n"
-        } else {
-            "\n"
-        });
-    }
-    shelters.push_str("]}\n");
     let valley = serde_json::json!({
         "synthetic": true,
         "description": "The Mù Cả valley scenario of the synthetic fixture: from `start`, \
