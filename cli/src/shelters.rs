@@ -177,7 +177,8 @@ pub enum ShelterCommand {
         #[arg(long)]
         file: Option<PathBuf>,
     },
-    /// (Provincial office) Sign a directory (JSON) as a full publication,
+    /// (Provincial office) Sign a directory (JSON: its shelters and, in
+    /// `contacts`, each commune's emergency numbers) as a full publication,
     /// or as a delta from --previous. The signing key's seed is read from
     /// BINHAN_PROVINCE_SIGNING_KEY (64 hex digits), never from an argument.
     Sign {
@@ -430,7 +431,8 @@ fn sign(
         directory.version,
         directory.published_at,
         directory.shelters,
-    );
+    )
+    .with_contacts(directory.contacts);
     let update = match previous {
         Some(path) => {
             let old: ShelterDirectory = input.json(Some(path), "previous")?;
@@ -444,6 +446,7 @@ fn sign(
         "kind": match update { DirectoryUpdate::Full(_) => "full", DirectoryUpdate::Delta(_) => "delta" },
         "version": update.version(),
         "shelters": directory.shelters.len(),
+        "communes_with_contacts": directory.contacts.len(),
         "bytes": bytes.len(),
         "signer": signer.public_key(),
     }))

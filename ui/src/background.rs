@@ -8,7 +8,7 @@
 use crate::core::{lock, Inner};
 use crate::effect::{Effect, Shell};
 use crate::text::Why;
-use binhan_core::app::SyncOptions;
+use binhan_core::app::{SyncOptions, Vault};
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::sync::wire::{DeviceRecord, Invitation, INVALID_INVITATION};
 use binhan_core::sync::{CancelFlag, Enrolment, SyncProgress};
@@ -246,8 +246,10 @@ impl Inner {
                     .then_some(Job::Sync { unmetered })
             }
             Ok(Done::Synced) => {
-                // What others sent may change any list.
+                // What others sent may change any list, and a new directory
+                // the commune's emergency numbers.
                 self.listing = None;
+                self.commune_numbers = Vault::emergency_contacts_at(&self.dir);
                 None
             }
             Ok(Done::Invited(invitation)) => {

@@ -119,6 +119,9 @@ pub(crate) struct Inner {
     pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
     pub(crate) finder: crate::screens::shelters::Finder,
+    /// This phone's commune's emergency numbers, as core keeps them beside
+    /// the vault (read at start, after each sync, forgotten on erasure).
+    pub(crate) commune_numbers: Option<binhan_core::shelters::CommuneContacts>,
     /// The case list's rows last handed out as changes.
     pub(crate) sent_rows: crate::screens::rows::SentRows,
     /// The last case listing, while the vault is unlocked.
@@ -165,6 +168,7 @@ impl AppCore {
     ) -> Self {
         let now = clock.now_ms();
         let lang = crate::flows::kept_language(&dir).unwrap_or(options.lang);
+        let commune_numbers = Vault::emergency_contacts_at(&dir);
         let inner = Inner {
             dir,
             config: options.vault,
@@ -185,6 +189,7 @@ impl AppCore {
             sent_rows: Default::default(),
             listing: None,
             finder: Default::default(),
+            commune_numbers,
             invite: Default::default(),
             sync: SyncState::default(),
             notices: Vec::new(),
@@ -314,12 +319,7 @@ impl Inner {
     /// more precise than a generic message (the case is closed, the shelter
     /// takes no one at present, …).
     pub(crate) fn refuse_core(&mut self, refusal: binhan_core::Refusal) {
-        let text = refusal.text(self.lang);
-        let mut chars = text.chars();
-        let text = match chars.next() {
-            Some(first) => first.to_uppercase().chain(chars).collect(),
-            None => text,
-        };
+        let text = crate::text::sentence(refusal.text(self.lang));
         self.notice(
             NoticeLevel::Error,
             crate::view::Reason::new(refusal.code(), text),
@@ -505,7 +505,7 @@ impl Inner {
         if *self.top() == Route::Camouflage {
             return;
         }
-        if crate::screens::emergency::is_emergency_number(&number) {
+        if crate::screens::emergency::is_emergency_number(&number, self.commune_numbers.as_ref()) {
             self.effects.push(Effect::Dial { number });
         } else {
             self.refuse(Why::UnknownNumber);

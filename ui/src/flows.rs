@@ -413,6 +413,8 @@ impl Inner {
     pub(crate) fn forget_everything(&mut self) {
         self.vault = None;
         self.pin_pad = PinPad::default();
+        // Core removed the file with the vault's data.
+        self.commune_numbers = None;
         self.lang = self.start_lang;
         match std::fs::remove_file(self.dir.join(LANG_FILE)) {
             Ok(()) => {}

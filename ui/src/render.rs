@@ -120,7 +120,7 @@ impl Inner {
             ),
             Route::Emergency => (
                 Screen::Emergency {
-                    view: emergency::view(lang),
+                    view: emergency::view(lang, self.commune_numbers.as_ref()),
                 },
                 T::EmergencyTitle.get(lang),
             ),

@@ -27,8 +27,9 @@ pub(crate) fn vi_en(lang: Lang, vi: String, en: String) -> String {
     }
 }
 
-/// The core's reason as a sentence: its first letter in capitals.
-fn sentence(text: String) -> String {
+/// The core's reason (or a label) as a sentence: its first letter in
+/// capitals.
+pub(crate) fn sentence(text: String) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

@@ -183,9 +183,15 @@ impl Vault {
     }
 
     /// Unlocks with the PIN. With the duress PIN, the real data is erased and
-    /// an empty vault opens, indistinguishable from a new one.
+    /// an empty vault opens, indistinguishable from a new one (so the
+    /// commune's emergency numbers kept in the clear go too, as they do when
+    /// too many wrong PINs erased the vault).
     pub fn unlock(&self, pin: &str) -> Result<()> {
-        match self.keys.unlock(pin)? {
+        let unlocked = self.keys.unlock(pin);
+        if matches!(unlocked, Ok(Unlocked::Duress(_)) | Err(Error::Erased)) {
+            emergency::remove_emergency_file(&self.dir)?;
+        }
+        match unlocked? {
             Unlocked::Pin(key) => self.start_session(key),
             Unlocked::Duress(key) => {
                 let store = Store::open(&self.dir.join(DATABASE_FILE), key.clone())?;
@@ -223,11 +229,13 @@ impl Vault {
     }
 
     /// Panic wipe: erases the keys first (the data is unreadable from that
-    /// moment), then deletes the database files.
+    /// moment), then deletes the database files and the commune's emergency
+    /// numbers.
     pub fn panic_wipe(&self) -> Result<()> {
         let key_result = self.keys.erase();
         self.lock();
         Self::remove_database(&self.dir)?;
+        emergency::remove_emergency_file(&self.dir)?;
         key_result
     }
 
@@ -245,6 +253,7 @@ impl Vault {
     /// Removes an erased vault's leftovers so a new one can be made.
     fn remove_files(dir: &Path) -> Result<()> {
         Self::remove_database(dir)?;
+        emergency::remove_emergency_file(dir)?;
         std::fs::remove_file(dir.join(crate::vault::KEY_FILE))?;
         Ok(())
     }
@@ -416,6 +425,7 @@ impl Vault {
 }
 
 mod drafts;
+mod emergency;
 mod placements;
 mod report;
 mod roads;
@@ -425,6 +435,7 @@ mod sync_roads;
 pub(crate) mod sync_shelters;
 mod verify;
 
+pub use emergency::EMERGENCY_FILE;
 pub use roads::{RoadStatus, RoadSyncReport, RoadUpdate, ROAD_STAGING_DIR};
 pub use shelters::ROAD_FILE;
 pub use sync::LastSync;

@@ -11,19 +11,41 @@ use super::Vault;
 use crate::error::Refusal;
 use crate::shelters::roads::{import_roads, Places, RoadImportReport, RoadNetwork};
 use crate::shelters::{
-    next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey,
+    next_directory, DeviceShelters, DirectoryStatus, NearestShelters, ProvincialKey, Shelter,
     ShelterCoverage, ShelterDirectory, ShelterFinder, ShelterQuery, SignedPublication,
 };
+use crate::store::Store;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use std::sync::Arc;
 
 const KEY_META: &str = "shelters.provincial_key";
-const DIRECTORY_META: &str = "shelters.directory";
+/// The directory held (publication format 2: with emergency contacts).
+const DIRECTORY_META: &str = "shelters.directory.2";
+/// Where a directory of publication format 1 (no emergency contacts) was
+/// kept. It still loads, with no contacts, until the next publication
+/// replaces it and this record is removed.
+const DIRECTORY_META_V1: &str = "shelters.directory";
 const DESK_META: &str = "shelters.desk";
 
 /// The road network file inside the vault directory.
 pub const ROAD_FILE: &str = "roads.bhrn";
+
+/// A directory as format 1 stored it: no emergency contacts.
+#[derive(Deserialize)]
+struct DirectoryV1 {
+    version: u64,
+    published_at: DateTime<Utc>,
+    shelters: Vec<Shelter>,
+}
+
+/// The directory kept by an earlier version of the app, if any.
+fn directory_v1(store: &Store) -> Result<Option<ShelterDirectory>> {
+    Ok(store
+        .meta::<DirectoryV1>(DIRECTORY_META_V1)?
+        .map(|old| ShelterDirectory::new(old.version, old.published_at, old.shelters)))
+}
 
 impl Vault {
     pub(super) fn now(&self) -> DateTime<Utc> {
@@ -79,16 +101,21 @@ impl Vault {
             .provincial_key()?
             .ok_or_else(|| Error::NotAllowed(Refusal::NoProvincialKey))?;
         let (status, directory) = self.with_store(|store| {
-            store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
-                let next = next_directory(current.as_ref(), &key, &publication)?;
-                let status = DirectoryStatus {
-                    version: next.version,
-                    previous_version: current.map(|c| c.version),
-                    shelters: next.shelters.len() as u64,
-                    published_at: next.published_at,
-                };
-                Ok((next.clone(), (status, next)))
-            })
+            let v1 = directory_v1(store)?;
+            let loaded =
+                store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
+                    let current = current.or(v1);
+                    let next = next_directory(current.as_ref(), &key, &publication)?;
+                    let status = DirectoryStatus {
+                        version: next.version,
+                        previous_version: current.map(|c| c.version),
+                        shelters: next.shelters.len() as u64,
+                        published_at: next.published_at,
+                    };
+                    Ok((next.clone(), (status, next)))
+                })?;
+            store.remove_meta(DIRECTORY_META_V1)?;
+            Ok(loaded)
         })?;
         self.update_desk(|desk| {
             desk.availability
@@ -100,12 +127,16 @@ impl Vault {
             }
             Ok(())
         })?;
+        self.refresh_emergency_file();
         Ok(status)
     }
 
     /// The directory held, if any.
     pub fn shelter_directory(&self) -> Result<Option<ShelterDirectory>> {
-        self.with_store(|s| s.meta(DIRECTORY_META))
+        self.with_store(|store| match store.meta(DIRECTORY_META)? {
+            Some(directory) => Ok(Some(directory)),
+            None => directory_v1(store),
+        })
     }
 
     pub(super) fn directory_or_error(&self) -> Result<ShelterDirectory> {

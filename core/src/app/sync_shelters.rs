@@ -95,6 +95,8 @@ impl Vault {
         // Receiving can queue answers (a cancellation frees places).
         self.send_mail(ctx, &mut report).await?;
         report.directory_version = self.shelter_directory()?.map(|d| d.version);
+        // The enrolment may be new even when the directory is not.
+        self.refresh_emergency_file();
         report.roads = self
             .sync_roads(ctx, road_version, unmetered, cancel)
             .await?;

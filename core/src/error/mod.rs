@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn every_rule_and_refusal_has_a_distinct_code_and_both_texts() {
         let rules = every_rule();
-        assert_eq!(rules.len(), 55);
+        assert_eq!(rules.len(), 56);
         check(
             "rule",
             rules

@@ -162,8 +162,12 @@ pub enum Rule {
     NoneChosen,
     /// Opening and closing times are the same.
     SameOpenAndClose,
-    /// A phone number with other characters than digits, spaces, `+ - .`.
+    /// A phone number that is not 3 to 15 digits after an optional leading
+    /// `+` (spaces, `-` and `.` may separate the digits).
     BadPhone,
+    /// A number to dial that is not 3 to 15 digits after an optional
+    /// leading `+`, with nothing between them.
+    BadDialNumber,
     /// Not in the expected form (e.g. not a JSON object).
     BadFormat,
     /// A field that is not known.
@@ -229,6 +233,7 @@ impl Rule {
             Self::NoneChosen => "none_chosen",
             Self::SameOpenAndClose => "same_open_and_close",
             Self::BadPhone => "bad_phone",
+            Self::BadDialNumber => "bad_dial_number",
             Self::BadFormat => "bad_format",
             Self::UnknownField => "unknown_field",
             Self::WrongType => "wrong_type",
@@ -431,8 +436,12 @@ impl Rule {
                 "opening and closing times must differ (use always for 24 hours)",
             ),
             Self::BadPhone => same(
-                "chỉ được có chữ số, dấu cách, + - và .",
-                "may hold only digits, spaces, + - and .",
+                "phải có từ 3 đến 15 chữ số, dấu + chỉ ở đầu (có thể ngăn cách bằng dấu cách, - hoặc .)",
+                "must have 3 to 15 digits, + only at the start (spaces, - or . may separate them)",
+            ),
+            Self::BadDialNumber => same(
+                "phải gồm từ 3 đến 15 chữ số liền nhau, dấu + chỉ ở đầu",
+                "must be 3 to 15 digits with nothing between them, + only at the start",
             ),
             Self::BadFormat => same("không đúng dạng cần có", "is not in the expected form"),
             Self::UnknownField => same("không phải là mục được nhận", "is not a known field"),
@@ -531,6 +540,7 @@ pub(super) mod tests {
             NoneChosen,
             SameOpenAndClose,
             BadPhone,
+            BadDialNumber,
             BadFormat,
             UnknownField,
             WrongType,
@@ -590,6 +600,7 @@ pub(super) mod tests {
                 | NoneChosen
                 | SameOpenAndClose
                 | BadPhone
+                | BadDialNumber
                 | BadFormat
                 | UnknownField
                 | WrongType

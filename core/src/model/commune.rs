@@ -15,6 +15,17 @@ pub struct Commune {
     pub name: &'static str,
 }
 
+impl Commune {
+    /// The name without its kind: `Pa Ủ` for `Xã Pa Ủ`, `Tân Phong` for
+    /// `Phường Tân Phong`.
+    pub fn place(&self) -> &'static str {
+        let name = self.name;
+        name.strip_prefix("Xã ")
+            .or_else(|| name.strip_prefix("Phường "))
+            .unwrap_or(name)
+    }
+}
+
 const fn c(code: &'static str, name: &'static str) -> Commune {
     Commune { code, name }
 }
@@ -89,5 +100,7 @@ mod tests {
             Some("Phường Tân Phong")
         );
         assert!(validate_commune("survivor.commune", "hanoi").is_err());
+        assert_eq!(commune("tan_phong").map(|c| c.place()), Some("Tân Phong"));
+        assert_eq!(commune("pa_u").map(|c| c.place()), Some("Pa Ủ"));
     }
 }

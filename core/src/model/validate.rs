@@ -68,6 +68,32 @@ pub fn code_text(field: &str, value: &str, max: usize) -> Result<()> {
     Ok(())
 }
 
+/// Fewest and most digits of a phone number (E.164 allows 15).
+pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 3..=15;
+
+/// A phone number: an optional leading `+`, then 3 to 15 digits. With
+/// `separators`, spaces, `-` and `.` may stand between the digits (as people
+/// write them: a shelter host's number); without, nothing else (a number
+/// the phone dials exactly as written: the emergency contacts).
+pub fn phone(field: &str, value: &str, separators: bool) -> Result<()> {
+    let rule = if separators {
+        Rule::BadPhone
+    } else {
+        Rule::BadDialNumber
+    };
+    let body = value.strip_prefix('+').unwrap_or(value);
+    let allowed = |c: char| c.is_ascii_digit() || (separators && matches!(c, ' ' | '-' | '.'));
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    if !body.chars().all(allowed)
+        || !PHONE_DIGITS.contains(&digits)
+        || !body.starts_with(|c: char| c.is_ascii_digit())
+        || !body.ends_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(Error::invalid(field, rule));
+    }
+    Ok(())
+}
+
 /// A list without repeated values.
 pub fn distinct<T: PartialEq>(field: &str, values: &[T]) -> Result<()> {
     for (i, v) in values.iter().enumerate() {
@@ -81,6 +107,46 @@ pub fn distinct<T: PartialEq>(field: &str, values: &[T]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers() {
+        for good in ["113", "0200000001", "+84200000001", "123456789012345"] {
+            phone("p", good, false).unwrap();
+            phone("p", good, true).unwrap();
+        }
+        for spaced in ["0000 000 001", "+84 20-000.0001"] {
+            phone("p", spaced, true).unwrap();
+            assert!(matches!(
+                phone("p", spaced, false),
+                Err(Error::Invalid {
+                    rule: Rule::BadDialNumber,
+                    ..
+                })
+            ));
+        }
+        for bad in [
+            "",
+            "12",
+            "1234567890123456",
+            "+",
+            "++113",
+            "11+3",
+            "call me",
+            " 113",
+            "113 ",
+        ] {
+            assert!(
+                matches!(
+                    phone("p", bad, true),
+                    Err(Error::Invalid {
+                        rule: Rule::BadPhone,
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
 
     #[test]
     fn rules_name_the_field_not_the_value() {

@@ -3,7 +3,11 @@
 //!
 //! A delta carries the digest of the directory it produces, so a device that
 //! applies it knows it now holds exactly what the province published.
+//!
+//! Besides the shelters, the directory lists each commune's emergency
+//! contacts ([`CommuneContacts`]); deltas carry their changes per commune.
 
+use super::contacts::{self, CommuneContacts};
 use super::ids::ShelterId;
 use super::model::{Shelter, ShelterKind};
 use crate::error::{Refusal, Rule};
@@ -28,6 +32,9 @@ pub struct ShelterDirectory {
     pub published_at: DateTime<Utc>,
     /// The shelters, ordered by id.
     pub shelters: Vec<Shelter>,
+    /// Each commune's emergency contacts, ordered by commune code.
+    #[serde(default)]
+    pub contacts: Vec<CommuneContacts>,
 }
 
 /// What loading a directory publication did.
@@ -58,22 +65,46 @@ pub struct DirectoryDelta {
     pub upserts: Vec<Shelter>,
     /// Shelters removed from the directory.
     pub removals: Vec<ShelterId>,
+    /// Communes whose emergency contacts were added or changed (the whole
+    /// list of each).
+    #[serde(default)]
+    pub contact_upserts: Vec<CommuneContacts>,
+    /// Communes whose emergency contacts were withdrawn.
+    #[serde(default)]
+    pub contact_removals: Vec<String>,
     /// [`ShelterDirectory::digest`] of the version it produces.
     pub digest: [u8; 32],
 }
 
 impl ShelterDirectory {
-    /// A directory at `version` with `shelters` (put in id order).
+    /// A directory at `version` with `shelters` (put in id order) and no
+    /// emergency contacts.
     pub fn new(version: u64, published_at: DateTime<Utc>, mut shelters: Vec<Shelter>) -> Self {
         shelters.sort_by_key(|s| s.id);
         Self {
             version,
             published_at,
             shelters,
+            contacts: Vec::new(),
         }
     }
 
-    /// Checks every shelter, the order and that each id appears once.
+    /// The same directory with these emergency contacts (put in commune
+    /// order).
+    pub fn with_contacts(mut self, mut contacts: Vec<CommuneContacts>) -> Self {
+        contacts.sort_by(|a, b| a.commune.cmp(&b.commune));
+        self.contacts = contacts;
+        self
+    }
+
+    /// The emergency contacts of `commune` (code), if the province listed
+    /// any.
+    pub fn contacts_of(&self, commune: &str) -> Option<&CommuneContacts> {
+        self.contacts.iter().find(|c| c.commune == commune)
+    }
+
+    /// Checks every shelter, the order and that each id appears once, and
+    /// the emergency contacts.
     pub fn validate(&self) -> Result<()> {
         if self.version == 0 {
             return Err(Error::invalid(
@@ -94,7 +125,8 @@ impl ShelterDirectory {
                 return Err(Error::invalid("directory.shelters", Rule::NotOrdered));
             }
         }
-        self.shelters.iter().try_for_each(Shelter::validate)
+        self.shelters.iter().try_for_each(Shelter::validate)?;
+        contacts::validate_all(&self.contacts)
     }
 
     /// SHA-256 of the directory's canonical binary encoding.
@@ -129,12 +161,16 @@ impl ShelterDirectory {
             .filter(|s| newer.shelter(&s.id).is_none())
             .map(|s| s.id)
             .collect();
+        let (contact_upserts, contact_removals) =
+            contacts::changes(&self.contacts, &newer.contacts);
         Ok(DirectoryDelta {
             from_version: self.version,
             to_version: newer.version,
             published_at: newer.published_at,
             upserts,
             removals,
+            contact_upserts,
+            contact_removals,
             digest: newer.digest(),
         })
     }
@@ -166,6 +202,11 @@ impl ShelterDirectory {
             version: delta.to_version,
             published_at: delta.published_at,
             shelters: by_id.into_values().collect(),
+            contacts: contacts::apply(
+                &self.contacts,
+                &delta.contact_upserts,
+                &delta.contact_removals,
+            ),
         };
         if next.digest() != delta.digest {
             return Err(Error::Tampered {
@@ -252,6 +293,7 @@ pub struct ShelterCoverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shelters::contacts::tests::contacts;
     use crate::shelters::model::tests::shelter;
 
     fn t(h: i64) -> DateTime<Utc> {
@@ -280,6 +322,39 @@ mod tests {
         let mut forged = delta.clone();
         forged.upserts[0].capacity = 1;
         assert!(matches!(v1.apply(&forged), Err(Error::Tampered { .. })));
+    }
+
+    #[test]
+    fn deltas_carry_contact_changes_and_the_digest_covers_them() {
+        let v1 = ShelterDirectory::new(1, t(0), vec![shelter("A")]).with_contacts(vec![
+            contacts("pa_u", "0200000001"),
+            contacts("mu_ca", "0200000002"),
+        ]);
+        v1.validate().unwrap();
+        assert_eq!(v1.contacts[0].commune, "mu_ca");
+        let v2 = ShelterDirectory::new(2, t(5), vec![shelter("A")]).with_contacts(vec![
+            contacts("pa_u", "0200000011"),
+            contacts("tan_phong", "0200000003"),
+        ]);
+        let delta = v1.delta_to(&v2).unwrap();
+        assert!(delta.upserts.is_empty() && delta.removals.is_empty());
+        assert_eq!(delta.contact_upserts.len(), 2);
+        assert_eq!(delta.contact_removals, ["mu_ca"]);
+        let applied = v1.apply(&delta).unwrap();
+        assert_eq!(applied, v2);
+        assert_eq!(
+            applied.contacts_of("pa_u").unwrap().contacts[0].phone,
+            "0200000011"
+        );
+        assert!(applied.contacts_of("mu_ca").is_none());
+
+        // A changed number is a different directory: the digest says so.
+        let mut forged = delta.clone();
+        forged.contact_upserts[0].contacts[0].phone = "0200000666".into();
+        assert!(matches!(v1.apply(&forged), Err(Error::Tampered { .. })));
+        let mut dropped = delta;
+        dropped.contact_removals.clear();
+        assert!(matches!(v1.apply(&dropped), Err(Error::Tampered { .. })));
     }
 
     #[test]

@@ -19,13 +19,14 @@
 
 mod availability;
 mod checklist;
+pub(crate) mod contacts;
 mod desk;
 mod directory;
 mod geo;
 mod host;
 mod ids;
 mod messages;
-mod model;
+pub(crate) mod model;
 mod placement;
 pub mod roads;
 mod search;
@@ -37,6 +38,7 @@ pub use availability::{
     AvailabilityBook, AvailabilityUpdate, AvailabilityView, Freshness, DEFAULT_MAX_AGE_HOURS,
 };
 pub use checklist::{Checklist, ChecklistItems, StandardItem};
+pub use contacts::{CommuneContacts, ContactKind, EmergencyContact, MAX_CONTACTS_PER_COMMUNE};
 pub(crate) use desk::HostStep;
 pub use desk::{DeviceShelters, SentPlacement, MAX_OUTBOX};
 pub use directory::{
@@ -85,5 +87,6 @@ pub fn enumerations() -> Vec<Enumeration> {
         Enumeration::of::<UnreachableReason>(),
         Enumeration::of::<roads::RoadClass>(),
         Enumeration::of::<roads::SettlementKind>(),
+        Enumeration::of::<ContactKind>(),
     ]
 }

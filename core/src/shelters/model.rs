@@ -9,7 +9,7 @@ use super::checklist::Checklist;
 use super::geo::{validate_in_province, GeoPoint};
 use super::ids::ShelterId;
 use crate::error::Rule;
-use crate::model::validate::{distinct, optional_text, required_text};
+use crate::model::validate::{distinct, optional_text, phone, required_text};
 use crate::model::{validate_commune, DeviceId};
 use crate::{coded_enum, Error, Result};
 use chrono::NaiveTime;
@@ -191,13 +191,8 @@ impl Shelter {
         }
         optional_text("shelter.contact.name", self.contact.name.as_deref(), 120)?;
         optional_text("shelter.contact.phone", self.contact.phone.as_deref(), 20)?;
-        if let Some(phone) = &self.contact.phone {
-            if !phone
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '.'))
-            {
-                return Err(Error::invalid("shelter.contact.phone", Rule::BadPhone));
-            }
+        if let Some(number) = &self.contact.phone {
+            phone("shelter.contact.phone", number, true)?;
         }
         Ok(())
     }

@@ -28,8 +28,11 @@ pub trait Publication: Serialize + DeserializeOwned {
 /// First bytes of an encoded publication (of any kind).
 const MAGIC: &[u8; 4] = b"BHSD";
 
-/// Version of the publication encoding.
-pub const PUBLICATION_FORMAT_VERSION: u8 = 1;
+/// Version of the publication encoding. 2: the directory lists each
+/// commune's emergency contacts and deltas carry their changes (a device
+/// refuses version 1 with `unknown_version`; the province publishes the next
+/// version whole after upgrading, see docs/shelters.md).
+pub const PUBLICATION_FORMAT_VERSION: u8 = 2;
 
 /// Largest publication a device accepts (a directory of 20,000 shelters is
 /// far smaller).
@@ -108,7 +111,8 @@ impl Publication for DirectoryUpdate {
                         Rule::VersionNotHigher,
                     ));
                 }
-                d.upserts.iter().try_for_each(|s| s.validate())
+                d.upserts.iter().try_for_each(|s| s.validate())?;
+                d.contact_upserts.iter().try_for_each(|c| c.validate())
             }
         }
     }
@@ -379,10 +383,41 @@ mod tests {
     }
 
     #[test]
+    fn the_province_signs_only_valid_contact_numbers() {
+        use crate::shelters::contacts::tests::contacts;
+        let province = ProvincialSigner::from_seed([7; 32]);
+        let key = province.public_key();
+        let v1 = directory(1, &["A"]).with_contacts(vec![contacts("pa_u", "0200000001")]);
+        let signed = province.sign(&DirectoryUpdate::Full(v1.clone())).unwrap();
+        let held = next_directory(None, &key, &signed).unwrap();
+        assert_eq!(held.contacts_of("pa_u"), v1.contacts_of("pa_u"));
+
+        let bad = directory(2, &["A"]).with_contacts(vec![contacts("pa_u", "113 ext 4")]);
+        let refused = |update: DirectoryUpdate| match province.sign(&update) {
+            Err(Error::Invalid { field, rule }) => (field, rule),
+            other => panic!("expected invalid, got {other:?}"),
+        };
+        let expected = ("directory.contacts.phone".to_string(), Rule::BadDialNumber);
+        assert_eq!(refused(DirectoryUpdate::Full(bad.clone())), expected);
+        assert_eq!(
+            refused(DirectoryUpdate::Delta(v1.delta_to(&bad).unwrap())),
+            expected
+        );
+    }
+
+    #[test]
     fn malformed_files_and_keys_are_named() {
         assert!(SignedPublication::decode(b"nonsense").is_err());
         assert!(SignedPublication::decode(b"BHSD\x09").is_err());
-        assert!(SignedPublication::decode(b"BHSD\x01\xff\xff").is_err());
+        assert!(SignedPublication::decode(b"BHSD\x02\xff\xff").is_err());
+        // The format before emergency contacts: named, not taken for corrupt.
+        assert!(matches!(
+            SignedPublication::decode(b"BHSD\x01\x00"),
+            Err(Error::Invalid {
+                rule: Rule::UnknownVersion { version: 1 },
+                ..
+            })
+        ));
         assert!("00".parse::<ProvincialKey>().is_err());
         let key = ProvincialSigner::from_seed([1; 32]).public_key();
         assert_eq!(key.to_string().parse::<ProvincialKey>().unwrap(), key);

@@ -4,7 +4,8 @@
 //! placement flows from request to departure between a collaborator's and
 //! a host's phone through the sealed mailbox, and free places follow; two
 //! collaborators race for the last place; tampered or foreign publications
-//! are refused and the previous directory kept; outsiders get nothing.
+//! are refused and the previous directory kept; outsiders get nothing; an
+//! enrolled phone keeps its commune's emergency numbers from the directory.
 
 use crate::support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
 use binhan_core::model::{CaseId, DeviceId, Role};
@@ -13,8 +14,9 @@ use binhan_core::shelters::wire::{
     PublishRequest, MAX_MAIL_ITEMS,
 };
 use binhan_core::shelters::{
-    AvailabilityUpdate, CancelRequest, DeclineReason, DirectoryUpdate, PlacementStatus,
-    ProvincialSigner, RequestId, ShelterId, ShelterMessage, ShelterQuery, MAX_LIMIT,
+    AvailabilityUpdate, CancelRequest, ContactKind, DeclineReason, DirectoryUpdate,
+    PlacementStatus, ProvincialSigner, RequestId, ShelterId, ShelterMessage, ShelterQuery,
+    MAX_LIMIT,
 };
 use binhan_core::sync::wire::encode;
 use binhan_core::Error;
@@ -73,6 +75,16 @@ fn free_places(phone: &Phone) -> Option<u16> {
         .and_then(|m| m.availability.free_places)
 }
 
+/// The health station's number among the phone's commune numbers.
+fn health_station(phone: &Phone) -> Option<String> {
+    phone
+        .emergency_contacts()?
+        .contacts
+        .into_iter()
+        .find(|c| c.kind == ContactKind::HealthStation)
+        .map(|c| c.phone)
+}
+
 struct World {
     server: Server,
     team: Team,
@@ -122,6 +134,15 @@ async fn world(backend: Backend) -> World {
 async fn a_placement_flows_through_the_server(backend: Backend) {
     let w = world(backend).await;
     let (a, b) = (&w.team.collaborators[0], &w.team.collaborators[1]);
+
+    // Each enrolled phone keeps its own commune's emergency numbers (the
+    // synthetic Mù Cả's), readable before unlocking.
+    a.app.lock();
+    let mu_ca = a.emergency_contacts().expect("the commune's numbers");
+    assert_eq!(mu_ca.commune, synthetic::VALLEY_COMMUNE);
+    let numbers: Vec<_> = mu_ca.contacts.iter().map(|c| c.phone.as_str()).collect();
+    assert_eq!(numbers, ["0200000037", "0200000038", "0200000039"]);
+    a.app.unlock("493817").unwrap();
 
     // Only the officer publishes.
     let v1 = signed(&DirectoryUpdate::Full(directory(1, DeviceId::random())));
@@ -198,6 +219,11 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     let report = a.sync().await.shelters;
     assert_eq!(report.directory_version, Some(2));
     assert_eq!(report.publications_applied, 1);
+    assert_eq!(
+        health_station(a).as_deref(),
+        Some("0209999999"),
+        "the delta's new number"
+    );
     // A device that joins later gets the full directory, then the delta.
     let late = w
         .team
@@ -211,6 +237,7 @@ async fn a_placement_flows_through_the_server(backend: Backend) {
     );
     // It also hears the newest free places only.
     assert_eq!(free_places(&late), Some(3));
+    assert_eq!(health_station(&late).as_deref(), Some("0209999999"));
 
     assert_no_case_content(&w.server);
     // The case never travels with shelter messages, and its code is sealed.

@@ -5,7 +5,9 @@
 //! **Everything here is made up.** The commune codes are the province's real
 //! ones; their positions, every road and every shelter are invented on a
 //! jittered grid inside the province's bounds. Shelter names end in
-//! "(giả lập)" (simulated); phone numbers start with 0000.
+//! "(giả lập)" (simulated); phone numbers start with 0000, and the
+//! communes' emergency contacts (police, health station, People's
+//! Committee) have synthetic numbers from `0200000001` on.
 //!
 //! The network has main roads joining commune centres along a spanning tree
 //! (so two neighbouring communes may be far apart by road), village tracks,
@@ -19,17 +21,21 @@
 //! Named villages ([`SyntheticPlace`]) sit at village ends of tracks, one
 //! of them at the valley's start ([`VALLEY_VILLAGE`]).
 
+mod bench;
 mod pbf;
 mod places;
+
+pub use bench::{large_network, large_network_paved, random_shelters};
 
 pub use places::{SyntheticPlace, VALLEY_VILLAGE};
 
 use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::shelters::roads::{Direction, RoadBuilder, RoadClass, RoadManifest, RoadNetwork};
 use binhan_core::shelters::{
-    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, DirectoryUpdate, GeoPoint,
-    HostContact, Language, PlacementNeeds, ProvincialSigner, Shelter, ShelterDirectory,
-    ShelterHours, ShelterId, ShelterKind, StandardItem, EARTH_RADIUS_M,
+    AcceptedGroup, Accessibility, AvailabilityUpdate, Checklist, CommuneContacts, ContactKind,
+    DirectoryUpdate, EmergencyContact, GeoPoint, HostContact, Language, PlacementNeeds,
+    ProvincialSigner, Shelter, ShelterDirectory, ShelterHours, ShelterId, ShelterKind,
+    StandardItem, EARTH_RADIUS_M,
 };
 use binhan_core::Result;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
@@ -214,12 +220,6 @@ fn local_languages(commune: &str) -> Vec<Language> {
     }
 }
 
-fn commune_short_name(name: &str) -> &str {
-    name.strip_prefix("Xã ")
-        .or_else(|| name.strip_prefix("Phường "))
-        .unwrap_or(name)
-}
-
 struct ShelterMaker {
     rng: Rng,
     count: u32,
@@ -231,7 +231,7 @@ impl ShelterMaker {
         let rng = &mut self.rng;
         self.count += 1;
         let name_of_commune = binhan_core::model::commune(commune)
-            .map(|c| commune_short_name(c.name))
+            .map(|c| c.place())
             .unwrap_or(commune);
         let (capacity, accepts, accessibility): (u16, Vec<AcceptedGroup>, Vec<Accessibility>) =
             match kind {
@@ -567,14 +567,44 @@ pub fn lai_chau() -> SyntheticProvince {
     }
 }
 
+/// Every commune's synthetic emergency contacts: its police, health station
+/// and People's Committee, numbered `0200000001` on in commune order (not
+/// real numbers).
+pub fn emergency_contacts() -> Vec<CommuneContacts> {
+    let kinds = [
+        (ContactKind::CommunePolice, "Trực ban công an"),
+        (ContactKind::HealthStation, "Trực trạm y tế"),
+        (ContactKind::CommunePeopleCommittee, "Văn phòng UBND"),
+    ];
+    COMMUNES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CommuneContacts {
+            commune: c.code.to_string(),
+            contacts: kinds
+                .iter()
+                .enumerate()
+                .map(|(k, (kind, name))| EmergencyContact {
+                    kind: *kind,
+                    name: format!("{name} (giả lập)"),
+                    phone: format!("02{:08}", i * kinds.len() + k + 1),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 impl SyntheticProvince {
-    /// The directory of these shelters at `version`.
+    /// The directory of these shelters at `version`, with every commune's
+    /// synthetic emergency contacts.
     pub fn directory(&self, version: u64) -> ShelterDirectory {
         ShelterDirectory::new(version, published_at(), self.shelters.clone())
+            .with_contacts(emergency_contacts())
     }
 
     /// A second version: one shelter's capacity changed, one shelter back in
-    /// service, one new host's home, published a month later.
+    /// service, one new host's home, the valley commune's health station on
+    /// a new (synthetic) number, published a month later.
     pub fn directory_v2(&self) -> ShelterDirectory {
         let mut shelters = self.shelters.clone();
         if let Some(s) = shelters.iter_mut().find(|s| !s.active) {
@@ -593,7 +623,18 @@ impl SyntheticProvince {
         };
         let at = self.centres[1].offset_m(-2_000.0, 1_500.0);
         shelters.push(maker.make(ShelterKind::PersonOfStandingHome, COMMUNES[1].code, at));
+        let mut contacts = emergency_contacts();
+        for c in contacts.iter_mut().filter(|c| c.commune == VALLEY_COMMUNE) {
+            for contact in c
+                .contacts
+                .iter_mut()
+                .filter(|c| c.kind == ContactKind::HealthStation)
+            {
+                contact.phone = "0209999999".into();
+            }
+        }
         ShelterDirectory::new(2, published_at() + Duration::days(30), shelters)
+            .with_contacts(contacts)
     }
 
     /// The road network, built directly from the ways.
@@ -662,96 +703,6 @@ pub fn availability(shelters: &[Shelter], now: DateTime<Utc>) -> Vec<Availabilit
         .collect()
 }
 
-/// `n` random shelters spread over the province (for benchmarks).
-pub fn random_shelters(n: usize, seed: u64) -> Vec<Shelter> {
-    let mut rng = Rng::new(seed);
-    let mut maker = ShelterMaker {
-        rng: Rng::new(seed ^ 0xABCD),
-        count: 0,
-        standardised_health_stations: 0,
-    };
-    (0..n)
-        .map(|k| {
-            let p = GeoPoint::new(rng.range(21.75, 22.75), rng.range(102.40, 103.90));
-            let commune = COMMUNES[k % COMMUNES.len()].code;
-            let kind = ShelterKind::ALL[rng.below(ShelterKind::ALL.len() as u64) as usize];
-            let mut s = maker.make(kind, commune, p);
-            s.id = ShelterId::derived(&format!("random shelter {seed} {k}"));
-            s
-        })
-        .collect()
-}
-
-/// A road network of about `nodes` nodes over the province (for
-/// benchmarks): a jittered grid of roads with a fifth of the links missing,
-/// trunk roads every 40th line, tertiary every 8th, tracks elsewhere.
-pub fn large_network(nodes: usize, seed: u64) -> Result<RoadNetwork> {
-    grid_network(nodes, seed, false)
-}
-
-/// [`large_network`] a year later: one link of a tertiary road in the
-/// middle of the grid became a secondary road, a small change of the map
-/// that changes the travel time of that link and nothing else.
-pub fn large_network_paved(nodes: usize, seed: u64) -> Result<RoadNetwork> {
-    grid_network(nodes, seed, true)
-}
-
-fn grid_network(nodes: usize, seed: u64, paved: bool) -> Result<RoadNetwork> {
-    let mut rng = Rng::new(seed);
-    let side = (nodes as f64).sqrt().ceil() as usize;
-    let (lat0, lat1, lon0, lon1) = (21.70, 22.80, 102.30, 103.95);
-    let point = |r: usize, c: usize, rng: &mut Rng| {
-        let dlat = (lat1 - lat0) / side as f64;
-        let dlon = (lon1 - lon0) / side as f64;
-        round6(GeoPoint::new(
-            lat0 + (r as f64 + rng.range(-0.3, 0.3)) * dlat,
-            lon0 + (c as f64 + rng.range(-0.3, 0.3)) * dlon,
-        ))
-    };
-    let grid: Vec<GeoPoint> = (0..side * side)
-        .map(|k| point(k / side, k % side, &mut rng))
-        .collect();
-    let class_of = |line: usize| {
-        if line % 40 == 0 {
-            RoadClass::Trunk
-        } else if line % 8 == 0 {
-            RoadClass::Tertiary
-        } else {
-            RoadClass::Track
-        }
-    };
-    // A tertiary line near the middle (every link of it is there).
-    let middle = match side / 2 / 8 * 8 {
-        trunk if trunk % 40 == 0 => trunk + 8,
-        tertiary => tertiary,
-    };
-    let mut builder = RoadBuilder::new();
-    for r in 0..side {
-        for c in 0..side {
-            let here = grid[r * side + c];
-            if c + 1 < side && (r % 8 == 0 || rng.below(5) != 0) {
-                builder.add_way(
-                    if paved && r == middle && c == side / 2 {
-                        RoadClass::Secondary
-                    } else {
-                        class_of(r)
-                    },
-                    Direction::Both,
-                    &[here, grid[r * side + c + 1]],
-                )?;
-            }
-            if r + 1 < side && (c % 8 == 0 || rng.below(5) != 0) {
-                builder.add_way(
-                    class_of(c),
-                    Direction::Both,
-                    &[here, grid[(r + 1) * side + c]],
-                )?;
-            }
-        }
-    }
-    builder.build()
-}
-
 /// The committed fixture files, by name (what the `shelter_fixture` example
 /// writes to `tests/fixtures/shelters/`, and the tests compare with).
 pub fn fixture_files() -> Result<Vec<(String, Vec<u8>)>> {
@@ -767,24 +718,24 @@ pub fn fixture_files() -> Result<Vec<(String, Vec<u8>)>> {
         text.push('\n');
         text.into_bytes()
     };
-    // The directory as JSON, one shelter per line.
-    let mut shelters = format!(
-        "{{\"version\": {}, \"published_at\": \"{}\", \"shelters\": [\n",
+    // The directory as JSON, one shelter and one commune's emergency
+    // contacts per line.
+    fn lines<T: serde::Serialize>(items: &[T]) -> Result<String> {
+        let lines = items
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| binhan_core::Error::Encoding(e.to_string()))?;
+        Ok(lines.join(",\n"))
+    }
+    let shelters = format!(
+        "{{\"version\": {}, \"published_at\": \"{}\", \"shelters\": [\n{}\n], \"contacts\": [\n{}\n]}}\n",
         v1.version,
         v1.published_at
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        lines(&v1.shelters)?,
+        lines(&v1.contacts)?,
     );
-    for (i, s) in v1.shelters.iter().enumerate() {
-        shelters.push_str(
-            &serde_json::to_string(s).map_err(|e| binhan_core::Error::Encoding(e.to_string()))?,
-        );
-        shelters.push_str(if i + 1 < v1.shelters.len() {
-            ",\n"
-        } else {
-            "\n"
-        });
-    }
-    shelters.push_str("]}\n");
     let valley = serde_json::json!({
         "synthetic": true,
         "description": "The Mù Cả valley scenario of the synthetic fixture: from `start`, \

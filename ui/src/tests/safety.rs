@@ -7,6 +7,7 @@ use crate::effect::Effect;
 use crate::event::{CalcKey, Event, Field, PinKey, Target};
 use crate::render::has_error;
 use crate::view::Screen;
+use binhan_core::model::Lang;
 use binhan_core::vault::VaultPolicy;
 
 #[test]
@@ -268,6 +269,102 @@ fn emergency_numbers_before_unlocking_and_nowhere_on_the_camouflage() {
     assert!(h.shell.take().is_empty());
     assert!(matches!(h.send(Event::Back).screen, Screen::PinPad { .. }));
     assert!(!h.core.is_unlocked());
+}
+
+/// The numbers the emergency screen of `view` lists.
+fn listed(view: &crate::view::ViewModel) -> Vec<(String, String)> {
+    let Screen::Emergency { view } = &view.screen else {
+        panic!("{view:?}")
+    };
+    view.numbers
+        .iter()
+        .map(|n| (n.number.clone(), n.label.clone()))
+        .collect()
+}
+
+#[test]
+fn the_communes_numbers_before_unlocking_and_gone_after_a_wipe() {
+    let mut h = Harness::seeded(delaying_policy(), None);
+    // As core keeps them beside the vault after a sync (synthetic numbers
+    // of the synthetic Mù Cả; the sync itself: server/tests/api).
+    let mu_ca = binhan_testkit::shelters::emergency_contacts()
+        .into_iter()
+        .find(|c| c.commune == "mu_ca")
+        .unwrap();
+    let file = h.vault_path().join(binhan_core::app::EMERGENCY_FILE);
+    let json = serde_json::json!({"format": 1, "commune": "mu_ca", "contacts": mu_ca.contacts});
+    std::fs::write(&file, json.to_string()).unwrap();
+    h.restart();
+
+    h.open_gate();
+    let numbers = h.send(Event::Open {
+        target: Target::Emergency,
+    });
+    let shown = listed(&numbers);
+    let dialled: Vec<_> = shown.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        dialled,
+        [
+            "113",
+            "115",
+            "111",
+            "0200000037",
+            "0200000038",
+            "0200000039"
+        ],
+        "national numbers first"
+    );
+    assert_eq!(shown[3].1, "Công an xã Mù Cả – Trực ban công an (giả lập)");
+    assert_eq!(shown[4].1, "Trạm y tế xã Mù Cả – Trực trạm y tế (giả lập)");
+    assert_eq!(shown[5].1, "UBND xã Mù Cả – Văn phòng UBND (giả lập)");
+    let Screen::Emergency { view } = &numbers.screen else {
+        unreachable!()
+    };
+    h.send(view.numbers[3].call.event.clone());
+    assert_eq!(
+        h.shell.take(),
+        [Effect::Dial {
+            number: "0200000037".into()
+        }]
+    );
+    // Another commune's number, or any other, is refused.
+    for other in ["0200000001", "0200000050", "113 "] {
+        let refused = h.send(Event::Dial {
+            number: other.into(),
+        });
+        assert!(has_error(&refused, "unknown_number"), "{other}");
+    }
+    assert!(h.shell.take().is_empty());
+    assert!(!h.core.is_unlocked());
+    let english = h.send(Event::SetLanguage { lang: Lang::En });
+    assert_eq!(
+        listed(&english)[3].1,
+        "Mù Cả commune police – Trực ban công an (giả lập)"
+    );
+    h.send(Event::SetLanguage { lang: Lang::Vi });
+
+    // A panic wipe takes them away with the vault.
+    h.send(Event::Back);
+    h.unlock(PIN);
+    h.send(Event::Open {
+        target: Target::Settings,
+    });
+    h.send(Event::Open {
+        target: Target::Wipe,
+    });
+    h.send(Event::ConfirmWipe);
+    assert!(!file.exists(), "the file is removed");
+    h.open_gate();
+    let after = h.send(Event::Open {
+        target: Target::Emergency,
+    });
+    assert_eq!(listed(&after).len(), 3);
+    assert!(has_error(
+        &h.send(Event::Dial {
+            number: "0200000037".into()
+        }),
+        "unknown_number"
+    ));
 }
 
 #[test]

@@ -154,7 +154,7 @@ impl Drop for Server {
 pub struct Phone {
     /// The app core.
     pub app: Vault,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Phone {
@@ -162,7 +162,13 @@ impl Phone {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let app = Vault::create(&dir.path().join("vault"), "493817", fast_vault()).unwrap();
-        Self { app, _dir: dir }
+        Self { app, dir }
+    }
+
+    /// The commune's emergency numbers the phone keeps beside its vault
+    /// (what its emergency screen shows before unlocking).
+    pub fn emergency_contacts(&self) -> Option<binhan_core::shelters::CommuneContacts> {
+        Vault::emergency_contacts_at(&self.dir.path().join("vault"))
     }
 
     /// A new phone enrolled with `code`.
