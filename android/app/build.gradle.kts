@@ -92,6 +92,7 @@ dependencies {
     // JNA with its native dispatch library for each Android ABI.
     implementation(libs.jna) { artifact { type = "aar" } }
     implementation(libs.androidx.core.ktx)
+    implementation(libs.zxing.embedded)
     implementation(libs.androidx.activity.compose)
     implementation(libs.androidx.lifecycle.viewmodel.compose)
     implementation(platform(libs.compose.bom))

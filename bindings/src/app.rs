@@ -31,6 +31,8 @@ pub fn app_core(
         vault: core_config(config, platform_key),
         lang,
         idle_lock_secs: IDLE_LOCK_SECS,
+        // Every phone the apps run on has a camera to scan invitations.
+        scan_codes: true,
     };
     Arc::new(AppCore::new(dir.into(), options, shell))
 }

@@ -121,6 +121,7 @@ fn main() {
     let options = Options {
         vault: fast_vault(),
         idle_lock_secs: 3600,
+        scan_codes: false,
         ..Options::default()
     };
     let console = runtime

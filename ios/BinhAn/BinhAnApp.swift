@@ -2,7 +2,7 @@
 // bindings/) and sends back what the person did. The scene's phase and the
 // network are reported to the core as events; the
 // core decides what they mean (lock on background, sync when it can). The
-// effects it asks for are carried out here: dial, share, locate, hide.
+// effects it asks for are carried out here: dial, share, locate, scan, hide.
 import BinhAnCore
 import CoreLocation
 import Network
@@ -31,6 +31,7 @@ private struct AppRoot: View {
     let model: AppModel
     @Environment(\.scenePhase) private var phase
     @State private var shared: SharedText?
+    @State private var scanning = false
     @State private var locator = Locator()
     @State private var network: NWPathMonitor?
 
@@ -39,6 +40,12 @@ private struct AppRoot: View {
             if phase == .active {
                 AppScreen(view: model.view, send: { model.send($0) })
                     .sheet(item: $shared) { ShareSheet(text: $0.text) }
+                    .sheet(isPresented: $scanning) {
+                        QrScanner { text in
+                            scanning = false
+                            model.send(.scanned(text: text))
+                        }
+                    }
             } else {
                 // Not in front (app switcher, a system alert, going to the
                 // background): a blank page, so that the switcher's snapshot
@@ -55,12 +62,15 @@ private struct AppRoot: View {
         case .hideApp:
             // An iOS app cannot take itself off the screen. The core has
             // already switched to the camouflage, which is drawn next; only
-            // the share sheet could stay over it.
+            // the share sheet or the scanner could stay over it.
             shared = nil
+            scanning = false
         case .dial(let number):
             if let url = URL(string: "tel:\(number)") { UIApplication.shared.open(url) }
         case .share(let text):
             shared = SharedText(text: text)
+        case .scanCode:
+            scanning = QrScanner.available
         case .requestLocation:
             locator.locate { model.located(latitude: $0.latitude, longitude: $0.longitude) }
         case .refresh:
@@ -75,8 +85,10 @@ private struct AppRoot: View {
             network = network ?? watchNetwork(model)
         case .inactive:
             shared = nil
+            scanning = false
         case .background:
             shared = nil
+            scanning = false
             network?.cancel()
             network = nil
             model.send(.backgrounded)

@@ -117,6 +117,7 @@ struct InviteScreen: View {
             Running(text: view.running)
             if let error = view.error { ErrorText(reason: error) }
             LabelledRows(rows: view.invitation)
+            if let qr = view.qr { QrImage(code: qr) }
             if let share = view.share { ActionButton(action: share, send: send) }
         }
     }
@@ -190,6 +191,7 @@ struct EnrolScreen: View {
             ForEach(view.fields, id: \.field) { PlainField(field: $0, send: send) }
             Running(text: view.running)
             if let error = view.error { ErrorText(reason: error) }
+            if let scan = view.scan { ActionButton(action: scan, send: send) }
             ActionButton(action: view.submit, send: send)
         }
     }

@@ -69,6 +69,10 @@ test("a manager enrols, invites a collaborator who enrols, records and syncs; th
   await choose(m, "Vai trò của máy mới", "cộng tác viên cơ sở");
   await click(m, button(m, "Tạo mã mời"));
   const code = await m.locator('[data-code="code"] dd').textContent({ timeout: 30000 });
+  // The same invitation as a QR code (server and code) for a phone to scan.
+  const qr = m.locator('figure.qr svg[role="img"]');
+  assert.match(await qr.getAttribute("aria-label"), /^Mã QR của lời mời/);
+  assert.ok((await qr.locator("path").getAttribute("d")).length > 500, "the modules are drawn");
   await look(m, "invite");
 
   const c = phone.page;

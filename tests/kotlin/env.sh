@@ -1,6 +1,7 @@
 # Paths shared by tests/kotlin/run.sh and tests/kotlin/bench.sh (sourced).
 # Tools come from tests/setup: kotlinc from the npm package kotlin-compiler in
-# .tools/, JNA and JUnit 5 from Debian (libjna-java, junit5).
+# .tools/, JNA, JUnit 5 and ZXing from Debian (libjna-java, junit5,
+# libzxing-core-java).
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
@@ -9,6 +10,8 @@ KOTLINC="$KOTLIN_HOME/bin/kotlinc"
 KOTLIN_STDLIB="$KOTLIN_HOME/lib/kotlin-stdlib.jar"
 JNA_JAR=/usr/share/java/jna.jar
 JUNIT_JAR=/usr/share/java/junit-platform-console-standalone.jar
+# ZXing core (Debian libzxing-core-java): decodes the QR code a test scans.
+ZXING_JAR=/usr/share/java/core.jar
 OUT="$TARGET/kotlin"
 
 case "$(uname -s)" in

@@ -19,7 +19,7 @@ cargo build --locked --workspace --lib --bins --tests
 echo "== Kotlin: generating bindings"
 generate_bindings "$TARGET/debug" "$OUT/generated"
 echo "== Kotlin: compiling bindings and tests (kotlinc)"
-compile_kotlin "$OUT/test-classes" "$JNA_JAR:$JUNIT_JAR" "$OUT/generated" tests/kotlin/src
+compile_kotlin "$OUT/test-classes" "$JNA_JAR:$JUNIT_JAR:$ZXING_JAR" "$OUT/generated" tests/kotlin/src
 
 echo "== Kotlin: starting binhan-server on loopback (SQLite, temporary folder)"
 server_bin="$TARGET/debug/binhan-server"
@@ -36,7 +36,7 @@ java -Djna.library.path="$TARGET/debug" \
     -Dbinhan.server.data="$server_dir/data" \
     -Dbinhan.cli.bin="$TARGET/debug/binhan" \
     -Dbinhan.fixtures="$ROOT/tests/fixtures/shelters" \
-    -cp "$JUNIT_JAR:$OUT/test-classes:$KOTLIN_STDLIB:$JNA_JAR" \
+    -cp "$JUNIT_JAR:$OUT/test-classes:$KOTLIN_STDLIB:$JNA_JAR:$ZXING_JAR" \
     org.junit.platform.console.ConsoleLauncher \
     --disable-banner --disable-ansi-colors --details=tree \
     --scan-class-path "$OUT/test-classes" --fail-if-no-tests 2>&1 | tee "$log"

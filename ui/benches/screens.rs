@@ -45,6 +45,7 @@ fn unlocked_app(dir: &std::path::Path) -> AppCore {
         vault: fast_vault(),
         lang: Lang::Vi,
         idle_lock_secs: 3600,
+        scan_codes: true,
     };
     let app = AppCore::new(path, options, Arc::new(NoShell));
     for digit in [4, 0, 7, 1, 5, 2] {

@@ -358,6 +358,42 @@ impl Inner {
         });
     }
 
+    /// Opens the shell's QR scanner, on the enrolment form of a phone that
+    /// has one.
+    pub(crate) fn scan_code(&mut self) {
+        if !self.scan_codes || *self.top() != crate::core::Route::Enrol {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if self.sync.running.is_some() {
+            return self.refuse(Why::SyncRunning);
+        }
+        self.effects.push(Effect::ScanCode);
+    }
+
+    /// Fills the enrolment form's server and code from a scanned invitation;
+    /// anything else scanned changes nothing and says so.
+    pub(crate) fn scanned(&mut self, text: &str) {
+        if *self.top() != crate::core::Route::Enrol || self.sync.running.is_some() {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        match binhan_core::sync::InvitationLink::parse(text) {
+            Ok(link) => {
+                let form = &mut self.sync.form;
+                form.server_url = link.server_url;
+                form.code = Zeroizing::new(link.code);
+                self.sync.last_error = None;
+                self.notice(
+                    crate::view::NoticeLevel::Info,
+                    crate::view::Reason {
+                        code: "invitation_scanned".into(),
+                        text: crate::text::T::InvitationScanned.get(self.lang),
+                    },
+                );
+            }
+            Err(_) => self.refuse(Why::NotAnInvitation),
+        }
+    }
+
     /// Shares the last code (the phone's share sheet): the code and its
     /// expiry, nothing else.
     pub(crate) fn share_invitation(&mut self) {

@@ -37,6 +37,8 @@ pub struct Options {
     pub lang: Lang,
     /// Lock after this long without an interaction.
     pub idle_lock_secs: u64,
+    /// The shell can scan a QR code (a phone's camera).
+    pub scan_codes: bool,
 }
 
 impl Default for Options {
@@ -45,6 +47,7 @@ impl Default for Options {
             vault: VaultOptions::default(),
             lang: Lang::Vi,
             idle_lock_secs: 120,
+            scan_codes: false,
         }
     }
 }
@@ -102,6 +105,8 @@ pub(crate) struct Inner {
     /// The language a new install starts in (the shell's choice).
     pub(crate) start_lang: Lang,
     pub(crate) idle_lock_ms: u64,
+    /// The shell can scan QR codes.
+    pub(crate) scan_codes: bool,
     pub(crate) stack: Vec<Route>,
     pub(crate) calculator: Calculator,
     pub(crate) pin_pad: PinPad,
@@ -176,6 +181,7 @@ impl AppCore {
             lang,
             start_lang: options.lang,
             idle_lock_ms: options.idle_lock_secs.saturating_mul(1000),
+            scan_codes: options.scan_codes,
             stack: vec![Route::Camouflage],
             calculator: Calculator::default(),
             pin_pad: PinPad::default(),
@@ -447,6 +453,8 @@ impl Inner {
             | Event::ChooseInviteHours { .. }
             | Event::ChooseInviteCommune { .. } => self.refuse(Why::NotAvailableHere),
             Event::ShareInvitation => self.share_invitation(),
+            Event::ScanCode => self.scan_code(),
+            Event::Scanned { text } => self.scanned(&text),
             Event::RefreshDevices => self.devices_refresh(),
             Event::RevokeDevice { device } => self.revoke_ask(&device),
             Event::ConfirmRevoke => self.revoke_confirm(),

@@ -21,6 +21,9 @@ pub enum Effect {
     /// Get a location fix and send it back as `Event::Located` (the shell
     /// asks for the permission if it must).
     RequestLocation,
+    /// Open the camera's QR scanner; send what it reads back as
+    /// `Event::Scanned` (nothing if the person cancels).
+    ScanCode,
     /// Open the phone's share sheet with this text (an invitation code).
     Share {
         /// What to share.

@@ -202,6 +202,13 @@ pub enum Event {
     },
     /// Share the invitation code just made.
     ShareInvitation,
+    /// Scan an invitation's QR code (the shell opens its scanner).
+    ScanCode,
+    /// What the scanner read, after `Effect::ScanCode`.
+    Scanned {
+        /// The text of the QR code.
+        text: String,
+    },
     /// Sync now (the sync screen's button).
     SyncNow,
     /// The phone has a network again (the shell's connectivity callback, or

@@ -25,6 +25,7 @@ pub mod effect;
 pub mod event;
 mod flows;
 mod format;
+pub mod qr;
 mod render;
 pub mod screens;
 mod text;

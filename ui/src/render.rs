@@ -237,7 +237,13 @@ impl Inner {
             Route::Invite => match self.enrolment() {
                 Some(enrolment) => (
                     Screen::Invite {
-                        view: invite::view(&self.invite, &self.sync, enrolment.role, lang),
+                        view: invite::view(
+                            &self.invite,
+                            &self.sync,
+                            enrolment.role,
+                            &enrolment.server_url,
+                            lang,
+                        ),
                     },
                     T::Invite.get(lang),
                 ),
@@ -287,7 +293,7 @@ impl Inner {
             ),
             Route::Enrol => (
                 Screen::Enrol {
-                    view: sync::enrol_view(&self.sync, lang),
+                    view: sync::enrol_view(&self.sync, self.scan_codes, lang),
                 },
                 T::EnrolTitle.get(lang),
             ),

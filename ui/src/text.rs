@@ -135,6 +135,8 @@ pub(crate) enum T {
     FieldInvitationCode,
     FieldDeviceLabel,
     InvitationHelp,
+    ScanInvitation,
+    InvitationScanned,
     NotEnrolled,
     EnrolledServer,
     EnrolledRole,
@@ -305,6 +307,12 @@ impl T {
             FieldInvitationCode => pick(lang, "Mã mời", "Invitation code"),
             FieldDeviceLabel => pick(lang, "Tên gọi của máy (không cần thông tin cá nhân)", "A name for this phone (no personal data needed)"),
             InvitationHelp => pick(lang, "Mã chỉ dùng được một lần", "The code works once"),
+            ScanInvitation => pick(lang, "Quét mã QR của lời mời", "Scan the invitation's QR code"),
+            InvitationScanned => pick(
+                lang,
+                "Đã đọc mã mời: kiểm tra địa chỉ máy chủ, đặt tên cho máy rồi bấm Đăng ký.",
+                "Invitation read: check the server address, name this phone, then Enrol.",
+            ),
             NotEnrolled => pick(
                 lang,
                 "Máy này chưa đăng ký: hồ sơ chỉ lưu trên máy.",
@@ -410,6 +418,7 @@ pub(crate) enum Why {
     CaseClosed,
     ActionRefused,
     RoadMapRefused,
+    NotAnInvitation,
 }
 
 impl Why {
@@ -444,6 +453,7 @@ impl Why {
             Why::ServerBusy => "server_busy",
             Why::ServerRefused => "server_refused",
             Why::NotEnrolled => "not_enrolled",
+            Why::NotAnInvitation => "not_an_invitation",
             Why::SyncCancelled => "sync_cancelled",
             Why::BadServerAddress => "bad_server_address",
             Why::SyncRunning => "sync_running",
@@ -532,6 +542,11 @@ impl Why {
                 lang,
                 "Máy chủ từ chối yêu cầu. Hãy thử lại; nếu vẫn lỗi, báo cán bộ phụ trách.",
                 "The server refused the request. Try again; if it keeps failing, tell your case manager.",
+            ),
+            Why::NotAnInvitation => pick(
+                lang,
+                "Mã vừa quét không phải mã mời Bình An. Hãy quét mã QR trên màn hình mời của cán bộ phụ trách, hoặc nhập mã.",
+                "What was scanned is not a Bình An invitation. Scan the QR code on your case manager's invitation screen, or type the code.",
             ),
             Why::NotEnrolled => pick(
                 lang,

@@ -2,6 +2,7 @@
 //! invitations, the commune's devices, sync and enrolment.
 
 use super::{action, actions, choices, code, error, rows, typed, Ids, Input, Typed};
+use binhan_ui::qr::QrCode;
 use binhan_ui::screens::devices::DevicesView;
 use binhan_ui::screens::invite::InviteView;
 use binhan_ui::screens::shelters::host::{HostView, StayRow};
@@ -86,7 +87,29 @@ pub(crate) fn invite(ids: &Ids, view: &InviteView) -> Markup {
         @if let Some(running) = &view.running { p role="status" { (running) } }
         @if let Some(e) = &view.error { (error(e)) }
         (rows(&view.invitation))
+        @if let Some(qr) = &view.qr { (qr_svg(qr)) }
         @if let Some(share) = &view.share { (action(ids, share)) }
+    }
+}
+
+/// A QR code as an SVG image: one path of unit squares, the four-module
+/// quiet zone in the view box, crisp edges; the description is its name.
+fn qr_svg(qr: &QrCode) -> Markup {
+    let w = qr.width as usize;
+    let mut path = String::with_capacity(qr.dark.len() * 4);
+    for (i, _) in qr.dark.iter().enumerate().filter(|(_, dark)| **dark) {
+        path.push_str(&format!("M{} {}h1v1h-1z", i % w, i / w));
+    }
+    let side = w + 8;
+    html! {
+        figure.qr {
+            svg role="img" aria-label=(qr.description) viewBox=(format!("-4 -4 {side} {side}"))
+                shape-rendering="crispEdges" xmlns="http://www.w3.org/2000/svg" {
+                rect x="-4" y="-4" width=(side) height=(side) fill="#fff" {}
+                path d=(path) fill="#000" {}
+            }
+            figcaption { (qr.description) }
+        }
     }
 }
 
@@ -159,6 +182,7 @@ pub(crate) fn enrol(ids: &Ids, view: &EnrolView) -> Markup {
                 template: Event::SetField { field: f.field, value: String::new() },
             }))
         }
+        @if let Some(scan) = &view.scan { (action(ids, scan)) }
         (action(ids, &view.submit))
         @if let Some(running) = &view.running { p role="status" { (running) } }
         @if let Some(e) = &view.error { (error(e)) }

@@ -9,6 +9,7 @@ mod devices;
 mod engine;
 mod envelope;
 mod identity;
+mod link;
 mod pull;
 mod push;
 mod quarantine;
@@ -31,6 +32,7 @@ pub use envelope::{
     verify_events, verify_team_entry,
 };
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
+pub use link::InvitationLink;
 pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use team::TeamState;

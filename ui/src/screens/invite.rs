@@ -9,6 +9,7 @@ use crate::format;
 use crate::text::{pick, vi_en, Why};
 use crate::view::{Action, Choice, LabelledValue, Reason};
 use binhan_core::model::{Coded, Lang, Role, COMMUNES};
+use binhan_core::sync::InvitationLink;
 use serde::Serialize;
 
 /// Hours a code may stay valid, as offered.
@@ -68,6 +69,8 @@ pub struct InviteView {
     pub invitation: Vec<LabelledValue>,
     /// Share the code (the phone's share sheet).
     pub share: Option<Action>,
+    /// The server and the code as a QR code for the new phone to scan.
+    pub qr: Option<crate::qr::QrCode>,
 }
 
 fn label(key: &str, lang: Lang) -> String {
@@ -84,6 +87,11 @@ fn label(key: &str, lang: Lang) -> String {
         ),
         "expires" => pick(lang, "Hết hạn", "Expires"),
         "share" => pick(lang, "Gửi mã", "Share the code"),
+        "qr" => pick(
+            lang,
+            "Mã QR của lời mời: quét bằng máy mới khi đăng ký",
+            "QR code of the invitation: scan it with the new phone when enrolling",
+        ),
         _ => pick(lang, "Vai trò", "Role"),
     }
 }
@@ -130,7 +138,15 @@ pub(crate) fn share_text(code: &str, expires: &str, lang: Lang) -> String {
     )
 }
 
-pub(crate) fn view(form: &InviteForm, state: &SyncState, me: Role, lang: Lang) -> InviteView {
+/// The view; `server_url` is the server this phone is enrolled with, which
+/// the new phone enrols with too.
+pub(crate) fn view(
+    form: &InviteForm,
+    state: &SyncState,
+    me: Role,
+    server_url: &str,
+    lang: Lang,
+) -> InviteView {
     let running = state.running.is_some();
     let invitation = state.invitation.as_ref();
     let expires = invitation.map(|i| format::instant(i.expires_at));
@@ -205,12 +221,21 @@ pub(crate) fn view(form: &InviteForm, state: &SyncState, me: Role, lang: Lang) -
             })
             .unwrap_or_default(),
         share: invitation.map(|_| Action::new(label("share", lang), Event::ShareInvitation)),
+        qr: invitation.and_then(|i| {
+            let link = InvitationLink {
+                server_url: server_url.to_string(),
+                code: i.code.clone(),
+            };
+            crate::qr::encode(&link.to_uri(), label("qr", lang))
+        }),
     }
 }
 
 #[cfg(test)]
 mod commune_tests {
     use super::*;
+
+    const SERVER: &str = "https://sync.example.test";
 
     #[test]
     fn the_officer_chooses_the_commune_a_manager_invites_into_their_own() {
@@ -220,7 +245,7 @@ mod commune_tests {
             submitted: true,
             ..InviteForm::default()
         };
-        let asked = view(&form, &state, Role::ProvincialOfficer, Lang::Vi);
+        let asked = view(&form, &state, Role::ProvincialOfficer, SERVER, Lang::Vi);
         assert_eq!(
             asked.commune_label.as_deref(),
             Some("Xã, phường của máy mới")
@@ -235,7 +260,7 @@ mod commune_tests {
             None
         );
         form.commune = Some("pa_u".into());
-        let chosen = view(&form, &state, Role::ProvincialOfficer, Lang::Vi);
+        let chosen = view(&form, &state, Role::ProvincialOfficer, SERVER, Lang::Vi);
         assert!(chosen.commune_error.is_none());
         assert!(chosen
             .communes
@@ -248,17 +273,21 @@ mod commune_tests {
         // Another officer belongs to the province; a manager's phones to
         // the manager's commune, whatever the form holds.
         form.role = Some(Role::ProvincialOfficer);
-        assert!(view(&form, &state, Role::ProvincialOfficer, Lang::Vi)
-            .communes
-            .is_empty());
+        assert!(
+            view(&form, &state, Role::ProvincialOfficer, SERVER, Lang::Vi)
+                .communes
+                .is_empty()
+        );
         assert_eq!(
             invite_commune(&form, Role::ProvincialOfficer, "province").as_deref(),
             Some("province")
         );
         form.role = Some(Role::Collaborator);
-        assert!(view(&form, &state, Role::CommuneCaseManager, Lang::Vi)
-            .communes
-            .is_empty());
+        assert!(
+            view(&form, &state, Role::CommuneCaseManager, SERVER, Lang::Vi)
+                .communes
+                .is_empty()
+        );
         assert_eq!(
             invite_commune(&form, Role::CommuneCaseManager, "mu_ca").as_deref(),
             Some("mu_ca")

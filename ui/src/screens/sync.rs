@@ -38,6 +38,9 @@ pub struct EnrolView {
     pub intro: String,
     /// Server address, invitation code, a label for the phone.
     pub fields: Vec<TextFieldView>,
+    /// Scan the invitation's QR code (fills the server and the code), on
+    /// a phone with a camera.
+    pub scan: Option<Action>,
     /// Enrol; disabled while it runs.
     pub submit: Action,
     /// "Enrolling…" while it runs.
@@ -133,7 +136,8 @@ pub(crate) fn enrol_errors(form: &EnrolForm) -> Vec<(Field, Why)> {
     .collect()
 }
 
-pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
+/// The enrolment form; `scan_codes`: the shell can scan a QR code.
+pub(crate) fn enrol_view(state: &SyncState, scan_codes: bool, lang: Lang) -> EnrolView {
     let form = &state.form;
     let errors = if form.submitted {
         enrol_errors(form)
@@ -173,6 +177,10 @@ pub(crate) fn enrol_view(state: &SyncState, lang: Lang) -> EnrolView {
                 lang,
             ),
         ],
+        scan: scan_codes.then(|| {
+            Action::new(T::ScanInvitation.get(lang), Event::ScanCode)
+                .unless(running.then(|| Why::SyncRunning.reason(lang)))
+        }),
         submit: Action::new(T::EnrolSubmit.get(lang), Event::Submit)
             .unless(running.then(|| Why::SyncRunning.reason(lang))),
         running: running.then(|| T::Enrolling.get(lang)),

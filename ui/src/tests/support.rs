@@ -246,6 +246,7 @@ impl Harness {
             vault: config(policy),
             lang: Lang::Vi,
             idle_lock_secs: IDLE_SECS,
+            scan_codes: true,
         };
         AppCore::with_clock(dir.join("vault"), options, shell.clone(), clock.clone())
     }

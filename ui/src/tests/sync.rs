@@ -12,7 +12,7 @@ use crate::screens::sync::{roads_view, EnrolView, SyncView};
 use crate::text::Why;
 use crate::view::{Screen, ViewModel};
 use binhan_core::app::{RoadStatus, RoadUpdate};
-use binhan_core::model::Lang;
+use binhan_core::model::{Lang, Role};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -230,4 +230,98 @@ fn devices_need_an_enrolled_manager_and_a_listed_device() {
         assert!(has_error(&view, "not_available_here"), "{view:?}");
         assert!(h.shell.take().is_empty(), "nothing starts");
     }
+}
+
+#[test]
+fn a_scanned_invitation_fills_the_server_and_the_code_and_anything_else_is_told() {
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    // Only on the enrolment form.
+    assert!(has_error(&h.send(Event::ScanCode), "not_available_here"));
+    let link = binhan_core::sync::InvitationLink {
+        server_url: "https://sync.example.test".into(),
+        code: "SYNT-HETI-C000".into(),
+    }
+    .to_uri();
+    assert!(has_error(
+        &h.send(Event::Scanned { text: link.clone() }),
+        "not_available_here"
+    ));
+    let form = h.send(Event::Open {
+        target: Target::Enrol,
+    });
+    let scan = enrol_screen(&form).scan.clone().expect("a phone scans");
+    assert!(scan.enabled);
+    h.shell.take();
+    h.send(scan.event);
+    assert_eq!(h.shell.take(), [Effect::ScanCode]);
+
+    // Something else scanned (a shop's QR code) changes nothing and says so.
+    h.set_field(Field::DeviceLabel, "synthetic phone");
+    let wrong = h.send(Event::Scanned {
+        text: "https://shop.example.test/menu".into(),
+    });
+    assert!(has_error(&wrong, "not_an_invitation"));
+    assert!(enrol_screen(&wrong).fields[..2]
+        .iter()
+        .all(|f| f.value.is_empty()));
+
+    let read = h.send(Event::Scanned { text: link });
+    assert_eq!(
+        read.messages
+            .iter()
+            .map(|m| m.reason.code.as_str())
+            .collect::<Vec<_>>(),
+        ["invitation_scanned"]
+    );
+    let values: Vec<_> = enrol_screen(&read)
+        .fields
+        .iter()
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "https://sync.example.test",
+            "SYNT-HETI-C000",
+            "synthetic phone"
+        ],
+        "the label typed is kept"
+    );
+}
+
+#[test]
+fn the_invitation_is_shown_as_a_qr_code_of_the_server_and_the_code() {
+    use crate::background::SyncState;
+    use crate::screens::invite::{view, InviteForm};
+    let mut state = SyncState::default();
+    let form = InviteForm::default();
+    let server = "https://sync.example.test";
+    assert!(
+        view(&form, &state, Role::CommuneCaseManager, server, Lang::Vi)
+            .qr
+            .is_none()
+    );
+    state.invitation = Some(binhan_core::sync::wire::Invitation {
+        code: "SYNT-HETI-C000".into(),
+        role: Role::Collaborator,
+        commune: "pa_u".into(),
+        expires_at: chrono::DateTime::UNIX_EPOCH,
+    });
+    let qr = view(&form, &state, Role::CommuneCaseManager, server, Lang::En)
+        .qr
+        .expect("a code, once made");
+    assert_eq!(
+        qr.description,
+        "QR code of the invitation: scan it with the new phone when enrolling"
+    );
+    let expected = crate::qr::encode(
+        &binhan_core::sync::InvitationLink {
+            server_url: server.into(),
+            code: "SYNT-HETI-C000".into(),
+        }
+        .to_uri(),
+        qr.description.clone(),
+    );
+    assert_eq!(Some(qr), expected);
 }

@@ -135,7 +135,7 @@ class Phone(lang: Lang = Lang.VI, val dir: String = tempVaultDir()) {
         return awaitSynced()
     }
 
-    private fun awaitSynced(): SyncView {
+    fun awaitSynced(): SyncView {
         val done = awaitView { v ->
             val sync = (v.screen as? Screen.Sync)?.view
             sync != null && sync.progress == null && (sync.error != null || sync.lastSync.value != "chưa đồng bộ lần nào")
@@ -471,5 +471,46 @@ class AppCoreTest {
             val outcome = revoked.await()
             assertTrue(outcome is TaskOutcome.Failed && outcome.error is BinhAnException.Revoked, "$outcome")
         }
+
+        // Another phone scans the next invitation's QR code instead of
+        // typing the server and the code: ZXing reads what the manager's
+        // screen draws, the core decides what it is.
+        manager.send(Event.Open(vn.binhan.ui.Target.HOME))
+        manager.tap((manager.view.screen as Screen.Home).view.actions.first { it.label == "Mời thiết bị" })
+        manager.send((manager.view.screen as Screen.Invite).view.roles.first { it.label == "cộng tác viên cơ sở" }.event)
+        manager.tap((manager.view.screen as Screen.Invite).view.submit)
+        val next = (manager.awaitView { v -> (v.screen as? Screen.Invite)?.view?.qr != null }.screen as Screen.Invite).view
+        val nextCode = next.invitation.first { it.code == "code" }.value
+        val scanned = Phone()
+        scanned.firstRun()
+        scanned.send(Event.Open(vn.binhan.ui.Target.SYNC))
+        scanned.tap((scanned.view.screen as Screen.Sync).view.enrol)
+        scanned.tap((scanned.view.screen as Screen.Enrol).view.scan)
+        assertEquals(listOf<Effect>(Effect.ScanCode), scanned.shell.effects.filter { it == Effect.ScanCode })
+        scanned.send(Event.Scanned("https://shop.example.test/menu"))
+        assertEquals("not_an_invitation", scanned.view.messages.single().reason.code)
+        scanned.send(Event.Scanned(decodeQr(next.qr!!)))
+        val filled = (scanned.view.screen as Screen.Enrol).view.fields.map { it.value }
+        assertEquals(listOf(TestServer.url, nextCode, ""), filled)
+        scanned.send(Event.SetField(Field.DEVICE_LABEL, "synthetic scanned phone"))
+        scanned.send(Event.Submit)
+        assertEquals("cộng tác viên cơ sở", scanned.awaitSynced().enrolledAs.first { it.code == "role" }.value)
     }
+}
+
+/** What a camera's QR scanner reads off the code drawn four pixels a module. */
+fun decodeQr(qr: QrCode): String {
+    val scale = 4
+    val width = qr.width.toInt()
+    val side = (width + 8) * scale
+    val pixels = IntArray(side * side) { i ->
+        val x = i % side / scale - 4
+        val y = i / side / scale - 4
+        val dark = x in 0 until width && y in 0 until width && qr.dark[y * width + x]
+        if (dark) 0xFF000000.toInt() else 0xFFFFFFFF.toInt()
+    }
+    val bitmap = com.google.zxing.BinaryBitmap(
+        com.google.zxing.common.HybridBinarizer(com.google.zxing.RGBLuminanceSource(side, side, pixels)),
+    )
+    return com.google.zxing.qrcode.QRCodeReader().decode(bitmap).text
 }

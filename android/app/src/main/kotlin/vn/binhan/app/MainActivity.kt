@@ -22,6 +22,8 @@ import androidx.activity.compose.setContent
 import androidx.activity.viewModels
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.runtime.LaunchedEffect
+import com.journeyapps.barcodescanner.ScanContract
+import com.journeyapps.barcodescanner.ScanOptions
 import kotlin.math.roundToInt
 import kotlinx.coroutines.delay
 import vn.binhan.ui.Effect
@@ -30,6 +32,10 @@ import vn.binhan.ui.Event
 class MainActivity : ComponentActivity() {
     private val model: AppModel by viewModels()
     private var network: ConnectivityManager.NetworkCallback? = null
+    // ZXing's scanner activity (it asks for the camera itself); a cancelled scan sends nothing.
+    private val scanner = registerForActivityResult(ScanContract()) { result ->
+        result.contents?.let { model.send(Event.Scanned(it)) }
+    }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -90,6 +96,10 @@ class MainActivity : ComponentActivity() {
             Effect.RequestLocation -> locate()
             is Effect.Share -> startActivity(
                 Intent.createChooser(Intent(Intent.ACTION_SEND).setType("text/plain").putExtra(Intent.EXTRA_TEXT, effect.text), null),
+            )
+            // The scanner sends what it read back; the core decides whether it is an invitation.
+            Effect.ScanCode -> scanner.launch(
+                ScanOptions().setDesiredBarcodeFormats(ScanOptions.QR_CODE).setBeepEnabled(false).setOrientationLocked(false),
             )
             Effect.Refresh -> Unit
         }

@@ -5,6 +5,7 @@
 // with the system font size.
 package vn.binhan.app
 
+import androidx.compose.foundation.Canvas
 import androidx.compose.foundation.horizontalScroll
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
@@ -12,6 +13,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxSize
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
+import androidx.compose.foundation.layout.size
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.foundation.verticalScroll
@@ -30,6 +32,11 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.geometry.Offset
+import androidx.compose.ui.geometry.Size
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.ui.text.input.PasswordVisualTransformation
 import androidx.compose.ui.text.input.VisualTransformation
@@ -107,6 +114,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
                 screen.view.running?.let { Text(it) }
                 screen.view.error?.let { ErrorText(it) }
                 screen.view.invitation.forEach { LabelledRow(it) }
+                screen.view.qr?.let { Qr(it) }
                 screen.view.share?.let { ActionButton(it, send) }
             }
             is Screen.Sync -> Sync(screen.view, send)
@@ -115,6 +123,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
                 screen.view.fields.forEach { PlainField(it, send) }
                 screen.view.running?.let { Text(it) }
                 screen.view.error?.let { ErrorText(it) }
+                screen.view.scan?.let { ActionButton(it, send) }
                 ActionButton(screen.view.submit, send)
             }
             is Screen.Settings -> {
@@ -141,6 +150,30 @@ fun ActionButton(action: Action, send: Send) {
     Column {
         Button(onClick = { send(action.event) }, enabled = action.enabled) { Text(action.label) }
         action.disabledReason?.let { Text(it.text, style = MaterialTheme.typography.bodySmall) }
+    }
+}
+
+/** A QR code as the core computed it: dark modules on white, a quiet zone of four. */
+@Composable
+fun Qr(code: QrCode) {
+    val width = code.width.toInt()
+    Canvas(
+        Modifier
+            .padding(vertical = 8.dp)
+            .size(240.dp)
+            .semantics { contentDescription = code.description },
+    ) {
+        val module = size.minDimension / (width + 8)
+        drawRect(Color.White)
+        code.dark.forEachIndexed { i, dark ->
+            if (dark) {
+                drawRect(
+                    Color.Black,
+                    topLeft = Offset((i % width + 4) * module, (i / width + 4) * module),
+                    size = Size(module, module),
+                )
+            }
+        }
     }
 }
 

@@ -1,0 +1,117 @@
+//! An invitation as one link, for a QR code the new phone scans: the server
+//! to enrol with and the one-time code, so nobody types either.
+//!
+//! `binhan:enrol?server=https%3A%2F%2Fsync.example&code=ABCD-EFGH`. The link
+//! holds nothing about a case; the code works once and expires.
+
+use crate::error::Rule;
+use crate::{Error, Result};
+use url::Url;
+
+/// The scheme of every Bình An link.
+const SCHEME: &str = "binhan";
+/// The path of an invitation.
+const ENROL: &str = "enrol";
+/// Longest link accepted from a scan, in bytes.
+const MAX_LINK: usize = 1_024;
+
+/// The server and the code of an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationLink {
+    /// The server the new phone enrols with.
+    pub server_url: String,
+    /// The one-time invitation code.
+    pub code: String,
+}
+
+impl InvitationLink {
+    /// The link, as put in a QR code.
+    pub fn to_uri(&self) -> String {
+        let mut url = Url::parse(&format!("{SCHEME}:{ENROL}")).expect("a constant link parses");
+        url.query_pairs_mut()
+            .append_pair("server", &self.server_url)
+            .append_pair("code", &self.code);
+        url.into()
+    }
+
+    /// The invitation in `text` (what a scan read), or `invitation`
+    /// [`Rule::BadFormat`] when it is anything else: another QR code, a
+    /// link without its server or code, or one too long to be ours.
+    pub fn parse(text: &str) -> Result<Self> {
+        let bad = || Error::invalid("invitation", Rule::BadFormat);
+        if text.len() > MAX_LINK {
+            return Err(bad());
+        }
+        let url = Url::parse(text.trim()).map_err(|_| bad())?;
+        if url.scheme() != SCHEME || url.path() != ENROL {
+            return Err(bad());
+        }
+        let (mut server_url, mut code) = (None, None);
+        for (key, value) in url.query_pairs() {
+            let slot = match key.as_ref() {
+                "server" => &mut server_url,
+                "code" => &mut code,
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(bad());
+            }
+            *slot = Some(value.trim().to_string());
+        }
+        match (server_url, code) {
+            (Some(server_url), Some(code)) if !server_url.is_empty() && !code.is_empty() => {
+                Ok(Self { server_url, code })
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link() -> InvitationLink {
+        InvitationLink {
+            server_url: "https://sync.example.test:8443/base?x=1&y=2".into(),
+            code: "SYNT-HETI-C000".into(),
+        }
+    }
+
+    #[test]
+    fn a_link_reads_back_as_it_was_written() {
+        let uri = link().to_uri();
+        assert!(
+            uri.starts_with("binhan:enrol?server=https%3A%2F%2F"),
+            "{uri}"
+        );
+        assert_eq!(InvitationLink::parse(&uri).unwrap(), link());
+        assert_eq!(
+            InvitationLink::parse(&format!("  {uri}\n")).unwrap(),
+            link()
+        );
+    }
+
+    #[test]
+    fn anything_else_is_not_an_invitation() {
+        let uri = link().to_uri();
+        for text in [
+            "",
+            "hello",
+            "https://sync.example.test/enrol?server=a&code=b",
+            "binhan:other?server=a&code=b",
+            "binhan:enrol?server=a",
+            "binhan:enrol?code=b",
+            "binhan:enrol?server=&code=b",
+            "binhan:enrol?server=a&code=b&code=c",
+            &format!("{uri}&pad={}", "x".repeat(MAX_LINK)),
+        ] {
+            match InvitationLink::parse(text) {
+                Err(Error::Invalid { field, rule }) => {
+                    assert_eq!((field.as_str(), rule), ("invitation", Rule::BadFormat));
+                }
+                other => panic!("{text:?} gave {other:?}"),
+            }
+        }
+    }
+}
