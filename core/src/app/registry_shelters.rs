@@ -236,7 +236,6 @@ mod tests {
         AcceptedGroup, Checklist, ContactKind, GeoPoint, HostContact, Language, ShelterHours,
         ShelterId, ShelterKind, StandardItem,
     };
-    use crate::sync::Enrolment;
 
     const PIN: &str = "493817";
 
@@ -244,18 +243,7 @@ mod tests {
     fn enrolled(role: Role) -> (tempfile::TempDir, Vault) {
         let dir = tempfile::tempdir().unwrap();
         let vault = Vault::create(dir.path(), PIN, test_config()).unwrap();
-        vault
-            .with_store(|store| {
-                crate::sync::set_enrolment(
-                    store,
-                    &Enrolment {
-                        server_url: "http://127.0.0.1:9".into(),
-                        role,
-                        commune: "pa_u".into(),
-                    },
-                )
-            })
-            .unwrap();
+        vault.enrol_offline(role, "pa_u").unwrap();
         (dir, vault)
     }
 

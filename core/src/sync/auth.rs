@@ -30,7 +30,7 @@ pub fn enrolment(store: &Store) -> Result<Option<Enrolment>> {
 }
 
 /// Records an enrolment without a server (tests of what a role may do).
-#[cfg(test)]
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn set_enrolment(store: &Store, enrolment: &Enrolment) -> Result<()> {
     store.set_meta(ENROLMENT, enrolment)
 }
