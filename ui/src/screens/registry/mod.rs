@@ -16,7 +16,8 @@ pub(crate) mod text;
 pub mod view;
 
 pub use view::{
-    CommuneRow, NumberRowView, NumbersView, PublishView, RegistryView, ShelterFormView, ShelterRow,
+    CommuneRow, NumberRowView, NumbersView, PublishView, RegistryShelterRow, RegistryView,
+    ShelterFormView,
 };
 
 use binhan_core::model::{Coded, DeviceId};

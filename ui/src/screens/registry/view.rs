@@ -47,7 +47,7 @@ pub struct RegistryView {
     /// "Shelters".
     pub shelters_label: String,
     /// The draft's shelters, by commune then name.
-    pub shelters: Vec<ShelterRow>,
+    pub shelters: Vec<RegistryShelterRow>,
     /// "No shelters yet".
     pub no_shelters: Option<String>,
     /// "Coverage by commune".
@@ -61,7 +61,7 @@ pub struct RegistryView {
 /// One shelter of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct ShelterRow {
+pub struct RegistryShelterRow {
     /// Its name.
     pub title: String,
     /// Kind, commune, places, checklist items met.
@@ -140,7 +140,7 @@ pub(crate) fn registry_view(
         no_shelters: shelters.is_empty().then(|| L::NoShelters.get(lang)),
         shelters: shelters
             .into_iter()
-            .map(|s| ShelterRow {
+            .map(|s| RegistryShelterRow {
                 title: s.name.clone(),
                 subtitle: L::ShelterRow {
                     kind: s.kind.label(lang).to_string(),
