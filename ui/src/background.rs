@@ -71,6 +71,8 @@ enum Done {
     Published(u64),
     /// Core refused to publish (nothing to publish, no key, another key).
     PublishRefused(binhan_core::Refusal),
+    /// The upload failed (offline, the server refused): the draft is kept.
+    PublishFailed(Why),
 }
 
 /// What is running now.
@@ -199,7 +201,13 @@ impl Background {
                 Job::PublishRegistry => match vault.publish_registry().await {
                     Ok(published) => Ok(Done::Published(published.version)),
                     Err(Error::NotAllowed(refusal)) => Ok(Done::PublishRefused(refusal)),
-                    Err(e) => Err(e),
+                    Err(e @ (Error::Revoked | Error::Erased)) => Err(e),
+                    Err(e) => {
+                        if !matches!(e, Error::Network(_)) {
+                            tracing::warn!(error = crate::flows::kind(&e), "publishing failed");
+                        }
+                        Ok(Done::PublishFailed(why(&e)))
+                    }
                 },
                 Job::DownloadRoads => vault
                     .download_road_update()
@@ -285,6 +293,10 @@ impl Inner {
             }
             Ok(Done::PublishRefused(refusal)) => {
                 self.refuse_core(refusal);
+                None
+            }
+            Ok(Done::PublishFailed(why)) => {
+                self.registry.publish_error = Some(why);
                 None
             }
             Err(Error::Revoked) | Err(Error::Erased) => {

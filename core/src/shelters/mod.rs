@@ -61,7 +61,7 @@ pub(crate) use placement::plan_placement;
 pub use placement::{
     DeclineReason, Placement, PlacementNeeds, PlacementStatus, MAX_PEOPLE, PLACEMENT_REGISTER,
 };
-pub use registry::{field_rules, RegistryChanges, RegistryDraft};
+pub use registry::{RegistryChanges, RegistryDraft};
 pub use roads::RoadNetwork;
 pub use search::{
     NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery,

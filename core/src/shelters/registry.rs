@@ -8,7 +8,7 @@ use super::contacts::{self, CommuneContacts, EmergencyContact};
 use super::directory::ShelterDirectory;
 use super::ids::ShelterId;
 use super::model::Shelter;
-use crate::{Error, Result};
+use crate::Result;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -137,24 +137,13 @@ impl RegistryDraft {
     }
 }
 
-/// The problems of one field path, from a list of core errors (a form
-/// shows each beside its field).
-pub fn field_rules(problems: &[Error]) -> Vec<(String, crate::error::Rule)> {
-    problems
-        .iter()
-        .filter_map(|e| match e {
-            Error::Invalid { field, rule } => Some((field.clone(), rule.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::Rule;
     use crate::shelters::contacts::tests::contacts;
     use crate::shelters::model::tests::shelter;
+    use crate::Error;
 
     fn t(h: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_794_700_000 + h * 3600, 0).unwrap()
@@ -199,13 +188,15 @@ mod tests {
         bad.name = String::new();
         let refused = draft.put_shelter(bad.clone()).unwrap_err();
         assert!(matches!(refused, Error::Invalid { ref field, .. } if field == "shelter.name"));
-        assert_eq!(
-            field_rules(&bad.problems())
-                .into_iter()
-                .map(|(f, _)| f)
-                .collect::<Vec<_>>(),
-            ["shelter.name", "shelter.capacity"]
-        );
+        let fields: Vec<String> = bad
+            .problems()
+            .into_iter()
+            .filter_map(|e| match e {
+                Error::Invalid { field, .. } => Some(field),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(fields, ["shelter.name", "shelter.capacity"]);
         assert!(draft.shelters.is_empty());
 
         let mut numbers = contacts("pa_u", "0200000001").contacts;

@@ -40,6 +40,7 @@ impl Inner {
             Route::RegistryPublish => {
                 self.registry.seed = Zeroizing::new(String::new());
                 self.registry.seed_problem = None;
+                self.registry.publish_error = None;
             }
             _ => {}
         }
@@ -259,6 +260,7 @@ impl Inner {
         if !self.sync.begin(Activity::PublishRegistry) {
             return self.refuse(Why::SyncRunning);
         }
+        self.registry.publish_error = None;
         self.jobs.push(Job::PublishRegistry);
     }
 
@@ -354,7 +356,7 @@ impl Inner {
                         .unwrap_or(u32::MAX),
                     seed_problem: self.registry.seed_problem.as_ref(),
                     running,
-                    error: self.sync.last_error,
+                    error: self.registry.publish_error,
                 };
                 (
                     Screen::RegistryPublish {

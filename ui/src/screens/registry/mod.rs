@@ -400,4 +400,6 @@ pub(crate) struct RegistryState {
     pub(crate) seed: Zeroizing<String>,
     /// Why the seed was refused.
     pub(crate) seed_problem: Option<check::Problem>,
+    /// Why the last publication failed (shown until the next attempt).
+    pub(crate) publish_error: Option<crate::text::Why>,
 }
