@@ -128,7 +128,7 @@ impl L {
             L::SheltersHeading => pick(lang, "Các nơi tạm lánh", "Shelters"),
             L::NoShelters => pick(lang, "Chưa có nơi tạm lánh nào", "No shelters yet"),
             L::Commune => pick(lang, "Xã", "Commune"),
-            L::Shelters => pick(lang, "Nơi tạm lánh", "Shelters"),
+            L::Shelters => pick(lang, "Nơi tạm lánh đang hoạt động", "Active shelters"),
             L::StandardisedColumn => pick(lang, "Được chuẩn hóa", "Standardised"),
             L::Numbers => pick(lang, "Số điện thoại khẩn cấp", "Emergency numbers"),
             L::NumbersCount(n) => vi_en(format!("{n} số"), format!("{n} numbers")),
