@@ -45,6 +45,31 @@ pub enum ShelterCommand {
     },
     /// The directory on this device.
     Directory,
+    /// (Provincial officer) The provincial signing key sealed in this
+    /// vault, as its public key and fingerprint (the secret never comes
+    /// out). `--generate` makes one; `--from-env` keeps the one whose seed
+    /// is in BINHAN_PROVINCE_SIGNING_KEY (set once).
+    SigningKey {
+        /// Generate the key in the vault.
+        #[arg(long, conflicts_with = "from_env")]
+        generate: bool,
+        /// Keep the key whose seed is in BINHAN_PROVINCE_SIGNING_KEY.
+        #[arg(long)]
+        from_env: bool,
+    },
+    /// (Provincial officer) Put a shelter (JSON, as in the directory) into
+    /// the registry's draft, adding it or replacing the one with its id.
+    DraftShelter {
+        /// The shelter (JSON).
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// (Provincial officer) What publishing the registry's draft changes,
+    /// and the version it publishes.
+    Draft,
+    /// (Provincial officer) Sign the registry's draft with the key in the
+    /// vault and publish it (a delta from the directory held, or whole).
+    PublishDraft,
     /// Shelters and standardised shelters per commune.
     Coverage,
     /// Import OpenStreetMap road data (.osm.pbf or GeoJSON) as this
@@ -288,6 +313,25 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
             None => Ok(Value::Null),
         },
         ShelterCommand::Coverage => to_json(&app.shelter_coverage()?),
+        ShelterCommand::SigningKey { generate, from_env } => {
+            if generate {
+                app.generate_signing_key()?;
+            } else if from_env {
+                let seed = input.secret("BINHAN_PROVINCE_SIGNING_KEY", "signing_key")?;
+                app.set_signing_key_seed(&seed)?;
+            }
+            to_json(&app.signing_key()?)
+        }
+        ShelterCommand::DraftShelter { .. } | ShelterCommand::Draft => {
+            if let ShelterCommand::DraftShelter { file } = &command {
+                app.registry_put_shelter(input.json(Some(file), "shelter")?)?;
+            }
+            let (changes, version) = app.registry_changes()?;
+            Ok(json!({"version": version, "changes": to_json(&changes)?}))
+        }
+        ShelterCommand::PublishDraft => {
+            to_json(&crate::sync::runtime()?.block_on(app.publish_registry())?)
+        }
         ShelterCommand::ImportRoads { file } => {
             to_json(&app.import_road_network(&read_file(&file)?)?)
         }

@@ -318,3 +318,32 @@ fn the_province_signs_a_road_network_version_and_a_device_shows_its_road_status(
     // Nothing waits: nothing to download.
     assert_ne!(binhan(&vault, &["shelters", "download-roads"], "").code, 0);
 }
+
+#[test]
+fn only_an_officer_s_vault_keeps_the_signing_key_and_publishes_its_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path());
+    assert_eq!(
+        ok(dir.path(), &["shelters", "signing-key"], ""),
+        Value::Null
+    );
+    let seed = "07".repeat(32);
+    for (args, env) in [
+        (vec!["shelters", "signing-key", "--generate"], vec![]),
+        (
+            vec!["shelters", "signing-key", "--from-env"],
+            vec![("BINHAN_PROVINCE_SIGNING_KEY", seed.as_str())],
+        ),
+        (vec!["shelters", "draft"], vec![]),
+        (vec!["shelters", "publish-draft"], vec![]),
+    ] {
+        let run = binhan_env(dir.path(), &args, "", &env);
+        assert_ne!(run.code, 0, "{args:?}");
+        assert_eq!(run.stderr["error"]["reason"], "officers_only", "{args:?}");
+        assert!(!run.stderr.to_string().contains(&seed), "never echoed");
+    }
+    assert_eq!(
+        ok(dir.path(), &["shelters", "signing-key"], ""),
+        Value::Null
+    );
+}

@@ -92,6 +92,10 @@ struct ScreenContent: View {
         case .changePin(let view): PinFormScreen(view: view, send: send)
         case .duressPin(let view): PinFormScreen(view: view, send: send)
         case .confirmWipe(let view): ConfirmWipeScreen(view: view, send: send)
+        case .registry(let view): RegistryScreen(view: view, send: send)
+        case .registryShelter(let view): RegistryShelterScreen(view: view, send: send)
+        case .registryNumbers(let view): RegistryNumbersScreen(view: view, send: send)
+        case .registryPublish(let view): RegistryPublishScreen(view: view, send: send)
         }
     }
 }

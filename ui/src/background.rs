@@ -43,6 +43,8 @@ pub(crate) enum Job {
     Devices,
     /// Revoke a device.
     Revoke { device: DeviceId },
+    /// Sign and publish the shelter registry's draft (the officer).
+    PublishRegistry,
 }
 
 /// What a job runs.
@@ -54,6 +56,7 @@ pub(crate) enum Activity {
     Devices,
     Revoke,
     DownloadRoads,
+    PublishRegistry,
 }
 
 /// How a job ended well.
@@ -64,6 +67,12 @@ enum Done {
     Devices(Vec<DeviceRecord>),
     Revoked,
     RoadsDownloaded,
+    /// The registry's draft published as this version.
+    Published(u64),
+    /// Core refused to publish (nothing to publish, no key, another key).
+    PublishRefused(binhan_core::Refusal),
+    /// The upload failed (offline, the server refused): the draft is kept.
+    PublishFailed(Why),
 }
 
 /// What is running now.
@@ -189,6 +198,17 @@ impl Background {
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Devices => vault.commune_devices().await.map(Done::Devices),
                 Job::Revoke { device } => vault.revoke_device(device).await.map(|()| Done::Revoked),
+                Job::PublishRegistry => match vault.publish_registry().await {
+                    Ok(published) => Ok(Done::Published(published.version)),
+                    Err(Error::NotAllowed(refusal)) => Ok(Done::PublishRefused(refusal)),
+                    Err(e @ (Error::Revoked | Error::Erased)) => Err(e),
+                    Err(e) => {
+                        if !matches!(e, Error::Network(_)) {
+                            tracing::warn!(error = crate::flows::kind(&e), "publishing failed");
+                        }
+                        Ok(Done::PublishFailed(why(&e)))
+                    }
+                },
                 Job::DownloadRoads => vault
                     .download_road_update()
                     .await
@@ -267,6 +287,18 @@ impl Inner {
                 self.sync.begin(Activity::Devices).then_some(Job::Devices)
             }
             Ok(Done::RoadsDownloaded) => None,
+            Ok(Done::Published(version)) => {
+                self.registry_published(version);
+                None
+            }
+            Ok(Done::PublishRefused(refusal)) => {
+                self.refuse_core(refusal);
+                None
+            }
+            Ok(Done::PublishFailed(why)) => {
+                self.registry.publish_error = Some(why);
+                None
+            }
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.forget_everything();
                 None

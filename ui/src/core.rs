@@ -75,6 +75,10 @@ pub(crate) enum Route {
     ChangePin,
     DuressPin,
     ConfirmWipe,
+    Registry,
+    RegistryShelter,
+    RegistryNumbers,
+    RegistryPublish,
 }
 
 impl Route {
@@ -124,6 +128,8 @@ pub(crate) struct Inner {
     pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
     pub(crate) finder: crate::screens::shelters::Finder,
+    /// The shelter registry's forms (the officer).
+    pub(crate) registry: crate::screens::registry::RegistryState,
     /// This phone's commune's emergency numbers, as core keeps them beside
     /// the vault (read at start, after each sync, forgotten on erasure).
     pub(crate) commune_numbers: Option<binhan_core::shelters::CommuneContacts>,
@@ -195,6 +201,7 @@ impl AppCore {
             sent_rows: Default::default(),
             listing: None,
             finder: Default::default(),
+            registry: Default::default(),
             commune_numbers,
             invite: Default::default(),
             sync: SyncState::default(),
@@ -362,6 +369,7 @@ impl Inner {
         self.sent_rows = Default::default();
         self.listing = None;
         self.finder = Default::default();
+        self.registry = Default::default();
         self.invite = Default::default();
         self.sync.forget();
         self.notices.clear();
@@ -478,6 +486,7 @@ impl Inner {
             Event::GoToStep { step } => self.intake_go_to(step),
             Event::Next => self.intake_next(now),
             Event::DiscardDraft => self.intake_discard(),
+            Event::Registry(event) => self.registry_event(event),
         }
     }
 
@@ -492,6 +501,7 @@ impl Inner {
             return;
         }
         match self.stack.pop() {
+            Some(route) if route.is_registry() => self.registry_leave(&route),
             Some(Route::PinPad) => self.pin_pad.reset_entry(),
             Some(Route::Setup) => self.setup = setup::form(),
             Some(Route::ChangePin) => self.change_pin = settings::change_pin_form(),

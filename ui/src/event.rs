@@ -291,6 +291,9 @@ pub enum Event {
     /// A timer tick the shell sends when the view asks for one
     /// ([`crate::ViewModel::tick_in_ms`]); it is not an interaction.
     Tick,
+    /// The provincial officer's shelter registry (its own events, tagged
+    /// by `registry`).
+    Registry(crate::screens::registry::RegistryEvent),
 }
 
 /// A calculator key.
@@ -399,6 +402,8 @@ pub enum Target {
     Enrol,
     /// The commune's devices (managers).
     Devices,
+    /// The shelter registry (the provincial officer).
+    Registry,
 }
 
 #[cfg(test)]

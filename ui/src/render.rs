@@ -321,6 +321,18 @@ impl Inner {
                 },
                 T::EraseAll.get(lang),
             ),
+            route @ (Route::Registry
+            | Route::RegistryShelter
+            | Route::RegistryNumbers
+            | Route::RegistryPublish) => match self.registry_screen(&route) {
+                Some(screen) => screen,
+                None => {
+                    self.stack.pop();
+                    self.registry_leave(&route);
+                    self.refuse(Why::StorageFailed);
+                    self.screen(now)
+                }
+            },
         }
     }
 

@@ -140,6 +140,26 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::settings::ConfirmWipeView,
     },
+    /// The shelter registry with each commune's coverage (the officer).
+    Registry {
+        /// Its state.
+        view: crate::screens::registry::RegistryView,
+    },
+    /// Add or edit a shelter of the registry.
+    RegistryShelter {
+        /// Its state.
+        view: crate::screens::registry::ShelterFormView,
+    },
+    /// A commune's emergency numbers in the registry.
+    RegistryNumbers {
+        /// Its state.
+        view: crate::screens::registry::NumbersView,
+    },
+    /// What publishing the registry changes; sign and publish.
+    RegistryPublish {
+        /// Its state.
+        view: crate::screens::registry::PublishView,
+    },
 }
 
 /// Something the person can do: a button, a menu item, a row to tap.

@@ -7,6 +7,7 @@
 mod cases;
 mod gate;
 mod network;
+mod registry;
 
 use binhan_core::model::Lang;
 use binhan_ui::screens::intake::FieldKind;
@@ -280,6 +281,10 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::Devices { view } => network::devices(ids, view),
         Screen::Sync { view } => network::sync(ids, view),
         Screen::Enrol { view } => network::enrol(ids, view),
+        Screen::Registry { view } => registry::list(ids, view),
+        Screen::RegistryShelter { view } => registry::shelter(ids, view),
+        Screen::RegistryNumbers { view } => registry::numbers(ids, view),
+        Screen::RegistryPublish { view } => registry::publish(ids, view),
     }
 }
 

@@ -427,6 +427,7 @@ impl Vault {
 mod drafts;
 mod emergency;
 mod placements;
+mod registry_shelters;
 mod report;
 mod roads;
 mod shelters;
@@ -436,6 +437,7 @@ pub(crate) mod sync_shelters;
 mod verify;
 
 pub use emergency::EMERGENCY_FILE;
+pub use registry_shelters::{RegistryPublished, SigningKeyInfo};
 pub use roads::{RoadStatus, RoadSyncReport, RoadUpdate, ROAD_STAGING_DIR};
 pub use shelters::ROAD_FILE;
 pub use sync::LastSync;

@@ -92,6 +92,18 @@ impl Vault {
         .await
     }
 
+    /// Records an enrolment as `role` in `commune` without a server, for
+    /// tests of what a role may do (the server still checks every call).
+    #[cfg(any(test, feature = "testing"))]
+    pub fn enrol_offline(&self, role: crate::model::Role, commune: &str) -> Result<()> {
+        let enrolment = Enrolment {
+            server_url: "http://127.0.0.1:9".into(),
+            role,
+            commune: commune.into(),
+        };
+        crate::sync::set_enrolment(&self.session()?.store, &enrolment)
+    }
+
     /// The enrolment of this device, if any.
     pub fn enrolment(&self) -> Result<Option<Enrolment>> {
         enrolment(&self.session()?.store)

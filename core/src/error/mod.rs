@@ -201,7 +201,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 29);
+        assert_eq!(refusals.len(), 32);
         check(
             "refusal",
             refusals

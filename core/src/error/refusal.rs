@@ -92,6 +92,12 @@ pub enum Refusal {
     TeamRemovalNeedsNewKey,
     /// A team change with a stale or skipped key epoch.
     TeamEpochWrong,
+    /// Only the provincial officer may do this (the shelter registry).
+    OfficersOnly,
+    /// This vault holds no provincial signing key yet.
+    NoSigningKey,
+    /// This vault already holds a provincial signing key.
+    SigningKeyExists,
 }
 
 impl Refusal {
@@ -127,6 +133,9 @@ impl Refusal {
             Self::TeamSignerNotPermitted => "team_signer_not_permitted",
             Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
             Self::TeamEpochWrong => "team_epoch_wrong",
+            Self::OfficersOnly => "officers_only",
+            Self::NoSigningKey => "no_signing_key",
+            Self::SigningKeyExists => "signing_key_exists",
         }
     }
 
@@ -272,6 +281,18 @@ impl Refusal {
                 "thay đổi nhóm dùng khóa cũ hoặc bỏ qua một khóa",
                 "the team change has a stale or skipped key epoch",
             ),
+            Self::OfficersOnly => same(
+                "chỉ cán bộ cấp tỉnh (Sở Nội vụ) mới làm được việc này",
+                "only the provincial officer (Department of Home Affairs) may do this",
+            ),
+            Self::NoSigningKey => same(
+                "kho dữ liệu này chưa có khóa ký của tỉnh; hãy tạo khóa hoặc nhập khóa trước",
+                "this vault holds no provincial signing key; generate or enter it first",
+            ),
+            Self::SigningKeyExists => same(
+                "kho dữ liệu này đã có khóa ký của tỉnh",
+                "this vault already holds a provincial signing key",
+            ),
         }
     }
 
@@ -342,6 +363,9 @@ pub(super) mod tests {
             TeamSignerNotPermitted,
             TeamRemovalNeedsNewKey,
             TeamEpochWrong,
+            OfficersOnly,
+            NoSigningKey,
+            SigningKeyExists,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -374,7 +398,10 @@ pub(super) mod tests {
                 | TeamMembersInvalid
                 | TeamSignerNotPermitted
                 | TeamRemovalNeedsNewKey
-                | TeamEpochWrong => {}
+                | TeamEpochWrong
+                | OfficersOnly
+                | NoSigningKey
+                | SigningKeyExists => {}
             }
         }
         all

@@ -40,8 +40,21 @@ pub struct EmergencyContact {
 impl EmergencyContact {
     /// Checks the name and the number.
     pub fn validate(&self) -> Result<()> {
-        required_text("directory.contacts.name", &self.name, 120)?;
-        phone("directory.contacts.phone", &self.phone, false)
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// The name's and the number's problems, both at once.
+    pub fn problems(&self) -> Vec<Error> {
+        [
+            required_text("directory.contacts.name", &self.name, 120),
+            phone("directory.contacts.phone", &self.phone, false),
+        ]
+        .into_iter()
+        .filter_map(Result::err)
+        .collect()
     }
 }
 
@@ -58,24 +71,45 @@ pub struct CommuneContacts {
 
 impl CommuneContacts {
     /// Checks the commune and each contact (one to
-    /// [`MAX_CONTACTS_PER_COMMUNE`], none twice).
+    /// [`MAX_CONTACTS_PER_COMMUNE`], none twice). The first of
+    /// [`CommuneContacts::problems`].
     pub fn validate(&self) -> Result<()> {
-        validate_commune("directory.contacts.commune", &self.commune)?;
-        if self.contacts.is_empty() {
-            return Err(Error::invalid("directory.contacts", Rule::NoneChosen));
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
         }
-        if self.contacts.len() > MAX_CONTACTS_PER_COMMUNE {
-            return Err(Error::invalid(
-                "directory.contacts",
-                Rule::TooMany {
-                    max: MAX_CONTACTS_PER_COMMUNE as u64,
-                },
-            ));
+    }
+
+    /// Every problem at once, with the row of each contact's:
+    /// `(None, error)` for the list, `(Some(row), error)` for one contact
+    /// (counted from 0). Errors name the field, never a value.
+    pub fn problems_by_row(&self) -> Vec<(Option<usize>, Error)> {
+        let mut out: Vec<(Option<usize>, Error)> = Vec::new();
+        let list = [
+            validate_commune("directory.contacts.commune", &self.commune),
+            if self.contacts.is_empty() {
+                Err(Error::invalid("directory.contacts", Rule::NoneChosen))
+            } else if self.contacts.len() > MAX_CONTACTS_PER_COMMUNE {
+                Err(Error::invalid(
+                    "directory.contacts",
+                    Rule::TooMany {
+                        max: MAX_CONTACTS_PER_COMMUNE as u64,
+                    },
+                ))
+            } else {
+                distinct("directory.contacts", &self.contacts)
+            },
+        ];
+        out.extend(list.into_iter().filter_map(Result::err).map(|e| (None, e)));
+        for (row, contact) in self.contacts.iter().enumerate() {
+            out.extend(contact.problems().into_iter().map(|e| (Some(row), e)));
         }
-        distinct("directory.contacts", &self.contacts)?;
-        self.contacts
-            .iter()
-            .try_for_each(EmergencyContact::validate)
+        out
+    }
+
+    /// Every problem at once (see [`CommuneContacts::problems_by_row`]).
+    pub fn problems(&self) -> Vec<Error> {
+        self.problems_by_row().into_iter().map(|(_, e)| e).collect()
     }
 }
 

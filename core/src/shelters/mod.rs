@@ -28,6 +28,7 @@ mod ids;
 mod messages;
 pub(crate) mod model;
 mod placement;
+mod registry;
 pub mod roads;
 mod search;
 mod signing;
@@ -60,6 +61,7 @@ pub(crate) use placement::plan_placement;
 pub use placement::{
     DeclineReason, Placement, PlacementNeeds, PlacementStatus, MAX_PEOPLE, PLACEMENT_REGISTER,
 };
+pub use registry::{RegistryChanges, RegistryDraft};
 pub use roads::RoadNetwork;
 pub use search::{
     NearestShelters, Ranking, RoadReach, ShelterFinder, ShelterMatch, ShelterQuery,

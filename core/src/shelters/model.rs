@@ -161,40 +161,62 @@ impl Shelter {
         }
     }
 
-    /// Checks every field; errors name the field, never a value.
+    /// Checks every field; errors name the field, never a value. The first
+    /// of [`Shelter::problems`].
     pub fn validate(&self) -> Result<()> {
-        required_text("shelter.name", &self.name, 120)?;
-        validate_commune("shelter.commune", &self.commune)?;
-        validate_in_province("shelter.location", &self.location)?;
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every field's problem at once (a form shows them all), in field
+    /// order; each an [`Error::Invalid`] naming the field, never a value.
+    pub fn problems(&self) -> Vec<Error> {
+        let mut checks = vec![
+            required_text("shelter.name", &self.name, 120),
+            validate_commune("shelter.commune", &self.commune),
+            validate_in_province("shelter.location", &self.location),
+        ];
         if self.capacity == 0 || self.capacity > MAX_CAPACITY {
-            return Err(Error::invalid(
+            checks.push(Err(Error::invalid(
                 "shelter.capacity",
                 Rule::OutOfRange {
                     min: 1,
                     max: MAX_CAPACITY.into(),
                 },
-            ));
+            )));
         }
-        if self.accepts.is_empty() {
-            return Err(Error::invalid("shelter.accepts", Rule::NoneChosen));
-        }
-        distinct("shelter.accepts", &self.accepts)?;
-        distinct("shelter.accessibility", &self.accessibility)?;
-        if self.languages.is_empty() {
-            return Err(Error::invalid("shelter.languages", Rule::NoneChosen));
-        }
-        distinct("shelter.languages", &self.languages)?;
+        checks.push(if self.accepts.is_empty() {
+            Err(Error::invalid("shelter.accepts", Rule::NoneChosen))
+        } else {
+            distinct("shelter.accepts", &self.accepts)
+        });
+        checks.push(distinct("shelter.accessibility", &self.accessibility));
+        checks.push(if self.languages.is_empty() {
+            Err(Error::invalid("shelter.languages", Rule::NoneChosen))
+        } else {
+            distinct("shelter.languages", &self.languages)
+        });
         if let ShelterHours::Daily { from, to } = self.hours {
             if from == to {
-                return Err(Error::invalid("shelter.hours", Rule::SameOpenAndClose));
+                checks.push(Err(Error::invalid("shelter.hours", Rule::SameOpenAndClose)));
             }
         }
-        optional_text("shelter.contact.name", self.contact.name.as_deref(), 120)?;
-        optional_text("shelter.contact.phone", self.contact.phone.as_deref(), 20)?;
-        if let Some(number) = &self.contact.phone {
-            phone("shelter.contact.phone", number, true)?;
-        }
-        Ok(())
+        checks.push(optional_text(
+            "shelter.contact.name",
+            self.contact.name.as_deref(),
+            120,
+        ));
+        checks.push(
+            optional_text("shelter.contact.phone", self.contact.phone.as_deref(), 20).and_then(
+                |()| match &self.contact.phone {
+                    Some(number) => phone("shelter.contact.phone", number, true),
+                    None => Ok(()),
+                },
+            ),
+        );
+        checks.into_iter().filter_map(Result::err).collect()
     }
 
     /// Whether it takes in `group`.
@@ -310,8 +332,26 @@ pub(crate) mod tests {
         let mut bad_phone = good.clone();
         bad_phone.contact.phone = Some("call me".into());
         assert_eq!(field(bad_phone), "shelter.contact.phone");
-        let mut partial = good;
+        let mut partial = good.clone();
         partial.checklist.set(StandardItem::TrainedHost, false);
+        let many = Shelter {
+            name: " ".into(),
+            capacity: 0,
+            languages: vec![],
+            ..good
+        };
+        let fields: Vec<_> = many
+            .problems()
+            .into_iter()
+            .map(|e| match e {
+                Error::Invalid { field, .. } => field,
+                other => panic!("expected invalid, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            fields,
+            ["shelter.name", "shelter.capacity", "shelter.languages"]
+        );
         assert!(!partial.is_standardised());
     }
 

@@ -29,6 +29,12 @@ pub fn enrolment(store: &Store) -> Result<Option<Enrolment>> {
     store.meta(ENROLMENT)
 }
 
+/// Records an enrolment without a server (tests of what a role may do).
+#[cfg(any(test, feature = "testing"))]
+pub(crate) fn set_enrolment(store: &Store, enrolment: &Enrolment) -> Result<()> {
+    store.set_meta(ENROLMENT, enrolment)
+}
+
 /// Enrols this device with an invitation code.
 pub async fn enrol(ctx: &SyncContext<'_>, code: &str, label: &str) -> Result<Enrolment> {
     let device = ctx.identity.public();

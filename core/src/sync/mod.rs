@@ -22,6 +22,8 @@ pub mod wire;
 mod wrap;
 pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
+#[cfg(any(test, feature = "testing"))]
+pub(crate) use auth::set_enrolment;
 pub use auth::{enrol, enrolment, Enrolment};
 pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
 pub use engine::{

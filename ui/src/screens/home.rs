@@ -159,22 +159,36 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
-        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => vec![
-            Action::new(
-                T::Invite.get(lang),
+        Some(Role::CommuneCaseManager) => manager_actions(lang),
+        Some(Role::ProvincialOfficer) => manager_actions(lang)
+            .into_iter()
+            .chain([Action::new(
+                crate::screens::registry::text::L::Title.get(lang),
                 Event::Open {
-                    target: Target::Invite,
+                    target: Target::Registry,
                 },
-            ),
-            Action::new(
-                T::Devices.get(lang),
-                Event::Open {
-                    target: Target::Devices,
-                },
-            ),
-        ],
+            )])
+            .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A manager's (and the officer's) invitations and devices.
+fn manager_actions(lang: Lang) -> Vec<Action> {
+    vec![
+        Action::new(
+            T::Invite.get(lang),
+            Event::Open {
+                target: Target::Invite,
+            },
+        ),
+        Action::new(
+            T::Devices.get(lang),
+            Event::Open {
+                target: Target::Devices,
+            },
+        ),
+    ]
 }
 
 #[cfg(test)]
@@ -228,6 +242,22 @@ mod tests {
             == Event::Open {
                 target: Target::Devices
             }));
+        // Only the officer gets the shelter registry.
+        let registry = |home: &HomeView| {
+            home.actions.iter().any(|a| {
+                a.event
+                    == Event::Open {
+                        target: Target::Registry,
+                    }
+            })
+        };
+        assert!(!registry(&manager) && !registry(&collaborator));
+        let officer = view(&list, Some(Role::ProvincialOfficer), today, Lang::En);
+        assert!(registry(&officer));
+        assert!(officer
+            .actions
+            .iter()
+            .any(|a| a.label == "Shelter registry"));
     }
 
     #[test]

@@ -278,6 +278,16 @@ impl Harness {
         Self::over(dir, policy, cases)
     }
 
+    /// A vault enrolled (offline) as `role` of Pa Ủ, with no case, locked.
+    pub(crate) fn enrolled_as(role: Role) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policy = delaying_policy();
+        let vault = Vault::create(&dir.path().join("vault"), PIN, config(policy)).expect("vault");
+        vault.enrol_offline(role, "pa_u").expect("enrolled");
+        drop(vault);
+        Self::over(dir, policy, vec![])
+    }
+
     /// A copy of `template`'s vault directory (faster than seeding anew).
     pub(crate) fn copy_of(
         template: &Path,

@@ -133,6 +133,10 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
                 ActionButton(screen.view.duressPin, send)
                 ActionButton(screen.view.wipe, send)
             }
+            is Screen.Registry -> RegistryList(screen.view, send)
+            is Screen.RegistryShelter -> RegistryShelterForm(screen.view, send)
+            is Screen.RegistryNumbers -> RegistryNumbersForm(screen.view, send)
+            is Screen.RegistryPublish -> RegistryPublishForm(screen.view, send)
             is Screen.ChangePin -> PinForm(screen.view, send)
             is Screen.DuressPin -> PinForm(screen.view, send)
             is Screen.ConfirmWipe -> {
