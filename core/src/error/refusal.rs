@@ -92,6 +92,11 @@ pub enum Refusal {
     TeamRemovalNeedsNewKey,
     /// A team change with a stale or skipped key epoch.
     TeamEpochWrong,
+    /// A commune case manager records only training sessions in the
+    /// programme registries.
+    OnlyTrainingSessions,
+    /// A commune case manager records only the sessions of their commune.
+    SessionOfOtherCommune,
 }
 
 impl Refusal {
@@ -127,6 +132,8 @@ impl Refusal {
             Self::TeamSignerNotPermitted => "team_signer_not_permitted",
             Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
             Self::TeamEpochWrong => "team_epoch_wrong",
+            Self::OnlyTrainingSessions => "only_training_sessions",
+            Self::SessionOfOtherCommune => "session_of_other_commune",
         }
     }
 
@@ -272,6 +279,17 @@ impl Refusal {
                 "thay đổi nhóm dùng khóa cũ hoặc bỏ qua một khóa",
                 "the team change has a stale or skipped key epoch",
             ),
+            Self::OnlyTrainingSessions => same(
+                "cán bộ phụ trách (UBND xã) chỉ ghi được các buổi tập huấn; trường học và \
+                 doanh nghiệp do Sở Nội vụ ghi",
+                "a commune case manager records training sessions only; schools and \
+                 enterprises are recorded by the provincial office",
+            ),
+            Self::SessionOfOtherCommune => same(
+                "cán bộ phụ trách (UBND xã) chỉ ghi được các buổi tập huấn tổ chức tại xã mình",
+                "a commune case manager records only the training sessions held in their \
+                 own commune",
+            ),
         }
     }
 
@@ -342,6 +360,8 @@ pub(super) mod tests {
             TeamSignerNotPermitted,
             TeamRemovalNeedsNewKey,
             TeamEpochWrong,
+            OnlyTrainingSessions,
+            SessionOfOtherCommune,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -374,7 +394,9 @@ pub(super) mod tests {
                 | TeamMembersInvalid
                 | TeamSignerNotPermitted
                 | TeamRemovalNeedsNewKey
-                | TeamEpochWrong => {}
+                | TeamEpochWrong
+                | OnlyTrainingSessions
+                | SessionOfOtherCommune => {}
             }
         }
         all

@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod registries_api;
 mod report_api;
 mod roads_sync;
 mod shelters_sync;
