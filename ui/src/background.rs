@@ -43,6 +43,8 @@ pub(crate) enum Job {
     Devices,
     /// Revoke a device.
     Revoke { device: DeviceId },
+    /// A request of the programme registries desk (run by its own module).
+    Registries(crate::screens::registries::Job),
 }
 
 /// What a job runs.
@@ -165,6 +167,12 @@ impl Background {
     pub(crate) async fn run(self, job: Job) {
         let mut next = Some(job);
         while let Some(job) = next.take() {
+            let job = match job {
+                Job::Registries(job) => {
+                    return crate::screens::registries::flow::run(self, job).await
+                }
+                job => job,
+            };
             let (vault, generation, cancel) = {
                 let inner = lock(&self.inner);
                 let cancel = inner.sync.running.as_ref().map(|r| r.cancel.clone());
@@ -189,6 +197,7 @@ impl Background {
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Devices => vault.commune_devices().await.map(Done::Devices),
                 Job::Revoke { device } => vault.revoke_device(device).await.map(|()| Done::Revoked),
+                Job::Registries(_) => return,
                 Job::DownloadRoads => vault
                     .download_road_update()
                     .await

@@ -313,6 +313,20 @@ impl Header {
     }
 }
 
+/// The commune `text` names, by code or name ("mu_ca", "Xã Mù Cả", "mù
+/// cả"); with `province`, "Tỉnh" or "province" name a provincial session
+/// ([`PROVINCE`]).
+pub fn commune_code(text: &str, province: bool) -> Option<String> {
+    let text = text.trim();
+    let key = search_key(text);
+    if province && (text == PROVINCE || ["tinh", "cap tinh"].contains(&key.as_str())) {
+        return Some(PROVINCE.to_string());
+    }
+    crate::model::commune(text)
+        .or_else(|| commune_named(text))
+        .map(|c| c.code.to_string())
+}
+
 /// One data row being read: its cells, and its problems as they are found.
 struct Row<'a> {
     line: u32,
@@ -395,13 +409,7 @@ impl Row<'_> {
     /// `province`, "Tỉnh" or "province" for a provincial session.
     fn commune(&mut self, col: Col, province: bool) -> Option<String> {
         let text = self.text(col)?;
-        let key = search_key(&text);
-        if province && ["tinh", "cap tinh", "province"].contains(&key.as_str()) {
-            return Some(PROVINCE.to_string());
-        }
-        let found = crate::model::commune(&text)
-            .or_else(|| commune_named(&text))
-            .map(|c| c.code.to_string());
+        let found = commune_code(&text, province);
         if found.is_none() {
             self.fail(col, Rule::NotACommune);
         }

@@ -172,6 +172,12 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                     target: Target::Devices,
                 },
             ),
+            Action::new(
+                crate::screens::registries::home_label(role, lang),
+                Event::Open {
+                    target: Target::Registries,
+                },
+            ),
         ],
         _ => Vec::new(),
     }

@@ -9,5 +9,5 @@ mod props;
 mod safety;
 mod shelters;
 mod snapshots;
-mod support;
+pub(crate) mod support;
 mod sync;
