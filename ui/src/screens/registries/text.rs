@@ -27,6 +27,7 @@ pub(crate) enum L {
     Save,
     EditHelp,
     ChooseFile,
+    ReadFile,
     FileHelp,
     NoFile,
     RecordAll,
@@ -74,6 +75,7 @@ impl L {
                 "Sửa ngày, nơi tổ chức hoặc tên thì sẽ ghi thành một mục mới; mục cũ vẫn còn.",
                 "Changing the day, the place or the name records a new entry; the old one stays.",
             ),
+            L::ReadFile => ("Đọc tệp", "Read the file"),
             L::ChooseFile => ("Chọn tệp CSV hoặc XLSX", "Choose a CSV or XLSX file"),
             L::FileHelp => (
                 "Dòng đầu là tiêu đề cột. Tập huấn: Ngày, Xã, Chủ đề, Mã học viên, Xã học \

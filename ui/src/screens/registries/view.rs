@@ -94,8 +94,8 @@ pub(crate) fn kinds(manager: bool) -> &'static [RegistryKind] {
 
 /// The entries of `kind` a device of `scope` lists, in the server's order
 /// (a manager's: its commune's sessions only).
-pub(crate) fn shown<'a>(
-    listed: &'a ProgrammeRegistries,
+pub(crate) fn shown(
+    listed: &ProgrammeRegistries,
     kind: RegistryKind,
     scope: Option<&str>,
     lang: Lang,
@@ -438,6 +438,8 @@ pub struct ImportView {
     pub file_label: String,
     /// "At most 5 MB".
     pub file_help: String,
+    /// The button that hands the chosen file over ("Read the file").
+    pub upload: String,
     /// What the file input accepts (for the shell's picker).
     pub accept: String,
     /// The largest file the shell should hand over.
@@ -484,6 +486,7 @@ pub(crate) fn import(state: &Registries, lang: Lang) -> ImportView {
         layout: L::FileHelp.get(lang),
         file_label: L::ChooseFile.get(lang),
         file_help: t::max_size(lang),
+        upload: L::ReadFile.get(lang),
         accept:
             ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 .into(),
