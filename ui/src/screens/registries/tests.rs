@@ -275,6 +275,7 @@ fn an_import_with_a_bad_row_shows_it_by_line_and_cannot_be_recorded() {
     assert_eq!(view.problems[0].line, 3);
     assert_eq!(view.problems[0].code, "not_a_commune");
     assert!(view.problems[0].text.starts_with("Dòng 3, cột «Xã»: "));
+    assert_eq!(view.summary.as_deref(), Some("2 dòng, 1 lỗi"));
     assert_eq!(
         view.refused.as_ref().map(|r| r.code.as_str()),
         Some("import_refused")

@@ -262,6 +262,18 @@ pub(crate) fn import_summary(
     )
 }
 
+/// What a refused file held: its rows and how many problems.
+pub(crate) fn refused_summary(rows: u32, problems: usize, lang: Lang) -> String {
+    vi_en(
+        lang,
+        format!("{rows} dòng, {problems} lỗi"),
+        format!(
+            "{rows} rows, {problems} problem{}",
+            if problems == 1 { "" } else { "s" }
+        ),
+    )
+}
+
 /// "Dòng 4, cột «Xã»: …", or "Tệp: …" for the file as a whole.
 pub(crate) fn problem_text(line: u32, column: Option<&str>, rule: &str, lang: Lang) -> String {
     let at = match (line, column) {

@@ -494,6 +494,9 @@ pub(crate) fn import(state: &Registries, lang: Lang) -> ImportView {
         file: file.map_or_else(|| L::NoFile.get(lang), |f| f.name.clone()),
         summary: read.map(|i| {
             let e = &i.entries;
+            if clean.is_none() {
+                return t::refused_summary(i.rows, i.problems.len(), lang);
+            }
             t::import_summary(
                 i.kind,
                 i.rows,
