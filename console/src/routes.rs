@@ -17,6 +17,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Largest upload body: the largest file the core reads, with room for
+/// the form's framing (a larger file is refused by the core with its
+/// reason; a far larger body is cut off here).
+const IMPORT_BODY_BYTES: usize = binhan_core::stats::import::MAX_IMPORT_BYTES + 64 * 1024;
+
 /// How long the page's long poll waits for a background change.
 const WAIT: Duration = Duration::from_secs(25);
 
@@ -44,6 +49,10 @@ pub(crate) fn router(state: Shared) -> Router {
     let guarded = Router::new()
         .route("/", get(page))
         .route("/event", post(event))
+        .route(
+            "/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_BODY_BYTES)),
+        )
         .route("/wait", get(wait))
         .route("/assets/console.js", get(script))
         .route("/assets/console.css", get(style))
@@ -170,16 +179,52 @@ async fn event(
     };
     let core = state.core.clone();
     match blocking(move || core.send(event)).await {
-        Some(_) if whole => {
-            // A plain form: post, redirect, get; unless quick exit.
-            let effects = state.shell.take();
-            if effects.contains(&Effect::HideApp) {
-                return exit(true);
-            }
-            state.shell.restore(effects);
-            (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response()
-        }
+        Some(_) if whole => redirect_home(&state),
         Some(view) => drawn(&state, &view, false),
+        None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// After a plain form's post: redirect to the page (post, redirect, get),
+/// unless quick exit.
+fn redirect_home(state: &Console) -> Response {
+    let effects = state.shell.take();
+    if effects.contains(&Effect::HideApp) {
+        return exit(true);
+    }
+    state.shell.restore(effects);
+    (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response()
+}
+
+/// The import screen's file input, posted as a plain multipart form (the
+/// same with or without the script): the file's name and bytes go to the
+/// core as its `ImportFile` event, which reads and judges them; then the
+/// page is drawn again. Nothing of the file is logged or echoed.
+async fn import(State(state): State<Shared>, mut form: axum::extract::Multipart) -> Response {
+    let mut file = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "Too large").into_response(),
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return (StatusCode::BAD_REQUEST, "Bad request").into_response(),
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return (StatusCode::BAD_REQUEST, "Bad request").into_response();
+    };
+    let event = Event::Registries {
+        event: binhan_ui::screens::registries::RegistriesEvent::ImportFile { name, bytes },
+    };
+    let core = state.core.clone();
+    match blocking(move || core.send(event)).await {
+        Some(_) => redirect_home(&state),
         None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

@@ -45,6 +45,8 @@ pub(crate) enum Job {
     Revoke { device: DeviceId },
     /// Sign and publish the shelter registry's draft (the officer).
     PublishRegistry,
+    /// A request of the programme registries desk (run by its own module).
+    Registries(crate::screens::registries::Job),
 }
 
 /// What a job runs.
@@ -174,6 +176,12 @@ impl Background {
     pub(crate) async fn run(self, job: Job) {
         let mut next = Some(job);
         while let Some(job) = next.take() {
+            let job = match job {
+                Job::Registries(job) => {
+                    return crate::screens::registries::flow::run(self, job).await
+                }
+                job => job,
+            };
             let (vault, generation, cancel) = {
                 let inner = lock(&self.inner);
                 let cancel = inner.sync.running.as_ref().map(|r| r.cancel.clone());
@@ -209,6 +217,7 @@ impl Background {
                         Ok(Done::PublishFailed(why(&e)))
                     }
                 },
+                Job::Registries(_) => return,
                 Job::DownloadRoads => vault
                     .download_road_update()
                     .await

@@ -69,6 +69,9 @@ pub(crate) enum Route {
     HostDesk,
     Invite,
     Devices,
+    Registries,
+    RegistryEntry,
+    RegistryImport,
     Sync,
     Enrol,
     Settings,
@@ -140,6 +143,8 @@ pub(crate) struct Inner {
     /// Enrolment and sync: the form, what runs in the background, how the
     /// last run ended.
     pub(crate) sync: SyncState,
+    /// The programme registries desk.
+    pub(crate) registries: crate::screens::registries::Registries,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
     pub(crate) effects: Vec<Effect>,
@@ -205,6 +210,7 @@ impl AppCore {
             commune_numbers,
             invite: Default::default(),
             sync: SyncState::default(),
+            registries: Default::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
             effects: Vec::new(),
@@ -372,6 +378,7 @@ impl Inner {
         self.registry = Default::default();
         self.invite = Default::default();
         self.sync.forget();
+        self.registries.forget();
         self.notices.clear();
     }
 
@@ -477,6 +484,7 @@ impl Inner {
                     self.refuse(Why::NotAvailableHere);
                 }
             }
+            Event::Registries { event } => self.registries_event(event),
             Event::Dial { number } => self.dial(number),
             Event::ConfirmWipe => self.confirm_wipe(),
             Event::SetIntake { field, row, value } => self.intake_set(field, row, &value),
@@ -512,6 +520,8 @@ impl Inner {
             }
             Some(Route::RecordIncident) => self.intake_leave(),
             Some(Route::CaseWork) => self.work = None,
+            Some(Route::RegistryEntry) => self.registries.form = None,
+            Some(Route::RegistryImport) => self.registries.file = None,
             Some(Route::Enrol) if self.sync.running.is_none() => {
                 self.sync.form = crate::background::EnrolForm::default();
             }

@@ -226,6 +226,13 @@ pub enum Event {
     },
     /// Download the road map update waiting now, on any network.
     DownloadRoads,
+    /// The programme registries desk (`screens/registries/`). JSON: the
+    /// desk's own event beside the type (`{"type":"registries","do":…}`).
+    Registries {
+        /// What was done there.
+        #[serde(flatten)]
+        event: crate::screens::registries::RegistriesEvent,
+    },
     /// Call an emergency number.
     Dial {
         /// The number, as the emergency screen gave it.
@@ -404,6 +411,8 @@ pub enum Target {
     Devices,
     /// The shelter registry (the provincial officer).
     Registry,
+    /// The programme registries (managers: the commune's training).
+    Registries,
 }
 
 #[cfg(test)]

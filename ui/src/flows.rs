@@ -332,6 +332,7 @@ impl Inner {
             Target::Enrol => Route::Enrol,
             Target::Devices => return self.devices_open(),
             Target::Registry => return self.registry_open(),
+            Target::Registries => return self.registries_open(),
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

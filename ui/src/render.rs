@@ -269,6 +269,15 @@ impl Inner {
                     }
                 }
             }
+            Route::Registries | Route::RegistryEntry | Route::RegistryImport => {
+                match self.registries_screen(lang) {
+                    Some(shown) => shown,
+                    None => {
+                        self.stack.pop();
+                        self.screen(now)
+                    }
+                }
+            }
             Route::HostDesk => match &self.vault {
                 Some(vault) => (
                     Screen::HostDesk {

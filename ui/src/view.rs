@@ -100,6 +100,21 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::devices::DevicesView,
     },
+    /// The programme registries' lists.
+    Registries {
+        /// Its state.
+        view: crate::screens::registries::RegistriesView,
+    },
+    /// Add or correct a registry entry.
+    RegistryEntry {
+        /// Its state.
+        view: crate::screens::registries::RegistryEntryView,
+    },
+    /// Import registry entries from a file.
+    RegistryImport {
+        /// Its state.
+        view: crate::screens::registries::ImportView,
+    },
     /// The shelter host's desk.
     HostDesk {
         /// Its state.

@@ -7,6 +7,7 @@
 mod cases;
 mod gate;
 mod network;
+mod registries;
 mod registry;
 
 use binhan_core::model::Lang;
@@ -279,6 +280,9 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::HostDesk { view } => network::host(ids, view),
         Screen::Invite { view } => network::invite(ids, view),
         Screen::Devices { view } => network::devices(ids, view),
+        Screen::Registries { view } => registries::list(ids, view),
+        Screen::RegistryEntry { view } => registries::entry(ids, view),
+        Screen::RegistryImport { view } => registries::import(ids, view),
         Screen::Sync { view } => network::sync(ids, view),
         Screen::Enrol { view } => network::enrol(ids, view),
         Screen::Registry { view } => registry::list(ids, view),

@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn every_rule_and_refusal_has_a_distinct_code_and_both_texts() {
         let rules = every_rule();
-        assert_eq!(rules.len(), 56);
+        assert_eq!(rules.len(), 57);
         check(
             "rule",
             rules
@@ -201,7 +201,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 32);
+        assert_eq!(refusals.len(), 34);
         check(
             "refusal",
             refusals

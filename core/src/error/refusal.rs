@@ -98,6 +98,11 @@ pub enum Refusal {
     NoSigningKey,
     /// This vault already holds a provincial signing key.
     SigningKeyExists,
+    /// A commune case manager records only training sessions in the
+    /// programme registries.
+    OnlyTrainingSessions,
+    /// A commune case manager records only the sessions of their commune.
+    SessionOfOtherCommune,
 }
 
 impl Refusal {
@@ -136,6 +141,8 @@ impl Refusal {
             Self::OfficersOnly => "officers_only",
             Self::NoSigningKey => "no_signing_key",
             Self::SigningKeyExists => "signing_key_exists",
+            Self::OnlyTrainingSessions => "only_training_sessions",
+            Self::SessionOfOtherCommune => "session_of_other_commune",
         }
     }
 
@@ -293,6 +300,17 @@ impl Refusal {
                 "kho dữ liệu này đã có khóa ký của tỉnh",
                 "this vault already holds a provincial signing key",
             ),
+            Self::OnlyTrainingSessions => same(
+                "cán bộ phụ trách (UBND xã) chỉ ghi được các buổi tập huấn; trường học và \
+                 doanh nghiệp do Sở Nội vụ ghi",
+                "a commune case manager records training sessions only; schools and \
+                 enterprises are recorded by the provincial office",
+            ),
+            Self::SessionOfOtherCommune => same(
+                "cán bộ phụ trách (UBND xã) chỉ ghi được các buổi tập huấn tổ chức tại xã mình",
+                "a commune case manager records only the training sessions held in their \
+                 own commune",
+            ),
         }
     }
 
@@ -366,6 +384,8 @@ pub(super) mod tests {
             OfficersOnly,
             NoSigningKey,
             SigningKeyExists,
+            OnlyTrainingSessions,
+            SessionOfOtherCommune,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -401,7 +421,9 @@ pub(super) mod tests {
                 | TeamEpochWrong
                 | OfficersOnly
                 | NoSigningKey
-                | SigningKeyExists => {}
+                | SigningKeyExists
+                | OnlyTrainingSessions
+                | SessionOfOtherCommune => {}
             }
         }
         all

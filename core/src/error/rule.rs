@@ -176,6 +176,8 @@ pub enum Rule {
     WrongType,
     /// A field that cannot be changed here.
     NotUpdatable,
+    /// A commune other than this device's own.
+    OtherCommune,
 }
 
 impl Rule {
@@ -238,6 +240,7 @@ impl Rule {
             Self::UnknownField => "unknown_field",
             Self::WrongType => "wrong_type",
             Self::NotUpdatable => "not_updatable",
+            Self::OtherCommune => "other_commune",
         }
     }
 
@@ -450,6 +453,10 @@ impl Rule {
                 "has the wrong type or an unknown code",
             ),
             Self::NotUpdatable => same("không sửa được ở đây", "cannot be updated here"),
+            Self::OtherCommune => same(
+                "không phải xã của máy này",
+                "is not this device's commune",
+            ),
         }
     }
 
@@ -545,6 +552,7 @@ pub(super) mod tests {
             UnknownField,
             WrongType,
             NotUpdatable,
+            OtherCommune,
         ];
         // A new rule fails to compile here until it is listed above.
         for rule in &all {
@@ -604,7 +612,8 @@ pub(super) mod tests {
                 | BadFormat
                 | UnknownField
                 | WrongType
-                | NotUpdatable => {}
+                | NotUpdatable
+                | OtherCommune => {}
             }
         }
         all

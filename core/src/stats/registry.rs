@@ -3,7 +3,7 @@
 //! enterprises), and the messages that record them and ask for the annual
 //! report. They describe staff and organisations, never survivors.
 
-use crate::error::Rule;
+use crate::error::{Refusal, Rule};
 use crate::model::validate_commune;
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -214,6 +214,37 @@ impl ProgrammeRegistries {
     }
 }
 
+impl ProgrammeRegistries {
+    /// Whether a commune case manager of `commune` may record these
+    /// entries: training sessions (with their attendance) held in that
+    /// commune, nothing else. The officer may record anything.
+    pub fn check_commune_scope(&self, commune: &str) -> std::result::Result<(), Refusal> {
+        if !(self.training_targets.is_empty()
+            && self.schools.is_empty()
+            && self.enterprises.is_empty())
+        {
+            return Err(Refusal::OnlyTrainingSessions);
+        }
+        if self.training_sessions.iter().any(|s| s.commune != commune) {
+            return Err(Refusal::SessionOfOtherCommune);
+        }
+        Ok(())
+    }
+
+    /// What a commune case manager of `commune` sees: the training sessions
+    /// held in that commune, with their attendance.
+    pub fn of_commune(self, commune: &str) -> Self {
+        Self {
+            training_sessions: self
+                .training_sessions
+                .into_iter()
+                .filter(|s| s.commune == commune)
+                .collect(),
+            ..Self::default()
+        }
+    }
+}
+
 /// The file format of an annual report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -263,4 +294,63 @@ pub struct ReportRequest {
     /// Disclosure threshold (counts from 1 to threshold − 1 are suppressed);
     /// `None` for the default, 5.
     pub threshold: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(commune: &str) -> TrainingSession {
+        TrainingSession {
+            date: NaiveDate::from_ymd_opt(2026, 5, 10).expect("day"),
+            commune: commune.into(),
+            title: "Tập huấn (synthetic)".into(),
+            attendees: vec![Attendee {
+                person: "SYN-1".into(),
+                commune: commune.into(),
+                role: TraineeRole::Collaborator,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_manager_records_only_the_sessions_of_the_commune() {
+        let own = ProgrammeRegistries {
+            training_sessions: vec![session("pa_u")],
+            ..Default::default()
+        };
+        assert_eq!(own.check_commune_scope("pa_u"), Ok(()));
+        assert_eq!(
+            own.check_commune_scope("mu_ca"),
+            Err(Refusal::SessionOfOtherCommune)
+        );
+        let province = ProgrammeRegistries {
+            training_sessions: vec![session(PROVINCE)],
+            ..Default::default()
+        };
+        assert_eq!(
+            province.check_commune_scope("pa_u"),
+            Err(Refusal::SessionOfOtherCommune)
+        );
+        let school = ProgrammeRegistries {
+            schools: vec![School {
+                name: "Trường (synthetic)".into(),
+                commune: "pa_u".into(),
+                procedure_since: None,
+            }],
+            ..own.clone()
+        };
+        assert_eq!(
+            school.check_commune_scope("pa_u"),
+            Err(Refusal::OnlyTrainingSessions)
+        );
+        let both = ProgrammeRegistries {
+            training_sessions: vec![session("pa_u"), session("mu_ca")],
+            schools: school.schools.clone(),
+            ..Default::default()
+        };
+        let seen = both.of_commune("pa_u");
+        assert_eq!(seen.training_sessions, vec![session("pa_u")]);
+        assert!(seen.schools.is_empty());
+    }
 }

@@ -1,5 +1,6 @@
 //! The provincial officer's endpoints: the programme registries and the
-//! annual report. Every other role is refused with a reason.
+//! annual report. A commune case manager records and lists the training
+//! sessions of its own commune; every other role is refused with a reason.
 
 use super::extract::{Authenticated, Wire};
 use super::{officer_only, AppState};
@@ -11,10 +12,12 @@ use crate::storage::Storage;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use binhan_core::model::Role;
 use binhan_core::shelters::{DirectoryUpdate, ProvincialKey};
 use binhan_core::stats::registry::{
     ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest,
 };
+use binhan_core::sync::wire::DeviceRecord;
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 /// Years a report may be asked for.
@@ -34,21 +37,41 @@ pub async fn record_registries<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(entries): Wire<ProgrammeRegistries>,
 ) -> Result<Wire<RegistryCounts>> {
-    officer_only(&me, OFFICERS_DO)?;
+    if let Some(commune) = commune_scope(&me)? {
+        entries
+            .check_commune_scope(commune)
+            .map_err(|r| ServerError::forbidden(r.code(), r.text_en()))?;
+    }
     entries
         .validate()
         .map_err(|e| ServerError::unprocessable("bad_registry_entry", e.to_string()))?;
     Ok(Wire(state.storage.record_registries(entries).await?))
 }
 
-/// `POST /v1/registries/list` (empty request): every registry entry.
+/// `POST /v1/registries/list` (empty request): every registry entry for the
+/// officer; the training sessions held in its commune for a commune case
+/// manager.
 pub async fn list_registries<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
     Wire(()): Wire<()>,
 ) -> Result<Wire<ProgrammeRegistries>> {
-    officer_only(&me, OFFICERS_DO)?;
-    Ok(Wire(state.storage.registries().await?))
+    let scope = commune_scope(&me)?;
+    let all = state.storage.registries().await?;
+    Ok(Wire(match scope {
+        Some(commune) => all.of_commune(commune),
+        None => all,
+    }))
+}
+
+/// Whose registries `me` works on: every commune for the officer (`None`),
+/// the commune its device was enrolled for (from the enrolment, never from
+/// the request) for a commune case manager; any other role is refused.
+fn commune_scope(me: &DeviceRecord) -> Result<Option<&str>> {
+    match me.role {
+        Role::CommuneCaseManager => Ok(Some(&me.commune)),
+        _ => officer_only(me, OFFICERS_DO).map(|()| None),
+    }
 }
 
 /// Query of `GET /v1/reports/{year}`.

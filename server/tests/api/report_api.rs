@@ -332,6 +332,10 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
                 .await,
             who,
         );
+        if who == "case manager" {
+            // A manager's scope is tested in registries_api.rs.
+            continue;
+        }
         refused_as_officer_only(phone.app.registries().await, who);
         refused_as_officer_only(phone.app.record_registries(&registries()).await, who);
     }

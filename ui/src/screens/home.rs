@@ -159,8 +159,8 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
-        Some(Role::CommuneCaseManager) => manager_actions(lang),
-        Some(Role::ProvincialOfficer) => manager_actions(lang)
+        Some(Role::CommuneCaseManager) => manager_actions(Role::CommuneCaseManager, lang),
+        Some(Role::ProvincialOfficer) => manager_actions(Role::ProvincialOfficer, lang)
             .into_iter()
             .chain([Action::new(
                 crate::screens::registry::text::L::Title.get(lang),
@@ -173,8 +173,9 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
     }
 }
 
-/// A manager's (and the officer's) invitations and devices.
-fn manager_actions(lang: Lang) -> Vec<Action> {
+/// A manager's (and the officer's) invitations, devices and programme
+/// registries.
+fn manager_actions(role: Role, lang: Lang) -> Vec<Action> {
     vec![
         Action::new(
             T::Invite.get(lang),
@@ -186,6 +187,12 @@ fn manager_actions(lang: Lang) -> Vec<Action> {
             T::Devices.get(lang),
             Event::Open {
                 target: Target::Devices,
+            },
+        ),
+        Action::new(
+            crate::screens::registries::home_label(Some(role), lang),
+            Event::Open {
+                target: Target::Registries,
             },
         ),
     ]

@@ -10,5 +10,5 @@ mod registry;
 mod safety;
 mod shelters;
 mod snapshots;
-mod support;
+pub(crate) mod support;
 mod sync;

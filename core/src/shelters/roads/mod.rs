@@ -21,6 +21,7 @@ pub use import::{
     MAX_ROAD_FILE_BYTES,
 };
 pub use network::{RoadBuilder, RoadNetwork, RoadSummary, MAX_NODES};
+pub(crate) use places::commune_named;
 pub use places::{search_key, Place, Places, SettlementKind, MAX_PLACES, MAX_PLACE_NAME_CHARS};
 pub use publication::{
     check_chunk, split_into_chunks, ChunkHash, ChunkRef, RoadManifest, CHUNK_AVG_BYTES,

@@ -84,7 +84,7 @@ pub fn search_key(text: &str) -> String {
 
 /// The commune a `place` node's `is_in:commune`, `addr:commune` or
 /// `addr:subdistrict` value names ("Mù Cả", "Xã Mù Cả", "xa mu ca").
-pub(super) fn commune_named(value: &str) -> Option<&'static Commune> {
+pub(crate) fn commune_named(value: &str) -> Option<&'static Commune> {
     let bare = |name: &str| {
         let key = search_key(name);
         ["xa ", "phuong "]
