@@ -39,6 +39,7 @@
 
 mod record;
 pub mod registry;
+pub mod report;
 #[cfg(test)]
 mod tests;
 
