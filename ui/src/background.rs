@@ -43,6 +43,8 @@ pub(crate) enum Job {
     Devices,
     /// Revoke a device.
     Revoke { device: DeviceId },
+    /// Fetch the annual report of a year.
+    Report { year: i32 },
 }
 
 /// What a job runs.
@@ -54,6 +56,7 @@ pub(crate) enum Activity {
     Devices,
     Revoke,
     DownloadRoads,
+    Report,
 }
 
 /// How a job ended well.
@@ -64,6 +67,7 @@ enum Done {
     Devices(Vec<DeviceRecord>),
     Revoked,
     RoadsDownloaded,
+    Report(Box<crate::screens::report::Fetched>),
 }
 
 /// What is running now.
@@ -189,6 +193,9 @@ impl Background {
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Devices => vault.commune_devices().await.map(Done::Devices),
                 Job::Revoke { device } => vault.revoke_device(device).await.map(|()| Done::Revoked),
+                Job::Report { year } => crate::screens::report::fetch(&vault, year)
+                    .await
+                    .map(|f| Done::Report(Box::new(f))),
                 Job::DownloadRoads => vault
                     .download_road_update()
                     .await
@@ -232,7 +239,7 @@ impl Inner {
     /// not; returns what runs next. A revoked device's vault is already
     /// erased: the app shows what a new install shows.
     fn finish(&mut self, outcome: Result<Done, Error>) -> Option<Job> {
-        self.sync.running = None;
+        let activity = self.sync.running.take().map(|r| r.activity);
         match outcome {
             Ok(Done::Enrolled) => {
                 self.sync.form = EnrolForm::default();
@@ -267,8 +274,20 @@ impl Inner {
                 self.sync.begin(Activity::Devices).then_some(Job::Devices)
             }
             Ok(Done::RoadsDownloaded) => None,
+            Ok(Done::Report(fetched)) => {
+                self.report_fetched(Ok(*fetched));
+                None
+            }
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.forget_everything();
+                None
+            }
+            Err(e) if activity == Some(Activity::Report) => {
+                let why = crate::screens::report::why(&e);
+                if why != crate::screens::report::text::ReportWhy::Offline {
+                    tracing::warn!(error = crate::flows::kind(&e), "the report failed");
+                }
+                self.report_fetched(Err(why));
                 None
             }
             Err(e) => {

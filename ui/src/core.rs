@@ -66,6 +66,7 @@ pub(crate) enum Route {
     HostDesk,
     Invite,
     Devices,
+    Report,
     Sync,
     Enrol,
     Settings,
@@ -119,6 +120,8 @@ pub(crate) struct Inner {
     pub(crate) invite: crate::screens::invite::InviteForm,
     /// The shelter finder's state.
     pub(crate) finder: crate::screens::shelters::Finder,
+    /// The annual report desk's state.
+    pub(crate) report: crate::screens::report::ReportDesk,
     /// This phone's commune's emergency numbers, as core keeps them beside
     /// the vault (read at start, after each sync, forgotten on erasure).
     pub(crate) commune_numbers: Option<binhan_core::shelters::CommuneContacts>,
@@ -189,6 +192,7 @@ impl AppCore {
             sent_rows: Default::default(),
             listing: None,
             finder: Default::default(),
+            report: Default::default(),
             commune_numbers,
             invite: Default::default(),
             sync: SyncState::default(),
@@ -356,6 +360,7 @@ impl Inner {
         self.sent_rows = Default::default();
         self.listing = None;
         self.finder = Default::default();
+        self.report = Default::default();
         self.invite = Default::default();
         self.sync.forget();
         self.notices.clear();
@@ -463,6 +468,7 @@ impl Inner {
             }
             Event::Dial { number } => self.dial(number),
             Event::ConfirmWipe => self.confirm_wipe(),
+            Event::Report { event } => self.report_event(event, now),
             Event::SetIntake { field, row, value } => self.intake_set(field, row, &value),
             Event::ToggleIntake { field, row, code } => self.intake_toggle(field, row, &code),
             Event::AddIntakeRow { list } => self.intake_add_row(list),

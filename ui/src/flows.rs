@@ -331,6 +331,8 @@ impl Inner {
             }
             Target::Enrol => Route::Enrol,
             Target::Devices => return self.devices_open(),
+            // The time of this event.
+            Target::Report => return self.report_open(self.last_interaction_ms),
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

@@ -6,8 +6,8 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, casework, conflicts, devices, emergency, home, intake, invite, settings, setup,
-    shelters, sync,
+    cases, casework, conflicts, devices, emergency, home, intake, invite, report, settings,
+    setup, shelters, sync,
 };
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
@@ -263,6 +263,17 @@ impl Inner {
                     }
                 }
             }
+            Route::Report => (
+                Screen::Report {
+                    view: report::view::view(
+                        &self.report,
+                        self.sync.running.is_some(),
+                        today,
+                        lang,
+                    ),
+                },
+                report::text::L::Title.get(lang),
+            ),
             Route::HostDesk => match &self.vault {
                 Some(vault) => (
                     Screen::HostDesk {

@@ -120,6 +120,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::conflicts::ConflictsView,
     },
+    /// The annual report desk (the provincial officer).
+    Report {
+        /// Its state.
+        view: crate::screens::report::ReportView,
+    },
     /// Settings.
     Settings {
         /// Its state.

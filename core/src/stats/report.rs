@@ -193,6 +193,10 @@ pub struct Indicator {
     pub value: Value,
     /// The plan's target for 2030, if any.
     pub target: Option<String>,
+    /// The same target as a number (a percentage for a share), to draw it
+    /// against the value.
+    #[serde(default)]
+    pub target_value: Option<f64>,
     /// Whether the target is met (unknown when the value is withheld).
     pub met: Option<bool>,
     /// The previous year.

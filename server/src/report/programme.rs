@@ -51,6 +51,7 @@ pub(crate) fn indicators(
             en: en.into(),
             met: target.and_then(|(_, t)| at_least(&value, t)),
             target: target.map(|(text, _)| text.to_string()),
+            target_value: target.map(|(_, t)| t),
             change: change(&value, &previous),
             value,
             previous,

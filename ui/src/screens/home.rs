@@ -159,20 +159,31 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
-        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => vec![
-            Action::new(
-                T::Invite.get(lang),
-                Event::Open {
-                    target: Target::Invite,
-                },
-            ),
-            Action::new(
-                T::Devices.get(lang),
-                Event::Open {
-                    target: Target::Devices,
-                },
-            ),
-        ],
+        Some(Role::CommuneCaseManager | Role::ProvincialOfficer) => {
+            let mut actions = vec![
+                Action::new(
+                    T::Invite.get(lang),
+                    Event::Open {
+                        target: Target::Invite,
+                    },
+                ),
+                Action::new(
+                    T::Devices.get(lang),
+                    Event::Open {
+                        target: Target::Devices,
+                    },
+                ),
+            ];
+            if role == Some(Role::ProvincialOfficer) {
+                actions.push(Action::new(
+                    crate::screens::report::text::L::Title.get(lang),
+                    Event::Open {
+                        target: Target::Report,
+                    },
+                ));
+            }
+            actions
+        }
         _ => Vec::new(),
     }
 }

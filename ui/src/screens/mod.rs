@@ -12,6 +12,7 @@ pub mod home;
 pub mod intake;
 pub mod invite;
 pub mod pin;
+pub mod report;
 pub mod rows;
 pub mod settings;
 pub mod setup;

@@ -185,7 +185,11 @@ fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
     let alone = match running.activity {
         Activity::Enrol => Some(T::Enrolling),
         Activity::DownloadRoads => Some(T::DownloadingRoads),
-        Activity::Sync | Activity::Invite | Activity::Devices | Activity::Revoke => None,
+        Activity::Sync
+        | Activity::Invite
+        | Activity::Devices
+        | Activity::Revoke
+        | Activity::Report => None,
     };
     if let Some(label) = alone {
         return Some(ProgressView {
