@@ -295,6 +295,15 @@ impl AppCore {
     }
 }
 
+#[cfg(test)]
+impl AppCore {
+    /// Runs `f` on the state, for tests that put the app where only a
+    /// server would (a report fetched).
+    pub(crate) fn with_inner<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        f(&mut self.lock_inner())
+    }
+}
+
 /// Locks the state. A panic cannot leave it half-made in a way that matters
 /// for safety: the worst is a stale screen, and quick exit resets it.
 pub(crate) fn lock(inner: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {

@@ -6,8 +6,8 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, casework, conflicts, devices, emergency, home, intake, invite, report, settings,
-    setup, shelters, sync,
+    cases, casework, conflicts, devices, emergency, home, intake, invite, report, settings, setup,
+    shelters, sync,
 };
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};

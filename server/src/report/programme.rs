@@ -3,9 +3,9 @@
 //! suppression.
 
 use super::input::{programme, sessions_in, Programme, Registries};
-use binhan_core::stats::report::{Column, Indicator, Row, Structure, Table, Value};
 use super::tables::{change, row_labels, share, YearGrid, ROW_HEADING};
 use binhan_core::model::COMMUNES;
+use binhan_core::stats::report::{Column, Indicator, Row, Structure, Table, Value};
 
 fn ratio(part: u64, whole: u64) -> Value {
     share(&Value::Count(part), &Value::Count(whole))

@@ -3,11 +3,11 @@
 
 use super::disclosure::{CellId, Grid, Status};
 use super::input::Tally;
-use binhan_core::stats::report::{Column, Row, Structure, Table, Value};
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ServiceType, Sex, ViolenceType, COMMUNES,
 };
 use binhan_core::stats::report::{AuditSummary, PROVINCE_ROW};
+use binhan_core::stats::report::{Column, Row, Structure, Table, Value};
 use binhan_core::stats::{AgeBand, StatRecord};
 
 /// Whether a breakdown's columns split survivors or flag them.

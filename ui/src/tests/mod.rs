@@ -6,6 +6,7 @@ mod conflicts;
 mod intake;
 mod journeys;
 mod props;
+mod report;
 mod safety;
 mod shelters;
 mod snapshots;

@@ -91,7 +91,9 @@ fn permille(x: f64, max: f64) -> u32 {
     if max <= 0.0 || !x.is_finite() {
         return 0;
     }
-    ((x / max * f64::from(FULL)).round().clamp(0.0, f64::from(FULL))) as u32
+    ((x / max * f64::from(FULL))
+        .round()
+        .clamp(0.0, f64::from(FULL))) as u32
 }
 
 fn bar(i: &Indicator, target: &str, target_value: f64, lang: Lang) -> IndicatorBar {
@@ -209,7 +211,11 @@ mod tests {
                 indicator("survivors_detected", Value::Count(7), None),
                 indicator("share_trained", Value::Percent(62.5), Some(("80%", 80.0))),
                 indicator("standardised_shelters", Value::Count(7), Some(("≥ 5", 5.0))),
-                indicator("share_with_service", Value::Suppressed, Some(("100%", 100.0))),
+                indicator(
+                    "share_with_service",
+                    Value::Suppressed,
+                    Some(("100%", 100.0)),
+                ),
             ],
             Lang::Vi,
         );
@@ -218,7 +224,10 @@ mod tests {
         assert_eq!(chart.figures[0].value, "7");
         let trained = &chart.bars[0];
         assert_eq!(trained.value, "62,5%");
-        assert_eq!((trained.value_permille, trained.target_permille), (625, 800));
+        assert_eq!(
+            (trained.value_permille, trained.target_permille),
+            (625, 800)
+        );
         assert_eq!(trained.met, Some(false));
         assert_eq!(trained.scale, "thang 0–100%");
         assert_eq!(
@@ -227,7 +236,10 @@ mod tests {
         );
         // 7 shelters against at least 5: the scale is 0–7, the target at 5/7.
         let shelters = &chart.bars[1];
-        assert_eq!((shelters.value_permille, shelters.target_permille), (1000, 714));
+        assert_eq!(
+            (shelters.value_permille, shelters.target_permille),
+            (1000, 714)
+        );
         assert_eq!(shelters.status, "đạt");
         // A suppressed value is never drawn as a zero that fails.
         let served = &chart.bars[2];
@@ -235,9 +247,16 @@ mod tests {
         assert_eq!(served.met, None);
         assert_eq!(served.value_permille, 0);
         assert!(served.alt.contains("chưa đánh giá được"));
-        assert_eq!(chart.summary, "Đạt 1 trên 3 chỉ tiêu có mục tiêu đến năm 2030.");
+        assert_eq!(
+            chart.summary,
+            "Đạt 1 trên 3 chỉ tiêu có mục tiêu đến năm 2030."
+        );
         let en = super::chart(
-            &[indicator("share_schools", Value::Percent(100.0), Some(("100%", 100.0)))],
+            &[indicator(
+                "share_schools",
+                Value::Percent(100.0),
+                Some(("100%", 100.0)),
+            )],
             Lang::En,
         );
         assert_eq!(en.bars[0].value, "100%");

@@ -2,12 +2,10 @@
 
 use super::text::ReportWhy;
 use super::view::view;
-use crate::event::Event;
 use super::*;
+use crate::event::Event;
 use binhan_core::model::Lang;
-use binhan_core::stats::report::{
-    AuditSummary, Column, Indicator, Row, Structure, Table, Value,
-};
+use binhan_core::stats::report::{AuditSummary, Column, Indicator, Row, Structure, Table, Value};
 use chrono::NaiveDate;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -109,9 +107,21 @@ pub(crate) fn synthetic_report() -> AnnualReport {
                 "Nơi tạm lánh",
                 &["active", "has_shelter"],
                 vec![
-                    ("mu_ca", "Xã Mù Cả", vec![Value::Count(0), Value::Text("Chưa có".into())]),
-                    ("pa_u", "Xã Pa Ủ", vec![Value::Count(2), Value::Text("Có".into())]),
-                    ("province", "Toàn tỉnh", vec![Value::Count(2), Value::Count(1)]),
+                    (
+                        "mu_ca",
+                        "Xã Mù Cả",
+                        vec![Value::Count(0), Value::Text("Chưa có".into())],
+                    ),
+                    (
+                        "pa_u",
+                        "Xã Pa Ủ",
+                        vec![Value::Count(2), Value::Text("Có".into())],
+                    ),
+                    (
+                        "province",
+                        "Toàn tỉnh",
+                        vec![Value::Count(2), Value::Count(1)],
+                    ),
                 ],
             ),
         ],
@@ -131,10 +141,14 @@ pub(crate) fn synthetic_workbook() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let cover = book.add_worksheet();
     cover.set_name("Bìa").unwrap();
-    cover.write_string(0, 0, "BÁO CÁO ĐỊNH KỲ HẰNG NĂM (synthetic)").unwrap();
+    cover
+        .write_string(0, 0, "BÁO CÁO ĐỊNH KỲ HẰNG NĂM (synthetic)")
+        .unwrap();
     let sheet = book.add_worksheet();
     sheet.set_name("Người bị BLG").unwrap();
-    sheet.write_string(0, 0, "Bảng survivors (synthetic)").unwrap();
+    sheet
+        .write_string(0, 0, "Bảng survivors (synthetic)")
+        .unwrap();
     sheet.write_string(3, 0, "Xã, phường").unwrap();
     sheet.write_string(3, 1, "cột total").unwrap();
     for (r, (label, value)) in [
@@ -165,7 +179,9 @@ pub(crate) fn fetched() -> Fetched {
         report: synthetic_report(),
         sheets: tables::read_workbook(&xlsx).unwrap(),
         xlsx,
-        csv: "\u{feff}table,row_code,row,column_code,column,value\r\n".as_bytes().to_vec(),
+        csv: "\u{feff}table,row_code,row,column_code,column,value\r\n"
+            .as_bytes()
+            .to_vec(),
     }
 }
 
@@ -196,12 +212,18 @@ fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
     assert_eq!(body.chart.figures[0].value, "12");
     // The per-commune tables only (not the indicators' own table).
     assert_eq!(
-        body.tables.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        body.tables
+            .iter()
+            .map(|c| c.label.as_str())
+            .collect::<Vec<_>>(),
         ["Người bị BLG", "Nơi tạm lánh"]
     );
     let table = body.table.expect("the first table");
     assert_eq!(table.id, "survivors");
-    assert_eq!(table.columns, ["cột with_service", "cột without_service", "cột total"]);
+    assert_eq!(
+        table.columns,
+        ["cột with_service", "cột without_service", "cột total"]
+    );
     // Suppressed cells say so, never 0.
     let mu_ca = &table.rows[0];
     assert_eq!(mu_ca.cells[0].text, "ẩn");
@@ -212,7 +234,10 @@ fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
     assert_eq!(province.label, "Toàn tỉnh");
     // The workbook as the file holds it: its sheets and first rows.
     assert_eq!(
-        body.workbook.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        body.workbook
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>(),
         ["Bìa", "Người bị BLG"]
     );
     let sheet = &body.workbook[1];
@@ -283,14 +308,20 @@ fn while_it_runs_or_after_it_failed_the_desk_says_so() {
     // A report of another year than the one chosen is not shown.
     let mut other = loaded();
     other.year = Some(2025);
-    assert!(view(&other, false, day(2026, 11, 15), Lang::Vi).report.is_none());
+    assert!(view(&other, false, day(2026, 11, 15), Lang::Vi)
+        .report
+        .is_none());
 }
 
 #[test]
 fn only_an_enrolled_officer_opens_the_desk_and_errors_say_what_to_do() {
     assert_eq!(may_open(None), Err(ReportWhy::NotEnrolled));
     assert_eq!(may_open(Some(Role::ProvincialOfficer)), Ok(()));
-    for role in [Role::CommuneCaseManager, Role::Collaborator, Role::ShelterHost] {
+    for role in [
+        Role::CommuneCaseManager,
+        Role::Collaborator,
+        Role::ShelterHost,
+    ] {
         assert_eq!(may_open(Some(role)), Err(ReportWhy::NotOfficer));
     }
     let refused = |status| Error::Refused {
@@ -302,7 +333,10 @@ fn only_an_enrolled_officer_opens_the_desk_and_errors_say_what_to_do() {
     assert_eq!(why(&refused(429)), ReportWhy::ServerBusy);
     assert_eq!(why(&refused(500)), ReportWhy::ServerRefused);
     assert_eq!(why(&Error::NotEnrolled), ReportWhy::NotEnrolled);
-    assert_eq!(why(&Error::Encoding("synthetic".into())), ReportWhy::Unreadable);
+    assert_eq!(
+        why(&Error::Encoding("synthetic".into())),
+        ReportWhy::Unreadable
+    );
     assert!(ReportWhy::NotOfficer
         .text(Lang::Vi)
         .contains("cán bộ Sở Nội vụ"));
@@ -324,8 +358,14 @@ fn a_download_is_the_file_the_server_made_under_its_name() {
     let Ok(Effect::SaveFile { name, mime, .. }) = desk.file(ReportFile::Csv) else {
         panic!("a file");
     };
-    assert_eq!((name.as_str(), mime.as_str()), ("bao-cao-blg-2026.csv", "text/csv; charset=utf-8"));
-    assert!(!desk.shows_table("indicators"), "province-wide, in the chart");
+    assert_eq!(
+        (name.as_str(), mime.as_str()),
+        ("bao-cao-blg-2026.csv", "text/csv; charset=utf-8")
+    );
+    assert!(
+        !desk.shows_table("indicators"),
+        "province-wide, in the chart"
+    );
     assert!(desk.shows_table("shelters"));
 }
 
