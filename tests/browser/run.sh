@@ -18,4 +18,4 @@ BINHAN_BIN="$TARGET/debug/binhan" \
 BINHAN_SERVER_BIN="$TARGET/debug/binhan-server" \
 BINHAN_SCREENSHOTS="$TARGET/console-screenshots" \
 NODE_PATH="$ROOT/.tools/node_modules" \
-    node "$ROOT/tests/browser/console.test.mjs"
+    node "$ROOT/tests/browser/main.mjs"
