@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import {
-  BIN, DESK, PHONE, PIN, browser, button, click, console_, drawn, group, look, serverWithOfficer, test, unlock, work,
+  BIN, DESK, PHONE, PIN, SHOTS, browser, button, click, console_, drawn, group, look, serverWithOfficer, test, unlock, work,
 } from "./harness.mjs";
 
 const require = createRequire(join(process.env.NODE_PATH, "noop.js"));
@@ -153,8 +153,9 @@ test("the officer opens the annual report, sees its chart and tables, and the XL
   assert.equal(await bar("share_schools").getAttribute("data-met"), "met");
   assert.equal(await bar("share_with_service").locator("strong.value").textContent(), "ẩn");
   assert.equal(await bar("share_with_service").getAttribute("data-met"), "unknown");
-  const detected = await page.locator('section.chart [data-code="survivors_detected"] dd').textContent();
-  assert.equal(detected, "9");
+  const figure = await page.locator('section.chart [data-code="survivors_detected"] dd').textContent();
+  assert.match(figure, /^9 \(năm trước: 0\)$/);
+  const detected = figure.split(" ")[0];
 
   // The tables, chosen with the keyboard; suppressed cells say so.
   const cell = (row, column) => page.locator(`table.report-table tr[data-row="${row}"] td[data-code="${column}"]`);
@@ -162,7 +163,7 @@ test("the officer opens the annual report, sees its chart and tables, and the XL
   assert.equal(await cell("pa_u", "total").textContent(), "9");
   assert.equal(await cell("pa_u", "without_service").textContent(), "ẩn");
   assert.equal(await cell("pa_u", "without_service").getAttribute("class"), "suppressed");
-  const types = group(page, "Bảng theo xã, phường").getByRole("button", { name: "Loại bạo lực", exact: true });
+  const types = group(page, "Chọn bảng").getByRole("button", { name: "Loại bạo lực", exact: true });
   await types.focus();
   await drawn(page, () => page.keyboard.press("Enter"));
   assert.equal(await page.locator("table.report-table").getAttribute("data-table"), "violence_type");
@@ -179,6 +180,15 @@ test("the officer opens the annual report, sees its chart and tables, and the XL
   const csv = await download(page, () => page.keyboard.press("Enter"));
   assert.equal(csv.name, `bao-cao-blg-${YEAR}.csv`);
   await look(page, "report-downloaded");
+
+  // In print: the chart and its figures, without the buttons.
+  await page.emulateMedia({ media: "print" });
+  assert.ok(await bar("share_trained").locator("svg").isVisible());
+  assert.ok(await bar("share_trained").locator("strong.value").isVisible());
+  assert.ok(!(await button(page, /^Tải về XLSX/).isVisible()), "no buttons on paper");
+  assert.ok(!(await page.locator("header .quick-exit button").isVisible()));
+  await page.screenshot({ path: join(SHOTS, "report-print-desk.png"), fullPage: true });
+  await page.emulateMedia({ media: "screen" });
 
   // The download route: an attachment, never stored, only with the session.
   const served = await context.request.get(`${origin}/download`);
@@ -220,4 +230,10 @@ test("the officer opens the annual report, sees its chart and tables, and the XL
   await page.locator("section.chart li.bar").first().waitFor({ timeout: 60000 });
   assert.equal(await bar("share_with_service").locator("strong.value").textContent(), "suppressed");
   await look(page, "report-en");
+
+  // Quick exit: the file the console kept is gone with the vault's key.
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await page.waitForURL(/\/bye$/);
+  assert.equal((await context.request.get(`${origin}/download`)).status(), 404);
 });

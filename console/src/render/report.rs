@@ -22,11 +22,11 @@ fn met_class(met: Option<bool>) -> &'static str {
 
 /// A sign beside the status word, so that met or not is never told by
 /// colour alone.
-fn met_sign(met: Option<bool>) -> &'static str {
+fn met_sign(met: Option<bool>) -> Option<&'static str> {
     match met {
-        Some(true) => "✓",
-        Some(false) => "✗",
-        None => "?",
+        Some(true) => Some("✓ "),
+        Some(false) => Some("✗ "),
+        None => None,
     }
 }
 
@@ -46,9 +46,10 @@ fn bar(b: &IndicatorBar) -> Markup {
             }
             p.bar-text {
                 strong.value { (b.value) }
-                " · " span.target { (b.target) }
+                " · " span.target { (b.target_text) }
                 " · " span class=(format!("status {}", met_class(b.met))) {
-                    span aria-hidden="true" { (met_sign(b.met)) " " } (b.status)
+                    @if let Some(sign) = met_sign(b.met) { span aria-hidden="true" { (sign) } }
+                    (b.status)
                 }
                 @if let Some(previous) = &b.previous { " · " span { (previous) } }
                 " · " small { (b.scale) }
@@ -142,7 +143,7 @@ fn body(ids: &Ids, b: &ReportBody) -> Markup {
         (chart(&b.chart))
         section.tables aria-labelledby="tables-title" {
             h2 id="tables-title" { (b.tables_label) }
-            (choices(&b.tables_label, &b.tables))
+            (choices(&b.choose_table, &b.tables))
             @if let Some(t) = &b.table { (table(t)) }
         }
         section.workbook aria-labelledby="workbook-title" {
@@ -203,6 +204,7 @@ mod tests {
                         label: "Tỷ lệ được tập huấn (synthetic)".into(),
                         value: "62,5%".into(),
                         target: "80%".into(),
+                        target_text: "mục tiêu 2030: 80%".into(),
                         value_permille: 625,
                         target_permille: 800,
                         scale: "thang 0–100%".into(),
@@ -215,6 +217,7 @@ mod tests {
                     figures: vec![],
                 },
                 tables_label: "Bảng".into(),
+                choose_table: "Chọn bảng".into(),
                 tables: vec![],
                 table: Some(TableView {
                     id: "survivors".into(),

@@ -24,6 +24,8 @@ pub struct IndicatorBar {
     pub value: String,
     /// The 2030 target as read: "80%", "≥ 5".
     pub target: String,
+    /// The same, said: "mục tiêu 2030: 80%".
+    pub target_text: String,
     /// The bar's length, in thousandths of the scale (0..=1000; 0 when
     /// there is no value to draw).
     pub value_permille: u32,
@@ -63,6 +65,7 @@ pub struct IndicatorChart {
 pub(crate) fn value_text(value: &Value, percent: bool, lang: Lang) -> String {
     match value {
         Value::Count(n) => n.to_string(),
+        Value::Change(0) => "0".to_string(),
         Value::Change(n) => format!("{n:+}"),
         Value::Percent(p) if percent => format!("{}%", decimal(*p, lang)),
         Value::Percent(p) => decimal(*p, lang),
@@ -132,6 +135,7 @@ fn bar(i: &Indicator, target: &str, target_value: f64, lang: Lang) -> IndicatorB
         label,
         value: shown,
         target: target.to_string(),
+        target_text,
         value_permille: value.map_or(0, |v| permille(v, max)),
         target_permille: permille(target_value, max),
         scale: L::Scale { max: max_text }.get(lang),
@@ -230,6 +234,9 @@ mod tests {
         );
         assert_eq!(trained.met, Some(false));
         assert_eq!(trained.scale, "thang 0–100%");
+        assert_eq!(trained.target_text, "mục tiêu 2030: 80%");
+        assert_eq!(value_text(&Value::Change(0), false, Lang::Vi), "0");
+        assert_eq!(value_text(&Value::Change(-2), false, Lang::Vi), "-2");
         assert_eq!(
             trained.alt,
             "chỉ tiêu share_trained (synthetic): 62,5%; mục tiêu 2030: 80%; chưa đạt."

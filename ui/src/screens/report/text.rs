@@ -40,6 +40,7 @@ pub(crate) enum L {
     NoData,
     OtherFigures,
     Tables,
+    ChooseTable,
     Workbook,
     WorkbookNote,
     MoreRows(usize),
@@ -114,6 +115,7 @@ impl L {
             L::NoData => pick(lang, "chưa có số liệu", "no data yet"),
             L::OtherFigures => pick(lang, "Số liệu khác", "Other figures"),
             L::Tables => pick(lang, "Bảng theo xã, phường", "Tables by commune"),
+            L::ChooseTable => pick(lang, "Chọn bảng", "Choose a table"),
             L::Workbook => pick(lang, "Xem trước tệp Excel", "Workbook preview"),
             L::WorkbookNote => pick(
                 lang,

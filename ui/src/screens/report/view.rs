@@ -24,6 +24,8 @@ pub struct ReportBody {
     pub chart: IndicatorChart,
     /// "Tables by commune".
     pub tables_label: String,
+    /// "Choose a table".
+    pub choose_table: String,
     /// Which table to show.
     pub tables: Vec<Choice>,
     /// The table shown.
@@ -92,6 +94,7 @@ fn body(desk: &ReportDesk, fetched: &Fetched, lang: Lang) -> ReportBody {
         .get(lang),
         chart: chart(&report.indicators, lang),
         tables_label: L::Tables.get(lang),
+        choose_table: L::ChooseTable.get(lang),
         tables: shown
             .iter()
             .map(|t| Choice {
