@@ -267,7 +267,7 @@ impl Inner {
                 Screen::Report {
                     view: report::view::view(
                         &self.report,
-                        self.sync.running.is_some(),
+                        self.sync.running.as_ref().map(|r| r.activity),
                         today,
                         lang,
                     ),

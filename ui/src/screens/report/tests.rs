@@ -3,6 +3,7 @@
 use super::text::ReportWhy;
 use super::view::view;
 use super::*;
+use crate::background::Activity;
 use crate::event::Event;
 use binhan_core::model::Lang;
 use binhan_core::stats::report::{AuditSummary, Column, Indicator, Row, Structure, Table, Value};
@@ -197,7 +198,7 @@ fn loaded() -> ReportDesk {
 #[test]
 fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
     let today = day(2026, 11, 15);
-    let v = view(&loaded(), false, today, Lang::Vi);
+    let v = view(&loaded(), None, today, Lang::Vi);
     assert_eq!(
         v.years.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
         ["2026", "2025", "2024", "2023", "2022"]
@@ -265,7 +266,7 @@ fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
 fn in_english_every_text_is_english_and_the_commune_names_stay() {
     let mut desk = loaded();
     desk.table = Some("shelters".into());
-    let v = view(&desk, false, day(2026, 11, 15), Lang::En);
+    let v = view(&desk, None, day(2026, 11, 15), Lang::En);
     let body = v.report.expect("shown");
     assert_eq!(body.heading, "Report for 2026, made on 15/11/2026");
     assert_eq!(body.tables[1].label, "Table shelters (synthetic)");
@@ -287,7 +288,10 @@ fn while_it_runs_or_after_it_failed_the_desk_says_so() {
         year: Some(2025),
         ..ReportDesk::default()
     };
-    let v = view(&desk, true, day(2026, 11, 15), Lang::Vi);
+    // A sync runs: the report waits for it, and says nothing of making it.
+    let v = view(&desk, Some(Activity::Sync), day(2026, 11, 15), Lang::Vi);
+    assert!(v.running.is_none() && !v.reload.enabled);
+    let v = view(&desk, Some(Activity::Report), day(2026, 11, 15), Lang::Vi);
     assert_eq!(v.running.as_deref(), Some("Đang lập báo cáo năm 2025…"));
     assert!(v.years[1].selected);
     assert!(!v.reload.enabled);
@@ -300,7 +304,7 @@ fn while_it_runs_or_after_it_failed_the_desk_says_so() {
         error: Some(why(&Error::Network("synthetic".into()))),
         ..desk
     };
-    let v = view(&failed, false, day(2026, 11, 15), Lang::En);
+    let v = view(&failed, None, day(2026, 11, 15), Lang::En);
     let error = v.error.expect("said");
     assert_eq!(error.code, "report_offline");
     assert!(error.text.contains("Check the network"));
@@ -308,7 +312,7 @@ fn while_it_runs_or_after_it_failed_the_desk_says_so() {
     // A report of another year than the one chosen is not shown.
     let mut other = loaded();
     other.year = Some(2025);
-    assert!(view(&other, false, day(2026, 11, 15), Lang::Vi)
+    assert!(view(&other, None, day(2026, 11, 15), Lang::Vi)
         .report
         .is_none());
 }

@@ -6,6 +6,7 @@ use super::chart::{chart, IndicatorChart};
 use super::tables::{per_commune, preview, table_label, table_view, SheetPreview, TableView};
 use super::text::{kilobytes, ReportWhy, L};
 use super::{years, Fetched, ReportDesk, ReportEvent, ReportFile};
+use crate::background::Activity;
 use crate::event::Event;
 use crate::view::{Action, Choice, Reason};
 use binhan_core::model::Lang;
@@ -118,10 +119,16 @@ fn body(desk: &ReportDesk, fetched: &Fetched, lang: Lang) -> ReportBody {
     }
 }
 
-/// The report desk on `today`; `running` while a fetch (or another job)
-/// runs.
-pub(crate) fn view(desk: &ReportDesk, running: bool, today: NaiveDate, lang: Lang) -> ReportView {
+/// The report desk on `today`, with what runs in the background (a fetch
+/// of the report, or another job that a fetch waits for).
+pub(crate) fn view(
+    desk: &ReportDesk,
+    running: Option<Activity>,
+    today: NaiveDate,
+    lang: Lang,
+) -> ReportView {
     let chosen = desk.year;
+    let fetching = running == Some(Activity::Report);
     ReportView {
         intro: L::Intro.get(lang),
         year_label: L::Year.get(lang),
@@ -135,7 +142,7 @@ pub(crate) fn view(desk: &ReportDesk, running: bool, today: NaiveDate, lang: Lan
                 },
             })
             .collect(),
-        running: running
+        running: fetching
             .then(|| chosen.map(|year| L::Running(year).get(lang)))
             .flatten(),
         error: desk.error.map(|why| why.reason(lang)),
@@ -145,7 +152,7 @@ pub(crate) fn view(desk: &ReportDesk, running: bool, today: NaiveDate, lang: Lan
                 event: ReportEvent::Reload,
             },
         )
-        .unless(running.then(|| ReportWhy::Running.reason(lang))),
+        .unless(running.is_some().then(|| ReportWhy::Running.reason(lang))),
         report: desk
             .fetched
             .as_ref()
