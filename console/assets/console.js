@@ -68,6 +68,9 @@
     const ms = Number(main.dataset.tick || 0);
     if (ms > 0) tick = setTimeout(() => send({ type: "tick" }), ms);
     if (main.hasAttribute("data-locate")) locate();
+    // The core asked to save a file: the browser downloads it, once.
+    const download = document.getElementById("download");
+    if (main.hasAttribute("data-download") && download) download.click();
   };
 
   // A background job moved on: draw again.

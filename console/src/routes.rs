@@ -1,12 +1,13 @@
 //! The console's routes: the one-time address, the page, the events the
 //! page sends, the long poll that tells it a background job moved on, the
-//! assets, and the neutral page quick exit goes to.
+//! file the core asked to save, the assets, and the neutral page quick exit
+//! goes to.
 
 use crate::guard::{harden, Guard};
 use crate::render;
 use crate::shell::ConsoleShell;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -54,6 +55,7 @@ pub(crate) fn router(state: Shared) -> Router {
             post(import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_BODY_BYTES)),
         )
         .route("/wait", get(wait))
+        .route("/download", get(download))
         .route("/assets/console.js", get(script))
         .route("/assets/console.css", get(style))
         .route_layer(middleware::from_fn_with_state(
@@ -252,6 +254,49 @@ async fn wait(State(state): State<Shared>, Query(since): Query<Since>) -> Respon
     }
 }
 
+/// A file name safe in a header: letters, digits, `.`, `-`, `_`.
+fn header_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.trim_matches(['.', '_']).is_empty() {
+        "tep".into()
+    } else {
+        safe
+    }
+}
+
+/// The file of the last `SaveFile` effect (the annual report's workbook or
+/// CSV) as an attachment, behind the same guard as the page (and, as every
+/// response, `no-store`); nothing once the vault is locked.
+async fn download(State(state): State<Shared>) -> Response {
+    let core = state.core.clone();
+    if !blocking(move || core.is_unlocked()).await.unwrap_or(false) {
+        state.shell.forget_file();
+        return (StatusCode::NOT_FOUND, "Nothing to download").into_response();
+    }
+    let Some(file) = state.shell.file() else {
+        return (StatusCode::NOT_FOUND, "Nothing to download").into_response();
+    };
+    let mime = HeaderValue::from_str(&file.mime)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = format!("attachment; filename=\"{}\"", header_name(&file.name));
+    let mut response = file.bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, mime);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
 async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
@@ -271,4 +316,20 @@ async fn style() -> Response {
 /// The neutral page: nothing of the app, nothing to go back to.
 async fn bye() -> Response {
     html(render::neutral().into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::header_name;
+
+    #[test]
+    fn a_file_name_in_a_header_keeps_only_safe_characters() {
+        assert_eq!(
+            header_name("bao-cao-blg-2026.xlsx"),
+            "bao-cao-blg-2026.xlsx"
+        );
+        assert_eq!(header_name("a\"b\r\nc;.csv"), "a_b__c_.csv");
+        assert_eq!(header_name("báo cáo.csv"), "b_o_c_o.csv");
+        assert_eq!(header_name(".."), "tep");
+    }
 }

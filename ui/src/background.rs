@@ -47,6 +47,8 @@ pub(crate) enum Job {
     PublishRegistry,
     /// A request of the programme registries desk (run by its own module).
     Registries(crate::screens::registries::Job),
+    /// Fetch the annual report of a year.
+    Report { year: i32 },
 }
 
 /// What a job runs.
@@ -59,6 +61,7 @@ pub(crate) enum Activity {
     Revoke,
     DownloadRoads,
     PublishRegistry,
+    Report,
 }
 
 /// How a job ended well.
@@ -75,6 +78,7 @@ enum Done {
     PublishRefused(binhan_core::Refusal),
     /// The upload failed (offline, the server refused): the draft is kept.
     PublishFailed(Why),
+    Report(Box<crate::screens::report::Fetched>),
 }
 
 /// What is running now.
@@ -218,6 +222,9 @@ impl Background {
                     }
                 },
                 Job::Registries(_) => return,
+                Job::Report { year } => crate::screens::report::fetch(&vault, year)
+                    .await
+                    .map(|f| Done::Report(Box::new(f))),
                 Job::DownloadRoads => vault
                     .download_road_update()
                     .await
@@ -261,7 +268,7 @@ impl Inner {
     /// not; returns what runs next. A revoked device's vault is already
     /// erased: the app shows what a new install shows.
     fn finish(&mut self, outcome: Result<Done, Error>) -> Option<Job> {
-        self.sync.running = None;
+        let activity = self.sync.running.take().map(|r| r.activity);
         match outcome {
             Ok(Done::Enrolled) => {
                 self.sync.form = EnrolForm::default();
@@ -308,8 +315,20 @@ impl Inner {
                 self.registry.publish_error = Some(why);
                 None
             }
+            Ok(Done::Report(fetched)) => {
+                self.report_fetched(Ok(*fetched));
+                None
+            }
             Err(Error::Revoked) | Err(Error::Erased) => {
                 self.forget_everything();
+                None
+            }
+            Err(e) if activity == Some(Activity::Report) => {
+                let why = crate::screens::report::why(&e);
+                if why != crate::screens::report::text::ReportWhy::Offline {
+                    tracing::warn!(error = crate::flows::kind(&e), "the report failed");
+                }
+                self.report_fetched(Err(why));
                 None
             }
             Err(e) => {

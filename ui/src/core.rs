@@ -72,6 +72,7 @@ pub(crate) enum Route {
     Registries,
     RegistryEntry,
     RegistryImport,
+    Report,
     Sync,
     Enrol,
     Settings,
@@ -133,6 +134,8 @@ pub(crate) struct Inner {
     pub(crate) finder: crate::screens::shelters::Finder,
     /// The shelter registry's forms (the officer).
     pub(crate) registry: crate::screens::registry::RegistryState,
+    /// The annual report desk's state.
+    pub(crate) report: crate::screens::report::ReportDesk,
     /// This phone's commune's emergency numbers, as core keeps them beside
     /// the vault (read at start, after each sync, forgotten on erasure).
     pub(crate) commune_numbers: Option<binhan_core::shelters::CommuneContacts>,
@@ -207,6 +210,7 @@ impl AppCore {
             listing: None,
             finder: Default::default(),
             registry: Default::default(),
+            report: Default::default(),
             commune_numbers,
             invite: Default::default(),
             sync: SyncState::default(),
@@ -310,6 +314,15 @@ impl AppCore {
     }
 }
 
+#[cfg(test)]
+impl AppCore {
+    /// Runs `f` on the state, for tests that put the app where only a
+    /// server would (a report fetched).
+    pub(crate) fn with_inner<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        f(&mut self.lock_inner())
+    }
+}
+
 /// Locks the state. A panic cannot leave it half-made in a way that matters
 /// for safety: the worst is a stale screen, and quick exit resets it.
 pub(crate) fn lock(inner: &Mutex<Inner>) -> std::sync::MutexGuard<'_, Inner> {
@@ -376,6 +389,7 @@ impl Inner {
         self.listing = None;
         self.finder = Default::default();
         self.registry = Default::default();
+        self.report = Default::default();
         self.invite = Default::default();
         self.sync.forget();
         self.registries.forget();
@@ -487,6 +501,7 @@ impl Inner {
             Event::Registries { event } => self.registries_event(event),
             Event::Dial { number } => self.dial(number),
             Event::ConfirmWipe => self.confirm_wipe(),
+            Event::Report { event } => self.report_event(event, now),
             Event::SetIntake { field, row, value } => self.intake_set(field, row, &value),
             Event::ToggleIntake { field, row, code } => self.intake_toggle(field, row, &code),
             Event::AddIntakeRow { list } => self.intake_add_row(list),

@@ -34,6 +34,17 @@ pub enum Effect {
         /// The number, digits only (e.g. `113`).
         number: String,
     },
+    /// Save this file where the person chooses (a phone's share sheet, the
+    /// browser's download): the annual report's workbook or CSV, made of
+    /// de-identified statistics only.
+    SaveFile {
+        /// The file's name, e.g. `bao-cao-blg-2026.xlsx`.
+        name: String,
+        /// Its media type.
+        mime: String,
+        /// Its content.
+        bytes: Vec<u8>,
+    },
 }
 
 /// The shell's side of the callback interface.

@@ -240,6 +240,11 @@ pub enum Event {
     },
     /// Erase everything, after the confirmation screen.
     ConfirmWipe,
+    /// The annual report desk (the provincial officer).
+    Report {
+        /// What was done there.
+        event: crate::screens::report::ReportEvent,
+    },
     /// Record an incident: a field's whole new value (a code for a choice,
     /// `yes`/`no` for a yes-no, "" to clear).
     SetIntake {
@@ -413,6 +418,8 @@ pub enum Target {
     Registry,
     /// The programme registries (managers: the commune's training).
     Registries,
+    /// The annual report (the provincial officer).
+    Report,
 }
 
 #[cfg(test)]

@@ -333,6 +333,8 @@ impl Inner {
             Target::Devices => return self.devices_open(),
             Target::Registry => return self.registry_open(),
             Target::Registries => return self.registries_open(),
+            // The time of this event.
+            Target::Report => return self.report_open(self.last_interaction_ms),
             Target::Emergency => Route::Emergency,
         };
         if *self.top() != route {

@@ -6,7 +6,7 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, casework, conflicts, devices, emergency, home, intake, invite, settings, setup,
+    cases, casework, conflicts, devices, emergency, home, intake, invite, report, settings, setup,
     shelters, sync,
 };
 use crate::text::{Why, T};
@@ -278,6 +278,17 @@ impl Inner {
                     }
                 }
             }
+            Route::Report => (
+                Screen::Report {
+                    view: report::view::view(
+                        &self.report,
+                        self.sync.running.as_ref().map(|r| r.activity),
+                        today,
+                        lang,
+                    ),
+                },
+                report::text::L::Title.get(lang),
+            ),
             Route::HostDesk => match &self.vault {
                 Some(vault) => (
                     Screen::HostDesk {

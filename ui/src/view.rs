@@ -135,6 +135,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::conflicts::ConflictsView,
     },
+    /// The annual report desk (the provincial officer).
+    Report {
+        /// Its state.
+        view: crate::screens::report::ReportView,
+    },
     /// Settings.
     Settings {
         /// Its state.

@@ -9,6 +9,7 @@ mod gate;
 mod network;
 mod registries;
 mod registry;
+mod report;
 
 use binhan_core::model::Lang;
 use binhan_ui::screens::intake::FieldKind;
@@ -211,9 +212,13 @@ fn messages(list: &[Notice]) -> Markup {
 /// What the platform is asked to do, drawn for a desktop: a number to call
 /// from a phone, a text to copy, a location asked of the browser.
 fn effects(list: &[Effect], lang: Lang) -> Markup {
-    let (call, copy) = match lang {
-        Lang::Vi => ("Gọi từ điện thoại", "Sao chép nội dung này"),
-        Lang::En => ("Call from a phone", "Copy this"),
+    let (call, copy, save) = match lang {
+        Lang::Vi => (
+            "Gọi từ điện thoại",
+            "Sao chép nội dung này",
+            "Tải tệp về máy",
+        ),
+        Lang::En => ("Call from a phone", "Copy this", "Save the file"),
     };
     html! {
         @for effect in list {
@@ -222,6 +227,11 @@ fn effects(list: &[Effect], lang: Lang) -> Markup {
                 Effect::Share { text } => div.effect {
                     label for="share" { (copy) }
                     textarea id="share" readonly rows="3" { (text) }
+                },
+                // The console keeps the file; the page downloads it from
+                // `/download` (the script follows this link at once).
+                Effect::SaveFile { name, .. } => p.effect {
+                    (save) ": " a id="download" href="/download" download=(name) { (name) }
                 },
                 _ => {}
             }
@@ -233,10 +243,11 @@ fn effects(list: &[Effect], lang: Lang) -> Markup {
 pub(crate) fn app(view: &ViewModel, pending: &[Effect], generation: u64) -> Markup {
     let ids = Ids::new();
     let locate = pending.contains(&Effect::RequestLocation);
+    let download = pending.iter().any(|e| matches!(e, Effect::SaveFile { .. }));
     let camouflage = matches!(view.screen, Screen::Camouflage { .. });
     html! {
         main id="app" lang=(lang_code(view.lang)) data-tick=[view.tick_in_ms]
-            data-generation=(generation) data-locate[locate]
+            data-generation=(generation) data-locate[locate] data-download[download]
             class=(if camouflage { "camouflage" } else { "screen" }) {
             header {
                 @if view.can_go_back {
@@ -289,6 +300,7 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::RegistryShelter { view } => registry::shelter(ids, view),
         Screen::RegistryNumbers { view } => registry::numbers(ids, view),
         Screen::RegistryPublish { view } => registry::publish(ids, view),
+        Screen::Report { view } => report::report(ids, view),
     }
 }
 

@@ -4,7 +4,8 @@
 
 use super::Vault;
 use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest};
-use crate::Result;
+use crate::stats::report::AnnualReport;
+use crate::{Error, Result};
 
 impl Vault {
     /// Records registry entries on the server (each added, or replacing the
@@ -40,5 +41,20 @@ impl Vault {
             ctx.call_for_bytes("/v1/reports", &request).await
         })
         .await
+    }
+
+    /// The annual report of `year` as data (its JSON form, decoded): the
+    /// plan's indicators and every table, suppressed cells as
+    /// [`crate::stats::report::Value::Suppressed`].
+    pub async fn annual_report_data(
+        &self,
+        year: i32,
+        threshold: Option<u32>,
+    ) -> Result<AnnualReport> {
+        let bytes = self
+            .annual_report(year, ReportFormat::Json, threshold)
+            .await?;
+        serde_json::from_slice(&bytes)
+            .map_err(|e| Error::Encoding(format!("the report could not be read: {e}")))
     }
 }

@@ -40,6 +40,7 @@
 pub mod import;
 mod record;
 pub mod registry;
+pub mod report;
 #[cfg(test)]
 mod tests;
 

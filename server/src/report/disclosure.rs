@@ -53,6 +53,7 @@
 //!   every suppressed shown cell is both unprotected against nothing and
 //!   unrecoverable.
 
+use binhan_core::stats::report::AuditSummary;
 use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, SolveOutcome};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -113,23 +114,6 @@ impl Block {
     fn at(&self, r: usize, c: usize) -> CellId {
         self.grid[r * self.cols + c]
     }
-}
-
-/// What the suppression did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct AuditSummary {
-    /// The threshold applied.
-    pub threshold: u32,
-    /// Shown cells suppressed.
-    pub suppressed_cells: usize,
-    /// Shown cells in the tables the audit covered.
-    pub shown_cells: usize,
-    /// Rounds of complementary suppression.
-    pub rounds: usize,
-    /// Integer programmes solved.
-    pub solves: usize,
-    /// Every small cell is protected (the audit found both witnesses).
-    pub protected: bool,
 }
 
 /// Linked tables and their suppression state.

@@ -1,7 +1,9 @@
 //! The report as a workbook (XLSX) and as CSV. Suppressed cells are written
 //! as the marker [`SUPPRESSED`], never as a number.
 
-use super::output::{AnnualReport, Table, Value, SUPPRESSED};
+use binhan_core::stats::report::{
+    AnnualReport, Table, Value, COVER_SHEET, PROVINCE_ROW, SUPPRESSED,
+};
 use rust_xlsxwriter::{DocProperties, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// Why an export failed. Messages never contain report or record content.
@@ -20,8 +22,6 @@ impl From<XlsxError> for ReportError {
 
 /// Row (0-based) of the column headings in every table sheet.
 pub const HEADING_ROW: u32 = 3;
-/// Name of the cover sheet.
-pub const COVER_SHEET: &str = "Bìa";
 
 fn day(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -128,7 +128,7 @@ pub fn to_xlsx(report: &AnnualReport) -> Result<Vec<u8>, ReportError> {
         sheet.set_freeze_panes(HEADING_ROW + 1, 1)?;
         let mut r = HEADING_ROW + 1;
         for row in &table.rows {
-            let is_province = row.code == "province";
+            let is_province = row.code == PROVINCE_ROW;
             if is_province {
                 sheet.write_string_with_format(r, 0, &row.label, &bold)?;
             } else {

@@ -45,20 +45,23 @@
 mod disclosure;
 mod export;
 mod input;
-mod output;
 mod programme;
 pub mod synthetic;
 mod tables;
 #[cfg(test)]
 mod tests;
 
-pub use disclosure::AuditSummary;
-pub use export::{table_csv, to_csv, to_xlsx, ReportError, COVER_SHEET, HEADING_ROW};
+pub use export::{table_csv, to_csv, to_xlsx, ReportError, HEADING_ROW};
 pub use input::{
     Attendee, Enterprise, ProgrammeRegistries, Registries, ReportBuilder, School, ShelterInput,
     Tally, TraineeRole, TrainingSession, TrainingTarget,
 };
-pub use output::{AnnualReport, Column, Indicator, Row, Structure, Table, Value, SUPPRESSED};
+// The report's types are the core's, so that the apps decode the JSON
+// report into the same types the server computes.
+pub use binhan_core::stats::report::{
+    AnnualReport, AuditSummary, Column, Indicator, Row, Structure, Table, Value, COVER_SHEET,
+    PROVINCE_ROW, SUPPRESSED,
+};
 
 use binhan_core::stats::StatRecord;
 use chrono::NaiveDate;

@@ -3,9 +3,9 @@
 //! suppression.
 
 use super::input::{programme, sessions_in, Programme, Registries};
-use super::output::{column, Column, Indicator, Row, Structure, Table, Value};
 use super::tables::{change, row_labels, share, YearGrid, ROW_HEADING};
 use binhan_core::model::COMMUNES;
+use binhan_core::stats::report::{Column, Indicator, Row, Structure, Table, Value};
 
 fn ratio(part: u64, whole: u64) -> Value {
     share(&Value::Count(part), &Value::Count(whole))
@@ -51,6 +51,7 @@ pub(crate) fn indicators(
             en: en.into(),
             met: target.and_then(|(_, t)| at_least(&value, t)),
             target: target.map(|(text, _)| text.to_string()),
+            target_value: target.map(|(_, t)| t),
             change: change(&value, &previous),
             value,
             previous,
@@ -144,11 +145,11 @@ pub(crate) fn indicator_table(indicators: &[Indicator]) -> Table {
         title_en: "Progress on the plan's targets (province)".into(),
         row_heading: "Chỉ tiêu".into(),
         columns: vec![
-            column("value", "Năm báo cáo", "report year"),
-            column("target", "Chỉ tiêu đến năm 2030", "target for 2030"),
-            column("met", "Đánh giá", "assessment"),
-            column("previous", "Năm trước", "previous year"),
-            column("change", "Tăng (+), giảm (−)", "change"),
+            Column::new("value", "Năm báo cáo", "report year"),
+            Column::new("target", "Chỉ tiêu đến năm 2030", "target for 2030"),
+            Column::new("met", "Đánh giá", "assessment"),
+            Column::new("previous", "Năm trước", "previous year"),
+            Column::new("change", "Tăng (+), giảm (−)", "change"),
         ],
         rows: indicators
             .iter()
@@ -206,9 +207,9 @@ pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> 
             "Nơi tạm lánh an toàn tại cộng đồng",
             "Safe community shelters",
             vec![
-                column("active", "Số nơi tạm lánh đang hoạt động", "shelters in service"),
-                column("standardised", "Số nơi tạm lánh được chuẩn hóa", "standardised shelters"),
-                column(
+                Column::new("active", "Số nơi tạm lánh đang hoạt động", "shelters in service"),
+                Column::new("standardised", "Số nơi tạm lánh được chuẩn hóa", "standardised shelters"),
+                Column::new(
                     "has_shelter",
                     "Có ít nhất 01 nơi tạm lánh (toàn tỉnh: số xã có)",
                     "has at least one shelter (province: communes that do)",
@@ -234,11 +235,11 @@ pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> 
             "Cán bộ và cộng tác viên được tập huấn, bồi dưỡng (lũy kế đến hết năm)",
             "Officials and collaborators trained (cumulative to the end of the year)",
             vec![
-                column("collaborators_to_train", "Cộng tác viên cần tập huấn", "collaborators to train"),
-                column("collaborators_trained", "Cộng tác viên đã được tập huấn", "collaborators trained"),
-                column("officials_to_train", "Cán bộ cần tập huấn", "officials to train"),
-                column("officials_trained", "Cán bộ đã được tập huấn", "officials trained"),
-                column("share_trained", "Tỷ lệ được tập huấn (%)", "share trained (%)"),
+                Column::new("collaborators_to_train", "Cộng tác viên cần tập huấn", "collaborators to train"),
+                Column::new("collaborators_trained", "Cộng tác viên đã được tập huấn", "collaborators trained"),
+                Column::new("officials_to_train", "Cán bộ cần tập huấn", "officials to train"),
+                Column::new("officials_trained", "Cán bộ đã được tập huấn", "officials trained"),
+                Column::new("share_trained", "Tỷ lệ được tập huấn (%)", "share trained (%)"),
             ],
             &|p, _| {
                 vec![
@@ -259,9 +260,9 @@ pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> 
             "Cơ sở giáo dục thực hiện quy trình phòng ngừa, phát hiện và ứng phó với bạo lực trên cơ sở giới",
             "Schools running the GBV prevention and response procedure",
             vec![
-                column("schools", "Số cơ sở giáo dục", "schools"),
-                column("with_procedure", "Số cơ sở thực hiện quy trình", "running the procedure"),
-                column("share", "Tỷ lệ (%)", "share (%)"),
+                Column::new("schools", "Số cơ sở giáo dục", "schools"),
+                Column::new("with_procedure", "Số cơ sở thực hiện quy trình", "running the procedure"),
+                Column::new("share", "Tỷ lệ (%)", "share (%)"),
             ],
             &|p, _| {
                 vec![
@@ -277,9 +278,9 @@ pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> 
             "Doanh nghiệp ban hành hoặc lồng ghép nội dung phòng, chống quấy rối tại nơi làm việc",
             "Enterprises with workplace anti-harassment rules",
             vec![
-                column("enterprises", "Số doanh nghiệp", "enterprises"),
-                column("with_rules", "Số doanh nghiệp đã ban hành", "with rules"),
-                column("share", "Tỷ lệ (%)", "share (%)"),
+                Column::new("enterprises", "Số doanh nghiệp", "enterprises"),
+                Column::new("with_rules", "Số doanh nghiệp đã ban hành", "with rules"),
+                Column::new("share", "Tỷ lệ (%)", "share (%)"),
             ],
             &|p, _| {
                 vec![

@@ -1,12 +1,13 @@
 //! The survivor tables: their breakdowns, the linked cells that disclosure
 //! control works on, and the published tables built from them.
 
-use super::disclosure::{AuditSummary, CellId, Grid, Status};
+use super::disclosure::{CellId, Grid, Status};
 use super::input::Tally;
-use super::output::{column, Column, Row, Structure, Table, Value};
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ServiceType, Sex, ViolenceType, COMMUNES,
 };
+use binhan_core::stats::report::{AuditSummary, PROVINCE_ROW};
+use binhan_core::stats::report::{Column, Row, Structure, Table, Value};
 use binhan_core::stats::{AgeBand, StatRecord};
 
 /// Whether a breakdown's columns split survivors or flag them.
@@ -27,22 +28,22 @@ pub(crate) struct Dimension {
     pub title_en: &'static str,
     pub kind: DimensionKind,
     pub columns: Vec<Column>,
-    /// Pushes the column(s) a record falls in.
+    /// Pushes the Column::new(s) a record falls in.
     pub classify: fn(&StatRecord, &mut Vec<usize>),
 }
 
 fn coded<T: Coded>() -> Vec<Column> {
     T::ALL
         .iter()
-        .map(|v| column(v.code(), v.label_vi(), v.label_en()))
+        .map(|v| Column::new(v.code(), v.label_vi(), v.label_en()))
         .collect()
 }
 
 fn yes_no_unknown() -> Vec<Column> {
     vec![
-        column("yes", "Có", "yes"),
-        column("no", "Không", "no"),
-        column("unknown", "Không rõ", "unknown"),
+        Column::new("yes", "Có", "yes"),
+        Column::new("no", "Không", "no"),
+        Column::new("unknown", "Không rõ", "unknown"),
     ]
 }
 
@@ -60,7 +61,7 @@ pub(crate) const SURVIVORS_CODE: &str = "total";
 /// Every breakdown, in report order. The first is the survivors table.
 pub(crate) fn dimensions() -> Vec<Dimension> {
     let mut ethnic = coded::<EthnicGroup>();
-    ethnic.push(column("unknown", "Không rõ", "unknown"));
+    ethnic.push(Column::new("unknown", "Không rõ", "unknown"));
     vec![
         Dimension {
             id: "survivors",
@@ -69,12 +70,12 @@ pub(crate) fn dimensions() -> Vec<Dimension> {
             title_en: "Survivors detected and reached by support services",
             kind: DimensionKind::Partition,
             columns: vec![
-                column(
+                Column::new(
                     "with_service",
                     "Được cung cấp ít nhất 1 dịch vụ hỗ trợ",
                     "at least one service delivered",
                 ),
-                column(
+                Column::new(
                     "without_service",
                     "Chưa được cung cấp dịch vụ hỗ trợ",
                     "no service delivered yet",
@@ -332,7 +333,7 @@ pub(crate) fn row_labels() -> Vec<(String, String, Option<usize>)> {
         .iter()
         .enumerate()
         .map(|(i, c)| (c.code.to_string(), c.name.to_string(), Some(i)))
-        .chain([("province".to_string(), "Toàn tỉnh".to_string(), None)])
+        .chain([(PROVINCE_ROW.to_string(), "Toàn tỉnh".to_string(), None)])
         .collect()
 }
 
@@ -351,7 +352,7 @@ pub(crate) fn survivor_tables(
         .map(|(d, dim)| {
             let width = dim.columns.len();
             let mut columns = dim.columns.clone();
-            columns.push(column(
+            columns.push(Column::new(
                 SURVIVORS_CODE,
                 "Tổng số người bị bạo lực được phát hiện",
                 "survivors detected",
@@ -359,17 +360,17 @@ pub(crate) fn survivor_tables(
             let first = d == 0;
             if first {
                 columns.extend([
-                    column(
+                    Column::new(
                         "share_with_service",
                         "Tỷ lệ được cung cấp ít nhất 1 dịch vụ (%)",
                         "share with at least one service (%)",
                     ),
-                    column(
+                    Column::new(
                         "previous_total",
                         "Năm trước: tổng số",
                         "previous year: survivors",
                     ),
-                    column(
+                    Column::new(
                         "change_total",
                         "Tăng (+), giảm (−) so với năm trước",
                         "change from the previous year",
@@ -447,9 +448,9 @@ pub(crate) fn comparison_table(
         title_en: "Change from the previous year (province)".into(),
         row_heading: "Chỉ tiêu".into(),
         columns: vec![
-            column("current", "Năm báo cáo", "report year"),
-            column("previous", "Năm trước", "previous year"),
-            column("change", "Tăng (+), giảm (−)", "change"),
+            Column::new("current", "Năm báo cáo", "report year"),
+            Column::new("previous", "Năm trước", "previous year"),
+            Column::new("change", "Tăng (+), giảm (−)", "change"),
         ],
         rows,
         structure: Structure::Plain,

@@ -975,11 +975,11 @@ fn the_workbook_reads_back_with_the_same_numbers() {
     let report = report_of(&records, 5);
     let bytes = to_xlsx(&report).unwrap();
     let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
-    let mut expected_sheets = vec![export::COVER_SHEET.to_string()];
+    let mut expected_sheets = vec![COVER_SHEET.to_string()];
     expected_sheets.extend(report.tables.iter().map(|t| t.sheet.clone()));
     assert_eq!(book.sheet_names(), expected_sheets);
 
-    let cover = book.worksheet_range(export::COVER_SHEET).unwrap();
+    let cover = book.worksheet_range(COVER_SHEET).unwrap();
     let text: String = cover
         .rows()
         .flat_map(|r| r.iter().map(|c| c.to_string()))

@@ -233,6 +233,19 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
         );
         assert_eq!(number(&structure, "survivors", "province", column), None);
     }
+    // The apps decode the same JSON into the core's report types, with the
+    // suppressed cells as such.
+    let data = officer.app.annual_report_data(YEAR, None).await.unwrap();
+    assert_eq!(
+        data.indicator("survivors_detected").map(|i| &i.value),
+        Some(&binhan_core::stats::report::Value::Count(7))
+    );
+    assert_eq!(
+        data.table("survivors")
+            .and_then(|t| t.value("province", "without_service")),
+        Some(&binhan_core::stats::report::Value::Suppressed)
+    );
+    assert_eq!(serde_json::to_value(&data).unwrap(), structure);
     // No request lowers the threshold below 5: an officer (or whoever
     // holds an officer's token) cannot ask for the small cells.
     for threshold in [0, 1, 4] {

@@ -162,12 +162,20 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
         Some(Role::CommuneCaseManager) => manager_actions(Role::CommuneCaseManager, lang),
         Some(Role::ProvincialOfficer) => manager_actions(Role::ProvincialOfficer, lang)
             .into_iter()
-            .chain([Action::new(
-                crate::screens::registry::text::L::Title.get(lang),
-                Event::Open {
-                    target: Target::Registry,
-                },
-            )])
+            .chain([
+                Action::new(
+                    crate::screens::registry::text::L::Title.get(lang),
+                    Event::Open {
+                        target: Target::Registry,
+                    },
+                ),
+                Action::new(
+                    crate::screens::report::text::L::Title.get(lang),
+                    Event::Open {
+                        target: Target::Report,
+                    },
+                ),
+            ])
             .collect(),
         _ => Vec::new(),
     }

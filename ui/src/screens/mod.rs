@@ -14,6 +14,7 @@ pub mod invite;
 pub mod pin;
 pub mod registries;
 pub mod registry;
+pub mod report;
 pub mod rows;
 pub mod settings;
 pub mod setup;

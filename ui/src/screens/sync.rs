@@ -197,7 +197,8 @@ fn progress_view(state: &SyncState, lang: Lang) -> Option<ProgressView> {
         | Activity::Invite
         | Activity::Devices
         | Activity::Revoke
-        | Activity::PublishRegistry => None,
+        | Activity::PublishRegistry
+        | Activity::Report => None,
     };
     if let Some(label) = alone {
         return Some(ProgressView {

@@ -7,6 +7,7 @@ mod intake;
 mod journeys;
 mod props;
 mod registry;
+mod report;
 mod safety;
 mod shelters;
 mod snapshots;

@@ -1,14 +1,43 @@
-//! The annual report as data: tables of values, ready to export or serve.
+//! The annual report as data: tables of values, as the server computes it
+//! (`binhan-server`'s `report` module), serves it as JSON, and writes it as
+//! a workbook; the apps decode the JSON into the same types
+//! ([`crate::app::Vault::annual_report_data`]) to draw its charts and
+//! tables. Survivor counts below the disclosure threshold arrive as
+//! [`Value::Suppressed`], never as a number.
 
-use super::disclosure::AuditSummary;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The marker shown in place of a suppressed value.
 pub const SUPPRESSED: &str = "x";
 
+/// Code of the province row of per-commune tables (the other rows are
+/// communes, by code).
+pub const PROVINCE_ROW: &str = "province";
+
+/// Name of the workbook's first sheet, the cover (the tables follow, one
+/// sheet each).
+pub const COVER_SHEET: &str = "Bìa";
+
+/// What the disclosure control did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSummary {
+    /// The threshold applied.
+    pub threshold: u32,
+    /// Shown cells suppressed.
+    pub suppressed_cells: usize,
+    /// Shown cells in the tables the audit covered.
+    pub shown_cells: usize,
+    /// Rounds of complementary suppression.
+    pub rounds: usize,
+    /// Integer programmes solved.
+    pub solves: usize,
+    /// Every small cell is protected (the audit found both witnesses).
+    pub protected: bool,
+}
+
 /// One value of a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Value {
     /// A count.
@@ -48,7 +77,7 @@ impl Value {
 }
 
 /// A column heading.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Column {
     /// Stable code.
     pub code: String,
@@ -58,18 +87,19 @@ pub struct Column {
     pub en: String,
 }
 
-/// A column heading from its code and its two headings (the survivor and
-/// the registry tables build theirs alike).
-pub(crate) fn column(code: &str, vi: &str, en: &str) -> Column {
-    Column {
-        code: code.into(),
-        vi: vi.into(),
-        en: en.into(),
+impl Column {
+    /// A column heading from its code and its two headings.
+    pub fn new(code: &str, vi: &str, en: &str) -> Self {
+        Self {
+            code: code.into(),
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 }
 
 /// One row: a commune, or the province.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Commune code, or `province`.
     pub code: String,
@@ -85,7 +115,7 @@ pub struct Row {
 /// with at least one service delivered (`survivors` table) are at least the
 /// survivors given any one service and at most their sum
 /// (`services_delivered` table).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Structure {
     /// The `categories` columns split survivors: in each row they add up to
@@ -112,7 +142,7 @@ pub enum Structure {
 }
 
 /// One table of the report (one sheet of the workbook).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     /// Stable id, e.g. `violence_type`.
     pub id: String,
@@ -151,7 +181,7 @@ impl Table {
 }
 
 /// One of the plan's targets and where the province stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicator {
     /// Stable code.
     pub code: String,
@@ -163,6 +193,10 @@ pub struct Indicator {
     pub value: Value,
     /// The plan's target for 2030, if any.
     pub target: Option<String>,
+    /// The same target as a number (a percentage for a share), to draw it
+    /// against the value.
+    #[serde(default)]
+    pub target_value: Option<f64>,
     /// Whether the target is met (unknown when the value is withheld).
     pub met: Option<bool>,
     /// The previous year.
@@ -172,7 +206,7 @@ pub struct Indicator {
 }
 
 /// The annual report to the Department of Home Affairs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnnualReport {
     /// The year reported.
     pub year: i32,
