@@ -2,7 +2,8 @@
 // bindings/) and sends back what the person did. The scene's phase and the
 // network are reported to the core as events; the
 // core decides what they mean (lock on background, sync when it can). The
-// effects it asks for are carried out here: dial, share, locate, scan, hide.
+// effects it asks for are carried out here: dial, share, save a file,
+// locate, scan, hide.
 import BinhAnCore
 import CoreLocation
 import Network
@@ -30,7 +31,9 @@ struct BinhAnApp: App {
 private struct AppRoot: View {
     let model: AppModel
     @Environment(\.scenePhase) private var phase
-    @State private var shared: SharedText?
+    @State private var shared: Shared?
+    /// The report file written for the share sheet, removed when it closes.
+    @State private var savedFile: URL?
     @State private var scanning = false
     @State private var locator = Locator()
     @State private var network: NWPathMonitor?
@@ -39,7 +42,7 @@ private struct AppRoot: View {
         Group {
             if phase == .active {
                 AppScreen(view: model.view, send: { model.send($0) })
-                    .sheet(item: $shared) { ShareSheet(text: $0.text) }
+                    .sheet(item: $shared, onDismiss: { removeSavedFile() }) { ShareSheet(items: $0.items) }
                     .sheet(isPresented: $scanning) {
                         QrScanner { text in
                             scanning = false
@@ -68,7 +71,20 @@ private struct AppRoot: View {
         case .dial(let number):
             if let url = URL(string: "tel:\(number)") { UIApplication.shared.open(url) }
         case .share(let text):
-            shared = SharedText(text: text)
+            shared = Shared(items: [text])
+        case .saveFile(let name, _, let bytes):
+            // The report's workbook or CSV (de-identified statistics only),
+            // as a temporary file under the name the core gives, for the
+            // share sheet ("Save to Files", mail, …).
+            removeSavedFile()
+            let file = URL.temporaryDirectory.appending(path: URL(fileURLWithPath: name).lastPathComponent)
+            do {
+                try bytes.write(to: file, options: [.atomic, .completeFileProtection])
+                savedFile = file
+                shared = Shared(items: [file])
+            } catch {
+                try? FileManager.default.removeItem(at: file)
+            }
         case .scanCode:
             scanning = QrScanner.available
         case .requestLocation:
@@ -76,6 +92,11 @@ private struct AppRoot: View {
         case .refresh:
             break // read again by the model itself
         }
+    }
+
+    private func removeSavedFile() {
+        if let savedFile { try? FileManager.default.removeItem(at: savedFile) }
+        savedFile = nil
     }
 
     private func follow(_ phase: ScenePhase) {
@@ -175,17 +196,18 @@ private final class Locator: NSObject, @preconcurrency CLLocationManagerDelegate
     }
 }
 
-/// A text to share, as the sheet presenting it needs it.
-private struct SharedText: Identifiable {
+/// What to share (a text, or a file's URL), as the sheet presenting it
+/// needs it.
+private struct Shared: Identifiable {
     let id = UUID()
-    let text: String
+    let items: [Any]
 }
 
 private struct ShareSheet: UIViewControllerRepresentable {
-    let text: String
+    let items: [Any]
 
     func makeUIViewController(context: Context) -> UIActivityViewController {
-        UIActivityViewController(activityItems: [text], applicationActivities: nil)
+        UIActivityViewController(activityItems: items, applicationActivities: nil)
     }
 
     func updateUIViewController(_ controller: UIActivityViewController, context: Context) {}

@@ -96,6 +96,10 @@ struct ScreenContent: View {
         case .registryShelter(let view): RegistryShelterScreen(view: view, send: send)
         case .registryNumbers(let view): RegistryNumbersScreen(view: view, send: send)
         case .registryPublish(let view): RegistryPublishScreen(view: view, send: send)
+        case .registries(let view): RegistriesScreen(view: view, send: send)
+        case .registryEntry(let view): RegistryEntryScreen(view: view, send: send)
+        case .registryImport(let view): RegistryImportScreen(view: view, send: send)
+        case .report(let view): ReportScreen(view: view, send: send)
         }
     }
 }

@@ -5,6 +5,8 @@
 package vn.binhan.app
 
 import android.Manifest
+import android.app.Activity
+import android.content.Context
 import android.content.Intent
 import android.content.pm.PackageManager
 import android.location.Location
@@ -19,6 +21,7 @@ import android.view.WindowManager
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.BackHandler
 import androidx.activity.compose.setContent
+import androidx.activity.result.contract.ActivityResultContract
 import androidx.activity.viewModels
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.runtime.LaunchedEffect
@@ -35,6 +38,17 @@ class MainActivity : ComponentActivity() {
     // ZXing's scanner activity (it asks for the camera itself); a cancelled scan sends nothing.
     private val scanner = registerForActivityResult(ScanContract()) { result ->
         result.contents?.let { model.send(Event.Scanned(it)) }
+    }
+    // A report's file waiting for the place the person chooses (the system's
+    // "save as"); forgotten if the person cancels or the app hides.
+    private var pendingSave: ByteArray? = null
+    private val saver = registerForActivityResult(SaveDocument()) { uri ->
+        SystemPicker.inFront = false
+        val bytes = pendingSave
+        pendingSave = null
+        if (uri != null && bytes != null) {
+            runCatching { contentResolver.openOutputStream(uri, "wt")?.use { it.write(bytes) } }
+        }
     }
 
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -79,7 +93,11 @@ class MainActivity : ComponentActivity() {
     override fun onStop() {
         network?.let { getSystemService(ConnectivityManager::class.java)?.unregisterNetworkCallback(it) }
         network = null
-        model.send(Event.Backgrounded)
+        // A document picker the app opened for the person (choose a file to
+        // import, save a report) covers the activity but is not leaving the
+        // app: locking here would drop the file it hands back. Idle locking
+        // still runs; anything else that stops the activity locks.
+        if (!SystemPicker.inFront) model.send(Event.Backgrounded)
         super.onStop()
     }
 
@@ -91,7 +109,11 @@ class MainActivity : ComponentActivity() {
     private fun carryOut(effect: Effect) {
         when (effect) {
             // Off the screen at once; FLAG_SECURE leaves the thumbnail blank.
-            Effect.HideApp -> moveTaskToBack(true)
+            Effect.HideApp -> {
+                pendingSave = null
+                SystemPicker.inFront = false
+                moveTaskToBack(true)
+            }
             is Effect.Dial -> startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${effect.number}")))
             Effect.RequestLocation -> locate()
             is Effect.Share -> startActivity(
@@ -101,6 +123,16 @@ class MainActivity : ComponentActivity() {
             Effect.ScanCode -> scanner.launch(
                 ScanOptions().setDesiredBarcodeFormats(ScanOptions.QR_CODE).setBeepEnabled(false).setOrientationLocked(false),
             )
+            // The report's workbook or CSV (de-identified statistics only):
+            // saved where the person chooses, with the name the core gives.
+            is Effect.SaveFile -> {
+                pendingSave = effect.bytes
+                SystemPicker.inFront = true
+                runCatching { saver.launch(effect.name to effect.mime) }.onFailure {
+                    SystemPicker.inFront = false
+                    pendingSave = null
+                }
+            }
             Effect.Refresh -> Unit
         }
     }
@@ -131,4 +163,21 @@ class MainActivity : ComponentActivity() {
     private companion object {
         const val LOCATION_REQUEST = 1
     }
+}
+
+/** The system's "save as": creates a document of a given name and media type; its address, or null if cancelled. */
+private class SaveDocument : ActivityResultContract<Pair<String, String>, Uri?>() {
+    override fun createIntent(context: Context, input: Pair<String, String>): Intent =
+        Intent(Intent.ACTION_CREATE_DOCUMENT)
+            .addCategory(Intent.CATEGORY_OPENABLE)
+            .setType(input.second)
+            .putExtra(Intent.EXTRA_TITLE, input.first)
+
+    override fun parseResult(resultCode: Int, intent: Intent?): Uri? =
+        if (resultCode == Activity.RESULT_OK) intent?.data else null
+}
+
+/** Whether a system document picker the app started for a result is in front of it (main thread only). */
+internal object SystemPicker {
+    var inFront = false
 }

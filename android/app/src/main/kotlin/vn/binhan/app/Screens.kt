@@ -137,6 +137,10 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
             is Screen.RegistryShelter -> RegistryShelterForm(screen.view, send)
             is Screen.RegistryNumbers -> RegistryNumbersForm(screen.view, send)
             is Screen.RegistryPublish -> RegistryPublishForm(screen.view, send)
+            is Screen.Registries -> RegistriesList(screen.view, send)
+            is Screen.RegistryEntry -> RegistryEntryForm(screen.view, send)
+            is Screen.RegistryImport -> RegistryImportForm(screen.view, send)
+            is Screen.Report -> ReportDesk(screen.view, send)
             is Screen.ChangePin -> PinForm(screen.view, send)
             is Screen.DuressPin -> PinForm(screen.view, send)
             is Screen.ConfirmWipe -> {
