@@ -113,6 +113,10 @@ pub(crate) struct Inner {
     /// The language a new install starts in (the shell's choice).
     pub(crate) start_lang: Lang,
     pub(crate) idle_lock_ms: u64,
+    /// A system screen the person asked for (the camera's scanner, a file
+    /// picker, "save as") covers the app: going to the background then
+    /// does not lock, and idle locking still bounds it.
+    pub(crate) system_screen: bool,
     /// The shell can scan QR codes.
     pub(crate) scan_codes: bool,
     pub(crate) stack: Vec<Route>,
@@ -195,6 +199,7 @@ impl AppCore {
             lang,
             start_lang: options.lang,
             idle_lock_ms: options.idle_lock_secs.saturating_mul(1000),
+            system_screen: false,
             scan_codes: options.scan_codes,
             stack: vec![Route::Camouflage],
             calculator: Calculator::default(),
@@ -276,6 +281,14 @@ impl AppCore {
             let mut inner = self.lock_inner();
             inner.notices.clear();
             inner.handle(event, now);
+            // The scanner and "save as" are system screens the core asked for.
+            if inner
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::ScanCode | Effect::SaveFile { .. }))
+            {
+                inner.system_screen = true;
+            }
             let view = inner.render(now);
             let effects = std::mem::take(&mut inner.effects);
             (view, effects, std::mem::take(&mut inner.jobs))
@@ -375,6 +388,7 @@ impl Inner {
             vault.lock();
         }
         self.stack = vec![Route::Camouflage];
+        self.system_screen = false;
         self.calculator = Calculator::default();
         self.pin_pad.reset_entry();
         self.pin_pad.wrong = None;
@@ -416,12 +430,18 @@ impl Inner {
         // lifecycle act; anything else is refused, and the camouflage view
         // never shows a refusal (see `render`).
         match event {
-            Event::Tick | Event::Foregrounded => {}
+            Event::Tick => {}
+            Event::Foregrounded => self.system_screen = false,
             Event::QuickExit => {
                 self.lock_to_camouflage();
                 self.effects.push(Effect::HideApp);
             }
+            // Covered by a system screen the person opened: not a lock.
+            Event::Backgrounded if self.system_screen => {}
             Event::Backgrounded => self.lock_to_camouflage(),
+            Event::SystemScreenOpened => {
+                self.system_screen = *self.top() != Route::Camouflage && self.vault.is_some()
+            }
             Event::SetLanguage { lang } => self.set_language(lang),
             Event::Back => self.back(),
             Event::Calculator { key } => self.calculator_key(key),

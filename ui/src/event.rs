@@ -204,6 +204,11 @@ pub enum Event {
     ShareInvitation,
     /// Scan an invitation's QR code (the shell opens its scanner).
     ScanCode,
+    /// The shell is opening a system screen on the person's request (a file
+    /// picker): the app going to the background for it does not lock (idle
+    /// locking still does). `Effect::ScanCode` and `Effect::SaveFile` count
+    /// as such without it.
+    SystemScreenOpened,
     /// What the scanner read, after `Effect::ScanCode`.
     Scanned {
         /// The text of the QR code.

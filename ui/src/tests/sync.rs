@@ -325,3 +325,34 @@ fn the_invitation_is_shown_as_a_qr_code_of_the_server_and_the_code() {
     );
     assert_eq!(Some(qr), expected);
 }
+
+#[test]
+fn a_system_screen_the_person_opened_does_not_lock_but_idle_locking_still_bounds_it() {
+    let h = Harness::seeded(delaying_policy(), None);
+    h.unlock(PIN);
+    let on_enrol = |v: &ViewModel| matches!(v.screen, Screen::Enrol { .. });
+    h.send(Event::Open {
+        target: Target::Enrol,
+    });
+    // The camera's scanner covers the app: the activity stops, nothing locks.
+    h.send(Event::ScanCode);
+    assert!(on_enrol(&h.send(Event::Backgrounded)));
+    assert!(on_enrol(&h.send(Event::Foregrounded)));
+    // Back in front, going to the background locks as always.
+    assert_camouflaged(&h, &h.send(Event::Backgrounded));
+
+    // A file picker the shell announces, left longer than the idle time:
+    // coming back locks before anything else.
+    h.unlock(PIN);
+    h.send(Event::Open {
+        target: Target::Enrol,
+    });
+    h.send(Event::SystemScreenOpened);
+    assert!(on_enrol(&h.send(Event::Backgrounded)));
+    h.advance_secs(IDLE_SECS + 1);
+    assert_camouflaged(&h, &h.send(Event::Foregrounded));
+
+    // Announced on the camouflage, it changes nothing.
+    h.send(Event::SystemScreenOpened);
+    assert_camouflaged(&h, &h.send(Event::Backgrounded));
+}

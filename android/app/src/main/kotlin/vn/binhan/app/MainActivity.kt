@@ -43,7 +43,6 @@ class MainActivity : ComponentActivity() {
     // "save as"); forgotten if the person cancels or the app hides.
     private var pendingSave: ByteArray? = null
     private val saver = registerForActivityResult(SaveDocument()) { uri ->
-        SystemPicker.inFront = false
         val bytes = pendingSave
         pendingSave = null
         if (uri != null && bytes != null) {
@@ -93,11 +92,9 @@ class MainActivity : ComponentActivity() {
     override fun onStop() {
         network?.let { getSystemService(ConnectivityManager::class.java)?.unregisterNetworkCallback(it) }
         network = null
-        // A document picker the app opened for the person (choose a file to
-        // import, save a report) covers the activity but is not leaving the
-        // app: locking here would drop the file it hands back. Idle locking
-        // still runs; anything else that stops the activity locks.
-        if (!SystemPicker.inFront) model.send(Event.Backgrounded)
+        // The core decides what this means: a lock, unless a system screen the
+        // person opened (scanner, file picker, "save as") covers the app.
+        model.send(Event.Backgrounded)
         super.onStop()
     }
 
@@ -111,7 +108,6 @@ class MainActivity : ComponentActivity() {
             // Off the screen at once; FLAG_SECURE leaves the thumbnail blank.
             Effect.HideApp -> {
                 pendingSave = null
-                SystemPicker.inFront = false
                 moveTaskToBack(true)
             }
             is Effect.Dial -> startActivity(Intent(Intent.ACTION_DIAL, Uri.parse("tel:${effect.number}")))
@@ -127,11 +123,7 @@ class MainActivity : ComponentActivity() {
             // saved where the person chooses, with the name the core gives.
             is Effect.SaveFile -> {
                 pendingSave = effect.bytes
-                SystemPicker.inFront = true
-                runCatching { saver.launch(effect.name to effect.mime) }.onFailure {
-                    SystemPicker.inFront = false
-                    pendingSave = null
-                }
+                runCatching { saver.launch(effect.name to effect.mime) }.onFailure { pendingSave = null }
             }
             Effect.Refresh -> Unit
         }
@@ -177,7 +169,3 @@ private class SaveDocument : ActivityResultContract<Pair<String, String>, Uri?>(
         if (resultCode == Activity.RESULT_OK) intent?.data else null
 }
 
-/** Whether a system document picker the app started for a result is in front of it (main thread only). */
-internal object SystemPicker {
-    var inFront = false
-}

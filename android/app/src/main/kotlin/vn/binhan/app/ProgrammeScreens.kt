@@ -83,7 +83,6 @@ fun RegistryImportForm(view: ImportView, send: Send) {
     val resolver = LocalContext.current.contentResolver
     val scope = rememberCoroutineScope()
     val picker = rememberLauncherForActivityResult(ActivityResultContracts.OpenDocument()) { uri ->
-        SystemPicker.inFront = false
         // Cancelled: nothing to send.
         if (uri == null) return@rememberLauncherForActivityResult
         val limit = view.maxBytes
@@ -95,9 +94,10 @@ fun RegistryImportForm(view: ImportView, send: Send) {
     Text(view.layout)
     Text(view.fileLabel, style = MaterialTheme.typography.labelLarge)
     OutlinedButton(onClick = {
-        SystemPicker.inFront = true
+        // The picker covers the app; the core decides that this is no reason to lock.
+        send(Event.SystemScreenOpened)
         // No document picker on this phone: nothing opens.
-        runCatching { picker.launch(mimeTypes(view.accept)) }.onFailure { SystemPicker.inFront = false }
+        runCatching { picker.launch(mimeTypes(view.accept)) }
     }) { Text(view.upload) }
     Text(view.fileHelp, style = MaterialTheme.typography.bodySmall)
     Text(view.file, style = MaterialTheme.typography.titleSmall)
