@@ -487,9 +487,10 @@ pub(crate) fn import(state: &Registries, lang: Lang) -> ImportView {
         file_label: L::ChooseFile.get(lang),
         file_help: t::max_size(lang),
         upload: L::ReadFile.get(lang),
-        accept:
-            ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                .into(),
+        // Some Android phones label CSV files text/comma-separated-values.
+        accept: ".csv,.xlsx,text/csv,text/comma-separated-values,\
+                 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            .into(),
         max_bytes: MAX_IMPORT_BYTES as u64,
         file: file.map_or_else(|| L::NoFile.get(lang), |f| f.name.clone()),
         summary: read.map(|i| {
