@@ -110,6 +110,25 @@ pub(crate) fn shown(
             ev(RegistriesEvent::EditEntry { index: i as u32 }),
         )
     };
+    // A school or an enterprise: its name, commune and the day its
+    // procedure (or rules) started.
+    let institution =
+        |(i, (name, commune, started)): (usize, (&str, &str, Option<chrono::NaiveDate>))| {
+            (
+                RegistryRow {
+                    title: name.to_string(),
+                    subtitle: format!(
+                        "{} · {}: {}",
+                        place(commune),
+                        EntryField::Since.label(kind, lang),
+                        since(started)
+                    ),
+                    attendees: None,
+                    edit: edit(i),
+                },
+                EntryForm::institution(kind, name, commune, started),
+            )
+        };
     match kind {
         RegistryKind::TrainingSessions => listed
             .training_sessions
@@ -131,44 +150,16 @@ pub(crate) fn shown(
         RegistryKind::Schools => listed
             .schools
             .iter()
+            .map(|s| (s.name.as_str(), s.commune.as_str(), s.procedure_since))
             .enumerate()
-            .map(|(i, s)| {
-                (
-                    RegistryRow {
-                        title: s.name.clone(),
-                        subtitle: format!(
-                            "{} · {}: {}",
-                            place(&s.commune),
-                            EntryField::Since.label(kind, lang),
-                            since(s.procedure_since)
-                        ),
-                        attendees: None,
-                        edit: edit(i),
-                    },
-                    EntryForm::institution(kind, &s.name, &s.commune, s.procedure_since),
-                )
-            })
+            .map(institution)
             .collect(),
         RegistryKind::Enterprises => listed
             .enterprises
             .iter()
+            .map(|e| (e.name.as_str(), e.commune.as_str(), e.rules_since))
             .enumerate()
-            .map(|(i, e)| {
-                (
-                    RegistryRow {
-                        title: e.name.clone(),
-                        subtitle: format!(
-                            "{} · {}: {}",
-                            place(&e.commune),
-                            EntryField::Since.label(kind, lang),
-                            since(e.rules_since)
-                        ),
-                        attendees: None,
-                        edit: edit(i),
-                    },
-                    EntryForm::institution(kind, &e.name, &e.commune, e.rules_since),
-                )
-            })
+            .map(institution)
             .collect(),
     }
 }
