@@ -15,6 +15,8 @@ pub mod cases;
 pub mod crypto;
 pub mod error;
 pub mod events;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod model;
 pub mod shelters;
 pub mod stats;

@@ -144,6 +144,21 @@ impl DeviceIdentity {
         }
     }
 
+    /// Fixed keys, for the fuzz targets' parties (whose seeds must open
+    /// on every run).
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn from_secrets(
+        device_id: DeviceId,
+        sign_secret: [u8; 32],
+        exchange_secret: [u8; 32],
+    ) -> Self {
+        Self {
+            device_id,
+            sign_secret,
+            exchange_secret,
+        }
+    }
+
     /// The device.
     pub fn device_id(&self) -> DeviceId {
         self.device_id

@@ -14,6 +14,24 @@ const SCHEME: &str = "binhan";
 const ENROL: &str = "enrol";
 /// Longest link accepted from a scan, in bytes.
 const MAX_LINK: usize = 1_024;
+/// Longest server address in a link, in bytes (printable ASCII only, so
+/// that the link written back, percent-encoded, stays within [`MAX_LINK`]).
+const MAX_SERVER: usize = 256;
+/// Longest invitation code in a link (letters, digits and dashes).
+const MAX_CODE: usize = 64;
+
+/// Whether `server` can be the address of a sync server: an `http(s)` URL
+/// in printable ASCII (an international host in its `xn--` form).
+fn plausible_server(server: &str) -> bool {
+    server.len() <= MAX_SERVER
+        && server.bytes().all(|b| b.is_ascii_graphic())
+        && Url::parse(server).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+/// Whether `code` can be an invitation code (the server normalises case).
+fn plausible_code(code: &str) -> bool {
+    code.len() <= MAX_CODE && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
 
 /// The server and the code of an invitation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +54,10 @@ impl InvitationLink {
 
     /// The invitation in `text` (what a scan read), or `invitation`
     /// [`Rule::BadFormat`] when it is anything else: another QR code, a
-    /// link without its server or code, or one too long to be ours.
+    /// link without its server or code, one whose server is not an
+    /// `http(s)` address or whose code is not a code, or one too long to be
+    /// ours. What it returns writes back ([`to_uri`](Self::to_uri)) to a
+    /// link it reads again.
     pub fn parse(text: &str) -> Result<Self> {
         let bad = || Error::invalid("invitation", Rule::BadFormat);
         if text.len() > MAX_LINK {
@@ -59,7 +80,9 @@ impl InvitationLink {
             *slot = Some(value.trim().to_string());
         }
         match (server_url, code) {
-            (Some(server_url), Some(code)) if !server_url.is_empty() && !code.is_empty() => {
+            (Some(server_url), Some(code))
+                if plausible_server(&server_url) && !code.is_empty() && plausible_code(&code) =>
+            {
                 Ok(Self { server_url, code })
             }
             _ => Err(bad()),
@@ -104,6 +127,15 @@ mod tests {
             "binhan:enrol?code=b",
             "binhan:enrol?server=&code=b",
             "binhan:enrol?server=a&code=b&code=c",
+            "binhan:enrol?server=a&code=b",
+            "binhan:enrol?server=https%3A%2F%2Fa&code=b&code=c",
+            "binhan:enrol?server=ftp%3A%2F%2Fa&code=b",
+            "binhan:enrol?server=https%3A%2F%2Fa&code=b%20c",
+            // Found by the fuzzer: read, but written back too long to read.
+            &format!(
+                "binhan:enrol?server=h27{}.080&code=2",
+                "\u{fffd}".repeat(60)
+            ),
             &format!("{uri}&pad={}", "x".repeat(MAX_LINK)),
         ] {
             match InvitationLink::parse(text) {

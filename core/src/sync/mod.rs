@@ -4,7 +4,7 @@
 mod admin;
 mod auth;
 mod bundle;
-mod compression;
+pub(crate) mod compression;
 mod devices;
 mod engine;
 mod envelope;

@@ -31,7 +31,7 @@
 
 mod clock;
 mod kdf;
-mod keyfile;
+pub(crate) mod keyfile;
 mod pin;
 mod platform;
 mod policy;

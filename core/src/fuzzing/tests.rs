@@ -1,0 +1,333 @@
+//! Replays every committed corpus through its target, and (ignored, run by
+//! hand) writes the seeds the fuzzers start from. All seeds are synthetic.
+
+use super::*;
+use crate::events::Change;
+use crate::model::Note;
+use crate::shelters::{AvailabilityUpdate, DirectoryUpdate, ShelterId};
+use crate::sync::wire::*;
+use crate::sync::{seal_bundle, seal_event, seal_snapshot, sign_team_entry, wrap_case_key};
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::path::PathBuf;
+
+fn corpus(target: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus")
+        .join(target)
+}
+
+#[test]
+fn every_committed_corpus_replays_without_a_failure() {
+    for (target, run) in TARGETS {
+        let dir = corpus(target);
+        let inputs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.expect("corpus entry").path())
+            .collect();
+        assert!(inputs.len() >= 3, "{target}: corpus too small");
+        for input in inputs {
+            let bytes = std::fs::read(&input).expect("corpus input");
+            let replay = std::panic::catch_unwind(|| run(&bytes));
+            assert!(replay.is_ok(), "{target}: {} fails", input.display());
+        }
+    }
+}
+
+#[test]
+fn targets_take_empty_and_tiny_inputs() {
+    for (_, run) in TARGETS {
+        for input in [&[][..], &[0], &[1, 2], &[255; 9]] {
+            run(input);
+        }
+    }
+}
+
+/// A value of the test kit's copy of this crate, as this copy's type.
+fn ours<T: serde::de::DeserializeOwned>(theirs: &impl Serialize) -> T {
+    postcard::from_bytes(&postcard::to_allocvec(theirs).expect("encodes")).expect("decodes")
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).expect("day")
+}
+
+/// Synthetic events of one case by the fuzz targets' peer.
+fn events() -> Vec<Event> {
+    let p = parties();
+    let intake: crate::cases::CaseIntake = ours(&binhan_testkit::intake::varied(7, today()));
+    let first = Event::on_new_case(
+        p.peer.device_id(),
+        intake.into_changes(today()).expect("synthetic intake"),
+    );
+    let mut note = Event::on_new_case(
+        p.peer.device_id(),
+        vec![Change::NoteAdded(Note {
+            text: "Synthetic note for the fuzzers.".into(),
+        })],
+    );
+    note.case_id = first.case_id;
+    note.hlc = crate::events::Hlc(first.hlc.0 + 1);
+    note.id = Event::id_for(note.author, note.hlc);
+    vec![first, note]
+}
+
+fn seeds_sync_wire() -> Vec<Vec<u8>> {
+    let p = parties();
+    let events = events();
+    let case = events[0].case_id;
+    let state = CaseState::fold(case, &events);
+    let wire_events: Vec<WireEvent> = events
+        .iter()
+        .map(|e| seal_event(&p.peer, &p.case_key, 0, e))
+        .collect();
+    let mut entry = TeamEntry {
+        id: EventId::from_slice(&[5; 16]).expect("id"),
+        case_id: case,
+        epoch: 0,
+        members: vec![p.peer.device_id(), p.me.device_id()],
+        wraps: vec![KeyWrap {
+            recipient: p.me.device_id(),
+            epoch: 0,
+            sealed: wrap_case_key(&p.peer, &p.me.public(), case, 0, &p.case_key),
+        }],
+        signer: p.peer.device_id(),
+        signature: Vec::new(),
+    };
+    sign_team_entry(&p.peer, &mut entry);
+    let snapshot = seal_snapshot(&p.case_key, 0, 2, &state).expect("snapshot");
+    let bundle = seal_bundle(
+        &p.peer,
+        &[p.me.public()],
+        vec![BundledCase {
+            case_id: case,
+            epoch: 0,
+            covers_seq: 2,
+        }],
+        &[state.encode_snapshot().expect("state")],
+    );
+    let push = PushRequest {
+        team: vec![entry.clone()],
+        events: wire_events.clone(),
+        snapshots: vec![snapshot.clone()],
+        bundles: vec![bundle.clone()],
+    };
+    let pull = PullResponse {
+        team: vec![Sequenced {
+            seq: 1,
+            item: entry,
+        }],
+        bundles: vec![bundle],
+        snapshots: vec![snapshot],
+        events: wire_events
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Sequenced {
+                seq: i as u64 + 2,
+                item,
+            })
+            .collect(),
+        cursor: vec![1, 2, 3],
+        more: true,
+        rotate: vec![case],
+        complete_through: 3,
+    };
+    let stats = StatsPush {
+        updates: binhan_testkit::stats::records(1, 2026, 2)
+            .iter()
+            .map(|r| crate::stats::StatUpdate::Record(ours(r)))
+            .collect(),
+        signature: vec![0; 64],
+    };
+    let with = |which: u8, body: Vec<u8>| [vec![which], body].concat();
+    vec![
+        with(0, encode(&push)),
+        with(1, encode(&pull)),
+        with(2, encode(&PullRequest::default())),
+        with(3, encode(&PushResponse::default())),
+        with(14, encode(&stats)),
+    ]
+}
+
+fn seeds_case_data() -> Vec<Vec<u8>> {
+    let events = events();
+    let state = CaseState::fold(events[0].case_id, &events);
+    let snapshot = state.encode_snapshot().expect("state");
+    let compress = |b: &[u8]| crate::sync::compression::compress(b).to_vec();
+    let mut seeds: Vec<Vec<u8>> = events
+        .iter()
+        .map(|e| [vec![0], e.encode()].concat())
+        .collect();
+    seeds.push([vec![1], snapshot.clone()].concat());
+    seeds.push([vec![2], compress(&events[0].encode())].concat());
+    seeds.push([vec![3], compress(&snapshot)].concat());
+    seeds
+}
+
+fn seeds_team() -> Vec<Vec<u8>> {
+    let p = parties();
+    let case = CaseId::from_slice(&[3; 16]).expect("id");
+    let wrap = wrap_case_key(&p.peer, &p.me.public(), case, 0, &p.case_key);
+    vec![
+        vec![1, 0, 0b0000_0011, 0, 0],
+        [
+            vec![
+                3,
+                0,
+                0b0000_0011,
+                0,
+                0,
+                0,
+                0b0000_0111,
+                1,
+                3,
+                1,
+                0b0000_0101,
+                1,
+                3,
+            ],
+            wrap,
+        ]
+        .concat(),
+        vec![2, 0, 0b0001_0001, 4, 1, 0, 0b0011_0001, 4, 3],
+    ]
+}
+
+fn seeds_shelters() -> Vec<Vec<u8>> {
+    let p = parties();
+    let province = binhan_testkit::shelters::lai_chau();
+    let (v1, v2): (
+        crate::shelters::ShelterDirectory,
+        crate::shelters::ShelterDirectory,
+    ) = (ours(&province.directory(1)), ours(&province.directory_v2()));
+    let full = p
+        .province
+        .sign(&DirectoryUpdate::Full(v1.clone()))
+        .expect("full");
+    let delta = p
+        .province
+        .sign(&DirectoryUpdate::Delta(v1.delta_to(&v2).expect("delta")))
+        .expect("delta");
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 20, 8, 0, 0)
+        .single()
+        .expect("now");
+    let message = ShelterMessage::Availability(AvailabilityUpdate {
+        shelter: ShelterId::derived("synthetic shelter for the fuzzers"),
+        free_places: 3,
+        confirmed_at: now,
+    });
+    let mail = shelter_wire::Mail::seal(&p.peer, 1, Some(&p.me.public()), &message).expect("mail");
+    vec![
+        [vec![0], full.encode()].concat(),
+        [vec![0], delta.encode()].concat(),
+        [vec![1], message.encode()].concat(),
+        [vec![2], encode(&mail)].concat(),
+    ]
+}
+
+fn seeds_road_file() -> Vec<Vec<u8>> {
+    let network = binhan_testkit::shelters::lai_chau()
+        .road_network()
+        .expect("synthetic roads");
+    let small = binhan_testkit::shelters::large_network(40, 1).expect("small network");
+    vec![
+        network.to_bytes(),
+        small.to_bytes(),
+        small.to_bytes()[..64].to_vec(),
+    ]
+}
+
+fn seeds_key_file() -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let options = crate::app::VaultOptions {
+        kdf: crate::vault::KdfParams::new(crate::vault::KdfParams::MIN_MEMORY_KIB, 1, 1)
+            .expect("the floor"),
+        ..Default::default()
+    };
+    let app = crate::app::Vault::create(dir.path(), "synthetic-pin-2468", options).expect("vault");
+    let active = std::fs::read(dir.path().join(crate::vault::KEY_FILE)).expect("key file");
+    drop(app);
+    crate::vault::KeyVault::erase_at(dir.path(), None).expect("erase");
+    let erased = std::fs::read(dir.path().join(crate::vault::KEY_FILE)).expect("erased file");
+    vec![active.clone(), erased, active[..active.len() / 2].to_vec()]
+}
+
+fn seeds_statistics() -> Vec<Vec<u8>> {
+    binhan_testkit::stats::records(2, 2026, 3)
+        .iter()
+        .map(|r| ours::<StatRecord>(r).encode())
+        .collect()
+}
+
+fn seeds_imports() -> Vec<Vec<u8>> {
+    let training = "Ngày,Xã,Chủ đề,Mã học viên,Xã học viên,Vai trò,Ghi chú\n\
+                    10/05/2026,Xã Mù Cả,Tập huấn (synthetic),SYN-1,,Cộng tác viên,\n\
+                    2026-06-01,Tỉnh,Tập huấn cấp tỉnh (synthetic),,,,\n";
+    let schools = "\u{feff}Tên trường,Xã,Áp dụng quy trình từ\n\
+                   Trường A (synthetic),Xã Pa Ủ,01/09/2025\n";
+    let enterprises = "Enterprise,Commune,Since\nCông ty (synthetic),pa_u,2026-01-15\n";
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, text) in ["Tên trường", "Xã", "Áp dụng quy trình từ"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *text).expect("header");
+    }
+    sheet
+        .write_string(1, 0, "Trường B (synthetic)")
+        .expect("name");
+    sheet.write_string(1, 1, "pa_u").expect("commune");
+    sheet.write_string(1, 2, "2025-09-01").expect("since");
+    let xlsx = book.save_to_buffer().expect("workbook");
+    vec![
+        [b"\0".to_vec(), training.as_bytes().to_vec()].concat(),
+        [b"\x02".to_vec(), training.as_bytes().to_vec()].concat(),
+        [b"\0".to_vec(), schools.as_bytes().to_vec()].concat(),
+        [b"\0".to_vec(), enterprises.as_bytes().to_vec()].concat(),
+        [b"\x01".to_vec(), xlsx].concat(),
+    ]
+}
+
+fn seeds_invitation() -> Vec<Vec<u8>> {
+    let link = |server: &str, code: &str| {
+        InvitationLink {
+            server_url: server.into(),
+            code: code.into(),
+        }
+        .to_uri()
+        .into_bytes()
+    };
+    vec![
+        link("https://binhan.example.vn", "ABCD-EFGH-JKMN"),
+        link("http://127.0.0.1:8080", "2345-6789"),
+        b"ABCD-EFGH-JKMN".to_vec(),
+    ]
+}
+
+/// Writes the seeds of every target into `fuzz/corpus/` (run by hand:
+/// `cargo test -p binhan-core fuzzing::tests::write_seeds -- --ignored`).
+#[test]
+#[ignore = "writes the fuzzers' seed corpora"]
+fn write_seeds() {
+    let seeds: &[(&str, fn() -> Vec<Vec<u8>>)] = &[
+        ("sync_wire", seeds_sync_wire),
+        ("case_data", seeds_case_data),
+        ("team", seeds_team),
+        ("shelters", seeds_shelters),
+        ("road_file", seeds_road_file),
+        ("key_file", seeds_key_file),
+        ("statistics", seeds_statistics),
+        ("imports", seeds_imports),
+        ("invitation", seeds_invitation),
+    ];
+    for (target, make) in seeds {
+        let dir = corpus(target);
+        std::fs::create_dir_all(&dir).expect("corpus folder");
+        for (n, seed) in make().into_iter().enumerate() {
+            let run = TARGETS.iter().find(|(t, _)| t == target).expect("target").1;
+            run(&seed);
+            std::fs::write(dir.join(format!("seed-{n}")), seed).expect("seed");
+        }
+    }
+}
