@@ -446,3 +446,5 @@ pub use verify::VerifyReport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wipe_tests;

@@ -37,6 +37,8 @@ mod platform;
 mod policy;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub(crate) mod wipe_tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -52,6 +54,8 @@ pub use policy::VaultPolicy;
 
 use crate::crypto::{self, random_array, Binding, SecretKey};
 use crate::error::{Error, PinWeakness, Result};
+#[cfg(test)]
+pub(crate) use keyfile::{read as read_key_file, KeyFile as StoredKeyFile};
 use keyfile::{ActiveKeys, KeyFile, PinLayer};
 use platform::Platform;
 
