@@ -42,9 +42,12 @@ fn salt(dir: &Path) -> Vec<u8> {
     }
 }
 
+/// A schema entry: type, name and SQL.
+type SchemaEntry = (String, String, Option<String>);
+
 /// The SQLite header fields that say how the file was made (not its size
 /// or change counters), and its schema.
-fn database_kind(dir: &Path) -> (Vec<u8>, Vec<(String, String, Option<String>)>) {
+fn database_kind(dir: &Path) -> (Vec<u8>, Vec<SchemaEntry>) {
     let bytes = std::fs::read(dir.join(DATABASE_FILE)).unwrap();
     let header = [&bytes[..24], &bytes[32..40], &bytes[44..72]].concat();
     let conn = rusqlite::Connection::open(dir.join(DATABASE_FILE)).unwrap();

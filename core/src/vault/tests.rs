@@ -39,7 +39,7 @@ impl ManualClock {
 }
 
 impl Clock for ManualClock {
-    fn now_unix_secs(&self) -> u64 {
+    fn now_secs(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
     }
 }
