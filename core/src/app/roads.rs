@@ -12,7 +12,8 @@
 //! the network held stays in place until then.
 //!
 //! The manifests are kept in the store; the network and the staged chunks,
-//! public map data, are plain files in the vault directory.
+//! public map data, are plain files in the vault directory, removed with
+//! the vault (an erase, a duress unlock), as a new vault has none.
 
 use super::shelters::ROAD_FILE;
 use super::Vault;
