@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::keyfile::{self, PinLayer};
+use super::keyfile::{self, KeyFile, PinLayer};
 use super::tests::{active, no_delays, quick, ManualClock, DURESS_PIN, PIN, WRONG};
 use super::*;
 use crate::store::{Store, DATABASE_FILE};
@@ -213,4 +213,23 @@ fn a_restarted_phone_restarts_the_wait_and_never_skips_it() {
     assert!(too_soon(&vault, 1));
     clock.advance(1);
     assert!(matches!(vault.unlock(PIN), Ok(Unlocked::Pin(_))));
+}
+
+#[test]
+fn a_duress_pin_set_by_an_earlier_version_still_gives_a_new_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _) = KeyVault::create(dir.path(), PIN, no_delays(10), quick(), None).unwrap();
+    // What earlier versions sealed as the verifier: 32 random bytes.
+    let mut keys = active(dir.path());
+    let mut layer = PinLayer::decode(&keys.keys).unwrap();
+    let duress_kek = kdf::derive_kek(&pin::normalize(DURESS_PIN), &keys.salt, &quick()).unwrap();
+    layer.duress = crypto::seal(&duress_kek, DURESS, &random_array::<32>());
+    keys.keys = layer.encode().unwrap();
+    let old_salt = keys.salt.clone();
+    keyfile::write(dir.path(), &KeyFile::Active(keys)).unwrap();
+
+    assert!(matches!(vault.unlock(DURESS_PIN), Ok(Unlocked::Duress(_))));
+    assert_ne!(active(dir.path()).salt, old_salt);
+    assert!(matches!(vault.unlock(DURESS_PIN), Ok(Unlocked::Pin(_))));
+    assert!(matches!(vault.unlock(PIN), Err(Error::WrongPin { .. })));
 }
