@@ -30,14 +30,21 @@ struct EmergencyFile {
     contacts: Vec<EmergencyContact>,
 }
 
-/// Removes the file from the vault directory `dir` (nothing if there is
-/// none).
+/// Removes the file, and the temporary file of a cut write, from the vault
+/// directory `dir` (nothing if there is none).
 pub(super) fn remove_emergency_file(dir: &Path) -> Result<()> {
-    match std::fs::remove_file(dir.join(EMERGENCY_FILE)) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e.into()),
+    let path = dir.join(EMERGENCY_FILE);
+    for path in [temporary(&path), path] {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
     }
+    Ok(())
+}
+
+fn temporary(path: &Path) -> std::path::PathBuf {
+    path.with_extension("json.tmp")
 }
 
 impl Vault {
@@ -95,7 +102,7 @@ impl Vault {
         let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Encoding(e.to_string()))?;
         // Whole or not at all: a temporary file, then a rename.
         let path = self.vault_dir().join(EMERGENCY_FILE);
-        let temporary = path.with_extension("json.tmp");
+        let temporary = temporary(&path);
         std::fs::write(&temporary, json)?;
         std::fs::rename(&temporary, &path)?;
         Ok(())

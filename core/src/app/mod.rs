@@ -104,11 +104,15 @@ impl Vault {
         std::fs::create_dir_all(dir)?;
         if KeyVault::exists(dir) {
             match KeyVault::open(dir, config.platform_key.clone()) {
-                Ok(keys) if keys.is_erased() => Self::remove_files(dir)?,
-                Err(Error::Erased) => Self::remove_files(dir)?,
+                Ok(keys) if keys.is_erased() => {}
+                Err(Error::Erased) => {}
                 _ => return Err(Error::AlreadyExists),
             }
+            std::fs::remove_file(dir.join(crate::vault::KEY_FILE))?;
         }
+        // What an erased or broken vault may have left: a new vault has none of it.
+        crate::vault::remove_store(dir)?;
+        Self::remove_clear_files(dir)?;
         let (keys, data_key) =
             KeyVault::create(dir, pin, config.policy, config.kdf, config.platform_key)?;
         let app = Self::with_keys(dir, keys, config.wall_clock);
@@ -138,17 +142,10 @@ impl Vault {
     }
 
     fn start_session(&self, data_key: crate::crypto::SecretKey) -> Result<()> {
-        let store = Store::open(&self.dir.join(DATABASE_FILE), data_key)?;
-        let device = match store.meta::<DeviceId>(DEVICE_ID) {
-            Ok(Some(device)) => device,
-            Ok(None) => self.new_device(&store)?,
-            // Left over from a duress unlock cut short after the keys were
-            // replaced: nothing in the store opens under the current key.
-            Err(Error::Tampered { .. }) if store.list()?.rows.is_empty() => {
-                store.erase_all()?;
-                self.new_device(&store)?
-            }
-            Err(e) => return Err(e),
+        let store = self.open_store(data_key)?;
+        let device = match store.meta::<DeviceId>(DEVICE_ID)? {
+            Some(device) => device,
+            None => self.new_device(&store)?,
         };
         let identity = match store.meta::<crate::sync::DeviceIdentity>(IDENTITY)? {
             Some(identity) if identity.device_id() == device => identity,
@@ -168,6 +165,23 @@ impl Vault {
         Ok(())
     }
 
+    /// Opens the store under `key`. One left over from a duress unlock cut
+    /// short after the keys were replaced (nothing in it opens under the
+    /// current key) is replaced by a new store, as a new vault makes it.
+    fn open_store(&self, key: crate::crypto::SecretKey) -> Result<Store> {
+        let path = self.dir.join(DATABASE_FILE);
+        let store = Store::open(&path, key.clone())?;
+        match store.meta::<DeviceId>(DEVICE_ID) {
+            Err(Error::Tampered { .. }) if store.list()?.rows.is_empty() => {
+                drop(store);
+                crate::vault::remove_store(&self.dir)?;
+                Self::remove_clear_files(&self.dir)?;
+                Store::open(&path, key)
+            }
+            _ => Ok(store),
+        }
+    }
+
     fn new_device(&self, store: &Store) -> Result<DeviceId> {
         let device = DeviceId::random();
         store.set_meta(DEVICE_ID, &device)?;
@@ -183,23 +197,30 @@ impl Vault {
     }
 
     /// Unlocks with the PIN. With the duress PIN, the real data is erased and
-    /// an empty vault opens, indistinguishable from a new one (so the
-    /// commune's emergency numbers kept in the clear go too, as they do when
-    /// too many wrong PINs erased the vault).
+    /// an empty vault opens, indistinguishable from a new one: the key file
+    /// is a new vault's, the store is made anew, and what was kept in the
+    /// clear beside it (the commune's emergency numbers, the road network)
+    /// goes too, as when too many wrong PINs erased the vault.
     pub fn unlock(&self, pin: &str) -> Result<()> {
-        let unlocked = self.keys.unlock(pin);
-        if matches!(unlocked, Ok(Unlocked::Duress(_)) | Err(Error::Erased)) {
-            emergency::remove_emergency_file(&self.dir)?;
-        }
-        match unlocked? {
+        match self.after_keys(self.keys.unlock(pin))? {
             Unlocked::Pin(key) => self.start_session(key),
             Unlocked::Duress(key) => {
-                let store = Store::open(&self.dir.join(DATABASE_FILE), key.clone())?;
-                store.erase_all()?;
-                drop(store);
+                self.lock();
+                Self::remove_clear_files(&self.dir)?;
                 self.start_session(key)
             }
         }
+    }
+
+    /// Passes on the result of a call that uses an attempt; when the keys
+    /// were erased (by it or before), also forgets the session and removes
+    /// what was kept in the clear beside the store.
+    fn after_keys<T>(&self, result: Result<T>) -> Result<T> {
+        if matches!(result, Err(Error::Erased)) {
+            self.lock();
+            Self::remove_clear_files(&self.dir)?;
+        }
+        result
     }
 
     /// Locks: forgets the data key until the next unlock.
@@ -214,13 +235,13 @@ impl Vault {
 
     /// Changes the PIN; the data is not re-encrypted.
     pub fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<()> {
-        self.keys.change_pin(old_pin, new_pin)
+        self.after_keys(self.keys.change_pin(old_pin, new_pin))
     }
 
     /// Sets a duress PIN that, when entered, erases the real data and opens
     /// an empty vault.
     pub fn set_duress_pin(&self, pin: &str, duress_pin: &str) -> Result<()> {
-        self.keys.set_duress_pin(pin, duress_pin)
+        self.after_keys(self.keys.set_duress_pin(pin, duress_pin))
     }
 
     /// Unlock attempts left before the data is erased.
@@ -229,33 +250,22 @@ impl Vault {
     }
 
     /// Panic wipe: erases the keys first (the data is unreadable from that
-    /// moment), then deletes the database files and the commune's emergency
-    /// numbers.
+    /// moment) and the store's files with them, then the files kept in the
+    /// clear beside it: the folder is left with the erased key file only.
     pub fn panic_wipe(&self) -> Result<()> {
         let key_result = self.keys.erase();
         self.lock();
-        Self::remove_database(&self.dir)?;
-        emergency::remove_emergency_file(&self.dir)?;
+        Self::remove_clear_files(&self.dir)?;
         key_result
     }
 
-    fn remove_database(dir: &Path) -> Result<()> {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            match std::fs::remove_file(dir.join(format!("{DATABASE_FILE}{suffix}"))) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes an erased vault's leftovers so a new one can be made.
-    fn remove_files(dir: &Path) -> Result<()> {
-        Self::remove_database(dir)?;
-        emergency::remove_emergency_file(dir)?;
-        std::fs::remove_file(dir.join(crate::vault::KEY_FILE))?;
-        Ok(())
+    /// Removes what is kept in the clear beside the store, which a new
+    /// vault does not have: the commune's emergency numbers and the road
+    /// network with its staged download. Both are tried; the first error
+    /// is returned.
+    fn remove_clear_files(dir: &Path) -> Result<()> {
+        let emergency = emergency::remove_emergency_file(dir);
+        emergency.and(roads::remove_road_files(dir))
     }
 
     /// This device's id.
@@ -446,3 +456,5 @@ pub use verify::VerifyReport;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wipe_tests;

@@ -12,7 +12,8 @@
 //! the network held stays in place until then.
 //!
 //! The manifests are kept in the store; the network and the staged chunks,
-//! public map data, are plain files in the vault directory.
+//! public map data, are plain files in the vault directory, removed with
+//! the vault (an erase, a duress unlock), as a new vault has none.
 
 use super::shelters::ROAD_FILE;
 use super::Vault;
@@ -22,7 +23,7 @@ use crate::shelters::roads::{
 use crate::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const INSTALLED_META: &str = "roads.installed";
 const PENDING_META: &str = "roads.pending";
@@ -109,6 +110,27 @@ struct HeldChunks {
     in_installed: HashMap<ChunkHash, (usize, usize)>,
     /// Chunks in the staging folder.
     staged: HashSet<ChunkHash>,
+}
+
+/// Removes the road network, the temporary file of a cut write and the
+/// staging folder from the vault directory `dir` (nothing if they are not
+/// there); every one is tried, the first error returned.
+pub(super) fn remove_road_files(dir: &Path) -> Result<()> {
+    let network = dir.join(ROAD_FILE);
+    let files = [network.with_extension("tmp"), network]
+        .iter()
+        .map(|path| ignore_missing(std::fs::remove_file(path)))
+        .fold(Ok(()), Result::and);
+    files.and(ignore_missing(std::fs::remove_dir_all(
+        dir.join(ROAD_STAGING_DIR),
+    )))
+}
+
+fn ignore_missing(removed: std::io::Result<()>) -> Result<()> {
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 impl Vault {
@@ -244,9 +266,6 @@ impl Vault {
             s.set_meta(INSTALLED_META, &InstalledRoads { version })?;
             s.remove_meta(PENDING_META)
         })?;
-        match std::fs::remove_dir_all(&staging) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
-            _ => Ok(()),
-        }
+        ignore_missing(std::fs::remove_dir_all(&staging))
     }
 }

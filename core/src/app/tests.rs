@@ -30,15 +30,15 @@ pub(crate) fn test_config() -> VaultOptions {
     }
 }
 
-const PIN: &str = "493817";
+pub(super) const PIN: &str = "493817";
 
-fn new_app() -> (tempfile::TempDir, Vault) {
+pub(super) fn new_app() -> (tempfile::TempDir, Vault) {
     let dir = tempfile::tempdir().unwrap();
     let app = Vault::create(dir.path(), PIN, test_config()).unwrap();
     (dir, app)
 }
 
-fn intake(code: &str) -> CaseIntake {
+pub(super) fn intake(code: &str) -> CaseIntake {
     let mut survivor = sample_survivor();
     survivor.code = code.into();
     survivor.name = Some("Zephyrmoss Thưởngbảnxyz".into());

@@ -409,26 +409,6 @@ impl Store {
         Ok(result)
     }
 
-    /// Deletes every row and compacts the file, so nothing of the old data
-    /// remains in the database, its WAL or free pages.
-    pub fn erase_all(&self) -> Result<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let tables: Vec<String> = tx
-            .prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for table in tables {
-            tx.execute(&format!("DELETE FROM \"{table}\""), [])?;
-        }
-        tx.commit()?;
-        conn.execute_batch("VACUUM;")?;
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
-    }
-
     /// Runs SQLite's integrity check; `Ok(())` if it reports "ok".
     pub fn integrity_check(&self) -> Result<()> {
         let result: String = self

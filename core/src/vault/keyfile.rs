@@ -21,10 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::kdf::{KdfParams, SALT_LEN};
 use super::policy::VaultPolicy;
-use crate::crypto::random_array;
+use super::wipe::{overwrite, sync_dir};
 use crate::error::{Error, Result};
 
-/// Name of the key file inside the vault directory.
 /// Name of the key file inside a vault directory.
 pub const FILE_NAME: &str = "keys.bin";
 const TMP_NAME: &str = "keys.bin.tmp";
@@ -54,7 +53,8 @@ pub(crate) struct ActiveKeys {
     pub policy: StoredPolicy,
     /// Consecutive failed attempts, counted before each derivation.
     pub failed: u32,
-    /// Unix seconds of the last (started) failed attempt.
+    /// The vault clock's reading (seconds since the phone started, see
+    /// [`super::Clock`]) at the last (started) failed attempt.
     pub last_failure: u64,
 }
 
@@ -246,18 +246,6 @@ pub(crate) fn shred(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn overwrite(mut file: &File) -> std::io::Result<()> {
-    let len = file.metadata()?.len();
-    let mut written = 0u64;
-    while written < len {
-        let chunk: [u8; 1024] = random_array();
-        let n = (len - written).min(chunk.len() as u64) as usize;
-        file.write_all(&chunk[..n])?;
-        written += n as u64;
-    }
-    file.sync_all()
-}
-
 #[cfg(unix)]
 fn create_private(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
@@ -276,16 +264,6 @@ fn create_private(path: &Path) -> std::io::Result<File> {
         .create(true)
         .truncate(true)
         .open(path)
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
 }
 
 #[cfg(test)]

@@ -13,11 +13,15 @@
 //!   either the data key, or the duress verifier, or nothing.
 //! - The failure is counted on disk *before* the derivation, so killing the
 //!   app mid-attempt does not give a free try. After `free_attempts`
-//!   failures each attempt waits a growing delay; after `max_attempts` the
-//!   keys are erased.
-//! - The duress PIN "works": it silently replaces the real data key with a
-//!   new one for an empty vault, which from then on opens with the duress
-//!   PIN as the ordinary PIN. The key file then looks like any fresh vault's.
+//!   failures each attempt waits a growing delay, counted on the time since
+//!   boot ([`Clock`]), which setting the phone's date cannot move; after
+//!   `max_attempts` the keys are erased, and the store with them.
+//! - The duress PIN "works": it silently replaces the vault with a new empty
+//!   one, which from then on opens with the duress PIN as the ordinary PIN.
+//!   The new key file has its own salt (prepared when the duress PIN was
+//!   set, so the unlock runs one derivation like any other, see
+//!   [`duress`]) and the old store is removed: the folder holds what a new
+//!   vault's holds.
 //! - The optional [`PlatformKey`] (Android Keystore, iOS Keychain) wraps the
 //!   PIN-sealed keys a second time, so a copied key file cannot be attacked
 //!   offline away from the phone.
@@ -30,6 +34,7 @@
 //! defence.
 
 mod clock;
+mod duress;
 mod kdf;
 pub(crate) mod keyfile;
 mod pin;
@@ -37,6 +42,9 @@ mod platform;
 mod policy;
 #[cfg(test)]
 mod tests;
+mod wipe;
+#[cfg(test)]
+pub(crate) mod wipe_tests;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -52,8 +60,12 @@ pub use policy::VaultPolicy;
 
 use crate::crypto::{self, random_array, Binding, SecretKey};
 use crate::error::{Error, PinWeakness, Result};
+use duress::NextVault;
+#[cfg(test)]
+pub(crate) use keyfile::{read as read_key_file, KeyFile as StoredKeyFile};
 use keyfile::{ActiveKeys, KeyFile, PinLayer};
 use platform::Platform;
+pub(crate) use wipe::remove_store;
 
 /// Where the data key is sealed.
 const DATA_KEY: Binding<'static> = Binding {
@@ -131,7 +143,7 @@ enum Attempt {
     },
     Duress {
         keys: ActiveKeys,
-        kek: SecretKey,
+        next: NextVault,
     },
 }
 
@@ -169,7 +181,7 @@ impl KeyVault {
         let data_key = SecretKey::random();
         let layer = PinLayer {
             sealed_key: crypto::seal(&kek, DATA_KEY, data_key.as_bytes()),
-            duress: decoy_verifier(),
+            duress: NextVault::decoy(),
         };
         let keys = ActiveKeys {
             kdf: kdf.into(),
@@ -226,7 +238,7 @@ impl KeyVault {
         keyfile::exists(dir)
     }
 
-    /// Replaces the clock used for attempt delays (for tests and simulations).
+    /// Replaces the clock the attempt delays count on (for tests and simulations).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
@@ -243,8 +255,8 @@ impl KeyVault {
         let mut cached = self.lock();
         match self.attempt(&mut cached, pin, true)? {
             Attempt::Pin { data_key, .. } => Ok(Unlocked::Pin(data_key)),
-            Attempt::Duress { keys, kek } => self
-                .enter_duress(&mut cached, keys, &kek)
+            Attempt::Duress { keys, next } => self
+                .enter_duress(&mut cached, keys, next)
                 .map(Unlocked::Duress),
         }
     }
@@ -283,7 +295,8 @@ impl KeyVault {
         let mut cached = self.lock();
         let (mut keys, mut layer, _data_key) = self.attempt_real(&mut cached, pin)?;
         let duress_kek = kdf::derive_kek(&duress_pin, &keys.salt, &keys.kdf_params())?;
-        layer.duress = crypto::seal(&duress_kek, DURESS, &random_array::<32>());
+        let next = NextVault::prepare(&duress_pin, &keys.kdf_params())?;
+        layer.duress = next.seal(&duress_kek);
         keys.keys = platform::wrap(&self.platform, layer.encode()?)?;
         keyfile::write(&self.dir, &KeyFile::Active(keys))
     }
@@ -296,8 +309,10 @@ impl KeyVault {
     }
 
     /// Crypto-erases the vault: the key file is overwritten with random
-    /// bytes, synced and replaced by an "erased" tombstone, then the platform
-    /// key is deleted. Works on any key file, even a malformed one.
+    /// bytes, synced and replaced by an "erased" tombstone, the store's files
+    /// (`vault.db` and its WAL, shared-memory and journal files) are
+    /// overwritten and removed, then the platform key is deleted. Works on
+    /// any key file, even a malformed one.
     ///
     /// Every step is tried even if an earlier one fails; the first local
     /// error is returned, else the platform key's error.
@@ -360,10 +375,11 @@ impl KeyVault {
             // The last allowed attempt was interrupted before it could fail.
             return Err(self.erase_after_failures(cached));
         }
-        let now = self.clock.now_unix_secs();
+        let now = self.clock.now_secs();
         if keys.failed > 0 && now < keys.last_failure {
-            // The clock was set back: count the delay from now rather than
-            // locking the person out until the old time comes round again.
+            // The phone restarted (its clock starts again near zero): the
+            // delay starts again from now, whole; it is never skipped, and
+            // does not lock the person out until the old reading comes round.
             keys.last_failure = now;
             keyfile::write(&self.dir, &KeyFile::Active(keys.clone()))?;
         }
@@ -393,8 +409,11 @@ impl KeyVault {
             });
         }
         // AEAD tag verification is constant-time.
-        if allow_duress && crypto::open(&kek, DURESS, &layer.duress).is_ok() {
-            return Ok(Attempt::Duress { keys, kek });
+        if allow_duress {
+            if let Ok(seed) = crypto::open(&kek, DURESS, &layer.duress) {
+                let next = NextVault::from_seed(&seed, &pin, &keys.kdf_params())?;
+                return Ok(Attempt::Duress { keys, next });
+            }
         }
         if keys.failed >= policy.max_attempts {
             return Err(self.erase_after_failures(cached));
@@ -421,18 +440,19 @@ impl KeyVault {
         }
     }
 
-    /// Replaces the real data key by a new one wrapped under the duress KEK,
-    /// in a key file indistinguishable from a freshly created one.
+    /// Replaces the vault by a new one: a new data key, sealed under the
+    /// duress PIN's key for the prepared salt, in a key file of the same
+    /// kind as a freshly created one; then removes the old store.
     fn enter_duress(
         &self,
         cached: &mut Cached,
         mut keys: ActiveKeys,
-        kek: &SecretKey,
+        next: NextVault,
     ) -> Result<SecretKey> {
         let new_key = SecretKey::random();
         let layer = PinLayer {
-            sealed_key: crypto::seal(kek, DATA_KEY, new_key.as_bytes()),
-            duress: decoy_verifier(),
+            sealed_key: crypto::seal(&next.kek, DATA_KEY, new_key.as_bytes()),
+            duress: NextVault::decoy(),
         };
         let inner = layer.encode()?;
         keys.keys = match &self.platform {
@@ -452,12 +472,16 @@ impl KeyVault {
             }
             None => inner,
         };
+        keys.salt = next.salt.to_vec();
         keys.failed = 0;
         keys.last_failure = 0;
         if let Err(e) = keyfile::write(&self.dir, &KeyFile::Active(keys)) {
             let _ = self.erase_locked(cached);
             return Err(e);
         }
+        // The real key is gone; what is left of its store is unreadable, but
+        // its clear columns (ids, clock readings, sizes) must go too.
+        wipe::remove_store(&self.dir)?;
         Ok(new_key)
     }
 
@@ -479,16 +503,14 @@ impl KeyVault {
     }
 }
 
-/// Overwrites the key file in place, then replaces it by a tombstone.
+/// Overwrites the key file in place and replaces it by a tombstone, then
+/// overwrites and removes the store; every step is tried, the first error
+/// returned.
 fn erase_local(dir: &Path) -> Result<()> {
     let shredded = keyfile::shred(dir);
     let tombstone = keyfile::write(dir, &KeyFile::Erased);
-    shredded.and(tombstone)
-}
-
-/// A verifier-shaped seal under a throwaway key, for vaults without a duress PIN.
-fn decoy_verifier() -> Vec<u8> {
-    crypto::seal(&SecretKey::random(), DURESS, &random_array::<32>())
+    let store = wipe::remove_store(dir);
+    shredded.and(tombstone).and(store)
 }
 
 fn secret_key_from(bytes: &[u8]) -> Result<SecretKey> {

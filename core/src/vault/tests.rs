@@ -6,17 +6,17 @@ use std::sync::{Arc, Mutex};
 use super::keyfile::{self, KeyFile, PinLayer};
 use super::*;
 
-const PIN: &str = "274916";
+pub(super) const PIN: &str = "274916";
 const NEW_PIN: &str = "583920";
-const DURESS_PIN: &str = "360482";
-const WRONG: &str = "918273";
+pub(super) const DURESS_PIN: &str = "360482";
+pub(super) const WRONG: &str = "918273";
 
-fn quick() -> KdfParams {
+pub(super) fn quick() -> KdfParams {
     KdfParams::new(47_104, 1, 1).unwrap()
 }
 
 /// No delays, so counting tests need no clock.
-fn no_delays(max_attempts: u32) -> VaultPolicy {
+pub(super) fn no_delays(max_attempts: u32) -> VaultPolicy {
     VaultPolicy {
         max_attempts,
         free_attempts: max_attempts,
@@ -24,29 +24,29 @@ fn no_delays(max_attempts: u32) -> VaultPolicy {
     }
 }
 
-struct ManualClock(AtomicU64);
+pub(super) struct ManualClock(AtomicU64);
 
 impl ManualClock {
-    fn at(secs: u64) -> Arc<Self> {
+    pub(super) fn at(secs: u64) -> Arc<Self> {
         Arc::new(Self(AtomicU64::new(secs)))
     }
     fn set(&self, secs: u64) {
         self.0.store(secs, Ordering::SeqCst);
     }
-    fn advance(&self, secs: u64) {
+    pub(super) fn advance(&self, secs: u64) {
         self.0.fetch_add(secs, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
-    fn now_unix_secs(&self) -> u64 {
+    fn now_secs(&self) -> u64 {
         self.0.load(Ordering::SeqCst)
     }
 }
 
 /// A stand-in for the Keystore: AEAD-wraps with its own key, created on demand.
 #[derive(Default)]
-struct TestPlatform {
+pub(super) struct TestPlatform {
     key: Mutex<Option<SecretKey>>,
     erases: AtomicU32,
     fail_erase: AtomicBool,
@@ -87,7 +87,7 @@ fn create_with_platform(dir: &Path, platform: &Arc<TestPlatform>) -> (KeyVault, 
     KeyVault::create(dir, PIN, no_delays(10), quick(), Some(platform.clone())).unwrap()
 }
 
-fn active(dir: &Path) -> ActiveKeys {
+pub(super) fn active(dir: &Path) -> ActiveKeys {
     match keyfile::read(dir).unwrap() {
         KeyFile::Active(keys) => keys,
         KeyFile::Erased => panic!("vault is erased"),
