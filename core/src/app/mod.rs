@@ -434,6 +434,7 @@ impl Vault {
     }
 }
 
+mod activities;
 mod drafts;
 mod emergency;
 mod placements;

@@ -103,6 +103,11 @@ pub enum Refusal {
     OnlyTrainingSessions,
     /// A commune case manager records only the sessions of their commune.
     SessionOfOtherCommune,
+    /// A collaborator or a school counselor records only communication
+    /// activities in the programme registries.
+    OnlyCommunicationActivities,
+    /// Communication activities are recorded only for the device's commune.
+    ActivityOfOtherCommune,
 }
 
 impl Refusal {
@@ -143,6 +148,8 @@ impl Refusal {
             Self::SigningKeyExists => "signing_key_exists",
             Self::OnlyTrainingSessions => "only_training_sessions",
             Self::SessionOfOtherCommune => "session_of_other_commune",
+            Self::OnlyCommunicationActivities => "only_communication_activities",
+            Self::ActivityOfOtherCommune => "activity_of_other_commune",
         }
     }
 
@@ -311,6 +318,14 @@ impl Refusal {
                 "a commune case manager records only the training sessions held in their \
                  own commune",
             ),
+            Self::OnlyCommunicationActivities => same(
+                "cộng tác viên và cán bộ tư vấn học đường chỉ ghi được hoạt động truyền thông",
+                "collaborators and school counselors record only communication activities",
+            ),
+            Self::ActivityOfOtherCommune => same(
+                "chỉ ghi được hoạt động truyền thông của xã mình",
+                "communication activities are recorded only for your own commune",
+            ),
         }
     }
 
@@ -386,6 +401,8 @@ pub(super) mod tests {
             SigningKeyExists,
             OnlyTrainingSessions,
             SessionOfOtherCommune,
+            OnlyCommunicationActivities,
+            ActivityOfOtherCommune,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -423,7 +440,9 @@ pub(super) mod tests {
                 | NoSigningKey
                 | SigningKeyExists
                 | OnlyTrainingSessions
-                | SessionOfOtherCommune => {}
+                | SessionOfOtherCommune
+                | OnlyCommunicationActivities
+                | ActivityOfOtherCommune => {}
             }
         }
         all

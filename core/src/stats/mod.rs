@@ -37,6 +37,7 @@
 //! that never had consent gives nothing at all, so the server does not even
 //! learn that it exists.
 
+pub mod activity;
 pub mod import;
 mod record;
 pub mod registry;

@@ -1,10 +1,13 @@
 //! The programme registries the provincial officer keeps on the server
 //! (training sessions with attendance and training targets, schools,
-//! enterprises), and the messages that record them and ask for the annual
-//! report. They describe staff and organisations, never survivors.
+//! enterprises, the communes' communication activities), and the messages
+//! that record them and ask for the annual report. They describe staff,
+//! organisations and people reached, never survivors.
 
+use super::activity::CommunicationActivity;
 use crate::error::{Refusal, Rule};
 use crate::model::validate_commune;
+use crate::model::Role;
 use crate::{Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -132,6 +135,9 @@ pub struct ProgrammeRegistries {
     /// Enterprises.
     #[serde(default)]
     pub enterprises: Vec<Enterprise>,
+    /// Communication activities (each identified by its id).
+    #[serde(default)]
+    pub communication_activities: Vec<CommunicationActivity>,
 }
 
 /// How many entries of each kind an update recorded.
@@ -147,6 +153,9 @@ pub struct RegistryCounts {
     pub schools: u32,
     /// Enterprises.
     pub enterprises: u32,
+    /// Communication activities.
+    #[serde(default)]
+    pub communication_activities: u32,
 }
 
 fn text(field: &str, value: &str) -> Result<()> {
@@ -187,6 +196,14 @@ impl ProgrammeRegistries {
         )?;
         count("schools", self.schools.len(), MAX_REGISTRY_ENTRIES)?;
         count("enterprises", self.enterprises.len(), MAX_REGISTRY_ENTRIES)?;
+        count(
+            "communication_activities",
+            self.communication_activities.len(),
+            MAX_REGISTRY_ENTRIES,
+        )?;
+        for activity in &self.communication_activities {
+            activity.check_shape()?;
+        }
         for (i, s) in self.training_sessions.iter().enumerate() {
             let at = format!("training_sessions[{i}]");
             if s.commune != PROVINCE {
@@ -215,30 +232,59 @@ impl ProgrammeRegistries {
 }
 
 impl ProgrammeRegistries {
-    /// Whether a commune case manager of `commune` may record these
-    /// entries: training sessions (with their attendance) held in that
-    /// commune, nothing else. The officer may record anything.
-    pub fn check_commune_scope(&self, commune: &str) -> std::result::Result<(), Refusal> {
-        if !(self.training_targets.is_empty()
+    /// Whether a device of `role` enrolled for `commune` may record these
+    /// entries. A commune case manager records training sessions held in
+    /// the commune (with their attendance) and the commune's communication
+    /// activities; a collaborator or a school counselor, only the commune's
+    /// communication activities. The officer may record anything (not
+    /// checked here); any other role nothing.
+    pub fn check_commune_scope(
+        &self,
+        role: Role,
+        commune: &str,
+    ) -> std::result::Result<(), Refusal> {
+        let institutions = !(self.training_targets.is_empty()
             && self.schools.is_empty()
-            && self.enterprises.is_empty())
-        {
-            return Err(Refusal::OnlyTrainingSessions);
+            && self.enterprises.is_empty());
+        match role {
+            Role::CommuneCaseManager if institutions => return Err(Refusal::OnlyTrainingSessions),
+            Role::CommuneCaseManager => {}
+            Role::Collaborator | Role::SchoolCounselor => {
+                if institutions || !self.training_sessions.is_empty() {
+                    return Err(Refusal::OnlyCommunicationActivities);
+                }
+            }
+            Role::ShelterHost | Role::ProvincialOfficer => {
+                return Err(Refusal::OnlyCommunicationActivities)
+            }
         }
         if self.training_sessions.iter().any(|s| s.commune != commune) {
             return Err(Refusal::SessionOfOtherCommune);
+        }
+        if self
+            .communication_activities
+            .iter()
+            .any(|a| a.commune != commune)
+        {
+            return Err(Refusal::ActivityOfOtherCommune);
         }
         Ok(())
     }
 
     /// What a commune case manager of `commune` sees: the training sessions
-    /// held in that commune, with their attendance.
+    /// held in that commune, with their attendance, and its communication
+    /// activities.
     pub fn of_commune(self, commune: &str) -> Self {
         Self {
             training_sessions: self
                 .training_sessions
                 .into_iter()
                 .filter(|s| s.commune == commune)
+                .collect(),
+            communication_activities: self
+                .communication_activities
+                .into_iter()
+                .filter(|a| a.commune == commune)
                 .collect(),
             ..Self::default()
         }
@@ -319,9 +365,12 @@ mod tests {
             training_sessions: vec![session("pa_u")],
             ..Default::default()
         };
-        assert_eq!(own.check_commune_scope("pa_u"), Ok(()));
         assert_eq!(
-            own.check_commune_scope("mu_ca"),
+            own.check_commune_scope(Role::CommuneCaseManager, "pa_u"),
+            Ok(())
+        );
+        assert_eq!(
+            own.check_commune_scope(Role::CommuneCaseManager, "mu_ca"),
             Err(Refusal::SessionOfOtherCommune)
         );
         let province = ProgrammeRegistries {
@@ -329,7 +378,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            province.check_commune_scope("pa_u"),
+            province.check_commune_scope(Role::CommuneCaseManager, "pa_u"),
             Err(Refusal::SessionOfOtherCommune)
         );
         let school = ProgrammeRegistries {
@@ -341,7 +390,7 @@ mod tests {
             ..own.clone()
         };
         assert_eq!(
-            school.check_commune_scope("pa_u"),
+            school.check_commune_scope(Role::CommuneCaseManager, "pa_u"),
             Err(Refusal::OnlyTrainingSessions)
         );
         let both = ProgrammeRegistries {
@@ -352,5 +401,47 @@ mod tests {
         let seen = both.of_commune("pa_u");
         assert_eq!(seen.training_sessions, vec![session("pa_u")]);
         assert!(seen.schools.is_empty());
+    }
+
+    #[test]
+    fn collaborators_and_counselors_record_only_the_activities_of_their_commune() {
+        let mut activity = crate::stats::activity::tests::meeting();
+        activity.commune = "pa_u".into();
+        let own = ProgrammeRegistries {
+            communication_activities: vec![activity],
+            ..Default::default()
+        };
+        for role in [
+            Role::Collaborator,
+            Role::SchoolCounselor,
+            Role::CommuneCaseManager,
+        ] {
+            assert_eq!(own.check_commune_scope(role, "pa_u"), Ok(()));
+            assert_eq!(
+                own.check_commune_scope(role, "mu_ca"),
+                Err(Refusal::ActivityOfOtherCommune)
+            );
+        }
+        assert_eq!(
+            own.check_commune_scope(Role::ShelterHost, "pa_u"),
+            Err(Refusal::OnlyCommunicationActivities)
+        );
+        let with_session = ProgrammeRegistries {
+            training_sessions: vec![session("pa_u")],
+            ..own.clone()
+        };
+        assert_eq!(
+            with_session.check_commune_scope(Role::Collaborator, "pa_u"),
+            Err(Refusal::OnlyCommunicationActivities)
+        );
+        assert_eq!(
+            own.clone()
+                .of_commune("pa_u")
+                .communication_activities
+                .len(),
+            1,
+            "a manager lists the commune's activities"
+        );
+        assert!(own.of_commune("mu_ca").communication_activities.is_empty());
     }
 }

@@ -110,6 +110,11 @@ pub struct SyncReport {
     pub snapshots_pulled: u64,
     /// De-identified statistics records and withdrawals sent.
     pub statistics_sent: u64,
+    /// Communication activities sent.
+    pub activities_sent: u64,
+    /// Communication activities the server refused (see
+    /// `Vault::communication_activities`).
+    pub activities_refused: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
     /// Pulled items refused and held back (a bad key wrap, event,
@@ -156,6 +161,7 @@ impl SyncContext<'_> {
             .await?;
         cancel.check()?;
         self.push_statistics(&mut report).await?;
+        self.push_activities(&mut report).await?;
         report.traffic = self.transport.counts().since(start);
         Ok(report)
     }

@@ -1,6 +1,7 @@
 //! End-to-end encrypted sync, device side: identity keys, case keys and
 //! their wrapping, the wire protocol, and the client that pushes and pulls.
 
+mod activities;
 mod admin;
 mod auth;
 mod bundle;
@@ -22,6 +23,8 @@ pub mod wire;
 mod wrap;
 pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
+pub(crate) use activities::{keep as keep_activity, recorded as recorded_activities};
+pub use activities::{ActivitySending, RecordedActivity, MAX_KEPT_ACTIVITIES};
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use auth::set_enrolment;
 pub use auth::{enrol, enrolment, Enrolment};
