@@ -18,6 +18,7 @@ use binhan_core::stats::registry::{
     ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest,
 };
 use binhan_core::sync::wire::DeviceRecord;
+use binhan_core::Refusal;
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 /// Years a report may be asked for.
@@ -31,16 +32,24 @@ const MIN_THRESHOLD: u32 = DEFAULT_THRESHOLD;
 /// What only officers do here.
 const OFFICERS_DO: &str = "read reports and read or record the programme registries";
 
-/// `POST /v1/registries/record`: adds or replaces registry entries.
+/// `POST /v1/registries/record`: adds or replaces registry entries. The
+/// officer records anything; a commune case manager the commune's training
+/// sessions and communication activities; a collaborator or a school
+/// counselor the commune's communication activities (the commune always
+/// from the device's enrolment, never from the request).
 pub async fn record_registries<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
     Wire(entries): Wire<ProgrammeRegistries>,
 ) -> Result<Wire<RegistryCounts>> {
-    if let Some(commune) = commune_scope(&me)? {
-        entries
-            .check_commune_scope(commune)
-            .map_err(|r| ServerError::forbidden(r.code(), r.text_en()))?;
+    if me.role != Role::ProvincialOfficer {
+        match entries.check_commune_scope(me.role, &me.commune) {
+            Ok(()) => {}
+            // Other roles than a manager's: what else they sent is the
+            // officer's to record.
+            Err(Refusal::OnlyCommunicationActivities) => officer_only(&me, OFFICERS_DO)?,
+            Err(r) => return Err(ServerError::forbidden(r.code(), r.text_en())),
+        }
     }
     entries
         .validate()

@@ -42,6 +42,7 @@
 //! published only where both years' values are, so they add nothing a
 //! reader could not compute. Suppressed cells show as [`SUPPRESSED`] ("x").
 
+mod activities;
 mod disclosure;
 mod export;
 mod input;
@@ -100,11 +101,13 @@ impl ReportBuilder {
         let dims = dimensions();
         let current = YearGrid::protect(&self.current, &dims, config.threshold);
         let previous = YearGrid::protect(&self.previous, &dims, config.threshold);
-        let indicators = programme::indicators(registries, year, &current, &previous);
+        let mut indicators = programme::indicators(registries, year, &current, &previous);
+        indicators.extend(activities::indicators(registries, year));
         let mut tables = vec![programme::indicator_table(&indicators)];
         tables.extend(survivor_tables(&dims, &current, &previous));
         tables.push(comparison_table(&dims, &current, &previous));
         tables.extend(programme::registry_tables(registries, year));
+        tables.extend(activities::tables(registries, year));
         AnnualReport {
             year,
             generated_on,

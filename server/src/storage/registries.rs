@@ -133,6 +133,21 @@ impl SqlStorage {
             )
             .await?;
         }
+        for activity in &entries.communication_activities {
+            let body = serde_json::to_string(activity).map_err(|_| corrupt("activity"))?;
+            let done = sqlx::query(
+                "INSERT INTO communication_activities (id, held_on, commune, body) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET held_on = excluded.held_on, body = excluded.body
+                 WHERE communication_activities.commune = excluded.commune",
+            )
+            .bind(activity.id.as_bytes().to_vec())
+            .bind(activity.date.to_string())
+            .bind(activity.commune.clone())
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+            counts.communication_activities += count(done.rows_affected());
+        }
         tx.commit().await?;
         Ok(counts)
     }
@@ -208,6 +223,14 @@ impl SqlStorage {
                 commune: text(&row, "commune")?,
                 rules_since: date(&row, "rules_since")?,
             });
+        }
+        for row in
+            sqlx::query("SELECT body FROM communication_activities ORDER BY held_on, commune, id")
+                .fetch_all(pool)
+                .await?
+        {
+            all.communication_activities
+                .push(serde_json::from_str(&text(&row, "body")?).map_err(|_| corrupt("activity"))?);
         }
         Ok(all)
     }

@@ -7,6 +7,7 @@
 #[macro_use]
 mod support;
 
+mod activities_api;
 mod registries_api;
 mod registry_publish;
 mod report_api;

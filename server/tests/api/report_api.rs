@@ -73,6 +73,7 @@ fn registries() -> ProgrammeRegistries {
             commune: COMMUNE.into(),
             rules_since: Some(day(YEAR, 3, 1)),
         }],
+        communication_activities: Vec::new(),
     }
 }
 
