@@ -6,7 +6,8 @@
 //! publishes the shelter directory; a collaborator searches it offline and
 //! places someone with a host through the server. The cases'
 //! survivors consent to statistics, so their de-identified records upload
-//! with sync; the officer records synthetic programme registries and writes
+//! with sync, and so do the communication activities two phones record
+//! offline; the officer records synthetic programme registries and writes
 //! the annual report workbook of the current year into the data folder.
 
 use crate::api::{create_invitation, PROVINCE};
@@ -15,6 +16,9 @@ use crate::ServerConfig;
 use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
 use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
+use binhan_core::stats::activity::{
+    ActivityId, ActivityKind, Campaign, CommunicationActivity, Participants,
+};
 use binhan_core::stats::registry::ReportFormat;
 use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_testkit::intake::Builder;
@@ -169,6 +173,18 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         )?;
     }
 
+    // Offline too: the manager and collaborator A record the commune's
+    // communication activities; they go to the province with the syncs below.
+    for (phone, kind) in [
+        (&manager, ActivityKind::VillageMeeting),
+        (&collaborator_a, ActivityKind::LoudspeakerBroadcast),
+    ] {
+        phone
+            .app
+            .record_activity(demo_activity(today, kind))
+            .map_err(|e| e.to_string())?;
+    }
+
     let mut reports = serde_json::Map::new();
     for round in 0..2 {
         for phone in [&collaborator_b, &manager, &collaborator_a] {
@@ -221,6 +237,34 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
     }))
 }
 
+/// A synthetic communication activity of the demo's commune, today: in the
+/// Action Month if today falls in it.
+fn demo_activity(today: chrono::NaiveDate, kind: ActivityKind) -> CommunicationActivity {
+    let in_person = kind == ActivityKind::VillageMeeting;
+    let count = |n: u32| if in_person { n } else { 0 };
+    CommunicationActivity {
+        id: ActivityId::random(),
+        date: today,
+        commune: COMMUNE.into(),
+        village: "Bản Mù Cả (demo)".into(),
+        kind,
+        campaign: if Campaign::ActionMonth.holds(today) {
+            Campaign::ActionMonth
+        } else {
+            Campaign::Routine
+        },
+        topic: "Phòng ngừa bạo lực gia đình (synthetic)".into(),
+        participants: Participants {
+            women: count(24),
+            men: count(15),
+            girls: count(4),
+            boys: count(3),
+            ethnic_minority: count(38),
+        },
+        materials: "Tờ rơi (synthetic)".into(),
+    }
+}
+
 /// The officer records synthetic registries, fetches the annual report of
 /// the current year and writes the workbook into `dir`.
 async fn write_annual_report(
@@ -248,9 +292,19 @@ async fn write_annual_report(
         .await
         .map_err(|e| e.reason)?
         .len();
+    let activities = officer
+        .app
+        .registries()
+        .await
+        .map_err(|e| e.to_string())?
+        .communication_activities
+        .iter()
+        .filter(|a| a.commune == COMMUNE && a.date.year() == year)
+        .count();
     Ok(json!({
         "year": year,
         "statistics_records_uploaded": uploaded,
+        "demo_commune_activities": activities,
         "registries_recorded": recorded,
         "workbook": path,
         "workbook_bytes": workbook.len(),

@@ -58,6 +58,10 @@ pub(super) async fn run(
     for s in directory.shelters.iter_mut().filter(|s| s.id == shelter) {
         s.host_device = Some(host.app.device_id().map_err(err)?);
     }
+    let hosted = directory
+        .shelter(&shelter)
+        .cloned()
+        .ok_or("the synthetic valley shelter is in the directory")?;
     let publication = synthetic::province_signer()
         .sign(&DirectoryUpdate::Full(directory))
         .map_err(err)?
@@ -88,6 +92,8 @@ pub(super) async fn run(
         .app
         .create_case(synthetic_intake(&collaborator.app, 9))
         .map_err(err)?;
+    // The survivor agrees to share what the placement needs with that shelter.
+    synthetic::consent_to_shelter(&collaborator.app, case, &hosted).map_err(err)?;
     let needs = PlacementNeeds {
         people: 2,
         children: 0,

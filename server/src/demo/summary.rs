@@ -176,6 +176,10 @@ pub fn summary(report: &Value, details: &Path, log: &Path) -> String {
         text(report, "/annual_report/year"),
         text(report, "/annual_report/workbook_bytes"),
     ));
+    line(&format!(
+        "            {} communication activities of the demo commune this year (2 recorded offline on phones)",
+        text(report, "/annual_report/demo_commune_activities"),
+    ));
     line("");
     line(&format!("Details     {}", details.display()));
     line(&format!(

@@ -8,6 +8,7 @@
 mod support;
 
 mod activities_api;
+mod demo_runs;
 mod registries_api;
 mod registry_publish;
 mod report_api;

@@ -1,0 +1,33 @@
+//! The README's first command, `binhan-server demo`, end to end (its
+//! `demo::run`, on a temporary folder): nothing in it may silently break.
+//! Synthetic data only.
+
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_runs_to_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let report: Value = binhan_server::demo::run(dir.path()).await.unwrap();
+    let at = |path: &str| report.pointer(path).cloned().unwrap_or(Value::Null);
+    assert_eq!(
+        at("/case_1_converged_on_all_team_phones"),
+        Value::Bool(true)
+    );
+    let placement: Vec<String> = at("/shelters/placement_through_the_server")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|step| {
+            step["case_placement"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(placement, ["requested", "accepted", "arrived"]);
+    assert!(at("/annual_report/statistics_records_uploaded").as_u64() > Some(0));
+    // The synthetic registries' activities of the commune, and the two
+    // recorded offline on phones.
+    assert!(at("/annual_report/demo_commune_activities").as_u64() >= Some(2));
+    assert!(at("/annual_report/workbook_bytes").as_u64() > Some(0));
+}
