@@ -49,7 +49,7 @@ impl CaseIntake {
             consent.validate()?;
             if self.consents[..i]
                 .iter()
-                .any(|c| c.scope.key() == consent.scope.key())
+                .any(|c| c.scope.same_as(&consent.scope))
             {
                 return Err(Error::invalid("consents", Rule::Duplicate));
             }
@@ -57,7 +57,9 @@ impl CaseIntake {
         for service in &self.services {
             service.validate(today)?;
             super::workflow::check_referral_consent(service, |scope| {
-                self.consents.iter().any(|c| &c.scope == scope && c.granted)
+                self.consents
+                    .iter()
+                    .any(|c| c.scope.same_as(scope) && c.granted)
             })?;
         }
         if let Some(next) = self.next_follow_up {
@@ -108,5 +110,63 @@ pub(crate) fn sample_intake(code: &str) -> CaseIntake {
         consents: vec![],
         services: vec![],
         next_follow_up: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{CaseState, Event};
+    use crate::model::{ConsentGiver, ConsentScope, DeviceId, ServiceOutcome, ServiceType};
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 20).expect("day")
+    }
+
+    fn referral(provider: &str) -> ServiceRecord {
+        ServiceRecord {
+            service: ServiceType::LegalAid,
+            outcome: ServiceOutcome::Referred,
+            date: day(),
+            provider: Some(provider.into()),
+            note: None,
+        }
+    }
+
+    /// The survivor agreed to share with "Trung tâm Trợ giúp pháp lý"; the
+    /// referral names it with other spacing and case. Intake and every later
+    /// action must agree on whether that is the same recipient.
+    #[test]
+    fn intake_and_later_referrals_compare_recipients_alike() {
+        let consent = Consent {
+            scope: ConsentScope::Service {
+                service: ServiceType::LegalAid,
+                recipient: "Trung tâm Trợ giúp pháp lý (synthetic)".into(),
+            },
+            granted: true,
+            given_by: ConsentGiver::Survivor,
+        };
+        // Other spacing and case, and "ợ" typed as "o" with two combining marks.
+        let written_otherwise = "  trung tâm  tro\u{31b}\u{323} giúp pháp lý (SYNTHETIC) ";
+        let mut intake = sample_intake("SYN-CONSENT");
+        intake.consents = vec![consent];
+        intake.services = vec![referral(written_otherwise)];
+        let at_intake = intake.clone().into_changes(day()).map(|_| ());
+
+        intake.services.clear();
+        let changes = intake.into_changes(day()).expect("intake without referral");
+        let event = Event::on_new_case(DeviceId::random(), changes);
+        let state = CaseState::fold(event.case_id, [&event]);
+        let later = super::super::workflow::plan(
+            &state,
+            super::super::CaseAction::AddService(referral(written_otherwise)),
+            day(),
+        )
+        .map(|_| ());
+        assert!(later.is_ok(), "{later:?}");
+        assert!(
+            at_intake.is_ok(),
+            "intake refused what later actions accept: {at_intake:?}"
+        );
     }
 }

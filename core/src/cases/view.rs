@@ -92,10 +92,9 @@ impl CaseDetail {
     /// Whether the survivor's consent for `scope` is recorded and stands
     /// (compared by the scope's normalised key; a conflict is no consent).
     pub fn consented(&self, scope: &crate::model::ConsentScope) -> bool {
-        let key = scope.key();
         self.consents
             .iter()
-            .any(|c| c.granted && c.scope.key() == key)
+            .any(|c| c.granted && c.scope.same_as(scope))
     }
 
     /// The detail view of `state`.

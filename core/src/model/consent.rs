@@ -41,19 +41,29 @@ impl ConsentScope {
         }
     }
 
-    /// A stable key for this scope (used to name its merge register).
+    /// A stable key for this scope (used to name its merge register). A
+    /// recipient is compared as typed on any keyboard: Unicode NFC (a
+    /// Vietnamese letter typed as one character or as letter plus marks),
+    /// any run of spaces as one, ignoring case.
     pub fn key(&self) -> String {
         match self {
             Self::Statistics => "consent.statistics".into(),
             Self::Service { service, recipient } => {
                 use super::Coded;
-                format!(
-                    "consent.service.{}.{}",
-                    service.code(),
-                    recipient.trim().to_lowercase()
-                )
+                use unicode_normalization::UnicodeNormalization;
+                let words: Vec<String> = recipient
+                    .split_whitespace()
+                    .map(|w| w.nfc().collect::<String>().to_lowercase())
+                    .collect();
+                format!("consent.service.{}.{}", service.code(), words.join(" "))
             }
         }
+    }
+
+    /// Whether `other` is the same scope (the same service and recipient,
+    /// compared as [`key`](Self::key) does), wherever consent is checked.
+    pub fn same_as(&self, other: &Self) -> bool {
+        self.key() == other.key()
     }
 }
 

@@ -302,9 +302,8 @@ impl Reader<'_> {
                 continue;
             };
             let scope = ConsentScope::Service { service, recipient };
-            // Recipients are compared as core compares them later: by the
-            // scope's normalised key.
-            if consents.iter().any(|c| c.scope.key() == scope.key()) {
+            // Recipients are compared as core compares them everywhere.
+            if consents.iter().any(|c| c.scope.same_as(&scope)) {
                 self.problem(F::ConsentRecipient, row, Problem::DuplicateConsent);
                 continue;
             }
