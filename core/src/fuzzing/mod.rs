@@ -26,8 +26,11 @@ use std::sync::OnceLock;
 #[cfg(test)]
 mod tests;
 
+/// What a fuzz target runs on one input.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its folder under `fuzz/corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("sync_wire", sync_wire),
     ("case_data", case_data),
     ("team", team),

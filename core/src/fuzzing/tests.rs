@@ -310,7 +310,8 @@ fn seeds_invitation() -> Vec<Vec<u8>> {
 #[test]
 #[ignore = "writes the fuzzers' seed corpora"]
 fn write_seeds() {
-    let seeds: &[(&str, fn() -> Vec<Vec<u8>>)] = &[
+    type Seeds = fn() -> Vec<Vec<u8>>;
+    let seeds: &[(&str, Seeds)] = &[
         ("sync_wire", seeds_sync_wire),
         ("case_data", seeds_case_data),
         ("team", seeds_team),

@@ -237,7 +237,8 @@ pub(crate) mod tests {
     #[test]
     fn each_implausible_field_is_named_with_its_rule() {
         let today = day(2026, 12, 1);
-        let cases: Vec<(fn(&mut CommunicationActivity), &str, Rule)> = vec![
+        type Spoil = fn(&mut CommunicationActivity);
+        let cases: Vec<(Spoil, &str, Rule)> = vec![
             (
                 |a| a.commune = "nowhere".into(),
                 "activity.commune",
