@@ -42,11 +42,6 @@ fn targets_take_empty_and_tiny_inputs() {
     }
 }
 
-/// A value of the test kit's copy of this crate, as this copy's type.
-fn ours<T: serde::de::DeserializeOwned>(theirs: &impl Serialize) -> T {
-    postcard::from_bytes(&postcard::to_allocvec(theirs).expect("encodes")).expect("decodes")
-}
-
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 20).expect("day")
 }
@@ -54,7 +49,12 @@ fn today() -> NaiveDate {
 /// Synthetic events of one case by the fuzz targets' peer.
 fn events() -> Vec<Event> {
     let p = parties();
-    let intake: crate::cases::CaseIntake = ours(&binhan_testkit::intake::varied(7, today()));
+    let mut intake = crate::cases::sample_intake("SYN-FUZZ-1");
+    intake.consents = vec![crate::model::Consent {
+        scope: crate::model::ConsentScope::Statistics,
+        granted: true,
+        given_by: crate::model::ConsentGiver::Survivor,
+    }];
     let first = Event::on_new_case(
         p.peer.device_id(),
         intake.into_changes(today()).expect("synthetic intake"),
@@ -132,10 +132,7 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
         complete_through: 3,
     };
     let stats = StatsPush {
-        updates: binhan_testkit::stats::records(1, 2026, 2)
-            .iter()
-            .map(|r| crate::stats::StatUpdate::Record(ours(r)))
-            .collect(),
+        updates: crate::stats::stat_update(&state).into_iter().collect(),
         signature: vec![0; 64],
     };
     let with = |which: u8, body: Vec<u8>| [vec![which], body].concat();
@@ -194,11 +191,17 @@ fn seeds_team() -> Vec<Vec<u8>> {
 
 fn seeds_shelters() -> Vec<Vec<u8>> {
     let p = parties();
-    let province = binhan_testkit::shelters::lai_chau();
-    let (v1, v2): (
-        crate::shelters::ShelterDirectory,
-        crate::shelters::ShelterDirectory,
-    ) = (ours(&province.directory(1)), ours(&province.directory_v2()));
+    use crate::shelters::model::tests::shelter;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 20, 8, 0, 0)
+        .single()
+        .expect("now");
+    let v1 = crate::shelters::ShelterDirectory::new(1, now, vec![shelter("Synthetic A")]);
+    let v2 = crate::shelters::ShelterDirectory::new(
+        2,
+        now,
+        vec![shelter("Synthetic A"), shelter("Synthetic B")],
+    );
     let full = p
         .province
         .sign(&DirectoryUpdate::Full(v1.clone()))
@@ -226,14 +229,23 @@ fn seeds_shelters() -> Vec<Vec<u8>> {
 }
 
 fn seeds_road_file() -> Vec<Vec<u8>> {
-    let network = binhan_testkit::shelters::lai_chau()
-        .road_network()
-        .expect("synthetic roads");
-    let small = binhan_testkit::shelters::large_network(40, 1).expect("small network");
+    use crate::shelters::roads::{Direction, RoadBuilder, RoadClass};
+    use crate::shelters::GeoPoint;
+    let a = GeoPoint::new(22.40, 103.40);
+    let (b, c) = (a.offset_m(1000.0, 0.0), a.offset_m(1000.0, 1000.0));
+    let mut builder = RoadBuilder::new();
+    builder
+        .add_way(RoadClass::Tertiary, Direction::Both, &[a, b])
+        .expect("way");
+    builder
+        .add_way(RoadClass::Track, Direction::Forward, &[b, c])
+        .expect("way");
+    let file = builder.build().expect("synthetic roads").to_bytes();
+    let without_digest = file[..file.len() - 32].to_vec();
     vec![
-        network.to_bytes(),
-        small.to_bytes(),
-        small.to_bytes()[..64].to_vec(),
+        [vec![0], file.clone()].concat(),
+        [vec![0], file[..64].to_vec()].concat(),
+        [vec![1], without_digest].concat(),
     ]
 }
 
@@ -253,10 +265,18 @@ fn seeds_key_file() -> Vec<Vec<u8>> {
 }
 
 fn seeds_statistics() -> Vec<Vec<u8>> {
-    binhan_testkit::stats::records(2, 2026, 3)
-        .iter()
-        .map(|r| ours::<StatRecord>(r).encode())
-        .collect()
+    let events = events();
+    let state = CaseState::fold(events[0].case_id, &events);
+    let Some(crate::stats::StatUpdate::Record(record)) = crate::stats::stat_update(&state) else {
+        panic!("a synthetic case with consent gives a record");
+    };
+    let mut other = record.clone();
+    other.revision += 1;
+    vec![
+        record.encode(),
+        other.encode(),
+        record.encode()[..8].to_vec(),
+    ]
 }
 
 fn seeds_imports() -> Vec<Vec<u8>> {
