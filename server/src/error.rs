@@ -74,7 +74,12 @@ impl ServerError {
 
     /// 413: too large.
     pub fn too_large(reason: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", reason)
+        Self::too_large_as("too_large", reason)
+    }
+
+    /// 413: too large, with a code naming the limit (e.g. `team_too_large`).
+    pub fn too_large_as(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, code, reason)
     }
 
     /// 422: well-formed but invalid (bad signature, impossible clock…).

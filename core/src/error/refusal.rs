@@ -3,6 +3,7 @@
 
 use crate::model::{Coded, Lang};
 use crate::shelters::PlacementStatus;
+use crate::sync::wire::MAX_TEAM_MEMBERS;
 
 /// Why a workflow rule refused an action, with a stable code and a text in
 /// both languages. Texts quote no case content.
@@ -86,6 +87,8 @@ pub enum Refusal {
     MessageForOtherDevice,
     /// A team change that lists members twice, or whose creator is not a member.
     TeamMembersInvalid,
+    /// A team change listing more members than a team may have.
+    TeamTooLarge,
     /// A team change from a device that may not change the team.
     TeamSignerNotPermitted,
     /// Removing a team member without a new key epoch.
@@ -135,6 +138,7 @@ impl Refusal {
             Self::PlacementUnderWay => "placement_under_way",
             Self::MessageForOtherDevice => "message_for_other_device",
             Self::TeamMembersInvalid => "team_members_invalid",
+            Self::TeamTooLarge => "team_too_large",
             Self::TeamSignerNotPermitted => "team_signer_not_permitted",
             Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
             Self::TeamEpochWrong => "team_epoch_wrong",
@@ -275,6 +279,10 @@ impl Refusal {
                 "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập nhóm)",
                 "team members must be listed once each, the creator among them",
             ),
+            Self::TeamTooLarge => (
+                format!("một nhóm có tối đa {MAX_TEAM_MEMBERS} máy"),
+                format!("a team has at most {MAX_TEAM_MEMBERS} devices"),
+            ),
             Self::TeamSignerNotPermitted => same(
                 "chỉ người lập nhóm hoặc cán bộ phụ trách (UBND xã) trong nhóm mới thay \
                  đổi được nhóm",
@@ -378,6 +386,7 @@ pub(super) mod tests {
             PlacementUnderWay,
             MessageForOtherDevice,
             TeamMembersInvalid,
+            TeamTooLarge,
             TeamSignerNotPermitted,
             TeamRemovalNeedsNewKey,
             TeamEpochWrong,
@@ -416,6 +425,7 @@ pub(super) mod tests {
                 | PlacementUnderWay
                 | MessageForOtherDevice
                 | TeamMembersInvalid
+                | TeamTooLarge
                 | TeamSignerNotPermitted
                 | TeamRemovalNeedsNewKey
                 | TeamEpochWrong

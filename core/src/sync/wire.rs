@@ -23,6 +23,17 @@ pub const MAX_PUSH_ITEMS: usize = 5_000;
 pub const MAX_BUNDLE_CASES: usize = 1_000;
 /// Most recipients of one snapshot bundle.
 pub const MAX_BUNDLE_RECIPIENTS: usize = 64;
+/// Most members of a case team, in any one epoch, and so in any one team
+/// entry (an entry lists every member of its epoch).
+///
+/// A case is worked by its commune: the case managers of the commune, the
+/// collaborators of its villages (a Lai Châu commune has some ten to thirty
+/// villages), a few school counsellors and shelter hosts, and provincial
+/// officers; some dozens of devices at most. 256 leaves several times that
+/// room, while keeping what the server does per team change (compare the
+/// members with the last epoch's, write their member rows, all under its
+/// single writer) small and bounded.
+pub const MAX_TEAM_MEMBERS: usize = 256;
 /// Response size a pull asks for by default.
 pub const DEFAULT_PULL_BYTES: u32 = 1 << 20;
 
