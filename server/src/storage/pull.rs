@@ -10,6 +10,7 @@ use binhan_core::sync::wire::{
     DeviceRecord, PullResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
 };
 use binhan_core::sync::TeamState;
+use sqlx::Row;
 
 /// Cases sent whole per page while a device joins them.
 ///
@@ -32,7 +33,8 @@ const DEVICE: i64 = 5;
 struct TailPage {
     /// The newest sequence number when the page was read.
     now: u64,
-    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]).
+    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]),
+    /// with bodies up to the first that reaches the budget.
     items: Vec<TailItem>,
     /// The device's cases waiting for a key rotation, with their team
     /// states (encoded).
@@ -43,17 +45,21 @@ struct TailPage {
     joined: Vec<CaseId>,
 }
 
-/// An event or team entry of a pull's tail, encoded.
+/// An event or team entry of a pull's tail, encoded; its body is read only
+/// while the page's bodies before it are within the pull's budget.
 struct TailItem {
     seq: u64,
     team: bool,
-    body: Vec<u8>,
+    body: Option<Vec<u8>>,
 }
 
 impl SqlStorage {
     /// Reads a page of a pull's tail and what the pull needs beside it, in
     /// one statement (each statement costs PostgreSQL more than the rows of
-    /// a common pull do). `start` says whether this starts a session: then
+    /// a common pull do). The page's bodies are read only up to the first
+    /// that brings their sum to `budget` bytes (the statement sums their
+    /// lengths first), so a pull never holds much more than it sends,
+    /// however large the page's items. `start` says whether this starts a session: then
     /// `cursor` is the finished session's, the page runs to the newest
     /// sequence number, and the cases joined since come too. The device
     /// must still be active, and the cursor not ahead of the newest
@@ -63,6 +69,7 @@ impl SqlStorage {
         device: &[u8],
         cursor: &Cursor,
         start: bool,
+        budget: usize,
     ) -> Result<TailPage> {
         // Starting a session, `high` is the counter read by this very
         // statement. With no case joined since the last session (else the
@@ -74,18 +81,24 @@ impl SqlStorage {
             (cursor.base, cursor.high as i64, i64::MAX)
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT x.seq, x.kind, x.case_id, x.body FROM (
-                 SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, e.body AS body FROM events e
-                   JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
-                  WHERE e.seq > $2 AND e.author <> $1
-                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
-                 UNION ALL
-                 SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, t.body AS body FROM team_entries t
-                   JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
-                  WHERE t.seq > $2 AND t.signer <> $1
-                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
-                 ORDER BY seq LIMIT {TAIL_PAGE}
-             ) x
+            "SELECT y.seq, y.kind, y.case_id, COALESCE(e.body, t.body) AS body FROM (
+                 SELECT z.seq AS seq, z.kind AS kind, z.case_id AS case_id,
+                        SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
+                   FROM (
+                     SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, length(e.body) AS len FROM events e
+                       JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
+                      WHERE e.seq > $2 AND e.author <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
+                     UNION ALL
+                     SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, length(t.body) AS len FROM team_entries t
+                       JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+                      WHERE t.seq > $2 AND t.signer <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                     ORDER BY seq LIMIT {TAIL_PAGE}
+                   ) z
+             ) y
+               LEFT JOIN events e ON y.kind = {EVENT} AND e.seq = y.seq AND y.before < $6
+               LEFT JOIN team_entries t ON y.kind = {TEAM_ENTRY} AND t.seq = y.seq AND y.before < $6
              UNION ALL
              SELECT value, {COUNTER}, NULL, NULL FROM counters WHERE name = 'seq'
              UNION ALL
@@ -105,6 +118,7 @@ impl SqlStorage {
         .bind(base as i64)
         .bind(high)
         .bind(joined_after)
+        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
         .fetch_all(&mut *conn)
         .await?;
         let mut page = TailPage::default();
@@ -119,7 +133,7 @@ impl SqlStorage {
                 kind @ (EVENT | TEAM_ENTRY) => page.items.push(TailItem {
                     seq: int(row, "seq")? as u64,
                     team: kind == TEAM_ENTRY,
-                    body: blob(row, "body")?,
+                    body: row.try_get::<Option<Vec<u8>>, _>("body")?,
                 }),
                 COUNTER => now = Some(int(row, "seq")? as u64),
                 ROTATE => page.rotate.push((case_id()?, blob(row, "body")?)),
@@ -191,7 +205,7 @@ impl SqlStorage {
         let mut joined_first = None;
         let mut cursor = match cursor.phase {
             Phase::Done => {
-                let page = Self::tail_page(&mut conn, &me, &cursor, true).await?;
+                let page = Self::tail_page(&mut conn, &me, &cursor, true, budget).await?;
                 let mut next = Cursor {
                     base: cursor.high,
                     high: page.now,
@@ -320,20 +334,31 @@ impl SqlStorage {
         let rotate = loop {
             let page = match first_page.take() {
                 Some(page) => page,
-                None => Self::tail_page(&mut conn, &me, &cursor, false).await?,
+                None => {
+                    let left = budget.saturating_sub(bytes);
+                    Self::tail_page(&mut conn, &me, &cursor, false, left).await?
+                }
             };
             let exhausted = (page.items.len() as i64) < TAIL_PAGE;
             for item in page.items {
-                bytes += item.body.len();
+                // Past the budget the statement read no body (the pull
+                // ends before, at the item that reached it): go on from here
+                // next time.
+                let Some(body) = item.body else {
+                    response.more = true;
+                    response.cursor = cursor.encode();
+                    return Ok(response);
+                };
+                bytes += body.len();
                 if item.team {
                     response.team.push(Sequenced {
                         seq: item.seq,
-                        item: decode::<TeamEntry>(&item.body, "team entry")?,
+                        item: decode::<TeamEntry>(&body, "team entry")?,
                     });
                 } else {
                     response.events.push(Sequenced {
                         seq: item.seq,
-                        item: decode::<WireEvent>(&item.body, "event")?,
+                        item: decode::<WireEvent>(&body, "event")?,
                     });
                 }
                 cursor.tail_after = item.seq;

@@ -3,11 +3,24 @@
 //! server process, on SQLite and PostgreSQL. Synthetic data only.
 
 use crate::support::{note_event, now_ms, server_row_count, Backend, Phone, RawDevice, Server};
-use binhan_core::model::{CaseId, DeviceId, EventId, Role};
+use binhan_core::events::{Change, Event, Hlc};
+use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
-    encode, PushRequest, PushResponse, TeamEntry, MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
+    encode, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, DEFAULT_PULL_BYTES,
+    MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
 };
 use binhan_core::sync::{seal_event, sign_team_entry};
+
+/// Enrols `n` raw collaborators of one commune.
+async fn collaborators(server: &Server, n: usize) -> Vec<RawDevice> {
+    let officer = Phone::enrolled(server, &server.bootstrap_officer()).await;
+    let mut devices = Vec::new();
+    for _ in 0..n {
+        let invitation = officer.app.invite(Role::Collaborator, "muong_te", 24);
+        devices.push(RawDevice::enrol(server, &invitation.await.unwrap().code).await);
+    }
+    devices
+}
 
 /// A signed epoch-0 team entry of `signer` for a new case: the signer and
 /// `others` random devices.
@@ -40,14 +53,8 @@ fn push_of(team: TeamEntry) -> Vec<u8> {
 /// is stored, and another device's push sent at the same time is stored.
 async fn an_oversized_team_is_refused_before_the_writer(backend: Backend) {
     let server = Server::start(backend);
-    let officer = Phone::enrolled(&server, &server.bootstrap_officer()).await;
-    let mut codes = Vec::new();
-    for _ in 0..2 {
-        let invitation = officer.app.invite(Role::Collaborator, "muong_te", 24);
-        codes.push(invitation.await.unwrap().code);
-    }
-    let attacker = RawDevice::enrol(&server, &codes[0]).await;
-    let honest = RawDevice::enrol(&server, &codes[1]).await;
+    let [attacker, honest]: [RawDevice; 2] =
+        collaborators(&server, 2).await.try_into().ok().unwrap();
 
     let oversized = push_of(team_of(&attacker, 260_000));
     assert!(oversized.len() <= MAX_REQUEST_BYTES, "it fits in a request");
@@ -105,3 +112,117 @@ async fn an_oversized_team_is_refused_before_the_writer(backend: Backend) {
 }
 
 on_both_backends!(an_oversized_team_is_refused_before_the_writer);
+
+/// One pull by `device` from `cursor`, asking for `max_bytes`.
+async fn pull(device: &RawDevice, cursor: Vec<u8>, max_bytes: u32) -> PullResponse {
+    let request = encode(&PullRequest { cursor, max_bytes });
+    let response = device.post("/v1/sync/pull", request, true).await;
+    assert_eq!(response.status, 200, "{}", response.error_code());
+    response.decode()
+}
+
+/// A synthetic note on `case_id` by `author` whose text compresses badly
+/// (hex of random ids), so that its ciphertext is about `bytes` long.
+fn note_of_about(author: DeviceId, case_id: CaseId, wall_ms: u64, bytes: usize) -> Event {
+    let text: String = std::iter::repeat_with(|| EventId::random().to_string())
+        .flat_map(|id| id.chars().collect::<Vec<_>>())
+        .take(bytes * 2)
+        .collect();
+    let hlc = Hlc::from_wall_ms(wall_ms);
+    Event {
+        id: Event::id_for(author, hlc),
+        case_id,
+        hlc,
+        author,
+        changes: vec![Change::NoteAdded(Note {
+            text: format!("Synthetic: {text}"),
+        })],
+    }
+}
+
+/// The smallest budget the server grants a pull.
+const SMALL_BUDGET: u32 = 16 * 1024;
+
+/// A device pulls many large events (each larger than its budget, some
+/// small ones between them) with the smallest budget: every page ends at
+/// the event that reached the budget, and following the cursors it gets
+/// every event once, in order.
+async fn a_small_budget_pages_large_events(backend: Backend) {
+    let server = Server::start(backend);
+    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
+    let (a, r) = (author.identity.device_id(), reader.identity.device_id());
+    let mut team = TeamEntry {
+        members: vec![a, r],
+        ..team_of(&author, 0)
+    };
+    sign_team_entry(&author.identity, &mut team);
+    let case_id = team.case_id;
+    let key = binhan_core::crypto::SecretKey::random();
+    assert_eq!(
+        author
+            .post("/v1/sync/push", push_of(team), true)
+            .await
+            .status,
+        200
+    );
+
+    // The reader joins the case (its team) before the events come.
+    let mut cursor = Vec::new();
+    loop {
+        let page = pull(&reader, cursor, DEFAULT_PULL_BYTES).await;
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+
+    let start = now_ms();
+    let events: Vec<_> = (0..30u64)
+        .map(|i| {
+            let bytes = if i % 3 == 2 { 200 } else { 48 * 1024 };
+            let note = note_of_about(a, case_id, start + i, bytes);
+            seal_event(&author.identity, &key, 0, &note)
+        })
+        .collect();
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.ciphertext.len() > SMALL_BUDGET as usize)
+            .count()
+            >= 20
+    );
+    let sent: Vec<EventId> = events.iter().map(|e| e.id).collect();
+    let push = encode(&PushRequest {
+        events,
+        ..PushRequest::default()
+    });
+    assert_eq!(author.post("/v1/sync/push", push, true).await.status, 200);
+
+    let mut received = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = pull(&reader, cursor, SMALL_BUDGET).await;
+        pages += 1;
+        let sizes: Vec<usize> = page
+            .events
+            .iter()
+            .map(|e| e.item.ciphertext.len())
+            .collect();
+        if let Some((_, before_last)) = sizes.split_last() {
+            assert!(
+                before_last.iter().sum::<usize>() < SMALL_BUDGET as usize,
+                "page {pages} goes on past the event that reached its budget: {sizes:?}"
+            );
+        }
+        assert!(page.events.windows(2).all(|w| w[0].seq < w[1].seq));
+        received.extend(page.events.iter().map(|e| e.item.id));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(received, sent, "every event once, in order");
+    assert!(pages >= 20, "one page per large event ({pages} pages)");
+}
+
+on_both_backends!(a_small_budget_pages_large_events);
