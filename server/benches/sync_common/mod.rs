@@ -60,7 +60,16 @@ pub struct Server {
 }
 
 /// Rate limits high enough that a benchmark never meets them.
-pub const NO_RATE_LIMIT: &[&str] = &["--rate-burst", "1000000", "--rate-per-minute", "100000000"];
+pub const NO_RATE_LIMIT: &[&str] = &[
+    "--rate-burst",
+    "1000000",
+    "--rate-per-minute",
+    "100000000",
+    "--address-rate-burst",
+    "1000000",
+    "--address-rate-per-minute",
+    "100000000",
+];
 
 impl Server {
     /// Starts `binhan-server serve` on a free loopback port.

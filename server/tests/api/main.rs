@@ -19,3 +19,4 @@ mod sync_bounded;
 mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
+mod unauthenticated_limits;
