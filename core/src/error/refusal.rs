@@ -85,10 +85,9 @@ pub enum Refusal {
     PlacementUnderWay,
     /// The shelter message is for another device.
     MessageForOtherDevice,
-    /// A team change that lists members twice, or whose creator is not a member.
+    /// A team change that lists members twice or more members than a team
+    /// may have, or whose creator is not a member.
     TeamMembersInvalid,
-    /// A team change listing more members than a team may have.
-    TeamTooLarge,
     /// A team change from a device that may not change the team.
     TeamSignerNotPermitted,
     /// Removing a team member without a new key epoch.
@@ -138,7 +137,6 @@ impl Refusal {
             Self::PlacementUnderWay => "placement_under_way",
             Self::MessageForOtherDevice => "message_for_other_device",
             Self::TeamMembersInvalid => "team_members_invalid",
-            Self::TeamTooLarge => "team_too_large",
             Self::TeamSignerNotPermitted => "team_signer_not_permitted",
             Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
             Self::TeamEpochWrong => "team_epoch_wrong",
@@ -275,13 +273,15 @@ impl Refusal {
                 "tin nhắn về nơi tạm lánh này dành cho máy khác",
                 "the shelter message is for another device",
             ),
-            Self::TeamMembersInvalid => same(
-                "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập nhóm)",
-                "team members must be listed once each, the creator among them",
-            ),
-            Self::TeamTooLarge => (
-                format!("một nhóm có tối đa {MAX_TEAM_MEMBERS} máy"),
-                format!("a team has at most {MAX_TEAM_MEMBERS} devices"),
+            Self::TeamMembersInvalid => (
+                format!(
+                    "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập \
+                     nhóm, tối đa {MAX_TEAM_MEMBERS} máy)"
+                ),
+                format!(
+                    "team members must be listed once each, the creator among them, at most \
+                     {MAX_TEAM_MEMBERS}"
+                ),
             ),
             Self::TeamSignerNotPermitted => same(
                 "chỉ người lập nhóm hoặc cán bộ phụ trách (UBND xã) trong nhóm mới thay \
@@ -386,7 +386,6 @@ pub(super) mod tests {
             PlacementUnderWay,
             MessageForOtherDevice,
             TeamMembersInvalid,
-            TeamTooLarge,
             TeamSignerNotPermitted,
             TeamRemovalNeedsNewKey,
             TeamEpochWrong,
@@ -425,7 +424,6 @@ pub(super) mod tests {
                 | PlacementUnderWay
                 | MessageForOtherDevice
                 | TeamMembersInvalid
-                | TeamTooLarge
                 | TeamSignerNotPermitted
                 | TeamRemovalNeedsNewKey
                 | TeamEpochWrong

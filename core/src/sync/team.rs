@@ -74,7 +74,7 @@ impl TeamState {
     pub fn accept(&mut self, entry: &TeamEntry, signer_role: Role) -> Result<()> {
         let refuse = Error::NotAllowed;
         if entry.members.len() > MAX_TEAM_MEMBERS {
-            return Err(refuse(Refusal::TeamTooLarge));
+            return Err(refuse(Refusal::TeamMembersInvalid));
         }
         let mut unique = entry.members.clone();
         unique.sort();
@@ -185,7 +185,7 @@ mod tests {
         let refused = team.accept(&entry(0, &over, a), Role::Collaborator);
         assert!(matches!(
             refused,
-            Err(Error::NotAllowed(Refusal::TeamTooLarge))
+            Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
         ));
         assert_eq!(team, TeamState::default());
 
@@ -194,7 +194,7 @@ mod tests {
         let before = team.clone();
         assert!(matches!(
             team.accept(&entry(0, &over, a), Role::Collaborator),
-            Err(Error::NotAllowed(Refusal::TeamTooLarge))
+            Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
         ));
         assert_eq!(team, before);
     }
