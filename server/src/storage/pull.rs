@@ -17,7 +17,8 @@ use sqlx::Row;
 /// Page sizes are written into the SQL text, never bound: SQLite plans a
 /// statement again each time it runs with a new value bound to its LIMIT.
 const JOIN_PAGE: i64 = 200;
-/// Items per tail query (in the SQL text, as [`JOIN_PAGE`]).
+/// Items per tail query, and events per query of a joined case (in the
+/// SQL text, as [`JOIN_PAGE`]).
 const TAIL_PAGE: i64 = 2_000;
 
 /// Kinds of row of [`SqlStorage::tail_page`]'s statement.
@@ -203,7 +204,7 @@ impl SqlStorage {
         // is read again after them.
         let mut first_page = None;
         let mut joined_first = None;
-        let mut cursor = match cursor.phase {
+        let cursor = match cursor.phase {
             Phase::Done => {
                 let page = Self::tail_page(&mut conn, &me, &cursor, true, budget).await?;
                 let mut next = Cursor {
@@ -222,26 +223,23 @@ impl SqlStorage {
             }
             _ => cursor,
         };
-        let mut response = PullResponse::default();
-        let mut bytes = 0usize;
-        let full = |response: &mut PullResponse, cursor: &Cursor, bytes: usize| {
-            response.more = bytes >= budget;
-            if response.more {
-                response.cursor = cursor.encode();
-            }
-            response.more
+        let mut chunk = Chunk {
+            response: PullResponse::default(),
+            cursor,
+            bytes: 0,
+            budget,
         };
 
         // Phase 1: cases joined since the last session: first their teams,
         // then bundles of their states, then each case's own snapshot (if
         // newer than its bundle) and the events after.
-        while let Phase::JoinTeams { after_case } = cursor.phase {
+        while let Phase::JoinTeams { after_case } = chunk.cursor.phase {
             let cases = match joined_first.take() {
                 Some(cases) => cases,
-                None => Self::joined_cases(&mut conn, &me, &cursor, after_case).await?,
+                None => Self::joined_cases(&mut conn, &me, &chunk.cursor, after_case).await?,
             };
             if cases.is_empty() {
-                cursor.phase = match after_case {
+                chunk.cursor.phase = match after_case {
                     None => Phase::Tail, // joined nothing
                     Some(_) => Phase::JoinBundles { after: 0 },
                 };
@@ -250,83 +248,86 @@ impl SqlStorage {
             for case_id in cases {
                 for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
                     .bind(case_id.as_bytes().to_vec())
-                    .bind(cursor.high as i64)
+                    .bind(chunk.cursor.high as i64)
                     .fetch_all(&mut *conn)
                     .await?
                 {
                     let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
+                    chunk.bytes += body.len();
+                    chunk.response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
                 }
-                cursor.phase = Phase::JoinTeams {
+                chunk.cursor.phase = Phase::JoinTeams {
                     after_case: Some(case_id),
                 };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
+                if chunk.full() {
+                    return Ok(chunk.response);
                 }
             }
         }
-        while let Phase::JoinBundles { after } = cursor.phase {
-            let range = (cursor.base, cursor.high);
+        while let Phase::JoinBundles { after } = chunk.cursor.phase {
+            let range = (chunk.cursor.base, chunk.cursor.high);
             let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
             if bundles.is_empty() {
-                cursor.phase = Phase::Join { after_case: None };
+                chunk.cursor.phase = Phase::Join { after_case: None };
                 break;
             }
             for (number, bundle) in bundles {
-                bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
-                response.bundles.push(bundle);
-                cursor.phase = Phase::JoinBundles { after: number };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
+                chunk.bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
+                chunk.response.bundles.push(bundle);
+                chunk.cursor.phase = Phase::JoinBundles { after: number };
+                if chunk.full() {
+                    return Ok(chunk.response);
                 }
             }
         }
-        while let Phase::Join { after_case } = cursor.phase {
-            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+        if let Phase::JoinEvents { case, after_seq } = chunk.cursor.phase {
+            if Self::send_case_events(&mut conn, &me, case, after_seq, &mut chunk).await? {
+                return Ok(chunk.response);
+            }
+            chunk.cursor.phase = Phase::Join {
+                after_case: Some(case),
+            };
+        }
+        while let Phase::Join { after_case } = chunk.cursor.phase {
+            let cases = Self::joined_cases(&mut conn, &me, &chunk.cursor, after_case).await?;
             if cases.is_empty() {
-                cursor.phase = Phase::Tail;
+                chunk.cursor.phase = Phase::Tail;
                 break;
             }
             for case_id in cases {
                 let case = case_id.as_bytes().to_vec();
-                let mut covered = Self::bundle_cover(&mut conn, &me, &case, cursor.high)
+                let high = chunk.cursor.high;
+                let mut covered = Self::bundle_cover(&mut conn, &me, &case, high)
                     .await?
                     .unwrap_or(0);
                 let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2 AND covers_seq > $3")
-                    .bind(case.clone())
-                    .bind(cursor.high as i64)
+                    .bind(case)
+                    .bind(high as i64)
                     .bind(covered as i64)
                     .fetch_optional(&mut *conn)
                     .await?;
                 if let Some(row) = snapshot {
                     covered = int(&row, "covers_seq")? as u64;
                     let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response
+                    chunk.bytes += body.len();
+                    chunk
+                        .response
                         .snapshots
                         .push(decode::<WireSnapshot>(&body, "snapshot")?);
+                    chunk.cursor.phase = Phase::JoinEvents {
+                        case: case_id,
+                        after_seq: covered,
+                    };
+                    if chunk.full() {
+                        return Ok(chunk.response);
+                    }
                 }
-                for row in sqlx::query(
-                    "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
-                )
-                .bind(case.clone())
-                .bind(covered as i64)
-                .bind(cursor.high as i64)
-                .bind(me.clone())
-                .fetch_all(&mut *conn)
-                .await?
-                {
-                    let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<WireEvent>(&body, "event")? });
+                if Self::send_case_events(&mut conn, &me, case_id, covered, &mut chunk).await? {
+                    return Ok(chunk.response);
                 }
-                cursor.phase = Phase::Join {
+                chunk.cursor.phase = Phase::Join {
                     after_case: Some(case_id),
                 };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
-                }
             }
         }
 
@@ -334,10 +335,7 @@ impl SqlStorage {
         let rotate = loop {
             let page = match first_page.take() {
                 Some(page) => page,
-                None => {
-                    let left = budget.saturating_sub(bytes);
-                    Self::tail_page(&mut conn, &me, &cursor, false, left).await?
-                }
+                None => Self::tail_page(&mut conn, &me, &chunk.cursor, false, chunk.left()).await?,
             };
             let exhausted = (page.items.len() as i64) < TAIL_PAGE;
             for item in page.items {
@@ -345,34 +343,38 @@ impl SqlStorage {
                 // ends before, at the item that reached it): go on from here
                 // next time.
                 let Some(body) = item.body else {
-                    response.more = true;
-                    response.cursor = cursor.encode();
-                    return Ok(response);
+                    chunk.end_early();
+                    return Ok(chunk.response);
                 };
-                bytes += body.len();
+                chunk.bytes += body.len();
                 if item.team {
-                    response.team.push(Sequenced {
+                    chunk.response.team.push(Sequenced {
                         seq: item.seq,
                         item: decode::<TeamEntry>(&body, "team entry")?,
                     });
                 } else {
-                    response.events.push(Sequenced {
+                    chunk.response.events.push(Sequenced {
                         seq: item.seq,
                         item: decode::<WireEvent>(&body, "event")?,
                     });
                 }
-                cursor.tail_after = item.seq;
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
+                chunk.cursor.tail_after = item.seq;
+                if chunk.full() {
+                    return Ok(chunk.response);
                 }
             }
             if exhausted {
                 // Cases joined after `high` are sent whole by the next session.
-                cursor.tail_after = cursor.tail_after.max(page.now);
+                chunk.cursor.tail_after = chunk.cursor.tail_after.max(page.now);
                 break page.rotate;
             }
         };
 
+        let Chunk {
+            mut response,
+            mut cursor,
+            ..
+        } = chunk;
         let may_rotate = device.role.manages_commune();
         for (case, state) in rotate {
             let team: TeamState = decode(&state, "team state")?;
@@ -384,5 +386,98 @@ impl SqlStorage {
         cursor.phase = Phase::Done;
         response.cursor = cursor.encode();
         Ok(response)
+    }
+
+    /// Sends the events of `case`, a case joined in the chunk's session,
+    /// after sequence number `after` (up to the session's high mark, none
+    /// of `me`'s own), a page per statement whose bodies are read only up to
+    /// the one that reaches the budget (as [`Self::tail_page`] does), moving
+    /// the cursor along. Returns whether the chunk is full (it then says
+    /// where to go on).
+    async fn send_case_events(
+        conn: &mut sqlx::AnyConnection,
+        me: &[u8],
+        case: CaseId,
+        mut after: u64,
+        chunk: &mut Chunk,
+    ) -> Result<bool> {
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT y.seq, e.body FROM (
+                     SELECT z.seq AS seq, SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
+                       FROM (
+                         SELECT seq, length(body) AS len FROM events
+                          WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4
+                          ORDER BY seq LIMIT {TAIL_PAGE}
+                       ) z
+                 ) y
+                   LEFT JOIN events e ON e.seq = y.seq AND y.before < $5
+                 ORDER BY y.seq",
+            )))
+            .bind(case.as_bytes().to_vec())
+            .bind(after as i64)
+            .bind(chunk.cursor.high as i64)
+            .bind(me.to_vec())
+            .bind(i64::try_from(chunk.left()).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
+            let exhausted = (rows.len() as i64) < TAIL_PAGE;
+            for row in &rows {
+                let Some(body) = row.try_get::<Option<Vec<u8>>, _>("body")? else {
+                    chunk.end_early();
+                    return Ok(true);
+                };
+                after = int(row, "seq")? as u64;
+                chunk.bytes += body.len();
+                chunk.response.events.push(Sequenced {
+                    seq: after,
+                    item: decode::<WireEvent>(&body, "event")?,
+                });
+                chunk.cursor.phase = Phase::JoinEvents {
+                    case,
+                    after_seq: after,
+                };
+                if chunk.full() {
+                    return Ok(true);
+                }
+            }
+            if exhausted {
+                return Ok(false);
+            }
+        }
+    }
+}
+
+/// A pull's response as it fills, and where the pull stands.
+struct Chunk {
+    response: PullResponse,
+    cursor: Cursor,
+    /// Bytes of the items in `response`.
+    bytes: usize,
+    /// Bytes the pull may send (its last item may go past).
+    budget: usize,
+}
+
+impl Chunk {
+    /// Whether the items so far reached the budget; then the response says
+    /// more is waiting, from the cursor as it stands.
+    fn full(&mut self) -> bool {
+        let full = self.bytes >= self.budget;
+        if full {
+            self.end_early();
+        }
+        full
+    }
+
+    /// Ends the response before its session's end: more is waiting, from
+    /// the cursor as it stands.
+    fn end_early(&mut self) {
+        self.response.more = true;
+        self.response.cursor = self.cursor.encode();
+    }
+
+    /// Bytes left of the budget.
+    fn left(&self) -> usize {
+        self.budget.saturating_sub(self.bytes)
     }
 }

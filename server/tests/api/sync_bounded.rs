@@ -3,6 +3,7 @@
 //! server process, on SQLite and PostgreSQL. Synthetic data only.
 
 use crate::support::{note_event, now_ms, server_row_count, Backend, Phone, RawDevice, Server};
+use binhan_core::crypto::SecretKey;
 use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
@@ -143,65 +144,37 @@ fn note_of_about(author: DeviceId, case_id: CaseId, wall_ms: u64, bytes: usize) 
 /// The smallest budget the server grants a pull.
 const SMALL_BUDGET: u32 = 16 * 1024;
 
-/// A device pulls many large events (each larger than its budget, some
-/// small ones between them) with the smallest budget: every page ends at
-/// the event that reached the budget, and following the cursors it gets
-/// every event once, in order.
-async fn a_small_budget_pages_large_events(backend: Backend) {
-    let server = Server::start(backend);
-    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
-    let (a, r) = (author.identity.device_id(), reader.identity.device_id());
-    let mut team = TeamEntry {
-        members: vec![a, r],
-        ..team_of(&author, 0)
-    };
-    sign_team_entry(&author.identity, &mut team);
-    let case_id = team.case_id;
-    let key = binhan_core::crypto::SecretKey::random();
-    assert_eq!(
-        author
-            .post("/v1/sync/push", push_of(team), true)
-            .await
-            .status,
-        200
-    );
-
-    // The reader joins the case (its team) before the events come.
-    let mut cursor = Vec::new();
-    loop {
-        let page = pull(&reader, cursor, DEFAULT_PULL_BYTES).await;
-        cursor = page.cursor;
-        if !page.more {
-            break;
-        }
-    }
-
+/// 30 events by `author` on `case_id`, 20 of them larger than
+/// [`SMALL_BUDGET`], and a push of them.
+fn large_events(author: &RawDevice, key: &SecretKey, case_id: CaseId) -> (Vec<u8>, Vec<EventId>) {
     let start = now_ms();
     let events: Vec<_> = (0..30u64)
         .map(|i| {
             let bytes = if i % 3 == 2 { 200 } else { 48 * 1024 };
-            let note = note_of_about(a, case_id, start + i, bytes);
-            seal_event(&author.identity, &key, 0, &note)
+            let note = note_of_about(author.identity.device_id(), case_id, start + i, bytes);
+            seal_event(&author.identity, key, 0, &note)
         })
         .collect();
-    assert!(
-        events
-            .iter()
-            .filter(|e| e.ciphertext.len() > SMALL_BUDGET as usize)
-            .count()
-            >= 20
-    );
-    let sent: Vec<EventId> = events.iter().map(|e| e.id).collect();
+    let large = events
+        .iter()
+        .filter(|e| e.ciphertext.len() > SMALL_BUDGET as usize);
+    assert_eq!(large.count(), 20);
+    let ids = events.iter().map(|e| e.id).collect();
     let push = encode(&PushRequest {
         events,
         ..PushRequest::default()
     });
-    assert_eq!(author.post("/v1/sync/push", push, true).await.status, 200);
+    (push, ids)
+}
 
+/// Pulls with [`SMALL_BUDGET`] from `cursor` to the end of the session,
+/// checking that every page ends at the event that reached the budget and
+/// that there is a page per large event; returns the events' ids.
+async fn pull_in_small_pages(reader: &RawDevice, mut cursor: Vec<u8>) -> Vec<EventId> {
     let mut received = Vec::new();
     let mut pages = 0;
     loop {
-        let page = pull(&reader, cursor, SMALL_BUDGET).await;
+        let page = pull(reader, cursor, SMALL_BUDGET).await;
         pages += 1;
         let sizes: Vec<usize> = page
             .events
@@ -221,8 +194,66 @@ async fn a_small_budget_pages_large_events(backend: Backend) {
             break;
         }
     }
-    assert_eq!(received, sent, "every event once, in order");
     assert!(pages >= 20, "one page per large event ({pages} pages)");
+    received
+}
+
+/// A case team of `author` (the creator) and `others`, epoch 0, pushed.
+async fn push_team(author: &RawDevice, case_id: CaseId, others: &[&RawDevice]) {
+    let mut team = TeamEntry {
+        case_id,
+        members: std::iter::once(author)
+            .chain(others.iter().copied())
+            .map(|d| d.identity.device_id())
+            .collect(),
+        ..team_of(author, 0)
+    };
+    sign_team_entry(&author.identity, &mut team);
+    let answer = author.post("/v1/sync/push", push_of(team), true).await;
+    assert_eq!(answer.status, 200, "{}", answer.error_code());
+}
+
+/// A device pulls many large events (each larger than its budget, some
+/// small ones between them) of a case it holds, with the smallest budget:
+/// every page ends at the event that reached the budget, and following the
+/// cursors it gets every event once, in order.
+async fn a_small_budget_pages_large_events(backend: Backend) {
+    let server = Server::start(backend);
+    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
+    let case_id = CaseId::random();
+    push_team(&author, case_id, &[&reader]).await;
+
+    // The reader joins the case (its team) before the events come.
+    let mut cursor = Vec::new();
+    loop {
+        let page = pull(&reader, cursor, DEFAULT_PULL_BYTES).await;
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+
+    let (push, sent) = large_events(&author, &SecretKey::random(), case_id);
+    assert_eq!(author.post("/v1/sync/push", push, true).await.status, 200);
+    let received = pull_in_small_pages(&reader, cursor).await;
+    assert_eq!(received, sent, "every event once, in order");
 }
 
 on_both_backends!(a_small_budget_pages_large_events);
+
+/// The same events, of a case the device is added to after they were
+/// stored: it gets them while joining the case, in the same bounded pages.
+async fn a_small_budget_pages_a_joined_case(backend: Backend) {
+    let server = Server::start(backend);
+    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
+    let case_id = CaseId::random();
+    push_team(&author, case_id, &[]).await;
+    let (push, sent) = large_events(&author, &SecretKey::random(), case_id);
+    assert_eq!(author.post("/v1/sync/push", push, true).await.status, 200);
+    push_team(&author, case_id, &[&reader]).await;
+
+    let received = pull_in_small_pages(&reader, Vec::new()).await;
+    assert_eq!(received, sent, "every event once, in order");
+}
+
+on_both_backends!(a_small_budget_pages_a_joined_case);
