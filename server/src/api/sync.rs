@@ -8,7 +8,7 @@ use axum::extract::State;
 use binhan_core::events::{Event, Hlc};
 use binhan_core::sync::wire::{
     DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
-    MAX_PUSH_ITEMS, MAX_TEAM_MEMBERS,
+    MAX_PUSH_ITEMS, MAX_PUSH_TEAM_MEMBERS, MAX_TEAM_MEMBERS,
 };
 use binhan_core::sync::{verify_bundle, verify_events, verify_team_entry};
 
@@ -107,8 +107,9 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
 }
 
 /// Refuses a push larger than the writer should ever be handed: too many
-/// items, or a team entry listing more members than a team may have (the
-/// team rules refuse it too, but only inside the writer's transaction).
+/// items, a team entry listing more members than a team may have (the team
+/// rules refuse it too, but only inside the writer's transaction), or more
+/// members in all its team entries than a device's push ever lists.
 fn check_shape(request: &PushRequest) -> Result<()> {
     let items =
         request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
@@ -128,6 +129,13 @@ fn check_shape(request: &PushRequest) -> Result<()> {
                 "team change {} lists more than {MAX_TEAM_MEMBERS} members",
                 entry.id
             ),
+        ));
+    }
+    let members: usize = request.team.iter().map(|e| e.members.len()).sum();
+    if members > MAX_PUSH_TEAM_MEMBERS {
+        return Err(ServerError::too_large_as(
+            "team_too_large",
+            format!("a push lists at most {MAX_PUSH_TEAM_MEMBERS} team members in all"),
         ));
     }
     Ok(())

@@ -8,7 +8,7 @@ use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
     encode, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, DEFAULT_PULL_BYTES,
-    MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
+    MAX_PUSH_TEAM_MEMBERS, MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
 };
 use binhan_core::sync::{seal_event, sign_team_entry};
 
@@ -113,6 +113,44 @@ async fn an_oversized_team_is_refused_before_the_writer(backend: Backend) {
 }
 
 on_both_backends!(an_oversized_team_is_refused_before_the_writer);
+
+/// Full teams, each within the cap, but more members in all than a
+/// device's push ever lists: refused as too large, nothing stored; the
+/// same teams pushed a few at a time are stored.
+async fn too_many_members_in_one_push_are_refused(backend: Backend) {
+    let server = Server::start(backend);
+    let [device]: [RawDevice; 1] = collaborators(&server, 1).await.try_into().ok().unwrap();
+    let teams: Vec<TeamEntry> = (0..MAX_PUSH_TEAM_MEMBERS / MAX_TEAM_MEMBERS + 1)
+        .map(|_| team_of(&device, MAX_TEAM_MEMBERS - 1))
+        .collect();
+    let all = encode(&PushRequest {
+        team: teams.clone(),
+        ..PushRequest::default()
+    });
+    let refused = device.post("/v1/sync/push", all, true).await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (413, "team_too_large")
+    );
+    assert_eq!(server_row_count(&server.backend, "team_entries").await, 0);
+    assert_eq!(server_row_count(&server.backend, "members").await, 0);
+
+    let half = teams.len() / 2;
+    for part in [&teams[..half], &teams[half..]] {
+        let push = encode(&PushRequest {
+            team: part.to_vec(),
+            ..PushRequest::default()
+        });
+        let stored = device.post("/v1/sync/push", push, true).await;
+        assert_eq!(stored.status, 200, "{}", stored.error_code());
+    }
+    assert_eq!(
+        server_row_count(&server.backend, "members").await,
+        (teams.len() * MAX_TEAM_MEMBERS) as i64
+    );
+}
+
+on_both_backends!(too_many_members_in_one_push_are_refused);
 
 /// One pull by `device` from `cursor`, asking for `max_bytes`.
 async fn pull(device: &RawDevice, cursor: Vec<u8>, max_bytes: u32) -> PullResponse {
