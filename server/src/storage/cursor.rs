@@ -49,6 +49,14 @@ pub enum Phase {
         /// The last of its events sent, or what its snapshot or bundle covers.
         after_seq: u64,
     },
+    /// Sending the team entries of one case the device joined, a page at a
+    /// time, before the cases after it ([`Self::JoinTeams`]).
+    JoinTeamEntries {
+        /// The case.
+        case: CaseId,
+        /// The last of its team entries sent.
+        after_seq: u64,
+    },
 }
 
 impl Cursor {

@@ -233,6 +233,23 @@ impl SqlStorage {
         // Phase 1: cases joined since the last session: first their teams,
         // then bundles of their states, then each case's own snapshot (if
         // newer than its bundle) and the events after.
+        if let Phase::JoinTeamEntries { case, after_seq } = chunk.cursor.phase {
+            if Self::send_case_items(
+                &mut conn,
+                &me,
+                Joined::TeamEntries,
+                case,
+                after_seq,
+                &mut chunk,
+            )
+            .await?
+            {
+                return Ok(chunk.response);
+            }
+            chunk.cursor.phase = Phase::JoinTeams {
+                after_case: Some(case),
+            };
+        }
         while let Phase::JoinTeams { after_case } = chunk.cursor.phase {
             let cases = match joined_first.take() {
                 Some(cases) => cases,
@@ -246,22 +263,13 @@ impl SqlStorage {
                 break;
             }
             for case_id in cases {
-                for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
-                    .bind(case_id.as_bytes().to_vec())
-                    .bind(chunk.cursor.high as i64)
-                    .fetch_all(&mut *conn)
-                    .await?
-                {
-                    let body = blob(&row, "body")?;
-                    chunk.bytes += body.len();
-                    chunk.response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
+                let entries = Joined::TeamEntries;
+                if Self::send_case_items(&mut conn, &me, entries, case_id, 0, &mut chunk).await? {
+                    return Ok(chunk.response);
                 }
                 chunk.cursor.phase = Phase::JoinTeams {
                     after_case: Some(case_id),
                 };
-                if chunk.full() {
-                    return Ok(chunk.response);
-                }
             }
         }
         while let Phase::JoinBundles { after } = chunk.cursor.phase {
@@ -281,7 +289,9 @@ impl SqlStorage {
             }
         }
         if let Phase::JoinEvents { case, after_seq } = chunk.cursor.phase {
-            if Self::send_case_events(&mut conn, &me, case, after_seq, &mut chunk).await? {
+            if Self::send_case_items(&mut conn, &me, Joined::Events, case, after_seq, &mut chunk)
+                .await?
+            {
                 return Ok(chunk.response);
             }
             chunk.cursor.phase = Phase::Join {
@@ -322,7 +332,10 @@ impl SqlStorage {
                         return Ok(chunk.response);
                     }
                 }
-                if Self::send_case_events(&mut conn, &me, case_id, covered, &mut chunk).await? {
+                let events = Joined::Events;
+                if Self::send_case_items(&mut conn, &me, events, case_id, covered, &mut chunk)
+                    .await?
+                {
                     return Ok(chunk.response);
                 }
                 chunk.cursor.phase = Phase::Join {
@@ -388,39 +401,46 @@ impl SqlStorage {
         Ok(response)
     }
 
-    /// Sends the events of `case`, a case joined in the chunk's session,
-    /// after sequence number `after` (up to the session's high mark, none
-    /// of `me`'s own), a page per statement whose bodies are read only up to
-    /// the one that reaches the budget (as [`Self::tail_page`] does), moving
-    /// the cursor along. Returns whether the chunk is full (it then says
-    /// where to go on).
-    async fn send_case_events(
+    /// Sends the events or the team entries (`what`) of `case`, a case
+    /// joined in the chunk's session, after sequence number `after` (up to
+    /// the session's high mark; events of `me`'s own are not sent back), a
+    /// page per statement whose bodies are read only up to the one that
+    /// reaches the budget (as [`Self::tail_page`] does), moving the cursor
+    /// along. Returns whether the chunk is full (it then says where to go
+    /// on).
+    async fn send_case_items(
         conn: &mut sqlx::AnyConnection,
         me: &[u8],
+        what: Joined,
         case: CaseId,
         mut after: u64,
         chunk: &mut Chunk,
     ) -> Result<bool> {
+        let (table, not_mine) = match what {
+            Joined::Events => ("events", "AND author <> $5"),
+            Joined::TeamEntries => ("team_entries", ""),
+        };
         loop {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT y.seq, e.body FROM (
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT y.seq, i.body FROM (
                      SELECT z.seq AS seq, SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
                        FROM (
-                         SELECT seq, length(body) AS len FROM events
-                          WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4
+                         SELECT seq, length(body) AS len FROM {table}
+                          WHERE case_id = $1 AND seq > $2 AND seq <= $3 {not_mine}
                           ORDER BY seq LIMIT {TAIL_PAGE}
                        ) z
                  ) y
-                   LEFT JOIN events e ON e.seq = y.seq AND y.before < $5
+                   LEFT JOIN {table} i ON i.seq = y.seq AND y.before < $4
                  ORDER BY y.seq",
             )))
             .bind(case.as_bytes().to_vec())
             .bind(after as i64)
             .bind(chunk.cursor.high as i64)
-            .bind(me.to_vec())
-            .bind(i64::try_from(chunk.left()).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await?;
+            .bind(i64::try_from(chunk.left()).unwrap_or(i64::MAX));
+            if what == Joined::Events {
+                query = query.bind(me.to_vec());
+            }
+            let rows = query.fetch_all(&mut *conn).await?;
             let exhausted = (rows.len() as i64) < TAIL_PAGE;
             for row in &rows {
                 let Some(body) = row.try_get::<Option<Vec<u8>>, _>("body")? else {
@@ -429,13 +449,23 @@ impl SqlStorage {
                 };
                 after = int(row, "seq")? as u64;
                 chunk.bytes += body.len();
-                chunk.response.events.push(Sequenced {
-                    seq: after,
-                    item: decode::<WireEvent>(&body, "event")?,
-                });
-                chunk.cursor.phase = Phase::JoinEvents {
-                    case,
-                    after_seq: after,
+                chunk.cursor.phase = match what {
+                    Joined::Events => {
+                        let item = decode::<WireEvent>(&body, "event")?;
+                        chunk.response.events.push(Sequenced { seq: after, item });
+                        Phase::JoinEvents {
+                            case,
+                            after_seq: after,
+                        }
+                    }
+                    Joined::TeamEntries => {
+                        let item = decode::<TeamEntry>(&body, "team entry")?;
+                        chunk.response.team.push(Sequenced { seq: after, item });
+                        Phase::JoinTeamEntries {
+                            case,
+                            after_seq: after,
+                        }
+                    }
                 };
                 if chunk.full() {
                     return Ok(true);
@@ -446,6 +476,13 @@ impl SqlStorage {
             }
         }
     }
+}
+
+/// What of a joined case [`SqlStorage::send_case_items`] sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joined {
+    Events,
+    TeamEntries,
 }
 
 /// A pull's response as it fills, and where the pull stands.

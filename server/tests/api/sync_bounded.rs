@@ -7,8 +7,8 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
-    encode, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, DEFAULT_PULL_BYTES,
-    MAX_PUSH_TEAM_MEMBERS, MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
+    encode, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
+    DEFAULT_PULL_BYTES, MAX_PUSH_TEAM_MEMBERS, MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
 };
 use binhan_core::sync::{seal_event, sign_team_entry};
 
@@ -295,3 +295,58 @@ async fn a_small_budget_pages_a_joined_case(backend: Backend) {
 }
 
 on_both_backends!(a_small_budget_pages_a_joined_case);
+
+/// A case whose team changed 30 times with large key wraps (48 KiB each),
+/// then took the device in: joining it, the device gets the team entries
+/// in pages that each end at the entry that reached the smallest budget,
+/// every entry once, in order.
+async fn a_small_budget_pages_a_joined_case_team(backend: Backend) {
+    let server = Server::start(backend);
+    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
+    let case_id = CaseId::random();
+    let me = author.identity.device_id();
+    let mut sent = Vec::new();
+    for members in std::iter::repeat_n(vec![me], 30).chain([vec![me, reader.identity.device_id()]])
+    {
+        let mut entry = TeamEntry {
+            case_id,
+            members,
+            wraps: vec![KeyWrap {
+                recipient: me,
+                epoch: 0,
+                sealed: vec![7; 48 * 1024],
+            }],
+            ..team_of(&author, 0)
+        };
+        sign_team_entry(&author.identity, &mut entry);
+        sent.push(entry.id);
+        let answer = author.post("/v1/sync/push", push_of(entry), true).await;
+        assert_eq!(answer.status, 200, "{}", answer.error_code());
+    }
+
+    let (mut cursor, mut received, mut pages) = (Vec::new(), Vec::new(), 0);
+    loop {
+        let page = pull(&reader, cursor, SMALL_BUDGET).await;
+        pages += 1;
+        let sizes: Vec<usize> = page
+            .team
+            .iter()
+            .map(|e| e.item.wraps[0].sealed.len())
+            .collect();
+        if let Some((_, before_last)) = sizes.split_last() {
+            assert!(
+                before_last.iter().sum::<usize>() < SMALL_BUDGET as usize,
+                "page {pages} goes on past the entry that reached its budget: {sizes:?}"
+            );
+        }
+        received.extend(page.team.iter().map(|e| e.item.id));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!(received, sent, "every team entry once, in order");
+    assert!(pages >= 31, "one page per entry ({pages} pages)");
+}
+
+on_both_backends!(a_small_budget_pages_a_joined_case_team);
