@@ -274,13 +274,19 @@ impl SqlStorage {
         }
         while let Phase::JoinBundles { after } = chunk.cursor.phase {
             let range = (chunk.cursor.base, chunk.cursor.high);
-            let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
+            let left = chunk.left();
+            let bundles = Self::joined_bundles(&mut conn, &me, range, after, left).await?;
             if bundles.is_empty() {
                 chunk.cursor.phase = Phase::Join { after_case: None };
                 break;
             }
             for (number, bundle) in bundles {
-                chunk.bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
+                // (Not read: past the budget, as in the tail.)
+                let Some((size, bundle)) = bundle else {
+                    chunk.end_early();
+                    return Ok(chunk.response);
+                };
+                chunk.bytes += size;
                 chunk.response.bundles.push(bundle);
                 chunk.cursor.phase = Phase::JoinBundles { after: number };
                 if chunk.full() {

@@ -7,10 +7,10 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{Change, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
 use binhan_core::sync::wire::{
-    encode, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
+    encode, BundledCase, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
     DEFAULT_PULL_BYTES, MAX_PUSH_TEAM_MEMBERS, MAX_REQUEST_BYTES, MAX_TEAM_MEMBERS,
 };
-use binhan_core::sync::{seal_event, sign_team_entry};
+use binhan_core::sync::{seal_bundle, seal_event, sign_team_entry};
 
 /// Enrols `n` raw collaborators of one commune.
 async fn collaborators(server: &Server, n: usize) -> Vec<RawDevice> {
@@ -350,3 +350,63 @@ async fn a_small_budget_pages_a_joined_case_team(backend: Backend) {
 }
 
 on_both_backends!(a_small_budget_pages_a_joined_case_team);
+
+/// 30 cases the device is added to, each with a bundle of its state for
+/// it (48 KiB each): joining them with the smallest budget, it gets the
+/// bundles in pages that each end at the bundle that reached the budget,
+/// every bundle once.
+async fn a_small_budget_pages_bundles(backend: Backend) {
+    let server = Server::start(backend);
+    let [author, reader]: [RawDevice; 2] = collaborators(&server, 2).await.try_into().ok().unwrap();
+    let mut sent = Vec::new();
+    for _ in 0..30 {
+        let case_id = CaseId::random();
+        push_team(&author, case_id, &[&reader]).await;
+        // Random bytes, which do not compress: the server never opens them.
+        let state: Vec<u8> = (0..3 * 1024)
+            .flat_map(|_| EventId::random().as_bytes().to_vec())
+            .collect();
+        let cases = vec![BundledCase {
+            case_id,
+            epoch: 0,
+            covers_seq: 0,
+        }];
+        let bundle = seal_bundle(
+            &author.identity,
+            &[reader.identity.public()],
+            cases,
+            &[state],
+        );
+        sent.push(bundle.id);
+        let push = encode(&PushRequest {
+            bundles: vec![bundle],
+            ..PushRequest::default()
+        });
+        let answer = author.post("/v1/sync/push", push, true).await;
+        assert_eq!(answer.status, 200, "{}", answer.error_code());
+    }
+
+    let (mut cursor, mut received, mut pages) = (Vec::new(), Vec::new(), 0);
+    loop {
+        let page = pull(&reader, cursor, SMALL_BUDGET).await;
+        pages += 1;
+        let sizes: Vec<usize> = page.bundles.iter().map(|b| b.ciphertext.len()).collect();
+        if let Some((_, before_last)) = sizes.split_last() {
+            assert!(
+                before_last.iter().sum::<usize>() < SMALL_BUDGET as usize,
+                "page {pages} goes on past the bundle that reached its budget: {sizes:?}"
+            );
+        }
+        received.extend(page.bundles.iter().map(|b| b.id));
+        cursor = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    received.sort();
+    sent.sort();
+    assert_eq!(received, sent, "every bundle once");
+    assert!(pages >= 30, "one page per bundle ({pages} pages)");
+}
+
+on_both_backends!(a_small_budget_pages_bundles);
