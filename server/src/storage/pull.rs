@@ -60,10 +60,10 @@ impl SqlStorage {
     /// a common pull do). The page's bodies are read only up to the first
     /// that brings their sum to `budget` bytes (the statement sums their
     /// lengths first), so a pull never holds much more than it sends,
-    /// however large the page's items. `start` says whether this starts a session: then
-    /// `cursor` is the finished session's, the page runs to the newest
-    /// sequence number, and the cases joined since come too. The device
-    /// must still be active, and the cursor not ahead of the newest
+    /// however large the page's items. `start` says whether this starts a
+    /// session: then `cursor` is the finished session's, the page runs to
+    /// the newest sequence number, and the cases joined since come too. The
+    /// device must still be active, and the cursor not ahead of the newest
     /// sequence number.
     async fn tail_page(
         conn: &mut sqlx::AnyConnection,
