@@ -35,23 +35,20 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    decode, encode, enrol_message, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap,
-    PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, CONTENT_TYPE,
-    DEFAULT_PULL_BYTES,
+    enrol_message, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap, PullRequest,
+    PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
     open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
     DevicePublic,
 };
 use binhan_testkit::cases::{case_script, Wording};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sync_common::{
-    args, flag, named_processes_cpu_seconds, process_cpu_seconds, quantile, Backend, Phone, Rng,
-    Server, NO_RATE_LIMIT,
+    args, call, client, flag, named_processes_cpu_seconds, process_cpu_seconds, quantile, Backend,
+    Phone, Rng, Server, NO_RATE_LIMIT,
 };
 use tokio::sync::Semaphore;
 
@@ -182,44 +179,6 @@ struct Report {
     request_p99: f64,
     errors: usize,
     server_cpu: f64,
-}
-
-/// One HTTP call of the protocol; returns the decoded answer.
-async fn call<Req: Serialize, Resp: DeserializeOwned>(
-    http: &reqwest::Client,
-    url: &str,
-    path: &str,
-    token: Option<&str>,
-    request: &Req,
-) -> Result<Resp, String> {
-    let mut builder = http
-        .post(format!("{url}{path}"))
-        .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
-        .header(reqwest::header::ACCEPT, CONTENT_TYPE)
-        .body(encode(request));
-    if let Some(token) = token {
-        builder = builder.bearer_auth(token);
-    }
-    let response = builder
-        .send()
-        .await
-        .map_err(|e| format!("{path}: network: {e}"))?;
-    let status = response.status();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| format!("{path}: body: {e}"))?;
-    if !status.is_success() {
-        return Err(format!(
-            "{path}: HTTP {status}: {}",
-            String::from_utf8_lossy(&bytes)
-        ));
-    }
-    decode(&bytes).map_err(|e| format!("{path}: {e}"))
-}
-
-fn client() -> reqwest::Client {
-    binhan_core::sync::http_client().expect("an HTTP client")
 }
 
 /// Enrols a new simulated device with `code`.

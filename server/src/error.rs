@@ -18,6 +18,8 @@ pub struct ServerError {
     pub reason: String,
     /// The device must erase itself (revoked).
     pub erase: bool,
+    /// Seconds to wait before trying again (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
 }
 
 impl ServerError {
@@ -27,6 +29,7 @@ impl ServerError {
             code,
             reason: reason.into(),
             erase: false,
+            retry_after: None,
         }
     }
 
@@ -74,7 +77,12 @@ impl ServerError {
 
     /// 413: too large.
     pub fn too_large(reason: impl Into<String>) -> Self {
-        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", reason)
+        Self::too_large_as("too_large", reason)
+    }
+
+    /// 413: too large, with a code naming the limit (e.g. `team_too_large`).
+    pub fn too_large_as(code: &'static str, reason: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, code, reason)
     }
 
     /// 422: well-formed but invalid (bad signature, impossible clock…).
@@ -82,13 +90,17 @@ impl ServerError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, reason)
     }
 
-    /// 429: rate limited.
-    pub fn rate_limited() -> Self {
-        Self::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many requests from this device; retry shortly",
-        )
+    /// 429: rate limited (by device or by client address); try again after
+    /// `retry_after` seconds.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests; retry in {retry_after} s"),
+            )
+        }
     }
 
     /// 500: the server failed; details are logged, not returned.
@@ -123,10 +135,14 @@ impl IntoResponse for ServerError {
             erase: self.erase,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
+        if let Some(seconds) = self.retry_after {
+            headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response
     }
 }

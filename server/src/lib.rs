@@ -16,19 +16,39 @@ use std::sync::Arc;
 use storage::Storage;
 
 /// Limits and settings of a running server.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Requests a device may burst.
     pub rate_burst: u32,
     /// Requests per minute a device may average.
     pub rate_per_minute: u32,
+    /// Requests made before a device has a token (enrol, challenge, token)
+    /// one client address may burst.
+    pub address_rate_burst: u32,
+    /// Such requests per minute one client address may average.
+    pub address_rate_per_minute: u32,
+    /// Proxies in front of the server (terminating TLS) whose
+    /// `X-Forwarded-For` names the client; without them, every client
+    /// behind a proxy counts as the proxy's address.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for ServerConfig {
+    /// Per address, as much as per device: a sync session starts with two
+    /// requests (challenge, token), and a carrier's NAT may put the phones
+    /// of many communes behind one address, so an address's allowance must
+    /// carry many devices' sessions (600 a minute is 300 sessions), while
+    /// it still stops one address flooding the door. Loopback has no
+    /// higher allowance: a TLS proxy on the same machine would share it
+    /// (name it in `trusted_proxies` instead); benchmarks that enrol
+    /// hundreds of devices from one address raise the limit.
     fn default() -> Self {
         Self {
             rate_burst: 120,
             rate_per_minute: 600,
+            address_rate_burst: 120,
+            address_rate_per_minute: 600,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -71,6 +91,11 @@ pub async fn router<S: Storage>(storage: S, config: ServerConfig) -> error::Resu
         secret: storage.server_secret().await?,
         storage,
         limiter: Arc::new(RateLimiter::new(config.rate_burst, config.rate_per_minute)),
+        address_limiter: Arc::new(RateLimiter::new(
+            config.address_rate_burst,
+            config.address_rate_per_minute,
+        )),
+        trusted_proxies: config.trusted_proxies.into(),
         cpu_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),
@@ -86,7 +111,9 @@ pub async fn serve<S: Storage>(
     config: ServerConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> error::Result<()> {
-    axum::serve(listener, router(storage, config).await?)
+    let router = router(storage, config).await?;
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| {

@@ -52,6 +52,17 @@ enum Command {
         /// Requests per minute a device may average.
         #[arg(long, default_value_t = ServerConfig::default().rate_per_minute)]
         rate_per_minute: u32,
+        /// Requests before a token (enrol, challenge, token) one client
+        /// address may burst.
+        #[arg(long, default_value_t = ServerConfig::default().address_rate_burst)]
+        address_rate_burst: u32,
+        /// Requests before a token per minute one client address may average.
+        #[arg(long, default_value_t = ServerConfig::default().address_rate_per_minute)]
+        address_rate_per_minute: u32,
+        /// A proxy in front of the server (e.g. terminating TLS) whose
+        /// X-Forwarded-For names the client (repeat for several).
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Run the whole system on this machine with synthetic data: a server
     /// with embedded SQLite, several phones enrolling, recording and editing
@@ -121,6 +132,9 @@ async fn run(command: Command) -> Result<(), String> {
             listen,
             rate_burst,
             rate_per_minute,
+            address_rate_burst,
+            address_rate_per_minute,
+            trusted_proxies,
         } => {
             let storage = database.open().await?;
             let listener = binhan_server::listen(&listen)
@@ -136,6 +150,9 @@ async fn run(command: Command) -> Result<(), String> {
                 ServerConfig {
                     rate_burst,
                     rate_per_minute,
+                    address_rate_burst,
+                    address_rate_per_minute,
+                    trusted_proxies,
                 },
                 shutdown_signal(),
             )

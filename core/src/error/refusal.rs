@@ -3,6 +3,7 @@
 
 use crate::model::{Coded, Lang};
 use crate::shelters::PlacementStatus;
+use crate::sync::wire::MAX_TEAM_MEMBERS;
 
 /// Why a workflow rule refused an action, with a stable code and a text in
 /// both languages. Texts quote no case content.
@@ -84,7 +85,8 @@ pub enum Refusal {
     PlacementUnderWay,
     /// The shelter message is for another device.
     MessageForOtherDevice,
-    /// A team change that lists members twice, or whose creator is not a member.
+    /// A team change that lists members twice or more members than a team
+    /// may have, or whose creator is not a member.
     TeamMembersInvalid,
     /// A team change from a device that may not change the team.
     TeamSignerNotPermitted,
@@ -278,9 +280,15 @@ impl Refusal {
                 "tin nhắn về nơi tạm lánh này dành cho máy khác",
                 "the shelter message is for another device",
             ),
-            Self::TeamMembersInvalid => same(
-                "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập nhóm)",
-                "team members must be listed once each, the creator among them",
+            Self::TeamMembersInvalid => (
+                format!(
+                    "danh sách thành viên nhóm không hợp lệ (mỗi máy một lần, có người lập \
+                     nhóm, tối đa {MAX_TEAM_MEMBERS} máy)"
+                ),
+                format!(
+                    "team members must be listed once each, the creator among them, at most \
+                     {MAX_TEAM_MEMBERS}"
+                ),
             ),
             Self::TeamSignerNotPermitted => same(
                 "chỉ người lập nhóm hoặc cán bộ phụ trách (UBND xã) trong nhóm mới thay \

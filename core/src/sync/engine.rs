@@ -38,6 +38,11 @@ pub const SNAPSHOT_AFTER_EVENTS: u64 = 5;
 pub(super) const PUSH_BATCH_ITEMS: usize = 2_000;
 /// Rough most bytes in one push request.
 pub(super) const PUSH_BATCH_BYTES: usize = 1 << 20;
+// A batch counts 16 bytes a team member and may end with one more team: it
+// never lists more members than the server accepts in one push.
+const _: () = assert!(
+    PUSH_BATCH_BYTES / 16 + super::wire::MAX_TEAM_MEMBERS <= super::wire::MAX_PUSH_TEAM_MEMBERS
+);
 
 /// Where a sync is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,7 +2,7 @@
 //! change that. The same rules run on the device (before applying anything)
 //! and on the server (before storing a team change).
 
-use super::wire::TeamEntry;
+use super::wire::{TeamEntry, MAX_TEAM_MEMBERS};
 use crate::error::Refusal;
 use crate::model::{DeviceId, Role};
 use crate::{Error, Result};
@@ -68,9 +68,14 @@ impl TeamState {
     /// - later entries come from a current member who is the creator or a
     ///   commune case manager;
     /// - in the same epoch members can only be added (others keep the key);
-    /// - removing anyone needs the next epoch, i.e. a new key.
+    /// - removing anyone needs the next epoch, i.e. a new key;
+    /// - a team has at most [`MAX_TEAM_MEMBERS`] members (checked first, so
+    ///   an oversized entry costs nothing more).
     pub fn accept(&mut self, entry: &TeamEntry, signer_role: Role) -> Result<()> {
         let refuse = Error::NotAllowed;
+        if entry.members.len() > MAX_TEAM_MEMBERS {
+            return Err(refuse(Refusal::TeamMembersInvalid));
+        }
         let mut unique = entry.members.clone();
         unique.sort();
         unique.dedup();
@@ -95,7 +100,12 @@ impl TeamState {
                     return Err(refuse(Refusal::TeamSignerNotPermitted));
                 }
                 if entry.epoch == current {
-                    if !self.members().iter().all(|m| entry.members.contains(m)) {
+                    // (`unique` is sorted: no comparison of every pair.)
+                    if !self
+                        .members()
+                        .iter()
+                        .all(|m| unique.binary_search(m).is_ok())
+                    {
                         return Err(refuse(Refusal::TeamRemovalNeedsNewKey));
                     }
                 } else if entry.epoch != current + 1 {
@@ -163,6 +173,35 @@ mod tests {
         assert!(team.was_member(c, 0));
         assert!(!team.was_member(c, 1));
         assert_eq!(team.members(), &[a, m]);
+    }
+
+    /// A team of [`MAX_TEAM_MEMBERS`] is accepted; one more member is
+    /// refused, whether the team is new or grows in its epoch, and the team
+    /// stays as it was.
+    #[test]
+    fn a_team_has_at_most_max_team_members() {
+        let [a, ..] = devices();
+        let others = |n: usize| (1..n).map(|_| DeviceId::random());
+        let full: Vec<DeviceId> = std::iter::once(a).chain(others(MAX_TEAM_MEMBERS)).collect();
+        let mut over = full.clone();
+        over.push(DeviceId::random());
+
+        let mut team = TeamState::default();
+        let refused = team.accept(&entry(0, &over, a), Role::Collaborator);
+        assert!(matches!(
+            refused,
+            Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
+        ));
+        assert_eq!(team, TeamState::default());
+
+        team.accept(&entry(0, &full, a), Role::Collaborator)
+            .unwrap();
+        let before = team.clone();
+        assert!(matches!(
+            team.accept(&entry(0, &over, a), Role::Collaborator),
+            Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
+        ));
+        assert_eq!(team, before);
     }
 
     /// Entries pulled again (from the start) are recognised as held; a

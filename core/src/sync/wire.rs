@@ -23,6 +23,26 @@ pub const MAX_PUSH_ITEMS: usize = 5_000;
 pub const MAX_BUNDLE_CASES: usize = 1_000;
 /// Most recipients of one snapshot bundle.
 pub const MAX_BUNDLE_RECIPIENTS: usize = 64;
+/// Most members of a case team, in any one epoch, and so in any one team
+/// entry (an entry lists every member of its epoch).
+///
+/// A case is worked by its commune: the case managers of the commune, the
+/// collaborators of its villages (a Lai Châu commune has some ten to thirty
+/// villages), a few school counsellors and shelter hosts, and provincial
+/// officers; some dozens of devices at most. 256 leaves several times that
+/// room, while keeping what the server does per team change (compare the
+/// members with the last epoch's, write their member rows, all under its
+/// single writer) small and bounded.
+pub const MAX_TEAM_MEMBERS: usize = 256;
+/// Most members listed by the team entries of one push together.
+///
+/// A device's push holds about 1 MiB of items (`PUSH_BATCH_BYTES` in the
+/// sync engine, which checks at compile time that it stays under this), 16
+/// bytes a member: at most 65,536 members and one more team's. The cap
+/// refuses what no device sends, and so bounds the member rows a push can
+/// make the server's single writer add (without it, 8 MiB of full teams
+/// are half a million).
+pub const MAX_PUSH_TEAM_MEMBERS: usize = (1 << 20) / 16 + MAX_TEAM_MEMBERS;
 /// Response size a pull asks for by default.
 pub const DEFAULT_PULL_BYTES: u32 = 1 << 20;
 

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use binhan_core::app::Vault;
+use binhan_core::sync::wire::{decode, encode, CONTENT_TYPE};
 use binhan_testkit::vault::fast_vault;
 use std::collections::BTreeMap;
 use std::process::{Child, Stdio};
@@ -60,7 +61,16 @@ pub struct Server {
 }
 
 /// Rate limits high enough that a benchmark never meets them.
-pub const NO_RATE_LIMIT: &[&str] = &["--rate-burst", "1000000", "--rate-per-minute", "100000000"];
+pub const NO_RATE_LIMIT: &[&str] = &[
+    "--rate-burst",
+    "1000000",
+    "--rate-per-minute",
+    "100000000",
+    "--address-rate-burst",
+    "1000000",
+    "--address-rate-per-minute",
+    "100000000",
+];
 
 impl Server {
     /// Starts `binhan-server serve` on a free loopback port.
@@ -307,6 +317,7 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank - 1]
 }
 
+#[allow(unused_imports)] // (not every benchmark draws random numbers)
 pub use binhan_testkit::Rng;
 
 /// Arguments after the benchmark name, without the `--bench` flag that
@@ -324,4 +335,43 @@ pub fn flag(args: &[String], name: &str) -> Option<String> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .cloned()
+}
+
+/// One HTTP call of the protocol; returns the decoded answer.
+pub async fn call<Req: serde::Serialize, Resp: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    path: &str,
+    token: Option<&str>,
+    request: &Req,
+) -> Result<Resp, String> {
+    let mut builder = http
+        .post(format!("{url}{path}"))
+        .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+        .header(reqwest::header::ACCEPT, CONTENT_TYPE)
+        .body(encode(request));
+    if let Some(token) = token {
+        builder = builder.bearer_auth(token);
+    }
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| format!("{path}: network: {e}"))?;
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| format!("{path}: body: {e}"))?;
+    if !status.is_success() {
+        return Err(format!(
+            "{path}: HTTP {status}: {}",
+            String::from_utf8_lossy(&bytes)
+        ));
+    }
+    decode(&bytes).map_err(|e| format!("{path}: {e}"))
+}
+
+/// An HTTP client as the app's.
+pub fn client() -> reqwest::Client {
+    binhan_core::sync::http_client().expect("an HTTP client")
 }

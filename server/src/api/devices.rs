@@ -2,7 +2,7 @@
 //! revocation.
 
 use super::enrolled::active_device;
-use super::extract::{Authenticated, Wire};
+use super::extract::{AddressLimited, Authenticated, Wire};
 use super::{now_ms, AppState};
 use crate::auth::{
     check_challenge, invitation_hash, issue_challenge, issue_token, new_invitation_code, sha256,
@@ -103,6 +103,7 @@ pub async fn invite<S: Storage>(
 /// `POST /v1/enrol`: a device enrols with a code, proving it holds its key.
 pub async fn enrol<S: Storage>(
     State(state): State<AppState<S>>,
+    _: AddressLimited,
     Wire(request): Wire<EnrolRequest>,
 ) -> Result<Wire<Enrolled>> {
     if request.label.chars().count() > 80 {
@@ -147,6 +148,7 @@ pub async fn enrol<S: Storage>(
 /// `POST /v1/auth/challenge`.
 pub async fn challenge<S: Storage>(
     State(state): State<AppState<S>>,
+    _: AddressLimited,
     Wire(request): Wire<ChallengeRequest>,
 ) -> Result<Wire<Challenge>> {
     active_device(state.storage.device(request.device_id).await?)?;
@@ -158,6 +160,7 @@ pub async fn challenge<S: Storage>(
 /// `POST /v1/auth/token`: a signed challenge becomes a short-lived token.
 pub async fn token<S: Storage>(
     State(state): State<AppState<S>>,
+    _: AddressLimited,
     Wire(request): Wire<TokenRequest>,
 ) -> Result<Wire<Token>> {
     let now = now_ms();

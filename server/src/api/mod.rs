@@ -13,7 +13,7 @@ mod sync;
 
 pub use devices::{create_invitation, PROVINCE};
 pub use enrolled::EnrolledDevices;
-pub use extract::{Authenticated, Syncing, Wire};
+pub use extract::{AddressLimited, Authenticated, Syncing, Wire};
 pub use rate_limit::RateLimiter;
 
 use crate::error::ServerError;
@@ -23,6 +23,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use std::net::IpAddr;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -35,6 +36,11 @@ pub struct AppState<S: Storage> {
     pub secret: [u8; 32],
     /// Per-device rate limits.
     pub limiter: Arc<RateLimiter>,
+    /// Per-address rate limits of the requests made before a device has a
+    /// token (enrol, challenge, token).
+    pub address_limiter: Arc<RateLimiter<IpAddr>>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<[IpAddr]>,
     /// One slot per core for CPU-heavy checks run off the async workers.
     pub cpu_slots: Arc<Semaphore>,
     /// Enrolment records of the devices this process has served.

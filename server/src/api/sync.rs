@@ -8,18 +8,20 @@ use axum::extract::State;
 use binhan_core::events::{Event, Hlc};
 use binhan_core::sync::wire::{
     DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
-    MAX_PUSH_ITEMS,
+    MAX_PUSH_ITEMS, MAX_PUSH_TEAM_MEMBERS, MAX_TEAM_MEMBERS,
 };
 use binhan_core::sync::{verify_bundle, verify_events, verify_team_entry};
 
-/// `POST /v1/sync/push`: every check that needs no database (sizes,
-/// authorship, ids, signatures) is made before anything is written, off the
-/// async workers; then the push is stored all or nothing.
+/// `POST /v1/sync/push`: every check that needs no database is made before
+/// anything is written: its shape (counts, at once, as they cost nothing),
+/// then authorship, ids and signatures off the async workers; then the push
+/// is stored all or nothing.
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
     Syncing(me): Syncing,
     Wire(request): Wire<PushRequest>,
 ) -> Result<Wire<PushResponse>> {
+    check_shape(&request)?;
     let device = me.clone();
     let request = state
         .off_workers(move || check_push(&device, &request).map(|()| request))
@@ -30,17 +32,10 @@ pub async fn push<S: Storage>(
     Ok(Wire(response))
 }
 
-/// Checks a push by `me` before storage sees it: its size, that every item
-/// is `me`'s, event ids, and every signature (the events' together, in one
-/// batch check).
+/// Checks a push by `me` (of a checked shape) before storage sees it: that
+/// every item is `me`'s, event sizes and ids, and every signature (the
+/// events' together, in one batch check).
 fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
-    let items =
-        request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
-    if items > MAX_PUSH_ITEMS {
-        return Err(ServerError::too_large(format!(
-            "a push holds at most {MAX_PUSH_ITEMS} items"
-        )));
-    }
     let verifier = me.public.verifier().map_err(|_| {
         ServerError::unprocessable("bad_key", "the device's signing key is not valid")
     })?;
@@ -107,6 +102,41 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
                 ),
             )
         })?;
+    }
+    Ok(())
+}
+
+/// Refuses a push larger than the writer should ever be handed: too many
+/// items, a team entry listing more members than a team may have (the team
+/// rules refuse it too, but only inside the writer's transaction), or more
+/// members in all its team entries than a device's push ever lists.
+fn check_shape(request: &PushRequest) -> Result<()> {
+    let items =
+        request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
+    if items > MAX_PUSH_ITEMS {
+        return Err(ServerError::too_large(format!(
+            "a push holds at most {MAX_PUSH_ITEMS} items"
+        )));
+    }
+    if let Some(entry) = request
+        .team
+        .iter()
+        .find(|e| e.members.len() > MAX_TEAM_MEMBERS)
+    {
+        return Err(ServerError::too_large_as(
+            "team_too_large",
+            format!(
+                "team change {} lists more than {MAX_TEAM_MEMBERS} members",
+                entry.id
+            ),
+        ));
+    }
+    let members: usize = request.team.iter().map(|e| e.members.len()).sum();
+    if members > MAX_PUSH_TEAM_MEMBERS {
+        return Err(ServerError::too_large_as(
+            "team_too_large",
+            format!("a push lists at most {MAX_PUSH_TEAM_MEMBERS} team members in all"),
+        ));
     }
     Ok(())
 }

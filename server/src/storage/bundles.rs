@@ -9,6 +9,7 @@ use crate::error::{Result, ServerError};
 use binhan_core::model::{CaseId, DeviceId};
 use binhan_core::sync::wire::WireBundle;
 use binhan_core::sync::TeamState;
+use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
 
 /// Bundles served per query while a device joins their cases (in the SQL
@@ -215,31 +216,48 @@ impl SqlStorage {
     /// a sequence number in `(base, high]`, numbered after `after` and up
     /// to `high` (stored before the pull session began: a bundle stored
     /// later may replace an index row mid-session, and is not used), in
-    /// number order.
+    /// number order, each with its stored size. As a pull's tail page,
+    /// bodies are read only up to the one that brings their sum to
+    /// `budget` bytes; the bundles after it come without one (`None`).
     pub(super) async fn joined_bundles(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
         (base, high): (u64, u64),
         after: u64,
-    ) -> Result<Vec<(u64, WireBundle)>> {
+        budget: usize,
+    ) -> Result<Vec<(u64, Option<(usize, WireBundle)>)>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT b.number, b.body FROM bundles b WHERE b.number IN (
-                 SELECT bi.number FROM bundle_index bi
-                   JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
-                  WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                    AND bi.number > $4 AND bi.number <= $3)
-             ORDER BY b.number LIMIT {BUNDLE_PAGE}",
+            "SELECT y.number, b.body FROM (
+                 SELECT z.number AS number,
+                        SUM(z.len) OVER (ORDER BY z.number ROWS UNBOUNDED PRECEDING) - z.len AS before
+                   FROM (
+                     SELECT b.number AS number, length(b.body) AS len FROM bundles b WHERE b.number IN (
+                         SELECT bi.number FROM bundle_index bi
+                           JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
+                          WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                            AND bi.number > $4 AND bi.number <= $3)
+                      ORDER BY b.number LIMIT {BUNDLE_PAGE}
+                   ) z
+             ) y
+               LEFT JOIN bundles b ON b.number = y.number AND y.before < $5
+             ORDER BY y.number",
         )))
         .bind(device.to_vec())
         .bind(base as i64)
         .bind(high as i64)
         .bind(after as i64)
+        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
         .fetch_all(&mut *conn)
         .await?;
         rows.iter()
             .map(|row| {
-                let bundle =
-                    postcard::from_bytes(&blob(row, "body")?).map_err(|_| corrupt("bundle"))?;
+                let body = row.try_get::<Option<Vec<u8>>, _>("body")?;
+                let bundle = body
+                    .map(|body| {
+                        let bundle = postcard::from_bytes(&body).map_err(|_| corrupt("bundle"))?;
+                        Ok::<_, ServerError>((body.len(), bundle))
+                    })
+                    .transpose()?;
                 Ok((int(row, "number")? as u64, bundle))
             })
             .collect()

@@ -40,6 +40,23 @@ pub enum Phase {
         /// The last bundle number sent.
         after: u64,
     },
+    /// Sending the events of one case the device joined, a page at a time
+    /// (its snapshot went first), before the cases after it ([`Self::Join`]).
+    /// (Last, so that cursors issued before it still decode.)
+    JoinEvents {
+        /// The case.
+        case: CaseId,
+        /// The last of its events sent, or what its snapshot or bundle covers.
+        after_seq: u64,
+    },
+    /// Sending the team entries of one case the device joined, a page at a
+    /// time, before the cases after it ([`Self::JoinTeams`]).
+    JoinTeamEntries {
+        /// The case.
+        case: CaseId,
+        /// The last of its team entries sent.
+        after_seq: u64,
+    },
 }
 
 impl Cursor {

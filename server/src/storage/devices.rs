@@ -63,6 +63,20 @@ impl SqlStorage {
         label: String,
         now_ms: u64,
     ) -> Result<DeviceRecord> {
+        // An unknown, used or expired code is refused on a read: a stranger
+        // guessing codes starts no write (on SQLite, the database's one
+        // write lock). The update below checks again, as another enrolment
+        // may use the code in between.
+        let usable = sqlx::query(
+            "SELECT 1 AS usable FROM invitations WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(code_hash.to_vec())
+        .bind(now_ms as i64)
+        .fetch_optional(self.pool())
+        .await?;
+        if usable.is_none() {
+            return Err(invalid_invitation());
+        }
         let mut tx = self.pool().begin().await?;
         let used = sqlx::query(
             "UPDATE invitations SET used_at = $1, used_by = $2
@@ -75,10 +89,7 @@ impl SqlStorage {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = used else {
-            return Err(ServerError::forbidden(
-                binhan_core::sync::wire::INVALID_INVITATION,
-                "the invitation code is unknown, used or expired",
-            ));
+            return Err(invalid_invitation());
         };
         let role: String = row.try_get("role")?;
         let role = Role::from_code(&role).ok_or_else(|| corrupt("role"))?;
@@ -213,4 +224,12 @@ impl SqlStorage {
             })
             .collect()
     }
+}
+
+/// The refusal of a code that is unknown, used or expired.
+fn invalid_invitation() -> ServerError {
+    ServerError::forbidden(
+        binhan_core::sync::wire::INVALID_INVITATION,
+        "the invitation code is unknown, used or expired",
+    )
 }

@@ -10,13 +10,15 @@ use binhan_core::sync::wire::{
     DeviceRecord, PullResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
 };
 use binhan_core::sync::TeamState;
+use sqlx::Row;
 
 /// Cases sent whole per page while a device joins them.
 ///
 /// Page sizes are written into the SQL text, never bound: SQLite plans a
 /// statement again each time it runs with a new value bound to its LIMIT.
 const JOIN_PAGE: i64 = 200;
-/// Items per tail query (in the SQL text, as [`JOIN_PAGE`]).
+/// Items per tail query, and events per query of a joined case (in the
+/// SQL text, as [`JOIN_PAGE`]).
 const TAIL_PAGE: i64 = 2_000;
 
 /// Kinds of row of [`SqlStorage::tail_page`]'s statement.
@@ -32,7 +34,8 @@ const DEVICE: i64 = 5;
 struct TailPage {
     /// The newest sequence number when the page was read.
     now: u64,
-    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]).
+    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]),
+    /// with bodies up to the first that reaches the budget.
     items: Vec<TailItem>,
     /// The device's cases waiting for a key rotation, with their team
     /// states (encoded).
@@ -43,26 +46,31 @@ struct TailPage {
     joined: Vec<CaseId>,
 }
 
-/// An event or team entry of a pull's tail, encoded.
+/// An event or team entry of a pull's tail, encoded; its body is read only
+/// while the page's bodies before it are within the pull's budget.
 struct TailItem {
     seq: u64,
     team: bool,
-    body: Vec<u8>,
+    body: Option<Vec<u8>>,
 }
 
 impl SqlStorage {
     /// Reads a page of a pull's tail and what the pull needs beside it, in
     /// one statement (each statement costs PostgreSQL more than the rows of
-    /// a common pull do). `start` says whether this starts a session: then
-    /// `cursor` is the finished session's, the page runs to the newest
-    /// sequence number, and the cases joined since come too. The device
-    /// must still be active, and the cursor not ahead of the newest
+    /// a common pull do). The page's bodies are read only up to the first
+    /// that brings their sum to `budget` bytes (the statement sums their
+    /// lengths first), so a pull never holds much more than it sends,
+    /// however large the page's items. `start` says whether this starts a
+    /// session: then `cursor` is the finished session's, the page runs to
+    /// the newest sequence number, and the cases joined since come too. The
+    /// device must still be active, and the cursor not ahead of the newest
     /// sequence number.
     async fn tail_page(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
         cursor: &Cursor,
         start: bool,
+        budget: usize,
     ) -> Result<TailPage> {
         // Starting a session, `high` is the counter read by this very
         // statement. With no case joined since the last session (else the
@@ -74,18 +82,24 @@ impl SqlStorage {
             (cursor.base, cursor.high as i64, i64::MAX)
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT x.seq, x.kind, x.case_id, x.body FROM (
-                 SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, e.body AS body FROM events e
-                   JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
-                  WHERE e.seq > $2 AND e.author <> $1
-                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
-                 UNION ALL
-                 SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, t.body AS body FROM team_entries t
-                   JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
-                  WHERE t.seq > $2 AND t.signer <> $1
-                    AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
-                 ORDER BY seq LIMIT {TAIL_PAGE}
-             ) x
+            "SELECT y.seq, y.kind, y.case_id, COALESCE(e.body, t.body) AS body FROM (
+                 SELECT z.seq AS seq, z.kind AS kind, z.case_id AS case_id,
+                        SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
+                   FROM (
+                     SELECT e.seq AS seq, {EVENT} AS kind, e.case_id AS case_id, length(e.body) AS len FROM events e
+                       JOIN members m ON m.case_id = e.case_id AND m.device_id = $1
+                      WHERE e.seq > $2 AND e.author <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND e.seq <= $4)
+                     UNION ALL
+                     SELECT t.seq AS seq, {TEAM_ENTRY} AS kind, t.case_id AS case_id, length(t.body) AS len FROM team_entries t
+                       JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
+                      WHERE t.seq > $2 AND t.signer <> $1
+                        AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                     ORDER BY seq LIMIT {TAIL_PAGE}
+                   ) z
+             ) y
+               LEFT JOIN events e ON y.kind = {EVENT} AND e.seq = y.seq AND y.before < $6
+               LEFT JOIN team_entries t ON y.kind = {TEAM_ENTRY} AND t.seq = y.seq AND y.before < $6
              UNION ALL
              SELECT value, {COUNTER}, NULL, NULL FROM counters WHERE name = 'seq'
              UNION ALL
@@ -105,6 +119,7 @@ impl SqlStorage {
         .bind(base as i64)
         .bind(high)
         .bind(joined_after)
+        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
         .fetch_all(&mut *conn)
         .await?;
         let mut page = TailPage::default();
@@ -119,7 +134,7 @@ impl SqlStorage {
                 kind @ (EVENT | TEAM_ENTRY) => page.items.push(TailItem {
                     seq: int(row, "seq")? as u64,
                     team: kind == TEAM_ENTRY,
-                    body: blob(row, "body")?,
+                    body: row.try_get::<Option<Vec<u8>>, _>("body")?,
                 }),
                 COUNTER => now = Some(int(row, "seq")? as u64),
                 ROTATE => page.rotate.push((case_id()?, blob(row, "body")?)),
@@ -189,9 +204,9 @@ impl SqlStorage {
         // is read again after them.
         let mut first_page = None;
         let mut joined_first = None;
-        let mut cursor = match cursor.phase {
+        let cursor = match cursor.phase {
             Phase::Done => {
-                let page = Self::tail_page(&mut conn, &me, &cursor, true).await?;
+                let page = Self::tail_page(&mut conn, &me, &cursor, true, budget).await?;
                 let mut next = Cursor {
                     base: cursor.high,
                     high: page.now,
@@ -208,111 +223,130 @@ impl SqlStorage {
             }
             _ => cursor,
         };
-        let mut response = PullResponse::default();
-        let mut bytes = 0usize;
-        let full = |response: &mut PullResponse, cursor: &Cursor, bytes: usize| {
-            response.more = bytes >= budget;
-            if response.more {
-                response.cursor = cursor.encode();
-            }
-            response.more
+        let mut chunk = Chunk {
+            response: PullResponse::default(),
+            cursor,
+            bytes: 0,
+            budget,
         };
 
         // Phase 1: cases joined since the last session: first their teams,
         // then bundles of their states, then each case's own snapshot (if
         // newer than its bundle) and the events after.
-        while let Phase::JoinTeams { after_case } = cursor.phase {
+        if let Phase::JoinTeamEntries { case, after_seq } = chunk.cursor.phase {
+            if Self::send_case_items(
+                &mut conn,
+                &me,
+                Joined::TeamEntries,
+                case,
+                after_seq,
+                &mut chunk,
+            )
+            .await?
+            {
+                return Ok(chunk.response);
+            }
+            chunk.cursor.phase = Phase::JoinTeams {
+                after_case: Some(case),
+            };
+        }
+        while let Phase::JoinTeams { after_case } = chunk.cursor.phase {
             let cases = match joined_first.take() {
                 Some(cases) => cases,
-                None => Self::joined_cases(&mut conn, &me, &cursor, after_case).await?,
+                None => Self::joined_cases(&mut conn, &me, &chunk.cursor, after_case).await?,
             };
             if cases.is_empty() {
-                cursor.phase = match after_case {
+                chunk.cursor.phase = match after_case {
                     None => Phase::Tail, // joined nothing
                     Some(_) => Phase::JoinBundles { after: 0 },
                 };
                 break;
             }
             for case_id in cases {
-                for row in sqlx::query("SELECT seq, body FROM team_entries WHERE case_id = $1 AND seq <= $2 ORDER BY seq")
-                    .bind(case_id.as_bytes().to_vec())
-                    .bind(cursor.high as i64)
-                    .fetch_all(&mut *conn)
-                    .await?
-                {
-                    let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response.team.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<TeamEntry>(&body, "team entry")? });
+                let entries = Joined::TeamEntries;
+                if Self::send_case_items(&mut conn, &me, entries, case_id, 0, &mut chunk).await? {
+                    return Ok(chunk.response);
                 }
-                cursor.phase = Phase::JoinTeams {
+                chunk.cursor.phase = Phase::JoinTeams {
                     after_case: Some(case_id),
                 };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
-                }
             }
         }
-        while let Phase::JoinBundles { after } = cursor.phase {
-            let range = (cursor.base, cursor.high);
-            let bundles = Self::joined_bundles(&mut conn, &me, range, after).await?;
+        while let Phase::JoinBundles { after } = chunk.cursor.phase {
+            let range = (chunk.cursor.base, chunk.cursor.high);
+            let left = chunk.left();
+            let bundles = Self::joined_bundles(&mut conn, &me, range, after, left).await?;
             if bundles.is_empty() {
-                cursor.phase = Phase::Join { after_case: None };
+                chunk.cursor.phase = Phase::Join { after_case: None };
                 break;
             }
             for (number, bundle) in bundles {
-                bytes += bundle.ciphertext.len() + bundle.cases.len() * 24;
-                response.bundles.push(bundle);
-                cursor.phase = Phase::JoinBundles { after: number };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
+                // (Not read: past the budget, as in the tail.)
+                let Some((size, bundle)) = bundle else {
+                    chunk.end_early();
+                    return Ok(chunk.response);
+                };
+                chunk.bytes += size;
+                chunk.response.bundles.push(bundle);
+                chunk.cursor.phase = Phase::JoinBundles { after: number };
+                if chunk.full() {
+                    return Ok(chunk.response);
                 }
             }
         }
-        while let Phase::Join { after_case } = cursor.phase {
-            let cases = Self::joined_cases(&mut conn, &me, &cursor, after_case).await?;
+        if let Phase::JoinEvents { case, after_seq } = chunk.cursor.phase {
+            if Self::send_case_items(&mut conn, &me, Joined::Events, case, after_seq, &mut chunk)
+                .await?
+            {
+                return Ok(chunk.response);
+            }
+            chunk.cursor.phase = Phase::Join {
+                after_case: Some(case),
+            };
+        }
+        while let Phase::Join { after_case } = chunk.cursor.phase {
+            let cases = Self::joined_cases(&mut conn, &me, &chunk.cursor, after_case).await?;
             if cases.is_empty() {
-                cursor.phase = Phase::Tail;
+                chunk.cursor.phase = Phase::Tail;
                 break;
             }
             for case_id in cases {
                 let case = case_id.as_bytes().to_vec();
-                let mut covered = Self::bundle_cover(&mut conn, &me, &case, cursor.high)
+                let high = chunk.cursor.high;
+                let mut covered = Self::bundle_cover(&mut conn, &me, &case, high)
                     .await?
                     .unwrap_or(0);
                 let snapshot = sqlx::query("SELECT covers_seq, body FROM snapshots WHERE case_id = $1 AND covers_seq <= $2 AND covers_seq > $3")
-                    .bind(case.clone())
-                    .bind(cursor.high as i64)
+                    .bind(case)
+                    .bind(high as i64)
                     .bind(covered as i64)
                     .fetch_optional(&mut *conn)
                     .await?;
                 if let Some(row) = snapshot {
                     covered = int(&row, "covers_seq")? as u64;
                     let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response
+                    chunk.bytes += body.len();
+                    chunk
+                        .response
                         .snapshots
                         .push(decode::<WireSnapshot>(&body, "snapshot")?);
+                    chunk.cursor.phase = Phase::JoinEvents {
+                        case: case_id,
+                        after_seq: covered,
+                    };
+                    if chunk.full() {
+                        return Ok(chunk.response);
+                    }
                 }
-                for row in sqlx::query(
-                    "SELECT seq, body FROM events WHERE case_id = $1 AND seq > $2 AND seq <= $3 AND author <> $4 ORDER BY seq",
-                )
-                .bind(case.clone())
-                .bind(covered as i64)
-                .bind(cursor.high as i64)
-                .bind(me.clone())
-                .fetch_all(&mut *conn)
-                .await?
+                let events = Joined::Events;
+                if Self::send_case_items(&mut conn, &me, events, case_id, covered, &mut chunk)
+                    .await?
                 {
-                    let body = blob(&row, "body")?;
-                    bytes += body.len();
-                    response.events.push(Sequenced { seq: int(&row, "seq")? as u64, item: decode::<WireEvent>(&body, "event")? });
+                    return Ok(chunk.response);
                 }
-                cursor.phase = Phase::Join {
+                chunk.cursor.phase = Phase::Join {
                     after_case: Some(case_id),
                 };
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
-                }
             }
         }
 
@@ -320,34 +354,46 @@ impl SqlStorage {
         let rotate = loop {
             let page = match first_page.take() {
                 Some(page) => page,
-                None => Self::tail_page(&mut conn, &me, &cursor, false).await?,
+                None => Self::tail_page(&mut conn, &me, &chunk.cursor, false, chunk.left()).await?,
             };
             let exhausted = (page.items.len() as i64) < TAIL_PAGE;
             for item in page.items {
-                bytes += item.body.len();
+                // Past the budget the statement read no body (the pull
+                // ends before, at the item that reached it): go on from here
+                // next time.
+                let Some(body) = item.body else {
+                    chunk.end_early();
+                    return Ok(chunk.response);
+                };
+                chunk.bytes += body.len();
                 if item.team {
-                    response.team.push(Sequenced {
+                    chunk.response.team.push(Sequenced {
                         seq: item.seq,
-                        item: decode::<TeamEntry>(&item.body, "team entry")?,
+                        item: decode::<TeamEntry>(&body, "team entry")?,
                     });
                 } else {
-                    response.events.push(Sequenced {
+                    chunk.response.events.push(Sequenced {
                         seq: item.seq,
-                        item: decode::<WireEvent>(&item.body, "event")?,
+                        item: decode::<WireEvent>(&body, "event")?,
                     });
                 }
-                cursor.tail_after = item.seq;
-                if full(&mut response, &cursor, bytes) {
-                    return Ok(response);
+                chunk.cursor.tail_after = item.seq;
+                if chunk.full() {
+                    return Ok(chunk.response);
                 }
             }
             if exhausted {
                 // Cases joined after `high` are sent whole by the next session.
-                cursor.tail_after = cursor.tail_after.max(page.now);
+                chunk.cursor.tail_after = chunk.cursor.tail_after.max(page.now);
                 break page.rotate;
             }
         };
 
+        let Chunk {
+            mut response,
+            mut cursor,
+            ..
+        } = chunk;
         let may_rotate = device.role.manages_commune();
         for (case, state) in rotate {
             let team: TeamState = decode(&state, "team state")?;
@@ -359,5 +405,122 @@ impl SqlStorage {
         cursor.phase = Phase::Done;
         response.cursor = cursor.encode();
         Ok(response)
+    }
+
+    /// Sends the events or the team entries (`what`) of `case`, a case
+    /// joined in the chunk's session, after sequence number `after` (up to
+    /// the session's high mark; events of `me`'s own are not sent back), a
+    /// page per statement whose bodies are read only up to the one that
+    /// reaches the budget (as [`Self::tail_page`] does), moving the cursor
+    /// along. Returns whether the chunk is full (it then says where to go
+    /// on).
+    async fn send_case_items(
+        conn: &mut sqlx::AnyConnection,
+        me: &[u8],
+        what: Joined,
+        case: CaseId,
+        mut after: u64,
+        chunk: &mut Chunk,
+    ) -> Result<bool> {
+        let (table, not_mine) = match what {
+            Joined::Events => ("events", "AND author <> $5"),
+            Joined::TeamEntries => ("team_entries", ""),
+        };
+        loop {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT y.seq, i.body FROM (
+                     SELECT z.seq AS seq, SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
+                       FROM (
+                         SELECT seq, length(body) AS len FROM {table}
+                          WHERE case_id = $1 AND seq > $2 AND seq <= $3 {not_mine}
+                          ORDER BY seq LIMIT {TAIL_PAGE}
+                       ) z
+                 ) y
+                   LEFT JOIN {table} i ON i.seq = y.seq AND y.before < $4
+                 ORDER BY y.seq",
+            )))
+            .bind(case.as_bytes().to_vec())
+            .bind(after as i64)
+            .bind(chunk.cursor.high as i64)
+            .bind(i64::try_from(chunk.left()).unwrap_or(i64::MAX));
+            if what == Joined::Events {
+                query = query.bind(me.to_vec());
+            }
+            let rows = query.fetch_all(&mut *conn).await?;
+            let exhausted = (rows.len() as i64) < TAIL_PAGE;
+            for row in &rows {
+                let Some(body) = row.try_get::<Option<Vec<u8>>, _>("body")? else {
+                    chunk.end_early();
+                    return Ok(true);
+                };
+                after = int(row, "seq")? as u64;
+                chunk.bytes += body.len();
+                chunk.cursor.phase = match what {
+                    Joined::Events => {
+                        let item = decode::<WireEvent>(&body, "event")?;
+                        chunk.response.events.push(Sequenced { seq: after, item });
+                        Phase::JoinEvents {
+                            case,
+                            after_seq: after,
+                        }
+                    }
+                    Joined::TeamEntries => {
+                        let item = decode::<TeamEntry>(&body, "team entry")?;
+                        chunk.response.team.push(Sequenced { seq: after, item });
+                        Phase::JoinTeamEntries {
+                            case,
+                            after_seq: after,
+                        }
+                    }
+                };
+                if chunk.full() {
+                    return Ok(true);
+                }
+            }
+            if exhausted {
+                return Ok(false);
+            }
+        }
+    }
+}
+
+/// What of a joined case [`SqlStorage::send_case_items`] sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joined {
+    Events,
+    TeamEntries,
+}
+
+/// A pull's response as it fills, and where the pull stands.
+struct Chunk {
+    response: PullResponse,
+    cursor: Cursor,
+    /// Bytes of the items in `response`.
+    bytes: usize,
+    /// Bytes the pull may send (its last item may go past).
+    budget: usize,
+}
+
+impl Chunk {
+    /// Whether the items so far reached the budget; then the response says
+    /// more is waiting, from the cursor as it stands.
+    fn full(&mut self) -> bool {
+        let full = self.bytes >= self.budget;
+        if full {
+            self.end_early();
+        }
+        full
+    }
+
+    /// Ends the response before its session's end: more is waiting, from
+    /// the cursor as it stands.
+    fn end_early(&mut self) {
+        self.response.more = true;
+        self.response.cursor = self.cursor.encode();
+    }
+
+    /// Bytes left of the budget.
+    fn left(&self) -> usize {
+        self.budget.saturating_sub(self.bytes)
     }
 }

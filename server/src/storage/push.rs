@@ -196,20 +196,40 @@ impl SqlStorage {
                     .await?;
                 Self::forget_bundles_of_case(tx, gone, &case).await?;
             }
-            for new in wanted.difference(&current) {
-                sqlx::query(
-                    "INSERT INTO members (case_id, device_id, joined_seq) VALUES ($1, $2, $3)",
-                )
-                .bind(case.clone())
-                .bind(new.clone())
-                .bind(*seq as i64)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let joined: Vec<&Vec<u8>> = wanted.difference(&current).collect();
+            Self::insert_members(tx, &case, &joined, *seq).await?;
             teams.insert(entry.case_id, team);
             accepted += 1;
         }
         Ok(accepted)
+    }
+
+    /// Adds `devices` to the members of `case`, joined at `seq`, in one
+    /// statement per [`INSERT_ROWS`] (so in one, as a team has at most
+    /// `MAX_TEAM_MEMBERS`): a team change costs the writer a few statements
+    /// however many members it adds.
+    async fn insert_members(
+        tx: &mut sqlx::AnyConnection,
+        case: &[u8],
+        devices: &[&Vec<u8>],
+        seq: u64,
+    ) -> Result<()> {
+        for rows in devices.chunks(INSERT_ROWS) {
+            let mut insert = sqlx::query(sqlx::AssertSqlSafe(Params::of(tx).values(
+                "INSERT INTO members (case_id, device_id, joined_seq) VALUES",
+                rows.len(),
+                3,
+                "",
+            )));
+            for device in rows {
+                insert = insert
+                    .bind(case.to_vec())
+                    .bind((*device).clone())
+                    .bind(seq as i64);
+            }
+            insert.execute(&mut *tx).await?;
+        }
+        Ok(())
     }
 
     /// The cases of a push's events and snapshots.

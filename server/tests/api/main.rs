@@ -17,6 +17,8 @@ mod shelters_sync;
 mod statistics_upload;
 mod sync_bad_input;
 mod sync_basic;
+mod sync_bounded;
 mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
+mod unauthenticated_limits;

@@ -36,6 +36,7 @@ impl InProcessServer {
         let config = ServerConfig {
             rate_burst: UNLIMITED,
             rate_per_minute: UNLIMITED,
+            ..ServerConfig::default()
         };
         let router = binhan_server::router(storage.clone(), config)
             .await

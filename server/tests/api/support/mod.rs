@@ -65,8 +65,17 @@ fn pg_dump() -> String {
     "pg_dump".into()
 }
 
-/// Rate limits that no test's syncs reach.
-const UNLIMITED: &[&str] = &["--rate-burst", "100000", "--rate-per-minute", "100000"];
+/// Rate limits (per device and per address) that no test's syncs reach.
+const UNLIMITED: &[&str] = &[
+    "--rate-burst",
+    "100000",
+    "--rate-per-minute",
+    "100000",
+    "--address-rate-burst",
+    "100000",
+    "--address-rate-per-minute",
+    "100000",
+];
 
 /// A running server process, stopped when dropped.
 pub struct Server {
@@ -347,6 +356,8 @@ pub struct Raw {
     pub status: u16,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// Its `Retry-After` header, in seconds, if it has one.
+    pub retry_after: Option<u64>,
 }
 
 impl Raw {
@@ -397,7 +408,12 @@ impl RawDevice {
             request = request.bearer_auth(&self.token);
         }
         let response = request.send().await.expect("the server answers");
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.parse().ok());
         Raw {
+            retry_after,
             status: response.status().as_u16(),
             body: response.bytes().await.unwrap().to_vec(),
         }
