@@ -201,7 +201,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 34);
+        assert_eq!(refusals.len(), 36);
         check(
             "refusal",
             refusals
