@@ -65,7 +65,7 @@ pub(crate) fn keep(store: &Store, activity: CommunicationActivity) -> Result<()>
         activity,
         sending: ActivitySending::Pending,
     });
-    all.sort_by(|a, b| b.activity.date.cmp(&a.activity.date));
+    all.sort_by_key(|r| std::cmp::Reverse(r.activity.date));
     store.set_meta(ACTIVITIES, &all)
 }
 
