@@ -226,7 +226,7 @@ pub(crate) fn merged(
             all.push((a.clone(), Standing::OnServer));
         }
     }
-    all.sort_by(|a, b| b.0.date.cmp(&a.0.date));
+    all.sort_by_key(|(a, _)| std::cmp::Reverse(a.date));
     all
 }
 
