@@ -340,6 +340,16 @@ fn managers_and_the_officer_keep_their_tabs_and_import_stays_off_the_activities(
     // A manager's tab not kept (schools) falls back to its first.
     state.tab = RegistryKind::Schools;
     assert!(list(&state, &manager, &local, Lang::Vi).tabs[0].selected);
+    // While the server is asked for the lists, a session waits to be
+    // saved; an activity, kept on this device, does not.
+    state.running = Some(Running::Listing);
+    let today = day(2026, 11, 15);
+    let session = EntryForm::new(RegistryKind::TrainingSessions, Some("pa_u"));
+    let view = super::view::entry(&state, &session, &manager, today, Lang::Vi);
+    assert!(!view.save.enabled);
+    let activity = EntryForm::new(RegistryKind::CommunicationActivities, Some("pa_u"));
+    let view = super::view::entry(&state, &activity, &manager, today, Lang::Vi);
+    assert!(view.save.enabled && view.running.is_none());
 }
 
 #[test]

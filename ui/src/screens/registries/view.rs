@@ -388,6 +388,7 @@ pub(crate) fn entry(
         })
         .collect();
     let training = kind == RegistryKind::TrainingSessions;
+    let activity = kind == RegistryKind::CommunicationActivities;
     let attendees = form
         .attendees
         .iter()
@@ -429,7 +430,7 @@ pub(crate) fn entry(
     RegistryEntryView {
         kind,
         help: form.editing.then(|| {
-            if kind == RegistryKind::CommunicationActivities {
+            if activity {
                 L::EditActivityHelp
             } else {
                 L::EditHelp
@@ -444,12 +445,15 @@ pub(crate) fn entry(
             Action::new(L::AddAttendee.get(lang), ev(RegistriesEvent::AddAttendee))
                 .unless(full.then(|| Why::ListFull.reason(lang)))
         }),
+        // An activity is kept on this device: a request to the server does
+        // not hold it back.
         save: Action::new(L::Save.get(lang), ev(RegistriesEvent::SaveEntry)).unless(
             busy(state, lang)
+                .filter(|_| !activity)
                 .or_else(|| (!problems.is_empty()).then(|| Why::FormHasErrors.reason(lang))),
         ),
-        running: running(state, lang),
-        error: failure(state.failure, lang),
+        running: running(state, lang).filter(|_| !activity),
+        error: failure(state.failure, lang).filter(|_| !activity),
     }
 }
 
