@@ -94,12 +94,8 @@ pub(crate) fn shown(
     scope: Option<&str>,
     lang: Lang,
 ) -> Vec<(RegistryRow, EntryForm)> {
-    if kind == RegistryKind::CommunicationActivities {
-        return super::activities::rows(local, listed, scope, lang);
-    }
-    let Some(listed) = listed else {
-        return Vec::new();
-    };
+    let none = ProgrammeRegistries::default();
+    let server = listed.unwrap_or(&none);
     let place = |c: &str| super::form::commune_text(c);
     let since = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(|| L::SinceNever.get(lang), crate::format::day)
@@ -130,7 +126,7 @@ pub(crate) fn shown(
             )
         };
     match kind {
-        RegistryKind::TrainingSessions => listed
+        RegistryKind::TrainingSessions => server
             .training_sessions
             .iter()
             .filter(|s| scope.is_none_or(|c| s.commune == c))
@@ -147,21 +143,23 @@ pub(crate) fn shown(
                 )
             })
             .collect(),
-        RegistryKind::Schools => listed
+        RegistryKind::Schools => server
             .schools
             .iter()
             .map(|s| (s.name.as_str(), s.commune.as_str(), s.procedure_since))
             .enumerate()
             .map(institution)
             .collect(),
-        RegistryKind::Enterprises => listed
+        RegistryKind::Enterprises => server
             .enterprises
             .iter()
             .map(|e| (e.name.as_str(), e.commune.as_str(), e.rules_since))
             .enumerate()
             .map(institution)
             .collect(),
-        RegistryKind::CommunicationActivities => Vec::new(),
+        RegistryKind::CommunicationActivities => {
+            super::activities::rows(local, listed, scope, lang)
+        }
     }
 }
 
