@@ -17,7 +17,7 @@ struct RegistriesScreen: View {
             if view.tabs.count > 1 { Choices(choices: view.tabs, send: send) }
             Running(text: view.running)
             if let error = view.error { ErrorText(reason: error) }
-            ActionButtons(actions: [view.add, view.`import`, view.reload], send: send)
+            ActionButtons(actions: [view.add] + (view.`import`.map { [$0] } ?? []) + [view.reload], send: send)
             if let empty = view.empty { Text(empty) }
             ForEach(Array(view.rows.enumerated()), id: \.offset) { _, row in
                 VStack(alignment: .leading, spacing: 4) {

@@ -421,7 +421,8 @@ pub enum Target {
     Devices,
     /// The shelter registry (the provincial officer).
     Registry,
-    /// The programme registries (managers: the commune's training).
+    /// The programme registries (managers: the commune's training and
+    /// communication; collaborators and counselors: communication).
     Registries,
     /// The annual report (the provincial officer).
     Report,

@@ -32,7 +32,8 @@ pub(crate) fn list(ids: &Ids, view: &RegistriesView) -> Markup {
         @if view.tabs.len() > 1 { (choices("", &view.tabs)) }
         (running(view.running.as_ref()))
         @if let Some(e) = &view.error { (error(e)) }
-        (actions(ids, &[view.add.clone(), view.import.clone(), view.reload.clone()]))
+        (actions(ids, &[Some(&view.add), view.import.as_ref(), Some(&view.reload)]
+            .into_iter().flatten().cloned().collect::<Vec<_>>()))
         @if let Some(empty) = &view.empty { p { (empty) } }
         ul.registry { @for r in &view.rows { (row(ids, r)) } }
     }

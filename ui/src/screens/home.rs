@@ -150,13 +150,20 @@ pub(crate) fn view(list: &CaseList, role: Option<Role>, today: NaiveDate, lang: 
     }
 }
 
-/// What a role adds to the home screen: a shelter host's desk.
+/// What a role adds to the home screen: a shelter host's desk; a
+/// collaborator's or a counselor's communication activities.
 fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
     match role {
         Some(Role::ShelterHost) => vec![Action::new(
             HostL::Title.get(lang),
             Event::Open {
                 target: Target::HostDesk,
+            },
+        )],
+        Some(role @ (Role::Collaborator | Role::SchoolCounselor)) => vec![Action::new(
+            crate::screens::registries::home_label(role, lang),
+            Event::Open {
+                target: Target::Registries,
             },
         )],
         Some(Role::CommuneCaseManager) => manager_actions(Role::CommuneCaseManager, lang),
@@ -198,7 +205,7 @@ fn manager_actions(role: Role, lang: Lang) -> Vec<Action> {
             },
         ),
         Action::new(
-            crate::screens::registries::home_label(Some(role), lang),
+            crate::screens::registries::home_label(role, lang),
             Event::Open {
                 target: Target::Registries,
             },

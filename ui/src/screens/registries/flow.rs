@@ -3,13 +3,12 @@
 //! here): the state is updated when they end, unless the app locked since.
 
 use super::form::{EntryForm, MAX_ATTENDEE_ROWS};
-use super::view::{kinds, shown};
-use super::{Failure, ImportFile, Job, RegistriesEvent, RegistryKind, Running};
+use super::view::shown;
+use super::{Failure, ImportFile, Job, RegistriesEvent, RegistryKind, Running, Scope};
 use crate::background::Background;
 use crate::core::{lock, Inner, Route};
 use crate::effect::Effect;
 use crate::text::Why;
-use binhan_core::model::Role;
 use binhan_core::stats::import::ImportKind;
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::{Error, Refusal};
@@ -70,27 +69,34 @@ fn refusal(error: &Error) -> Option<Refusal> {
 }
 
 impl Inner {
-    /// Whose registries this device keeps: `Ok(None)` for the officer (all
-    /// of them), `Ok(Some(commune))` for a commune case manager (the
-    /// sessions of its commune); refused for any other role.
-    pub(crate) fn registries_scope(&self) -> Result<Option<String>, Why> {
+    /// Whose registries this device keeps: every commune's for the officer,
+    /// its commune's for a commune case manager, a collaborator or a school
+    /// counselor ([`Scope::kinds`]); refused for any other role.
+    pub(crate) fn registries_scope(&self) -> Result<Scope, Why> {
         match self.enrolment() {
-            Some(e) if e.role == Role::ProvincialOfficer => Ok(None),
-            Some(e) if e.role == Role::CommuneCaseManager => Ok(Some(e.commune)),
+            Some(e) if super::reaches_desk(e.role) => Ok(Scope {
+                role: e.role,
+                commune: (e.role != binhan_core::model::Role::ProvincialOfficer)
+                    .then_some(e.commune),
+            }),
             Some(_) => Err(Why::NotAvailableHere),
             None => Err(Why::NotEnrolled),
         }
     }
 
-    /// Opens the lists and asks the server for them.
+    /// Opens the lists and asks the server for them (if it lists them to
+    /// this device).
     pub(crate) fn registries_open(&mut self) {
-        if let Err(why) = self.registries_scope() {
-            return self.refuse(why);
-        }
+        let scope = match self.registries_scope() {
+            Ok(scope) => scope,
+            Err(why) => return self.refuse(why),
+        };
         if *self.top() != Route::Registries {
             self.stack.push(Route::Registries);
         }
-        self.registries_request(Running::Listing, Job::List);
+        if scope.lists() {
+            self.registries_request(Running::Listing, Job::List);
+        }
     }
 
     fn registries_request(&mut self, running: Running, job: Job) {
@@ -110,6 +116,11 @@ impl Inner {
             Err(why) => return self.refuse(why),
         };
         let top = self.top().clone();
+        let today = self.vault.as_ref().map(|v| v.today());
+        let local = match (top.clone(), &event) {
+            (Route::Registries, RegistriesEvent::EditEntry { .. }) => self.recorded_activities(),
+            _ => Ok(Vec::new()),
+        };
         let state = &mut self.registries;
         let training = state
             .form
@@ -117,35 +128,33 @@ impl Inner {
             .is_some_and(|f| f.kind == RegistryKind::TrainingSessions);
         match (top, event) {
             (Route::Registries, RegistriesEvent::ShowTab { kind })
-                if kinds(scope.is_some()).contains(&kind) =>
+                if scope.kinds().contains(&kind) =>
             {
                 state.tab = kind
             }
+            // The activities recorded here are read again at every view.
+            (Route::Registries, RegistriesEvent::Reload) if !scope.lists() => {}
             (Route::Registries, RegistriesEvent::Reload) => {
                 self.registries_request(Running::Listing, Job::List)
             }
             (Route::Registries, RegistriesEvent::NewEntry) => {
-                let kind = if scope.is_some() {
-                    RegistryKind::TrainingSessions
-                } else {
-                    state.tab
-                };
-                state.form = Some(EntryForm::new(kind, scope.as_deref()));
+                let kind = scope.tab(state.tab);
+                state.form = Some(EntryForm::new(kind, scope.commune()));
                 state.failure = None;
                 self.stack.push(Route::RegistryEntry);
             }
             (Route::Registries, RegistriesEvent::EditEntry { index }) => {
-                let kind = if scope.is_some() {
-                    RegistryKind::TrainingSessions
-                } else {
-                    state.tab
-                };
-                let form = state.listed.as_ref().and_then(|l| {
-                    shown(l, kind, scope.as_deref(), self.lang)
-                        .into_iter()
-                        .nth(index as usize)
-                        .map(|(_, form)| form)
-                });
+                let kind = scope.tab(state.tab);
+                let form = shown(
+                    state.listed.as_ref(),
+                    local.as_deref().unwrap_or_default(),
+                    kind,
+                    scope.commune(),
+                    self.lang,
+                )
+                .into_iter()
+                .nth(index as usize)
+                .map(|(_, form)| form);
                 match form {
                     Some(form) => {
                         state.form = Some(form);
@@ -204,7 +213,15 @@ impl Inner {
                     return self.refuse(Why::NotAvailableHere);
                 };
                 form.submitted = true;
-                match form.check(scope.as_deref()) {
+                if form.kind == RegistryKind::CommunicationActivities {
+                    let checked = today.map(|today| form.activity(scope.commune(), today));
+                    return match checked {
+                        Some(Ok(activity)) => self.record_activity(activity),
+                        Some(Err(_)) => self.refuse(Why::FormHasErrors),
+                        None => self.refuse(Why::NotAvailableHere),
+                    };
+                }
+                match form.check(scope.commune()) {
                     Ok(entries) => self.registries_request(
                         Running::Recording,
                         Job::Record {
@@ -215,13 +232,13 @@ impl Inner {
                     Err(_) => self.refuse(Why::FormHasErrors),
                 }
             }
-            (Route::Registries, RegistriesEvent::OpenImport) => {
+            (Route::Registries, RegistriesEvent::OpenImport) if scope.lists() => {
                 state.file = None;
                 state.failure = None;
                 self.stack.push(Route::RegistryImport);
             }
             (Route::RegistryImport, RegistriesEvent::ImportFile { name, bytes }) => {
-                let import = binhan_core::stats::import::read(&name, &bytes, scope.as_deref());
+                let import = binhan_core::stats::import::read(&name, &bytes, scope.commune());
                 state.failure = None;
                 state.file = Some(ImportFile {
                     name: name.chars().take(MAX_NAME).collect(),

@@ -4,6 +4,7 @@
 
 use super::RegistryKind;
 use binhan_core::error::Rule;
+use binhan_core::stats::activity::ActivityId;
 use binhan_core::stats::import::commune_code;
 use binhan_core::stats::registry::{
     Attendee, Enterprise, ProgrammeRegistries, School, TraineeRole, TrainingSession, PROVINCE,
@@ -32,6 +33,24 @@ pub enum EntryField {
     Name,
     /// The day a school took up its procedure, or an enterprise its rules.
     Since,
+    /// An activity's village (thôn, bản), if it was held in one.
+    Village,
+    /// How an activity reached people (a kind's code).
+    ActivityKind,
+    /// The campaign an activity belongs to (its code).
+    Campaign,
+    /// Women reached.
+    Women,
+    /// Men reached.
+    Men,
+    /// Girls reached.
+    Girls,
+    /// Boys reached.
+    Boys,
+    /// Of everyone reached, people of an ethnic minority.
+    EthnicMinority,
+    /// Materials an activity used.
+    Materials,
 }
 
 /// A field of an attendee's row.
@@ -57,11 +76,45 @@ impl EntryField {
             RegistryKind::Schools | RegistryKind::Enterprises => {
                 &[EntryField::Name, EntryField::Commune, EntryField::Since]
             }
+            RegistryKind::CommunicationActivities => &[
+                EntryField::Date,
+                EntryField::Commune,
+                EntryField::Village,
+                EntryField::ActivityKind,
+                EntryField::Campaign,
+                EntryField::Title,
+                EntryField::Women,
+                EntryField::Men,
+                EntryField::Girls,
+                EntryField::Boys,
+                EntryField::EthnicMinority,
+                EntryField::Materials,
+            ],
         }
     }
 
     pub(crate) fn required(self) -> bool {
-        self != EntryField::Since
+        matches!(
+            self,
+            EntryField::Date
+                | EntryField::Commune
+                | EntryField::Title
+                | EntryField::Name
+                | EntryField::ActivityKind
+                | EntryField::Campaign
+        )
+    }
+
+    /// A count of people reached.
+    pub(crate) fn is_count(self) -> bool {
+        matches!(
+            self,
+            EntryField::Women
+                | EntryField::Men
+                | EntryField::Girls
+                | EntryField::Boys
+                | EntryField::EthnicMinority
+        )
     }
 }
 
@@ -101,6 +154,8 @@ pub(crate) struct EntryForm {
     pub(crate) attendees: Vec<AttendeeRow>,
     /// Correcting an entry of the list (not adding one).
     pub(crate) editing: bool,
+    /// The activity corrected (recording it again keeps its id).
+    pub(crate) activity_id: Option<ActivityId>,
     /// Save was pressed: from then on every problem is shown.
     pub(crate) submitted: bool,
 }
@@ -118,6 +173,7 @@ impl EntryForm {
             values,
             attendees: Vec::new(),
             editing: false,
+            activity_id: None,
             submitted: false,
         }
     }
@@ -164,6 +220,41 @@ impl EntryForm {
         self.values.get(&field).map_or("", String::as_str)
     }
 
+    /// Every problem of the form (none when it can be saved), as of
+    /// `today`, for a device recording for `scope` (`None`: the officer).
+    pub(crate) fn problems(&self, scope: Option<&str>, today: NaiveDate) -> Problems {
+        if self.kind == RegistryKind::CommunicationActivities {
+            self.activity(scope, today).err()
+        } else {
+            self.check(scope).err()
+        }
+        .unwrap_or_default()
+    }
+
+    /// The commune typed, as a code, noting its problem: `province` allows
+    /// "Tỉnh"; a device with a `scope` records for its own commune only.
+    pub(crate) fn commune(
+        &self,
+        province: bool,
+        scope: Option<&str>,
+        problems: &mut Problems,
+    ) -> Option<String> {
+        let spot = Spot::Entry(EntryField::Commune);
+        let code = text(spot, self.get(EntryField::Commune), true, problems).and_then(|t| {
+            let code = commune_code(&t, province);
+            if code.is_none() {
+                problems.push((spot, Rule::NotACommune));
+            }
+            code
+        });
+        if let (Some(own), Some(c)) = (scope, &code) {
+            if own != c {
+                problems.push((spot, Rule::OtherCommune));
+            }
+        }
+        code
+    }
+
     /// Every problem, or the entry to record. `scope`: a manager's
     /// commune, the only one its sessions may be held in.
     pub(crate) fn check(&self, scope: Option<&str>) -> Result<ProgrammeRegistries, Problems> {
@@ -194,24 +285,7 @@ impl EntryForm {
         } else {
             day(EntryField::Since, &mut problems)
         };
-        let commune = text(
-            entry(EntryField::Commune),
-            self.get(EntryField::Commune),
-            true,
-            &mut problems,
-        )
-        .and_then(|t| {
-            let code = commune_code(&t, training && scope.is_none());
-            if code.is_none() {
-                problems.push((entry(EntryField::Commune), Rule::NotACommune));
-            }
-            code
-        });
-        if let (Some(own), Some(c)) = (scope, &commune) {
-            if own != c {
-                problems.push((entry(EntryField::Commune), Rule::OtherCommune));
-            }
-        }
+        let commune = self.commune(training && scope.is_none(), scope, &mut problems);
         let name_field = if training {
             EntryField::Title
         } else {
@@ -251,6 +325,8 @@ impl EntryForm {
                 commune,
                 rules_since: since,
             }),
+            // Recorded in the vault, never through this check.
+            RegistryKind::CommunicationActivities => return Err(problems),
         }
         Ok(entries)
     }
@@ -310,7 +386,12 @@ impl EntryForm {
 
 /// A typed text: trimmed, `None` when blank; a problem noted if it is
 /// blank but `required`, too long, or holds control characters.
-fn text(spot: Spot, value: &str, required: bool, problems: &mut Problems) -> Option<String> {
+pub(crate) fn text(
+    spot: Spot,
+    value: &str,
+    required: bool,
+    problems: &mut Problems,
+) -> Option<String> {
     let value = value.trim();
     let rule = if value.is_empty() {
         required.then_some(Rule::Empty)
@@ -331,7 +412,7 @@ fn text(spot: Spot, value: &str, required: bool, problems: &mut Problems) -> Opt
 }
 
 /// A problem's place in the form's order (fields, then rows).
-fn order(kind: RegistryKind, spot: Spot) -> (u32, u32) {
+pub(crate) fn order(kind: RegistryKind, spot: Spot) -> (u32, u32) {
     match spot {
         Spot::Entry(f) => (
             0,

@@ -1,10 +1,16 @@
-//! The programme registries desk (commune case managers and the provincial
-//! officer): training sessions with their attendance, schools and their
-//! GBV procedure, enterprises and their anti-harassment rules.
+//! The programme registries desk: training sessions with their attendance,
+//! schools and their GBV procedure, enterprises and their anti-harassment
+//! rules (the provincial officer), and communication activities.
 //!
+//! - **Who** ([`Scope`]): the officer keeps every registry; a commune case
+//!   manager the commune's training sessions and communication activities;
+//!   a collaborator or a school counselor only the commune's communication
+//!   activities (no import, no server list).
 //! - **Lists** (`view::list`): one tab per registry; a commune case manager
 //!   sees only the training sessions held in the commune (the server sends
-//!   no more, and the list is filtered here too).
+//!   no more, and the list is filtered here too). The activities' tab shows
+//!   those recorded on this device and, for managers and the officer, those
+//!   the server lists (`activities.rs`).
 //! - **Forms** (`form.rs`): add or correct one entry; a session's attendees
 //!   are added row by row (person id, commune, role). Every field's problem
 //!   is shown at once, with core's coded rules.
@@ -13,9 +19,11 @@
 //!   (`binhan_core::stats::import`), the screen shows the counts and every
 //!   bad row by line, and confirming records all of it or nothing.
 //!
-//! Listing and recording talk to the server and run in the background
-//! (`flow.rs`), like sync; a lock forgets everything here.
+//! Listing and recording registries talk to the server and run in the
+//! background (`flow.rs`), like sync; an activity is recorded in the vault,
+//! offline, and sent on the next sync. A lock forgets everything here.
 
+pub(crate) mod activities;
 pub(crate) mod flow;
 pub mod form;
 pub(crate) mod text;
@@ -24,6 +32,7 @@ pub mod view;
 pub use form::{AttendeeField, EntryField};
 pub use view::{ImportView, RegistriesView, RegistryEntryView};
 
+use binhan_core::model::{Lang, Role};
 use binhan_core::stats::import::Import;
 use binhan_core::stats::registry::ProgrammeRegistries;
 use form::EntryForm;
@@ -41,6 +50,60 @@ pub enum RegistryKind {
     Schools,
     /// Enterprises and their rules.
     Enterprises,
+    /// Communication activities (recorded offline, sent on sync).
+    CommunicationActivities,
+}
+
+/// Who uses the desk, from this device's enrolment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Scope {
+    pub(crate) role: Role,
+    /// The device's commune; `None` for the officer (every commune).
+    pub(crate) commune: Option<String>,
+}
+
+impl Scope {
+    /// The registries this device keeps, in tab order.
+    pub(crate) fn kinds(&self) -> &'static [RegistryKind] {
+        match self.role {
+            Role::ProvincialOfficer => &[
+                RegistryKind::TrainingSessions,
+                RegistryKind::Schools,
+                RegistryKind::Enterprises,
+                RegistryKind::CommunicationActivities,
+            ],
+            Role::CommuneCaseManager => &[
+                RegistryKind::TrainingSessions,
+                RegistryKind::CommunicationActivities,
+            ],
+            _ => &[RegistryKind::CommunicationActivities],
+        }
+    }
+
+    /// Whether the server lists registries to this device (and takes its
+    /// imports and training sessions): managers and the officer.
+    pub(crate) fn lists(&self) -> bool {
+        matches!(
+            self.role,
+            Role::ProvincialOfficer | Role::CommuneCaseManager
+        )
+    }
+
+    /// The commune this device records for (`None`: the officer, any).
+    pub(crate) fn commune(&self) -> Option<&str> {
+        self.commune.as_deref()
+    }
+
+    /// The tab shown: the one chosen if this device keeps it, else its
+    /// first.
+    pub(crate) fn tab(&self, chosen: RegistryKind) -> RegistryKind {
+        let kinds = self.kinds();
+        if kinds.contains(&chosen) {
+            chosen
+        } else {
+            kinds[0]
+        }
+    }
 }
 
 /// What the person did on the registries desk (wrapped in
@@ -163,16 +226,25 @@ impl Registries {
     }
 }
 
-/// The home screen's action: the commune's training for a manager, every
-/// registry for the officer.
-pub(crate) fn home_label(
-    role: Option<binhan_core::model::Role>,
-    lang: binhan_core::model::Lang,
-) -> String {
-    if role == Some(binhan_core::model::Role::CommuneCaseManager) {
-        text::L::CommuneTitle.get(lang)
-    } else {
-        text::L::Title.get(lang)
+/// Whether a device enrolled as `role` reaches the desk.
+pub(crate) fn reaches_desk(role: Role) -> bool {
+    matches!(
+        role,
+        Role::ProvincialOfficer
+            | Role::CommuneCaseManager
+            | Role::Collaborator
+            | Role::SchoolCounselor
+    )
+}
+
+/// The home screen's action and the desk's title: the commune's training
+/// for a manager, the communication activities for a collaborator or a
+/// counselor, every registry for the officer.
+pub(crate) fn home_label(role: Role, lang: Lang) -> String {
+    match role {
+        Role::CommuneCaseManager => text::L::CommuneTitle.get(lang),
+        Role::ProvincialOfficer => text::L::Title.get(lang),
+        _ => text::L::ActivitiesTitle.get(lang),
     }
 }
 
@@ -181,7 +253,7 @@ impl crate::core::Inner {
     /// may not keep registries (or the form is gone).
     pub(crate) fn registries_screen(
         &mut self,
-        lang: binhan_core::model::Lang,
+        lang: Lang,
     ) -> Option<(crate::view::Screen, String)> {
         use crate::core::Route;
         use crate::view::Screen;
@@ -193,11 +265,8 @@ impl crate::core::Inner {
             }
         };
         let state = &self.registries;
-        let scope = scope.as_deref();
-        let title = home_label(
-            scope.map(|_| binhan_core::model::Role::CommuneCaseManager),
-            lang,
-        );
+        let title = home_label(scope.role, lang);
+        let today = self.vault.as_ref()?.today();
         Some(match self.top() {
             Route::RegistryEntry => {
                 let form = state.form.as_ref()?;
@@ -208,7 +277,7 @@ impl crate::core::Inner {
                 };
                 (
                     Screen::RegistryEntry {
-                        view: view::entry(state, form, scope, lang),
+                        view: view::entry(state, form, &scope, today, lang),
                     },
                     title,
                 )
@@ -219,15 +288,20 @@ impl crate::core::Inner {
                 },
                 text::L::ImportTitle.get(lang),
             ),
-            _ => (
-                Screen::Registries {
-                    view: view::list(state, scope, lang),
-                },
-                title,
-            ),
+            _ => {
+                let local = self.recorded_activities();
+                (
+                    Screen::Registries {
+                        view: view::list(&self.registries, &scope, &local, lang),
+                    },
+                    title,
+                )
+            }
         })
     }
 }
 
+#[cfg(test)]
+mod activities_tests;
 #[cfg(test)]
 mod tests;

@@ -43,6 +43,25 @@ fn listed() -> ProgrammeRegistries {
     }
 }
 
+/// A commune case manager of `commune`.
+fn manager_of(commune: &str) -> Scope {
+    Scope {
+        role: binhan_core::model::Role::CommuneCaseManager,
+        commune: Some(commune.into()),
+    }
+}
+
+/// The provincial officer.
+fn officer_scope() -> Scope {
+    Scope {
+        role: binhan_core::model::Role::ProvincialOfficer,
+        commune: None,
+    }
+}
+
+/// No activity recorded on this device.
+const NO_ACTIVITY: activities::Local = Ok(Vec::new());
+
 fn codes(problems: &[(Spot, binhan_core::error::Rule)]) -> Vec<(Spot, &'static str)> {
     problems.iter().map(|(s, r)| (*s, r.code())).collect()
 }
@@ -77,8 +96,9 @@ fn a_manager_lists_only_the_communes_sessions_and_no_other_registry() {
         tab: RegistryKind::Schools,
         ..Default::default()
     };
-    let manager = list(&state, Some("pa_u"), Lang::Vi);
-    assert_eq!(manager.tabs.len(), 1);
+    let manager = list(&state, &manager_of("pa_u"), &NO_ACTIVITY, Lang::Vi);
+    // Training, and (since issue 19) the commune's communication.
+    assert_eq!(manager.tabs.len(), 2);
     assert!(manager.tabs[0].selected);
     assert_eq!(manager.rows.len(), 1);
     assert_eq!(manager.rows[0].title, "Tập huấn B (synthetic)");
@@ -88,8 +108,8 @@ fn a_manager_lists_only_the_communes_sessions_and_no_other_registry() {
         Some("1 người tham dự")
     );
     assert_eq!(manager.add.label, "Thêm buổi tập huấn");
-    let officer = list(&state, None, Lang::En);
-    assert_eq!(officer.tabs.len(), 3);
+    let officer = list(&state, &officer_scope(), &NO_ACTIVITY, Lang::En);
+    assert_eq!(officer.tabs.len(), 4);
     assert_eq!(officer.rows.len(), 1, "the schools tab");
     assert!(officer.rows[0].subtitle.contains("01/09/2025"));
     assert_eq!(
@@ -103,7 +123,7 @@ fn a_manager_lists_only_the_communes_sessions_and_no_other_registry() {
         running: Some(Running::Listing),
         ..Default::default()
     };
-    let view = list(&loading, None, Lang::Vi);
+    let view = list(&loading, &officer_scope(), &NO_ACTIVITY, Lang::Vi);
     assert!(view.empty.is_none() && view.rows.is_empty());
     assert_eq!(view.running.as_deref(), Some("Đang tải danh sách…"));
     let reload = &view.reload;
@@ -152,11 +172,11 @@ fn every_field_problem_of_a_session_is_found_at_once() {
     // Shown on the form only once Save was pressed; Save then waits for
     // the corrections, with its reason.
     let state = Registries::default();
-    let before = entry(&state, &form, None, Lang::Vi);
+    let before = entry(&state, &form, &officer_scope(), day(2026, 11, 15), Lang::Vi);
     assert!(before.fields.iter().all(|f| f.error.is_none()));
     assert!(before.save.enabled);
     form.submitted = true;
-    let after = entry(&state, &form, None, Lang::Vi);
+    let after = entry(&state, &form, &officer_scope(), day(2026, 11, 15), Lang::Vi);
     let errors: Vec<_> = after
         .fields
         .iter()
@@ -252,7 +272,13 @@ fn schools_and_enterprises_need_a_name_and_a_commune() {
         form.check(None).expect("clean").schools,
         vec![school.clone()]
     );
-    let view = entry(&Registries::default(), &form, None, Lang::En);
+    let view = entry(
+        &Registries::default(),
+        &form,
+        &officer_scope(),
+        day(2026, 11, 15),
+        Lang::En,
+    );
     assert!(view.help.is_some(), "correcting says what it does");
     assert!(view.add_attendee.is_none() && view.attendees_label.is_none());
 }

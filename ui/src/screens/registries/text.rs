@@ -16,6 +16,16 @@ pub(crate) enum L {
     CommuneTitle,
     IntroOfficer,
     IntroManager,
+    /// A collaborator's or a counselor's desk.
+    IntroActivities,
+    /// The home action of a collaborator or a counselor.
+    ActivitiesTitle,
+    EditActivityHelp,
+    /// Where an activity's sending stands.
+    Pending,
+    Sent,
+    OnServer,
+    ActivityRecorded,
     Reload,
     Import,
     ImportTitle,
@@ -56,11 +66,33 @@ impl L {
                  running the GBV procedure, enterprises with workplace anti-harassment rules. \
                  Nothing about survivors is recorded here.",
             ),
+            L::IntroActivities => (
+                "Các buổi họp thôn, bản, buổi truyền thông ở trường học, phát loa, bài đăng, tờ \
+                 rơi về phòng ngừa bạo lực trên cơ sở giới của xã: ghi trên máy này, kể cả khi \
+                 không có mạng, và gửi lên tỉnh khi đồng bộ. Chỉ ghi số người được tiếp cận, \
+                 không ghi tên ai.",
+                "The commune's village meetings, school sessions, broadcasts, posts and \
+                 leaflets preventing gender-based violence: recorded on this device, even \
+                 offline, and sent to the province on sync. Only how many people were reached \
+                 is recorded, never a name.",
+            ),
+            L::ActivitiesTitle => ("Hoạt động truyền thông", "Communication activities"),
+            L::EditActivityHelp => (
+                "Sửa rồi lưu: hoạt động này được ghi lại và gửi lại khi đồng bộ.",
+                "Correct it and save: this activity is recorded again and sent on the next sync.",
+            ),
+            L::Pending => ("chờ đồng bộ", "waiting for sync"),
+            L::Sent => ("đã gửi", "sent"),
+            L::OnServer => ("ghi trên máy khác", "recorded on another device"),
+            L::ActivityRecorded => (
+                "Đã lưu hoạt động trên máy này; sẽ gửi khi đồng bộ",
+                "Activity saved on this device; it is sent on the next sync",
+            ),
             L::IntroManager => (
-                "Các buổi tập huấn tổ chức tại xã và người tham dự. Sở Nội vụ xem và sửa \
-                 được tất cả.",
-                "The training sessions held in the commune and who attended. The provincial \
-                 office sees and corrects all of them.",
+                "Các buổi tập huấn tổ chức tại xã và người tham dự, các hoạt động truyền \
+                 thông của xã. Sở Nội vụ xem và sửa được tất cả.",
+                "The training sessions held in the commune and who attended, the commune's \
+                 communication activities. The provincial office sees and corrects all of them.",
             ),
             L::Reload => ("Tải lại", "Reload"),
             L::Import => ("Nhập từ tệp CSV/XLSX", "Import from a CSV/XLSX file"),
@@ -115,6 +147,7 @@ impl RegistryKind {
             RegistryKind::TrainingSessions => pick(lang, "Tập huấn", "Training sessions"),
             RegistryKind::Schools => pick(lang, "Trường học", "Schools"),
             RegistryKind::Enterprises => pick(lang, "Doanh nghiệp", "Enterprises"),
+            RegistryKind::CommunicationActivities => pick(lang, "Truyền thông", "Communication"),
         }
     }
 
@@ -126,6 +159,11 @@ impl RegistryKind {
             }
             RegistryKind::Schools => pick(lang, "Thêm trường học", "Add a school"),
             RegistryKind::Enterprises => pick(lang, "Thêm doanh nghiệp", "Add an enterprise"),
+            RegistryKind::CommunicationActivities => pick(
+                lang,
+                "Thêm hoạt động truyền thông",
+                "Add a communication activity",
+            ),
         }
     }
 
@@ -137,6 +175,11 @@ impl RegistryKind {
             }
             RegistryKind::Schools => pick(lang, "Sửa trường học", "Correct a school"),
             RegistryKind::Enterprises => pick(lang, "Sửa doanh nghiệp", "Correct an enterprise"),
+            RegistryKind::CommunicationActivities => pick(
+                lang,
+                "Sửa hoạt động truyền thông",
+                "Correct a communication activity",
+            ),
         }
     }
 }
@@ -144,7 +187,12 @@ impl RegistryKind {
 impl EntryField {
     pub(crate) fn label(self, kind: RegistryKind, lang: Lang) -> String {
         let (vi, en) = match (self, kind) {
+            (EntryField::Date, RegistryKind::CommunicationActivities) => (
+                "Ngày tổ chức (hoặc phát, đăng)",
+                "Day held (or broadcast, posted)",
+            ),
             (EntryField::Date, _) => ("Ngày tổ chức", "Day held"),
+            (EntryField::Commune, RegistryKind::CommunicationActivities) => ("Xã", "Commune"),
             (EntryField::Commune, RegistryKind::TrainingSessions) => {
                 ("Nơi tổ chức (xã, hoặc Tỉnh)", "Where (commune, or Tỉnh)")
             }
@@ -160,6 +208,18 @@ impl EntryField {
                 "Có nội quy chống quấy rối tình dục từ ngày",
                 "Has anti-harassment rules since",
             ),
+            (EntryField::Village, _) => ("Thôn, bản", "Village"),
+            (EntryField::ActivityKind, _) => ("Hình thức", "Kind"),
+            (EntryField::Campaign, _) => ("Đợt truyền thông", "Campaign"),
+            (EntryField::Women, _) => ("Số phụ nữ", "Women"),
+            (EntryField::Men, _) => ("Số nam giới", "Men"),
+            (EntryField::Girls, _) => ("Số trẻ em gái (dưới 16 tuổi)", "Girls (under 16)"),
+            (EntryField::Boys, _) => ("Số trẻ em trai (dưới 16 tuổi)", "Boys (under 16)"),
+            (EntryField::EthnicMinority, _) => (
+                "Trong đó, người dân tộc thiểu số",
+                "Of them, people of an ethnic minority",
+            ),
+            (EntryField::Materials, _) => ("Tài liệu sử dụng", "Materials used"),
         };
         pick(lang, vi, en)
     }
@@ -179,7 +239,24 @@ impl EntryField {
                 "Tên xã (Xã Mù Cả) hoặc mã (mu_ca)",
                 "The commune's name (Xã Mù Cả) or code (mu_ca)",
             )),
-            EntryField::Title | EntryField::Name => None,
+            EntryField::Village => Some(pick(
+                lang,
+                "Để trống nếu không tổ chức ở một thôn, bản",
+                "Leave empty if it was not held in a village",
+            )),
+            EntryField::Women | EntryField::Men | EntryField::Girls | EntryField::Boys => Some(
+                pick(lang, "Để trống nếu không đếm", "Leave empty if not counted"),
+            ),
+            EntryField::Materials => Some(pick(
+                lang,
+                "Ví dụ: tờ rơi, video, bài phát thanh",
+                "For example: leaflets, a video, a broadcast script",
+            )),
+            EntryField::Title
+            | EntryField::Name
+            | EntryField::ActivityKind
+            | EntryField::Campaign
+            | EntryField::EthnicMinority => None,
         }
     }
 }
@@ -225,6 +302,40 @@ pub(crate) fn attendee_count(n: usize, lang: Lang) -> String {
         lang,
         format!("{n} người tham dự"),
         format!("{n} attendee{}", if n == 1 { "" } else { "s" }),
+    )
+}
+
+/// "37 người được tiếp cận".
+pub(crate) fn reached(n: u64, lang: Lang) -> String {
+    vi_en(
+        lang,
+        format!("{n} người được tiếp cận"),
+        format!("{n} {} reached", if n == 1 { "person" } else { "people" }),
+    )
+}
+
+/// "bị từ chối: …".
+pub(crate) fn refused(why: &str, lang: Lang) -> String {
+    vi_en(
+        lang,
+        format!("bị từ chối: {why} — sửa rồi lưu để gửi lại"),
+        format!("refused: {why} — correct it and save to send it again"),
+    )
+}
+
+/// A refusal the app has no text for, by the server's code.
+pub(crate) fn refused_code(code: &str, lang: Lang) -> String {
+    // Only what a stable code holds, bounded: the server's text is not
+    // shown.
+    let code: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(60)
+        .collect();
+    vi_en(
+        lang,
+        format!("máy chủ không nhận (mã {code})"),
+        format!("the server did not take it (code {code})"),
     )
 }
 

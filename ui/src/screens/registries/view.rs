@@ -1,16 +1,19 @@
 //! What the registries desk shows: the lists, the entry form, the import.
 
+use super::activities::Local;
 use super::form::{AttendeeField, EntryField, EntryForm, Spot, MAX_ATTENDEE_ROWS};
 use super::text::{self as t, L};
-use super::{Failure, Registries, RegistriesEvent, RegistryKind, Running};
+use super::{Failure, Registries, RegistriesEvent, RegistryKind, Running, Scope};
 use crate::event::Event;
 use crate::screens::intake::FieldKind;
 use crate::text::{sentence, Why};
 use crate::view::{Action, Choice, Reason};
 use binhan_core::error::Rule;
-use binhan_core::model::Lang;
+use binhan_core::model::{Coded, Lang};
+use binhan_core::stats::activity::{ActivityKind, Campaign};
 use binhan_core::stats::import::MAX_IMPORT_BYTES;
 use binhan_core::stats::registry::{ProgrammeRegistries, TraineeRole};
+use binhan_core::sync::RecordedActivity;
 use serde::Serialize;
 
 fn ev(event: RegistriesEvent) -> Event {
@@ -61,7 +64,8 @@ pub struct RegistryRow {
 pub struct RegistriesView {
     /// What these lists are.
     pub intro: String,
-    /// One tab per registry this device keeps (a manager: training only).
+    /// One tab per registry this device keeps (a manager: training and
+    /// communication; a collaborator or a counselor: communication only).
     pub tabs: Vec<Choice>,
     /// "Loading…" or "Recording…", while the server is asked.
     pub running: Option<String>,
@@ -73,33 +77,25 @@ pub struct RegistriesView {
     pub empty: Option<String>,
     /// Add an entry to the tab shown.
     pub add: Action,
-    /// Import from a file.
-    pub import: Action,
+    /// Import from a file (managers and the officer, not on the
+    /// activities' tab).
+    pub import: Option<Action>,
     /// Ask the server again.
     pub reload: Action,
 }
 
-/// The registries a device of this scope keeps (`manager`: training only).
-pub(crate) fn kinds(manager: bool) -> &'static [RegistryKind] {
-    if manager {
-        &[RegistryKind::TrainingSessions]
-    } else {
-        &[
-            RegistryKind::TrainingSessions,
-            RegistryKind::Schools,
-            RegistryKind::Enterprises,
-        ]
-    }
-}
-
 /// The entries of `kind` a device of `scope` lists, in the server's order
-/// (a manager's: its commune's sessions only).
+/// (a manager's: its commune's sessions only); activities newest first,
+/// with those recorded on this device (`local`).
 pub(crate) fn shown(
-    listed: &ProgrammeRegistries,
+    listed: Option<&ProgrammeRegistries>,
+    local: &[RecordedActivity],
     kind: RegistryKind,
     scope: Option<&str>,
     lang: Lang,
 ) -> Vec<(RegistryRow, EntryForm)> {
+    let none = ProgrammeRegistries::default();
+    let server = listed.unwrap_or(&none);
     let place = |c: &str| super::form::commune_text(c);
     let since = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(|| L::SinceNever.get(lang), crate::format::day)
@@ -130,7 +126,7 @@ pub(crate) fn shown(
             )
         };
     match kind {
-        RegistryKind::TrainingSessions => listed
+        RegistryKind::TrainingSessions => server
             .training_sessions
             .iter()
             .filter(|s| scope.is_none_or(|c| s.commune == c))
@@ -147,49 +143,61 @@ pub(crate) fn shown(
                 )
             })
             .collect(),
-        RegistryKind::Schools => listed
+        RegistryKind::Schools => server
             .schools
             .iter()
             .map(|s| (s.name.as_str(), s.commune.as_str(), s.procedure_since))
             .enumerate()
             .map(institution)
             .collect(),
-        RegistryKind::Enterprises => listed
+        RegistryKind::Enterprises => server
             .enterprises
             .iter()
             .map(|e| (e.name.as_str(), e.commune.as_str(), e.rules_since))
             .enumerate()
             .map(institution)
             .collect(),
+        RegistryKind::CommunicationActivities => {
+            super::activities::rows(local, listed, scope, lang)
+        }
     }
 }
 
-/// The lists of a device whose scope is `scope` (a manager's commune).
-pub(crate) fn list(state: &Registries, scope: Option<&str>, lang: Lang) -> RegistriesView {
-    let manager = scope.is_some();
-    let tab = if manager {
-        RegistryKind::TrainingSessions
+/// The lists of a device of `scope`; `local`: the activities recorded on
+/// it.
+pub(crate) fn list(state: &Registries, scope: &Scope, local: &Local, lang: Lang) -> RegistriesView {
+    let tab = scope.tab(state.tab);
+    let activities = tab == RegistryKind::CommunicationActivities;
+    let rows: Vec<RegistryRow> = shown(
+        state.listed.as_ref(),
+        local.as_deref().unwrap_or_default(),
+        tab,
+        scope.commune(),
+        lang,
+    )
+    .into_iter()
+    .map(|(r, _)| r)
+    .collect();
+    // The activities recorded here are known at once; the rest once the
+    // server answered.
+    let known = if activities {
+        local.is_ok() && (state.running.is_none() || !scope.lists())
     } else {
-        state.tab
+        state.listed.is_some()
     };
-    let rows: Vec<RegistryRow> = state
-        .listed
-        .as_ref()
-        .map(|l| {
-            shown(l, tab, scope, lang)
-                .into_iter()
-                .map(|(r, _)| r)
-                .collect()
-        })
-        .unwrap_or_default();
+    let local_error = match local {
+        Err(why) if activities => Some(why.reason(lang)),
+        _ => None,
+    };
     RegistriesView {
-        intro: if manager {
-            L::IntroManager
-        } else {
-            L::IntroOfficer
+        intro: match scope.role {
+            binhan_core::model::Role::ProvincialOfficer => L::IntroOfficer,
+            binhan_core::model::Role::CommuneCaseManager => L::IntroManager,
+            _ => L::IntroActivities,
         }
         .get(lang),
-        tabs: kinds(manager)
+        tabs: scope
+            .kinds()
             .iter()
             .map(|k| Choice {
                 label: k.label(lang),
@@ -198,11 +206,12 @@ pub(crate) fn list(state: &Registries, scope: Option<&str>, lang: Lang) -> Regis
             })
             .collect(),
         running: running(state, lang),
-        error: failure(state.failure, lang),
-        empty: (state.listed.is_some() && rows.is_empty()).then(|| L::Empty.get(lang)),
+        error: failure(state.failure, lang).or(local_error),
+        empty: (known && rows.is_empty()).then(|| L::Empty.get(lang)),
         rows,
         add: Action::new(tab.add(lang), ev(RegistriesEvent::NewEntry)),
-        import: Action::new(L::Import.get(lang), ev(RegistriesEvent::OpenImport)),
+        import: (scope.lists() && !activities)
+            .then(|| Action::new(L::Import.get(lang), ev(RegistriesEvent::OpenImport))),
         reload: Action::new(L::Reload.get(lang), ev(RegistriesEvent::Reload))
             .unless(busy(state, lang)),
     }
@@ -314,15 +323,46 @@ fn text_kind() -> FieldKind {
     }
 }
 
-/// The form on screen, for a device whose scope is `scope`.
+/// A choice among a coded list's values, each sending its code.
+fn coded_options<T: Coded>(field: EntryField, value: &str, lang: Lang) -> Vec<Choice> {
+    T::ALL
+        .iter()
+        .map(|v| Choice {
+            label: v.label(lang).to_string(),
+            selected: value == v.code(),
+            event: ev(RegistriesEvent::SetEntry {
+                field,
+                value: v.code().to_string(),
+            }),
+        })
+        .collect()
+}
+
+/// How `field` is entered, its value being `value`.
+fn field_kind(field: EntryField, value: &str, lang: Lang) -> FieldKind {
+    match field {
+        EntryField::Date | EntryField::Since => FieldKind::Date,
+        EntryField::ActivityKind => FieldKind::Choice {
+            options: coded_options::<ActivityKind>(field, value, lang),
+        },
+        EntryField::Campaign => FieldKind::Choice {
+            options: coded_options::<Campaign>(field, value, lang),
+        },
+        f if f.is_count() => FieldKind::Number,
+        _ => text_kind(),
+    }
+}
+
+/// The form on screen, for a device of `scope`, as of `today`.
 pub(crate) fn entry(
     state: &Registries,
     form: &EntryForm,
-    scope: Option<&str>,
+    scope: &Scope,
+    today: chrono::NaiveDate,
     lang: Lang,
 ) -> RegistryEntryView {
     let problems = if form.submitted {
-        form.check(scope).err().unwrap_or_default()
+        form.problems(scope.commune(), today)
     } else {
         Vec::new()
     };
@@ -338,17 +378,15 @@ pub(crate) fn entry(
         .map(|f| EntryFieldView {
             field: *f,
             label: f.label(kind, lang),
-            help: f.help(scope.is_some(), lang),
-            kind: match f {
-                EntryField::Date | EntryField::Since => FieldKind::Date,
-                _ => text_kind(),
-            },
+            help: f.help(scope.commune().is_some(), lang),
+            kind: field_kind(*f, form.get(*f), lang),
             value: form.get(*f).to_string(),
             required: f.required(),
             error: error_at(Spot::Entry(*f)),
         })
         .collect();
     let training = kind == RegistryKind::TrainingSessions;
+    let activity = kind == RegistryKind::CommunicationActivities;
     let attendees = form
         .attendees
         .iter()
@@ -389,7 +427,14 @@ pub(crate) fn entry(
     let full = form.attendees.len() >= MAX_ATTENDEE_ROWS;
     RegistryEntryView {
         kind,
-        help: form.editing.then(|| L::EditHelp.get(lang)),
+        help: form.editing.then(|| {
+            if activity {
+                L::EditActivityHelp
+            } else {
+                L::EditHelp
+            }
+            .get(lang)
+        }),
         fields,
         attendees_label: training.then(|| L::Attendees.get(lang)),
         attendees,
@@ -398,12 +443,15 @@ pub(crate) fn entry(
             Action::new(L::AddAttendee.get(lang), ev(RegistriesEvent::AddAttendee))
                 .unless(full.then(|| Why::ListFull.reason(lang)))
         }),
+        // An activity is kept on this device: a request to the server does
+        // not hold it back.
         save: Action::new(L::Save.get(lang), ev(RegistriesEvent::SaveEntry)).unless(
             busy(state, lang)
+                .filter(|_| !activity)
                 .or_else(|| (!problems.is_empty()).then(|| Why::FormHasErrors.reason(lang))),
         ),
-        running: running(state, lang),
-        error: failure(state.failure, lang),
+        running: running(state, lang).filter(|_| !activity),
+        error: failure(state.failure, lang).filter(|_| !activity),
     }
 }
 

@@ -33,7 +33,7 @@ fun RegistriesList(view: RegistriesView, send: Send) {
     view.running?.let { Text(it) }
     view.error?.let { ErrorText(it) }
     ActionButton(view.add, send)
-    ActionButton(view.`import`, send)
+    view.`import`?.let { ActionButton(it, send) }
     ActionButton(view.reload, send)
     view.empty?.let { Text(it) }
     view.rows.forEach { row ->
