@@ -107,7 +107,7 @@ const FIRST_YEAR: i32 = 2020;
 /// Longest topic or materials, in characters.
 const MAX_TEXT: usize = 200;
 /// Longest village name, in characters.
-const MAX_VILLAGE: usize = 100;
+pub const MAX_VILLAGE_CHARS: usize = 100;
 /// Most people one activity is counted to reach.
 const MAX_REACHED: u32 = 1_000_000;
 
@@ -154,7 +154,7 @@ impl CommunicationActivity {
             return Err(Error::invalid("activity.campaign", Rule::Contradicts));
         }
         bounded("activity.topic", &self.topic, MAX_TEXT, true)?;
-        bounded("activity.village", &self.village, MAX_VILLAGE, false)?;
+        bounded("activity.village", &self.village, MAX_VILLAGE_CHARS, false)?;
         bounded("activity.materials", &self.materials, MAX_TEXT, false)?;
         let p = &self.participants;
         for (field, n) in [

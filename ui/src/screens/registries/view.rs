@@ -349,6 +349,10 @@ fn field_kind(field: EntryField, value: &str, lang: Lang) -> FieldKind {
             options: coded_options::<Campaign>(field, value, lang),
         },
         f if f.is_count() => FieldKind::Number,
+        EntryField::Village => FieldKind::Text {
+            multiline: false,
+            max_chars: binhan_core::stats::activity::MAX_VILLAGE_CHARS as u32,
+        },
         _ => text_kind(),
     }
 }
