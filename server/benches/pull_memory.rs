@@ -18,14 +18,13 @@
 mod sync_common;
 
 use binhan_core::events::{Event, Hlc};
-use binhan_core::model::{CaseId, DeviceId, EventId, Role};
+use binhan_core::model::{CaseId, EventId, Role};
 use binhan_core::sync::wire::{
-    enrol_message, EnrolRequest, Enrolled, Invitation, InvitationRequest, PullRequest,
-    PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
-    MAX_REQUEST_BYTES,
+    Invitation, InvitationRequest, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
+    WireEvent, DEFAULT_PULL_BYTES, MAX_REQUEST_BYTES,
 };
 use binhan_core::sync::{sign_team_entry, DeviceIdentity};
-use sync_common::{args, block_on, call, client, flag, Backend, Server, NO_RATE_LIMIT};
+use sync_common::{args, block_on, call, client, enrol_new, flag, Backend, Server, NO_RATE_LIMIT};
 
 const POSTGRES_ENV: &str = "BINHAN_BENCH_POSTGRES_URL";
 
@@ -35,17 +34,7 @@ struct Device {
 }
 
 async fn enrol(url: &str, code: &str) -> Device {
-    let identity = DeviceIdentity::generate(DeviceId::random());
-    let device = identity.public();
-    let request = EnrolRequest {
-        signature: identity.sign(&enrol_message(code, &device)),
-        code: code.to_string(),
-        device,
-        label: "simulated bench device".into(),
-    };
-    let enrolled: Enrolled = call(&client(), url, "/v1/enrol", None, &request)
-        .await
-        .expect("enrolment");
+    let (identity, enrolled) = enrol_new(url, code).await;
     Device {
         identity,
         token: enrolled.token.token,

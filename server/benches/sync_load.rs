@@ -35,8 +35,8 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    enrol_message, EnrolRequest, Enrolled, Invitation, InvitationRequest, KeyWrap, PullRequest,
-    PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
+    Invitation, InvitationRequest, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse,
+    TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
     open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
@@ -47,8 +47,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sync_common::{
-    args, call, client, flag, named_processes_cpu_seconds, process_cpu_seconds, quantile, Backend,
-    Phone, Rng, Server, NO_RATE_LIMIT,
+    args, call, client, enrol_new, flag, named_processes_cpu_seconds, process_cpu_seconds,
+    quantile, Backend, Phone, Rng, Server, NO_RATE_LIMIT,
 };
 use tokio::sync::Semaphore;
 
@@ -183,17 +183,7 @@ struct Report {
 
 /// Enrols a new simulated device with `code`.
 async fn enrol(url: &str, code: &str) -> Device {
-    let identity = DeviceIdentity::generate(DeviceId::random());
-    let device = identity.public();
-    let request = EnrolRequest {
-        signature: identity.sign(&enrol_message(code, &device)),
-        code: code.to_string(),
-        device,
-        label: "simulated bench device".into(),
-    };
-    let enrolled: Enrolled = call(&client(), url, "/v1/enrol", None, &request)
-        .await
-        .expect("enrolment");
+    let (identity, enrolled) = enrol_new(url, code).await;
     Device {
         identity,
         role: enrolled.role,

@@ -371,6 +371,30 @@ pub async fn call<Req: serde::Serialize, Resp: serde::de::DeserializeOwned>(
     decode(&bytes).map_err(|e| format!("{path}: {e}"))
 }
 
+/// Enrols a new simulated device (fresh keys) with invitation `code`.
+pub async fn enrol_new(
+    url: &str,
+    code: &str,
+) -> (
+    binhan_core::sync::DeviceIdentity,
+    binhan_core::sync::wire::Enrolled,
+) {
+    use binhan_core::sync::wire::{enrol_message, EnrolRequest};
+    let identity =
+        binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
+    let device = identity.public();
+    let request = EnrolRequest {
+        signature: identity.sign(&enrol_message(code, &device)),
+        code: code.to_string(),
+        device,
+        label: "simulated bench device".into(),
+    };
+    let enrolled = call(&client(), url, "/v1/enrol", None, &request)
+        .await
+        .expect("enrolment");
+    (identity, enrolled)
+}
+
 /// An HTTP client as the app's.
 pub fn client() -> reqwest::Client {
     binhan_core::sync::http_client().expect("an HTTP client")
