@@ -325,11 +325,12 @@ fn seeds_invitation() -> Vec<Vec<u8>> {
     ]
 }
 
-/// Writes the seeds of every target into `fuzz/corpus/` (run by hand:
-/// `cargo test -p binhan-core fuzzing::tests::write_seeds -- --ignored`).
+/// Every target has seeds made from synthetic data, and each runs through
+/// its target. With `BINHAN_WRITE_FUZZ_SEEDS=1` they are also written to
+/// `fuzz/corpus/<target>/seed-<n>`, where the fuzzers start from them
+/// (`BINHAN_WRITE_FUZZ_SEEDS=1 cargo test -p binhan-core fuzzing::tests::every_target_has_seeds`).
 #[test]
-#[ignore = "writes the fuzzers' seed corpora"]
-fn write_seeds() {
+fn every_target_has_seeds_that_run_through_it() {
     type Seeds = fn() -> Vec<Vec<u8>>;
     let seeds: &[(&str, Seeds)] = &[
         ("sync_wire", seeds_sync_wire),
@@ -342,13 +343,22 @@ fn write_seeds() {
         ("imports", seeds_imports),
         ("invitation", seeds_invitation),
     ];
-    for (target, make) in seeds {
-        let dir = corpus(target);
-        std::fs::create_dir_all(&dir).expect("corpus folder");
-        for (n, seed) in make().into_iter().enumerate() {
-            let run = TARGETS.iter().find(|(t, _)| t == target).expect("target").1;
+    let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&seeds.iter().map(|(t, _)| *t).collect::<Vec<_>>()),
+        names(&TARGETS.iter().map(|(t, _)| *t).collect::<Vec<_>>())
+    );
+    let write = std::env::var_os("BINHAN_WRITE_FUZZ_SEEDS").is_some();
+    for ((target, make), (_, run)) in seeds.iter().zip(TARGETS) {
+        let made = make();
+        assert!(!made.is_empty(), "{target}");
+        for (n, seed) in made.into_iter().enumerate() {
             run(&seed);
-            std::fs::write(dir.join(format!("seed-{n}")), seed).expect("seed");
+            if write {
+                let dir = corpus(target);
+                std::fs::create_dir_all(&dir).expect("corpus folder");
+                std::fs::write(dir.join(format!("seed-{n}")), seed).expect("seed");
+            }
         }
     }
 }
