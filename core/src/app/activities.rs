@@ -3,7 +3,6 @@
 //! sends them to the province (`crate::sync` `push_activities`).
 
 use super::Vault;
-use crate::model::Role;
 use crate::stats::activity::CommunicationActivity;
 use crate::stats::registry::ProgrammeRegistries;
 use crate::sync::{keep_activity, recorded_activities, RecordedActivity};
@@ -15,15 +14,12 @@ impl Vault {
     pub fn record_activity(&self, activity: CommunicationActivity) -> Result<()> {
         let enrolment = self.enrolment()?.ok_or(Error::NotEnrolled)?;
         activity.validate(self.today())?;
-        if enrolment.role != Role::ProvincialOfficer {
-            let entries = ProgrammeRegistries {
-                communication_activities: vec![activity.clone()],
-                ..Default::default()
-            };
-            entries
-                .check_commune_scope(enrolment.role, &enrolment.commune)
-                .map_err(Error::NotAllowed)?;
+        ProgrammeRegistries {
+            communication_activities: vec![activity.clone()],
+            ..Default::default()
         }
+        .check_commune_scope(enrolment.role, &enrolment.commune)
+        .map_err(Error::NotAllowed)?;
         self.with_store(|store| keep_activity(store, activity))
     }
 
@@ -39,6 +35,7 @@ mod tests {
     use super::*;
     use crate::app::tests::{new_app, PIN};
     use crate::error::Refusal;
+    use crate::model::Role;
     use crate::stats::activity::tests::meeting;
     use crate::sync::ActivitySending;
 

@@ -233,11 +233,11 @@ impl ProgrammeRegistries {
 
 impl ProgrammeRegistries {
     /// Whether a device of `role` enrolled for `commune` may record these
-    /// entries. A commune case manager records training sessions held in
-    /// the commune (with their attendance) and the commune's communication
-    /// activities; a collaborator or a school counselor, only the commune's
-    /// communication activities. The officer may record anything (not
-    /// checked here); any other role nothing.
+    /// entries. The officer records anything; a commune case manager the
+    /// training sessions held in the commune (with their attendance) and the
+    /// commune's communication activities; a collaborator or a school
+    /// counselor only the commune's communication activities; a shelter
+    /// host nothing.
     pub fn check_commune_scope(
         &self,
         role: Role,
@@ -247,6 +247,7 @@ impl ProgrammeRegistries {
             && self.schools.is_empty()
             && self.enterprises.is_empty());
         match role {
+            Role::ProvincialOfficer => return Ok(()),
             Role::CommuneCaseManager if institutions => return Err(Refusal::OnlyTrainingSessions),
             Role::CommuneCaseManager => {}
             Role::Collaborator | Role::SchoolCounselor => {
@@ -254,9 +255,7 @@ impl ProgrammeRegistries {
                     return Err(Refusal::OnlyCommunicationActivities);
                 }
             }
-            Role::ShelterHost | Role::ProvincialOfficer => {
-                return Err(Refusal::OnlyCommunicationActivities)
-            }
+            Role::ShelterHost => return Err(Refusal::OnlyCommunicationActivities),
         }
         if self.training_sessions.iter().any(|s| s.commune != commune) {
             return Err(Refusal::SessionOfOtherCommune);

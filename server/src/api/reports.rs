@@ -42,14 +42,12 @@ pub async fn record_registries<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(entries): Wire<ProgrammeRegistries>,
 ) -> Result<Wire<RegistryCounts>> {
-    if me.role != Role::ProvincialOfficer {
-        match entries.check_commune_scope(me.role, &me.commune) {
-            Ok(()) => {}
-            // Other roles than a manager's: what else they sent is the
-            // officer's to record.
-            Err(Refusal::OnlyCommunicationActivities) => officer_only(&me, OFFICERS_DO)?,
-            Err(r) => return Err(ServerError::forbidden(r.code(), r.text_en())),
-        }
+    match entries.check_commune_scope(me.role, &me.commune) {
+        Ok(()) => {}
+        // Other roles than a manager's: what else they sent is the
+        // officer's to record.
+        Err(Refusal::OnlyCommunicationActivities) => officer_only(&me, OFFICERS_DO)?,
+        Err(r) => return Err(ServerError::forbidden(r.code(), r.text_en())),
     }
     entries
         .validate()
