@@ -324,8 +324,7 @@ fn labels_are_bilingual() {
 /// refused.
 #[test]
 fn officer_records_registries_and_writes_the_annual_report() {
-    use binhan_core::model::Role;
-    use binhan_server::api::{create_invitation, PROVINCE};
+    use binhan_server::api::bootstrap_invitation;
     use binhan_server::storage::SqlStorage;
 
     let dir = tempfile::tempdir().unwrap();
@@ -336,10 +335,7 @@ fn officer_records_registries_and_writes_the_annual_report() {
             .unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let code = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, 1, None)
-            .await
-            .unwrap()
-            .code;
+        let code = bootstrap_invitation(&storage, 1, false).await.unwrap().code;
         tokio::spawn(binhan_server::serve(
             storage,
             listener,

@@ -20,24 +20,28 @@ mod sync_common;
 use binhan_core::events::{Event, Hlc};
 use binhan_core::model::{CaseId, EventId, Role};
 use binhan_core::sync::wire::{
-    Invitation, InvitationRequest, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry,
-    WireEvent, DEFAULT_PULL_BYTES, MAX_REQUEST_BYTES,
+    PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
+    MAX_REQUEST_BYTES,
 };
 use binhan_core::sync::{sign_team_entry, DeviceIdentity};
-use sync_common::{args, block_on, call, client, enrol_new, flag, Backend, Server, NO_RATE_LIMIT};
+use sync_common::{
+    args, block_on, call, client, enrol_new, flag, invite_with, Backend, Server, NO_RATE_LIMIT,
+};
 
 const POSTGRES_ENV: &str = "BINHAN_BENCH_POSTGRES_URL";
 
 struct Device {
     identity: DeviceIdentity,
     token: String,
+    root: [u8; 32],
 }
 
 async fn enrol(url: &str, code: &str) -> Device {
-    let (identity, enrolled) = enrol_new(url, code).await;
+    let (identity, enrolled, root) = enrol_new(url, code).await;
     Device {
         identity,
         token: enrolled.token.token,
+        root,
     }
 }
 
@@ -79,16 +83,16 @@ async fn run(backend: Backend, events: usize, kib: usize) {
     let officer = enrol(&url, &server.bootstrap_officer()).await;
     let mut devices = Vec::new();
     for _ in 0..2 {
-        let request = InvitationRequest {
-            role: Role::Collaborator,
-            commune: "muong_te".into(),
-            valid_hours: 24,
-        };
-        let path = "/v1/invitations";
-        let invitation: Invitation = call(&client(), &url, path, Some(&officer.token), &request)
-            .await
-            .expect("invitation");
-        devices.push(enrol(&url, &invitation.code).await);
+        let code = invite_with(
+            &url,
+            &officer.identity,
+            &officer.token,
+            officer.root,
+            Role::Collaborator,
+            "muong_te",
+        )
+        .await;
+        devices.push(enrol(&url, &code).await);
     }
     let (author, reader) = (&devices[0], &devices[1]);
     let mut team = TeamEntry {

@@ -35,8 +35,8 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    Invitation, InvitationRequest, KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse,
-    TeamEntry, WireEvent, DEFAULT_PULL_BYTES,
+    KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent,
+    DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
     open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
@@ -47,8 +47,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use sync_common::{
-    args, call, client, enrol_new, flag, named_processes_cpu_seconds, process_cpu_seconds,
-    quantile, Backend, Phone, Rng, Server, NO_RATE_LIMIT,
+    args, call, client, enrol_new, flag, invite_with, named_processes_cpu_seconds,
+    process_cpu_seconds, quantile, Backend, Phone, Rng, Server, NO_RATE_LIMIT,
 };
 use tokio::sync::Semaphore;
 
@@ -151,6 +151,8 @@ struct Device {
     role: Role,
     commune: &'static str,
     token: String,
+    /// The province's root it was certified under.
+    root: [u8; 32],
     cursor: Vec<u8>,
     /// Cases it created: id, key, every event so far.
     cases: Vec<(CaseId, SecretKey, Vec<Event>)>,
@@ -183,9 +185,10 @@ struct Report {
 
 /// Enrols a new simulated device with `code`.
 async fn enrol(url: &str, code: &str) -> Device {
-    let (identity, enrolled) = enrol_new(url, code).await;
+    let (identity, enrolled, root) = enrol_new(url, code).await;
     Device {
         identity,
+        root,
         role: enrolled.role,
         commune: COMMUNES
             .iter()
@@ -199,15 +202,7 @@ async fn enrol(url: &str, code: &str) -> Device {
 }
 
 async fn invite(url: &str, by: &Device, role: Role, commune: &str) -> String {
-    let request = InvitationRequest {
-        role,
-        commune: commune.into(),
-        valid_hours: 24,
-    };
-    let invitation: Invitation = call(&client(), url, "/v1/invitations", Some(&by.token), &request)
-        .await
-        .expect("invitation");
-    invitation.code
+    invite_with(url, &by.identity, &by.token, by.root, role, commune).await
 }
 
 /// Enrols `codes` in parallel.

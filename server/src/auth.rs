@@ -100,8 +100,9 @@ pub fn check_token(secret: &[u8; 32], token: &str, now_ms: u64) -> Option<Device
         .then_some(device)
 }
 
-/// Normalises an invitation code as typed (case, spaces, dashes) and hashes
-/// it; only the hash is stored.
+/// Normalises an invitation's id (case, spaces, dashes) and hashes it;
+/// only the hash is stored. The id is derived from the code on the phones
+/// (`InvitationSecret::id`): the server never sees a code a phone made.
 pub fn invitation_hash(code: &str) -> [u8; 32] {
     let normal: String = code
         .chars()
@@ -109,22 +110,6 @@ pub fn invitation_hash(code: &str) -> [u8; 32] {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     sha256(normal.as_bytes())
-}
-
-/// A new invitation code: 12 characters from an alphabet without look-alikes,
-/// in groups of four (about 60 bits).
-pub fn new_invitation_code() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let random: [u8; 12] = binhan_core::crypto::random_array();
-    let chars: Vec<char> = random
-        .iter()
-        .map(|b| ALPHABET[(*b as usize) % ALPHABET.len()] as char)
-        .collect();
-    chars
-        .chunks(4)
-        .map(|c| c.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 #[cfg(test)]
@@ -154,7 +139,7 @@ mod tests {
 
     #[test]
     fn invitation_codes_normalise() {
-        let code = new_invitation_code();
+        let code = binhan_core::sync::new_code(binhan_core::sync::BOOTSTRAP_CODE_CHARS);
         assert_eq!(code.len(), 14);
         assert_eq!(
             invitation_hash(&code),

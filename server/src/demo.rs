@@ -10,7 +10,7 @@
 //! offline; the officer records synthetic programme registries and writes
 //! the annual report workbook of the current year into the data folder.
 
-use crate::api::{create_invitation, PROVINCE};
+use crate::api::bootstrap_invitation;
 use crate::storage::SqlStorage;
 use crate::ServerConfig;
 use binhan_core::app::{Vault, VaultOptions};
@@ -85,7 +85,7 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
     ));
 
     let officer = Phone::new(dir, "officer")?;
-    let code = create_invitation(&storage, Role::ProvincialOfficer, PROVINCE, 24, None)
+    let code = bootstrap_invitation(&storage, 24, false)
         .await
         .map_err(|e| e.reason)?
         .code;

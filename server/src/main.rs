@@ -1,7 +1,6 @@
 //! `binhan-server`: the Bình An sync and reporting server.
 
-use binhan_core::model::Role;
-use binhan_server::api::{create_invitation, PROVINCE};
+use binhan_server::api::{bootstrap_invitation, PROVINCE};
 use binhan_server::storage::SqlStorage;
 use binhan_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
@@ -80,6 +79,11 @@ enum Command {
         /// Hours the code stays valid.
         #[arg(long, default_value_t = 24)]
         valid_hours: u32,
+        /// Replace the province's root: devices enrolled under the old one
+        /// will trust no device of the new one, and the new officer will
+        /// read nothing recorded before.
+        #[arg(long)]
+        replace_root: bool,
     },
 }
 
@@ -163,17 +167,12 @@ async fn run(command: Command) -> Result<(), String> {
         Command::BootstrapOfficer {
             database,
             valid_hours,
+            replace_root,
         } => {
             let storage = database.open().await?;
-            let invitation = create_invitation(
-                &storage,
-                Role::ProvincialOfficer,
-                PROVINCE,
-                valid_hours,
-                None,
-            )
-            .await
-            .map_err(|e| e.reason)?;
+            let invitation = bootstrap_invitation(&storage, valid_hours, replace_root)
+                .await
+                .map_err(|e| e.reason)?;
             println!(
                 "{}",
                 serde_json::json!({"code": invitation.code, "role": "provincial_officer", "commune": PROVINCE, "expires_at_ms": invitation.expires_at.timestamp_millis()})

@@ -1,24 +1,62 @@
 //! Administration through the server: invitation codes and revoking a
 //! device.
 
+use super::certificate::{Grant, InvitationSecret};
 use super::engine::SyncContext;
-use super::wire::{Invitation, InvitationRequest};
+use super::identity::DeviceIdentity;
+use super::wire::{Invitation, InvitationRequest, MAX_INVITATION_HOURS};
+use crate::error::Rule;
 use crate::model::{DeviceId, Role};
-use crate::Result;
+use crate::{Error, Result};
+
+/// A new invitation made by `issuer` under `root`: the code, to show, and
+/// the request that registers it with the server (the code's id and the
+/// grant, signed by the issuer and with the code's key).
+pub fn invitation_request(
+    issuer: &DeviceIdentity,
+    root: [u8; 32],
+    role: Role,
+    commune: &str,
+    valid_hours: u32,
+) -> Result<(Invitation, InvitationRequest)> {
+    if !(1..=MAX_INVITATION_HOURS).contains(&valid_hours) {
+        return Err(Error::invalid(
+            "valid_hours",
+            Rule::OutOfRange {
+                min: 1,
+                max: u64::from(MAX_INVITATION_HOURS),
+            },
+        ));
+    }
+    let code = InvitationSecret::new_code();
+    let secret = InvitationSecret::from_code(&code);
+    let expires_at = chrono::Utc::now() + chrono::TimeDelta::hours(i64::from(valid_hours));
+    let expires_at_ms = u64::try_from(expires_at.timestamp_millis()).unwrap_or(0);
+    let grant = Grant::issue(issuer, root, &secret, role, commune, expires_at_ms);
+    let request = InvitationRequest {
+        id: secret.id().to_string(),
+        grant,
+    };
+    let invitation = Invitation {
+        code,
+        role,
+        commune: commune.to_string(),
+        expires_at,
+    };
+    Ok((invitation, request))
+}
 
 impl SyncContext<'_> {
-    /// Asks the server for an invitation code (commune case managers and
-    /// provincial officers).
+    /// Makes an invitation (commune case managers and provincial officers):
+    /// the code, on this phone, and a grant signed with this device's key
+    /// and the code's; the server learns the grant and the code's id, never
+    /// the code.
     pub async fn invite(&self, role: Role, commune: &str, valid_hours: u32) -> Result<Invitation> {
-        self.call(
-            "/v1/invitations",
-            &InvitationRequest {
-                role,
-                commune: commune.to_string(),
-                valid_hours,
-            },
-        )
-        .await
+        let root = super::auth::root(self.store)?;
+        let (invitation, request) =
+            invitation_request(self.identity, root, role, commune, valid_hours)?;
+        let () = self.call("/v1/invitations", &request).await?;
+        Ok(invitation)
     }
 
     /// Revokes a device; it erases itself on its next contact.

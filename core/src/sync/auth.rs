@@ -2,7 +2,9 @@
 //! short-lived tokens from a challenge signed with the device key, and the
 //! authenticated call every other sync step makes.
 
+use super::certificate::{check_chain, DeviceCertificate, InvitationSecret};
 use super::engine::{SyncContext, CURSOR, ENROLMENT, SERVER, TOKEN};
+use super::identity::{DeviceIdentity, DevicePublic};
 use super::wire::{
     challenge_message, enrol_message, Challenge, ChallengeRequest, EnrolRequest, Enrolled, Token,
     TokenRequest,
@@ -35,27 +37,82 @@ pub(crate) fn set_enrolment(store: &Store, enrolment: &Enrolment) -> Result<()> 
     store.set_meta(ENROLMENT, enrolment)
 }
 
-/// Enrols this device with an invitation code.
+/// The province's root key this device checks every certificate against,
+/// fixed at enrolment.
+const ROOT: &str = "sync.root";
+
+/// Enrols this device with an invitation code: only the code's id goes to
+/// the server. The device takes its role, its commune and the province's
+/// root from the grant its inviter signed, checked with the code, never
+/// from the server's word.
 pub async fn enrol(ctx: &SyncContext<'_>, code: &str, label: &str) -> Result<Enrolment> {
-    let device = ctx.identity.public();
-    let code = code.trim().to_uppercase();
-    let request = EnrolRequest {
-        signature: ctx.identity.sign(&enrol_message(&code, &device)),
-        code,
-        device,
-        label: label.to_string(),
-    };
+    let request = enrol_request(ctx.identity, code, label);
     let enrolled: Enrolled = ctx.transport.post("/v1/enrol", None, &request).await?;
+    let root = check_enrolled(code, &request.device, &enrolled)?;
+    let certificate = enrolled.certificate;
     let enrolment = Enrolment {
         server_url: ctx.transport.base_url().to_string(),
-        role: enrolled.role,
-        commune: enrolled.commune,
+        role: certificate.role(),
+        commune: certificate.commune().to_string(),
     };
+    ctx.store.set_meta(ROOT, &root)?;
     ctx.store.set_meta(ENROLMENT, &enrolment)?;
     ctx.store.set_meta(SERVER, &enrolment.server_url)?;
     ctx.store.set_meta(TOKEN, &enrolled.token)?;
     ctx.store.set_meta(CURSOR, &Vec::<u8>::new())?;
     Ok(enrolment)
+}
+
+/// The request that enrols `identity` with `code`: the code's id, and the
+/// binding that certifies the device's keys (with the code's grant key, or
+/// for the bootstrap code, its own).
+pub fn enrol_request(identity: &DeviceIdentity, code: &str, label: &str) -> EnrolRequest {
+    let device = identity.public();
+    let secret = InvitationSecret::from_code(code);
+    let binding = if InvitationSecret::is_bootstrap(code) {
+        DeviceCertificate::root(identity).binding
+    } else {
+        secret.bind(&device)
+    };
+    EnrolRequest {
+        signature: identity.sign(&enrol_message(secret.id(), &device)),
+        code: secret.id().to_string(),
+        device,
+        label: label.to_string(),
+        binding,
+    }
+}
+
+/// The root key the server's answer to an enrolment with `code` certifies
+/// `device` under, once checked: the device's own key for the bootstrap
+/// code, else the root of a grant made with this code, with a chain back
+/// to it.
+pub fn check_enrolled(code: &str, device: &DevicePublic, enrolled: &Enrolled) -> Result<[u8; 32]> {
+    let certificate = &enrolled.certificate;
+    let tampered = || Error::Tampered {
+        record: "the enrolment's certificate".into(),
+    };
+    let root = match (&certificate.grant, InvitationSecret::is_bootstrap(code)) {
+        (None, true) => device.sign_key,
+        (Some(grant), false) => {
+            grant.check_made_with(&InvitationSecret::from_code(code))?;
+            grant.root
+        }
+        _ => return Err(tampered()),
+    };
+    if certificate.device != *device
+        || certificate.role() != enrolled.role
+        || certificate.commune() != enrolled.commune
+    {
+        return Err(tampered());
+    }
+    check_chain(certificate, &enrolled.chain, &root)?;
+    Ok(root)
+}
+
+/// The root key this device was enrolled under.
+pub(super) fn root(store: &Store) -> Result<[u8; 32]> {
+    store.meta(ROOT)?.ok_or(Error::NotEnrolled)
 }
 
 fn now_ms() -> u64 {

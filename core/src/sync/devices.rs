@@ -1,7 +1,12 @@
 //! Other devices' directory records (role, commune, keys, standing), from
-//! the device's cache or the server; a device's keys are pinned the first
-//! time they are seen.
+//! the device's cache or the server. A record counts only once its
+//! certificate checks back to the province's root
+//! ([`super::certificate`]): its role and commune are then the
+//! certificate's, whatever the server says, and a record the server cannot
+//! back with a certificate is left out, as if the device did not exist. A
+//! device's keys are pinned the first time they are seen.
 
+use super::certificate::{check_chain, DeviceCertificate, MAX_CHAIN};
 use super::engine::SyncContext;
 use super::wire::{DeviceList, DeviceQuery, DeviceRecord};
 use crate::model::{DeviceId, Role};
@@ -9,8 +14,8 @@ use crate::{Error, Result};
 use std::collections::{BTreeSet, HashMap};
 
 impl SyncContext<'_> {
-    /// Directory records of `ids`, from the cache or the server. A key that
-    /// changed for a known device is refused (keys are pinned).
+    /// Certified directory records of `ids`, from the cache or the server.
+    /// A key that changed for a known device is refused (keys are pinned).
     pub(crate) async fn devices(
         &self,
         ids: impl IntoIterator<Item = DeviceId>,
@@ -26,47 +31,28 @@ impl SyncContext<'_> {
             }
         }
         if !missing.is_empty() {
-            let list: DeviceList = self
-                .call(
-                    "/v1/devices/query",
-                    &DeviceQuery {
-                        ids: missing,
-                        ..DeviceQuery::default()
-                    },
-                )
-                .await?;
-            for record in list.devices {
-                self.remember_device(&record)?;
-                found.insert(record.public.device_id, record);
-            }
+            found.extend(self.devices_fresh(&missing).await?);
         }
         Ok(found)
     }
 
-    /// Directory records straight from the server (for revocation status).
+    /// Certified directory records straight from the server (for
+    /// revocation status).
     pub(super) async fn devices_fresh(
         &self,
         ids: &[DeviceId],
     ) -> Result<HashMap<DeviceId, DeviceRecord>> {
-        let list: DeviceList = self
-            .call(
-                "/v1/devices/query",
-                &DeviceQuery {
-                    ids: ids.to_vec(),
-                    ..DeviceQuery::default()
-                },
-            )
-            .await?;
-        let mut found = HashMap::new();
-        for record in list.devices {
-            self.remember_device(&record)?;
-            found.insert(record.public.device_id, record);
-        }
-        Ok(found)
+        let records = self.query_devices(ids.to_vec()).await?;
+        Ok(self
+            .certified(records)
+            .await?
+            .into_iter()
+            .map(|r| (r.public.device_id, r))
+            .collect())
     }
 
-    /// The active devices of `commune` (with `role`, if given), from the
-    /// server; their keys are pinned as any other device's.
+    /// The active devices of `commune` (with `role`, if given) that are
+    /// certified as such; their keys are pinned as any other device's.
     pub(crate) async fn commune_devices(
         &self,
         commune: &str,
@@ -82,10 +68,78 @@ impl SyncContext<'_> {
                 },
             )
             .await?;
-        for record in &list.devices {
-            self.remember_device(record)?;
+        Ok(self
+            .certified(list.devices)
+            .await?
+            .into_iter()
+            .filter(|d| d.active && d.commune == commune && role.is_none_or(|r| d.role == r))
+            .collect())
+    }
+
+    async fn query_devices(&self, ids: Vec<DeviceId>) -> Result<Vec<DeviceRecord>> {
+        let query = DeviceQuery {
+            ids,
+            ..DeviceQuery::default()
+        };
+        let list: DeviceList = self.call("/v1/devices/query", &query).await?;
+        Ok(list.devices)
+    }
+
+    /// The records of `records` whose certificate checks back to the root,
+    /// with the role and commune it certifies, each remembered; the rest
+    /// are left out. The issuers' certificates come from the cache (checked
+    /// when they were cached) or the server (checked here, as links of the
+    /// chain).
+    async fn certified(&self, records: Vec<DeviceRecord>) -> Result<Vec<DeviceRecord>> {
+        let root = super::auth::root(self.store)?;
+        let mut issuers: HashMap<DeviceId, DeviceCertificate> = HashMap::new();
+        let mut wanted: BTreeSet<DeviceId> = issuers_of(&records);
+        for _ in 0..MAX_CHAIN {
+            let mut ask = Vec::new();
+            for id in std::mem::take(&mut wanted) {
+                if issuers.contains_key(&id) {
+                    continue;
+                }
+                match self.store.device::<DeviceRecord>(id)? {
+                    Some(DeviceRecord {
+                        certificate: Some(cert),
+                        ..
+                    }) => {
+                        wanted.extend(cert.issuer());
+                        issuers.insert(id, cert);
+                    }
+                    _ => ask.push(id),
+                }
+            }
+            if !ask.is_empty() {
+                let fetched = self.query_devices(ask).await?;
+                wanted.extend(issuers_of(&fetched));
+                for record in fetched {
+                    if let Some(cert) = record.certificate {
+                        issuers.insert(record.public.device_id, cert);
+                    }
+                }
+            }
+            if wanted.is_empty() {
+                break;
+            }
         }
-        Ok(list.devices.into_iter().filter(|d| d.active).collect())
+        let chain: Vec<DeviceCertificate> = issuers.into_values().collect();
+        let mut certified = Vec::new();
+        for mut record in records {
+            let Some(cert) = &record.certificate else {
+                continue;
+            };
+            if cert.device != record.public || check_chain(cert, &chain, &root).is_err() {
+                tracing::warn!(device = %record.public.device_id, "device without a valid certificate ignored");
+                continue;
+            }
+            record.role = cert.role();
+            record.commune = cert.commune().to_string();
+            self.remember_device(&record)?;
+            certified.push(record);
+        }
+        Ok(certified)
     }
 
     fn remember_device(&self, record: &DeviceRecord) -> Result<()> {
@@ -99,4 +153,12 @@ impl SyncContext<'_> {
         }
         self.store.put_device(id, record)
     }
+}
+
+/// The issuers named by the certificates of `records`.
+fn issuers_of(records: &[DeviceRecord]) -> BTreeSet<DeviceId> {
+    records
+        .iter()
+        .filter_map(|r| r.certificate.as_ref()?.issuer())
+        .collect()
 }

@@ -5,6 +5,7 @@ mod activities;
 mod admin;
 mod auth;
 mod bundle;
+mod certificate;
 pub(crate) mod compression;
 mod devices;
 mod engine;
@@ -25,10 +26,15 @@ pub(crate) use wrap::{open_from_device, seal_to_device, Purpose};
 
 pub(crate) use activities::{keep as keep_activity, recorded as recorded_activities};
 pub use activities::{ActivitySending, RecordedActivity, MAX_KEPT_ACTIVITIES};
+pub use admin::invitation_request;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use auth::set_enrolment;
-pub use auth::{enrol, enrolment, Enrolment};
+pub use auth::{check_enrolled, enrol, enrol_request, enrolment, Enrolment};
 pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
+pub use certificate::{
+    check_chain, commune_suits, new_code, DeviceCertificate, Grant, InvitationSecret,
+    BOOTSTRAP_CODE_CHARS, MAX_CHAIN,
+};
 pub use engine::{
     CancelFlag, ProgressFn, SyncContext, SyncPhase, SyncProgress, SyncReport, SNAPSHOT_AFTER_EVENTS,
 };

@@ -4,6 +4,7 @@
 //! compact binary encoding. Case content only ever travels inside
 //! ciphertexts sealed with a case key the server does not have.
 
+use super::certificate::{DeviceCertificate, Grant};
 use super::DevicePublic;
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use serde::de::DeserializeOwned;
@@ -80,16 +81,18 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, WireError> {
     }
 }
 
-/// A manager asks for an invitation code.
+/// A manager registers an invitation its phone made: the code's id (the
+/// code itself stays on the phones) and the signed grant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationRequest {
-    /// Role the invited device will have.
-    pub role: Role,
-    /// Commune it will work in (code).
-    pub commune: String,
-    /// Hours the code stays valid (at most 168).
-    pub valid_hours: u32,
+    /// The id derived from the code ([`InvitationSecret::id`](super::InvitationSecret::id)).
+    pub id: String,
+    /// What it grants, signed by the inviter and with the code's key.
+    pub grant: Grant,
 }
+
+/// Longest an invitation stays valid, in hours.
+pub const MAX_INVITATION_HOURS: u32 = 168;
 
 /// A one-time invitation code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,10 +109,10 @@ pub struct Invitation {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A device enrols with an invitation code, proving it holds its keys.
+/// A device enrols with an invitation, proving it holds its keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrolRequest {
-    /// The invitation code.
+    /// The invitation's id, derived from the code (never the code).
     pub code: String,
     /// The device's public keys.
     pub device: DevicePublic,
@@ -117,6 +120,10 @@ pub struct EnrolRequest {
     pub label: String,
     /// Signature by the device over [`enrol_message`].
     pub signature: Vec<u8>,
+    /// The signature that certifies the device's keys: by the code's grant
+    /// key (with the grant the inviter registered, its certificate), or,
+    /// with the bootstrap code, by the device itself, as the root.
+    pub binding: Vec<u8>,
 }
 
 /// What an enrolling device signs.
@@ -135,6 +142,10 @@ pub struct Enrolled {
     pub commune: String,
     /// A first access token.
     pub token: Token,
+    /// The device's certificate: its keys, the grant and the binding.
+    pub certificate: DeviceCertificate,
+    /// The certificates of the issuers above it, back to the root.
+    pub chain: Vec<DeviceCertificate>,
 }
 
 /// A device asks for a challenge to sign.
@@ -202,6 +213,9 @@ pub struct DeviceRecord {
     pub label: String,
     /// False once revoked.
     pub active: bool,
+    /// Its certificate, as registered at enrolment (none for a device
+    /// enrolled before certificates, which no device trusts).
+    pub certificate: Option<DeviceCertificate>,
 }
 
 /// Devices found.

@@ -371,28 +371,45 @@ pub async fn call<Req: serde::Serialize, Resp: serde::de::DeserializeOwned>(
     decode(&bytes).map_err(|e| format!("{path}: {e}"))
 }
 
-/// Enrols a new simulated device (fresh keys) with invitation `code`.
+/// Enrols a new simulated device (fresh keys) with invitation `code`: its
+/// keys, the server's answer, and the province's root it was certified
+/// under (checked as the app checks it).
 pub async fn enrol_new(
     url: &str,
     code: &str,
 ) -> (
     binhan_core::sync::DeviceIdentity,
     binhan_core::sync::wire::Enrolled,
+    [u8; 32],
 ) {
-    use binhan_core::sync::wire::{enrol_message, EnrolRequest};
     let identity =
         binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
-    let device = identity.public();
-    let request = EnrolRequest {
-        signature: identity.sign(&enrol_message(code, &device)),
-        code: code.to_string(),
-        device,
-        label: "simulated bench device".into(),
-    };
-    let enrolled = call(&client(), url, "/v1/enrol", None, &request)
+    let request = binhan_core::sync::enrol_request(&identity, code, "simulated bench device");
+    let enrolled: binhan_core::sync::wire::Enrolled =
+        call(&client(), url, "/v1/enrol", None, &request)
+            .await
+            .expect("enrolment");
+    let root = binhan_core::sync::check_enrolled(code, &request.device, &enrolled)
+        .expect("a certificate back to the root");
+    (identity, enrolled, root)
+}
+
+/// Registers an invitation made by a simulated device (`by`, with its
+/// token and root) and returns its code.
+pub async fn invite_with(
+    url: &str,
+    by: &binhan_core::sync::DeviceIdentity,
+    token: &str,
+    root: [u8; 32],
+    role: binhan_core::model::Role,
+    commune: &str,
+) -> String {
+    let (invitation, request) =
+        binhan_core::sync::invitation_request(by, root, role, commune, 24).expect("an invitation");
+    let () = call(&client(), url, "/v1/invitations", Some(token), &request)
         .await
-        .expect("enrolment");
-    (identity, enrolled)
+        .expect("invitation");
+    invitation.code
 }
 
 /// An HTTP client as the app's.

@@ -5,16 +5,19 @@ use super::enrolled::active_device;
 use super::extract::{AddressLimited, Authenticated, Wire};
 use super::{now_ms, AppState};
 use crate::auth::{
-    check_challenge, invitation_hash, issue_challenge, issue_token, new_invitation_code, sha256,
-    TOKEN_TTL_MS,
+    check_challenge, invitation_hash, issue_challenge, issue_token, sha256, TOKEN_TTL_MS,
 };
 use crate::error::{Result, ServerError};
-use crate::storage::{NewInvitation, Storage};
+use crate::storage::{root_exists, Enrolment, NewInvitation, Storage};
 use axum::extract::State;
 use binhan_core::model::{validate_commune, DeviceId, Role};
 use binhan_core::sync::wire::{
     challenge_message, enrol_message, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
     EnrolRequest, Enrolled, Invitation, InvitationRequest, Token, TokenRequest,
+    MAX_INVITATION_HOURS,
+};
+use binhan_core::sync::{
+    new_code, DeviceCertificate, InvitationSecret, BOOTSTRAP_CODE_CHARS, MAX_CHAIN,
 };
 
 /// The commune code of province-wide roles.
@@ -35,69 +38,110 @@ pub fn check_commune(role: Role, commune: &str) -> Result<()> {
         .map_err(|_| ServerError::bad_request("bad_commune", "not a commune code of Lai Châu"))
 }
 
-/// Creates an invitation (also used by the bootstrap command).
-pub async fn create_invitation<S: Storage>(
-    storage: &S,
-    role: Role,
-    commune: &str,
-    valid_hours: u32,
-    issued_by: Option<DeviceId>,
-) -> Result<Invitation> {
-    check_commune(role, commune)?;
-    if !(1..=168).contains(&valid_hours) {
+/// The expiry, ms since 1970, of an invitation valid for `valid_hours`,
+/// or the refusal of a validity out of range.
+fn expiry_ms(valid_hours: u32) -> Result<u64> {
+    if !(1..=MAX_INVITATION_HOURS).contains(&valid_hours) {
         return Err(ServerError::bad_request(
             "bad_validity",
             "an invitation is valid for 1 to 168 hours",
         ));
     }
-    let code = new_invitation_code();
-    let expires_at = chrono::Utc::now() + chrono::TimeDelta::hours(i64::from(valid_hours));
-    let expires_at_ms = u64::try_from(expires_at.timestamp_millis()).unwrap_or(0);
+    Ok(now_ms() + u64::from(valid_hours) * 3_600_000)
+}
+
+/// The bootstrap command's one-time code for the first provincial officer,
+/// whose device becomes the province's root. Refused once the province has
+/// a root, unless `replace_root`: the new root's devices then trust none of
+/// the old ones, and receive no key to anything recorded before.
+pub async fn bootstrap_invitation<S: Storage>(
+    storage: &S,
+    valid_hours: u32,
+    replace_root: bool,
+) -> Result<Invitation> {
+    if !replace_root && storage.province_root().await?.is_some() {
+        return Err(root_exists());
+    }
+    let expires_at_ms = expiry_ms(valid_hours)?;
+    let code = new_code(BOOTSTRAP_CODE_CHARS);
     storage
         .create_invitation(NewInvitation {
-            code_hash: invitation_hash(&code),
-            role,
-            commune: commune.to_string(),
+            code_hash: invitation_hash(InvitationSecret::from_code(&code).id()),
+            role: Role::ProvincialOfficer,
+            commune: PROVINCE.to_string(),
             expires_at_ms,
-            issued_by,
+            issued_by: None,
+            grant: None,
+            replaces_root: replace_root,
         })
         .await?;
     Ok(Invitation {
         code,
-        role,
-        commune: commune.to_string(),
-        expires_at,
+        role: Role::ProvincialOfficer,
+        commune: PROVINCE.to_string(),
+        expires_at: chrono::DateTime::from_timestamp_millis(expires_at_ms as i64)
+            .unwrap_or_default(),
     })
 }
 
-/// `POST /v1/invitations`: a manager invites a device to a role and commune.
+/// `POST /v1/invitations`: a manager registers an invitation its phone
+/// made. The server checks what it can (who signed, what it grants, until
+/// when); devices check the grant again, back to the root.
 pub async fn invite<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
     Wire(request): Wire<InvitationRequest>,
-) -> Result<Wire<Invitation>> {
-    if !me.role.may_invite(request.role) {
+) -> Result<Wire<()>> {
+    let grant = &request.grant;
+    if !me.role.may_invite(grant.role) {
         return Err(ServerError::forbidden(
             "cannot_invite",
             "this role may not invite that role",
         ));
     }
-    if me.role == Role::CommuneCaseManager && request.commune != me.commune {
+    if me.role == Role::CommuneCaseManager && grant.commune != me.commune {
         return Err(ServerError::forbidden(
             "other_commune",
             "a commune case manager invites only to their own commune",
         ));
     }
-    let invitation = create_invitation(
-        &state.storage,
-        request.role,
-        &request.commune,
-        request.valid_hours,
-        Some(me.public.device_id),
-    )
-    .await?;
-    tracing::info!(role = ?request.role, "invitation issued");
-    Ok(Wire(invitation))
+    check_commune(grant.role, &grant.commune)?;
+    let latest = expiry_ms(MAX_INVITATION_HOURS)? + 60_000;
+    if grant.expires_at_ms <= now_ms() || grant.expires_at_ms > latest {
+        return Err(ServerError::bad_request(
+            "bad_validity",
+            "an invitation is valid for 1 to 168 hours",
+        ));
+    }
+    let root = state.storage.province_root().await?;
+    let signed = grant.issuer == me.public.device_id
+        && me.certificate.is_some()
+        && root.is_some_and(|r| r.sign_key == grant.root)
+        && me
+            .certificate
+            .as_ref()
+            .is_some_and(|c| c.device == me.public)
+        && grant.check_signatures(&me.public).is_ok();
+    if !signed {
+        return Err(ServerError::unprocessable(
+            "bad_grant",
+            "the invitation's grant is not signed by this certified device under the province's root",
+        ));
+    }
+    state
+        .storage
+        .create_invitation(NewInvitation {
+            code_hash: invitation_hash(&request.id),
+            role: grant.role,
+            commune: grant.commune.clone(),
+            expires_at_ms: grant.expires_at_ms,
+            issued_by: Some(me.public.device_id),
+            grant: Some(grant.clone()),
+            replaces_root: false,
+        })
+        .await?;
+    tracing::info!(role = ?grant.role, "invitation registered");
+    Ok(Wire(()))
 }
 
 /// `POST /v1/enrol`: a device enrols with a code, proving it holds its key.
@@ -127,12 +171,17 @@ pub async fn enrol<S: Storage>(
     let record = state
         .storage
         .enrol(
-            invitation_hash(&request.code),
-            request.device,
-            request.label,
+            Enrolment {
+                code_hash: invitation_hash(&request.code),
+                device: request.device,
+                label: request.label,
+                binding: request.binding,
+            },
             now_ms(),
         )
         .await?;
+    let certificate = record.certificate.ok_or_else(ServerError::internal)?;
+    let chain = issuers_of(&state.storage, &certificate).await?;
     let expires_at_ms = now_ms() + TOKEN_TTL_MS;
     tracing::info!(device = %record.public.device_id, role = ?record.role, "device enrolled");
     Ok(Wire(Enrolled {
@@ -142,7 +191,26 @@ pub async fn enrol<S: Storage>(
             token: issue_token(&state.secret, record.public.device_id, expires_at_ms),
             expires_at_ms,
         },
+        certificate,
+        chain,
     }))
+}
+
+/// The certificates of the issuers above `certificate`, back to the root.
+async fn issuers_of<S: Storage>(
+    storage: &S,
+    certificate: &DeviceCertificate,
+) -> Result<Vec<DeviceCertificate>> {
+    let mut chain: Vec<DeviceCertificate> = Vec::new();
+    let mut next = certificate.issuer();
+    while let Some(issuer) = next.filter(|_| chain.len() < MAX_CHAIN) {
+        let Some(found) = storage.device(issuer).await?.and_then(|d| d.certificate) else {
+            break;
+        };
+        next = found.issuer();
+        chain.push(found);
+    }
+    Ok(chain)
 }
 
 /// `POST /v1/auth/challenge`.

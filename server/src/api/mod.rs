@@ -11,7 +11,7 @@ mod shelters;
 mod stats;
 mod sync;
 
-pub use devices::{create_invitation, PROVINCE};
+pub use devices::{bootstrap_invitation, PROVINCE};
 pub use enrolled::EnrolledDevices;
 pub use extract::{AddressLimited, Authenticated, Syncing, Wire};
 pub use rate_limit::RateLimiter;

@@ -3,11 +3,11 @@
 //! standing.
 
 use super::sql::{blob, corrupt, int, select_in, Params, INSERT_ROWS};
-use super::{NewInvitation, SqlStorage};
+use super::{Enrolment, NewInvitation, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::model::{Coded, DeviceId, Role};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord};
-use binhan_core::sync::DevicePublic;
+use binhan_core::sync::{DeviceCertificate, DevicePublic, Grant};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
@@ -28,14 +28,21 @@ fn device_record(row: &AnyRow) -> Result<DeviceRecord> {
         commune: row.try_get("commune")?,
         label: row.try_get("label")?,
         active: int(row, "active")? != 0,
+        certificate: optional_blob(row, "certificate")?
+            .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("certificate")))
+            .transpose()?,
     })
+}
+
+fn optional_blob(row: &AnyRow, column: &str) -> Result<Option<Vec<u8>>> {
+    Ok(row.try_get::<Option<Vec<u8>>, _>(column)?)
 }
 
 /// `SELECT` of a device row, followed by the given condition.
 macro_rules! select_devices {
     ($condition:literal) => {
         concat!(
-            "SELECT device_id, sign_key, exchange_key, role, commune, label, active FROM devices WHERE ",
+            "SELECT device_id, sign_key, exchange_key, role, commune, label, active, certificate FROM devices WHERE ",
             $condition
         )
     };
@@ -44,12 +51,14 @@ macro_rules! select_devices {
 impl SqlStorage {
     /// See [`Storage::create_invitation`](super::Storage::create_invitation).
     pub(super) async fn insert_invitation(&self, inv: NewInvitation) -> Result<()> {
-        sqlx::query("INSERT INTO invitations (code_hash, role, commune, expires_at, issued_by) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO invitations (code_hash, role, commune, expires_at, issued_by, grant_body, replaces_root) VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(inv.code_hash.to_vec())
             .bind(inv.role.code())
             .bind(inv.commune)
             .bind(inv.expires_at_ms as i64)
             .bind(inv.issued_by.map(|d| d.as_bytes().to_vec()))
+            .bind(inv.grant.map(|g| postcard::to_allocvec(&g).unwrap_or_default()))
+            .bind(i32::from(inv.replaces_root))
             .execute(self.pool())
             .await?;
         Ok(())
@@ -58,25 +67,46 @@ impl SqlStorage {
     /// See [`Storage::enrol`](super::Storage::enrol).
     pub(super) async fn enrol_device(
         &self,
-        code_hash: [u8; 32],
-        device: DevicePublic,
-        label: String,
+        enrolment: Enrolment,
         now_ms: u64,
     ) -> Result<DeviceRecord> {
-        // An unknown, used or expired code is refused on a read: a stranger
-        // guessing codes starts no write (on SQLite, the database's one
-        // write lock). The update below checks again, as another enrolment
-        // may use the code in between.
+        let Enrolment {
+            code_hash,
+            device,
+            label,
+            binding,
+        } = enrolment;
+        // An unknown, used or expired code, or keys its grant does not
+        // certify, are refused on a read: a stranger guessing codes starts
+        // no write (on SQLite, the database's one write lock). The update
+        // below checks again, as another enrolment may use the code in
+        // between.
         let usable = sqlx::query(
-            "SELECT 1 AS usable FROM invitations WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            "SELECT grant_body, replaces_root FROM invitations WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(code_hash.to_vec())
         .bind(now_ms as i64)
         .fetch_optional(self.pool())
-        .await?;
-        if usable.is_none() {
-            return Err(invalid_invitation());
-        }
+        .await?
+        .ok_or_else(invalid_invitation)?;
+        let grant: Option<Grant> = optional_blob(&usable, "grant_body")?
+            .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("grant")))
+            .transpose()?;
+        let replaces_root = int(&usable, "replaces_root")? != 0;
+        let certificate = match grant {
+            Some(grant) => DeviceCertificate::invited(device, grant, binding),
+            None => DeviceCertificate {
+                device,
+                grant: None,
+                binding,
+            },
+        };
+        certificate.check_binding().map_err(|_| {
+            ServerError::unprocessable(
+                "bad_certificate",
+                "the device's keys are not certified by its invitation",
+            )
+        })?;
         let mut tx = self.pool().begin().await?;
         let used = sqlx::query(
             "UPDATE invitations SET used_at = $1, used_by = $2
@@ -94,9 +124,12 @@ impl SqlStorage {
         let role: String = row.try_get("role")?;
         let role = Role::from_code(&role).ok_or_else(|| corrupt("role"))?;
         let commune: String = row.try_get("commune")?;
+        if certificate.grant.is_none() {
+            Self::set_root(&mut tx, &device, replaces_root, now_ms).await?;
+        }
         let inserted = sqlx::query(
-            "INSERT INTO devices (device_id, sign_key, exchange_key, role, commune, label, active, enrolled_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7) ON CONFLICT (device_id) DO NOTHING",
+            "INSERT INTO devices (device_id, sign_key, exchange_key, role, commune, label, active, enrolled_at, certificate)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT (device_id) DO NOTHING",
         )
         .bind(device.device_id.as_bytes().to_vec())
         .bind(device.sign_key.to_vec())
@@ -105,6 +138,7 @@ impl SqlStorage {
         .bind(commune.clone())
         .bind(label.clone())
         .bind(now_ms as i64)
+        .bind(postcard::to_allocvec(&certificate).unwrap_or_default())
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() != 1 {
@@ -120,7 +154,49 @@ impl SqlStorage {
             commune,
             label,
             active: true,
+            certificate: Some(certificate),
         })
+    }
+
+    /// Makes `device` the province's root: refused when there is one,
+    /// unless the bootstrap invitation replaces it.
+    async fn set_root(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        device: &DevicePublic,
+        replaces_root: bool,
+        now_ms: u64,
+    ) -> Result<()> {
+        if !replaces_root {
+            let existing = sqlx::query("SELECT 1 AS one FROM province_root WHERE id = 1")
+                .fetch_optional(&mut **tx)
+                .await?;
+            if existing.is_some() {
+                return Err(root_exists());
+            }
+        }
+        sqlx::query("DELETE FROM province_root WHERE id = 1")
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO province_root (id, device_id, sign_key, set_at) VALUES (1, $1, $2, $3)",
+        )
+        .bind(device.device_id.as_bytes().to_vec())
+        .bind(device.sign_key.to_vec())
+        .bind(now_ms as i64)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// See [`Storage::province_root`](super::Storage::province_root).
+    pub(super) async fn select_province_root(&self) -> Result<Option<DevicePublic>> {
+        let row = sqlx::query("SELECT device_id FROM province_root WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let id =
+            DeviceId::from_slice(&blob(&row, "device_id")?).ok_or_else(|| corrupt("device id"))?;
+        Ok(self.select_device(id).await?.map(|d| d.public))
     }
 
     /// See [`Storage::device`](super::Storage::device).
@@ -224,6 +300,14 @@ impl SqlStorage {
             })
             .collect()
     }
+}
+
+/// The refusal of a second root without the explicit replacement.
+pub fn root_exists() -> ServerError {
+    ServerError::conflict(
+        "root_exists",
+        "the province already has a root; bootstrap-officer --replace-root replaces it",
+    )
 }
 
 /// The refusal of a code that is unknown, used or expired.

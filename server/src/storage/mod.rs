@@ -21,6 +21,7 @@ mod sql;
 mod statistics;
 
 pub use cursor::{Cursor, Phase};
+pub use devices::root_exists;
 pub use group_commit::DevicePush;
 pub use roads::NewRoadManifest;
 pub use shelters::NewPublication;
@@ -32,7 +33,7 @@ use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
-use binhan_core::sync::DevicePublic;
+use binhan_core::sync::{DevicePublic, Grant};
 use std::future::Future;
 
 /// A device's standing as storage reads it (`Some(active)`, or `None` if it
@@ -58,6 +59,25 @@ pub struct NewInvitation {
     pub expires_at_ms: u64,
     /// The device that issued it (none for the bootstrap command).
     pub issued_by: Option<DeviceId>,
+    /// What it grants, signed by the issuer (none for the bootstrap
+    /// command: its device becomes the province's root).
+    pub grant: Option<Grant>,
+    /// A bootstrap invitation that replaces the province's root.
+    pub replaces_root: bool,
+}
+
+/// What a device enrols with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    /// SHA-256 of the invitation's id.
+    pub code_hash: [u8; 32],
+    /// The device's public keys.
+    pub device: DevicePublic,
+    /// Its label.
+    pub label: String,
+    /// The signature certifying its keys (by the grant key, or its own for
+    /// the root).
+    pub binding: Vec<u8>,
 }
 
 /// Everything the server keeps.
@@ -72,14 +92,18 @@ pub trait Storage: Clone + Send + Sync + 'static {
         invitation: NewInvitation,
     ) -> impl Future<Output = Result<()>> + Send;
 
-    /// Uses up an invitation and enrols the device, in one transaction.
+    /// Uses up an invitation and enrols the device with its certificate, in
+    /// one transaction; with the bootstrap invitation, the device becomes
+    /// the province's root (refused once there is one, unless the
+    /// invitation replaces it).
     fn enrol(
         &self,
-        code_hash: [u8; 32],
-        device: DevicePublic,
-        label: String,
+        enrolment: Enrolment,
         now_ms: u64,
     ) -> impl Future<Output = Result<DeviceRecord>> + Send;
+
+    /// The province's root device and key, once its first officer enrolled.
+    fn province_root(&self) -> impl Future<Output = Result<Option<DevicePublic>>> + Send;
 
     /// A device by id.
     fn device(&self, id: DeviceId) -> impl Future<Output = Result<Option<DeviceRecord>>> + Send;

@@ -1,7 +1,7 @@
 //! The storage in SQL, shared by SQLite and PostgreSQL through sqlx `Any`.
 
 use super::group_commit::{store_group, DevicePush, GroupCommit};
-use super::{Cursor, NewInvitation, Storage};
+use super::{Cursor, Enrolment, NewInvitation, Storage};
 use crate::error::{Result, ServerError};
 use crate::report::ReportBuilder;
 use binhan_core::model::DeviceId;
@@ -224,14 +224,12 @@ impl Storage for SqlStorage {
         self.insert_invitation(invitation).await
     }
 
-    async fn enrol(
-        &self,
-        code_hash: [u8; 32],
-        device: DevicePublic,
-        label: String,
-        now_ms: u64,
-    ) -> Result<DeviceRecord> {
-        self.enrol_device(code_hash, device, label, now_ms).await
+    async fn enrol(&self, enrolment: Enrolment, now_ms: u64) -> Result<DeviceRecord> {
+        self.enrol_device(enrolment, now_ms).await
+    }
+
+    async fn province_root(&self) -> Result<Option<DevicePublic>> {
+        self.select_province_root().await
     }
 
     async fn device(&self, id: DeviceId) -> Result<Option<DeviceRecord>> {

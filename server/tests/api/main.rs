@@ -21,4 +21,5 @@ mod sync_bounded;
 mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
+mod trust_root;
 mod unauthenticated_limits;

@@ -5,22 +5,14 @@
 
 use crate::support::{Backend, Phone, RawDevice, Server};
 use binhan_core::model::{DeviceId, Role};
-use binhan_core::sync::wire::{
-    encode, enrol_message, ChallengeRequest, EnrolRequest, PullRequest, INVALID_INVITATION,
-};
-use binhan_core::sync::DeviceIdentity;
+use binhan_core::sync::wire::{encode, ChallengeRequest, PullRequest, INVALID_INVITATION};
+use binhan_core::sync::{enrol_request, DeviceIdentity};
 use std::time::Duration;
 
 /// A fresh device's signed enrolment with `code`.
 fn enrolment(code: &str) -> Vec<u8> {
     let identity = DeviceIdentity::generate(DeviceId::random());
-    let device = identity.public();
-    encode(&EnrolRequest {
-        signature: identity.sign(&enrol_message(code, &device)),
-        code: code.to_string(),
-        device,
-        label: "synthetic test device".into(),
-    })
+    encode(&enrol_request(&identity, code, "synthetic test device"))
 }
 
 /// Per-device limits no test reaches, and a small one per address.

@@ -162,6 +162,7 @@ mod tests {
             commune: "pa_u".into(),
             label: label.into(),
             active: true,
+            certificate: None,
         }
     }
 

@@ -91,14 +91,23 @@ impl Backend {
 
     /// A one-time code for the first provincial officer on this database.
     pub fn bootstrap_officer(&self) -> String {
+        self.bootstrap(&[]).expect("bootstrap-officer failed")
+    }
+
+    /// Runs `binhan-server bootstrap-officer` with `extra` arguments: the
+    /// code it prints, or what it said on standard error.
+    pub fn bootstrap(&self, extra: &[&str]) -> Result<String, String> {
         let output = Command::new(env!("CARGO_BIN_EXE_binhan-server"))
             .arg("bootstrap-officer")
             .args(self.args())
+            .args(extra)
             .env("RUST_LOG", "warn")
             .output()
             .expect("bootstrap-officer runs");
-        assert!(output.status.success(), "bootstrap-officer failed");
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        }
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        json["code"].as_str().expect("a code").to_string()
+        Ok(json["code"].as_str().expect("a code").to_string())
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{header, Request};
 use binhan_core::sync::wire::CONTENT_TYPE;
 use binhan_core::sync::{TrafficCounts, TrafficMeter, Transport, TransportFuture};
 use binhan_core::{Error, Result};
-use binhan_server::api::{create_invitation, PROVINCE};
+use binhan_server::api::bootstrap_invitation;
 use binhan_server::storage::SqlStorage;
 use binhan_server::ServerConfig;
 use std::sync::Arc;
@@ -51,8 +51,7 @@ impl InProcessServer {
     /// A one-time code for the first provincial officer (what
     /// `binhan-server bootstrap-officer` prints).
     pub async fn bootstrap_officer(&self) -> String {
-        let role = binhan_core::model::Role::ProvincialOfficer;
-        create_invitation(&self.storage, role, PROVINCE, 24, None)
+        bootstrap_invitation(&self.storage, 24, false)
             .await
             .unwrap()
             .code

@@ -378,16 +378,10 @@ impl Raw {
 impl RawDevice {
     /// Enrols a fresh identity with `code`.
     pub async fn enrol(server: &Server, code: &str) -> Self {
-        use binhan_core::sync::wire::{encode, enrol_message, EnrolRequest, Enrolled};
+        use binhan_core::sync::wire::{encode, Enrolled};
         let identity =
             binhan_core::sync::DeviceIdentity::generate(binhan_core::model::DeviceId::random());
-        let device = identity.public();
-        let request = EnrolRequest {
-            signature: identity.sign(&enrol_message(code, &device)),
-            code: code.to_string(),
-            device,
-            label: "raw test device".into(),
-        };
+        let request = binhan_core::sync::enrol_request(&identity, code, "raw test device");
         let http = binhan_core::sync::http_client().unwrap();
         let mut raw = Self {
             identity,
@@ -531,6 +525,20 @@ impl Phone {
 }
 
 impl RawDevice {
+    /// A device with these keys and this token, talking to `server`.
+    pub fn from_parts(
+        server: &Server,
+        identity: binhan_core::sync::DeviceIdentity,
+        token: &str,
+    ) -> Self {
+        Self {
+            identity,
+            token: token.to_string(),
+            url: server.url.clone(),
+            http: binhan_core::sync::http_client().unwrap(),
+        }
+    }
+
     /// The same device with another token (to test forgeries).
     pub fn clone_with_token(&self, token: &str) -> Self {
         Self {

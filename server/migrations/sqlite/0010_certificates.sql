@@ -1,0 +1,15 @@
+-- Certified device keys (core/src/sync/certificate.rs). An invitation a
+-- phone made carries the grant its inviter signed (postcard); the server's
+-- bootstrap invitation has none, and its device becomes the province's
+-- root, kept in province_root (one row). A device's certificate is kept to
+-- hand out with its record: devices trust only what checks back to the
+-- root, so nothing here lets the server certify anyone.
+ALTER TABLE invitations ADD COLUMN grant_body BLOB;
+ALTER TABLE invitations ADD COLUMN replaces_root INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN certificate BLOB;
+CREATE TABLE province_root (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    device_id BLOB NOT NULL,
+    sign_key  BLOB NOT NULL,
+    set_at    BIGINT NOT NULL
+);
