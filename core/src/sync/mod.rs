@@ -34,7 +34,7 @@ pub use engine::{
 };
 pub use envelope::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,
-    verify_events, verify_team_entry,
+    verify_events, verify_snapshot, verify_team_entry,
 };
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use link::InvitationLink;

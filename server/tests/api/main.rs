@@ -21,4 +21,5 @@ mod sync_bounded;
 mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
+mod sync_snapshot_signatures;
 mod unauthenticated_limits;
