@@ -42,6 +42,7 @@ pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use team::TeamState;
 pub use transport::{
-    http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,
+    check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,
+    TransportFuture,
 };
 pub use wrap::{unwrap_case_key, wrap_case_key};
