@@ -648,9 +648,9 @@ async fn sync_once(
     let mut snapshots = PushRequest::default();
     for (case_id, key, events) in &device.cases {
         let state = CaseState::fold(*case_id, events);
-        snapshots
-            .snapshots
-            .push(seal_snapshot(key, 0, complete_through, &state).expect("a snapshot"));
+        snapshots.snapshots.push(
+            seal_snapshot(&device.identity, key, 0, complete_through, &state).expect("a snapshot"),
+        );
     }
     let t = Instant::now();
     match call::<_, PushResponse>(http, url, "/v1/sync/push", token, &snapshots).await {

@@ -734,3 +734,26 @@ fn case_changes_read_only_the_rows_written_since() {
         app.list_cases(&CaseFilter::default()).unwrap().cases
     );
 }
+
+/// Enrolment sends the invitation code and gets the first token: over plain
+/// HTTP only to this machine, refused before anything is sent.
+#[test]
+fn enrolment_refuses_plain_http_to_another_machine() {
+    let (_dir, app) = new_app();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for server in [
+        "http://sync.example.test",
+        "http://127.0.0.1:80@sync.example.test",
+    ] {
+        match rt.block_on(app.enrol(server, "SYNT-HETI-C000", "synthetic phone")) {
+            Err(Error::Invalid { field, rule }) => {
+                assert_eq!((field.as_str(), rule), ("server_url", Rule::PlainHttp));
+            }
+            other => panic!("{server}: {other:?}"),
+        }
+    }
+    assert_eq!(app.enrolment().unwrap(), None);
+}

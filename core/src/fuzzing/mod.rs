@@ -90,6 +90,9 @@ pub fn sync_wire(data: &[u8]) {
                 let verifier = p.peer.public().verifier().ok();
                 if let Some(verifier) = verifier {
                     let _ = crate::sync::verify_events(&push.events, &verifier);
+                    for snapshot in &push.snapshots {
+                        let _ = crate::sync::verify_snapshot(snapshot, &verifier);
+                    }
                     for bundle in &push.bundles {
                         let _ = crate::sync::verify_bundle(bundle, &verifier);
                     }
@@ -145,7 +148,7 @@ fn open_pulled(pull: &wire::PullResponse) {
         }
     }
     for snapshot in &pull.snapshots {
-        if let Ok(state) = crate::sync::open_snapshot(snapshot, &p.case_key) {
+        if let Ok(state) = crate::sync::open_snapshot(snapshot, &verifier, &p.case_key) {
             read_views(&state);
         }
     }

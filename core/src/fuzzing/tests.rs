@@ -94,7 +94,7 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
         signature: Vec::new(),
     };
     sign_team_entry(&p.peer, &mut entry);
-    let snapshot = seal_snapshot(&p.case_key, 0, 2, &state).expect("snapshot");
+    let snapshot = seal_snapshot(&p.peer, &p.case_key, 0, 2, &state).expect("snapshot");
     let bundle = seal_bundle(
         &p.peer,
         &[p.me.public()],

@@ -1,5 +1,6 @@
 //! Sealing what travels: events and snapshots are compressed, then sealed
-//! with the case key; events and team entries are signed by their author.
+//! with the case key; events, snapshots and team entries are signed by
+//! their author.
 
 use super::compression::compress;
 use super::wire::{TeamEntry, WireEvent, WireSnapshot, MAX_EVENT_BYTES};
@@ -101,15 +102,9 @@ pub fn open_event(wire: &WireEvent, author: &Verifier, case_key: &SecretKey) -> 
     Ok(event)
 }
 
-fn snapshot_row(snapshot: &WireSnapshot) -> Vec<u8> {
-    let mut row = snapshot.case_id.as_bytes().to_vec();
-    row.extend_from_slice(&snapshot.epoch.to_le_bytes());
-    row.extend_from_slice(&snapshot.covers_seq.to_le_bytes());
-    row
-}
-
-/// Seals a case's state covering its events up to `covers_seq`.
+/// Seals and signs a case's state covering its events up to `covers_seq`.
 pub fn seal_snapshot(
+    author: &DeviceIdentity,
     case_key: &SecretKey,
     epoch: u32,
     covers_seq: u64,
@@ -117,12 +112,13 @@ pub fn seal_snapshot(
 ) -> Result<WireSnapshot> {
     let encoded = Zeroizing::new(state.encode_snapshot()?);
     Ok(seal_encoded_snapshot(
-        case_key, epoch, covers_seq, state.id, &encoded,
+        author, case_key, epoch, covers_seq, state.id, &encoded,
     ))
 }
 
-/// Seals a case's state already in its compact form.
+/// Seals and signs a case's state already in its compact form.
 pub(crate) fn seal_encoded_snapshot(
+    author: &DeviceIdentity,
     case_key: &SecretKey,
     epoch: u32,
     covers_seq: u64,
@@ -133,29 +129,47 @@ pub(crate) fn seal_encoded_snapshot(
         case_id,
         epoch,
         covers_seq,
+        author: author.device_id(),
         ciphertext: Vec::new(),
+        signature: Vec::new(),
     };
     let plain = compress(encoded);
     snapshot.ciphertext = seal(
         case_key,
         Binding {
             table: "wire-snapshot",
-            row: &snapshot_row(&snapshot),
+            row: &snapshot.header(),
             field: "state",
         },
         &plain,
     );
+    snapshot.signature = author.sign(&snapshot.signed_message());
     snapshot
 }
 
-/// Opens a snapshot sealed with the case key.
-pub fn open_snapshot(snapshot: &WireSnapshot, case_key: &SecretKey) -> Result<CaseState> {
+/// Verifies a snapshot's signature by its author (no key needed: what the
+/// server checks).
+pub fn verify_snapshot(snapshot: &WireSnapshot, author: &Verifier) -> Result<()> {
+    if author.device_id() != snapshot.author {
+        return Err(Error::invalid("snapshot.author", Rule::SignerMismatch));
+    }
+    author.verify(&snapshot.signed_message(), &snapshot.signature)
+}
+
+/// Verifies a snapshot's signature by `author`, then opens it with the
+/// case key.
+pub fn open_snapshot(
+    snapshot: &WireSnapshot,
+    author: &Verifier,
+    case_key: &SecretKey,
+) -> Result<CaseState> {
+    verify_snapshot(snapshot, author)?;
     let record = || format!("snapshot of case {}", snapshot.case_id);
     let plain = open(
         case_key,
         Binding {
             table: "wire-snapshot",
-            row: &snapshot_row(snapshot),
+            row: &snapshot.header(),
             field: "state",
         },
         &snapshot.ciphertext,
@@ -230,14 +244,47 @@ mod tests {
 
     #[test]
     fn snapshots_round_trip_and_bind_their_header() {
-        let me = DeviceId::random();
-        let e = event(me);
+        let me = DeviceIdentity::generate(DeviceId::random());
+        let verifier = me.public().verifier().unwrap();
+        let e = event(me.device_id());
         let state = CaseState::fold(e.case_id, [&e]);
         let key = SecretKey::random();
-        let snap = seal_snapshot(&key, 2, 77, &state).unwrap();
-        assert_eq!(open_snapshot(&snap, &key).unwrap(), state);
-        let mut moved = snap.clone();
-        moved.covers_seq = 78;
-        assert!(open_snapshot(&moved, &key).is_err());
+        let snap = seal_snapshot(&me, &key, 2, 77, &state).unwrap();
+        assert_eq!(snap.author, me.device_id());
+        assert_eq!(open_snapshot(&snap, &verifier, &key).unwrap(), state);
+        assert!(open_snapshot(&snap, &verifier, &SecretKey::random()).is_err());
+        let stranger = DeviceIdentity::generate(me.device_id());
+        assert!(
+            open_snapshot(&snap, &stranger.public().verifier().unwrap(), &key).is_err(),
+            "signature by another key"
+        );
+        let other = DeviceIdentity::generate(DeviceId::random());
+        for mutate in [
+            |s: &mut WireSnapshot| s.covers_seq += 1,
+            |s: &mut WireSnapshot| s.epoch += 1,
+            |s: &mut WireSnapshot| s.case_id = CaseId::random(),
+            |s: &mut WireSnapshot| s.ciphertext[30] ^= 1,
+            |s: &mut WireSnapshot| s.signature[0] ^= 1,
+            |s: &mut WireSnapshot| s.signature.clear(),
+        ] {
+            let mut bad = snap.clone();
+            mutate(&mut bad);
+            assert!(verify_snapshot(&bad, &verifier).is_err(), "{bad:?}");
+            assert!(open_snapshot(&bad, &verifier, &key).is_err());
+        }
+        // Another member re-signing it as theirs: the seal binds the author.
+        let mut taken = snap.clone();
+        taken.author = other.device_id();
+        taken.signature = other.sign(&taken.signed_message());
+        let theirs = other.public().verifier().unwrap();
+        assert!(verify_snapshot(&taken, &theirs).is_ok());
+        assert!(open_snapshot(&taken, &theirs, &key).is_err());
+        assert!(matches!(
+            verify_snapshot(&snap, &theirs),
+            Err(Error::Invalid {
+                rule: Rule::SignerMismatch,
+                ..
+            })
+        ));
     }
 }

@@ -56,8 +56,10 @@ impl InvitationLink {
     /// [`Rule::BadFormat`] when it is anything else: another QR code, a
     /// link without its server or code, one whose server is not an
     /// `http(s)` address or whose code is not a code, or one too long to be
-    /// ours. What it returns writes back ([`to_uri`](Self::to_uri)) to a
-    /// link it reads again.
+    /// ours; `invitation` [`Rule::PlainHttp`] when its server is `http://`
+    /// to another machine (see [`super::check_server_url`]). What it
+    /// returns writes back ([`to_uri`](Self::to_uri)) to a link it reads
+    /// again.
     pub fn parse(text: &str) -> Result<Self> {
         let bad = || Error::invalid("invitation", Rule::BadFormat);
         if text.len() > MAX_LINK {
@@ -83,6 +85,7 @@ impl InvitationLink {
             (Some(server_url), Some(code))
                 if plausible_server(&server_url) && !code.is_empty() && plausible_code(&code) =>
             {
+                super::transport::check_server_url(&server_url, "invitation")?;
                 Ok(Self { server_url, code })
             }
             _ => Err(bad()),
@@ -113,6 +116,34 @@ mod tests {
             InvitationLink::parse(&format!("  {uri}\n")).unwrap(),
             link()
         );
+    }
+
+    /// A link is the one server a new phone trusts: plain HTTP only to
+    /// this machine.
+    #[test]
+    fn a_link_to_a_plain_http_server_elsewhere_is_refused() {
+        let with = |server: &str| InvitationLink {
+            server_url: server.into(),
+            code: "SYNT-HETI-C000".into(),
+        };
+        for server in [
+            "http://sync.example.test",
+            "http://10.0.2.2:8080",
+            "http://127.0.0.1:80@sync.example.test/",
+        ] {
+            match InvitationLink::parse(&with(server).to_uri()) {
+                Err(Error::Invalid { field, rule }) => {
+                    assert_eq!((field.as_str(), rule), ("invitation", Rule::PlainHttp));
+                }
+                other => panic!("{server}: {other:?}"),
+            }
+        }
+        for server in ["http://127.0.0.1:8080", "https://sync.example.test"] {
+            assert_eq!(
+                InvitationLink::parse(&with(server).to_uri()).unwrap(),
+                with(server)
+            );
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use engine::{
 };
 pub use envelope::{
     open_event, open_snapshot, seal_event, seal_snapshot, sign_team_entry, verify_event,
-    verify_events, verify_team_entry,
+    verify_events, verify_snapshot, verify_team_entry,
 };
 pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use link::InvitationLink;
@@ -48,6 +48,7 @@ pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use team::TeamState;
 pub use transport::{
-    http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport, TransportFuture,
+    check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,
+    TransportFuture,
 };
 pub use wrap::{unwrap_case_key, wrap_case_key};

@@ -119,7 +119,8 @@ impl SyncContext<'_> {
             Held::Team(t) => Some(t.signer),
             Held::Bundle(b) => Some(b.signer),
             Held::Event(e, _) => Some(e.author),
-            Held::Snapshot(_) => None,
+            Held::Snapshot(s) => Some(s.author),
+            Held::Unsigned(_) => None,
         });
         let directory = self.devices(signers.collect::<Vec<_>>()).await?;
         let mut adopted = BTreeMap::new();
@@ -130,7 +131,10 @@ impl SyncContext<'_> {
             let applied = match &item {
                 Held::Team(entry) => self.apply_team_entry(entry, &directory, report),
                 Held::Bundle(bundle) => self.apply_bundle(bundle, &directory, &mut adopted, report),
-                Held::Snapshot(snapshot) => self.apply_snapshot(snapshot, &mut adopted, report),
+                Held::Snapshot(snapshot) => {
+                    self.apply_snapshot(snapshot, &directory, &mut adopted, report)
+                }
+                Held::Unsigned(snapshot) => Err(snapshot.refusal()),
                 Held::Event(wire, seq) => self
                     .open_pulled(wire, &directory, &mut teams, &mut verifiers)
                     .map(|event| opened.push((event, *seq))),
@@ -229,19 +233,32 @@ impl SyncContext<'_> {
         Ok(())
     }
 
+    /// Checks and opens a pulled snapshot (its author on the case's team at
+    /// its epoch, its signature, its seal) and keeps its state.
     fn apply_snapshot(
         &self,
         snapshot: &WireSnapshot,
+        directory: &Directory,
         adopted: &mut BTreeMap<CaseId, u64>,
         report: &mut SyncReport,
     ) -> Result<()> {
+        let team: TeamState = self.store.team(snapshot.case_id)?.unwrap_or_default();
+        if !team.was_member(snapshot.author, snapshot.epoch) {
+            return Err(Error::Tampered {
+                record: format!(
+                    "snapshot of case {} by a device outside the case team",
+                    snapshot.case_id
+                ),
+            });
+        }
         let key = self
             .store
             .case_key(snapshot.case_id, snapshot.epoch)?
             .ok_or_else(|| Error::Tampered {
                 record: format!("snapshot of case {} without its key", snapshot.case_id),
             })?;
-        self.adopt(open_snapshot(snapshot, &key)?, adopted, report)
+        let author = known(directory, snapshot.author)?.public.verifier()?;
+        self.adopt(open_snapshot(snapshot, &author, &key)?, adopted, report)
     }
 
     /// Checks and opens a pulled event (its author on the case's team at

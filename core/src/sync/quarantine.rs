@@ -41,19 +41,42 @@ pub struct HeldItem {
     pub kind: HeldKind,
     /// Its case (none for a bundle, which holds several).
     pub case_id: Option<CaseId>,
-    /// The device that signed it (snapshots carry no signer yet).
+    /// The device that signed it (a snapshot's author; an unsigned
+    /// snapshot held before snapshots were signed has none).
     pub from: Option<DeviceId>,
     /// Why it was refused: the error's stable code.
     pub reason: String,
 }
 
-/// The item itself, to try again.
+/// The item itself, to try again. Stored in postcard, where a variant is
+/// its position: new ones go at the end.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) enum Held {
     Team(TeamEntry),
     Bundle(WireBundle),
-    Snapshot(WireSnapshot),
+    /// A snapshot held before snapshots were signed: refused again at
+    /// every retry (no author vouches for it), kept so the list stays true.
+    Unsigned(UnsignedSnapshot),
     Event(WireEvent, u64),
+    Snapshot(WireSnapshot),
+}
+
+/// A snapshot as it travelled before snapshots carried their author.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct UnsignedSnapshot {
+    case_id: CaseId,
+    epoch: u32,
+    covers_seq: u64,
+    ciphertext: Vec<u8>,
+}
+
+impl UnsignedSnapshot {
+    /// Why it is refused.
+    pub(super) fn refusal(&self) -> Error {
+        Error::Tampered {
+            record: format!("unsigned snapshot of case {}", self.case_id),
+        }
+    }
 }
 
 impl Held {
@@ -62,7 +85,7 @@ impl Held {
         match self {
             Held::Team(_) => 0,
             Held::Bundle(_) => 1,
-            Held::Snapshot(_) => 2,
+            Held::Snapshot(_) | Held::Unsigned(_) => 2,
             Held::Event(..) => 3,
         }
     }
@@ -71,7 +94,8 @@ impl Held {
         let (kind, case_id, from) = match self {
             Held::Team(t) => (HeldKind::TeamEntry, Some(t.case_id), Some(t.signer)),
             Held::Bundle(b) => (HeldKind::Bundle, None, Some(b.signer)),
-            Held::Snapshot(s) => (HeldKind::Snapshot, Some(s.case_id), None),
+            Held::Snapshot(s) => (HeldKind::Snapshot, Some(s.case_id), Some(s.author)),
+            Held::Unsigned(s) => (HeldKind::Snapshot, Some(s.case_id), None),
             Held::Event(e, _) => (HeldKind::Event, Some(e.case_id), Some(e.author)),
         };
         HeldItem {
@@ -148,5 +172,47 @@ impl SyncContext<'_> {
         let held = self.held()?;
         self.set_held(&[])?;
         Ok(held.into_iter().map(|(item, _)| item).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quarantine as a device stored it before snapshots were signed.
+    #[derive(Serialize)]
+    enum Before {
+        #[allow(dead_code)]
+        Team(TeamEntry),
+        #[allow(dead_code)]
+        Bundle(WireBundle),
+        Snapshot(CaseId, u32, u64, Vec<u8>),
+    }
+
+    #[test]
+    fn snapshots_held_before_they_were_signed_still_read_and_stay_refused() {
+        let case_id = CaseId::random();
+        let item = HeldItem {
+            kind: HeldKind::Snapshot,
+            case_id: Some(case_id),
+            from: None,
+            reason: "tampered".into(),
+        };
+        let stored = postcard::to_allocvec(&vec![(
+            Before::Snapshot(case_id, 3, 40, vec![7; 48]),
+            item.clone(),
+        )])
+        .unwrap();
+        let read: Vec<(Held, HeldItem)> = postcard::from_bytes(&stored).unwrap();
+        let [(held, described)] = &read[..] else {
+            panic!("one item: {read:?}")
+        };
+        assert_eq!(described, &item);
+        let Held::Unsigned(unsigned) = held else {
+            panic!("{held:?}")
+        };
+        assert_eq!(held.describe("tampered".into()), item);
+        assert!(refuses_item(&unsigned.refusal()));
+        assert_eq!(held.order(), 2);
     }
 }

@@ -54,6 +54,7 @@ impl SyncContext<'_> {
             };
             let encoded = Zeroizing::new(state.encode_snapshot()?);
             snapshots.push(seal_encoded_snapshot(
+                self.identity,
                 &key,
                 epoch,
                 complete_through,

@@ -175,33 +175,33 @@ pub fn http_client() -> Result<reqwest::Client> {
         .map_err(|e| Error::Network(e.to_string()))
 }
 
-/// Whether the authority of an address (`host[:port][/path]`) is this
-/// machine: `localhost`, 127.0.0.0/8 or `[::1]`.
-fn is_loopback(authority: &str) -> bool {
-    let authority = authority.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority.split(':').next().unwrap_or_default(),
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+/// Checks that `server_url` may carry this device's tokens and case keys:
+/// `https://`, or `http://` to this machine only (`localhost`, 127.0.0.0/8
+/// or `[::1]`: tests, a server behind a local TLS terminator). The host is
+/// the one the URL parser finds, as the HTTP client does (after any user
+/// and password); `field` names what is refused.
+pub fn check_server_url(server_url: &str, field: &str) -> Result<()> {
+    let url =
+        url::Url::parse(server_url).map_err(|_| Error::invalid(field, Rule::NotWebAddress))?;
+    match url.scheme() {
+        "https" if url.host().is_some() => Ok(()),
+        "http" => match url.host() {
+            Some(url::Host::Domain(name)) if name.eq_ignore_ascii_case("localhost") => Ok(()),
+            Some(url::Host::Ipv4(ip)) if ip.is_loopback() => Ok(()),
+            Some(url::Host::Ipv6(ip)) if ip.is_loopback() => Ok(()),
+            Some(_) => Err(Error::invalid(field, Rule::PlainHttp)),
+            None => Err(Error::invalid(field, Rule::NotWebAddress)),
+        },
+        _ => Err(Error::invalid(field, Rule::NotWebAddress)),
+    }
 }
 
 impl HttpTransport {
     /// A transport to `base_url` (e.g. `https://sync.example.vn`).
     pub fn new(base_url: &str) -> Result<Self> {
+        // Case keys and tokens cross this link.
+        check_server_url(base_url, "server_url")?;
         let base = base_url.trim_end_matches('/').to_string();
-        if let Some(rest) = base.strip_prefix("http://") {
-            // Case keys and tokens cross this link: TLS, except to this
-            // machine (tests, a server behind a local TLS terminator).
-            if !is_loopback(rest) {
-                return Err(Error::invalid("server_url", Rule::PlainHttp));
-            }
-        } else if !base.starts_with("https://") {
-            return Err(Error::invalid("server_url", Rule::NotWebAddress));
-        }
         let http = http_client()?;
         Ok(Self {
             base,
@@ -280,6 +280,12 @@ mod tests {
             "http://10.0.0.2:8080/",
             "http://127.0.0.1.example.vn",
             "http://[2001:db8::1]:80",
+            "http://sync.example.test",
+            // The host is what follows the user and password.
+            "http://127.0.0.1:80@sync.example.test/",
+            "http://localhost:8080@sync.example.test",
+            "http://[::1]@sync.example.test",
+            "http://127.0.0.1%2F@sync.example.test",
         ] {
             match HttpTransport::new(refused) {
                 Err(Error::Invalid { rule, .. }) => assert_eq!(rule, Rule::PlainHttp, "{refused}"),
@@ -291,6 +297,10 @@ mod tests {
             "http://127.0.0.1:43583",
             "http://localhost:8080/",
             "http://[::1]:9000",
+            "http://127.8.9.10:8080",
+            "http://LOCALHOST:1",
+            "http://user@127.0.0.1:8080",
+            "https://sync.example.test:8443/base",
         ] {
             assert!(HttpTransport::new(allowed).is_ok(), "{allowed}");
         }

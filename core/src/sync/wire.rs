@@ -316,7 +316,8 @@ impl TeamEntry {
 }
 
 /// A case's merged state up to a server sequence number, sealed with the
-/// case key, so a new member starts from it instead of every event.
+/// case key and signed by its author (a member of the case's team at its
+/// epoch), so a new member starts from it instead of every event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireSnapshot {
     /// The case.
@@ -325,8 +326,39 @@ pub struct WireSnapshot {
     pub epoch: u32,
     /// It holds exactly the case's events with sequence number up to this.
     pub covers_seq: u64,
+    /// The device that made it.
+    pub author: DeviceId,
     /// Compressed, then sealed, state.
     pub ciphertext: Vec<u8>,
+    /// Author's Ed25519 signature over everything above.
+    pub signature: Vec<u8>,
+}
+
+impl WireSnapshot {
+    /// The clear header, bound into the seal: case, epoch, what it covers
+    /// and its author.
+    pub fn header(&self) -> Vec<u8> {
+        let mut h = Vec::with_capacity(44);
+        h.extend_from_slice(self.case_id.as_bytes());
+        h.extend_from_slice(&self.epoch.to_le_bytes());
+        h.extend_from_slice(&self.covers_seq.to_le_bytes());
+        h.extend_from_slice(self.author.as_bytes());
+        h
+    }
+
+    /// What the author signs.
+    pub fn signed_message(&self) -> Vec<u8> {
+        let mut m = b"binhan/snapshot/v1".to_vec();
+        let unsigned = (
+            &self.case_id,
+            self.epoch,
+            self.covers_seq,
+            &self.author,
+            &self.ciphertext,
+        );
+        m.extend(postcard::to_allocvec(&unsigned).unwrap_or_default());
+        m
+    }
 }
 
 /// Where one case of a [`WireBundle`] stands.

@@ -10,7 +10,7 @@ use binhan_core::sync::wire::{
     DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
     MAX_PUSH_ITEMS, MAX_PUSH_TEAM_MEMBERS, MAX_TEAM_MEMBERS,
 };
-use binhan_core::sync::{verify_bundle, verify_events, verify_team_entry};
+use binhan_core::sync::{verify_bundle, verify_events, verify_snapshot, verify_team_entry};
 
 /// `POST /v1/sync/push`: every check that needs no database is made before
 /// anything is written: its shape (counts, at once, as they cost nothing),
@@ -34,7 +34,8 @@ pub async fn push<S: Storage>(
 
 /// Checks a push by `me` (of a checked shape) before storage sees it: that
 /// every item is `me`'s, event sizes and ids, and every signature (the
-/// events' together, in one batch check).
+/// events' together, in one batch check; snapshots', team entries' and
+/// bundles' one by one).
 fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
     let verifier = me.public.verifier().map_err(|_| {
         ServerError::unprocessable("bad_key", "the device's signing key is not valid")
@@ -77,6 +78,23 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
             ServerError::unprocessable(
                 "bad_signature",
                 format!("team change {} is not signed by its signer", entry.id),
+            )
+        })?;
+    }
+    for snapshot in &request.snapshots {
+        if snapshot.author != me.public.device_id {
+            return Err(ServerError::forbidden(
+                "not_author",
+                "devices push only the snapshots they made",
+            ));
+        }
+        verify_snapshot(snapshot, &verifier).map_err(|_| {
+            ServerError::unprocessable(
+                "bad_signature",
+                format!(
+                    "the snapshot of case {} is not signed by its author",
+                    snapshot.case_id
+                ),
             )
         })?;
     }

@@ -329,7 +329,9 @@ impl SqlStorage {
             });
         }
         // A snapshot for an older epoch or a future sequence number is
-        // skipped as stale.
+        // skipped as stale; a fresh one is of the current epoch, whose
+        // members include its author (`me`, checked with its signature
+        // before the push reached the writer).
         let mut fresh = Vec::new();
         for snapshot in &request.snapshots {
             let team = team_of(&snapshot.case_id);

@@ -21,5 +21,6 @@ mod sync_bounded;
 mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
+mod sync_snapshot_signatures;
 mod trust_root;
 mod unauthenticated_limits;
