@@ -33,7 +33,7 @@ class ActivitiesTest {
     fun `a collaborator records an activity offline, sync sends it, the commune's manager lists it`() {
         val commune = "ta_tong"
         val officer = newVault()
-        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        enrol(officer, TestServer.officerCode(), "synthetic officer")
 
         val phone = Phone()
         phone.firstRun()

@@ -316,7 +316,7 @@ class AppCoreTest {
     fun `enrol by invitation, record offline, sync, and the commune manager reads the case`() {
         val commune = "bum_to"
         val officer = newVault()
-        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        enrol(officer, TestServer.officerCode(), "synthetic officer")
         val manager = newVault()
         enrol(manager, invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code, "synthetic manager")
         val invitation = invite(officer, Role.COLLABORATOR, commune)
@@ -357,7 +357,7 @@ class AppCoreTest {
     @Test
     fun `find a shelter for a case, request a place, the host accepts and records the arrival`() {
         val officer = newVault()
-        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        enrol(officer, TestServer.officerCode(), "synthetic officer")
 
         // Two apps driven by send alone: a collaborator and a shelter host.
         val host = Phone()
@@ -427,7 +427,7 @@ class AppCoreTest {
     fun `a commune case manager invites a collaborator from the app, and the code enrols a phone`() {
         val commune = "tan_uyen"
         val officer = newVault()
-        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        enrol(officer, TestServer.officerCode(), "synthetic officer")
         val manager = Phone()
         manager.firstRun()
         manager.enrol(invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code)

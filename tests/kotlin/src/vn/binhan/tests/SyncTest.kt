@@ -21,8 +21,9 @@ object TestServer {
     private val cli: String = System.getProperty("binhan.cli.bin") ?: error("binhan.cli.bin is not set")
     private val data: String = System.getProperty("binhan.server.data") ?: error("binhan.server.data is not set")
 
-    /** A one-time code for a provincial officer (`binhan-server bootstrap-officer`). */
-    fun bootstrapCode(): String {
+    /** The server's one bootstrap code (`binhan-server bootstrap-officer`
+     *  works once per data folder: its phone becomes the province's root). */
+    private fun bootstrapCode(): String {
         val process = ProcessBuilder(bin, "bootstrap-officer", "--data", data)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .apply { environment().remove("BINHAN_DATABASE_URL") }
@@ -32,6 +33,14 @@ object TestServer {
         return Regex("\"code\"\\s*:\\s*\"([^\"]+)\"").find(out)?.groupValues?.get(1)
             ?: error("bootstrap-officer printed no code")
     }
+
+    /** The province's root officer, enrolled once with the bootstrap code. */
+    private val root: Vault by lazy {
+        newVault().also { enrol(it, bootstrapCode(), "synthetic root officer") }
+    }
+
+    /** A one-time code for a provincial officer, invited by the root. */
+    fun officerCode(): String = invite(root, Role.PROVINCIAL_OFFICER, "province").code
 
     /** The synthetic directory signed with the fixture's synthetic key
      *  (`binhan shelters sign`, as the provincial office does), naming `host`
@@ -104,12 +113,12 @@ class SyncTest {
         dirs.forEach { deleteTree(it) }
     }
 
-    /** An officer (bootstrap code), a case manager of `commune` invited by
+    /** An officer (invited by the root), a case manager of `commune` invited by
      *  the officer, and a collaborator invited by the officer too. Each test
      *  uses its own commune, as the server is shared. */
     private fun team(commune: String): Triple<Vault, Vault, Vault> {
         val officer = phone()
-        val enrolment = enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        val enrolment = enrol(officer, TestServer.officerCode(), "synthetic officer")
         assertEquals(Role.PROVINCIAL_OFFICER, enrolment.role)
         assertEquals(TestServer.url, officer.enrolment()?.serverUrl)
         val manager = phone()
@@ -186,7 +195,7 @@ class SyncTest {
         }
         // A revoked device is told so at its next contact and erases its vault.
         val officer = phone()
-        enrol(officer, TestServer.bootstrapCode(), "synthetic officer")
+        enrol(officer, TestServer.officerCode(), "synthetic officer")
         val lost = phone()
         enrol(lost, invite(officer, Role.COLLABORATOR, "pa_u").code, "synthetic lost phone")
         lost.createCase(intake(lost.today(), code = "SYN-LOST", commune = "pa_u"))
