@@ -56,6 +56,7 @@ impl Vault {
             manifest: manifest.to_vec(),
         };
         self.with_sync(None, async |ctx| {
+            super::sync_shelters::endorse_key(ctx, signed.signer).await?;
             let first: RoadPublishResponse = ctx.call("/v1/roads/publish", &request).await?;
             if first.missing.is_empty() {
                 return Ok(first);
@@ -153,7 +154,8 @@ impl Vault {
         let request = RoadManifestRequest { held: known };
         let response: RoadManifestResponse = ctx.call("/v1/roads/manifest", &request).await?;
         if let Some(key) = response.provincial_key {
-            self.set_provincial_key(key)?;
+            self.pin_served_key(ctx, key, response.endorsement.as_ref())
+                .await?;
         }
         let Some(bytes) = response.manifest else {
             return Ok(());

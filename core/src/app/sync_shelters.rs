@@ -8,11 +8,15 @@
 //!
 //! How a device learns the provincial key: the server registers the key
 //! of the first publication a provincial officer uploads and refuses any
-//! other signer afterwards; it hands the key out with the directory, and
-//! the device pins it the first time, as it pins other devices' keys. A
-//! device configured with the key beforehand ([`Vault::set_provincial_key`])
-//! refuses a server that offers another. Whatever the server sends, the
-//! device uses a publication only after checking the signature itself.
+//! other signer afterwards; the officer's phone, publishing, endorses the
+//! key with its certified device key ([`KeyEndorsement`]). The server hands
+//! key and endorsement out with the directory (and the road manifest), and
+//! a device that holds no key pins it only once the endorsement checks: an
+//! officer's signature, whose certificate checks back to the device's root.
+//! A device configured with the key beforehand
+//! ([`Vault::set_provincial_key`]) refuses a server that offers another.
+//! Whatever the server sends, the device uses a publication only after
+//! checking the signature itself.
 
 use super::roads::RoadSyncReport;
 use super::Vault;
@@ -22,7 +26,7 @@ use crate::shelters::wire::{
 };
 use crate::shelters::{ProvincialKey, Recipient, SignedPublication};
 use crate::sync::wire::DEFAULT_PULL_BYTES;
-use crate::sync::{CancelFlag, SyncContext};
+use crate::sync::{CancelFlag, KeyEndorsement, SyncContext};
 use crate::{Error, Result};
 use serde::Serialize;
 
@@ -48,6 +52,13 @@ pub struct ShelterSyncReport {
     /// The road network: version installed, bytes fetched, an update
     /// waiting for Wi-Fi.
     pub roads: RoadSyncReport,
+}
+
+/// Registers this officer's endorsement of the provincial key `signer`
+/// with the server, before a publication signed with it (idempotent).
+pub(super) async fn endorse_key(ctx: &SyncContext<'_>, signer: [u8; 32]) -> Result<()> {
+    let endorsement = KeyEndorsement::sign(ctx.identity, signer);
+    ctx.call("/v1/province/key", &endorsement).await
 }
 
 /// Whether `error` refuses one publication or message (which is skipped)
@@ -76,9 +87,35 @@ impl Vault {
             publication: publication.to_vec(),
         };
         self.with_sync(None, async |ctx| {
+            endorse_key(ctx, decoded.signer).await?;
             ctx.call("/v1/shelters/publish", &request).await
         })
         .await
+    }
+
+    /// Pins the provincial key the server hands out, if this device holds
+    /// none yet, once `endorsement` checks: signed by a provincial officer
+    /// whose certificate checks back to this device's root. A key already
+    /// held must be the same.
+    pub(super) async fn pin_served_key(
+        &self,
+        ctx: &SyncContext<'_>,
+        key: ProvincialKey,
+        endorsement: Option<&KeyEndorsement>,
+    ) -> Result<()> {
+        if self.provincial_key()?.is_none() {
+            let unendorsed = || Error::Tampered {
+                record: "endorsement of the provincial key".into(),
+            };
+            let endorsement = endorsement.ok_or_else(unendorsed)?;
+            let officer = ctx
+                .devices([endorsement.endorser])
+                .await?
+                .remove(&endorsement.endorser)
+                .ok_or_else(unendorsed)?;
+            endorsement.check(&key.0, &officer.public, officer.role)?;
+        }
+        self.set_provincial_key(key)
     }
 
     /// The shelter step of a sync (see the module documentation);
@@ -114,8 +151,14 @@ impl Vault {
                 max_bytes: DEFAULT_PULL_BYTES,
             };
             let chunk: DirectoryResponse = ctx.call("/v1/shelters/directory", &request).await?;
-            let key = chunk.provincial_key.map(|key| self.set_provincial_key(key));
-            let applied = key.unwrap_or(Ok(())).and_then(|()| {
+            let pinned = match chunk.provincial_key {
+                Some(key) => {
+                    self.pin_served_key(ctx, key, chunk.endorsement.as_ref())
+                        .await
+                }
+                None => Ok(()),
+            };
+            let applied = pinned.and_then(|()| {
                 chunk.publications.iter().try_for_each(|publication| {
                     self.load_shelter_directory(publication)?;
                     report.publications_applied += 1;

@@ -25,7 +25,9 @@ use super::roads::ChunkHash;
 use super::signing::ProvincialKey;
 use crate::error::{Refusal, Rule};
 use crate::model::DeviceId;
-use crate::sync::{open_from_device, seal_to_device, DeviceIdentity, DevicePublic, Purpose};
+use crate::sync::{
+    open_from_device, seal_to_device, DeviceIdentity, DevicePublic, KeyEndorsement, Purpose,
+};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
@@ -109,6 +111,8 @@ pub struct RoadManifestRequest {
 pub struct RoadManifestResponse {
     /// The province's registered key (none before any publication).
     pub provincial_key: Option<ProvincialKey>,
+    /// An officer's endorsement of it.
+    pub endorsement: Option<KeyEndorsement>,
     /// The signed manifest in its encoding.
     pub manifest: Option<Vec<u8>>,
 }
@@ -147,6 +151,9 @@ pub struct DirectoryResponse {
     /// The key the province signs with, as registered on the server by the
     /// first publication (none before it).
     pub provincial_key: Option<ProvincialKey>,
+    /// An officer's endorsement of it, which a device that holds no key
+    /// checks back to its root before pinning it.
+    pub endorsement: Option<KeyEndorsement>,
     /// Encoded publications, oldest first.
     pub publications: Vec<Vec<u8>>,
     /// Newest version on the server (0: none).

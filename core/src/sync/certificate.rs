@@ -349,6 +349,55 @@ impl DeviceCertificate {
     }
 }
 
+/// A provincial officer's word, signed with its certified device key, that
+/// `key` is the key the province signs its shelter directory, road network
+/// and registries with. A device that was not given the key pins what the
+/// server hands out only with an endorsement by an officer whose
+/// certificate checks back to its root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyEndorsement {
+    /// The provincial key.
+    pub key: [u8; 32],
+    /// The officer's device.
+    pub endorser: DeviceId,
+    /// The officer's signature.
+    pub signature: Vec<u8>,
+}
+
+impl KeyEndorsement {
+    fn message(key: &[u8; 32]) -> Vec<u8> {
+        let mut m = b"binhan/provincial-key/v1".to_vec();
+        m.extend_from_slice(key);
+        m
+    }
+
+    /// `officer`'s endorsement of `key`.
+    pub fn sign(officer: &DeviceIdentity, key: [u8; 32]) -> Self {
+        Self {
+            key,
+            endorser: officer.device_id(),
+            signature: officer.sign(&Self::message(&key)),
+        }
+    }
+
+    /// Checks the signature by `endorser` (whose keys the caller took from
+    /// a checked certificate) over `key`, and that it certifies an officer.
+    pub fn check(&self, key: &[u8; 32], endorser: &DevicePublic, role: Role) -> Result<()> {
+        let bad = || Error::Tampered {
+            record: "endorsement of the provincial key".into(),
+        };
+        if &self.key != key
+            || endorser.device_id != self.endorser
+            || role != Role::ProvincialOfficer
+        {
+            return Err(bad());
+        }
+        endorser
+            .verify(&Self::message(key), &self.signature)
+            .map_err(|_| bad())
+    }
+}
+
 /// Checks `certificate` and the chain of its issuers' certificates back to
 /// `root`: `issuers` holds them, in any order (others are ignored).
 pub fn check_chain(

@@ -33,7 +33,7 @@ pub use auth::{check_enrolled, enrol, enrol_request, enrolment, Enrolment};
 pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
 pub use certificate::{
     check_chain, commune_suits, new_code, DeviceCertificate, Grant, InvitationSecret,
-    BOOTSTRAP_CODE_CHARS, MAX_CHAIN,
+    KeyEndorsement, BOOTSTRAP_CODE_CHARS, MAX_CHAIN,
 };
 pub use engine::{
     CancelFlag, ProgressFn, SyncContext, SyncPhase, SyncProgress, SyncReport, SNAPSHOT_AFTER_EVENTS,

@@ -13,3 +13,9 @@ CREATE TABLE province_root (
     sign_key  BLOB NOT NULL,
     set_at    BIGINT NOT NULL
 );
+-- Officers' endorsements of the provincial key (postcard), handed out with
+-- the key: a device pins a key it was not given only with one.
+CREATE TABLE province_key_endorsements (
+    signing_key BLOB PRIMARY KEY,
+    endorsement BLOB NOT NULL
+);

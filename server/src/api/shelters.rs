@@ -17,6 +17,30 @@ use binhan_core::shelters::wire::{
     PublishRequest, PublishResponse, MAX_MAIL_BYTES, MAX_MAIL_ITEMS,
 };
 use binhan_core::shelters::{DirectoryUpdate, ProvincialKey, SignedPublication};
+use binhan_core::sync::KeyEndorsement;
+
+/// `POST /v1/province/key`: a provincial officer endorses the key the
+/// province signs with (its phone does before each publication). Devices
+/// check the endorsement themselves; the server only keeps what it can
+/// check: the officer's own signature.
+pub async fn endorse_key<S: Storage>(
+    State(state): State<AppState<S>>,
+    Authenticated(me): Authenticated,
+    Wire(endorsement): Wire<KeyEndorsement>,
+) -> Result<Wire<()>> {
+    officer_only(&me, "endorse the provincial key")?;
+    endorsement
+        .check(&endorsement.key, &me.public, me.role)
+        .map_err(|_| {
+            ServerError::unprocessable(
+                "bad_signature",
+                "the endorsement is not signed by this officer's device",
+            )
+        })?;
+    state.storage.endorse_key(endorsement).await?;
+    tracing::info!("provincial key endorsed");
+    Ok(Wire(()))
+}
 
 /// `POST /v1/shelters/publish`: a provincial officer uploads a publication.
 pub async fn publish<S: Storage>(

@@ -218,6 +218,13 @@ pub trait Storage: Clone + Send + Sync + 'static {
         now_ms: u64,
     ) -> impl Future<Output = Result<binhan_core::shelters::wire::RoadPublishResponse>> + Send;
 
+    /// Stores an officer's endorsement of a provincial key (the newest one
+    /// of a key replaces the last).
+    fn endorse_key(
+        &self,
+        endorsement: binhan_core::sync::KeyEndorsement,
+    ) -> impl Future<Output = Result<()>> + Send;
+
     /// The newest road network manifest if newer than `held`, with the
     /// province's registered key.
     fn road_manifest(

@@ -2,7 +2,7 @@
 //! PostgreSQL alike): chunks by SHA-256, each kept once, and the signed
 //! manifests naming them.
 
-use super::shelters::{check_province_key, province_key};
+use super::shelters::{check_province_key, endorsed_province_key};
 use super::sql::{blob, select_in};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
@@ -144,8 +144,10 @@ impl SqlStorage {
         .bind(held.unwrap_or(0) as i64)
         .fetch_optional(&mut *conn)
         .await?;
+        let (provincial_key, endorsement) = endorsed_province_key(&mut conn).await?;
         Ok(RoadManifestResponse {
-            provincial_key: province_key(&mut conn).await?,
+            provincial_key,
+            endorsement,
             manifest: row.map(|r| blob(&r, "body")).transpose()?,
         })
     }

@@ -12,6 +12,7 @@ use crate::error::{Result, ServerError};
 use binhan_core::model::DeviceId;
 use binhan_core::shelters::wire::{DirectoryResponse, Mail, MailChunk, MailPushResponse};
 use binhan_core::shelters::{ProvincialKey, SignedPublication};
+use binhan_core::sync::KeyEndorsement;
 use sqlx::Row;
 
 /// Most rows read per query of publications or mail (in the SQL text:
@@ -52,6 +53,28 @@ pub(super) async fn province_key(conn: &mut sqlx::AnyConnection) -> Result<Optio
     Ok(None)
 }
 
+/// The province's key, with an officer's endorsement of it if one was
+/// stored.
+pub(super) async fn endorsed_province_key(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<(Option<ProvincialKey>, Option<KeyEndorsement>)> {
+    let Some(key) = province_key(conn).await? else {
+        return Ok((None, None));
+    };
+    let row =
+        sqlx::query("SELECT endorsement FROM province_key_endorsements WHERE signing_key = $1")
+            .bind(key.0.to_vec())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let endorsement = row
+        .map(|row| {
+            postcard::from_bytes(&blob(&row, "endorsement")?)
+                .map_err(|_| corrupt("key endorsement"))
+        })
+        .transpose()?;
+    Ok((Some(key), endorsement))
+}
+
 /// Refuses a publication that `signer` signed unless it is the province's
 /// registered key (or none is registered yet: it becomes the key).
 pub(super) async fn check_province_key(
@@ -78,6 +101,25 @@ async fn latest_version<'c>(
 }
 
 impl SqlStorage {
+    /// See [`Storage::endorse_key`](super::Storage::endorse_key).
+    pub(super) async fn store_endorsement(&self, endorsement: KeyEndorsement) -> Result<()> {
+        let body = postcard::to_allocvec(&endorsement).unwrap_or_default();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM province_key_endorsements WHERE signing_key = $1")
+            .bind(endorsement.key.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO province_key_endorsements (signing_key, endorsement) VALUES ($1, $2)",
+        )
+        .bind(endorsement.key.to_vec())
+        .bind(body)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(super) async fn insert_publication(
         &self,
         publication: NewPublication,
@@ -139,8 +181,10 @@ impl SqlStorage {
     ) -> Result<DirectoryResponse> {
         let budget = max_bytes.clamp(16 * 1024, 8 * 1024 * 1024) as usize;
         let mut conn = self.pool().acquire().await?;
+        let (provincial_key, endorsement) = endorsed_province_key(&mut conn).await?;
         let mut response = DirectoryResponse {
-            provincial_key: province_key(&mut conn).await?,
+            provincial_key,
+            endorsement,
             ..DirectoryResponse::default()
         };
         response.latest = latest_version(&mut *conn).await?;

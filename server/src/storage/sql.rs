@@ -318,6 +318,10 @@ impl Storage for SqlStorage {
         self.insert_road_manifest(manifest, now_ms).await
     }
 
+    async fn endorse_key(&self, endorsement: binhan_core::sync::KeyEndorsement) -> Result<()> {
+        self.store_endorsement(endorsement).await
+    }
+
     async fn road_manifest(&self, held: Option<u64>) -> Result<RoadManifestResponse> {
         self.select_road_manifest(held).await
     }

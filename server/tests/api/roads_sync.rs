@@ -97,6 +97,7 @@ impl Meddler {
                 };
                 Ok(encode(&RoadManifestResponse {
                     provincial_key: Some(key),
+                    endorsement: None,
                     manifest: Some(manifest),
                 }))
             }

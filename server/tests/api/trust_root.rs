@@ -261,3 +261,73 @@ fn a_phone_checks_the_certificate_it_enrols_with() {
     let wrong = enrolled(Some(wrong), vec![root]);
     assert!(binhan_core::sync::check_enrolled(&code, &request.device, &wrong).is_err());
 }
+
+/// The server registers a shelter directory signed with a key of its own,
+/// and hands it out with endorsements by anyone but a provincial officer
+/// certified under the province's root: by a certified collaborator, by
+/// the officer of a root the operator made, or none. A phone that never
+/// synced before, and so was never given the key, refuses the directory
+/// and pins no key; and keeps syncing its cases.
+async fn a_directory_not_endorsed_by_a_certified_officer_is_refused(backend: Backend) {
+    use binhan_core::shelters::{DirectoryUpdate, ProvincialSigner};
+    use binhan_core::sync::KeyEndorsement;
+    use binhan_server::storage::NewPublication;
+
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 0).await;
+    let store = storage(&server.backend).await;
+    let attacker = ProvincialSigner::from_seed(binhan_core::crypto::random_array());
+    let key = attacker.public_key();
+    let directory = binhan_testkit::shelters::lai_chau().directory(1);
+    let body = attacker
+        .sign(&DirectoryUpdate::Full(directory))
+        .unwrap()
+        .encode();
+    store
+        .publish_directory(
+            NewPublication {
+                version: 1,
+                from_version: None,
+                signer: key.0,
+                body,
+            },
+            now_ms(),
+        )
+        .await
+        .unwrap();
+    let invited = team
+        .manager
+        .app
+        .invite(Role::Collaborator, COMMUNE, 24)
+        .await
+        .unwrap();
+    let collaborator = planted(&server, &invited.code).await;
+    // Three phones enrolled (by the real manager) that never synced.
+    let mut phones = Vec::new();
+    for _ in 0..3 {
+        let phone = team
+            .manager
+            .invite_phone(&server, Role::Collaborator, COMMUNE)
+            .await;
+        phones.push(phone);
+    }
+    let rogue_root = server.backend.bootstrap(&["--replace-root"]).unwrap();
+    let rogue_officer = planted(&server, &rogue_root).await;
+    for (endorser, phone) in [None, Some(&collaborator), Some(&rogue_officer)]
+        .into_iter()
+        .zip(&phones)
+    {
+        if let Some(device) = endorser {
+            store
+                .endorse_key(KeyEndorsement::sign(&device.identity, key.0))
+                .await
+                .unwrap();
+        }
+        let report = phone.sync().await;
+        assert!(report.shelters.directory_refused.is_some());
+        assert_eq!(report.shelters.publications_applied, 0);
+        assert_eq!(phone.app.provincial_key().unwrap(), None);
+        assert!(phone.app.shelter_directory().unwrap().is_none());
+    }
+}
+on_both_backends!(a_directory_not_endorsed_by_a_certified_officer_is_refused);
