@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod intake;
 pub mod report;
 pub mod storage;
 
@@ -31,6 +32,9 @@ pub struct ServerConfig {
     /// `X-Forwarded-For` names the client; without them, every client
     /// behind a proxy counts as the proxy's address.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Zero bits of the proof of work an online report needs (see
+    /// `intake::challenge`).
+    pub intake_difficulty: u8,
 }
 
 impl Default for ServerConfig {
@@ -49,6 +53,7 @@ impl Default for ServerConfig {
             address_rate_burst: 120,
             address_rate_per_minute: 600,
             trusted_proxies: Vec::new(),
+            intake_difficulty: intake::challenge::DEFAULT_DIFFICULTY,
         }
     }
 }
@@ -96,6 +101,7 @@ pub async fn router<S: Storage>(storage: S, config: ServerConfig) -> error::Resu
             config.address_rate_per_minute,
         )),
         trusted_proxies: config.trusted_proxies.into(),
+        intake_difficulty: config.intake_difficulty.min(intake::challenge::MAX_DIFFICULTY),
         cpu_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),

@@ -62,6 +62,11 @@ enum Command {
         /// X-Forwarded-For names the client (repeat for several).
         #[arg(long = "trusted-proxy")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Zero bits of the proof of work an online report needs (each
+        /// bit doubles a submission's cost in the browser).
+        #[arg(long, default_value_t = ServerConfig::default().intake_difficulty,
+              value_parser = clap::value_parser!(u8).range(0..=32))]
+        intake_difficulty: u8,
     },
     /// Run the whole system on this machine with synthetic data: a server
     /// with embedded SQLite, several phones enrolling, recording and editing
@@ -139,6 +144,7 @@ async fn run(command: Command) -> Result<(), String> {
             address_rate_burst,
             address_rate_per_minute,
             trusted_proxies,
+            intake_difficulty,
         } => {
             let storage = database.open().await?;
             let listener = binhan_server::listen(&listen)
@@ -146,6 +152,9 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%address, postgres = storage.is_postgres(), "serving");
+            let (page, script) = binhan_server::intake::page::fingerprints();
+            tracing::info!(%page, %script, "online intake page (/r) SHA-256");
+            println!("intake page sha256 {page} script sha256 {script}");
             // Tests and scripts read the bound address from this line.
             println!("listening on http://{address}");
             binhan_server::serve(
@@ -157,6 +166,7 @@ async fn run(command: Command) -> Result<(), String> {
                     address_rate_burst,
                     address_rate_per_minute,
                     trusted_proxies,
+                    intake_difficulty,
                 },
                 shutdown_signal(),
             )

@@ -197,7 +197,7 @@ pub async fn enrol<S: Storage>(
 }
 
 /// The certificates of the issuers above `certificate`, back to the root.
-async fn issuers_of<S: Storage>(
+pub async fn issuers_of<S: Storage>(
     storage: &S,
     certificate: &DeviceCertificate,
 ) -> Result<Vec<DeviceCertificate>> {

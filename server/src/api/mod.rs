@@ -11,7 +11,7 @@ mod shelters;
 mod stats;
 mod sync;
 
-pub use devices::{bootstrap_invitation, PROVINCE};
+pub use devices::{bootstrap_invitation, issuers_of, PROVINCE};
 pub use enrolled::EnrolledDevices;
 pub use extract::{AddressLimited, Authenticated, Syncing, Wire};
 pub use rate_limit::RateLimiter;
@@ -41,6 +41,8 @@ pub struct AppState<S: Storage> {
     pub address_limiter: Arc<RateLimiter<IpAddr>>,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<[IpAddr]>,
+    /// Zero bits of the proof of work an online report needs.
+    pub intake_difficulty: u8,
     /// One slot per core for CPU-heavy checks run off the async workers.
     pub cpu_slots: Arc<Semaphore>,
     /// Enrolment records of the devices this process has served.
@@ -137,6 +139,15 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/registries/list", post(reports::list_registries::<S>))
         .route("/v1/reports", post(reports::report_post::<S>))
         .route("/v1/reports/{year}", get(reports::report_get::<S>))
+        .route("/r", get(crate::intake::page::page))
+        .route("/r/app.js", get(crate::intake::page::script))
+        .route("/r/app.css", get(crate::intake::page::style))
+        .route(
+            "/v1/intake/recipients",
+            post(crate::intake::recipients::<S>),
+        )
+        .route("/v1/intake/submit", post(crate::intake::submit::<S>))
+        .route("/v1/intake/inbox", post(crate::intake::inbox::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(
             binhan_core::sync::wire::MAX_REQUEST_BYTES,
         ))

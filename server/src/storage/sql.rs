@@ -346,6 +346,28 @@ impl Storage for SqlStorage {
     ) -> Result<PullResponse> {
         self.read_pull(device, cursor, max_bytes).await
     }
+
+    async fn store_online_report(
+        &self,
+        id: [u8; 16],
+        commune: String,
+        received_at_ms: u64,
+        sealed: Vec<u8>,
+    ) -> Result<()> {
+        self.insert_online_report(id, commune, received_at_ms, sealed)
+            .await
+    }
+
+    async fn online_reports(
+        &self,
+        commune: String,
+        after: u64,
+        max_bytes: usize,
+        since_ms: u64,
+    ) -> Result<crate::intake::wire::InboxResponse> {
+        self.select_online_reports(commune, after, max_bytes, since_ms)
+            .await
+    }
 }
 
 #[cfg(test)]
