@@ -21,9 +21,13 @@
 //! commune), which [`OnlineReport`] reads.
 
 mod body;
+mod note;
+mod received;
 mod sealed;
 
 pub use body::{Contact, ContactWay, DangerNow, Harm, OnlineReport, Writer, MAX_TEXT_CHARS};
+pub(crate) use received::{keep, received, set_triage};
+pub use received::{ReceivedReport, ReportTriage, MAX_KEPT_REPORTS};
 pub use sealed::{open, seal, SealedReport, MAGIC, MAX_RECIPIENTS, MAX_SEALED_BYTES};
 
 use crate::model::DeviceId;
@@ -79,4 +83,4 @@ pub struct Recipient {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -12,6 +12,7 @@ mod bundles;
 mod cursor;
 mod devices;
 mod group_commit;
+mod online_reports;
 mod pull;
 mod push;
 mod registries;
@@ -217,6 +218,24 @@ pub trait Storage: Clone + Send + Sync + 'static {
         manifest: NewRoadManifest,
         now_ms: u64,
     ) -> impl Future<Output = Result<binhan_core::shelters::wire::RoadPublishResponse>> + Send;
+
+    /// Stores a sealed online report for `commune`'s case managers; reports
+    /// older than 30 days are forgotten.
+    fn store_online_report(
+        &self,
+        commune: &str,
+        sealed: Vec<u8>,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<binhan_core::online_report::OnlineReportId>> + Send;
+
+    /// `commune`'s online reports after sequence number `after`, within
+    /// about `max_bytes`.
+    fn online_reports(
+        &self,
+        commune: &str,
+        after: u64,
+        max_bytes: usize,
+    ) -> impl Future<Output = Result<binhan_core::online_report::InboxResponse>> + Send;
 
     /// Stores an officer's endorsement of a provincial key (the newest one
     /// of a key replaces the last).

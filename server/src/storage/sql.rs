@@ -318,6 +318,24 @@ impl Storage for SqlStorage {
         self.insert_road_manifest(manifest, now_ms).await
     }
 
+    async fn store_online_report(
+        &self,
+        commune: &str,
+        sealed: Vec<u8>,
+        now_ms: u64,
+    ) -> Result<binhan_core::online_report::OnlineReportId> {
+        self.insert_online_report(commune, sealed, now_ms).await
+    }
+
+    async fn online_reports(
+        &self,
+        commune: &str,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<binhan_core::online_report::InboxResponse> {
+        self.select_online_reports(commune, after, max_bytes).await
+    }
+
     async fn endorse_key(&self, endorsement: binhan_core::sync::KeyEndorsement) -> Result<()> {
         self.store_endorsement(endorsement).await
     }
