@@ -86,7 +86,7 @@ pub(crate) fn keep(store: &Store, new: Vec<ReceivedReport>) -> Result<()> {
                 all.push(report);
             }
         }
-        all.sort_by(|a, b| b.received_at_ms.cmp(&a.received_at_ms));
+        all.sort_by_key(|r| std::cmp::Reverse(r.received_at_ms));
         while all.len() > MAX_KEPT_REPORTS {
             let oldest_sorted = all
                 .iter()
