@@ -18,6 +18,7 @@ pub mod events;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
 pub mod model;
+pub mod online_report;
 pub mod shelters;
 pub mod stats;
 pub mod store;

@@ -437,6 +437,7 @@ impl Vault {
 mod activities;
 mod drafts;
 mod emergency;
+mod online_reports;
 mod placements;
 mod registry_shelters;
 mod report;

@@ -149,6 +149,19 @@ impl Error {
             rule,
         }
     }
+
+    /// The stable code of a refusal of one item (a pulled item held back,
+    /// an online report that does not open): the refusal's or the rule's
+    /// code, `tampered`, `not_found`, else `encoding`.
+    pub fn item_code(&self) -> String {
+        match self {
+            Error::NotAllowed(refusal) => refusal.code().to_string(),
+            Error::Invalid { rule, .. } => rule.code().to_string(),
+            Error::Tampered { .. } => "tampered".into(),
+            Error::NotFound(_) => "not_found".into(),
+            _ => "encoding".into(),
+        }
+    }
 }
 
 /// Result with the core's [`Error`].
@@ -201,7 +214,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 36);
+        assert_eq!(refusals.len(), 38);
         check(
             "refusal",
             refusals

@@ -110,6 +110,10 @@ pub enum Refusal {
     OnlyCommunicationActivities,
     /// Communication activities are recorded only for the device's commune.
     ActivityOfOtherCommune,
+    /// Only a commune case manager receives and sorts online reports.
+    ManagersOnly,
+    /// This online report was already sorted.
+    AlreadyTriaged,
 }
 
 impl Refusal {
@@ -152,6 +156,8 @@ impl Refusal {
             Self::SessionOfOtherCommune => "session_of_other_commune",
             Self::OnlyCommunicationActivities => "only_communication_activities",
             Self::ActivityOfOtherCommune => "activity_of_other_commune",
+            Self::ManagersOnly => "managers_only",
+            Self::AlreadyTriaged => "already_triaged",
         }
     }
 
@@ -334,6 +340,14 @@ impl Refusal {
                 "chỉ ghi được hoạt động truyền thông của xã mình",
                 "communication activities are recorded only for your own commune",
             ),
+            Self::ManagersOnly => same(
+                "chỉ cán bộ phụ trách của xã mới nhận và xử lý báo cáo trực tuyến",
+                "only the commune's case managers receive and sort online reports",
+            ),
+            Self::AlreadyTriaged => same(
+                "báo cáo trực tuyến này đã được xử lý",
+                "this online report was already sorted",
+            ),
         }
     }
 
@@ -411,6 +425,8 @@ pub(super) mod tests {
             SessionOfOtherCommune,
             OnlyCommunicationActivities,
             ActivityOfOtherCommune,
+            ManagersOnly,
+            AlreadyTriaged,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -450,7 +466,9 @@ pub(super) mod tests {
                 | OnlyTrainingSessions
                 | SessionOfOtherCommune
                 | OnlyCommunicationActivities
-                | ActivityOfOtherCommune => {}
+                | ActivityOfOtherCommune
+                | ManagersOnly
+                | AlreadyTriaged => {}
             }
         }
         all

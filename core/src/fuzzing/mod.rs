@@ -40,6 +40,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("statistics", statistics),
     ("imports", imports),
     ("invitation", invitation),
+    ("online_report", online_report),
 ];
 
 /// Fixed parties: this device and a peer whose keys it knows.
@@ -395,5 +396,26 @@ pub fn invitation(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Ok(link) = InvitationLink::parse(&text) {
         assert_eq!(InvitationLink::parse(&link.to_uri()).ok(), Some(link));
+    }
+}
+
+/// A sealed online report, as the server and a manager's phone read it
+/// from the public page: the envelope, then the opening and the checks of
+/// what it says. One that opens, sealed again, opens the same.
+pub fn online_report(data: &[u8]) {
+    use crate::online_report::{open, seal, Recipient, SealedReport, MAX_RECIPIENTS};
+    let Ok(envelope) = SealedReport::parse(data) else {
+        return;
+    };
+    assert!((1..=MAX_RECIPIENTS).contains(&envelope.recipients().count()));
+    let me = &parties().me;
+    if let Ok(report) = open(me, data, "mu_ca") {
+        let public = me.public();
+        let to = Recipient {
+            device_id: public.device_id,
+            exchange_key: public.exchange_key,
+        };
+        let again = seal(&[to], "mu_ca", &report).expect("a report that opened seals");
+        assert_eq!(open(me, &again, "mu_ca").ok(), Some(report));
     }
 }

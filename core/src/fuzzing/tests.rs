@@ -325,6 +325,25 @@ fn seeds_invitation() -> Vec<Vec<u8>> {
     ]
 }
 
+fn seeds_online_report() -> Vec<Vec<u8>> {
+    use crate::online_report::{seal, Recipient};
+    let report = crate::online_report::tests::report("mu_ca");
+    let to = |identity: &DeviceIdentity| {
+        let public = identity.public();
+        Recipient {
+            device_id: public.device_id,
+            exchange_key: public.exchange_key,
+        }
+    };
+    let p = parties();
+    vec![
+        seal(&[to(&p.me)], "mu_ca", &report).expect("seal"),
+        seal(&[to(&p.peer), to(&p.me)], "mu_ca", &report).expect("seal"),
+        seal(&[to(&p.peer)], "mu_ca", &report).expect("seal"),
+        serde_json::to_vec(&report).expect("json"),
+    ]
+}
+
 /// Every target has seeds made from synthetic data, and each runs through
 /// its target. With `BINHAN_WRITE_FUZZ_SEEDS=1` they are also written to
 /// `fuzz/corpus/<target>/seed-<n>`, where the fuzzers start from them
@@ -342,6 +361,7 @@ fn every_target_has_seeds_that_run_through_it() {
         ("statistics", seeds_statistics),
         ("imports", seeds_imports),
         ("invitation", seeds_invitation),
+        ("online_report", seeds_online_report),
     ];
     let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
     assert_eq!(

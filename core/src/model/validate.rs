@@ -27,7 +27,9 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<()>
     }
 }
 
-fn bounded_text(field: &str, value: &str, max: usize) -> Result<()> {
+/// Text (possibly empty) of at most `max` characters, without control
+/// characters but line breaks and tabs.
+pub fn bounded_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.chars().count() > max {
         return Err(Error::invalid(
             field,

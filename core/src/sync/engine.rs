@@ -120,6 +120,9 @@ pub struct SyncReport {
     /// Communication activities the server refused (see
     /// `Vault::communication_activities`).
     pub activities_refused: u64,
+    /// Online reports fetched (commune case managers; see
+    /// `Vault::online_reports`).
+    pub online_reports_received: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
     /// Pulled items refused and held back (a bad key wrap, event,
@@ -167,6 +170,7 @@ impl SyncContext<'_> {
         cancel.check()?;
         self.push_statistics(&mut report).await?;
         self.push_activities(&mut report).await?;
+        self.pull_online_reports(&mut report).await?;
         report.traffic = self.transport.counts().since(start);
         Ok(report)
     }

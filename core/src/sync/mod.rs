@@ -12,6 +12,7 @@ mod engine;
 mod envelope;
 mod identity;
 mod link;
+mod online_reports;
 mod pull;
 mod push;
 mod quarantine;

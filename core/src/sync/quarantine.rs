@@ -120,17 +120,6 @@ pub(super) fn refuses_item(error: &Error) -> bool {
     )
 }
 
-/// The stable code of an item's refusal.
-fn reason(error: &Error) -> String {
-    match error {
-        Error::NotAllowed(refusal) => refusal.code().to_string(),
-        Error::Invalid { rule, .. } => rule.code().to_string(),
-        Error::Tampered { .. } => "tampered".into(),
-        Error::NotFound(_) => "not_found".into(),
-        _ => "encoding".into(),
-    }
-}
-
 /// The items `store` holds back now.
 pub(crate) fn held_items(store: &Store) -> Result<Vec<HeldItem>> {
     let held: Vec<(Held, HeldItem)> = store.meta(QUARANTINE)?.unwrap_or_default();
@@ -152,7 +141,7 @@ impl SyncContext<'_> {
         if !refuses_item(&error) {
             return Err(error);
         }
-        let described = item.describe(reason(&error));
+        let described = item.describe(error.item_code());
         tracing::warn!(
             kind = ?described.kind,
             from = ?described.from,

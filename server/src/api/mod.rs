@@ -4,6 +4,7 @@
 mod devices;
 mod enrolled;
 mod extract;
+mod inbox;
 mod rate_limit;
 mod reports;
 mod roads;
@@ -124,6 +125,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))
         .route("/v1/province/key", post(shelters::endorse_key::<S>))
+        .route("/v1/intake/inbox", post(inbox::inbox::<S>))
         .route("/v1/shelters/publish", post(shelters::publish::<S>))
         .route("/v1/shelters/directory", post(shelters::directory::<S>))
         .route("/v1/shelters/send", post(shelters::send::<S>))
@@ -147,7 +149,6 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
             post(crate::intake::recipients::<S>),
         )
         .route("/v1/intake/submit", post(crate::intake::submit::<S>))
-        .route("/v1/intake/inbox", post(crate::intake::inbox::<S>))
         .layer(axum::extract::DefaultBodyLimit::max(
             binhan_core::sync::wire::MAX_REQUEST_BYTES,
         ))

@@ -1,18 +1,18 @@
 //! The public online intake: a page anyone may open (`/r`), the recipients
 //! of a commune's reports, the submission of a report sealed in the
-//! browser, and the commune case managers' inbox of them.
+//! browser (its format: `binhan_core::online_report`). The commune case
+//! managers fetch them from their inbox (`api::inbox`).
 //!
 //! The server holds no key to a report: it checks the clear header of the
 //! sealed format (who it is sealed to), the anti-flood proof of work and
-//! the challenge, stores the ciphertext 30 days, and hands it to the
-//! commune's managers. It logs neither a report's content nor its commune.
+//! the challenge, and stores the ciphertext 30 days for the commune's
+//! managers. It logs neither a report's content nor its commune.
 
 pub mod challenge;
-pub mod envelope;
+pub mod encoding;
 pub mod page;
-pub mod wire;
 
-use crate::api::{now_ms, AddressLimited, AppState, Authenticated, Wire};
+use crate::api::{now_ms, AddressLimited, AppState};
 use crate::auth::sha256;
 use crate::error::{Result, ServerError};
 use crate::storage::Storage;
@@ -20,11 +20,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use binhan_core::model::{validate_commune, DeviceId, Role};
+use binhan_core::model::{validate_commune, Role};
+use binhan_core::online_report::{SealedReport, MAX_SEALED_BYTES};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord};
-use envelope::{base64url_decode, base64url_encode, hex, EnvelopeError, MAX_SEALED_BYTES};
+use encoding::{base64url_decode, base64url_encode, hex};
 use serde::{Deserialize, Serialize};
-use wire::{InboxRequest, InboxResponse, KEEP_MS, MAX_INBOX_BYTES};
 
 /// The largest submission body: a sealed report at its cap in base64url,
 /// and the rest of the JSON.
@@ -193,19 +193,15 @@ pub async fn submit<S: Storage>(
         ));
     }
     let sealed = base64url_decode(&request.sealed).ok_or_else(malformed_envelope)?;
-    let ids = envelope::recipients(&sealed).map_err(|e| match e {
-        EnvelopeError::TooLarge => ServerError::too_large(format!(
+    if sealed.len() > MAX_SEALED_BYTES {
+        return Err(ServerError::too_large(format!(
             "a sealed report is at most {MAX_SEALED_BYTES} bytes"
-        )),
-        EnvelopeError::Malformed => malformed_envelope(),
-    })?;
+        )));
+    }
+    let envelope = SealedReport::parse(&sealed).map_err(|_| malformed_envelope())?;
     let managers = certified_managers(&state.storage, &request.commune).await?;
-    let known = |id: &[u8; 16]| {
-        managers
-            .iter()
-            .any(|m| DeviceId::from_slice(id) == Some(m.public.device_id))
-    };
-    if !ids.iter().all(known) {
+    let known = |id| managers.iter().any(|m| m.public.device_id == id);
+    if !envelope.recipients().all(known) {
         return Err(ServerError::unprocessable(
             "unknown_recipient",
             "the report is sealed to a device that is not a certified case manager of the commune",
@@ -221,10 +217,9 @@ pub async fn submit<S: Storage>(
             "this challenge was already used; fetch a new one",
         ));
     }
-    let id = binhan_core::crypto::random_array::<16>();
     state
         .storage
-        .store_online_report(id, request.commune, now, sealed)
+        .store_online_report(&request.commune, sealed, now)
         .await?;
     tracing::info!("online report received");
     Ok((
@@ -240,31 +235,4 @@ fn malformed_envelope() -> ServerError {
         "malformed_envelope",
         "the report is not sealed in the online report format",
     )
-}
-
-/// `POST /v1/intake/inbox`: the sealed reports to a commune case manager's
-/// commune, after the last one it holds.
-pub async fn inbox<S: Storage>(
-    State(state): State<AppState<S>>,
-    Authenticated(me): Authenticated,
-    Wire(request): Wire<InboxRequest>,
-) -> Result<Wire<InboxResponse>> {
-    if me.role != Role::CommuneCaseManager {
-        return Err(ServerError::forbidden(
-            "not_commune_case_manager",
-            "only commune case managers receive online reports",
-        ));
-    }
-    let now = now_ms();
-    Ok(Wire(
-        state
-            .storage
-            .online_reports(
-                me.commune,
-                request.after,
-                MAX_INBOX_BYTES,
-                now.saturating_sub(KEEP_MS),
-            )
-            .await?,
-    ))
 }

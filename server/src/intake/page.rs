@@ -60,8 +60,8 @@ fn assets() -> &'static [Asset; 3] {
 pub fn fingerprints() -> (String, String) {
     let [page, script, _] = assets();
     (
-        super::envelope::hex(&crate::auth::sha256(&page.plain)),
-        super::envelope::hex(&crate::auth::sha256(&script.plain)),
+        super::encoding::hex(&crate::auth::sha256(&page.plain)),
+        super::encoding::hex(&crate::auth::sha256(&script.plain)),
     )
 }
 

@@ -12,7 +12,7 @@ mod bundles;
 mod cursor;
 mod devices;
 mod group_commit;
-mod intake;
+mod online_reports;
 mod pull;
 mod push;
 mod registries;
@@ -219,6 +219,24 @@ pub trait Storage: Clone + Send + Sync + 'static {
         now_ms: u64,
     ) -> impl Future<Output = Result<binhan_core::shelters::wire::RoadPublishResponse>> + Send;
 
+    /// Stores a sealed online report for `commune`'s case managers; reports
+    /// older than 30 days are forgotten.
+    fn store_online_report(
+        &self,
+        commune: &str,
+        sealed: Vec<u8>,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<binhan_core::online_report::OnlineReportId>> + Send;
+
+    /// `commune`'s online reports after sequence number `after`, within
+    /// about `max_bytes`.
+    fn online_reports(
+        &self,
+        commune: &str,
+        after: u64,
+        max_bytes: usize,
+    ) -> impl Future<Output = Result<binhan_core::online_report::InboxResponse>> + Send;
+
     /// Stores an officer's endorsement of a provincial key (the newest one
     /// of a key replaces the last).
     fn endorse_key(
@@ -250,25 +268,4 @@ pub trait Storage: Clone + Send + Sync + 'static {
         cursor: Cursor,
         max_bytes: u32,
     ) -> impl Future<Output = Result<PullResponse>> + Send;
-
-    /// Stores a sealed online report to `commune`'s managers (the caller
-    /// checked its header, recipients and proof of work), and deletes the
-    /// reports older than 30 days.
-    fn store_online_report(
-        &self,
-        id: [u8; 16],
-        commune: String,
-        received_at_ms: u64,
-        sealed: Vec<u8>,
-    ) -> impl Future<Output = Result<()>> + Send;
-
-    /// The online reports to `commune` after `after`, received since
-    /// `since_ms`, in order, about `max_bytes` of them (at least one).
-    fn online_reports(
-        &self,
-        commune: String,
-        after: u64,
-        max_bytes: usize,
-        since_ms: u64,
-    ) -> impl Future<Output = Result<crate::intake::wire::InboxResponse>> + Send;
 }

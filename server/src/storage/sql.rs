@@ -318,6 +318,24 @@ impl Storage for SqlStorage {
         self.insert_road_manifest(manifest, now_ms).await
     }
 
+    async fn store_online_report(
+        &self,
+        commune: &str,
+        sealed: Vec<u8>,
+        now_ms: u64,
+    ) -> Result<binhan_core::online_report::OnlineReportId> {
+        self.insert_online_report(commune, sealed, now_ms).await
+    }
+
+    async fn online_reports(
+        &self,
+        commune: &str,
+        after: u64,
+        max_bytes: usize,
+    ) -> Result<binhan_core::online_report::InboxResponse> {
+        self.select_online_reports(commune, after, max_bytes).await
+    }
+
     async fn endorse_key(&self, endorsement: binhan_core::sync::KeyEndorsement) -> Result<()> {
         self.store_endorsement(endorsement).await
     }
@@ -345,28 +363,6 @@ impl Storage for SqlStorage {
         max_bytes: u32,
     ) -> Result<PullResponse> {
         self.read_pull(device, cursor, max_bytes).await
-    }
-
-    async fn store_online_report(
-        &self,
-        id: [u8; 16],
-        commune: String,
-        received_at_ms: u64,
-        sealed: Vec<u8>,
-    ) -> Result<()> {
-        self.insert_online_report(id, commune, received_at_ms, sealed)
-            .await
-    }
-
-    async fn online_reports(
-        &self,
-        commune: String,
-        after: u64,
-        max_bytes: usize,
-        since_ms: u64,
-    ) -> Result<crate::intake::wire::InboxResponse> {
-        self.select_online_reports(commune, after, max_bytes, since_ms)
-            .await
     }
 }
 
