@@ -101,7 +101,9 @@ pub async fn router<S: Storage>(storage: S, config: ServerConfig) -> error::Resu
             config.address_rate_per_minute,
         )),
         trusted_proxies: config.trusted_proxies.into(),
-        intake_difficulty: config.intake_difficulty.min(intake::challenge::MAX_DIFFICULTY),
+        intake_difficulty: config
+            .intake_difficulty
+            .min(intake::challenge::MAX_DIFFICULTY),
         cpu_slots: Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(2, |n| n.get()),
         )),

@@ -152,11 +152,13 @@ async fn run(command: Command) -> Result<(), String> {
                 .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
             let address = listener.local_addr().map_err(|e| e.to_string())?;
             tracing::info!(%address, postgres = storage.is_postgres(), "serving");
+            // Tests and scripts read the bound address from the first line.
+            println!("listening on http://{address}");
+            // What the public intake page (/r) serves, to compare with what
+            // was published and audited (docs/security.md). In the log only:
+            // a reader of the first line may close standard output.
             let (page, script) = binhan_server::intake::page::fingerprints();
             tracing::info!(%page, %script, "online intake page (/r) SHA-256");
-            println!("intake page sha256 {page} script sha256 {script}");
-            // Tests and scripts read the bound address from this line.
-            println!("listening on http://{address}");
             binhan_server::serve(
                 storage,
                 listener,

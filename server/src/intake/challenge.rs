@@ -96,11 +96,17 @@ mod tests {
         let checked = check(&secret, "mu_ca", &c, 1_000).unwrap();
         assert_eq!(checked.difficulty, 8);
         assert!(check(&secret, "pa_u", &c, 1_000).is_none(), "other commune");
-        assert!(check(&[4u8; 32], "mu_ca", &c, 1_000).is_none(), "other server");
+        assert!(
+            check(&[4u8; 32], "mu_ca", &c, 1_000).is_none(),
+            "other server"
+        );
         assert!(check(&secret, "mu_ca", &c, 1_001 + INTAKE_CHALLENGE_TTL_MS).is_none());
         let mut easier = c.clone();
         easier[24] = 0;
-        assert!(check(&secret, "mu_ca", &easier, 1_000).is_none(), "forged difficulty");
+        assert!(
+            check(&secret, "mu_ca", &easier, 1_000).is_none(),
+            "forged difficulty"
+        );
         let nonce = solve(&c, 8);
         assert!(work_bits(&c, nonce) >= 8);
     }

@@ -83,7 +83,10 @@ async fn body_bytes(body: axum::body::Body, limit: usize) -> Result<axum::body::
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_value(reading(body)?).map_err(|_| {
-        ServerError::bad_request("malformed_request", "the body lacks a field or has a wrong one")
+        ServerError::bad_request(
+            "malformed_request",
+            "the body lacks a field or has a wrong one",
+        )
     })
 }
 

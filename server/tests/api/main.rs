@@ -9,6 +9,7 @@ mod support;
 
 mod activities_api;
 mod demo_runs;
+mod online_intake;
 mod online_reports;
 mod registries_api;
 mod registry_publish;
