@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 /// report after fetching it).
 pub const INTAKE_CHALLENGE_TTL_MS: u64 = 10 * 60_000;
 /// The default difficulty (leading zero bits); see docs/benchmarks.md.
-pub const DEFAULT_DIFFICULTY: u8 = 18;
+pub const DEFAULT_DIFFICULTY: u8 = 16;
 /// The hardest difficulty the server may be set to.
 pub const MAX_DIFFICULTY: u8 = 32;
 /// Random bytes, expiry (8, LE), difficulty (1), MAC (32).

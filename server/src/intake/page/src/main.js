@@ -93,6 +93,7 @@ const EN = {
 const MESSAGES = {
   vi: {
     need_commune: "Hãy chọn xã, phường.", need_what: "Hãy chọn hoặc kể chuyện gì đã xảy ra.",
+    need_number: "Để được gọi điện hoặc nhắn tin, hãy ghi một số điện thoại an toàn.",
     working: "Đang khóa và gửi tin… (vài giây)", sent: "Đã gửi. Trang đã được xóa trắng.",
     no_recipients: "Xã này chưa có cán bộ nhận tin qua mạng. Hãy gọi 111, 113 hoặc 115.",
     rate_limited: "Có quá nhiều tin từ mạng này. Hãy thử lại sau ít phút, hoặc gọi 111.",
@@ -101,6 +102,7 @@ const MESSAGES = {
   },
   en: {
     need_commune: "Please choose the commune.", need_what: "Please choose or tell what happened.",
+    need_number: "To be called or texted, please give a safe phone number.",
     working: "Locking and sending… (a few seconds)", sent: "Sent. The page has been cleared.",
     no_recipients: "This commune has no case manager receiving online reports yet. Please call 111, 113 or 115.",
     rate_limited: "Too many reports from this network. Please try again in a few minutes, or call 111.",
@@ -185,6 +187,10 @@ async function send(event) {
   if (!report.what.length && !report.what_text) {
     fail("need_what");
     return $("f-what").querySelector("input").focus();
+  }
+  if ((report.contact.how === "call" || report.contact.how === "sms") && !report.contact.number) {
+    fail("need_number");
+    return $("number").focus();
   }
   const button = $("send");
   button.disabled = true;
