@@ -157,8 +157,8 @@ async fn run(command: Command) -> Result<(), String> {
             // What the public intake page (/r) serves, to compare with what
             // was published and audited (docs/security.md). In the log only:
             // a reader of the first line may close standard output.
-            let (page, script) = binhan_server::intake::page::fingerprints();
-            tracing::info!(%page, %script, "online intake page (/r) SHA-256");
+            let [page, script, style] = binhan_server::intake::page::fingerprints();
+            tracing::info!(%page, %script, %style, "online intake page (/r) SHA-256");
             binhan_server::serve(
                 storage,
                 listener,

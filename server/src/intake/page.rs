@@ -54,15 +54,12 @@ fn assets() -> &'static [Asset; 3] {
     })
 }
 
-/// SHA-256 (hex) of the page as served and of its sealing script, printed
-/// at start so that what the server serves can be compared with what was
-/// published and audited.
-pub fn fingerprints() -> (String, String) {
-    let [page, script, _] = assets();
-    (
-        super::encoding::hex(&crate::auth::sha256(&page.plain)),
-        super::encoding::hex(&crate::auth::sha256(&script.plain)),
-    )
+/// SHA-256 (hex) of the page, its sealing script and its style as served
+/// (before compression), logged at start so that what the server serves
+/// can be compared with what was published and audited
+/// (docs/security.md lists them).
+pub fn fingerprints() -> [String; 3] {
+    assets().each_ref().map(|a| super::encoding::hex(&crate::auth::sha256(&a.plain)))
 }
 
 /// A gzip member of `data` (RFC 1952).
@@ -135,5 +132,18 @@ mod tests {
         assert_eq!(inflated.unwrap(), APP_CSS.as_bytes());
         assert!(html().contains("<option value=\"mu_ca\">"));
         assert!(!html().contains("<!--COMMUNES-->"));
+    }
+
+    /// The fingerprints published in docs/security.md are those of what
+    /// this build serves (rebuild the bundle, then update the document).
+    #[test]
+    fn the_published_fingerprints_are_current() {
+        let doc = include_str!("../../../docs/security.md");
+        for (what, hash) in ["page", "script", "style"].iter().zip(fingerprints()) {
+            assert!(
+                doc.contains(&hash),
+                "docs/security.md lacks the {what}'s SHA-256 {hash}"
+            );
+        }
     }
 }
