@@ -38,7 +38,7 @@ impl Asset {
 pub fn html() -> String {
     let options: String = COMMUNES
         .iter()
-        .map(|c| format!("<option value=\"{}\">{}</option>", c.code, c.name))
+        .map(|c| format!("<option value=\"{}\" lang=\"vi\">{}</option>", c.code, c.name))
         .collect();
     HTML.replace("<!--COMMUNES-->", &options)
 }
@@ -59,7 +59,9 @@ fn assets() -> &'static [Asset; 3] {
 /// can be compared with what was published and audited
 /// (docs/security.md lists them).
 pub fn fingerprints() -> [String; 3] {
-    assets().each_ref().map(|a| super::encoding::hex(&crate::auth::sha256(&a.plain)))
+    assets()
+        .each_ref()
+        .map(|a| super::encoding::hex(&crate::auth::sha256(&a.plain)))
 }
 
 /// A gzip member of `data` (RFC 1952).
@@ -130,7 +132,7 @@ mod tests {
         let packed = gzip(APP_CSS.as_bytes());
         let inflated = miniz_oxide::inflate::decompress_to_vec(&packed[10..packed.len() - 8]);
         assert_eq!(inflated.unwrap(), APP_CSS.as_bytes());
-        assert!(html().contains("<option value=\"mu_ca\">"));
+        assert!(html().contains("<option value=\"mu_ca\" lang=\"vi\">"));
         assert!(!html().contains("<!--COMMUNES-->"));
     }
 
