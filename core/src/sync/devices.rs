@@ -4,7 +4,10 @@
 //! ([`super::certificate`]): its role and commune are then the
 //! certificate's, whatever the server says, and a record the server cannot
 //! back with a certificate is left out, as if the device did not exist. A
-//! device's keys are pinned the first time they are seen.
+//! record's revocation counts only once it checks the same way (signed by
+//! a revoker certified under the root and allowed to revoke it,
+//! [`super::revocation`]); one that does not is dropped. A device's keys
+//! are pinned the first time they are seen.
 
 use super::certificate::{check_chain, DeviceCertificate, MAX_CHAIN};
 use super::engine::SyncContext;
@@ -93,7 +96,13 @@ impl SyncContext<'_> {
     async fn certified(&self, records: Vec<DeviceRecord>) -> Result<Vec<DeviceRecord>> {
         let root = super::auth::root(self.store)?;
         let mut issuers: HashMap<DeviceId, DeviceCertificate> = HashMap::new();
+        // Issuers, and revokers with their issuers.
         let mut wanted: BTreeSet<DeviceId> = issuers_of(&records);
+        wanted.extend(
+            records
+                .iter()
+                .filter_map(|r| Some(r.revocation.as_ref()?.revoked_by)),
+        );
         for _ in 0..MAX_CHAIN {
             let mut ask = Vec::new();
             for id in std::mem::take(&mut wanted) {
@@ -136,6 +145,7 @@ impl SyncContext<'_> {
             }
             record.role = cert.role();
             record.commune = cert.commune().to_string();
+            check_revocation(&mut record, &chain, &root);
             self.remember_device(&record)?;
             certified.push(record);
         }
@@ -152,6 +162,33 @@ impl SyncContext<'_> {
             }
         }
         self.store.put_device(id, record)
+    }
+}
+
+/// Keeps `record`'s revocation only if it checks: for this device, signed
+/// by a revoker whose certificate (in `chain`) checks back to `root`, and
+/// who may revoke the role and commune `record`'s certificate grants. A
+/// record with one that checks is revoked, whatever the server says; one
+/// the server lists as inactive without one stays so (no key is wrapped
+/// to it: being cautious costs only availability).
+fn check_revocation(record: &mut DeviceRecord, chain: &[DeviceCertificate], root: &[u8; 32]) {
+    let Some(revocation) = record.revocation.take() else {
+        return;
+    };
+    let revoker = chain
+        .iter()
+        .find(|c| c.device.device_id == revocation.revoked_by);
+    let checks = revocation.device == record.public.device_id
+        && revoker.is_some_and(|revoker| {
+            revocation
+                .check(record.role, &record.commune, revoker, chain, root)
+                .is_ok()
+        });
+    if checks {
+        record.active = false;
+        record.revocation = Some(revocation);
+    } else {
+        tracing::warn!(device = %record.public.device_id, "a revocation that does not check was ignored");
     }
 }
 
