@@ -72,8 +72,9 @@ impl SyncContext<'_> {
     /// Checks that this device was revoked by someone allowed to: the
     /// proof the server holds must name it, be signed by the revoker, whose
     /// certificate checks back to the root pinned at enrolment, and who may
-    /// revoke this device's certified role in its commune. A network error
-    /// is passed on; any other failure is `Tampered { "revocation" }`.
+    /// revoke this device's certified role in its commune. A network error,
+    /// a rate limit or a server failure is passed on (try again later); any
+    /// other failure is `Tampered { "revocation" }`.
     pub(crate) async fn check_own_revocation(&self) -> Result<()> {
         let query = RevocationQuery::sign(self.identity, crate::events::system_wall_ms());
         let proof: Result<RevocationProof> = self
@@ -81,7 +82,11 @@ impl SyncContext<'_> {
             .post("/v1/devices/revocation", None, &query)
             .await;
         let checked = match proof {
+            // Try again later: the server could not answer now.
             Err(e @ Error::Network(_)) => return Err(e),
+            Err(e @ Error::Refused { status, .. }) if status == 429 || status >= 500 => {
+                return Err(e)
+            }
             Err(e) => Err(e),
             Ok(proof) => {
                 let root = super::auth::root(self.store)?;
