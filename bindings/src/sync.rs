@@ -7,10 +7,12 @@
 //! be cancelled. What only reads the vault (enrolment, team, pending events)
 //! is an ordinary call.
 //!
-//! A device the server says was revoked erases its vault in core before the
-//! error comes back: the operation ends with `Failed(Revoked)`, and the
+//! A device shown a signed revocation that checks (by a device allowed to
+//! revoke it, back to the root it pinned) erases its vault in core before
+//! the error comes back: the operation ends with `Failed(Revoked)`, and the
 //! [`Vault`] then behaves as after `panicWipe` (locked, and `unlock` says
-//! `Erased`).
+//! `Erased`). A server's "revoked" without such a revocation erases
+//! nothing: the operation fails with `Tampered`.
 //!
 //! The reports, the enrolment and the invitation the apps see are core's
 //! own types, deriving their uniffi traits in core behind the `uniffi`

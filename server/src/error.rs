@@ -63,7 +63,8 @@ impl ServerError {
         Self::unauthorized("unknown_device", "the device is not enrolled")
     }
 
-    /// 410: the device was revoked and must erase itself.
+    /// 410: the device was revoked. `erase` is a hint: the device erases
+    /// itself only once the signed revocation it then asks for checks.
     pub fn revoked() -> Self {
         Self {
             erase: true,

@@ -1,5 +1,6 @@
 //! Sync as the app calls it: enrol, sync, invite, revoke, change teams.
-//! A revoked device erases its vault the moment the server says so.
+//! A revoked device erases its vault the moment it is shown a revocation
+//! signed by a device allowed to revoke it, never on the server's word.
 
 use super::Vault;
 use crate::model::{CaseId, DeviceId, Role};
@@ -12,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 const LAST_SYNC_META: &str = "sync.last";
+/// The code of the server's refusal of a revoked device.
+const REVOKED: &str = "revoked";
 
 /// The last full sync of this device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,8 +63,10 @@ impl Vault {
         Ok(Arc::new(HttpTransport::new(&url)?))
     }
 
-    /// Runs `step` with a sync context; erases the vault if the server says
-    /// this device was revoked.
+    /// Runs `step` with a sync context. When the server refuses this device
+    /// as revoked, it asks for the signed revocation and erases the vault
+    /// only if it checks ([`SyncContext::check_own_revocation`]); otherwise
+    /// it keeps everything and fails with `Tampered { "revocation" }`.
     pub(crate) async fn with_sync<T>(
         &self,
         server_url: Option<&str>,
@@ -76,11 +81,14 @@ impl Vault {
             transport: transport.as_ref(),
         };
         let result = step(&ctx).await;
-        if matches!(result, Err(Error::Revoked)) {
-            drop(session);
-            self.panic_wipe()?;
+        let said_revoked = matches!(&result, Err(Error::Refused { code, .. }) if code == REVOKED);
+        if !said_revoked || enrolment(ctx.store)?.is_none() {
+            return result;
         }
-        result
+        ctx.check_own_revocation().await?;
+        drop(session);
+        self.panic_wipe()?;
+        Err(Error::Revoked)
     }
 
     /// Enrols this device with the server at `server_url` using a one-time

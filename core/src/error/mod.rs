@@ -127,7 +127,8 @@ pub enum Error {
         /// The server's reason.
         reason: String,
     },
-    /// This device was revoked; its vault has been erased as instructed.
+    /// This device was revoked by a signed revocation it checked; its
+    /// vault has been erased.
     #[error("this device was revoked and its data erased")]
     Revoked,
     /// The device is not enrolled with a server yet.

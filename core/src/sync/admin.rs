@@ -1,9 +1,10 @@
-//! Administration through the server: invitation codes and revoking a
-//! device.
+//! Administration through the server: invitation codes, revoking a device
+//! and checking this device's own revocation.
 
 use super::certificate::{Grant, InvitationSecret};
 use super::engine::SyncContext;
 use super::identity::DeviceIdentity;
+use super::revocation::{Revocation, RevocationProof, RevocationQuery};
 use super::wire::{Invitation, InvitationRequest, MAX_INVITATION_HOURS};
 use crate::error::Rule;
 use crate::model::{DeviceId, Role};
@@ -59,9 +60,45 @@ impl SyncContext<'_> {
         Ok(invitation)
     }
 
-    /// Revokes a device; it erases itself on its next contact.
+    /// Revokes a device with a revocation signed by this device's key; it
+    /// erases itself on its next contact, once it has checked the
+    /// signature back to the root.
     pub async fn revoke(&self, device: DeviceId) -> Result<()> {
-        let _: () = self.call("/v1/devices/revoke", &device).await?;
+        let revocation = Revocation::sign(self.identity, device, crate::events::system_wall_ms());
+        let () = self.call("/v1/devices/revoke", &revocation).await?;
         Ok(())
+    }
+
+    /// Checks that this device was revoked by someone allowed to: the
+    /// proof the server holds must name it, be signed by the revoker, whose
+    /// certificate checks back to the root pinned at enrolment, and who may
+    /// revoke this device's certified role in its commune. A network error,
+    /// a rate limit or a server failure is passed on (try again later); any
+    /// other failure is `Tampered { "revocation" }`.
+    pub(crate) async fn check_own_revocation(&self) -> Result<()> {
+        let query = RevocationQuery::sign(self.identity, crate::events::system_wall_ms());
+        let proof: Result<RevocationProof> = self
+            .transport
+            .post("/v1/devices/revocation", None, &query)
+            .await;
+        let checked = match proof {
+            // Try again later: the server could not answer now.
+            Err(e @ Error::Network(_)) => return Err(e),
+            Err(e @ Error::Refused { status, .. }) if status == 429 || status >= 500 => {
+                return Err(e)
+            }
+            Err(e) => Err(e),
+            Ok(proof) => {
+                let root = super::auth::root(self.store)?;
+                let me = self.enrolment()?;
+                proof.check(self.identity.device_id(), me.role, &me.commune, &root)
+            }
+        };
+        checked.map_err(|e| {
+            tracing::warn!(error = %e, "a revocation of this device that does not check was ignored");
+            Error::Tampered {
+                record: "revocation".into(),
+            }
+        })
     }
 }

@@ -4,13 +4,19 @@
 //! ([`super::certificate`]): its role and commune are then the
 //! certificate's, whatever the server says, and a record the server cannot
 //! back with a certificate is left out, as if the device did not exist. A
-//! device's keys are pinned the first time they are seen.
+//! record's revocation counts only once it checks the same way (signed by
+//! a revoker certified under the root and allowed to revoke it,
+//! [`super::revocation`]); one that does not is dropped. A device's keys
+//! are pinned the first time they are seen.
 
 use super::certificate::{check_chain, DeviceCertificate, MAX_CHAIN};
 use super::engine::SyncContext;
+use super::identity::DevicePublic;
 use super::wire::{DeviceList, DeviceQuery, DeviceRecord};
 use crate::model::{DeviceId, Role};
+use crate::store::Store;
 use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 impl SyncContext<'_> {
@@ -23,7 +29,7 @@ impl SyncContext<'_> {
         let mut found = HashMap::new();
         let mut missing = Vec::new();
         for id in ids.into_iter().collect::<BTreeSet<_>>() {
-            match self.store.device::<DeviceRecord>(id)? {
+            match cached(self.store, id)? {
                 Some(record) if record.active => {
                     found.insert(id, record);
                 }
@@ -93,14 +99,20 @@ impl SyncContext<'_> {
     async fn certified(&self, records: Vec<DeviceRecord>) -> Result<Vec<DeviceRecord>> {
         let root = super::auth::root(self.store)?;
         let mut issuers: HashMap<DeviceId, DeviceCertificate> = HashMap::new();
+        // Issuers, and revokers with their issuers.
         let mut wanted: BTreeSet<DeviceId> = issuers_of(&records);
+        wanted.extend(
+            records
+                .iter()
+                .filter_map(|r| Some(r.revocation.as_ref()?.revoked_by)),
+        );
         for _ in 0..MAX_CHAIN {
             let mut ask = Vec::new();
             for id in std::mem::take(&mut wanted) {
                 if issuers.contains_key(&id) {
                     continue;
                 }
-                match self.store.device::<DeviceRecord>(id)? {
+                match cached(self.store, id)? {
                     Some(DeviceRecord {
                         certificate: Some(cert),
                         ..
@@ -136,6 +148,7 @@ impl SyncContext<'_> {
             }
             record.role = cert.role();
             record.commune = cert.commune().to_string();
+            check_revocation(&mut record, &chain, &root);
             self.remember_device(&record)?;
             certified.push(record);
         }
@@ -144,7 +157,7 @@ impl SyncContext<'_> {
 
     fn remember_device(&self, record: &DeviceRecord) -> Result<()> {
         let id = record.public.device_id;
-        if let Some(known) = self.store.device::<DeviceRecord>(id)? {
+        if let Some(known) = cached(self.store, id)? {
             if known.public != record.public {
                 return Err(Error::Tampered {
                     record: format!("keys of device {id} changed"),
@@ -155,10 +168,160 @@ impl SyncContext<'_> {
     }
 }
 
+/// Keeps `record`'s revocation only if it checks: for this device, signed
+/// by a revoker whose certificate (in `chain`) checks back to `root`, and
+/// who may revoke the role and commune `record`'s certificate grants. A
+/// record with one that checks is revoked, whatever the server says; one
+/// the server lists as inactive without one stays so (no key is wrapped
+/// to it: being cautious costs only availability).
+fn check_revocation(record: &mut DeviceRecord, chain: &[DeviceCertificate], root: &[u8; 32]) {
+    let Some(revocation) = record.revocation.take() else {
+        return;
+    };
+    let revoker = chain
+        .iter()
+        .find(|c| c.device.device_id == revocation.revoked_by);
+    let checks = revocation.device == record.public.device_id
+        && revoker.is_some_and(|revoker| {
+            revocation
+                .check(record.role, &record.commune, revoker, chain, root)
+                .is_ok()
+        });
+    if checks {
+        record.active = false;
+        record.revocation = Some(revocation);
+    } else {
+        tracing::warn!(device = %record.public.device_id, "a revocation that does not check was ignored");
+    }
+}
+
+/// A directory record as devices cached it before revocations were
+/// signed (no `revocation`).
+#[derive(Serialize, Deserialize)]
+struct RecordBeforeRevocations {
+    public: DevicePublic,
+    role: Role,
+    commune: String,
+    label: String,
+    active: bool,
+    certificate: Option<DeviceCertificate>,
+}
+
+/// The cached record of `id`, in either form: a record cached before
+/// revocations were signed reads as one without a revocation (so its keys
+/// stay pinned).
+fn cached(store: &Store, id: DeviceId) -> Result<Option<DeviceRecord>> {
+    match store.device::<DeviceRecord>(id) {
+        Err(Error::Tampered { .. }) => {
+            Ok(store
+                .device::<RecordBeforeRevocations>(id)?
+                .map(|r| DeviceRecord {
+                    public: r.public,
+                    role: r.role,
+                    commune: r.commune,
+                    label: r.label,
+                    active: r.active,
+                    certificate: r.certificate,
+                    revocation: None,
+                }))
+        }
+        other => other,
+    }
+}
+
 /// The issuers named by the certificates of `records`.
 fn issuers_of(records: &[DeviceRecord]) -> BTreeSet<DeviceId> {
     records
         .iter()
         .filter_map(|r| r.certificate.as_ref()?.issuer())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::SecretKey;
+    use crate::sync::{DeviceIdentity, Grant, InvitationSecret, Revocation};
+
+    fn invite(
+        issuer: &DeviceIdentity,
+        root: [u8; 32],
+        role: Role,
+        commune: &str,
+    ) -> (DeviceIdentity, DeviceCertificate) {
+        let secret = InvitationSecret::from_code(&InvitationSecret::new_code());
+        let grant = Grant::issue(issuer, root, &secret, role, commune, 1 << 50);
+        let device = DeviceIdentity::generate(DeviceId::random());
+        let binding = secret.bind(&device.public());
+        let cert = DeviceCertificate::invited(device.public(), grant, binding);
+        (device, cert)
+    }
+
+    /// In the directory, a device is revoked by a revocation that checks,
+    /// whatever the server says; one that does not is dropped, and the
+    /// record stays as active as the server lists it.
+    #[test]
+    fn a_record_is_revoked_only_by_a_revocation_that_checks() {
+        let root = DeviceIdentity::generate(DeviceId::random());
+        let key = root.public().sign_key;
+        let (manager, manager_cert) = invite(&root, key, Role::CommuneCaseManager, "mu_ca");
+        let (other, other_cert) = invite(&root, key, Role::CommuneCaseManager, "ban_bo");
+        let (phone, phone_cert) = invite(&manager, key, Role::Collaborator, "mu_ca");
+        let chain = [DeviceCertificate::root(&root), manager_cert, other_cert];
+        let record = |revocation: Option<Revocation>, active: bool| DeviceRecord {
+            public: phone.public(),
+            role: Role::Collaborator,
+            commune: "mu_ca".into(),
+            label: "synthetic".into(),
+            active,
+            certificate: Some(phone_cert.clone()),
+            revocation,
+        };
+        let id = phone.device_id();
+        // The manager's, even if the server still lists it as active.
+        let by_manager = Revocation::sign(&manager, id, 1);
+        let mut revoked = record(Some(by_manager.clone()), true);
+        check_revocation(&mut revoked, &chain, &key);
+        assert_eq!(
+            (revoked.active, revoked.revocation),
+            (false, Some(by_manager))
+        );
+        // Another commune's manager's, or one naming another device.
+        for forged in [
+            Revocation::sign(&other, id, 1),
+            Revocation::sign(&manager, DeviceId::random(), 1),
+        ] {
+            for active in [true, false] {
+                let mut shown = record(Some(forged.clone()), active);
+                check_revocation(&mut shown, &chain, &key);
+                assert_eq!((shown.active, shown.revocation), (active, None));
+            }
+        }
+    }
+
+    /// A record cached before revocations were signed still reads, with its
+    /// keys (pinned); a spoiled one is still refused.
+    #[test]
+    fn records_cached_before_revocations_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store.db"), SecretKey::random()).unwrap();
+        let public = DeviceIdentity::generate(DeviceId::random()).public();
+        let old = RecordBeforeRevocations {
+            public,
+            role: Role::Collaborator,
+            commune: "mu_ca".into(),
+            label: "synthetic".into(),
+            active: true,
+            certificate: None,
+        };
+        store.put_device(public.device_id, &old).unwrap();
+        let read = cached(&store, public.device_id).unwrap().unwrap();
+        assert_eq!(
+            (read.public, read.active, read.revocation),
+            (public, true, None)
+        );
+        store.put_device(public.device_id, &7u8).unwrap();
+        assert!(cached(&store, public.device_id).is_err());
+        assert_eq!(cached(&store, DeviceId::random()).unwrap(), None);
+    }
 }

@@ -16,6 +16,7 @@ mod online_reports;
 mod pull;
 mod push;
 mod quarantine;
+mod revocation;
 mod snapshots;
 mod statistics;
 mod team;
@@ -47,6 +48,7 @@ pub use identity::{DeviceIdentity, DevicePublic, Verifier, SIGNATURE_LEN};
 pub use link::InvitationLink;
 pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
+pub use revocation::{may_revoke, Revocation, RevocationProof, RevocationQuery, QUERY_WINDOW_MS};
 pub use team::TeamState;
 pub use transport::{
     check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,

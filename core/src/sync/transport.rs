@@ -51,8 +51,8 @@ pub trait Transport: Send + Sync {
     fn base_url(&self) -> &str;
 
     /// POSTs `body` to `path` and returns the answer's body as it is; a
-    /// refusal is [`Error::Refused`] (or [`Error::Revoked`], see
-    /// [`TrafficMeter::answer`]), a broken link [`Error::Network`].
+    /// refusal is [`Error::Refused`] (see [`TrafficMeter::answer`]), a
+    /// broken link [`Error::Network`].
     fn post_bytes<'a>(
         &'a self,
         path: &'a str,
@@ -88,14 +88,13 @@ impl dyn Transport + '_ {
     }
 }
 
-/// The error of an answer with a failure `status`: [`Error::Revoked`] when
-/// its body says to erase, else [`Error::Refused`] with the body's code and
-/// reason (or `http` and `fallback_reason` when the body is not an error).
+/// The error of an answer with a failure `status`: [`Error::Refused`] with
+/// the body's code and reason (or `http` and `fallback_reason` when the
+/// body is not an error). A body saying "revoked, erase" is a refusal like
+/// any other: only a signed revocation erases a device (see
+/// [`super::revocation`]).
 fn refusal(status: u16, fallback_reason: &str, body: &[u8]) -> Error {
     let error: Option<ErrorBody> = serde_json::from_slice(body).ok();
-    if error.as_ref().is_some_and(|e| e.erase) {
-        return Error::Revoked;
-    }
     let (code, reason) = error
         .map(|e| (e.error, e.reason))
         .unwrap_or_else(|| ("http".into(), fallback_reason.into()));

@@ -5,6 +5,7 @@
 //! ciphertexts sealed with a case key the server does not have.
 
 use super::certificate::{DeviceCertificate, Grant};
+use super::revocation::Revocation;
 use super::DevicePublic;
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use serde::de::DeserializeOwned;
@@ -211,11 +212,14 @@ pub struct DeviceRecord {
     pub commune: String,
     /// Label given at enrolment.
     pub label: String,
-    /// False once revoked.
+    /// False once revoked (the server's word: devices then wrap it no key,
+    /// but count it as revoked only by a `revocation` that checks).
     pub active: bool,
     /// Its certificate, as registered at enrolment (none for a device
     /// enrolled before certificates, which no device trusts).
     pub certificate: Option<DeviceCertificate>,
+    /// The signed revocation, once revoked.
+    pub revocation: Option<Revocation>,
 }
 
 /// Devices found.
@@ -526,7 +530,9 @@ pub struct ErrorBody {
     pub error: String,
     /// A sentence saying why.
     pub reason: String,
-    /// The device must erase its vault (it was revoked).
+    /// The server says the device was revoked: a hint only. The device
+    /// asks for the proof (`/v1/devices/revocation`) and erases its vault
+    /// only if the revocation checks.
     #[serde(default)]
     pub erase: bool,
 }

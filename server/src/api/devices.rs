@@ -1,5 +1,5 @@
 //! Enrolment, authentication, invitations, the device directory and
-//! revocation.
+//! signed revocation.
 
 use super::enrolled::active_device;
 use super::extract::{AddressLimited, Authenticated, Wire};
@@ -10,14 +10,15 @@ use crate::auth::{
 use crate::error::{Result, ServerError};
 use crate::storage::{root_exists, Enrolment, NewInvitation, Storage};
 use axum::extract::State;
-use binhan_core::model::{validate_commune, DeviceId, Role};
+use binhan_core::model::{validate_commune, Role};
 use binhan_core::sync::wire::{
     challenge_message, enrol_message, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
     EnrolRequest, Enrolled, Invitation, InvitationRequest, Token, TokenRequest,
     MAX_INVITATION_HOURS,
 };
 use binhan_core::sync::{
-    new_code, DeviceCertificate, InvitationSecret, BOOTSTRAP_CODE_CHARS, MAX_CHAIN,
+    check_chain, may_revoke, new_code, DeviceCertificate, InvitationSecret, Revocation,
+    RevocationProof, RevocationQuery, BOOTSTRAP_CODE_CHARS, MAX_CHAIN, QUERY_WINDOW_MS,
 };
 
 /// The commune code of province-wide roles.
@@ -283,29 +284,95 @@ pub async fn query<S: Storage>(
     }))
 }
 
-/// `POST /v1/devices/revoke`: a manager revokes a device of their commune,
-/// a provincial officer any device.
+/// `POST /v1/devices/revoke`: a revocation signed by the revoker's device
+/// key. A commune case manager revokes a device of their commune (not an
+/// officer), a provincial officer any device, by the roles and communes
+/// their certificates grant; the revoker's certificate must check back to
+/// the province's root. The revoked device checks all this again before
+/// it erases itself.
 pub async fn revoke<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
-    Wire(target): Wire<DeviceId>,
+    Wire(revocation): Wire<Revocation>,
 ) -> Result<Wire<()>> {
+    let target = revocation.device;
     let device = state
         .storage
         .device(target)
         .await?
         .ok_or_else(|| ServerError::not_found("unknown_device", "no such device"))?;
-    let allowed = me.role == Role::ProvincialOfficer
-        || (me.role == Role::CommuneCaseManager
-            && device.commune == me.commune
-            && device.role != Role::ProvincialOfficer);
-    if !allowed {
+    if revocation.revoked_by != me.public.device_id
+        || revocation.check_signature(&me.public).is_err()
+    {
+        return Err(ServerError::unprocessable(
+            "bad_signature",
+            "the revocation is not signed by this device's key",
+        ));
+    }
+    let certified = match (&me.certificate, state.storage.province_root().await?) {
+        (Some(cert), Some(root)) if cert.device == me.public => {
+            let chain = issuers_of(&state.storage, cert).await?;
+            check_chain(cert, &chain, &root.sign_key)
+                .is_ok()
+                .then_some(cert)
+        }
+        _ => None,
+    };
+    let Some(cert) = certified else {
+        return Err(ServerError::forbidden(
+            "cannot_revoke",
+            "this device is not certified under the province's root",
+        ));
+    };
+    let (role, commune) = device
+        .certificate
+        .as_ref()
+        .map_or((device.role, device.commune.as_str()), |c| {
+            (c.role(), c.commune())
+        });
+    if !may_revoke(cert.role(), cert.commune(), role, commune) {
         return Err(ServerError::forbidden(
             "cannot_revoke",
             "this device may not revoke that one",
         ));
     }
-    state.storage.revoke(target, now_ms()).await?;
+    state.storage.revoke(&revocation, now_ms()).await?;
     tracing::info!(device = %target, "device revoked");
     Ok(Wire(()))
+}
+
+/// `POST /v1/devices/revocation`: a revoked device, asking with a query
+/// signed by its key, is shown the proof of its revocation (the signed
+/// revocation, the revoker's certificate and its issuers'), which it checks
+/// before erasing itself.
+pub async fn revocation<S: Storage>(
+    State(state): State<AppState<S>>,
+    _: AddressLimited,
+    Wire(query): Wire<RevocationQuery>,
+) -> Result<Wire<RevocationProof>> {
+    let device = state
+        .storage
+        .device(query.device)
+        .await?
+        .ok_or_else(ServerError::unknown_device)?;
+    if query.check(&device.public).is_err() || query.at_ms.abs_diff(now_ms()) > QUERY_WINDOW_MS {
+        return Err(ServerError::unprocessable(
+            "bad_signature",
+            "the query is not signed by the device's key, or not now",
+        ));
+    }
+    let not_revoked = || ServerError::not_found("not_revoked", "this device holds no revocation");
+    let revocation = device.revocation.ok_or_else(not_revoked)?;
+    let revoker = state
+        .storage
+        .device(revocation.revoked_by)
+        .await?
+        .and_then(|d| d.certificate)
+        .ok_or_else(not_revoked)?;
+    let chain = issuers_of(&state.storage, &revoker).await?;
+    Ok(Wire(RevocationProof {
+        revocation,
+        revoker,
+        chain,
+    }))
 }

@@ -121,6 +121,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/invitations", post(devices::invite::<S>))
         .route("/v1/devices/query", post(devices::query::<S>))
         .route("/v1/devices/revoke", post(devices::revoke::<S>))
+        .route("/v1/devices/revocation", post(devices::revocation::<S>))
         .route("/v1/sync/push", post(sync::push::<S>))
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))

@@ -7,7 +7,7 @@ use super::{Enrolment, NewInvitation, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::model::{Coded, DeviceId, Role};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord};
-use binhan_core::sync::{DeviceCertificate, DevicePublic, Grant};
+use binhan_core::sync::{DeviceCertificate, DevicePublic, Grant, Revocation};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
@@ -31,6 +31,9 @@ fn device_record(row: &AnyRow) -> Result<DeviceRecord> {
         certificate: optional_blob(row, "certificate")?
             .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("certificate")))
             .transpose()?,
+        revocation: optional_blob(row, "revocation")?
+            .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("revocation")))
+            .transpose()?,
     })
 }
 
@@ -42,7 +45,7 @@ fn optional_blob(row: &AnyRow, column: &str) -> Result<Option<Vec<u8>>> {
 macro_rules! select_devices {
     ($condition:literal) => {
         concat!(
-            "SELECT device_id, sign_key, exchange_key, role, commune, label, active, certificate FROM devices WHERE ",
+            "SELECT device_id, sign_key, exchange_key, role, commune, label, active, certificate, revocation FROM devices WHERE ",
             $condition
         )
     };
@@ -155,6 +158,7 @@ impl SqlStorage {
             label,
             active: true,
             certificate: Some(certificate),
+            revocation: None,
         })
     }
 
@@ -242,11 +246,13 @@ impl SqlStorage {
     }
 
     /// See [`Storage::revoke`](super::Storage::revoke).
-    pub(super) async fn revoke_device(&self, id: DeviceId, now_ms: u64) -> Result<()> {
+    pub(super) async fn revoke_device(&self, revocation: &Revocation, now_ms: u64) -> Result<()> {
         let mut tx = self.pool().begin().await?;
-        let device = id.as_bytes().to_vec();
-        sqlx::query("UPDATE devices SET active = 0, revoked_at = $1 WHERE device_id = $2")
+        let device = revocation.device.as_bytes().to_vec();
+        // A device revoked twice keeps its first revocation.
+        sqlx::query("UPDATE devices SET active = 0, revoked_at = $1, revocation = $2 WHERE device_id = $3 AND revocation IS NULL")
             .bind(now_ms as i64)
+            .bind(postcard::to_allocvec(revocation).unwrap_or_default())
             .bind(device.clone())
             .execute(&mut *tx)
             .await?;

@@ -34,7 +34,7 @@ use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
-use binhan_core::sync::{DevicePublic, Grant};
+use binhan_core::sync::{DevicePublic, Grant, Revocation};
 use std::future::Future;
 
 /// A device's standing as storage reads it (`Some(active)`, or `None` if it
@@ -115,9 +115,14 @@ pub trait Storage: Clone + Send + Sync + 'static {
         query: DeviceQuery,
     ) -> impl Future<Output = Result<Vec<DeviceRecord>>> + Send;
 
-    /// Revokes a device: refused from now on, removed from every team, and
-    /// those teams marked for key rotation.
-    fn revoke(&self, id: DeviceId, now_ms: u64) -> impl Future<Output = Result<()>> + Send;
+    /// Revokes the device `revocation` names (checked by the caller), and
+    /// keeps the revocation to hand out: refused from now on, removed from
+    /// every team, and those teams marked for key rotation.
+    fn revoke(
+        &self,
+        revocation: &Revocation,
+        now_ms: u64,
+    ) -> impl Future<Output = Result<()>> + Send;
 
     /// Records a challenge as used; false if it already was (a replay).
     fn use_challenge(

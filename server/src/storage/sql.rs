@@ -13,7 +13,7 @@ use binhan_core::shelters::SignedPublication;
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
-use binhan_core::sync::DevicePublic;
+use binhan_core::sync::{DevicePublic, Revocation};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::sync::Arc;
@@ -240,8 +240,8 @@ impl Storage for SqlStorage {
         self.select_devices(query).await
     }
 
-    async fn revoke(&self, id: DeviceId, now_ms: u64) -> Result<()> {
-        self.revoke_device(id, now_ms).await
+    async fn revoke(&self, revocation: &Revocation, now_ms: u64) -> Result<()> {
+        self.revoke_device(revocation, now_ms).await
     }
 
     async fn use_challenge(&self, hash: [u8; 32], expires_at_ms: u64, now_ms: u64) -> Result<bool> {

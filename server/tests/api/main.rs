@@ -24,5 +24,6 @@ mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
 mod sync_snapshot_signatures;
+mod trust_revocation;
 mod trust_root;
 mod unauthenticated_limits;

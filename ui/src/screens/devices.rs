@@ -163,6 +163,7 @@ mod tests {
             label: label.into(),
             active: true,
             certificate: None,
+            revocation: None,
         }
     }
 
