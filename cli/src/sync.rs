@@ -32,6 +32,10 @@ pub enum SyncCommand {
     },
     /// This device's id and enrolment.
     Device,
+    /// The online reports this commune case manager's device received from
+    /// the public intake page (fetched on sync): each opened, or with the
+    /// reason it could not be, and its triage.
+    OnlineReports,
     /// Issue an invitation code (commune case managers, provincial officers).
     Invite {
         /// Role of the invited device.
@@ -107,6 +111,7 @@ pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value
             let report = rt.block_on(app.sync_with(options, &progress, &CancelFlag::default()))?;
             Ok(to_json(&report))
         }
+        SyncCommand::OnlineReports => Ok(to_json(&app.online_reports()?)),
         SyncCommand::Device => Ok(json!({
             "device_id": app.device_id()?,
             "enrolment": to_json(&app.enrolment()?),

@@ -24,7 +24,7 @@ const NEUTRAL = "https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt";
 // Synthetic words that must reach no file of the server and no log.
 const WORDS = ["Brindlewhisk", "Xylocarpa", "0977000111", "Quorvath", "Zanthorpe"];
 
-/** The manager of the last run, for a later step (the vault opens the report). */
+/** The manager of the last run (server, `binhan` on its vault), for later steps such as triage. */
 export let intakeManager = null;
 
 /** A server with an officer and a commune case manager of `COMMUNE`, each a `binhan` vault. */
@@ -215,6 +215,16 @@ test("a report by keyboard at 360×740 is sealed and accepted; quick exit leaves
   const synced = execFileSync(BIN, ["--vault", managerVault, "sync"], {
     encoding: "utf8", env: { ...process.env, BINHAN_PIN: PIN }, stdio: ["ignore", "pipe", "ignore"] });
   assert.match(synced, /"online_reports_received":\s*1/, synced);
+  const [opened] = JSON.parse(execFileSync(BIN, ["--vault", managerVault, "online-reports"], {
+    encoding: "utf8", env: { ...process.env, BINHAN_PIN: PIN } }));
+  assert.equal(opened.unreadable, null, "the manager's phone opens what the browser sealed");
+  const { written_at, ...said } = opened.report;
+  assert.match(written_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.deepEqual(said, {
+    v: 1, what: ["physical", "psychological"], what_text: "Synthetic account: Brindlewhisk was hurt at home.",
+    commune: COMMUNE, village: "Bản Xylocarpa", danger_now: "yes",
+    contact: { how: "sms", number: "0977000111", when: "sáng sớm Quorvath" }, writer: "relative",
+  });
 
   // Accessibility: the form, with the danger panel and an error, in both languages.
   const violations = [];
