@@ -38,7 +38,12 @@ impl Asset {
 pub fn html() -> String {
     let options: String = COMMUNES
         .iter()
-        .map(|c| format!("<option value=\"{}\" lang=\"vi\">{}</option>", c.code, c.name))
+        .map(|c| {
+            format!(
+                "<option value=\"{}\" lang=\"vi\">{}</option>",
+                c.code, c.name
+            )
+        })
         .collect();
     HTML.replace("<!--COMMUNES-->", &options)
 }
