@@ -236,6 +236,8 @@ function start() {
   for (const el of document.querySelectorAll("[data-t]")) VI[el.dataset.t] = el.textContent;
   $("form").hidden = false;
   $("form").addEventListener("submit", send);
+  // An error stays only until the person changes something.
+  $("form").addEventListener("change", () => { $("error").textContent = ""; });
   $("exit").addEventListener("click", quickExit);
   $("lang").addEventListener("click", () => setLanguage(lang === "vi" ? "en" : "vi"));
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") quickExit(); });
