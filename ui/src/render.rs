@@ -131,10 +131,7 @@ impl Inner {
                 if let Some(waiting) = self.online_reports_waiting() {
                     home::add_online_reports(&mut view, waiting, lang);
                 }
-                (
-                    Screen::Home { view },
-                    T::HomeTitle.get(lang),
-                )
+                (Screen::Home { view }, T::HomeTitle.get(lang))
             }
             Route::CaseList => (
                 Screen::CaseList {

@@ -41,7 +41,10 @@ impl Inner {
                 None
             }
             Err(e) => {
-                tracing::warn!(error = crate::flows::kind(&e), "reading online reports failed");
+                tracing::warn!(
+                    error = crate::flows::kind(&e),
+                    "reading online reports failed"
+                );
                 self.refuse(Why::StorageFailed);
                 None
             }
@@ -120,7 +123,13 @@ impl Inner {
                 let draft = self.intake_draft_waiting();
                 Some((
                     Screen::OnlineReport {
-                        view: view::detail(&report, &self.online_reports_state, &cases, draft, lang),
+                        view: view::detail(
+                            &report,
+                            &self.online_reports_state,
+                            &cases,
+                            draft,
+                            lang,
+                        ),
                     },
                     L::DetailTitle.get(lang),
                 ))
@@ -171,11 +180,13 @@ impl Inner {
                 let case_id = case.parse::<CaseId>().ok();
                 let listed = case_id.filter(|id| self.commune_cases().iter().any(|c| c.id == *id));
                 match listed {
-                    Some(case_id) => self.report_triage(
-                        &report.id,
-                        ReportTriage::Linked { case_id },
-                        ("report_linked", L::LinkedDone),
-                    ),
+                    Some(case_id) => {
+                        self.report_triage(
+                            &report.id,
+                            ReportTriage::Linked { case_id },
+                            ("report_linked", L::LinkedDone),
+                        );
+                    }
                     None => self.refuse(Why::CaseNotFound),
                 }
             }
@@ -238,7 +249,10 @@ impl Inner {
                 false
             }
             Err(e) => {
-                tracing::warn!(error = crate::flows::kind(&e), "sorting an online report failed");
+                tracing::warn!(
+                    error = crate::flows::kind(&e),
+                    "sorting an online report failed"
+                );
                 self.refuse(Why::StorageFailed);
                 false
             }
@@ -272,7 +286,10 @@ impl Inner {
             .save_draft(DRAFT, &form)
             .and_then(|()| vault.save_draft(REPORT_DRAFT, &(report.id.clone(), form.case_id)));
         if let Err(e) = saved {
-            tracing::warn!(error = crate::flows::kind(&e), "opening a case from a report failed");
+            tracing::warn!(
+                error = crate::flows::kind(&e),
+                "opening a case from a report failed"
+            );
             return self.refuse(Why::StorageFailed);
         }
         self.online_reports_state.forget();
@@ -293,7 +310,10 @@ impl Inner {
             _ => return false,
         };
         if let Err(e) = vault.discard_draft(REPORT_DRAFT) {
-            tracing::warn!(error = crate::flows::kind(&e), "forgetting a report's link failed");
+            tracing::warn!(
+                error = crate::flows::kind(&e),
+                "forgetting a report's link failed"
+            );
         }
         let sorted = self.report_triage(
             &link,
@@ -310,7 +330,10 @@ impl Inner {
     pub(crate) fn online_report_draft_discarded(&mut self) {
         if let Some(vault) = &self.vault {
             if let Err(e) = vault.discard_draft(REPORT_DRAFT) {
-                tracing::warn!(error = crate::flows::kind(&e), "forgetting a report's link failed");
+                tracing::warn!(
+                    error = crate::flows::kind(&e),
+                    "forgetting a report's link failed"
+                );
             }
         }
     }

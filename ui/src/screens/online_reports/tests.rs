@@ -218,8 +218,14 @@ fn the_list_says_when_who_what_danger_and_where_each_stands_in_both_languages() 
     assert_eq!(l.waiting, "3 waiting");
     assert_eq!(l.rows[0].received, "Received 09:00 15/11/2026");
     assert_eq!(l.rows[0].writer.as_deref(), Some("Written by: a neighbour"));
-    assert_eq!(l.rows[0].what.as_deref(), Some("physical violence, neglect"));
-    assert_eq!(l.rows[0].danger.as_deref(), Some("Someone is in danger now"));
+    assert_eq!(
+        l.rows[0].what.as_deref(),
+        Some("physical violence, neglect")
+    );
+    assert_eq!(
+        l.rows[0].danger.as_deref(),
+        Some("Someone is in danger now")
+    );
     assert_eq!(l.rows[0].state, "Waiting");
     assert_eq!(
         l.rows[1].unreadable.as_deref(),
@@ -323,7 +329,12 @@ fn dismissing_needs_a_reason() {
     };
     assert!(reason.is_empty());
     assert_eq!(disabled_code(confirm), Some("reason_required"));
-    send(&h, OnlineReportsEvent::SetReason { value: "   ".into() });
+    send(
+        &h,
+        OnlineReportsEvent::SetReason {
+            value: "   ".into(),
+        },
+    );
     let refused = send(&h, OnlineReportsEvent::Dismiss);
     assert!(has_error(&refused, "reason_required"));
     assert_eq!(triage_of(&h, "cc03"), ReportTriage::Waiting);
@@ -377,7 +388,10 @@ fn a_report_is_added_to_one_of_the_communes_cases() {
     };
     assert_eq!(cases.len(), 1, "the commune's cases only");
     assert_eq!(cases[0].code, "SYN-003");
-    assert_eq!(cases[0].choose.label, format!("SYN-003 · {}", cases[0].status));
+    assert_eq!(
+        cases[0].choose.label,
+        format!("SYN-003 · {}", cases[0].status)
+    );
     let choose = cases[0].choose.event.clone();
     // A case not offered is refused.
     let refused = send(
@@ -397,7 +411,13 @@ fn a_report_is_added_to_one_of_the_communes_cases() {
     );
     let case = v.case(ours).expect("case");
     assert_eq!(case.notes.len(), notes + 1);
-    assert!(case.notes.last().expect("note").value.text.contains(ACCOUNT));
+    assert!(case
+        .notes
+        .last()
+        .expect("note")
+        .value
+        .text
+        .contains(ACCOUNT));
     // Back from the list goes home, not to the sorted report.
     let back = h.send(Event::Back);
     assert!(matches!(back.screen, Screen::Home { .. }));

@@ -134,7 +134,11 @@ pub(crate) fn received_at(at: String, lang: Lang) -> String {
 
 /// "Người viết: hàng xóm".
 pub(crate) fn written_by(writer: Writer, lang: Lang) -> String {
-    format!("{}: {}", L::LabelWriter.get(lang), self::writer(writer, lang))
+    format!(
+        "{}: {}",
+        L::LabelWriter.get(lang),
+        self::writer(writer, lang)
+    )
 }
 
 /// "Đã bỏ qua: <lý do>".

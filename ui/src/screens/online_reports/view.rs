@@ -290,11 +290,10 @@ pub(crate) fn detail(
     lang: Lang,
 ) -> OnlineReportView {
     let (code, words) = state(&report.triage, lang);
-    let sorted =
-        (report.triage != ReportTriage::Waiting).then(|| Reason::new("already_sorted", L::AlreadySorted.get(lang)));
+    let sorted = (report.triage != ReportTriage::Waiting)
+        .then(|| Reason::new("already_sorted", L::AlreadySorted.get(lang)));
     let into_case = cannot_sort_into_case(report, lang);
-    let draft = draft_waiting
-        .then(|| Reason::new("draft_waiting", L::DraftWaiting.get(lang)));
+    let draft = draft_waiting.then(|| Reason::new("draft_waiting", L::DraftWaiting.get(lang)));
     let waiting = report.triage == ReportTriage::Waiting;
     let panel = match state_.panel.filter(|_| waiting) {
         Some(Panel::Link) if into_case.is_none() => Some(TriagePanel::Link {
