@@ -529,6 +529,12 @@ fn quick_exit_forgets_the_reason_and_shows_nothing_of_a_report() {
     h.unlock(PIN);
     let view = show(&h, "aa01");
     assert!(detail(&view).panel.is_none());
+    assert!(view.quick_exit.is_some() && view.emergency.is_some() && view.can_go_back);
+    // Idle on a report: the next tick locks.
+    h.advance_secs(crate::tests::support::IDLE_SECS);
+    let idle = h.send(Event::Tick);
+    crate::tests::support::assert_camouflaged(&h, &idle);
+    h.unlock(PIN);
     // The report's events off its screens are refused.
     let home = h.send(Event::Open {
         target: Target::Home,
