@@ -148,19 +148,14 @@ impl Inner {
         };
         let top = self.top().clone();
         let shown = match &top {
-            Route::OnlineReport { id } => reports.into_iter().find(|r| &r.id == id),
+            Route::OnlineReport { id } => reports.iter().find(|r| &r.id == id).cloned(),
             _ => None,
         };
         let lang = self.lang;
         let panel = self.online_reports_state.panel;
         match (top, event, shown) {
             (Route::OnlineReports, OnlineReportsEvent::Show { id }, _) => {
-                let known = self
-                    .vault
-                    .as_ref()
-                    .and_then(|v| v.online_reports().ok())
-                    .is_some_and(|all| all.iter().any(|r| r.id == id));
-                if !known {
+                if !reports.iter().any(|r| r.id == id) {
                     return self.refuse(Why::NotAvailableHere);
                 }
                 self.online_reports_state.forget();
