@@ -69,6 +69,8 @@ pub(crate) enum Route {
     HostDesk,
     Invite,
     Devices,
+    OnlineReports,
+    OnlineReport { id: String },
     Registries,
     RegistryEntry,
     RegistryImport,
@@ -152,6 +154,8 @@ pub(crate) struct Inner {
     pub(crate) sync: SyncState,
     /// The programme registries desk.
     pub(crate) registries: crate::screens::registries::Registries,
+    /// The online reports' screens (a commune case manager).
+    pub(crate) online_reports_state: crate::screens::online_reports::OnlineReports,
     pub(crate) notices: Vec<Notice>,
     pub(crate) last_interaction_ms: u64,
     pub(crate) effects: Vec<Effect>,
@@ -220,6 +224,7 @@ impl AppCore {
             invite: Default::default(),
             sync: SyncState::default(),
             registries: Default::default(),
+            online_reports_state: Default::default(),
             notices: Vec::new(),
             last_interaction_ms: now,
             effects: Vec::new(),
@@ -407,6 +412,7 @@ impl Inner {
         self.invite = Default::default();
         self.sync.forget();
         self.registries.forget();
+        self.online_reports_state.forget();
         self.notices.clear();
     }
 
@@ -519,6 +525,7 @@ impl Inner {
                 }
             }
             Event::Registries { event } => self.registries_event(event),
+            Event::OnlineReports { event } => self.online_reports_event(event),
             Event::Dial { number } => self.dial(number),
             Event::ConfirmWipe => self.confirm_wipe(),
             Event::Report { event } => self.report_event(event, now),
@@ -543,6 +550,11 @@ impl Inner {
         if *self.top() == Route::Devices && self.sync.revoke.take().is_some() {
             return;
         }
+        if matches!(self.top(), Route::OnlineReport { .. })
+            && self.online_reports_state.panel.is_some()
+        {
+            return self.online_reports_state.forget();
+        }
         match self.stack.pop() {
             Some(route) if route.is_registry() => self.registry_leave(&route),
             Some(Route::PinPad) => self.pin_pad.reset_entry(),
@@ -557,6 +569,7 @@ impl Inner {
             Some(Route::CaseWork) => self.work = None,
             Some(Route::RegistryEntry) => self.registries.form = None,
             Some(Route::RegistryImport) => self.registries.file = None,
+            Some(Route::OnlineReport { .. }) => self.online_reports_state.forget(),
             Some(Route::Enrol) if self.sync.running.is_none() => {
                 self.sync.form = crate::background::EnrolForm::default();
             }

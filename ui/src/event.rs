@@ -238,6 +238,13 @@ pub enum Event {
         #[serde(flatten)]
         event: crate::screens::registries::RegistriesEvent,
     },
+    /// The online reports' screens (a commune case manager). JSON: their
+    /// own event beside the type (`{"type":"online_reports","do":…}`).
+    OnlineReports {
+        /// What was done there.
+        #[serde(flatten)]
+        event: crate::screens::online_reports::OnlineReportsEvent,
+    },
     /// Call an emergency number.
     Dial {
         /// The number, as the emergency screen gave it.
@@ -419,6 +426,8 @@ pub enum Target {
     Enrol,
     /// The commune's devices (managers).
     Devices,
+    /// The online reports (commune case managers).
+    OnlineReports,
     /// The shelter registry (the provincial officer).
     Registry,
     /// The programme registries (managers: the commune's training and

@@ -331,6 +331,7 @@ impl Inner {
             }
             Target::Enrol => Route::Enrol,
             Target::Devices => return self.devices_open(),
+            Target::OnlineReports => return self.online_reports_open(),
             Target::Registry => return self.registry_open(),
             Target::Registries => return self.registries_open(),
             // The time of this event.

@@ -49,7 +49,7 @@ impl Inner {
     /// tick, a filter or a language change reads nothing again); after a
     /// write only the rows written since are read and merged in; it is
     /// dropped when the app locks.
-    fn cases(&mut self, today: NaiveDate) -> Arc<CaseList> {
+    pub(crate) fn cases(&mut self, today: NaiveDate) -> Arc<CaseList> {
         let listed = match self.vault.clone() {
             Some(vault) => vault.data_version().and_then(|version| {
                 match self.listing.as_mut().filter(|l| l.today == today) {
@@ -127,12 +127,11 @@ impl Inner {
             Route::Home => {
                 let list = self.cases(today);
                 let role = self.enrolment().map(|e| e.role);
-                (
-                    Screen::Home {
-                        view: home::view(&list, role, today, lang),
-                    },
-                    T::HomeTitle.get(lang),
-                )
+                let mut view = home::view(&list, role, today, lang);
+                if let Some(waiting) = self.online_reports_waiting() {
+                    home::add_online_reports(&mut view, waiting, lang);
+                }
+                (Screen::Home { view }, T::HomeTitle.get(lang))
             }
             Route::CaseList => (
                 Screen::CaseList {
@@ -265,6 +264,16 @@ impl Inner {
                     _ => {
                         self.stack.pop();
                         self.refuse(Why::NotEnrolled);
+                        self.screen(now)
+                    }
+                }
+            }
+            Route::OnlineReports | Route::OnlineReport { .. } => {
+                match self.online_reports_screen(lang) {
+                    Some(shown) => shown,
+                    None => {
+                        self.stack.pop();
+                        self.online_reports_state.forget();
                         self.screen(now)
                     }
                 }

@@ -100,6 +100,16 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::devices::DevicesView,
     },
+    /// The online reports (a commune case manager).
+    OnlineReports {
+        /// Its state.
+        view: crate::screens::online_reports::OnlineReportsView,
+    },
+    /// One online report, with its triage.
+    OnlineReport {
+        /// Its state.
+        view: crate::screens::online_reports::OnlineReportView,
+    },
     /// The programme registries' lists.
     Registries {
         /// Its state.

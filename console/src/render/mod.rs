@@ -7,6 +7,7 @@
 mod cases;
 mod gate;
 mod network;
+mod online_reports;
 mod registries;
 mod registry;
 mod report;
@@ -291,6 +292,8 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::HostDesk { view } => network::host(ids, view),
         Screen::Invite { view } => network::invite(ids, view),
         Screen::Devices { view } => network::devices(ids, view),
+        Screen::OnlineReports { view } => online_reports::list(ids, view),
+        Screen::OnlineReport { view } => online_reports::detail(ids, view),
         Screen::Registries { view } => registries::list(ids, view),
         Screen::RegistryEntry { view } => registries::entry(ids, view),
         Screen::RegistryImport { view } => registries::import(ids, view),

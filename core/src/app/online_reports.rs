@@ -27,6 +27,13 @@ impl Vault {
         self.with_store(received)
     }
 
+    /// Keeps `reports` as if a sync had fetched them (one already kept is
+    /// not replaced), for tests of the screens that show them.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn keep_online_reports_for_tests(&self, reports: Vec<ReceivedReport>) -> Result<()> {
+        self.with_store(|store| crate::online_report::keep(store, reports))
+    }
+
     /// (Commune case managers) Sorts the report `id`. A case it opened or
     /// joined gets a note with everything the report says; a dismissal
     /// needs a reason; a report that could not be opened can only be

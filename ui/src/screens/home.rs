@@ -213,6 +213,20 @@ fn manager_actions(role: Role, lang: Lang) -> Vec<Action> {
     ]
 }
 
+/// A commune case manager's home leads to the online reports, first, with
+/// the count of those waiting ("Báo cáo trực tuyến (3 chờ xử lý)").
+pub(crate) fn add_online_reports(home: &mut HomeView, waiting: usize, lang: Lang) {
+    home.actions.insert(
+        0,
+        Action::new(
+            crate::screens::online_reports::text::home_label(waiting, lang),
+            Event::Open {
+                target: Target::OnlineReports,
+            },
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

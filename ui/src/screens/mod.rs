@@ -11,6 +11,7 @@ pub(crate) mod form;
 pub mod home;
 pub mod intake;
 pub mod invite;
+pub mod online_reports;
 pub mod pin;
 pub mod registries;
 pub mod registry;

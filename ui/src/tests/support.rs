@@ -137,7 +137,7 @@ pub(crate) fn case_markers() -> Vec<String> {
     markers
 }
 
-fn intake(seed: &Seed) -> CaseIntake {
+pub(crate) fn intake(seed: &Seed) -> CaseIntake {
     CaseIntake {
         survivor: Survivor {
             code: seed.code.into(),

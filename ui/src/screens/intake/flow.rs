@@ -174,6 +174,7 @@ impl Inner {
                 return self.refuse(Why::StorageFailed);
             }
         }
+        self.online_report_draft_discarded();
         self.intake = None;
         self.stack.pop();
         self.intake_notice(super::text::L::DraftDiscarded, "draft_discarded");
@@ -209,6 +210,9 @@ impl Inner {
                 }
                 self.intake = None;
                 self.stack.pop();
+                if self.online_report_case_saved(id) {
+                    return;
+                }
                 self.stack.push(Route::CaseSummary { id });
                 self.intake_notice(super::text::L::CaseSaved, "case_saved");
             }

@@ -433,6 +433,12 @@ class AppCoreTest {
         manager.enrol(invite(officer, Role.COMMUNE_CASE_MANAGER, commune).code)
 
         val home = (manager.view.screen as Screen.Home).view
+        // The manager's home leads to the online reports; none came yet.
+        manager.tap(home.actions.first { it.label == "Báo cáo trực tuyến" })
+        val reports = (manager.view.screen as Screen.OnlineReports).view
+        assertEquals("Chưa có báo cáo trực tuyến nào.", reports.empty)
+        assertEquals("0 chờ xử lý", reports.waiting)
+        manager.send(Event.Open(vn.binhan.ui.Target.HOME))
         manager.tap(home.actions.first { it.label == "Mời thiết bị" })
         var form = (manager.view.screen as Screen.Invite).view
         assertFalse(form.roles.any { it.label == "cán bộ Sở Nội vụ" }, "a manager cannot invite the province")
