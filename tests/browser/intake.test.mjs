@@ -12,7 +12,10 @@ import { request } from "node:http";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
-import { test, start, browser, work, BIN, SERVER_BIN, SHOTS, PIN, PHONE } from "./harness.mjs";
+import {
+  test, start, browser, work, BIN, SERVER_BIN, SHOTS, PIN, PHONE, DESK,
+  console_, unlock, click, button, type, choose, look,
+} from "./harness.mjs";
 
 const require = createRequire(join(process.env.NODE_PATH, "noop.js"));
 const { chromium } = require("playwright-core");
@@ -268,4 +271,51 @@ test("a report by keyboard at 360×740 is sealed and accepted; quick exit leaves
     `seal ${timings.seal} ms; proof of work this run ${timings.pow} ms; sha-256 ${Math.round(rate)}/s, ` +
     `expected proof of work at difficulty ${difficulty}: ${(2 ** difficulty / rate * 1000).toFixed(0)} ms per report, ` +
     `${(2 ** difficulty / rate * 10000 / 60).toFixed(1)} min for 10,000`);
+});
+
+// The report the page sealed becomes a case on the manager's desk: the
+// manager's console lists it waiting, shows all it says, opens the
+// record-an-incident form from it with the commune and village filled in,
+// and once the case is saved the report is sorted and the case holds a
+// note with its words.
+test("the manager opens a case from the online report in the console", async () => {
+  assert.ok(intakeManager, "runs after the report was sent");
+  const desk = await console_("intake-manager");
+  const { page } = await browser(DESK);
+  await unlock(page, desk.url);
+  const entry = page.locator("main").getByRole("button", { name: /^Báo cáo trực tuyến/ });
+  assert.match(await entry.innerText(), /1 chờ xử lý/);
+  await click(page, entry);
+  const row = page.locator("ul.reports li[data-state=waiting]");
+  assert.match(await row.innerText(), /Có người đang gặp nguy hiểm/);
+  await click(page, row.getByRole("button", { name: "Xem" }));
+  const shown = await page.locator("main").innerText();
+  for (const said of ["Brindlewhisk", "Bản Xylocarpa", "0977000111"]) assert.ok(shown.includes(said), said);
+  await look(page, "online-report");
+  await click(page, button(page, "Mở hồ sơ mới"));
+  await type(page, "i-survivor_code-0", "SYN-ONLINE-001");
+  await choose(page, "Giới tính", "nữ");
+  await click(page, button(page, "Tiếp"));
+  await type(page, "i-incident_date-0", "10/11/2026");
+  await choose(page, "Nơi xảy ra", "nhà của người bị bạo lực");
+  await choose(page, "Xã, phường nơi xảy ra", "Xã Mù Cả");
+  await choose(page, "Loại bạo lực", "bạo lực thể chất");
+  await type(page, "i-account-0", "Synthetic account from the online report.");
+  await click(page, button(page, "Tiếp"));
+  await click(page, button(page, "Xóa dòng này"));
+  await click(page, button(page, "Sự đồng ý"));
+  await choose(page, "Đồng ý được thống kê", "Có");
+  await click(page, button(page, "Tiếp"));
+  await click(page, button(page, "Lưu hồ sơ"));
+  // Back on the list, the report sorted, with the message saying so.
+  await page.locator("ul.reports li[data-state=case_opened]").waitFor();
+  assert.match(await page.locator("main").innerText(), /Đã mở hồ sơ mới từ báo cáo trực tuyến/);
+  await look(page, "online-reports-sorted");
+  // The new case holds a note with the report's words.
+  await click(page, page.locator("header .back button"));
+  await click(page, button(page, "Danh sách hồ sơ"));
+  await click(page, page.locator("main").getByRole("button", { name: /SYN-ONLINE-001/ }).first());
+  await page.locator("main h2", { hasText: "SYN-ONLINE-001" }).waitFor();
+  assert.ok((await page.locator("main").innerText()).includes("Brindlewhisk"), "the case holds the report's note");
+  desk.child.kill();
 });

@@ -73,14 +73,20 @@ test("the officer enters a session, imports a CSV refused as a whole then a good
   // The same file input without the script: a plain multipart post behind
   // the session and the Origin check; a body far too large is cut off.
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
-  // The route closes the connection of a body far over its cap; Node's
-  // client may hand that closed connection out once more ("fetch failed"),
-  // so a request is tried again once on a network error (each is safe to
-  // repeat: an import is read, not recorded, until "Ghi tất cả").
-  const again = (send) => send().catch((e) => {
-    if (e instanceof TypeError) return send();
-    throw e;
-  });
+  // The route closes the connection of a body far over its cap, and for a
+  // moment after it a new request can be cut too (EPIPE, "fetch failed"),
+  // so a request is tried again, a few times, on a network error (each is
+  // safe to repeat: an import is read, not recorded, until "Ghi tất cả").
+  const again = async (send) => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await send();
+      } catch (e) {
+        if (!(e instanceof TypeError) || tries === 5) throw e;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  };
   const post = (body) => again(() => fetch(`${officer.origin}/import`, { method: "POST", body, headers: { cookie, origin: officer.origin }, redirect: "manual" }));
   const form = new FormData();
   form.append("file", new Blob([GOOD_CSV], { type: "text/csv" }), "tap-huan-sua.csv");
