@@ -17,7 +17,7 @@ use binhan_core::shelters::{
     SignedPublication,
 };
 use binhan_core::sync::wire::{decode, encode};
-use binhan_core::sync::{CancelFlag, HttpTransport, TrafficCounts, Transport, TransportFuture};
+use binhan_core::sync::{CancelFlag, HttpTransport, Transport};
 use binhan_core::{Error, Result};
 use binhan_testkit::shelters::{self as synthetic, signed, signed_roads, SyntheticProvince};
 use std::collections::HashSet;
@@ -106,24 +106,7 @@ impl Meddler {
     }
 }
 
-impl Transport for Meddler {
-    fn base_url(&self) -> &str {
-        self.inner.base_url()
-    }
-
-    fn post_bytes<'a>(
-        &'a self,
-        path: &'a str,
-        token: Option<&'a str>,
-        body: Vec<u8>,
-    ) -> TransportFuture<'a> {
-        Box::pin(self.handle(path, token, body))
-    }
-
-    fn counts(&self) -> TrafficCounts {
-        self.inner.counts()
-    }
-}
+meddling_transport!(Meddler);
 
 async fn sync_on_wifi(phone: &Phone) -> binhan_core::app::RoadSyncReport {
     let options = SyncOptions { unmetered: true };

@@ -22,7 +22,7 @@ use binhan_core::sync::wire::{
 };
 use binhan_core::sync::{
     seal_event, seal_snapshot, sign_team_entry, wrap_case_key, CancelFlag, DeviceIdentity,
-    HeldKind, HttpTransport, TrafficCounts, Transport, TransportFuture,
+    HeldKind, HttpTransport, Transport,
 };
 use binhan_core::Result;
 use std::sync::{Arc, Mutex};
@@ -201,24 +201,7 @@ impl AddsSnapshots {
     }
 }
 
-impl Transport for AddsSnapshots {
-    fn base_url(&self) -> &str {
-        self.inner.base_url()
-    }
-
-    fn post_bytes<'a>(
-        &'a self,
-        path: &'a str,
-        token: Option<&'a str>,
-        body: Vec<u8>,
-    ) -> TransportFuture<'a> {
-        Box::pin(self.handle(path, token, body))
-    }
-
-    fn counts(&self) -> TrafficCounts {
-        self.inner.counts()
-    }
-}
+meddling_transport!(AddsSnapshots);
 
 async fn a_device_holds_back_snapshots_not_signed_by_a_member(backend: Backend) {
     let server = Server::start(backend);

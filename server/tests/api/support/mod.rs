@@ -323,6 +323,33 @@ pub const SECRET_WORDS: &[&str] = &[
     "brackwater",
 ];
 
+/// The `Transport` of a test transport that wraps the real one (its field
+/// `inner`) and answers every request through its own
+/// `async fn handle(&self, path, token, body) -> Result<Vec<u8>>`, to
+/// change what a server says on the way.
+macro_rules! meddling_transport {
+    ($name:ty) => {
+        impl binhan_core::sync::Transport for $name {
+            fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            fn post_bytes<'a>(
+                &'a self,
+                path: &'a str,
+                token: Option<&'a str>,
+                body: Vec<u8>,
+            ) -> binhan_core::sync::TransportFuture<'a> {
+                Box::pin(self.handle(path, token, body))
+            }
+
+            fn counts(&self) -> binhan_core::sync::TrafficCounts {
+                self.inner.counts()
+            }
+        }
+    };
+}
+
 /// Runs a scenario on SQLite and on PostgreSQL.
 macro_rules! on_both_backends {
     ($scenario:ident) => {
