@@ -126,15 +126,20 @@ fn snapshot(by: &DeviceIdentity, case: &RawCase, text: &str) -> WireSnapshot {
     seal_snapshot(by, &case.key, 0, case.seq, &state).unwrap()
 }
 
+/// Two collaborators of `pa_u`, driven by hand: one that pushes a case, and
+/// one outside its team.
+async fn collaborators(server: &Server, team: &Team) -> (RawDevice, RawDevice) {
+    let invite = async || {
+        let code = team.manager.app.invite(Role::Collaborator, "pa_u", 24);
+        RawDevice::enrol(server, &code.await.unwrap().code).await
+    };
+    (invite().await, invite().await)
+}
+
 async fn the_server_refuses_snapshots_not_signed_by_their_pusher(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "pa_u", 0).await;
-    let invite = async || {
-        let code = team.manager.app.invite(Role::Collaborator, "pa_u", 24);
-        RawDevice::enrol(&server, &code.await.unwrap().code).await
-    };
-    let raw = invite().await;
-    let outsider = invite().await;
+    let (raw, outsider) = collaborators(&server, &team).await;
     let case = push_case(&raw, &[]).await;
     let snapshots = |s: WireSnapshot| PushRequest {
         snapshots: vec![s],
@@ -206,12 +211,7 @@ meddling_transport!(AddsSnapshots);
 async fn a_device_holds_back_snapshots_not_signed_by_a_member(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "pa_u", 0).await;
-    let invite = async || {
-        let code = team.manager.app.invite(Role::Collaborator, "pa_u", 24);
-        RawDevice::enrol(&server, &code.await.unwrap().code).await
-    };
-    let raw = invite().await;
-    let outsider = invite().await;
+    let (raw, outsider) = collaborators(&server, &team).await;
     let manager = team.manager.app.device_id().unwrap();
     team.manager.sync().await;
     let (me, stranger) = (raw.identity.device_id(), outsider.identity.device_id());
