@@ -77,14 +77,14 @@ impl InvitationSecret {
         new_code(CODE_CHARS)
     }
 
-    /// The secret of `code`, as typed or scanned (spaces and case do not
-    /// matter).
+    /// The secret of `code`, as typed or scanned (case, spaces and dashes
+    /// do not matter, as they did not when the server made the codes).
     pub fn from_code(code: &str) -> Self {
         let normalised: String = code
             .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase();
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
         let hkdf = Hkdf::<Sha256>::new(Some(b"binhan/invitation/v1"), normalised.as_bytes());
         let mut id = [0u8; 16];
         let mut grant_seed = Zeroizing::new([0u8; 32]);

@@ -78,6 +78,21 @@ fn codes_are_long_and_their_secrets_differ() {
 }
 
 #[test]
+fn a_code_typed_without_its_dashes_or_with_spaces_is_the_same_code() {
+    let code = InvitationSecret::new_code();
+    let secret = InvitationSecret::from_code(&code);
+    for typed in [
+        code.replace('-', ""),
+        code.replace('-', " ").to_lowercase(),
+        format!("  {}\n", code.to_lowercase()),
+    ] {
+        let again = InvitationSecret::from_code(&typed);
+        assert_eq!(again.id(), secret.id(), "{typed:?}");
+        assert_eq!(again.grant_key(), secret.grant_key(), "{typed:?}");
+    }
+}
+
+#[test]
 fn another_root_is_refused() {
     let p = province();
     let rogue = DeviceIdentity::generate(DeviceId::random());
