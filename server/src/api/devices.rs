@@ -116,7 +116,6 @@ pub async fn invite<S: Storage>(
     }
     let root = state.storage.province_root().await?;
     let signed = grant.issuer == me.public.device_id
-        && me.certificate.is_some()
         && root.is_some_and(|r| r.sign_key == grant.root)
         && me
             .certificate

@@ -108,21 +108,17 @@ async fn certified_managers<S: Storage>(storage: &S, commune: &str) -> Result<Ve
             role: Some(Role::CommuneCaseManager),
         })
         .await?;
+    // The query lists the commune's active managers as the server records
+    // them; a device counts only as its certificate says, back to the root.
     let mut managers = Vec::new();
     for device in devices {
         let Some(certificate) = device.certificate.as_ref() else {
             continue;
         };
-        let granted = certificate
-            .grant
-            .as_ref()
-            .is_some_and(|g| g.role == Role::CommuneCaseManager && g.commune == commune);
-        if !(device.active
-            && device.role == Role::CommuneCaseManager
-            && device.commune == commune
-            && granted
-            && certificate.device == device.public)
-        {
+        let certified = certificate.device == device.public
+            && certificate.role() == Role::CommuneCaseManager
+            && certificate.commune() == commune;
+        if !certified {
             continue;
         }
         let issuers = crate::api::issuers_of(storage, certificate).await?;
