@@ -15,7 +15,9 @@ use crate::storage::SqlStorage;
 use crate::ServerConfig;
 use binhan_core::app::{Vault, VaultOptions};
 use binhan_core::cases::{CaseAction, CaseFilter, CaseIntake};
-use binhan_core::model::{CaseId, Note, RiskAssessment, RiskLevel, Role};
+use binhan_core::model::{
+    CaseId, Consent, ConsentGiver, ConsentScope, Note, RiskAssessment, RiskLevel, Role,
+};
 use binhan_core::stats::activity::{
     ActivityId, ActivityKind, Campaign, CommunicationActivity, Participants,
 };
@@ -124,13 +126,24 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         .map_err(|e| e.to_string())?;
     collaborator_a.sync().await?;
     manager.sync().await?;
-    // The manager assigns collaborator B to the first case.
+    // The survivor agrees that collaborator B helps with the first case;
+    // the manager records it and puts B on the case's team.
+    let b = collaborator_b.app.device_id().map_err(|e| e.to_string())?;
+    let consent = Consent {
+        scope: ConsentScope::TeamMember {
+            device: b,
+            label: "cộng tác viên B (demo)".into(),
+        },
+        granted: true,
+        given_by: ConsentGiver::Survivor,
+    };
     manager
         .app
-        .add_team_member(
-            cases[0],
-            collaborator_b.app.device_id().map_err(|e| e.to_string())?,
-        )
+        .act(cases[0], CaseAction::RecordConsent(consent))
+        .map_err(|e| e.to_string())?;
+    manager
+        .app
+        .add_team_member(cases[0], b)
         .await
         .map_err(|e| e.to_string())?;
     manager.sync().await?;

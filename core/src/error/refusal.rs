@@ -114,6 +114,10 @@ pub enum Refusal {
     ManagersOnly,
     /// This online report was already sorted.
     AlreadyTriaged,
+    /// Adding to a case's team someone who is neither its creator nor a
+    /// case manager of the survivor's commune, without the survivor's
+    /// recorded consent to share the case with them.
+    TeamMemberNeedsConsent,
 }
 
 impl Refusal {
@@ -158,6 +162,7 @@ impl Refusal {
             Self::ActivityOfOtherCommune => "activity_of_other_commune",
             Self::ManagersOnly => "managers_only",
             Self::AlreadyTriaged => "already_triaged",
+            Self::TeamMemberNeedsConsent => "team_member_needs_consent",
         }
     }
 
@@ -348,6 +353,14 @@ impl Refusal {
                 "báo cáo trực tuyến này đã được xử lý",
                 "this online report was already sorted",
             ),
+            Self::TeamMemberNeedsConsent => same(
+                "chỉ thêm được người khác ngoài người lập hồ sơ và cán bộ phụ trách (UBND \
+                 xã) của xã người bị bạo lực vào nhóm khi người bị bạo lực đã đồng ý chia sẻ \
+                 hồ sơ với người đó",
+                "anyone but the case's creator and the case managers of the survivor's \
+                 commune joins a case's team only with the survivor's recorded consent to \
+                 share the case with them",
+            ),
         }
     }
 
@@ -427,6 +440,7 @@ pub(super) mod tests {
             ActivityOfOtherCommune,
             ManagersOnly,
             AlreadyTriaged,
+            TeamMemberNeedsConsent,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -468,7 +482,8 @@ pub(super) mod tests {
                 | OnlyCommunicationActivities
                 | ActivityOfOtherCommune
                 | ManagersOnly
-                | AlreadyTriaged => {}
+                | AlreadyTriaged
+                | TeamMemberNeedsConsent => {}
             }
         }
         all

@@ -2,7 +2,7 @@
 //! statistics. Consent is recorded, never assumed, and can be withdrawn.
 
 use super::validate::required_text;
-use super::ServiceType;
+use super::{DeviceId, ServiceType};
 use crate::{coded_enum, Result};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,16 @@ pub enum ConsentScope {
         /// The agency or provider that would receive it.
         recipient: String,
     },
+    /// Sharing the whole case with one more person, whose phone joins the
+    /// case's team. Needed for anyone but the case's creator and the case
+    /// managers of the survivor's commune (`crate::sync::needs_consent`).
+    TeamMember {
+        /// The phone that joins.
+        device: DeviceId,
+        /// Who that is, as the survivor was told (shown, not compared: the
+        /// device is what counts).
+        label: String,
+    },
 }
 
 impl ConsentScope {
@@ -38,13 +48,15 @@ impl ConsentScope {
             Self::Service { recipient, .. } => {
                 required_text("consent.scope.recipient", recipient, 120)
             }
+            Self::TeamMember { label, .. } => required_text("consent.scope.label", label, 120),
         }
     }
 
     /// A stable key for this scope (used to name its merge register). A
     /// recipient is compared as typed on any keyboard: Unicode NFC (a
     /// Vietnamese letter typed as one character or as letter plus marks),
-    /// any run of spaces as one, ignoring case.
+    /// any run of spaces as one, ignoring case. A team member is its
+    /// device, whatever the label.
     pub fn key(&self) -> String {
         match self {
             Self::Statistics => "consent.statistics".into(),
@@ -57,6 +69,7 @@ impl ConsentScope {
                     .collect();
                 format!("consent.service.{}.{}", service.code(), words.join(" "))
             }
+            Self::TeamMember { device, .. } => format!("consent.team_member.{device}"),
         }
     }
 

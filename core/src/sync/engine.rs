@@ -1,6 +1,8 @@
 //! One sync on the device, phase by phase: authenticate, push what this
 //! device made, pull what others made (verifying every signature and team
-//! membership before applying anything), rotate keys where a member left,
+//! membership before applying anything), check that every team member
+//! the survivor must consent to has that consent, rotate keys where a
+//! member left or lacks it,
 //! upload snapshots new team members can start from, send statistics. Also
 //! the context every step runs in and the progress, cancellation and report
 //! types; the steps themselves are the sibling modules (`auth`, `devices`,
@@ -125,6 +127,10 @@ pub struct SyncReport {
     pub online_reports_received: u64,
     /// Case keys rotated after a member left.
     pub keys_rotated: u64,
+    /// Members found on case teams without the survivor's consent (see
+    /// `sync::members_without_consent`): the creator's or a commune case
+    /// manager's device removes them with a new key in the same sync.
+    pub members_without_consent: u64,
     /// Pulled items refused and held back (a bad key wrap, event,
     /// snapshot or bundle); the rest applied. See `Vault::held_items`.
     pub items_refused: u64,
@@ -158,14 +164,17 @@ impl SyncContext<'_> {
             total: 1,
         });
         self.token(false).await?;
-        self.push(&mut report, progress, cancel).await?;
-        let (complete_through, rotate) = self.pull(&mut report, progress, cancel).await?;
+        let mut touched = self.push(&mut report, progress, cancel).await?;
+        let pulled = self.pull(&mut report, progress, cancel).await?;
+        touched.extend(pulled.touched);
+        let mut rotate = pulled.rotate;
+        rotate.extend(self.audit_consent(&touched, &mut report).await?);
         if !rotate.is_empty() {
             self.rotate_keys(&rotate, &mut report).await?;
             self.push(&mut report, progress, cancel).await?;
         }
         cancel.check()?;
-        self.push_snapshots(complete_through, &mut report, progress)
+        self.push_snapshots(pulled.complete_through, &mut report, progress)
             .await?;
         cancel.check()?;
         self.push_statistics(&mut report).await?;

@@ -28,16 +28,28 @@ fn known(directory: &Directory, id: DeviceId) -> Result<&DeviceRecord> {
     })
 }
 
+/// What a pull found beyond what it applied.
+pub(super) struct Pulled {
+    /// How far the pull read every item (see `PullResponse`).
+    pub complete_through: u64,
+    /// Cases that lost a member, whose key the creator or a manager
+    /// replaces.
+    pub rotate: BTreeSet<CaseId>,
+    /// Cases something arrived for (team entries, states, events).
+    pub touched: BTreeSet<CaseId>,
+}
+
 impl SyncContext<'_> {
     pub(super) async fn pull(
         &self,
         report: &mut SyncReport,
         progress: &ProgressFn,
         cancel: &CancelFlag,
-    ) -> Result<(u64, BTreeSet<CaseId>)> {
+    ) -> Result<Pulled> {
         let mut cursor: Vec<u8> = self.store.meta(CURSOR)?.unwrap_or_default();
         let mut done = 0;
         let mut rotate = BTreeSet::new();
+        let mut touched = BTreeSet::new();
         let mut restarted = false;
         loop {
             cancel.check()?;
@@ -64,6 +76,15 @@ impl SyncContext<'_> {
             cursor = chunk.cursor.clone();
             self.store.set_meta(CURSOR, &cursor)?;
             rotate.extend(chunk.rotate.iter().copied());
+            touched.extend(chunk.team.iter().map(|t| t.item.case_id));
+            touched.extend(
+                chunk
+                    .bundles
+                    .iter()
+                    .flat_map(|b| b.cases.iter().map(|c| c.case_id)),
+            );
+            touched.extend(chunk.snapshots.iter().map(|s| s.case_id));
+            touched.extend(chunk.events.iter().map(|e| e.item.case_id));
             done += (chunk.team.len() + chunk.snapshots.len() + chunk.events.len()) as u64;
             progress(SyncProgress {
                 phase: SyncPhase::Pulling,
@@ -72,7 +93,11 @@ impl SyncContext<'_> {
             });
             if !chunk.more {
                 self.retry_held(report).await?;
-                return Ok((chunk.complete_through, rotate));
+                return Ok(Pulled {
+                    complete_through: chunk.complete_through,
+                    rotate,
+                    touched,
+                });
             }
         }
     }

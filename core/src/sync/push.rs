@@ -14,17 +14,19 @@ use crate::events::Event;
 use crate::model::{CaseId, EventId};
 use crate::Result;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 impl SyncContext<'_> {
+    /// Pushes everything waiting; returns the cases this device wrote to.
     pub(super) async fn push(
         &self,
         report: &mut SyncReport,
         progress: &ProgressFn,
         cancel: &CancelFlag,
-    ) -> Result<()> {
+    ) -> Result<BTreeSet<CaseId>> {
         let role = self.enrolment()?.role;
         let unpushed = self.store.unpushed_events(usize::MAX)?;
+        let touched = unpushed.iter().map(|e| e.case_id).collect();
         self.publish_new_teams(&unpushed, role).await?;
         let outbox: Vec<(EventId, TeamEntry)> = self.store.outbox()?;
         let mut keys = HashMap::new();
@@ -75,7 +77,7 @@ impl SyncContext<'_> {
                 total,
             });
         }
-        Ok(())
+        Ok(touched)
     }
 
     fn seal_for_push(

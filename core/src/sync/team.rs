@@ -2,12 +2,13 @@
 //! change that. The same rules run on the device (before applying anything)
 //! and on the server (before storing a team change).
 
-use super::wire::{TeamEntry, MAX_TEAM_MEMBERS};
+use super::wire::{DeviceRecord, TeamEntry, MAX_TEAM_MEMBERS};
 use crate::error::Refusal;
-use crate::model::{DeviceId, Role};
+use crate::events::CaseState;
+use crate::model::{ConsentScope, DeviceId, Role};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A case's team as a device or the server knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -20,6 +21,48 @@ pub struct TeamState {
     pub snapshot_covers: u64,
     /// Events merged since that snapshot.
     pub events_since_snapshot: u32,
+}
+
+/// Whether `member` needs the survivor's recorded consent
+/// ([`ConsentScope::TeamMember`]) to be on the team of a case created by
+/// `creator` for a survivor of `commune`: anyone but the creator and the
+/// case managers of that commune, as their certified `record` says (a
+/// member without a certified record needs it too).
+pub fn needs_consent(
+    member: DeviceId,
+    creator: Option<DeviceId>,
+    record: Option<&DeviceRecord>,
+    commune: &str,
+) -> bool {
+    let manager_here =
+        record.is_some_and(|r| r.role == Role::CommuneCaseManager && r.commune == commune);
+    creator != Some(member) && !manager_here
+}
+
+/// The current members of a case's team who need the survivor's consent
+/// and do not have it (never given, withdrawn, or in conflict), by the
+/// certified records of `directory`. The same check runs on the device that
+/// adds a member and on every device that holds the case after a sync.
+pub fn members_without_consent(
+    team: &TeamState,
+    state: &CaseState,
+    directory: &HashMap<DeviceId, DeviceRecord>,
+) -> Vec<DeviceId> {
+    let commune = state.survivor().commune;
+    if commune.is_empty() {
+        return vec![]; // the case's first event is not here yet: nothing to judge by
+    }
+    team.members()
+        .iter()
+        .copied()
+        .filter(|&m| needs_consent(m, team.creator, directory.get(&m), &commune))
+        .filter(|&device| {
+            !state.consent_granted(&ConsentScope::TeamMember {
+                device,
+                label: String::new(),
+            })
+        })
+        .collect()
 }
 
 /// Who may do what to a team.
@@ -231,5 +274,90 @@ mod tests {
         assert!(!team.holds(&entry(1, &[a, m, x], m)));
         assert!(!team.holds(&entry(2, &[a, m], m)));
         assert!(!team.holds(&entry(0, &[a, x], a)));
+    }
+
+    /// A directory record certified as `role` of `commune` (keys unused).
+    fn record(device: DeviceId, role: Role, commune: &str) -> DeviceRecord {
+        use crate::sync::DevicePublic;
+        DeviceRecord {
+            public: DevicePublic {
+                device_id: device,
+                sign_key: [0; 32],
+                exchange_key: [0; 32],
+            },
+            role,
+            commune: commune.into(),
+            label: "synthetic".into(),
+            active: true,
+            certificate: None,
+            revocation: None,
+        }
+    }
+
+    /// The creator and the case managers of the survivor's commune are on
+    /// a case's team by right; anyone else, a manager of another commune
+    /// included, only while the survivor's consent to them stands.
+    #[test]
+    fn members_beyond_the_creator_and_the_communes_managers_need_consent() {
+        use crate::events::{Change, Event, Hlc, MultiWrite};
+        use crate::model::{Consent, ConsentGiver, Survivor};
+        let [a, m, c, x] = devices();
+        let directory: HashMap<DeviceId, DeviceRecord> = [
+            record(m, Role::CommuneCaseManager, "mu_ca"),
+            record(c, Role::Collaborator, "mu_ca"),
+            record(x, Role::CommuneCaseManager, "than_uyen"),
+        ]
+        .into_iter()
+        .map(|r| (r.public.device_id, r))
+        .collect();
+        let mut team = TeamState::default();
+        team.accept(&entry(0, &[a, m, c, x], a), Role::Collaborator)
+            .unwrap();
+        let case_id = CaseId([1; 16]);
+        let survivor = Survivor {
+            commune: "mu_ca".into(),
+            ..Survivor::default()
+        };
+        let mut state = CaseState::new(case_id);
+        let mut wall = 1_000;
+        let mut write = |state: &mut CaseState, changes: Vec<Change>| {
+            wall += 1;
+            state.apply(&Event {
+                id: EventId::random(),
+                case_id,
+                hlc: Hlc::from_wall_ms(wall),
+                author: a,
+                changes,
+            });
+        };
+        let survivor_fields = Survivor::default().changed_fields(&survivor);
+        write(
+            &mut state,
+            survivor_fields.into_iter().map(Change::Survivor).collect(),
+        );
+        assert_eq!(members_without_consent(&team, &state, &directory), [c, x]);
+
+        let consent = |state: &CaseState, device: DeviceId, granted: bool| {
+            let scope = ConsentScope::TeamMember {
+                device,
+                label: format!("synthetic label {granted}"),
+            };
+            Change::Consent(MultiWrite {
+                supersedes: state.head_events(&scope.key()),
+                value: Consent {
+                    scope,
+                    granted,
+                    given_by: ConsentGiver::Survivor,
+                },
+            })
+        };
+        let granted = vec![consent(&state, c, true), consent(&state, x, true)];
+        write(&mut state, granted);
+        assert!(members_without_consent(&team, &state, &directory).is_empty());
+
+        // Withdrawn (the label differs: the device is what counts).
+        let withdrawn = vec![consent(&state, x, false)];
+        write(&mut state, withdrawn);
+        assert_eq!(members_without_consent(&team, &state, &directory), [x]);
     }
 }

@@ -1,14 +1,18 @@
 //! Case teams from this device: the team of each new case, members added
-//! and removed, and the key rotation after a member leaves. Each change is
-//! a signed team entry, accepted here and queued for the next push.
+//! (with the survivor's consent where [`needs_consent`] says so) and
+//! removed, the check after each sync that every member still has the
+//! consent it needs, and the key rotation after a member leaves or loses
+//! it. Each change is a signed team entry, accepted here and queued for the
+//! next push.
 
-use super::engine::{SyncContext, SyncReport, UNBUNDLED};
-use super::team::TeamState;
+use super::engine::{CancelFlag, SyncContext, SyncReport, UNBUNDLED};
+use super::team::{members_without_consent, needs_consent, TeamState};
 use super::wire::{DeviceRecord, KeyWrap, TeamEntry};
 use super::{sign_team_entry, wrap_case_key};
 use crate::crypto::SecretKey;
+use crate::error::Refusal;
 use crate::events::Event;
-use crate::model::{CaseId, DeviceId, EventId, Role};
+use crate::model::{CaseId, ConsentScope, DeviceId, EventId, Role};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -88,6 +92,28 @@ impl SyncContext<'_> {
         if members.contains(&device) {
             return Ok(());
         }
+        let state = self
+            .store
+            .case_state(case_id)?
+            .ok_or_else(|| Error::NotFound(format!("case {case_id}")))?;
+        if needs_consent(
+            device,
+            team.creator,
+            Some(record),
+            &state.survivor().commune,
+        ) {
+            let scope = ConsentScope::TeamMember {
+                device,
+                label: String::new(),
+            };
+            if !state.consent_granted(&scope) {
+                return Err(Error::NotAllowed(Refusal::TeamMemberNeedsConsent));
+            }
+            // The consent reaches the server before the team entry, so
+            // that no teammate sees the member without it.
+            self.push(&mut SyncReport::default(), &|_| {}, &CancelFlag::default())
+                .await?;
+        }
         members.push(device);
         let wraps = self.wraps_for(case_id, &team, record)?;
         let added = self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)?;
@@ -146,7 +172,42 @@ impl SyncContext<'_> {
             .collect())
     }
 
-    /// Replaces the key of cases that lost a member, if this device may.
+    /// Checks the teams of `cases` (those a sync touched) for members
+    /// without the consent they need, counts them, and returns the cases
+    /// where some were found (their key is then replaced without them).
+    pub(super) async fn audit_consent(
+        &self,
+        cases: &BTreeSet<CaseId>,
+        report: &mut SyncReport,
+    ) -> Result<BTreeSet<CaseId>> {
+        let mut teams = Vec::new();
+        for &case_id in cases {
+            if let Some(team) = self.store.team::<TeamState>(case_id)? {
+                teams.push((case_id, team));
+            }
+        }
+        let members = teams.iter().flat_map(|(_, t)| t.members().iter().copied());
+        let directory = self.devices(members.collect::<Vec<_>>()).await?;
+        let mut found = BTreeSet::new();
+        for (case_id, team) in teams {
+            let Some(state) = self.store.case_state(case_id)? else {
+                continue;
+            };
+            let without = members_without_consent(&team, &state, &directory);
+            if !without.is_empty() {
+                tracing::warn!(
+                    members = without.len(),
+                    "case team members without the survivor's consent"
+                );
+                report.members_without_consent += without.len() as u64;
+                found.insert(case_id);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Replaces the key of cases that lost a member (revoked, or without
+    /// the consent it needs), if this device may.
     pub(super) async fn rotate_keys(
         &self,
         cases: &BTreeSet<CaseId>,
@@ -164,8 +225,13 @@ impl SyncContext<'_> {
             let Some(epoch) = team.epoch() else { continue };
             let members: Vec<DeviceId> = team.members().to_vec();
             let directory = self.devices_fresh(&members).await?;
+            let unconsented = match self.store.case_state(case_id)? {
+                Some(state) => members_without_consent(&team, &state, &directory),
+                None => vec![],
+            };
             let remaining: Vec<&DeviceRecord> = members
                 .iter()
+                .filter(|id| **id == me || !unconsented.contains(id))
                 .filter_map(|id| directory.get(id))
                 .filter(|r| r.active)
                 .collect();

@@ -266,10 +266,24 @@ pub async fn token<S: Storage>(
     }))
 }
 
-/// `POST /v1/devices/query`: public keys and roles of devices.
+/// Whether `me` may list the devices of `commune` (with `role`, if
+/// given): anyone the case managers of any commune (a new case's team
+/// starts with those of the survivor's commune), a commune case manager
+/// every device of its own commune (it looks after them), the provincial
+/// officer every device. Devices by id (signers of what a device pulled,
+/// a shelter's host, issuers in a certificate chain) are not listed this
+/// way and stay open to every enrolled device.
+fn may_list(me: &binhan_core::sync::wire::DeviceRecord, commune: &str, role: Option<Role>) -> bool {
+    role == Some(Role::CommuneCaseManager)
+        || me.role == Role::ProvincialOfficer
+        || (me.role == Role::CommuneCaseManager && me.commune == commune)
+}
+
+/// `POST /v1/devices/query`: public keys and roles of devices, listed only
+/// as far as [`may_list`] allows.
 pub async fn query<S: Storage>(
     State(state): State<AppState<S>>,
-    Authenticated(_): Authenticated,
+    Authenticated(me): Authenticated,
     Wire(query): Wire<DeviceQuery>,
 ) -> Result<Wire<DeviceList>> {
     if query.ids.len() > 1_000 {
@@ -277,6 +291,15 @@ pub async fn query<S: Storage>(
             "too_many_ids",
             "ask for at most 1000 devices at once",
         ));
+    }
+    if let Some(commune) = &query.commune {
+        if !may_list(&me, commune, query.role) {
+            return Err(ServerError::forbidden(
+                "not_listed_to_you",
+                "only a commune's case managers are listed to everyone; a commune's other \
+                 devices only to its case managers and the provincial officer",
+            ));
+        }
     }
     Ok(Wire(DeviceList {
         devices: state.storage.query_devices(query).await?,

@@ -9,6 +9,7 @@ mod support;
 
 mod activities_api;
 mod demo_runs;
+mod device_directory;
 mod online_intake;
 mod online_reports;
 mod registries_api;
@@ -24,6 +25,7 @@ mod sync_faults;
 mod sync_in_process;
 mod sync_quarantine;
 mod sync_snapshot_signatures;
+mod team_consent;
 mod trust_revocation;
 mod trust_root;
 mod unauthenticated_limits;

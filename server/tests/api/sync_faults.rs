@@ -86,7 +86,7 @@ async fn offline_edits_converge_in_every_sync_order(backend: Backend) {
             let mut phones = vec![author, manager];
             if devices == 3 {
                 for id in &cases {
-                    manager.app.add_team_member(*id, third_id).await.unwrap();
+                    manager.add_with_consent(*id, third_id).await;
                 }
                 manager.sync().await;
                 third.sync().await;
@@ -231,10 +231,8 @@ async fn a_revoked_device_is_refused_and_erases_itself(backend: Backend) {
     author.sync().await;
     team.manager.sync().await;
     team.manager
-        .app
-        .add_team_member(id, lost.app.device_id().unwrap())
-        .await
-        .unwrap();
+        .add_with_consent(id, lost.app.device_id().unwrap())
+        .await;
     team.manager.sync().await;
     lost.sync().await;
     assert_eq!(lost.app.case(id).unwrap().survivor.code, "REV-1");
@@ -354,7 +352,7 @@ async fn a_device_pulls_again_from_the_start_after_a_restore_from_backup() {
     // A member added, then removed: the case key is in its second epoch, so
     // starting over applies again team entries of an older epoch too.
     let other = team.collaborators[1].app.device_id().unwrap();
-    team.manager.app.add_team_member(id, other).await.unwrap();
+    team.manager.add_with_consent(id, other).await;
     team.manager.sync().await;
     team.manager
         .app
@@ -423,7 +421,7 @@ async fn a_bundle_stored_mid_pull_skips_no_event(backend: Backend) {
     let raw = RawDevice::enrol(&server, &code.await.unwrap().code).await;
     for case in &cases {
         let id = raw.identity.device_id();
-        author.app.add_team_member(*case, id).await.unwrap();
+        author.add_with_consent(*case, id).await;
     }
     author.sync().await;
 

@@ -60,6 +60,12 @@ pub(crate) fn scope_label(scope: &ConsentScope, lang: Lang) -> String {
         ConsentScope::Service { service, recipient } => {
             format!("{} · {recipient}", service.label(lang))
         }
+        ConsentScope::TeamMember { label, .. } => {
+            format!(
+                "{} · {label}",
+                pick(lang, "chia sẻ hồ sơ", "sharing the case")
+            )
+        }
     }
 }
 

@@ -7,7 +7,7 @@ pub mod proxy;
 
 use binhan_core::app::Vault;
 use binhan_core::cases::{CaseAction, CaseIntake};
-use binhan_core::model::{CaseId, Consent, ConsentGiver, ConsentScope, RiskLevel, Role};
+use binhan_core::model::{CaseId, Consent, ConsentGiver, ConsentScope, DeviceId, RiskLevel, Role};
 use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_testkit::intake::Builder;
 use binhan_testkit::vault::fast_vault;
@@ -212,6 +212,30 @@ impl Phone {
                 }),
             )
             .unwrap();
+    }
+
+    /// The survivor of `case` agrees (or no longer agrees) to share it
+    /// with whoever holds `device` (on this phone, until it syncs).
+    pub fn consent_to_member(&self, case: CaseId, device: DeviceId, granted: bool) {
+        self.app
+            .act(
+                case,
+                CaseAction::RecordConsent(Consent {
+                    scope: ConsentScope::TeamMember {
+                        device,
+                        label: "synthetic teammate".into(),
+                    },
+                    granted,
+                    given_by: ConsentGiver::Survivor,
+                }),
+            )
+            .unwrap();
+    }
+
+    /// Adds `device` to the team of `case` with the survivor's consent.
+    pub async fn add_with_consent(&self, case: CaseId, device: DeviceId) {
+        self.consent_to_member(case, device, true);
+        self.app.add_team_member(case, device).await.unwrap();
     }
 
     /// Invites a new phone with `role` in `commune` and enrols it.

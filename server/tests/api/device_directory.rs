@@ -1,0 +1,73 @@
+//! The device directory shows a device only what it may need to reach. A
+//! curious collaborator (or whoever holds its phone) asks the server to
+//! list every device of its commune, or of another: refused. Everyone may
+//! list the case managers of any commune (a new case's team starts with
+//! those of the survivor's commune); a commune's case manager lists every
+//! device of its own commune, the provincial officer every device. On
+//! SQLite and PostgreSQL. Synthetic data only.
+
+use crate::support::{Backend, RawDevice, Server, Team};
+use binhan_core::model::Role;
+use binhan_core::sync::wire::{encode, DeviceList, DeviceQuery};
+
+const COMMUNE: &str = "pa_u";
+const OTHER: &str = "than_uyen";
+
+/// What `raw` gets for a listing of `commune`'s devices with `role`: the
+/// status, and the roles listed.
+async fn listing(raw: &RawDevice, commune: &str, role: Option<Role>) -> (u16, Vec<Role>) {
+    let query = DeviceQuery {
+        ids: vec![],
+        commune: Some(commune.into()),
+        role,
+    };
+    let response = raw.post("/v1/devices/query", encode(&query), true).await;
+    if response.status != 200 {
+        assert_eq!(response.error_code(), "not_listed_to_you");
+        return (response.status, vec![]);
+    }
+    let list: DeviceList = response.decode();
+    (200, list.devices.iter().map(|d| d.role).collect())
+}
+
+async fn the_directory_lists_only_what_a_device_may_reach(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 1).await;
+    let enrol = async |by: &crate::support::Phone, role, commune: &str| {
+        let code = by.app.invite(role, commune, 24).await.unwrap().code;
+        RawDevice::enrol(&server, &code).await
+    };
+    let collaborator = enrol(&team.manager, Role::Collaborator, COMMUNE).await;
+    let manager = enrol(&team.officer, Role::CommuneCaseManager, COMMUNE).await;
+    let other_manager = enrol(&team.officer, Role::CommuneCaseManager, OTHER).await;
+    let officer = enrol(&team.officer, Role::ProvincialOfficer, "province").await;
+    let managers = Some(Role::CommuneCaseManager);
+
+    // A collaborator: its commune's managers, another commune's managers
+    // (none there but one), nothing else.
+    assert_eq!(listing(&collaborator, COMMUNE, managers).await.1.len(), 2);
+    assert_eq!(listing(&collaborator, OTHER, managers).await.1.len(), 1);
+    for role in [None, Some(Role::Collaborator)] {
+        assert_eq!(listing(&collaborator, COMMUNE, role).await.0, 403);
+        assert_eq!(listing(&collaborator, OTHER, role).await.0, 403);
+    }
+    // A manager: its own commune whole, another's managers only.
+    let (status, roles) = listing(&manager, COMMUNE, None).await;
+    assert_eq!((status, roles.len()), (200, 4), "{roles:?}");
+    assert_eq!(listing(&other_manager, COMMUNE, None).await.0, 403);
+    assert_eq!(listing(&other_manager, COMMUNE, managers).await.1.len(), 2);
+    // The officer: any commune.
+    assert_eq!(listing(&officer, COMMUNE, None).await.1.len(), 4);
+    assert_eq!(listing(&officer, OTHER, None).await.1.len(), 1);
+    // Devices by id stay open (signers of what a device pulls).
+    let ids = vec![manager.identity.device_id()];
+    let query = DeviceQuery {
+        ids,
+        ..DeviceQuery::default()
+    };
+    let response = collaborator
+        .post("/v1/devices/query", encode(&query), true)
+        .await;
+    assert_eq!(response.decode::<DeviceList>().devices.len(), 1);
+}
+on_both_backends!(the_directory_lists_only_what_a_device_may_reach);
