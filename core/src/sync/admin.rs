@@ -69,6 +69,24 @@ impl SyncContext<'_> {
         Ok(())
     }
 
+    /// Refuses a proof whose revoker, or an issuer in its chain, this
+    /// device already knows to be revoked: a revoked manager's key (a
+    /// stolen phone's) erases no one, even with the server's help. A
+    /// server that hides the revoker's revocation from this device can
+    /// still pass it off (see docs/security.md).
+    fn revoker_in_standing(&self, proof: &RevocationProof) -> Result<()> {
+        let signers = std::iter::once(proof.revocation.revoked_by)
+            .chain(proof.chain.iter().map(|c| c.device.device_id));
+        for id in signers {
+            if super::devices::known_revoked(self.store, id)? {
+                return Err(Error::Tampered {
+                    record: "revocation".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Checks that this device was revoked by someone allowed to: the
     /// proof the server holds must name it, be signed by the revoker, whose
     /// certificate checks back to the root pinned at enrolment, and who may
@@ -91,7 +109,9 @@ impl SyncContext<'_> {
             Ok(proof) => {
                 let root = super::auth::root(self.store)?;
                 let me = self.enrolment()?;
-                proof.check(self.identity.device_id(), me.role, &me.commune, &root)
+                proof
+                    .check(self.identity.device_id(), me.role, &me.commune, &root)
+                    .and_then(|()| self.revoker_in_standing(&proof))
             }
         };
         checked.map_err(|e| {

@@ -149,13 +149,16 @@ impl SyncContext<'_> {
             record.role = cert.role();
             record.commune = cert.commune().to_string();
             check_revocation(&mut record, &chain, &root);
-            self.remember_device(&record)?;
+            self.remember_device(&mut record)?;
             certified.push(record);
         }
         Ok(certified)
     }
 
-    fn remember_device(&self, record: &DeviceRecord) -> Result<()> {
+    /// Caches `record`. A revocation this device checked before stays,
+    /// even if the server no longer shows it: a server cannot bring a
+    /// revoked device back.
+    fn remember_device(&self, record: &mut DeviceRecord) -> Result<()> {
         let id = record.public.device_id;
         if let Some(known) = cached(self.store, id)? {
             if known.public != record.public {
@@ -163,9 +166,20 @@ impl SyncContext<'_> {
                     record: format!("keys of device {id} changed"),
                 });
             }
+            if record.revocation.is_none() && known.revocation.is_some() {
+                tracing::warn!(device = %id, "the server no longer shows a revocation this device checked");
+                record.active = false;
+                record.revocation = known.revocation;
+            }
         }
         self.store.put_device(id, record)
     }
+}
+
+/// Whether this device has checked a revocation of `id` (see
+/// [`SyncContext::certified`]; it stays once checked).
+pub(super) fn known_revoked(store: &Store, id: DeviceId) -> Result<bool> {
+    Ok(cached(store, id)?.is_some_and(|r| r.revocation.is_some()))
 }
 
 /// Keeps `record`'s revocation only if it checks: for this device, signed

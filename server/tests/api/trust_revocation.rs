@@ -273,3 +273,40 @@ async fn a_revocation_by_someone_not_allowed_is_refused_and_ignored(backend: Bac
     refuses_and_keeps_its_data(phone, id).await;
 }
 on_both_backends!(a_revocation_by_someone_not_allowed_is_refused_and_ignored);
+
+/// A manager's phone is stolen and the officer revokes it. The thief, with
+/// the server's help, signs a revocation of a collaborator with the stolen
+/// key, and the server hides the stolen phone's own revocation again. The
+/// collaborator checked that revocation when it replaced its case's key:
+/// it keeps knowing, and keeps its data.
+async fn a_revoked_managers_key_erases_no_one(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 0).await;
+    let stolen = raw_invited(&server, &team.officer, Role::CommuneCaseManager, COMMUNE).await;
+    let stolen_id = stolen.identity.device_id();
+    let phone = team
+        .manager
+        .invite_phone(&server, Role::Collaborator, COMMUNE)
+        .await;
+    let id = phone
+        .app
+        .create_case(intake("REVOKE-001", COMMUNE))
+        .unwrap();
+    phone.sync().await;
+    assert!(phone.app.team_members(id).unwrap().contains(&stolen_id));
+    team.officer.app.revoke_device(stolen_id).await.unwrap();
+    let report = phone.sync().await;
+    assert_eq!(report.keys_rotated, 1);
+    assert!(!phone.app.team_members(id).unwrap().contains(&stolen_id));
+
+    as_operator(
+        &server.backend,
+        "UPDATE devices SET active = 1, revocation = NULL WHERE device_id = $1",
+        stolen_id,
+    )
+    .await;
+    let forged = Revocation::sign(&stolen.identity, phone.app.device_id().unwrap(), now_ms());
+    plant(&server.backend, &forged).await;
+    refuses_and_keeps_its_data(&phone, id).await;
+}
+on_both_backends!(a_revoked_managers_key_erases_no_one);
