@@ -22,6 +22,11 @@ pub struct ReportArgs {
     /// (default 5).
     #[arg(long)]
     threshold: Option<u32>,
+    /// The first month (1–12) of the twelve the report covers, ending in
+    /// its year (default 12: 1 December of the year before to 30 November;
+    /// 1: the calendar year).
+    #[arg(long)]
+    first_month: Option<u32>,
     /// Where to write the file.
     #[arg(long)]
     out: PathBuf,
@@ -60,11 +65,18 @@ pub fn report(app: &Vault, args: ReportArgs) -> Result<Value> {
         FormatArg::Csv => ReportFormat::Csv,
         FormatArg::Json => ReportFormat::Json,
     };
-    let bytes =
-        crate::sync::runtime()?.block_on(app.annual_report(args.year, format, args.threshold))?;
+    let period = binhan_core::stats::ReportPeriod::new(args.year, args.first_month)?;
+    let bytes = crate::sync::runtime()?.block_on(app.annual_report(
+        args.year,
+        format,
+        args.threshold,
+        args.first_month,
+    ))?;
     std::fs::write(&args.out, &bytes)?;
     Ok(json!({
         "year": args.year,
+        "from": period.first_day(),
+        "to": period.last_day(),
         "format": format.extension(),
         "out": args.out,
         "bytes": bytes.len(),

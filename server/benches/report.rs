@@ -44,7 +44,7 @@ fn records(now: usize, before: usize) -> Vec<StatRecord> {
 
 fn report(rows: &[Vec<u8>]) -> binhan_server::report::AnnualReport {
     let registries = synthetic::registries(9, 2026);
-    let mut builder = ReportBuilder::new(2026);
+    let mut builder = ReportBuilder::new(binhan_core::stats::ReportPeriod::of(2026));
     for row in rows {
         if let Ok(record) = StatRecord::decode(row) {
             builder.add(&record);
@@ -80,7 +80,7 @@ async fn filled(storage: SqlStorage) -> SqlStorage {
 
 /// The report as the endpoint makes it, from storage to workbook bytes.
 async fn stored_report(storage: &SqlStorage) -> usize {
-    let mut builder = ReportBuilder::new(2026);
+    let mut builder = ReportBuilder::new(binhan_core::stats::ReportPeriod::of(2026));
     storage
         .tally_stats(&mut builder)
         .await

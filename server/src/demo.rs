@@ -295,7 +295,7 @@ async fn write_annual_report(
         .map_err(|e| e.to_string())?;
     let workbook = officer
         .app
-        .annual_report(year, ReportFormat::Xlsx, None)
+        .annual_report(year, ReportFormat::Xlsx, None, None)
         .await
         .map_err(|e| e.to_string())?;
     let path = dir.join(format!("annual-report-{year}.xlsx"));

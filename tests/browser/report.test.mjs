@@ -17,9 +17,10 @@ import {
 const require = createRequire(join(process.env.NODE_PATH, "noop.js"));
 const { unzipSync, strFromU8 } = require("fflate");
 
-/** Today in Vietnam (UTC+7), as YYYY-MM-DD: the report's default year is its year. */
+/** Today in Vietnam (UTC+7), as YYYY-MM-DD. */
 const today = new Date(Date.now() + 7 * 3600 * 1000).toISOString().slice(0, 10);
-const YEAR = Number(today.slice(0, 4));
+/** The report's default year: that of the period (1 December to 30 November) holding today. */
+const YEAR = Number(today.slice(0, 4)) + (today.slice(5, 7) === "12" ? 1 : 0);
 
 /** A synthetic adult survivor's case in Xã Pa Ủ, with statistics consent. */
 function intake(n, violence, delivered) {

@@ -25,17 +25,22 @@ impl Vault {
     }
 
     /// The annual report of `year` as a file in `format`, with the
-    /// disclosure threshold `threshold` (`None`: the default, 5).
+    /// disclosure threshold `threshold` (`None`: the default, 5), over the
+    /// twelve months from `first_month` (`None`: from December of the year
+    /// before, see [`crate::stats::ReportPeriod`]).
     pub async fn annual_report(
         &self,
         year: i32,
         format: ReportFormat,
         threshold: Option<u32>,
+        first_month: Option<u32>,
     ) -> Result<Vec<u8>> {
+        crate::stats::ReportPeriod::new(year, first_month)?;
         let request = ReportRequest {
             year,
             format,
             threshold,
+            first_month,
         };
         self.with_sync(None, async |ctx| {
             ctx.call_for_bytes("/v1/reports", &request).await
@@ -50,9 +55,10 @@ impl Vault {
         &self,
         year: i32,
         threshold: Option<u32>,
+        first_month: Option<u32>,
     ) -> Result<AnnualReport> {
         let bytes = self
-            .annual_report(year, ReportFormat::Json, threshold)
+            .annual_report(year, ReportFormat::Json, threshold, first_month)
             .await?;
         serde_json::from_slice(&bytes)
             .map_err(|e| Error::Encoding(format!("the report could not be read: {e}")))

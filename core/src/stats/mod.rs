@@ -39,12 +39,14 @@
 
 pub mod activity;
 pub mod import;
+mod period;
 mod record;
 pub mod registry;
 pub mod report;
 #[cfg(test)]
 mod tests;
 
+pub use period::{ReportPeriod, DEFAULT_FIRST_MONTH};
 pub use record::{
     AgeBand, StatRecord, StatSeed, StatUpdate, StatisticsId, Withdrawal, STAT_FORMAT_VERSION,
 };

@@ -339,6 +339,10 @@ pub struct ReportRequest {
     /// Disclosure threshold (counts from 1 to threshold − 1 are suppressed);
     /// `None` for the default, 5.
     pub threshold: Option<u32>,
+    /// The first month of the report's period (see
+    /// [`super::ReportPeriod`]); `None` for the default, December of the
+    /// year before.
+    pub first_month: Option<u32>,
 }
 
 #[cfg(test)]

@@ -210,6 +210,8 @@ pub struct Indicator {
 pub struct AnnualReport {
     /// The year reported.
     pub year: i32,
+    /// The first month of its period (see [`Self::period`]).
+    pub first_month: u32,
     /// Day generated.
     pub generated_on: NaiveDate,
     /// Cells below this were suppressed.
@@ -225,6 +227,14 @@ pub struct AnnualReport {
 }
 
 impl AnnualReport {
+    /// The twelve months reported.
+    pub fn period(&self) -> super::ReportPeriod {
+        super::ReportPeriod {
+            year: self.year,
+            first_month: self.first_month,
+        }
+    }
+
     /// The table with `id`.
     pub fn table(&self, id: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)

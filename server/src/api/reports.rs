@@ -17,6 +17,7 @@ use binhan_core::shelters::{DirectoryUpdate, ProvincialKey};
 use binhan_core::stats::registry::{
     ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest,
 };
+use binhan_core::stats::ReportPeriod;
 use binhan_core::sync::wire::DeviceRecord;
 use binhan_core::Refusal;
 use chrono::{NaiveDate, TimeDelta, Utc};
@@ -88,10 +89,22 @@ pub struct ReportQuery {
     format: Option<String>,
     /// Disclosure threshold (default 5).
     threshold: Option<String>,
+    /// First month of the period (default 12).
+    first_month: Option<String>,
 }
 
-/// `GET /v1/reports/{year}?format=xlsx|csv|json&threshold=N`: the annual
-/// report as a file.
+/// A number from the query, or a `bad_{name}` refusal.
+fn number(value: Option<String>, name: &'static str, code: &'static str) -> Result<Option<u32>> {
+    value
+        .map(|t| {
+            t.parse()
+                .map_err(|_| ServerError::bad_request(code, format!("the {name} must be a number")))
+        })
+        .transpose()
+}
+
+/// `GET /v1/reports/{year}?format=xlsx|csv|json&threshold=N&first_month=M`:
+/// the annual report as a file.
 pub async fn report_get<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
@@ -108,20 +121,13 @@ pub async fn report_get<S: Storage>(
             ServerError::bad_request("bad_format", "the format must be xlsx, csv or json")
         })?,
     };
-    let threshold = query
-        .threshold
-        .map(|t| {
-            t.parse().map_err(|_| {
-                ServerError::bad_request("bad_threshold", "the threshold must be a number")
-            })
-        })
-        .transpose()?;
     report(
         &state,
         ReportRequest {
             year,
             format,
-            threshold,
+            threshold: number(query.threshold, "threshold", "bad_threshold")?,
+            first_month: number(query.first_month, "first month", "bad_first_month")?,
         },
     )
     .await
@@ -187,7 +193,10 @@ async fn report<S: Storage>(state: &AppState<S>, request: ReportRequest) -> Resu
             format!("the threshold must be from {MIN_THRESHOLD} to {MAX_THRESHOLD}"),
         ));
     }
-    let mut builder = ReportBuilder::new(request.year);
+    let period = ReportPeriod::new(request.year, request.first_month).map_err(|_| {
+        ServerError::unprocessable("bad_first_month", "the first month must be from 1 to 12")
+    })?;
+    let mut builder = ReportBuilder::new(period);
     state.storage.tally_stats(&mut builder).await?;
     let registries = Registries {
         programme: state.storage.registries().await?,

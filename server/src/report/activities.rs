@@ -7,7 +7,7 @@ use super::tables::{change, row_labels, ROW_HEADING};
 use binhan_core::model::{Coded, COMMUNES};
 use binhan_core::stats::activity::{Campaign, CommunicationActivity};
 use binhan_core::stats::report::{Column, Indicator, Row, Structure, Table, Value};
-use chrono::Datelike;
+use binhan_core::stats::ReportPeriod;
 use std::collections::BTreeSet;
 
 /// Totals of some activities.
@@ -39,18 +39,21 @@ impl Reach {
     }
 }
 
-fn of_year(registries: &Registries, year: i32) -> impl Iterator<Item = &CommunicationActivity> {
+fn in_period(
+    registries: &Registries,
+    period: ReportPeriod,
+) -> impl Iterator<Item = &CommunicationActivity> {
     registries
         .programme
         .communication_activities
         .iter()
-        .filter(move |a| a.date.year() == year)
+        .filter(move |a| period.contains(a.date))
 }
 
 /// Communes with at least one activity of the Action Month (or of 25/11,
-/// which falls in it) in `year`.
-fn communes_in_action_month(registries: &Registries, year: i32) -> u64 {
-    of_year(registries, year)
+/// which falls in it) in `period`.
+fn communes_in_action_month(registries: &Registries, period: ReportPeriod) -> u64 {
+    in_period(registries, period)
         .filter(|a| matches!(a.campaign, Campaign::ActionMonth | Campaign::EliminationDay))
         .map(|a| a.commune.as_str())
         .collect::<BTreeSet<_>>()
@@ -58,9 +61,9 @@ fn communes_in_action_month(registries: &Registries, year: i32) -> u64 {
 }
 
 /// The plan's communication indicators, province-wide.
-pub(crate) fn indicators(registries: &Registries, year: i32) -> Vec<Indicator> {
-    let count = |y| Value::Count(of_year(registries, y).count() as u64);
-    let action = |y| Value::Count(communes_in_action_month(registries, y));
+pub(crate) fn indicators(registries: &Registries, period: ReportPeriod) -> Vec<Indicator> {
+    let count = |p| Value::Count(in_period(registries, p).count() as u64);
+    let action = |p| Value::Count(communes_in_action_month(registries, p));
     let indicator = |code: &str, vi: &str, en: &str, value: Value, previous: Value| Indicator {
         code: code.into(),
         vi: vi.into(),
@@ -77,15 +80,15 @@ pub(crate) fn indicators(registries: &Registries, year: i32) -> Vec<Indicator> {
             "communication_activities",
             "Số hoạt động truyền thông về phòng ngừa, ứng phó với bạo lực trên cơ sở giới",
             "communication activities on GBV prevention and response",
-            count(year),
-            count(year - 1),
+            count(period),
+            count(period.previous()),
         ),
         indicator(
             "communes_action_month",
             "Số xã, phường có hoạt động hưởng ứng Tháng hành động vì bình đẳng giới và phòng ngừa, ứng phó với bạo lực trên cơ sở giới",
             "communes with activities in the Action Month for gender equality and GBV prevention",
-            action(year),
-            action(year - 1),
+            action(period),
+            action(period.previous()),
         ),
     ]
 }
@@ -123,12 +126,12 @@ fn reach_columns() -> Vec<Column> {
     ]
 }
 
-/// The activities of `year` per commune and per campaign.
-pub(crate) fn tables(registries: &Registries, year: i32) -> Vec<Table> {
+/// The activities of `period` per commune and per campaign.
+pub(crate) fn tables(registries: &Registries, period: ReportPeriod) -> Vec<Table> {
     let mut per = vec![Reach::default(); COMMUNES.len()];
     let mut province = Reach::default();
     let mut campaigns = vec![(Reach::default(), BTreeSet::new()); Campaign::ALL.len()];
-    for a in of_year(registries, year) {
+    for a in in_period(registries, period) {
         if let Some(c) = COMMUNES.iter().position(|c| c.code == a.commune) {
             per[c].add(a);
         }

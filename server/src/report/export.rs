@@ -28,7 +28,7 @@ fn day(d: chrono::NaiveDate) -> String {
 }
 
 /// The cover sheet's lines, in Vietnamese.
-fn cover_lines(report: &AnnualReport) -> Vec<String> {
+pub(crate) fn cover_lines(report: &AnnualReport) -> Vec<String> {
     let k = report.threshold;
     let suppression = if k > 1 {
         format!(
@@ -53,6 +53,11 @@ fn cover_lines(report: &AnnualReport) -> Vec<String> {
         String::new(),
         "Tỉnh: Lai Châu".into(),
         format!("Năm báo cáo: {}", report.year),
+        format!(
+            "Kỳ báo cáo: từ ngày {} đến ngày {} (so sánh với 12 tháng liền trước)",
+            day(report.period().first_day()),
+            day(report.period().last_day())
+        ),
         format!("Ngày lập báo cáo: {}", day(report.generated_on)),
         "Gửi: Ủy ban nhân dân tỉnh (qua Sở Nội vụ), trước ngày 01/12 hằng năm.".into(),
         String::new(),

@@ -3,8 +3,8 @@
 
 use super::tables::{dimensions, Dimension, DimensionKind};
 use binhan_core::model::COMMUNES;
-use binhan_core::stats::StatRecord;
-use chrono::{Datelike, NaiveDate};
+use binhan_core::stats::{ReportPeriod, StatRecord};
+
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
@@ -65,12 +65,15 @@ impl Tally {
     }
 }
 
-/// Accumulates the records of a report year and of the year before, one at
-/// a time, so that a storage backend can stream them (for example row by
-/// row from `SELECT body FROM stat_records WHERE year IN (?, ?)`, each body
-/// decoded with [`StatRecord::decode`]) without holding them all.
+/// Accumulates the records of a report period and of the one before, one
+/// at a time, so that a storage backend can stream them (for example row
+/// by row from `SELECT body FROM stat_records WHERE year BETWEEN ? AND ?`
+/// over [`Self::years`], each body decoded with [`StatRecord::decode`])
+/// without holding them all.
 #[derive(Debug, Clone)]
 pub struct ReportBuilder {
+    /// The months reported.
+    pub period: ReportPeriod,
     /// The report year.
     pub current: Tally,
     /// The year before.
@@ -80,11 +83,12 @@ pub struct ReportBuilder {
 }
 
 impl ReportBuilder {
-    /// A builder for the report of `year`.
-    pub fn new(year: i32) -> Self {
+    /// A builder for the report of `period`.
+    pub fn new(period: ReportPeriod) -> Self {
         Self {
-            current: Tally::new(year),
-            previous: Tally::new(year - 1),
+            period,
+            current: Tally::new(period.year),
+            previous: Tally::new(period.year - 1),
             dims: dimensions(),
             communes: COMMUNES
                 .iter()
@@ -94,13 +98,18 @@ impl ReportBuilder {
         }
     }
 
-    /// Counts one record; records of other years are ignored. Returns
-    /// whether it was counted.
+    /// The calendar years whose records may count (those of both periods).
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        *self.period.previous().years().start()..=self.period.year
+    }
+
+    /// Counts one record, by the month it was reported in; records of
+    /// other periods are ignored. Returns whether it was counted.
     pub fn add(&mut self, record: &StatRecord) -> bool {
-        let year = i32::from(record.year);
-        let tally = if year == self.current.year {
+        let (year, month) = (i32::from(record.year), u32::from(record.month));
+        let tally = if self.period.contains_month(year, month) {
             &mut self.current
-        } else if year == self.previous.year {
+        } else if self.period.previous().contains_month(year, month) {
             &mut self.previous
         } else {
             return false;
@@ -182,15 +191,18 @@ impl Programme {
     }
 }
 
-/// Per-commune programme counts at the end of `year`, and the province sum.
-/// Entries naming an unknown commune count for the province only.
-pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, Programme) {
+/// Per-commune programme counts at the end of `period`, and the province
+/// sum. Entries naming an unknown commune count for the province only.
+pub(crate) fn programme(
+    registries: &Registries,
+    period: ReportPeriod,
+) -> (Vec<Programme>, Programme) {
     let index: HashMap<&str, usize> = COMMUNES
         .iter()
         .enumerate()
         .map(|(i, c)| (c.code, i))
         .collect();
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX);
+    let end = period.last_day();
     let mut per = vec![Programme::default(); COMMUNES.len()];
     let mut province_only = Programme::default();
     fn slot<'a>(
@@ -254,12 +266,12 @@ pub(crate) fn programme(registries: &Registries, year: i32) -> (Vec<Programme>, 
     (per, province)
 }
 
-/// Training sessions held during `year`.
-pub(crate) fn sessions_in(registries: &Registries, year: i32) -> u64 {
+/// Training sessions held during `period`.
+pub(crate) fn sessions_in(registries: &Registries, period: ReportPeriod) -> u64 {
     registries
         .programme
         .training_sessions
         .iter()
-        .filter(|s| s.date.year() == year)
+        .filter(|s| period.contains(s.date))
         .count() as u64
 }

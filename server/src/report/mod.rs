@@ -11,7 +11,8 @@
 //! # let records: Vec<binhan_core::stats::StatRecord> = vec![];
 //! # let registries = Registries::default();
 //! # let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-//! let mut builder = ReportBuilder::new(2026);
+//! // 1 December 2025 to 30 November 2026
+//! let mut builder = ReportBuilder::new(binhan_core::stats::ReportPeriod::of(2026));
 //! for record in &records {
 //!     builder.add(record); // e.g. decoded row by row from storage
 //! }
@@ -22,6 +23,11 @@
 //! ```
 //!
 //! # Tables
+//!
+//! Each report covers twelve months ending in its year
+//! ([`ReportPeriod`]: by default 1 December of the year before to 30
+//! November, as the plan's reports are due by 1 December), compared with
+//! the twelve months before.
 //!
 //! Per commune and for the province: survivors detected and reached by a
 //! service (with the previous year and the change), then survivors by
@@ -46,6 +52,8 @@ mod activities;
 mod disclosure;
 mod export;
 mod input;
+#[cfg(test)]
+mod period_tests;
 mod programme;
 pub mod synthetic;
 mod tables;
@@ -64,7 +72,7 @@ pub use binhan_core::stats::report::{
     PROVINCE_ROW, SUPPRESSED,
 };
 
-use binhan_core::stats::StatRecord;
+use binhan_core::stats::{ReportPeriod, StatRecord};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use tables::{comparison_table, dimensions, survivor_tables, YearGrid};
@@ -97,19 +105,20 @@ impl ReportBuilder {
         config: &ReportConfig,
         generated_on: NaiveDate,
     ) -> AnnualReport {
-        let year = self.current.year;
+        let period = self.period;
         let dims = dimensions();
         let current = YearGrid::protect(&self.current, &dims, config.threshold);
         let previous = YearGrid::protect(&self.previous, &dims, config.threshold);
-        let mut indicators = programme::indicators(registries, year, &current, &previous);
-        indicators.extend(activities::indicators(registries, year));
+        let mut indicators = programme::indicators(registries, period, &current, &previous);
+        indicators.extend(activities::indicators(registries, period));
         let mut tables = vec![programme::indicator_table(&indicators)];
         tables.extend(survivor_tables(&dims, &current, &previous));
         tables.push(comparison_table(&dims, &current, &previous));
-        tables.extend(programme::registry_tables(registries, year));
-        tables.extend(activities::tables(registries, year));
+        tables.extend(programme::registry_tables(registries, period));
+        tables.extend(activities::tables(registries, period));
         AnnualReport {
-            year,
+            year: period.year,
+            first_month: period.first_month,
             generated_on,
             threshold: config.threshold,
             indicators,
@@ -120,16 +129,16 @@ impl ReportBuilder {
     }
 }
 
-/// The report of `year` from `records` (those of `year` and `year − 1`
-/// count; others are ignored).
+/// The report of `period` from `records` (those of `period` and of the
+/// period before count; others are ignored).
 pub fn annual_report<'a>(
-    year: i32,
+    period: ReportPeriod,
     records: impl IntoIterator<Item = &'a StatRecord>,
     registries: &Registries,
     config: &ReportConfig,
     generated_on: NaiveDate,
 ) -> AnnualReport {
-    let mut builder = ReportBuilder::new(year);
+    let mut builder = ReportBuilder::new(period);
     builder.extend(records);
     builder.finish(registries, config, generated_on)
 }

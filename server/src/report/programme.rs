@@ -6,6 +6,7 @@ use super::input::{programme, sessions_in, Programme, Registries};
 use super::tables::{change, row_labels, share, YearGrid, ROW_HEADING};
 use binhan_core::model::COMMUNES;
 use binhan_core::stats::report::{Column, Indicator, Row, Structure, Table, Value};
+use binhan_core::stats::ReportPeriod;
 
 fn ratio(part: u64, whole: u64) -> Value {
     share(&Value::Count(part), &Value::Count(whole))
@@ -22,12 +23,12 @@ fn at_least(value: &Value, target: f64) -> Option<bool> {
 /// The plan's targets, province-wide, for the report year.
 pub(crate) fn indicators(
     registries: &Registries,
-    year: i32,
+    period: ReportPeriod,
     current: &YearGrid,
     previous: &YearGrid,
 ) -> Vec<Indicator> {
-    let (per, now) = programme(registries, year);
-    let (_, before) = programme(registries, year - 1);
+    let (per, now) = programme(registries, period);
+    let (_, before) = programme(registries, period.previous());
     let with_shelter = per.iter().filter(|p| p.shelters > 0).count() as u64;
     let survivors = (current.survivors(None), previous.survivors(None));
     let served = (
@@ -108,8 +109,8 @@ pub(crate) fn indicators(
             "Số lớp tập huấn, bồi dưỡng trong năm",
             "training sessions held in the year",
             (
-                Value::Count(sessions_in(registries, year)),
-                Value::Count(sessions_in(registries, year - 1)),
+                Value::Count(sessions_in(registries, period)),
+                Value::Count(sessions_in(registries, period.previous())),
             ),
             None,
         ),
@@ -174,8 +175,8 @@ pub(crate) fn indicator_table(indicators: &[Indicator]) -> Table {
 }
 
 /// Per-commune registry tables at the end of `year`.
-pub(crate) fn registry_tables(registries: &Registries, year: i32) -> Vec<Table> {
-    let (per, province) = programme(registries, year);
+pub(crate) fn registry_tables(registries: &Registries, period: ReportPeriod) -> Vec<Table> {
+    let (per, province) = programme(registries, period);
     let at = |commune: Option<usize>| commune.map_or(province, |c| per[c]);
     let table = |id: &str,
                  sheet: &str,

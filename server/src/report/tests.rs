@@ -19,9 +19,15 @@ fn year_records(seed: u64, now: usize, before: usize) -> Vec<StatRecord> {
     records
 }
 
+/// The calendar year `year`, as the synthetic records are made by
+/// calendar year (the default period is `period_tests`').
+fn calendar(year: i32) -> ReportPeriod {
+    ReportPeriod::new(year, Some(1)).unwrap()
+}
+
 fn report_of(records: &[StatRecord], threshold: u32) -> AnnualReport {
     annual_report(
-        2026,
+        calendar(2026),
         records,
         &synthetic::registries(3, 2026),
         &ReportConfig { threshold },
@@ -749,7 +755,7 @@ fn records_stream_in_and_other_years_are_ignored() {
     let mut records = year_records(41, 120, 80);
     records.extend(stats::records(42, 2024, 50));
     let all = report_of(&records, 5);
-    let mut builder = ReportBuilder::new(2026);
+    let mut builder = ReportBuilder::new(calendar(2026));
     for r in records.iter().rev() {
         builder.add(r);
     }
@@ -828,7 +834,7 @@ fn registries_count_the_plan_targets() {
         commune: "tan_phong".into(),
         rules_since: Some(d(2025, 1, 1)),
     });
-    let report = annual_report(2026, &[], &reg, &ReportConfig::default(), today());
+    let report = annual_report(calendar(2026), &[], &reg, &ReportConfig::default(), today());
     let ind = |code: &str| report.indicator(code).unwrap().clone();
     assert_eq!(ind("shelters").value, Value::Count(6));
     assert_eq!(ind("standardised_shelters").value, Value::Count(5));
@@ -952,7 +958,7 @@ fn consent_decides_what_is_counted() {
     let records: Vec<StatRecord> = server.values().filter_map(|(_, r)| r.clone()).collect();
     assert_eq!(records.len(), 10, "only cases that consent, and still do");
     let report = annual_report(
-        2026,
+        calendar(2026),
         &records,
         &Registries::default(),
         &ReportConfig::default(),

@@ -53,12 +53,12 @@ impl SqlStorage {
 
     /// See [`Storage::tally_stats`](super::Storage::tally_stats).
     pub(super) async fn stream_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
-        let year = i64::from(builder.current.year);
+        let years = builder.years();
         let mut rows = sqlx::query(
-            "SELECT body FROM stat_records WHERE year IN ($1, $2) AND body IS NOT NULL",
+            "SELECT body FROM stat_records WHERE year BETWEEN $1 AND $2 AND body IS NOT NULL",
         )
-        .bind(year - 1)
-        .bind(year)
+        .bind(i64::from(*years.start()))
+        .bind(i64::from(*years.end()))
         .fetch(self.pool());
         while let Some(row) = rows.try_next().await? {
             let record = StatRecord::decode(&blob(&row, "body")?)

@@ -122,7 +122,7 @@ async fn activities_recorded_offline_reach_the_report(backend: Backend) {
     let report = team
         .officer
         .app
-        .annual_report_data(YEAR, None)
+        .annual_report_data(YEAR, None, None)
         .await
         .unwrap();
     assert_eq!(

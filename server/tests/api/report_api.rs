@@ -81,7 +81,7 @@ fn registries() -> ProgrammeRegistries {
 async fn json_report(officer: &Phone, threshold: u32) -> Value {
     let bytes = officer
         .app
-        .annual_report(YEAR, ReportFormat::Json, Some(threshold))
+        .annual_report(YEAR, ReportFormat::Json, Some(threshold), None)
         .await
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
@@ -193,7 +193,7 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     // The workbook, default threshold (5): 7 survivors, published.
     let workbook = officer
         .app
-        .annual_report(YEAR, ReportFormat::Xlsx, None)
+        .annual_report(YEAR, ReportFormat::Xlsx, None, None)
         .await
         .unwrap();
     let structure = json_report(officer, 5).await;
@@ -236,7 +236,11 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     }
     // The apps decode the same JSON into the core's report types, with the
     // suppressed cells as such.
-    let data = officer.app.annual_report_data(YEAR, None).await.unwrap();
+    let data = officer
+        .app
+        .annual_report_data(YEAR, None, None)
+        .await
+        .unwrap();
     assert_eq!(
         data.indicator("survivors_detected").map(|i| &i.value),
         Some(&binhan_core::stats::report::Value::Count(7))
@@ -252,7 +256,7 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     for threshold in [0, 1, 4] {
         let refused = officer
             .app
-            .annual_report(YEAR, ReportFormat::Json, Some(threshold))
+            .annual_report(YEAR, ReportFormat::Json, Some(threshold), None)
             .await
             .expect_err("a threshold below 5 is refused");
         assert!(
@@ -305,6 +309,28 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     let bad = get("?format=pdf").await.unwrap();
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.unwrap().contains("bad_format"));
+    // The period: the cases were reported in October 2026, in the
+    // default period of 2026 (December 2025 to November 2026) and in the
+    // calendar year; a first month outside 1–12 is refused.
+    let calendar = get("?format=csv&first_month=1").await.unwrap();
+    assert!(calendar.text().await.unwrap().contains(
+        "survivors,province,Toàn tỉnh,total,Tổng số người bị bạo lực được phát hiện,6\r\n"
+    ));
+    let next = get("?format=json").await.unwrap().text().await.unwrap();
+    let next: Value = serde_json::from_str(&next).unwrap();
+    assert_eq!(
+        (next["year"].as_i64(), next["first_month"].as_i64()),
+        (Some(2026), Some(12))
+    );
+    for (query, status, code) in [
+        ("?first_month=13", 422, "bad_first_month"),
+        ("?first_month=0", 422, "bad_first_month"),
+        ("?first_month=dec", 400, "bad_first_month"),
+    ] {
+        let refused = get(query).await.unwrap();
+        assert_eq!(refused.status(), status, "{query}");
+        assert!(refused.text().await.unwrap().contains(code), "{query}");
+    }
     assert_no_case_content(&server);
 }
 on_both_backends!(officer_report_counts_uploaded_records);
@@ -342,7 +368,7 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
         refused_as_officer_only(
             phone
                 .app
-                .annual_report(YEAR, ReportFormat::Xlsx, None)
+                .annual_report(YEAR, ReportFormat::Xlsx, None, None)
                 .await,
             who,
         );

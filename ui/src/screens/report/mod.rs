@@ -27,7 +27,7 @@ use binhan_core::model::Role;
 use binhan_core::stats::registry::ReportFormat;
 use binhan_core::stats::report::AnnualReport;
 use binhan_core::Error;
-use chrono::Datelike;
+
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use text::{ReportWhy, L};
@@ -97,9 +97,13 @@ pub(crate) struct Fetched {
 
 /// Fetches the report of `year` (run in the background).
 pub(crate) async fn fetch(vault: &Vault, year: i32) -> Result<Fetched, Error> {
-    let report = vault.annual_report_data(year, None).await?;
-    let xlsx = vault.annual_report(year, ReportFormat::Xlsx, None).await?;
-    let csv = vault.annual_report(year, ReportFormat::Csv, None).await?;
+    let report = vault.annual_report_data(year, None, None).await?;
+    let xlsx = vault
+        .annual_report(year, ReportFormat::Xlsx, None, None)
+        .await?;
+    let csv = vault
+        .annual_report(year, ReportFormat::Csv, None, None)
+        .await?;
     let sheets = tables::read_workbook(&xlsx)?;
     Ok(Fetched {
         year,
@@ -123,12 +127,18 @@ pub(crate) struct ReportDesk {
     pub(crate) error: Option<ReportWhy>,
 }
 
-/// The years offered in the year of `today`: it and the four before it,
-/// newest first. The default is the current year, the one whose report
-/// is due before 1 December.
+/// The years offered on `today`: the year of the report period that holds
+/// it (December to November: from 1 December, next year's) and the four
+/// before it, newest first. The default is that current one, whose report
+/// is due before the 1 December that ends it.
 pub(crate) fn years(today: chrono::NaiveDate) -> Vec<i32> {
-    let now = today.year();
+    let now = current_year(today);
     (0..YEARS_OFFERED).map(|back| now - back).collect()
+}
+
+/// The year of the report period that holds `today`.
+pub(crate) fn current_year(today: chrono::NaiveDate) -> i32 {
+    binhan_core::stats::ReportPeriod::containing(today).year
 }
 
 /// Whether a device of `role` may open the report desk; why not.
@@ -201,7 +211,7 @@ impl Inner {
         let year = self
             .report
             .year
-            .unwrap_or_else(|| crate::format::today(now).year());
+            .unwrap_or_else(|| current_year(crate::format::today(now)));
         self.report_fetch(year);
     }
 
@@ -236,7 +246,7 @@ impl Inner {
                 let year = self
                     .report
                     .year
-                    .unwrap_or_else(|| crate::format::today(now).year());
+                    .unwrap_or_else(|| current_year(crate::format::today(now)));
                 self.report_fetch(year);
             }
             ReportEvent::ShowTable { table } => {

@@ -51,6 +51,7 @@ pub(crate) fn synthetic_report() -> AnnualReport {
     };
     AnnualReport {
         year: 2026,
+        first_month: 12,
         generated_on: day(2026, 11, 15),
         threshold: 5,
         indicators: vec![
@@ -195,6 +196,16 @@ fn loaded() -> ReportDesk {
     }
 }
 
+/// From 1 December the running period is next year's report's: the desk
+/// offers it first, and the year before (whose report was due by then)
+/// next.
+#[test]
+fn from_december_the_desk_offers_next_years_report_first() {
+    let years = super::years(day(2026, 12, 6));
+    assert_eq!(years[..2], [2027, 2026]);
+    assert_eq!(super::years(day(2026, 11, 30))[0], 2026);
+}
+
 #[test]
 fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
     let today = day(2026, 11, 15);
@@ -205,7 +216,10 @@ fn the_desk_shows_the_chart_the_tables_the_workbook_and_the_downloads() {
     );
     assert!(v.years[0].selected && v.running.is_none() && v.error.is_none());
     let body = v.report.expect("the report is shown");
-    assert_eq!(body.heading, "Báo cáo năm 2026, lập ngày 15/11/2026");
+    assert_eq!(
+        body.heading,
+        "Báo cáo năm 2026 (từ 01/12/2025 đến 30/11/2026), lập ngày 15/11/2026"
+    );
     assert!(body.suppression.contains("từ 1 đến 4 người"));
     assert!(body.suppression.contains("4 trên 9 ô"));
     // The chart: three targets, one figure.
@@ -268,7 +282,10 @@ fn in_english_every_text_is_english_and_the_commune_names_stay() {
     desk.table = Some("shelters".into());
     let v = view(&desk, None, day(2026, 11, 15), Lang::En);
     let body = v.report.expect("shown");
-    assert_eq!(body.heading, "Report for 2026, made on 15/11/2026");
+    assert_eq!(
+        body.heading,
+        "Report for 2026 (01/12/2025 to 30/11/2026), made on 15/11/2026"
+    );
     assert_eq!(body.tables[1].label, "Table shelters (synthetic)");
     assert!(body.tables[1].selected);
     let table = body.table.expect("shelters");

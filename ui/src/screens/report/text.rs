@@ -17,6 +17,8 @@ pub(crate) enum L {
     Reload,
     Heading {
         year: i32,
+        from: String,
+        to: String,
         generated_on: String,
     },
     Suppression {
@@ -72,10 +74,15 @@ impl L {
                 format!("Making the {year} report…"),
             ),
             L::Reload => pick(lang, "Lập lại báo cáo", "Make the report again"),
-            L::Heading { year, generated_on } => vi_en(
+            L::Heading {
+                year,
+                from,
+                to,
+                generated_on,
+            } => vi_en(
                 lang,
-                format!("Báo cáo năm {year}, lập ngày {generated_on}"),
-                format!("Report for {year}, made on {generated_on}"),
+                format!("Báo cáo năm {year} (từ {from} đến {to}), lập ngày {generated_on}"),
+                format!("Report for {year} ({from} to {to}), made on {generated_on}"),
             ),
             L::Suppression {
                 threshold,

@@ -84,6 +84,8 @@ fn body(desk: &ReportDesk, fetched: &Fetched, lang: Lang) -> ReportBody {
     ReportBody {
         heading: L::Heading {
             year: report.year,
+            from: crate::format::day(report.period().first_day()),
+            to: crate::format::day(report.period().last_day()),
             generated_on: crate::format::day(report.generated_on),
         }
         .get(lang),
