@@ -125,6 +125,7 @@ async fn run(backend: Backend, events: usize, kib: usize) {
             let request = PullRequest {
                 cursor,
                 max_bytes: DEFAULT_PULL_BYTES,
+                inbox_after: None,
             };
             let response: PullResponse =
                 call(&client(), &url, "/v1/sync/pull", Some(&token), &request)

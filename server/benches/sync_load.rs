@@ -577,6 +577,7 @@ async fn pull_to_end(
             &PullRequest {
                 cursor,
                 max_bytes: DEFAULT_PULL_BYTES,
+                inbox_after: None,
             },
         )
         .await
@@ -624,6 +625,7 @@ async fn sync_once(
             &PullRequest {
                 cursor,
                 max_bytes: DEFAULT_PULL_BYTES,
+                inbox_after: None,
             },
         )
         .await;

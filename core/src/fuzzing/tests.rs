@@ -130,6 +130,7 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
         more: true,
         rotate: vec![case],
         complete_through: 3,
+        inbox: None,
     };
     let stats = StatsPush {
         updates: crate::stats::stat_update(&state).into_iter().collect(),

@@ -55,6 +55,19 @@ pub async fn enrol(ctx: &SyncContext<'_>, code: &str, label: &str) -> Result<Enr
         role: certificate.role(),
         commune: certificate.commune().to_string(),
     };
+    // This device's own record, as others see it: never asked for.
+    ctx.store.put_device(
+        certificate.device.device_id,
+        &super::wire::DeviceRecord {
+            public: certificate.device.clone(),
+            role: enrolment.role,
+            commune: enrolment.commune.clone(),
+            label: label.to_string(),
+            active: true,
+            certificate: Some(certificate),
+            revocation: None,
+        },
+    )?;
     ctx.store.set_meta(ROOT, &root)?;
     ctx.store.set_meta(ENROLMENT, &enrolment)?;
     ctx.store.set_meta(SERVER, &enrolment.server_url)?;

@@ -48,9 +48,9 @@ impl SyncContext<'_> {
         &self,
         ids: &[DeviceId],
     ) -> Result<HashMap<DeviceId, DeviceRecord>> {
-        let records = self.query_devices(ids.to_vec()).await?;
+        let list = self.query_devices(ids.to_vec()).await?;
         Ok(self
-            .certified(records)
+            .certified(list.devices, list.chain)
             .await?
             .into_iter()
             .map(|r| (r.public.device_id, r))
@@ -75,29 +75,37 @@ impl SyncContext<'_> {
             )
             .await?;
         Ok(self
-            .certified(list.devices)
+            .certified(list.devices, list.chain)
             .await?
             .into_iter()
             .filter(|d| d.active && d.commune == commune && role.is_none_or(|r| d.role == r))
             .collect())
     }
 
-    async fn query_devices(&self, ids: Vec<DeviceId>) -> Result<Vec<DeviceRecord>> {
+    async fn query_devices(&self, ids: Vec<DeviceId>) -> Result<DeviceList> {
         let query = DeviceQuery {
             ids,
             ..DeviceQuery::default()
         };
-        let list: DeviceList = self.call("/v1/devices/query", &query).await?;
-        Ok(list.devices)
+        self.call("/v1/devices/query", &query).await
     }
 
     /// The records of `records` whose certificate checks back to the root,
     /// with the role and commune it certifies, each remembered; the rest
     /// are left out. The issuers' certificates come from the cache (checked
-    /// when they were cached) or the server (checked here, as links of the
-    /// chain).
-    async fn certified(&self, records: Vec<DeviceRecord>) -> Result<Vec<DeviceRecord>> {
+    /// when they were cached), else from those the server `offered` with
+    /// the records, else from another question (checked here, as links of
+    /// the chain).
+    async fn certified(
+        &self,
+        records: Vec<DeviceRecord>,
+        offered: Vec<DeviceCertificate>,
+    ) -> Result<Vec<DeviceRecord>> {
         let root = super::auth::root(self.store)?;
+        let mut offered: HashMap<DeviceId, DeviceCertificate> = offered
+            .into_iter()
+            .map(|c| (c.device.device_id, c))
+            .collect();
         let mut issuers: HashMap<DeviceId, DeviceCertificate> = HashMap::new();
         // Issuers, and revokers with their issuers.
         let mut wanted: BTreeSet<DeviceId> = issuers_of(&records);
@@ -120,13 +128,20 @@ impl SyncContext<'_> {
                         wanted.extend(cert.issuer());
                         issuers.insert(id, cert);
                     }
-                    _ => ask.push(id),
+                    _ => match offered.remove(&id) {
+                        Some(cert) => {
+                            wanted.extend(cert.issuer());
+                            issuers.insert(id, cert);
+                        }
+                        None => ask.push(id),
+                    },
                 }
             }
             if !ask.is_empty() {
                 let fetched = self.query_devices(ask).await?;
-                wanted.extend(issuers_of(&fetched));
-                for record in fetched {
+                wanted.extend(issuers_of(&fetched.devices));
+                offered.extend(fetched.chain.into_iter().map(|c| (c.device.device_id, c)));
+                for record in fetched.devices {
                     if let Some(cert) = record.certificate {
                         issuers.insert(record.public.device_id, cert);
                     }

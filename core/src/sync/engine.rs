@@ -179,7 +179,7 @@ impl SyncContext<'_> {
         cancel.check()?;
         self.push_statistics(&mut report).await?;
         self.push_activities(&mut report).await?;
-        self.pull_online_reports(&mut report).await?;
+        self.pull_online_reports(pulled.inbox, &mut report).await?;
         report.traffic = self.transport.counts().since(start);
         Ok(report)
     }

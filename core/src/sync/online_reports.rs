@@ -11,19 +11,39 @@ use crate::Result;
 const AFTER: &str = "online_reports.after";
 
 impl SyncContext<'_> {
-    /// Fetches the reports stored since the last sync, opens and keeps
-    /// them. One that does not open is kept too, with the reason, so the
-    /// manager sees that something arrived.
-    pub(super) async fn pull_online_reports(&self, report: &mut SyncReport) -> Result<()> {
+    /// Where this device stands in its commune's inbox, if it has one (a
+    /// commune case manager): sent with the pull, whose last chunk then
+    /// brings the first reports waiting.
+    pub(super) fn inbox_after(&self) -> Result<Option<u64>> {
+        if self.enrolment()?.role != Role::CommuneCaseManager {
+            return Ok(None);
+        }
+        Ok(Some(self.store.meta(AFTER)?.unwrap_or(0)))
+    }
+
+    /// Opens and keeps the reports stored since the last sync: `first`,
+    /// the chunk the pull brought, then the rest, asked for. One that does
+    /// not open is kept too, with the reason, so the manager sees that
+    /// something arrived.
+    pub(super) async fn pull_online_reports(
+        &self,
+        first: Option<InboxResponse>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
         let enrolment = self.enrolment()?;
         if enrolment.role != Role::CommuneCaseManager {
             return Ok(());
         }
         let mut after: u64 = self.store.meta(AFTER)?.unwrap_or(0);
+        let mut first = first;
         loop {
-            let chunk: InboxResponse = self
-                .call("/v1/intake/inbox", &InboxRequest { after })
-                .await?;
+            let chunk: InboxResponse = match first.take() {
+                Some(chunk) => chunk,
+                None => {
+                    self.call("/v1/intake/inbox", &InboxRequest { after })
+                        .await?
+                }
+            };
             let opened: Vec<ReceivedReport> = chunk
                 .reports
                 .iter()

@@ -14,6 +14,7 @@ use super::wire::{
 use super::{open_bundle, open_event, open_snapshot, unwrap_case_key, verify_team_entry};
 use crate::events::CaseState;
 use crate::model::{CaseId, DeviceId};
+use crate::online_report::InboxResponse;
 use crate::{Error, Result};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -37,6 +38,8 @@ pub(super) struct Pulled {
     pub rotate: BTreeSet<CaseId>,
     /// Cases something arrived for (team entries, states, events).
     pub touched: BTreeSet<CaseId>,
+    /// The first online reports waiting (commune case managers).
+    pub inbox: Option<InboxResponse>,
 }
 
 impl SyncContext<'_> {
@@ -56,6 +59,7 @@ impl SyncContext<'_> {
             let request = PullRequest {
                 cursor: cursor.clone(),
                 max_bytes: DEFAULT_PULL_BYTES,
+                inbox_after: self.inbox_after()?,
             };
             let chunk: PullResponse = match self.call("/v1/sync/pull", &request).await {
                 // The server no longer knows this cursor (its database was
@@ -97,6 +101,7 @@ impl SyncContext<'_> {
                     complete_through: chunk.complete_through,
                     rotate,
                     touched,
+                    inbox: chunk.inbox,
                 });
             }
         }

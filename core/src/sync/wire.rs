@@ -227,6 +227,10 @@ pub struct DeviceRecord {
 pub struct DeviceList {
     /// The devices.
     pub devices: Vec<DeviceRecord>,
+    /// The certificates that check them back to the root: their issuers',
+    /// and their revokers' with theirs (so that one question is enough).
+    #[serde(default)]
+    pub chain: Vec<super::DeviceCertificate>,
 }
 
 /// An event as it travels: header in the clear, body sealed with the case
@@ -469,6 +473,10 @@ pub struct PullRequest {
     pub cursor: Vec<u8>,
     /// Roughly how many bytes of items to return.
     pub max_bytes: u32,
+    /// A commune case manager's place in its inbox of online reports: the
+    /// last chunk then brings what is waiting after it (so that no second
+    /// question is needed when nothing is).
+    pub inbox_after: Option<u64>,
 }
 
 /// A bounded chunk of changes.
@@ -492,6 +500,9 @@ pub struct PullResponse {
     /// When `more` is false: every item of the device's cases with a
     /// sequence number up to this has now been sent (or was its own).
     pub complete_through: u64,
+    /// When `more` is false and the request had `inbox_after`: the first
+    /// chunk of the commune's online reports after it.
+    pub inbox: Option<crate::online_report::InboxResponse>,
 }
 
 /// De-identified statistics a device sends: records of cases whose
@@ -546,6 +557,7 @@ mod tests {
         let msg = PullRequest {
             cursor: vec![1, 2, 3],
             max_bytes: 1000,
+            inbox_after: Some(7),
         };
         let bytes = encode(&msg);
         assert_eq!(decode::<PullRequest>(&bytes), Ok(msg));

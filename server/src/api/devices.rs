@@ -301,9 +301,43 @@ pub async fn query<S: Storage>(
             ));
         }
     }
-    Ok(Wire(DeviceList {
-        devices: state.storage.query_devices(query).await?,
-    }))
+    let devices = state.storage.query_devices(query).await?;
+    let chain = chains_of(&state.storage, &devices).await?;
+    Ok(Wire(DeviceList { devices, chain }))
+}
+
+/// The certificates a device needs to check `records` back to the root:
+/// their issuers', and their revokers' with their issuers', each once.
+async fn chains_of<S: Storage>(
+    storage: &S,
+    records: &[binhan_core::sync::wire::DeviceRecord],
+) -> Result<Vec<DeviceCertificate>> {
+    let mut found: std::collections::BTreeMap<_, DeviceCertificate> = Default::default();
+    let mut wanted: std::collections::BTreeSet<_> = records
+        .iter()
+        .filter_map(|r| r.certificate.as_ref()?.issuer())
+        .chain(
+            records
+                .iter()
+                .filter_map(|r| Some(r.revocation.as_ref()?.revoked_by)),
+        )
+        .collect();
+    for _ in 0..=MAX_CHAIN {
+        let ask: Vec<_> = std::mem::take(&mut wanted)
+            .into_iter()
+            .filter(|id| !found.contains_key(id))
+            .collect();
+        if ask.is_empty() {
+            break;
+        }
+        for id in ask {
+            if let Some(certificate) = storage.device(id).await?.and_then(|d| d.certificate) {
+                wanted.extend(certificate.issuer());
+                found.insert(id, certificate);
+            }
+        }
+    }
+    Ok(found.into_values().collect())
 }
 
 /// `POST /v1/devices/revoke`: a revocation signed by the revoker's device

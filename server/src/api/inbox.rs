@@ -10,7 +10,7 @@ use binhan_core::model::Role;
 use binhan_core::online_report::{InboxRequest, InboxResponse};
 
 /// Bytes of sealed reports per answer, about.
-const INBOX_BYTES: usize = 1 << 20;
+pub(super) const INBOX_BYTES: usize = 1 << 20;
 
 /// `POST /v1/intake/inbox`: a commune case manager's phone fetches its
 /// commune's reports stored after `after`.

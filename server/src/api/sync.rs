@@ -6,6 +6,7 @@ use crate::error::{Result, ServerError};
 use crate::storage::{Cursor, Storage};
 use axum::extract::State;
 use binhan_core::events::{Event, Hlc};
+use binhan_core::model::Role;
 use binhan_core::sync::wire::{
     DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
     MAX_PUSH_ITEMS, MAX_PUSH_TEAM_MEMBERS, MAX_TEAM_MEMBERS,
@@ -168,7 +169,16 @@ pub async fn pull<S: Storage>(
     let cursor = Cursor::decode(&request.cursor).ok_or_else(|| {
         ServerError::bad_request("bad_cursor", "the cursor is not one this server issued")
     })?;
-    let response = state.storage.pull(me, cursor, request.max_bytes).await?;
+    let commune = (me.role == Role::CommuneCaseManager).then(|| me.commune.clone());
+    let mut response = state.storage.pull(me, cursor, request.max_bytes).await?;
+    // A manager's last chunk brings its inbox's first reports too.
+    if let (false, Some(commune), Some(after)) = (response.more, commune, request.inbox_after) {
+        let inbox = state
+            .storage
+            .online_reports(&commune, after, super::inbox::INBOX_BYTES)
+            .await?;
+        response.inbox = Some(inbox);
+    }
     tracing::info!(
         events = response.events.len(),
         team = response.team.len(),

@@ -257,6 +257,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
                 encode(&PullRequest {
                     cursor,
                     max_bytes: 1000,
+                    inbox_after: None,
                 }),
                 true,
             )

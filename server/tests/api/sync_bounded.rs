@@ -154,7 +154,11 @@ on_both_backends!(too_many_members_in_one_push_are_refused);
 
 /// One pull by `device` from `cursor`, asking for `max_bytes`.
 async fn pull(device: &RawDevice, cursor: Vec<u8>, max_bytes: u32) -> PullResponse {
-    let request = encode(&PullRequest { cursor, max_bytes });
+    let request = encode(&PullRequest {
+        cursor,
+        max_bytes,
+        inbox_after: None,
+    });
     let response = device.post("/v1/sync/pull", request, true).await;
     assert_eq!(response.status, 200, "{}", response.error_code());
     response.decode()

@@ -298,6 +298,7 @@ async fn a_revocation_is_obeyed_by_every_process_at_once(backend: Backend) {
         encode(&PullRequest {
             cursor: Vec::new(),
             max_bytes: DEFAULT_PULL_BYTES,
+            inbox_after: None,
         })
     };
     // Both processes serve the device, and so keep its enrolment.

@@ -29,6 +29,7 @@ async fn wraps_for(device: &RawDevice) -> usize {
         let request = encode(&PullRequest {
             cursor,
             max_bytes: DEFAULT_PULL_BYTES,
+            inbox_after: None,
         });
         let response = device.post("/v1/sync/pull", request, true).await;
         assert_eq!(response.status, 200, "{}", response.error_code());

@@ -79,6 +79,7 @@ async fn unauthenticated_requests_are_limited_per_address(backend: Backend) {
     let pull = encode(&PullRequest {
         cursor: vec![],
         max_bytes: 0,
+        inbox_after: None,
     });
     assert_eq!(raw.post("/v1/sync/pull", pull, true).await.status, 200);
 }
