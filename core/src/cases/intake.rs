@@ -45,8 +45,13 @@ impl CaseIntake {
         if let Some(plan) = &self.safety_plan {
             plan.validate(today)?;
         }
+        let child = self
+            .survivor
+            .age_on(self.incident.date, today)
+            .map(|age| age < crate::model::ADULT_AGE);
         for (i, consent) in self.consents.iter().enumerate() {
             consent.validate()?;
+            consent.check_giver(child, &self.incident.perpetrators)?;
             if self.consents[..i]
                 .iter()
                 .any(|c| c.scope.same_as(&consent.scope))
@@ -168,5 +173,74 @@ mod tests {
             at_intake.is_ok(),
             "intake refused what later actions accept: {at_intake:?}"
         );
+    }
+
+    /// A parent or caregiver who is an alleged perpetrator cannot consent
+    /// for the child: not at intake, not later, and a consent recorded
+    /// before that was known stops counting; nor does a caregiver decide
+    /// for an adult. The child's own decision still counts.
+    #[test]
+    fn a_caregiver_who_is_an_alleged_perpetrator_cannot_consent_for_the_child() {
+        use crate::error::Refusal;
+        use crate::events::{Event, Hlc};
+        use crate::model::{Perpetrator, Relationship};
+        let decision = |given_by| Consent {
+            scope: ConsentScope::Statistics,
+            granted: true,
+            given_by,
+        };
+        let by = |relationship| Perpetrator {
+            sex: crate::model::Sex::Male,
+            age_group: Default::default(),
+            relationship,
+        };
+        let refused = |result: Result<Vec<crate::events::Change>>, refusal| {
+            assert!(
+                matches!(&result, Err(Error::NotAllowed(r)) if *r == refusal),
+                "{result:?}"
+            );
+        };
+        let mut intake = sample_intake("SYN-CHILD");
+        intake.consents = vec![decision(ConsentGiver::Caregiver)];
+        intake.incident.perpetrators = vec![by(Relationship::NeighbourFriend)];
+
+        let mut accused = intake.clone();
+        accused
+            .incident
+            .perpetrators
+            .push(by(Relationship::ParentCaregiver));
+        refused(accused.into_changes(day()), Refusal::CaregiverIsPerpetrator);
+        let mut adult = intake.clone();
+        adult.survivor.age_years = Some(30);
+        refused(adult.into_changes(day()), Refusal::AdultDecidesHerself);
+
+        // The parent may consent while no parent is accused...
+        let author = DeviceId::random();
+        let first = Event::on_new_case(author, intake.clone().into_changes(day()).unwrap());
+        let state = CaseState::fold(first.case_id, [&first]);
+        assert!(state.consent_granted(&ConsentScope::Statistics));
+        // ...until one is: that consent stops counting, a new one is refused,
+        // and the child's own is taken.
+        let mut incident = state.incident();
+        incident
+            .perpetrators
+            .push(by(Relationship::ParentCaregiver));
+        let plan = |state: &CaseState, action| super::super::workflow::plan(state, action, day());
+        let update = plan(&state, super::super::CaseAction::UpdateIncident(incident)).unwrap();
+        let hlc = Hlc::from_wall_ms(first.hlc.wall_ms() + 1_000);
+        let second = Event {
+            id: Event::id_for(author, hlc),
+            case_id: first.case_id,
+            hlc,
+            author,
+            changes: update,
+        };
+        let state = CaseState::fold(first.case_id, [&first, &second]);
+        assert!(!state.consent_granted(&ConsentScope::Statistics));
+        assert!(state.consent_ever_granted(&ConsentScope::Statistics));
+        let again = super::super::CaseAction::RecordConsent(decision(ConsentGiver::Caregiver));
+        refused(plan(&state, again), Refusal::CaregiverIsPerpetrator);
+        let own = super::super::CaseAction::RecordConsent(decision(ConsentGiver::Survivor));
+        assert!(plan(&state, own).is_ok());
     }
 }

@@ -121,6 +121,9 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
         }
         CaseAction::RecordConsent(consent) => {
             consent.validate()?;
+            let (survivor, incident) = (state.survivor(), state.incident());
+            let child = super::Derived::of(state, &survivor, &incident).survivor_is_child;
+            consent.check_giver(child, &incident.perpetrators)?;
             let supersedes = state.head_events(&consent.scope.key());
             vec![Change::Consent(MultiWrite {
                 value: consent,

@@ -118,6 +118,11 @@ pub enum Refusal {
     /// case manager of the survivor's commune, without the survivor's
     /// recorded consent to share the case with them.
     TeamMemberNeedsConsent,
+    /// A parent's or caregiver's consent for a child while a parent or
+    /// caregiver is an alleged perpetrator.
+    CaregiverIsPerpetrator,
+    /// A parent's or caregiver's consent for an adult survivor.
+    AdultDecidesHerself,
 }
 
 impl Refusal {
@@ -163,6 +168,8 @@ impl Refusal {
             Self::ManagersOnly => "managers_only",
             Self::AlreadyTriaged => "already_triaged",
             Self::TeamMemberNeedsConsent => "team_member_needs_consent",
+            Self::CaregiverIsPerpetrator => "caregiver_is_perpetrator",
+            Self::AdultDecidesHerself => "adult_decides_herself",
         }
     }
 
@@ -361,6 +368,16 @@ impl Refusal {
                  commune joins a case's team only with the survivor's recorded consent to \
                  share the case with them",
             ),
+            Self::CaregiverIsPerpetrator => same(
+                "cha mẹ, người chăm sóc là người bị nghi gây bạo lực nên không thể đồng ý \
+                 thay cho trẻ",
+                "a parent or caregiver is an alleged perpetrator and cannot consent for the \
+                 child",
+            ),
+            Self::AdultDecidesHerself => same(
+                "người bị bạo lực đã thành niên tự đưa ra sự đồng ý",
+                "an adult survivor gives consent for themselves",
+            ),
         }
     }
 
@@ -441,6 +458,8 @@ pub(super) mod tests {
             ManagersOnly,
             AlreadyTriaged,
             TeamMemberNeedsConsent,
+            CaregiverIsPerpetrator,
+            AdultDecidesHerself,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -483,7 +502,9 @@ pub(super) mod tests {
                 | ActivityOfOtherCommune
                 | ManagersOnly
                 | AlreadyTriaged
-                | TeamMemberNeedsConsent => {}
+                | TeamMemberNeedsConsent
+                | CaregiverIsPerpetrator
+                | AdultDecidesHerself => {}
             }
         }
         all

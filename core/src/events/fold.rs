@@ -12,8 +12,8 @@ mod snapshot;
 use super::{Change, Event, Hlc, MultiWrite};
 use crate::events::event::Merge;
 use crate::model::{
-    CaseId, CaseStatus, Consent, ConsentScope, DeviceId, EventId, FollowUp, Incident, Note,
-    RiskAssessment, RiskLevel, SafetyPlan, ServiceRecord, StatusChange, Survivor,
+    CaseId, CaseStatus, Consent, ConsentGiver, ConsentScope, DeviceId, EventId, FollowUp, Incident,
+    Note, RiskAssessment, RiskLevel, SafetyPlan, ServiceRecord, StatusChange, Survivor,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -339,13 +339,23 @@ impl CaseState {
     }
 
     /// Whether consent for `scope` is granted: only if every current value
-    /// grants it (a conflict never counts as consent).
+    /// grants it (a conflict never counts as consent), and none is a
+    /// parent's or caregiver's while one of them is an alleged perpetrator
+    /// ([`Consent::counts`]).
     pub fn consent_granted(&self, scope: &ConsentScope) -> bool {
         let values = self.heads(&scope.key());
+        let by_caregiver = values.iter().any(|(_, change)| {
+            matches!(change, Change::Consent(w) if w.value.given_by == ConsentGiver::Caregiver)
+        });
+        let perpetrators = if by_caregiver {
+            self.incident().perpetrators
+        } else {
+            Vec::new()
+        };
         !values.is_empty()
-            && values
-                .iter()
-                .all(|(_, change)| matches!(change, Change::Consent(w) if w.value.granted))
+            && values.iter().all(
+                |(_, change)| matches!(change, Change::Consent(w) if w.value.counts(&perpetrators)),
+            )
     }
 
     /// Whether any write for `scope`, current or since superseded, granted

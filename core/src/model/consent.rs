@@ -2,8 +2,9 @@
 //! statistics. Consent is recorded, never assumed, and can be withdrawn.
 
 use super::validate::required_text;
-use super::{DeviceId, ServiceType};
-use crate::{coded_enum, Result};
+use super::{DeviceId, Perpetrator, Relationship, ServiceType};
+use crate::error::Refusal;
+use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Serialize};
 
 coded_enum! {
@@ -99,4 +100,40 @@ impl Consent {
     pub fn validate(&self) -> Result<()> {
         self.scope.validate()
     }
+
+    /// Checks that whoever decided may decide for this survivor: the
+    /// survivor always; a parent or caregiver only for a child (or a
+    /// survivor whose age is not known), and never while a parent or
+    /// caregiver is an alleged perpetrator (the plan's rule).
+    pub fn check_giver(
+        &self,
+        survivor_is_child: Option<bool>,
+        perpetrators: &[Perpetrator],
+    ) -> Result<()> {
+        if self.given_by != ConsentGiver::Caregiver {
+            return Ok(());
+        }
+        if survivor_is_child == Some(false) {
+            return Err(Error::NotAllowed(Refusal::AdultDecidesHerself));
+        }
+        if caregiver_is_perpetrator(perpetrators) {
+            return Err(Error::NotAllowed(Refusal::CaregiverIsPerpetrator));
+        }
+        Ok(())
+    }
+
+    /// Whether this decision counts where consent is needed: a parent's or
+    /// caregiver's grant does not while one of them is an alleged
+    /// perpetrator (recorded before that was known, or by another app).
+    pub fn counts(&self, perpetrators: &[Perpetrator]) -> bool {
+        self.granted
+            && !(self.given_by == ConsentGiver::Caregiver && caregiver_is_perpetrator(perpetrators))
+    }
+}
+
+/// Whether a parent or caregiver is among the alleged perpetrators.
+pub fn caregiver_is_perpetrator(perpetrators: &[Perpetrator]) -> bool {
+    perpetrators
+        .iter()
+        .any(|p| p.relationship == Relationship::ParentCaregiver)
 }

@@ -19,7 +19,7 @@ pub mod validate;
 pub use closure::{CaseStatus, Closure, ClosureChecklist, ClosureReason, StatusChange};
 pub use coded::{Coded, Enumeration, Label, Lang};
 pub use commune::{commune, validate_commune, Commune, COMMUNES};
-pub use consent::{Consent, ConsentGiver, ConsentScope};
+pub use consent::{caregiver_is_perpetrator, Consent, ConsentGiver, ConsentScope};
 pub use follow_up::{FollowUp, GoalProgress, GoalStatus, Note, MAX_NOTE_BYTES};
 pub(crate) use ids::{from_hex, hex, random_id, serialize_hex, HexDigits};
 pub use ids::{CaseId, DeviceId, EventId};

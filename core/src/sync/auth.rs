@@ -59,7 +59,7 @@ pub async fn enrol(ctx: &SyncContext<'_>, code: &str, label: &str) -> Result<Enr
     ctx.store.put_device(
         certificate.device.device_id,
         &super::wire::DeviceRecord {
-            public: certificate.device.clone(),
+            public: certificate.device,
             role: enrolment.role,
             commune: enrolment.commune.clone(),
             label: label.to_string(),

@@ -23,8 +23,8 @@ use super::intake::check::date;
 use super::intake::text::Problem;
 use binhan_core::cases::{CaseAction, CaseDetail};
 use binhan_core::model::{
-    CaseId, Closure, ClosureChecklist, ClosureReason, Coded, Consent, ConsentGiver, ConsentScope,
-    FollowUp, Note, Relationship, ServiceOutcome, ServiceRecord, ServiceType,
+    caregiver_is_perpetrator, CaseId, Closure, ClosureChecklist, ClosureReason, Coded, Consent,
+    ConsentGiver, ConsentScope, FollowUp, Note, ServiceOutcome, ServiceRecord, ServiceType,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -188,11 +188,7 @@ impl CaseFacts {
     pub(crate) fn of(case: &CaseDetail) -> Self {
         Self {
             child: case.derived.survivor_is_child,
-            caregiver_perpetrator: case
-                .incident
-                .perpetrators
-                .iter()
-                .any(|p| p.relationship == Relationship::ParentCaregiver),
+            caregiver_perpetrator: caregiver_is_perpetrator(&case.incident.perpetrators),
             granted: case
                 .consents
                 .iter()

@@ -9,8 +9,8 @@ use super::text::Problem;
 use super::IntakeForm;
 use binhan_core::cases::CaseIntake;
 use binhan_core::model::{
-    years_between, Coded, Consent, ConsentGiver, ConsentScope, Incident, Perpetrator, Relationship,
-    RiskAssessment, SafetyPlan, Survivor,
+    caregiver_is_perpetrator, years_between, Coded, Consent, ConsentGiver, ConsentScope, Incident,
+    Perpetrator, RiskAssessment, SafetyPlan, Survivor,
 };
 use chrono::NaiveDate;
 
@@ -276,10 +276,7 @@ impl Reader<'_> {
         if given_by == ConsentGiver::Caregiver {
             if child == Some(false) {
                 self.problem(F::ConsentGivenBy, 0, Problem::AdultConsentsHerself);
-            } else if perpetrators
-                .iter()
-                .any(|p| p.relationship == Relationship::ParentCaregiver)
-            {
+            } else if caregiver_is_perpetrator(perpetrators) {
                 // The plan's rule: a caregiver who is the alleged
                 // perpetrator cannot consent for the child.
                 self.problem(F::ConsentGivenBy, 0, Problem::CaregiverIsPerpetrator);
