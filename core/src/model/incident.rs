@@ -30,6 +30,7 @@ coded_enum! {
         "Child marriage." ChildMarriage = ("child_marriage", "tảo hôn", "child marriage"),
         "Consanguineous marriage." ConsanguineousMarriage = ("consanguineous_marriage", "hôn nhân cận huyết thống", "consanguineous marriage"),
         "Trafficking in persons." Trafficking = ("trafficking", "mua bán người", "trafficking"),
+        "Abuse of children: a form of its own in the plan." ChildAbuse = ("child_abuse", "xâm hại trẻ em", "abuse of children"),
     }
 }
 

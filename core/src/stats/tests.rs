@@ -104,6 +104,25 @@ fn a_case_without_consent_yields_nothing() {
     assert_eq!(stat_update(&CaseState::fold(id, &events)), None);
 }
 
+/// Abuse of children is a context of its own (the plan's form "xâm hại trẻ
+/// em"): recorded on the case, carried into its record, counted apart.
+#[test]
+fn abuse_of_children_is_counted_as_its_own_context() {
+    let mut child = intake(vec![statistics(true)]);
+    child.incident.contexts = vec![ContextFlag::IntimatePartnerFamily, ContextFlag::ChildAbuse];
+    let (id, events) = open(child);
+    let Some(StatUpdate::Record(r)) = stat_update(&CaseState::fold(id, &events)) else {
+        panic!("a consenting case yields a record");
+    };
+    assert_eq!(
+        r.contexts,
+        vec![ContextFlag::IntimatePartnerFamily, ContextFlag::ChildAbuse]
+    );
+    assert_eq!(StatRecord::decode(&r.encode()).unwrap(), r);
+    assert_eq!(ContextFlag::ChildAbuse.code(), "child_abuse");
+    assert_eq!(ContextFlag::ChildAbuse.label(Lang::Vi), "xâm hại trẻ em");
+}
+
 #[test]
 fn fields_match_the_case() {
     let (id, events) = open(intake(vec![statistics(true)]));
