@@ -147,7 +147,14 @@ impl Inner {
                 match detail {
                     Some((Ok(detail), Ok(events), me)) => (
                         Screen::CaseSummary {
-                            view: cases::summary_view(&detail, &events, me, today, lang),
+                            view: cases::summary_view(
+                                &detail,
+                                &events,
+                                me,
+                                self.enrolment().map(|e| e.role),
+                                today,
+                                lang,
+                            ),
                         },
                         T::SummaryTitle.get(lang),
                     ),

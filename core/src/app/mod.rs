@@ -353,6 +353,9 @@ impl Vault {
 
     /// Applies an action to a case; returns the id of the event recorded.
     pub fn act(&self, id: CaseId, action: CaseAction) -> Result<EventId> {
+        if matches!(action, CaseAction::Close(_)) {
+            crate::cases::check_closer(self.enrolment()?.map(|e| e.role))?;
+        }
         let session = self.session()?;
         let state = self.state(&session, id)?;
         let changes = plan(&state, action, self.today())?;

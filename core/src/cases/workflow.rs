@@ -55,6 +55,27 @@ pub enum CaseAction {
     },
 }
 
+/// Refuses a closing by a device enrolled as anything but a commune case
+/// manager: the manager's closing, signed by its device key, is the
+/// closure's approval (devices that pull a closing check the same of its
+/// author's certificate). A vault enrolled nowhere (training) may close.
+pub fn check_closer(role: Option<crate::model::Role>) -> Result<()> {
+    match role {
+        Some(role) if role != crate::model::Role::CommuneCaseManager => {
+            Err(Error::NotAllowed(Refusal::ClosureNeedsManager))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `event` closes its case.
+pub fn closes(event: &crate::events::Event) -> bool {
+    event
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Status(StatusChange::Closed(_))))
+}
+
 /// Refuses a referral unless the survivor consented to that service and
 /// recipient.
 pub(crate) fn check_referral_consent(

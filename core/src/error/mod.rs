@@ -215,7 +215,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 41);
+        assert_eq!(refusals.len(), 42);
         check(
             "refusal",
             refusals

@@ -123,6 +123,9 @@ pub enum Refusal {
     CaregiverIsPerpetrator,
     /// A parent's or caregiver's consent for an adult survivor.
     AdultDecidesHerself,
+    /// Closing a case from a device that is not a commune case manager's
+    /// (the manager's signed closing is the closure's approval).
+    ClosureNeedsManager,
 }
 
 impl Refusal {
@@ -170,6 +173,7 @@ impl Refusal {
             Self::TeamMemberNeedsConsent => "team_member_needs_consent",
             Self::CaregiverIsPerpetrator => "caregiver_is_perpetrator",
             Self::AdultDecidesHerself => "adult_decides_herself",
+            Self::ClosureNeedsManager => "closure_needs_manager",
         }
     }
 
@@ -378,6 +382,12 @@ impl Refusal {
                 "người bị bạo lực đã thành niên tự đưa ra sự đồng ý",
                 "an adult survivor gives consent for themselves",
             ),
+            Self::ClosureNeedsManager => same(
+                "chỉ cán bộ phụ trách (UBND xã) đóng được hồ sơ: việc đóng hồ sơ do cán bộ \
+                 phụ trách ký là sự phê duyệt; hãy đề nghị cán bộ phụ trách xem xét và đóng",
+                "only a commune case manager closes a case (their signed closing is the \
+                 approval); ask the case manager to review and close it",
+            ),
         }
     }
 
@@ -460,6 +470,7 @@ pub(super) mod tests {
             TeamMemberNeedsConsent,
             CaregiverIsPerpetrator,
             AdultDecidesHerself,
+            ClosureNeedsManager,
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -504,7 +515,8 @@ pub(super) mod tests {
                 | AlreadyTriaged
                 | TeamMemberNeedsConsent
                 | CaregiverIsPerpetrator
-                | AdultDecidesHerself => {}
+                | AdultDecidesHerself
+                | ClosureNeedsManager => {}
             }
         }
         all

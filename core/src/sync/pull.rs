@@ -322,6 +322,9 @@ impl SyncContext<'_> {
             Entry::Vacant(slot) => slot.insert(known(directory, wire.author)?.public.verifier()?),
         };
         let event = open_event(wire, author, &key)?;
+        if crate::cases::closes(&event) {
+            crate::cases::check_closer(Some(known(directory, wire.author)?.role))?;
+        }
         self.clock.observe(event.hlc);
         Ok(event)
     }

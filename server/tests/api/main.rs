@@ -8,6 +8,7 @@
 mod support;
 
 mod activities_api;
+mod closure_approval;
 mod demo_runs;
 mod device_directory;
 mod online_intake;

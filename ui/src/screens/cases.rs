@@ -223,11 +223,13 @@ pub struct CaseSummaryView {
 }
 
 /// The summary of `case` on `today`, with the detail its `events` give;
-/// `me` is this phone.
+/// `me` is this phone, enrolled as `role` (closing is a commune case
+/// manager's: for others the action says why not).
 pub(crate) fn summary_view(
     case: &CaseDetail,
     events: &[binhan_core::events::Event],
     me: Option<DeviceId>,
+    role: Option<binhan_core::model::Role>,
     today: NaiveDate,
     lang: Lang,
 ) -> CaseSummaryView {
@@ -331,14 +333,16 @@ pub(crate) fn summary_view(
                         case: case.id.to_string(),
                     },
                 ),
-                work_action(
-                    case,
-                    match case.status {
-                        CaseStatus::Open => WorkKind::Close,
-                        CaseStatus::Closed => WorkKind::Reopen,
-                    },
-                    lang,
-                ),
+                match case.status {
+                    CaseStatus::Open => work_action(case, WorkKind::Close, lang).unless(
+                        binhan_core::cases::check_closer(role).err().map(|_| {
+                            let refusal = binhan_core::Refusal::ClosureNeedsManager;
+                            let text = crate::text::sentence(refusal.text(lang));
+                            crate::view::Reason::new(refusal.code(), text)
+                        }),
+                    ),
+                    CaseStatus::Closed => work_action(case, WorkKind::Reopen, lang),
+                },
             ])
             .collect(),
         sections: sections(case, events, me, lang),

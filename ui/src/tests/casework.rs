@@ -50,6 +50,40 @@ fn fields(view: &ViewModel) -> Vec<WorkField> {
     work(view).fields.iter().map(|f| f.field).collect()
 }
 
+/// Closing is a commune case manager's (their signed closing is the
+/// approval): a collaborator's phone shows the action disabled with the
+/// reason, and the core refuses it if asked anyway; a manager's closes.
+#[test]
+fn only_a_commune_case_manager_closes_a_case() {
+    use binhan_core::model::Role;
+    let closable = |role| {
+        let h = Harness::seeded_as(role);
+        h.unlock(PIN);
+        let id = h.id("SYN-001");
+        let view = h.send(Event::OpenCase { id: id.clone() });
+        let close = summary(&view)
+            .actions
+            .iter()
+            .find(|a| {
+                matches!(
+                    &a.event,
+                    Event::OpenCaseWork {
+                        kind: WorkKind::Close,
+                        ..
+                    }
+                )
+            })
+            .cloned()
+            .expect("a close action");
+        (close.enabled, close.disabled_reason.map(|r| r.code))
+    };
+    assert_eq!(
+        closable(Role::Collaborator),
+        (false, Some("closure_needs_manager".to_string()))
+    );
+    assert_eq!(closable(Role::CommuneCaseManager), (true, None));
+}
+
 #[test]
 fn a_referral_needs_consent_and_the_case_records_every_step_to_closure() {
     let h = Harness::seeded(delaying_policy(), None);

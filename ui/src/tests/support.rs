@@ -278,6 +278,19 @@ impl Harness {
         Self::over(dir, policy, cases)
     }
 
+    /// The synthetic cases in a vault enrolled (offline) as `role` of Pa
+    /// Ủ, locked.
+    pub(crate) fn seeded_as(role: Role) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let policy = delaying_policy();
+        let cases = seed_vault(&dir.path().join("vault"), policy, None);
+        let vault = Vault::open(&dir.path().join("vault"), config(policy)).expect("vault");
+        vault.unlock(PIN).expect("unlock");
+        vault.enrol_offline(role, "pa_u").expect("enrolled");
+        drop(vault);
+        Self::over(dir, policy, cases)
+    }
+
     /// A vault enrolled (offline) as `role` of Pa Ủ, with no case, locked.
     pub(crate) fn enrolled_as(role: Role) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -1,0 +1,147 @@
+//! Closing a case needs a commune case manager: the manager's closing,
+//! signed by its device key, is the approval (before, "supervisor
+//! reviewed" was a tick anyone closing could set). A collaborator's phone
+//! refuses to close; the manager closes and the collaborator sees it
+//! closed; a closing pushed by a collaborator's modified app (the server
+//! cannot read it) is held back by the manager's phone, where the case stays
+//! open. On SQLite and PostgreSQL. Synthetic data only.
+
+use crate::support::{intake, now_ms, Backend, RawDevice, Server, Team};
+use binhan_core::cases::{plan, CaseAction};
+use binhan_core::error::Refusal;
+use binhan_core::events::{CaseState, Event, Hlc};
+use binhan_core::model::{
+    CaseId, CaseStatus, Closure, ClosureChecklist, ClosureReason, EventId, Role,
+};
+use binhan_core::sync::wire::{encode, DeviceList, DeviceQuery, KeyWrap, PushRequest, TeamEntry};
+use binhan_core::sync::{seal_event, sign_team_entry, wrap_case_key, HeldKind};
+use binhan_core::Error;
+
+const COMMUNE: &str = "tam_duong";
+
+fn closure() -> Closure {
+    Closure {
+        reason: ClosureReason::NeedsMet,
+        checklist: ClosureChecklist {
+            needs_met_or_declined: true,
+            safety_reviewed: true,
+            survivor_informed_can_return: true,
+            service_outcomes_recorded: true,
+            supervisor_reviewed: true,
+        },
+        note: None,
+    }
+}
+
+/// A case made and closed at once by `raw` (a collaborator's modified
+/// app), with the commune's manager on its team.
+async fn case_closed_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) -> CaseId {
+    let me = raw.identity.device_id();
+    let case_id = CaseId::random();
+    let key = binhan_core::crypto::SecretKey::random();
+    let query = DeviceQuery {
+        ids: vec![manager],
+        ..DeviceQuery::default()
+    };
+    let list: DeviceList = raw
+        .post("/v1/devices/query", encode(&query), true)
+        .await
+        .decode();
+    let mut entry = TeamEntry {
+        id: EventId::random(),
+        case_id,
+        epoch: 0,
+        members: vec![me, manager],
+        wraps: vec![KeyWrap {
+            recipient: manager,
+            epoch: 0,
+            sealed: wrap_case_key(&raw.identity, &list.devices[0].public, case_id, 0, &key),
+        }],
+        signer: me,
+        signature: vec![],
+    };
+    sign_team_entry(&raw.identity, &mut entry);
+    let today = chrono::Utc::now().date_naive();
+    let event = |wall_ms, changes| {
+        let hlc = Hlc::from_wall_ms(wall_ms);
+        Event {
+            id: Event::id_for(me, hlc),
+            case_id,
+            hlc,
+            author: me,
+            changes,
+        }
+    };
+    let now = now_ms();
+    let changes = intake("SYN-CLOSE-002", COMMUNE)
+        .into_changes(today)
+        .unwrap();
+    let created = event(now, changes);
+    let state = CaseState::fold(case_id, [&created]);
+    let closing = plan(&state, CaseAction::Close(closure()), today).unwrap();
+    let closed = event(now + 1, closing);
+    let push = PushRequest {
+        team: vec![entry],
+        events: [created, closed]
+            .iter()
+            .map(|e| seal_event(&raw.identity, &key, 0, e))
+            .collect(),
+        snapshots: vec![],
+        bundles: vec![],
+    };
+    let response = raw.post("/v1/sync/push", encode(&push), true).await;
+    assert_eq!(response.status, 200, "{}", response.error_code());
+    case_id
+}
+
+async fn closing_a_case_needs_a_commune_case_manager(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 1).await;
+    let collaborator = &team.collaborators[0];
+    let case = collaborator
+        .app
+        .create_case(intake("SYN-CLOSE-001", COMMUNE))
+        .unwrap();
+    collaborator.sync().await;
+    team.manager.sync().await;
+
+    let refused = collaborator.app.act(case, CaseAction::Close(closure()));
+    assert!(
+        matches!(
+            refused,
+            Err(Error::NotAllowed(Refusal::ClosureNeedsManager))
+        ),
+        "{refused:?}"
+    );
+    team.manager
+        .app
+        .act(case, CaseAction::Close(closure()))
+        .unwrap();
+    team.manager.sync().await;
+    let report = collaborator.sync().await;
+    assert_eq!(report.items_refused, 0);
+    assert_eq!(
+        collaborator.app.case(case).unwrap().status,
+        CaseStatus::Closed
+    );
+
+    // A modified app closes its own case without the manager.
+    let code = team.manager.app.invite(Role::Collaborator, COMMUNE, 24);
+    let raw = RawDevice::enrol(&server, &code.await.unwrap().code).await;
+    let forced = case_closed_by(&raw, team.manager.app.device_id().unwrap()).await;
+    let report = team.manager.sync().await;
+    assert_eq!(report.items_refused, 1);
+    let detail = team.manager.app.case(forced).unwrap();
+    assert_eq!(
+        (detail.survivor.code.as_str(), detail.status),
+        ("SYN-CLOSE-002", CaseStatus::Open)
+    );
+    let held = team.manager.app.held_items().unwrap();
+    assert!(
+        held.iter().any(|h| h.kind == HeldKind::Event
+            && h.case_id == Some(forced)
+            && h.reason == "closure_needs_manager"),
+        "{held:?}"
+    );
+}
+on_both_backends!(closing_a_case_needs_a_commune_case_manager);
