@@ -6,13 +6,29 @@
 use crate::Rng;
 use binhan_core::cases::{CaseAction, CaseIntake};
 use binhan_core::model::{
-    AgeGroup, Consent, ConsentGiver, ConsentScope, ContactMethod, ContextFlag, EthnicGroup,
-    FollowUp, GoalProgress, GoalStatus, Incident, MaritalStatus, Note, Perpetrator, PlaceType,
-    Relationship, RiskAssessment, RiskFactor, RiskLevel, SafetyPlan, ServiceOutcome, ServiceRecord,
-    ServiceType, Sex, Survivor, TimeOfDay, ViolenceType,
+    AgeGroup, Closure, ClosureChecklist, ClosureReason, Consent, ConsentGiver, ConsentScope,
+    ContactMethod, ContextFlag, EthnicGroup, FollowUp, GoalProgress, GoalStatus, Incident,
+    MaritalStatus, Note, Perpetrator, PlaceType, Relationship, RiskAssessment, RiskFactor,
+    RiskLevel, SafetyPlan, ServiceOutcome, ServiceRecord, ServiceType, Sex, Survivor, TimeOfDay,
+    ViolenceType,
 };
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
+
+/// A closing with every item of the checklist confirmed: the needs met.
+pub fn complete_closure() -> Closure {
+    Closure {
+        reason: ClosureReason::NeedsMet,
+        checklist: ClosureChecklist {
+            needs_met_or_declined: true,
+            safety_reviewed: true,
+            survivor_informed_can_return: true,
+            service_outcomes_recorded: true,
+            supervisor_reviewed: true,
+        },
+        note: None,
+    }
+}
 
 /// A case as a CouchDB-style app would keep it: one JSON document.
 #[derive(Debug, Clone, Serialize)]

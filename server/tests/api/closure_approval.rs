@@ -10,28 +10,13 @@ use crate::support::{intake, now_ms, Backend, RawDevice, Server, Team};
 use binhan_core::cases::{plan, CaseAction};
 use binhan_core::error::Refusal;
 use binhan_core::events::{CaseState, Event, Hlc};
-use binhan_core::model::{
-    CaseId, CaseStatus, Closure, ClosureChecklist, ClosureReason, EventId, Role,
-};
-use binhan_core::sync::wire::{encode, DeviceList, DeviceQuery, KeyWrap, PushRequest, TeamEntry};
-use binhan_core::sync::{seal_event, sign_team_entry, wrap_case_key, HeldKind};
+use binhan_core::model::{CaseId, CaseStatus, Role};
+use binhan_core::sync::wire::{encode, PushRequest};
+use binhan_core::sync::{seal_event, HeldKind};
 use binhan_core::Error;
+use binhan_testkit::cases::complete_closure;
 
 const COMMUNE: &str = "tam_duong";
-
-fn closure() -> Closure {
-    Closure {
-        reason: ClosureReason::NeedsMet,
-        checklist: ClosureChecklist {
-            needs_met_or_declined: true,
-            safety_reviewed: true,
-            survivor_informed_can_return: true,
-            service_outcomes_recorded: true,
-            supervisor_reviewed: true,
-        },
-        note: None,
-    }
-}
 
 /// A case made and closed at once by `raw` (a collaborator's modified
 /// app), with the commune's manager on its team.
@@ -39,28 +24,7 @@ async fn case_closed_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) 
     let me = raw.identity.device_id();
     let case_id = CaseId::random();
     let key = binhan_core::crypto::SecretKey::random();
-    let query = DeviceQuery {
-        ids: vec![manager],
-        ..DeviceQuery::default()
-    };
-    let list: DeviceList = raw
-        .post("/v1/devices/query", encode(&query), true)
-        .await
-        .decode();
-    let mut entry = TeamEntry {
-        id: EventId::random(),
-        case_id,
-        epoch: 0,
-        members: vec![me, manager],
-        wraps: vec![KeyWrap {
-            recipient: manager,
-            epoch: 0,
-            sealed: wrap_case_key(&raw.identity, &list.devices[0].public, case_id, 0, &key),
-        }],
-        signer: me,
-        signature: vec![],
-    };
-    sign_team_entry(&raw.identity, &mut entry);
+    let entry = raw.team_of_new_case(case_id, &[manager], &key).await;
     let today = chrono::Utc::now().date_naive();
     let event = |wall_ms, changes| {
         let hlc = Hlc::from_wall_ms(wall_ms);
@@ -78,7 +42,7 @@ async fn case_closed_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) 
         .unwrap();
     let created = event(now, changes);
     let state = CaseState::fold(case_id, [&created]);
-    let closing = plan(&state, CaseAction::Close(closure()), today).unwrap();
+    let closing = plan(&state, CaseAction::Close(complete_closure()), today).unwrap();
     let closed = event(now + 1, closing);
     let push = PushRequest {
         team: vec![entry],
@@ -105,7 +69,9 @@ async fn closing_a_case_needs_a_commune_case_manager(backend: Backend) {
     collaborator.sync().await;
     team.manager.sync().await;
 
-    let refused = collaborator.app.act(case, CaseAction::Close(closure()));
+    let refused = collaborator
+        .app
+        .act(case, CaseAction::Close(complete_closure()));
     assert!(
         matches!(
             refused,
@@ -115,7 +81,7 @@ async fn closing_a_case_needs_a_commune_case_manager(backend: Backend) {
     );
     team.manager
         .app
-        .act(case, CaseAction::Close(closure()))
+        .act(case, CaseAction::Close(complete_closure()))
         .unwrap();
     team.manager.sync().await;
     let report = collaborator.sync().await;

@@ -15,14 +15,12 @@ use crate::support::{
 };
 use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event};
-use binhan_core::model::{CaseId, DeviceId, EventId, Role};
+use binhan_core::model::{CaseId, DeviceId, Role};
 use binhan_core::sync::wire::{
-    decode, encode, DeviceList, DeviceQuery, KeyWrap, PullResponse, PushRequest, PushResponse,
-    TeamEntry, WireSnapshot,
+    decode, encode, PullResponse, PushRequest, PushResponse, WireSnapshot,
 };
 use binhan_core::sync::{
-    seal_event, seal_snapshot, sign_team_entry, wrap_case_key, CancelFlag, DeviceIdentity,
-    HeldKind, HttpTransport, Transport,
+    seal_event, seal_snapshot, CancelFlag, DeviceIdentity, HeldKind, HttpTransport, Transport,
 };
 use binhan_core::Result;
 use std::sync::{Arc, Mutex};
@@ -47,36 +45,7 @@ async fn push_case(raw: &RawDevice, others: &[DeviceId]) -> RawCase {
     let me = raw.identity.device_id();
     let case_id = CaseId::random();
     let key = SecretKey::random();
-    let list: DeviceList = raw
-        .post(
-            "/v1/devices/query",
-            encode(&DeviceQuery {
-                ids: others.to_vec(),
-                ..DeviceQuery::default()
-            }),
-            true,
-        )
-        .await
-        .decode();
-    let wraps = list
-        .devices
-        .iter()
-        .map(|d| KeyWrap {
-            recipient: d.public.device_id,
-            epoch: 0,
-            sealed: wrap_case_key(&raw.identity, &d.public, case_id, 0, &key),
-        })
-        .collect();
-    let mut entry = TeamEntry {
-        id: EventId::random(),
-        case_id,
-        epoch: 0,
-        members: [me].into_iter().chain(others.iter().copied()).collect(),
-        wraps,
-        signer: me,
-        signature: vec![],
-    };
-    sign_team_entry(&raw.identity, &mut entry);
+    let entry = raw.team_of_new_case(case_id, others, &key).await;
     // A recorded case (an intake) with a note.
     let mut event = note_event(me, case_id, now_ms());
     let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 2).unwrap();

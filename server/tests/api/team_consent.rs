@@ -13,11 +13,9 @@ use crate::support::{intake, now_ms, Backend, RawDevice, Server, Team};
 use binhan_core::cases::CaseAction;
 use binhan_core::error::Refusal;
 use binhan_core::events::{Event, Hlc};
-use binhan_core::model::{CaseId, DeviceId, EventId, Note, Role};
-use binhan_core::sync::wire::{
-    encode, DeviceList, DeviceQuery, KeyWrap, PullRequest, PullResponse, PushRequest, TeamEntry,
-};
-use binhan_core::sync::{seal_event, sign_team_entry, wrap_case_key};
+use binhan_core::model::{CaseId, DeviceId, Note, Role};
+use binhan_core::sync::seal_event;
+use binhan_core::sync::wire::{encode, PullRequest, PullResponse, PushRequest};
 use binhan_core::Error;
 use std::collections::BTreeSet;
 
@@ -62,36 +60,8 @@ async fn case_shared_without_consent(
     let me = rogue.identity.device_id();
     let case_id = CaseId::random();
     let key = binhan_core::crypto::SecretKey::random();
-    let list: DeviceList = rogue
-        .post(
-            "/v1/devices/query",
-            encode(&DeviceQuery {
-                ids: vec![manager, stranger],
-                ..DeviceQuery::default()
-            }),
-            true,
-        )
-        .await
-        .decode();
-    let wraps = list
-        .devices
-        .iter()
-        .map(|d| KeyWrap {
-            recipient: d.public.device_id,
-            epoch: 0,
-            sealed: wrap_case_key(&rogue.identity, &d.public, case_id, 0, &key),
-        })
-        .collect();
-    let mut entry = TeamEntry {
-        id: EventId::random(),
-        case_id,
-        epoch: 0,
-        members: vec![me, manager, stranger],
-        wraps,
-        signer: me,
-        signature: vec![],
-    };
-    sign_team_entry(&rogue.identity, &mut entry);
+    let others = [manager, stranger];
+    let entry = rogue.team_of_new_case(case_id, &others, &key).await;
     let today = chrono::Utc::now().date_naive();
     let hlc = Hlc::from_wall_ms(now_ms());
     let created = Event {

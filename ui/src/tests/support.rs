@@ -188,17 +188,7 @@ pub(crate) fn seed_vault(
     for seed in seeds() {
         let id = app.create_case(intake(&seed)).expect("seed case");
         if seed.closed {
-            let closure = Closure {
-                reason: ClosureReason::NeedsMet,
-                checklist: ClosureChecklist {
-                    needs_met_or_declined: true,
-                    safety_reviewed: true,
-                    survivor_informed_can_return: true,
-                    service_outcomes_recorded: true,
-                    supervisor_reviewed: true,
-                },
-                note: None,
-            };
+            let closure = binhan_testkit::cases::complete_closure();
             app.act(id, CaseAction::Close(closure)).expect("close");
         }
         ids.push((seed.code.to_string(), id));

@@ -490,6 +490,53 @@ pub fn note_event(
 }
 
 impl RawDevice {
+    /// The signed first team entry of a new case of this device's own with
+    /// `others` on its team too, `key` wrapped for each (to the keys the
+    /// server lists for them).
+    pub async fn team_of_new_case(
+        &self,
+        case_id: binhan_core::model::CaseId,
+        others: &[binhan_core::model::DeviceId],
+        key: &binhan_core::crypto::SecretKey,
+    ) -> binhan_core::sync::wire::TeamEntry {
+        use binhan_core::sync::wire::{encode, DeviceList, DeviceQuery, KeyWrap, TeamEntry};
+        let me = self.identity.device_id();
+        let query = DeviceQuery {
+            ids: others.to_vec(),
+            ..DeviceQuery::default()
+        };
+        let list: DeviceList = self
+            .post("/v1/devices/query", encode(&query), true)
+            .await
+            .decode();
+        let wraps = list
+            .devices
+            .iter()
+            .map(|d| KeyWrap {
+                recipient: d.public.device_id,
+                epoch: 0,
+                sealed: binhan_core::sync::wrap_case_key(
+                    &self.identity,
+                    &d.public,
+                    case_id,
+                    0,
+                    key,
+                ),
+            })
+            .collect();
+        let mut entry = TeamEntry {
+            id: binhan_core::model::EventId::random(),
+            case_id,
+            epoch: 0,
+            members: [me].into_iter().chain(others.iter().copied()).collect(),
+            wraps,
+            signer: me,
+            signature: vec![],
+        };
+        binhan_core::sync::sign_team_entry(&self.identity, &mut entry);
+        entry
+    }
+
     /// A new case of this device's own: its signed team entry (the device
     /// alone, epoch 0) and its key.
     pub fn new_case(
