@@ -169,6 +169,7 @@ struct SyncScreen: View {
             }
             if let error = view.error { ErrorText(reason: error) }
             if let held = view.held { ErrorText(reason: held) }
+            if let withoutConsent = view.withoutConsent { ErrorText(reason: withoutConsent) }
             ActionButton(action: view.syncNow, send: send)
             if let enrol = view.enrol { ActionButton(action: enrol, send: send) }
             if let roads = view.roads {

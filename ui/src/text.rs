@@ -150,6 +150,7 @@ pub(crate) enum T {
     LastSync,
     NeverSynced,
     ItemsHeld(usize),
+    MembersWithoutConsent(u64),
     Waiting(u64),
     SyncedCounts(u64, u64),
     Enrolling,
@@ -339,6 +340,10 @@ impl T {
             ItemsHeld(n) => vi_en(
                 format!("{n} mục nhận về không mở được hoặc chữ ký không hợp lệ: đã để riêng, phần còn lại đã nhận đủ. Báo cho cán bộ phụ trách."),
                 format!("{n} items received did not open or were not properly signed: held apart, everything else was received. Tell the case manager."),
+            ),
+            MembersWithoutConsent(n) => vi_en(
+                format!("{n} người trong nhóm hồ sơ chưa được người bị bạo lực đồng ý chia sẻ: máy của cán bộ phụ trách hoặc người lập hồ sơ đã đổi khóa, họ không nhận được gì thêm. Báo cho cán bộ phụ trách."),
+                format!("{n} case team members lack the survivor's consent to share: the case manager's or the creator's phone replaced the key, they receive nothing more. Tell the case manager."),
             ),
             Waiting(n) => vi_en(
                 format!("{n} thay đổi chờ gửi"),

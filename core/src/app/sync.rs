@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 const LAST_SYNC_META: &str = "sync.last";
+/// Meta key: team members the last full sync found without consent.
+const WITHOUT_CONSENT_META: &str = "sync.members_without_consent";
 /// The code of the server's refusal of a revoked device.
 const REVOKED: &str = "revoked";
 
@@ -149,9 +151,22 @@ impl Vault {
                     events_pulled: report.events_pulled,
                 },
             )?;
+            ctx.store
+                .set_meta(WITHOUT_CONSENT_META, &report.members_without_consent)?;
             Ok(report)
         })
         .await
+    }
+
+    /// Members of case teams the last full sync found without the
+    /// survivor's consent (`crate::sync::members_without_consent`); on the
+    /// creator's or a manager's phone that sync also removed them.
+    pub fn members_without_consent(&self) -> Result<u64> {
+        Ok(self
+            .session()?
+            .store
+            .meta(WITHOUT_CONSENT_META)?
+            .unwrap_or(0))
     }
 
     /// When this device last synced in full, and what it carried (kept in

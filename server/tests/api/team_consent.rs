@@ -105,6 +105,8 @@ async fn a_member_added_without_consent_is_removed_by_the_manager(backend: Backe
     let report = team.manager.sync().await;
     assert_eq!(report.members_without_consent, 1);
     assert_eq!(report.keys_rotated, 1);
+    // Kept for the sync screen until the next sync.
+    assert_eq!(team.manager.app.members_without_consent().unwrap(), 1);
     let members: BTreeSet<DeviceId> = team
         .manager
         .app
@@ -135,6 +137,7 @@ async fn a_member_added_without_consent_is_removed_by_the_manager(backend: Backe
     let report = team.manager.sync().await;
     assert_eq!(report.members_without_consent, 0);
     assert_eq!(report.events_pushed, 1);
+    assert_eq!(team.manager.app.members_without_consent().unwrap(), 0);
     let (wraps, events) = what_it_pulls(&stranger, case).await;
     assert!(wraps.iter().all(|&epoch| epoch == 0), "{wraps:?}");
     assert!(events.iter().all(|&epoch| epoch == 0), "{events:?}");

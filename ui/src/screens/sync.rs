@@ -84,6 +84,10 @@ pub struct SyncView {
     /// Items received that did not open or were not properly signed: held
     /// apart (the rest was received), for the manager to know.
     pub held: Option<Reason>,
+    /// Case team members the last sync found without the survivor's
+    /// consent (removed with a new key by a manager's or the creator's
+    /// phone), for the manager to know.
+    pub without_consent: Option<Reason>,
     /// Server, role, commune and this phone's device code (what a manager
     /// names when the province lists it as a shelter's host); empty when
     /// not enrolled.
@@ -272,6 +276,8 @@ pub(crate) struct SyncFacts {
     pub(crate) roads: Option<RoadStatus>,
     /// Pulled items refused and held back.
     pub(crate) held: usize,
+    /// Team members the last sync found without consent.
+    pub(crate) without_consent: u64,
 }
 
 impl SyncFacts {
@@ -287,6 +293,7 @@ impl SyncFacts {
             last_sync: vault.last_sync().ok().flatten(),
             roads: vault.road_status().ok(),
             held: vault.held_items().map(|h| h.len()).unwrap_or(0),
+            without_consent: vault.members_without_consent().unwrap_or(0),
         }
     }
 }
@@ -299,6 +306,7 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
         last_sync,
         roads,
         held,
+        without_consent,
     } = facts;
     let enrolment = enrolment.as_ref();
     let enrolled_as = enrolment
@@ -347,6 +355,10 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
     };
     SyncView {
         held: (held > 0).then(|| Reason::new("items_held", T::ItemsHeld(held).get(lang))),
+        without_consent: (without_consent > 0).then(|| {
+            let text = T::MembersWithoutConsent(without_consent).get(lang);
+            Reason::new("members_without_consent", text)
+        }),
         not_enrolled: enrolment.is_none().then(|| T::NotEnrolled.get(lang)),
         enrolled_as,
         last_sync: LabelledValue {
@@ -389,5 +401,21 @@ mod tests {
         let held = sync_view(&state, facts, Lang::En).held.expect("told");
         assert_eq!(held.code, "items_held");
         assert!(held.text.starts_with("3 items received"));
+    }
+
+    #[test]
+    fn members_without_consent_are_told_and_nothing_when_none() {
+        let state = SyncState::default();
+        let none = sync_view(&state, SyncFacts::default(), Lang::Vi);
+        assert!(none.without_consent.is_none());
+        let facts = SyncFacts {
+            without_consent: 2,
+            ..SyncFacts::default()
+        };
+        let told = sync_view(&state, facts, Lang::Vi)
+            .without_consent
+            .expect("told");
+        assert_eq!(told.code, "members_without_consent");
+        assert!(told.text.starts_with("2 người"), "{}", told.text);
     }
 }

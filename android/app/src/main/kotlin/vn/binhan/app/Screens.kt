@@ -340,6 +340,7 @@ fun Sync(view: SyncView, send: Send) {
     }
     view.error?.let { ErrorText(it) }
     view.held?.let { ErrorText(it) }
+    view.withoutConsent?.let { ErrorText(it) }
     ActionButton(view.syncNow, send)
     view.enrol?.let { ActionButton(it, send) }
     view.roads?.let { roads ->
