@@ -43,7 +43,7 @@ fn a_record_counts_in_the_period_of_the_month_it_was_reported() {
 }
 
 #[test]
-fn the_workbooks_cover_states_the_period() {
+fn the_workbook_states_the_period_and_whom_survivor_counts_cover() {
     let report = annual_report(
         ReportPeriod::of(2026),
         &[],
@@ -51,6 +51,11 @@ fn the_workbooks_cover_states_the_period() {
         &ReportConfig::default(),
         NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     );
+    let indicators = report.table("indicators").unwrap();
+    assert!(indicators
+        .title_vi
+        .contains("chỉ tính những người đã đồng ý cho thống kê"));
+    assert!(indicators.title_en.contains("only those who consented"));
     let lines = export::cover_lines(&report);
     assert!(lines
         .iter()

@@ -142,8 +142,13 @@ pub(crate) fn indicator_table(indicators: &[Indicator]) -> Table {
     Table {
         id: "indicators".into(),
         sheet: "Chỉ tiêu".into(),
-        title_vi: "Kết quả thực hiện các chỉ tiêu của Kế hoạch (toàn tỉnh)".into(),
-        title_en: "Progress on the plan's targets (province)".into(),
+        title_vi:
+            "Kết quả thực hiện các chỉ tiêu của Kế hoạch (toàn tỉnh; số người bị bạo lực chỉ tính \
+                   những người đã đồng ý cho thống kê)"
+                .into(),
+        title_en: "Progress on the plan's targets (province; survivor counts cover only those who \
+                   consented to statistics)"
+            .into(),
         row_heading: "Chỉ tiêu".into(),
         columns: vec![
             Column::new("value", "Năm báo cáo", "report year"),
