@@ -168,8 +168,7 @@ struct SyncScreen: View {
                 .accessibilityElement(children: .combine)
             }
             if let error = view.error { ErrorText(reason: error) }
-            if let held = view.held { ErrorText(reason: held) }
-            if let withoutConsent = view.withoutConsent { ErrorText(reason: withoutConsent) }
+            ForEach(view.notices, id: \.code) { ErrorText(reason: $0) }
             ActionButton(action: view.syncNow, send: send)
             if let enrol = view.enrol { ActionButton(action: enrol, send: send) }
             if let roads = view.roads {

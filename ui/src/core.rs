@@ -369,11 +369,8 @@ impl Inner {
     /// more precise than a generic message (the case is closed, the shelter
     /// takes no one at present, …).
     pub(crate) fn refuse_core(&mut self, refusal: binhan_core::Refusal) {
-        let text = crate::text::sentence(refusal.text(self.lang));
-        self.notice(
-            NoticeLevel::Error,
-            crate::view::Reason::new(refusal.code(), text),
-        );
+        let reason = crate::view::Reason::refused(&refusal, self.lang);
+        self.notice(NoticeLevel::Error, reason);
     }
 
     pub(crate) fn inform(&mut self, code: &str, text: T) {

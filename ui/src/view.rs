@@ -246,6 +246,11 @@ impl Reason {
             text,
         }
     }
+
+    /// The core's own coded refusal, as a sentence in `lang`.
+    pub(crate) fn refused(refusal: &binhan_core::Refusal, lang: Lang) -> Self {
+        Self::new(refusal.code(), crate::text::sentence(refusal.text(lang)))
+    }
 }
 
 /// How a notice should look.

@@ -153,8 +153,7 @@ pub(crate) fn sync(ids: &Ids, view: &SyncView) -> Markup {
             }
         }
         @if let Some(e) = &view.error { (error(e)) }
-        @if let Some(held) = &view.held { (error(held)) }
-        @if let Some(without) = &view.without_consent { (error(without)) }
+        @for notice in &view.notices { (error(notice)) }
         (action(ids, &view.sync_now))
         @if let Some(roads) = &view.roads {
             section.roads {

@@ -31,7 +31,7 @@ pub enum ConsentScope {
     },
     /// Sharing the whole case with one more person, whose phone joins the
     /// case's team. Needed for anyone but the case's creator and the case
-    /// managers of the survivor's commune (`crate::sync::needs_consent`).
+    /// managers of the survivor's commune (`crate::sync::lacks_consent`).
     TeamMember {
         /// The phone that joins.
         device: DeviceId,

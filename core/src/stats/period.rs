@@ -48,12 +48,12 @@ impl ReportPeriod {
     /// The default period that holds `date` (on 6 December 2026, the
     /// report of 2027's: December 2026 to November 2027).
     pub fn containing(date: NaiveDate) -> Self {
-        let year = if date.month() >= DEFAULT_FIRST_MONTH && DEFAULT_FIRST_MONTH > 1 {
-            date.year() + 1
+        let next = Self::of(date.year() + 1);
+        if next.contains(date) {
+            next
         } else {
-            date.year()
-        };
-        Self::of(year)
+            Self::of(date.year())
+        }
     }
 
     /// The period of the year before.

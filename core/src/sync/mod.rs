@@ -49,7 +49,7 @@ pub use link::InvitationLink;
 pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use revocation::{may_revoke, Revocation, RevocationProof, RevocationQuery, QUERY_WINDOW_MS};
-pub use team::{members_without_consent, needs_consent, TeamState};
+pub use team::{lacks_consent, members_without_consent, TeamState};
 pub use transport::{
     check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,
     TransportFuture,

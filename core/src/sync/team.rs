@@ -28,7 +28,7 @@ pub struct TeamState {
 /// `creator` for a survivor of `commune`: anyone but the creator and the
 /// case managers of that commune, as their certified `record` says (a
 /// member without a certified record needs it too).
-pub fn needs_consent(
+fn needs_consent(
     member: DeviceId,
     creator: Option<DeviceId>,
     record: Option<&DeviceRecord>,
@@ -39,29 +39,38 @@ pub fn needs_consent(
     creator != Some(member) && !manager_here
 }
 
-/// The current members of a case's team who need the survivor's consent
-/// and do not have it (never given, withdrawn, or in conflict), by the
-/// certified records of `directory`. The same check runs on the device that
-/// adds a member and on every device that holds the case after a sync.
+/// Whether `member` (certified as `record`) would be on the team of the
+/// case `state` without the consent it needs: never given, withdrawn, or
+/// in conflict. The one check for the device that adds a member and for
+/// every device that holds the case after a sync.
+pub fn lacks_consent(
+    member: DeviceId,
+    creator: Option<DeviceId>,
+    record: Option<&DeviceRecord>,
+    state: &CaseState,
+) -> bool {
+    let commune = state.survivor().commune;
+    if commune.is_empty() {
+        return false; // the case's first event is not here yet: nothing to judge by
+    }
+    let scope = ConsentScope::TeamMember {
+        device: member,
+        label: String::new(),
+    };
+    needs_consent(member, creator, record, &commune) && !state.consent_granted(&scope)
+}
+
+/// The current members of a case's team who lack the consent they need
+/// ([`lacks_consent`]), by the certified records of `directory`.
 pub fn members_without_consent(
     team: &TeamState,
     state: &CaseState,
     directory: &HashMap<DeviceId, DeviceRecord>,
 ) -> Vec<DeviceId> {
-    let commune = state.survivor().commune;
-    if commune.is_empty() {
-        return vec![]; // the case's first event is not here yet: nothing to judge by
-    }
     team.members()
         .iter()
         .copied()
-        .filter(|&m| needs_consent(m, team.creator, directory.get(&m), &commune))
-        .filter(|&device| {
-            !state.consent_granted(&ConsentScope::TeamMember {
-                device,
-                label: String::new(),
-            })
-        })
+        .filter(|&m| lacks_consent(m, team.creator, directory.get(&m), state))
         .collect()
 }
 

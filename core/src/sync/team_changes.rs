@@ -1,18 +1,18 @@
 //! Case teams from this device: the team of each new case, members added
-//! (with the survivor's consent where [`needs_consent`] says so) and
+//! (with the survivor's consent where [`lacks_consent`] says so) and
 //! removed, the check after each sync that every member still has the
 //! consent it needs, and the key rotation after a member leaves or loses
 //! it. Each change is a signed team entry, accepted here and queued for the
 //! next push.
 
 use super::engine::{CancelFlag, SyncContext, SyncReport, UNBUNDLED};
-use super::team::{members_without_consent, needs_consent, TeamState};
+use super::team::{lacks_consent, members_without_consent, TeamState};
 use super::wire::{DeviceRecord, KeyWrap, TeamEntry};
 use super::{sign_team_entry, wrap_case_key};
 use crate::crypto::SecretKey;
 use crate::error::Refusal;
 use crate::events::Event;
-use crate::model::{CaseId, ConsentScope, DeviceId, EventId, Role};
+use crate::model::{CaseId, DeviceId, EventId, Role};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -96,24 +96,13 @@ impl SyncContext<'_> {
             .store
             .case_state(case_id)?
             .ok_or_else(|| Error::NotFound(format!("case {case_id}")))?;
-        if needs_consent(
-            device,
-            team.creator,
-            Some(record),
-            &state.survivor().commune,
-        ) {
-            let scope = ConsentScope::TeamMember {
-                device,
-                label: String::new(),
-            };
-            if !state.consent_granted(&scope) {
-                return Err(Error::NotAllowed(Refusal::TeamMemberNeedsConsent));
-            }
-            // The consent reaches the server before the team entry, so
-            // that no teammate sees the member without it.
-            self.push(&mut SyncReport::default(), &|_| {}, &CancelFlag::default())
-                .await?;
+        if lacks_consent(device, team.creator, Some(record), &state) {
+            return Err(Error::NotAllowed(Refusal::TeamMemberNeedsConsent));
         }
+        // The consent reaches the server before the team entry, so that no
+        // teammate sees the member without it.
+        self.push(&mut SyncReport::default(), &|_| {}, &CancelFlag::default())
+            .await?;
         members.push(device);
         let wraps = self.wraps_for(case_id, &team, record)?;
         let added = self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)?;

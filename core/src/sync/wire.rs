@@ -229,7 +229,6 @@ pub struct DeviceList {
     pub devices: Vec<DeviceRecord>,
     /// The certificates that check them back to the root: their issuers',
     /// and their revokers' with theirs (so that one question is enough).
-    #[serde(default)]
     pub chain: Vec<super::DeviceCertificate>,
 }
 

@@ -201,16 +201,34 @@ pub async fn issuers_of<S: Storage>(
     storage: &S,
     certificate: &DeviceCertificate,
 ) -> Result<Vec<DeviceCertificate>> {
-    let mut chain: Vec<DeviceCertificate> = Vec::new();
-    let mut next = certificate.issuer();
-    while let Some(issuer) = next.filter(|_| chain.len() < MAX_CHAIN) {
-        let Some(found) = storage.device(issuer).await?.and_then(|d| d.certificate) else {
+    certificates_above(storage, certificate.issuer()).await
+}
+
+/// The certificates of `devices` and of their issuers, back to the root,
+/// each once (a chain is at most [`MAX_CHAIN`] long; a device with no
+/// stored certificate ends its chain).
+async fn certificates_above<S: Storage>(
+    storage: &S,
+    devices: impl IntoIterator<Item = binhan_core::model::DeviceId>,
+) -> Result<Vec<DeviceCertificate>> {
+    let mut found: std::collections::BTreeMap<_, DeviceCertificate> = Default::default();
+    let mut wanted: std::collections::BTreeSet<_> = devices.into_iter().collect();
+    for _ in 0..MAX_CHAIN {
+        let ask: Vec<_> = std::mem::take(&mut wanted)
+            .into_iter()
+            .filter(|id| !found.contains_key(id))
+            .collect();
+        if ask.is_empty() {
             break;
-        };
-        next = found.issuer();
-        chain.push(found);
+        }
+        for id in ask {
+            if let Some(certificate) = storage.device(id).await?.and_then(|d| d.certificate) {
+                wanted.extend(certificate.issuer());
+                found.insert(id, certificate);
+            }
+        }
     }
-    Ok(chain)
+    Ok(found.into_values().collect())
 }
 
 /// `POST /v1/auth/challenge`.
@@ -307,37 +325,18 @@ pub async fn query<S: Storage>(
 }
 
 /// The certificates a device needs to check `records` back to the root:
-/// their issuers', and their revokers' with their issuers', each once.
+/// their issuers', and their revokers' with their issuers'.
 async fn chains_of<S: Storage>(
     storage: &S,
     records: &[binhan_core::sync::wire::DeviceRecord],
 ) -> Result<Vec<DeviceCertificate>> {
-    let mut found: std::collections::BTreeMap<_, DeviceCertificate> = Default::default();
-    let mut wanted: std::collections::BTreeSet<_> = records
+    let issuers = records
         .iter()
-        .filter_map(|r| r.certificate.as_ref()?.issuer())
-        .chain(
-            records
-                .iter()
-                .filter_map(|r| Some(r.revocation.as_ref()?.revoked_by)),
-        )
-        .collect();
-    for _ in 0..=MAX_CHAIN {
-        let ask: Vec<_> = std::mem::take(&mut wanted)
-            .into_iter()
-            .filter(|id| !found.contains_key(id))
-            .collect();
-        if ask.is_empty() {
-            break;
-        }
-        for id in ask {
-            if let Some(certificate) = storage.device(id).await?.and_then(|d| d.certificate) {
-                wanted.extend(certificate.issuer());
-                found.insert(id, certificate);
-            }
-        }
-    }
-    Ok(found.into_values().collect())
+        .filter_map(|r| r.certificate.as_ref()?.issuer());
+    let revokers = records
+        .iter()
+        .filter_map(|r| Some(r.revocation.as_ref()?.revoked_by));
+    certificates_above(storage, issuers.chain(revokers)).await
 }
 
 /// `POST /v1/devices/revoke`: a revocation signed by the revoker's device

@@ -335,11 +335,12 @@ pub(crate) fn summary_view(
                 ),
                 match case.status {
                     CaseStatus::Open => work_action(case, WorkKind::Close, lang).unless(
-                        binhan_core::cases::check_closer(role).err().map(|_| {
-                            let refusal = binhan_core::Refusal::ClosureNeedsManager;
-                            let text = crate::text::sentence(refusal.text(lang));
-                            crate::view::Reason::new(refusal.code(), text)
-                        }),
+                        match binhan_core::cases::check_closer(role) {
+                            Err(binhan_core::Error::NotAllowed(refusal)) => {
+                                Some(crate::view::Reason::refused(&refusal, lang))
+                            }
+                            _ => None,
+                        },
                     ),
                     CaseStatus::Closed => work_action(case, WorkKind::Reopen, lang),
                 },

@@ -81,13 +81,13 @@ pub struct RoadsView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncView {
-    /// Items received that did not open or were not properly signed: held
-    /// apart (the rest was received), for the manager to know.
-    pub held: Option<Reason>,
-    /// Case team members the last sync found without the survivor's
-    /// consent (removed with a new key by a manager's or the creator's
-    /// phone), for the manager to know.
-    pub without_consent: Option<Reason>,
+    /// What the last syncs left for the manager to know, each to show as
+    /// a warning: items received that did not open or were not properly
+    /// signed, held apart (`items_held`: the rest was received); case team
+    /// members found without the survivor's consent
+    /// (`members_without_consent`: removed with a new key by a manager's or
+    /// the creator's phone). Empty when there is nothing.
+    pub notices: Vec<Reason>,
     /// Server, role, commune and this phone's device code (what a manager
     /// names when the province lists it as a shelter's host); empty when
     /// not enrolled.
@@ -354,11 +354,16 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
         None
     };
     SyncView {
-        held: (held > 0).then(|| Reason::new("items_held", T::ItemsHeld(held).get(lang))),
-        without_consent: (without_consent > 0).then(|| {
-            let text = T::MembersWithoutConsent(without_consent).get(lang);
-            Reason::new("members_without_consent", text)
-        }),
+        notices: [
+            (held > 0).then(|| Reason::new("items_held", T::ItemsHeld(held).get(lang))),
+            (without_consent > 0).then(|| {
+                let text = T::MembersWithoutConsent(without_consent).get(lang);
+                Reason::new("members_without_consent", text)
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         not_enrolled: enrolment.is_none().then(|| T::NotEnrolled.get(lang)),
         enrolled_as,
         last_sync: LabelledValue {
@@ -390,32 +395,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_held_back_are_told_and_nothing_when_none() {
+    fn held_items_and_members_without_consent_are_told_and_nothing_when_none() {
         let state = SyncState::default();
         let none = sync_view(&state, SyncFacts::default(), Lang::Vi);
-        assert!(none.held.is_none());
-        let facts = SyncFacts {
-            held: 3,
-            ..SyncFacts::default()
-        };
-        let held = sync_view(&state, facts, Lang::En).held.expect("told");
-        assert_eq!(held.code, "items_held");
-        assert!(held.text.starts_with("3 items received"));
-    }
-
-    #[test]
-    fn members_without_consent_are_told_and_nothing_when_none() {
-        let state = SyncState::default();
-        let none = sync_view(&state, SyncFacts::default(), Lang::Vi);
-        assert!(none.without_consent.is_none());
-        let facts = SyncFacts {
-            without_consent: 2,
-            ..SyncFacts::default()
-        };
-        let told = sync_view(&state, facts, Lang::Vi)
-            .without_consent
-            .expect("told");
-        assert_eq!(told.code, "members_without_consent");
-        assert!(told.text.starts_with("2 người"), "{}", told.text);
+        assert!(none.notices.is_empty());
+        let told = |facts, lang| sync_view(&state, facts, lang).notices;
+        let held = told(
+            SyncFacts {
+                held: 3,
+                ..SyncFacts::default()
+            },
+            Lang::En,
+        );
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].code, "items_held");
+        assert!(held[0].text.starts_with("3 items received"));
+        let without = told(
+            SyncFacts {
+                without_consent: 2,
+                ..SyncFacts::default()
+            },
+            Lang::Vi,
+        );
+        assert_eq!(without.len(), 1);
+        assert_eq!(without[0].code, "members_without_consent");
+        assert!(
+            without[0].text.starts_with("2 người"),
+            "{}",
+            without[0].text
+        );
     }
 }

@@ -28,7 +28,7 @@ pub(crate) fn rule_reason(rule: &Rule, lang: Lang) -> Reason {
 fn failure(failure: Option<Failure>, lang: Lang) -> Option<Reason> {
     failure.map(|f| match f {
         Failure::Why(why) => why.reason(lang),
-        Failure::Refused(r) => Reason::new(r.code(), sentence(r.text(lang))),
+        Failure::Refused(r) => Reason::refused(&r, lang),
     })
 }
 

@@ -339,8 +339,7 @@ fun Sync(view: SyncView, send: Send) {
         progress.permille?.let { LinearProgressIndicator(progress = { it.toFloat() / 1000f }, modifier = Modifier.fillMaxWidth()) }
     }
     view.error?.let { ErrorText(it) }
-    view.held?.let { ErrorText(it) }
-    view.withoutConsent?.let { ErrorText(it) }
+    view.notices.forEach { ErrorText(it) }
     ActionButton(view.syncNow, send)
     view.enrol?.let { ActionButton(it, send) }
     view.roads?.let { roads ->
