@@ -54,12 +54,13 @@ impl SyncContext<'_> {
         let mut rotate = BTreeSet::new();
         let mut touched = BTreeSet::new();
         let mut restarted = false;
+        let inbox_after = self.inbox_after()?;
         loop {
             cancel.check()?;
             let request = PullRequest {
                 cursor: cursor.clone(),
                 max_bytes: DEFAULT_PULL_BYTES,
-                inbox_after: self.inbox_after()?,
+                inbox_after,
             };
             let chunk: PullResponse = match self.call("/v1/sync/pull", &request).await {
                 // The server no longer knows this cursor (its database was
