@@ -9,8 +9,8 @@ use binhan_core::app::{Vault, VaultOptions, ROAD_FILE};
 use binhan_core::model::{CaseId, Coded, DeviceId};
 use binhan_core::shelters::roads::{import_roads, RoadManifest};
 use binhan_core::shelters::{
-    AcceptedGroup, DeclineReason, DirectoryUpdate, Language, PlacementNeeds, ProvincialKey,
-    ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId, ShelterMessage,
+    AcceptedGroup, DeclineReason, DirectoryUpdate, Language, MailMessage, PlacementNeeds,
+    ProvincialKey, ProvincialSigner, Ranking, Recipient, RequestId, ShelterDirectory, ShelterId,
     ShelterQuery,
 };
 use binhan_core::{Error, Result, Rule};
@@ -396,7 +396,7 @@ pub fn run(vault: &Path, input: &mut Input, command: ShelterCommand) -> Result<V
                     Recipient::Everyone => true,
                 };
                 if for_me && parcel.from != me {
-                    results.push(app.receive_shelter_message(parcel.from, entry.message)?);
+                    results.push(app.receive_mail(parcel.from, entry.message)?);
                 }
             }
             Ok(json!({"received": results}))
@@ -600,7 +600,7 @@ fn deliver(from: &Vault, to: &Vault) -> Result<()> {
             Recipient::Everyone => true,
         };
         if for_it {
-            to.receive_shelter_message(sender, ShelterMessage::decode(&entry.message.encode())?)?;
+            to.receive_mail(sender, MailMessage::decode(&entry.message.encode())?)?;
         }
     }
     if let Some(last) = outbox.last() {

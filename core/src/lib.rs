@@ -19,6 +19,7 @@ pub mod events;
 pub mod fuzzing;
 pub mod model;
 pub mod online_report;
+pub mod referrals;
 pub mod shelters;
 pub mod stats;
 pub mod store;

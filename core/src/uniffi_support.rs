@@ -5,6 +5,7 @@
 //! The Kotlin and Swift types they map to are set in `core/uniffi.toml`.
 
 use crate::model::{CaseId, DeviceId, EventId};
+use crate::referrals::{OrganisationId, ReferralId};
 use crate::shelters::roads::WaysPerClass;
 use crate::shelters::{ChecklistItems, RequestId, ShelterId, StandardItem, Stay, Stays};
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -47,6 +48,16 @@ uniffi::custom_type!(ShelterId, String, {
 });
 
 uniffi::custom_type!(RequestId, String, {
+    lower: |id| id.to_string(),
+    try_lift: |text| Ok(text.parse()?),
+});
+
+uniffi::custom_type!(OrganisationId, String, {
+    lower: |id| id.to_string(),
+    try_lift: |text| Ok(text.parse()?),
+});
+
+uniffi::custom_type!(ReferralId, String, {
     lower: |id| id.to_string(),
     try_lift: |text| Ok(text.parse()?),
 });

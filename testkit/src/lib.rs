@@ -11,6 +11,7 @@
 
 pub mod cases;
 pub mod intake;
+pub mod referrals;
 pub mod rng;
 pub mod shelters;
 pub mod stats;

@@ -356,10 +356,20 @@ impl Vault {
         if matches!(action, CaseAction::Close(_)) {
             crate::cases::check_closer(self.enrolment()?.map(|e| e.role))?;
         }
+        let withdrawn = match &action {
+            CaseAction::RecordConsent(c) if !c.granted => Some(c.scope.clone()),
+            _ => None,
+        };
         let session = self.session()?;
         let state = self.state(&session, id)?;
         let changes = plan(&state, action, self.today())?;
-        self.record(&session, id, changes)
+        let event = self.record(&session, id, changes)?;
+        if let Some(scope) = withdrawn {
+            // Withdrawal of consent stops sharing: referrals it covered are
+            // withdrawn, and their content erased where it was sent.
+            self.withdraw_referrals(id, &scope)?;
+        }
+        Ok(event)
     }
 
     /// The detail of one case.
@@ -442,6 +452,7 @@ mod drafts;
 mod emergency;
 mod online_reports;
 mod placements;
+mod referrals;
 mod registry_shelters;
 mod report;
 mod roads;
@@ -452,6 +463,7 @@ pub(crate) mod sync_shelters;
 mod verify;
 
 pub use emergency::EMERGENCY_FILE;
+pub use referrals::{OverdueReferral, ReferralDraft, ReferralPreview};
 pub use registry_shelters::{RegistryPublished, SigningKeyInfo};
 pub use roads::{RoadStatus, RoadSyncReport, RoadUpdate, ROAD_STAGING_DIR};
 pub use shelters::ROAD_FILE;

@@ -8,8 +8,9 @@ use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
 use crate::shelters::{
     AvailabilityUpdate, CancelRequest, DeclineReason, Freshness, HostStep, HostedShelter,
-    OutboxEntry, Outgoing, Placement, PlacementNeeds, PlacementRequest, PlacementStatus, Received,
-    Recipient, RequestId, SentPlacement, ShelterId, ShelterMessage, Stay, DEFAULT_MAX_AGE_HOURS,
+    MailMessage, OutboxEntry, Outgoing, Placement, PlacementNeeds, PlacementRequest,
+    PlacementStatus, Received, Recipient, RequestId, SentPlacement, ShelterId, Stay,
+    DEFAULT_MAX_AGE_HOURS,
 };
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -190,7 +191,7 @@ impl Vault {
             );
             desk.queue(vec![(
                 Recipient::Device(host),
-                ShelterMessage::Request(request),
+                MailMessage::Request(request),
             )]);
             Ok(())
         })?;
@@ -255,7 +256,7 @@ impl Vault {
             desk.set_status(request, PlacementStatus::Cancelled, None, now);
             desk.queue(vec![(
                 Recipient::Device(sent.host),
-                ShelterMessage::Cancel(CancelRequest {
+                MailMessage::Cancel(CancelRequest {
                     request,
                     shelter: sent.request.shelter,
                     at: now,
@@ -285,14 +286,10 @@ impl Vault {
     /// layer vouches for the sender). Receiving a message twice changes
     /// nothing; answers to requests this device sent are recorded on their
     /// case.
-    pub fn receive_shelter_message(
-        &self,
-        from: DeviceId,
-        message: ShelterMessage,
-    ) -> Result<Received> {
+    pub fn receive_mail(&self, from: DeviceId, message: MailMessage) -> Result<Received> {
         let now = self.now();
         match message {
-            ShelterMessage::Request(request) => {
+            MailMessage::Request(request) => {
                 let directory = self.directory_or_error()?;
                 let shelter = directory
                     .shelter(&request.shelter)
@@ -308,7 +305,7 @@ impl Vault {
                     Ok(received)
                 })
             }
-            ShelterMessage::Cancel(cancel) => self.update_desk(|desk| {
+            MailMessage::Cancel(cancel) => self.update_desk(|desk| {
                 let host = desk
                     .hosting
                     .as_mut()
@@ -318,7 +315,7 @@ impl Vault {
                 desk.queue(out);
                 Ok(received)
             }),
-            ShelterMessage::Availability(update) => {
+            MailMessage::Availability(update) => {
                 let directory = self.directory_or_error()?;
                 let shelter = directory
                     .shelter(&update.shelter)
@@ -347,16 +344,17 @@ impl Vault {
                     })
                 })
             }
-            ShelterMessage::Response(_) | ShelterMessage::Stay(_) => {
+            MailMessage::Referral(message) => self.receive_referral_message(from, message),
+            MailMessage::Response(_) | MailMessage::Stay(_) => {
                 let desk = self.desk()?;
                 let step = desk.host_step(from, &message)?;
-                let (free_places, at) = match &message {
-                    ShelterMessage::Response(r) => (r.free_places, r.at),
-                    ShelterMessage::Stay(s) => (s.free_places, s.at),
+                let (shelter, free_places, at) = match &message {
+                    MailMessage::Response(r) => (r.shelter, r.free_places, r.at),
+                    MailMessage::Stay(s) => (s.shelter, s.free_places, s.at),
                     _ => return Err(Error::invalid("message", Rule::WrongMessage)),
                 };
                 let figure = AvailabilityUpdate {
-                    shelter: message.shelter(),
+                    shelter,
                     free_places,
                     confirmed_at: at.min(now),
                 };

@@ -244,7 +244,7 @@ impl Vault {
                         record: format!("shelter message {} from an unknown device", mail.id),
                     })
                     .and_then(|sender| mail.open(&sender.public, ctx.identity))
-                    .and_then(|message| self.receive_shelter_message(mail.from, message));
+                    .and_then(|message| self.receive_mail(mail.from, message));
                 match applied {
                     Ok(_) => report.messages_received += 1,
                     Err(e) if refuses_item(&e) => {

@@ -74,6 +74,8 @@ pub struct CaseDetail {
     pub services: Vec<Attributed<ServiceRecord>>,
     /// The current shelter placement: one, or several in conflict.
     pub placement: Vec<Attributed<crate::shelters::Placement>>,
+    /// Referrals, each as its steps tell it, in the order sent.
+    pub referrals: Vec<crate::referrals::ReferralSummary>,
     /// Follow-ups in order.
     pub follow_ups: Vec<Attributed<FollowUp>>,
     /// Day of the next follow-up.
@@ -122,6 +124,7 @@ impl CaseDetail {
                 .collect(),
             services: state.services(),
             placement: state.placement_values(),
+            referrals: crate::referrals::ReferralSummary::of(&state.referral_steps()),
             follow_ups: state.follow_ups(),
             next_follow_up: state.next_follow_up(),
             notes: state.notes(),

@@ -46,6 +46,9 @@ pub enum CaseAction {
     /// accepted, declined, cancelled or arrived step also records a
     /// `safe_shelter` service.
     RecordPlacement(crate::shelters::Placement),
+    /// Record a step of a referral (see [`crate::referrals`]); sending,
+    /// a delivery and a decline also record a service outcome.
+    RecordReferral(crate::referrals::ReferralStep),
     /// Resolve a conflict by keeping the value written by `keep`.
     ResolveConflict {
         /// The conflicting field, as [`crate::events::Conflict::field`].
@@ -94,6 +97,57 @@ pub(crate) fn check_referral_consent(
     } else {
         Err(Error::NotAllowed(Refusal::ConsentMissing))
     }
+}
+
+/// The changes of a referral step: sending needs an open case and the
+/// survivor's consent for that organisation and service; a later step
+/// needs the referral's sending on the case. Sending, a delivery and a
+/// decline also record a service outcome.
+fn plan_referral(state: &CaseState, step: crate::referrals::ReferralStep) -> Result<Vec<Change>> {
+    use crate::referrals::ReferralStatus;
+    step.validate()?;
+    let known = state
+        .referral_steps()
+        .into_iter()
+        .filter(|s| s.referral == step.referral)
+        .collect::<Vec<_>>();
+    if known.contains(&step) {
+        return Err(Error::NotAllowed(Refusal::NothingChanged));
+    }
+    let outcome = match step.status {
+        ReferralStatus::Sent => {
+            require_open(state)?;
+            if !known.is_empty() {
+                return Err(Error::NotAllowed(Refusal::NothingChanged));
+            }
+            let scope = ConsentScope::Service {
+                service: step.service,
+                recipient: step.organisation_name.clone(),
+            };
+            if !state.consent_granted(&scope) {
+                return Err(Error::NotAllowed(Refusal::ConsentMissing));
+            }
+            Some(ServiceOutcome::Referred)
+        }
+        _ if known.is_empty() => {
+            return Err(Error::NotFound(format!("referral {}", step.referral)));
+        }
+        ReferralStatus::Delivered => Some(ServiceOutcome::Delivered),
+        ReferralStatus::Declined => Some(ServiceOutcome::Unavailable),
+        _ => None,
+    };
+    let service = outcome.map(|outcome| {
+        Change::ServiceAdded(ServiceRecord {
+            service: step.service,
+            outcome,
+            date: step.on,
+            provider: Some(step.organisation_name.clone()),
+            note: step.note.clone(),
+        })
+    });
+    Ok(std::iter::once(Change::Referral(step))
+        .chain(service)
+        .collect())
 }
 
 fn require_open(state: &CaseState) -> Result<()> {
@@ -188,6 +242,7 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
         CaseAction::RecordPlacement(placement) => {
             crate::shelters::plan_placement(state, placement, today)?
         }
+        CaseAction::RecordReferral(step) => plan_referral(state, step)?,
         CaseAction::ResolveConflict { field, keep } => {
             let conflict = state
                 .conflicts()

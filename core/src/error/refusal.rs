@@ -126,6 +126,28 @@ pub enum Refusal {
     /// Closing a case from a device that is not a commune case manager's
     /// (the manager's signed closing is the closure's approval).
     ClosureNeedsManager,
+    /// A referral for a service that takes none (places in a shelter are
+    /// asked of its host).
+    ServiceTakesNoReferral,
+    /// A referral would carry a field its service may not receive.
+    FieldNotForService,
+    /// The organisation does not give this service in the survivor's
+    /// commune.
+    OrganisationDoesNotServe,
+    /// The organisation has no device enrolled to receive referrals.
+    OrganisationHasNoDevice,
+    /// A referral message from a device that did not send the referral.
+    NotReferralSender,
+    /// A referral, or an answer, for an organisation this device does not
+    /// speak for.
+    NotForThisOrganisation,
+    /// A referral step that does not follow from where it stands.
+    ReferralStepNotAllowed {
+        /// Where the referral stands.
+        from: crate::referrals::ReferralStatus,
+        /// The step asked for.
+        to: crate::referrals::ReferralStatus,
+    },
 }
 
 impl Refusal {
@@ -174,6 +196,13 @@ impl Refusal {
             Self::CaregiverIsPerpetrator => "caregiver_is_perpetrator",
             Self::AdultDecidesHerself => "adult_decides_herself",
             Self::ClosureNeedsManager => "closure_needs_manager",
+            Self::ServiceTakesNoReferral => "service_takes_no_referral",
+            Self::FieldNotForService => "field_not_for_service",
+            Self::OrganisationDoesNotServe => "organisation_does_not_serve",
+            Self::OrganisationHasNoDevice => "organisation_has_no_device",
+            Self::NotReferralSender => "not_referral_sender",
+            Self::NotForThisOrganisation => "not_for_this_organisation",
+            Self::ReferralStepNotAllowed { .. } => "referral_step_not_allowed",
         }
     }
 
@@ -388,6 +417,42 @@ impl Refusal {
                 "only a commune case manager closes a case (their signed closing is the \
                  approval); ask the case manager to review and close it",
             ),
+            Self::ServiceTakesNoReferral => same(
+                "dịch vụ này không chuyển gửi được; chỗ ở tạm lánh được đề nghị với chủ nơi tạm lánh",
+                "this service takes no referral; places in a shelter are asked of its host",
+            ),
+            Self::FieldNotForService => same(
+                "thông tin này không được gửi kèm cho dịch vụ này",
+                "this field may not be sent to this service",
+            ),
+            Self::OrganisationDoesNotServe => same(
+                "cơ quan này không cung cấp dịch vụ này tại xã của người bị bạo lực",
+                "this organisation does not give this service in the survivor's commune",
+            ),
+            Self::OrganisationHasNoDevice => same(
+                "cơ quan này chưa có máy nhận chuyển gửi; hãy gọi điện cho cơ quan",
+                "this organisation has no device to receive referrals yet; call them",
+            ),
+            Self::NotReferralSender => same(
+                "tin nhắn không phải từ máy đã gửi chuyển gửi này",
+                "the message is not from the device that sent this referral",
+            ),
+            Self::NotForThisOrganisation => same(
+                "chuyển gửi hoặc trả lời không dành cho cơ quan mà máy này đại diện",
+                "the referral or answer is not for an organisation this device speaks for",
+            ),
+            Self::ReferralStepNotAllowed { from, to } => (
+                format!(
+                    "chuyển gửi đang ở bước «{}», không thể chuyển sang «{}»",
+                    from.label_vi(),
+                    to.label_vi()
+                ),
+                format!(
+                    "a referral cannot go from {} to {}",
+                    from.label_en(),
+                    to.label_en()
+                ),
+            ),
         }
     }
 
@@ -471,6 +536,16 @@ pub(super) mod tests {
             CaregiverIsPerpetrator,
             AdultDecidesHerself,
             ClosureNeedsManager,
+            ServiceTakesNoReferral,
+            FieldNotForService,
+            OrganisationDoesNotServe,
+            OrganisationHasNoDevice,
+            NotReferralSender,
+            NotForThisOrganisation,
+            ReferralStepNotAllowed {
+                from: crate::referrals::ReferralStatus::Closed,
+                to: crate::referrals::ReferralStatus::Accepted,
+            },
         ];
         // A new refusal fails to compile here until it is listed above.
         for refusal in &all {
@@ -516,7 +591,14 @@ pub(super) mod tests {
                 | TeamMemberNeedsConsent
                 | CaregiverIsPerpetrator
                 | AdultDecidesHerself
-                | ClosureNeedsManager => {}
+                | ClosureNeedsManager
+                | ServiceTakesNoReferral
+                | FieldNotForService
+                | OrganisationDoesNotServe
+                | OrganisationHasNoDevice
+                | NotReferralSender
+                | NotForThisOrganisation
+                | ReferralStepNotAllowed { .. } => {}
             }
         }
         all

@@ -80,6 +80,8 @@ pub enum Change {
     StatisticsSeed(crate::stats::StatSeed),
     /// A shelter placement step (concurrent placements kept as a conflict).
     Placement(MultiWrite<crate::shelters::Placement>),
+    /// A step of a referral (appended).
+    Referral(crate::referrals::ReferralStep),
 }
 
 /// How a change merges with concurrent changes.
@@ -106,7 +108,10 @@ impl Change {
             Self::Risk(_) => Merge::MultiValue("risk".into()),
             Self::Consent(w) => Merge::MultiValue(w.value.scope.key()),
             Self::Placement(_) => Merge::MultiValue(crate::shelters::PLACEMENT_REGISTER.into()),
-            Self::ServiceAdded(_) | Self::FollowUpAdded(_) | Self::NoteAdded(_) => Merge::Append,
+            Self::ServiceAdded(_)
+            | Self::FollowUpAdded(_)
+            | Self::NoteAdded(_)
+            | Self::Referral(_) => Merge::Append,
         }
     }
 }

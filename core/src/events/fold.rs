@@ -426,6 +426,17 @@ impl CaseState {
         })
     }
 
+    /// Referral steps in order.
+    pub fn referral_steps(&self) -> Vec<crate::referrals::ReferralStep> {
+        self.appended(|c| match c {
+            Change::Referral(r) => Some(r),
+            _ => None,
+        })
+        .into_iter()
+        .map(|a| a.value)
+        .collect()
+    }
+
     /// Follow-ups in order.
     pub fn follow_ups(&self) -> Vec<Attributed<FollowUp>> {
         self.appended(|c| match c {

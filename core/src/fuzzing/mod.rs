@@ -14,7 +14,7 @@ use crate::events::{CaseState, Event};
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use crate::shelters::roads::Destination;
 use crate::shelters::wire as shelter_wire;
-use crate::shelters::{ProvincialSigner, RoadNetwork, ShelterMessage, SignedPublication};
+use crate::shelters::{MailMessage, ProvincialSigner, RoadNetwork, SignedPublication};
 use crate::stats::{import, StatRecord};
 use crate::sync::wire::{self, TeamEntry};
 use crate::sync::{DeviceIdentity, InvitationLink, TeamState};
@@ -304,11 +304,8 @@ pub fn shelters(data: &[u8]) {
             }
         }
         1 => {
-            if let Ok(message) = ShelterMessage::decode(body) {
-                assert_eq!(
-                    ShelterMessage::decode(&message.encode()).ok(),
-                    Some(message)
-                );
+            if let Ok(message) = MailMessage::decode(body) {
+                assert_eq!(MailMessage::decode(&message.encode()).ok(), Some(message));
             }
         }
         _ => {

@@ -215,7 +215,7 @@ fn seeds_shelters() -> Vec<Vec<u8>> {
         .with_ymd_and_hms(2026, 11, 20, 8, 0, 0)
         .single()
         .expect("now");
-    let message = ShelterMessage::Availability(AvailabilityUpdate {
+    let message = MailMessage::Availability(AvailabilityUpdate {
         shelter: ShelterId::derived("synthetic shelter for the fuzzers"),
         free_places: 3,
         confirmed_at: now,

@@ -5,7 +5,7 @@
 use super::availability::AvailabilityBook;
 use super::host::{HostedShelter, Outgoing};
 use super::ids::RequestId;
-use super::messages::{Decision, OutboxEntry, PlacementRequest, Received, ShelterMessage};
+use super::messages::{Decision, MailMessage, OutboxEntry, PlacementRequest, Received};
 use super::placement::{DeclineReason, PlacementStatus};
 use crate::error::{Refusal, Rule};
 use crate::model::{CaseId, DeviceId};
@@ -77,11 +77,11 @@ impl DeviceShelters {
     /// announcements to what it knows).
     pub fn queue(&mut self, out: Vec<Outgoing>) {
         for (to, message) in out {
-            if let ShelterMessage::Availability(update) = &message {
+            if let MailMessage::Availability(update) = &message {
                 self.availability.merge(*update);
                 // A newer figure makes an unsent older one pointless.
                 self.outbox.retain(|e| {
-                    !matches!(&e.message, ShelterMessage::Availability(u) if u.shelter == update.shelter)
+                    !matches!(&e.message, MailMessage::Availability(u) if u.shelter == update.shelter)
                 });
             }
             self.outbox.push(OutboxEntry {
@@ -103,13 +103,13 @@ impl DeviceShelters {
     }
 
     /// What an answer from `from` about a request this device sent means.
-    pub fn host_step(&self, from: DeviceId, message: &ShelterMessage) -> Result<HostStep> {
+    pub fn host_step(&self, from: DeviceId, message: &MailMessage) -> Result<HostStep> {
         let (request, status, reason) = match message {
-            ShelterMessage::Response(r) => match r.decision {
+            MailMessage::Response(r) => match r.decision {
                 Decision::Accepted => (r.request, PlacementStatus::Accepted, None),
                 Decision::Declined(reason) => (r.request, PlacementStatus::Declined, Some(reason)),
             },
-            ShelterMessage::Stay(s) => {
+            MailMessage::Stay(s) => {
                 if !matches!(
                     s.status,
                     PlacementStatus::Arrived | PlacementStatus::Departed | PlacementStatus::NoShow
@@ -124,7 +124,7 @@ impl DeviceShelters {
             .requests
             .get(&request)
             .ok_or_else(|| Error::NotFound(format!("placement request {request}")))?;
-        if sent.host != from || sent.request.shelter != message.shelter() {
+        if sent.host != from || Some(sent.request.shelter) != message.shelter() {
             return Err(Error::NotAllowed(Refusal::SenderNotHost));
         }
         if sent.status == status {

@@ -12,6 +12,7 @@ use super::ids::ShelterId;
 use super::model::{Shelter, ShelterKind};
 use crate::error::{Refusal, Rule};
 use crate::model::COMMUNES;
+use crate::referrals::{OrganisationId, ServiceOrganisation};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,10 @@ pub struct ShelterDirectory {
     /// Each commune's emergency contacts, ordered by commune code.
     #[serde(default)]
     pub contacts: Vec<CommuneContacts>,
+    /// The service directory: organisations that receive referrals, ordered
+    /// by id ([`crate::referrals`]).
+    #[serde(default)]
+    pub services: Vec<ServiceOrganisation>,
 }
 
 /// What loading a directory publication did.
@@ -72,6 +77,12 @@ pub struct DirectoryDelta {
     /// Communes whose emergency contacts were withdrawn.
     #[serde(default)]
     pub contact_removals: Vec<String>,
+    /// Organisations of the service directory added or changed, whole.
+    #[serde(default)]
+    pub service_upserts: Vec<ServiceOrganisation>,
+    /// Organisations removed from the service directory.
+    #[serde(default)]
+    pub service_removals: Vec<OrganisationId>,
     /// [`ShelterDirectory::digest`] of the version it produces.
     pub digest: [u8; 32],
 }
@@ -86,7 +97,24 @@ impl ShelterDirectory {
             published_at,
             shelters,
             contacts: Vec::new(),
+            services: Vec::new(),
         }
+    }
+
+    /// The same directory with these organisations in its service
+    /// directory (put in id order).
+    pub fn with_services(mut self, mut services: Vec<ServiceOrganisation>) -> Self {
+        services.sort_by_key(|o| o.id);
+        self.services = services;
+        self
+    }
+
+    /// The organisation with this id.
+    pub fn organisation(&self, id: OrganisationId) -> Option<&ServiceOrganisation> {
+        self.services
+            .binary_search_by_key(&id, |o| o.id)
+            .ok()
+            .map(|i| &self.services[i])
     }
 
     /// The same directory with these emergency contacts (put in commune
@@ -126,7 +154,8 @@ impl ShelterDirectory {
             }
         }
         self.shelters.iter().try_for_each(Shelter::validate)?;
-        contacts::validate_all(&self.contacts)
+        contacts::validate_all(&self.contacts)?;
+        crate::referrals::validate_organisations(&self.services)
     }
 
     /// SHA-256 of the directory's canonical binary encoding.
@@ -163,6 +192,8 @@ impl ShelterDirectory {
             .collect();
         let (contact_upserts, contact_removals) =
             contacts::changes(&self.contacts, &newer.contacts);
+        let (service_upserts, service_removals) =
+            crate::referrals::organisation_changes(&self.services, &newer.services);
         Ok(DirectoryDelta {
             from_version: self.version,
             to_version: newer.version,
@@ -171,6 +202,8 @@ impl ShelterDirectory {
             removals,
             contact_upserts,
             contact_removals,
+            service_upserts,
+            service_removals,
             digest: newer.digest(),
         })
     }
@@ -206,6 +239,11 @@ impl ShelterDirectory {
                 &self.contacts,
                 &delta.contact_upserts,
                 &delta.contact_removals,
+            ),
+            services: crate::referrals::apply_organisations(
+                &self.services,
+                &delta.service_upserts,
+                &delta.service_removals,
             ),
         };
         if next.digest() != delta.digest {

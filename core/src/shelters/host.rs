@@ -7,8 +7,8 @@
 use super::availability::AvailabilityUpdate;
 use super::ids::{RequestId, ShelterId};
 use super::messages::{
-    CancelRequest, Decision, PlacementRequest, PlacementResponse, Received, Recipient,
-    ShelterMessage, StayUpdate,
+    CancelRequest, Decision, MailMessage, PlacementRequest, PlacementResponse, Received, Recipient,
+    StayUpdate,
 };
 use super::model::{Accessibility, Shelter};
 use super::placement::{DeclineReason, PlacementStatus};
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A message to send, with whom to.
-pub type Outgoing = (Recipient, ShelterMessage);
+pub type Outgoing = (Recipient, MailMessage);
 
 /// One request as the host sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,7 +74,7 @@ impl HostedShelter {
     fn availability(&self) -> Outgoing {
         (
             Recipient::Everyone,
-            ShelterMessage::Availability(AvailabilityUpdate {
+            MailMessage::Availability(AvailabilityUpdate {
                 shelter: self.shelter,
                 free_places: self.free_places,
                 confirmed_at: self.confirmed_at,
@@ -177,7 +177,7 @@ impl HostedShelter {
     fn response(&self, stay: &Stay, decision: Decision, now: DateTime<Utc>) -> Outgoing {
         (
             Recipient::Device(stay.from),
-            ShelterMessage::Response(PlacementResponse {
+            MailMessage::Response(PlacementResponse {
                 request: stay.request.request,
                 shelter: self.shelter,
                 decision,
@@ -190,7 +190,7 @@ impl HostedShelter {
     fn stay_update(&self, stay: &Stay, now: DateTime<Utc>) -> Outgoing {
         (
             Recipient::Device(stay.from),
-            ShelterMessage::Stay(StayUpdate {
+            MailMessage::Stay(StayUpdate {
                 request: stay.request.request,
                 shelter: self.shelter,
                 status: stay.status,

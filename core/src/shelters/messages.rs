@@ -89,7 +89,7 @@ pub struct CancelRequest {
 /// Everything shelters and collaborators say to each other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ShelterMessage {
+pub enum MailMessage {
     /// Collaborator → host: places wanted.
     Request(PlacementRequest),
     /// Collaborator → host: request withdrawn.
@@ -100,9 +100,12 @@ pub enum ShelterMessage {
     Stay(StayUpdate),
     /// Host → every device: free places now.
     Availability(AvailabilityUpdate),
+    /// A referral, or an answer to one ([`crate::referrals`]): the same
+    /// sealed mailbox carries them.
+    Referral(crate::referrals::ReferralMessage),
 }
 
-impl ShelterMessage {
+impl MailMessage {
     /// The compact binary encoding (version byte + postcard).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = vec![MESSAGE_FORMAT_VERSION];
@@ -111,7 +114,7 @@ impl ShelterMessage {
         out
     }
 
-    /// Decodes [`ShelterMessage::encode`]'s output.
+    /// Decodes [`MailMessage::encode`]'s output.
     pub fn decode(bytes: &[u8]) -> Result<Self> {
         match bytes.split_first() {
             Some((&MESSAGE_FORMAT_VERSION, body)) => postcard::from_bytes(body)
@@ -123,14 +126,15 @@ impl ShelterMessage {
         }
     }
 
-    /// The shelter the message is about.
-    pub fn shelter(&self) -> ShelterId {
+    /// The shelter the message is about (none for a referral).
+    pub fn shelter(&self) -> Option<ShelterId> {
         match self {
-            Self::Request(m) => m.shelter,
-            Self::Cancel(m) => m.shelter,
-            Self::Response(m) => m.shelter,
-            Self::Stay(m) => m.shelter,
-            Self::Availability(m) => m.shelter,
+            Self::Request(m) => Some(m.shelter),
+            Self::Cancel(m) => Some(m.shelter),
+            Self::Response(m) => Some(m.shelter),
+            Self::Stay(m) => Some(m.shelter),
+            Self::Availability(m) => Some(m.shelter),
+            Self::Referral(_) => None,
         }
     }
 }
@@ -153,7 +157,7 @@ pub struct OutboxEntry {
     /// Whom to.
     pub to: Recipient,
     /// The message.
-    pub message: ShelterMessage,
+    pub message: MailMessage,
 }
 
 /// What receiving a message did.
@@ -176,7 +180,7 @@ mod tests {
 
     #[test]
     fn messages_round_trip_in_both_encodings_and_carry_no_case() {
-        let request = ShelterMessage::Request(PlacementRequest {
+        let request = MailMessage::Request(PlacementRequest {
             request: RequestId::random(),
             shelter: ShelterId::random(),
             needs: PlacementNeeds {
@@ -190,27 +194,21 @@ mod tests {
             sent_at: DateTime::from_timestamp(1_794_700_000, 0).unwrap(),
         });
         let bytes = request.encode();
-        assert_eq!(ShelterMessage::decode(&bytes).unwrap(), request);
+        assert_eq!(MailMessage::decode(&bytes).unwrap(), request);
         assert!(bytes.len() < 80, "{} bytes", bytes.len());
         let json = serde_json::to_string(&request).unwrap();
-        assert_eq!(
-            serde_json::from_str::<ShelterMessage>(&json).unwrap(),
-            request
-        );
+        assert_eq!(serde_json::from_str::<MailMessage>(&json).unwrap(), request);
         assert!(!json.contains("case"));
-        let declined = ShelterMessage::Response(PlacementResponse {
+        let declined = MailMessage::Response(PlacementResponse {
             request: RequestId::random(),
             shelter: ShelterId::random(),
             decision: Decision::Declined(DeclineReason::NoFreePlaces),
             free_places: 0,
             at: DateTime::from_timestamp(1_794_700_000, 0).unwrap(),
         });
-        assert_eq!(
-            ShelterMessage::decode(&declined.encode()).unwrap(),
-            declined
-        );
-        assert!(ShelterMessage::decode(&[9, 1, 2]).is_err());
-        assert!(ShelterMessage::decode(&[]).is_err());
-        assert!(ShelterMessage::decode(&[1, 200]).is_err());
+        assert_eq!(MailMessage::decode(&declined.encode()).unwrap(), declined);
+        assert!(MailMessage::decode(&[9, 1, 2]).is_err());
+        assert!(MailMessage::decode(&[]).is_err());
+        assert!(MailMessage::decode(&[1, 200]).is_err());
     }
 }

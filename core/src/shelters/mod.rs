@@ -9,7 +9,7 @@
 //!   provincial key's signature ([`next_directory`]);
 //! - [`ShelterFinder`]: ranking by straight line from a spatial index, or by
 //!   travel time over a [`RoadNetwork`] imported from OpenStreetMap data;
-//! - [`HostedShelter`] and the placement messages ([`ShelterMessage`]): requests
+//! - [`HostedShelter`] and the placement messages ([`MailMessage`]): requests
 //!   that carry only what a host needs, accepted or declined, arrival and
 //!   departure, free places following; on the collaborator's side each step
 //!   is recorded on the case ([`Placement`]);
@@ -50,8 +50,8 @@ pub use geo::{validate_in_province, GeoBounds, GeoPoint, EARTH_RADIUS_M, PROVINC
 pub use host::{HostedShelter, Outgoing, Stay, Stays};
 pub use ids::{MailId, RequestId, ShelterId};
 pub use messages::{
-    CancelRequest, Decision, OutboxEntry, PlacementRequest, PlacementResponse, Received, Recipient,
-    ShelterMessage, StayUpdate, MESSAGE_FORMAT_VERSION,
+    CancelRequest, Decision, MailMessage, OutboxEntry, PlacementRequest, PlacementResponse,
+    Received, Recipient, StayUpdate, MESSAGE_FORMAT_VERSION,
 };
 pub use model::{
     AcceptedGroup, Accessibility, HostContact, Language, Shelter, ShelterHours, ShelterKind,

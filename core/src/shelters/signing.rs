@@ -112,7 +112,8 @@ impl Publication for DirectoryUpdate {
                     ));
                 }
                 d.upserts.iter().try_for_each(|s| s.validate())?;
-                d.contact_upserts.iter().try_for_each(|c| c.validate())
+                d.contact_upserts.iter().try_for_each(|c| c.validate())?;
+                d.service_upserts.iter().try_for_each(|o| o.validate())
             }
         }
     }

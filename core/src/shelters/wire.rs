@@ -10,7 +10,7 @@
 //!   a device fetches the newest manifest when the mailbox announces a
 //!   version newer than its own, checks the signature, and fetches only the
 //!   chunks it lacks, checking each one's hash.
-//! - A [`Mail`] carries one [`ShelterMessage`]. To one device it is sealed
+//! - A [`Mail`] carries one [`MailMessage`]. To one device it is sealed
 //!   to that device's X25519 key (the server sees sender, recipient and
 //!   ciphertext only). To every device (free places only) it travels
 //!   signed but not sealed: it holds a shelter id and a number, and the
@@ -20,7 +20,7 @@
 //! [`SignedPublication`]: super::SignedPublication
 
 use super::ids::MailId;
-use super::messages::ShelterMessage;
+use super::messages::MailMessage;
 use super::roads::ChunkHash;
 use super::signing::ProvincialKey;
 use crate::error::{Refusal, Rule};
@@ -220,7 +220,7 @@ impl Mail {
         sender: &DeviceIdentity,
         seq: u64,
         to: Option<&DevicePublic>,
-        message: &ShelterMessage,
+        message: &MailMessage,
     ) -> Result<Self> {
         let mut mail = Self {
             id: Self::id_for(sender.device_id(), seq),
@@ -232,7 +232,7 @@ impl Mail {
         let plain = zeroize::Zeroizing::new(message.encode());
         mail.body = match to {
             Some(recipient) => seal_to_device(MAIL, sender, recipient, &mail.header(), &plain),
-            None if matches!(message, ShelterMessage::Availability(_)) => plain.to_vec(),
+            None if matches!(message, MailMessage::Availability(_)) => plain.to_vec(),
             None => return Err(Error::invalid("mail.to", Rule::WrongMessage)),
         };
         mail.signature = sender.sign(&mail.signed_message());
@@ -249,18 +249,18 @@ impl Mail {
 
     /// What a message to every device says, after checking that it is one
     /// and holds free places (what the server checks; no key needed).
-    pub fn broadcast(&self) -> Result<ShelterMessage> {
+    pub fn broadcast(&self) -> Result<MailMessage> {
         if self.to.is_some() {
             return Err(Error::invalid("mail.to", Rule::WrongMessage));
         }
-        match ShelterMessage::decode(&self.body)? {
-            message @ ShelterMessage::Availability(_) => Ok(message),
+        match MailMessage::decode(&self.body)? {
+            message @ MailMessage::Availability(_) => Ok(message),
             _ => Err(Error::invalid("mail", Rule::WrongMessage)),
         }
     }
 
     /// Verifies and opens mail that `sender` sent to `me` or to every device.
-    pub fn open(&self, sender: &DevicePublic, me: &DeviceIdentity) -> Result<ShelterMessage> {
+    pub fn open(&self, sender: &DevicePublic, me: &DeviceIdentity) -> Result<MailMessage> {
         self.verify(sender)?;
         let tampered = || Error::Tampered {
             record: format!("shelter message {}", self.id),
@@ -270,7 +270,7 @@ impl Mail {
             Some(to) if to == me.device_id() => {
                 let plain = open_from_device(MAIL, me, sender, &self.header(), &self.body)
                     .map_err(|_| tampered())?;
-                ShelterMessage::decode(&plain).map_err(|_| tampered())
+                MailMessage::decode(&plain).map_err(|_| tampered())
             }
             Some(_) => Err(Error::NotAllowed(Refusal::MessageForOtherDevice)),
         }
@@ -326,8 +326,8 @@ mod tests {
     use crate::shelters::{AvailabilityUpdate, CancelRequest, RequestId, ShelterId};
     use chrono::DateTime;
 
-    fn cancel() -> ShelterMessage {
-        ShelterMessage::Cancel(CancelRequest {
+    fn cancel() -> MailMessage {
+        MailMessage::Cancel(CancelRequest {
             request: RequestId::random(),
             shelter: ShelterId::random(),
             at: DateTime::from_timestamp(1_794_700_000, 0).unwrap(),
@@ -369,7 +369,7 @@ mod tests {
         let host = DeviceIdentity::generate(DeviceId::random());
         let me = DeviceIdentity::generate(DeviceId::random());
         assert!(Mail::seal(&host, 1, None, &cancel()).is_err());
-        let free = ShelterMessage::Availability(AvailabilityUpdate {
+        let free = MailMessage::Availability(AvailabilityUpdate {
             shelter: ShelterId::random(),
             free_places: 3,
             confirmed_at: DateTime::from_timestamp(1_794_700_000, 0).unwrap(),

@@ -13,15 +13,14 @@ fn deliver(from: &Vault, to: &[&Vault]) -> usize {
     let outbox = from.shelter_outbox().unwrap();
     let mut delivered = 0;
     for entry in &outbox {
-        let message = ShelterMessage::decode(&entry.message.encode()).unwrap();
+        let message = MailMessage::decode(&entry.message.encode()).unwrap();
         for app in to {
             let for_it = match entry.to {
                 Recipient::Device(d) => d == app.device_id().unwrap(),
                 Recipient::Everyone => true,
             };
             if for_it {
-                app.receive_shelter_message(sender, message.clone())
-                    .unwrap();
+                app.receive_mail(sender, message.clone()).unwrap();
                 delivered += 1;
             }
         }
@@ -314,40 +313,37 @@ fn shelters_placement_messages_are_idempotent_and_checked() {
     let sent = w.a.shelter_outbox().unwrap();
     let a_id = w.a.device_id().unwrap();
     for _ in 0..2 {
-        w.host
-            .receive_shelter_message(a_id, sent[0].message.clone())
-            .unwrap();
+        w.host.receive_mail(a_id, sent[0].message.clone()).unwrap();
     }
     assert_eq!(w.host.placement_inbox().unwrap().len(), 1);
     w.host.accept_placement(request).unwrap();
     let answers = w.host.shelter_outbox().unwrap();
     let response = answers
         .iter()
-        .find(|e| matches!(e.message, ShelterMessage::Response(_)))
+        .find(|e| matches!(e.message, MailMessage::Response(_)))
         .unwrap()
         .message
         .clone();
     // From a device that does not host the shelter: refused.
     let b_id = w.b.device_id().unwrap();
     assert!(matches!(
-        w.a.receive_shelter_message(b_id, response.clone()),
+        w.a.receive_mail(b_id, response.clone()),
         Err(Error::NotAllowed(_))
     ));
     // Free places from a device that is not the host: refused.
-    let fake = ShelterMessage::Availability(AvailabilityUpdate {
+    let fake = MailMessage::Availability(AvailabilityUpdate {
         shelter: w.shelter.id,
         free_places: 1,
         confirmed_at: now(),
     });
-    assert!(w.a.receive_shelter_message(b_id, fake).is_err());
+    assert!(w.a.receive_mail(b_id, fake).is_err());
     let host_id = w.host.device_id().unwrap();
     assert_eq!(
-        w.a.receive_shelter_message(host_id, response.clone())
-            .unwrap(),
+        w.a.receive_mail(host_id, response.clone()).unwrap(),
         Received::Applied
     );
     assert_eq!(
-        w.a.receive_shelter_message(host_id, response).unwrap(),
+        w.a.receive_mail(host_id, response).unwrap(),
         Received::Duplicate
     );
     assert_eq!(shelter_services(&w.a, case), vec![ServiceOutcome::Offered]);

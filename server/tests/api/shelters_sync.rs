@@ -14,9 +14,8 @@ use binhan_core::shelters::wire::{
     PublishRequest, MAX_MAIL_ITEMS,
 };
 use binhan_core::shelters::{
-    AvailabilityUpdate, CancelRequest, ContactKind, DeclineReason, DirectoryUpdate,
-    PlacementStatus, ProvincialSigner, RequestId, ShelterId, ShelterMessage, ShelterQuery,
-    MAX_LIMIT,
+    AvailabilityUpdate, CancelRequest, ContactKind, DeclineReason, DirectoryUpdate, MailMessage,
+    PlacementStatus, ProvincialSigner, RequestId, ShelterId, ShelterQuery, MAX_LIMIT,
 };
 use binhan_core::sync::wire::encode;
 use binhan_core::Error;
@@ -488,7 +487,7 @@ async fn outsiders_and_bad_mail_are_refused(backend: Backend) {
         device_id: host,
         ..raw.identity.public()
     };
-    let cancel = ShelterMessage::Cancel(CancelRequest {
+    let cancel = MailMessage::Cancel(CancelRequest {
         request: RequestId::random(),
         shelter: shelter(),
         at: chrono::Utc::now(),
@@ -526,7 +525,7 @@ async fn outsiders_and_bad_mail_are_refused(backend: Backend) {
 
     // Free places from a device that does not host the shelter reach
     // devices, which refuse them.
-    let fake = ShelterMessage::Availability(AvailabilityUpdate {
+    let fake = MailMessage::Availability(AvailabilityUpdate {
         shelter: shelter(),
         free_places: 9,
         confirmed_at: chrono::Utc::now(),

@@ -59,7 +59,7 @@ fn deliver(from: &Path, to: &Path) -> usize {
     let sender = from.device_id().expect("id");
     let outbox = from.shelter_outbox().expect("outbox");
     for entry in &outbox {
-        to.receive_shelter_message(sender, entry.message.clone())
+        to.receive_mail(sender, entry.message.clone())
             .expect("received");
     }
     if let Some(last) = outbox.last() {

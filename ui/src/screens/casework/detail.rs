@@ -115,6 +115,12 @@ fn change_line(change: &Change, lang: Lang) -> Option<D> {
             w.value.shelter_name,
             w.value.status.label(lang)
         )),
+        Change::Referral(r) => D::Referred(format!(
+            "{} · {} · {}",
+            r.organisation_name,
+            r.service.label(lang),
+            r.status.label(lang)
+        )),
         Change::StatisticsSeed(_) => return None,
     })
 }

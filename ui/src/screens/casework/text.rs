@@ -159,6 +159,7 @@ pub(crate) enum D {
     Closed(String),
     Reopened(String),
     Placed(String),
+    Referred(String),
 }
 
 impl D {
@@ -238,6 +239,11 @@ impl D {
                 lang,
                 format!("Nơi tạm lánh: {what}"),
                 format!("Safe shelter: {what}"),
+            ),
+            D::Referred(what) => vi_en(
+                lang,
+                format!("Chuyển gửi: {what}"),
+                format!("Referral: {what}"),
             ),
         }
     }
