@@ -8,6 +8,7 @@ coded_enum! {
         "Village collaborator." Collaborator = ("collaborator", "cộng tác viên cơ sở", "village collaborator"),
         "Shelter host, a person of standing." ShelterHost = ("shelter_host", "người có uy tín (chủ nơi tạm lánh)", "shelter host"),
         "School counselor." SchoolCounselor = ("school_counselor", "cán bộ tư vấn học đường", "school counselor"),
+        "A service provider's device (health station, police, legal aid …), receiving referrals." ServiceProvider = ("service_provider", "đơn vị cung cấp dịch vụ", "service provider"),
         "Commune case manager (Commune People's Committee)." CommuneCaseManager = ("commune_case_manager", "cán bộ phụ trách (UBND xã)", "commune case manager"),
         "Provincial officer (Department of Home Affairs)." ProvincialOfficer = ("provincial_officer", "cán bộ Sở Nội vụ", "provincial officer"),
     }

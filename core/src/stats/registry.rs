@@ -255,7 +255,9 @@ impl ProgrammeRegistries {
                     return Err(Refusal::OnlyCommunicationActivities);
                 }
             }
-            Role::ShelterHost => return Err(Refusal::OnlyCommunicationActivities),
+            Role::ShelterHost | Role::ServiceProvider => {
+                return Err(Refusal::OnlyCommunicationActivities)
+            }
         }
         if self.training_sessions.iter().any(|s| s.commune != commune) {
             return Err(Refusal::SessionOfOtherCommune);

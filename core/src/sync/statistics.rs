@@ -13,7 +13,10 @@ impl SyncContext<'_> {
     /// team device may send; the server keeps the newest revision.
     pub(super) async fn push_statistics(&self, report: &mut SyncReport) -> Result<()> {
         let role = self.enrolment()?.role;
-        if matches!(role, Role::ProvincialOfficer | Role::ShelterHost) {
+        if matches!(
+            role,
+            Role::ProvincialOfficer | Role::ShelterHost | Role::ServiceProvider
+        ) {
             return Ok(());
         }
         let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();

@@ -16,7 +16,10 @@ pub async fn push<S: Storage>(
     Authenticated(me): Authenticated,
     Wire(request): Wire<StatsPush>,
 ) -> Result<Wire<StatsPushResponse>> {
-    if matches!(me.role, Role::ProvincialOfficer | Role::ShelterHost) {
+    if matches!(
+        me.role,
+        Role::ProvincialOfficer | Role::ShelterHost | Role::ServiceProvider
+    ) {
         return Err(ServerError::forbidden(
             "not_a_case_worker",
             "only devices that work on cases send statistics",

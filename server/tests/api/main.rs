@@ -13,6 +13,7 @@ mod demo_runs;
 mod device_directory;
 mod online_intake;
 mod online_reports;
+mod referrals;
 mod registries_api;
 mod registry_publish;
 mod report_api;

@@ -191,6 +191,12 @@ impl Phone {
         phone
     }
 
+    /// The folder of its vault (to open it again, as another process or
+    /// with another clock).
+    pub fn vault_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("vault")
+    }
+
     /// Syncs, failing the test on error.
     pub async fn sync(&self) -> SyncReport {
         self.app
