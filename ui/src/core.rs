@@ -67,6 +67,7 @@ pub(crate) enum Route {
     RecordIncident,
     FindShelter,
     HostDesk,
+    ReferralInbox,
     Invite,
     Devices,
     OnlineReports,
@@ -482,6 +483,7 @@ impl Inner {
             Event::RecordArrival { request } => self.host_step(&request, Step::Arrival),
             Event::RecordDeparture { request } => self.host_step(&request, Step::Departure),
             Event::RecordNoShow { request } => self.host_step(&request, Step::NoShow),
+            Event::AnswerReferral { referral, step } => self.answer_referral(&referral, step),
             Event::OpenConflicts { case } => self.open_conflicts(&case),
             Event::ResolveConflict { case, field, keep } => {
                 self.resolve_conflict(&case, field, &keep)

@@ -171,6 +171,13 @@ pub enum Event {
         /// The request's id.
         request: String,
     },
+    /// A service provider answers a referral in its inbox.
+    AnswerReferral {
+        /// The referral's id.
+        referral: String,
+        /// The answer.
+        step: binhan_core::referrals::ProviderStep,
+    },
     /// Show a case's conflicts side by side.
     OpenConflicts {
         /// The case id.
@@ -420,6 +427,8 @@ pub enum Target {
     Sync,
     /// The shelter host's desk.
     HostDesk,
+    /// A service provider's referral inbox.
+    ReferralInbox,
     /// Invite a device (managers).
     Invite,
     /// Enrol this phone with an invitation code.

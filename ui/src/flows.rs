@@ -325,6 +325,7 @@ impl Inner {
             Target::FindShelter => return self.finder_open(None),
             Target::Sync => Route::Sync,
             Target::HostDesk => Route::HostDesk,
+            Target::ReferralInbox => Route::ReferralInbox,
             Target::Invite => {
                 self.invite = Default::default();
                 Route::Invite

@@ -6,8 +6,8 @@ use crate::core::{Inner, Route};
 use crate::event::{Event, Target};
 use crate::format;
 use crate::screens::{
-    cases, casework, conflicts, devices, emergency, home, intake, invite, report, settings, setup,
-    shelters, sync,
+    cases, casework, conflicts, devices, emergency, home, intake, invite, referrals, report,
+    settings, setup, shelters, sync,
 };
 use crate::text::{Why, T};
 use crate::view::{Action, Screen, ViewModel};
@@ -311,6 +311,18 @@ impl Inner {
                         view: shelters::host::view(vault, lang),
                     },
                     shelters::text::HostL::Title.get(lang),
+                ),
+                None => {
+                    self.stack.pop();
+                    self.screen(now)
+                }
+            },
+            Route::ReferralInbox => match &self.vault {
+                Some(vault) => (
+                    Screen::ReferralInbox {
+                        view: referrals::view(vault, crate::format::today(now), lang),
+                    },
+                    referrals::text::L::Title.get(lang),
                 ),
                 None => {
                     self.stack.pop();

@@ -130,6 +130,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::shelters::host::HostView,
     },
+    /// A service provider's referral inbox.
+    ReferralInbox {
+        /// Its state.
+        view: crate::screens::referrals::ReferralInboxView,
+    },
     /// Sync status and sync now.
     Sync {
         /// Its state.

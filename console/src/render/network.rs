@@ -5,6 +5,7 @@ use super::{action, actions, choices, code, error, rows, typed, Ids, Input, Type
 use binhan_ui::qr::QrCode;
 use binhan_ui::screens::devices::DevicesView;
 use binhan_ui::screens::invite::InviteView;
+use binhan_ui::screens::referrals::ReferralInboxView;
 use binhan_ui::screens::shelters::host::{HostView, StayRow};
 use binhan_ui::screens::shelters::FinderView;
 use binhan_ui::screens::sync::{EnrolView, SyncView};
@@ -73,6 +74,29 @@ pub(crate) fn host(ids: &Ids, view: &HostView) -> Markup {
         @if let Some(empty) = &view.empty { p { (empty) } }
         (stays(ids, &view.inbox))
         (stays(ids, &view.stays))
+    }
+}
+
+/// A service provider's referral inbox: the emergency numbers, then each
+/// referral with its fields and the answers possible now.
+pub(crate) fn referral_inbox(ids: &Ids, view: &ReferralInboxView) -> Markup {
+    html! {
+        ul.emergency { @for n in &view.emergency { li { (n) } } }
+        @if let Some(empty) = &view.empty { p { (empty) } }
+        ul.referrals {
+            @for r in &view.referrals {
+                li data-overdue=(r.overdue) {
+                    strong { (r.title) }
+                    span { (r.status) }
+                    small { (r.due) " · " (r.received) }
+                    @if let Some(ask) = &r.ask { p { (ask) } }
+                    (rows(&r.facts))
+                    @for added in &r.added { p { (added) } }
+                    @if let Some(w) = &r.withdrawn { p role="status" { (w) } }
+                    (actions(ids, &r.actions))
+                }
+            }
+        }
     }
 }
 

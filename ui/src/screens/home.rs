@@ -160,6 +160,12 @@ fn role_actions(role: Option<Role>, lang: Lang) -> Vec<Action> {
                 target: Target::HostDesk,
             },
         )],
+        Some(Role::ServiceProvider) => vec![Action::new(
+            crate::screens::referrals::text::L::Title.get(lang),
+            Event::Open {
+                target: Target::ReferralInbox,
+            },
+        )],
         Some(role @ (Role::Collaborator | Role::SchoolCounselor)) => vec![Action::new(
             crate::screens::registries::home_label(role, lang),
             Event::Open {

@@ -13,6 +13,7 @@ pub mod intake;
 pub mod invite;
 pub mod online_reports;
 pub mod pin;
+pub mod referrals;
 pub mod registries;
 pub mod registry;
 pub mod report;

@@ -6,6 +6,7 @@ mod conflicts;
 mod intake;
 mod journeys;
 mod props;
+mod referrals;
 mod registry;
 mod report;
 mod safety;
