@@ -11,6 +11,8 @@
 //! - [`vault`]: the vault lifecycle and the case workflow ([`Vault`]);
 //! - [`platform`]: the platform key the app implements;
 //! - [`sync`]: enrolment, sync, invitations, revocation and case teams;
+//! - [`referrals`]: the service directory, referrals with their preview,
+//!   the provider's inbox and the overdue list;
 //! - [`shelters`]: the shelter directory, road network, nearest search and
 //!   placements;
 //! - [`task`]: long operations with progress and cancellation;
@@ -21,6 +23,7 @@ pub mod app;
 pub mod error;
 pub mod labels;
 pub mod platform;
+pub mod referrals;
 pub mod shelters;
 pub mod sync;
 pub mod task;

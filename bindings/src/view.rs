@@ -137,6 +137,8 @@ pub struct CaseDetail {
     pub notes: Vec<AttributedNote>,
     /// The current shelter placement: one, or several in conflict.
     pub placement: Vec<AttributedPlacement>,
+    /// Referrals, each as its steps tell it, in the order sent.
+    pub referrals: Vec<binhan_core::referrals::ReferralSummary>,
     /// Concurrent values for a person to resolve.
     pub conflicts: Vec<Conflict>,
     /// Newest change.
@@ -164,6 +166,7 @@ impl From<cases::CaseDetail> for CaseDetail {
             next_follow_up: d.next_follow_up,
             notes: all(d.notes),
             placement: all(d.placement),
+            referrals: d.referrals,
             conflicts: all(d.conflicts),
             last_activity: d.last_activity,
             event_count: d.event_count,

@@ -476,7 +476,8 @@ fn sign(
         directory.published_at,
         directory.shelters,
     )
-    .with_contacts(directory.contacts);
+    .with_contacts(directory.contacts)
+    .with_services(directory.services);
     let update = match previous {
         Some(path) => {
             let old: ShelterDirectory = input.json(Some(path), "previous")?;

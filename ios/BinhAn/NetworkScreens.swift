@@ -98,6 +98,32 @@ struct HostDeskScreen: View {
     }
 }
 
+/// A service provider's referral inbox, as core computed it.
+struct ReferralInboxScreen: View {
+    let view: ReferralInboxView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            ForEach(view.emergency, id: \.self) { Text($0).bold() }
+            if let empty = view.empty { Text(empty) }
+            ForEach(Array(view.referrals.enumerated()), id: \.offset) { _, referral in
+                VStack(alignment: .leading, spacing: 4) {
+                    Heading(text: referral.title)
+                    Text(verbatim: "\(referral.status) · \(referral.due)")
+                    Text(referral.received).font(.footnote)
+                    if let ask = referral.ask { Text(ask) }
+                    LabelledRows(rows: referral.facts)
+                    ForEach(referral.added, id: \.self) { Text($0) }
+                    if let withdrawn = referral.withdrawn { Text(withdrawn) }
+                    ActionButtons(actions: referral.actions, send: send)
+                }
+                Divider()
+            }
+        }
+    }
+}
+
 struct InviteScreen: View {
     let view: InviteView
     let send: Send

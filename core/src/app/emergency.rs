@@ -261,4 +261,30 @@ mod tests {
             .unwrap();
         assert_eq!(old_record, None, "the old record is removed");
     }
+
+    #[test]
+    fn a_directory_kept_before_the_service_directory_loads_then_takes_a_delta() {
+        let (_dir, app) = phone(true);
+        let old = directory(1, "0200000001");
+        // What the app kept before organisations: with contacts.
+        let v2 = (
+            old.version,
+            old.published_at,
+            old.shelters.clone(),
+            old.contacts.clone(),
+        );
+        app.with_store(|s| s.set_meta("shelters.directory.2", &v2))
+            .unwrap();
+        let held = app.shelter_directory().unwrap().unwrap();
+        assert_eq!(held, old, "read whole, with no organisations");
+        let next = directory(2, "0200000002")
+            .with_services(vec![crate::referrals::health_station_for_tests("pa_u")]);
+        load(&app, DirectoryUpdate::Delta(held.delta_to(&next).unwrap()));
+        let held = app.shelter_directory().unwrap().unwrap();
+        assert_eq!(held.services.len(), 1);
+        let old_record = app
+            .with_store(|s| s.meta::<serde_json::Value>("shelters.directory.2"))
+            .unwrap();
+        assert_eq!(old_record, None, "the old record is removed");
+    }
 }

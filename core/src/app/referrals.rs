@@ -68,6 +68,14 @@ pub struct OverdueReferral {
     pub referral: ReferralSummary,
 }
 
+/// The consent a sent referral stands on.
+fn consent_scope(sent: &SentReferral) -> ConsentScope {
+    ConsentScope::Service {
+        service: sent.referral.service,
+        recipient: sent.organisation_name.clone(),
+    }
+}
+
 impl Vault {
     fn referrals(&self) -> Result<DeviceReferrals> {
         Ok(self
@@ -289,13 +297,7 @@ impl Vault {
             .sent
             .into_values()
             .filter(|s| s.case_id == case && s.status.is_open())
-            .filter(|s| {
-                ConsentScope::Service {
-                    service: s.referral.service,
-                    recipient: s.organisation_name.clone(),
-                }
-                .same_as(scope)
-            })
+            .filter(|s| consent_scope(s).same_as(scope))
             .collect();
         let now = self.now();
         for sent in open {
@@ -317,6 +319,29 @@ impl Vault {
             })?;
         }
         Ok(())
+    }
+
+    /// Withdraws every open referral this phone sent whose consent no
+    /// longer stands on its case (withdrawn here or on a teammate's phone
+    /// and pulled since).
+    /// Returns how many cases had referrals withdrawn.
+    pub(super) fn withdraw_unconsented_referrals(&self) -> Result<usize> {
+        let open: Vec<(CaseId, ConsentScope)> = self
+            .referrals()?
+            .sent
+            .into_values()
+            .filter(|s| s.status.is_open())
+            .map(|s| (s.case_id, consent_scope(&s)))
+            .collect();
+        let session = self.session()?;
+        let mut withdrawn = 0;
+        for (case, scope) in open {
+            if !self.state(&session, case)?.consent_granted(&scope) {
+                self.withdraw_referrals(case, &scope)?;
+                withdrawn += 1;
+            }
+        }
+        Ok(withdrawn)
     }
 
     /// Referrals past their due date without an answer, on every case this
@@ -358,7 +383,7 @@ impl Vault {
     /// for more, record the service delivered, close. The answer goes back
     /// to the sender at the next sync.
     pub fn answer_referral(&self, referral: ReferralId, step: ProviderStep) -> Result<()> {
-        let now = self.now();
+        let (now, today) = (self.now(), self.today());
         let (to, message) = self.update_referrals(|desk| {
             if desk
                 .inbox
@@ -370,7 +395,7 @@ impl Vault {
                     to: step.status(),
                 }));
             }
-            desk.answer(referral, step, now)
+            desk.answer(referral, step, today, now)
         })?;
         self.update_desk(|desk| {
             desk.queue(vec![(

@@ -21,11 +21,15 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 const KEY_META: &str = "shelters.provincial_key";
-/// The directory held (publication format 2: with emergency contacts).
-const DIRECTORY_META: &str = "shelters.directory.2";
-/// Where a directory of publication format 1 (no emergency contacts) was
-/// kept. It still loads, with no contacts, until the next publication
+/// The directory held (with emergency contacts and the service
+/// directory).
+const DIRECTORY_META: &str = "shelters.directory.3";
+/// Where a directory with emergency contacts but no service directory was
+/// kept. It still loads, with no organisations, until the next publication
 /// replaces it and this record is removed.
+const DIRECTORY_META_V2: &str = "shelters.directory.2";
+/// Where a directory of publication format 1 (no emergency contacts) was
+/// kept; the same holds.
 const DIRECTORY_META_V1: &str = "shelters.directory";
 const DESK_META: &str = "shelters.desk";
 
@@ -40,8 +44,23 @@ struct DirectoryV1 {
     shelters: Vec<Shelter>,
 }
 
+/// A directory as the app kept it before the service directory.
+#[derive(Deserialize)]
+struct DirectoryV2 {
+    version: u64,
+    published_at: DateTime<Utc>,
+    shelters: Vec<Shelter>,
+    contacts: Vec<crate::shelters::CommuneContacts>,
+}
+
 /// The directory kept by an earlier version of the app, if any.
-fn directory_v1(store: &Store) -> Result<Option<ShelterDirectory>> {
+fn earlier_directory(store: &Store) -> Result<Option<ShelterDirectory>> {
+    if let Some(old) = store.meta::<DirectoryV2>(DIRECTORY_META_V2)? {
+        return Ok(Some(
+            ShelterDirectory::new(old.version, old.published_at, old.shelters)
+                .with_contacts(old.contacts),
+        ));
+    }
     Ok(store
         .meta::<DirectoryV1>(DIRECTORY_META_V1)?
         .map(|old| ShelterDirectory::new(old.version, old.published_at, old.shelters)))
@@ -101,10 +120,10 @@ impl Vault {
             .provincial_key()?
             .ok_or_else(|| Error::NotAllowed(Refusal::NoProvincialKey))?;
         let (status, directory) = self.with_store(|store| {
-            let v1 = directory_v1(store)?;
+            let earlier = earlier_directory(store)?;
             let loaded =
                 store.update_meta(DIRECTORY_META, |current: Option<ShelterDirectory>| {
-                    let current = current.or(v1);
+                    let current = current.or(earlier);
                     let next = next_directory(current.as_ref(), &key, &publication)?;
                     let status = DirectoryStatus {
                         version: next.version,
@@ -114,6 +133,7 @@ impl Vault {
                     };
                     Ok((next.clone(), (status, next)))
                 })?;
+            store.remove_meta(DIRECTORY_META_V2)?;
             store.remove_meta(DIRECTORY_META_V1)?;
             Ok(loaded)
         })?;
@@ -135,7 +155,7 @@ impl Vault {
     pub fn shelter_directory(&self) -> Result<Option<ShelterDirectory>> {
         self.with_store(|store| match store.meta(DIRECTORY_META)? {
             Some(directory) => Ok(Some(directory)),
-            None => directory_v1(store),
+            None => earlier_directory(store),
         })
     }
 

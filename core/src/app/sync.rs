@@ -141,6 +141,12 @@ impl Vault {
             if cancel.is_cancelled() {
                 return Err(Error::Cancelled);
             }
+            // A teammate may have recorded the survivor's withdrawal of
+            // consent: referrals this phone sent under it go now, and the
+            // team learns it in this sync.
+            if self.withdraw_unconsented_referrals()? > 0 {
+                ctx.push_again(&mut report, progress, cancel).await?;
+            }
             report.shelters = self.sync_shelters(ctx, options.unmetered, cancel).await?;
             report.traffic = ctx.transport.counts().since(start);
             ctx.store.set_meta(

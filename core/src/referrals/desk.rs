@@ -190,15 +190,16 @@ impl DeviceReferrals {
         Ok(held)
     }
 
-    /// The provider's answer to a referral in its inbox: the message for
-    /// the sender.
+    /// The provider's answer to a referral in its inbox, on the phone's
+    /// `today` (its local date): the message for the sender.
     pub fn answer(
         &mut self,
         id: ReferralId,
         step: ProviderStep,
+        today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<(DeviceId, ReferralMessage)> {
-        step.validate(now.date_naive())?;
+        step.validate(today)?;
         let held = self
             .inbox
             .get_mut(&id)

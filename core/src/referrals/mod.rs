@@ -39,3 +39,10 @@ pub use referral::{
     ProviderStep, Referral, ReferralDeclineReason, ReferralId, ReferralMessage, ReferralStatus,
     ReferralStep, ReferralSummary, Urgency,
 };
+
+/// A synthetic health station of `commune` with one device, for core's
+/// unit tests.
+#[cfg(test)]
+pub(crate) fn health_station_for_tests(commune: &str) -> ServiceOrganisation {
+    organisation::tests::health_station(commune, vec![crate::model::DeviceId::random()])
+}

@@ -23,6 +23,10 @@ pub struct RegistryDraft {
     pub shelters: Vec<Shelter>,
     /// Each commune's emergency numbers, ordered by commune code.
     pub contacts: Vec<CommuneContacts>,
+    /// The service directory, carried over unchanged (it is not edited
+    /// here), so that publishing the shelters keeps every organisation.
+    #[serde(default)]
+    pub services: Vec<crate::referrals::ServiceOrganisation>,
 }
 
 /// What publishing the draft changes, against the directory held.
@@ -57,6 +61,7 @@ impl RegistryDraft {
                 base_version: Some(d.version),
                 shelters: d.shelters.clone(),
                 contacts: d.contacts.clone(),
+                services: d.services.clone(),
             },
             None => Self::default(),
         }
@@ -131,7 +136,8 @@ impl RegistryDraft {
     /// The directory this draft publishes as `version`, checked whole.
     pub fn directory(&self, version: u64, published_at: DateTime<Utc>) -> Result<ShelterDirectory> {
         let directory = ShelterDirectory::new(version, published_at, self.shelters.clone())
-            .with_contacts(self.contacts.clone());
+            .with_contacts(self.contacts.clone())
+            .with_services(self.services.clone());
         directory.validate()?;
         Ok(directory)
     }
@@ -152,7 +158,8 @@ mod tests {
     #[test]
     fn a_draft_lists_what_changed_and_builds_the_next_version() {
         let held = ShelterDirectory::new(3, t(0), vec![shelter("A"), shelter("B")])
-            .with_contacts(vec![contacts("pa_u", "0200000001")]);
+            .with_contacts(vec![contacts("pa_u", "0200000001")])
+            .with_services(vec![crate::referrals::health_station_for_tests("pa_u")]);
         let mut draft = RegistryDraft::from_directory(Some(&held));
         assert_eq!(draft.base_version, Some(3));
         assert!(draft.changes(Some(&held)).is_empty());
@@ -174,6 +181,7 @@ mod tests {
 
         let next = draft.directory(4, t(1)).unwrap();
         assert_eq!(next.shelters.len(), 3);
+        assert_eq!(next.services, held.services, "organisations are kept");
         let delta = held.delta_to(&next).unwrap();
         assert_eq!(held.apply(&delta).unwrap(), next);
         // Without a directory held, everything is new.

@@ -183,4 +183,15 @@ impl SyncContext<'_> {
         report.traffic = self.transport.counts().since(start);
         Ok(report)
     }
+
+    /// Pushes what this device wrote since [`Self::sync`] pushed (steps
+    /// the app recorded in answer to what it pulled), in the same sync.
+    pub async fn push_again(
+        &self,
+        report: &mut SyncReport,
+        progress: &ProgressFn,
+        cancel: &CancelFlag,
+    ) -> Result<()> {
+        self.push(report, progress, cancel).await.map(|_| ())
+    }
 }

@@ -4,7 +4,8 @@
 //! case with the survivor's consent; each station device receives only the
 //! fields health may receive; the station accepts and records the service,
 //! and the collaborator's case shows it delivered; without consent nothing
-//! leaves; withdrawal erases the station's copies at their next sync; an
+//! leaves; withdrawal, recorded on a teammate's phone, erases the
+//! station's copies at their next sync; an
 //! unanswered referral past its due date is on the manager's list. The
 //! server holds none of the case's words.
 
@@ -191,10 +192,25 @@ async fn withdrawal_erases_and_overdue_referrals_reach_the_manager(backend: Back
         assert_eq!(station.app.referral_inbox().unwrap().len(), 2);
     }
 
-    // The survivor withdraws consent: each station device erases its copy
-    // at its next sync, and sees that it was withdrawn.
-    consent_to(&a.app, withdrawn, &w.health, ServiceType::Health, false).unwrap();
-    a.sync().await;
+    // The survivor withdraws consent, recorded on the manager's phone: the
+    // collaborator's next sync withdraws the referral it sent, and each
+    // station device erases its copy at its next sync and sees that it
+    // was withdrawn.
+    w.team.manager.sync().await;
+    consent_to(
+        &w.team.manager.app,
+        withdrawn,
+        &w.health,
+        ServiceType::Health,
+        false,
+    )
+    .unwrap();
+    w.team.manager.sync().await;
+    assert!(a.sync().await.shelters.messages_sent >= 2);
+    assert_eq!(
+        a.app.case(withdrawn).unwrap().referrals[0].latest.status,
+        ReferralStatus::Withdrawn
+    );
     for station in &w.stations {
         assert_eq!(station.sync().await.shelters.messages_received, 1);
         let inbox = station.app.referral_inbox().unwrap();

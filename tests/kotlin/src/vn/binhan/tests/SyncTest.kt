@@ -45,14 +45,25 @@ object TestServer {
     /** The synthetic directory signed with the fixture's synthetic key
      *  (`binhan shelters sign`, as the provincial office does), naming `host`
      *  as the host device of `shelter`, at `version`. */
-    fun signWithHost(shelter: String, host: String, version: Int): ByteArray {
+    fun signWithHost(shelter: String, host: String, version: Int): ByteArray =
+        sign(java.io.File(ShelterFixture.dir, "lai_chau_shelters.json").readText(), version, "--host", "$shelter=$host")
+
+    /** The synthetic directory with `services` (a JSON array of
+     *  organisations) as its service directory, signed at `version`. */
+    fun signWithServices(services: String, version: Int): ByteArray {
+        val directory = java.io.File(ShelterFixture.dir, "lai_chau_shelters.json").readText()
+        return sign(directory.replaceFirst("{", "{\"services\": $services, "), version)
+    }
+
+    private fun sign(directory: String, version: Int, vararg extra: String): ByteArray {
         val dir = java.nio.file.Files.createTempDirectory("binhan-sign")
         try {
             val out = dir.resolve("directory.bhsd")
+            val file = dir.resolve("directory.json")
+            java.nio.file.Files.writeString(file, directory)
             val process = ProcessBuilder(
-                cli, "shelters", "sign", "--synthetic-key",
-                "--file", java.io.File(ShelterFixture.dir, "lai_chau_shelters.json").path,
-                "--host", "$shelter=$host", "--version", "$version", "--out", out.toString(),
+                cli, "shelters", "sign", "--synthetic-key", "--file", file.toString(),
+                *extra, "--version", "$version", "--out", out.toString(),
             ).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .apply { environment()["BINHAN_VAULT"] = dir.resolve("vault").toString() }
                 .start()

@@ -83,6 +83,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
             is Screen.RecordIncident -> Intake(screen.view, send)
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
+            is Screen.ReferralInbox -> ReferralInbox(screen.view, send)
             is Screen.Conflicts -> {
                 Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
                 Text(screen.view.intro)
@@ -487,6 +488,25 @@ fun PlaceSearch(field: PlaceField, places: List<Choice>, send: Send) {
     TextBox(text, field.label, field.help, null, secret = false) { text = it; send(Event.SearchPlaces(it)) }
     places.forEach { place ->
         TextButton(onClick = { send(place.event) }, modifier = Modifier.fillMaxWidth()) { Text(place.label) }
+    }
+}
+
+/** A service provider's referral inbox, as core computed it. */
+@Composable
+fun ReferralInbox(view: ReferralInboxView, send: Send) {
+    view.emergency.forEach { Text(it, style = MaterialTheme.typography.titleSmall) }
+    view.empty?.let { Text(it) }
+    view.referrals.forEach { referral ->
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(referral.title, style = MaterialTheme.typography.titleMedium)
+            Text("${referral.status} · ${referral.due}")
+            Text(referral.received, style = MaterialTheme.typography.bodySmall)
+            referral.ask?.let { Text(it) }
+            referral.facts.forEach { LabelledRow(it) }
+            referral.added.forEach { Text(it) }
+            referral.withdrawn?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
+            referral.actions.forEach { ActionButton(it, send) }
+        }
     }
 }
 
