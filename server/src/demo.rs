@@ -28,6 +28,7 @@ use chrono::Datelike;
 use serde_json::{json, Value};
 use std::path::Path;
 
+mod referrals;
 mod shelters;
 mod summary;
 
@@ -228,7 +229,17 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
             })
             .collect();
 
-    let shelters = shelters::run(dir, &url, &officer, &manager, &collaborator_a).await?;
+    let (station, health) = referrals::enrol_station(dir, &url, &manager).await?;
+    let shelters = shelters::run(
+        dir,
+        &url,
+        &officer,
+        &manager,
+        &collaborator_a,
+        vec![health.clone()],
+    )
+    .await?;
+    let referral = referrals::run(&collaborator_a, &station, &health).await?;
     let annual_report = write_annual_report(dir, &officer, &storage).await?;
 
     let _ = stop.send(());
@@ -246,6 +257,7 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         "case_1_risk_acted_on_while_in_conflict": first.risk_level,
         "first_sync_reports": reports,
         "shelters": shelters,
+        "referral_to_a_health_station": referral,
         "annual_report": annual_report,
     }))
 }

@@ -12,7 +12,10 @@ use binhan_core::shelters::Language;
 pub fn health_station(commune: &str, devices: Vec<DeviceId>) -> ServiceOrganisation {
     ServiceOrganisation {
         id: OrganisationId::random(),
-        name: format!("Trạm Y tế xã {commune} (tổng hợp)"),
+        name: format!(
+            "Trạm Y tế {} (tổng hợp)",
+            binhan_core::model::commune(commune).map_or(commune, |c| c.name)
+        ),
         sector: Sector::Health,
         services: vec![ServiceType::Health, ServiceType::Psychosocial],
         communes: vec![commune.to_string()],

@@ -30,13 +30,15 @@ fn status(phone: &Phone, case: binhan_core::model::CaseId) -> Result<Value, Stri
 }
 
 /// Runs the shelter part of the demo with the officer's, the commune
-/// manager's (who invites the host) and a collaborator's phones.
+/// manager's (who invites the host) and a collaborator's phones; the
+/// directory the officer publishes lists `services` too.
 pub(super) async fn run(
     dir: &std::path::Path,
     url: &str,
     officer: &Phone,
     manager: &Phone,
     collaborator: &Phone,
+    services: Vec<binhan_core::referrals::ServiceOrganisation>,
 ) -> Result<Value, String> {
     let err = |e: binhan_core::Error| e.to_string();
     let host = Phone::new(dir, "shelter-host")?;
@@ -54,7 +56,7 @@ pub(super) async fn run(
     let province = synthetic::lai_chau();
     let valley = &province.valley;
     let shelter: ShelterId = valley.same_side;
-    let mut directory = province.directory(1);
+    let mut directory = province.directory(1).with_services(services);
     for s in directory.shelters.iter_mut().filter(|s| s.id == shelter) {
         s.host_device = Some(host.app.device_id().map_err(err)?);
     }

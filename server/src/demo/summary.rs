@@ -163,6 +163,19 @@ pub fn summary(report: &Value, details: &Path, log: &Path) -> String {
         steps.join(" -> ")
     ));
     line(&format!(
+        "Referral    to {}: the station received only {}; on the case: {}",
+        text(report, "/referral_to_a_health_station/organisation"),
+        items(
+            report,
+            "/referral_to_a_health_station/fields_the_station_received"
+        )
+        .iter()
+        .map(|f| f.as_str().unwrap_or_default().to_string())
+        .collect::<Vec<_>>()
+        .join(", "),
+        text(report, "/referral_to_a_health_station/case_referral_status"),
+    ));
+    line(&format!(
         "Report      {} statistics records uploaded with sync; registries recorded: {} training sessions,",
         text(report, "/annual_report/statistics_records_uploaded"),
         text(report, "/annual_report/registries_recorded/training_sessions"),

@@ -25,6 +25,16 @@ async fn the_demo_runs_to_its_end() {
         })
         .collect();
     assert_eq!(placement, ["requested", "accepted", "arrived"]);
+    // The referral to the health station: received with only health's
+    // fields, answered, delivered on the case.
+    assert_eq!(
+        at("/referral_to_a_health_station/fields_the_station_received"),
+        serde_json::json!(["age_band", "sex", "incident_date", "violence_type"])
+    );
+    assert_eq!(
+        at("/referral_to_a_health_station/case_referral_status"),
+        Value::from("delivered")
+    );
     assert!(at("/annual_report/statistics_records_uploaded").as_u64() > Some(0));
     // The synthetic registries' activities of the commune, and the two
     // recorded offline on phones.
