@@ -141,6 +141,19 @@ fn draft(organisation: &ServiceOrganisation, chosen: Vec<ReferralField>) -> Refe
     }
 }
 
+/// A new case referred to the health station with consent, the referral
+/// delivered to both of its devices.
+fn referred(w: &World) -> (CaseId, ReferralId) {
+    let case = case(&w.sender);
+    consent_to(&w.sender, case, &w.health, ServiceType::Health, true).unwrap();
+    let id = w
+        .sender
+        .send_referral(case, draft(&w.health, vec![]))
+        .unwrap();
+    deliver(&w.sender, &[&w.station, &w.second]);
+    (case, id)
+}
+
 fn inbox_content(app: &Vault) -> Vec<Option<ReferralContent>> {
     app.referral_inbox()
         .unwrap()
@@ -229,13 +242,7 @@ fn referrals_carry_only_the_fields_the_service_may_receive() {
 #[test]
 fn the_providers_answers_reach_the_case_and_delivery_is_recorded() {
     let w = world();
-    let case = case(&w.sender);
-    consent_to(&w.sender, case, &w.health, ServiceType::Health, true).unwrap();
-    let id = w
-        .sender
-        .send_referral(case, draft(&w.health, vec![]))
-        .unwrap();
-    deliver(&w.sender, &[&w.station, &w.second]);
+    let (case, id) = referred(&w);
     // Delivery before accepting does not follow.
     let early = w.station.answer_referral(
         id,
@@ -394,13 +401,7 @@ fn a_referral_without_consent_is_refused_on_the_device_and_by_the_receiver() {
 #[test]
 fn withdrawing_consent_erases_the_referral_on_every_device_that_holds_it() {
     let w = world();
-    let case = case(&w.sender);
-    consent_to(&w.sender, case, &w.health, ServiceType::Health, true).unwrap();
-    let id = w
-        .sender
-        .send_referral(case, draft(&w.health, vec![]))
-        .unwrap();
-    deliver(&w.sender, &[&w.station, &w.second]);
+    let (case, id) = referred(&w);
     w.station
         .answer_referral(id, ProviderStep::Accepted)
         .unwrap();

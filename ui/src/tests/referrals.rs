@@ -41,19 +41,6 @@ fn load(vault: &Vault, health: &ServiceOrganisation) {
         .expect("directory");
 }
 
-/// Carries `from`'s mail to `to`, as the server's mailboxes do.
-fn deliver(from: &Vault, to: &Vault) {
-    let sender = from.device_id().expect("id");
-    let outbox = from.shelter_outbox().expect("outbox");
-    for entry in &outbox {
-        to.receive_mail(sender, entry.message.clone())
-            .expect("received");
-    }
-    if let Some(last) = outbox.last() {
-        from.ack_shelter_outbox(last.seq).expect("ack");
-    }
-}
-
 #[test]
 fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
     let station = Harness::enrolled_as(Role::ServiceProvider);
@@ -89,7 +76,7 @@ fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
             },
         )
         .expect("sent");
-    deliver(&sender, &station_vault);
+    deliver_mail(&sender, &station_vault);
 
     // The home screen leads a provider to its inbox.
     let opened = station.unlock(PIN);
@@ -135,7 +122,7 @@ fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
     assert_eq!(again.messages[0].reason.code, "referral_step_not_allowed");
 
     // The answers reach the sender's case.
-    deliver(&station_vault, &sender);
+    deliver_mail(&station_vault, &sender);
     let detail = sender.case(case).expect("case");
     assert_eq!(detail.referrals[0].latest.status, ReferralStatus::Delivered);
     assert!(detail
@@ -145,7 +132,7 @@ fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
 
     // The survivor withdraws consent: the inbox shows it, and nothing more.
     consent_to(&sender, case, &health, ServiceType::Health, false).expect("withdrawn");
-    deliver(&sender, &station_vault);
+    deliver_mail(&sender, &station_vault);
     let view = station.send(Event::Tick);
     let row = &inbox(&view).referrals[0];
     assert!(row.withdrawn.is_some());

@@ -55,17 +55,7 @@ fn second(path: &Path) -> Vault {
 
 /// Carries `from`'s shelter messages to `to`, as the server's mailboxes do.
 fn deliver(from: &Path, to: &Path) -> usize {
-    let (from, to) = (second(from), second(to));
-    let sender = from.device_id().expect("id");
-    let outbox = from.shelter_outbox().expect("outbox");
-    for entry in &outbox {
-        to.receive_mail(sender, entry.message.clone())
-            .expect("received");
-    }
-    if let Some(last) = outbox.last() {
-        from.ack_shelter_outbox(last.seq).expect("ack");
-    }
-    outbox.len()
+    deliver_mail(&second(from), &second(to))
 }
 
 /// The seeded vault with the synthetic directory (the valley's commune

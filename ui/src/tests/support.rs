@@ -53,6 +53,21 @@ pub(crate) fn delaying_policy() -> VaultPolicy {
     }
 }
 
+/// Carries `from`'s mail (placements, free places, referrals) to `to`, as
+/// the server's mailboxes do, and acknowledges it; returns how many.
+pub(crate) fn deliver_mail(from: &Vault, to: &Vault) -> usize {
+    let sender = from.device_id().expect("id");
+    let outbox = from.shelter_outbox().expect("outbox");
+    for entry in &outbox {
+        to.receive_mail(sender, entry.message.clone())
+            .expect("received");
+    }
+    if let Some(last) = outbox.last() {
+        from.ack_shelter_outbox(last.seq).expect("ack");
+    }
+    outbox.len()
+}
+
 /// Records effects.
 #[derive(Default)]
 pub(crate) struct TestShell(Mutex<Vec<Effect>>);

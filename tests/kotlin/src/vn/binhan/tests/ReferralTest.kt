@@ -6,27 +6,12 @@
 // empties the station's copy. All data here is synthetic.
 package vn.binhan.tests
 
-import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.*
 import org.junit.jupiter.api.Test
 import vn.binhan.core.*
 import vn.binhan.core.model.*
 
-class ReferralTest {
-    private val dirs = mutableListOf<String>()
-    private val vaults = mutableListOf<Vault>()
-
-    private fun phone(): Vault {
-        val dir = tempVaultDir()
-        dirs += dir
-        return newVault(dir).also { vaults += it }
-    }
-
-    @AfterEach
-    fun close() {
-        vaults.forEach { it.close() }
-        dirs.forEach { deleteTree(it) }
-    }
+class ReferralTest : Phones() {
 
     private val commune = "bum_to"
     private val stationName = "Trạm Y tế xã Bum Tở (giả lập)"

@@ -99,20 +99,13 @@ fun invite(vault: Vault, role: Role, commune: String): Invitation {
     }
 }
 
-/** Syncs `vault` with the test server, to the end. */
-fun sync(vault: Vault, recorder: Recorder = Recorder()): SyncReport {
-    vault.sync(recorder).use {
-        val outcome = recorder.await()
-        assertTrue(outcome is TaskOutcome.Synced, "$outcome")
-        return (outcome as TaskOutcome.Synced).report
-    }
-}
-
-class SyncTest {
+/** A test's phones: new vaults in temporary folders, closed and deleted
+ *  after each test. */
+abstract class Phones {
     private val dirs = mutableListOf<String>()
     private val vaults = mutableListOf<Vault>()
 
-    private fun phone(): Vault {
+    protected fun phone(): Vault {
         val dir = tempVaultDir()
         dirs += dir
         return newVault(dir).also { vaults += it }
@@ -123,6 +116,18 @@ class SyncTest {
         vaults.forEach { it.close() }
         dirs.forEach { deleteTree(it) }
     }
+}
+
+/** Syncs `vault` with the test server, to the end. */
+fun sync(vault: Vault, recorder: Recorder = Recorder()): SyncReport {
+    vault.sync(recorder).use {
+        val outcome = recorder.await()
+        assertTrue(outcome is TaskOutcome.Synced, "$outcome")
+        return (outcome as TaskOutcome.Synced).report
+    }
+}
+
+class SyncTest : Phones() {
 
     /** An officer (invited by the root), a case manager of `commune` invited by
      *  the officer, and a collaborator invited by the officer too. Each test
