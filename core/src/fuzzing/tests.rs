@@ -202,7 +202,8 @@ fn seeds_shelters() -> Vec<Vec<u8>> {
         2,
         now,
         vec![shelter("Synthetic A"), shelter("Synthetic B")],
-    );
+    )
+    .with_services(vec![crate::referrals::health_station_for_tests("pa_u")]);
     let full = p
         .province
         .sign(&DirectoryUpdate::Full(v1.clone()))
@@ -221,7 +222,21 @@ fn seeds_shelters() -> Vec<Vec<u8>> {
         confirmed_at: now,
     });
     let mail = shelter_wire::Mail::seal(&p.peer, 1, Some(&p.me.public()), &message).expect("mail");
+    let referral = MailMessage::Referral(crate::referrals::ReferralMessage::Send(
+        crate::referrals::Referral {
+            id: crate::referrals::ReferralId::derived("synthetic referral for the fuzzers"),
+            organisation: crate::referrals::OrganisationId::derived("synthetic station"),
+            service: crate::model::ServiceType::Health,
+            urgency: crate::referrals::Urgency::Urgent,
+            ask: "Synthetic ask.".into(),
+            due: now.date_naive(),
+            sent_at: now,
+            facts: vec![crate::referrals::SharedFact::Sex(crate::model::Sex::Female)],
+            consent: Some(crate::model::ConsentGiver::Survivor),
+        },
+    ));
     vec![
+        [vec![1], referral.encode()].concat(),
         [vec![0], full.encode()].concat(),
         [vec![0], delta.encode()].concat(),
         [vec![1], message.encode()].concat(),
