@@ -151,6 +151,7 @@ pub(crate) enum T {
     NeverSynced,
     ItemsHeld(usize),
     MembersWithoutConsent(u64),
+    ReferralsOverdue(u64),
     Waiting(u64),
     SyncedCounts(u64, u64),
     Enrolling,
@@ -344,6 +345,10 @@ impl T {
             MembersWithoutConsent(n) => vi_en(
                 format!("{n} người trong nhóm hồ sơ chưa được người bị bạo lực đồng ý chia sẻ: máy của cán bộ phụ trách hoặc người lập hồ sơ đã đổi khóa, họ không nhận được gì thêm. Báo cho cán bộ phụ trách."),
                 format!("{n} case team members lack the survivor's consent to share: the case manager's or the creator's phone replaced the key, they receive nothing more. Tell the case manager."),
+            ),
+            ReferralsOverdue(n) => vi_en(
+                format!("{n} chuyển gửi quá hạn phản hồi (tính đến lần đồng bộ gần nhất): hãy gọi cho đơn vị nhận."),
+                format!("{n} referrals are overdue for an answer (as of the last sync): call the organisation."),
             ),
             Waiting(n) => vi_en(
                 format!("{n} thay đổi chờ gửi"),

@@ -15,6 +15,7 @@ use std::sync::Arc;
 const LAST_SYNC_META: &str = "sync.last";
 /// Meta key: team members the last full sync found without consent.
 const WITHOUT_CONSENT_META: &str = "sync.members_without_consent";
+const OVERDUE_META: &str = "sync.overdue_referrals";
 /// The code of the server's refusal of a revoked device.
 const REVOKED: &str = "revoked";
 
@@ -159,9 +160,17 @@ impl Vault {
             )?;
             ctx.store
                 .set_meta(WITHOUT_CONSENT_META, &report.members_without_consent)?;
+            let overdue = self.overdue_referrals()?.len() as u64;
+            ctx.store.set_meta(OVERDUE_META, &overdue)?;
             Ok(report)
         })
         .await
+    }
+
+    /// Referrals overdue for an answer when the last sync ended, on the
+    /// cases this phone holds ([`Vault::overdue_referrals`] lists them).
+    pub fn overdue_referrals_at_last_sync(&self) -> Result<u64> {
+        Ok(self.session()?.store.meta(OVERDUE_META)?.unwrap_or(0))
     }
 
     /// Members of case teams the last full sync found without the

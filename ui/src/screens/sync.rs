@@ -278,6 +278,8 @@ pub(crate) struct SyncFacts {
     pub(crate) held: usize,
     /// Team members the last sync found without consent.
     pub(crate) without_consent: u64,
+    /// Referrals overdue for an answer at the last sync.
+    pub(crate) overdue: u64,
 }
 
 impl SyncFacts {
@@ -294,6 +296,7 @@ impl SyncFacts {
             roads: vault.road_status().ok(),
             held: vault.held_items().map(|h| h.len()).unwrap_or(0),
             without_consent: vault.members_without_consent().unwrap_or(0),
+            overdue: vault.overdue_referrals_at_last_sync().unwrap_or(0),
         }
     }
 }
@@ -307,6 +310,7 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
         roads,
         held,
         without_consent,
+        overdue,
     } = facts;
     let enrolment = enrolment.as_ref();
     let enrolled_as = enrolment
@@ -360,6 +364,8 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
                 let text = T::MembersWithoutConsent(without_consent).get(lang);
                 Reason::new("members_without_consent", text)
             }),
+            (overdue > 0)
+                .then(|| Reason::new("referrals_overdue", T::ReferralsOverdue(overdue).get(lang))),
         ]
         .into_iter()
         .flatten()
@@ -419,6 +425,15 @@ mod tests {
         );
         assert_eq!(without.len(), 1);
         assert_eq!(without[0].code, "members_without_consent");
+        let overdue = told(
+            SyncFacts {
+                overdue: 1,
+                ..SyncFacts::default()
+            },
+            Lang::En,
+        );
+        assert_eq!(overdue[0].code, "referrals_overdue");
+        assert!(overdue[0].text.starts_with("1 referrals are overdue"));
         assert!(
             without[0].text.starts_with("2 người"),
             "{}",
