@@ -5,6 +5,7 @@
 
 use super::Vault;
 use crate::error::Refusal;
+use crate::events::CaseState;
 use crate::model::{CaseId, ConsentScope, DeviceId, ServiceType};
 use crate::referrals::{
     facts_for, fields_for, DeviceReferrals, Inclusion, ProviderStep, ReceivedReferral, Referral,
@@ -68,14 +69,6 @@ pub struct OverdueReferral {
     pub referral: ReferralSummary,
 }
 
-/// The consent a sent referral stands on.
-fn consent_scope(sent: &SentReferral) -> ConsentScope {
-    ConsentScope::Service {
-        service: sent.referral.service,
-        recipient: sent.organisation_name.clone(),
-    }
-}
-
 impl Vault {
     fn referrals(&self) -> Result<DeviceReferrals> {
         Ok(self
@@ -121,10 +114,13 @@ impl Vault {
     /// What sending `draft` for `case` would send: computed exactly as
     /// [`Vault::send_referral`] computes it.
     pub fn referral_preview(&self, case: CaseId, draft: &ReferralDraft) -> Result<ReferralPreview> {
-        let organisation = self.organisation(draft.organisation)?;
         let session = self.session()?;
-        let state = self.state(&session, case)?;
-        let facts = facts_for(&state, draft.service, &draft.chosen)?;
+        self.preview_of(&self.state(&session, case)?, draft)
+    }
+
+    fn preview_of(&self, state: &CaseState, draft: &ReferralDraft) -> Result<ReferralPreview> {
+        let organisation = self.organisation(draft.organisation)?;
+        let facts = facts_for(state, draft.service, &draft.chosen)?;
         let may_add = fields_for(draft.service)
             .iter()
             .filter(|(f, how)| *how == Inclusion::IfChosen && !draft.chosen.contains(f))
@@ -149,22 +145,23 @@ impl Vault {
     /// Records it on the case and seals it to each of the organisation's
     /// devices at the next sync.
     pub fn send_referral(&self, case: CaseId, draft: ReferralDraft) -> Result<ReferralId> {
-        let preview = self.referral_preview(case, &draft)?;
+        let session = self.session()?;
+        let state = self.state(&session, case)?;
+        let preview = self.preview_of(&state, &draft)?;
         let organisation = &preview.organisation;
-        let commune = self.case(case)?.survivor.commune;
-        if !organisation.serves(draft.service, &commune) {
+        if !organisation.serves(draft.service, &state.survivor().commune) {
             return Err(Error::NotAllowed(Refusal::OrganisationDoesNotServe));
         }
         if organisation.devices.is_empty() {
             return Err(Error::NotAllowed(Refusal::OrganisationHasNoDevice));
         }
         let scope = organisation.consent_scope(draft.service);
-        let giver = self
-            .case(case)?
-            .consents
+        let giver = state
+            .consent_values()
             .into_iter()
-            .find(|c| c.granted && c.scope.same_as(&scope))
-            .and_then(|c| c.values.first().map(|v| v.value.given_by))
+            .find(|(s, _)| s.same_as(&scope))
+            .and_then(|(_, values)| values.first().map(|v| v.value.given_by))
+            .filter(|_| state.consent_granted(&scope))
             .ok_or(Error::NotAllowed(Refusal::ConsentMissing))?;
         let now = self.now();
         let referral = Referral {
@@ -297,7 +294,7 @@ impl Vault {
             .sent
             .into_values()
             .filter(|s| s.case_id == case && s.status.is_open())
-            .filter(|s| consent_scope(s).same_as(scope))
+            .filter(|s| s.consent_scope().same_as(scope))
             .collect();
         let now = self.now();
         for sent in open {
@@ -331,7 +328,7 @@ impl Vault {
             .sent
             .into_values()
             .filter(|s| s.status.is_open())
-            .map(|s| (s.case_id, consent_scope(&s)))
+            .map(|s| (s.case_id, s.consent_scope()))
             .collect();
         let session = self.session()?;
         let mut withdrawn = 0;
@@ -384,19 +381,9 @@ impl Vault {
     /// to the sender at the next sync.
     pub fn answer_referral(&self, referral: ReferralId, step: ProviderStep) -> Result<()> {
         let (now, today) = (self.now(), self.today());
-        let (to, message) = self.update_referrals(|desk| {
-            if desk
-                .inbox
-                .get(&referral)
-                .is_some_and(|r| r.content.is_none())
-            {
-                return Err(Error::NotAllowed(Refusal::ReferralStepNotAllowed {
-                    from: ReferralStatus::Withdrawn,
-                    to: step.status(),
-                }));
-            }
-            desk.answer(referral, step, today, now)
-        })?;
+        // A withdrawn referral takes no answer: no step follows `withdrawn`.
+        let (to, message) =
+            self.update_referrals(|desk| desk.answer(referral, step, today, now))?;
         self.update_desk(|desk| {
             desk.queue(vec![(
                 Recipient::Device(to),

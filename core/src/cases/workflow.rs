@@ -120,11 +120,7 @@ fn plan_referral(state: &CaseState, step: crate::referrals::ReferralStep) -> Res
             if !known.is_empty() {
                 return Err(Error::NotAllowed(Refusal::NothingChanged));
             }
-            let scope = ConsentScope::Service {
-                service: step.service,
-                recipient: step.organisation_name.clone(),
-            };
-            if !state.consent_granted(&scope) {
+            if !state.consent_granted(&step.consent_scope()) {
                 return Err(Error::NotAllowed(Refusal::ConsentMissing));
             }
             Some(ServiceOutcome::Referred)

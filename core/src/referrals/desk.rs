@@ -100,6 +100,21 @@ pub enum SenderStep {
     Skip(Received),
 }
 
+impl SentReferral {
+    /// The consent it stands on.
+    pub fn consent_scope(&self) -> crate::model::ConsentScope {
+        super::consent_scope(self.referral.service, &self.organisation_name)
+    }
+}
+
+impl ReceivedReferral {
+    /// Whether it waits for the provider's first answer past its due date
+    /// on `today`.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        self.status == ReferralStatus::Sent && self.due < today
+    }
+}
+
 impl DeviceReferrals {
     /// Receives, on an organisation's device, a message from `from`;
     /// `organisation`: the directory's entry of the organisation it names,

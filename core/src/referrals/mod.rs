@@ -32,8 +32,8 @@ pub use fields::{
 pub(crate) use organisation::validate_all as validate_organisations;
 pub(crate) use organisation::{apply as apply_organisations, changes as organisation_changes};
 pub use organisation::{
-    OrganisationId, Sector, ServiceOrganisation, EMERGENCY_NUMBERS, MAX_ORGANISATIONS,
-    MAX_ORGANISATION_DEVICES,
+    consent_scope, OrganisationId, Sector, ServiceOrganisation, EMERGENCY_NUMBERS,
+    MAX_ORGANISATIONS, MAX_ORGANISATION_DEVICES,
 };
 pub use referral::{
     ProviderStep, Referral, ReferralDeclineReason, ReferralId, ReferralMessage, ReferralStatus,

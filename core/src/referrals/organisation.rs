@@ -128,15 +128,22 @@ impl ServiceOrganisation {
     /// this organisation as the recipient (compared as
     /// [`ConsentScope::same_as`] does).
     pub fn consent_scope(&self, service: ServiceType) -> ConsentScope {
-        ConsentScope::Service {
-            service,
-            recipient: self.name.clone(),
-        }
+        consent_scope(service, &self.name)
     }
 
     /// Whether `device` is enrolled for it.
     pub fn has_device(&self, device: DeviceId) -> bool {
         self.devices.contains(&device)
+    }
+}
+
+/// The consent a referral needs: `service`, with the organisation named
+/// `organisation` as the recipient. One rule for sending, for the case's
+/// record of it, and for withdrawal.
+pub fn consent_scope(service: ServiceType, organisation: &str) -> ConsentScope {
+    ConsentScope::Service {
+        service,
+        recipient: organisation.to_string(),
     }
 }
 

@@ -249,6 +249,11 @@ pub struct ReferralStep {
 }
 
 impl ReferralStep {
+    /// The consent the referral stands on.
+    pub fn consent_scope(&self) -> crate::model::ConsentScope {
+        super::consent_scope(self.service, &self.organisation_name)
+    }
+
     /// Checks the fields.
     pub fn validate(&self) -> Result<()> {
         required_text("referral.organisation_name", &self.organisation_name, 120)?;

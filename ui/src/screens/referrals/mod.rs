@@ -16,7 +16,7 @@ use crate::view::{Action, LabelledValue, NoticeLevel, Reason};
 use binhan_core::app::Vault;
 use binhan_core::model::{Coded, Lang};
 use binhan_core::referrals::{
-    ProviderStep, ReceivedReferral, ReferralDeclineReason, ReferralId, ReferralStatus, SharedFact,
+    ProviderStep, ReceivedReferral, ReferralDeclineReason, ReferralId, SharedFact,
     EMERGENCY_NUMBERS,
 };
 use binhan_core::Error;
@@ -147,7 +147,7 @@ fn actions(referral: &ReceivedReferral, today: NaiveDate, lang: Lang) -> Vec<Act
 }
 
 fn row(referral: &ReceivedReferral, today: NaiveDate, lang: Lang) -> ReferralRow {
-    let overdue = referral.status == ReferralStatus::Sent && referral.due < today;
+    let overdue = referral.overdue(today);
     let due = format::day(referral.due);
     ReferralRow {
         title: format!(
