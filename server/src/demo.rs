@@ -22,9 +22,10 @@ use binhan_core::stats::activity::{
     ActivityId, ActivityKind, Campaign, CommunicationActivity, Participants,
 };
 use binhan_core::stats::registry::ReportFormat;
+use binhan_core::stats::report::PROVINCE_ROW;
+use binhan_core::stats::ReportPeriod;
 use binhan_core::sync::{CancelFlag, SyncReport};
 use binhan_testkit::intake::Builder;
-use chrono::Datelike;
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -291,44 +292,82 @@ fn demo_activity(today: chrono::NaiveDate, kind: ActivityKind) -> CommunicationA
 }
 
 /// The officer records synthetic registries, fetches the annual report of
-/// the current year and writes the workbook into `dir`.
+/// the period that holds today and writes the workbook into `dir`. What the
+/// report counts of the demo's referral is read twice: from the records the
+/// phones uploaded (what the count is made of), and as the report publishes
+/// it (a count under the disclosure threshold shows as suppressed).
 async fn write_annual_report(
     dir: &Path,
     officer: &Phone,
     storage: &SqlStorage,
 ) -> Result<Value, String> {
     use crate::storage::Storage;
-    let year = officer.app.today().year();
+    let err = |e: binhan_core::Error| e.to_string();
+    let period = ReportPeriod::containing(officer.app.today());
+    let year = period.year;
     let registries = crate::report::synthetic::registries(u64::from(year.unsigned_abs()), year);
     let recorded = officer
         .app
         .record_registries(&registries.programme)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(err)?;
     let workbook = officer
         .app
         .annual_report(year, ReportFormat::Xlsx, None, None)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(err)?;
     let path = dir.join(format!("annual-report-{year}.xlsx"));
     std::fs::write(&path, &workbook).map_err(|e| e.to_string())?;
-    let uploaded = storage
-        .stat_records(u16::try_from(year).unwrap_or_default())
+    let mut uploaded = Vec::new();
+    for calendar_year in period.years() {
+        let records = storage
+            .stat_records(u16::try_from(calendar_year).unwrap_or_default())
+            .await
+            .map_err(|e| e.reason)?;
+        uploaded.extend(
+            records
+                .into_iter()
+                .filter(|r| period.contains_month(i32::from(r.year), u32::from(r.month))),
+        );
+    }
+    let referrals: Vec<Value> = uploaded
+        .iter()
+        .flat_map(|r| &r.referrals)
+        .map(|r| {
+            json!({
+                "service": r.service,
+                "outcome": r.outcome,
+                "answered_in_time": r.answered_in_time,
+            })
+        })
+        .collect();
+    let published = officer
+        .app
+        .annual_report_data(year, None, None)
         .await
-        .map_err(|e| e.reason)?
-        .len();
+        .map_err(err)?;
+    let cell = |row: &str, column: &str| {
+        published
+            .table("referrals")
+            .and_then(|t| t.value(row, column))
+            .map_or("?".into(), |v| v.to_text())
+    };
     let activities = officer
         .app
         .registries()
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(err)?
         .communication_activities
         .iter()
-        .filter(|a| a.commune == COMMUNE && a.date.year() == year)
+        .filter(|a| a.commune == COMMUNE && period.contains(a.date))
         .count();
     Ok(json!({
         "year": year,
-        "statistics_records_uploaded": uploaded,
+        "period": [period.first_day(), period.last_day()],
+        "statistics_records_uploaded": uploaded.len(),
+        "referrals_in_uploaded_records": referrals,
+        "published_referrals_health_delivered": cell("health", "delivered"),
+        "published_referrals_total": cell(PROVINCE_ROW, "total"),
         "demo_commune_activities": activities,
         "registries_recorded": recorded,
         "workbook": path,

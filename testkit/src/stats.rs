@@ -5,7 +5,8 @@
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType, COMMUNES,
 };
-use binhan_core::stats::{AgeBand, StatRecord, StatisticsId};
+use binhan_core::referrals::{fields_for, ReferralStatus};
+use binhan_core::stats::{AgeBand, ReferralStat, StatRecord, StatisticsId, MAX_DAYS_TO_SERVICE};
 
 use crate::Rng;
 
@@ -64,6 +65,14 @@ pub fn records(seed: u64, year: u16, n: usize) -> Vec<StatRecord> {
                 .copied()
                 .filter(|s| !delivered.contains(s) && rng.chance(0.05))
                 .collect();
+            let referral_made = rng.chance(0.5);
+            let referrals = if referral_made {
+                referrals(&mut rng)
+            } else {
+                Vec::new()
+            };
+            let days_to_first_service = (!delivered.is_empty())
+                .then(|| (rng.below(40) * rng.below(4)).min(u64::from(MAX_DAYS_TO_SERVICE)) as u16);
             StatRecord {
                 statistics_id: StatisticsId(id),
                 revision: rng.next_u64() >> 2,
@@ -86,11 +95,39 @@ pub fn records(seed: u64, year: u16, n: usize) -> Vec<StatRecord> {
                 migrant_worker: maybe_bool(&mut rng, 0.08, 0.12),
                 student: maybe_bool(&mut rng, 0.15, 0.1),
                 shelter_used: delivered.contains(&ServiceType::SafeShelter),
-                referral_made: rng.chance(0.5),
+                referral_made,
                 services_delivered: delivered,
                 services_declined: declined,
                 reporting_delay: pick::<ReportingDelayBand>(&mut rng, &[40, 15, 20, 15, 10]),
+                referrals,
+                days_to_first_service,
             }
         })
         .collect()
+}
+
+/// One to three referrals through the pathway, to services that take them,
+/// each with an outcome and, once answered, its timeliness.
+fn referrals(rng: &mut Rng) -> Vec<ReferralStat> {
+    let services: Vec<ServiceType> = ServiceType::ALL
+        .iter()
+        .copied()
+        .filter(|s| !fields_for(*s).is_empty())
+        .collect();
+    let mut out: Vec<ReferralStat> = (0..1 + rng.below(3))
+        .map(|_| {
+            let service = services[rng
+                .weighted(&[40, 20, 15, 10, 10, 5])
+                .min(services.len() - 1)];
+            let outcome = pick::<ReferralStatus>(rng, &[10, 15, 8, 4, 45, 15, 3]);
+            let answered = !matches!(outcome, ReferralStatus::Sent | ReferralStatus::Withdrawn);
+            ReferralStat {
+                service,
+                outcome,
+                answered_in_time: answered.then(|| rng.chance(0.8)),
+            }
+        })
+        .collect();
+    out.sort();
+    out
 }

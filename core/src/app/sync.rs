@@ -149,6 +149,12 @@ impl Vault {
                 ctx.push_again(&mut report, progress, cancel).await?;
             }
             report.shelters = self.sync_shelters(ctx, options.unmetered, cancel).await?;
+            // Mail may have recorded steps on cases (a provider's answer to
+            // a referral, a host's to a placement): the team and the
+            // statistics learn them in this sync, not the next.
+            if report.shelters.messages_received > 0 {
+                ctx.push_again(&mut report, progress, cancel).await?;
+            }
             report.traffic = ctx.transport.counts().since(start);
             ctx.store.set_meta(
                 LAST_SYNC_META,

@@ -288,6 +288,12 @@ fn seeds_statistics() -> Vec<Vec<u8>> {
     };
     let mut other = record.clone();
     other.revision += 1;
+    other.referrals = vec![crate::stats::ReferralStat {
+        service: crate::model::ServiceType::Health,
+        outcome: crate::referrals::ReferralStatus::Delivered,
+        answered_in_time: Some(true),
+    }];
+    other.days_to_first_service = record.any_service_delivered().then_some(3);
     vec![
         record.encode(),
         other.encode(),

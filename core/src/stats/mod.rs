@@ -3,8 +3,10 @@
 //! A case whose survivor consented to non-identifying statistics yields one
 //! [`StatRecord`]: commune, month, violence type and contexts, survivor sex,
 //! age band, ethnic group, disability, migrant worker, student, services
-//! delivered and declined by type, reporting delay band, referral made and
-//! shelter used. It holds no name, survivor code, free text, exact date or
+//! delivered and declined by type, reporting delay band, referral made,
+//! shelter used, each referral's service, outcome and whether it was answered
+//! by its due date, and the days from detection to the first service
+//! delivered. It holds no name, survivor code, free text, exact date or
 //! case id.
 //!
 //! # The statistics id
@@ -48,13 +50,15 @@ mod tests;
 
 pub use period::{ReportPeriod, DEFAULT_FIRST_MONTH};
 pub use record::{
-    AgeBand, StatRecord, StatSeed, StatUpdate, StatisticsId, Withdrawal, STAT_FORMAT_VERSION,
+    AgeBand, ReferralStat, StatRecord, StatSeed, StatUpdate, StatisticsId, Withdrawal,
+    MAX_DAYS_TO_SERVICE, STAT_FORMAT_VERSION,
 };
 
 use crate::cases::Derived;
 use crate::events::CaseState;
 use crate::model::{validate_commune, ConsentScope, ServiceOutcome, ServiceType};
-use chrono::Datelike;
+use crate::referrals::ReferralSummary;
+use chrono::{Datelike, NaiveDate};
 
 /// What a case contributes to statistics as it stands: a record while its
 /// survivor consents, a withdrawal once consent given earlier is withdrawn,
@@ -114,6 +118,11 @@ pub fn stat_record(state: &CaseState) -> Option<StatRecord> {
         .iter()
         .any(|s| s.value.outcome == ServiceOutcome::Referred);
     let shelter_used = delivered.contains(&ServiceType::SafeShelter);
+    let first_service = services
+        .iter()
+        .filter(|s| s.value.outcome == ServiceOutcome::Delivered)
+        .map(|s| s.value.date)
+        .min();
 
     let mut contexts = incident.contexts.clone();
     contexts.sort();
@@ -138,7 +147,32 @@ pub fn stat_record(state: &CaseState) -> Option<StatRecord> {
         reporting_delay: derived.reporting_delay,
         referral_made,
         shelter_used,
+        referrals: referral_stats(&ReferralSummary::of(&state.referral_steps())),
+        days_to_first_service: first_service.map(|day| days_between(detected, day)),
     })
+}
+
+/// Each referral's service, outcome and timeliness, sorted.
+fn referral_stats(referrals: &[ReferralSummary]) -> Vec<ReferralStat> {
+    let mut out: Vec<ReferralStat> = referrals
+        .iter()
+        .map(|r| ReferralStat {
+            service: r.sent.service,
+            outcome: r.latest.status,
+            answered_in_time: r.answered_on.map(|day| day <= r.sent.due),
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Whole days from `from` to `to`: 0 if `to` is earlier, at most
+/// [`MAX_DAYS_TO_SERVICE`].
+fn days_between(from: NaiveDate, to: NaiveDate) -> u16 {
+    let days = (to - from)
+        .num_days()
+        .clamp(0, i64::from(MAX_DAYS_TO_SERVICE));
+    u16::try_from(days).unwrap_or(MAX_DAYS_TO_SERVICE)
 }
 
 fn distinct_services(services: impl Iterator<Item = ServiceType>) -> Vec<ServiceType> {

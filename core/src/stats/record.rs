@@ -7,13 +7,38 @@ use crate::model::{
     from_hex, random_id, serialize_hex, validate_commune, ContextFlag, EthnicGroup,
     ReportingDelayBand, ServiceType, Sex, ViolenceType,
 };
+use crate::referrals::ReferralStatus;
 use crate::{coded_enum, Error, Result};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::Digest;
 use std::fmt;
 
-/// Version of the binary statistical record encoding.
-pub const STAT_FORMAT_VERSION: u8 = 1;
+/// Version of the binary statistical record encoding: 2 added
+/// [`StatRecord::referrals`] and [`StatRecord::days_to_first_service`]
+/// after the fields of 1, which still decodes (with neither).
+pub const STAT_FORMAT_VERSION: u8 = 2;
+
+/// The first encoding, without referrals or days to the first service.
+const STAT_FORMAT_V1: u8 = 1;
+
+/// Most days from detection to the first service a record states; longer
+/// waits count as this many.
+pub const MAX_DAYS_TO_SERVICE: u16 = 999;
+
+/// One referral of a case as statistics count it: which service was asked,
+/// what became of it and whether the provider answered by the due date. No
+/// organisation, date or note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralStat {
+    /// The service asked for.
+    pub service: ServiceType,
+    /// Where the referral stands (its latest status).
+    pub outcome: ReferralStatus,
+    /// `Some(true)` if the first answer came by the due date, `Some(false)`
+    /// if later, `None` while unanswered (or withdrawn before an answer).
+    pub answered_in_time: Option<bool>,
+}
 
 coded_enum! {
     /// Age band of the survivor at the incident. The GBVIMS bands, with
@@ -171,6 +196,13 @@ pub struct StatRecord {
     pub referral_made: bool,
     /// A safe shelter was used (the safe shelter service was delivered).
     pub shelter_used: bool,
+    /// The case's referrals through the referral pathway, sorted.
+    #[serde(default)]
+    pub referrals: Vec<ReferralStat>,
+    /// Days from detection to the first service delivered (of any kind), at
+    /// most [`MAX_DAYS_TO_SERVICE`]; `None` until one is.
+    #[serde(default)]
+    pub days_to_first_service: Option<u16>,
 }
 
 impl StatRecord {
@@ -182,11 +214,20 @@ impl StatRecord {
         out
     }
 
-    /// Decodes [`StatRecord::encode`]'s output.
+    /// Decodes [`StatRecord::encode`]'s output, and records of the first
+    /// format (which end before the fields version 2 added: postcard writes
+    /// fields in order, so appending those fields' empty values makes a
+    /// version 2 body).
     pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let undecodable = |_| Error::Encoding("statistical record does not decode".into());
         match bytes.split_first() {
-            Some((&STAT_FORMAT_VERSION, body)) => postcard::from_bytes(body)
-                .map_err(|_| Error::Encoding("statistical record does not decode".into())),
+            Some((&STAT_FORMAT_VERSION, body)) => postcard::from_bytes(body).map_err(undecodable),
+            Some((&STAT_FORMAT_V1, body)) => {
+                let mut body = body.to_vec();
+                let added: (Vec<ReferralStat>, Option<u16>) = (Vec::new(), None);
+                body.extend(postcard::to_allocvec(&added).unwrap_or_default());
+                postcard::from_bytes(&body).map_err(undecodable)
+            }
             Some((v, _)) => Err(Error::Encoding(format!(
                 "unknown statistical record format {v}"
             ))),
@@ -227,7 +268,31 @@ impl StatRecord {
         if self.shelter_used != self.services_delivered.contains(&ServiceType::SafeShelter) {
             return Err(Error::invalid("stat.shelter_used", Rule::Contradicts));
         }
-        Ok(())
+        if !self.referrals.windows(2).all(|w| w[0] <= w[1]) {
+            return Err(Error::invalid("stat.referrals", Rule::NotOrdered));
+        }
+        if self.referrals.iter().any(|r| {
+            r.outcome == ReferralStatus::Sent && r.answered_in_time.is_some()
+                || r.outcome.is_answered()
+                    && r.outcome != ReferralStatus::Withdrawn
+                    && r.answered_in_time.is_none()
+        }) {
+            return Err(Error::invalid("stat.referrals", Rule::Contradicts));
+        }
+        match self.days_to_first_service {
+            Some(days) if days > MAX_DAYS_TO_SERVICE => Err(Error::invalid(
+                "stat.days_to_first_service",
+                Rule::OutOfRange {
+                    min: 0,
+                    max: u64::from(MAX_DAYS_TO_SERVICE),
+                },
+            )),
+            Some(_) if self.services_delivered.is_empty() => Err(Error::invalid(
+                "stat.days_to_first_service",
+                Rule::Contradicts,
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Whether at least one service was delivered.

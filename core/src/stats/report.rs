@@ -36,6 +36,21 @@ pub struct AuditSummary {
     pub protected: bool,
 }
 
+impl AuditSummary {
+    /// The summary of two audits with the same threshold, of separate
+    /// tables (the survivor tables and the referral table).
+    pub fn and(self, other: AuditSummary) -> AuditSummary {
+        AuditSummary {
+            threshold: self.threshold,
+            suppressed_cells: self.suppressed_cells + other.suppressed_cells,
+            shown_cells: self.shown_cells + other.shown_cells,
+            rounds: self.rounds.max(other.rounds),
+            solves: self.solves + other.solves,
+            protected: self.protected && other.protected,
+        }
+    }
+}
+
 /// One value of a table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]

@@ -324,11 +324,13 @@ fn nothing_identifying_in_the_record() {
             "age_band",
             "commune",
             "contexts",
+            "days_to_first_service",
             "disability",
             "ethnic_group",
             "migrant_worker",
             "month",
             "referral_made",
+            "referrals",
             "reporting_delay",
             "revision",
             "services_declined",
@@ -341,6 +343,117 @@ fn nothing_identifying_in_the_record() {
             "year",
         ]
     );
+}
+
+/// Referrals through the pathway and the wait for the first service: each
+/// referral's service, outcome and timeliness (never its organisation,
+/// dates or note), and whole days from detection.
+#[test]
+fn the_record_counts_referrals_and_days_to_the_first_service() {
+    use crate::referrals::{ReferralId, ReferralStatus, ReferralStep};
+    let (id, mut events) = open(intake(vec![statistics(true)]));
+    let step = |referral, service, status, on| ReferralStep {
+        referral,
+        organisation: crate::referrals::OrganisationId([3; 16]),
+        organisation_name: "Trung tâm synthetic Flumph".into(),
+        service,
+        status,
+        on,
+        due: day(2026, 11, 5),
+        decline_reason: None,
+        note: Some("note synthetic Grommet".into()),
+    };
+    let (legal, police) = (ReferralId([1; 16]), ReferralId([2; 16]));
+    events.push(event(
+        id,
+        2_000_000,
+        vec![
+            Change::Referral(step(
+                legal,
+                ServiceType::LegalAid,
+                ReferralStatus::Sent,
+                day(2026, 11, 2),
+            )),
+            Change::Referral(step(
+                police,
+                ServiceType::PoliceSecurity,
+                ReferralStatus::Sent,
+                day(2026, 11, 2),
+            )),
+            Change::Referral(step(
+                legal,
+                ServiceType::LegalAid,
+                ReferralStatus::Accepted,
+                day(2026, 11, 4),
+            )),
+            Change::Referral(step(
+                police,
+                ServiceType::PoliceSecurity,
+                ReferralStatus::Declined,
+                day(2026, 11, 9),
+            )),
+        ],
+    ));
+    let Some(StatUpdate::Record(r)) = stat_update(&CaseState::fold(id, &events)) else {
+        panic!("record expected");
+    };
+    r.validate().unwrap();
+    assert_eq!(
+        r.referrals,
+        vec![
+            ReferralStat {
+                service: ServiceType::LegalAid,
+                outcome: ReferralStatus::Accepted,
+                answered_in_time: Some(true),
+            },
+            ReferralStat {
+                service: ServiceType::PoliceSecurity,
+                outcome: ReferralStatus::Declined,
+                answered_in_time: Some(false),
+            },
+        ]
+    );
+    // Reported on 2026-10-27, health delivered on 2026-10-28.
+    assert_eq!(r.days_to_first_service, Some(1));
+    let binary = r.encode();
+    assert_eq!(StatRecord::decode(&binary).unwrap(), r);
+    for secret in ["Flumph", "Grommet"] {
+        assert!(!binary.windows(secret.len()).any(|w| w == secret.as_bytes()));
+    }
+    for raw in [legal.0, police.0, [3; 16]] {
+        assert!(!binary.windows(16).any(|w| w == raw));
+    }
+
+    // What contradicts itself is refused before the server stores it.
+    let mut unanswered_in_time = r.clone();
+    unanswered_in_time.referrals[0].outcome = ReferralStatus::Sent;
+    assert!(unanswered_in_time.validate().is_err());
+    let mut unsorted = r.clone();
+    unsorted.referrals.reverse();
+    assert!(unsorted.validate().is_err());
+    let mut no_service = r.clone();
+    no_service.services_delivered.clear();
+    assert!(no_service.validate().is_err());
+    let mut too_long = r;
+    too_long.days_to_first_service = Some(MAX_DAYS_TO_SERVICE + 1);
+    assert!(too_long.validate().is_err());
+}
+
+/// A record of the first format (before referrals) still decodes, with no
+/// referrals and no days: phones not yet updated keep counting.
+#[test]
+fn a_record_of_the_first_format_still_decodes() {
+    let (id, events) = open(intake(vec![statistics(true)]));
+    let Some(StatUpdate::Record(mut r)) = stat_update(&CaseState::fold(id, &events)) else {
+        panic!("record expected");
+    };
+    r.days_to_first_service = None;
+    let mut v1 = r.encode();
+    // Version 2 appends an empty list and a missing number: one byte each.
+    assert_eq!(v1.split_off(v1.len() - 2), [0, 0]);
+    v1[0] = 1;
+    assert_eq!(StatRecord::decode(&v1).unwrap(), r);
+    assert!(StatRecord::decode(&v1[..v1.len() - 1]).is_err());
 }
 
 #[test]

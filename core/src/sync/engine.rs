@@ -185,13 +185,15 @@ impl SyncContext<'_> {
     }
 
     /// Pushes what this device wrote since [`Self::sync`] pushed (steps
-    /// the app recorded in answer to what it pulled), in the same sync.
+    /// the app recorded in answer to what it pulled or to mail), and the
+    /// statistics those steps changed, in the same sync.
     pub async fn push_again(
         &self,
         report: &mut SyncReport,
         progress: &ProgressFn,
         cancel: &CancelFlag,
     ) -> Result<()> {
-        self.push(report, progress, cancel).await.map(|_| ())
+        self.push(report, progress, cancel).await?;
+        self.push_statistics(report).await
     }
 }

@@ -175,23 +175,42 @@ pub fn summary(report: &Value, details: &Path, log: &Path) -> String {
         .join(", "),
         text(report, "/referral_to_a_health_station/case_referral_status"),
     ));
+    let referrals: Vec<String> = items(report, "/annual_report/referrals_in_uploaded_records")
+        .iter()
+        .map(|r| {
+            let timing = match r.pointer("/answered_in_time").and_then(Value::as_bool) {
+                Some(true) => "answered in time",
+                Some(false) => "answered late",
+                None => "unanswered",
+            };
+            format!("{} {} ({timing})", text(r, "/service"), text(r, "/outcome"))
+        })
+        .collect();
     line(&format!(
-        "Report      {} statistics records uploaded with sync; registries recorded: {} training sessions,",
+        "Report      {} statistics records uploaded with sync for {} to {}; referrals in them: {}",
         text(report, "/annual_report/statistics_records_uploaded"),
-        text(report, "/annual_report/registries_recorded/training_sessions"),
+        text(report, "/annual_report/period/0"),
+        text(report, "/annual_report/period/1"),
+        referrals.join(", "),
     ));
     line(&format!(
-        "            {} attendees, {} targets, {} schools, {} enterprises; the {} workbook is {} bytes",
+        "            published: health referrals delivered {}, referrals in all {} (x: under 5, suppressed)",
+        text(report, "/annual_report/published_referrals_health_delivered"),
+        text(report, "/annual_report/published_referrals_total"),
+    ));
+    line(&format!(
+        "            registries recorded: {} training sessions, {} attendees, {} targets, {} schools, {} enterprises",
+        text(report, "/annual_report/registries_recorded/training_sessions"),
         text(report, "/annual_report/registries_recorded/attendees"),
         text(report, "/annual_report/registries_recorded/training_targets"),
         text(report, "/annual_report/registries_recorded/schools"),
         text(report, "/annual_report/registries_recorded/enterprises"),
-        text(report, "/annual_report/year"),
-        text(report, "/annual_report/workbook_bytes"),
     ));
     line(&format!(
-        "            {} communication activities of the demo commune this year (2 recorded offline on phones)",
+        "            {} communication activities of the demo commune in the period (2 recorded offline on phones); the {} workbook is {} bytes",
         text(report, "/annual_report/demo_commune_activities"),
+        text(report, "/annual_report/year"),
+        text(report, "/annual_report/workbook_bytes"),
     ));
     line("");
     line(&format!("Details     {}", details.display()));

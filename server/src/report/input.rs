@@ -1,6 +1,7 @@
 //! What the report is computed from: statistical records, streamed into a
 //! [`ReportBuilder`], and the programme registries.
 
+use super::referrals::ReferralTally;
 use super::tables::{dimensions, Dimension, DimensionKind};
 use binhan_core::model::COMMUNES;
 use binhan_core::stats::{ReportPeriod, StatRecord};
@@ -23,6 +24,8 @@ pub struct Tally {
     pub(crate) counts: Vec<Vec<Vec<u64>>>,
     /// Records of the year whose commune is unknown (not counted).
     pub(crate) skipped: u64,
+    /// The referrals of the year's survivors.
+    pub(crate) referrals: ReferralTally,
 }
 
 impl Tally {
@@ -37,6 +40,7 @@ impl Tally {
                 .map(|d| vec![vec![0; d.columns.len()]; COMMUNES.len()])
                 .collect(),
             skipped: 0,
+            referrals: ReferralTally::default(),
         }
     }
 
@@ -53,6 +57,7 @@ impl Tally {
 
     fn add(&mut self, commune: usize, record: &StatRecord, dims: &[Dimension]) {
         self.survivors[commune] += 1;
+        self.referrals.add(record);
         let mut hits = Vec::with_capacity(8);
         for (d, dim) in dims.iter().enumerate() {
             hits.clear();

@@ -55,6 +55,7 @@ mod input;
 #[cfg(test)]
 mod period_tests;
 mod programme;
+mod referrals;
 pub mod synthetic;
 mod tables;
 #[cfg(test)]
@@ -74,6 +75,7 @@ pub use binhan_core::stats::report::{
 
 use binhan_core::stats::{ReportPeriod, StatRecord};
 use chrono::NaiveDate;
+use referrals::ReferralGrid;
 use serde::{Deserialize, Serialize};
 use tables::{comparison_table, dimensions, survivor_tables, YearGrid};
 
@@ -109,11 +111,15 @@ impl ReportBuilder {
         let dims = dimensions();
         let current = YearGrid::protect(&self.current, &dims, config.threshold);
         let previous = YearGrid::protect(&self.previous, &dims, config.threshold);
+        let referred = ReferralGrid::protect(&self.current.referrals, config.threshold);
+        let referred_before = ReferralGrid::protect(&self.previous.referrals, config.threshold);
         let mut indicators = programme::indicators(registries, period, &current, &previous);
+        indicators.extend(referrals::indicators(&referred, &referred_before));
         indicators.extend(activities::indicators(registries, period));
         let mut tables = vec![programme::indicator_table(&indicators)];
         tables.extend(survivor_tables(&dims, &current, &previous));
         tables.push(comparison_table(&dims, &current, &previous));
+        tables.push(referrals::table(&referred, &referred_before));
         tables.extend(programme::registry_tables(registries, period));
         tables.extend(activities::tables(registries, period));
         AnnualReport {
@@ -123,8 +129,8 @@ impl ReportBuilder {
             threshold: config.threshold,
             indicators,
             tables,
-            audit: current.audit,
-            audit_previous: previous.audit,
+            audit: current.audit.and(referred.audit),
+            audit_previous: previous.audit.and(referred_before.audit),
         }
     }
 }

@@ -20,6 +20,28 @@ fn at_least(value: &Value, target: f64) -> Option<bool> {
     }
 }
 
+/// An indicator with its previous value, the change and, if it has one,
+/// its target (as the plan words it, and as a number).
+pub(crate) fn indicator(
+    code: &str,
+    vi: &str,
+    en: &str,
+    (value, previous): (Value, Value),
+    target: Option<(&str, f64)>,
+) -> Indicator {
+    Indicator {
+        code: code.into(),
+        vi: vi.into(),
+        en: en.into(),
+        met: target.and_then(|(_, t)| at_least(&value, t)),
+        target: target.map(|(text, _)| text.to_string()),
+        target_value: target.map(|(_, t)| t),
+        change: change(&value, &previous),
+        value,
+        previous,
+    }
+}
+
 /// The plan's targets, province-wide, for the report year.
 pub(crate) fn indicators(
     registries: &Registries,
@@ -40,23 +62,6 @@ pub(crate) fn indicators(
             p.collaborators_trained + p.officials_trained,
             p.collaborators_to_train + p.officials_to_train,
         )
-    };
-    let indicator = |code: &str,
-                     vi: &str,
-                     en: &str,
-                     (value, previous): (Value, Value),
-                     target: Option<(&str, f64)>| {
-        Indicator {
-            code: code.into(),
-            vi: vi.into(),
-            en: en.into(),
-            met: target.and_then(|(_, t)| at_least(&value, t)),
-            target: target.map(|(text, _)| text.to_string()),
-            target_value: target.map(|(_, t)| t),
-            change: change(&value, &previous),
-            value,
-            previous,
-        }
     };
     vec![
         indicator(

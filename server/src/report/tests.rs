@@ -86,6 +86,14 @@ fn count(records: &[StatRecord], year: u16) -> HashMap<(String, String, String),
         for table in SURVIVOR_TABLES {
             columns.push((table, "total".into()));
         }
+        for referral in &r.referrals {
+            for column in [referral.outcome.code(), "total"] {
+                for row in [referral.service.code(), "province"] {
+                    *out.entry(("referrals".into(), row.into(), column.into()))
+                        .or_default() += 1;
+                }
+            }
+        }
         for (table, column) in columns {
             for row in [r.commune.as_str(), "province"] {
                 *out.entry((table.into(), row.into(), column.clone()))
@@ -101,14 +109,16 @@ fn count(records: &[StatRecord], year: u16) -> HashMap<(String, String, String),
 fn check_counts(report: &AnnualReport, expected: &HashMap<(String, String, String), u64>) -> usize {
     let k = u64::from(report.threshold);
     let mut suppressed = 0;
-    for id in SURVIVOR_TABLES {
+    for id in SURVIVOR_TABLES.into_iter().chain(["referrals"]) {
         let table = report.table(id).unwrap();
         let (Structure::Partition { categories, total }
         | Structure::MultiResponse { categories, total }) = &table.structure
         else {
             panic!("{id} is a survivor table");
         };
-        assert_eq!(table.rows.len(), COMMUNES.len() + 1);
+        if id != "referrals" {
+            assert_eq!(table.rows.len(), COMMUNES.len() + 1);
+        }
         for row in &table.rows {
             for &c in categories.iter().chain([total]) {
                 let column = &table.columns[c].code;
@@ -127,7 +137,8 @@ fn check_counts(report: &AnnualReport, expected: &HashMap<(String, String, Strin
                     }
                     // Totals are one cell shared by every table.
                     Value::Suppressed => {
-                        suppressed += usize::from(c != *total || id == "survivors")
+                        suppressed +=
+                            usize::from(c != *total || matches!(id, "survivors" | "referrals"))
                     }
                     other => panic!("{id} {} {column}: {other:?}", row.code),
                 }

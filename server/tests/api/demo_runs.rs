@@ -36,6 +36,21 @@ async fn the_demo_runs_to_its_end() {
         Value::from("delivered")
     );
     assert!(at("/annual_report/statistics_records_uploaded").as_u64() > Some(0));
+    // The report counts the referral: its case's record says health,
+    // delivered, answered in time; published, one referral is under the
+    // threshold and shows suppressed.
+    assert_eq!(
+        at("/annual_report/referrals_in_uploaded_records"),
+        serde_json::json!([{
+            "service": "health",
+            "outcome": "delivered",
+            "answered_in_time": true,
+        }])
+    );
+    assert_eq!(
+        at("/annual_report/published_referrals_health_delivered"),
+        Value::from("x")
+    );
     // The synthetic registries' activities of the commune, and the two
     // recorded offline on phones.
     assert!(at("/annual_report/demo_commune_activities").as_u64() >= Some(2));
