@@ -171,19 +171,26 @@ impl Inner {
                 let case = form
                     .as_ref()
                     .and_then(|f| self.vault.as_ref().map(|v| v.case(f.case)));
-                match (form, case) {
-                    (Some(form), Some(Ok(case))) => (
-                        Screen::CaseWork {
-                            view: casework::view::view(
-                                &form,
-                                &case.survivor.code,
-                                &casework::CaseFacts::of(&case),
-                                today,
-                                lang,
-                            ),
-                        },
-                        form.kind.title(lang),
-                    ),
+                match (form, case, self.vault.clone()) {
+                    (Some(form), Some(Ok(case)), Some(vault)) => {
+                        let facts = casework::flow::facts(&vault, &form, &case);
+                        let preview = form
+                            .referral_draft(&facts)
+                            .and_then(|draft| vault.referral_preview(case.id, &draft).ok());
+                        (
+                            Screen::CaseWork {
+                                view: casework::view::view(
+                                    &form,
+                                    &case.survivor.code,
+                                    &facts,
+                                    preview.as_ref(),
+                                    today,
+                                    lang,
+                                ),
+                            },
+                            form.kind.title(lang),
+                        )
+                    }
                     _ => {
                         self.stack.pop();
                         self.work = None;

@@ -346,6 +346,6 @@ pub(crate) fn summary_view(
                 },
             ])
             .collect(),
-        sections: sections(case, events, me, lang),
+        sections: sections(case, events, me, today, lang),
     }
 }

@@ -1,15 +1,20 @@
-//! A service provider's referral inbox through `AppCore` alone: a
-//! collaborator's phone refers a synthetic case to a health station, the
-//! station's phone sees only the fields health may receive, answers with
-//! the actions its view offers, and sees a withdrawn referral emptied. All
-//! data here is synthetic.
+//! Referrals through `AppCore` alone. The sender's side: from a case's
+//! summary, the referral form offers the directory's organisations that
+//! serve the survivor's commune, previews exactly what will be sent, asks
+//! for the survivor's consent when the case holds none, and sends. The
+//! provider's side: the station's phone sees only the fields health may
+//! receive, answers with the actions its view offers, and sees a withdrawn
+//! referral emptied. All data here is synthetic.
 
 use super::support::*;
 use crate::event::{Event, Target};
+use crate::screens::cases::CaseSummaryView;
+use crate::screens::casework::{WorkField, WorkView};
+use crate::screens::intake::FieldKind;
 use crate::screens::referrals::ReferralInboxView;
 use crate::view::{Screen, ViewModel};
 use binhan_core::app::{ReferralDraft, Vault};
-use binhan_core::model::{Role, ServiceOutcome, ServiceType};
+use binhan_core::model::{Coded, Role, ServiceOutcome, ServiceType};
 use binhan_core::referrals::{ReferralStatus, ServiceOrganisation, Urgency};
 use binhan_core::shelters::{DirectoryUpdate, ShelterDirectory};
 use binhan_testkit::referrals::{consent_to, health_station};
@@ -137,6 +142,192 @@ fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
     let row = &inbox(&view).referrals[0];
     assert!(row.withdrawn.is_some());
     assert!(row.facts.is_empty() && row.ask.is_none() && row.actions.is_empty());
+}
+
+fn summary(view: &ViewModel) -> &CaseSummaryView {
+    match &view.screen {
+        Screen::CaseSummary { view } => view,
+        other => panic!("expected a case summary, got {other:?}"),
+    }
+}
+
+fn work(view: &ViewModel) -> &WorkView {
+    match &view.screen {
+        Screen::CaseWork { view } => view,
+        other => panic!("expected a case-work form, got {other:?}"),
+    }
+}
+
+fn shown(view: &WorkView) -> Vec<WorkField> {
+    view.fields.iter().map(|f| f.field).collect()
+}
+
+/// The labels of a choice field's options.
+fn options(view: &WorkView, field: WorkField) -> Vec<String> {
+    let field = view
+        .fields
+        .iter()
+        .find(|f| f.field == field)
+        .expect("shown");
+    match &field.kind {
+        FieldKind::Choice { options } | FieldKind::MultiChoice { options } => {
+            options.iter().map(|o| o.label.clone()).collect()
+        }
+        other => panic!("not a choice: {other:?}"),
+    }
+}
+
+fn set(h: &Harness, field: WorkField, value: &str) -> ViewModel {
+    h.send(Event::SetWork {
+        field,
+        value: value.into(),
+    })
+}
+
+#[test]
+fn a_collaborator_sees_exactly_what_goes_and_refers_only_with_consent() {
+    let sender = Harness::seeded_as(Role::Collaborator);
+    let sender_vault = second(&sender.vault_path());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let station =
+        Vault::create(&dir.path().join("vault"), PIN, config(delaying_policy())).expect("vault");
+    let health = health_station("mu_ca", vec![station.device_id().expect("id")]);
+    load(&station, &health);
+
+    // Before the directory arrives: no organisation to choose, and the
+    // help line says where they come from.
+    sender.unlock(PIN);
+    let id = sender.id("SYN-001");
+    let opened = sender.send(Event::OpenCase { id: id.clone() });
+    let section = summary(&opened)
+        .sections
+        .iter()
+        .find(|s| s.code == "referrals")
+        .expect("a referrals section")
+        .clone();
+    assert_eq!(
+        section.empty.as_deref(),
+        Some("Chưa chuyển gửi đến đơn vị nào")
+    );
+    let form = sender.send(section.add.expect("refer from the case").event);
+    assert!(options(work(&form), WorkField::Organisation).is_empty());
+    assert!(!work(&form).save.enabled);
+    sender.send(Event::Back);
+
+    load(&sender_vault, &health);
+    let form = sender.send(Event::OpenCaseWork {
+        case: id.clone(),
+        kind: crate::screens::casework::WorkKind::Referral,
+    });
+    let view = work(&form);
+    assert_eq!(
+        shown(view),
+        [
+            WorkField::Organisation,
+            WorkField::Service,
+            WorkField::Urgency,
+            WorkField::Ask,
+            WorkField::Due
+        ]
+    );
+    assert_eq!(
+        options(view, WorkField::Organisation),
+        [format!("{} · y tế", health.name)]
+    );
+    assert!(view.preview.is_none(), "nothing to preview yet");
+    // An organisation the case cannot reach is refused by name.
+    let unknown = set(
+        &sender,
+        WorkField::Organisation,
+        &binhan_core::referrals::OrganisationId::random().to_string(),
+    );
+    let problem = work(&unknown).fields[0].error.clone().expect("a problem");
+    assert_eq!(problem.code, "unknown_choice");
+
+    set(&sender, WorkField::Organisation, &health.id.to_string());
+    // The organisation's services that take referrals, only.
+    assert_eq!(
+        options(work(&sender.send(Event::Tick)), WorkField::Service),
+        ["chăm sóc y tế", "hỗ trợ tâm lý"]
+    );
+    set(&sender, WorkField::Service, "health");
+    set(&sender, WorkField::Urgency, "urgent");
+    let view = set(&sender, WorkField::Ask, "Khám sau vụ việc (tổng hợp).");
+    let form = work(&view);
+    // Exactly what health always receives, from core's preview.
+    let preview = form.preview.clone().expect("a preview");
+    let codes: Vec<&str> = preview.sent.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["age_band", "sex", "incident_date", "violence_type"]);
+    assert!(preview.heading.starts_with(&health.name));
+    assert!(preview.consent.starts_with("Cần sự đồng ý"));
+    // What the survivor may add, and the consent question.
+    assert_eq!(
+        options(form, WorkField::Shared),
+        ["mức độ nguy cơ", "cách liên hệ an toàn", "dân tộc"]
+    );
+    assert!(shown(form).contains(&WorkField::Consent));
+    assert_eq!(
+        form.save.disabled_reason.as_ref().map(|r| r.code.as_str()),
+        Some("consent_missing")
+    );
+    let view = sender.send(Event::ToggleWork {
+        field: WorkField::Shared,
+        code: "ethnic_group".into(),
+    });
+    let preview = work(&view).preview.clone().expect("a preview");
+    assert_eq!(
+        preview.sent.last().map(|f| f.code.as_str()),
+        Some("ethnic_group")
+    );
+    let json = serde_json::to_string(&preview).expect("json");
+    for marker in ["SYN-001", "Zephyrmoss", "quokkaflint", &id] {
+        assert!(!json.contains(marker), "the preview names nothing else");
+    }
+    // A due date in the past is refused; empty takes the urgency's.
+    let view = set(&sender, WorkField::Due, "2020-01-01");
+    let due = work(&view)
+        .fields
+        .iter()
+        .find(|f| f.field == WorkField::Due);
+    assert_eq!(
+        due.and_then(|f| f.error.as_ref()).map(|e| e.code.as_str()),
+        Some("due_in_past")
+    );
+    set(&sender, WorkField::Due, "");
+
+    let ready = set(&sender, WorkField::Consent, "yes");
+    assert!(work(&ready).save.enabled);
+    let sent = sender.send(Event::Submit);
+    assert_eq!(sent.messages[0].reason.code, "referral_sent");
+    let item = &summary(&sent)
+        .sections
+        .iter()
+        .find(|s| s.code == "referrals")
+        .expect("referrals")
+        .items[0];
+    assert_eq!(item.title, format!("{} · chăm sóc y tế", health.name));
+    assert!(item
+        .detail
+        .as_deref()
+        .is_some_and(|d| d.starts_with("đã gửi, chờ trả lời · Cần trả lời trước")));
+
+    // The station receives what the preview showed, and nothing else.
+    deliver_mail(&sender_vault, &station);
+    let received = station.referral_inbox().expect("inbox");
+    let facts: Vec<&str> = received[0]
+        .content
+        .iter()
+        .flat_map(|c| c.facts.iter())
+        .map(|f| f.field().code())
+        .collect();
+    assert_eq!(
+        facts,
+        codes
+            .iter()
+            .copied()
+            .chain(["ethnic_group"])
+            .collect::<Vec<_>>()
+    );
 }
 
 impl crate::view::Action {

@@ -13,7 +13,7 @@ use crate::view::Action;
 use binhan_core::cases::CaseDetail;
 use binhan_core::events::{Change, Event as CaseEvent};
 use binhan_core::model::{CaseStatus, Coded, DeviceId, Lang, StatusChange};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 /// History entries shown; older ones are counted.
@@ -23,8 +23,8 @@ pub const HISTORY_ROWS: usize = 30;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DetailSection {
-    /// Stable code: `placement`, `services`, `follow_ups`, `notes`,
-    /// `history`.
+    /// Stable code: `placement`, `services`, `referrals`, `follow_ups`,
+    /// `notes`, `history`.
     pub code: String,
     /// Its title.
     pub title: String,
@@ -170,11 +170,55 @@ fn history(events: &[CaseEvent], me: Option<DeviceId>, lang: Lang) -> DetailSect
     }
 }
 
-/// Every section of `case`'s detail, given its events.
+/// The referrals section: each referral's organisation and service,
+/// where it stands, and its due date (overdue on `today` when unanswered
+/// past it).
+fn referrals(case: &CaseDetail, today: NaiveDate, lang: Lang) -> DetailSection {
+    let items = case
+        .referrals
+        .iter()
+        .map(|r| {
+            let due = format::day(r.sent.due);
+            let due = if r.overdue(today) {
+                D::AnswerOverdue(due)
+            } else {
+                D::AnswerBy(due)
+            };
+            let status = r.latest.status;
+            DetailItem {
+                title: format!(
+                    "{} · {}",
+                    r.sent.organisation_name,
+                    r.sent.service.label(lang)
+                ),
+                detail: Some(
+                    [Some(status.label(lang).to_string()), r.latest.note.clone()]
+                        .into_iter()
+                        .flatten()
+                        .chain((status.is_open() && !status.is_answered()).then(|| due.get(lang)))
+                        .collect::<Vec<_>>()
+                        .join(" · "),
+                ),
+                meta: D::ReferralSent(format::day(r.sent.on)).get(lang),
+            }
+        })
+        .collect();
+    section(
+        "referrals",
+        D::Referrals,
+        items,
+        D::NoReferrals,
+        Some(work_action(case, WorkKind::Referral, lang)),
+        lang,
+    )
+}
+
+/// Every section of `case`'s detail on `today`, given its events.
 pub(crate) fn sections(
     case: &CaseDetail,
     events: &[CaseEvent],
     me: Option<DeviceId>,
+    today: NaiveDate,
     lang: Lang,
 ) -> Vec<DetailSection> {
     let mut sections = Vec::new();
@@ -225,6 +269,7 @@ pub(crate) fn sections(
         Some(work_action(case, WorkKind::Service, lang)),
         lang,
     ));
+    sections.push(referrals(case, today, lang));
     let follow_ups = case
         .follow_ups
         .iter()

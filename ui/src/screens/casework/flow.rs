@@ -6,8 +6,26 @@ use crate::core::{Inner, Route};
 use crate::flows::kind;
 use crate::format;
 use crate::text::Why;
+use binhan_core::app::Vault;
+use binhan_core::cases::CaseDetail;
 use binhan_core::model::{CaseId, CaseStatus};
 use binhan_core::Error;
+
+/// What `form` needs to know of `case`: for a referral, also the
+/// organisations of the signed directory that serve the survivor's
+/// commune (read offline).
+pub(crate) fn facts(vault: &Vault, form: &WorkForm, case: &CaseDetail) -> CaseFacts {
+    let facts = CaseFacts::of(case);
+    if form.kind != WorkKind::Referral {
+        return facts;
+    }
+    let commune = Some(case.survivor.commune.clone());
+    facts.with_organisations(
+        vault
+            .service_organisations(commune, None)
+            .unwrap_or_default(),
+    )
+}
 
 impl Inner {
     /// Opens the form `kind` for the case `id`, from that case's summary.
@@ -66,11 +84,23 @@ impl Inner {
             Err(Error::NotFound(_)) => return self.refuse(Why::CaseNotFound),
             Err(_) => return self.refuse(Why::CaseUnreadable),
         };
-        let Ok(actions) = form.check(&CaseFacts::of(&case), format::today(now)) else {
+        let facts = facts(&vault, &form, &case);
+        let Ok(actions) = form.check(&facts, format::today(now)) else {
             return self.refuse(Why::FormHasErrors);
         };
-        for action in actions {
-            if let Err(e) = vault.act(form.case, action) {
+        let draft = form.referral_draft(&facts);
+        let results = actions
+            .into_iter()
+            .map(|action| vault.act(form.case, action).map(|_| ()))
+            // Lazily: the referral is sent only once the consent it needs
+            // is recorded.
+            .chain(
+                draft
+                    .into_iter()
+                    .map(|draft| vault.send_referral(form.case, draft).map(|_| ())),
+            );
+        for result in results {
+            if let Err(e) = result {
                 return match e {
                     // The case changed under the form (closed on another
                     // phone, say): nothing of this action was written.

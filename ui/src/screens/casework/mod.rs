@@ -1,7 +1,8 @@
 //! Work on a case after intake, one small form per kind: record a service
 //! (or a referral, only with the survivor's consent for that service and
-//! recipient), a follow-up, a note; close the case with its checklist;
-//! reopen it with a reason.
+//! recipient), refer to an organisation of the signed service directory
+//! (`referral.rs`: what is sent is previewed first), a follow-up, a note;
+//! close the case with its checklist; reopen it with a reason.
 //!
 //! The form holds what was typed or chosen as text; [`WorkForm::check`]
 //! checks every field at once against what the case already holds (its
@@ -13,6 +14,7 @@
 
 pub mod detail;
 pub(crate) mod flow;
+pub(crate) mod referral;
 pub(crate) mod text;
 pub mod view;
 
@@ -26,6 +28,7 @@ use binhan_core::model::{
     caregiver_is_perpetrator, CaseId, Closure, ClosureChecklist, ClosureReason, Coded, Consent,
     ConsentGiver, ConsentScope, FollowUp, Note, ServiceOutcome, ServiceRecord, ServiceType,
 };
+use binhan_core::referrals::{OrganisationId, ReferralField, ServiceOrganisation, Urgency};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -37,6 +40,9 @@ use std::collections::BTreeMap;
 pub enum WorkKind {
     /// A service given, offered, declined or referred.
     Service,
+    /// A referral to an organisation of the service directory, sealed to
+    /// its devices.
+    Referral,
     /// A follow-up with the survivor.
     FollowUp,
     /// A note.
@@ -76,6 +82,17 @@ pub enum WorkField {
     Checklist,
     /// Why the case is reopened.
     Reason,
+    /// The organisation a referral goes to (its id).
+    Organisation,
+    /// How soon the survivor needs the service.
+    Urgency,
+    /// What the referral asks for.
+    Ask,
+    /// The answer wanted by (empty: as the urgency says).
+    Due,
+    /// Fields the survivor chose to add to what the service always
+    /// receives.
+    Shared,
 }
 
 /// The items of the closure checklist, by code.
@@ -111,6 +128,16 @@ impl WorkKind {
                 F::ConsentGivenBy,
                 F::Note,
             ],
+            WorkKind::Referral => &[
+                F::Organisation,
+                F::Service,
+                F::Urgency,
+                F::Ask,
+                F::Due,
+                F::Shared,
+                F::Consent,
+                F::ConsentGivenBy,
+            ],
             WorkKind::FollowUp => &[F::Date, F::NextDate, F::Note],
             WorkKind::Note => &[F::Note],
             WorkKind::Close => &[F::ClosureReason, F::Checklist, F::Note],
@@ -122,7 +149,7 @@ impl WorkKind {
     pub(crate) fn needs_open(self) -> bool {
         matches!(
             self,
-            WorkKind::Service | WorkKind::FollowUp | WorkKind::Close
+            WorkKind::Service | WorkKind::Referral | WorkKind::FollowUp | WorkKind::Close
         )
     }
 }
@@ -133,13 +160,18 @@ impl WorkField {
         use WorkField as F;
         match self {
             F::Service | F::Outcome | F::ConsentGivenBy | F::ClosureReason => Kind::Choice,
-            F::Date | F::NextDate => Kind::Date,
+            F::Organisation | F::Urgency => Kind::Choice,
+            F::Date | F::NextDate | F::Due => Kind::Date,
+            F::Ask => Kind::Text {
+                max: 2_000,
+                multiline: true,
+            },
             F::Provider => Kind::Text {
                 max: 120,
                 multiline: false,
             },
             F::Consent => Kind::YesNo,
-            F::Checklist => Kind::Multi,
+            F::Checklist | F::Shared => Kind::Multi,
             F::Reason => Kind::Text {
                 max: 500,
                 multiline: true,
@@ -155,7 +187,8 @@ impl WorkField {
         }
     }
 
-    /// The codes a choice takes.
+    /// The codes a choice takes (an organisation: any id; which ones the
+    /// case can reach is checked against its facts).
     pub(crate) fn codes(self) -> Vec<&'static str> {
         fn all<T: Coded>() -> Vec<&'static str> {
             T::ALL.iter().map(|v| v.code()).collect()
@@ -166,6 +199,8 @@ impl WorkField {
             WorkField::ConsentGivenBy => all::<ConsentGiver>(),
             WorkField::ClosureReason => all::<ClosureReason>(),
             WorkField::Checklist => CHECKLIST.to_vec(),
+            WorkField::Urgency => all::<Urgency>(),
+            WorkField::Shared => all::<ReferralField>(),
             WorkField::Consent => vec!["yes", "no"],
             _ => Vec::new(),
         }
@@ -181,6 +216,8 @@ pub(crate) struct CaseFacts {
     pub(crate) caregiver_perpetrator: bool,
     /// Keys of the consent scopes granted now (core's normalised keys).
     pub(crate) granted: Vec<String>,
+    /// The organisations a referral can go to (for the referral form).
+    pub(crate) organisations: Vec<ServiceOrganisation>,
 }
 
 impl CaseFacts {
@@ -195,7 +232,15 @@ impl CaseFacts {
                 .filter(|c| c.granted)
                 .map(|c| c.scope.key())
                 .collect(),
+            organisations: Vec::new(),
         }
+    }
+
+    /// With the organisations of the service directory (`directory`)
+    /// that a referral from this case can reach.
+    pub(crate) fn with_organisations(mut self, directory: Vec<ServiceOrganisation>) -> Self {
+        self.organisations = referral::reachable(directory);
+        self
     }
 }
 
@@ -243,6 +288,13 @@ impl WorkForm {
             return false;
         }
         let value = value.trim_end_matches(['\r', '\n']);
+        if field == WorkField::Organisation {
+            if !value.is_empty() && value.parse::<OrganisationId>().is_err() {
+                return false;
+            }
+            self.values.insert(field, value.to_string());
+            return true;
+        }
         match field.kind(self.kind) {
             Kind::Choice | Kind::YesNo if !value.is_empty() && !field.codes().contains(&value) => {
                 return false
@@ -277,7 +329,10 @@ impl WorkForm {
 
     /// The consent scope of the referral on the form, once the service and
     /// the recipient are filled.
-    fn referral_scope(&self) -> Option<ConsentScope> {
+    fn referral_scope(&self, facts: &CaseFacts) -> Option<ConsentScope> {
+        if self.kind == WorkKind::Referral {
+            return self.referral_consent_scope(facts);
+        }
         let referred = self.kind == WorkKind::Service
             && self.get(WorkField::Outcome) == ServiceOutcome::Referred.code();
         let service = ServiceType::from_code(self.get(WorkField::Service))?;
@@ -291,7 +346,7 @@ impl WorkForm {
     /// Whether `field` is shown given the answers and the case.
     pub(crate) fn is_shown(&self, field: WorkField, facts: &CaseFacts) -> bool {
         let needs_consent = || {
-            self.referral_scope()
+            self.referral_scope(facts)
                 .is_some_and(|scope| !facts.granted.contains(&scope.key()))
         };
         match field {
@@ -301,6 +356,9 @@ impl WorkForm {
                     && self.get(WorkField::Consent) == "yes"
                     && facts.child != Some(false)
             }
+            WorkField::Shared => self
+                .service()
+                .is_some_and(|s| !referral::optional_fields(s).is_empty()),
             _ => self.kind.fields().contains(&field),
         }
     }
@@ -310,7 +368,7 @@ impl WorkForm {
         match field {
             WorkField::Provider => self.get(WorkField::Outcome) == ServiceOutcome::Referred.code(),
             WorkField::Note => self.kind == WorkKind::Note,
-            WorkField::NextDate => false,
+            WorkField::NextDate | WorkField::Due | WorkField::Shared => false,
             _ => true,
         }
     }
@@ -359,6 +417,9 @@ impl WorkForm {
                     Ok(Some(day)) if field == WorkField::NextDate && day < today => {
                         note(field, Problem::FollowUpInPast)
                     }
+                    Ok(Some(day)) if field == WorkField::Due && day < today => {
+                        note(field, Problem::DueInPast)
+                    }
                     _ => {}
                 },
                 _ => {}
@@ -381,6 +442,11 @@ impl WorkForm {
                 );
             }
         }
+        if self.kind == WorkKind::Referral {
+            for (field, problem) in self.referral_problems(facts) {
+                note(field, problem);
+            }
+        }
         let mut consent = None;
         if self.is_shown(WorkField::Consent, facts) {
             match self.get(WorkField::Consent) {
@@ -395,7 +461,7 @@ impl WorkForm {
                         // perpetrator cannot consent for the child.
                         note(WorkField::ConsentGivenBy, Problem::CaregiverIsPerpetrator);
                     }
-                    consent = self.referral_scope().zip(given_by);
+                    consent = self.referral_scope(facts).zip(given_by);
                 }
                 "no" => note(WorkField::Consent, Problem::ReferralNeedsConsent),
                 _ => {}
@@ -426,6 +492,14 @@ impl WorkForm {
                         note: text(WorkField::Note),
                     })
                 }),
+            // The referral itself is sent by core from the draft, after
+            // the consent it needs.
+            WorkKind::Referral => {
+                return match self.referral_draft(facts) {
+                    Some(_) => Ok(actions),
+                    None => Err(vec![(WorkField::Organisation, Problem::Required)]),
+                }
+            }
             WorkKind::FollowUp => day(WorkField::Date).map(|date| {
                 CaseAction::AddFollowUp(FollowUp {
                     date,
@@ -476,6 +550,7 @@ mod tests {
             child,
             caregiver_perpetrator,
             granted: granted.iter().map(|s| s.to_string()).collect(),
+            organisations: Vec::new(),
         }
     }
 

@@ -15,6 +15,11 @@ impl WorkKind {
                 "Ghi nhận dịch vụ hoặc chuyển gửi",
                 "Record a service or referral",
             ),
+            WorkKind::Referral => pick(
+                lang,
+                "Chuyển gửi đến đơn vị cung cấp dịch vụ",
+                "Refer to a service provider",
+            ),
             WorkKind::FollowUp => pick(lang, "Ghi nhận lần theo dõi", "Record a follow-up"),
             WorkKind::Note => pick(lang, "Thêm ghi chú", "Add a note"),
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
@@ -27,6 +32,7 @@ impl WorkKind {
         match self {
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
+            WorkKind::Referral => pick(lang, "Gửi chuyển gửi", "Send the referral"),
             _ => pick(lang, "Lưu", "Save"),
         }
     }
@@ -37,6 +43,14 @@ impl WorkKind {
             WorkKind::Service => (
                 "service_saved",
                 pick(lang, "Đã ghi nhận dịch vụ", "Service recorded"),
+            ),
+            WorkKind::Referral => (
+                "referral_sent",
+                pick(
+                    lang,
+                    "Đã ghi nhận chuyển gửi; được gửi đến đơn vị ở lần đồng bộ tới",
+                    "Referral recorded; it goes to the organisation with the next sync",
+                ),
             ),
             WorkKind::FollowUp => (
                 "follow_up_saved",
@@ -79,6 +93,17 @@ impl WorkField {
             WorkField::ClosureReason => ("Lý do đóng hồ sơ", "Why the case is closed"),
             WorkField::Checklist => ("Trước khi đóng hồ sơ, xác nhận", "Before closing, confirm"),
             WorkField::Reason => ("Lý do mở lại", "Why it is reopened"),
+            WorkField::Organisation => ("Đơn vị nhận chuyển gửi", "Organisation referred to"),
+            WorkField::Urgency => ("Mức độ khẩn cấp", "How soon"),
+            WorkField::Ask => ("Đề nghị đơn vị hỗ trợ gì", "What is asked of them"),
+            WorkField::Due => (
+                "Hạn trả lời (không bắt buộc)",
+                "Answer wanted by (optional)",
+            ),
+            WorkField::Shared => (
+                "Người bị bạo lực đồng ý gửi thêm",
+                "The survivor chose to add",
+            ),
         };
         pick(lang, vi, en)
     }
@@ -97,6 +122,22 @@ impl WorkField {
             WorkField::Note => (
                 "Chỉ ghi điều cần cho việc hỗ trợ",
                 "Write only what the support needs",
+            ),
+            WorkField::Organisation => (
+                "Các đơn vị trong danh bạ dịch vụ của tỉnh phục vụ xã của người bị bạo lực. Danh bạ được cập nhật khi đồng bộ.",
+                "Organisations of the province's service directory that serve the survivor's commune. The directory comes with sync.",
+            ),
+            WorkField::Ask => (
+                "Không ghi họ tên hay chi tiết nhận dạng: những gì được gửi có ở phần xem trước bên dưới",
+                "No names or identifying details: what is sent is previewed below",
+            ),
+            WorkField::Due => (
+                "Để trống: theo mức độ khẩn cấp (trong ngày, 3 ngày, 2 tuần)",
+                "Empty: as the urgency says (the same day, three days, two weeks)",
+            ),
+            WorkField::Shared => (
+                "Chỉ chọn những gì người bị bạo lực đồng ý chia sẻ với đơn vị này",
+                "Choose only what the survivor agreed to share with this organisation",
             ),
             _ => return None,
         };
@@ -160,6 +201,11 @@ pub(crate) enum D {
     Reopened(String),
     Placed(String),
     Referred(String),
+    Referrals,
+    NoReferrals,
+    ReferralSent(String),
+    AnswerBy(String),
+    AnswerOverdue(String),
 }
 
 impl D {
@@ -172,6 +218,29 @@ impl D {
             D::Notes => pick(lang, "Ghi chú", "Notes"),
             D::NoNotes => pick(lang, "Chưa có ghi chú", "No note yet"),
             D::Placement => pick(lang, "Nơi tạm lánh", "Safe shelter"),
+            D::Referrals => pick(
+                lang,
+                "Chuyển gửi đến đơn vị cung cấp dịch vụ",
+                "Referrals to service providers",
+            ),
+            D::NoReferrals => pick(
+                lang,
+                "Chưa chuyển gửi đến đơn vị nào",
+                "Not referred to any organisation yet",
+            ),
+            D::ReferralSent(day) => {
+                vi_en(lang, format!("Gửi ngày {day}"), format!("Sent on {day}"))
+            }
+            D::AnswerBy(day) => vi_en(
+                lang,
+                format!("Cần trả lời trước {day}"),
+                format!("Answer wanted by {day}"),
+            ),
+            D::AnswerOverdue(day) => vi_en(
+                lang,
+                format!("Quá hạn phản hồi (hạn {day})"),
+                format!("Overdue for an answer (due {day})"),
+            ),
             D::Timeline => pick(lang, "Diễn biến hồ sơ", "Case history"),
             D::EarlierEntries(n) => vi_en(
                 lang,

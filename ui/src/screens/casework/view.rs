@@ -2,14 +2,18 @@
 //! given the answers), every field's problem at once, and the save button,
 //! disabled with its reason while anything is wrong.
 
+use super::referral::optional_fields;
 use super::text::checklist_item;
 use super::{CaseFacts, Kind, Problems, WorkField, WorkForm, WorkKind, CHECKLIST};
 use crate::event::Event;
 use crate::screens::intake::text::{Problem, L};
 use crate::screens::intake::FieldKind;
+use crate::screens::referrals::preview::{self, ReferralPreviewView};
 use crate::text::Why;
 use crate::view::{Action, Choice, Reason};
+use binhan_core::app::ReferralPreview;
 use binhan_core::model::{ClosureReason, Coded, ConsentGiver, Lang, ServiceOutcome, ServiceType};
+use binhan_core::referrals::Urgency;
 use serde::Serialize;
 
 /// The form on screen.
@@ -24,6 +28,9 @@ pub struct WorkView {
     pub fields: Vec<WorkFieldView>,
     /// Save; disabled with the reason while anything is wrong.
     pub save: Action,
+    /// A referral: exactly what will be sent, once the organisation and
+    /// the service are chosen.
+    pub preview: Option<ReferralPreviewView>,
 }
 
 /// One field.
@@ -46,25 +53,53 @@ pub struct WorkFieldView {
     pub error: Option<Reason>,
 }
 
-fn labels<T: Coded>(lang: Lang) -> Vec<(&'static str, String)> {
+fn labels<T: Coded>(lang: Lang) -> Vec<(String, String)> {
     T::ALL
         .iter()
-        .map(|v| (v.code(), v.label(lang).to_string()))
+        .map(|v| (v.code().to_string(), v.label(lang).to_string()))
+        .collect()
+}
+
+fn coded<T: Coded>(values: impl IntoIterator<Item = T>, lang: Lang) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .map(|v| (v.code().to_string(), v.label(lang).to_string()))
         .collect()
 }
 
 impl WorkForm {
-    fn options(&self, field: WorkField, lang: Lang) -> Vec<(&'static str, String)> {
+    fn options(&self, field: WorkField, facts: &CaseFacts, lang: Lang) -> Vec<(String, String)> {
         match field {
+            WorkField::Service if self.kind == WorkKind::Referral => {
+                coded(self.referral_services(facts), lang)
+            }
             WorkField::Service => labels::<ServiceType>(lang),
+            WorkField::Organisation => facts
+                .organisations
+                .iter()
+                .map(|o| {
+                    (
+                        o.id.to_string(),
+                        format!("{} · {}", o.name, o.sector.label(lang)),
+                    )
+                })
+                .collect(),
+            WorkField::Urgency => labels::<Urgency>(lang),
+            WorkField::Shared => coded(
+                self.service().map(optional_fields).unwrap_or_default(),
+                lang,
+            ),
             WorkField::Outcome => labels::<ServiceOutcome>(lang),
             WorkField::ConsentGivenBy => labels::<ConsentGiver>(lang),
             WorkField::ClosureReason => labels::<ClosureReason>(lang),
             WorkField::Checklist => CHECKLIST
                 .iter()
-                .map(|code| (*code, checklist_item(code, lang)))
+                .map(|code| (code.to_string(), checklist_item(code, lang)))
                 .collect(),
-            WorkField::Consent => vec![("yes", L::Yes.get(lang)), ("no", L::No.get(lang))],
+            WorkField::Consent => vec![
+                ("yes".to_string(), L::Yes.get(lang)),
+                ("no".to_string(), L::No.get(lang)),
+            ],
             _ => Vec::new(),
         }
     }
@@ -86,7 +121,13 @@ impl WorkForm {
         }
     }
 
-    fn field_view(&self, field: WorkField, problems: &Problems, lang: Lang) -> WorkFieldView {
+    fn field_view(
+        &self,
+        field: WorkField,
+        problems: &Problems,
+        facts: &CaseFacts,
+        lang: Lang,
+    ) -> WorkFieldView {
         let kind = match field.kind(self.kind) {
             Kind::Text { max, multiline } => FieldKind::Text {
                 multiline,
@@ -95,9 +136,9 @@ impl WorkForm {
             Kind::Date => FieldKind::Date,
             Kind::Choice | Kind::YesNo => {
                 let options = self
-                    .options(field, lang)
+                    .options(field, facts, lang)
                     .into_iter()
-                    .map(|(code, label)| self.one_of(field, code, label))
+                    .map(|(code, label)| self.one_of(field, &code, label))
                     .collect();
                 if field.kind(self.kind) == Kind::YesNo {
                     FieldKind::YesNo { options }
@@ -109,15 +150,12 @@ impl WorkForm {
                 let chosen = self.chosen(field);
                 FieldKind::MultiChoice {
                     options: self
-                        .options(field, lang)
+                        .options(field, facts, lang)
                         .into_iter()
                         .map(|(code, label)| Choice {
                             label,
-                            selected: chosen.contains(&code),
-                            event: Event::ToggleWork {
-                                field,
-                                code: code.to_string(),
-                            },
+                            selected: chosen.contains(&code.as_str()),
+                            event: Event::ToggleWork { field, code },
                         })
                         .collect(),
                 }
@@ -160,11 +198,13 @@ fn blocked(problems: &Problems, lang: Lang) -> Option<Reason> {
     })
 }
 
-/// The form on screen for the case whose survivor code is `heading`.
+/// The form on screen for the case whose survivor code is `heading`; a
+/// referral's form shows core's `preview` of what it would send.
 pub(crate) fn view(
     form: &WorkForm,
     heading: &str,
     facts: &CaseFacts,
+    preview: Option<&ReferralPreview>,
     today: chrono::NaiveDate,
     lang: Lang,
 ) -> WorkView {
@@ -177,8 +217,9 @@ pub(crate) fn view(
             .fields()
             .iter()
             .filter(|f| form.is_shown(**f, facts))
-            .map(|f| form.field_view(*f, &problems, lang))
+            .map(|f| form.field_view(*f, &problems, facts, lang))
             .collect(),
         save: Action::new(form.kind.save(lang), Event::Submit).unless(blocked(&problems, lang)),
+        preview: preview.map(|p| preview::view(p, lang)),
     }
 }

@@ -216,6 +216,8 @@ pub(crate) enum Problem {
     BeforeFollowUp,
     ChecklistIncomplete { missing: usize },
     ReferralNeedsConsent,
+    DueInPast,
+    NotGivenHere,
 }
 
 impl Problem {
@@ -241,6 +243,8 @@ impl Problem {
             Problem::BeforeFollowUp => "before_follow_up",
             Problem::ChecklistIncomplete { .. } => "checklist_incomplete",
             Problem::ReferralNeedsConsent => "referral_needs_consent",
+            Problem::DueInPast => "due_in_past",
+            Problem::NotGivenHere => "not_given_here",
         }
     }
 
@@ -315,6 +319,12 @@ impl Problem {
                 lang,
                 "Chỉ chuyển gửi khi người bị bạo lực đồng ý. Nếu không đồng ý, ghi kết quả là đã tư vấn hoặc từ chối.",
                 "Refer only with the survivor's consent. Without it, record the outcome as offered or declined.",
+            ),
+            Problem::DueInPast => pick(lang, "Hạn trả lời không được là ngày đã qua", "The answer cannot be due in the past"),
+            Problem::NotGivenHere => pick(
+                lang,
+                "Đơn vị này không cung cấp dịch vụ này cho xã của người bị bạo lực",
+                "This organisation does not give this service in the survivor's commune",
             ),
         }
     }

@@ -23,6 +23,10 @@ pub(crate) enum L {
     DeliveredWhat(String),
     Answered,
     ReferralUnknown,
+    PreviewHeading(String),
+    NotSent,
+    Consented,
+    ConsentNeeded,
 }
 
 impl L {
@@ -61,6 +65,25 @@ impl L {
                 lang,
                 "Đã ghi nhận; câu trả lời được gửi ở lần đồng bộ tới",
                 "Recorded; the answer goes with the next sync",
+            ),
+            L::PreviewHeading(name) => vi_en(
+                format!("{name} sẽ nhận đúng những thông tin này"),
+                format!("{name} will receive exactly this"),
+            ),
+            L::NotSent => pick(
+                lang,
+                "Không gửi gì khác của hồ sơ: không mã hồ sơ, không ghi chú, không thông tin nào ngoài các dòng trên. Đơn vị không tham gia nhóm hỗ trợ của hồ sơ.",
+                "Nothing else of the case goes: no case code, no notes, nothing beyond the lines above. The organisation does not join the case's team.",
+            ),
+            L::Consented => pick(
+                lang,
+                "Đã ghi nhận sự đồng ý của người bị bạo lực cho đơn vị và dịch vụ này",
+                "The survivor's consent for this organisation and service is recorded",
+            ),
+            L::ConsentNeeded => pick(
+                lang,
+                "Cần sự đồng ý của người bị bạo lực cho đơn vị và dịch vụ này trước khi gửi",
+                "The survivor's consent for this organisation and service is needed before sending",
             ),
             L::ReferralUnknown => pick(
                 lang,
