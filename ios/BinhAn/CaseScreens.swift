@@ -113,6 +113,16 @@ struct CaseWorkScreen: View {
         VStack(alignment: .leading, spacing: 16) {
             Heading(text: view.heading)
             ForEach(view.fields, id: \.field) { FormField(work: $0, send: send) }
+            if let preview = view.preview {
+                VStack(alignment: .leading, spacing: 8) {
+                    Heading(text: preview.heading)
+                    Text(preview.contact)
+                    LabelledRows(rows: preview.sent)
+                    Text(preview.notSent)
+                    Text(preview.due)
+                    Text(preview.consent)
+                }
+            }
             ActionButton(action: view.save, send: send)
         }
     }

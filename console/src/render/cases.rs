@@ -115,6 +115,16 @@ pub(crate) fn work(ids: &Ids, view: &WorkView) -> Markup {
                 template: Event::SetWork { field: f.field, value: String::new() },
             }))
         }
+        @if let Some(p) = &view.preview {
+            section.preview aria-labelledby="referral-preview" {
+                h3 #referral-preview { (p.heading) }
+                p { (p.contact) }
+                (rows(&p.sent))
+                p { (p.not_sent) }
+                p { (p.due) }
+                p role="status" { (p.consent) }
+            }
+        }
         (action(ids, &view.save))
     }
 }

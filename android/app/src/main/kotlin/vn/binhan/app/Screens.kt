@@ -429,6 +429,14 @@ fun CaseWork(view: WorkView, send: Send) {
             { send(Event.SetWork(field.field, it)) }, send,
         )
     }
+    view.preview?.let { preview ->
+        Text(preview.heading, style = MaterialTheme.typography.titleSmall)
+        Text(preview.contact)
+        preview.sent.forEach { LabelledRow(it) }
+        Text(preview.notSent)
+        Text(preview.due)
+        Text(preview.consent)
+    }
     ActionButton(view.save, send)
 }
 
