@@ -455,6 +455,7 @@ impl Inner {
             Event::Open { target } => self.open(target),
             Event::OpenCase { id } => self.open_case(&id),
             Event::OpenCaseWork { case, kind } => self.work_open(&case, kind),
+            Event::OpenSupplement { referral } => self.supplement_open(&referral),
             Event::SetWork { field, value } => self.work_set(field, &value),
             Event::ToggleWork { field, code } => self.work_toggle(field, &code),
             Event::FilterCases { status, risk } => {

@@ -54,6 +54,12 @@ pub enum Event {
         /// Which form.
         kind: WorkKind,
     },
+    /// From a case's summary: answer an organisation that asked for more
+    /// about a referral this phone sent (the supplement form).
+    OpenSupplement {
+        /// The referral's id.
+        referral: String,
+    },
     /// A case-work form: a field's whole new value (a choice by its code,
     /// empty to clear it).
     SetWork {

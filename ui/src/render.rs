@@ -140,18 +140,27 @@ impl Inner {
                 T::CaseListTitle.get(lang),
             ),
             Route::CaseSummary { id } => {
-                let detail = self
-                    .vault
-                    .as_ref()
-                    .map(|v| (v.case(id), v.events_of(id), v.device_id().ok()));
+                let detail = self.vault.as_ref().map(|v| {
+                    (
+                        v.case(id),
+                        v.events_of(id),
+                        v.device_id().ok(),
+                        v.sent_referrals(),
+                    )
+                });
                 match detail {
-                    Some((Ok(detail), Ok(events), me)) => (
+                    Some((Ok(detail), Ok(events), me, sent)) => (
                         Screen::CaseSummary {
                             view: cases::summary_view(
                                 &detail,
                                 &events,
                                 me,
                                 self.enrolment().map(|e| e.role),
+                                &sent
+                                    .unwrap_or_default()
+                                    .iter()
+                                    .map(|r| r.referral.id)
+                                    .collect::<Vec<_>>(),
                                 today,
                                 lang,
                             ),

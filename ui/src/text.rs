@@ -71,6 +71,7 @@ pub(crate) enum T {
     RecordIncident,
     AllCases,
     FindShelter,
+    AnswerOrganisation(String),
     Settings,
     FollowUpOn(String),
     FollowUpToday,
@@ -217,6 +218,10 @@ impl T {
             RecordIncident => pick(lang, "Ghi nhận vụ việc", "Record an incident"),
             AllCases => pick(lang, "Danh sách hồ sơ", "Case list"),
             FindShelter => pick(lang, "Tìm nơi tạm lánh gần nhất", "Find the nearest shelter"),
+            AnswerOrganisation(name) => vi_en(
+                format!("Bổ sung thông tin cho {name}"),
+                format!("Answer {name}'s question"),
+            ),
             Settings => pick(lang, "Cài đặt", "Settings"),
             FollowUpOn(day) => vi_en(format!("Theo dõi: {day}"), format!("Follow-up: {day}")),
             FollowUpToday => pick(lang, "Theo dõi: hôm nay", "Follow-up: today"),

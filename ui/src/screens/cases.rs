@@ -14,6 +14,7 @@ use crate::view::{Action, Choice, LabelledValue, Reason};
 use binhan_core::app::CaseList;
 use binhan_core::cases::{CaseDetail, CaseSummary, FollowUpState};
 use binhan_core::model::{commune, CaseStatus, Coded, DeviceId, Lang, RiskLevel};
+use binhan_core::referrals::{ReferralId, ReferralStatus};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -224,12 +225,15 @@ pub struct CaseSummaryView {
 
 /// The summary of `case` on `today`, with the detail its `events` give;
 /// `me` is this phone, enrolled as `role` (closing is a commune case
-/// manager's: for others the action says why not).
+/// manager's: for others the action says why not), which sent the
+/// referrals `sent_here` (only the sender answers an organisation that
+/// asks for more).
 pub(crate) fn summary_view(
     case: &CaseDetail,
     events: &[binhan_core::events::Event],
     me: Option<DeviceId>,
     role: Option<binhan_core::model::Role>,
+    sent_here: &[ReferralId],
     today: NaiveDate,
     lang: Lang,
 ) -> CaseSummaryView {
@@ -326,6 +330,24 @@ pub(crate) fn summary_view(
                 )
             })
             .into_iter()
+            .chain(
+                case.referrals
+                    .iter()
+                    .filter(|r| r.latest.status == ReferralStatus::MoreAsked)
+                    .map(|r| {
+                        Action::new(
+                            T::AnswerOrganisation(r.sent.organisation_name.clone()).get(lang),
+                            Event::OpenSupplement {
+                                referral: r.sent.referral.to_string(),
+                            },
+                        )
+                        .unless(
+                            (!sent_here.contains(&r.sent.referral)).then(|| {
+                                Reason::refused(&binhan_core::Refusal::NotReferralSender, lang)
+                            }),
+                        )
+                    }),
+            )
             .chain([
                 Action::new(
                     T::FindShelter.get(lang),
@@ -337,7 +359,7 @@ pub(crate) fn summary_view(
                     CaseStatus::Open => work_action(case, WorkKind::Close, lang).unless(
                         match binhan_core::cases::check_closer(role) {
                             Err(binhan_core::Error::NotAllowed(refusal)) => {
-                                Some(crate::view::Reason::refused(&refusal, lang))
+                                Some(Reason::refused(&refusal, lang))
                             }
                             _ => None,
                         },

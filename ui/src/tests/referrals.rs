@@ -15,7 +15,7 @@ use crate::screens::referrals::ReferralInboxView;
 use crate::view::{Screen, ViewModel};
 use binhan_core::app::{ReferralDraft, Vault};
 use binhan_core::model::{Coded, Role, ServiceOutcome, ServiceType};
-use binhan_core::referrals::{ReferralStatus, ServiceOrganisation, Urgency};
+use binhan_core::referrals::{ProviderStep, ReferralStatus, ServiceOrganisation, Urgency};
 use binhan_core::shelters::{DirectoryUpdate, ShelterDirectory};
 use binhan_testkit::referrals::{consent_to, health_station};
 use binhan_testkit::shelters::{province_signer, signed};
@@ -108,9 +108,19 @@ fn a_provider_answers_referrals_from_its_inbox_and_sees_withdrawals() {
     for marker in ["SYN-REF-1", "Quokkaflint", &case.to_string()] {
         assert!(!json.contains(marker), "nothing else of the case arrives");
     }
-    // From "sent": accept or decline; delivery and closing come later.
-    assert_eq!(row.actions.len(), 5);
+    // From "sent": accept, decline, or ask for a field health may still
+    // receive; delivery and closing come later.
+    assert_eq!(row.actions.len(), 8);
     assert_eq!(row.actions[0].label, "Tiếp nhận");
+    let asks: Vec<&str> = row.actions[1..4].iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(
+        asks,
+        [
+            "Đề nghị bổ sung: mức độ nguy cơ",
+            "Đề nghị bổ sung: cách liên hệ an toàn",
+            "Đề nghị bổ sung: dân tộc"
+        ]
+    );
     let accepted = station.send(row.actions[0].event.clone());
     assert_eq!(accepted.messages[0].reason.code, "referral_answered");
     let row = &inbox(&accepted).referrals[0];
@@ -328,6 +338,59 @@ fn a_collaborator_sees_exactly_what_goes_and_refers_only_with_consent() {
             .chain(["ethnic_group"])
             .collect::<Vec<_>>()
     );
+
+    // The station asks for more; only the sending phone can answer, with
+    // the fields the referral may still carry.
+    let referral = received[0].id;
+    station
+        .answer_referral(
+            referral,
+            ProviderStep::MoreAsked("Đơn vị đề nghị bổ sung: mức độ nguy cơ (tổng hợp)".into()),
+        )
+        .expect("asked");
+    deliver_mail(&station, &sender_vault);
+    let view = sender.send(Event::Tick);
+    let answer = summary(&view)
+        .actions
+        .iter()
+        .find(|a| matches!(a.event, Event::OpenSupplement { .. }))
+        .expect("answer the organisation from the summary")
+        .clone();
+    assert_eq!(
+        answer.label,
+        format!("Bổ sung thông tin cho {}", health.name)
+    );
+    let form = sender.send(answer.event);
+    let view = work(&form);
+    assert_eq!(shown(view), [WorkField::Shared, WorkField::Note]);
+    assert_eq!(
+        options(view, WorkField::Shared),
+        ["mức độ nguy cơ", "cách liên hệ an toàn"],
+        "what the referral does not carry yet"
+    );
+    assert!(!view.save.enabled, "the answer needs a note");
+    sender.send(Event::ToggleWork {
+        field: WorkField::Shared,
+        code: "risk_level".into(),
+    });
+    set(
+        &sender,
+        WorkField::Note,
+        "Người bị bạo lực đồng ý (tổng hợp).",
+    );
+    let sent = sender.send(Event::Submit);
+    assert_eq!(sent.messages[0].reason.code, "supplement_sent");
+    deliver_mail(&sender_vault, &station);
+    let content = station.referral_inbox().expect("inbox")[0]
+        .content
+        .clone()
+        .expect("content");
+    let added: Vec<&str> = content.supplements[0]
+        .facts
+        .iter()
+        .map(|f| f.field().code())
+        .collect();
+    assert_eq!(added, ["risk_level"]);
 }
 
 impl crate::view::Action {

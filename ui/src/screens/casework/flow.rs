@@ -9,22 +9,37 @@ use crate::text::Why;
 use binhan_core::app::Vault;
 use binhan_core::cases::CaseDetail;
 use binhan_core::model::{CaseId, CaseStatus};
-use binhan_core::Error;
+use binhan_core::referrals::{ReferralId, ReferralStatus};
+use binhan_core::{Error, Refusal};
 
 /// What `form` needs to know of `case`: for a referral, also the
 /// organisations of the signed directory that serve the survivor's
-/// commune (read offline).
+/// commune (read offline); for a supplement, the fields the referral may
+/// still carry.
 pub(crate) fn facts(vault: &Vault, form: &WorkForm, case: &CaseDetail) -> CaseFacts {
-    let facts = CaseFacts::of(case);
-    if form.kind != WorkKind::Referral {
-        return facts;
+    let mut facts = CaseFacts::of(case);
+    match form.kind {
+        WorkKind::Referral => {
+            let commune = Some(case.survivor.commune.clone());
+            facts.with_organisations(
+                vault
+                    .service_organisations(commune, None)
+                    .unwrap_or_default(),
+            )
+        }
+        WorkKind::Supplement => {
+            let sent = vault.sent_referrals().unwrap_or_default();
+            if let Some(sent) = sent.iter().find(|r| Some(r.referral.id) == form.referral) {
+                let carried: Vec<_> = sent.referral.facts.iter().map(|f| f.field()).collect();
+                facts.may_add = super::referral::optional_fields(sent.referral.service)
+                    .into_iter()
+                    .filter(|f| !carried.contains(f))
+                    .collect();
+            }
+            facts
+        }
+        _ => facts,
     }
-    let commune = Some(case.survivor.commune.clone());
-    facts.with_organisations(
-        vault
-            .service_organisations(commune, None)
-            .unwrap_or_default(),
-    )
 }
 
 impl Inner {
@@ -51,6 +66,35 @@ impl Inner {
         }
         let today = format::today(self.last_interaction_ms);
         self.work = Some(WorkForm::new(id, kind, today));
+        self.stack.push(Route::CaseWork);
+    }
+
+    /// Opens the supplement form for a referral this phone sent and whose
+    /// organisation asked for more, from its case's summary.
+    pub(crate) fn supplement_open(&mut self, referral: &str) {
+        let Some(vault) = &self.vault else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        let sent = referral.parse::<ReferralId>().ok().and_then(|id| {
+            let all = vault.sent_referrals().ok()?;
+            all.into_iter().find(|r| r.referral.id == id)
+        });
+        let Some(sent) = sent else {
+            return self.refuse_core(Refusal::NotReferralSender);
+        };
+        if *self.top() != (Route::CaseSummary { id: sent.case_id }) {
+            return self.refuse(Why::NotAvailableHere);
+        }
+        if sent.status != ReferralStatus::MoreAsked {
+            return self.refuse_core(Refusal::ReferralStepNotAllowed {
+                from: sent.status,
+                to: ReferralStatus::Sent,
+            });
+        }
+        let today = format::today(self.last_interaction_ms);
+        let mut form = WorkForm::new(sent.case_id, WorkKind::Supplement, today);
+        form.referral = Some(sent.referral.id);
+        self.work = Some(form);
         self.stack.push(Route::CaseWork);
     }
 
@@ -89,6 +133,16 @@ impl Inner {
             return self.refuse(Why::FormHasErrors);
         };
         let draft = form.referral_draft(&facts);
+        let supplement = form
+            .referral
+            .filter(|_| form.kind == WorkKind::Supplement)
+            .map(|id| {
+                (
+                    id,
+                    form.shared(),
+                    form.get(WorkField::Note).trim().to_string(),
+                )
+            });
         let results = actions
             .into_iter()
             .map(|action| vault.act(form.case, action).map(|_| ()))
@@ -98,6 +152,11 @@ impl Inner {
                 draft
                     .into_iter()
                     .map(|draft| vault.send_referral(form.case, draft).map(|_| ())),
+            )
+            .chain(
+                supplement
+                    .into_iter()
+                    .map(|(id, chosen, note)| vault.supplement_referral(id, chosen, note)),
             );
         for result in results {
             if let Err(e) = result {

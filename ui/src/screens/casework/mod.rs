@@ -43,6 +43,9 @@ pub enum WorkKind {
     /// A referral to an organisation of the service directory, sealed to
     /// its devices.
     Referral,
+    /// The answer to an organisation that asked for more about a referral:
+    /// fields the survivor agreed to add, and a note.
+    Supplement,
     /// A follow-up with the survivor.
     FollowUp,
     /// A note.
@@ -138,6 +141,7 @@ impl WorkKind {
                 F::Consent,
                 F::ConsentGivenBy,
             ],
+            WorkKind::Supplement => &[F::Shared, F::Note],
             WorkKind::FollowUp => &[F::Date, F::NextDate, F::Note],
             WorkKind::Note => &[F::Note],
             WorkKind::Close => &[F::ClosureReason, F::Checklist, F::Note],
@@ -149,7 +153,11 @@ impl WorkKind {
     pub(crate) fn needs_open(self) -> bool {
         matches!(
             self,
-            WorkKind::Service | WorkKind::Referral | WorkKind::FollowUp | WorkKind::Close
+            WorkKind::Service
+                | WorkKind::Referral
+                | WorkKind::Supplement
+                | WorkKind::FollowUp
+                | WorkKind::Close
         )
     }
 }
@@ -180,6 +188,7 @@ impl WorkField {
                 max: match form {
                     WorkKind::Note => 20_000,
                     WorkKind::FollowUp => 5_000,
+                    WorkKind::Supplement => 1_000,
                     _ => 2_000,
                 },
                 multiline: true,
@@ -218,6 +227,9 @@ pub(crate) struct CaseFacts {
     pub(crate) granted: Vec<String>,
     /// The organisations a referral can go to (for the referral form).
     pub(crate) organisations: Vec<ServiceOrganisation>,
+    /// The fields a supplement may add: the table allows them and the
+    /// referral does not carry them yet (for the supplement form).
+    pub(crate) may_add: Vec<ReferralField>,
 }
 
 impl CaseFacts {
@@ -233,6 +245,7 @@ impl CaseFacts {
                 .map(|c| c.scope.key())
                 .collect(),
             organisations: Vec::new(),
+            may_add: Vec::new(),
         }
     }
 
@@ -257,6 +270,8 @@ pub(crate) struct WorkForm {
     /// Values by field: text as typed, a choice by its code, several
     /// choices as codes joined by commas.
     pub(crate) values: BTreeMap<WorkField, String>,
+    /// The referral a supplement answers.
+    pub(crate) referral: Option<binhan_core::referrals::ReferralId>,
 }
 
 impl WorkForm {
@@ -266,7 +281,12 @@ impl WorkForm {
         if kind.fields().contains(&WorkField::Date) {
             values.insert(WorkField::Date, today.format("%Y-%m-%d").to_string());
         }
-        Self { case, kind, values }
+        Self {
+            case,
+            kind,
+            values,
+            referral: None,
+        }
     }
 
     pub(crate) fn get(&self, field: WorkField) -> &str {
@@ -356,6 +376,7 @@ impl WorkForm {
                     && self.get(WorkField::Consent) == "yes"
                     && facts.child != Some(false)
             }
+            WorkField::Shared if self.kind == WorkKind::Supplement => !facts.may_add.is_empty(),
             WorkField::Shared => self
                 .service()
                 .is_some_and(|s| !referral::optional_fields(s).is_empty()),
@@ -367,7 +388,7 @@ impl WorkForm {
     pub(crate) fn is_required(&self, field: WorkField) -> bool {
         match field {
             WorkField::Provider => self.get(WorkField::Outcome) == ServiceOutcome::Referred.code(),
-            WorkField::Note => self.kind == WorkKind::Note,
+            WorkField::Note => matches!(self.kind, WorkKind::Note | WorkKind::Supplement),
             WorkField::NextDate | WorkField::Due | WorkField::Shared => false,
             _ => true,
         }
@@ -442,7 +463,7 @@ impl WorkForm {
                 );
             }
         }
-        if self.kind == WorkKind::Referral {
+        if matches!(self.kind, WorkKind::Referral | WorkKind::Supplement) {
             for (field, problem) in self.referral_problems(facts) {
                 note(field, problem);
             }
@@ -500,6 +521,8 @@ impl WorkForm {
                     None => Err(vec![(WorkField::Organisation, Problem::Required)]),
                 }
             }
+            // So is a supplement, from the form's fields.
+            WorkKind::Supplement => return Ok(actions),
             WorkKind::FollowUp => day(WorkField::Date).map(|date| {
                 CaseAction::AddFollowUp(FollowUp {
                     date,
@@ -551,6 +574,7 @@ mod tests {
             caregiver_perpetrator,
             granted: granted.iter().map(|s| s.to_string()).collect(),
             organisations: Vec::new(),
+            may_add: Vec::new(),
         }
     }
 

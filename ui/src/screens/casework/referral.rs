@@ -3,7 +3,9 @@
 //! with the fields the survivor chose to add to what the service always
 //! receives (core's table), and the survivor's consent for that
 //! organisation and service asked for when the case holds none. What will
-//! be sent is previewed by core exactly as sending computes it.
+//! be sent is previewed by core exactly as sending computes it. And the
+//! supplement: when the organisation asks for more, the fields it may still
+//! receive that the survivor agrees to add, with a note.
 
 use super::{CaseFacts, Problems, WorkField, WorkForm, WorkKind};
 use crate::screens::intake::text::Problem;
@@ -106,6 +108,12 @@ impl WorkForm {
     pub(crate) fn referral_problems(&self, facts: &CaseFacts) -> Problems {
         let mut problems = Problems::new();
         let mut note = |field: WorkField, problem: Problem| problems.push((field, problem));
+        if self.kind == WorkKind::Supplement {
+            if self.shared().iter().any(|f| !facts.may_add.contains(f)) {
+                note(WorkField::Shared, Problem::UnknownChoice);
+            }
+            return problems;
+        }
         let chosen = !self.get(WorkField::Organisation).is_empty();
         if chosen && self.organisation(facts).is_none() {
             note(WorkField::Organisation, Problem::UnknownChoice);

@@ -22,6 +22,11 @@ impl WorkKind {
             ),
             WorkKind::FollowUp => pick(lang, "Ghi nhận lần theo dõi", "Record a follow-up"),
             WorkKind::Note => pick(lang, "Thêm ghi chú", "Add a note"),
+            WorkKind::Supplement => pick(
+                lang,
+                "Bổ sung thông tin cho đơn vị",
+                "Answer the organisation's question",
+            ),
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
         }
@@ -33,6 +38,7 @@ impl WorkKind {
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
             WorkKind::Referral => pick(lang, "Gửi chuyển gửi", "Send the referral"),
+            WorkKind::Supplement => pick(lang, "Gửi bổ sung", "Send the answer"),
             _ => pick(lang, "Lưu", "Save"),
         }
     }
@@ -57,6 +63,14 @@ impl WorkKind {
                 pick(lang, "Đã ghi nhận lần theo dõi", "Follow-up recorded"),
             ),
             WorkKind::Note => ("note_saved", pick(lang, "Đã thêm ghi chú", "Note added")),
+            WorkKind::Supplement => (
+                "supplement_sent",
+                pick(
+                    lang,
+                    "Đã ghi nhận phần bổ sung; được gửi đến đơn vị ở lần đồng bộ tới",
+                    "Answer recorded; it goes to the organisation with the next sync",
+                ),
+            ),
             WorkKind::Close => ("case_closed", pick(lang, "Đã đóng hồ sơ", "Case closed")),
             WorkKind::Reopen => (
                 "case_reopened",
@@ -88,6 +102,7 @@ impl WorkField {
             WorkField::NextDate => ("Ngày theo dõi tiếp theo", "Day of the next follow-up"),
             WorkField::Note => match kind {
                 WorkKind::Note => ("Ghi chú", "Note"),
+                WorkKind::Supplement => ("Trả lời đơn vị", "Answer to the organisation"),
                 _ => ("Ghi chú (không bắt buộc)", "Note (optional)"),
             },
             WorkField::ClosureReason => ("Lý do đóng hồ sơ", "Why the case is closed"),

@@ -85,6 +85,9 @@ impl WorkForm {
                 })
                 .collect(),
             WorkField::Urgency => labels::<Urgency>(lang),
+            WorkField::Shared if self.kind == WorkKind::Supplement => {
+                coded(facts.may_add.iter().copied(), lang)
+            }
             WorkField::Shared => coded(
                 self.service().map(optional_fields).unwrap_or_default(),
                 lang,

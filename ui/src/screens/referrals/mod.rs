@@ -1,8 +1,9 @@
 //! The service provider's referral inbox: referrals sealed to this phone
 //! for its organisation, each with only the fields its service may receive
 //! (the table in `binhan_core::referrals`), and the answers the provider
-//! can give now — accept, decline with a reason, record the service
-//! delivered, close — computed from where the referral stands. A withdrawn
+//! can give now — accept, decline with a reason, ask for a field the table
+//! allows that the referral lacks, record the service delivered, close —
+//! computed from where the referral stands. A withdrawn
 //! referral shows that it was withdrawn and nothing of its content. The
 //! national emergency numbers head the screen.
 
@@ -17,7 +18,7 @@ use crate::view::{Action, LabelledValue, NoticeLevel, Reason};
 use binhan_core::app::Vault;
 use binhan_core::model::{Coded, Lang};
 use binhan_core::referrals::{
-    ProviderStep, ReceivedReferral, ReferralDeclineReason, ReferralId, SharedFact,
+    ProviderStep, ReceivedReferral, ReferralDeclineReason, ReferralField, ReferralId, SharedFact,
     EMERGENCY_NUMBERS,
 };
 use binhan_core::Error;
@@ -126,6 +127,30 @@ fn actions(referral: &ReceivedReferral, today: NaiveDate, lang: Lang) -> Vec<Act
         )
     };
     let mut steps = vec![(L::Accept, ProviderStep::Accepted)];
+    // Ask for a field the table allows and the referral lacks: the sender
+    // answers with it only if the survivor agrees.
+    let content = referral.content.as_ref();
+    let shared: Vec<ReferralField> = content
+        .iter()
+        .flat_map(|c| {
+            c.facts
+                .iter()
+                .chain(c.supplements.iter().flat_map(|s| s.facts.iter()))
+        })
+        .map(SharedFact::field)
+        .collect();
+    steps.extend(
+        crate::screens::casework::referral::optional_fields(referral.service)
+            .into_iter()
+            .filter(|f| !shared.contains(f))
+            .map(|field| {
+                let label = field.label(lang).to_string();
+                (
+                    L::AskFor(label.clone()),
+                    ProviderStep::MoreAsked(L::AskedFor(label).get(lang)),
+                )
+            }),
+    );
     steps.extend(ReferralDeclineReason::ALL.iter().map(|reason| {
         (
             L::Decline(reason.label(lang).to_string()),

@@ -23,6 +23,8 @@ pub(crate) enum L {
     DeliveredWhat(String),
     Answered,
     ReferralUnknown,
+    AskFor(String),
+    AskedFor(String),
     PreviewHeading(String),
     NotSent,
     Consented,
@@ -65,6 +67,14 @@ impl L {
                 lang,
                 "Đã ghi nhận; câu trả lời được gửi ở lần đồng bộ tới",
                 "Recorded; the answer goes with the next sync",
+            ),
+            L::AskFor(field) => vi_en(
+                format!("Đề nghị bổ sung: {field}"),
+                format!("Ask for more: {field}"),
+            ),
+            L::AskedFor(field) => vi_en(
+                format!("Đơn vị đề nghị bổ sung: {field}, nếu người bị bạo lực đồng ý"),
+                format!("The organisation asks for: {field}, if the survivor agrees"),
             ),
             L::PreviewHeading(name) => vi_en(
                 format!("{name} sẽ nhận đúng những thông tin này"),
