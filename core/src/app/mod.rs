@@ -353,8 +353,11 @@ impl Vault {
 
     /// Applies an action to a case; returns the id of the event recorded.
     pub fn act(&self, id: CaseId, action: CaseAction) -> Result<EventId> {
-        if matches!(action, CaseAction::Close(_)) {
-            crate::cases::check_closer(self.enrolment()?.map(|e| e.role))?;
+        let role = || Ok::<_, Error>(self.enrolment()?.map(|e| e.role));
+        match action {
+            CaseAction::Close(_) => crate::cases::check_closer(role()?)?,
+            CaseAction::Transfer { .. } => crate::cases::check_transferrer(role()?)?,
+            _ => {}
         }
         let withdrawn = match &action {
             CaseAction::RecordConsent(c) if !c.granted => Some(c.scope.clone()),

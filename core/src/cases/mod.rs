@@ -11,4 +11,4 @@ pub use intake::CaseIntake;
 pub use view::{
     CaseDetail, CaseFilter, CaseSummary, ConsentStatus, Derived, FollowUpFilter, FollowUpState,
 };
-pub use workflow::{check_closer, closes, plan, CaseAction};
+pub use workflow::{check_closer, check_transferrer, closes, plan, transfers, CaseAction};

@@ -7,7 +7,7 @@ use crate::error::{Refusal, Rule};
 use crate::events::{CaseState, Change, ConflictValue, MultiWrite};
 use crate::model::{
     CaseStatus, Closure, Consent, ConsentScope, EventId, FollowUp, Incident, Note, RiskAssessment,
-    SafetyPlan, ServiceOutcome, ServiceRecord, StatusChange, Survivor,
+    SafetyPlan, ServiceOutcome, ServiceRecord, StatusChange, Survivor, SurvivorField,
 };
 use crate::{Error, Result};
 use chrono::NaiveDate;
@@ -56,19 +56,41 @@ pub enum CaseAction {
         /// The event whose value is kept.
         keep: EventId,
     },
+    /// Transfer the case to another commune, where the survivor now lives
+    /// (a commune case manager's, with the survivor's consent for that
+    /// commune): its case managers join the team at the next sync, and
+    /// this commune's leave it.
+    Transfer {
+        /// The commune (code).
+        commune: String,
+    },
+}
+
+/// Refuses, with `refusal`, an action that only a commune case manager
+/// may take, from a device enrolled as anything else. A vault enrolled
+/// nowhere (training) may take it.
+fn require_manager(role: Option<crate::model::Role>, refusal: Refusal) -> Result<()> {
+    match role {
+        Some(role) if role != crate::model::Role::CommuneCaseManager => {
+            Err(Error::NotAllowed(refusal))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Refuses a closing by a device enrolled as anything but a commune case
 /// manager: the manager's closing, signed by its device key, is the
 /// closure's approval (devices that pull a closing check the same of its
-/// author's certificate). A vault enrolled nowhere (training) may close.
+/// author's certificate).
 pub fn check_closer(role: Option<crate::model::Role>) -> Result<()> {
-    match role {
-        Some(role) if role != crate::model::Role::CommuneCaseManager => {
-            Err(Error::NotAllowed(Refusal::ClosureNeedsManager))
-        }
-        _ => Ok(()),
-    }
+    require_manager(role, Refusal::ClosureNeedsManager)
+}
+
+/// Refuses a transfer to another commune by a device enrolled as anything
+/// but a commune case manager (devices that pull one check the same of its
+/// author's certificate).
+pub fn check_transferrer(role: Option<crate::model::Role>) -> Result<()> {
+    require_manager(role, Refusal::TransferNeedsManager)
 }
 
 /// Whether `event` closes its case.
@@ -77,6 +99,20 @@ pub fn closes(event: &crate::events::Event) -> bool {
         .changes
         .iter()
         .any(|c| matches!(c, Change::Status(StatusChange::Closed(_))))
+}
+
+/// Whether `event` moves its case to another commune: it changes the
+/// survivor's commune after the case was recorded.
+pub fn transfers(event: &crate::events::Event) -> bool {
+    let created = event
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::Created { .. }));
+    !created
+        && event
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::Survivor(SurvivorField::Commune(_))))
 }
 
 /// Refuses a referral unless the survivor consented to that service and
@@ -161,6 +197,9 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
     let changes = match action {
         CaseAction::UpdateSurvivor(survivor) => {
             survivor.validate(recorded_on)?;
+            if survivor.commune != state.survivor().commune {
+                return Err(Error::NotAllowed(Refusal::CommuneChangeIsTransfer));
+            }
             state
                 .survivor()
                 .changed_fields(&survivor)
@@ -239,6 +278,20 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
             crate::shelters::plan_placement(state, placement, today)?
         }
         CaseAction::RecordReferral(step) => plan_referral(state, step)?,
+        CaseAction::Transfer { commune } => {
+            require_open(state)?;
+            crate::model::validate_commune("transfer.commune", &commune)?;
+            if commune == state.survivor().commune {
+                return Err(Error::NotAllowed(Refusal::AlreadyInCommune));
+            }
+            let scope = ConsentScope::Transfer {
+                commune: commune.clone(),
+            };
+            if !state.consent_granted(&scope) {
+                return Err(Error::NotAllowed(Refusal::ConsentMissing));
+            }
+            vec![Change::Survivor(SurvivorField::Commune(commune))]
+        }
         CaseAction::ResolveConflict { field, keep } => {
             let conflict = state
                 .conflicts()
@@ -266,4 +319,109 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
         return Err(Error::NotAllowed(Refusal::NothingChanged));
     }
     Ok(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cases::CaseIntake;
+    use crate::events::{Event, Hlc};
+    use crate::model::{sample_incident, sample_survivor, CaseId, ConsentGiver, DeviceId, Role};
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 20).expect("a day")
+    }
+
+    /// A synthetic case of Pa Ủ, and its first event.
+    fn case() -> (CaseState, Event) {
+        let mut survivor = sample_survivor();
+        survivor.commune = "pa_u".into();
+        let intake = CaseIntake {
+            survivor,
+            incident: sample_incident(),
+            risk: None,
+            safety_plan: None,
+            consents: vec![],
+            services: vec![],
+            next_follow_up: None,
+        };
+        let author = DeviceId([1; 16]);
+        let hlc = Hlc::from_wall_ms(1_800_000_000_000);
+        let created = Event {
+            id: Event::id_for(author, hlc),
+            case_id: CaseId([2; 16]),
+            hlc,
+            author,
+            changes: intake.into_changes(day()).expect("intake"),
+        };
+        (CaseState::fold(created.case_id, [&created]), created)
+    }
+
+    fn refusal(result: Result<Vec<Change>>) -> Refusal {
+        match result {
+            Err(Error::NotAllowed(refusal)) => refusal,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_transfer_needs_consent_for_that_commune_and_a_manager() {
+        let (state, created) = case();
+        let to = |commune: &str| CaseAction::Transfer {
+            commune: commune.into(),
+        };
+        assert_eq!(
+            refusal(plan(&state, to("mu_ca"), day())),
+            Refusal::ConsentMissing
+        );
+        let consent = |commune: &str| {
+            CaseAction::RecordConsent(Consent {
+                scope: ConsentScope::Transfer {
+                    commune: commune.into(),
+                },
+                granted: true,
+                given_by: ConsentGiver::Survivor,
+            })
+        };
+        let agreed = plan(&state, consent("mu_ca"), day()).expect("consent");
+        let hlc = Hlc::from_wall_ms(1_800_000_000_001);
+        let second = Event {
+            id: Event::id_for(created.author, hlc),
+            case_id: created.case_id,
+            hlc,
+            author: created.author,
+            changes: agreed,
+        };
+        let state = CaseState::fold(created.case_id, [&created, &second]);
+        // Consent for one commune is not consent for another.
+        assert_eq!(
+            refusal(plan(&state, to("tam_duong"), day())),
+            Refusal::ConsentMissing
+        );
+        assert_eq!(
+            refusal(plan(&state, to("pa_u"), day())),
+            Refusal::AlreadyInCommune
+        );
+        assert!(plan(&state, to("not_a_commune"), day()).is_err());
+        let changes = plan(&state, to("mu_ca"), day()).expect("transfer");
+        assert_eq!(
+            changes,
+            vec![Change::Survivor(SurvivorField::Commune("mu_ca".into()))]
+        );
+        // Only a manager's device transfers; the first event is no transfer.
+        let moving = Event {
+            changes,
+            ..second.clone()
+        };
+        assert!(transfers(&moving) && !transfers(&created));
+        assert!(check_transferrer(Some(Role::CommuneCaseManager)).is_ok());
+        assert!(check_transferrer(Some(Role::Collaborator)).is_err());
+        // Editing the survivor never moves the case.
+        let mut survivor = state.survivor();
+        survivor.commune = "mu_ca".into();
+        assert_eq!(
+            refusal(plan(&state, CaseAction::UpdateSurvivor(survivor), day())),
+            Refusal::CommuneChangeIsTransfer
+        );
+    }
 }

@@ -141,6 +141,14 @@ pub enum Refusal {
     /// A referral, or an answer, for an organisation this device does not
     /// speak for.
     NotForThisOrganisation,
+    /// Transferring a case to another commune from a device that is not a
+    /// commune case manager's.
+    TransferNeedsManager,
+    /// The survivor's commune changed outside a transfer (a case moves
+    /// between communes only by a manager's transfer, with consent).
+    CommuneChangeIsTransfer,
+    /// A transfer to the commune the case is already in.
+    AlreadyInCommune,
     /// A referral step that does not follow from where it stands.
     ReferralStepNotAllowed {
         /// Where the referral stands.
@@ -202,6 +210,9 @@ impl Refusal {
             Self::OrganisationHasNoDevice => "organisation_has_no_device",
             Self::NotReferralSender => "not_referral_sender",
             Self::NotForThisOrganisation => "not_for_this_organisation",
+            Self::TransferNeedsManager => "transfer_needs_manager",
+            Self::CommuneChangeIsTransfer => "commune_change_is_transfer",
+            Self::AlreadyInCommune => "already_in_commune",
             Self::ReferralStepNotAllowed { .. } => "referral_step_not_allowed",
         }
     }
@@ -441,6 +452,22 @@ impl Refusal {
                 "chuyển gửi hoặc trả lời không dành cho cơ quan mà máy này đại diện",
                 "the referral or answer is not for an organisation this device speaks for",
             ),
+            Self::TransferNeedsManager => same(
+                "chỉ cán bộ phụ trách (UBND xã) chuyển hồ sơ sang xã khác, khi người bị bạo lực \
+                 đồng ý",
+                "only a commune case manager transfers a case to another commune, with the \
+                 survivor's consent",
+            ),
+            Self::CommuneChangeIsTransfer => same(
+                "đổi xã nơi ở là chuyển hồ sơ sang xã khác: cán bộ phụ trách thực hiện khi người \
+                 bị bạo lực đồng ý",
+                "changing the commune of residence is a transfer to another commune: a commune \
+                 case manager does it, with the survivor's consent",
+            ),
+            Self::AlreadyInCommune => same(
+                "hồ sơ đã thuộc xã này",
+                "the case is already in this commune",
+            ),
             Self::ReferralStepNotAllowed { from, to } => (
                 format!(
                     "chuyển gửi đang ở bước «{}», không thể chuyển sang «{}»",
@@ -542,6 +569,9 @@ pub(super) mod tests {
             OrganisationHasNoDevice,
             NotReferralSender,
             NotForThisOrganisation,
+            TransferNeedsManager,
+            CommuneChangeIsTransfer,
+            AlreadyInCommune,
             ReferralStepNotAllowed {
                 from: crate::referrals::ReferralStatus::Closed,
                 to: crate::referrals::ReferralStatus::Accepted,
@@ -598,6 +628,9 @@ pub(super) mod tests {
                 | OrganisationHasNoDevice
                 | NotReferralSender
                 | NotForThisOrganisation
+                | TransferNeedsManager
+                | CommuneChangeIsTransfer
+                | AlreadyInCommune
                 | ReferralStepNotAllowed { .. } => {}
             }
         }

@@ -39,6 +39,12 @@ pub enum ConsentScope {
         /// device is what counts).
         label: String,
     },
+    /// Transferring the case to the case managers of another commune,
+    /// where the survivor now lives.
+    Transfer {
+        /// The commune (code).
+        commune: String,
+    },
 }
 
 impl ConsentScope {
@@ -50,6 +56,7 @@ impl ConsentScope {
                 required_text("consent.scope.recipient", recipient, 120)
             }
             Self::TeamMember { label, .. } => required_text("consent.scope.label", label, 120),
+            Self::Transfer { commune } => super::validate_commune("consent.scope.commune", commune),
         }
     }
 
@@ -71,6 +78,7 @@ impl ConsentScope {
                 format!("consent.service.{}.{}", service.code(), words.join(" "))
             }
             Self::TeamMember { device, .. } => format!("consent.team_member.{device}"),
+            Self::Transfer { commune } => format!("consent.transfer.{commune}"),
         }
     }
 

@@ -153,8 +153,9 @@ pub struct SyncContext<'a> {
 }
 
 impl SyncContext<'_> {
-    /// One full sync: push, pull, rotate keys where needed, push again,
-    /// upload snapshots.
+    /// One full sync: push, pull, hand transferred cases over to their new
+    /// commune's managers, rotate keys where needed, push again, upload
+    /// snapshots.
     pub async fn sync(&self, progress: &ProgressFn, cancel: &CancelFlag) -> Result<SyncReport> {
         let start = self.transport.counts();
         let mut report = SyncReport::default();
@@ -168,8 +169,10 @@ impl SyncContext<'_> {
         let pulled = self.pull(&mut report, progress, cancel).await?;
         touched.extend(pulled.touched);
         let mut rotate = pulled.rotate;
+        let handed = self.hand_over(&touched).await?;
+        touched.extend(handed.iter().copied());
         rotate.extend(self.audit_consent(&touched, &mut report).await?);
-        if !rotate.is_empty() {
+        if !rotate.is_empty() || !handed.is_empty() {
             self.rotate_keys(&rotate, &mut report).await?;
             self.push(&mut report, progress, cancel).await?;
         }

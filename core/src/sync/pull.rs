@@ -326,6 +326,9 @@ impl SyncContext<'_> {
         if crate::cases::closes(&event) {
             crate::cases::check_closer(Some(known(directory, wire.author)?.role))?;
         }
+        if crate::cases::transfers(&event) {
+            crate::cases::check_transferrer(Some(known(directory, wire.author)?.role))?;
+        }
         self.clock.observe(event.hlc);
         Ok(event)
     }

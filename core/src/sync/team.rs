@@ -62,15 +62,28 @@ pub fn lacks_consent(
 
 /// The current members of a case's team who lack the consent they need
 /// ([`lacks_consent`]), by the certified records of `directory`.
+///
+/// A case transferred to another commune is handed over, not dropped:
+/// until a case manager of its new commune is on the team, the managers of
+/// other communes keep it (the transferring manager's phone adds the new
+/// commune's managers at its next sync that finds one enrolled).
 pub fn members_without_consent(
     team: &TeamState,
     state: &CaseState,
     directory: &HashMap<DeviceId, DeviceRecord>,
 ) -> Vec<DeviceId> {
+    let commune = state.survivor().commune;
+    let manager = |m: &DeviceId, here: bool| {
+        directory
+            .get(m)
+            .is_some_and(|r| r.role == Role::CommuneCaseManager && (r.commune == commune) == here)
+    };
+    let handed_over = team.members().iter().any(|m| manager(m, true));
     team.members()
         .iter()
         .copied()
         .filter(|&m| lacks_consent(m, team.creator, directory.get(&m), state))
+        .filter(|m| handed_over || !manager(m, false))
         .collect()
 }
 

@@ -16,6 +16,10 @@ use crate::model::{CaseId, DeviceId, EventId, Role};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// Cases transferred to a commune with no case manager enrolled yet, to
+/// hand over at a later sync.
+const HANDOVER_META: &str = "sync.handover_waiting";
+
 /// Members this device put on a case's team since its last snapshot
 /// upload: they cannot hold the case yet, so its next snapshots are also
 /// bundled for them (members who already hold a case need no bundle).
@@ -107,6 +111,61 @@ impl SyncContext<'_> {
         let wraps = self.wraps_for(case_id, &team, record)?;
         let added = self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)?;
         self.remember_joined(Unbundled::from([(case_id, added)]))
+    }
+
+    /// Hands the cases this commune case manager holds that were
+    /// transferred to another commune (among `cases`, and those still
+    /// waiting from earlier syncs) to that commune's case managers: adds
+    /// those not yet on each team (they need no consent: the survivor lives
+    /// in their commune now). The consent audit that follows then removes
+    /// this commune's managers, on the first phone that may. A case whose
+    /// new commune has no manager enrolled yet waits for the next sync.
+    /// Returns the cases handed over (their team entries wait to be pushed).
+    pub(super) async fn hand_over(&self, cases: &BTreeSet<CaseId>) -> Result<BTreeSet<CaseId>> {
+        let enrolment = self.enrolment()?;
+        let mut handed = BTreeSet::new();
+        if enrolment.role != Role::CommuneCaseManager {
+            return Ok(handed);
+        }
+        let me = self.identity.device_id();
+        let mut waiting: BTreeSet<CaseId> = self.store.meta(HANDOVER_META)?.unwrap_or_default();
+        waiting.extend(cases.iter().copied());
+        let mut still = BTreeSet::new();
+        let mut managers_by_commune: HashMap<String, Vec<DeviceId>> = HashMap::new();
+        for case_id in waiting {
+            let Some(team) = self.store.team::<TeamState>(case_id)? else {
+                continue;
+            };
+            let Some(state) = self.store.case_state(case_id)? else {
+                continue;
+            };
+            let commune = state.survivor().commune;
+            if !team.members().contains(&me) || commune.is_empty() || commune == enrolment.commune {
+                continue;
+            }
+            if !managers_by_commune.contains_key(&commune) {
+                let managers = self
+                    .commune_devices(&commune, Some(Role::CommuneCaseManager))
+                    .await?;
+                let ids = managers.iter().map(|m| m.public.device_id).collect();
+                managers_by_commune.insert(commune.clone(), ids);
+            }
+            let managers = managers_by_commune
+                .get(&commune)
+                .cloned()
+                .unwrap_or_default();
+            if managers.is_empty() {
+                still.insert(case_id);
+            }
+            for manager in managers {
+                if !team.members().contains(&manager) {
+                    self.add_member(case_id, manager).await?;
+                    handed.insert(case_id);
+                }
+            }
+        }
+        self.store.set_meta(HANDOVER_META, &still)?;
+        Ok(handed)
     }
 
     /// Removes a device from a case's team and rotates the case key.

@@ -355,6 +355,14 @@ pub(crate) fn summary_view(
                         case: case.id.to_string(),
                     },
                 ),
+                work_action(case, WorkKind::Transfer, lang).unless(
+                    match binhan_core::cases::check_transferrer(role) {
+                        Err(binhan_core::Error::NotAllowed(refusal)) => {
+                            Some(Reason::refused(&refusal, lang))
+                        }
+                        _ => None,
+                    },
+                ),
                 match case.status {
                     CaseStatus::Open => work_action(case, WorkKind::Close, lang).unless(
                         match binhan_core::cases::check_closer(role) {

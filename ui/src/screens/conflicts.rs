@@ -66,6 +66,11 @@ pub(crate) fn scope_label(scope: &ConsentScope, lang: Lang) -> String {
                 pick(lang, "chia sẻ hồ sơ", "sharing the case")
             )
         }
+        ConsentScope::Transfer { commune } => format!(
+            "{} · {}",
+            pick(lang, "chuyển hồ sơ sang xã", "transfer to the commune"),
+            binhan_core::model::commune(commune).map_or(commune.as_str(), |c| c.name)
+        ),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Work on a case through `AppCore` alone: a referral refused without
 //! consent and recorded with it, a follow-up, a note, closing with the
-//! checklist, the forms that then refuse, reopening; the case's detail
-//! sections and history follow. Synthetic data (today is 2026-11-15 on
+//! checklist, the forms that then refuse, reopening; a transfer to another
+//! commune (a manager's, with consent); the case's detail sections and
+//! history follow. Synthetic data (today is 2026-11-15 on
 //! the harness's clock).
 
 use super::support::*;
@@ -82,6 +83,86 @@ fn only_a_commune_case_manager_closes_a_case() {
         (false, Some("closure_needs_manager".to_string()))
     );
     assert_eq!(closable(Role::CommuneCaseManager), (true, None));
+}
+
+/// Transferring to the commune the survivor moved to: a manager's action
+/// (a collaborator's phone says why not), the survivor's consent for that
+/// commune asked first, the case's commune and history then show the move.
+#[test]
+fn a_manager_transfers_a_case_with_the_survivor_s_consent() {
+    use binhan_core::model::Role;
+    let transfer_action = |h: &Harness, id: &str| {
+        let view = h.send(Event::OpenCase { id: id.into() });
+        summary(&view)
+            .actions
+            .iter()
+            .find(|a| {
+                matches!(
+                    &a.event,
+                    Event::OpenCaseWork {
+                        kind: WorkKind::Transfer,
+                        ..
+                    }
+                )
+            })
+            .cloned()
+            .expect("a transfer action")
+    };
+    let collaborator = Harness::seeded_as(Role::Collaborator);
+    collaborator.unlock(PIN);
+    let action = transfer_action(&collaborator, &collaborator.id("SYN-001"));
+    assert_eq!(
+        action.disabled_reason.map(|r| r.code),
+        Some("transfer_needs_manager".to_string())
+    );
+
+    let h = Harness::seeded_as(Role::CommuneCaseManager);
+    h.unlock(PIN);
+    let id = h.id("SYN-001");
+    let form = h.send(transfer_action(&h, &id).event);
+    assert_eq!(fields(&form), [WorkField::Commune]);
+    let communes = match &work(&form).fields[0].kind {
+        crate::screens::intake::FieldKind::Choice { options } => {
+            options.iter().map(|o| o.label.clone()).collect::<Vec<_>>()
+        }
+        other => panic!("a choice, got {other:?}"),
+    };
+    assert!(communes.contains(&"Xã Tam Đường".to_string()));
+    assert!(
+        !communes.contains(&"Xã Mù Cả".to_string()),
+        "not where it is"
+    );
+    let view = set(&h, WorkField::Commune, "tam_duong");
+    assert_eq!(fields(&view), [WorkField::Commune, WorkField::Consent]);
+    assert_eq!(
+        work(&view)
+            .save
+            .disabled_reason
+            .as_ref()
+            .map(|r| r.code.as_str()),
+        Some("consent_missing")
+    );
+    let refused = set(&h, WorkField::Consent, "no");
+    let error = work(&refused).fields[1]
+        .error
+        .as_ref()
+        .map(|e| e.code.as_str());
+    assert_eq!(error, Some("transfer_needs_consent"));
+    set(&h, WorkField::Consent, "yes");
+    let done = h.send(Event::Submit);
+    assert_eq!(done.messages[0].reason.code, "case_transferred");
+    let row = summary(&done)
+        .rows
+        .iter()
+        .find(|r| r.code == "commune")
+        .map(|r| r.value.clone());
+    assert_eq!(row.as_deref(), Some("Xã Tam Đường"));
+    let history = section(summary(&done), "history");
+    assert_eq!(history.items[0].title, "Chuyển hồ sơ đến Xã Tam Đường");
+    assert_eq!(
+        history.items[1].title,
+        "Đồng ý: chuyển hồ sơ sang xã · Xã Tam Đường"
+    );
 }
 
 #[test]

@@ -90,6 +90,9 @@ fn section(
 fn change_line(change: &Change, lang: Lang) -> Option<D> {
     Some(match change {
         Change::Created { .. } => D::Recorded,
+        Change::Survivor(binhan_core::model::SurvivorField::Commune(code)) => D::Transferred(
+            binhan_core::model::commune(code).map_or_else(|| code.clone(), |c| c.name.to_string()),
+        ),
         Change::Survivor(_) => D::SurvivorChanged,
         Change::Incident(_) => D::IncidentChanged,
         Change::Risk(w) => D::RiskAssessed(w.value.level.label(lang).to_string()),

@@ -46,6 +46,9 @@ pub enum WorkKind {
     /// The answer to an organisation that asked for more about a referral:
     /// fields the survivor agreed to add, and a note.
     Supplement,
+    /// Transfer the case to the commune the survivor moved to (a commune
+    /// case manager's, with the survivor's consent for that commune).
+    Transfer,
     /// A follow-up with the survivor.
     FollowUp,
     /// A note.
@@ -96,6 +99,8 @@ pub enum WorkField {
     /// Fields the survivor chose to add to what the service always
     /// receives.
     Shared,
+    /// The commune a case is transferred to.
+    Commune,
 }
 
 /// The items of the closure checklist, by code.
@@ -142,6 +147,7 @@ impl WorkKind {
                 F::ConsentGivenBy,
             ],
             WorkKind::Supplement => &[F::Shared, F::Note],
+            WorkKind::Transfer => &[F::Commune, F::Consent, F::ConsentGivenBy],
             WorkKind::FollowUp => &[F::Date, F::NextDate, F::Note],
             WorkKind::Note => &[F::Note],
             WorkKind::Close => &[F::ClosureReason, F::Checklist, F::Note],
@@ -156,6 +162,7 @@ impl WorkKind {
             WorkKind::Service
                 | WorkKind::Referral
                 | WorkKind::Supplement
+                | WorkKind::Transfer
                 | WorkKind::FollowUp
                 | WorkKind::Close
         )
@@ -168,7 +175,7 @@ impl WorkField {
         use WorkField as F;
         match self {
             F::Service | F::Outcome | F::ConsentGivenBy | F::ClosureReason => Kind::Choice,
-            F::Organisation | F::Urgency => Kind::Choice,
+            F::Organisation | F::Urgency | F::Commune => Kind::Choice,
             F::Date | F::NextDate | F::Due => Kind::Date,
             F::Ask => Kind::Text {
                 max: 2_000,
@@ -209,6 +216,10 @@ impl WorkField {
             WorkField::ClosureReason => all::<ClosureReason>(),
             WorkField::Checklist => CHECKLIST.to_vec(),
             WorkField::Urgency => all::<Urgency>(),
+            WorkField::Commune => binhan_core::model::COMMUNES
+                .iter()
+                .map(|c| c.code)
+                .collect(),
             WorkField::Shared => all::<ReferralField>(),
             WorkField::Consent => vec!["yes", "no"],
             _ => Vec::new(),
@@ -225,6 +236,8 @@ pub(crate) struct CaseFacts {
     pub(crate) caregiver_perpetrator: bool,
     /// Keys of the consent scopes granted now (core's normalised keys).
     pub(crate) granted: Vec<String>,
+    /// The survivor's commune (code).
+    pub(crate) commune: String,
     /// The organisations a referral can go to (for the referral form).
     pub(crate) organisations: Vec<ServiceOrganisation>,
     /// The fields a supplement may add: the table allows them and the
@@ -244,6 +257,7 @@ impl CaseFacts {
                 .filter(|c| c.granted)
                 .map(|c| c.scope.key())
                 .collect(),
+            commune: case.survivor.commune.clone(),
             organisations: Vec::new(),
             may_add: Vec::new(),
         }
@@ -350,8 +364,15 @@ impl WorkForm {
     /// The consent scope of the referral on the form, once the service and
     /// the recipient are filled.
     fn referral_scope(&self, facts: &CaseFacts) -> Option<ConsentScope> {
-        if self.kind == WorkKind::Referral {
-            return self.referral_consent_scope(facts);
+        match self.kind {
+            WorkKind::Referral => return self.referral_consent_scope(facts),
+            WorkKind::Transfer => {
+                let commune = self.get(WorkField::Commune);
+                return (!commune.is_empty()).then(|| ConsentScope::Transfer {
+                    commune: commune.to_string(),
+                });
+            }
+            _ => {}
         }
         let referred = self.kind == WorkKind::Service
             && self.get(WorkField::Outcome) == ServiceOutcome::Referred.code();
@@ -468,6 +489,9 @@ impl WorkForm {
                 note(field, problem);
             }
         }
+        if self.kind == WorkKind::Transfer && self.get(WorkField::Commune) == facts.commune {
+            note(WorkField::Commune, Problem::UnknownChoice);
+        }
         let mut consent = None;
         if self.is_shown(WorkField::Consent, facts) {
             match self.get(WorkField::Consent) {
@@ -483,6 +507,9 @@ impl WorkForm {
                         note(WorkField::ConsentGivenBy, Problem::CaregiverIsPerpetrator);
                     }
                     consent = self.referral_scope(facts).zip(given_by);
+                }
+                "no" if self.kind == WorkKind::Transfer => {
+                    note(WorkField::Consent, Problem::TransferNeedsConsent)
                 }
                 "no" => note(WorkField::Consent, Problem::ReferralNeedsConsent),
                 _ => {}
@@ -523,6 +550,10 @@ impl WorkForm {
             }
             // So is a supplement, from the form's fields.
             WorkKind::Supplement => return Ok(actions),
+            WorkKind::Transfer => Some(CaseAction::Transfer {
+                commune: choice(WorkField::Commune).to_string(),
+            })
+            .filter(|_| !choice(WorkField::Commune).is_empty()),
             WorkKind::FollowUp => day(WorkField::Date).map(|date| {
                 CaseAction::AddFollowUp(FollowUp {
                     date,
@@ -573,6 +604,7 @@ mod tests {
             child,
             caregiver_perpetrator,
             granted: granted.iter().map(|s| s.to_string()).collect(),
+            commune: "pa_u".into(),
             organisations: Vec::new(),
             may_add: Vec::new(),
         }

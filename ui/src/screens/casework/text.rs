@@ -27,6 +27,11 @@ impl WorkKind {
                 "Bổ sung thông tin cho đơn vị",
                 "Answer the organisation's question",
             ),
+            WorkKind::Transfer => pick(
+                lang,
+                "Chuyển hồ sơ sang xã khác",
+                "Transfer to another commune",
+            ),
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
         }
@@ -39,6 +44,7 @@ impl WorkKind {
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
             WorkKind::Referral => pick(lang, "Gửi chuyển gửi", "Send the referral"),
             WorkKind::Supplement => pick(lang, "Gửi bổ sung", "Send the answer"),
+            WorkKind::Transfer => pick(lang, "Chuyển hồ sơ", "Transfer the case"),
             _ => pick(lang, "Lưu", "Save"),
         }
     }
@@ -63,6 +69,14 @@ impl WorkKind {
                 pick(lang, "Đã ghi nhận lần theo dõi", "Follow-up recorded"),
             ),
             WorkKind::Note => ("note_saved", pick(lang, "Đã thêm ghi chú", "Note added")),
+            WorkKind::Transfer => (
+                "case_transferred",
+                pick(
+                    lang,
+                    "Đã chuyển hồ sơ; cán bộ phụ trách xã mới nhận hồ sơ ở lần đồng bộ tới",
+                    "Case transferred; the new commune's case managers receive it with the next sync",
+                ),
+            ),
             WorkKind::Supplement => (
                 "supplement_sent",
                 pick(
@@ -94,6 +108,10 @@ impl WorkField {
                 "Đơn vị cung cấp dịch vụ hoặc nơi chuyển gửi",
                 "Service provider, or where it is referred",
             ),
+            WorkField::Consent if kind == WorkKind::Transfer => (
+                "Người bị bạo lực đồng ý chuyển hồ sơ sang xã này",
+                "The survivor agrees to the case moving to this commune",
+            ),
             WorkField::Consent => (
                 "Người bị bạo lực đồng ý chuyển gửi đến đơn vị này cho dịch vụ này",
                 "The survivor agrees to this referral, for this service and provider",
@@ -109,6 +127,10 @@ impl WorkField {
             WorkField::Checklist => ("Trước khi đóng hồ sơ, xác nhận", "Before closing, confirm"),
             WorkField::Reason => ("Lý do mở lại", "Why it is reopened"),
             WorkField::Organisation => ("Đơn vị nhận chuyển gửi", "Organisation referred to"),
+            WorkField::Commune => (
+                "Xã, phường nơi người bị bạo lực chuyển đến",
+                "Commune the survivor moved to",
+            ),
             WorkField::Urgency => ("Mức độ khẩn cấp", "How soon"),
             WorkField::Ask => ("Đề nghị đơn vị hỗ trợ gì", "What is asked of them"),
             WorkField::Due => (
@@ -123,9 +145,17 @@ impl WorkField {
         pick(lang, vi, en)
     }
 
-    /// A help line, if any.
-    pub(crate) fn help(self, lang: Lang) -> Option<String> {
+    /// A help line on a form of `kind`, if any.
+    pub(crate) fn help(self, kind: WorkKind, lang: Lang) -> Option<String> {
         let (vi, en) = match self {
+            WorkField::Consent if kind == WorkKind::Transfer => (
+                "Chưa có sự đồng ý nào được ghi nhận cho việc chuyển hồ sơ sang xã này. Hỏi người bị bạo lực trước; câu trả lời được ghi vào hồ sơ.",
+                "No consent is recorded for moving the case to this commune. Ask the survivor first; the answer is recorded on the case.",
+            ),
+            WorkField::Commune => (
+                "Cán bộ phụ trách của xã mới nhận hồ sơ ở lần đồng bộ tới; cán bộ của xã này thôi theo dõi hồ sơ.",
+                "The new commune's case managers receive the case with the next sync; this commune's stop following it.",
+            ),
             WorkField::Provider => (
                 "Ví dụ: Trạm y tế xã, Trung tâm trợ giúp pháp lý",
                 "For example: the commune health station, the legal aid centre",
@@ -216,6 +246,7 @@ pub(crate) enum D {
     Reopened(String),
     Placed(String),
     Referred(String),
+    Transferred(String),
     Referrals,
     NoReferrals,
     ReferralSent(String),
@@ -242,6 +273,11 @@ impl D {
                 lang,
                 "Chưa chuyển gửi đến đơn vị nào",
                 "Not referred to any organisation yet",
+            ),
+            D::Transferred(commune) => vi_en(
+                lang,
+                format!("Chuyển hồ sơ đến {commune}"),
+                format!("Transferred to {commune}"),
             ),
             D::ReferralSent(day) => {
                 vi_en(lang, format!("Gửi ngày {day}"), format!("Sent on {day}"))

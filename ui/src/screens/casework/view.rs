@@ -85,6 +85,11 @@ impl WorkForm {
                 })
                 .collect(),
             WorkField::Urgency => labels::<Urgency>(lang),
+            WorkField::Commune => binhan_core::model::COMMUNES
+                .iter()
+                .filter(|c| c.code != facts.commune)
+                .map(|c| (c.code.to_string(), c.name.to_string()))
+                .collect(),
             WorkField::Shared if self.kind == WorkKind::Supplement => {
                 coded(facts.may_add.iter().copied(), lang)
             }
@@ -167,7 +172,7 @@ impl WorkForm {
         WorkFieldView {
             field,
             label: field.label(self.kind, lang),
-            help: field.help(lang),
+            help: field.help(self.kind, lang),
             kind,
             value: self.get(field).to_string(),
             required: self.is_required(field),
@@ -180,15 +185,21 @@ impl WorkForm {
 }
 
 /// Why saving is not possible yet: the survivor's consent when a referral
-/// needs it, else the count of fields to correct.
-fn blocked(problems: &Problems, lang: Lang) -> Option<Reason> {
+/// or a transfer needs it, else the count of fields to correct.
+fn blocked(kind: WorkKind, problems: &Problems, lang: Lang) -> Option<Reason> {
     if let Some((_, problem)) = problems.iter().find(|(f, p)| {
-        *f == WorkField::Consent && matches!(p, Problem::Required | Problem::ReferralNeedsConsent)
+        *f == WorkField::Consent
+            && matches!(
+                p,
+                Problem::Required | Problem::ReferralNeedsConsent | Problem::TransferNeedsConsent
+            )
     }) {
         return Some(Reason::new(
             "consent_missing",
             match problem {
-                Problem::Required => super::WorkField::Consent.help(lang).unwrap_or_default(),
+                Problem::Required => super::WorkField::Consent
+                    .help(kind, lang)
+                    .unwrap_or_default(),
                 other => other.text(lang),
             },
         ));
@@ -222,7 +233,8 @@ pub(crate) fn view(
             .filter(|f| form.is_shown(**f, facts))
             .map(|f| form.field_view(*f, &problems, facts, lang))
             .collect(),
-        save: Action::new(form.kind.save(lang), Event::Submit).unless(blocked(&problems, lang)),
+        save: Action::new(form.kind.save(lang), Event::Submit)
+            .unless(blocked(form.kind, &problems, lang)),
         preview: preview.map(|p| preview::view(p, lang)),
     }
 }

@@ -218,6 +218,7 @@ pub(crate) enum Problem {
     ReferralNeedsConsent,
     DueInPast,
     NotGivenHere,
+    TransferNeedsConsent,
 }
 
 impl Problem {
@@ -245,6 +246,7 @@ impl Problem {
             Problem::ReferralNeedsConsent => "referral_needs_consent",
             Problem::DueInPast => "due_in_past",
             Problem::NotGivenHere => "not_given_here",
+            Problem::TransferNeedsConsent => "transfer_needs_consent",
         }
     }
 
@@ -321,6 +323,11 @@ impl Problem {
                 "Refer only with the survivor's consent. Without it, record the outcome as offered or declined.",
             ),
             Problem::DueInPast => pick(lang, "Hạn trả lời không được là ngày đã qua", "The answer cannot be due in the past"),
+            Problem::TransferNeedsConsent => pick(
+                lang,
+                "Chỉ chuyển hồ sơ sang xã khác khi người bị bạo lực đồng ý.",
+                "Transfer the case only with the survivor's consent.",
+            ),
             Problem::NotGivenHere => pick(
                 lang,
                 "Đơn vị này không cung cấp dịch vụ này cho xã của người bị bạo lực",
