@@ -139,6 +139,8 @@ pub struct CaseDetail {
     pub placement: Vec<AttributedPlacement>,
     /// Referrals, each as its steps tell it, in the order sent.
     pub referrals: Vec<binhan_core::referrals::ReferralSummary>,
+    /// A student's case: where it stands in the school procedure.
+    pub school: Option<binhan_core::cases::SchoolProcedure>,
     /// Concurrent values for a person to resolve.
     pub conflicts: Vec<Conflict>,
     /// Newest change.
@@ -167,6 +169,7 @@ impl From<cases::CaseDetail> for CaseDetail {
             notes: all(d.notes),
             placement: all(d.placement),
             referrals: d.referrals,
+            school: d.school,
             conflicts: all(d.conflicts),
             last_activity: d.last_activity,
             event_count: d.event_count,

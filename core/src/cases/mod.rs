@@ -2,12 +2,14 @@
 //! rules that guard them, and the views the apps show.
 
 mod intake;
+mod school;
 mod view;
 mod workflow;
 
 #[cfg(test)]
 pub(crate) use intake::sample_intake;
 pub use intake::CaseIntake;
+pub use school::{SchoolProcedure, SchoolProcedureStep, SchoolStep};
 pub use view::{
     CaseDetail, CaseFilter, CaseSummary, ConsentStatus, Derived, FollowUpFilter, FollowUpState,
 };

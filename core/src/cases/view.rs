@@ -76,6 +76,8 @@ pub struct CaseDetail {
     pub placement: Vec<Attributed<crate::shelters::Placement>>,
     /// Referrals, each as its steps tell it, in the order sent.
     pub referrals: Vec<crate::referrals::ReferralSummary>,
+    /// A student's case: where it stands in the school procedure.
+    pub school: Option<super::SchoolProcedure>,
     /// Follow-ups in order.
     pub follow_ups: Vec<Attributed<FollowUp>>,
     /// Day of the next follow-up.
@@ -125,6 +127,7 @@ impl CaseDetail {
             services: state.services(),
             placement: state.placement_values(),
             referrals: crate::referrals::ReferralSummary::of(&state.referral_steps()),
+            school: super::SchoolProcedure::of(state),
             follow_ups: state.follow_ups(),
             next_follow_up: state.next_follow_up(),
             notes: state.notes(),

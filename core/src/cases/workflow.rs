@@ -56,6 +56,8 @@ pub enum CaseAction {
         /// The event whose value is kept.
         keep: EventId,
     },
+    /// Record a step of the school procedure on a student's case.
+    RecordSchoolStep(crate::cases::SchoolProcedureStep),
     /// Transfer the case to another commune, where the survivor now lives
     /// (a commune case manager's, with the survivor's consent for that
     /// commune): its case managers join the team at the next sync, and
@@ -278,6 +280,10 @@ pub fn plan(state: &CaseState, action: CaseAction, today: NaiveDate) -> Result<V
             crate::shelters::plan_placement(state, placement, today)?
         }
         CaseAction::RecordReferral(step) => plan_referral(state, step)?,
+        CaseAction::RecordSchoolStep(step) => {
+            require_open(state)?;
+            super::school::plan_school_step(state, step, today)?
+        }
         CaseAction::Transfer { commune } => {
             require_open(state)?;
             crate::model::validate_commune("transfer.commune", &commune)?;

@@ -215,7 +215,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 52);
+        assert_eq!(refusals.len(), 55);
         check(
             "refusal",
             refusals

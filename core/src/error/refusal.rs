@@ -149,6 +149,17 @@ pub enum Refusal {
     CommuneChangeIsTransfer,
     /// A transfer to the commune the case is already in.
     AlreadyInCommune,
+    /// A school procedure step on a case whose survivor is not recorded
+    /// as a student.
+    NotASchoolCase,
+    /// A school procedure step before the steps it follows, or again.
+    SchoolStepOutOfOrder {
+        /// The step.
+        step: crate::cases::SchoolStep,
+    },
+    /// Informing the family while a parent or caregiver is an alleged
+    /// perpetrator.
+    FamilyPutsChildAtRisk,
     /// A referral step that does not follow from where it stands.
     ReferralStepNotAllowed {
         /// Where the referral stands.
@@ -213,6 +224,9 @@ impl Refusal {
             Self::TransferNeedsManager => "transfer_needs_manager",
             Self::CommuneChangeIsTransfer => "commune_change_is_transfer",
             Self::AlreadyInCommune => "already_in_commune",
+            Self::NotASchoolCase => "not_a_school_case",
+            Self::SchoolStepOutOfOrder { .. } => "school_step_out_of_order",
+            Self::FamilyPutsChildAtRisk => "family_puts_child_at_risk",
             Self::ReferralStepNotAllowed { .. } => "referral_step_not_allowed",
         }
     }
@@ -468,6 +482,26 @@ impl Refusal {
                 "hồ sơ đã thuộc xã này",
                 "the case is already in this commune",
             ),
+            Self::NotASchoolCase => same(
+                "quy trình tại trường học chỉ dành cho hồ sơ của học sinh",
+                "the school procedure is for a student's case only",
+            ),
+            Self::SchoolStepOutOfOrder { step } => (
+                format!(
+                    "bước «{}» chưa thực hiện được: cần làm các bước trước, mỗi bước một lần",
+                    step.label_vi()
+                ),
+                format!(
+                    "«{}» cannot be recorded now: the steps before it first, each once",
+                    step.label_en()
+                ),
+            ),
+            Self::FamilyPutsChildAtRisk => same(
+                "không thông báo cho gia đình: cha mẹ, người chăm sóc là người bị nghi gây bạo lực, \
+                 việc thông báo có thể gây nguy hiểm cho trẻ",
+                "do not inform the family: a parent or caregiver is an alleged perpetrator, and \
+                 informing them could put the child at risk",
+            ),
             Self::ReferralStepNotAllowed { from, to } => (
                 format!(
                     "chuyển gửi đang ở bước «{}», không thể chuyển sang «{}»",
@@ -572,6 +606,11 @@ pub(super) mod tests {
             TransferNeedsManager,
             CommuneChangeIsTransfer,
             AlreadyInCommune,
+            NotASchoolCase,
+            SchoolStepOutOfOrder {
+                step: crate::cases::SchoolStep::FollowedUp,
+            },
+            FamilyPutsChildAtRisk,
             ReferralStepNotAllowed {
                 from: crate::referrals::ReferralStatus::Closed,
                 to: crate::referrals::ReferralStatus::Accepted,
@@ -631,6 +670,9 @@ pub(super) mod tests {
                 | TransferNeedsManager
                 | CommuneChangeIsTransfer
                 | AlreadyInCommune
+                | NotASchoolCase
+                | SchoolStepOutOfOrder { .. }
+                | FamilyPutsChildAtRisk
                 | ReferralStepNotAllowed { .. } => {}
             }
         }

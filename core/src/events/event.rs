@@ -82,6 +82,8 @@ pub enum Change {
     Placement(MultiWrite<crate::shelters::Placement>),
     /// A step of a referral (appended).
     Referral(crate::referrals::ReferralStep),
+    /// A step of the school procedure (appended).
+    SchoolStep(crate::cases::SchoolProcedureStep),
 }
 
 /// How a change merges with concurrent changes.
@@ -111,7 +113,8 @@ impl Change {
             Self::ServiceAdded(_)
             | Self::FollowUpAdded(_)
             | Self::NoteAdded(_)
-            | Self::Referral(_) => Merge::Append,
+            | Self::Referral(_)
+            | Self::SchoolStep(_) => Merge::Append,
         }
     }
 }

@@ -437,6 +437,17 @@ impl CaseState {
         .collect()
     }
 
+    /// School procedure steps in order.
+    pub fn school_steps(&self) -> Vec<crate::cases::SchoolProcedureStep> {
+        self.appended(|c| match c {
+            Change::SchoolStep(s) => Some(s),
+            _ => None,
+        })
+        .into_iter()
+        .map(|a| a.value)
+        .collect()
+    }
+
     /// Follow-ups in order.
     pub fn follow_ups(&self) -> Vec<Attributed<FollowUp>> {
         self.appended(|c| match c {

@@ -399,3 +399,49 @@ fn consent_for_a_child_names_who_gives_it_and_forms_refuse_nonsense() {
         "not_available_here"
     ));
 }
+
+/// A student's case follows the school procedure: its section offers only
+/// the steps possible now, and each step recorded opens the next.
+#[test]
+fn a_counselor_records_the_school_procedure_step_by_step() {
+    use binhan_core::app::Vault;
+    use binhan_core::cases::CaseAction;
+    use binhan_core::model::Role;
+    let h = Harness::seeded_as(Role::SchoolCounselor);
+    let id = h.id("SYN-002");
+    {
+        let vault = Vault::open(&h.vault_path(), config(delaying_policy())).expect("open");
+        vault.unlock(PIN).expect("unlock");
+        let case = id.parse().expect("an id");
+        let mut survivor = vault.case(case).expect("case").survivor;
+        survivor.student = Some(true);
+        vault
+            .act(case, CaseAction::UpdateSurvivor(survivor))
+            .expect("a student");
+    }
+    h.unlock(PIN);
+    let view = h.send(Event::OpenCase { id: id.clone() });
+    let school = section(summary(&view), "school");
+    assert_eq!(school.empty.as_deref(), Some("Chưa ghi nhận bước nào"));
+    let step_options = |view: &ViewModel| match &work(view).fields[0].kind {
+        crate::screens::intake::FieldKind::Choice { options } => {
+            options.iter().map(|o| o.label.clone()).collect::<Vec<_>>()
+        }
+        other => panic!("a choice, got {other:?}"),
+    };
+    let form = h.send(school.add.clone().expect("record a step").event);
+    assert_eq!(
+        fields(&form),
+        [WorkField::Step, WorkField::Date, WorkField::Note]
+    );
+    assert_eq!(step_options(&form), ["phát hiện"]);
+    set(&h, WorkField::Step, "detected");
+    let saved = h.send(Event::Submit);
+    assert_eq!(saved.messages[0].reason.code, "school_step_saved");
+    assert_eq!(
+        section(summary(&saved), "school").items[0].title,
+        "phát hiện"
+    );
+    let next = open_work(&h, &id, WorkKind::SchoolStep);
+    assert_eq!(step_options(&next), ["báo cáo hiệu trưởng"]);
+}

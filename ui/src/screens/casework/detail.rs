@@ -124,6 +124,7 @@ fn change_line(change: &Change, lang: Lang) -> Option<D> {
             r.service.label(lang),
             r.status.label(lang)
         )),
+        Change::SchoolStep(s) => D::SchoolStepDone(s.step.label(lang).to_string()),
         Change::StatisticsSeed(_) => return None,
     })
 }
@@ -273,6 +274,25 @@ pub(crate) fn sections(
         lang,
     ));
     sections.push(referrals(case, today, lang));
+    if let Some(school) = &case.school {
+        let items = school
+            .done
+            .iter()
+            .map(|s| DetailItem {
+                title: s.step.label(lang).to_string(),
+                detail: s.note.clone(),
+                meta: format::day(s.on),
+            })
+            .collect();
+        sections.push(section(
+            "school",
+            D::School,
+            items,
+            D::NoSchoolSteps,
+            Some(work_action(case, WorkKind::SchoolStep, lang)),
+            lang,
+        ));
+    }
     let follow_ups = case
         .follow_ups
         .iter()

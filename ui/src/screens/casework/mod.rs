@@ -23,7 +23,7 @@ pub use view::{WorkFieldView, WorkView};
 
 use super::intake::check::date;
 use super::intake::text::Problem;
-use binhan_core::cases::{CaseAction, CaseDetail};
+use binhan_core::cases::{CaseAction, CaseDetail, SchoolProcedureStep, SchoolStep};
 use binhan_core::model::{
     caregiver_is_perpetrator, CaseId, Closure, ClosureChecklist, ClosureReason, Coded, Consent,
     ConsentGiver, ConsentScope, FollowUp, Note, ServiceOutcome, ServiceRecord, ServiceType,
@@ -49,6 +49,8 @@ pub enum WorkKind {
     /// Transfer the case to the commune the survivor moved to (a commune
     /// case manager's, with the survivor's consent for that commune).
     Transfer,
+    /// A step of the school procedure on a student's case.
+    SchoolStep,
     /// A follow-up with the survivor.
     FollowUp,
     /// A note.
@@ -101,6 +103,8 @@ pub enum WorkField {
     Shared,
     /// The commune a case is transferred to.
     Commune,
+    /// The step of the school procedure recorded.
+    Step,
 }
 
 /// The items of the closure checklist, by code.
@@ -148,6 +152,7 @@ impl WorkKind {
             ],
             WorkKind::Supplement => &[F::Shared, F::Note],
             WorkKind::Transfer => &[F::Commune, F::Consent, F::ConsentGivenBy],
+            WorkKind::SchoolStep => &[F::Step, F::Date, F::Note],
             WorkKind::FollowUp => &[F::Date, F::NextDate, F::Note],
             WorkKind::Note => &[F::Note],
             WorkKind::Close => &[F::ClosureReason, F::Checklist, F::Note],
@@ -163,6 +168,7 @@ impl WorkKind {
                 | WorkKind::Referral
                 | WorkKind::Supplement
                 | WorkKind::Transfer
+                | WorkKind::SchoolStep
                 | WorkKind::FollowUp
                 | WorkKind::Close
         )
@@ -175,7 +181,7 @@ impl WorkField {
         use WorkField as F;
         match self {
             F::Service | F::Outcome | F::ConsentGivenBy | F::ClosureReason => Kind::Choice,
-            F::Organisation | F::Urgency | F::Commune => Kind::Choice,
+            F::Organisation | F::Urgency | F::Commune | F::Step => Kind::Choice,
             F::Date | F::NextDate | F::Due => Kind::Date,
             F::Ask => Kind::Text {
                 max: 2_000,
@@ -220,6 +226,7 @@ impl WorkField {
                 .iter()
                 .map(|c| c.code)
                 .collect(),
+            WorkField::Step => all::<SchoolStep>(),
             WorkField::Shared => all::<ReferralField>(),
             WorkField::Consent => vec!["yes", "no"],
             _ => Vec::new(),
@@ -238,6 +245,9 @@ pub(crate) struct CaseFacts {
     pub(crate) granted: Vec<String>,
     /// The survivor's commune (code).
     pub(crate) commune: String,
+    /// The school procedure's steps that may be recorded now (a student's
+    /// case).
+    pub(crate) school_next: Vec<SchoolStep>,
     /// The organisations a referral can go to (for the referral form).
     pub(crate) organisations: Vec<ServiceOrganisation>,
     /// The fields a supplement may add: the table allows them and the
@@ -258,6 +268,11 @@ impl CaseFacts {
                 .map(|c| c.scope.key())
                 .collect(),
             commune: case.survivor.commune.clone(),
+            school_next: case
+                .school
+                .as_ref()
+                .map(|s| s.next.clone())
+                .unwrap_or_default(),
             organisations: Vec::new(),
             may_add: Vec::new(),
         }
@@ -409,7 +424,10 @@ impl WorkForm {
     pub(crate) fn is_required(&self, field: WorkField) -> bool {
         match field {
             WorkField::Provider => self.get(WorkField::Outcome) == ServiceOutcome::Referred.code(),
-            WorkField::Note => matches!(self.kind, WorkKind::Note | WorkKind::Supplement),
+            WorkField::Note => {
+                matches!(self.kind, WorkKind::Note | WorkKind::Supplement)
+                    || self.get(WorkField::Step) == SchoolStep::FamilyNotInformed.code()
+            }
             WorkField::NextDate | WorkField::Due | WorkField::Shared => false,
             _ => true,
         }
@@ -492,6 +510,12 @@ impl WorkForm {
         if self.kind == WorkKind::Transfer && self.get(WorkField::Commune) == facts.commune {
             note(WorkField::Commune, Problem::UnknownChoice);
         }
+        let step = SchoolStep::from_code(self.get(WorkField::Step));
+        if self.kind == WorkKind::SchoolStep
+            && step.is_some_and(|s| !facts.school_next.contains(&s))
+        {
+            note(WorkField::Step, Problem::UnknownChoice);
+        }
         let mut consent = None;
         if self.is_shown(WorkField::Consent, facts) {
             match self.get(WorkField::Consent) {
@@ -550,6 +574,13 @@ impl WorkForm {
             }
             // So is a supplement, from the form's fields.
             WorkKind::Supplement => return Ok(actions),
+            WorkKind::SchoolStep => step.zip(day(WorkField::Date)).map(|(step, on)| {
+                CaseAction::RecordSchoolStep(SchoolProcedureStep {
+                    step,
+                    on,
+                    note: text(WorkField::Note),
+                })
+            }),
             WorkKind::Transfer => Some(CaseAction::Transfer {
                 commune: choice(WorkField::Commune).to_string(),
             })
@@ -605,6 +636,7 @@ mod tests {
             caregiver_perpetrator,
             granted: granted.iter().map(|s| s.to_string()).collect(),
             commune: "pa_u".into(),
+            school_next: Vec::new(),
             organisations: Vec::new(),
             may_add: Vec::new(),
         }

@@ -32,6 +32,11 @@ impl WorkKind {
                 "Chuyển hồ sơ sang xã khác",
                 "Transfer to another commune",
             ),
+            WorkKind::SchoolStep => pick(
+                lang,
+                "Ghi nhận bước của quy trình tại trường học",
+                "Record a step of the school procedure",
+            ),
             WorkKind::Close => pick(lang, "Đóng hồ sơ", "Close the case"),
             WorkKind::Reopen => pick(lang, "Mở lại hồ sơ", "Reopen the case"),
         }
@@ -69,6 +74,10 @@ impl WorkKind {
                 pick(lang, "Đã ghi nhận lần theo dõi", "Follow-up recorded"),
             ),
             WorkKind::Note => ("note_saved", pick(lang, "Đã thêm ghi chú", "Note added")),
+            WorkKind::SchoolStep => (
+                "school_step_saved",
+                pick(lang, "Đã ghi nhận bước của quy trình", "Procedure step recorded"),
+            ),
             WorkKind::Transfer => (
                 "case_transferred",
                 pick(
@@ -131,6 +140,7 @@ impl WorkField {
                 "Xã, phường nơi người bị bạo lực chuyển đến",
                 "Commune the survivor moved to",
             ),
+            WorkField::Step => ("Bước đã thực hiện", "Step taken"),
             WorkField::Urgency => ("Mức độ khẩn cấp", "How soon"),
             WorkField::Ask => ("Đề nghị đơn vị hỗ trợ gì", "What is asked of them"),
             WorkField::Due => (
@@ -151,6 +161,10 @@ impl WorkField {
             WorkField::Consent if kind == WorkKind::Transfer => (
                 "Chưa có sự đồng ý nào được ghi nhận cho việc chuyển hồ sơ sang xã này. Hỏi người bị bạo lực trước; câu trả lời được ghi vào hồ sơ.",
                 "No consent is recorded for moving the case to this commune. Ask the survivor first; the answer is recorded on the case.",
+            ),
+            WorkField::Step => (
+                "Chỉ các bước làm được lúc này: phát hiện, báo cáo hiệu trưởng, thông báo gia đình (trừ khi gây nguy hiểm cho trẻ; khi đó ghi lý do), chuyển gửi, theo dõi",
+                "Only the steps possible now: detection, report to the principal, informing the family (unless it puts the child at risk; then write why), referral, follow-up",
             ),
             WorkField::Commune => (
                 "Cán bộ phụ trách của xã mới nhận hồ sơ ở lần đồng bộ tới; cán bộ của xã này thôi theo dõi hồ sơ.",
@@ -247,6 +261,9 @@ pub(crate) enum D {
     Placed(String),
     Referred(String),
     Transferred(String),
+    School,
+    NoSchoolSteps,
+    SchoolStepDone(String),
     Referrals,
     NoReferrals,
     ReferralSent(String),
@@ -273,6 +290,13 @@ impl D {
                 lang,
                 "Chưa chuyển gửi đến đơn vị nào",
                 "Not referred to any organisation yet",
+            ),
+            D::School => pick(lang, "Quy trình tại trường học", "School procedure"),
+            D::NoSchoolSteps => pick(lang, "Chưa ghi nhận bước nào", "No step recorded yet"),
+            D::SchoolStepDone(step) => vi_en(
+                lang,
+                format!("Quy trình tại trường: {step}"),
+                format!("School procedure: {step}"),
             ),
             D::Transferred(commune) => vi_en(
                 lang,

@@ -85,6 +85,7 @@ impl WorkForm {
                 })
                 .collect(),
             WorkField::Urgency => labels::<Urgency>(lang),
+            WorkField::Step => coded(facts.school_next.iter().copied(), lang),
             WorkField::Commune => binhan_core::model::COMMUNES
                 .iter()
                 .filter(|c| c.code != facts.commune)
