@@ -98,6 +98,26 @@ struct HostDeskScreen: View {
     }
 }
 
+/// Referrals overdue for an answer, each opening its case.
+struct OverdueReferralsScreen: View {
+    let view: OverdueReferralsView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            if let empty = view.empty { Text(empty) }
+            ForEach(Array(view.rows.enumerated()), id: \.offset) { _, row in
+                VStack(alignment: .leading, spacing: 4) {
+                    Heading(text: row.title)
+                    Text(row.detail).font(.footnote)
+                    ActionButton(action: row.open, send: send)
+                }
+                Divider()
+            }
+        }
+    }
+}
+
 /// A service provider's referral inbox, as core computed it.
 struct ReferralInboxScreen: View {
     let view: ReferralInboxView

@@ -86,6 +86,7 @@ struct ScreenContent: View {
         case .devices(let view): DevicesScreen(view: view, send: send)
         case .hostDesk(let view): HostDeskScreen(view: view, send: send)
         case .referralInbox(let view): ReferralInboxScreen(view: view, send: send)
+        case .overdueReferrals(let view): OverdueReferralsScreen(view: view, send: send)
         case .sync(let view): SyncScreen(view: view, send: send)
         case .enrol(let view): EnrolScreen(view: view, send: send)
         case .conflicts(let view): ConflictsScreen(view: view, send: send)

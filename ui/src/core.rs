@@ -68,6 +68,7 @@ pub(crate) enum Route {
     FindShelter,
     HostDesk,
     ReferralInbox,
+    OverdueReferrals,
     Invite,
     Devices,
     OnlineReports,

@@ -435,6 +435,8 @@ pub enum Target {
     HostDesk,
     /// A service provider's referral inbox.
     ReferralInbox,
+    /// Referrals overdue for an answer, across the phone's cases.
+    OverdueReferrals,
     /// Invite a device (managers).
     Invite,
     /// Enrol this phone with an invitation code.

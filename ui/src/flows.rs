@@ -326,6 +326,7 @@ impl Inner {
             Target::Sync => Route::Sync,
             Target::HostDesk => Route::HostDesk,
             Target::ReferralInbox => Route::ReferralInbox,
+            Target::OverdueReferrals => Route::OverdueReferrals,
             Target::Invite => {
                 self.invite = Default::default();
                 Route::Invite

@@ -131,6 +131,13 @@ impl Inner {
                 if let Some(waiting) = self.online_reports_waiting() {
                     home::add_online_reports(&mut view, waiting, lang);
                 }
+                let overdue = self
+                    .vault
+                    .as_ref()
+                    .and_then(|v| v.overdue_referrals_at_last_sync().ok());
+                if let Some(n) = overdue.filter(|n| *n > 0) {
+                    home::add_overdue_referrals(&mut view, n, lang);
+                }
                 (Screen::Home { view }, T::HomeTitle.get(lang))
             }
             Route::CaseList => (
@@ -327,6 +334,18 @@ impl Inner {
                         view: shelters::host::view(vault, lang),
                     },
                     shelters::text::HostL::Title.get(lang),
+                ),
+                None => {
+                    self.stack.pop();
+                    self.screen(now)
+                }
+            },
+            Route::OverdueReferrals => match &self.vault {
+                Some(vault) => (
+                    Screen::OverdueReferrals {
+                        view: referrals::overdue::view(vault, today, lang),
+                    },
+                    referrals::text::L::OverdueTitle.get(lang),
                 ),
                 None => {
                     self.stack.pop();

@@ -135,6 +135,11 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::referrals::ReferralInboxView,
     },
+    /// Referrals overdue for an answer, across the phone's cases.
+    OverdueReferrals {
+        /// Its state.
+        view: crate::screens::referrals::overdue::OverdueReferralsView,
+    },
     /// Sync status and sync now.
     Sync {
         /// Its state.

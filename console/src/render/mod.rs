@@ -291,6 +291,7 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::FindShelter { view } => network::finder(ids, view),
         Screen::HostDesk { view } => network::host(ids, view),
         Screen::ReferralInbox { view } => network::referral_inbox(ids, view),
+        Screen::OverdueReferrals { view } => network::overdue_referrals(ids, view),
         Screen::Invite { view } => network::invite(ids, view),
         Screen::Devices { view } => network::devices(ids, view),
         Screen::OnlineReports { view } => online_reports::list(ids, view),

@@ -5,6 +5,7 @@ use super::{action, actions, choices, code, error, rows, typed, Ids, Input, Type
 use binhan_ui::qr::QrCode;
 use binhan_ui::screens::devices::DevicesView;
 use binhan_ui::screens::invite::InviteView;
+use binhan_ui::screens::referrals::overdue::OverdueReferralsView;
 use binhan_ui::screens::referrals::ReferralInboxView;
 use binhan_ui::screens::shelters::host::{HostView, StayRow};
 use binhan_ui::screens::shelters::FinderView;
@@ -94,6 +95,21 @@ pub(crate) fn referral_inbox(ids: &Ids, view: &ReferralInboxView) -> Markup {
                     @for added in &r.added { p { (added) } }
                     @if let Some(w) = &r.withdrawn { p role="status" { (w) } }
                     (actions(ids, &r.actions))
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn overdue_referrals(ids: &Ids, view: &OverdueReferralsView) -> Markup {
+    html! {
+        @if let Some(empty) = &view.empty { p { (empty) } }
+        ul.referrals {
+            @for r in &view.rows {
+                li data-overdue="true" {
+                    strong { (r.title) }
+                    small { (r.detail) }
+                    (action(ids, &r.open))
                 }
             }
         }

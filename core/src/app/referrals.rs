@@ -345,7 +345,11 @@ impl Vault {
     /// device holds (a commune case manager's: the commune's), most
     /// overdue first.
     pub fn overdue_referrals(&self) -> Result<Vec<OverdueReferral>> {
-        let today = self.today();
+        self.overdue_referrals_on(self.today())
+    }
+
+    /// [`Vault::overdue_referrals`] as of `today` (the day a screen shows).
+    pub fn overdue_referrals_on(&self, today: NaiveDate) -> Result<Vec<OverdueReferral>> {
         let session = self.session()?;
         let mut out = Vec::new();
         for row in session.store.list()?.rows {

@@ -233,6 +233,20 @@ pub(crate) fn add_online_reports(home: &mut HomeView, waiting: usize, lang: Lang
     );
 }
 
+/// Puts the referrals the last sync found overdue for an answer (`n`)
+/// first among the home's actions.
+pub(crate) fn add_overdue_referrals(home: &mut HomeView, n: u64, lang: Lang) {
+    home.actions.insert(
+        0,
+        Action::new(
+            crate::screens::referrals::text::L::OverdueHome(n).get(lang),
+            Event::Open {
+                target: Target::OverdueReferrals,
+            },
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +266,24 @@ mod tests {
             open_conflicts: 0,
             last_activity: chrono::DateTime::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn referrals_overdue_at_the_last_sync_come_first() {
+        let list = CaseList {
+            cases: vec![case("SYN-REF", CaseStatus::Open)],
+            unreadable: Vec::new(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 15).expect("day");
+        let mut home = view(&list, Some(Role::CommuneCaseManager), today, Lang::Vi);
+        add_overdue_referrals(&mut home, 3, Lang::Vi);
+        assert_eq!(home.actions[0].label, "Chuyển gửi quá hạn phản hồi (3)");
+        assert_eq!(
+            home.actions[0].event,
+            Event::Open {
+                target: Target::OverdueReferrals
+            }
+        );
     }
 
     #[test]

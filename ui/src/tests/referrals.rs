@@ -402,3 +402,57 @@ impl crate::view::Action {
         }
     }
 }
+
+/// A referral left unanswered past its due date is listed, most overdue
+/// first, and opens its case.
+#[test]
+fn referrals_overdue_for_an_answer_are_listed_and_open_their_case() {
+    let sender = Harness::seeded_as(Role::CommuneCaseManager);
+    let sender_vault = second(&sender.vault_path());
+    let health = health_station("mu_ca", vec![binhan_core::model::DeviceId::random()]);
+    load(&sender_vault, &health);
+    // Referred through the form, on the phone's clock.
+    sender.unlock(PIN);
+    let id = sender.id("SYN-001");
+    sender.send(Event::OpenCase { id: id.clone() });
+    sender.send(Event::OpenCaseWork {
+        case: id,
+        kind: crate::screens::casework::WorkKind::Referral,
+    });
+    set(&sender, WorkField::Organisation, &health.id.to_string());
+    set(&sender, WorkField::Service, "health");
+    set(&sender, WorkField::Urgency, "urgent");
+    set(&sender, WorkField::Ask, "Khám sau vụ việc (tổng hợp).");
+    set(&sender, WorkField::Consent, "yes");
+    let sent = sender.send(Event::Submit);
+    assert_eq!(sent.messages[0].reason.code, "referral_sent");
+    sender.send(Event::Back);
+    let open = Event::Open {
+        target: Target::OverdueReferrals,
+    };
+    let list = |view: &ViewModel| match &view.screen {
+        Screen::OverdueReferrals { view } => view.clone(),
+        other => panic!("expected the overdue list, got {other:?}"),
+    };
+    let before = list(&sender.send(open.clone()));
+    assert_eq!(
+        before.empty.as_deref(),
+        Some("Không có chuyển gửi nào quá hạn phản hồi")
+    );
+    sender.send(Event::Back);
+    // Five days on, the urgent referral (three days) waits past its date.
+    // (The idle lock closed the app meanwhile.)
+    sender.advance_secs(5 * 86_400);
+    sender.send(Event::Tick);
+    sender.unlock(PIN);
+    let after = list(&sender.send(open));
+    assert_eq!(after.rows.len(), 1);
+    let row = &after.rows[0];
+    assert_eq!(
+        row.title,
+        format!("SYN-001 · {} · chăm sóc y tế", health.name)
+    );
+    assert!(row.detail.starts_with("Quá hạn 2 ngày"), "{}", row.detail);
+    let opened = sender.send(row.open.event.clone());
+    assert!(matches!(opened.screen, Screen::CaseSummary { .. }));
+}

@@ -7,6 +7,7 @@
 //! referral shows that it was withdrawn and nothing of its content. The
 //! national emergency numbers head the screen.
 
+pub mod overdue;
 pub mod preview;
 pub(crate) mod text;
 

@@ -23,6 +23,11 @@ pub(crate) enum L {
     DeliveredWhat(String),
     Answered,
     ReferralUnknown,
+    OverdueTitle,
+    OverdueHome(u64),
+    OverdueFor(i64, String, String),
+    OpenCase,
+    NoneOverdue,
     AskFor(String),
     AskedFor(String),
     PreviewHeading(String),
@@ -67,6 +72,25 @@ impl L {
                 lang,
                 "Đã ghi nhận; câu trả lời được gửi ở lần đồng bộ tới",
                 "Recorded; the answer goes with the next sync",
+            ),
+            L::OverdueTitle => pick(
+                lang,
+                "Chuyển gửi quá hạn phản hồi",
+                "Referrals overdue for an answer",
+            ),
+            L::OverdueHome(n) => vi_en(
+                format!("Chuyển gửi quá hạn phản hồi ({n})"),
+                format!("Referrals overdue for an answer ({n})"),
+            ),
+            L::OverdueFor(days, due, sent) => vi_en(
+                format!("Quá hạn {days} ngày (hạn {due}) · gửi ngày {sent}"),
+                format!("Overdue by {days} days (due {due}) · sent on {sent}"),
+            ),
+            L::OpenCase => pick(lang, "Mở hồ sơ", "Open the case"),
+            L::NoneOverdue => pick(
+                lang,
+                "Không có chuyển gửi nào quá hạn phản hồi",
+                "No referral is overdue for an answer",
             ),
             L::AskFor(field) => vi_en(
                 format!("Đề nghị bổ sung: {field}"),

@@ -84,6 +84,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
             is Screen.FindShelter -> Finder(screen.view, send)
             is Screen.HostDesk -> HostDesk(screen.view, send)
             is Screen.ReferralInbox -> ReferralInbox(screen.view, send)
+            is Screen.OverdueReferrals -> OverdueReferrals(screen.view, send)
             is Screen.Conflicts -> {
                 Text(screen.view.heading, style = MaterialTheme.typography.headlineSmall)
                 Text(screen.view.intro)
@@ -496,6 +497,19 @@ fun PlaceSearch(field: PlaceField, places: List<Choice>, send: Send) {
     TextBox(text, field.label, field.help, null, secret = false) { text = it; send(Event.SearchPlaces(it)) }
     places.forEach { place ->
         TextButton(onClick = { send(place.event) }, modifier = Modifier.fillMaxWidth()) { Text(place.label) }
+    }
+}
+
+/** Referrals overdue for an answer, each opening its case. */
+@Composable
+fun OverdueReferrals(view: OverdueReferralsView, send: Send) {
+    view.empty?.let { Text(it) }
+    view.rows.forEach { row ->
+        Column(Modifier.padding(vertical = 8.dp)) {
+            Text(row.title, style = MaterialTheme.typography.titleMedium)
+            Text(row.detail, style = MaterialTheme.typography.bodySmall)
+            ActionButton(row.open, send)
+        }
     }
 }
 
