@@ -7,12 +7,20 @@
 //! stays out of its reach. A collaborator cannot transfer, nor move the
 //! case by editing the survivor's commune; a transfer to a commune with no
 //! manager yet keeps the case with the old managers until one is enrolled.
-//! Synthetic data only.
+//! A commune change pushed by a collaborator's modified app (the server
+//! cannot read it) is held back by the manager's phone, where the case
+//! stays. Synthetic data only.
 
-use crate::support::{assert_no_case_content, intake, Backend, Phone, Server, Team};
-use binhan_core::cases::CaseAction;
+use crate::support::{
+    assert_no_case_content, intake, now_ms, Backend, Phone, RawDevice, Server, Team,
+};
+use binhan_core::cases::{plan, CaseAction};
 use binhan_core::error::Refusal;
+use binhan_core::events::{CaseState, Change, Event, Hlc};
+use binhan_core::model::SurvivorField;
 use binhan_core::model::{CaseId, Consent, ConsentGiver, ConsentScope, Note, Role};
+use binhan_core::sync::wire::{encode, PushRequest};
+use binhan_core::sync::{seal_event, HeldKind};
 use binhan_core::Error;
 
 const FROM: &str = "pa_u";
@@ -177,3 +185,74 @@ async fn a_transfer_waits_for_a_manager_of_the_new_commune(backend: Backend) {
         .any(|n| n.contains("while waiting")));
 }
 on_both_backends!(a_transfer_waits_for_a_manager_of_the_new_commune);
+
+/// A case made by `raw` (a collaborator's modified app) with `manager` on
+/// its team, then moved to another commune by `raw` itself.
+async fn case_moved_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) -> CaseId {
+    let me = raw.identity.device_id();
+    let case_id = CaseId::random();
+    let key = binhan_core::crypto::SecretKey::random();
+    let entry = raw.team_of_new_case(case_id, &[manager], &key).await;
+    let today = chrono::Utc::now().date_naive();
+    let event = |wall_ms, changes| {
+        let hlc = Hlc::from_wall_ms(wall_ms);
+        Event {
+            id: Event::id_for(me, hlc),
+            case_id,
+            hlc,
+            author: me,
+            changes,
+        }
+    };
+    let now = now_ms();
+    let created = event(
+        now,
+        intake("SYN-MOVE-003", FROM).into_changes(today).unwrap(),
+    );
+    // What the modified app writes: no consent, no manager, just the field.
+    let state = CaseState::fold(case_id, [&created]);
+    assert!(plan(&state, CaseAction::Transfer { commune: TO.into() }, today).is_err());
+    let moved = event(
+        now + 1,
+        vec![Change::Survivor(SurvivorField::Commune(TO.into()))],
+    );
+    let push = PushRequest {
+        team: vec![entry],
+        events: [created, moved]
+            .iter()
+            .map(|e| seal_event(&raw.identity, &key, 0, e))
+            .collect(),
+        snapshots: vec![],
+        bundles: vec![],
+    };
+    let response = raw.post("/v1/sync/push", encode(&push), true).await;
+    assert_eq!(response.status, 200, "{}", response.error_code());
+    case_id
+}
+
+async fn a_commune_change_by_a_collaborator_s_modified_app_is_held(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, FROM, 0).await;
+    let code = team.manager.app.invite(Role::Collaborator, FROM, 24);
+    let raw = RawDevice::enrol(&server, &code.await.unwrap().code).await;
+    let case = case_moved_by(&raw, team.manager.app.device_id().unwrap()).await;
+    let report = team.manager.sync().await;
+    assert_eq!(report.items_refused, 1);
+    let detail = team.manager.app.case(case).unwrap();
+    assert_eq!(
+        (
+            detail.survivor.code.as_str(),
+            detail.survivor.commune.as_str()
+        ),
+        ("SYN-MOVE-003", FROM),
+        "the case stays in its commune on the manager's phone"
+    );
+    let held = team.manager.app.held_items().unwrap();
+    assert!(
+        held.iter().any(|h| h.kind == HeldKind::Event
+            && h.case_id == Some(case)
+            && h.reason == "transfer_needs_manager"),
+        "{held:?}"
+    );
+}
+on_both_backends!(a_commune_change_by_a_collaborator_s_modified_app_is_held);
