@@ -277,12 +277,24 @@ impl SyncContext<'_> {
                 Some(state) => members_without_consent(&team, &state, &directory),
                 None => vec![],
             };
+            // Only a commune case manager takes an active manager off (the
+            // server refuses anyone else): the creator's phone leaves them
+            // to a manager's.
+            let kept_by_right = |id: &DeviceId| {
+                role != Role::CommuneCaseManager
+                    && directory
+                        .get(id)
+                        .is_some_and(|r| r.active && r.role == Role::CommuneCaseManager)
+            };
             let remaining: Vec<&DeviceRecord> = members
                 .iter()
-                .filter(|id| **id == me || !unconsented.contains(id))
+                .filter(|id| **id == me || !unconsented.contains(id) || kept_by_right(id))
                 .filter_map(|id| directory.get(id))
                 .filter(|r| r.active)
                 .collect();
+            if remaining.len() == members.len() {
+                continue; // nobody this phone may take off
+            }
             let next = epoch + 1;
             let wraps = self.new_case_key(case_id, next, remaining.iter().copied())?;
             let ids = remaining.iter().map(|r| r.public.device_id).collect();

@@ -8,7 +8,7 @@ use super::sql::{blob, corrupt, decode, encode, int, select_in, Params, INSERT_R
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::events::Hlc;
-use binhan_core::model::{CaseId, EventId};
+use binhan_core::model::{CaseId, Coded, EventId, Role};
 use binhan_core::sync::wire::{
     DeviceRecord, PushRequest, PushResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
 };
@@ -118,6 +118,35 @@ impl SqlStorage {
         Ok(response)
     }
 
+    /// Refuses a team entry that takes an active commune case manager off
+    /// the team: the managers are on a case's team by right, and only a
+    /// commune case manager takes one off (after a transfer; a revoked
+    /// manager's device may go by anyone's hand). The caller checks the
+    /// signer's role.
+    async fn check_keeps_managers(
+        tx: &mut sqlx::AnyConnection,
+        team: &TeamState,
+        entry: &TeamEntry,
+    ) -> Result<()> {
+        let removed = team.members().iter().filter(|m| !entry.members.contains(m));
+        for member in removed {
+            let manager = sqlx::query(
+                "SELECT 1 AS found FROM devices WHERE device_id = $1 AND role = $2 AND active = 1",
+            )
+            .bind(member.as_bytes().to_vec())
+            .bind(Role::CommuneCaseManager.code())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if manager.is_some() {
+                return Err(ServerError::forbidden(
+                    "team_removal_needs_manager",
+                    "only a commune case manager takes a case manager off a case's team",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Stores `me`'s team entries (each once, by id), each taking the next
     /// sequence number, and keeps the cases' teams and member rows in step.
     /// Returns how many were accepted (stored now or before).
@@ -152,6 +181,9 @@ impl SqlStorage {
                     .unwrap_or_default(),
             };
             let previous_epoch = team.epoch();
+            if device.role != Role::CommuneCaseManager {
+                Self::check_keeps_managers(tx, &team, entry).await?;
+            }
             team.accept(entry, device.role)
                 .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
             *seq += 1;

@@ -28,6 +28,7 @@ mod sync_in_process;
 mod sync_quarantine;
 mod sync_snapshot_signatures;
 mod team_consent;
+mod team_managers;
 mod transfer;
 mod trust_revocation;
 mod trust_root;

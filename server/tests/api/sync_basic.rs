@@ -89,15 +89,20 @@ async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
     assert_eq!(rows("bundles").await, 1, "one bundle for both managers");
     assert_eq!(rows("bundle_index").await, 6, "2 recipients x 3 cases");
 
-    // The second manager leaves the first case before it ever syncs, and
-    // the author edits the second case again: a newer snapshot of it, but
-    // no bundle (both managers joined it in an earlier sync).
+    // The first manager starts from the bundle: 3 states.
+    let first = team.manager.sync().await;
+    assert_eq!((first.snapshots_pulled, first.events_pulled), (3, 0));
+    // The second manager is taken off the first case before it ever syncs
+    // (by the first manager: only a commune case manager takes a manager
+    // off), and the author edits the second case again: a newer snapshot
+    // of it, but no bundle (both managers joined it in an earlier sync).
     let second_id = second.app.device_id().unwrap();
-    author
+    team.manager
         .app
         .remove_team_member(cases[0], second_id)
         .await
         .unwrap();
+    team.manager.sync().await;
     for step in 0..SNAPSHOT_AFTER_EVENTS {
         let text = format!("synthetic later note {step}");
         let action = CaseAction::AddNote(Note { text });
@@ -108,10 +113,12 @@ async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
     let not_served = "the bundle is not served to it";
     assert_eq!(rows("bundle_index").await, 3, "{not_served}");
 
-    // The first manager: 3 states from the bundle, then the second case's
-    // newer snapshot.
+    // The first manager, caught up already: the second case's new events.
     let first = team.manager.sync().await;
-    assert_eq!((first.snapshots_pulled, first.events_pulled), (4, 0));
+    assert_eq!(
+        (first.snapshots_pulled, first.events_pulled),
+        (0, u64::from(SNAPSHOT_AFTER_EVENTS))
+    );
     let again = second.sync().await;
     assert_eq!((again.snapshots_pulled, again.events_pulled), (2, 0));
     for (i, case) in cases.iter().enumerate() {
