@@ -117,7 +117,7 @@ async fn joining_devices_start_from_bundles_sealed_for_them(backend: Backend) {
     let first = team.manager.sync().await;
     assert_eq!(
         (first.snapshots_pulled, first.events_pulled),
-        (0, u64::from(SNAPSHOT_AFTER_EVENTS))
+        (0, SNAPSHOT_AFTER_EVENTS)
     );
     let again = second.sync().await;
     assert_eq!((again.snapshots_pulled, again.events_pulled), (2, 0));
