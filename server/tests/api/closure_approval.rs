@@ -11,8 +11,7 @@ use binhan_core::cases::{plan, CaseAction};
 use binhan_core::error::Refusal;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, CaseStatus, Role};
-use binhan_core::sync::wire::{encode, PushRequest};
-use binhan_core::sync::{seal_event, HeldKind};
+use binhan_core::sync::HeldKind;
 use binhan_core::Error;
 use binhan_testkit::cases::complete_closure;
 
@@ -21,41 +20,20 @@ const COMMUNE: &str = "tam_duong";
 /// A case made and closed at once by `raw` (a collaborator's modified
 /// app), with the commune's manager on its team.
 async fn case_closed_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) -> CaseId {
-    let me = raw.identity.device_id();
-    let case_id = CaseId::random();
-    let key = binhan_core::crypto::SecretKey::random();
-    let entry = raw.team_of_new_case(case_id, &[manager], &key).await;
     let today = chrono::Utc::now().date_naive();
-    let event = |wall_ms, changes| {
-        let hlc = Hlc::from_wall_ms(wall_ms);
-        Event {
-            id: Event::id_for(me, hlc),
-            case_id,
-            hlc,
-            author: me,
-            changes,
-        }
+    let intake = intake("SYN-CLOSE-002", COMMUNE);
+    let me = raw.identity.device_id();
+    let hlc = Hlc::from_wall_ms(now_ms());
+    let created = Event {
+        id: Event::id_for(me, hlc),
+        case_id: CaseId::random(),
+        hlc,
+        author: me,
+        changes: intake.clone().into_changes(today).unwrap(),
     };
-    let now = now_ms();
-    let changes = intake("SYN-CLOSE-002", COMMUNE)
-        .into_changes(today)
-        .unwrap();
-    let created = event(now, changes);
-    let state = CaseState::fold(case_id, [&created]);
+    let state = CaseState::fold(created.case_id, [&created]);
     let closing = plan(&state, CaseAction::Close(complete_closure()), today).unwrap();
-    let closed = event(now + 1, closing);
-    let push = PushRequest {
-        team: vec![entry],
-        events: [created, closed]
-            .iter()
-            .map(|e| seal_event(&raw.identity, &key, 0, e))
-            .collect(),
-        snapshots: vec![],
-        bundles: vec![],
-    };
-    let response = raw.post("/v1/sync/push", encode(&push), true).await;
-    assert_eq!(response.status, 200, "{}", response.error_code());
-    case_id
+    raw.push_new_case(&[manager], intake, vec![closing]).await
 }
 
 async fn closing_a_case_needs_a_commune_case_manager(backend: Backend) {

@@ -9,13 +9,11 @@
 //! judge (it never reads a consent). On SQLite and PostgreSQL. Synthetic
 //! data only.
 
-use crate::support::{intake, now_ms, Backend, RawDevice, Server, Team};
+use crate::support::{intake, Backend, RawDevice, Server, Team};
 use binhan_core::cases::CaseAction;
 use binhan_core::error::Refusal;
-use binhan_core::events::{Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, Note, Role};
-use binhan_core::sync::seal_event;
-use binhan_core::sync::wire::{encode, PullRequest, PullResponse, PushRequest};
+use binhan_core::sync::wire::{encode, PullRequest, PullResponse};
 use binhan_core::Error;
 use std::collections::BTreeSet;
 
@@ -57,29 +55,10 @@ async fn case_shared_without_consent(
     manager: DeviceId,
     stranger: DeviceId,
 ) -> CaseId {
-    let me = rogue.identity.device_id();
-    let case_id = CaseId::random();
-    let key = binhan_core::crypto::SecretKey::random();
-    let others = [manager, stranger];
-    let entry = rogue.team_of_new_case(case_id, &others, &key).await;
-    let today = chrono::Utc::now().date_naive();
-    let hlc = Hlc::from_wall_ms(now_ms());
-    let created = Event {
-        id: Event::id_for(me, hlc),
-        case_id,
-        hlc,
-        author: me,
-        changes: intake("SYN-TEAM-001", COMMUNE).into_changes(today).unwrap(),
-    };
-    let push = PushRequest {
-        team: vec![entry],
-        events: vec![seal_event(&rogue.identity, &key, 0, &created)],
-        snapshots: vec![],
-        bundles: vec![],
-    };
-    let response = rogue.post("/v1/sync/push", encode(&push), true).await;
-    assert_eq!(response.status, 200, "{}", response.error_code());
-    case_id
+    let intake = intake("SYN-TEAM-001", COMMUNE);
+    rogue
+        .push_new_case(&[manager, stranger], intake, vec![])
+        .await
 }
 
 /// A collaborator's modified app shares a new case with a collaborator of

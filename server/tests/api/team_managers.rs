@@ -6,27 +6,12 @@
 //! (it knows every device's certified role); a revoked manager may still be
 //! taken off by anyone. On SQLite and PostgreSQL. Synthetic data only.
 
-use crate::support::{intake, now_ms, Backend, RawDevice, Server, Team};
-use binhan_core::crypto::SecretKey;
-use binhan_core::events::{Event, Hlc};
-use binhan_core::model::{CaseId, Role};
+use crate::support::{intake, Backend, RawDevice, Server, Team};
+use binhan_core::model::Role;
+use binhan_core::sync::sign_team_entry;
 use binhan_core::sync::wire::{encode, PushRequest, TeamEntry};
-use binhan_core::sync::{seal_event, sign_team_entry};
 
 const COMMUNE: &str = "pa_u";
-
-/// `raw`'s push of `team` entries and `events` sealed under `key`, epoch 0.
-fn push(team: Vec<TeamEntry>, events: Vec<Event>, raw: &RawDevice, key: &SecretKey) -> Vec<u8> {
-    encode(&PushRequest {
-        team,
-        events: events
-            .iter()
-            .map(|e| seal_event(&raw.identity, key, 0, e))
-            .collect(),
-        snapshots: vec![],
-        bundles: vec![],
-    })
-}
 
 async fn a_collaborator_cannot_take_the_manager_off_its_case(backend: Backend) {
     let server = Server::start(backend);
@@ -37,27 +22,8 @@ async fn a_collaborator_cannot_take_the_manager_off_its_case(backend: Backend) {
     let manager = team.manager.app.device_id().unwrap();
 
     // A case as the collaborator's app makes it: the manager on the team.
-    let case_id = CaseId::random();
-    let key = SecretKey::random();
-    let first = raw.team_of_new_case(case_id, &[manager], &key).await;
-    let hlc = Hlc::from_wall_ms(now_ms());
-    let created = Event {
-        id: Event::id_for(me, hlc),
-        case_id,
-        hlc,
-        author: me,
-        changes: intake("SYN-TEAM-001", COMMUNE)
-            .into_changes(chrono::Utc::now().date_naive())
-            .unwrap(),
-    };
-    let response = raw
-        .post(
-            "/v1/sync/push",
-            push(vec![first], vec![created], &raw, &key),
-            true,
-        )
-        .await;
-    assert_eq!(response.status, 200, "{}", response.error_code());
+    let intake = intake("SYN-TEAM-001", COMMUNE);
+    let case_id = raw.push_new_case(&[manager], intake, vec![]).await;
 
     // Then a new epoch with only itself: the manager would be cut off.
     let mut alone = TeamEntry {
@@ -70,9 +36,13 @@ async fn a_collaborator_cannot_take_the_manager_off_its_case(backend: Backend) {
         signature: vec![],
     };
     sign_team_entry(&raw.identity, &mut alone);
-    let response = raw
-        .post("/v1/sync/push", push(vec![alone], vec![], &raw, &key), true)
-        .await;
+    let request = PushRequest {
+        team: vec![alone],
+        events: vec![],
+        snapshots: vec![],
+        bundles: vec![],
+    };
+    let response = raw.post("/v1/sync/push", encode(&request), true).await;
     assert_eq!(response.status, 403);
     assert_eq!(response.error_code(), "team_removal_needs_manager");
 

@@ -11,16 +11,13 @@
 //! cannot read it) is held back by the manager's phone, where the case
 //! stays. Synthetic data only.
 
-use crate::support::{
-    assert_no_case_content, intake, now_ms, Backend, Phone, RawDevice, Server, Team,
-};
-use binhan_core::cases::{plan, CaseAction};
+use crate::support::{assert_no_case_content, intake, Backend, Phone, RawDevice, Server, Team};
+use binhan_core::cases::CaseAction;
 use binhan_core::error::Refusal;
-use binhan_core::events::{CaseState, Change, Event, Hlc};
+use binhan_core::events::Change;
 use binhan_core::model::SurvivorField;
 use binhan_core::model::{CaseId, Consent, ConsentGiver, ConsentScope, Note, Role};
-use binhan_core::sync::wire::{encode, PushRequest};
-use binhan_core::sync::{seal_event, HeldKind};
+use binhan_core::sync::HeldKind;
 use binhan_core::Error;
 
 const FROM: &str = "pa_u";
@@ -187,47 +184,12 @@ async fn a_transfer_waits_for_a_manager_of_the_new_commune(backend: Backend) {
 on_both_backends!(a_transfer_waits_for_a_manager_of_the_new_commune);
 
 /// A case made by `raw` (a collaborator's modified app) with `manager` on
-/// its team, then moved to another commune by `raw` itself.
+/// its team, then moved to another commune by `raw` itself: no consent, no
+/// manager, just the field (which the workflow would refuse).
 async fn case_moved_by(raw: &RawDevice, manager: binhan_core::model::DeviceId) -> CaseId {
-    let me = raw.identity.device_id();
-    let case_id = CaseId::random();
-    let key = binhan_core::crypto::SecretKey::random();
-    let entry = raw.team_of_new_case(case_id, &[manager], &key).await;
-    let today = chrono::Utc::now().date_naive();
-    let event = |wall_ms, changes| {
-        let hlc = Hlc::from_wall_ms(wall_ms);
-        Event {
-            id: Event::id_for(me, hlc),
-            case_id,
-            hlc,
-            author: me,
-            changes,
-        }
-    };
-    let now = now_ms();
-    let created = event(
-        now,
-        intake("SYN-MOVE-003", FROM).into_changes(today).unwrap(),
-    );
-    // What the modified app writes: no consent, no manager, just the field.
-    let state = CaseState::fold(case_id, [&created]);
-    assert!(plan(&state, CaseAction::Transfer { commune: TO.into() }, today).is_err());
-    let moved = event(
-        now + 1,
-        vec![Change::Survivor(SurvivorField::Commune(TO.into()))],
-    );
-    let push = PushRequest {
-        team: vec![entry],
-        events: [created, moved]
-            .iter()
-            .map(|e| seal_event(&raw.identity, &key, 0, e))
-            .collect(),
-        snapshots: vec![],
-        bundles: vec![],
-    };
-    let response = raw.post("/v1/sync/push", encode(&push), true).await;
-    assert_eq!(response.status, 200, "{}", response.error_code());
-    case_id
+    let moved = vec![Change::Survivor(SurvivorField::Commune(TO.into()))];
+    raw.push_new_case(&[manager], intake("SYN-MOVE-003", FROM), vec![moved])
+        .await
 }
 
 async fn a_commune_change_by_a_collaborator_s_modified_app_is_held(backend: Backend) {

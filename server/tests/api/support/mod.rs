@@ -543,6 +543,54 @@ impl RawDevice {
         entry
     }
 
+    /// A new case as a (possibly modified) app of this device makes it,
+    /// pushed in one request: its first team entry with `others` holding
+    /// the key, the creation event of `intake`, then each of `later` as one
+    /// more event of this device. The push must be accepted.
+    pub async fn push_new_case(
+        &self,
+        others: &[DeviceId],
+        intake: CaseIntake,
+        later: Vec<Vec<binhan_core::events::Change>>,
+    ) -> CaseId {
+        use binhan_core::events::{Event, Hlc};
+        use binhan_core::sync::wire::{encode, PushRequest};
+        let me = self.identity.device_id();
+        let case_id = CaseId::random();
+        let key = binhan_core::crypto::SecretKey::random();
+        let entry = self.team_of_new_case(case_id, others, &key).await;
+        let now = now_ms();
+        let created = intake
+            .into_changes(chrono::Utc::now().date_naive())
+            .unwrap();
+        let events: Vec<Event> = std::iter::once(created)
+            .chain(later)
+            .enumerate()
+            .map(|(i, changes)| {
+                let hlc = Hlc::from_wall_ms(now + i as u64);
+                Event {
+                    id: Event::id_for(me, hlc),
+                    case_id,
+                    hlc,
+                    author: me,
+                    changes,
+                }
+            })
+            .collect();
+        let push = PushRequest {
+            team: vec![entry],
+            events: events
+                .iter()
+                .map(|e| binhan_core::sync::seal_event(&self.identity, &key, 0, e))
+                .collect(),
+            snapshots: vec![],
+            bundles: vec![],
+        };
+        let response = self.post("/v1/sync/push", encode(&push), true).await;
+        assert_eq!(response.status, 200, "{}", response.error_code());
+        case_id
+    }
+
     /// A new case of this device's own: its signed team entry (the device
     /// alone, epoch 0) and its key.
     pub fn new_case(
