@@ -47,6 +47,15 @@ fn open_work(h: &Harness, case: &str, kind: WorkKind) -> ViewModel {
     })
 }
 
+/// Why the form cannot be saved yet, by code.
+fn why_not_saved(view: &ViewModel) -> Option<&str> {
+    work(view)
+        .save
+        .disabled_reason
+        .as_ref()
+        .map(|r| r.code.as_str())
+}
+
 fn fields(view: &ViewModel) -> Vec<WorkField> {
     work(view).fields.iter().map(|f| f.field).collect()
 }
@@ -134,14 +143,7 @@ fn a_manager_transfers_a_case_with_the_survivor_s_consent() {
     );
     let view = set(&h, WorkField::Commune, "tam_duong");
     assert_eq!(fields(&view), [WorkField::Commune, WorkField::Consent]);
-    assert_eq!(
-        work(&view)
-            .save
-            .disabled_reason
-            .as_ref()
-            .map(|r| r.code.as_str()),
-        Some("consent_missing")
-    );
+    assert_eq!(why_not_saved(&view), Some("consent_missing"));
     let refused = set(&h, WorkField::Consent, "no");
     let error = work(&refused).fields[1]
         .error
@@ -194,14 +196,7 @@ fn a_referral_needs_consent_and_the_case_records_every_step_to_closure() {
     let refused = h.send(Event::Submit);
     assert!(has_error(&refused, "form_has_errors"));
     let view = set(&h, WorkField::Consent, "no");
-    assert_eq!(
-        work(&view)
-            .save
-            .disabled_reason
-            .as_ref()
-            .map(|r| r.code.as_str()),
-        Some("consent_missing")
-    );
+    assert_eq!(why_not_saved(&view), Some("consent_missing"));
     // An adult gives consent herself: no "given by" question.
     let view = set(&h, WorkField::Consent, "yes");
     assert!(!fields(&view).contains(&WorkField::ConsentGivenBy));
