@@ -215,7 +215,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 55);
+        assert_eq!(refusals.len(), 56);
         check(
             "refusal",
             refusals

@@ -92,6 +92,9 @@ pub enum Refusal {
     TeamSignerNotPermitted,
     /// Removing a team member without a new key epoch.
     TeamRemovalNeedsNewKey,
+    /// A team change that takes a commune case manager off, signed by a
+    /// device that is not a commune case manager's.
+    TeamRemovalNeedsManager,
     /// A team change with a stale or skipped key epoch.
     TeamEpochWrong,
     /// Only the provincial officer may do this (the shelter registry).
@@ -201,6 +204,7 @@ impl Refusal {
             Self::TeamMembersInvalid => "team_members_invalid",
             Self::TeamSignerNotPermitted => "team_signer_not_permitted",
             Self::TeamRemovalNeedsNewKey => "team_removal_needs_new_key",
+            Self::TeamRemovalNeedsManager => "team_removal_needs_manager",
             Self::TeamEpochWrong => "team_epoch_wrong",
             Self::OfficersOnly => "officers_only",
             Self::NoSigningKey => "no_signing_key",
@@ -370,6 +374,10 @@ impl Refusal {
                 "chỉ người lập nhóm hoặc cán bộ phụ trách (UBND xã) trong nhóm mới thay \
                  đổi được nhóm",
                 "only the creator or a commune case manager in the team may change it",
+            ),
+            Self::TeamRemovalNeedsManager => same(
+                "chỉ cán bộ phụ trách (UBND xã) mới đưa cán bộ phụ trách ra khỏi nhóm hỗ trợ của hồ sơ",
+                "only a commune case manager takes a case manager off a case's team",
             ),
             Self::TeamRemovalNeedsNewKey => same(
                 "bớt thành viên khỏi nhóm cần một khóa mới",
@@ -583,6 +591,7 @@ pub(super) mod tests {
             TeamMembersInvalid,
             TeamSignerNotPermitted,
             TeamRemovalNeedsNewKey,
+            TeamRemovalNeedsManager,
             TeamEpochWrong,
             OfficersOnly,
             NoSigningKey,
@@ -647,6 +656,7 @@ pub(super) mod tests {
                 | TeamMembersInvalid
                 | TeamSignerNotPermitted
                 | TeamRemovalNeedsNewKey
+                | TeamRemovalNeedsManager
                 | TeamEpochWrong
                 | OfficersOnly
                 | NoSigningKey

@@ -12,8 +12,9 @@ use super::wire::{
     DEFAULT_PULL_BYTES,
 };
 use super::{open_bundle, open_event, open_snapshot, unwrap_case_key, verify_team_entry};
+use crate::error::Refusal;
 use crate::events::CaseState;
-use crate::model::{CaseId, DeviceId};
+use crate::model::{CaseId, DeviceId, Role};
 use crate::online_report::InboxResponse;
 use crate::{Error, Result};
 use std::collections::hash_map::Entry;
@@ -153,7 +154,19 @@ impl SyncContext<'_> {
             Held::Snapshot(s) => Some(s.author),
             Held::Unsigned(_) => None,
         });
-        let directory = self.devices(signers.collect::<Vec<_>>()).await?;
+        // And the current members of the teams that entries change: taking
+        // a commune case manager off is checked against their certificates.
+        let mut wanted: Vec<DeviceId> = signers.collect();
+        for item in &items {
+            if let Held::Team(entry) = item {
+                if let Some(team) = self.store.team::<TeamState>(entry.case_id)? {
+                    wanted.extend(team.members().iter().copied());
+                }
+            }
+        }
+        wanted.sort();
+        wanted.dedup();
+        let directory = self.devices(wanted).await?;
         let mut adopted = BTreeMap::new();
         let mut verifiers: HashMap<DeviceId, super::Verifier> = HashMap::new();
         let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
@@ -196,6 +209,17 @@ impl SyncContext<'_> {
         let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
         if team.holds(entry) {
             return Ok(()); // applied before: our own change, or pulled again
+        }
+        if signer.role != Role::CommuneCaseManager {
+            let manager_taken_off = team
+                .members()
+                .iter()
+                .filter(|m| !entry.members.contains(m))
+                .filter_map(|m| directory.get(m))
+                .any(|r| r.active && r.role == Role::CommuneCaseManager);
+            if manager_taken_off {
+                return Err(Error::NotAllowed(Refusal::TeamRemovalNeedsManager));
+            }
         }
         team.accept(entry, signer.role)?;
         // Every key for this device opens before anything is kept.

@@ -7,6 +7,7 @@ use super::group_commit::DevicePush;
 use super::sql::{blob, corrupt, decode, encode, int, select_in, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
+use binhan_core::error::Refusal;
 use binhan_core::events::Hlc;
 use binhan_core::model::{CaseId, Coded, EventId, Role};
 use binhan_core::sync::wire::{
@@ -138,10 +139,8 @@ impl SqlStorage {
             .fetch_optional(&mut *tx)
             .await?;
             if manager.is_some() {
-                return Err(ServerError::forbidden(
-                    "team_removal_needs_manager",
-                    "only a commune case manager takes a case manager off a case's team",
-                ));
+                let refusal = Refusal::TeamRemovalNeedsManager;
+                return Err(ServerError::forbidden(refusal.code(), refusal.text_en()));
             }
         }
         Ok(())

@@ -7,9 +7,11 @@
 //! revocation by the commune's case manager still erases it. On SQLite and
 //! PostgreSQL. Synthetic data only.
 
-use crate::support::{intake, now_ms, storage, Backend, Phone, RawDevice, Server, Team};
+use crate::support::{
+    as_operator, intake, now_ms, storage, Backend, Phone, RawDevice, Server, Team,
+};
 use binhan_core::cases::CaseFilter;
-use binhan_core::model::{CaseId, DeviceId, Role};
+use binhan_core::model::{CaseId, Role};
 use binhan_core::sync::wire::{encode, ErrorBody};
 use binhan_core::sync::{
     CancelFlag, DeviceIdentity, Revocation, TrafficCounts, TrafficMeter, Transport, TransportFuture,
@@ -19,21 +21,6 @@ use binhan_server::storage::Storage;
 use std::sync::Arc;
 
 const COMMUNE: &str = "mu_ca";
-
-/// Runs `sql` with `device` bound to `$1`, as an operator with database
-/// access would.
-async fn as_operator(backend: &Backend, sql: &str, device: DeviceId) {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&backend.database_url())
-        .await
-        .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
-        .bind(device.as_bytes().to_vec())
-        .execute(&pool)
-        .await
-        .unwrap();
-    pool.close().await;
-}
 
 /// A team whose collaborator recorded a case and synced it.
 async fn team_with_a_case(server: &Server) -> (Team, CaseId) {

@@ -709,3 +709,18 @@ impl RawDevice {
         }
     }
 }
+
+/// Runs `sql` with `device` bound to `$1`, as an operator with database
+/// access would.
+pub async fn as_operator(backend: &Backend, sql: &str, device: DeviceId) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&backend.database_url())
+        .await
+        .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .bind(device.as_bytes().to_vec())
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+}
