@@ -158,6 +158,28 @@ fn seeds_case_data() -> Vec<Vec<u8>> {
     seeds.push([vec![1], snapshot.clone()].concat());
     seeds.push([vec![2], compress(&events[0].encode())].concat());
     seeds.push([vec![3], compress(&snapshot)].concat());
+    // The later changes: a school procedure step, a transfer's consent and
+    // the commune it moves the case to.
+    let mut later = events[1].clone();
+    later.changes = vec![
+        Change::SchoolStep(crate::cases::SchoolProcedureStep {
+            step: crate::cases::SchoolStep::ReportedToPrincipal,
+            on: today(),
+            note: Some("Synthetic note for the fuzzers.".into()),
+        }),
+        Change::Consent(crate::events::MultiWrite {
+            value: crate::model::Consent {
+                scope: crate::model::ConsentScope::Transfer {
+                    commune: "mu_ca".into(),
+                },
+                granted: true,
+                given_by: crate::model::ConsentGiver::Survivor,
+            },
+            supersedes: vec![],
+        }),
+        Change::Survivor(crate::model::SurvivorField::Commune("mu_ca".into())),
+    ];
+    seeds.push([vec![0], later.encode()].concat());
     seeds
 }
 
