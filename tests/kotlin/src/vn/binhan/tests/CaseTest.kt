@@ -165,4 +165,32 @@ class CaseTest {
         assertTrue(communes.any { it.code == "tan_phong" && it.name == "Phường Tân Phong" })
         assertEquals(communes.size, communes.map { it.code }.toSet().size)
     }
+
+    @Test
+    fun `a student's case follows the school procedure, and a transfer needs consent for that commune`() {
+        val form = intake(today, code = "SYN-SCHOOL").let { it.copy(survivor = it.survivor.copy(student = true)) }
+        val id = vault.createCase(form)
+        val step = { s: SchoolStep -> CaseAction.RecordSchoolStep(SchoolProcedureStep(step = s, on = today, note = null)) }
+        assertEquals(listOf(SchoolStep.DETECTED), vault.caseDetail(id).school?.next)
+        vault.act(id, step(SchoolStep.DETECTED))
+        val early = assertThrows<BinhAnException.NotAllowed> { vault.act(id, step(SchoolStep.REFERRED)) }
+        assertEquals("school_step_out_of_order", early.code)
+        vault.act(id, step(SchoolStep.REPORTED_TO_PRINCIPAL))
+        val school = vault.caseDetail(id).school!!
+        assertEquals(listOf(SchoolStep.DETECTED, SchoolStep.REPORTED_TO_PRINCIPAL), school.done.map { it.step })
+        assertEquals(setOf(SchoolStep.FAMILY_INFORMED, SchoolStep.FAMILY_NOT_INFORMED), school.next.toSet())
+        assertFalse(school.complete)
+
+        // The case moves to another commune only with consent for that commune.
+        val move = CaseAction.Transfer(commune = "tan_phong")
+        assertEquals("consent_missing", assertThrows<BinhAnException.NotAllowed> { vault.act(id, move) }.code)
+        vault.act(
+            id,
+            CaseAction.RecordConsent(
+                Consent(scope = ConsentScope.Transfer(commune = "tan_phong"), granted = true, givenBy = ConsentGiver.SURVIVOR),
+            ),
+        )
+        vault.act(id, move)
+        assertEquals("tan_phong", vault.caseDetail(id).survivor.commune)
+    }
 }
