@@ -128,7 +128,8 @@ impl SyncContext<'_> {
             return Ok(handed);
         }
         let me = self.identity.device_id();
-        let mut waiting: BTreeSet<CaseId> = self.store.meta(HANDOVER_META)?.unwrap_or_default();
+        let before: BTreeSet<CaseId> = self.store.meta(HANDOVER_META)?.unwrap_or_default();
+        let mut waiting = before.clone();
         waiting.extend(cases.iter().copied());
         let mut still = BTreeSet::new();
         let mut managers_by_commune: HashMap<String, Vec<DeviceId>> = HashMap::new();
@@ -164,7 +165,9 @@ impl SyncContext<'_> {
                 }
             }
         }
-        self.store.set_meta(HANDOVER_META, &still)?;
+        if still != before {
+            self.store.set_meta(HANDOVER_META, &still)?;
+        }
         Ok(handed)
     }
 
