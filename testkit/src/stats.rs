@@ -5,7 +5,7 @@
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ReportingDelayBand, ServiceType, Sex, ViolenceType, COMMUNES,
 };
-use binhan_core::referrals::{fields_for, ReferralStatus};
+use binhan_core::referrals::{takes_referrals, ReferralStatus};
 use binhan_core::stats::{AgeBand, ReferralStat, StatRecord, StatisticsId, MAX_DAYS_TO_SERVICE};
 
 use crate::Rng;
@@ -112,7 +112,7 @@ fn referrals(rng: &mut Rng) -> Vec<ReferralStat> {
     let services: Vec<ServiceType> = ServiceType::ALL
         .iter()
         .copied()
-        .filter(|s| !fields_for(*s).is_empty())
+        .filter(|s| takes_referrals(*s))
         .collect();
     let mut out: Vec<ReferralStat> = (0..1 + rng.below(3))
         .map(|_| {

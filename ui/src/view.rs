@@ -261,6 +261,15 @@ impl Reason {
     pub(crate) fn refused(refusal: &binhan_core::Refusal, lang: Lang) -> Self {
         Self::new(refusal.code(), crate::text::sentence(refusal.text(lang)))
     }
+
+    /// Why not, when core's `check` refuses: the reason an action is
+    /// disabled with.
+    pub(crate) fn unless_allowed(check: binhan_core::Result<()>, lang: Lang) -> Option<Self> {
+        match check {
+            Err(binhan_core::Error::NotAllowed(refusal)) => Some(Self::refused(&refusal, lang)),
+            _ => None,
+        }
+    }
 }
 
 /// How a notice should look.

@@ -8,7 +8,7 @@ use crate::error::Refusal;
 use crate::events::CaseState;
 use crate::model::{CaseId, ConsentScope, DeviceId, ServiceType};
 use crate::referrals::{
-    facts_for, fields_for, DeviceReferrals, Inclusion, ProviderStep, ReceivedReferral, Referral,
+    facts_for, optional_fields, DeviceReferrals, ProviderStep, ReceivedReferral, Referral,
     ReferralField, ReferralId, ReferralMessage, ReferralStatus, ReferralStep, ReferralSummary,
     SenderStep, SentReferral, ServiceOrganisation, SharedFact, Urgency,
 };
@@ -65,6 +65,8 @@ pub struct OverdueReferral {
     /// The case.
     #[serde(rename = "case")]
     pub case_id: CaseId,
+    /// The case's survivor code, to name it in a list.
+    pub survivor_code: String,
     /// The referral.
     pub referral: ReferralSummary,
 }
@@ -121,10 +123,9 @@ impl Vault {
     fn preview_of(&self, state: &CaseState, draft: &ReferralDraft) -> Result<ReferralPreview> {
         let organisation = self.organisation(draft.organisation)?;
         let facts = facts_for(state, draft.service, &draft.chosen)?;
-        let may_add = fields_for(draft.service)
-            .iter()
-            .filter(|(f, how)| *how == Inclusion::IfChosen && !draft.chosen.contains(f))
-            .map(|(f, _)| *f)
+        let may_add = optional_fields(draft.service)
+            .into_iter()
+            .filter(|f| !draft.chosen.contains(f))
             .collect();
         let consented = state.consent_granted(&organisation.consent_scope(draft.service));
         Ok(ReferralPreview {
@@ -356,12 +357,14 @@ impl Vault {
             let Some(state) = session.store.case_state(row.id)? else {
                 continue;
             };
+            let survivor_code = state.survivor().code;
             out.extend(
                 ReferralSummary::of(&state.referral_steps())
                     .into_iter()
                     .filter(|r| r.overdue(today))
                     .map(|referral| OverdueReferral {
                         case_id: row.id,
+                        survivor_code: survivor_code.clone(),
                         referral,
                     }),
             );

@@ -252,7 +252,7 @@ pub fn facts_for(
     service: ServiceType,
     chosen: &[ReferralField],
 ) -> Result<Vec<SharedFact>> {
-    if fields_for(service).is_empty() {
+    if !takes_referrals(service) {
         return Err(Error::NotAllowed(Refusal::ServiceTakesNoReferral));
     }
     if chosen.iter().any(|f| inclusion(service, *f).is_none()) {
@@ -263,6 +263,21 @@ pub fn facts_for(
         .filter(|(field, how)| *how == Always || chosen.contains(field))
         .filter_map(|(field, _)| SharedFact::of(state, *field))
         .collect())
+}
+
+/// Whether a referral may ask for `service` (the table has a row for it).
+pub fn takes_referrals(service: ServiceType) -> bool {
+    !fields_for(service).is_empty()
+}
+
+/// The fields a referral for `service` carries only if the survivor
+/// chooses them, in the table's order.
+pub fn optional_fields(service: ServiceType) -> Vec<ReferralField> {
+    fields_for(service)
+        .iter()
+        .filter(|(_, how)| *how == IfChosen)
+        .map(|(f, _)| *f)
+        .collect()
 }
 
 /// Checks, on the receiving device, that `facts` hold only fields the

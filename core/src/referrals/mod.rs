@@ -26,8 +26,8 @@ pub use desk::{
     DeviceReferrals, ReceivedReferral, ReferralContent, SenderStep, SentReferral, Supplement,
 };
 pub use fields::{
-    check_facts, facts_for, fields_for, inclusion, Inclusion, ReferralField, SafeContact,
-    SharedFact,
+    check_facts, facts_for, fields_for, inclusion, optional_fields, takes_referrals, Inclusion,
+    ReferralField, SafeContact, SharedFact,
 };
 pub(crate) use organisation::validate_all as validate_organisations;
 pub(crate) use organisation::{apply as apply_organisations, changes as organisation_changes};

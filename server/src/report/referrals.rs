@@ -14,7 +14,7 @@ use super::disclosure::{CellId, Grid, Status};
 use super::programme::indicator;
 use super::tables::{change, share};
 use binhan_core::model::{Coded, ServiceType};
-use binhan_core::referrals::{fields_for, ReferralStatus};
+use binhan_core::referrals::{takes_referrals, ReferralStatus};
 use binhan_core::stats::report::{
     AuditSummary, Column, Indicator, Row, Structure, Table, Value, PROVINCE_ROW,
 };
@@ -25,7 +25,7 @@ fn services() -> Vec<ServiceType> {
     ServiceType::ALL
         .iter()
         .copied()
-        .filter(|s| !fields_for(*s).is_empty())
+        .filter(|s| takes_referrals(*s))
         .collect()
 }
 

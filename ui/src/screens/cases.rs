@@ -355,22 +355,13 @@ pub(crate) fn summary_view(
                         case: case.id.to_string(),
                     },
                 ),
-                work_action(case, WorkKind::Transfer, lang).unless(
-                    match binhan_core::cases::check_transferrer(role) {
-                        Err(binhan_core::Error::NotAllowed(refusal)) => {
-                            Some(Reason::refused(&refusal, lang))
-                        }
-                        _ => None,
-                    },
-                ),
+                work_action(case, WorkKind::Transfer, lang).unless(Reason::unless_allowed(
+                    binhan_core::cases::check_transferrer(role),
+                    lang,
+                )),
                 match case.status {
                     CaseStatus::Open => work_action(case, WorkKind::Close, lang).unless(
-                        match binhan_core::cases::check_closer(role) {
-                            Err(binhan_core::Error::NotAllowed(refusal)) => {
-                                Some(Reason::refused(&refusal, lang))
-                            }
-                            _ => None,
-                        },
+                        Reason::unless_allowed(binhan_core::cases::check_closer(role), lang),
                     ),
                     CaseStatus::Closed => work_action(case, WorkKind::Reopen, lang),
                 },

@@ -47,6 +47,16 @@ fn open_work(h: &Harness, case: &str, kind: WorkKind) -> ViewModel {
     })
 }
 
+/// The summary's action that opens the form `kind`.
+fn summary_action(view: ViewModel, kind: WorkKind) -> crate::view::Action {
+    summary(&view)
+        .actions
+        .iter()
+        .find(|a| matches!(&a.event, Event::OpenCaseWork { kind: k, .. } if *k == kind))
+        .cloned()
+        .unwrap_or_else(|| panic!("a {kind:?} action"))
+}
+
 /// Why the form cannot be saved yet, by code.
 fn why_not_saved(view: &ViewModel) -> Option<&str> {
     work(view)
@@ -70,21 +80,7 @@ fn only_a_commune_case_manager_closes_a_case() {
         let h = Harness::seeded_as(role);
         h.unlock(PIN);
         let id = h.id("SYN-001");
-        let view = h.send(Event::OpenCase { id: id.clone() });
-        let close = summary(&view)
-            .actions
-            .iter()
-            .find(|a| {
-                matches!(
-                    &a.event,
-                    Event::OpenCaseWork {
-                        kind: WorkKind::Close,
-                        ..
-                    }
-                )
-            })
-            .cloned()
-            .expect("a close action");
+        let close = summary_action(h.send(Event::OpenCase { id: id.clone() }), WorkKind::Close);
         (close.enabled, close.disabled_reason.map(|r| r.code))
     };
     assert_eq!(
@@ -101,21 +97,10 @@ fn only_a_commune_case_manager_closes_a_case() {
 fn a_manager_transfers_a_case_with_the_survivor_s_consent() {
     use binhan_core::model::Role;
     let transfer_action = |h: &Harness, id: &str| {
-        let view = h.send(Event::OpenCase { id: id.into() });
-        summary(&view)
-            .actions
-            .iter()
-            .find(|a| {
-                matches!(
-                    &a.event,
-                    Event::OpenCaseWork {
-                        kind: WorkKind::Transfer,
-                        ..
-                    }
-                )
-            })
-            .cloned()
-            .expect("a transfer action")
+        summary_action(
+            h.send(Event::OpenCase { id: id.into() }),
+            WorkKind::Transfer,
+        )
     };
     let collaborator = Harness::seeded_as(Role::Collaborator);
     collaborator.unlock(PIN);

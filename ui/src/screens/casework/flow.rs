@@ -31,7 +31,7 @@ pub(crate) fn facts(vault: &Vault, form: &WorkForm, case: &CaseDetail) -> CaseFa
             let sent = vault.sent_referrals().unwrap_or_default();
             if let Some(sent) = sent.iter().find(|r| Some(r.referral.id) == form.referral) {
                 let carried: Vec<_> = sent.referral.facts.iter().map(|f| f.field()).collect();
-                facts.may_add = super::referral::optional_fields(sent.referral.service)
+                facts.may_add = binhan_core::referrals::optional_fields(sent.referral.service)
                     .into_iter()
                     .filter(|f| !carried.contains(f))
                     .collect();

@@ -415,7 +415,7 @@ impl WorkForm {
             WorkField::Shared if self.kind == WorkKind::Supplement => !facts.may_add.is_empty(),
             WorkField::Shared => self
                 .service()
-                .is_some_and(|s| !referral::optional_fields(s).is_empty()),
+                .is_some_and(|s| !binhan_core::referrals::optional_fields(s).is_empty()),
             _ => self.kind.fields().contains(&field),
         }
     }

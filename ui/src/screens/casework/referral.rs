@@ -12,14 +12,9 @@ use crate::screens::intake::text::Problem;
 use binhan_core::app::ReferralDraft;
 use binhan_core::model::{Coded, ConsentScope, ServiceType};
 use binhan_core::referrals::{
-    consent_scope, fields_for, Inclusion, OrganisationId, ReferralField, ServiceOrganisation,
-    Urgency,
+    consent_scope, optional_fields, takes_referrals, OrganisationId, ReferralField,
+    ServiceOrganisation, Urgency,
 };
-
-/// Whether a referral may ask for `service` (the table has fields for it).
-pub(crate) fn takes_referrals(service: ServiceType) -> bool {
-    !fields_for(service).is_empty()
-}
 
 /// The organisations a referral from a case in `commune` can go to: those
 /// of the directory that serve the commune, give a service that takes
@@ -28,15 +23,6 @@ pub(crate) fn reachable(organisations: Vec<ServiceOrganisation>) -> Vec<ServiceO
     organisations
         .into_iter()
         .filter(|o| !o.devices.is_empty() && o.services.iter().any(|s| takes_referrals(*s)))
-        .collect()
-}
-
-/// The fields the survivor may choose to add for `service`.
-pub(crate) fn optional_fields(service: ServiceType) -> Vec<ReferralField> {
-    fields_for(service)
-        .iter()
-        .filter(|(_, how)| *how == Inclusion::IfChosen)
-        .map(|(f, _)| *f)
         .collect()
 }
 

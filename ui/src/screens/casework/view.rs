@@ -2,7 +2,6 @@
 //! given the answers), every field's problem at once, and the save button,
 //! disabled with its reason while anything is wrong.
 
-use super::referral::optional_fields;
 use super::text::checklist_item;
 use super::{CaseFacts, Kind, Problems, WorkField, WorkForm, WorkKind, CHECKLIST};
 use crate::event::Event;
@@ -95,7 +94,9 @@ impl WorkForm {
                 coded(facts.may_add.iter().copied(), lang)
             }
             WorkField::Shared => coded(
-                self.service().map(optional_fields).unwrap_or_default(),
+                self.service()
+                    .map(binhan_core::referrals::optional_fields)
+                    .unwrap_or_default(),
                 lang,
             ),
             WorkField::Outcome => labels::<ServiceOutcome>(lang),

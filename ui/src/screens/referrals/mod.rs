@@ -141,7 +141,7 @@ fn actions(referral: &ReceivedReferral, today: NaiveDate, lang: Lang) -> Vec<Act
         .map(SharedFact::field)
         .collect();
     steps.extend(
-        crate::screens::casework::referral::optional_fields(referral.service)
+        binhan_core::referrals::optional_fields(referral.service)
             .into_iter()
             .filter(|f| !shared.contains(f))
             .map(|field| {

@@ -41,14 +41,11 @@ pub(crate) fn view(vault: &Vault, today: NaiveDate, lang: Lang) -> OverdueReferr
         .unwrap_or_default()
         .into_iter()
         .map(|o| {
-            let code = vault
-                .case(o.case_id)
-                .map(|c| c.survivor.code)
-                .unwrap_or_default();
             let sent = &o.referral.sent;
             OverdueRow {
                 title: format!(
-                    "{code} · {} · {}",
+                    "{} · {} · {}",
+                    o.survivor_code,
                     sent.organisation_name,
                     sent.service.label(lang)
                 ),
