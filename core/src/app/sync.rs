@@ -200,7 +200,23 @@ impl Vault {
     /// officers).
     pub async fn invite(&self, role: Role, commune: &str, valid_hours: u32) -> Result<Invitation> {
         self.with_sync(None, async |ctx| {
-            ctx.invite(role, commune, valid_hours).await
+            ctx.invite(role, commune, None, valid_hours).await
+        })
+        .await
+    }
+
+    /// Issues a one-time invitation code for a school counselor of
+    /// `school`: the school's counselors share the cases its counselors
+    /// record, with the commune's case managers.
+    pub async fn invite_counselor(
+        &self,
+        commune: &str,
+        school: &str,
+        valid_hours: u32,
+    ) -> Result<Invitation> {
+        self.with_sync(None, async |ctx| {
+            ctx.invite(Role::SchoolCounselor, commune, Some(school), valid_hours)
+                .await
         })
         .await
     }

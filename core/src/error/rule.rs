@@ -85,6 +85,8 @@ pub enum Rule {
     DisagreesWithBirthDate,
     /// A school given for someone who is not a student.
     OnlyForStudent,
+    /// A school given to an invitation for any role but a school counselor.
+    OnlyForSchoolCounselor,
     /// A referral without the provider it goes to.
     RequiredForReferral,
     /// A value that is not among those allowed.
@@ -208,6 +210,7 @@ impl Rule {
             Self::ChildrenDisagreeWithGroup => "children_disagree_with_group",
             Self::DisagreesWithBirthDate => "disagrees_with_birth_date",
             Self::OnlyForStudent => "only_for_student",
+            Self::OnlyForSchoolCounselor => "only_for_school_counselor",
             Self::RequiredForReferral => "required_for_referral",
             Self::NotInList => "not_in_list",
             Self::Contradicts => "contradicts",
@@ -333,6 +336,10 @@ impl Rule {
                 "must agree with the date of birth",
             ),
             Self::OnlyForStudent => same("chỉ điền khi là học sinh", "is only for a student"),
+            Self::OnlyForSchoolCounselor => same(
+                "chỉ điền khi mời cán bộ tư vấn học đường",
+                "is only for a school counselor",
+            ),
             Self::RequiredForReferral => same(
                 "cần ghi nơi nhận khi chuyển gửi",
                 "is required for a referral",
@@ -520,6 +527,7 @@ pub(super) mod tests {
             ChildrenDisagreeWithGroup,
             DisagreesWithBirthDate,
             OnlyForStudent,
+            OnlyForSchoolCounselor,
             RequiredForReferral,
             NotInList,
             Contradicts,
@@ -581,6 +589,7 @@ pub(super) mod tests {
                 | ChildrenDisagreeWithGroup
                 | DisagreesWithBirthDate
                 | OnlyForStudent
+                | OnlyForSchoolCounselor
                 | RequiredForReferral
                 | NotInList
                 | Contradicts

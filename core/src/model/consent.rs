@@ -61,21 +61,16 @@ impl ConsentScope {
     }
 
     /// A stable key for this scope (used to name its merge register). A
-    /// recipient is compared as typed on any keyboard: Unicode NFC (a
-    /// Vietnamese letter typed as one character or as letter plus marks),
-    /// any run of spaces as one, ignoring case. A team member is its
+    /// recipient is compared as typed on any keyboard
+    /// ([`name_key`](super::validate::name_key)). A team member is its
     /// device, whatever the label.
     pub fn key(&self) -> String {
         match self {
             Self::Statistics => "consent.statistics".into(),
             Self::Service { service, recipient } => {
                 use super::Coded;
-                use unicode_normalization::UnicodeNormalization;
-                let words: Vec<String> = recipient
-                    .split_whitespace()
-                    .map(|w| w.nfc().collect::<String>().to_lowercase())
-                    .collect();
-                format!("consent.service.{}.{}", service.code(), words.join(" "))
+                let recipient = super::validate::name_key(recipient);
+                format!("consent.service.{}.{recipient}", service.code())
             }
             Self::TeamMember { device, .. } => format!("consent.team_member.{device}"),
             Self::Transfer { commune } => format!("consent.transfer.{commune}"),

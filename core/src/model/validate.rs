@@ -10,6 +10,17 @@ pub fn earliest_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(1900, 1, 1).expect("1900-01-01 is a valid date")
 }
 
+/// A name as typed on any keyboard, for comparing: Unicode NFC (a
+/// Vietnamese letter typed as one character or as letter plus marks), any
+/// run of spaces as one, ignoring case.
+pub fn name_key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.split_whitespace()
+        .map(|w| w.nfc().collect::<String>().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Text that must be present and at most `max` characters.
 pub fn required_text(field: &str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() {

@@ -5,6 +5,7 @@ use super::certificate::{Grant, InvitationSecret};
 use super::engine::SyncContext;
 use super::identity::DeviceIdentity;
 use super::revocation::{Revocation, RevocationProof, RevocationQuery};
+use super::school::SchoolGrant;
 use super::wire::{Invitation, InvitationRequest, MAX_INVITATION_HOURS};
 use crate::error::Rule;
 use crate::model::{DeviceId, Role};
@@ -12,12 +13,14 @@ use crate::{Error, Result};
 
 /// A new invitation made by `issuer` under `root`: the code, to show, and
 /// the request that registers it with the server (the code's id and the
-/// grant, signed by the issuer and with the code's key).
+/// grant, signed by the issuer and with the code's key; for a school
+/// counselor, its `school`, signed by the issuer).
 pub fn invitation_request(
     issuer: &DeviceIdentity,
     root: [u8; 32],
     role: Role,
     commune: &str,
+    school: Option<&str>,
     valid_hours: u32,
 ) -> Result<(Invitation, InvitationRequest)> {
     if !(1..=MAX_INVITATION_HOURS).contains(&valid_hours) {
@@ -34,9 +37,13 @@ pub fn invitation_request(
     let expires_at = chrono::Utc::now() + chrono::TimeDelta::hours(i64::from(valid_hours));
     let expires_at_ms = u64::try_from(expires_at.timestamp_millis()).unwrap_or(0);
     let grant = Grant::issue(issuer, root, &secret, role, commune, expires_at_ms);
+    let school = school
+        .map(|school| SchoolGrant::issue(issuer, &grant, school))
+        .transpose()?;
     let request = InvitationRequest {
         id: secret.id().to_string(),
         grant,
+        school,
     };
     let invitation = Invitation {
         code,
@@ -52,10 +59,16 @@ impl SyncContext<'_> {
     /// the code, on this phone, and a grant signed with this device's key
     /// and the code's; the server learns the grant and the code's id, never
     /// the code.
-    pub async fn invite(&self, role: Role, commune: &str, valid_hours: u32) -> Result<Invitation> {
+    pub async fn invite(
+        &self,
+        role: Role,
+        commune: &str,
+        school: Option<&str>,
+        valid_hours: u32,
+    ) -> Result<Invitation> {
         let root = super::auth::root(self.store)?;
         let (invitation, request) =
-            invitation_request(self.identity, root, role, commune, valid_hours)?;
+            invitation_request(self.identity, root, role, commune, school, valid_hours)?;
         let () = self.call("/v1/invitations", &request).await?;
         Ok(invitation)
     }

@@ -9,7 +9,7 @@ use super::wire::{
     challenge_message, enrol_message, Challenge, ChallengeRequest, EnrolRequest, Enrolled, Token,
     TokenRequest,
 };
-use crate::model::Role;
+use crate::model::{DeviceId, Role};
 use crate::store::Store;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -66,6 +66,7 @@ pub async fn enrol(ctx: &SyncContext<'_>, code: &str, label: &str) -> Result<Enr
             active: true,
             certificate: Some(certificate),
             revocation: None,
+            school: enrolled.school,
         },
     )?;
     ctx.store.set_meta(ROOT, &root)?;
@@ -99,7 +100,7 @@ pub fn enrol_request(identity: &DeviceIdentity, code: &str, label: &str) -> Enro
 /// The root key the server's answer to an enrolment with `code` certifies
 /// `device` under, once checked: the device's own key for the bootstrap
 /// code, else the root of a grant made with this code, with a chain back
-/// to it.
+/// to it (and the school of a counselor, signed by its inviter).
 pub fn check_enrolled(code: &str, device: &DevicePublic, enrolled: &Enrolled) -> Result<[u8; 32]> {
     let certificate = &enrolled.certificate;
     let tampered = || Error::Tampered {
@@ -120,7 +121,22 @@ pub fn check_enrolled(code: &str, device: &DevicePublic, enrolled: &Enrolled) ->
         return Err(tampered());
     }
     check_chain(certificate, &enrolled.chain, &root)?;
+    if let Some(school) = &enrolled.school {
+        let issuer = enrolled
+            .chain
+            .iter()
+            .find(|c| Some(c.device.device_id) == certificate.issuer())
+            .ok_or_else(tampered)?;
+        school.check(certificate, &issuer.device)?;
+    }
     Ok(root)
+}
+
+/// The school this device's inviter certified it for, if it is a school
+/// counselor with one (its own directory record, kept at enrolment).
+pub fn own_school(store: &Store, me: DeviceId) -> Result<Option<String>> {
+    let record: Option<super::wire::DeviceRecord> = store.device(me)?;
+    Ok(record.and_then(|r| r.school).map(|s| s.school))
 }
 
 /// The root key this device was enrolled under.

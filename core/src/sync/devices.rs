@@ -164,6 +164,7 @@ impl SyncContext<'_> {
             record.role = cert.role();
             record.commune = cert.commune().to_string();
             check_revocation(&mut record, &chain, &root);
+            check_school(&mut record, &chain);
             self.remember_device(&mut record)?;
             certified.push(record);
         }
@@ -195,6 +196,25 @@ impl SyncContext<'_> {
 /// [`SyncContext::certified`]; it stays once checked).
 pub(super) fn known_revoked(store: &Store, id: DeviceId) -> Result<bool> {
     Ok(cached(store, id)?.is_some_and(|r| r.revocation.is_some()))
+}
+
+/// Keeps a counselor's school only if it checks: signed by the issuer of
+/// its certificate (in `chain`, checked) for the grant it was bound with.
+fn check_school(record: &mut DeviceRecord, chain: &[DeviceCertificate]) {
+    let Some(school) = record.school.take() else {
+        return;
+    };
+    let checks = record.certificate.as_ref().is_some_and(|cert| {
+        chain
+            .iter()
+            .find(|c| Some(c.device.device_id) == cert.issuer())
+            .is_some_and(|issuer| school.check(cert, &issuer.device).is_ok())
+    });
+    if checks {
+        record.school = Some(school);
+    } else {
+        tracing::warn!(device = %record.public.device_id, "a school that does not check was ignored");
+    }
 }
 
 /// Keeps `record`'s revocation only if it checks: for this device, signed
@@ -252,6 +272,7 @@ fn cached(store: &Store, id: DeviceId) -> Result<Option<DeviceRecord>> {
                     active: r.active,
                     certificate: r.certificate,
                     revocation: None,
+                    school: None,
                 }))
         }
         other => other,
@@ -305,6 +326,7 @@ mod tests {
             active,
             certificate: Some(phone_cert.clone()),
             revocation,
+            school: None,
         };
         let id = phone.device_id();
         // The manager's, even if the server still lists it as active.

@@ -17,6 +17,7 @@ mod pull;
 mod push;
 mod quarantine;
 mod revocation;
+mod school;
 mod snapshots;
 mod statistics;
 mod team;
@@ -31,7 +32,7 @@ pub use activities::{ActivitySending, RecordedActivity, MAX_KEPT_ACTIVITIES};
 pub use admin::invitation_request;
 #[cfg(any(test, feature = "testing"))]
 pub(crate) use auth::set_enrolment;
-pub use auth::{check_enrolled, enrol, enrol_request, enrolment, Enrolment};
+pub use auth::{check_enrolled, enrol, enrol_request, enrolment, own_school, Enrolment};
 pub use bundle::{open_bundle, seal_bundle, verify_bundle, MAX_BUNDLE_PLAIN_BYTES};
 pub use certificate::{
     check_chain, commune_suits, new_code, DeviceCertificate, Grant, InvitationSecret,
@@ -49,6 +50,7 @@ pub use link::InvitationLink;
 pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use revocation::{may_revoke, Revocation, RevocationProof, RevocationQuery, QUERY_WINDOW_MS};
+pub use school::{SchoolGrant, MAX_SCHOOL_CHARS};
 pub use team::{lacks_consent, members_without_consent, TeamState};
 pub use transport::{
     check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,

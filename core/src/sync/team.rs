@@ -24,44 +24,66 @@ pub struct TeamState {
 }
 
 /// Whether `member` needs the survivor's recorded consent
-/// ([`ConsentScope::TeamMember`]) to be on the team of a case created by
-/// `creator` for a survivor of `commune`: anyone but the creator and the
-/// case managers of that commune, as their certified `record` says (a
-/// member without a certified record needs it too).
+/// ([`ConsentScope::TeamMember`]) to be on the team of the case `state`
+/// created by `creator`: anyone but the creator, the case managers of the
+/// survivor's commune and, on the case of a student that a counselor of the
+/// student's school created, that school's counselors, as their certified
+/// records in `directory` say (a member without a certified record needs
+/// it too).
 fn needs_consent(
     member: DeviceId,
     creator: Option<DeviceId>,
-    record: Option<&DeviceRecord>,
-    commune: &str,
+    directory: &HashMap<DeviceId, DeviceRecord>,
+    state: &CaseState,
 ) -> bool {
+    let survivor = state.survivor();
+    let commune = survivor.commune.as_str();
+    let record = directory.get(&member);
     let manager_here =
         record.is_some_and(|r| r.role == Role::CommuneCaseManager && r.commune == commune);
-    creator != Some(member) && !manager_here
+    let counselor_of = |r: &DeviceRecord, school: &str| {
+        r.role == Role::SchoolCounselor
+            && r.commune == commune
+            && r.school.as_ref().is_some_and(|s| s.is(school))
+    };
+    let school_case = survivor
+        .school
+        .as_deref()
+        .filter(|_| survivor.student == Some(true))
+        .filter(|school| {
+            creator
+                .and_then(|c| directory.get(&c))
+                .is_some_and(|c| counselor_of(c, school))
+        });
+    let counselor_here =
+        school_case.is_some_and(|school| record.is_some_and(|r| counselor_of(r, school)));
+    creator != Some(member) && !manager_here && !counselor_here
 }
 
-/// Whether `member` (certified as `record`) would be on the team of the
-/// case `state` without the consent it needs: never given, withdrawn, or
-/// in conflict. The one check for the device that adds a member and for
+/// Whether `member` would be on the team of the case `state` (created by
+/// `creator`) without the consent it needs: never given, withdrawn, or in
+/// conflict. `directory` holds the certified records of the member and of
+/// the creator. The one check for the device that adds a member and for
 /// every device that holds the case after a sync.
 pub fn lacks_consent(
     member: DeviceId,
     creator: Option<DeviceId>,
-    record: Option<&DeviceRecord>,
+    directory: &HashMap<DeviceId, DeviceRecord>,
     state: &CaseState,
 ) -> bool {
-    let commune = state.survivor().commune;
-    if commune.is_empty() {
+    if state.survivor().commune.is_empty() {
         return false; // the case's first event is not here yet: nothing to judge by
     }
     let scope = ConsentScope::TeamMember {
         device: member,
         label: String::new(),
     };
-    needs_consent(member, creator, record, &commune) && !state.consent_granted(&scope)
+    needs_consent(member, creator, directory, state) && !state.consent_granted(&scope)
 }
 
 /// The current members of a case's team who lack the consent they need
-/// ([`lacks_consent`]), by the certified records of `directory`.
+/// ([`lacks_consent`]), by the certified records of `directory` (the
+/// members' and the creator's).
 ///
 /// A case transferred to another commune is handed over, not dropped:
 /// until a case manager of its new commune is on the team, the managers of
@@ -82,7 +104,7 @@ pub fn members_without_consent(
     team.members()
         .iter()
         .copied()
-        .filter(|&m| lacks_consent(m, team.creator, directory.get(&m), state))
+        .filter(|&m| lacks_consent(m, team.creator, directory, state))
         .filter(|m| handed_over || !manager(m, false))
         .collect()
 }
@@ -313,6 +335,98 @@ mod tests {
             active: true,
             certificate: None,
             revocation: None,
+            school: None,
+        }
+    }
+
+    /// A counselor's record certified for `school` (signature unused: the
+    /// records here are taken as checked).
+    fn counselor(device: DeviceId, school: &str) -> DeviceRecord {
+        DeviceRecord {
+            school: Some(crate::sync::SchoolGrant {
+                school: school.into(),
+                grant_key: [0; 32],
+                issuer: device,
+                signature: vec![],
+            }),
+            ..record(device, Role::SchoolCounselor, "mu_ca")
+        }
+    }
+
+    /// A case whose survivor is `survivor`, recorded by `author`.
+    fn case_of(survivor: &crate::model::Survivor, author: DeviceId) -> CaseState {
+        use crate::events::{Change, Event, Hlc};
+        let mut state = CaseState::new(CaseId([1; 16]));
+        let changes = crate::model::Survivor::default().changed_fields(survivor);
+        state.apply(&Event {
+            id: EventId::random(),
+            case_id: CaseId([1; 16]),
+            hlc: Hlc::from_wall_ms(1_000),
+            author,
+            changes: changes.into_iter().map(Change::Survivor).collect(),
+        });
+        state
+    }
+
+    /// A student's case a counselor of the student's school recorded is
+    /// shared with the school's other counselors by right; no other
+    /// counselor's, and no other case.
+    #[test]
+    fn a_schools_counselors_share_its_cases_without_consent() {
+        use crate::model::Survivor;
+        let [a, b, other_school, collaborator] = devices();
+        let directory: HashMap<DeviceId, DeviceRecord> = [
+            counselor(a, "Trường THCS synthetic"),
+            counselor(b, "trường  thcs SYNTHETIC"),
+            counselor(other_school, "Trường tiểu học synthetic"),
+            record(collaborator, Role::Collaborator, "mu_ca"),
+        ]
+        .into_iter()
+        .map(|r| (r.public.device_id, r))
+        .collect();
+        let student = Survivor {
+            commune: "mu_ca".into(),
+            student: Some(true),
+            school: Some("Trường THCS synthetic".into()),
+            ..Survivor::default()
+        };
+        let mut team = TeamState::default();
+        team.accept(&entry(0, &[a, b, other_school], a), Role::SchoolCounselor)
+            .unwrap();
+        let state = case_of(&student, a);
+        assert_eq!(
+            members_without_consent(&team, &state, &directory),
+            [other_school]
+        );
+
+        // The same student's case recorded by a collaborator: the school
+        // learns of it only with the survivor's consent.
+        let mut by_collaborator = TeamState::default();
+        by_collaborator
+            .accept(
+                &entry(0, &[collaborator, a], collaborator),
+                Role::Collaborator,
+            )
+            .unwrap();
+        let state = case_of(&student, collaborator);
+        assert_eq!(
+            members_without_consent(&by_collaborator, &state, &directory),
+            [a]
+        );
+
+        // Not a student of that school (another school, or another commune).
+        for survivor in [
+            Survivor {
+                school: Some("Trường tiểu học synthetic".into()),
+                ..student.clone()
+            },
+            Survivor {
+                commune: "than_uyen".into(),
+                ..student.clone()
+            },
+        ] {
+            let state = case_of(&survivor, a);
+            assert!(members_without_consent(&team, &state, &directory).contains(&b));
         }
     }
 

@@ -27,9 +27,17 @@ pub(super) type Unbundled = BTreeMap<CaseId, BTreeSet<DeviceId>>;
 
 impl SyncContext<'_> {
     /// Creates the team of every case this device created and has not
-    /// published: itself and the commune's case managers, epoch 0.
+    /// published: itself and the commune's case managers, epoch 0; on a
+    /// school counselor's case of a student of its school, the school's
+    /// other counselors too.
     pub(super) async fn publish_new_teams(&self, events: &[Event], role: Role) -> Result<()> {
         let me = self.identity.device_id();
+        let my_commune = self.enrolment()?.commune;
+        let my_school = self
+            .store
+            .device::<DeviceRecord>(me)?
+            .and_then(|r| r.school);
+        let mut counselors: Option<Vec<DeviceRecord>> = None;
         let cases: BTreeSet<CaseId> = events
             .iter()
             .filter(|e| {
@@ -64,9 +72,36 @@ impl SyncContext<'_> {
                     key
                 }
             };
+            let survivor = state.survivor();
+            let school_case = survivor.student == Some(true)
+                && commune == my_commune
+                && my_school
+                    .as_ref()
+                    .zip(survivor.school.as_deref())
+                    .is_some_and(|(mine, theirs)| mine.is(theirs));
+            let mut schoolmates = Vec::new();
+            if school_case {
+                if counselors.is_none() {
+                    let found = self
+                        .commune_devices(&commune, Some(Role::SchoolCounselor))
+                        .await?;
+                    counselors = Some(found);
+                }
+                schoolmates = counselors
+                    .iter()
+                    .flatten()
+                    .filter(|c| {
+                        c.school
+                            .as_ref()
+                            .zip(survivor.school.as_deref())
+                            .is_some_and(|(s, theirs)| s.is(theirs))
+                    })
+                    .collect();
+            }
             let mut members = vec![me];
             let mut wraps = Vec::new();
-            for manager in managers_by_commune.get(&commune).into_iter().flatten() {
+            let managers = managers_by_commune.get(&commune).into_iter().flatten();
+            for manager in managers.chain(schoolmates) {
                 let id = manager.public.device_id;
                 if id != me && !members.contains(&id) {
                     members.push(id);
@@ -87,7 +122,14 @@ impl SyncContext<'_> {
     /// Adds a device to a case's team, giving it every key of the case.
     pub async fn add_member(&self, case_id: CaseId, device: DeviceId) -> Result<()> {
         let (role, mut team, epoch) = self.team_to_change(case_id)?;
-        let directory = self.devices_fresh(&[device]).await?;
+        let directory = self
+            .devices_fresh(
+                &[Some(device), team.creator]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>(),
+            )
+            .await?;
         let record = directory
             .get(&device)
             .filter(|r| r.active)
@@ -100,7 +142,7 @@ impl SyncContext<'_> {
             .store
             .case_state(case_id)?
             .ok_or_else(|| Error::NotFound(format!("case {case_id}")))?;
-        if lacks_consent(device, team.creator, Some(record), &state) {
+        if lacks_consent(device, team.creator, &directory, &state) {
             return Err(Error::NotAllowed(Refusal::TeamMemberNeedsConsent));
         }
         // The consent reaches the server before the team entry, so that no
@@ -237,7 +279,9 @@ impl SyncContext<'_> {
                 teams.push((case_id, team));
             }
         }
-        let members = teams.iter().flat_map(|(_, t)| t.members().iter().copied());
+        let members = teams
+            .iter()
+            .flat_map(|(_, t)| t.members().iter().copied().chain(t.creator));
         let directory = self.devices(members.collect::<Vec<_>>()).await?;
         let mut found = BTreeSet::new();
         for (case_id, team) in teams {
@@ -275,7 +319,8 @@ impl SyncContext<'_> {
             }
             let Some(epoch) = team.epoch() else { continue };
             let members: Vec<DeviceId> = team.members().to_vec();
-            let directory = self.devices_fresh(&members).await?;
+            let with_creator: Vec<DeviceId> = members.iter().copied().chain(team.creator).collect();
+            let directory = self.devices_fresh(&with_creator).await?;
             let unconsented = match self.store.case_state(case_id)? {
                 Some(state) => members_without_consent(&team, &state, &directory),
                 None => vec![],

@@ -6,6 +6,7 @@
 
 use super::certificate::{DeviceCertificate, Grant};
 use super::revocation::Revocation;
+use super::school::SchoolGrant;
 use super::DevicePublic;
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use serde::de::DeserializeOwned;
@@ -90,6 +91,8 @@ pub struct InvitationRequest {
     pub id: String,
     /// What it grants, signed by the inviter and with the code's key.
     pub grant: Grant,
+    /// A school counselor's school, signed by the inviter.
+    pub school: Option<SchoolGrant>,
 }
 
 /// Longest an invitation stays valid, in hours.
@@ -147,6 +150,8 @@ pub struct Enrolled {
     pub certificate: DeviceCertificate,
     /// The certificates of the issuers above it, back to the root.
     pub chain: Vec<DeviceCertificate>,
+    /// A school counselor's school, as its inviter signed it.
+    pub school: Option<SchoolGrant>,
 }
 
 /// A device asks for a challenge to sign.
@@ -220,6 +225,10 @@ pub struct DeviceRecord {
     pub certificate: Option<DeviceCertificate>,
     /// The signed revocation, once revoked.
     pub revocation: Option<Revocation>,
+    /// A school counselor's school, as its inviter signed it (counted only
+    /// once checked, like the certificate; see [`super::school`]).
+    #[serde(with = "super::school::trailing", default)]
+    pub school: Option<SchoolGrant>,
 }
 
 /// Devices found.

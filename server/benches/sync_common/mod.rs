@@ -405,7 +405,8 @@ pub async fn invite_with(
     commune: &str,
 ) -> String {
     let (invitation, request) =
-        binhan_core::sync::invitation_request(by, root, role, commune, 24).expect("an invitation");
+        binhan_core::sync::invitation_request(by, root, role, commune, None, 24)
+            .expect("an invitation");
     let () = call(&client(), url, "/v1/invitations", Some(token), &request)
         .await
         .expect("invitation");

@@ -13,7 +13,7 @@ use axum::extract::State;
 use binhan_core::model::{validate_commune, Role};
 use binhan_core::sync::wire::{
     challenge_message, enrol_message, Challenge, ChallengeRequest, DeviceList, DeviceQuery,
-    EnrolRequest, Enrolled, Invitation, InvitationRequest, Token, TokenRequest,
+    DeviceRecord, EnrolRequest, Enrolled, Invitation, InvitationRequest, Token, TokenRequest,
     MAX_INVITATION_HOURS,
 };
 use binhan_core::sync::{
@@ -74,6 +74,7 @@ pub async fn bootstrap_invitation<S: Storage>(
             issued_by: None,
             grant: None,
             replaces_root: replace_root,
+            school: None,
         })
         .await?;
     Ok(Invitation {
@@ -128,6 +129,14 @@ pub async fn invite<S: Storage>(
             "the invitation's grant is not signed by this certified device under the province's root",
         ));
     }
+    if let Some(school) = &request.school {
+        school.check_grant(grant, &me.public).map_err(|_| {
+            ServerError::unprocessable(
+                "bad_school",
+                "a school is given only to a school counselor's invitation, signed by its inviter",
+            )
+        })?;
+    }
     state
         .storage
         .create_invitation(NewInvitation {
@@ -138,6 +147,7 @@ pub async fn invite<S: Storage>(
             issued_by: Some(me.public.device_id),
             grant: Some(grant.clone()),
             replaces_root: false,
+            school: request.school,
         })
         .await?;
     tracing::info!(role = ?grant.role, "invitation registered");
@@ -193,6 +203,7 @@ pub async fn enrol<S: Storage>(
         },
         certificate,
         chain,
+        school: record.school,
     }))
 }
 
@@ -286,15 +297,31 @@ pub async fn token<S: Storage>(
 
 /// Whether `me` may list the devices of `commune` (with `role`, if
 /// given): anyone the case managers of any commune (a new case's team
-/// starts with those of the survivor's commune), a commune case manager
-/// every device of its own commune (it looks after them), the provincial
-/// officer every device. Devices by id (signers of what a device pulled,
-/// a shelter's host, issuers in a certificate chain) are not listed this
-/// way and stay open to every enrolled device.
-fn may_list(me: &binhan_core::sync::wire::DeviceRecord, commune: &str, role: Option<Role>) -> bool {
+/// starts with those of the survivor's commune), a school counselor the
+/// counselors of its own school (see [`same_school`]), a commune case
+/// manager every device of its own commune (it looks after them), the
+/// provincial officer every device. Devices by id (signers of what a
+/// device pulled, a shelter's host, issuers in a certificate chain) are not
+/// listed this way and stay open to every enrolled device.
+fn may_list(me: &DeviceRecord, commune: &str, role: Option<Role>) -> bool {
+    let counselor = me.role == Role::SchoolCounselor && me.school.is_some();
     role == Some(Role::CommuneCaseManager)
         || me.role == Role::ProvincialOfficer
         || (me.role == Role::CommuneCaseManager && me.commune == commune)
+        || (counselor && role == Some(Role::SchoolCounselor) && me.commune == commune)
+}
+
+/// Whether a counselor `me` may see `device` in a listing: only the
+/// counselors of its own school are listed to it (a counselor's school
+/// case starts with them on its team).
+fn same_school(me: &DeviceRecord, device: &DeviceRecord) -> bool {
+    me.role != Role::SchoolCounselor
+        || device.role != Role::SchoolCounselor
+        || me
+            .school
+            .as_ref()
+            .zip(device.school.as_ref())
+            .is_some_and(|(mine, theirs)| mine.is(&theirs.school))
 }
 
 /// `POST /v1/devices/query`: public keys and roles of devices, listed only
@@ -319,7 +346,11 @@ pub async fn query<S: Storage>(
             ));
         }
     }
-    let devices = state.storage.query_devices(query).await?;
+    let listed = query.commune.is_some();
+    let mut devices = state.storage.query_devices(query).await?;
+    if listed {
+        devices.retain(|d| same_school(&me, d));
+    }
     let chain = chains_of(&state.storage, &devices).await?;
     Ok(Wire(DeviceList { devices, chain }))
 }

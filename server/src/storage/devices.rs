@@ -7,7 +7,7 @@ use super::{Enrolment, NewInvitation, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::model::{Coded, DeviceId, Role};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord};
-use binhan_core::sync::{DeviceCertificate, DevicePublic, Grant, Revocation};
+use binhan_core::sync::{DeviceCertificate, DevicePublic, Grant, Revocation, SchoolGrant};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
@@ -34,6 +34,9 @@ fn device_record(row: &AnyRow) -> Result<DeviceRecord> {
         revocation: optional_blob(row, "revocation")?
             .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("revocation")))
             .transpose()?,
+        school: optional_blob(row, "school_grant")?
+            .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("school")))
+            .transpose()?,
     })
 }
 
@@ -45,7 +48,7 @@ fn optional_blob(row: &AnyRow, column: &str) -> Result<Option<Vec<u8>>> {
 macro_rules! select_devices {
     ($condition:literal) => {
         concat!(
-            "SELECT device_id, sign_key, exchange_key, role, commune, label, active, certificate, revocation FROM devices WHERE ",
+            "SELECT device_id, sign_key, exchange_key, role, commune, label, active, certificate, revocation, school_grant FROM devices WHERE ",
             $condition
         )
     };
@@ -54,7 +57,7 @@ macro_rules! select_devices {
 impl SqlStorage {
     /// See [`Storage::create_invitation`](super::Storage::create_invitation).
     pub(super) async fn insert_invitation(&self, inv: NewInvitation) -> Result<()> {
-        sqlx::query("INSERT INTO invitations (code_hash, role, commune, expires_at, issued_by, grant_body, replaces_root) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        sqlx::query("INSERT INTO invitations (code_hash, role, commune, expires_at, issued_by, grant_body, replaces_root, school_grant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
             .bind(inv.code_hash.to_vec())
             .bind(inv.role.code())
             .bind(inv.commune)
@@ -62,6 +65,7 @@ impl SqlStorage {
             .bind(inv.issued_by.map(|d| d.as_bytes().to_vec()))
             .bind(inv.grant.map(|g| postcard::to_allocvec(&g).unwrap_or_default()))
             .bind(i32::from(inv.replaces_root))
+            .bind(inv.school.map(|g| postcard::to_allocvec(&g).unwrap_or_default()))
             .execute(self.pool())
             .await?;
         Ok(())
@@ -85,7 +89,7 @@ impl SqlStorage {
         // below checks again, as another enrolment may use the code in
         // between.
         let usable = sqlx::query(
-            "SELECT grant_body, replaces_root FROM invitations WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
+            "SELECT grant_body, replaces_root, school_grant FROM invitations WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(code_hash.to_vec())
         .bind(now_ms as i64)
@@ -96,6 +100,11 @@ impl SqlStorage {
             .map(|body| postcard::from_bytes(&body).map_err(|_| corrupt("grant")))
             .transpose()?;
         let replaces_root = int(&usable, "replaces_root")? != 0;
+        let school_body = optional_blob(&usable, "school_grant")?;
+        let school: Option<SchoolGrant> = school_body
+            .as_deref()
+            .map(|body| postcard::from_bytes(body).map_err(|_| corrupt("school")))
+            .transpose()?;
         let certificate = match grant {
             Some(grant) => DeviceCertificate::invited(device, grant, binding),
             None => DeviceCertificate {
@@ -131,8 +140,8 @@ impl SqlStorage {
             Self::set_root(&mut tx, &device, replaces_root, now_ms).await?;
         }
         let inserted = sqlx::query(
-            "INSERT INTO devices (device_id, sign_key, exchange_key, role, commune, label, active, enrolled_at, certificate)
-             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8) ON CONFLICT (device_id) DO NOTHING",
+            "INSERT INTO devices (device_id, sign_key, exchange_key, role, commune, label, active, enrolled_at, certificate, school_grant)
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9) ON CONFLICT (device_id) DO NOTHING",
         )
         .bind(device.device_id.as_bytes().to_vec())
         .bind(device.sign_key.to_vec())
@@ -142,6 +151,7 @@ impl SqlStorage {
         .bind(label.clone())
         .bind(now_ms as i64)
         .bind(postcard::to_allocvec(&certificate).unwrap_or_default())
+        .bind(school_body)
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() != 1 {
@@ -159,6 +169,7 @@ impl SqlStorage {
             active: true,
             certificate: Some(certificate),
             revocation: None,
+            school,
         })
     }
 

@@ -34,7 +34,7 @@ use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
-use binhan_core::sync::{DevicePublic, Grant, Revocation};
+use binhan_core::sync::{DevicePublic, Grant, Revocation, SchoolGrant};
 use std::future::Future;
 
 /// A device's standing as storage reads it (`Some(active)`, or `None` if it
@@ -65,6 +65,8 @@ pub struct NewInvitation {
     pub grant: Option<Grant>,
     /// A bootstrap invitation that replaces the province's root.
     pub replaces_root: bool,
+    /// A school counselor's school, signed by the issuer.
+    pub school: Option<SchoolGrant>,
 }
 
 /// What a device enrols with.

@@ -4,7 +4,8 @@
 //! list the case managers of any commune (a new case's team starts with
 //! those of the survivor's commune); a commune's case manager lists every
 //! device of its own commune, the provincial officer every device. On
-//! SQLite and PostgreSQL. Synthetic data only.
+//! SQLite and PostgreSQL. A school counselor lists its own school's
+//! counselors. Synthetic data only.
 
 use crate::support::{Backend, RawDevice, Server, Team};
 use binhan_core::model::Role;
@@ -71,3 +72,42 @@ async fn the_directory_lists_only_what_a_device_may_reach(backend: Backend) {
     assert_eq!(response.decode::<DeviceList>().devices.len(), 1);
 }
 on_both_backends!(the_directory_lists_only_what_a_device_may_reach);
+
+/// A school counselor lists the counselors of its own school (a school's
+/// case starts with them on its team), as certified by its inviter, and no
+/// other device beyond the managers; nobody else lists counselors but the
+/// commune's managers and the officer.
+async fn a_counselor_lists_only_its_school_s_counselors(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, COMMUNE, 0).await;
+    let counselor = async |school: &str| {
+        let invitation = team.manager.app.invite_counselor(COMMUNE, school, 24);
+        RawDevice::enrol(&server, &invitation.await.unwrap().code).await
+    };
+    let here = counselor("Trường THCS synthetic").await;
+    let colleague = counselor("trường thcs  synthetic").await;
+    let elsewhere = counselor("Trường tiểu học synthetic").await;
+    let code = team.manager.app.invite(Role::Collaborator, COMMUNE, 24);
+    let collaborator = RawDevice::enrol(&server, &code.await.unwrap().code).await;
+    let counselors = Some(Role::SchoolCounselor);
+
+    let listed = |list: DeviceList| {
+        let mut ids: Vec<_> = list.devices.iter().map(|d| d.public.device_id).collect();
+        ids.sort();
+        ids
+    };
+    let query = DeviceQuery {
+        ids: vec![],
+        commune: Some(COMMUNE.into()),
+        role: counselors,
+    };
+    let response = here.post("/v1/devices/query", encode(&query), true).await;
+    let mut expected = vec![here.identity.device_id(), colleague.identity.device_id()];
+    expected.sort();
+    assert_eq!(listed(response.decode()), expected);
+    assert_eq!(listing(&elsewhere, COMMUNE, counselors).await.1.len(), 1);
+    assert_eq!(listing(&here, OTHER, counselors).await.0, 403);
+    assert_eq!(listing(&here, COMMUNE, None).await.0, 403);
+    assert_eq!(listing(&collaborator, COMMUNE, counselors).await.0, 403);
+}
+on_both_backends!(a_counselor_lists_only_its_school_s_counselors);

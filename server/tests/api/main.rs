@@ -18,6 +18,7 @@ mod registries_api;
 mod registry_publish;
 mod report_api;
 mod roads_sync;
+mod school_cases;
 mod shelters_sync;
 mod statistics_upload;
 mod sync_bad_input;

@@ -100,6 +100,7 @@ async fn a_manager_planted_by_the_server_receives_no_key(backend: Backend) {
     let request = InvitationRequest {
         id: invitation.id().to_string(),
         grant: grant.clone(),
+        school: None,
     };
     let response = as_officer
         .post("/v1/invitations", encode(&request), true)
@@ -117,6 +118,7 @@ async fn a_manager_planted_by_the_server_receives_no_key(backend: Backend) {
             issued_by: Some(officer_id),
             grant: Some(grant),
             replaces_root: false,
+            school: None,
         })
         .await
         .unwrap();
@@ -236,6 +238,7 @@ fn a_phone_checks_the_certificate_it_enrols_with() {
             binding: request.binding.clone(),
         },
         chain,
+        school: None,
     };
     let root = DeviceCertificate::root(&officer);
     // The honest answer checks, and gives the officer's key as the root.

@@ -164,6 +164,7 @@ mod tests {
             active: true,
             certificate: None,
             revocation: None,
+            school: None,
         }
     }
 

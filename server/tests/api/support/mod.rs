@@ -251,6 +251,18 @@ impl Phone {
     }
 }
 
+impl Phone {
+    /// Invites a school counselor of `school` in `commune` and enrols it.
+    pub async fn invite_counselor(&self, server: &Server, commune: &str, school: &str) -> Phone {
+        let invitation = self
+            .app
+            .invite_counselor(commune, school, 24)
+            .await
+            .unwrap();
+        Phone::enrolled(server, &invitation.code).await
+    }
+}
+
 /// An officer, a commune case manager of `commune` and two collaborators.
 pub struct Team {
     pub officer: Phone,
