@@ -61,6 +61,12 @@ impl Vault {
         Ok(self.app().enrolment()?)
     }
 
+    /// The school this device's inviter certified it for (a school
+    /// counselor's), if any.
+    pub fn own_school(&self) -> Result<Option<String>> {
+        Ok(self.app().own_school()?)
+    }
+
     /// Pushes this device's changes and pulls everyone else's in the
     /// background, then the shelter directory (newer signed publications,
     /// verified on the device) and placement messages. Progress carries the
@@ -110,6 +116,23 @@ impl Vault {
         let app = self.app();
         task::spawn(listener, move |_, _| async move {
             let invitation = app.invite(role, &commune, valid_hours).await?;
+            Ok(TaskOutcome::Invited { invitation })
+        })
+    }
+
+    /// Issues a one-time invitation code for a school counselor of
+    /// `school` in `commune` (its school's counselors share the cases of
+    /// the school's students). The outcome is `TaskOutcome.Invited`.
+    pub fn invite_counselor(
+        &self,
+        commune: String,
+        school: String,
+        valid_hours: u32,
+        listener: Arc<dyn TaskListener>,
+    ) -> Arc<TaskHandle> {
+        let app = self.app();
+        task::spawn(listener, move |_, _| async move {
+            let invitation = app.invite_counselor(&commune, &school, valid_hours).await?;
             Ok(TaskOutcome::Invited { invitation })
         })
     }

@@ -44,6 +44,10 @@ pub enum SyncCommand {
         /// Commune code (or "province" for a provincial officer).
         #[arg(long)]
         commune: String,
+        /// A school counselor's school (its counselors share the school's
+        /// cases); only with `--role school_counselor`.
+        #[arg(long)]
+        school: Option<String>,
         /// Hours the code stays valid (1–168).
         #[arg(long, default_value_t = 72)]
         hours: u32,
@@ -120,11 +124,19 @@ pub fn run(app: &Vault, input: &mut Input, command: SyncCommand) -> Result<Value
         SyncCommand::Invite {
             role,
             commune,
+            school,
             hours,
         } => {
             let role =
                 Role::from_code(&role).ok_or_else(|| Error::invalid("role", Rule::NotInList))?;
-            Ok(to_json(&rt.block_on(app.invite(role, &commune, hours))?))
+            let invitation = match school {
+                Some(_) if role != Role::SchoolCounselor => {
+                    return Err(Error::invalid("school", Rule::OnlyForSchoolCounselor))
+                }
+                Some(school) => rt.block_on(app.invite_counselor(&commune, &school, hours))?,
+                None => rt.block_on(app.invite(role, &commune, hours))?,
+            };
+            Ok(to_json(&invitation))
         }
         SyncCommand::Revoke { device } => {
             rt.block_on(app.revoke_device(device))?;

@@ -157,6 +157,7 @@ struct InviteScreen: View {
                 OneOf(label: communeLabel, options: view.communes, send: send)
             }
             if let communeError = view.communeError { ErrorText(reason: communeError) }
+            if let school = view.school { PlainField(field: school, send: send) }
             Heading(text: view.hoursLabel)
             Choices(choices: view.hours, send: send)
             ActionButton(action: view.submit, send: send)

@@ -37,6 +37,8 @@ pub(crate) enum Job {
     Invite {
         role: Role,
         commune: String,
+        /// A school counselor's school.
+        school: Option<String>,
         hours: u32,
     },
     /// List the commune's devices.
@@ -204,8 +206,18 @@ impl Background {
                     .await
                     .map(|_| Done::Enrolled),
                 Job::Invite {
+                    role: _, // a school is given only to a counselor
+                    commune,
+                    school: Some(school),
+                    hours,
+                } => vault
+                    .invite_counselor(&commune, &school, hours)
+                    .await
+                    .map(Done::Invited),
+                Job::Invite {
                     role,
                     commune,
+                    school: None,
                     hours,
                 } => vault.invite(role, &commune, hours).await.map(Done::Invited),
                 Job::Devices => vault.commune_devices().await.map(Done::Devices),
@@ -407,6 +419,10 @@ impl Inner {
         ) else {
             return;
         };
+        let school = crate::screens::invite::invite_school(&self.invite).map(str::to_string);
+        if school.as_deref() == Some("") {
+            return; // the form shows the school is required
+        }
         if !self.sync.begin(Activity::Invite) {
             return self.refuse(Why::SyncRunning);
         }
@@ -414,6 +430,7 @@ impl Inner {
         self.jobs.push(Job::Invite {
             role,
             commune,
+            school,
             hours: self.invite.hours,
         });
     }

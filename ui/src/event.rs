@@ -404,6 +404,8 @@ pub enum Field {
     InvitationCode,
     /// Enrolment: a label for managers (no personal data needed).
     DeviceLabel,
+    /// Invite: a school counselor's school.
+    InviteSchool,
 }
 
 /// A screen that can be opened directly.

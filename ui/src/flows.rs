@@ -13,6 +13,7 @@ use crate::text::{Why, T};
 use binhan_core::app::Vault;
 use binhan_core::cases::CaseAction;
 use binhan_core::model::{CaseId, EventId, Lang};
+use binhan_core::sync::MAX_SCHOOL_CHARS;
 use binhan_core::Error;
 use std::sync::Arc;
 
@@ -128,6 +129,10 @@ impl Inner {
             Route::ChangePin => self.change_pin.set(field, value),
             Route::DuressPin => self.duress.set(field, value),
             Route::Enrol => self.enrol_set(field, value),
+            Route::Invite if field == Field::InviteSchool => {
+                self.invite.school = value.chars().take(MAX_SCHOOL_CHARS).collect();
+                true
+            }
             _ => false,
         };
         if !accepted {

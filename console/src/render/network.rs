@@ -9,7 +9,7 @@ use binhan_ui::screens::referrals::overdue::OverdueReferralsView;
 use binhan_ui::screens::referrals::ReferralInboxView;
 use binhan_ui::screens::shelters::host::{HostView, StayRow};
 use binhan_ui::screens::shelters::FinderView;
-use binhan_ui::screens::sync::{EnrolView, SyncView};
+use binhan_ui::screens::sync::{EnrolView, SyncView, TextFieldView};
 use binhan_ui::Event;
 use maud::{html, Markup};
 
@@ -122,6 +122,7 @@ pub(crate) fn invite(ids: &Ids, view: &InviteView) -> Markup {
         @if let Some(e) = &view.role_error { (error(e)) }
         @if let Some(label) = &view.commune_label { (choices(label, &view.communes)) }
         @if let Some(e) = &view.commune_error { (error(e)) }
+        @if let Some(school) = &view.school { (text_field(school)) }
         (choices(&view.hours_label, &view.hours))
         (action(ids, &view.submit))
         @if let Some(running) = &view.running { p role="status" { (running) } }
@@ -207,21 +208,27 @@ pub(crate) fn sync(ids: &Ids, view: &SyncView) -> Markup {
     }
 }
 
+/// A required line of text that is not secret.
+fn text_field(f: &TextFieldView) -> Markup {
+    typed(Typed {
+        id: format!("e-{}", code(f.field)),
+        label: &f.label,
+        value: &f.value,
+        required: true,
+        help: f.help.as_deref(),
+        error: f.error.as_ref(),
+        input: Input::Line,
+        template: Event::SetField {
+            field: f.field,
+            value: String::new(),
+        },
+    })
+}
+
 pub(crate) fn enrol(ids: &Ids, view: &EnrolView) -> Markup {
     html! {
         p { (view.intro) }
-        @for f in &view.fields {
-            (typed(Typed {
-                id: format!("e-{}", code(f.field)),
-                label: &f.label,
-                value: &f.value,
-                required: true,
-                help: f.help.as_deref(),
-                error: f.error.as_ref(),
-                input: Input::Line,
-                template: Event::SetField { field: f.field, value: String::new() },
-            }))
-        }
+        @for f in &view.fields { (text_field(f)) }
         @if let Some(scan) = &view.scan { (action(ids, scan)) }
         (action(ids, &view.submit))
         @if let Some(running) = &view.running { p role="status" { (running) } }

@@ -120,6 +120,13 @@ impl Vault {
         enrolment(&self.session()?.store)
     }
 
+    /// The school this device's inviter certified it for (a school
+    /// counselor's), if any.
+    pub fn own_school(&self) -> Result<Option<String>> {
+        let session = self.session()?;
+        crate::sync::own_school(&session.store, session.device)
+    }
+
     /// Pushes this device's changes and pulls everyone else's, reporting
     /// progress; then the shelter directory, placement messages and the
     /// road network, on a network of unknown cost ([`SyncOptions`]'s

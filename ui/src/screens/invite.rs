@@ -4,8 +4,9 @@
 //! by the server in the background (`background.rs`).
 
 use crate::background::SyncState;
-use crate::event::Event;
+use crate::event::{Event, Field};
 use crate::format;
+use crate::screens::sync::TextFieldView;
 use crate::text::{pick, vi_en, Why};
 use crate::view::{Action, Choice, LabelledValue, Reason};
 use binhan_core::model::{Coded, Lang, Role, COMMUNES};
@@ -23,6 +24,8 @@ pub(crate) struct InviteForm {
     /// manager invites into their own commune).
     pub(crate) commune: Option<String>,
     pub(crate) hours: u32,
+    /// A school counselor's school, as typed.
+    pub(crate) school: String,
     /// Submitted at least once: from then on a missing role is shown.
     pub(crate) submitted: bool,
 }
@@ -33,6 +36,7 @@ impl Default for InviteForm {
             role: None,
             commune: None,
             hours: 72,
+            school: String::new(),
             submitted: false,
         }
     }
@@ -55,6 +59,9 @@ pub struct InviteView {
     pub communes: Vec<Choice>,
     /// Why the form cannot be sent yet (no commune chosen), once tried.
     pub commune_error: Option<Reason>,
+    /// A school counselor's school (its counselors share the school's
+    /// cases): asked only when that role is chosen.
+    pub school: Option<TextFieldView>,
     /// "Valid for".
     pub hours_label: String,
     /// 24 hours, 3 days, 7 days.
@@ -78,6 +85,14 @@ fn label(key: &str, lang: Lang) -> String {
         "role" => pick(lang, "Vai trò của máy mới", "Role of the new phone"),
         "commune" => pick(lang, "Xã, phường của máy mới", "Commune of the new phone"),
         "hours" => pick(lang, "Mã có hiệu lực trong", "The code is valid for"),
+        "school" => pick(lang, "Trường của cán bộ tư vấn", "The counselor's school"),
+        "school_help" => pick(
+            lang,
+            "Các cán bộ tư vấn cùng trường cùng theo dõi vụ việc của học sinh trường mình, \
+             cùng cán bộ phụ trách xã; không ai khác.",
+            "Counselors of the same school share the cases of its students, with the \
+             commune's case managers; no one else.",
+        ),
         "submit" => pick(lang, "Tạo mã mời", "Make an invitation code"),
         "running" => pick(lang, "Đang tạo mã…", "Making the code…"),
         "code" => pick(
@@ -121,6 +136,12 @@ pub(crate) fn invite_commune(form: &InviteForm, me: Role, own: &str) -> Option<S
         (Role::ProvincialOfficer, _) => form.commune.clone(),
         _ => Some(own.to_string()),
     }
+}
+
+/// The school of a school counselor's invitation: `Some` for that role
+/// (blank when not typed yet), `None` for any other.
+pub(crate) fn invite_school(form: &InviteForm) -> Option<&str> {
+    (form.role == Some(Role::SchoolCounselor)).then(|| form.school.trim())
 }
 
 /// Whether `me` chooses the new phone's commune for the role chosen.
@@ -179,6 +200,13 @@ pub(crate) fn view(
         },
         commune_error: (form.submitted && asks_commune(form, me) && form.commune.is_none())
             .then(|| Why::FieldRequired.reason(lang)),
+        school: invite_school(form).map(|typed| TextFieldView {
+            field: Field::InviteSchool,
+            label: label("school", lang),
+            help: Some(label("school_help", lang)),
+            value: form.school.clone(),
+            error: (form.submitted && typed.is_empty()).then(|| Why::FieldRequired.reason(lang)),
+        }),
         hours_label: label("hours", lang),
         hours: VALIDITY_HOURS
             .iter()
@@ -212,12 +240,19 @@ pub(crate) fn view(
                             .map(|c| c.name.to_string())
                             .unwrap_or_else(|| i.commune.clone()),
                     },
-                    LabelledValue {
-                        code: "expires".into(),
-                        label: label("expires", lang),
-                        value: expires.clone().unwrap_or_default(),
-                    },
                 ]
+                .into_iter()
+                .chain((i.role == Role::SchoolCounselor).then(|| LabelledValue {
+                    code: "school".into(),
+                    label: label("school", lang),
+                    value: form.school.trim().to_string(),
+                }))
+                .chain([LabelledValue {
+                    code: "expires".into(),
+                    label: label("expires", lang),
+                    value: expires.clone().unwrap_or_default(),
+                }])
+                .collect()
             })
             .unwrap_or_default(),
         share: invitation.map(|_| Action::new(label("share", lang), Event::ShareInvitation)),
@@ -292,5 +327,32 @@ mod commune_tests {
             invite_commune(&form, Role::CommuneCaseManager, "mu_ca").as_deref(),
             Some("mu_ca")
         );
+    }
+
+    /// A school counselor's invitation asks for the school, which is
+    /// required; no other role's does.
+    #[test]
+    fn a_counselor_s_invitation_asks_for_the_school() {
+        let state = SyncState::default();
+        let mut form = InviteForm {
+            role: Some(Role::Collaborator),
+            submitted: true,
+            ..InviteForm::default()
+        };
+        let me = Role::CommuneCaseManager;
+        assert!(view(&form, &state, me, SERVER, Lang::Vi).school.is_none());
+        assert_eq!(invite_school(&form), None);
+        form.role = Some(Role::SchoolCounselor);
+        let asked = view(&form, &state, me, SERVER, Lang::En).school.unwrap();
+        assert_eq!(
+            (asked.field, asked.label.as_str()),
+            (Field::InviteSchool, "The counselor's school")
+        );
+        assert_eq!(asked.error.map(|r| r.code), Some("required".to_string()));
+        assert_eq!(invite_school(&form), Some(""));
+        form.school = "  Trường THCS synthetic ".into();
+        let typed = view(&form, &state, me, SERVER, Lang::Vi).school.unwrap();
+        assert!(typed.error.is_none());
+        assert_eq!(invite_school(&form), Some("Trường THCS synthetic"));
     }
 }

@@ -24,7 +24,12 @@ impl Inner {
                 }
                 Ok(None) => {
                     let enrolment = vault.enrolment().ok().flatten();
-                    IntakeForm::new(today, enrolment.as_ref().map(|e| e.commune.as_str()))
+                    let mut form =
+                        IntakeForm::new(today, enrolment.as_ref().map(|e| e.commune.as_str()));
+                    if let Some(school) = vault.own_school().ok().flatten() {
+                        form.for_student_of(&school);
+                    }
+                    form
                 }
                 Err(Error::Tampered { .. }) => {
                     // A draft from an older form, or damaged: never guess.

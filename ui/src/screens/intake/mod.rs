@@ -84,6 +84,14 @@ impl IntakeForm {
         form
     }
 
+    /// A school counselor's form: the survivor a student of its school
+    /// (the case is then shared with the school's counselors), which the
+    /// counselor can change.
+    pub(crate) fn for_student_of(&mut self, school: &str) {
+        self.put(IntakeField::Student, 0, "yes");
+        self.put(IntakeField::School, 0, school);
+    }
+
     fn put(&mut self, field: IntakeField, row: u32, value: &str) {
         let value: String = value.chars().take(MAX_VALUE_CHARS).collect();
         if value.is_empty() {

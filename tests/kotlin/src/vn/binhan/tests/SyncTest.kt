@@ -99,6 +99,16 @@ fun invite(vault: Vault, role: Role, commune: String): Invitation {
     }
 }
 
+/** An invitation from `vault` for a school counselor of `school` in `commune`. */
+fun inviteCounselor(vault: Vault, commune: String, school: String): Invitation {
+    val recorder = Recorder()
+    vault.inviteCounselor(commune, school, 24u, recorder).use {
+        val outcome = recorder.await()
+        assertTrue(outcome is TaskOutcome.Invited, "$outcome")
+        return (outcome as TaskOutcome.Invited).invitation
+    }
+}
+
 /** A test's phones: new vaults in temporary folders, closed and deleted
  *  after each test. */
 abstract class Phones {
@@ -184,6 +194,32 @@ class SyncTest : Phones() {
         val again = sync(collaborator)
         assertEquals(0uL, again.eventsPushed)
         assertEquals(0uL, again.eventsPulled)
+    }
+
+    @Test
+    fun `a school's case reaches its other counselor and not another school's`() {
+        val (_, manager, _) = team("than_uyen")
+        val school = "Trường THCS synthetic Nậm Sỏ"
+        val counselor = phone()
+        enrol(counselor, inviteCounselor(manager, "than_uyen", school).code, "synthetic counselor")
+        assertEquals(school, counselor.ownSchool())
+        val colleague = phone()
+        enrol(colleague, inviteCounselor(manager, "than_uyen", "trường thcs synthetic  nậm sỏ").code, "synthetic counselor")
+        val elsewhere = phone()
+        enrol(elsewhere, inviteCounselor(manager, "than_uyen", "Trường tiểu học synthetic").code, "synthetic counselor")
+
+        val base = intake(counselor.today(), code = "SYN-SCH-K1", commune = "than_uyen")
+        val student = base.copy(survivor = base.survivor.copy(ageYears = 14u, student = true, school = school))
+        val id = counselor.createCase(student)
+        sync(counselor)
+        listOf(colleague, elsewhere, manager).forEach { sync(it) }
+        assertEquals("SYN-SCH-K1", colleague.caseDetail(id).survivor.code)
+        assertEquals("SYN-SCH-K1", manager.caseDetail(id).survivor.code)
+        assertTrue(elsewhere.listCases(everything()).cases.isEmpty(), "another school's counselor sees nothing")
+        assertEquals(
+            setOf(counselor.deviceId(), colleague.deviceId(), manager.deviceId()),
+            colleague.teamMembers(id).toSet(),
+        )
     }
 
     @Test

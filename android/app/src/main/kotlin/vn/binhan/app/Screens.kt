@@ -110,6 +110,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
                 screen.view.communeLabel?.let { Text(it) }
                 Choices(screen.view.communes, send)
                 screen.view.communeError?.let { ErrorText(it) }
+                screen.view.school?.let { PlainField(it, send) }
                 Text(screen.view.hoursLabel)
                 Choices(screen.view.hours, send)
                 ActionButton(screen.view.submit, send)
