@@ -91,6 +91,13 @@ pub fn registry(app: &Vault, input: &mut Input, command: RegistryCommand) -> Res
             let entries: ProgrammeRegistries = input.json(file.as_deref(), "")?;
             Ok(to_json(&rt.block_on(app.record_registries(&entries))?))
         }
-        RegistryCommand::List => Ok(to_json(&rt.block_on(app.registries())?)),
+        RegistryCommand::List => {
+            // The entries as they are recorded, with the months of school
+            // procedure use beside them.
+            let listing = rt.block_on(app.registries())?;
+            let mut listed = to_json(&listing.entries);
+            listed["school_use"] = to_json(&listing.school_use);
+            Ok(listed)
+        }
     }
 }

@@ -395,6 +395,11 @@ fn officer_records_registries_and_writes_the_annual_report() {
     let listed = ok(binhan(&vault, &["registry", "list"], Some(PIN), ""));
     assert_eq!(listed["schools"][0]["procedure_since"], "2025-09-01");
     assert_eq!(listed["training_targets"], entries["training_targets"]);
+    assert_eq!(
+        listed["school_use"],
+        json!([]),
+        "no counselor recorded a step"
+    );
 
     let written = ok(report("json"));
     assert_eq!(written["format"], "json");

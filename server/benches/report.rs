@@ -88,6 +88,7 @@ async fn stored_report(storage: &SqlStorage) -> usize {
     let registries = Registries {
         programme: storage.registries().await.expect("registries"),
         shelters: Vec::new(),
+        school_use: storage.school_use().await.expect("school use"),
     };
     let report = builder.finish(&registries, &ReportConfig::default(), today());
     to_xlsx(&report).map(|v| v.len()).unwrap_or(0)

@@ -357,6 +357,7 @@ async fn write_annual_report(
         .registries()
         .await
         .map_err(err)?
+        .entries
         .communication_activities
         .iter()
         .filter(|a| a.commune == COMMUNE && period.contains(a.date))

@@ -3,7 +3,9 @@
 //! refuses every other role.
 
 use super::Vault;
-use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest};
+use crate::stats::registry::{
+    ProgrammeRegistries, RegistryCounts, RegistryListing, ReportFormat, ReportRequest,
+};
 use crate::stats::report::AnnualReport;
 use crate::{Error, Result};
 
@@ -18,8 +20,9 @@ impl Vault {
         .await
     }
 
-    /// Every registry entry the server holds.
-    pub async fn registries(&self) -> Result<ProgrammeRegistries> {
+    /// Every registry entry the server lists to this device, and (for the
+    /// provincial officer) the months of school procedure use.
+    pub async fn registries(&self) -> Result<RegistryListing> {
         self.with_sync(None, async |ctx| ctx.call("/v1/registries/list", &()).await)
             .await
     }

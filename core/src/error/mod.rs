@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn every_rule_and_refusal_has_a_distinct_code_and_both_texts() {
         let rules = every_rule();
-        assert_eq!(rules.len(), 57);
+        assert_eq!(rules.len(), 58);
         check(
             "rule",
             rules

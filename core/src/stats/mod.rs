@@ -45,6 +45,7 @@ mod period;
 mod record;
 pub mod registry;
 pub mod report;
+pub mod school_use;
 #[cfg(test)]
 mod tests;
 

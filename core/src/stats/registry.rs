@@ -292,6 +292,18 @@ impl ProgrammeRegistries {
     }
 }
 
+/// What the server lists of the registries: the entries a device's role
+/// may see and, for the provincial officer, the months of school procedure
+/// use ([`super::school_use`]), which show whether a school runs its
+/// procedure from what its counselors record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistryListing {
+    /// The entries.
+    pub entries: ProgrammeRegistries,
+    /// Months of school procedure use (empty but for the officer).
+    pub school_use: Vec<super::school_use::SchoolInUse>,
+}
+
 /// The file format of an annual report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

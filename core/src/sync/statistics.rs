@@ -4,8 +4,12 @@
 use super::engine::{SyncContext, SyncReport, PUSH_BATCH_ITEMS, STATS_SENT};
 use super::wire::{stats_message, StatsPush, StatsPushResponse};
 use crate::model::{CaseId, Role};
+use crate::stats::school_use::{procedure_months, SchoolUse};
 use crate::Result;
 use std::collections::BTreeMap;
+
+/// The months of school procedure use this phone last sent.
+const SCHOOL_USE_SENT: &str = "stats.school_use_sent";
 
 impl SyncContext<'_> {
     /// Sends the de-identified statistics record (or its withdrawal) of every
@@ -48,6 +52,34 @@ impl SyncContext<'_> {
             self.store.set_meta(STATS_SENT, &sent)?;
             report.statistics_sent += batch.len() as u64;
         }
+        if role == Role::SchoolCounselor {
+            self.push_school_use().await?;
+        }
         Ok(())
+    }
+
+    /// A school counselor's phone: sends the months in which a step of the
+    /// school procedure was recorded on its school's cases it holds
+    /// ([`procedure_months`]), when they changed since it last sent them.
+    /// The server takes the school from the counselor's certified record.
+    async fn push_school_use(&self) -> Result<()> {
+        let me = self.identity.device_id();
+        let school = super::auth::own_school(self.store, me)?;
+        let commune = self.enrolment()?.commune;
+        let mut states = Vec::new();
+        if school.is_some() {
+            for case_id in self.store.case_ids()? {
+                states.extend(self.store.case_state(case_id)?);
+            }
+        }
+        let used = school
+            .map(|school| procedure_months(&states, &school, &commune))
+            .unwrap_or_default();
+        let sent: SchoolUse = self.store.meta(SCHOOL_USE_SENT)?.unwrap_or_default();
+        if used.months.is_empty() || used == sent {
+            return Ok(());
+        }
+        let () = self.call("/v1/stats/school-use", &used).await?;
+        self.store.set_meta(SCHOOL_USE_SENT, &used)
     }
 }

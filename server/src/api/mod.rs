@@ -125,6 +125,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/sync/push", post(sync::push::<S>))
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))
+        .route("/v1/stats/school-use", post(stats::school_use::<S>))
         .route("/v1/province/key", post(shelters::endorse_key::<S>))
         .route("/v1/intake/inbox", post(inbox::inbox::<S>))
         .route("/v1/shelters/publish", post(shelters::publish::<S>))

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use binhan_core::model::Role;
 use binhan_core::shelters::{DirectoryUpdate, ProvincialKey};
 use binhan_core::stats::registry::{
-    ProgrammeRegistries, RegistryCounts, ReportFormat, ReportRequest,
+    ProgrammeRegistries, RegistryCounts, RegistryListing, ReportFormat, ReportRequest,
 };
 use binhan_core::stats::ReportPeriod;
 use binhan_core::sync::wire::DeviceRecord;
@@ -63,12 +63,18 @@ pub async fn list_registries<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
     Wire(()): Wire<()>,
-) -> Result<Wire<ProgrammeRegistries>> {
+) -> Result<Wire<RegistryListing>> {
     let scope = commune_scope(&me)?;
     let all = state.storage.registries().await?;
     Ok(Wire(match scope {
-        Some(commune) => all.of_commune(commune),
-        None => all,
+        Some(commune) => RegistryListing {
+            entries: all.of_commune(commune),
+            school_use: Vec::new(),
+        },
+        None => RegistryListing {
+            entries: all,
+            school_use: state.storage.school_use().await?,
+        },
     }))
 }
 
@@ -201,6 +207,7 @@ async fn report<S: Storage>(state: &AppState<S>, request: ReportRequest) -> Resu
     let registries = Registries {
         programme: state.storage.registries().await?,
         shelters: shelters(&state.storage).await?,
+        school_use: state.storage.school_use().await?,
     };
     let format = request.format;
     let today = vietnam_today();

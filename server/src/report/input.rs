@@ -4,6 +4,7 @@
 use super::referrals::ReferralTally;
 use super::tables::{dimensions, Dimension, DimensionKind};
 use binhan_core::model::COMMUNES;
+use binhan_core::stats::school_use::{last_use, SchoolInUse};
 use binhan_core::stats::{ReportPeriod, StatRecord};
 
 use serde::{Deserialize, Serialize};
@@ -164,6 +165,9 @@ pub struct Registries {
     /// Shelters, as they stand.
     #[serde(default)]
     pub shelters: Vec<ShelterInput>,
+    /// Months of school procedure use, from the counselors' phones.
+    #[serde(default)]
+    pub school_use: Vec<SchoolInUse>,
 }
 
 /// Registry counts for one commune (or the province) at the end of a year.
@@ -177,6 +181,9 @@ pub(crate) struct Programme {
     pub officials_trained: u64,
     pub schools: u64,
     pub schools_with_procedure: u64,
+    /// Schools whose counselors recorded a step of the procedure in the
+    /// period.
+    pub schools_in_use: u64,
     pub enterprises: u64,
     pub enterprises_with_rules: u64,
 }
@@ -191,6 +198,7 @@ impl Programme {
         self.officials_trained += other.officials_trained;
         self.schools += other.schools;
         self.schools_with_procedure += other.schools_with_procedure;
+        self.schools_in_use += other.schools_in_use;
         self.enterprises += other.enterprises;
         self.enterprises_with_rules += other.enterprises_with_rules;
     }
@@ -258,6 +266,15 @@ pub(crate) fn programme(
         let p = slot!(&school.commune);
         p.schools += 1;
         p.schools_with_procedure += u64::from(school.procedure_since.is_some_and(|d| d <= end));
+        p.schools_in_use += u64::from(
+            last_use(
+                &registries.school_use,
+                &school.name,
+                &school.commune,
+                Some(period),
+            )
+            .is_some(),
+        );
     }
     for enterprise in &registries.programme.enterprises {
         let p = slot!(&enterprise.commune);

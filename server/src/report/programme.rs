@@ -130,6 +130,16 @@ pub(crate) fn indicators(
             Some(("100%", 100.0)),
         ),
         indicator(
+            "share_schools_in_use",
+            "Tỷ lệ cơ sở giáo dục có ghi nhận thực hiện quy trình trong năm (theo hồ sơ của cán bộ tư vấn) (%)",
+            "share of schools whose counselors recorded the procedure in use during the year (%)",
+            (
+                ratio(now.schools_in_use, now.schools),
+                ratio(before.schools_in_use, before.schools),
+            ),
+            Some(("100%", 100.0)),
+        ),
+        indicator(
             "share_enterprises",
             "Tỷ lệ doanh nghiệp ban hành hoặc lồng ghép nội dung phòng, chống quấy rối tại nơi làm việc (%)",
             "share of enterprises with workplace anti-harassment rules (%)",

@@ -32,6 +32,7 @@ use crate::error::{Result, ServerError};
 use crate::report::ReportBuilder;
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
+use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::{DevicePublic, Grant, Revocation, SchoolGrant};
@@ -164,6 +165,18 @@ pub trait Storage: Clone + Send + Sync + 'static {
 
     /// Every programme registry entry, in a stable order.
     fn registries(&self) -> impl Future<Output = Result<ProgrammeRegistries>> + Send;
+
+    /// Records the months of school procedure use a counselor's phone sent
+    /// (kept once each).
+    fn record_school_use(
+        &self,
+        device: DeviceId,
+        months: &[UseMonth],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Every month of school procedure use, with the school and commune of
+    /// the counselor that sent it (its certified record's).
+    fn school_use(&self) -> impl Future<Output = Result<Vec<SchoolInUse>>> + Send;
 
     /// Stores a verified shelter directory publication (the caller checked
     /// the role and the signature). The first publication's signer becomes

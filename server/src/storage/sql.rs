@@ -11,6 +11,7 @@ use binhan_core::shelters::wire::{
 };
 use binhan_core::shelters::SignedPublication;
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
+use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::{DevicePublic, Revocation};
@@ -280,6 +281,14 @@ impl Storage for SqlStorage {
 
     async fn registries(&self) -> Result<ProgrammeRegistries> {
         self.select_registries().await
+    }
+
+    async fn record_school_use(&self, device: DeviceId, months: &[UseMonth]) -> Result<()> {
+        self.insert_school_use(device, months).await
+    }
+
+    async fn school_use(&self) -> Result<Vec<SchoolInUse>> {
+        self.select_school_use().await
     }
 
     async fn publish_directory(

@@ -1,13 +1,18 @@
 //! De-identified statistics records in SQL (SQLite and PostgreSQL alike):
 //! storing devices' updates, reading a year's records, and streaming two
-//! years of them into the annual report.
+//! years of them into the annual report; the months of school procedure
+//! use counselors' phones send.
 
 use super::sql::{blob, corrupt};
 use super::SqlStorage;
 use crate::error::Result;
 use crate::report::ReportBuilder;
+use binhan_core::model::DeviceId;
+use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
+use binhan_core::sync::SchoolGrant;
 use futures_util::TryStreamExt;
+use sqlx::Row;
 
 impl SqlStorage {
     /// See [`Storage::push_stats`](super::Storage::push_stats).
@@ -66,5 +71,53 @@ impl SqlStorage {
             builder.add(&record);
         }
         Ok(())
+    }
+
+    /// See [`Storage::record_school_use`](super::Storage::record_school_use).
+    pub(super) async fn insert_school_use(
+        &self,
+        device: DeviceId,
+        months: &[UseMonth],
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for m in months {
+            sqlx::query(
+                "INSERT INTO school_use (device_id, year, month) VALUES ($1, $2, $3)
+                 ON CONFLICT (device_id, year, month) DO NOTHING",
+            )
+            .bind(device.as_bytes().to_vec())
+            .bind(i64::from(m.year))
+            .bind(i64::from(m.month))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// See [`Storage::school_use`](super::Storage::school_use).
+    pub(super) async fn select_school_use(&self) -> Result<Vec<SchoolInUse>> {
+        let rows = sqlx::query(
+            "SELECT d.commune, d.school_grant, u.year, u.month FROM school_use u
+             JOIN devices d ON d.device_id = u.device_id
+             WHERE d.school_grant IS NOT NULL ORDER BY u.year, u.month",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let grant: SchoolGrant = postcard::from_bytes(&blob(row, "school_grant")?)
+                    .map_err(|_| corrupt("school"))?;
+                let number = |c: &str| -> Result<i64> { Ok(row.try_get::<i64, _>(c)?) };
+                Ok(SchoolInUse {
+                    commune: row.try_get("commune")?,
+                    school: grant.school,
+                    month: UseMonth {
+                        year: i32::try_from(number("year")?).map_err(|_| corrupt("year"))?,
+                        month: u32::try_from(number("month")?).map_err(|_| corrupt("month"))?,
+                    },
+                })
+            })
+            .collect()
     }
 }

@@ -97,6 +97,7 @@ async fn activities_recorded_offline_reach_the_report(backend: Backend) {
             .registries()
             .await
             .unwrap()
+            .entries
             .communication_activities,
         vec![]
     );
@@ -115,7 +116,7 @@ async fn activities_recorded_offline_reach_the_report(backend: Backend) {
     collaborator.app.record_activity(corrected.clone()).unwrap();
     assert_eq!(collaborator.sync().await.activities_sent, 1);
 
-    let listed = team.manager.app.registries().await.unwrap();
+    let listed = team.manager.app.registries().await.unwrap().entries;
     assert_eq!(listed.communication_activities.len(), 2);
     assert!(listed.communication_activities.contains(&corrected));
 
@@ -250,7 +251,7 @@ async fn bad_and_foreign_activities_are_refused_and_nothing_is_stored(backend: B
     assert_eq!(send(&with_school).await.status, 403);
 
     assert_eq!(
-        team.officer.app.registries().await.unwrap(),
+        team.officer.app.registries().await.unwrap().entries,
         ProgrammeRegistries::default()
     );
 
@@ -274,6 +275,7 @@ async fn bad_and_foreign_activities_are_refused_and_nothing_is_stored(backend: B
             .registries()
             .await
             .unwrap()
+            .entries
             .communication_activities,
         vec![mine]
     );

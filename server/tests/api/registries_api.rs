@@ -98,17 +98,17 @@ async fn a_manager_records_the_sessions_of_its_commune(backend: Backend) {
     let mut theirs = sessions(vec![session(OTHER, &["SYN-E"])]);
     theirs.schools = school.schools.clone();
     officer.record_registries(&theirs).await.unwrap();
-    assert_eq!(manager.registries().await.unwrap(), own);
-    let seen_there = other.app.registries().await.unwrap();
+    assert_eq!(manager.registries().await.unwrap().entries, own);
+    let seen_there = other.app.registries().await.unwrap().entries;
     assert_eq!(seen_there, sessions(vec![session(OTHER, &["SYN-E"])]));
 
     // The officer sees everything and corrects the manager's session (its
     // attendance replaced); the manager sees the correction.
-    let all = officer.registries().await.unwrap();
+    let all = officer.registries().await.unwrap().entries;
     assert_eq!(all.training_sessions.len(), 2);
     assert_eq!(all.schools.len(), 1);
     let corrected = sessions(vec![session(COMMUNE, &["SYN-A"])]);
     officer.record_registries(&corrected).await.unwrap();
-    assert_eq!(manager.registries().await.unwrap(), corrected);
+    assert_eq!(manager.registries().await.unwrap().entries, corrected);
 }
 on_both_backends!(a_manager_records_the_sessions_of_its_commune);

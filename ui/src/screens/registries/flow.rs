@@ -10,7 +10,7 @@ use crate::core::{lock, Inner, Route};
 use crate::effect::Effect;
 use crate::text::Why;
 use binhan_core::stats::import::ImportKind;
-use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
+use binhan_core::stats::registry::{RegistryCounts, RegistryListing};
 use binhan_core::{Error, Refusal};
 
 /// Longest value a form field keeps, in characters (the check says when
@@ -21,8 +21,8 @@ const MAX_NAME: usize = 120;
 
 /// How a request ended well.
 enum Done {
-    Listed(ProgrammeRegistries),
-    Recorded(RegistryCounts, ProgrammeRegistries),
+    Listed(RegistryListing),
+    Recorded(RegistryCounts, RegistryListing),
 }
 
 /// Runs a request to its end and records how it ended.

@@ -34,7 +34,7 @@ pub use view::{ImportView, RegistriesView, RegistryEntryView};
 
 use binhan_core::model::{Lang, Role};
 use binhan_core::stats::import::Import;
-use binhan_core::stats::registry::ProgrammeRegistries;
+use binhan_core::stats::registry::{ProgrammeRegistries, RegistryListing};
 use form::EntryForm;
 use serde::{Deserialize, Serialize};
 
@@ -198,7 +198,7 @@ pub(crate) struct ImportFile {
 pub(crate) struct Registries {
     pub(crate) tab: RegistryKind,
     /// What the server listed last.
-    pub(crate) listed: Option<ProgrammeRegistries>,
+    pub(crate) listed: Option<RegistryListing>,
     pub(crate) form: Option<EntryForm>,
     pub(crate) file: Option<ImportFile>,
     /// A request runs (listing or recording).

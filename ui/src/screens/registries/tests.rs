@@ -28,18 +28,21 @@ fn session(commune: &str, title: &str) -> TrainingSession {
     }
 }
 
-fn listed() -> ProgrammeRegistries {
-    ProgrammeRegistries {
-        training_sessions: vec![
-            session("mu_ca", "Tập huấn A (synthetic)"),
-            session("pa_u", "Tập huấn B (synthetic)"),
-        ],
-        schools: vec![School {
-            name: "Trường (synthetic)".into(),
-            commune: "pa_u".into(),
-            procedure_since: Some(day(2025, 9, 1)),
-        }],
-        ..Default::default()
+fn listed() -> RegistryListing {
+    RegistryListing {
+        entries: ProgrammeRegistries {
+            training_sessions: vec![
+                session("mu_ca", "Tập huấn A (synthetic)"),
+                session("pa_u", "Tập huấn B (synthetic)"),
+            ],
+            schools: vec![School {
+                name: "Trường (synthetic)".into(),
+                commune: "pa_u".into(),
+                procedure_since: Some(day(2025, 9, 1)),
+            }],
+            ..Default::default()
+        },
+        school_use: Vec::new(),
     }
 }
 
@@ -87,6 +90,39 @@ fn events_keep_a_flat_json_form() {
         }
     );
     assert!(serde_json::from_str::<Event>(r#"{"type":"registries","do":"drop_all"}"#).is_err());
+}
+
+/// The officer sees each school's procedure from use: the last month one
+/// of its counselors recorded a step (the school as typed any way), or
+/// that none did.
+#[test]
+fn a_school_shows_when_its_counselors_last_recorded_the_procedure() {
+    use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
+    let mut listing = listed();
+    let state = |listing: &RegistryListing| Registries {
+        listed: Some(listing.clone()),
+        tab: RegistryKind::Schools,
+        ..Default::default()
+    };
+    let officer = list(&state(&listing), &officer_scope(), &NO_ACTIVITY, Lang::En);
+    assert!(officer.rows[0]
+        .subtitle
+        .ends_with("its counselors have recorded no step of the procedure"));
+    let used = |commune: &str, month: u32| SchoolInUse {
+        commune: commune.into(),
+        school: "trường  (SYNTHETIC)".into(),
+        month: UseMonth { year: 2026, month },
+    };
+    // Another commune's school of the same name does not count.
+    listing.school_use = vec![used("pa_u", 3), used("pa_u", 10), used("mu_ca", 11)];
+    let officer = list(&state(&listing), &officer_scope(), &NO_ACTIVITY, Lang::Vi);
+    assert!(
+        officer.rows[0]
+            .subtitle
+            .ends_with("quy trình được ghi nhận thực hiện gần nhất: 10/2026"),
+        "{}",
+        officer.rows[0].subtitle
+    );
 }
 
 #[test]
@@ -261,7 +297,7 @@ fn schools_and_enterprises_need_a_name_and_a_commune() {
             (Spot::Entry(EntryField::Since), "bad_format"),
         ]
     );
-    let school = &listed().schools[0];
+    let school = &listed().entries.schools[0];
     let form = EntryForm::institution(
         RegistryKind::Schools,
         &school.name,

@@ -48,6 +48,8 @@ pub(crate) enum L {
     Collaborator,
     Official,
     SinceNever,
+    /// A school whose counselors recorded no step of the procedure.
+    NoUseRecorded,
 }
 
 impl L {
@@ -135,6 +137,10 @@ impl L {
             L::Collaborator => ("Cộng tác viên", "Collaborator"),
             L::Official => ("Cán bộ, công chức, viên chức", "Official"),
             L::SinceNever => ("chưa có", "not yet"),
+            L::NoUseRecorded => (
+                "cán bộ tư vấn chưa ghi nhận bước nào của quy trình",
+                "its counselors have recorded no step of the procedure",
+            ),
         };
         pick(lang, vi, en)
     }
@@ -293,6 +299,15 @@ pub(crate) fn attendee_title(row: u32, lang: Lang) -> String {
         lang,
         format!("Người tham dự {}", row + 1),
         format!("Attendee {}", row + 1),
+    )
+}
+
+/// "Quy trình được ghi nhận thực hiện gần nhất: 11/2026".
+pub(crate) fn in_use_since(month: u32, year: i32, lang: Lang) -> String {
+    vi_en(
+        lang,
+        format!("quy trình được ghi nhận thực hiện gần nhất: {month:02}/{year}"),
+        format!("procedure last recorded in use: {month:02}/{year}"),
     )
 }
 

@@ -12,7 +12,8 @@ use binhan_core::error::Rule;
 use binhan_core::model::{Coded, Lang};
 use binhan_core::stats::activity::{ActivityKind, Campaign};
 use binhan_core::stats::import::MAX_IMPORT_BYTES;
-use binhan_core::stats::registry::{ProgrammeRegistries, TraineeRole};
+use binhan_core::stats::registry::{ProgrammeRegistries, RegistryListing, TraineeRole};
+use binhan_core::stats::school_use::last_use;
 use binhan_core::sync::RecordedActivity;
 use serde::Serialize;
 
@@ -88,14 +89,15 @@ pub struct RegistriesView {
 /// (a manager's: its commune's sessions only); activities newest first,
 /// with those recorded on this device (`local`).
 pub(crate) fn shown(
-    listed: Option<&ProgrammeRegistries>,
+    listed: Option<&RegistryListing>,
     local: &[RecordedActivity],
     kind: RegistryKind,
     scope: Option<&str>,
     lang: Lang,
 ) -> Vec<(RegistryRow, EntryForm)> {
     let none = ProgrammeRegistries::default();
-    let server = listed.unwrap_or(&none);
+    let server = listed.map_or(&none, |l| &l.entries);
+    let school_use = listed.map_or(&[][..], |l| l.school_use.as_slice());
     let place = |c: &str| super::form::commune_text(c);
     let since = |d: Option<chrono::NaiveDate>| {
         d.map_or_else(|| L::SinceNever.get(lang), crate::format::day)
@@ -146,9 +148,20 @@ pub(crate) fn shown(
         RegistryKind::Schools => server
             .schools
             .iter()
-            .map(|s| (s.name.as_str(), s.commune.as_str(), s.procedure_since))
             .enumerate()
-            .map(institution)
+            .map(|(i, s)| {
+                let entry = (s.name.as_str(), s.commune.as_str(), s.procedure_since);
+                let (mut row, form) = institution((i, entry));
+                // Shown from use: the last month its counselors recorded a
+                // step of the procedure.
+                let used = last_use(school_use, &s.name, &s.commune, None);
+                row.subtitle.push_str(" · ");
+                row.subtitle.push_str(&match used {
+                    Some(m) => t::in_use_since(m.month, m.year, lang),
+                    None => L::NoUseRecorded.get(lang),
+                });
+                (row, form)
+            })
             .collect(),
         RegistryKind::Enterprises => server
             .enterprises
@@ -158,7 +171,7 @@ pub(crate) fn shown(
             .map(institution)
             .collect(),
         RegistryKind::CommunicationActivities => {
-            super::activities::rows(local, listed, scope, lang)
+            super::activities::rows(local, listed.map(|l| &l.entries), scope, lang)
         }
     }
 }
