@@ -129,7 +129,15 @@ pub fn sync_wire(data: &[u8]) {
         20 => drop(round_trip::<shelter_wire::RoadChunkResponse>(body)),
         21 => drop(round_trip::<shelter_wire::MailPush>(body)),
         22 => drop(round_trip::<shelter_wire::MailPull>(body)),
-        _ => drop(round_trip::<shelter_wire::MailChunk>(body)),
+        _ => {
+            drop(round_trip::<shelter_wire::MailChunk>(body));
+            // The school procedure's use, as the server reads it, and the
+            // registries as the officer's phone reads them.
+            if let Some(used) = round_trip::<crate::stats::school_use::SchoolUse>(body) {
+                let _ = used.validate();
+            }
+            drop(round_trip::<crate::stats::registry::RegistryListing>(body));
+        }
     }
 }
 
