@@ -35,6 +35,33 @@ struct RegistryScreen: View {
                 }
                 .accessibilityElement(children: .contain)
             }
+            Heading(text: view.organisationsLabel)
+            if let none = view.noOrganisations { Text(none) }
+            ForEach(Array(view.organisations.enumerated()), id: \.offset) { _, row in
+                VStack(alignment: .leading, spacing: 4) {
+                    Text(row.title).font(.headline)
+                    Text(row.subtitle)
+                    ActionButton(action: row.edit, send: send)
+                }
+            }
+        }
+    }
+}
+
+struct RegistryOrganisationScreen: View {
+    let view: OrganisationFormView
+    let send: Send
+
+    var body: some View {
+        VStack(alignment: .leading, spacing: 16) {
+            ForEach(view.fields, id: \.field) { field in
+                FormField(
+                    label: field.label, required: field.required, kind: field.kind, value: field.value,
+                    help: field.help, error: field.error, send: send
+                ) { send(.registry(.setOrganisation(field: field.field, value: $0))) }
+            }
+            if let none = view.noDevice { Text(none).font(.footnote) }
+            ActionButton(action: view.save, send: send)
         }
     }
 }

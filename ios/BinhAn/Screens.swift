@@ -96,6 +96,7 @@ struct ScreenContent: View {
         case .confirmWipe(let view): ConfirmWipeScreen(view: view, send: send)
         case .registry(let view): RegistryScreen(view: view, send: send)
         case .registryShelter(let view): RegistryShelterScreen(view: view, send: send)
+        case .registryOrganisation(let view): RegistryOrganisationScreen(view: view, send: send)
         case .registryNumbers(let view): RegistryNumbersScreen(view: view, send: send)
         case .registryPublish(let view): RegistryPublishScreen(view: view, send: send)
         case .registries(let view): RegistriesScreen(view: view, send: send)

@@ -134,3 +134,50 @@ test("the officer adds and edits a shelter with its checklist, edits a commune's
   const coverage = manager(["shelters", "coverage"]);
   assert.equal(coverage.standardised_in_province, 1);
 });
+
+test("the officer lists a referral organisation with its provider's device and publishes it; the provider's phone holds it", async () => {
+  const { server, cli } = await serverWithOfficer("officer-services");
+  const providerCode = cli(["invite", "--role", "service_provider", "--commune", "pa_u"]).code;
+  const provider = vaultCli("provider-services");
+  provider(["init", "--kdf-memory-mib", "46", "--kdf-iterations", "1"]);
+  provider(["enrol", "--server", server, "--label", "synthetic health station"], { BINHAN_INVITATION: providerCode });
+  const device = provider(["device"]).device_id;
+  const STATION = "Trạm Y tế xã Pa Ủ (giả lập)";
+
+  const officer = await console_("officer-services");
+  const { page } = await browser(DESK);
+  await unlock(page, officer.url);
+  await click(page, button(page, "Danh bạ nơi tạm lánh"));
+  await click(page, button(page, "Thêm cơ quan nhận chuyển gửi"));
+  await page.getByRole("heading", { name: "Thêm cơ quan nhận chuyển gửi" }).waitFor();
+  assert.ok(await button(page, "Lưu vào bản nháp").isDisabled());
+  await type(page, "o-name", STATION);
+  await choose(page, "Ngành", "y tế");
+  await toggleOn(page, "Dịch vụ nhận chuyển gửi", "chăm sóc y tế");
+  await toggleOn(page, "Các xã được phục vụ", "Xã Pa Ủ");
+  await type(page, "o-hours", "7:00–17:00, thứ Hai–thứ Sáu");
+  await type(page, "o-phone", "0200 000 99");
+  assert.equal(await page.locator("#o-phone-error").getAttribute("data-code"), "bad_dial_number");
+  await type(page, "o-phone", "020000099");
+  assert.ok(await page.locator("main p[role=note]").isVisible(), "no device yet: the form says so");
+  await type(page, "o-devices", device);
+  assert.equal(await page.locator("main .field .error").count(), 0, "nothing left to correct");
+  await look(page, "registry-organisation");
+  await click(page, button(page, "Lưu vào bản nháp"));
+  await page.locator('.messages [data-code="organisation_saved"]').waitFor();
+  assert.ok(await page.locator("ul.organisations li", { hasText: STATION }).isVisible());
+
+  await click(page, button(page, "Xem và công bố"));
+  assert.ok(await page.locator('section[data-code="organisations"] li', { hasText: STATION }).isVisible());
+  await press(page, button(page, "Tạo khóa ký mới"));
+  await press(page, button(page, "Ký và công bố"));
+  await page.locator('.messages [data-code="directory_published"]').waitFor({ timeout: 30000 });
+
+  // The provider's phone syncs and holds the organisation, its device named.
+  provider(["sync"]);
+  const held = provider(["shelters", "directory"]);
+  const station = held.services.find((o) => o.name === STATION);
+  assert.ok(station, "the organisation is in the provider's directory");
+  assert.deepEqual(station.devices, [device]);
+  assert.deepEqual(station.communes, ["pa_u"]);
+});

@@ -85,6 +85,7 @@ pub(crate) enum Route {
     ConfirmWipe,
     Registry,
     RegistryShelter,
+    RegistryOrganisation,
     RegistryNumbers,
     RegistryPublish,
 }

@@ -406,6 +406,7 @@ impl Inner {
             ),
             route @ (Route::Registry
             | Route::RegistryShelter
+            | Route::RegistryOrganisation
             | Route::RegistryNumbers
             | Route::RegistryPublish) => match self.registry_screen(&route) {
                 Some(screen) => screen,

@@ -190,6 +190,12 @@ pub enum Screen {
         /// Its state.
         view: crate::screens::registry::ShelterFormView,
     },
+    /// Add or edit a referral organisation of the registry (the service
+    /// directory).
+    RegistryOrganisation {
+        /// Its state.
+        view: crate::screens::registry::OrganisationFormView,
+    },
     /// A commune's emergency numbers in the registry.
     RegistryNumbers {
         /// Its state.

@@ -303,6 +303,7 @@ fn screen(ids: &Ids, screen: &Screen) -> Markup {
         Screen::Enrol { view } => network::enrol(ids, view),
         Screen::Registry { view } => registry::list(ids, view),
         Screen::RegistryShelter { view } => registry::shelter(ids, view),
+        Screen::RegistryOrganisation { view } => registry::organisation(ids, view),
         Screen::RegistryNumbers { view } => registry::numbers(ids, view),
         Screen::RegistryPublish { view } => registry::publish(ids, view),
         Screen::Report { view } => report::report(ids, view),

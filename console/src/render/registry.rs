@@ -3,7 +3,7 @@
 
 use super::{action, actions, code, error, form_field, typed, Ids, Input, Typed};
 use binhan_ui::screens::registry::{
-    NumbersView, PublishView, RegistryEvent, RegistryView, ShelterFormView,
+    NumbersView, OrganisationFormView, PublishView, RegistryEvent, RegistryView, ShelterFormView,
 };
 use binhan_ui::Event;
 use maud::{html, Markup};
@@ -47,6 +47,41 @@ pub(crate) fn list(ids: &Ids, view: &RegistryView) -> Markup {
                 }
             }
         }
+        section {
+            h2 { (view.organisations_label) }
+            @if let Some(none) = &view.no_organisations { p { (none) } }
+            ul.organisations {
+                @for o in &view.organisations {
+                    li {
+                        strong { (o.title) }
+                        span { (o.subtitle) }
+                        (action(ids, &o.edit))
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn organisation(ids: &Ids, view: &OrganisationFormView) -> Markup {
+    html! {
+        @for f in &view.fields {
+            (form_field(&f.kind, Typed {
+                id: format!("o-{}", code(f.field)),
+                label: &f.label,
+                value: &f.value,
+                required: f.required,
+                help: f.help.as_deref(),
+                error: f.error.as_ref(),
+                input: Input::Line,
+                template: Event::Registry(RegistryEvent::SetOrganisation {
+                    field: f.field,
+                    value: String::new(),
+                }),
+            }))
+        }
+        @if let Some(none) = &view.no_device { p role="note" { (none) } }
+        (action(ids, &view.save))
     }
 }
 

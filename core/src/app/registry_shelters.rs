@@ -10,6 +10,7 @@
 use super::Vault;
 use crate::error::Refusal;
 use crate::model::{hex, Role};
+use crate::referrals::ServiceOrganisation;
 use crate::shelters::{
     next_directory, CommuneContacts, DirectoryUpdate, EmergencyContact, ProvincialKey,
     ProvincialSigner, RegistryChanges, RegistryDraft, Shelter, SignedPublication,
@@ -145,6 +146,13 @@ impl Vault {
     /// with its id; refused with its first problem, nothing changed.
     pub fn registry_put_shelter(&self, shelter: Shelter) -> Result<()> {
         self.update_registry(|draft| draft.put_shelter(shelter))
+    }
+
+    /// (Provincial officer) Adds a service organisation to the draft or
+    /// replaces the one with its id; refused with its first problem,
+    /// nothing changed.
+    pub fn registry_put_organisation(&self, organisation: ServiceOrganisation) -> Result<()> {
+        self.update_registry(|draft| draft.put_organisation(organisation))
     }
 
     /// (Provincial officer) Sets a commune's emergency numbers in the

@@ -8,6 +8,7 @@ use super::contacts::{self, CommuneContacts, EmergencyContact};
 use super::directory::ShelterDirectory;
 use super::ids::ShelterId;
 use super::model::Shelter;
+use crate::referrals::{OrganisationId, ServiceOrganisation};
 use crate::Result;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -23,10 +24,9 @@ pub struct RegistryDraft {
     pub shelters: Vec<Shelter>,
     /// Each commune's emergency numbers, ordered by commune code.
     pub contacts: Vec<CommuneContacts>,
-    /// The service directory, carried over unchanged (it is not edited
-    /// here), so that publishing the shelters keeps every organisation.
+    /// The service directory's organisations, ordered by id.
     #[serde(default)]
-    pub services: Vec<crate::referrals::ServiceOrganisation>,
+    pub services: Vec<ServiceOrganisation>,
 }
 
 /// What publishing the draft changes, against the directory held.
@@ -41,6 +41,8 @@ pub struct RegistryChanges {
     pub numbers_changed: Vec<String>,
     /// Communes whose numbers are withdrawn (commune codes).
     pub numbers_withdrawn: Vec<String>,
+    /// Service organisations added or listed with other values.
+    pub organisations: Vec<ServiceOrganisation>,
 }
 
 impl RegistryChanges {
@@ -50,6 +52,7 @@ impl RegistryChanges {
             && self.edited.is_empty()
             && self.numbers_changed.is_empty()
             && self.numbers_withdrawn.is_empty()
+            && self.organisations.is_empty()
     }
 }
 
@@ -85,6 +88,35 @@ impl RegistryDraft {
         match self.shelters.binary_search_by_key(&shelter.id, |s| s.id) {
             Ok(i) => self.shelters[i] = shelter,
             Err(i) => self.shelters.insert(i, shelter),
+        }
+        Ok(())
+    }
+
+    /// The service organisation with this id.
+    pub fn organisation(&self, id: &OrganisationId) -> Option<&ServiceOrganisation> {
+        self.services.iter().find(|o| o.id == *id)
+    }
+
+    /// Adds `organisation`, or replaces the one with its id. Refused with
+    /// its first problem, and nothing changed.
+    pub fn put_organisation(&mut self, organisation: ServiceOrganisation) -> Result<()> {
+        organisation.validate()?;
+        match self
+            .services
+            .binary_search_by_key(&organisation.id, |o| o.id)
+        {
+            Ok(i) => self.services[i] = organisation,
+            Err(i) => {
+                if self.services.len() >= crate::referrals::MAX_ORGANISATIONS {
+                    return Err(crate::Error::invalid(
+                        "directory.services",
+                        crate::error::Rule::TooMany {
+                            max: crate::referrals::MAX_ORGANISATIONS as u64,
+                        },
+                    ));
+                }
+                self.services.insert(i, organisation)
+            }
         }
         Ok(())
     }
@@ -125,11 +157,14 @@ impl RegistryDraft {
             .partition(|s| held.shelter(&s.id).is_none());
         let (numbers_changed, numbers_withdrawn) =
             contacts::changes(&held.contacts, &self.contacts);
+        let (organisations, _) =
+            crate::referrals::organisation_changes(&held.services, &self.services);
         RegistryChanges {
             added,
             edited,
             numbers_changed: numbers_changed.into_iter().map(|c| c.commune).collect(),
             numbers_withdrawn,
+            organisations,
         }
     }
 
@@ -153,6 +188,33 @@ mod tests {
 
     fn t(h: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_794_700_000 + h * 3600, 0).unwrap()
+    }
+
+    /// The officer adds and edits service organisations in the draft;
+    /// publishing carries them, and what changed says so.
+    #[test]
+    fn organisations_are_edited_in_the_draft() {
+        let station = crate::referrals::health_station_for_tests("pa_u");
+        let held =
+            ShelterDirectory::new(3, t(0), vec![shelter("A")]).with_services(vec![station.clone()]);
+        let mut draft = RegistryDraft::from_directory(Some(&held));
+        assert!(draft.changes(Some(&held)).is_empty());
+        let mut moved = station.clone();
+        moved.communes.push("mu_ca".into());
+        let added = crate::referrals::health_station_for_tests("than_uyen");
+        draft.put_organisation(moved.clone()).unwrap();
+        draft.put_organisation(added.clone()).unwrap();
+        assert_eq!(draft.organisation(&station.id), Some(&moved));
+        let changed = draft.changes(Some(&held)).organisations;
+        assert_eq!(changed.len(), 2);
+        assert!(changed.contains(&moved) && changed.contains(&added));
+        let next = draft.directory(4, t(1)).unwrap();
+        assert_eq!(next.services.len(), 2);
+        // A bad one changes nothing.
+        let mut nameless = added.clone();
+        nameless.name = " ".into();
+        assert!(draft.put_organisation(nameless).is_err());
+        assert_eq!(draft.organisation(&added.id), Some(&added));
     }
 
     #[test]

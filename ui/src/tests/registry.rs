@@ -2,14 +2,16 @@
 //! officer's home; a shelter added with every problem shown at once, then
 //! saved with its checklist; a commune's numbers; the draft kept through a
 //! quick exit; the signing key generated in the vault; publishing refused
-//! (no server answers) with the draft kept. Synthetic data only.
+//! (no server answers) with the draft kept; a referral organisation added
+//! to the service directory, edited, and listed among what publishing
+//! changes. Synthetic data only.
 
 use super::support::{Harness, PIN};
 use crate::event::{Event, Target};
 use crate::render::has_error;
 use crate::screens::registry::{
-    NumberField, NumbersView, PublishView, RegistryEvent, RegistryView, ShelterField,
-    ShelterFormView,
+    NumberField, NumbersView, OrganisationField, OrganisationFormView, PublishView, RegistryEvent,
+    RegistryView, ShelterField, ShelterFormView,
 };
 use crate::view::{Screen, ViewModel};
 use binhan_core::model::{Lang, Role};
@@ -256,4 +258,90 @@ fn the_officer_drafts_a_shelter_and_numbers_then_publishes() {
     assert_eq!(p.error.as_ref().unwrap().code, "sync_offline");
     h.send(Event::Back);
     assert_eq!(registry(&h.core.view()).shelters.len(), 1);
+}
+
+fn organisation_form(view: &ViewModel) -> &OrganisationFormView {
+    match &view.screen {
+        Screen::RegistryOrganisation { view } => view,
+        other => panic!("expected the organisation form, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_officer_adds_a_referral_organisation_to_the_service_directory() {
+    use OrganisationField as F;
+    let h = Harness::enrolled_as(Role::ProvincialOfficer);
+    h.unlock(PIN);
+    let list = open_registry(&h);
+    let view = registry(&list);
+    assert_eq!(
+        view.no_organisations.as_deref(),
+        Some("Chưa có cơ quan nhận chuyển gửi nào")
+    );
+    let add = view.actions.last().unwrap();
+    assert_eq!(add.label, "Thêm cơ quan nhận chuyển gửi");
+    let blank = h.send(add.event.clone());
+    assert_eq!(blank.title, "Thêm cơ quan nhận chuyển gửi");
+    assert!(!organisation_form(&blank).save.enabled);
+
+    let set = |field, value: &str| {
+        h.send(reg(RegistryEvent::SetOrganisation {
+            field,
+            value: value.into(),
+        }))
+    };
+    let toggle = |field, code: &str| {
+        h.send(reg(RegistryEvent::ToggleOrganisation {
+            field,
+            code: code.into(),
+        }))
+    };
+    set(F::Name, "Trạm Y tế xã Pa Ủ (giả lập)");
+    set(F::Sector, "health");
+    toggle(F::Services, "health");
+    toggle(F::Communes, "pa_u");
+    set(F::Hours, "7:00–17:00, thứ Hai–thứ Sáu");
+    set(F::Phone, "0200000099");
+    let device = binhan_core::model::DeviceId::random().to_string();
+    let filled = set(F::Devices, &device);
+    let form = organisation_form(&filled);
+    assert!(form.save.enabled && form.no_device.is_none());
+    let saved = h.send(reg(RegistryEvent::SaveOrganisation));
+    let view = registry(&saved);
+    assert_eq!(view.organisations.len(), 1);
+    assert_eq!(view.organisations[0].title, "Trạm Y tế xã Pa Ủ (giả lập)");
+    assert!(view.organisations[0].subtitle.contains("Xã Pa Ủ"));
+    assert!(view.organisations[0].subtitle.ends_with("1 máy"));
+    assert_eq!(view.pending, "Bản nháp: 1 thay đổi chưa công bố");
+
+    // Edited: the form comes back as saved; a change of its number stays.
+    let edit = h.send(view.organisations[0].edit.event.clone());
+    let again = organisation_form(&edit);
+    assert!(!again.new);
+    let devices = again.fields.iter().find(|f| f.field == F::Devices).unwrap();
+    assert_eq!(devices.value, device);
+    set(F::Phone, "0200000098");
+    h.send(reg(RegistryEvent::SaveOrganisation));
+
+    // What publishing changes names it.
+    h.send(Event::SetLanguage { lang: Lang::En });
+    let review = h.send(reg(RegistryEvent::OpenPublish));
+    let p = publish(&review);
+    let section = p
+        .sections
+        .iter()
+        .find(|s| s.code == "organisations")
+        .unwrap();
+    assert_eq!(section.title, "Referral organisations added or changed");
+    assert_eq!(section.items, ["Trạm Y tế xã Pa Ủ (giả lập)"]);
+
+    // A form left unsaved is forgotten by quick exit, the draft kept.
+    h.send(Event::Back);
+    let list = h.core.view();
+    h.send(registry(&list).actions.last().unwrap().event.clone());
+    set(F::Name, "Unsaved (synthetic)");
+    h.send(Event::QuickExit);
+    h.unlock(PIN);
+    let back = open_registry(&h);
+    assert_eq!(registry(&back).organisations.len(), 1);
 }

@@ -3,6 +3,7 @@
 //! core's sealed draft or nothing; publishing runs in the background.
 
 use super::check::{self, Problem};
+use super::organisation::OrganisationForm;
 use super::text::L;
 use super::{NumberRow, NumbersForm, RegistryEvent, ShelterForm, MAX_ROWS};
 use crate::background::{Activity, Job};
@@ -36,6 +37,7 @@ impl Inner {
     pub(crate) fn registry_leave(&mut self, route: &Route) {
         match route {
             Route::RegistryShelter => self.registry.shelter = None,
+            Route::RegistryOrganisation => self.registry.organisation = None,
             Route::RegistryNumbers => self.registry.numbers = None,
             Route::RegistryPublish => {
                 self.registry.seed = Zeroizing::new(String::new());
@@ -82,6 +84,29 @@ impl Inner {
                 .is_some_and(|f| f.toggle(field, &code)),
             (RegistryEvent::SaveShelter, Route::RegistryShelter) => {
                 self.registry_save_shelter();
+                true
+            }
+            (RegistryEvent::NewOrganisation, Route::Registry) => {
+                self.registry.organisation = Some(OrganisationForm::blank());
+                self.stack.push(Route::RegistryOrganisation);
+                true
+            }
+            (RegistryEvent::EditOrganisation { id }, Route::Registry) => {
+                self.registry_edit_organisation(&id)
+            }
+            (RegistryEvent::SetOrganisation { field, value }, Route::RegistryOrganisation) => self
+                .registry
+                .organisation
+                .as_mut()
+                .is_some_and(|f| f.set(field, &value)),
+            (RegistryEvent::ToggleOrganisation { field, code }, Route::RegistryOrganisation) => {
+                self.registry
+                    .organisation
+                    .as_mut()
+                    .is_some_and(|f| f.toggle(field, &code))
+            }
+            (RegistryEvent::SaveOrganisation, Route::RegistryOrganisation) => {
+                self.registry_save_organisation();
                 true
             }
             (RegistryEvent::EditNumbers { commune }, Route::Registry) => {
@@ -160,6 +185,41 @@ impl Inner {
                 true
             }
             None => false,
+        }
+    }
+
+    fn registry_edit_organisation(&mut self, id: &str) -> bool {
+        let found = id.parse().ok().and_then(|id| {
+            let draft = self.vault.as_ref()?.registry_draft().ok()?;
+            draft.organisation(&id).map(OrganisationForm::of)
+        });
+        match found {
+            Some(form) => {
+                self.registry.organisation = Some(form);
+                self.stack.push(Route::RegistryOrganisation);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn registry_save_organisation(&mut self) {
+        let Some(form) = &self.registry.organisation else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        let Ok(organisation) = form.read() else {
+            return self.refuse(Why::FormHasErrors);
+        };
+        let Some(vault) = self.vault.clone() else {
+            return self.refuse(Why::NotAvailableHere);
+        };
+        match vault.registry_put_organisation(organisation) {
+            Ok(()) => {
+                self.registry.organisation = None;
+                self.stack.pop();
+                self.inform_text("organisation_saved", L::OrganisationSaved.get(self.lang));
+            }
+            Err(e) => self.registry_failed(e, "saving an organisation to the draft failed"),
         }
     }
 
@@ -293,6 +353,7 @@ impl Route {
             self,
             Route::Registry
                 | Route::RegistryShelter
+                | Route::RegistryOrganisation
                 | Route::RegistryNumbers
                 | Route::RegistryPublish
         )
@@ -326,6 +387,15 @@ impl Inner {
                         view: view::shelter_form_view(form, lang),
                     },
                     L::ShelterTitle { new: form.new }.get(lang),
+                )
+            }
+            Route::RegistryOrganisation => {
+                let form = self.registry.organisation.as_ref()?;
+                (
+                    Screen::RegistryOrganisation {
+                        view: super::organisation::form_view(form, lang),
+                    },
+                    L::OrganisationTitle { new: form.new }.get(lang),
                 )
             }
             Route::RegistryNumbers => {

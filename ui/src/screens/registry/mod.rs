@@ -12,9 +12,13 @@
 
 pub(crate) mod check;
 pub(crate) mod flow;
+pub mod organisation;
 pub(crate) mod text;
 pub mod view;
 
+pub use organisation::{
+    OrganisationField, OrganisationFieldView, OrganisationFormView, RegistryOrganisationRow,
+};
 pub use view::{
     CommuneRow, NumberRowView, NumbersView, PublishView, RegistryShelterRow, RegistryView,
     ShelterFormView,
@@ -80,6 +84,31 @@ pub enum RegistryEvent {
     },
     /// Keep the commune's numbers in the draft (none: withdrawn).
     SaveNumbers,
+    /// Open the form for a new referral organisation.
+    NewOrganisation,
+    /// Open the form of an organisation of the draft.
+    EditOrganisation {
+        /// The organisation's id.
+        id: String,
+    },
+    /// A field of the organisation form: its whole new value (a choice by
+    /// its code, "" to clear it).
+    SetOrganisation {
+        /// Which field.
+        field: OrganisationField,
+        /// Its whole new value.
+        value: String,
+    },
+    /// Add or remove one choice of a several-choice field (services,
+    /// communes, languages).
+    ToggleOrganisation {
+        /// Which field.
+        field: OrganisationField,
+        /// The choice's code.
+        code: String,
+    },
+    /// Keep the organisation form in the draft.
+    SaveOrganisation,
     /// Show what publishing changes.
     OpenPublish,
     /// The provincial signing key's seed, as typed (64 hex digits).
@@ -273,10 +302,7 @@ impl ShelterForm {
 
     /// The codes chosen in a several-of field.
     pub(crate) fn chosen(&self, field: ShelterField) -> Vec<&str> {
-        self.get(field)
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .collect()
+        chosen_codes(self.get(field))
     }
 
     /// Whether `field` is shown (opening and closing times only for daily
@@ -293,36 +319,80 @@ impl ShelterForm {
     /// Sets a field; false if the value is not one of its choices, or is
     /// far too long.
     pub(crate) fn set(&mut self, field: ShelterField, value: &str) -> bool {
-        let value = value.trim_end_matches(['\r', '\n']);
-        match check::kind(field) {
-            check::Kind::Multi => return false,
-            check::Kind::Choice | check::Kind::YesNo
-                if !value.is_empty() && !check::codes(field).contains(&value) =>
-            {
-                return false
-            }
-            _ if value.chars().count() > 400 => return false,
-            _ => {}
-        }
-        self.values.insert(field, value.to_string());
-        true
+        set_typed(
+            &mut self.values,
+            field,
+            check::kind(field),
+            &check::codes(field),
+            value,
+            400,
+        )
     }
 
     /// Adds or removes one code of a several-of field.
     pub(crate) fn toggle(&mut self, field: ShelterField, code: &str) -> bool {
-        if check::kind(field) != check::Kind::Multi || !check::codes(field).contains(&code) {
-            return false;
-        }
-        let mut chosen: Vec<String> = self.chosen(field).into_iter().map(String::from).collect();
-        match chosen.iter().position(|c| c == code) {
-            Some(i) => {
-                chosen.remove(i);
-            }
-            None => chosen.push(code.to_string()),
-        }
-        self.values.insert(field, chosen.join(","));
-        true
+        toggle_typed(
+            &mut self.values,
+            field,
+            check::kind(field),
+            &check::codes(field),
+            code,
+        )
     }
+}
+
+/// The codes chosen in a several-of field's value.
+pub(crate) fn chosen_codes(value: &str) -> Vec<&str> {
+    value.split(',').filter(|c| !c.is_empty()).collect()
+}
+
+/// Sets a field of a registry form (entered as `kind`, a choice among
+/// `codes`); false if the value is not one of its choices, or is longer
+/// than `max_chars`.
+pub(crate) fn set_typed<F: Ord>(
+    values: &mut BTreeMap<F, String>,
+    field: F,
+    kind: check::Kind,
+    codes: &[&str],
+    value: &str,
+    max_chars: usize,
+) -> bool {
+    let value = value.trim_end_matches(['\r', '\n']);
+    match kind {
+        check::Kind::Multi => return false,
+        check::Kind::Choice | check::Kind::YesNo
+            if !value.is_empty() && !codes.contains(&value) =>
+        {
+            return false
+        }
+        _ if value.chars().count() > max_chars => return false,
+        _ => {}
+    }
+    values.insert(field, value.to_string());
+    true
+}
+
+/// Adds or removes one code of a several-of field of a registry form.
+pub(crate) fn toggle_typed<F: Ord + Copy>(
+    values: &mut BTreeMap<F, String>,
+    field: F,
+    kind: check::Kind,
+    codes: &[&str],
+    code: &str,
+) -> bool {
+    if kind != check::Kind::Multi || !codes.contains(&code) {
+        return false;
+    }
+    let held = values.get(&field).map_or("", String::as_str);
+    let mut chosen: Vec<String> = chosen_codes(held).into_iter().map(String::from).collect();
+    match chosen.iter().position(|c| c == code) {
+        Some(i) => {
+            chosen.remove(i);
+        }
+        None => chosen.push(code.to_string()),
+    }
+    values.insert(field, chosen.join(","));
+    true
 }
 
 /// One emergency number as typed.
@@ -396,6 +466,8 @@ pub(crate) struct RegistryState {
     pub(crate) shelter: Option<ShelterForm>,
     /// The numbers form on screen.
     pub(crate) numbers: Option<NumbersForm>,
+    /// The organisation form on screen.
+    pub(crate) organisation: Option<organisation::OrganisationForm>,
     /// The seed typed on the publish screen (wiped when dropped).
     pub(crate) seed: Zeroizing<String>,
     /// Why the seed was refused.

@@ -79,6 +79,16 @@ pub(crate) enum L {
     Daily,
     Yes,
     No,
+    OrganisationTitle {
+        new: bool,
+    },
+    OrganisationsHeading,
+    NoOrganisations,
+    AddOrganisation,
+    OrganisationSaved,
+    NoOrganisationDevice,
+    Devices(usize),
+    OrganisationsChanged,
 }
 
 impl L {
@@ -200,6 +210,43 @@ impl L {
                 "Communes whose numbers are withdrawn",
             ),
             L::Nothing => pick(lang, "Không có", "None"),
+            L::OrganisationTitle { new: true } => pick(
+                lang,
+                "Thêm cơ quan nhận chuyển gửi",
+                "Add a referral organisation",
+            ),
+            L::OrganisationTitle { new: false } => pick(
+                lang,
+                "Sửa cơ quan nhận chuyển gửi",
+                "Edit a referral organisation",
+            ),
+            L::OrganisationsHeading => pick(
+                lang,
+                "Cơ quan nhận chuyển gửi (danh bạ dịch vụ)",
+                "Referral organisations (service directory)",
+            ),
+            L::NoOrganisations => pick(
+                lang,
+                "Chưa có cơ quan nhận chuyển gửi nào",
+                "No referral organisations yet",
+            ),
+            L::AddOrganisation => pick(lang, "Thêm cơ quan nhận chuyển gửi", "Add an organisation"),
+            L::OrganisationSaved => pick(
+                lang,
+                "Đã lưu cơ quan vào bản nháp",
+                "The organisation is saved in the draft",
+            ),
+            L::NoOrganisationDevice => pick(
+                lang,
+                "Chưa có máy nào: cơ quan chỉ nhận được hồ sơ chuyển gửi khi có ít nhất một máy",
+                "No device listed: the organisation receives referrals only once one is",
+            ),
+            L::Devices(n) => vi_en(format!("{n} máy"), format!("{n} devices")),
+            L::OrganisationsChanged => pick(
+                lang,
+                "Cơ quan nhận chuyển gửi thêm mới hoặc thay đổi",
+                "Referral organisations added or changed",
+            ),
             L::Key(fingerprint) => vi_en(
                 format!("Khóa ký của tỉnh, dấu vân tay: {fingerprint}"),
                 format!("Provincial signing key, fingerprint: {fingerprint}"),

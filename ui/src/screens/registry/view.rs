@@ -56,6 +56,12 @@ pub struct RegistryView {
     pub columns: Vec<String>,
     /// Every commune of the province, in the draft.
     pub communes: Vec<CommuneRow>,
+    /// "Referral organisations (service directory)".
+    pub organisations_label: String,
+    /// The draft's organisations, by name.
+    pub organisations: Vec<super::RegistryOrganisationRow>,
+    /// "No referral organisations yet".
+    pub no_organisations: Option<String>,
 }
 
 /// One shelter of the list.
@@ -102,7 +108,11 @@ fn nothing_to_publish(changes: &RegistryChanges, lang: Lang) -> Option<Reason> {
 }
 
 fn change_count(c: &RegistryChanges) -> usize {
-    c.added.len() + c.edited.len() + c.numbers_changed.len() + c.numbers_withdrawn.len()
+    c.added.len()
+        + c.edited.len()
+        + c.numbers_changed.len()
+        + c.numbers_withdrawn.len()
+        + c.organisations.len()
 }
 
 /// The registry from the draft and the directory held.
@@ -135,6 +145,10 @@ pub(crate) fn registry_view(
             Action::new(L::Publish.get(lang), registry(RegistryEvent::OpenPublish)),
             Action::new(L::Discard.get(lang), registry(RegistryEvent::DiscardDraft))
                 .unless(blocked),
+            Action::new(
+                L::AddOrganisation.get(lang),
+                registry(RegistryEvent::NewOrganisation),
+            ),
         ],
         shelters_label: L::SheltersHeading.get(lang),
         no_shelters: shelters.is_empty().then(|| L::NoShelters.get(lang)),
@@ -190,6 +204,12 @@ pub(crate) fn registry_view(
                 ),
             })
             .collect(),
+        organisations_label: L::OrganisationsHeading.get(lang),
+        organisations: super::organisation::rows(draft, lang),
+        no_organisations: draft
+            .services
+            .is_empty()
+            .then(|| L::NoOrganisations.get(lang)),
     }
 }
 
@@ -251,7 +271,12 @@ fn options(field: ShelterField, lang: Lang) -> Vec<(&'static str, String)> {
 }
 
 /// A one-of choice: tapping the chosen one again clears it.
-fn one_of(selected: bool, code: &str, label: String, event: impl Fn(String) -> Event) -> Choice {
+pub(super) fn one_of(
+    selected: bool,
+    code: &str,
+    label: String,
+    event: impl Fn(String) -> Event,
+) -> Choice {
     Choice {
         label,
         selected,
@@ -328,7 +353,7 @@ fn shelter_field(
 }
 
 /// Why saving is not possible yet: the count of fields to correct.
-fn to_correct(count: usize, lang: Lang) -> Option<Reason> {
+pub(super) fn to_correct(count: usize, lang: Lang) -> Option<Reason> {
     (count > 0).then(|| {
         Reason::new(
             Why::FormHasErrors.code(),
@@ -595,6 +620,15 @@ pub(crate) fn publish_view(f: PublishFacts<'_>, lang: Lang) -> PublishView {
                 "numbers_withdrawn",
                 L::NumbersWithdrawn,
                 communes(&f.changes.numbers_withdrawn),
+            ),
+            section(
+                "organisations",
+                L::OrganisationsChanged,
+                f.changes
+                    .organisations
+                    .iter()
+                    .map(|o| o.name.clone())
+                    .collect(),
             ),
         ],
         key: f.key.map(|k| L::Key(k.fingerprint.clone()).get(lang)),

@@ -42,6 +42,25 @@ fun RegistryList(view: RegistryView, send: Send) {
         Text(view.columns.drop(1).zip(values).joinToString(" · ") { (label, value) -> "$label: $value" })
         ActionButton(commune.editNumbers, send)
     }
+    Text(view.organisationsLabel, style = MaterialTheme.typography.titleMedium)
+    view.noOrganisations?.let { Text(it) }
+    view.organisations.forEach { row ->
+        Text(row.title, style = MaterialTheme.typography.titleSmall)
+        Text(row.subtitle)
+        ActionButton(row.edit, send)
+    }
+}
+
+@Composable
+fun RegistryOrganisationForm(view: OrganisationFormView, send: Send) {
+    view.fields.forEach { field ->
+        FieldInput(
+            field.label, field.required, field.kind, field.value, field.help, field.error, field.field,
+            { send(Event.Registry(RegistryEvent.SetOrganisation(field.field, it))) }, send,
+        )
+    }
+    view.noDevice?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    ActionButton(view.save, send)
 }
 
 @Composable

@@ -138,6 +138,7 @@ fun AppScreen(view: ViewModel, send: Send, caseRows: List<CaseRow>) {
             }
             is Screen.Registry -> RegistryList(screen.view, send)
             is Screen.RegistryShelter -> RegistryShelterForm(screen.view, send)
+            is Screen.RegistryOrganisation -> RegistryOrganisationForm(screen.view, send)
             is Screen.RegistryNumbers -> RegistryNumbersForm(screen.view, send)
             is Screen.RegistryPublish -> RegistryPublishForm(screen.view, send)
             is Screen.Registries -> RegistriesList(screen.view, send)
