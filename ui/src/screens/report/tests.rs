@@ -141,6 +141,10 @@ pub(crate) fn synthetic_report() -> AnnualReport {
 /// sheet per table with its title rows, headings and values.
 pub(crate) fn synthetic_workbook() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation time: two workbooks made a second apart are the
+    // same bytes (the tests compare them).
+    let made = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 11, 30).unwrap();
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&made));
     let cover = book.add_worksheet();
     cover.set_name("Bìa").unwrap();
     cover
