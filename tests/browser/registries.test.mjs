@@ -75,15 +75,16 @@ test("the officer enters a session, imports a CSV refused as a whole then a good
   const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   // The route closes the connection of a body far over its cap, and for a
   // moment after it a new request can be cut too (EPIPE, "fetch failed"),
-  // so a request is tried again, a few times, on a network error (each is
-  // safe to repeat: an import is read, not recorded, until "Ghi tất cả").
+  // so a request is tried again on a network error, for up to about five
+  // seconds (a loaded machine is slower to let go; each is safe to repeat:
+  // an import is read, not recorded, until "Ghi tất cả").
   const again = async (send) => {
     for (let tries = 1; ; tries++) {
       try {
         return await send();
       } catch (e) {
-        if (!(e instanceof TypeError) || tries === 5) throw e;
-        await new Promise((r) => setTimeout(r, 300));
+        if (!(e instanceof TypeError) || tries === 10) throw e;
+        await new Promise((r) => setTimeout(r, 500));
       }
     }
   };
