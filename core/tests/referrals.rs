@@ -466,3 +466,49 @@ fn an_unanswered_referral_past_its_due_date_is_listed_as_overdue() {
     assert_eq!(overdue[0].case_id, case);
     assert_eq!(overdue[0].referral.sent.referral, unanswered);
 }
+
+/// How many of `app`'s outbox entries carry the referral `id`.
+fn queued(app: &Vault, id: ReferralId) -> usize {
+    app.shelter_outbox()
+        .unwrap()
+        .iter()
+        .filter(
+            |e| matches!(&e.message, MailMessage::Referral(ReferralMessage::Send(r)) if r.id == id),
+        )
+        .count()
+}
+
+/// A phone killed in the middle of a send — after none, one or two of its
+/// three writes (the case's step, the outbox, the sent record) — finishes
+/// it when the vault is opened again and sends or syncs: the case's step
+/// once, the referral queued once for each of the organisation's devices,
+/// the sent record; finishing again writes nothing more, and each device
+/// of the organisation receives it once.
+#[test]
+fn a_send_cut_short_by_a_killed_phone_is_finished_later() {
+    for writes in 0..=2 {
+        let w = world();
+        let case = case(&w.sender);
+        consent_to(&w.sender, case, &w.health, ServiceType::Health, true).unwrap();
+        let id = w
+            .sender
+            .send_referral_interrupted(case, draft(&w.health, vec![]), writes)
+            .unwrap();
+        assert!(w.sender.sent_referrals().unwrap().is_empty(), "{writes}");
+        // The phone comes back: the same vault opened again.
+        let back = Vault::open(w._dirs[0].path(), config(day0)).unwrap();
+        back.unlock(PIN).unwrap();
+        back.finish_interrupted_send().unwrap();
+        back.finish_interrupted_send().unwrap();
+        let steps = back.case(case).unwrap().referrals;
+        assert_eq!(steps.len(), 1, "{writes}: the case's step once");
+        assert_eq!(queued(&back, id), 2, "{writes}: once for each device");
+        let sent = back.sent_referrals().unwrap();
+        assert_eq!(sent.len(), 1, "{writes}");
+        assert_eq!(sent[0].referral.id, id);
+        deliver(&back, &[&w.station, &w.second]);
+        for device in [&w.station, &w.second] {
+            assert_eq!(device.referral_inbox().unwrap().len(), 1, "{writes}");
+        }
+    }
+}

@@ -18,6 +18,22 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 const REFERRALS_META: &str = "referrals.desk";
+/// A send in progress: written before a send's three writes (the case's
+/// step, the outbox, the sent record) and removed after them, so that a
+/// phone killed between them finishes the send later instead of showing
+/// a referral that never leaves.
+const SENDING_META: &str = "referrals.sending";
+/// A send's writes: the case's step, the outbox, the sent record.
+const SENDING_WRITES: usize = 3;
+
+/// What a send in progress still has to write.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Sending {
+    /// The referral as sent, with its case and recipients.
+    sent: SentReferral,
+    /// The case's step.
+    step: ReferralStep,
+}
 
 /// What a referral is to be: the organisation, the service, how soon, what
 /// is asked, and the fields the survivor chose to share beyond those the
@@ -146,6 +162,17 @@ impl Vault {
     /// Records it on the case and seals it to each of the organisation's
     /// devices at the next sync.
     pub fn send_referral(&self, case: CaseId, draft: ReferralDraft) -> Result<ReferralId> {
+        self.send_writing(case, draft, SENDING_WRITES)
+    }
+
+    /// A send, making the first `writes` of its writes.
+    fn send_writing(
+        &self,
+        case: CaseId,
+        draft: ReferralDraft,
+        writes: usize,
+    ) -> Result<ReferralId> {
+        self.finish_interrupted_send()?;
         let session = self.session()?;
         let state = self.state(&session, case)?;
         let preview = self.preview_of(&state, &draft)?;
@@ -185,17 +212,89 @@ impl Vault {
             status: ReferralStatus::Sent,
             updated_at: now,
         };
-        self.act(
-            case,
-            CaseAction::RecordReferral(self.step_of(&sent, ReferralStatus::Sent, None, None)),
-        )?;
-        let id = referral.id;
-        self.queue_to_organisation(&sent.devices, ReferralMessage::Send(referral))?;
+        let sending = Sending {
+            step: self.step_of(&sent, ReferralStatus::Sent, None, None),
+            sent,
+        };
+        self.with_store(|s| s.set_meta(SENDING_META, &Some(&sending)))?;
+        self.complete_sending(sending, writes)?;
+        Ok(referral.id)
+    }
+
+    /// Finishes a send a phone killed in the middle of left behind (each of
+    /// its writes is made only if it is not there yet; a provider drops a
+    /// referral it already holds). Runs before every send and sync.
+    pub fn finish_interrupted_send(&self) -> Result<()> {
+        let Some(Some(sending)) = self.with_store(|s| s.meta::<Option<Sending>>(SENDING_META))?
+        else {
+            return Ok(());
+        };
+        match self.complete_sending(sending, SENDING_WRITES) {
+            Err(Error::NotAllowed(_) | Error::Invalid { .. }) => {
+                tracing::warn!("an interrupted referral could no longer be sent and was abandoned");
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Makes the first `writes` of a send's writes that are not made yet
+    /// (all three: [`SENDING_WRITES`]), then forgets the send in progress.
+    fn complete_sending(&self, sending: Sending, writes: usize) -> Result<()> {
+        let Sending { sent, step } = sending;
+        let id = sent.referral.id;
+        let case = sent.case_id;
+        let session = self.session()?;
+        let stepped = self
+            .state(&session, case)?
+            .referral_steps()
+            .iter()
+            .any(|s| s.referral == id);
+        if !stepped && writes >= 1 {
+            if let Err(e) = self.act(case, CaseAction::RecordReferral(step)) {
+                // Refused (the case closed, consent withdrawn since): the
+                // send is abandoned, nothing of it written.
+                if matches!(e, Error::NotAllowed(_) | Error::Invalid { .. }) {
+                    self.with_store(|s| s.set_meta(SENDING_META, &None::<Sending>))?;
+                }
+                return Err(e);
+            }
+        }
+        let queued = self.with_store(|s| {
+            Ok(s.meta::<crate::shelters::DeviceShelters>(super::shelters::DESK_META)?
+                .is_some_and(|desk| {
+                    desk.outbox.iter().any(|e| {
+                        matches!(&e.message, MailMessage::Referral(ReferralMessage::Send(r)) if r.id == id)
+                    })
+                }))
+        })?;
+        let recorded = self.referrals()?.sent.contains_key(&id);
+        if !queued && !recorded && writes >= 2 {
+            self.queue_to_organisation(
+                &sent.devices,
+                ReferralMessage::Send(sent.referral.clone()),
+            )?;
+        }
+        if writes < SENDING_WRITES {
+            return Ok(()); // (tests: the phone dies here)
+        }
         self.update_referrals(|desk| {
-            desk.sent.insert(id, sent);
+            desk.sent.entry(id).or_insert(sent);
             Ok(())
         })?;
-        Ok(id)
+        self.with_store(|s| s.set_meta(SENDING_META, &None::<Sending>))
+    }
+
+    /// Sends like [`Self::send_referral`], but stops after `writes` (0 to
+    /// 2) of its three writes, as a phone killed in the middle would.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn send_referral_interrupted(
+        &self,
+        case: CaseId,
+        draft: ReferralDraft,
+        writes: usize,
+    ) -> Result<ReferralId> {
+        self.send_writing(case, draft, writes)
     }
 
     fn step_of(

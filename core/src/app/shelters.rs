@@ -31,7 +31,7 @@ const DIRECTORY_META_V2: &str = "shelters.directory.2";
 /// Where a directory of publication format 1 (no emergency contacts) was
 /// kept; the same holds.
 const DIRECTORY_META_V1: &str = "shelters.directory";
-const DESK_META: &str = "shelters.desk";
+pub(super) const DESK_META: &str = "shelters.desk";
 
 /// The road network file inside the vault directory.
 pub const ROAD_FILE: &str = "roads.bhrn";

@@ -143,6 +143,8 @@ impl Vault {
         progress: &ProgressFn,
         cancel: &CancelFlag,
     ) -> Result<SyncReport> {
+        // A referral whose send a killed phone left half done leaves now.
+        self.finish_interrupted_send()?;
         self.with_sync(None, async |ctx| {
             let start = ctx.transport.counts();
             let mut report = ctx.sync(progress, cancel).await?;
