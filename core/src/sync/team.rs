@@ -5,7 +5,7 @@
 use super::wire::{DeviceRecord, TeamEntry, MAX_TEAM_MEMBERS};
 use crate::error::Refusal;
 use crate::events::CaseState;
-use crate::model::{ConsentScope, DeviceId, Role};
+use crate::model::{ConsentScope, DeviceId, Role, Survivor};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -34,9 +34,8 @@ fn needs_consent(
     member: DeviceId,
     creator: Option<DeviceId>,
     directory: &HashMap<DeviceId, DeviceRecord>,
-    state: &CaseState,
+    survivor: &Survivor,
 ) -> bool {
-    let survivor = state.survivor();
     let commune = survivor.commune.as_str();
     let record = directory.get(&member);
     let manager_here =
@@ -71,14 +70,25 @@ pub fn lacks_consent(
     directory: &HashMap<DeviceId, DeviceRecord>,
     state: &CaseState,
 ) -> bool {
-    if state.survivor().commune.is_empty() {
+    lacks(member, creator, directory, &state.survivor(), state)
+}
+
+/// [`lacks_consent`], with the case's survivor read once for a whole team.
+fn lacks(
+    member: DeviceId,
+    creator: Option<DeviceId>,
+    directory: &HashMap<DeviceId, DeviceRecord>,
+    survivor: &Survivor,
+    state: &CaseState,
+) -> bool {
+    if survivor.commune.is_empty() {
         return false; // the case's first event is not here yet: nothing to judge by
     }
     let scope = ConsentScope::TeamMember {
         device: member,
         label: String::new(),
     };
-    needs_consent(member, creator, directory, state) && !state.consent_granted(&scope)
+    needs_consent(member, creator, directory, survivor) && !state.consent_granted(&scope)
 }
 
 /// The current members of a case's team who lack the consent they need
@@ -94,17 +104,18 @@ pub fn members_without_consent(
     state: &CaseState,
     directory: &HashMap<DeviceId, DeviceRecord>,
 ) -> Vec<DeviceId> {
-    let commune = state.survivor().commune;
+    let survivor = state.survivor();
+    let commune = &survivor.commune;
     let manager = |m: &DeviceId, here: bool| {
         directory
             .get(m)
-            .is_some_and(|r| r.role == Role::CommuneCaseManager && (r.commune == commune) == here)
+            .is_some_and(|r| r.role == Role::CommuneCaseManager && (&r.commune == commune) == here)
     };
     let handed_over = team.members().iter().any(|m| manager(m, true));
     team.members()
         .iter()
         .copied()
-        .filter(|&m| lacks_consent(m, team.creator, directory, state))
+        .filter(|&m| lacks(m, team.creator, directory, &survivor, state))
         .filter(|m| handed_over || !manager(m, false))
         .collect()
 }

@@ -57,7 +57,8 @@ impl SyncContext<'_> {
             let Some(state) = self.store.case_state(case_id)? else {
                 continue;
             };
-            let commune = state.survivor().commune;
+            let survivor = state.survivor();
+            let commune = survivor.commune.clone();
             if !managers_by_commune.contains_key(&commune) {
                 let managers = self
                     .commune_devices(&commune, Some(Role::CommuneCaseManager))
@@ -72,7 +73,6 @@ impl SyncContext<'_> {
                     key
                 }
             };
-            let survivor = state.survivor();
             let school_case = survivor.student == Some(true)
                 && commune == my_commune
                 && my_school
