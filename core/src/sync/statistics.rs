@@ -16,7 +16,8 @@ impl SyncContext<'_> {
     /// case whose statistics changed since this device last sent them. Every
     /// team device may send; the server keeps the newest revision.
     pub(super) async fn push_statistics(&self, report: &mut SyncReport) -> Result<()> {
-        let role = self.enrolment()?.role;
+        let enrolment = self.enrolment()?;
+        let role = enrolment.role;
         if matches!(
             role,
             Role::ProvincialOfficer | Role::ShelterHost | Role::ServiceProvider
@@ -26,11 +27,24 @@ impl SyncContext<'_> {
         let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
         let mut updates = Vec::new();
         let mut revisions = Vec::new();
+        // A counselor's school, whose procedure use goes out with the
+        // statistics, read from the same case states.
+        let school = match role {
+            Role::SchoolCounselor => {
+                super::auth::own_school(self.store, self.identity.device_id())?
+            }
+            _ => None,
+        };
+        let mut school_states = Vec::new();
         for case_id in self.store.case_ids()? {
             let Some(state) = self.store.case_state(case_id)? else {
                 continue;
             };
-            let Some(update) = crate::stats::stat_update(&state) else {
+            let update = crate::stats::stat_update(&state);
+            if school.is_some() {
+                school_states.push(state);
+            }
+            let Some(update) = update else {
                 continue;
             };
             if sent.get(&case_id) == Some(&update.revision()) {
@@ -52,8 +66,9 @@ impl SyncContext<'_> {
             self.store.set_meta(STATS_SENT, &sent)?;
             report.statistics_sent += batch.len() as u64;
         }
-        if role == Role::SchoolCounselor {
-            self.push_school_use().await?;
+        if let Some(school) = school {
+            let used = procedure_months(&school_states, &school, &enrolment.commune);
+            self.push_school_use(used).await?;
         }
         Ok(())
     }
@@ -62,19 +77,7 @@ impl SyncContext<'_> {
     /// school procedure was recorded on its school's cases it holds
     /// ([`procedure_months`]), when they changed since it last sent them.
     /// The server takes the school from the counselor's certified record.
-    async fn push_school_use(&self) -> Result<()> {
-        let me = self.identity.device_id();
-        let school = super::auth::own_school(self.store, me)?;
-        let commune = self.enrolment()?.commune;
-        let mut states = Vec::new();
-        if school.is_some() {
-            for case_id in self.store.case_ids()? {
-                states.extend(self.store.case_state(case_id)?);
-            }
-        }
-        let used = school
-            .map(|school| procedure_months(&states, &school, &commune))
-            .unwrap_or_default();
+    async fn push_school_use(&self, used: SchoolUse) -> Result<()> {
         let sent: SchoolUse = self.store.meta(SCHOOL_USE_SENT)?.unwrap_or_default();
         if used.months.is_empty() || used == sent {
             return Ok(());

@@ -40,23 +40,24 @@ fn needs_consent(
     let record = directory.get(&member);
     let manager_here =
         record.is_some_and(|r| r.role == Role::CommuneCaseManager && r.commune == commune);
-    let counselor_of = |r: &DeviceRecord, school: &str| {
-        r.role == Role::SchoolCounselor
-            && r.commune == commune
-            && r.school.as_ref().is_some_and(|s| s.is(school))
-    };
-    let school_case = survivor
-        .school
-        .as_deref()
-        .filter(|_| survivor.student == Some(true))
-        .filter(|school| {
-            creator
-                .and_then(|c| directory.get(&c))
-                .is_some_and(|c| counselor_of(c, school))
-        });
-    let counselor_here =
-        school_case.is_some_and(|school| record.is_some_and(|r| counselor_of(r, school)));
+    let school_case = creator
+        .and_then(|c| directory.get(&c))
+        .is_some_and(|c| counselor_of_student(c, survivor));
+    let counselor_here = school_case && record.is_some_and(|r| counselor_of_student(r, survivor));
     creator != Some(member) && !manager_here && !counselor_here
+}
+
+/// Whether the device certified as `record` is a counselor of the school
+/// of `survivor`, a student, in the survivor's commune.
+pub(super) fn counselor_of_student(record: &DeviceRecord, survivor: &Survivor) -> bool {
+    record.role == Role::SchoolCounselor
+        && record.commune == survivor.commune
+        && survivor.student == Some(true)
+        && record
+            .school
+            .as_ref()
+            .zip(survivor.school.as_deref())
+            .is_some_and(|(certified, school)| certified.is(school))
 }
 
 /// Whether `member` would be on the team of the case `state` (created by

@@ -6,7 +6,7 @@
 //! next push.
 
 use super::engine::{CancelFlag, SyncContext, SyncReport, UNBUNDLED};
-use super::team::{lacks_consent, members_without_consent, TeamState};
+use super::team::{counselor_of_student, lacks_consent, members_without_consent, TeamState};
 use super::wire::{DeviceRecord, KeyWrap, TeamEntry};
 use super::{sign_team_entry, wrap_case_key};
 use crate::crypto::SecretKey;
@@ -32,11 +32,8 @@ impl SyncContext<'_> {
     /// other counselors too.
     pub(super) async fn publish_new_teams(&self, events: &[Event], role: Role) -> Result<()> {
         let me = self.identity.device_id();
-        let my_commune = self.enrolment()?.commune;
-        let my_school = self
-            .store
-            .device::<DeviceRecord>(me)?
-            .and_then(|r| r.school);
+        // This device's own record: its certified school, if a counselor.
+        let mine: Option<DeviceRecord> = self.store.device(me)?;
         let mut counselors: Option<Vec<DeviceRecord>> = None;
         let cases: BTreeSet<CaseId> = events
             .iter()
@@ -73,14 +70,11 @@ impl SyncContext<'_> {
                     key
                 }
             };
-            let school_case = survivor.student == Some(true)
-                && commune == my_commune
-                && my_school
-                    .as_ref()
-                    .zip(survivor.school.as_deref())
-                    .is_some_and(|(mine, theirs)| mine.is(theirs));
             let mut schoolmates = Vec::new();
-            if school_case {
+            if mine
+                .as_ref()
+                .is_some_and(|r| counselor_of_student(r, &survivor))
+            {
                 if counselors.is_none() {
                     let found = self
                         .commune_devices(&commune, Some(Role::SchoolCounselor))
@@ -90,12 +84,7 @@ impl SyncContext<'_> {
                 schoolmates = counselors
                     .iter()
                     .flatten()
-                    .filter(|c| {
-                        c.school
-                            .as_ref()
-                            .zip(survivor.school.as_deref())
-                            .is_some_and(|(s, theirs)| s.is(theirs))
-                    })
+                    .filter(|c| counselor_of_student(c, &survivor))
                     .collect();
             }
             let mut members = vec![me];

@@ -431,8 +431,7 @@ fn field_view(
 /// The organisation form on screen.
 pub(crate) fn form_view(form: &OrganisationForm, lang: Lang) -> OrganisationFormView {
     let problems = form.read().err().unwrap_or_default();
-    let no_device = chosen_codes(form.get(OrganisationField::Devices)).is_empty()
-        && form.get(OrganisationField::Devices).trim().is_empty();
+    let no_device = form.get(OrganisationField::Devices).trim().is_empty();
     OrganisationFormView {
         new: form.new,
         fields: FIELDS
