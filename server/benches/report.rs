@@ -20,7 +20,7 @@
 use std::hint::black_box;
 
 use binhan_core::stats::{StatRecord, StatUpdate};
-use binhan_server::report::{synthetic, to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig};
+use binhan_report::{synthetic, to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig};
 use binhan_server::storage::{SqlStorage, Storage};
 use binhan_testkit::stats;
 use chrono::NaiveDate;
@@ -42,7 +42,7 @@ fn records(now: usize, before: usize) -> Vec<StatRecord> {
         .collect()
 }
 
-fn report(rows: &[Vec<u8>]) -> binhan_server::report::AnnualReport {
+fn report(rows: &[Vec<u8>]) -> binhan_report::AnnualReport {
     let registries = synthetic::registries(9, 2026);
     let mut builder = ReportBuilder::new(binhan_core::stats::ReportPeriod::of(2026));
     for row in rows {

@@ -305,7 +305,7 @@ async fn write_annual_report(
     let err = |e: binhan_core::Error| e.to_string();
     let period = ReportPeriod::containing(officer.app.today());
     let year = period.year;
-    let registries = crate::report::synthetic::registries(u64::from(year.unsigned_abs()), year);
+    let registries = binhan_report::synthetic::registries(u64::from(year.unsigned_abs()), year);
     let recorded = officer
         .app
         .record_registries(&registries.programme)

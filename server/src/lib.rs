@@ -9,7 +9,6 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod intake;
-pub mod report;
 pub mod storage;
 
 use api::{AppState, RateLimiter};

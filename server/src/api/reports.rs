@@ -5,9 +5,6 @@
 use super::extract::{Authenticated, Wire};
 use super::{officer_only, AppState};
 use crate::error::{Result, ServerError};
-use crate::report::{
-    to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig, ShelterInput, DEFAULT_THRESHOLD,
-};
 use crate::storage::Storage;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
@@ -20,6 +17,9 @@ use binhan_core::stats::registry::{
 use binhan_core::stats::ReportPeriod;
 use binhan_core::sync::wire::DeviceRecord;
 use binhan_core::Refusal;
+use binhan_report::{
+    to_csv, to_xlsx, Registries, ReportBuilder, ReportConfig, ShelterInput, DEFAULT_THRESHOLD,
+};
 use chrono::{NaiveDate, TimeDelta, Utc};
 
 /// Years a report may be asked for.

@@ -29,13 +29,13 @@ pub use shelters::NewPublication;
 pub use sql::SqlStorage;
 
 use crate::error::{Result, ServerError};
-use crate::report::ReportBuilder;
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::{DevicePublic, Grant, Revocation, SchoolGrant};
+use binhan_report::ReportBuilder;
 use std::future::Future;
 
 /// A device's standing as storage reads it (`Some(active)`, or `None` if it

@@ -3,7 +3,6 @@
 use super::group_commit::{store_group, DevicePush, GroupCommit};
 use super::{Cursor, Enrolment, NewInvitation, Storage};
 use crate::error::{Result, ServerError};
-use crate::report::ReportBuilder;
 use binhan_core::model::DeviceId;
 use binhan_core::shelters::roads::ChunkHash;
 use binhan_core::shelters::wire::{
@@ -15,6 +14,7 @@ use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::{DevicePublic, Revocation};
+use binhan_report::ReportBuilder;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::sync::Arc;

@@ -6,11 +6,11 @@
 use super::sql::{blob, corrupt};
 use super::SqlStorage;
 use crate::error::Result;
-use crate::report::ReportBuilder;
 use binhan_core::model::DeviceId;
 use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::SchoolGrant;
+use binhan_report::ReportBuilder;
 use futures_util::TryStreamExt;
 use sqlx::Row;
 

@@ -16,7 +16,7 @@ use binhan_core::stats::registry::{
     TrainingTarget,
 };
 use binhan_core::Error;
-use binhan_server::report::HEADING_ROW;
+use binhan_report::HEADING_ROW;
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde_json::Value;

@@ -7,7 +7,7 @@
 //! # Use
 //!
 //! ```no_run
-//! # use binhan_server::report::*;
+//! # use binhan_report::*;
 //! # let records: Vec<binhan_core::stats::StatRecord> = vec![];
 //! # let registries = Registries::default();
 //! # let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
