@@ -58,8 +58,10 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or_default()
 }
 
-/// Fetches the report and writes it to `--out`.
+/// Makes the report on this (officer's) vault, from the statistics its
+/// office key opens, and writes it to `--out`.
 pub fn report(app: &Vault, args: ReportArgs) -> Result<Value> {
+    use binhan_report::OfficerReport;
     let format = match args.format {
         FormatArg::Xlsx => ReportFormat::Xlsx,
         FormatArg::Csv => ReportFormat::Csv,

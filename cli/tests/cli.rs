@@ -379,6 +379,21 @@ fn officer_records_registries_and_writes_the_annual_report() {
         Some(PIN),
         &format!("{code}\n"),
     ));
+    // The report opens the statistics with the office's key, which derives
+    // from the provincial signing key the officer's vault keeps.
+    let no_key = report("json");
+    assert_eq!(
+        no_key.stderr["error"]["reason"], "no_signing_key",
+        "{}",
+        no_key.stderr
+    );
+    ok(binhan(
+        &vault,
+        &["shelters", "signing-key", "--generate"],
+        Some(PIN),
+        "",
+    ));
+    ok(binhan(&vault, &["sync"], Some(PIN), ""));
     let entries = json!({
         "training_targets": [{"commune": "mu_ca", "collaborators": 20, "officials": 4}],
         "schools": [{"name": "Trường tổng hợp (synthetic)", "commune": "mu_ca",

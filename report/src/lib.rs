@@ -52,10 +52,12 @@ mod activities;
 mod disclosure;
 mod export;
 mod input;
+mod officer;
 #[cfg(test)]
 mod period_tests;
 mod programme;
 mod referrals;
+#[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 mod tables;
 #[cfg(test)]
@@ -66,6 +68,7 @@ pub use input::{
     Attendee, Enterprise, ProgrammeRegistries, Registries, ReportBuilder, School, ShelterInput,
     Tally, TraineeRole, TrainingSession, TrainingTarget,
 };
+pub use officer::{OfficerReport, MAX_THRESHOLD, MIN_THRESHOLD, YEARS};
 // The report's types are the core's, so that the apps decode the JSON
 // report into the same types the server computes.
 pub use binhan_core::stats::report::{

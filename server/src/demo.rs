@@ -98,6 +98,14 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
         .enrol(&url, &code, "Sở Nội vụ (demo)")
         .await
         .map_err(|e| e.to_string())?;
+    // The officer's vault keeps the (synthetic) provincial signing key, so
+    // its first sync publishes the office's statistics key, which every
+    // phone seals its statistics to.
+    officer
+        .app
+        .set_signing_key_seed(&binhan_testkit::shelters::province_seed_hex())
+        .map_err(|e| e.to_string())?;
+    officer.sync().await?;
     let invite = async |by: &Phone, role, name| -> Result<Phone, String> {
         let phone = Phone::new(dir, name)?;
         let code = by
@@ -241,7 +249,7 @@ pub async fn run(dir: &Path) -> Result<Value, String> {
     )
     .await?;
     let referral = referrals::run(&collaborator_a, &station, &health).await?;
-    let annual_report = write_annual_report(dir, &officer, &storage).await?;
+    let annual_report = write_annual_report(dir, &officer).await?;
 
     let _ = stop.send(());
     let _ = server.await;
@@ -291,17 +299,14 @@ fn demo_activity(today: chrono::NaiveDate, kind: ActivityKind) -> CommunicationA
     }
 }
 
-/// The officer records synthetic registries, fetches the annual report of
-/// the period that holds today and writes the workbook into `dir`. What the
-/// report counts of the demo's referral is read twice: from the records the
-/// phones uploaded (what the count is made of), and as the report publishes
-/// it (a count under the disclosure threshold shows as suppressed).
-async fn write_annual_report(
-    dir: &Path,
-    officer: &Phone,
-    storage: &SqlStorage,
-) -> Result<Value, String> {
-    use crate::storage::Storage;
+/// The officer records synthetic registries, makes the annual report of
+/// the period that holds today on its phone and writes the workbook into
+/// `dir`. What the report counts of the demo's referral is read twice: from
+/// the records the officer's vault opened (what the count is made of), and
+/// as the report publishes it (a count under the disclosure threshold shows
+/// as suppressed).
+async fn write_annual_report(dir: &Path, officer: &Phone) -> Result<Value, String> {
+    use binhan_report::OfficerReport;
     let err = |e: binhan_core::Error| e.to_string();
     let period = ReportPeriod::containing(officer.app.today());
     let year = period.year;
@@ -318,18 +323,15 @@ async fn write_annual_report(
         .map_err(err)?;
     let path = dir.join(format!("annual-report-{year}.xlsx"));
     std::fs::write(&path, &workbook).map_err(|e| e.to_string())?;
-    let mut uploaded = Vec::new();
-    for calendar_year in period.years() {
-        let records = storage
-            .stat_records(u16::try_from(calendar_year).unwrap_or_default())
-            .await
-            .map_err(|e| e.reason)?;
-        uploaded.extend(
-            records
-                .into_iter()
-                .filter(|r| period.contains_month(i32::from(r.year), u32::from(r.month))),
-        );
-    }
+    let uploaded: Vec<_> = officer
+        .app
+        .statistics_records()
+        .await
+        .map_err(err)?
+        .records
+        .into_iter()
+        .filter(|r| period.contains_month(i32::from(r.year), u32::from(r.month)))
+        .collect();
     let referrals: Vec<Value> = uploaded
         .iter()
         .flat_map(|r| &r.referrals)

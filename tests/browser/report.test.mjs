@@ -1,7 +1,8 @@
 // The provincial officer's annual report desk (harness: harness.mjs): a real
 // binhan-server holding the de-identified statistics a collaborator's vault
-// uploaded (nine synthetic cases with statistics consent) and the officer's
-// programme registries; the officer opens the report in the browser, sees
+// uploaded sealed to the office's key (nine synthetic cases with statistics
+// consent) and the officer's programme registries; the officer opens the
+// report in the browser (made in its vault, which alone opens them), sees
 // the chart and the tables, downloads the XLSX and the CSV, and the figures
 // read back from the workbook equal the screen's and the CSV's. All data is
 // synthetic.
@@ -59,6 +60,10 @@ const registries = {
 /** A server with statistics and registries in it, and the officer's vault enrolled. */
 async function seeded() {
   const officer = await serverWithOfficer("report-officer");
+  // The officer's vault keeps the provincial signing key; its sync publishes
+  // the office's statistics key, which the collaborator's phone seals to.
+  officer.cli(["shelters", "signing-key", "--generate"]);
+  officer.cli(["sync"]);
   const { code } = officer.cli(["invite", "--role", "collaborator", "--commune", "pa_u"]);
   const vault = join(work, "report-collaborator");
   const cli = (args, env = {}, input) => JSON.parse(execFileSync(BIN, ["--vault", vault, ...args], {

@@ -460,6 +460,8 @@ mod registry_shelters;
 mod report;
 mod roads;
 mod shelters;
+mod statistics;
+pub use statistics::StatisticsRead;
 mod sync;
 mod sync_roads;
 pub(crate) mod sync_shelters;

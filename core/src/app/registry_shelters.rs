@@ -69,7 +69,7 @@ pub struct RegistryPublished {
 
 impl Vault {
     /// Refused unless this device is enrolled as the provincial officer.
-    fn officer_only(&self) -> Result<()> {
+    pub(super) fn officer_only(&self) -> Result<()> {
         match self.enrolment()? {
             Some(e) if e.role == Role::ProvincialOfficer => Ok(()),
             _ => Err(Error::NotAllowed(Refusal::OfficersOnly)),
@@ -117,7 +117,7 @@ impl Vault {
         Ok(self.signer()?.map(|s| SigningKeyInfo::of(&s.public_key())))
     }
 
-    fn signer(&self) -> Result<Option<ProvincialSigner>> {
+    pub(super) fn signer(&self) -> Result<Option<ProvincialSigner>> {
         let seed = self
             .with_store(|s| s.meta::<[u8; 32]>(SIGNING_KEY_META))?
             .map(Zeroizing::new);

@@ -1,13 +1,11 @@
-//! The provincial officer's side of the annual report: recording the
-//! programme registries on the server and fetching the report. The server
-//! refuses every other role.
+//! The provincial officer's side of the programme registries: recording
+//! them on the server and listing them. The server refuses every other
+//! role. (The annual report itself is made by `binhan-report` from what
+//! [`Vault::statistics_records`] opens.)
 
 use super::Vault;
-use crate::stats::registry::{
-    ProgrammeRegistries, RegistryCounts, RegistryListing, ReportFormat, ReportRequest,
-};
-use crate::stats::report::AnnualReport;
-use crate::{Error, Result};
+use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, RegistryListing};
+use crate::Result;
 
 impl Vault {
     /// Records registry entries on the server (each added, or replacing the
@@ -25,45 +23,5 @@ impl Vault {
     pub async fn registries(&self) -> Result<RegistryListing> {
         self.with_sync(None, async |ctx| ctx.call("/v1/registries/list", &()).await)
             .await
-    }
-
-    /// The annual report of `year` as a file in `format`, with the
-    /// disclosure threshold `threshold` (`None`: the default, 5), over the
-    /// twelve months from `first_month` (`None`: from December of the year
-    /// before, see [`crate::stats::ReportPeriod`]).
-    pub async fn annual_report(
-        &self,
-        year: i32,
-        format: ReportFormat,
-        threshold: Option<u32>,
-        first_month: Option<u32>,
-    ) -> Result<Vec<u8>> {
-        crate::stats::ReportPeriod::new(year, first_month)?;
-        let request = ReportRequest {
-            year,
-            format,
-            threshold,
-            first_month,
-        };
-        self.with_sync(None, async |ctx| {
-            ctx.call_for_bytes("/v1/reports", &request).await
-        })
-        .await
-    }
-
-    /// The annual report of `year` as data (its JSON form, decoded): the
-    /// plan's indicators and every table, suppressed cells as
-    /// [`crate::stats::report::Value::Suppressed`].
-    pub async fn annual_report_data(
-        &self,
-        year: i32,
-        threshold: Option<u32>,
-        first_month: Option<u32>,
-    ) -> Result<AnnualReport> {
-        let bytes = self
-            .annual_report(year, ReportFormat::Json, threshold, first_month)
-            .await?;
-        serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Encoding(format!("the report could not be read: {e}")))
     }
 }

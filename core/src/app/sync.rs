@@ -158,10 +158,15 @@ impl Vault {
                 ctx.push_again(&mut report, progress, cancel).await?;
             }
             report.shelters = self.sync_shelters(ctx, options.unmetered, cancel).await?;
+            self.publish_office_key(ctx).await?;
+            if report.statistics_waiting > 0 {
+                self.learn_office_key(ctx).await?;
+            }
             // Mail may have recorded steps on cases (a provider's answer to
             // a referral, a host's to a placement): the team and the
-            // statistics learn them in this sync, not the next.
-            if report.shelters.messages_received > 0 {
+            // statistics learn them in this sync, not the next; statistics
+            // that waited for the office's key go once it is known.
+            if report.shelters.messages_received > 0 || report.statistics_waiting > 0 {
                 ctx.push_again(&mut report, progress, cancel).await?;
             }
             report.traffic = ctx.transport.counts().since(start);

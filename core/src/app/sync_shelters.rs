@@ -140,7 +140,7 @@ impl Vault {
         Ok(report)
     }
 
-    async fn pull_directory(
+    pub(super) async fn pull_directory(
         &self,
         ctx: &SyncContext<'_>,
         report: &mut ShelterSyncReport,

@@ -120,7 +120,14 @@ pub fn sync_wire(data: &[u8]) {
         11 => drop(round_trip::<DeviceList>(body)),
         12 => drop(round_trip::<InvitationRequest>(body)),
         13 => drop(round_trip::<Invitation>(body)),
-        14 => drop(round_trip::<StatsPush>(body)),
+        14 => {
+            // What the server checks of each sealed row.
+            if let Some(push) = round_trip::<StatsPush>(body) {
+                for row in &push.rows {
+                    let _ = row.check_shape();
+                }
+            }
+        }
         15 => drop(round_trip::<StatsPushResponse>(body)),
         16 => drop(round_trip::<shelter_wire::PublishRequest>(body)),
         17 => drop(round_trip::<shelter_wire::DirectoryRequest>(body)),
@@ -137,6 +144,18 @@ pub fn sync_wire(data: &[u8]) {
                 let _ = used.validate();
             }
             drop(round_trip::<crate::stats::registry::RegistryListing>(body));
+            // The office key and sealed statistics pages, as phones read
+            // them.
+            drop(round_trip::<wire::OfficeKeyResponse>(body));
+            drop(round_trip::<wire::OfficeKeyPublish>(body));
+            let _ = round_trip::<wire::SealedStatsRequest>(body);
+            if let Some(page) = round_trip::<wire::SealedStatsPage>(body) {
+                let secret = office_secret();
+                let mut opener = crate::stats::sealed::Opener::new(&secret);
+                for row in &page.rows {
+                    let _ = opener.open(row);
+                }
+            }
         }
     }
 }
@@ -369,11 +388,28 @@ pub fn key_file(data: &[u8]) {
     }
 }
 
-/// A de-identified statistics record as the office reads it.
+/// The office's key the fuzz targets open sealed statistics with.
+fn office_secret() -> crate::stats::sealed::OfficeSecret {
+    crate::stats::sealed::OfficeSecret::of(&crate::shelters::ProvincialSigner::from_seed([11; 32]))
+}
+
+/// A de-identified statistics record as the office reads it: a record's
+/// encoding, and the same bytes as a sealed row the office opens (the
+/// first 16 bytes its slot).
 pub fn statistics(data: &[u8]) {
     if let Ok(record) = StatRecord::decode(data) {
         let _ = record.validate();
         assert_eq!(StatRecord::decode(&record.encode()).ok(), Some(record));
+    }
+    if let Some((slot, body)) = data.split_first_chunk::<16>() {
+        let row = crate::stats::sealed::SealedStat {
+            slot: crate::stats::sealed::StatSlot(*slot),
+            body: body.to_vec(),
+        };
+        let secret = office_secret();
+        if let Ok(update) = crate::stats::sealed::Opener::new(&secret).open(&row) {
+            drop(crate::stats::sealed::newest_records([update]));
+        }
     }
 }
 

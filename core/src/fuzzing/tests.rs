@@ -133,7 +133,10 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
         inbox: None,
     };
     let stats = StatsPush {
-        updates: crate::stats::stat_update(&state).into_iter().collect(),
+        rows: crate::stats::stat_update(&state)
+            .map(|update| sealed_row(&update))
+            .into_iter()
+            .collect(),
         signature: vec![0; 64],
     };
     let with = |which: u8, body: Vec<u8>| [vec![which], body].concat();
@@ -302,6 +305,16 @@ fn seeds_key_file() -> Vec<Vec<u8>> {
     vec![active.clone(), erased, active[..active.len() / 2].to_vec()]
 }
 
+/// `update` sealed to the fuzz targets' office key.
+fn sealed_row(update: &crate::stats::StatUpdate) -> crate::stats::sealed::SealedStat {
+    use crate::stats::sealed::{OfficeKey, Sealer, StatSlot};
+    let signer = crate::shelters::ProvincialSigner::from_seed([11; 32]);
+    let published = OfficeKey::publish(&signer).expect("office key");
+    let key = OfficeKey::verify(&published, &signer.public_key()).expect("checks");
+    let sealer = Sealer::new(&key).expect("sealer");
+    sealer.seal(StatSlot([5; 16]), update).expect("sealed")
+}
+
 fn seeds_statistics() -> Vec<Vec<u8>> {
     let events = events();
     let state = CaseState::fold(events[0].case_id, &events);
@@ -320,7 +333,20 @@ fn seeds_statistics() -> Vec<Vec<u8>> {
         record.encode(),
         other.encode(),
         record.encode()[..8].to_vec(),
+        sealed_as_bytes(&crate::stats::StatUpdate::Record(record.clone())),
+        sealed_as_bytes(&crate::stats::StatUpdate::Withdraw(
+            crate::stats::Withdrawal {
+                statistics_id: record.statistics_id,
+                revision: other.revision + 1,
+            },
+        )),
     ]
+}
+
+/// A sealed row as the statistics target reads it: slot, then body.
+fn sealed_as_bytes(update: &crate::stats::StatUpdate) -> Vec<u8> {
+    let row = sealed_row(update);
+    [row.slot.0.as_slice(), &row.body].concat()
 }
 
 fn seeds_imports() -> Vec<Vec<u8>> {

@@ -251,6 +251,12 @@ impl ProvincialSigner {
         Ok(signer)
     }
 
+    /// The secret seed, for keys derived from it (the office's statistics
+    /// key).
+    pub(crate) fn seed(&self) -> zeroize::Zeroizing<[u8; 32]> {
+        zeroize::Zeroizing::new(self.key.to_bytes())
+    }
+
     /// The public key devices are configured with.
     pub fn public_key(&self) -> ProvincialKey {
         ProvincialKey(self.key.verifying_key().to_bytes())

@@ -46,6 +46,9 @@ mod record;
 pub mod registry;
 pub mod report;
 pub mod school_use;
+pub mod sealed;
+#[cfg(test)]
+mod sealed_tests;
 #[cfg(test)]
 mod tests;
 

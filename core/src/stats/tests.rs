@@ -9,7 +9,7 @@ use crate::Error;
 
 const DEVICE: DeviceId = DeviceId([7; 16]);
 
-fn intake(consents: Vec<Consent>) -> CaseIntake {
+pub(super) fn intake(consents: Vec<Consent>) -> CaseIntake {
     let mut survivor = sample_survivor();
     survivor.name = Some("Synthetic Name Zorblatt".into());
     survivor.village = Some("Bản Quibbleton".into());
@@ -50,7 +50,7 @@ fn intake(consents: Vec<Consent>) -> CaseIntake {
     }
 }
 
-fn statistics(granted: bool) -> Consent {
+pub(super) fn statistics(granted: bool) -> Consent {
     Consent {
         scope: ConsentScope::Statistics,
         granted,
@@ -69,7 +69,7 @@ fn event(case_id: CaseId, wall_ms: u64, changes: Vec<Change>) -> Event {
 }
 
 /// A case opened from `intake` on 1 November 2026.
-fn open(intake: CaseIntake) -> (CaseId, Vec<Event>) {
+pub(super) fn open(intake: CaseIntake) -> (CaseId, Vec<Event>) {
     let case_id = CaseId::random();
     let changes = intake.into_changes(day(2026, 11, 1)).unwrap();
     (case_id, vec![event(case_id, 1_000_000, changes)])

@@ -29,8 +29,10 @@ pub(super) const TOKEN: &str = "sync.token";
 pub(super) const CURSOR: &str = "sync.cursor";
 /// Meta key: the [`Enrolment`](super::Enrolment).
 pub(super) const ENROLMENT: &str = "sync.enrolment";
-/// Meta key: the statistics revision sent for each case.
-pub(super) const STATS_SENT: &str = "sync.stats_sent";
+/// Meta key: the statistics revision sent, sealed, for each case (the
+/// clear records of `sync.stats_sent` went before statistics were sealed,
+/// so every case is sent again once).
+pub(super) const STATS_SENT: &str = "sync.stats_sealed_sent";
 /// Meta key: members still due a bundle (see [`Unbundled`](super::team_changes::Unbundled)).
 pub(super) const UNBUNDLED: &str = "sync.unbundled";
 
@@ -117,6 +119,9 @@ pub struct SyncReport {
     pub snapshots_pulled: u64,
     /// De-identified statistics records and withdrawals sent.
     pub statistics_sent: u64,
+    /// Statistics updates kept on the phone because the office's key is
+    /// not known yet (sent at a later sync).
+    pub statistics_waiting: u64,
     /// Communication activities sent.
     pub activities_sent: u64,
     /// Communication activities the server refused (see

@@ -20,6 +20,7 @@ mod revocation;
 mod school;
 mod snapshots;
 mod statistics;
+pub(crate) use statistics::OFFICE_KEY_META;
 mod team;
 mod team_changes;
 mod transport;

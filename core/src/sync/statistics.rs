@@ -1,20 +1,27 @@
 //! De-identified statistics records (and their withdrawals) sent to the
-//! server, each case's newest revision once.
+//! server sealed to the provincial office's key, each case's newest
+//! revision once ([`crate::stats::sealed`]).
 
 use super::engine::{SyncContext, SyncReport, PUSH_BATCH_ITEMS, STATS_SENT};
 use super::wire::{stats_message, StatsPush, StatsPushResponse};
 use crate::model::{CaseId, Role};
 use crate::stats::school_use::{procedure_months, SchoolUse};
+use crate::stats::sealed::{OfficeKey, Sealer};
 use crate::Result;
 use std::collections::BTreeMap;
 
 /// The months of school procedure use this phone last sent.
 const SCHOOL_USE_SENT: &str = "stats.school_use_sent";
+/// The office's statistics key, once checked against the pinned provincial
+/// key ([`crate::app`] fetches it after the shelter step).
+pub(crate) const OFFICE_KEY_META: &str = "stats.office_key";
 
 impl SyncContext<'_> {
     /// Sends the de-identified statistics record (or its withdrawal) of every
-    /// case whose statistics changed since this device last sent them. Every
-    /// team device may send; the server keeps the newest revision.
+    /// case whose statistics changed since this device last sent them,
+    /// sealed to the office's key, each in this device's slot of the case.
+    /// Every team device may send; the office keeps the newest revision.
+    /// Until the office's key is known they wait (counted in the report).
     pub(super) async fn push_statistics(&self, report: &mut SyncReport) -> Result<()> {
         let enrolment = self.enrolment()?;
         let role = enrolment.role;
@@ -27,6 +34,7 @@ impl SyncContext<'_> {
         let mut sent: BTreeMap<CaseId, u64> = self.store.meta(STATS_SENT)?.unwrap_or_default();
         let mut updates = Vec::new();
         let mut revisions = Vec::new();
+        let me = self.identity.device_id();
         // A counselor's school, whose procedure use goes out with the
         // statistics, read from the same case states.
         let school = match role {
@@ -41,36 +49,63 @@ impl SyncContext<'_> {
                 continue;
             };
             let update = crate::stats::stat_update(&state);
+            let seed = state.statistics_seed();
             if school.is_some() {
                 school_states.push(state);
             }
-            let Some(update) = update else {
+            let (Some(update), Some(seed)) = (update, seed) else {
                 continue;
             };
             if sent.get(&case_id) == Some(&update.revision()) {
                 continue;
             }
             revisions.push((case_id, update.revision()));
-            updates.push(update);
+            updates.push((seed.slot(me), update));
         }
+        let office: Option<OfficeKey> = self.store.meta(OFFICE_KEY_META)?;
+        let Some(office) = office else {
+            report.statistics_waiting = updates.len() as u64;
+            return self
+                .push_school_use_of(school, &enrolment.commune, &school_states)
+                .await;
+        };
+        report.statistics_waiting = 0;
         for (batch, revs) in updates
             .chunks(PUSH_BATCH_ITEMS)
             .zip(revisions.chunks(PUSH_BATCH_ITEMS))
         {
+            let sealer = Sealer::new(&office)?;
+            let rows = batch
+                .iter()
+                .map(|(slot, update)| sealer.seal(*slot, update))
+                .collect::<Result<Vec<_>>>()?;
             let request = StatsPush {
-                signature: self.identity.sign(&stats_message(batch)),
-                updates: batch.to_vec(),
+                signature: self.identity.sign(&stats_message(&rows)),
+                rows,
             };
             let _: StatsPushResponse = self.call("/v1/stats/push", &request).await?;
             sent.extend(revs.iter().copied());
             self.store.set_meta(STATS_SENT, &sent)?;
             report.statistics_sent += batch.len() as u64;
         }
-        if let Some(school) = school {
-            let used = procedure_months(&school_states, &school, &enrolment.commune);
-            self.push_school_use(used).await?;
+        self.push_school_use_of(school, &enrolment.commune, &school_states)
+            .await
+    }
+
+    /// A counselor's school use, from the case states the statistics read.
+    async fn push_school_use_of(
+        &self,
+        school: Option<String>,
+        commune: &str,
+        states: &[crate::events::CaseState],
+    ) -> Result<()> {
+        match school {
+            Some(school) => {
+                self.push_school_use(procedure_months(states, &school, commune))
+                    .await
+            }
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// A school counselor's phone: sends the months in which a step of the

@@ -513,29 +513,72 @@ pub struct PullResponse {
     pub inbox: Option<crate::online_report::InboxResponse>,
 }
 
-/// De-identified statistics a device sends: records of cases whose
-/// survivors consented, and withdrawals, signed by the device.
+/// De-identified statistics a device sends: each case's record or
+/// withdrawal sealed to the provincial office's key
+/// ([`crate::stats::sealed`]), signed by the device.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StatsPush {
-    /// Records and withdrawals.
-    pub updates: Vec<crate::stats::StatUpdate>,
+    /// Sealed rows, each replacing the one in its slot.
+    pub rows: Vec<crate::stats::sealed::SealedStat>,
     /// The device's signature over [`stats_message`].
     pub signature: Vec<u8>,
 }
 
 /// What a device signs when it sends statistics.
-pub fn stats_message(updates: &[crate::stats::StatUpdate]) -> Vec<u8> {
-    let mut m = b"binhan/stats/v1".to_vec();
-    m.extend(postcard::to_allocvec(updates).unwrap_or_default());
+pub fn stats_message(rows: &[crate::stats::sealed::SealedStat]) -> Vec<u8> {
+    let mut m = b"binhan/stats/v2".to_vec();
+    m.extend(postcard::to_allocvec(rows).unwrap_or_default());
     m
 }
 
-/// How many statistics updates the server applied (older revisions are
-/// ignored).
+/// How many sealed rows the server stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StatsPushResponse {
-    /// Updates applied.
+    /// Rows stored.
     pub applied: u32,
+}
+
+/// The office's statistics key as the server hands it out (none before an
+/// officer published it), with an officer's endorsement of the provincial
+/// key that signed it, for a device that has not pinned one yet.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct OfficeKeyResponse {
+    /// [`crate::stats::sealed::OfficeKey`], signed by the provincial key.
+    pub office_key: Option<crate::shelters::SignedPublication>,
+    /// An officer's endorsement of the key that signed it.
+    pub endorsement: Option<super::KeyEndorsement>,
+}
+
+/// An officer's phone publishes the office's statistics key, endorsing the
+/// provincial key that signed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficeKeyPublish {
+    /// [`crate::stats::sealed::OfficeKey`], signed by the provincial key.
+    pub office_key: crate::shelters::SignedPublication,
+    /// The officer's endorsement of that provincial key.
+    pub endorsement: super::KeyEndorsement,
+}
+
+/// Most sealed statistics rows in one page.
+pub const MAX_SEALED_PAGE: u32 = 5_000;
+
+/// The officer asks for the sealed statistics rows after `after` (in slot
+/// order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SealedStatsRequest {
+    /// The last slot of the page before (none: from the start).
+    pub after: Option<crate::stats::sealed::StatSlot>,
+    /// At most this many rows (at most [`MAX_SEALED_PAGE`]).
+    pub limit: u32,
+}
+
+/// One page of sealed statistics rows.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SealedStatsPage {
+    /// Rows in slot order.
+    pub rows: Vec<crate::stats::sealed::SealedStat>,
+    /// More rows follow the last one.
+    pub more: bool,
 }
 
 /// The server's error code for an invitation code unknown, used or

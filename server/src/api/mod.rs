@@ -6,7 +6,7 @@ mod enrolled;
 mod extract;
 mod inbox;
 mod rate_limit;
-mod reports;
+mod registries;
 mod roads;
 mod shelters;
 mod stats;
@@ -126,6 +126,12 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/sync/pull", post(sync::pull::<S>))
         .route("/v1/stats/push", post(stats::push::<S>))
         .route("/v1/stats/school-use", post(stats::school_use::<S>))
+        .route("/v1/stats/sealed", post(stats::sealed::<S>))
+        .route("/v1/stats/office-key", post(stats::office_key::<S>))
+        .route(
+            "/v1/province/office-key",
+            post(stats::publish_office_key::<S>),
+        )
         .route("/v1/province/key", post(shelters::endorse_key::<S>))
         .route("/v1/intake/inbox", post(inbox::inbox::<S>))
         .route("/v1/shelters/publish", post(shelters::publish::<S>))
@@ -138,11 +144,12 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/roads/chunks", post(roads::chunks::<S>))
         .route(
             "/v1/registries/record",
-            post(reports::record_registries::<S>),
+            post(registries::record_registries::<S>),
         )
-        .route("/v1/registries/list", post(reports::list_registries::<S>))
-        .route("/v1/reports", post(reports::report_post::<S>))
-        .route("/v1/reports/{year}", get(reports::report_get::<S>))
+        .route(
+            "/v1/registries/list",
+            post(registries::list_registries::<S>),
+        )
         .route("/r", get(crate::intake::page::page))
         .route("/r/app.js", get(crate::intake::page::script))
         .route("/r/app.css", get(crate::intake::page::style))

@@ -1,17 +1,24 @@
-//! De-identified statistics: devices send records and withdrawals; only
-//! provincial officers read what the server aggregates from them.
+//! De-identified statistics: devices send rows sealed to the provincial
+//! office's key, which the server stores without reading; only provincial
+//! officers page them out, to open on their phones. The office's key is
+//! published by an officer and handed to every device.
 
 use super::extract::{Authenticated, Wire};
-use super::AppState;
+use super::{officer_only, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::Storage;
 use axum::extract::State;
 use binhan_core::model::Role;
+use binhan_core::shelters::ProvincialKey;
 use binhan_core::stats::school_use::SchoolUse;
-use binhan_core::stats::StatUpdate;
-use binhan_core::sync::wire::{stats_message, StatsPush, StatsPushResponse, MAX_PUSH_ITEMS};
+use binhan_core::stats::sealed::OfficeKey;
+use binhan_core::sync::wire::{
+    stats_message, OfficeKeyPublish, OfficeKeyResponse, SealedStatsPage, SealedStatsRequest,
+    StatsPush, StatsPushResponse, MAX_PUSH_ITEMS, MAX_SEALED_PAGE,
+};
 
-/// `POST /v1/stats/push`: signed by the device; every record is checked.
+/// `POST /v1/stats/push`: signed by the device; every row's shape is
+/// checked (what it holds only the office can check).
 pub async fn push<S: Storage>(
     State(state): State<AppState<S>>,
     Authenticated(me): Authenticated,
@@ -26,28 +33,82 @@ pub async fn push<S: Storage>(
             "only devices that work on cases send statistics",
         ));
     }
-    if request.updates.len() > MAX_PUSH_ITEMS {
+    if request.rows.len() > MAX_PUSH_ITEMS {
         return Err(ServerError::too_large(format!(
-            "at most {MAX_PUSH_ITEMS} statistics updates at once"
+            "at most {MAX_PUSH_ITEMS} statistics rows at once"
         )));
     }
     me.public
-        .verify(&stats_message(&request.updates), &request.signature)
+        .verify(&stats_message(&request.rows), &request.signature)
         .map_err(|_| {
             ServerError::unprocessable(
                 "bad_signature",
                 "the statistics are not signed by the device",
             )
         })?;
-    for update in &request.updates {
-        if let StatUpdate::Record(record) = update {
-            record
-                .validate()
-                .map_err(|e| ServerError::unprocessable("bad_record", e.to_string()))?;
-        }
+    for row in &request.rows {
+        row.check_shape().map_err(|_| {
+            ServerError::unprocessable("bad_record", "a row is not sealed statistics")
+        })?;
     }
-    let applied = state.storage.push_stats(request.updates).await?;
+    let applied = state.storage.push_stats(request.rows).await?;
     Ok(Wire(StatsPushResponse { applied }))
+}
+
+/// `POST /v1/stats/sealed`: a page of sealed rows, for the provincial
+/// officer's phone to open.
+pub async fn sealed<S: Storage>(
+    State(state): State<AppState<S>>,
+    Authenticated(me): Authenticated,
+    Wire(request): Wire<SealedStatsRequest>,
+) -> Result<Wire<SealedStatsPage>> {
+    officer_only(&me, "read the sealed statistics")?;
+    let limit = request.limit.clamp(1, MAX_SEALED_PAGE);
+    let (rows, more) = state.storage.sealed_stats(request.after, limit).await?;
+    Ok(Wire(SealedStatsPage { rows, more }))
+}
+
+/// `POST /v1/province/office-key`: an officer publishes the office's
+/// statistics key, signed with the provincial key and endorsed by its
+/// device. Devices check both themselves; the server keeps only what
+/// checks, under the province's registered key.
+pub async fn publish_office_key<S: Storage>(
+    State(state): State<AppState<S>>,
+    Authenticated(me): Authenticated,
+    Wire(request): Wire<OfficeKeyPublish>,
+) -> Result<Wire<()>> {
+    officer_only(&me, "publish the statistics office key")?;
+    let signer = request.office_key.signer;
+    let endorsed = request.endorsement.key == signer
+        && request
+            .endorsement
+            .check(&signer, &me.public, me.role)
+            .is_ok();
+    if !endorsed {
+        return Err(ServerError::unprocessable(
+            "bad_endorsement",
+            "the endorsement is not this officer's, of the key that signed",
+        ));
+    }
+    OfficeKey::verify(&request.office_key, &ProvincialKey(signer)).map_err(|_| {
+        ServerError::unprocessable(
+            "bad_signature",
+            "the office key is not signed by its signer",
+        )
+    })?;
+    state.storage.publish_office_key(request).await?;
+    tracing::info!("statistics office key published");
+    Ok(Wire(()))
+}
+
+/// `POST /v1/stats/office-key`: the office's statistics key for any
+/// enrolled device (none before an officer published it).
+pub async fn office_key<S: Storage>(
+    State(state): State<AppState<S>>,
+    Authenticated(_me): Authenticated,
+    Wire(()): Wire<()>,
+) -> Result<Wire<OfficeKeyResponse>> {
+    Ok(Wire(state.storage.office_key().await?))
 }
 
 /// `POST /v1/stats/school-use`: a school counselor's phone sends the months

@@ -32,10 +32,9 @@ use crate::error::{Result, ServerError};
 use binhan_core::model::{DeviceId, Role};
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
-use binhan_core::stats::{StatRecord, StatUpdate};
+use binhan_core::stats::sealed::{SealedStat, StatSlot};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
 use binhan_core::sync::{DevicePublic, Grant, Revocation, SchoolGrant};
-use binhan_report::ReportBuilder;
 use std::future::Future;
 
 /// A device's standing as storage reads it (`Some(active)`, or `None` if it
@@ -145,16 +144,31 @@ pub trait Storage: Clone + Send + Sync + 'static {
         now_ms: u64,
     ) -> impl Future<Output = Result<PushResponse>> + Send;
 
-    /// Applies statistics updates (records and withdrawals), each only if
-    /// newer than what is stored; returns how many applied.
-    fn push_stats(&self, updates: Vec<StatUpdate>) -> impl Future<Output = Result<u32>> + Send;
+    /// Stores sealed statistics rows, each replacing the row in its slot;
+    /// returns how many were stored.
+    fn push_stats(&self, rows: Vec<SealedStat>) -> impl Future<Output = Result<u32>> + Send;
 
-    /// The statistics records of `year` (withdrawn ones excluded).
-    fn stat_records(&self, year: u16) -> impl Future<Output = Result<Vec<StatRecord>>> + Send;
+    /// Up to `limit` sealed statistics rows after `after`, in slot order,
+    /// and whether more follow.
+    fn sealed_stats(
+        &self,
+        after: Option<StatSlot>,
+        limit: u32,
+    ) -> impl Future<Output = Result<(Vec<SealedStat>, bool)>> + Send;
 
-    /// Counts the statistics records of `builder`'s year and of the year
-    /// before into it, streamed row by row (withdrawn ones excluded).
-    fn tally_stats(&self, builder: &mut ReportBuilder) -> impl Future<Output = Result<()>> + Send;
+    /// Keeps the office's statistics key signed by a provincial key, with
+    /// an officer's endorsement of that key; refused when the province's
+    /// registered key is another.
+    fn publish_office_key(
+        &self,
+        publish: binhan_core::sync::wire::OfficeKeyPublish,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The office's statistics key of the province's registered key (or
+    /// the one published, before any directory), with its endorsement.
+    fn office_key(
+        &self,
+    ) -> impl Future<Output = Result<binhan_core::sync::wire::OfficeKeyResponse>> + Send;
 
     /// Records programme registry entries, each added or replacing the entry
     /// with the same identity, all or nothing.

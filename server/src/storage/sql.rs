@@ -11,10 +11,10 @@ use binhan_core::shelters::wire::{
 use binhan_core::shelters::SignedPublication;
 use binhan_core::stats::registry::{ProgrammeRegistries, RegistryCounts};
 use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
-use binhan_core::stats::{StatRecord, StatUpdate};
+use binhan_core::stats::sealed::{SealedStat, StatSlot};
 use binhan_core::sync::wire::{DeviceQuery, DeviceRecord, PullResponse, PushRequest, PushResponse};
+use binhan_core::sync::wire::{OfficeKeyPublish, OfficeKeyResponse};
 use binhan_core::sync::{DevicePublic, Revocation};
-use binhan_report::ReportBuilder;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::sync::Arc;
@@ -263,16 +263,24 @@ impl Storage for SqlStorage {
         self.writer.push(push).await
     }
 
-    async fn push_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
-        self.store_stats(updates).await
+    async fn push_stats(&self, rows: Vec<SealedStat>) -> Result<u32> {
+        self.store_stats(rows).await
     }
 
-    async fn stat_records(&self, year: u16) -> Result<Vec<StatRecord>> {
-        self.select_stat_records(year).await
+    async fn sealed_stats(
+        &self,
+        after: Option<StatSlot>,
+        limit: u32,
+    ) -> Result<(Vec<SealedStat>, bool)> {
+        self.select_sealed_stats(after, limit).await
     }
 
-    async fn tally_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
-        self.stream_stats(builder).await
+    async fn publish_office_key(&self, publish: OfficeKeyPublish) -> Result<()> {
+        self.insert_office_key(publish).await
+    }
+
+    async fn office_key(&self) -> Result<OfficeKeyResponse> {
+        self.select_office_key().await
     }
 
     async fn record_registries(&self, entries: ProgrammeRegistries) -> Result<RegistryCounts> {

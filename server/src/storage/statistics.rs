@@ -1,76 +1,128 @@
-//! De-identified statistics records in SQL (SQLite and PostgreSQL alike):
-//! storing devices' updates, reading a year's records, and streaming two
-//! years of them into the annual report; the months of school procedure
-//! use counselors' phones send.
+//! De-identified statistics in SQL (SQLite and PostgreSQL alike): sealed
+//! rows devices send, which only the office's key opens, paged out to the
+//! officer's phone; the office's key; the months of school procedure use
+//! counselors' phones send.
 
+use super::shelters::{check_province_key, province_key};
 use super::sql::{blob, corrupt};
 use super::SqlStorage;
 use crate::error::Result;
 use binhan_core::model::DeviceId;
+use binhan_core::shelters::SignedPublication;
 use binhan_core::stats::school_use::{SchoolInUse, UseMonth};
-use binhan_core::stats::{StatRecord, StatUpdate};
+use binhan_core::stats::sealed::{SealedStat, StatSlot};
+use binhan_core::sync::wire::{OfficeKeyPublish, OfficeKeyResponse};
 use binhan_core::sync::SchoolGrant;
-use binhan_report::ReportBuilder;
-use futures_util::TryStreamExt;
 use sqlx::Row;
 
 impl SqlStorage {
     /// See [`Storage::push_stats`](super::Storage::push_stats).
-    pub(super) async fn store_stats(&self, updates: Vec<StatUpdate>) -> Result<u32> {
+    pub(super) async fn store_stats(&self, rows: Vec<SealedStat>) -> Result<u32> {
         let mut tx = self.pool().begin().await?;
-        let mut applied = 0;
-        for update in updates {
-            let (year, body) = match &update {
-                StatUpdate::Record(record) => (Some(i64::from(record.year)), Some(record.encode())),
-                StatUpdate::Withdraw(_) => (None, None),
-            };
-            let result = sqlx::query(
-                "INSERT INTO stat_records (statistics_id, revision, year, body) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (statistics_id) DO UPDATE SET revision = excluded.revision,
-                     year = excluded.year, body = excluded.body
-                 WHERE stat_records.revision < excluded.revision",
+        for row in &rows {
+            sqlx::query(
+                "INSERT INTO stat_sealed (slot, body) VALUES ($1, $2)
+                 ON CONFLICT (slot) DO UPDATE SET body = excluded.body",
             )
-            .bind(update.statistics_id().as_bytes().to_vec())
-            .bind(update.revision() as i64)
-            .bind(year)
-            .bind(body)
+            .bind(row.slot.0.to_vec())
+            .bind(row.body.clone())
             .execute(&mut *tx)
             .await?;
-            applied += result.rows_affected() as u32;
         }
         tx.commit().await?;
-        Ok(applied)
+        Ok(rows.len() as u32)
     }
 
-    /// See [`Storage::stat_records`](super::Storage::stat_records).
-    pub(super) async fn select_stat_records(&self, year: u16) -> Result<Vec<StatRecord>> {
-        let rows =
-            sqlx::query("SELECT body FROM stat_records WHERE year = $1 AND body IS NOT NULL")
-                .bind(i64::from(year))
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter()
-            .map(|row| {
-                StatRecord::decode(&blob(row, "body")?).map_err(|_| corrupt("statistics record"))
-            })
-            .collect()
-    }
-
-    /// See [`Storage::tally_stats`](super::Storage::tally_stats).
-    pub(super) async fn stream_stats(&self, builder: &mut ReportBuilder) -> Result<()> {
-        let years = builder.years();
-        let mut rows = sqlx::query(
-            "SELECT body FROM stat_records WHERE year BETWEEN $1 AND $2 AND body IS NOT NULL",
+    /// See [`Storage::sealed_stats`](super::Storage::sealed_stats).
+    pub(super) async fn select_sealed_stats(
+        &self,
+        after: Option<StatSlot>,
+        limit: u32,
+    ) -> Result<(Vec<SealedStat>, bool)> {
+        let rows = sqlx::query(
+            "SELECT slot, body FROM stat_sealed WHERE slot > $1 ORDER BY slot LIMIT $2",
         )
-        .bind(i64::from(*years.start()))
-        .bind(i64::from(*years.end()))
-        .fetch(self.pool());
-        while let Some(row) = rows.try_next().await? {
-            let record = StatRecord::decode(&blob(&row, "body")?)
-                .map_err(|_| corrupt("statistics record"))?;
-            builder.add(&record);
+        .bind(after.map(|s| s.0.to_vec()).unwrap_or_default())
+        .bind(i64::from(limit) + 1)
+        .fetch_all(self.pool())
+        .await?;
+        let more = rows.len() > limit as usize;
+        let page = rows
+            .iter()
+            .take(limit as usize)
+            .map(|row| {
+                let slot: [u8; 16] = blob(row, "slot")?
+                    .try_into()
+                    .map_err(|_| corrupt("statistics slot"))?;
+                Ok(SealedStat {
+                    slot: StatSlot(slot),
+                    body: blob(row, "body")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((page, more))
+    }
+
+    /// See [`Storage::publish_office_key`](super::Storage::publish_office_key).
+    pub(super) async fn insert_office_key(&self, publish: OfficeKeyPublish) -> Result<()> {
+        let signer = publish.office_key.signer;
+        {
+            let mut conn = self.pool().acquire().await?;
+            check_province_key(&mut conn, signer).await?;
         }
+        self.store_endorsement(publish.endorsement).await?;
+        sqlx::query(
+            "INSERT INTO office_keys (signing_key, publication) VALUES ($1, $2)
+             ON CONFLICT (signing_key) DO UPDATE SET publication = excluded.publication",
+        )
+        .bind(signer.to_vec())
+        .bind(publish.office_key.encode())
+        .execute(self.pool())
+        .await?;
         Ok(())
+    }
+
+    /// See [`Storage::office_key`](super::Storage::office_key).
+    pub(super) async fn select_office_key(&self) -> Result<OfficeKeyResponse> {
+        let mut conn = self.pool().acquire().await?;
+        let registered = province_key(&mut conn).await?;
+        let row = match registered {
+            Some(key) => {
+                sqlx::query("SELECT publication FROM office_keys WHERE signing_key = $1")
+                    .bind(key.0.to_vec())
+                    .fetch_optional(&mut *conn)
+                    .await?
+            }
+            // Before any directory: one an officer endorsed the key of.
+            None => {
+                sqlx::query(
+                    "SELECT o.publication FROM office_keys o
+                     JOIN province_key_endorsements e ON e.signing_key = o.signing_key
+                     ORDER BY o.signing_key LIMIT 1",
+                )
+                .fetch_optional(&mut *conn)
+                .await?
+            }
+        };
+        let Some(row) = row else {
+            return Ok(OfficeKeyResponse::default());
+        };
+        let office_key = SignedPublication::decode(&blob(&row, "publication")?)
+            .map_err(|_| corrupt("office key"))?;
+        let endorsement =
+            sqlx::query("SELECT endorsement FROM province_key_endorsements WHERE signing_key = $1")
+                .bind(office_key.signer.to_vec())
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|row| {
+                    postcard::from_bytes(&blob(&row, "endorsement")?)
+                        .map_err(|_| corrupt("key endorsement"))
+                })
+                .transpose()?;
+        Ok(OfficeKeyResponse {
+            office_key: Some(office_key),
+            endorsement,
+        })
     }
 
     /// See [`Storage::record_school_use`](super::Storage::record_school_use).

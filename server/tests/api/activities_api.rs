@@ -15,6 +15,7 @@ use binhan_core::stats::report::{AnnualReport, Value};
 use binhan_core::sync::wire::encode;
 use binhan_core::sync::ActivitySending;
 use binhan_core::Error;
+use binhan_report::OfficerReport;
 use chrono::NaiveDate;
 
 const COMMUNE: &str = "pa_u";
@@ -60,6 +61,7 @@ fn cell(report: &AnnualReport, table: &str, row: &str, column: &str) -> Value {
 async fn activities_recorded_offline_reach_the_report(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, COMMUNE, 1).await;
+    team.open_office().await;
     let counselor = team
         .manager
         .invite_phone(&server, Role::SchoolCounselor, COMMUNE)

@@ -33,4 +33,5 @@ mod team_managers;
 mod transfer;
 mod trust_revocation;
 mod trust_root;
+mod trust_statistics;
 mod unauthenticated_limits;

@@ -16,7 +16,7 @@ use binhan_core::stats::registry::{
     TrainingTarget,
 };
 use binhan_core::Error;
-use binhan_report::HEADING_ROW;
+use binhan_report::{OfficerReport, HEADING_ROW};
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -131,6 +131,7 @@ fn number(report: &Value, table: &str, row: &str, column: &str) -> Option<f64> {
 async fn officer_report_counts_uploaded_records(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, COMMUNE, 1).await;
+    team.open_office().await;
     let phone = &team.collaborators[0];
     let cases: Vec<_> = (0..7)
         .map(|i| {
@@ -260,7 +261,7 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
             .await
             .expect_err("a threshold below 5 is refused");
         assert!(
-            matches!(&refused, binhan_core::Error::Refused { code, .. } if code == "bad_threshold"),
+            matches!(&refused, binhan_core::Error::Invalid { field, .. } if field == "report.threshold"),
             "{refused:?}"
         );
     }
@@ -276,61 +277,48 @@ async fn officer_report_counts_uploaded_records(backend: Backend) {
     let after = json_report(officer, 5).await;
     assert_eq!(number(&after, "survivors", "province", "total"), Some(6.0));
 
-    // The same report over GET, as CSV, with the officer's token.
-    let second_officer = officer
+    // The same report as CSV, made on the officer's phone.
+    let csv = officer
         .app
-        .invite(Role::ProvincialOfficer, "province", 24)
+        .annual_report(YEAR, ReportFormat::Csv, None, None)
         .await
         .unwrap();
-    let raw = RawDevice::enrol(&server, &second_officer.code).await;
-    let http = binhan_core::sync::http_client().unwrap();
-    let get = |query: &str| {
-        http.get(format!("{}/v1/reports/{YEAR}{query}", server.url))
-            .bearer_auth(&raw.token)
-            .send()
-    };
-    assert_eq!(get("?format=csv&threshold=1").await.unwrap().status(), 422);
-    let csv = get("?format=csv").await.unwrap();
-    assert_eq!(csv.status(), 200);
-    assert!(csv.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/csv"));
-    let csv = csv.text().await.unwrap();
-    assert!(csv.contains(
-        "survivors,province,Toàn tỉnh,total,Tổng số người bị bạo lực được phát hiện,6\r\n"
-    ));
-    let xlsx = get("").await.unwrap();
-    assert_eq!(xlsx.status(), 200);
-    assert!(xlsx.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .contains("bao-cao-blg-2026.xlsx"));
-    let bad = get("?format=pdf").await.unwrap();
-    assert_eq!(bad.status(), 400);
-    assert!(bad.text().await.unwrap().contains("bad_format"));
+    let line = "survivors,province,Toàn tỉnh,total,Tổng số người bị bạo lực được phát hiện,6\r\n";
+    assert!(String::from_utf8(csv).unwrap().contains(line));
     // The period: the cases were reported in October 2026, in the
     // default period of 2026 (December 2025 to November 2026) and in the
     // calendar year; a first month outside 1–12 is refused.
-    let calendar = get("?format=csv&first_month=1").await.unwrap();
-    assert!(calendar.text().await.unwrap().contains(
-        "survivors,province,Toàn tỉnh,total,Tổng số người bị bạo lực được phát hiện,6\r\n"
-    ));
-    let next = get("?format=json").await.unwrap().text().await.unwrap();
-    let next: Value = serde_json::from_str(&next).unwrap();
+    let calendar = officer
+        .app
+        .annual_report(YEAR, ReportFormat::Csv, None, Some(1))
+        .await
+        .unwrap();
+    assert!(String::from_utf8(calendar).unwrap().contains(line));
     assert_eq!(
-        (next["year"].as_i64(), next["first_month"].as_i64()),
+        (after["year"].as_i64(), after["first_month"].as_i64()),
         (Some(2026), Some(12))
     );
-    for (query, status, code) in [
-        ("?first_month=13", 422, "bad_first_month"),
-        ("?first_month=0", 422, "bad_first_month"),
-        ("?first_month=dec", 400, "bad_first_month"),
-    ] {
-        let refused = get(query).await.unwrap();
-        assert_eq!(refused.status(), status, "{query}");
-        assert!(refused.text().await.unwrap().contains(code), "{query}");
+    for first_month in [0, 13] {
+        assert!(matches!(
+            officer
+                .app
+                .annual_report(YEAR, ReportFormat::Csv, None, Some(first_month))
+                .await,
+            Err(Error::Invalid { .. })
+        ));
     }
+    // A second officer's phone without the provincial key cannot make the
+    // report: the statistics open only with the office's key.
+    let second = officer
+        .invite_phone(&server, Role::ProvincialOfficer, "province")
+        .await;
+    assert!(matches!(
+        second
+            .app
+            .annual_report(YEAR, ReportFormat::Csv, None, None)
+            .await,
+        Err(Error::NotAllowed(binhan_core::Refusal::NoSigningKey))
+    ));
     assert_no_case_content(&server);
 }
 on_both_backends!(officer_report_counts_uploaded_records);
@@ -365,12 +353,15 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
         ("case manager", &team.manager),
         ("shelter host", &host),
     ] {
-        refused_as_officer_only(
-            phone
-                .app
-                .annual_report(YEAR, ReportFormat::Xlsx, None, None)
-                .await,
-            who,
+        assert!(
+            matches!(
+                phone
+                    .app
+                    .annual_report(YEAR, ReportFormat::Xlsx, None, None)
+                    .await,
+                Err(Error::NotAllowed(binhan_core::Refusal::OfficersOnly))
+            ),
+            "{who}"
         );
         if who == "case manager" {
             // A manager's scope is tested in registries_api.rs.
@@ -385,18 +376,10 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
         ProgrammeRegistries::default()
     );
 
-    // Without a token: 401 with a JSON reason, for GET and POST alike.
+    // Without a token: 401 with a JSON reason.
     let http = binhan_core::sync::http_client().unwrap();
-    let response = http
-        .get(format!("{}/v1/reports/{YEAR}", server.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 401);
-    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
-    assert_eq!(body["error"], "no_token");
     for path in [
-        "/v1/reports",
+        "/v1/stats/sealed",
         "/v1/registries/list",
         "/v1/registries/record",
     ] {
@@ -409,7 +392,8 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
         assert_eq!(response.status(), 401, "{path}");
     }
 
-    // A collaborator's token over GET: 403 with the reason.
+    // A collaborator's token: the sealed statistics are not listed to it
+    // (403 with the reason), though it could not open them.
     let invitation = team
         .manager
         .app
@@ -417,14 +401,15 @@ async fn reports_and_registries_are_for_officers_only(backend: Backend) {
         .await
         .unwrap();
     let raw = RawDevice::enrol(&server, &invitation.code).await;
-    let response = http
-        .get(format!("{}/v1/reports/{YEAR}?format=json", server.url))
-        .bearer_auth(&raw.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 403);
-    let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap();
+    let response = raw
+        .post(
+            "/v1/stats/sealed",
+            binhan_core::sync::wire::encode(&binhan_core::sync::wire::SealedStatsRequest::default()),
+            true,
+        )
+        .await;
+    assert_eq!(response.status, 403);
+    let body: Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(body["error"], "not_provincial_officer");
     assert!(body["reason"]
         .as_str()

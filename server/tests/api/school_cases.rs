@@ -19,6 +19,7 @@ use binhan_core::stats::report::Value;
 use binhan_core::stats::school_use::{SchoolUse, UseMonth};
 use binhan_core::stats::ReportPeriod;
 use binhan_core::sync::wire::encode;
+use binhan_report::OfficerReport;
 
 const COMMUNE: &str = "pa_u";
 const SCHOOL: &str = "Trường PTDTBT THCS synthetic Nậm Sỏ";
@@ -164,6 +165,7 @@ fn step(phone: &Phone, case: CaseId, step: SchoolStep, on: chrono::NaiveDate) {
 async fn a_school_s_procedure_shows_from_its_counselors_records(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, COMMUNE, 0).await;
+    team.open_office().await;
     let counselor = team
         .manager
         .invite_counselor(&server, COMMUNE, SCHOOL)

@@ -1,18 +1,20 @@
-//! De-identified statistics travel with sync: a record for each case whose
-//! survivor consented, replaced as the case changes, deleted when consent is
-//! withdrawn, and nothing at all for a case without consent.
+//! De-identified statistics travel with sync, sealed to the office's key: a
+//! record for each case whose survivor consented, replaced as the case
+//! changes, gone from the office's count when consent is withdrawn, and
+//! nothing at all for a case without consent. What the office counts is
+//! read as the officer's vault opens it.
 
 use crate::support::{
-    assert_no_case_content, health_service_delivered, intake, storage, Backend, Server, Team,
+    assert_no_case_content, health_service_delivered, intake, Backend, Server, Team,
 };
 use binhan_core::cases::CaseAction;
 use binhan_core::model::ServiceType;
-use binhan_server::storage::Storage;
 use chrono::NaiveDate;
 
 async fn statistics_follow_consent(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "muong_kim", 1).await;
+    team.open_office().await;
     let phone = &team.collaborators[0];
     let consenting = phone.app.create_case(intake("ST-1", "muong_kim")).unwrap();
     let mut refused = intake("ST-2", "muong_kim");
@@ -24,8 +26,7 @@ async fn statistics_follow_consent(backend: Backend) {
         "only the consenting case is counted"
     );
 
-    let db = storage(&server.backend).await;
-    let records = db.stat_records(2026).await.unwrap();
+    let records = team.office_records(2026).await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].commune, "muong_kim");
     assert!(records[0].services_delivered.is_empty());
@@ -39,17 +40,17 @@ async fn statistics_follow_consent(backend: Backend) {
         .unwrap();
     phone.sync().await;
     team.manager.sync().await;
-    let records = db.stat_records(2026).await.unwrap();
+    let records = team.office_records(2026).await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].services_delivered, vec![ServiceType::Health]);
 
     // Withdrawing consent deletes it.
     phone.withdraw_statistics_consent(consenting);
     phone.sync().await;
-    assert!(db.stat_records(2026).await.unwrap().is_empty());
+    assert!(team.office_records(2026).await.is_empty());
     // And an older record sent late by another device cannot bring it back.
     team.manager.sync().await;
-    assert!(db.stat_records(2026).await.unwrap().is_empty());
+    assert!(team.office_records(2026).await.is_empty());
     assert_no_case_content(&server);
 }
 on_both_backends!(statistics_follow_consent);
@@ -60,6 +61,7 @@ on_both_backends!(statistics_follow_consent);
 async fn a_case_adopted_from_a_snapshot_is_not_counted_twice(backend: Backend) {
     let server = Server::start(backend);
     let team = Team::enrol(&server, "muong_kim", 1).await;
+    team.open_office().await;
     let phone = &team.collaborators[0];
     let case = phone.app.create_case(intake("ST-3", "muong_kim")).unwrap();
     for step in 0..binhan_core::sync::SNAPSHOT_AFTER_EVENTS {
@@ -83,8 +85,7 @@ async fn a_case_adopted_from_a_snapshot_is_not_counted_twice(backend: Backend) {
         "the manager starts from the snapshot"
     );
     assert_eq!(joined.statistics_sent, 0, "the uploader already sent them");
-    let db = storage(&server.backend).await;
-    assert_eq!(db.stat_records(2026).await.unwrap().len(), 1);
+    assert_eq!(team.office_records(2026).await.len(), 1);
 
     let day = NaiveDate::from_ymd_opt(2026, 10, 3).unwrap();
     team.manager
@@ -92,9 +93,28 @@ async fn a_case_adopted_from_a_snapshot_is_not_counted_twice(backend: Backend) {
         .act(case, health_service_delivered(day))
         .unwrap();
     assert_eq!(team.manager.sync().await.statistics_sent, 1);
-    let records = db.stat_records(2026).await.unwrap();
+    let records = team.office_records(2026).await;
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].services_delivered, vec![ServiceType::Health]);
     assert_no_case_content(&server);
 }
 on_both_backends!(a_case_adopted_from_a_snapshot_is_not_counted_twice);
+
+/// Before an officer publishes the office's key a phone keeps its
+/// statistics (counted as waiting) and sends them, sealed, at the first
+/// sync after: nothing is lost and nothing goes out unsealed.
+async fn statistics_wait_for_the_office_key(backend: Backend) {
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "muong_kim", 1).await;
+    let phone = &team.collaborators[0];
+    phone.app.create_case(intake("ST-4", "muong_kim")).unwrap();
+    let early = phone.sync().await;
+    assert_eq!((early.statistics_sent, early.statistics_waiting), (0, 1));
+
+    team.open_office().await;
+    let later = phone.sync().await;
+    assert_eq!((later.statistics_sent, later.statistics_waiting), (1, 0));
+    assert_eq!(team.office_records(2026).await.len(), 1);
+    assert_eq!(phone.sync().await.statistics_sent, 0, "sent once");
+}
+on_both_backends!(statistics_wait_for_the_office_key);

@@ -46,9 +46,17 @@ pub use crate::rng::Rng;
 /// The synthetic provincial signing key. Its seed is public (derived from a
 /// label), so it must never sign anything real.
 pub fn province_signer() -> ProvincialSigner {
-    let seed: [u8; 32] =
-        sha2::Sha256::digest(b"binhan synthetic provincial key - NOT FOR PRODUCTION").into();
-    ProvincialSigner::from_seed(seed)
+    ProvincialSigner::from_seed(province_seed())
+}
+
+/// The seed of [`province_signer`], in hexadecimal (as an officer's vault
+/// is given it, `Vault::set_signing_key_seed`).
+pub fn province_seed_hex() -> String {
+    province_seed().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn province_seed() -> [u8; 32] {
+    sha2::Sha256::digest(b"binhan synthetic provincial key - NOT FOR PRODUCTION").into()
 }
 
 /// `update` signed with the synthetic provincial key, encoded as phones

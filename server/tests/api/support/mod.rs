@@ -294,6 +294,27 @@ impl Team {
 }
 
 impl Team {
+    /// The officer's vault keeps the synthetic provincial signing key, and
+    /// its sync publishes the office's statistics key, which the team's
+    /// phones seal their statistics to.
+    pub async fn open_office(&self) {
+        self.officer
+            .app
+            .set_signing_key_seed(&binhan_testkit::shelters::province_seed_hex())
+            .unwrap();
+        self.officer.sync().await;
+    }
+
+    /// The statistics records of `year` the officer's vault opens.
+    pub async fn office_records(&self, year: u16) -> Vec<binhan_core::stats::StatRecord> {
+        let read = self.officer.app.statistics_records().await.unwrap();
+        assert_eq!(read.unreadable, 0, "every sealed row opens");
+        read.records
+            .into_iter()
+            .filter(|r| r.year == year)
+            .collect()
+    }
+
     /// Enrols a second commune case manager (invited by the officer).
     pub async fn second_manager(&self, server: &Server, commune: &str) -> Phone {
         self.officer

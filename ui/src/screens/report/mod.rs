@@ -1,7 +1,8 @@
 //! The annual report desk (báo cáo định kỳ hằng năm), for the provincial
-//! officer only: choose the year, and the report is fetched from the server
-//! in the background (its data, its workbook and its CSV, all made by the
-//! server from the de-identified statistics); the screen then shows the
+//! officer only: choose the year, and the report is made in the background
+//! on this vault (its data, its workbook and its CSV) from the
+//! de-identified statistics the office's key opens (the server holds them
+//! sealed) and the registries the server lists; the screen then shows the
 //! plan's indicators against their 2030 targets as chart data, the
 //! per-commune tables with suppressed cells marked, a preview of the
 //! workbook read from the file itself, and the downloads, which go to the
@@ -15,6 +16,8 @@ pub mod tables;
 pub(crate) mod text;
 pub mod view;
 
+use binhan_core::Refusal;
+use binhan_report::OfficerReport;
 pub use chart::{IndicatorBar, IndicatorChart};
 pub use tables::{SheetPreview, TableCell, TableRowView, TableView};
 pub use view::{ReportBody, ReportView};
@@ -95,15 +98,13 @@ pub(crate) struct Fetched {
     pub(crate) sheets: Vec<tables::Sheet>,
 }
 
-/// Fetches the report of `year` (run in the background).
+/// Makes the report of `year` on this vault, from the statistics only the
+/// office's key opens (run in the background).
 pub(crate) async fn fetch(vault: &Vault, year: i32) -> Result<Fetched, Error> {
     let report = vault.annual_report_data(year, None, None).await?;
-    let xlsx = vault
-        .annual_report(year, ReportFormat::Xlsx, None, None)
-        .await?;
-    let csv = vault
-        .annual_report(year, ReportFormat::Csv, None, None)
-        .await?;
+    let xlsx = binhan_report::to_xlsx(&report)
+        .map_err(|e| Error::Encoding(format!("the workbook: {e}")))?;
+    let csv = binhan_report::to_csv(&report).into_bytes();
     let sheets = tables::read_workbook(&xlsx)?;
     Ok(Fetched {
         year,
@@ -155,7 +156,10 @@ pub(crate) fn why(error: &Error) -> ReportWhy {
     match error {
         Error::Network(_) => ReportWhy::Offline,
         Error::NotEnrolled => ReportWhy::NotEnrolled,
-        Error::Refused { status: 403, .. } => ReportWhy::NotOfficer,
+        Error::NotAllowed(Refusal::NoSigningKey) => ReportWhy::NoOfficeKey,
+        Error::NotAllowed(Refusal::OfficersOnly) | Error::Refused { status: 403, .. } => {
+            ReportWhy::NotOfficer
+        }
         Error::Refused { status: 429, .. } => ReportWhy::ServerBusy,
         Error::Refused { .. } => ReportWhy::ServerRefused,
         _ => ReportWhy::Unreadable,

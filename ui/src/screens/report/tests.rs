@@ -413,3 +413,15 @@ fn events_have_a_stable_json_form() {
     assert_eq!(serde_json::to_string(&event).unwrap(), json);
     assert_eq!(serde_json::from_str::<Event>(json).unwrap(), event);
 }
+
+#[test]
+fn a_phone_without_the_office_key_is_told_how_to_get_it() {
+    let why = why(&Error::NotAllowed(Refusal::NoSigningKey));
+    assert_eq!(why.code(), "no_signing_key");
+    assert!(why.text(Lang::Vi).contains("khóa ký của tỉnh"));
+    assert!(why.text(Lang::En).contains("provincial signing key"));
+    assert_eq!(
+        super::why(&Error::NotAllowed(Refusal::OfficersOnly)).code(),
+        "not_provincial_officer"
+    );
+}

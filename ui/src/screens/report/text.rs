@@ -154,6 +154,7 @@ impl L {
 pub(crate) enum ReportWhy {
     NotEnrolled,
     NotOfficer,
+    NoOfficeKey,
     Offline,
     ServerBusy,
     ServerRefused,
@@ -167,6 +168,7 @@ impl ReportWhy {
         match self {
             ReportWhy::NotEnrolled => "not_enrolled",
             ReportWhy::NotOfficer => "not_provincial_officer",
+            ReportWhy::NoOfficeKey => "no_signing_key",
             ReportWhy::Offline => "report_offline",
             ReportWhy::ServerBusy => "server_busy",
             ReportWhy::ServerRefused => "report_refused",
@@ -187,6 +189,11 @@ impl ReportWhy {
                 lang,
                 "Chỉ cán bộ Sở Nội vụ xem và tải được báo cáo năm. Hãy dùng máy đã đăng ký với vai trò cán bộ Sở Nội vụ.",
                 "Only the provincial officer (Department of Home Affairs) can see and download the annual report. Use a device enrolled as the provincial officer.",
+            ),
+            ReportWhy::NoOfficeKey => pick(
+                lang,
+                "Máy này chưa giữ khóa ký của tỉnh nên không mở được số liệu thống kê: chỉ khóa của Sở mở được. Hãy tạo hoặc nhập khóa ở mục Danh bạ nơi tạm lánh, đồng bộ, rồi lập lại báo cáo.",
+                "This device does not hold the provincial signing key, so it cannot open the statistics: only the office's key opens them. Make or enter the key in the shelter registry, sync, then make the report again.",
             ),
             ReportWhy::Offline => pick(
                 lang,
