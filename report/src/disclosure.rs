@@ -54,7 +54,9 @@
 //!   unrecoverable.
 
 use binhan_core::stats::report::AuditSummary;
-use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, SolveOutcome};
+use microlp::{
+    ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOptions, SolveOutcome,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a cell.
@@ -139,12 +141,15 @@ thread_local! {
     /// Tests only: primary suppression alone, to show the attacker test
     /// would notice the missing complements.
     pub(crate) static PRIMARY_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Tests only: every solve stops at its limit before any proof (as a
+    /// large, knotted table can make it).
+    pub(crate) static SOLVER_STOPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Most rounds before every cell near a failing one is suppressed.
 const MAX_ROUNDS: usize = 60;
-/// Branch-and-bound nodes per solve; a solve that runs out finds no witness,
-/// which can only cause more suppression, never less.
+/// Branch-and-bound nodes per solve; a solve that runs out finds no witness
+/// and proves no bound, which can only cause more suppression, never less.
 const NODE_LIMIT: u64 = 20_000;
 
 impl Grid {
@@ -502,28 +507,27 @@ impl Grid {
             let members = comps.members(comp);
             // Sweeps: all down at once, all up (by one) at once.
             if candidates.len() > 1 {
-                audit.solve_min(self, &members, &candidates);
+                let _ = audit.solve_min(self, &members, &candidates);
                 let open: Vec<CellId> = candidates
                     .iter()
                     .copied()
                     .filter(|&id| !audit.seen[id].moved)
                     .collect();
                 if !open.is_empty() {
-                    audit.solve_max(self, &members, &open, &|id| self.cells[id].value + 1);
+                    let _ = audit.solve_max(self, &members, &open, &|id| self.cells[id].value + 1);
                 }
             }
             for id in candidates {
                 if audit.seen[id].moved {
                     continue;
                 }
+                // Pinned only when both bounds are proven: a solve that
+                // stopped at its limit leaves the cell suppressed.
                 let value = self.cells[id].value;
-                if value > 0 {
-                    audit.solve_min(self, &members, &[id]);
-                }
-                if !audit.seen[id].moved {
-                    audit.solve_max(self, &members, &[id], &|_| value + 1);
-                }
-                if !audit.seen[id].moved {
+                let low = value == 0 || audit.solve_min(self, &members, &[id]);
+                let high =
+                    !audit.seen[id].moved && audit.solve_max(self, &members, &[id], &|_| value + 1);
+                if low && high && !audit.seen[id].moved {
                     pinned.push(id);
                 }
             }
@@ -744,8 +748,9 @@ impl Audit {
             .collect()
     }
 
-    /// Minimises the sum of `targets` and records the witness.
-    fn solve_min(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) {
+    /// Minimises the sum of `targets` and records the witness; whether the
+    /// minimum was proven.
+    fn solve_min(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) -> bool {
         let mut problem = Problem::new(OptimizationDirection::Minimize);
         let targets: BTreeSet<CellId> = targets.iter().copied().collect();
         let vars = add_vars(
@@ -755,18 +760,18 @@ impl Audit {
             true,
         );
         add_lines(grid, &mut problem, members, &vars);
-        self.finish(grid, &problem, &vars);
+        self.finish(grid, &problem, &vars)
     }
 
     /// Maximises the sum of `targets`, each capped at `cap(cell)`, and
-    /// records the witness.
+    /// records the witness; whether the maximum was proven.
     fn solve_max(
         &mut self,
         grid: &Grid,
         members: &[CellId],
         targets: &[CellId],
         cap: &dyn Fn(CellId) -> u64,
-    ) {
+    ) -> bool {
         let mut problem = Problem::new(OptimizationDirection::Maximize);
         let vars = add_vars(&mut problem, members, |_| 0.0, true);
         add_lines(grid, &mut problem, members, &vars);
@@ -776,20 +781,27 @@ impl Audit {
                 problem.add_constraint([(y, 1.0), (x, -1.0)], ComparisonOp::Le, 0.0);
             }
         }
-        self.finish(grid, &problem, &vars);
+        self.finish(grid, &problem, &vars)
     }
 
+    /// Solves `problem`, records what its assignment witnesses, and says
+    /// whether it proved its optimum (a solve that stopped at its limit
+    /// proves nothing, though any assignment it found is still a witness).
     fn finish(
         &mut self,
         grid: &Grid,
         problem: &Problem,
         vars: &BTreeMap<CellId, microlp::Variable>,
-    ) {
+    ) -> bool {
         self.solves += 1;
+        #[cfg(test)]
+        if SOLVER_STOPS.with(std::cell::Cell::get) {
+            return false;
+        }
         let mut options = SolveOptions::default();
         options.node_limit = Some(NODE_LIMIT);
         let Ok(SolveOutcome::Solution(solution)) = problem.solve_with(options) else {
-            return;
+            return false;
         };
         for (&id, &var) in vars {
             let value = solution.var_value(var).round();
@@ -799,5 +811,6 @@ impl Audit {
             seen.high |= value + 1 >= self.k;
             seen.moved |= value != grid.cells[id].value;
         }
+        solution.status() == SolutionStatus::Optimal
     }
 }

@@ -756,6 +756,43 @@ fn the_attacker_breaks_primary_suppression_alone() {
 }
 
 #[test]
+fn a_solver_stopped_at_its_limit_publishes_nothing_it_did_not_prove() {
+    // A 2×2 table with its margins and one small cell (2). When no solve
+    // finishes nothing is proven: the audit says so, and no complementary
+    // cell is published as "pinned" on the strength of a solve that
+    // stopped, so no line leaves the small cell as its only unknown.
+    use disclosure::{Grid, Status};
+    let mut grid = Grid::default();
+    let values = [[2, 8, 10], [7, 9, 16], [9, 17, 26]];
+    let ids: Vec<Vec<usize>> = values
+        .iter()
+        .map(|row| row.iter().map(|&v| grid.cell(v, true, 1)).collect())
+        .collect();
+    for r in 0..3 {
+        grid.line(ids[r][2], vec![ids[r][0], ids[r][1]]);
+    }
+    for c in 0..3 {
+        grid.line(ids[2][c], vec![ids[0][c], ids[1][c]]);
+    }
+    grid.block(3, 3, ids.iter().flatten().copied().collect());
+    disclosure::SOLVER_STOPS.with(|p| p.set(true));
+    let audit = grid.protect(5);
+    disclosure::SOLVER_STOPS.with(|p| p.set(false));
+    assert!(!audit.protected, "nothing was proven");
+    let small = ids[0][0];
+    assert_eq!(grid.cells[small].status, Status::Primary);
+    for line in grid.lines.iter().filter(|l| l.parts.contains(&small)) {
+        let others_published = line
+            .parts
+            .iter()
+            .chain(&line.totals)
+            .filter(|&&id| id != small)
+            .all(|&id| grid.cells[id].status == Status::Published);
+        assert!(!others_published, "the small cell follows from its line");
+    }
+}
+
+#[test]
 fn an_attacker_fails_on_a_tiny_year_and_a_high_threshold() {
     attack(&stats::records(31, 2026, 12), 5);
     attack(&stats::records(32, 2026, 400), 10);
