@@ -768,11 +768,11 @@ fn a_solver_stopped_at_its_limit_publishes_nothing_it_did_not_prove() {
         .iter()
         .map(|row| row.iter().map(|&v| grid.cell(v, true, 1)).collect())
         .collect();
-    for r in 0..3 {
-        grid.line(ids[r][2], vec![ids[r][0], ids[r][1]]);
+    for row in &ids {
+        grid.line(row[2], vec![row[0], row[1]]);
     }
-    for c in 0..3 {
-        grid.line(ids[2][c], vec![ids[0][c], ids[1][c]]);
+    for (c, &total) in ids[2].iter().enumerate() {
+        grid.line(total, vec![ids[0][c], ids[1][c]]);
     }
     grid.block(3, 3, ids.iter().flatten().copied().collect());
     disclosure::SOLVER_STOPS.with(|p| p.set(true));
