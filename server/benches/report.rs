@@ -10,7 +10,7 @@
 //!   PostgreSQL runs when `BINHAN_BENCH_POSTGRES_URL` holds an admin URL
 //!   (e.g. from `BINHAN_TEST_PG_FSYNC=on tests/postgres`); a fresh database
 //!   is made on it.
-//! - `open/100k`: opening the 200,000 sealed rows alone.
+//! - `open/100k`: opening the 200,000 sealed rows alone (on every core).
 //! - `report/100k`: the computation alone, from opened records.
 //! - `report/1k_sparse`: a small province year (1,000 and 800 records), where
 //!   most cells are small and disclosure control does the most work.
@@ -22,7 +22,7 @@ use std::hint::black_box;
 
 use binhan_core::shelters::ProvincialSigner;
 use binhan_core::stats::sealed::{
-    newest_records, OfficeKey, OfficeSecret, Opener, SealedStat, Sealer, StatSlot,
+    newest_records, open_all, OfficeKey, OfficeSecret, SealedStat, Sealer, StatSlot,
 };
 use binhan_core::stats::{StatRecord, StatUpdate};
 use binhan_core::sync::wire::MAX_SEALED_PAGE;
@@ -77,8 +77,7 @@ fn sealed(records: Vec<StatRecord>) -> Vec<SealedStat> {
 
 fn opened(rows: &[SealedStat]) -> Vec<StatRecord> {
     let secret = OfficeSecret::of(&office());
-    let mut opener = Opener::new(&secret);
-    newest_records(rows.iter().filter_map(|row| opener.open(row).ok()))
+    newest_records(open_all(&secret, rows).updates)
 }
 
 fn report(records: &[StatRecord]) -> binhan_report::AnnualReport {

@@ -7,7 +7,7 @@ use super::sync_shelters::refuses_item;
 use super::Vault;
 use crate::error::Refusal;
 use crate::shelters::{ProvincialKey, ShelterSyncReport};
-use crate::stats::sealed::{newest_records, OfficeKey, OfficeSecret, Opener};
+use crate::stats::sealed::{newest_records, open_all, OfficeKey, OfficeSecret};
 use crate::stats::StatRecord;
 use crate::sync::wire::{
     OfficeKeyPublish, OfficeKeyResponse, SealedStatsPage, SealedStatsRequest, MAX_SEALED_PAGE,
@@ -108,9 +108,8 @@ impl Vault {
         self.with_sync(None, async |ctx| {
             self.pull_directory(ctx, &mut ShelterSyncReport::default())
                 .await?;
-            let mut opener = Opener::new(&secret);
             let mut read = StatisticsRead::default();
-            let mut updates = Vec::new();
+            let mut rows = Vec::new();
             let mut after = None;
             loop {
                 let request = SealedStatsRequest {
@@ -118,25 +117,22 @@ impl Vault {
                     limit: MAX_SEALED_PAGE,
                 };
                 let page: SealedStatsPage = ctx.call("/v1/stats/sealed", &request).await?;
-                read.rows += page.rows.len() as u64;
-                for row in &page.rows {
-                    match opener.open(row) {
-                        Ok(update) => updates.push(update),
-                        Err(_) => read.unreadable += 1,
-                    }
-                }
                 after = page.rows.last().map(|r| r.slot);
+                rows.extend(page.rows);
                 if !page.more || after.is_none() {
                     break;
                 }
             }
+            read.rows = rows.len() as u64;
+            let opened = open_all(&secret, &rows);
+            read.unreadable = opened.unreadable;
             if read.unreadable > 0 {
                 tracing::warn!(
                     unreadable = read.unreadable,
                     "statistics rows did not open with the office key"
                 );
             }
-            read.records = newest_records(updates);
+            read.records = newest_records(opened.updates);
             Ok(read)
         })
         .await

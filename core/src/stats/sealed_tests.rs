@@ -174,3 +174,22 @@ fn a_record_breaking_its_rules_is_refused_when_opened() {
         Err(crate::Error::Invalid { .. })
     ));
 }
+
+#[test]
+fn opening_many_rows_on_every_core_keeps_each_and_counts_the_bad() {
+    let (signer, key) = office();
+    let sealer = Sealer::new(&key).unwrap();
+    let mut rows: Vec<SealedStat> = (0..300u16)
+        .map(|i| {
+            let mut slot = [0u8; 16];
+            slot[..2].copy_from_slice(&i.to_le_bytes());
+            sealer
+                .seal(StatSlot(slot), &StatUpdate::Record(record()))
+                .unwrap()
+        })
+        .collect();
+    rows[17].body[50] ^= 1;
+    let opened = open_all(&OfficeSecret::of(&signer), &rows);
+    assert_eq!((opened.updates.len(), opened.unreadable), (299, 1));
+    assert!(open_all(&OfficeSecret::of(&signer), &[]).updates.is_empty());
+}
