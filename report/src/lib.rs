@@ -57,6 +57,8 @@ mod officer;
 mod period_tests;
 mod programme;
 mod referrals;
+#[cfg(test)]
+mod release_tests;
 #[cfg(any(test, feature = "synthetic"))]
 pub mod synthetic;
 mod tables;
@@ -72,15 +74,15 @@ pub use officer::{OfficerReport, MAX_THRESHOLD, MIN_THRESHOLD, YEARS};
 // The report's types are the core's, so that the apps decode the JSON
 // report into the same types the server computes.
 pub use binhan_core::stats::report::{
-    AnnualReport, AuditSummary, Column, Indicator, Row, Structure, Table, Value, COVER_SHEET,
-    PROVINCE_ROW, SUPPRESSED,
+    AnnualReport, AuditSummary, Column, Indicator, Releases, Row, Structure, Table, Value,
+    COVER_SHEET, PROVINCE_ROW, SUPPRESSED,
 };
 
 use binhan_core::stats::{ReportPeriod, StatRecord};
 use chrono::NaiveDate;
 use referrals::ReferralGrid;
 use serde::{Deserialize, Serialize};
-use tables::{comparison_table, dimensions, survivor_tables, YearGrid};
+use tables::{comparison_table, dimensions, survivor_tables, Year, YearGrid};
 
 /// The default disclosure threshold: counts from 1 to 4 are suppressed.
 pub const DEFAULT_THRESHOLD: u32 = 5;
@@ -103,19 +105,37 @@ impl Default for ReportConfig {
 }
 
 impl ReportBuilder {
-    /// The report of the builder's year, generated on `generated_on`.
+    /// The report of the builder's year, generated on `generated_on`, the
+    /// first of its period.
     pub fn finish(
         self,
         registries: &Registries,
         config: &ReportConfig,
         generated_on: NaiveDate,
     ) -> AnnualReport {
+        self.finish_after(registries, config, generated_on, &Releases::default())
+    }
+
+    /// The report of the builder's year, generated on `generated_on`,
+    /// audited together with what `earlier` releases of its period
+    /// published: a count that moved by less than the threshold since
+    /// (records added or withdrawn in between) is protected like a small
+    /// count, so the pair isolates no one.
+    pub fn finish_after(
+        self,
+        registries: &Registries,
+        config: &ReportConfig,
+        generated_on: NaiveDate,
+        earlier: &Releases,
+    ) -> AnnualReport {
         let period = self.period;
         let dims = dimensions();
-        let current = YearGrid::protect(&self.current, &dims, config.threshold);
-        let previous = YearGrid::protect(&self.previous, &dims, config.threshold);
-        let referred = ReferralGrid::protect(&self.current.referrals, config.threshold);
-        let referred_before = ReferralGrid::protect(&self.previous.referrals, config.threshold);
+        let t = config.threshold;
+        let current = YearGrid::protect(&self.current, &dims, t, earlier, Year::Current);
+        let previous = YearGrid::protect(&self.previous, &dims, t, earlier, Year::Previous);
+        let referred = ReferralGrid::protect(&self.current.referrals, t, earlier, Year::Current);
+        let referred_before =
+            ReferralGrid::protect(&self.previous.referrals, t, earlier, Year::Previous);
         let mut indicators = programme::indicators(registries, period, &current, &previous);
         indicators.extend(referrals::indicators(&referred, &referred_before));
         indicators.extend(activities::indicators(registries, period));

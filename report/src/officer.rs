@@ -2,7 +2,9 @@
 //! vault opens the sealed statistics ([`Vault::statistics_records`]), the
 //! server lists the programme registries and the months of school use, and
 //! the shelters are those of the directory the vault holds (checked against
-//! the provincial key). Nothing here trusts the server with a record.
+//! the provincial key). Nothing here trusts the server with a record. Every
+//! report made is a release: audited together with the earlier releases of
+//! its period ([`ReportBuilder::finish_after`]) and kept for the next.
 
 use super::{
     to_csv, to_xlsx, AnnualReport, Registries, ReportBuilder, ReportConfig, ShelterInput,
@@ -119,6 +121,16 @@ impl OfficerReport for Vault {
         };
         let mut builder = ReportBuilder::new(period);
         builder.extend(&read.records);
-        Ok(builder.finish(&registries, &ReportConfig { threshold }, self.today()))
+        // Every report made here is a release: audited together with the
+        // earlier releases of its period, then kept for the next.
+        let earlier = self.report_releases(period)?;
+        let report = builder.finish_after(
+            &registries,
+            &ReportConfig { threshold },
+            self.today(),
+            &earlier,
+        );
+        self.keep_report_release(&report)?;
+        Ok(report)
     }
 }

@@ -12,11 +12,11 @@
 
 use super::disclosure::{CellId, Grid, Status};
 use super::programme::indicator;
-use super::tables::{change, share};
+use super::tables::{anchor, change, share, Year};
 use binhan_core::model::{Coded, ServiceType};
 use binhan_core::referrals::{takes_referrals, ReferralStatus};
 use binhan_core::stats::report::{
-    AuditSummary, Column, Indicator, Row, Structure, Table, Value, PROVINCE_ROW,
+    AuditSummary, Column, Indicator, Releases, Row, Structure, Table, Value, PROVINCE_ROW,
 };
 use binhan_core::stats::{ReferralStat, StatRecord};
 
@@ -111,8 +111,9 @@ fn safe(count: u64, threshold: u32) -> bool {
 }
 
 impl ReferralGrid {
-    /// Lays out `tally`'s table with its margins and protects it.
-    pub fn protect(tally: &ReferralTally, threshold: u32) -> Self {
+    /// Lays out `tally`'s table with its margins and protects it, and
+    /// against what `earlier` releases of the period published for `year`.
+    pub fn protect(tally: &ReferralTally, threshold: u32, earlier: &Releases, year: Year) -> Self {
         let mut grid = Grid::default();
         let outcomes = ReferralStatus::ALL.len();
         let cols = outcomes + 1;
@@ -136,6 +137,27 @@ impl ReferralGrid {
         grid.line(totals[outcomes], totals[..outcomes].to_vec());
         cells.extend(totals);
         grid.block(rows + 1, cols, cells.clone());
+        let row_codes: Vec<String> = services()
+            .iter()
+            .map(|s| s.code().to_string())
+            .chain([PROVINCE_ROW.to_string()])
+            .collect();
+        let col_codes: Vec<&str> = ReferralStatus::ALL
+            .iter()
+            .map(|s| s.code())
+            .chain(["total"])
+            .collect();
+        for (i, &id) in cells.iter().enumerate() {
+            let (r, k) = (i / cols, i % cols);
+            let place = match year {
+                Year::Current => Some(col_codes[k]),
+                Year::Previous => (k == outcomes).then_some("previous_total"),
+            };
+            if let (Some(column), Some(row)) = (place, row_codes.get(r)) {
+                let places = [("referrals".to_string(), row.clone(), column.to_string())];
+                anchor(&mut grid, earlier, id, &places);
+            }
+        }
         let audit = grid.protect(threshold);
 
         let late = tally.standing - tally.in_time;
@@ -295,12 +317,18 @@ mod tests {
     }
 
     fn empty() -> ReferralGrid {
-        ReferralGrid::protect(&ReferralTally::default(), 5)
+        ReferralGrid::protect(
+            &ReferralTally::default(),
+            5,
+            &Releases::default(),
+            Year::Current,
+        )
     }
 
     #[test]
     fn counts_by_service_and_outcome_with_small_cells_suppressed() {
-        let grid = ReferralGrid::protect(&tally(&fifteen()), 5);
+        let grid =
+            ReferralGrid::protect(&tally(&fifteen()), 5, &Releases::default(), Year::Current);
         let table = table(&grid, &empty());
         assert_eq!(table.value("health", "delivered"), Some(&Value::Count(10)));
         assert_eq!(table.value("province", "total"), Some(&Value::Count(15)));
@@ -333,7 +361,7 @@ mod tests {
     #[test]
     fn margins_that_would_pin_one_small_count_are_withheld() {
         let records: Vec<StatRecord> = fifteen().into_iter().skip(1).take(11).collect();
-        let grid = ReferralGrid::protect(&tally(&records), 5);
+        let grid = ReferralGrid::protect(&tally(&records), 5, &Releases::default(), Year::Current);
         let table = table(&grid, &empty());
         assert_eq!(
             table.value("police_security", "sent"),
@@ -346,7 +374,8 @@ mod tests {
 
     #[test]
     fn the_share_in_time_and_the_median_wait() {
-        let current = ReferralGrid::protect(&tally(&fifteen()), 5);
+        let current =
+            ReferralGrid::protect(&tally(&fifteen()), 5, &Releases::default(), Year::Current);
         let figures = indicators(&current, &empty());
         let value = |code: &str| {
             figures
@@ -360,7 +389,8 @@ mod tests {
         // time and four not (two late, two unanswered): four names a few,
         // so the share is withheld at threshold 5 and shown at threshold 3.
         assert_eq!(value("referrals_answered_in_time"), Value::Suppressed);
-        let open = ReferralGrid::protect(&tally(&fifteen()), 3);
+        let open =
+            ReferralGrid::protect(&tally(&fifteen()), 3, &Releases::default(), Year::Current);
         assert_eq!(open.share_in_time, Value::Percent(800.0 / 12.0));
         // Days 1..=10: the lower median is 5.
         assert_eq!(value("median_days_to_first_service"), Value::Count(5));
@@ -370,7 +400,7 @@ mod tests {
     #[test]
     fn a_median_over_fewer_than_the_threshold_is_withheld() {
         let records: Vec<StatRecord> = fifteen().into_iter().take(4).collect();
-        let grid = ReferralGrid::protect(&tally(&records), 5);
+        let grid = ReferralGrid::protect(&tally(&records), 5, &Releases::default(), Year::Current);
         assert_eq!(grid.median_days, Value::Suppressed);
     }
 }

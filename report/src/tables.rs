@@ -6,7 +6,7 @@ use super::input::Tally;
 use binhan_core::model::{
     Coded, ContextFlag, EthnicGroup, ServiceType, Sex, ViolenceType, COMMUNES,
 };
-use binhan_core::stats::report::{AuditSummary, PROVINCE_ROW};
+use binhan_core::stats::report::{AuditSummary, Releases, PROVINCE_ROW};
 use binhan_core::stats::report::{Column, Row, Structure, Table, Value};
 use binhan_core::stats::{AgeBand, StatRecord};
 
@@ -188,9 +188,141 @@ pub(crate) struct YearGrid {
     pub audit: AuditSummary,
 }
 
+/// Which year of the report a grid counts: its cells show in different
+/// places of the published tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Year {
+    /// The report year.
+    Current,
+    /// The twelve months before.
+    Previous,
+}
+
+/// Where the published tables show each cell of a year's grid, as
+/// `(table, row, column)`: the values earlier releases published there are
+/// the cell's anchors.
+struct Places<'a> {
+    dims: &'a [Dimension],
+    year: Year,
+}
+
+impl Places<'_> {
+    fn row(commune: Option<usize>) -> String {
+        commune.map_or(PROVINCE_ROW.to_string(), |c| COMMUNES[c].code.to_string())
+    }
+
+    /// A commune's survivors (`None`: the province's).
+    fn survivors(&self, commune: Option<usize>) -> Vec<(String, String, String)> {
+        let row = Self::row(commune);
+        match self.year {
+            Year::Current => {
+                let mut places: Vec<_> = self
+                    .dims
+                    .iter()
+                    .map(|d| (d.id.to_string(), row.clone(), SURVIVORS_CODE.to_string()))
+                    .collect();
+                if commune.is_none() {
+                    places.push((
+                        "comparison".into(),
+                        "survivors.total".into(),
+                        "current".into(),
+                    ));
+                }
+                places
+            }
+            Year::Previous => {
+                let mut places: Vec<_> = self
+                    .dims
+                    .first()
+                    .map(|d| (d.id.to_string(), row, "previous_total".to_string()))
+                    .into_iter()
+                    .collect();
+                if commune.is_none() {
+                    places.push((
+                        "comparison".into(),
+                        "survivors.total".into(),
+                        "previous".into(),
+                    ));
+                }
+                places
+            }
+        }
+    }
+
+    /// Breakdown `d`'s column `k` for a commune (`None`: the province).
+    fn cell(&self, d: usize, commune: Option<usize>, k: usize) -> Vec<(String, String, String)> {
+        let (dim, col) = (&self.dims[d], &self.dims[d].columns[k].code);
+        let compared = (
+            "comparison".to_string(),
+            format!("{}.{}", dim.id, col),
+            match self.year {
+                Year::Current => "current",
+                Year::Previous => "previous",
+            }
+            .to_string(),
+        );
+        match (self.year, commune) {
+            (Year::Current, Some(_)) => vec![(dim.id.into(), Self::row(commune), col.clone())],
+            (Year::Current, None) => {
+                vec![(dim.id.into(), Self::row(None), col.clone()), compared]
+            }
+            (Year::Previous, Some(_)) => Vec::new(),
+            (Year::Previous, None) => vec![compared],
+        }
+    }
+}
+
+/// Anchors `id` at every value `earlier` published in one of `places`.
+pub(crate) fn anchor(
+    grid: &mut Grid,
+    earlier: &Releases,
+    id: CellId,
+    places: &[(String, String, String)],
+) {
+    for (table, row, column) in places {
+        for value in earlier.values(table, row, column) {
+            grid.anchor(id, value);
+        }
+    }
+}
+
+/// Anchors a hidden cell (survivors without a flag) at every difference of
+/// a total and a part earlier releases published, which a reader of them
+/// could work out.
+fn anchor_difference(
+    grid: &mut Grid,
+    earlier: &Releases,
+    id: CellId,
+    totals: &[(String, String, String)],
+    parts: &[(String, String, String)],
+) {
+    let values = |places: &[(String, String, String)]| -> Vec<u64> {
+        places
+            .iter()
+            .flat_map(|(t, r, c)| earlier.values(t, r, c))
+            .collect()
+    };
+    let parts = values(parts);
+    for total in values(totals) {
+        for &part in &parts {
+            if let Some(without) = total.checked_sub(part) {
+                grid.anchor(id, without);
+            }
+        }
+    }
+}
+
 impl YearGrid {
-    /// Lays out `tally`'s cells and protects them with `threshold`.
-    pub fn protect(tally: &Tally, dims: &[Dimension], threshold: u32) -> Self {
+    /// Lays out `tally`'s cells and protects them with `threshold`, and
+    /// against what `earlier` releases of the period published for `year`.
+    pub fn protect(
+        tally: &Tally,
+        dims: &[Dimension],
+        threshold: u32,
+        earlier: &Releases,
+        year: Year,
+    ) -> Self {
+        let places = Places { dims, year };
         let mut grid = Grid::default();
         let survivors: Vec<CellId> = tally
             .survivors
@@ -238,8 +370,15 @@ impl YearGrid {
                             .enumerate()
                             .map(|(c, row)| grid.cell(tally.survivors[c] - row[k], false, 0))
                             .collect();
+                        for (c, &id) in without.iter().enumerate() {
+                            let (all, with) =
+                                (places.survivors(Some(c)), places.cell(d, Some(c), k));
+                            anchor_difference(&mut grid, earlier, id, &all, &with);
+                        }
                         let with_total: u64 = counts.iter().map(|row| row[k]).sum();
                         let without_province = grid.cell(tally.total() - with_total, false, 0);
+                        let (all, with) = (places.survivors(None), places.cell(d, None, k));
+                        anchor_difference(&mut grid, earlier, without_province, &all, &with);
                         grid.line(without_province, without.clone());
                         grid.line(total, vec![province[k], without_province]);
                         let mut block = Vec::with_capacity(rows * 3);
@@ -267,6 +406,20 @@ impl YearGrid {
                     grid.at_most(vec![one], vec![with_service]);
                 }
                 grid.at_most(vec![with_service], delivered);
+            }
+        }
+        for (c, &id) in survivors.iter().enumerate() {
+            anchor(&mut grid, earlier, id, &places.survivors(Some(c)));
+        }
+        anchor(&mut grid, earlier, total, &places.survivors(None));
+        for (d, dim_cells) in cells.iter().enumerate() {
+            for (c, row) in dim_cells.communes.iter().enumerate() {
+                for (k, &id) in row.iter().enumerate() {
+                    anchor(&mut grid, earlier, id, &places.cell(d, Some(c), k));
+                }
+            }
+            for (k, &id) in dim_cells.province.iter().enumerate() {
+                anchor(&mut grid, earlier, id, &places.cell(d, None, k));
             }
         }
         let audit = grid.protect(threshold);

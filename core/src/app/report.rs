@@ -5,7 +5,17 @@
 
 use super::Vault;
 use crate::stats::registry::{ProgrammeRegistries, RegistryCounts, RegistryListing};
+use crate::stats::report::{AnnualReport, Releases};
+use crate::stats::ReportPeriod;
 use crate::Result;
+use std::collections::BTreeMap;
+
+/// Meta key: what every report this vault made published, per period.
+const RELEASES_META: &str = "report.releases";
+
+fn period_key(period: ReportPeriod) -> String {
+    format!("{}-{:02}", period.year, period.first_month)
+}
 
 impl Vault {
     /// Records registry entries on the server (each added, or replacing the
@@ -23,5 +33,30 @@ impl Vault {
     pub async fn registries(&self) -> Result<RegistryListing> {
         self.with_sync(None, async |ctx| ctx.call("/v1/registries/list", &()).await)
             .await
+    }
+
+    /// (Provincial officer) What the reports this vault made for `period`
+    /// published (empty before the first).
+    pub fn report_releases(&self, period: ReportPeriod) -> Result<Releases> {
+        self.officer_only()?;
+        let all: BTreeMap<String, Releases> = self
+            .with_store(|s| s.meta(RELEASES_META))?
+            .unwrap_or_default();
+        Ok(all.get(&period_key(period)).cloned().unwrap_or_default())
+    }
+
+    /// (Provincial officer) Keeps what `report` publishes, as a release of
+    /// its period: later reports of the period are audited with it.
+    pub fn keep_report_release(&self, report: &AnnualReport) -> Result<()> {
+        self.officer_only()?;
+        self.with_store(|store| {
+            store.update_meta(RELEASES_META, |all: Option<BTreeMap<String, Releases>>| {
+                let mut all = all.unwrap_or_default();
+                all.entry(period_key(report.period()))
+                    .or_default()
+                    .add(report);
+                Ok((all, ()))
+            })
+        })
     }
 }

@@ -260,3 +260,47 @@ impl AnnualReport {
         self.indicators.iter().find(|i| i.code == code)
     }
 }
+
+/// What the releases of one report period published, kept on the officer's
+/// vault so that a new release is audited together with them: per table,
+/// row and column, every count a release showed. No record, only published
+/// numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Releases {
+    /// The day each release was made, oldest first.
+    pub made_on: Vec<NaiveDate>,
+    /// `table/row/column` → the counts releases published there.
+    pub published: std::collections::BTreeMap<String, std::collections::BTreeSet<u64>>,
+}
+
+impl Releases {
+    fn key(table: &str, row: &str, column: &str) -> String {
+        format!("{table}/{row}/{column}")
+    }
+
+    /// Adds what `report` publishes.
+    pub fn add(&mut self, report: &AnnualReport) {
+        self.made_on.push(report.generated_on);
+        for table in &report.tables {
+            for row in &table.rows {
+                for (column, value) in table.columns.iter().zip(&row.cells) {
+                    if let Value::Count(n) = value {
+                        self.published
+                            .entry(Self::key(&table.id, &row.code, &column.code))
+                            .or_default()
+                            .insert(*n);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The counts earlier releases published in `table`, `row`, `column`.
+    pub fn values(&self, table: &str, row: &str, column: &str) -> impl Iterator<Item = u64> + '_ {
+        self.published
+            .get(&Self::key(table, row, column))
+            .into_iter()
+            .flatten()
+            .copied()
+    }
+}

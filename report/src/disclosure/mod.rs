@@ -32,6 +32,15 @@
 //!   to fewer than `threshold` values. This is stricter than "interval wider
 //!   than the threshold" (which can still prove that a cell is not empty,
 //!   and in a village a non-empty cell can name a person).
+//! - **Releases of one period:** every report made is kept (as what it
+//!   published) and a new one is audited together with them. A count that
+//!   moved by 1 to `threshold − 1` from a value an earlier release
+//!   published (records added or withdrawn in between) is protected like
+//!   a small count: everything published must be consistent both with its
+//!   earlier value (nothing changed) and with a move of `threshold − 1` or
+//!   more the same way, so comparing the releases names no one. Hidden
+//!   cells are held to the differences a reader of the earlier releases
+//!   could work out.
 //! - **Audit:** the feasible set is explored with integer programming
 //!   (`microlp`), not just its linear relaxation, so a reader who reasons
 //!   with whole numbers learns nothing the audit did not check. The audit
@@ -54,10 +63,11 @@
 //!   unrecoverable.
 
 use binhan_core::stats::report::AuditSummary;
-use microlp::{
-    ComparisonOp, OptimizationDirection, Problem, SolutionStatus, SolveOptions, SolveOutcome,
-};
 use std::collections::{BTreeMap, BTreeSet};
+
+mod audit;
+
+use audit::{components, Audit, Failure};
 
 /// Index of a cell.
 pub(crate) type CellId = usize;
@@ -126,6 +136,12 @@ pub(crate) struct Grid {
     pub blocks: Vec<Block>,
     cell_lines: Vec<Vec<usize>>,
     cell_blocks: Vec<Vec<(usize, usize, usize)>>,
+    /// Values earlier releases of the same period published for a cell.
+    anchors: Vec<(CellId, u64)>,
+    /// Per cell, what its protection needs a reader to be unable to rule
+    /// out: a count at most `lo` and one at least `hi` (set by `protect`).
+    lo: Vec<u64>,
+    hi: Vec<u64>,
 }
 
 /// Witnesses found so far for one cell.
@@ -153,6 +169,43 @@ const MAX_ROUNDS: usize = 60;
 const NODE_LIMIT: u64 = 20_000;
 
 impl Grid {
+    /// Records that an earlier release of the same period published `value`
+    /// for cell `id`: a change from it smaller than the threshold (records
+    /// added or withdrawn in between) is protected like a small count.
+    pub fn anchor(&mut self, id: CellId, value: u64) {
+        self.anchors.push((id, value));
+    }
+
+    /// Which cells need protection and how far: a small count must be able
+    /// to be 0 and threshold − 1 or more; a count that moved by less than
+    /// the threshold from a value an earlier release published must be able
+    /// to be that value (nothing changed) and to have moved by threshold − 1
+    /// or more the same way. `None`: the cell needs nothing.
+    fn targets(&self, k: u64) -> Vec<Option<(u64, u64)>> {
+        let high = k.saturating_sub(1);
+        let mut targets: Vec<Option<(u64, u64)>> = self
+            .cells
+            .iter()
+            .map(|c| (1..k).contains(&c.value).then_some((0, high)))
+            .collect();
+        for &(id, before) in &self.anchors {
+            let now = self.cells[id].value;
+            if now == before || now.abs_diff(before) >= k {
+                continue;
+            }
+            let (lo, hi) = if now > before {
+                (before, before + high)
+            } else {
+                (before.saturating_sub(high), before)
+            };
+            targets[id] = Some(match targets[id] {
+                Some((l, h)) => (l.min(lo), h.max(hi)),
+                None => (lo, hi),
+            });
+        }
+        targets
+    }
+
     /// Adds a cell.
     pub fn cell(&mut self, value: u64, shown: bool, cost: u32) -> CellId {
         self.cells.push(Cell {
@@ -222,8 +275,11 @@ impl Grid {
     pub fn protect(&mut self, threshold: u32) -> AuditSummary {
         self.index();
         let k = u64::from(threshold);
-        for cell in &mut self.cells {
-            cell.status = if (1..k).contains(&cell.value) {
+        let targets = self.targets(k);
+        self.lo = targets.iter().map(|t| t.map_or(0, |(lo, _)| lo)).collect();
+        self.hi = targets.iter().map(|t| t.map_or(0, |(_, hi)| hi)).collect();
+        for (cell, target) in self.cells.iter_mut().zip(&targets) {
+            cell.status = if target.is_some() {
                 Status::Primary
             } else if cell.shown {
                 Status::Published
@@ -232,13 +288,13 @@ impl Grid {
             };
         }
         let mut audit = Audit {
-            k,
             seen: self
                 .cells
                 .iter()
-                .map(|c| Seen {
-                    zero: c.value == 0,
-                    high: k == 0 || c.value + 1 >= k,
+                .enumerate()
+                .map(|(id, c)| Seen {
+                    zero: c.value <= self.lo[id],
+                    high: c.value >= self.hi[id],
                     moved: false,
                 })
                 .collect(),
@@ -419,9 +475,8 @@ impl Grid {
             (block.at(r2, c2), row_sign * col_sign),
         ];
         let p = &self.cells[failure.cell];
-        let k = failure.k;
-        let down = p.value;
-        let up = k.saturating_sub(1).saturating_sub(p.value);
+        let down = p.value.saturating_sub(self.lo[failure.cell]);
+        let up = self.hi[failure.cell].saturating_sub(p.value);
         let mut cost = 0u64;
         let mut new = 0;
         let mut room = true;
@@ -537,280 +592,5 @@ impl Grid {
         for id in pinned {
             self.cells[id].status = Status::Published;
         }
-    }
-}
-
-/// A primary cell the audit could not protect.
-#[derive(Debug, Clone, Copy)]
-struct Failure {
-    cell: CellId,
-    k: u64,
-    /// No table consistent with the published numbers has it at 0.
-    low: bool,
-    /// None has it at threshold − 1 or more.
-    high: bool,
-}
-
-struct Audit {
-    k: u64,
-    seen: Vec<Seen>,
-    solves: usize,
-}
-
-/// Connected groups of unknown cells (two unknowns on one line are linked).
-struct Components {
-    of: Vec<usize>,
-}
-
-impl Components {
-    fn members(&self, comp: usize) -> Vec<CellId> {
-        (0..self.of.len()).filter(|&i| self.of[i] == comp).collect()
-    }
-}
-
-fn components(grid: &Grid) -> Components {
-    let n = grid.cells.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    for line in &grid.lines {
-        let mut first = None;
-        for id in line.members() {
-            if !grid.unknown(id) {
-                continue;
-            }
-            match first {
-                None => first = Some(id),
-                Some(f) => {
-                    let (a, b) = (find(&mut parent, f), find(&mut parent, id));
-                    if a != b {
-                        parent[a] = b;
-                    }
-                }
-            }
-        }
-    }
-    let of = (0..n)
-        .map(|i| {
-            if grid.unknown(i) {
-                find(&mut parent, i)
-            } else {
-                usize::MAX
-            }
-        })
-        .collect();
-    Components { of }
-}
-
-/// Integer (or real) variables ≥ 0 for `members`, with objective
-/// coefficients from `objective`.
-fn add_vars(
-    problem: &mut Problem,
-    members: &[CellId],
-    objective: impl Fn(CellId) -> f64,
-    integer: bool,
-) -> BTreeMap<CellId, microlp::Variable> {
-    members
-        .iter()
-        .map(|&id| {
-            let var = if integer {
-                problem.add_integer_var(objective(id), (0, i32::MAX))
-            } else {
-                problem.add_var(objective(id), (0.0, f64::INFINITY))
-            };
-            (id, var)
-        })
-        .collect()
-}
-
-/// The lines touching `members`, published values moved to the right.
-fn add_lines(
-    grid: &Grid,
-    problem: &mut Problem,
-    members: &[CellId],
-    vars: &BTreeMap<CellId, microlp::Variable>,
-) {
-    let mut lines = BTreeSet::new();
-    for &id in members {
-        lines.extend(grid.cell_lines[id].iter().copied());
-    }
-    for l in lines {
-        let line = &grid.lines[l];
-        let mut terms = Vec::new();
-        let mut rhs = 0f64;
-        for (id, coeff) in line
-            .parts
-            .iter()
-            .map(|&p| (p, 1.0))
-            .chain(line.totals.iter().map(|&t| (t, -1.0)))
-        {
-            match vars.get(&id) {
-                Some(&var) => terms.push((var, coeff)),
-                None => rhs -= coeff * grid.cells[id].value as f64,
-            }
-        }
-        if terms.is_empty() {
-            continue;
-        }
-        let op = if line.exact {
-            ComparisonOp::Eq
-        } else {
-            ComparisonOp::Le
-        };
-        problem.add_constraint(terms.as_slice(), op, rhs);
-    }
-}
-
-impl Audit {
-    /// Audits the primary cells still without both witnesses and returns
-    /// the unprotected ones.
-    fn run(&mut self, grid: &Grid) -> Vec<Failure> {
-        let comps = components(grid);
-        let mut by_comp: BTreeMap<usize, Vec<CellId>> = BTreeMap::new();
-        for id in 0..grid.cells.len() {
-            let needs = grid.cells[id].status == Status::Primary
-                && (!self.seen[id].zero || !self.seen[id].high);
-            if needs {
-                by_comp.entry(comps.of[id]).or_default().push(id);
-            }
-        }
-        let mut failures = Vec::new();
-        for (comp, targets) in by_comp {
-            let members = comps.members(comp);
-            failures.extend(self.component(grid, &members, &targets));
-        }
-        failures
-    }
-
-    fn component(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) -> Vec<Failure> {
-        let mut fail_low = BTreeSet::new();
-        let mut fail_high = BTreeSet::new();
-        let high = self.k.saturating_sub(1);
-        // Zero witnesses, then witnesses at threshold − 1 or more: sweep
-        // while sweeps find new witnesses, then one cell at a time (each
-        // solve still records a witness for every cell).
-        for want_zero in [true, false] {
-            let mut stalled = false;
-            loop {
-                let need: Vec<CellId> = targets
-                    .iter()
-                    .copied()
-                    .filter(|&id| {
-                        if want_zero {
-                            !self.seen[id].zero && !fail_low.contains(&id)
-                        } else {
-                            !self.seen[id].high && !fail_high.contains(&id)
-                        }
-                    })
-                    .collect();
-                let Some(&first) = need.first() else {
-                    break;
-                };
-                let cells = if stalled { &need[..1] } else { &need[..] };
-                if want_zero {
-                    self.solve_min(grid, members, cells);
-                } else {
-                    self.solve_max(grid, members, cells, &|_| high);
-                }
-                if stalled || need.len() == 1 {
-                    if want_zero && !self.seen[first].zero {
-                        fail_low.insert(first);
-                    }
-                    if !want_zero && !self.seen[first].high {
-                        fail_high.insert(first);
-                    }
-                } else {
-                    let progress = need.iter().any(|&id| {
-                        if want_zero {
-                            self.seen[id].zero
-                        } else {
-                            self.seen[id].high
-                        }
-                    });
-                    stalled = !progress;
-                }
-            }
-        }
-        let failing: BTreeSet<CellId> = fail_low.union(&fail_high).copied().collect();
-        failing
-            .into_iter()
-            .map(|cell| Failure {
-                cell,
-                k: self.k,
-                low: fail_low.contains(&cell),
-                high: fail_high.contains(&cell),
-            })
-            .collect()
-    }
-
-    /// Minimises the sum of `targets` and records the witness; whether the
-    /// minimum was proven.
-    fn solve_min(&mut self, grid: &Grid, members: &[CellId], targets: &[CellId]) -> bool {
-        let mut problem = Problem::new(OptimizationDirection::Minimize);
-        let targets: BTreeSet<CellId> = targets.iter().copied().collect();
-        let vars = add_vars(
-            &mut problem,
-            members,
-            |id| if targets.contains(&id) { 1.0 } else { 0.0 },
-            true,
-        );
-        add_lines(grid, &mut problem, members, &vars);
-        self.finish(grid, &problem, &vars)
-    }
-
-    /// Maximises the sum of `targets`, each capped at `cap(cell)`, and
-    /// records the witness; whether the maximum was proven.
-    fn solve_max(
-        &mut self,
-        grid: &Grid,
-        members: &[CellId],
-        targets: &[CellId],
-        cap: &dyn Fn(CellId) -> u64,
-    ) -> bool {
-        let mut problem = Problem::new(OptimizationDirection::Maximize);
-        let vars = add_vars(&mut problem, members, |_| 0.0, true);
-        add_lines(grid, &mut problem, members, &vars);
-        for id in targets {
-            if let Some(&x) = vars.get(id) {
-                let y = problem.add_var(1.0, (0.0, cap(*id) as f64));
-                problem.add_constraint([(y, 1.0), (x, -1.0)], ComparisonOp::Le, 0.0);
-            }
-        }
-        self.finish(grid, &problem, &vars)
-    }
-
-    /// Solves `problem`, records what its assignment witnesses, and says
-    /// whether it proved its optimum (a solve that stopped at its limit
-    /// proves nothing, though any assignment it found is still a witness).
-    fn finish(
-        &mut self,
-        grid: &Grid,
-        problem: &Problem,
-        vars: &BTreeMap<CellId, microlp::Variable>,
-    ) -> bool {
-        self.solves += 1;
-        #[cfg(test)]
-        if SOLVER_STOPS.with(std::cell::Cell::get) {
-            return false;
-        }
-        let mut options = SolveOptions::default();
-        options.node_limit = Some(NODE_LIMIT);
-        let Ok(SolveOutcome::Solution(solution)) = problem.solve_with(options) else {
-            return false;
-        };
-        for (&id, &var) in vars {
-            let value = solution.var_value(var).round();
-            let value = if value <= 0.0 { 0 } else { value as u64 };
-            let seen = &mut self.seen[id];
-            seen.zero |= value == 0;
-            seen.high |= value + 1 >= self.k;
-            seen.moved |= value != grid.cells[id].value;
-        }
-        solution.status() == SolutionStatus::Optimal
     }
 }
