@@ -17,7 +17,21 @@ use binhan_core::shelters::wire::{
     PublishRequest, PublishResponse, MAX_MAIL_BYTES, MAX_MAIL_ITEMS,
 };
 use binhan_core::shelters::{DirectoryUpdate, ProvincialKey, SignedPublication};
+use binhan_core::sync::wire::DeviceRecord;
 use binhan_core::sync::KeyEndorsement;
+
+/// Refuses an endorsement of a provincial key that is not signed by `me`,
+/// an officer's device.
+pub(super) fn check_endorsement(me: &DeviceRecord, endorsement: &KeyEndorsement) -> Result<()> {
+    endorsement
+        .check(&endorsement.key, &me.public, me.role)
+        .map_err(|_| {
+            ServerError::unprocessable(
+                "bad_signature",
+                "the endorsement is not signed by this officer's device",
+            )
+        })
+}
 
 /// `POST /v1/province/key`: a provincial officer endorses the key the
 /// province signs with (its phone does before each publication). Devices
@@ -29,14 +43,7 @@ pub async fn endorse_key<S: Storage>(
     Wire(endorsement): Wire<KeyEndorsement>,
 ) -> Result<Wire<()>> {
     officer_only(&me, "endorse the provincial key")?;
-    endorsement
-        .check(&endorsement.key, &me.public, me.role)
-        .map_err(|_| {
-            ServerError::unprocessable(
-                "bad_signature",
-                "the endorsement is not signed by this officer's device",
-            )
-        })?;
+    check_endorsement(&me, &endorsement)?;
     state.storage.endorse_key(endorsement).await?;
     tracing::info!("provincial key endorsed");
     Ok(Wire(()))

@@ -4,6 +4,7 @@
 //! published by an officer and handed to every device.
 
 use super::extract::{Authenticated, Wire};
+use super::shelters::check_endorsement;
 use super::{officer_only, AppState};
 use crate::error::{Result, ServerError};
 use crate::storage::Storage;
@@ -79,17 +80,13 @@ pub async fn publish_office_key<S: Storage>(
 ) -> Result<Wire<()>> {
     officer_only(&me, "publish the statistics office key")?;
     let signer = request.office_key.signer;
-    let endorsed = request.endorsement.key == signer
-        && request
-            .endorsement
-            .check(&signer, &me.public, me.role)
-            .is_ok();
-    if !endorsed {
+    if request.endorsement.key != signer {
         return Err(ServerError::unprocessable(
             "bad_endorsement",
-            "the endorsement is not this officer's, of the key that signed",
+            "the endorsement is not of the key that signed the office key",
         ));
     }
+    check_endorsement(&me, &request.endorsement)?;
     OfficeKey::verify(&request.office_key, &ProvincialKey(signer)).map_err(|_| {
         ServerError::unprocessable(
             "bad_signature",

@@ -5,7 +5,8 @@
 //! read as the officer's vault opens it.
 
 use crate::support::{
-    assert_no_case_content, health_service_delivered, intake, Backend, Server, Team,
+    assert_no_case_content, health_service_delivered, intake, server_row_count, Backend, RawDevice,
+    Server, Team,
 };
 use binhan_core::cases::CaseAction;
 use binhan_core::model::ServiceType;
@@ -118,3 +119,76 @@ async fn statistics_wait_for_the_office_key(backend: Backend) {
     assert_eq!(phone.sync().await.statistics_sent, 0, "sent once");
 }
 on_both_backends!(statistics_wait_for_the_office_key);
+
+/// What the server checks of sealed statistics, as a collaborator's
+/// device would send them wrong: a row that is not sealed statistics, a
+/// push not signed by the device, an office key from a device that is not
+/// an officer's, and the sealed rows asked for by anyone but an officer.
+/// Each is refused with its reason and nothing is stored.
+async fn bad_sealed_statistics_are_refused_with_a_reason(backend: Backend) {
+    use binhan_core::stats::sealed::{OfficeKey, SealedStat, StatSlot};
+    use binhan_core::sync::wire::{encode, OfficeKeyPublish, SealedStatsRequest, StatsPush};
+    let server = Server::start(backend);
+    let team = Team::enrol(&server, "muong_kim", 0).await;
+    let code = team
+        .manager
+        .app
+        .invite(binhan_core::model::Role::Collaborator, "muong_kim", 24)
+        .await
+        .unwrap()
+        .code;
+    let raw = RawDevice::enrol(&server, &code).await;
+    let push = |rows: Vec<SealedStat>, signed: bool| {
+        let message = binhan_core::sync::wire::stats_message(&rows);
+        encode(&StatsPush {
+            signature: if signed {
+                raw.identity.sign(&message)
+            } else {
+                vec![0; 64]
+            },
+            rows,
+        })
+    };
+    let not_sealed = SealedStat {
+        slot: StatSlot([1; 16]),
+        body: b"synthetic clear record, not sealed".to_vec(),
+    };
+    let refused = raw
+        .post("/v1/stats/push", push(vec![not_sealed.clone()], true), true)
+        .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (422, "bad_record")
+    );
+    let refused = raw
+        .post("/v1/stats/push", push(vec![not_sealed], false), true)
+        .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (422, "bad_signature")
+    );
+
+    let signer = binhan_core::shelters::ProvincialSigner::from_seed([9; 32]);
+    let publish = OfficeKeyPublish {
+        office_key: OfficeKey::publish(&signer).unwrap(),
+        endorsement: binhan_core::sync::KeyEndorsement::sign(&raw.identity, signer.public_key().0),
+    };
+    let refused = raw
+        .post("/v1/province/office-key", encode(&publish), true)
+        .await;
+    assert_eq!(
+        (refused.status, refused.error_code().as_str()),
+        (403, "not_provincial_officer")
+    );
+    let refused = raw
+        .post(
+            "/v1/stats/sealed",
+            encode(&SealedStatsRequest::default()),
+            true,
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(server_row_count(&server.backend, "stat_sealed").await, 0);
+    assert_eq!(server_row_count(&server.backend, "office_keys").await, 0);
+}
+on_both_backends!(bad_sealed_statistics_are_refused_with_a_reason);
