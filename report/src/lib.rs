@@ -84,6 +84,20 @@ use referrals::ReferralGrid;
 use serde::{Deserialize, Serialize};
 use tables::{comparison_table, dimensions, survivor_tables, Year, YearGrid};
 
+/// What earlier releases published for a report's months: those of its own
+/// period, of the period before (whose current year is this report's
+/// previous year) and of the period after (whose previous year is this
+/// report's year).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Earlier {
+    /// Releases of the report's own period.
+    pub this: Releases,
+    /// Releases of the period before.
+    pub before: Releases,
+    /// Releases of the period after.
+    pub next: Releases,
+}
+
 /// The default disclosure threshold: counts from 1 to 4 are suppressed.
 pub const DEFAULT_THRESHOLD: u32 = 5;
 
@@ -113,29 +127,39 @@ impl ReportBuilder {
         config: &ReportConfig,
         generated_on: NaiveDate,
     ) -> AnnualReport {
-        self.finish_after(registries, config, generated_on, &Releases::default())
+        self.finish_after(registries, config, generated_on, &Earlier::default())
     }
 
     /// The report of the builder's year, generated on `generated_on`,
-    /// audited together with what `earlier` releases of its period
-    /// published: a count that moved by less than the threshold since
-    /// (records added or withdrawn in between) is protected like a small
-    /// count, so the pair isolates no one.
+    /// audited together with what `earlier` releases published for its
+    /// months: a count that moved by less than the threshold since (records
+    /// added or withdrawn in between) is protected like a small count, so
+    /// the pair isolates no one.
     pub fn finish_after(
         self,
         registries: &Registries,
         config: &ReportConfig,
         generated_on: NaiveDate,
-        earlier: &Releases,
+        earlier: &Earlier,
     ) -> AnnualReport {
         let period = self.period;
         let dims = dimensions();
         let t = config.threshold;
-        let current = YearGrid::protect(&self.current, &dims, t, earlier, Year::Current);
-        let previous = YearGrid::protect(&self.previous, &dims, t, earlier, Year::Previous);
-        let referred = ReferralGrid::protect(&self.current.referrals, t, earlier, Year::Current);
-        let referred_before =
-            ReferralGrid::protect(&self.previous.referrals, t, earlier, Year::Previous);
+        // This period's months are the current year of its own releases and
+        // the previous year of the next period's; the year before is the
+        // previous year of its own and the current year of the period before.
+        let now = [
+            (&earlier.this, Year::Current),
+            (&earlier.next, Year::Previous),
+        ];
+        let before = [
+            (&earlier.this, Year::Previous),
+            (&earlier.before, Year::Current),
+        ];
+        let current = YearGrid::protect(&self.current, &dims, t, &now);
+        let previous = YearGrid::protect(&self.previous, &dims, t, &before);
+        let referred = ReferralGrid::protect(&self.current.referrals, t, &now);
+        let referred_before = ReferralGrid::protect(&self.previous.referrals, t, &before);
         let mut indicators = programme::indicators(registries, period, &current, &previous);
         indicators.extend(referrals::indicators(&referred, &referred_before));
         indicators.extend(activities::indicators(registries, period));

@@ -7,14 +7,15 @@
 //! its period ([`ReportBuilder::finish_after`]) and kept for the next.
 
 use super::{
-    to_csv, to_xlsx, AnnualReport, Registries, ReportBuilder, ReportConfig, ShelterInput,
+    to_csv, to_xlsx, AnnualReport, Earlier, Registries, ReportBuilder, ReportConfig, ShelterInput,
     DEFAULT_THRESHOLD,
 };
 use binhan_core::app::Vault;
 use binhan_core::stats::registry::ReportFormat;
 use binhan_core::stats::ReportPeriod;
 use binhan_core::Rule;
-use binhan_core::{Error, Result};
+use binhan_core::{Error, Refusal, Result};
+use chrono::Datelike;
 
 /// Years a report may be asked for.
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
@@ -99,6 +100,14 @@ impl OfficerReport for Vault {
             ));
         }
         let period = ReportPeriod::new(year, first_month)?;
+        self.enrolment()?.ok_or(Error::NotEnrolled)?;
+        if self
+            .released_periods()?
+            .into_iter()
+            .any(|released| shifted_overlap(released, period))
+        {
+            return Err(Error::NotAllowed(Refusal::OverlapsReleasedPeriod));
+        }
         let read = self.statistics_records().await?;
         let listing = self.registries().await?;
         let shelters = self
@@ -123,7 +132,15 @@ impl OfficerReport for Vault {
         builder.extend(&read.records);
         // Every report made here is a release: audited together with the
         // earlier releases of its period, then kept for the next.
-        let earlier = self.report_releases(period)?;
+        let next = ReportPeriod {
+            year: period.year + 1,
+            ..period
+        };
+        let earlier = Earlier {
+            this: self.report_releases(period)?,
+            before: self.report_releases(period.previous())?,
+            next: self.report_releases(next)?,
+        };
         let report = builder.finish_after(
             &registries,
             &ReportConfig { threshold },
@@ -132,5 +149,35 @@ impl OfficerReport for Vault {
         );
         self.keep_report_release(&report)?;
         Ok(report)
+    }
+}
+
+/// Whether `a` and `b` start in different months and their reports share
+/// months (each report also counts the twelve months before its period):
+/// compared, two such reports give the counts of the months one has and
+/// the other has not.
+fn shifted_overlap(a: ReportPeriod, b: ReportPeriod) -> bool {
+    let window = |p: ReportPeriod| p.previous().first_day()..=p.last_day();
+    let (a, b) = (window(a), window(b));
+    a.start().month() != b.start().month() && a.start() <= b.end() && b.start() <= a.end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_overlap_only_when_shifted_and_sharing_months() {
+        let p = |year, first| ReportPeriod::new(year, Some(first)).unwrap();
+        // The default period and the calendar year of the same year.
+        assert!(shifted_overlap(p(2026, 12), p(2026, 1)));
+        // Reports also count the year before: 2026 from January shares
+        // months with 2027 from December.
+        assert!(shifted_overlap(p(2026, 1), p(2027, 12)));
+        // The same first month: whole years, audited together instead.
+        assert!(!shifted_overlap(p(2026, 12), p(2027, 12)));
+        assert!(!shifted_overlap(p(2026, 12), p(2026, 12)));
+        // Far apart.
+        assert!(!shifted_overlap(p(2020, 1), p(2026, 12)));
     }
 }

@@ -112,8 +112,9 @@ fn safe(count: u64, threshold: u32) -> bool {
 
 impl ReferralGrid {
     /// Lays out `tally`'s table with its margins and protects it, and
-    /// against what `earlier` releases of the period published for `year`.
-    pub fn protect(tally: &ReferralTally, threshold: u32, earlier: &Releases, year: Year) -> Self {
+    /// against what earlier releases published for these months (each of
+    /// `earlier`: releases and the year these months are in them).
+    pub fn protect(tally: &ReferralTally, threshold: u32, earlier: &[(&Releases, Year)]) -> Self {
         let mut grid = Grid::default();
         let outcomes = ReferralStatus::ALL.len();
         let cols = outcomes + 1;
@@ -147,15 +148,17 @@ impl ReferralGrid {
             .map(|s| s.code())
             .chain(["total"])
             .collect();
-        for (i, &id) in cells.iter().enumerate() {
-            let (r, k) = (i / cols, i % cols);
-            let place = match year {
-                Year::Current => Some(col_codes[k]),
-                Year::Previous => (k == outcomes).then_some("previous_total"),
-            };
-            if let (Some(column), Some(row)) = (place, row_codes.get(r)) {
-                let places = [("referrals".to_string(), row.clone(), column.to_string())];
-                anchor(&mut grid, earlier, id, &places);
+        for &(releases, year) in earlier {
+            for (i, &id) in cells.iter().enumerate() {
+                let (r, k) = (i / cols, i % cols);
+                let place = match year {
+                    Year::Current => Some(col_codes[k]),
+                    Year::Previous => (k == outcomes).then_some("previous_total"),
+                };
+                if let (Some(column), Some(row)) = (place, row_codes.get(r)) {
+                    let places = [("referrals".to_string(), row.clone(), column.to_string())];
+                    anchor(&mut grid, releases, id, &places);
+                }
             }
         }
         let audit = grid.protect(threshold);
@@ -317,18 +320,12 @@ mod tests {
     }
 
     fn empty() -> ReferralGrid {
-        ReferralGrid::protect(
-            &ReferralTally::default(),
-            5,
-            &Releases::default(),
-            Year::Current,
-        )
+        ReferralGrid::protect(&ReferralTally::default(), 5, &[])
     }
 
     #[test]
     fn counts_by_service_and_outcome_with_small_cells_suppressed() {
-        let grid =
-            ReferralGrid::protect(&tally(&fifteen()), 5, &Releases::default(), Year::Current);
+        let grid = ReferralGrid::protect(&tally(&fifteen()), 5, &[]);
         let table = table(&grid, &empty());
         assert_eq!(table.value("health", "delivered"), Some(&Value::Count(10)));
         assert_eq!(table.value("province", "total"), Some(&Value::Count(15)));
@@ -361,7 +358,7 @@ mod tests {
     #[test]
     fn margins_that_would_pin_one_small_count_are_withheld() {
         let records: Vec<StatRecord> = fifteen().into_iter().skip(1).take(11).collect();
-        let grid = ReferralGrid::protect(&tally(&records), 5, &Releases::default(), Year::Current);
+        let grid = ReferralGrid::protect(&tally(&records), 5, &[]);
         let table = table(&grid, &empty());
         assert_eq!(
             table.value("police_security", "sent"),
@@ -374,8 +371,7 @@ mod tests {
 
     #[test]
     fn the_share_in_time_and_the_median_wait() {
-        let current =
-            ReferralGrid::protect(&tally(&fifteen()), 5, &Releases::default(), Year::Current);
+        let current = ReferralGrid::protect(&tally(&fifteen()), 5, &[]);
         let figures = indicators(&current, &empty());
         let value = |code: &str| {
             figures
@@ -389,8 +385,7 @@ mod tests {
         // time and four not (two late, two unanswered): four names a few,
         // so the share is withheld at threshold 5 and shown at threshold 3.
         assert_eq!(value("referrals_answered_in_time"), Value::Suppressed);
-        let open =
-            ReferralGrid::protect(&tally(&fifteen()), 3, &Releases::default(), Year::Current);
+        let open = ReferralGrid::protect(&tally(&fifteen()), 3, &[]);
         assert_eq!(open.share_in_time, Value::Percent(800.0 / 12.0));
         // Days 1..=10: the lower median is 5.
         assert_eq!(value("median_days_to_first_service"), Value::Count(5));
@@ -400,7 +395,7 @@ mod tests {
     #[test]
     fn a_median_over_fewer_than_the_threshold_is_withheld() {
         let records: Vec<StatRecord> = fifteen().into_iter().take(4).collect();
-        let grid = ReferralGrid::protect(&tally(&records), 5, &Releases::default(), Year::Current);
+        let grid = ReferralGrid::protect(&tally(&records), 5, &[]);
         assert_eq!(grid.median_days, Value::Suppressed);
     }
 }

@@ -13,8 +13,19 @@ use chrono::NaiveDate;
 
 const THRESHOLD: u32 = 5;
 
-fn report(records: &[StatRecord], earlier: &Releases) -> AnnualReport {
-    let mut builder = ReportBuilder::new(ReportPeriod::new(2026, Some(1)).unwrap());
+fn report(records: &[StatRecord], releases: &Releases) -> AnnualReport {
+    report_of_period(
+        2026,
+        records,
+        &Earlier {
+            this: releases.clone(),
+            ..Earlier::default()
+        },
+    )
+}
+
+fn report_of_period(year: i32, records: &[StatRecord], earlier: &Earlier) -> AnnualReport {
+    let mut builder = ReportBuilder::new(ReportPeriod::new(year, Some(1)).unwrap());
     builder.extend(records);
     builder.finish_after(
         &synthetic::registries(3, 2026),
@@ -106,4 +117,79 @@ fn a_record_added_or_withdrawn_between_two_releases_is_not_recovered_from_the_pa
     // Nothing changed: the release publishes what the first did.
     let again = report(&records, &kept);
     assert_eq!(counts(&again).len(), counts(&first).len());
+}
+
+/// The same months published in two places: as the report year of one
+/// period and as the previous year of the next. A record of the earlier
+/// year added after its report must not show as a small change there.
+#[test]
+fn the_previous_year_of_a_report_is_audited_with_that_year_s_own_releases() {
+    let last_year = stats::records(24, 2025, 200);
+    let mut releases_2025 = Releases::default();
+    let report_2025 = report_of_period(2025, &last_year, &Earlier::default());
+    releases_2025.add(&report_2025);
+
+    // A case of 2025 recorded (or its consent withdrawn) after that report.
+    let mut both: Vec<StatRecord> = last_year[1..].to_vec();
+    both.extend(stats::records(25, 2026, 150));
+    let shown_before = |r: &AnnualReport| -> HashMap<String, u64> {
+        let mut out = HashMap::new();
+        for row in &r.table("survivors").unwrap().rows {
+            let at = r
+                .table("survivors")
+                .unwrap()
+                .columns
+                .iter()
+                .position(|c| c.code == "previous_total")
+                .unwrap();
+            if let Value::Count(n) = row.cells[at] {
+                out.insert(row.code.clone(), n);
+            }
+        }
+        out
+    };
+    let as_reported = |r: &AnnualReport| -> HashMap<String, u64> {
+        let table = r.table("survivors").unwrap();
+        let at = table
+            .columns
+            .iter()
+            .position(|c| c.code == "total")
+            .unwrap();
+        table
+            .rows
+            .iter()
+            .filter_map(|row| match row.cells[at] {
+                Value::Count(n) => Some((row.code.clone(), n)),
+                _ => None,
+            })
+            .collect()
+    };
+    let small = |report_2026: &AnnualReport| -> Vec<String> {
+        let (was, now) = (as_reported(&report_2025), shown_before(report_2026));
+        let mut found: Vec<String> = was
+            .iter()
+            .filter_map(|(row, &a)| {
+                let b = *now.get(row)?;
+                (a != b && a.abs_diff(b) < u64::from(THRESHOLD))
+                    .then(|| format!("{row}: {a} → {b}"))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let naive = report_of_period(2026, &both, &Earlier::default());
+    assert!(
+        !small(&naive).is_empty(),
+        "without 2025's release the change shows"
+    );
+    let audited = report_of_period(
+        2026,
+        &both,
+        &Earlier {
+            before: releases_2025,
+            ..Earlier::default()
+        },
+    );
+    assert!(audited.audit_previous.protected);
+    assert_eq!(small(&audited), Vec::<String>::new());
 }

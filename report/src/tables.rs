@@ -314,15 +314,15 @@ fn anchor_difference(
 
 impl YearGrid {
     /// Lays out `tally`'s cells and protects them with `threshold`, and
-    /// against what `earlier` releases of the period published for `year`.
+    /// against what earlier releases published for these months: each of
+    /// `earlier` is a set of releases and the year these months are in
+    /// them.
     pub fn protect(
         tally: &Tally,
         dims: &[Dimension],
         threshold: u32,
-        earlier: &Releases,
-        year: Year,
+        earlier: &[(&Releases, Year)],
     ) -> Self {
-        let places = Places { dims, year };
         let mut grid = Grid::default();
         let survivors: Vec<CellId> = tally
             .survivors
@@ -370,15 +370,18 @@ impl YearGrid {
                             .enumerate()
                             .map(|(c, row)| grid.cell(tally.survivors[c] - row[k], false, 0))
                             .collect();
-                        for (c, &id) in without.iter().enumerate() {
-                            let (all, with) =
-                                (places.survivors(Some(c)), places.cell(d, Some(c), k));
-                            anchor_difference(&mut grid, earlier, id, &all, &with);
-                        }
                         let with_total: u64 = counts.iter().map(|row| row[k]).sum();
                         let without_province = grid.cell(tally.total() - with_total, false, 0);
-                        let (all, with) = (places.survivors(None), places.cell(d, None, k));
-                        anchor_difference(&mut grid, earlier, without_province, &all, &with);
+                        for &(releases, year) in earlier {
+                            let places = Places { dims, year };
+                            for (c, &id) in without.iter().enumerate() {
+                                let (all, with) =
+                                    (places.survivors(Some(c)), places.cell(d, Some(c), k));
+                                anchor_difference(&mut grid, releases, id, &all, &with);
+                            }
+                            let (all, with) = (places.survivors(None), places.cell(d, None, k));
+                            anchor_difference(&mut grid, releases, without_province, &all, &with);
+                        }
                         grid.line(without_province, without.clone());
                         grid.line(total, vec![province[k], without_province]);
                         let mut block = Vec::with_capacity(rows * 3);
@@ -408,18 +411,21 @@ impl YearGrid {
                 grid.at_most(vec![with_service], delivered);
             }
         }
-        for (c, &id) in survivors.iter().enumerate() {
-            anchor(&mut grid, earlier, id, &places.survivors(Some(c)));
-        }
-        anchor(&mut grid, earlier, total, &places.survivors(None));
-        for (d, dim_cells) in cells.iter().enumerate() {
-            for (c, row) in dim_cells.communes.iter().enumerate() {
-                for (k, &id) in row.iter().enumerate() {
-                    anchor(&mut grid, earlier, id, &places.cell(d, Some(c), k));
-                }
+        for &(releases, year) in earlier {
+            let places = Places { dims, year };
+            for (c, &id) in survivors.iter().enumerate() {
+                anchor(&mut grid, releases, id, &places.survivors(Some(c)));
             }
-            for (k, &id) in dim_cells.province.iter().enumerate() {
-                anchor(&mut grid, earlier, id, &places.cell(d, None, k));
+            anchor(&mut grid, releases, total, &places.survivors(None));
+            for (d, dim_cells) in cells.iter().enumerate() {
+                for (c, row) in dim_cells.communes.iter().enumerate() {
+                    for (k, &id) in row.iter().enumerate() {
+                        anchor(&mut grid, releases, id, &places.cell(d, Some(c), k));
+                    }
+                }
+                for (k, &id) in dim_cells.province.iter().enumerate() {
+                    anchor(&mut grid, releases, id, &places.cell(d, None, k));
+                }
             }
         }
         let audit = grid.protect(threshold);

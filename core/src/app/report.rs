@@ -45,6 +45,24 @@ impl Vault {
         Ok(all.get(&period_key(period)).cloned().unwrap_or_default())
     }
 
+    /// (Provincial officer) The periods this vault made reports of.
+    pub fn released_periods(&self) -> Result<Vec<ReportPeriod>> {
+        self.officer_only()?;
+        let all: BTreeMap<String, Releases> = self
+            .with_store(|s| s.meta(RELEASES_META))?
+            .unwrap_or_default();
+        Ok(all
+            .keys()
+            .filter_map(|key| {
+                let (year, month) = key.split_once('-')?;
+                Some(ReportPeriod {
+                    year: year.parse().ok()?,
+                    first_month: month.parse().ok()?,
+                })
+            })
+            .collect())
+    }
+
     /// (Provincial officer) Keeps what `report` publishes, as a release of
     /// its period: later reports of the period are audited with it.
     pub fn keep_report_release(&self, report: &AnnualReport) -> Result<()> {

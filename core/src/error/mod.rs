@@ -215,7 +215,7 @@ mod tests {
                 .collect(),
         );
         let refusals = every_refusal();
-        assert_eq!(refusals.len(), 56);
+        assert_eq!(refusals.len(), 57);
         check(
             "refusal",
             refusals

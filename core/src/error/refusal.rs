@@ -101,6 +101,9 @@ pub enum Refusal {
     OfficersOnly,
     /// This vault holds no provincial signing key yet.
     NoSigningKey,
+    /// A report of a period overlapping one already released with another
+    /// first month: the two compared could give single months' counts.
+    OverlapsReleasedPeriod,
     /// This vault already holds a provincial signing key.
     SigningKeyExists,
     /// A commune case manager records only training sessions in the
@@ -208,6 +211,7 @@ impl Refusal {
             Self::TeamEpochWrong => "team_epoch_wrong",
             Self::OfficersOnly => "officers_only",
             Self::NoSigningKey => "no_signing_key",
+            Self::OverlapsReleasedPeriod => "overlaps_released_period",
             Self::SigningKeyExists => "signing_key_exists",
             Self::OnlyTrainingSessions => "only_training_sessions",
             Self::SessionOfOtherCommune => "session_of_other_commune",
@@ -394,6 +398,10 @@ impl Refusal {
             Self::NoSigningKey => same(
                 "kho dữ liệu này chưa có khóa ký của tỉnh; hãy tạo khóa hoặc nhập khóa trước",
                 "this vault holds no provincial signing key; generate or enter it first",
+            ),
+            Self::OverlapsReleasedPeriod => same(
+                "đã lập báo cáo cho một kỳ trùng tháng với kỳ này nhưng bắt đầu từ tháng khác; so sánh hai báo cáo có thể lộ số liệu từng tháng, nên không lập được",
+                "a report was already made for a period sharing months with this one but starting in another month; comparing the two could reveal single months' counts, so it is refused",
             ),
             Self::SigningKeyExists => same(
                 "kho dữ liệu này đã có khóa ký của tỉnh",
@@ -595,6 +603,7 @@ pub(super) mod tests {
             TeamEpochWrong,
             OfficersOnly,
             NoSigningKey,
+            OverlapsReleasedPeriod,
             SigningKeyExists,
             OnlyTrainingSessions,
             SessionOfOtherCommune,
@@ -660,6 +669,7 @@ pub(super) mod tests {
                 | TeamEpochWrong
                 | OfficersOnly
                 | NoSigningKey
+                | OverlapsReleasedPeriod
                 | SigningKeyExists
                 | OnlyTrainingSessions
                 | SessionOfOtherCommune
