@@ -153,6 +153,7 @@ pub(crate) enum T {
     ItemsHeld(usize),
     MembersWithoutConsent(u64),
     ReferralsOverdue(u64),
+    StatisticsWaiting(u64),
     Waiting(u64),
     SyncedCounts(u64, u64),
     Enrolling,
@@ -354,6 +355,10 @@ impl T {
             ReferralsOverdue(n) => vi_en(
                 format!("{n} chuyển gửi quá hạn phản hồi (tính đến lần đồng bộ gần nhất): hãy gọi cho đơn vị nhận."),
                 format!("{n} referrals are overdue for an answer (as of the last sync): call the organisation."),
+            ),
+            StatisticsWaiting(n) => vi_en(
+                format!("{n} bản thống kê (không định danh) đang giữ trên máy: chưa nhận được khóa của Sở Nội vụ nên chưa gửi. Sẽ gửi ở lần đồng bộ sau khi Sở công bố khóa."),
+                format!("{n} de-identified statistics kept on this phone: the provincial office's key has not arrived, so they were not sent. They go at a sync after the office publishes its key."),
             ),
             Waiting(n) => vi_en(
                 format!("{n} thay đổi chờ gửi"),

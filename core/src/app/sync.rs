@@ -16,6 +16,9 @@ const LAST_SYNC_META: &str = "sync.last";
 /// Meta key: team members the last full sync found without consent.
 const WITHOUT_CONSENT_META: &str = "sync.members_without_consent";
 const OVERDUE_META: &str = "sync.overdue_referrals";
+/// Meta key: statistics the last full sync kept back for want of the
+/// office's key.
+const STATS_WAITING_META: &str = "sync.statistics_waiting";
 /// The code of the server's refusal of a revoked device.
 const REVOKED: &str = "revoked";
 
@@ -182,9 +185,17 @@ impl Vault {
                 .set_meta(WITHOUT_CONSENT_META, &report.members_without_consent)?;
             let overdue = self.overdue_referrals()?.len() as u64;
             ctx.store.set_meta(OVERDUE_META, &overdue)?;
+            ctx.store
+                .set_meta(STATS_WAITING_META, &report.statistics_waiting)?;
             Ok(report)
         })
         .await
+    }
+
+    /// Statistics the last full sync kept on this phone because the
+    /// office's key was not known yet (sent at a later sync).
+    pub fn statistics_waiting_at_last_sync(&self) -> Result<u64> {
+        Ok(self.session()?.store.meta(STATS_WAITING_META)?.unwrap_or(0))
     }
 
     /// Referrals overdue for an answer when the last sync ended, on the

@@ -111,10 +111,13 @@ async fn statistics_wait_for_the_office_key(backend: Backend) {
     phone.app.create_case(intake("ST-4", "muong_kim")).unwrap();
     let early = phone.sync().await;
     assert_eq!((early.statistics_sent, early.statistics_waiting), (0, 1));
+    // The sync screen tells it from what the sync kept.
+    assert_eq!(phone.app.statistics_waiting_at_last_sync().unwrap(), 1);
 
     team.open_office().await;
     let later = phone.sync().await;
     assert_eq!((later.statistics_sent, later.statistics_waiting), (1, 0));
+    assert_eq!(phone.app.statistics_waiting_at_last_sync().unwrap(), 0);
     assert_eq!(team.office_records(2026).await.len(), 1);
     assert_eq!(phone.sync().await.statistics_sent, 0, "sent once");
 }

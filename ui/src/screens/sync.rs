@@ -280,6 +280,8 @@ pub(crate) struct SyncFacts {
     pub(crate) without_consent: u64,
     /// Referrals overdue for an answer at the last sync.
     pub(crate) overdue: u64,
+    /// Statistics kept back at the last sync for want of the office's key.
+    pub(crate) statistics_waiting: u64,
 }
 
 impl SyncFacts {
@@ -297,6 +299,7 @@ impl SyncFacts {
             held: vault.held_items().map(|h| h.len()).unwrap_or(0),
             without_consent: vault.members_without_consent().unwrap_or(0),
             overdue: vault.overdue_referrals_at_last_sync().unwrap_or(0),
+            statistics_waiting: vault.statistics_waiting_at_last_sync().unwrap_or(0),
         }
     }
 }
@@ -311,6 +314,7 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
         held,
         without_consent,
         overdue,
+        statistics_waiting,
     } = facts;
     let enrolment = enrolment.as_ref();
     let enrolled_as = enrolment
@@ -366,6 +370,10 @@ pub(crate) fn sync_view(state: &SyncState, facts: SyncFacts, lang: Lang) -> Sync
             }),
             (overdue > 0)
                 .then(|| Reason::new("referrals_overdue", T::ReferralsOverdue(overdue).get(lang))),
+            (statistics_waiting > 0).then(|| {
+                let text = T::StatisticsWaiting(statistics_waiting).get(lang);
+                Reason::new("statistics_waiting", text)
+            }),
         ]
         .into_iter()
         .flatten()
@@ -433,6 +441,15 @@ mod tests {
             Lang::En,
         );
         assert_eq!(overdue[0].code, "referrals_overdue");
+        let statistics = told(
+            SyncFacts {
+                statistics_waiting: 2,
+                ..SyncFacts::default()
+            },
+            Lang::Vi,
+        );
+        assert_eq!(statistics[0].code, "statistics_waiting");
+        assert!(statistics[0].text.contains("khóa của Sở Nội vụ"));
         assert!(overdue[0].text.starts_with("1 referrals are overdue"));
         assert!(
             without[0].text.starts_with("2 người"),
