@@ -101,11 +101,8 @@ impl OfficerReport for Vault {
         }
         let period = ReportPeriod::new(year, first_month)?;
         self.enrolment()?.ok_or(Error::NotEnrolled)?;
-        if self
-            .released_periods()?
-            .into_iter()
-            .any(|released| shifted_overlap(released, period))
-        {
+        let released = self.report_releases()?;
+        if released.iter().any(|(p, _)| shifted_overlap(*p, period)) {
             return Err(Error::NotAllowed(Refusal::OverlapsReleasedPeriod));
         }
         let read = self.statistics_records().await?;
@@ -136,10 +133,17 @@ impl OfficerReport for Vault {
             year: period.year + 1,
             ..period
         };
+        let of = |wanted: ReportPeriod| {
+            released
+                .iter()
+                .find(|(p, _)| *p == wanted)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default()
+        };
         let earlier = Earlier {
-            this: self.report_releases(period)?,
-            before: self.report_releases(period.previous())?,
-            next: self.report_releases(next)?,
+            this: of(period),
+            before: of(period.previous()),
+            next: of(next),
         };
         let report = builder.finish_after(
             &registries,

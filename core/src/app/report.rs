@@ -35,30 +35,23 @@ impl Vault {
             .await
     }
 
-    /// (Provincial officer) What the reports this vault made for `period`
-    /// published (empty before the first).
-    pub fn report_releases(&self, period: ReportPeriod) -> Result<Releases> {
-        self.officer_only()?;
-        let all: BTreeMap<String, Releases> = self
-            .with_store(|s| s.meta(RELEASES_META))?
-            .unwrap_or_default();
-        Ok(all.get(&period_key(period)).cloned().unwrap_or_default())
-    }
-
-    /// (Provincial officer) The periods this vault made reports of.
-    pub fn released_periods(&self) -> Result<Vec<ReportPeriod>> {
+    /// (Provincial officer) Every period this vault made reports of, with
+    /// what they published (read once: a report needs its own period's,
+    /// its neighbours' and every period's start).
+    pub fn report_releases(&self) -> Result<Vec<(ReportPeriod, Releases)>> {
         self.officer_only()?;
         let all: BTreeMap<String, Releases> = self
             .with_store(|s| s.meta(RELEASES_META))?
             .unwrap_or_default();
         Ok(all
-            .keys()
-            .filter_map(|key| {
+            .into_iter()
+            .filter_map(|(key, releases)| {
                 let (year, month) = key.split_once('-')?;
-                Some(ReportPeriod {
+                let period = ReportPeriod {
                     year: year.parse().ok()?,
                     first_month: month.parse().ok()?,
-                })
+                };
+                Some((period, releases))
             })
             .collect())
     }

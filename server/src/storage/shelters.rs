@@ -61,18 +61,24 @@ pub(super) async fn endorsed_province_key(
     let Some(key) = province_key(conn).await? else {
         return Ok((None, None));
     };
-    let row =
-        sqlx::query("SELECT endorsement FROM province_key_endorsements WHERE signing_key = $1")
-            .bind(key.0.to_vec())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let endorsement = row
+    let endorsement = endorsement_of(conn, key.0).await?;
+    Ok((Some(key), endorsement))
+}
+
+/// An officer's stored endorsement of the provincial key `key`, if any.
+pub(super) async fn endorsement_of(
+    conn: &mut sqlx::AnyConnection,
+    key: [u8; 32],
+) -> Result<Option<KeyEndorsement>> {
+    sqlx::query("SELECT endorsement FROM province_key_endorsements WHERE signing_key = $1")
+        .bind(key.to_vec())
+        .fetch_optional(&mut *conn)
+        .await?
         .map(|row| {
             postcard::from_bytes(&blob(&row, "endorsement")?)
                 .map_err(|_| corrupt("key endorsement"))
         })
-        .transpose()?;
-    Ok((Some(key), endorsement))
+        .transpose()
 }
 
 /// Refuses a publication that `signer` signed unless it is the province's

@@ -3,7 +3,7 @@
 //! officer's phone; the office's key; the months of school procedure use
 //! counselors' phones send.
 
-use super::shelters::{check_province_key, province_key};
+use super::shelters::{check_province_key, endorsement_of, province_key};
 use super::sql::{blob, corrupt};
 use super::SqlStorage;
 use crate::error::Result;
@@ -109,16 +109,7 @@ impl SqlStorage {
         };
         let office_key = SignedPublication::decode(&blob(&row, "publication")?)
             .map_err(|_| corrupt("office key"))?;
-        let endorsement =
-            sqlx::query("SELECT endorsement FROM province_key_endorsements WHERE signing_key = $1")
-                .bind(office_key.signer.to_vec())
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|row| {
-                    postcard::from_bytes(&blob(&row, "endorsement")?)
-                        .map_err(|_| corrupt("key endorsement"))
-                })
-                .transpose()?;
+        let endorsement = endorsement_of(&mut conn, office_key.signer).await?;
         Ok(OfficeKeyResponse {
             office_key: Some(office_key),
             endorsement,
