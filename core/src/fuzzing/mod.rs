@@ -97,6 +97,9 @@ pub fn sync_wire(data: &[u8]) {
                     for bundle in &push.bundles {
                         let _ = crate::sync::verify_bundle(bundle, &verifier);
                     }
+                    for page in &push.pages {
+                        let _ = crate::sync::verify_team_page(page, &verifier);
+                    }
                 }
                 for entry in &push.team {
                     let _ = crate::sync::verify_team_entry(entry, &p.peer.public());
@@ -197,6 +200,12 @@ fn open_pulled(pull: &wire::PullResponse) {
             );
         }
     }
+    for page in &pull.pages {
+        if let Ok(verifier) = peer.verifier() {
+            let _ = crate::sync::verify_team_page(&page.item, &verifier);
+        }
+        let _ = crate::sync::open_page_keys(&page.item, &p.me, &peer);
+    }
 }
 
 /// What a teammate's key can make the device decode: an event or a case's
@@ -294,7 +303,7 @@ pub fn team(data: &[u8]) {
             signature: Vec::new(),
         };
         let before = state.clone();
-        match state.accept(&entry, roles[usize::from(chunk[3]) % roles.len()]) {
+        match state.accept(entry.change(), roles[usize::from(chunk[3]) % roles.len()]) {
             Ok(()) => {
                 assert_eq!(state.epoch(), Some(entry.epoch));
                 assert_eq!(state.members(), entry.members.as_slice());

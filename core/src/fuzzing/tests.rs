@@ -105,8 +105,25 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
         }],
         &[state.encode_snapshot().expect("state")],
     );
+    let page = crate::sync::seal_team_page(
+        &p.peer,
+        vec![p.peer.device_id(), p.me.device_id()],
+        vec![crate::sync::wire::PageChange {
+            case_id: case,
+            epoch: 0,
+        }],
+        &[(
+            &p.me.public(),
+            vec![crate::sync::PageKey {
+                change: 0,
+                epoch: 0,
+                key: &p.case_key,
+            }],
+        )],
+    );
     let push = PushRequest {
         team: vec![entry.clone()],
+        pages: vec![page.clone()],
         events: wire_events.clone(),
         snapshots: vec![snapshot.clone()],
         bundles: vec![bundle.clone()],
@@ -116,6 +133,7 @@ fn seeds_sync_wire() -> Vec<Vec<u8>> {
             seq: 1,
             item: entry,
         }],
+        pages: vec![Sequenced { seq: 2, item: page }],
         bundles: vec![bundle],
         snapshots: vec![snapshot],
         events: wire_events

@@ -23,6 +23,7 @@ mod statistics;
 pub(crate) use statistics::OFFICE_KEY_META;
 mod team;
 mod team_changes;
+mod team_page;
 mod transport;
 pub mod wire;
 mod wrap;
@@ -53,6 +54,7 @@ pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use revocation::{may_revoke, Revocation, RevocationProof, RevocationQuery, QUERY_WINDOW_MS};
 pub use school::{SchoolGrant, MAX_SCHOOL_CHARS};
 pub use team::{lacks_consent, members_without_consent, TeamState};
+pub use team_page::{open_page_keys, seal_team_page, verify_team_page, PageKey, MAX_PAGE_KEYS};
 pub use transport::{
     check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,
     TransportFuture,

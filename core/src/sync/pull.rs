@@ -207,7 +207,7 @@ impl SyncContext<'_> {
         let signer = known(directory, entry.signer)?;
         verify_team_entry(entry, &signer.public)?;
         let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
-        if team.holds(entry) {
+        if team.holds(entry.change()) {
             return Ok(()); // applied before: our own change, or pulled again
         }
         if signer.role != Role::CommuneCaseManager {
@@ -221,7 +221,7 @@ impl SyncContext<'_> {
                 return Err(Error::NotAllowed(Refusal::TeamRemovalNeedsManager));
             }
         }
-        team.accept(entry, signer.role)?;
+        team.accept(entry.change(), signer.role)?;
         // Every key for this device opens before anything is kept.
         let keys = entry
             .wraps

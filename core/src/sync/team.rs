@@ -2,7 +2,7 @@
 //! change that. The same rules run on the device (before applying anything)
 //! and on the server (before storing a team change).
 
-use super::wire::{DeviceRecord, TeamEntry, MAX_TEAM_MEMBERS};
+use super::wire::{DeviceRecord, TeamChange, MAX_TEAM_MEMBERS};
 use crate::error::Refusal;
 use crate::events::CaseState;
 use crate::model::{ConsentScope, DeviceId, Role, Survivor};
@@ -147,11 +147,11 @@ impl TeamState {
     }
 
     /// Whether the team already reflects `entry`: its epoch is not ahead
-    /// and its members were all members then. Such an entry was applied
-    /// before (a device pulling again from the start gets every entry
+    /// and its members were all members then. Such a change was applied
+    /// before (a device pulling again from the start gets every change
     /// again); applying it again would change nothing, while the rules of
-    /// [`Self::accept`] would refuse an older epoch's entry.
-    pub fn holds(&self, entry: &TeamEntry) -> bool {
+    /// [`Self::accept`] would refuse an older epoch's change.
+    pub fn holds(&self, entry: TeamChange<'_>) -> bool {
         self.epoch().is_some_and(|current| entry.epoch <= current)
             && self
                 .epochs
@@ -170,12 +170,12 @@ impl TeamState {
     /// - removing anyone needs the next epoch, i.e. a new key;
     /// - a team has at most [`MAX_TEAM_MEMBERS`] members (checked first, so
     ///   an oversized entry costs nothing more).
-    pub fn accept(&mut self, entry: &TeamEntry, signer_role: Role) -> Result<()> {
+    pub fn accept(&mut self, entry: TeamChange<'_>, signer_role: Role) -> Result<()> {
         let refuse = Error::NotAllowed;
         if entry.members.len() > MAX_TEAM_MEMBERS {
             return Err(refuse(Refusal::TeamMembersInvalid));
         }
-        let mut unique = entry.members.clone();
+        let mut unique = entry.members.to_vec();
         unique.sort();
         unique.dedup();
         if unique.len() != entry.members.len() || entry.members.is_empty() {
@@ -212,7 +212,7 @@ impl TeamState {
                 }
             }
         }
-        self.epochs.insert(entry.epoch, entry.members.clone());
+        self.epochs.insert(entry.epoch, entry.members.to_vec());
         Ok(())
     }
 }
@@ -222,15 +222,11 @@ mod tests {
     use super::*;
     use crate::model::{CaseId, EventId};
 
-    fn entry(epoch: u32, members: &[DeviceId], signer: DeviceId) -> TeamEntry {
-        TeamEntry {
-            id: EventId::random(),
-            case_id: CaseId([1; 16]),
+    fn entry(epoch: u32, members: &[DeviceId], signer: DeviceId) -> TeamChange<'_> {
+        TeamChange {
             epoch,
-            members: members.to_vec(),
-            wraps: vec![],
+            members,
             signer,
-            signature: vec![],
         }
     }
 
@@ -243,31 +239,31 @@ mod tests {
     fn team_rules() {
         let [a, m, c, x] = devices();
         let mut team = TeamState::default();
-        assert!(team.accept(&entry(1, &[a], a), Role::Collaborator).is_err());
-        assert!(team.accept(&entry(0, &[m], a), Role::Collaborator).is_err());
-        team.accept(&entry(0, &[a, m], a), Role::Collaborator)
+        assert!(team.accept(entry(1, &[a], a), Role::Collaborator).is_err());
+        assert!(team.accept(entry(0, &[m], a), Role::Collaborator).is_err());
+        team.accept(entry(0, &[a, m], a), Role::Collaborator)
             .unwrap();
         assert_eq!(team.creator, Some(a));
         // A non-member cannot change it; a plain member who is not the creator cannot either.
         assert!(team
-            .accept(&entry(0, &[a, m, x], x), Role::CommuneCaseManager)
+            .accept(entry(0, &[a, m, x], x), Role::CommuneCaseManager)
             .is_err());
-        team.accept(&entry(0, &[a, m, c], m), Role::CommuneCaseManager)
+        team.accept(entry(0, &[a, m, c], m), Role::CommuneCaseManager)
             .unwrap();
         assert!(team
-            .accept(&entry(0, &[a, m, c, x], c), Role::SchoolCounselor)
+            .accept(entry(0, &[a, m, c, x], c), Role::SchoolCounselor)
             .is_err());
         // Removal needs a new epoch.
         assert!(team
-            .accept(&entry(0, &[a, m], m), Role::CommuneCaseManager)
+            .accept(entry(0, &[a, m], m), Role::CommuneCaseManager)
             .is_err());
-        team.accept(&entry(1, &[a, m], m), Role::CommuneCaseManager)
+        team.accept(entry(1, &[a, m], m), Role::CommuneCaseManager)
             .unwrap();
         assert!(team
-            .accept(&entry(3, &[a, m], m), Role::CommuneCaseManager)
+            .accept(entry(3, &[a, m], m), Role::CommuneCaseManager)
             .is_err());
         assert!(team
-            .accept(&entry(0, &[a, m], m), Role::CommuneCaseManager)
+            .accept(entry(0, &[a, m], m), Role::CommuneCaseManager)
             .is_err());
         assert!(team.was_member(c, 0));
         assert!(!team.was_member(c, 1));
@@ -286,18 +282,17 @@ mod tests {
         over.push(DeviceId::random());
 
         let mut team = TeamState::default();
-        let refused = team.accept(&entry(0, &over, a), Role::Collaborator);
+        let refused = team.accept(entry(0, &over, a), Role::Collaborator);
         assert!(matches!(
             refused,
             Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
         ));
         assert_eq!(team, TeamState::default());
 
-        team.accept(&entry(0, &full, a), Role::Collaborator)
-            .unwrap();
+        team.accept(entry(0, &full, a), Role::Collaborator).unwrap();
         let before = team.clone();
         assert!(matches!(
-            team.accept(&entry(0, &over, a), Role::Collaborator),
+            team.accept(entry(0, &over, a), Role::Collaborator),
             Err(Error::NotAllowed(Refusal::TeamMembersInvalid))
         ));
         assert_eq!(team, before);
@@ -308,28 +303,26 @@ mod tests {
     #[test]
     fn the_team_holds_the_entries_it_applied() {
         let [a, m, c, x] = devices();
+        let (first, grown) = ([a, m], [a, m, c]);
         let history = [
-            entry(0, &[a, m], a),
-            entry(0, &[a, m, c], m),
-            entry(1, &[a, m], m),
+            entry(0, &first, a),
+            entry(0, &grown, m),
+            entry(1, &first, m),
         ];
         let mut team = TeamState::default();
-        assert!(!team.holds(&history[0]));
+        assert!(!team.holds(history[0]));
         for e in &history {
-            team.accept(e, Role::CommuneCaseManager).unwrap();
+            team.accept(*e, Role::CommuneCaseManager).unwrap();
         }
         for e in &history {
-            assert!(team.holds(e));
+            assert!(team.holds(*e));
         }
         // Pulled again, the older epoch's entries would be refused as stale.
-        assert!(team
-            .clone()
-            .accept(&history[0], Role::Collaborator)
-            .is_err());
+        assert!(team.clone().accept(history[0], Role::Collaborator).is_err());
         // Not held: a member added, the next epoch, a stranger in an old one.
-        assert!(!team.holds(&entry(1, &[a, m, x], m)));
-        assert!(!team.holds(&entry(2, &[a, m], m)));
-        assert!(!team.holds(&entry(0, &[a, x], a)));
+        assert!(!team.holds(entry(1, &[a, m, x], m)));
+        assert!(!team.holds(entry(2, &[a, m], m)));
+        assert!(!team.holds(entry(0, &[a, x], a)));
     }
 
     /// A directory record certified as `role` of `commune` (keys unused).
@@ -403,7 +396,7 @@ mod tests {
             ..Survivor::default()
         };
         let mut team = TeamState::default();
-        team.accept(&entry(0, &[a, b, other_school], a), Role::SchoolCounselor)
+        team.accept(entry(0, &[a, b, other_school], a), Role::SchoolCounselor)
             .unwrap();
         let state = case_of(&student, a);
         assert_eq!(
@@ -416,7 +409,7 @@ mod tests {
         let mut by_collaborator = TeamState::default();
         by_collaborator
             .accept(
-                &entry(0, &[collaborator, a], collaborator),
+                entry(0, &[collaborator, a], collaborator),
                 Role::Collaborator,
             )
             .unwrap();
@@ -459,7 +452,7 @@ mod tests {
         .map(|r| (r.public.device_id, r))
         .collect();
         let mut team = TeamState::default();
-        team.accept(&entry(0, &[a, m, c, x], a), Role::Collaborator)
+        team.accept(entry(0, &[a, m, c, x], a), Role::Collaborator)
             .unwrap();
         let case_id = CaseId([1; 16]);
         let survivor = Survivor {

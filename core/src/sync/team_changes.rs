@@ -368,7 +368,7 @@ impl SyncContext<'_> {
             .copied()
             .filter(|m| *m != entry.signer && !team.members().contains(m))
             .collect();
-        team.accept(&entry, role)?;
+        team.accept(entry.change(), role)?;
         self.store.put_team(case_id, team)?;
         self.store.push_outbox(entry.id, &entry)?;
         Ok(joining)

@@ -315,6 +315,15 @@ pub struct TeamEntry {
 }
 
 impl TeamEntry {
+    /// The change, as the team rules see it.
+    pub fn change(&self) -> TeamChange<'_> {
+        TeamChange {
+            epoch: self.epoch,
+            members: &self.members,
+            signer: self.signer,
+        }
+    }
+
     /// What the signer signs.
     pub fn signed_message(&self) -> Vec<u8> {
         let mut m = b"binhan/team/v1".to_vec();
@@ -329,6 +338,89 @@ impl TeamEntry {
         m.extend(postcard::to_allocvec(&unsigned).unwrap_or_default());
         m
     }
+}
+
+/// One case's change in a [`TeamPage`]: the epoch whose members it sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageChange {
+    /// The case.
+    pub case_id: CaseId,
+    /// The epoch this change sets the members of.
+    pub epoch: u32,
+}
+
+/// The case keys a [`TeamPage`] carries for one of its members, sealed
+/// from the page's signer to that member once for the whole page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageKeys {
+    /// Who can open it.
+    pub recipient: DeviceId,
+    /// The sealed keys ([`crate::sync::open_page_keys`]).
+    pub sealed: Vec<u8>,
+}
+
+/// Changes to the teams of several cases that have the same members, made
+/// together by one device: signed once, and each member's case keys sealed
+/// once for the page. Every device a page is served to was on all of its
+/// teams when it was made. Apart from the cases, the same as one
+/// [`TeamEntry`] per case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamPage {
+    /// Random id (idempotency key).
+    pub id: EventId,
+    /// Every member of each change's epoch.
+    pub members: Vec<DeviceId>,
+    /// The cases, each at most once (at most [`MAX_PAGE_CHANGES`]).
+    pub changes: Vec<PageChange>,
+    /// Keys for members who need them, one sealed list per member.
+    pub keys: Vec<PageKeys>,
+    /// Who made the changes.
+    pub signer: DeviceId,
+    /// Signer's signature over everything above.
+    pub signature: Vec<u8>,
+}
+
+/// Most cases one [`TeamPage`] changes.
+pub const MAX_PAGE_CHANGES: usize = 500;
+
+impl TeamPage {
+    /// What the signer signs.
+    pub fn signed_message(&self) -> Vec<u8> {
+        let mut m = b"binhan/team-page/v1".to_vec();
+        let unsigned = (
+            &self.id,
+            &self.members,
+            &self.changes,
+            &self.keys,
+            &self.signer,
+        );
+        m.extend(postcard::to_allocvec(&unsigned).unwrap_or_default());
+        m
+    }
+
+    /// Each case's change, as the team rules see it.
+    pub fn team_changes(&self) -> impl Iterator<Item = (CaseId, TeamChange<'_>)> {
+        self.changes.iter().map(|c| {
+            let change = TeamChange {
+                epoch: c.epoch,
+                members: &self.members,
+                signer: self.signer,
+            };
+            (c.case_id, change)
+        })
+    }
+}
+
+/// One case's team change as the team rules ([`crate::sync::TeamState`])
+/// see it, whether it came alone ([`TeamEntry`]) or in a [`TeamPage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeamChange<'a> {
+    /// The epoch it sets the members of.
+    pub epoch: u32,
+    /// Every member of that epoch.
+    pub members: &'a [DeviceId],
+    /// Who made it.
+    pub signer: DeviceId,
 }
 
 /// A case's merged state up to a server sequence number, sealed with the
@@ -451,8 +543,11 @@ pub struct Sequenced<T> {
 /// A device pushes what it made.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PushRequest {
-    /// Team changes, applied in order.
+    /// Team changes made one case at a time (queued before team pages),
+    /// applied in order.
     pub team: Vec<TeamEntry>,
+    /// Team changes made together, applied in order after `team`.
+    pub pages: Vec<TeamPage>,
     /// Events, by their authors only.
     pub events: Vec<WireEvent>,
     /// Snapshots of cases the device is fully up to date on.
@@ -468,6 +563,8 @@ pub struct PushResponse {
     pub events: Vec<Sequenced<EventId>>,
     /// Team entries accepted.
     pub team: u32,
+    /// Team pages accepted.
+    pub pages: u32,
     /// Snapshots accepted.
     pub snapshots: u32,
     /// Bundles accepted.
@@ -492,6 +589,8 @@ pub struct PullRequest {
 pub struct PullResponse {
     /// Team entries, in sequence order.
     pub team: Vec<Sequenced<TeamEntry>>,
+    /// Team pages, in sequence order (applied with `team`, by sequence).
+    pub pages: Vec<Sequenced<TeamPage>>,
     /// Starting states of cases the device newly joined, bundled for it
     /// (applied after `team`, before `snapshots`).
     pub bundles: Vec<WireBundle>,

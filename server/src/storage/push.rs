@@ -183,7 +183,7 @@ impl SqlStorage {
             if device.role != Role::CommuneCaseManager {
                 Self::check_keeps_managers(tx, &team, entry).await?;
             }
-            team.accept(entry, device.role)
+            team.accept(entry.change(), device.role)
                 .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
             *seq += 1;
             let case = entry.case_id.as_bytes().to_vec();

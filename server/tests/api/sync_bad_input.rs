@@ -35,6 +35,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let push = |events, team: Vec<TeamEntry>| {
         encode(&PushRequest {
             team,
+            pages: vec![],
             events,
             snapshots: vec![],
             bundles: vec![],
@@ -85,6 +86,7 @@ async fn bad_requests_are_refused_and_write_nothing(backend: Backend) {
     let push_bundle = |bundle: WireBundle| {
         encode(&PushRequest {
             team: vec![team.clone()],
+            pages: vec![],
             bundles: vec![bundle],
             ..PushRequest::default()
         })

@@ -67,6 +67,7 @@ async fn push_case(
             "/v1/sync/push",
             encode(&PushRequest {
                 team: vec![entry],
+                pages: vec![],
                 events: vec![event],
                 snapshots: vec![],
                 bundles: vec![],

@@ -32,6 +32,7 @@ fn new_epoch(raw: &RawDevice, case_id: CaseId, keep: &[DeviceId]) -> Vec<u8> {
     sign_team_entry(&raw.identity, &mut entry);
     encode(&PushRequest {
         team: vec![entry],
+        pages: vec![],
         events: vec![],
         snapshots: vec![],
         bundles: vec![],

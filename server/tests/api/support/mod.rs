@@ -612,6 +612,7 @@ impl RawDevice {
             .collect();
         let push = PushRequest {
             team: vec![entry],
+            pages: vec![],
             events: events
                 .iter()
                 .map(|e| binhan_core::sync::seal_event(&self.identity, &key, 0, e))
