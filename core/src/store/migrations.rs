@@ -62,6 +62,9 @@ const MIGRATIONS: &[&str] = &[
     // written since.
     "ALTER TABLE case_list ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX case_list_by_change ON case_list (changed);",
+    // 4: what each outbox row holds (`OutboxKind`): rows queued before are
+    // single team entries.
+    "ALTER TABLE outbox ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.

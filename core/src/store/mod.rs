@@ -21,6 +21,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 pub use migrations::latest_version;
+pub use sync_state::OutboxKind;
 
 /// The database file inside a vault directory.
 pub const DATABASE_FILE: &str = "vault.db";

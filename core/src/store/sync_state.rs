@@ -12,6 +12,17 @@ use rusqlite::{params, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+
+/// What an outbox row holds, queued for the next push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    /// One case's signed team change, as devices queued them before team
+    /// pages (pushed until none is left).
+    TeamEntry = 0,
+    /// A signed team page.
+    TeamPage = 1,
+}
+
 impl Store {
     /// Events this device made that the server has not acknowledged,
     /// oldest first.
@@ -173,22 +184,31 @@ impl Store {
         self.put_sealed("devices", "record", device_id.as_bytes(), record)
     }
 
-    /// Queues an item for the next push.
-    pub fn push_outbox<T: Serialize>(&self, id: EventId, item: &T) -> Result<()> {
+    /// Queues an item of `kind` for the next push (team pages go with their
+    /// teams: [`Self::queue_team_page`]; tests queue what older versions
+    /// did).
+    #[cfg(any(test, feature = "testing"))]
+    pub fn push_outbox<T: Serialize>(&self, kind: OutboxKind, id: EventId, item: &T) -> Result<()> {
         let sealed = self.seal_value(binding("outbox", id.as_bytes(), "body"), item)?;
         self.conn().execute(
-            "INSERT INTO outbox (id, created, body) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO NOTHING",
-            params![id.as_bytes().as_slice(), chrono::Utc::now().timestamp_millis(), sealed],
+            "INSERT INTO outbox (id, created, body, kind) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            params![
+                id.as_bytes().as_slice(),
+                chrono::Utc::now().timestamp_millis(),
+                sealed,
+                kind as i64
+            ],
         )?;
         Ok(())
     }
 
-    /// Everything queued for push, oldest first.
-    pub fn outbox<T: DeserializeOwned>(&self) -> Result<Vec<(EventId, T)>> {
+    /// Everything of `kind` queued for push, oldest first.
+    pub fn outbox<T: DeserializeOwned>(&self, kind: OutboxKind) -> Result<Vec<(EventId, T)>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare_cached("SELECT id, body FROM outbox ORDER BY created, id")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT id, body FROM outbox WHERE kind = ?1 ORDER BY created, id")?;
         let rows: Vec<(Vec<u8>, Vec<u8>)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([kind as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         drop(conn);
@@ -202,6 +222,46 @@ impl Store {
                 Ok((id, item))
             })
             .collect()
+    }
+
+    /// Queues a team page for the next push and keeps the teams it
+    /// changes, in one transaction: a phone stopped on the way keeps
+    /// neither, and makes the change again, rather than a team no one else
+    /// hears of (or a page its own teams do not reflect).
+    pub fn queue_team_page<P: Serialize, T: Serialize>(
+        &self,
+        id: EventId,
+        page: &P,
+        teams: &[(CaseId, T)],
+    ) -> Result<()> {
+        let sealed_page = self.seal_value(binding("outbox", id.as_bytes(), "body"), page)?;
+        let sealed_teams = teams
+            .iter()
+            .map(|(case_id, team)| {
+                let row = case_id.as_bytes();
+                Ok((row, self.seal_value(binding("teams", row, "state"), team)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO outbox (id, created, body, kind) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+            params![
+                id.as_bytes().as_slice(),
+                chrono::Utc::now().timestamp_millis(),
+                sealed_page,
+                OutboxKind::TeamPage as i64
+            ],
+        )?;
+        for (row, sealed) in sealed_teams {
+            tx.execute(
+                "INSERT INTO teams (case_id, state) VALUES (?1, ?2)
+                 ON CONFLICT (case_id) DO UPDATE SET state = excluded.state",
+                params![row.as_slice(), sealed],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Removes acknowledged items from the outbox.

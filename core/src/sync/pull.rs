@@ -8,10 +8,14 @@ use super::engine::{
 use super::quarantine::Held;
 use super::team::TeamState;
 use super::wire::{
-    DeviceRecord, PullRequest, PullResponse, TeamEntry, WireBundle, WireEvent, WireSnapshot,
-    DEFAULT_PULL_BYTES,
+    DeviceRecord, PullRequest, PullResponse, TeamChange, TeamEntry, TeamPage, WireBundle,
+    WireEvent, WireSnapshot, DEFAULT_PULL_BYTES,
 };
-use super::{open_bundle, open_event, open_snapshot, unwrap_case_key, verify_team_entry};
+use super::{
+    open_bundle, open_event, open_page_keys, open_snapshot, unwrap_case_key, verify_team_entry,
+    verify_team_page,
+};
+use crate::crypto::SecretKey;
 use crate::error::Refusal;
 use crate::events::CaseState;
 use crate::model::{CaseId, DeviceId, Role};
@@ -83,6 +87,8 @@ impl SyncContext<'_> {
             self.store.set_meta(CURSOR, &cursor)?;
             rotate.extend(chunk.rotate.iter().copied());
             touched.extend(chunk.team.iter().map(|t| t.item.case_id));
+            let paged = chunk.pages.iter().flat_map(|p| &p.item.changes);
+            touched.extend(paged.clone().map(|c| c.case_id));
             touched.extend(
                 chunk
                     .bundles
@@ -91,7 +97,8 @@ impl SyncContext<'_> {
             );
             touched.extend(chunk.snapshots.iter().map(|s| s.case_id));
             touched.extend(chunk.events.iter().map(|e| e.item.case_id));
-            done += (chunk.team.len() + chunk.snapshots.len() + chunk.events.len()) as u64;
+            let team_changes = chunk.team.len() + paged.count();
+            done += (team_changes + chunk.snapshots.len() + chunk.events.len()) as u64;
             progress(SyncProgress {
                 phase: SyncPhase::Pulling,
                 done,
@@ -113,10 +120,22 @@ impl SyncContext<'_> {
     /// fails its checks is held back (see [`super::quarantine`]), the rest
     /// applies.
     async fn apply_chunk(&self, chunk: &PullResponse, report: &mut SyncReport) -> Result<()> {
-        let items = chunk
+        // Team entries and pages in the order the server stored them.
+        let mut team: Vec<(u64, Held)> = chunk
             .team
             .iter()
-            .map(|t| Held::Team(t.item.clone()))
+            .map(|t| (t.seq, Held::Team(t.item.clone())))
+            .chain(
+                chunk
+                    .pages
+                    .iter()
+                    .map(|p| (p.seq, Held::Page(p.item.clone()))),
+            )
+            .collect();
+        team.sort_by_key(|(seq, _)| *seq);
+        let items = team
+            .into_iter()
+            .map(|(_, item)| item)
             .chain(chunk.bundles.iter().cloned().map(Held::Bundle))
             .chain(chunk.snapshots.iter().cloned().map(Held::Snapshot))
             .chain(
@@ -149,6 +168,7 @@ impl SyncContext<'_> {
     async fn apply_items(&self, items: Vec<Held>, report: &mut SyncReport) -> Result<()> {
         let signers = items.iter().filter_map(|item| match item {
             Held::Team(t) => Some(t.signer),
+            Held::Page(p) => Some(p.signer),
             Held::Bundle(b) => Some(b.signer),
             Held::Event(e, _) => Some(e.author),
             Held::Snapshot(s) => Some(s.author),
@@ -158,8 +178,13 @@ impl SyncContext<'_> {
         // a commune case manager off is checked against their certificates.
         let mut wanted: Vec<DeviceId> = signers.collect();
         for item in &items {
-            if let Held::Team(entry) = item {
-                if let Some(team) = self.store.team::<TeamState>(entry.case_id)? {
+            let cases: Vec<CaseId> = match item {
+                Held::Team(entry) => vec![entry.case_id],
+                Held::Page(page) => page.changes.iter().map(|c| c.case_id).collect(),
+                _ => continue,
+            };
+            for case_id in cases {
+                if let Some(team) = self.store.team::<TeamState>(case_id)? {
                     wanted.extend(team.members().iter().copied());
                 }
             }
@@ -174,6 +199,7 @@ impl SyncContext<'_> {
         for item in items {
             let applied = match &item {
                 Held::Team(entry) => self.apply_team_entry(entry, &directory, report),
+                Held::Page(page) => self.apply_team_page(page, &directory, report),
                 Held::Bundle(bundle) => self.apply_bundle(bundle, &directory, &mut adopted, report),
                 Held::Snapshot(snapshot) => {
                     self.apply_snapshot(snapshot, &directory, &mut adopted, report)
@@ -197,6 +223,52 @@ impl SyncContext<'_> {
         Ok(())
     }
 
+    /// Checks one case's team change by `signer` against the team as this
+    /// device holds it: the team as the change leaves it, or none if the
+    /// team already reflects it (applied before: this device's own, or
+    /// pulled again).
+    fn checked_team_change(
+        &self,
+        case_id: CaseId,
+        change: TeamChange<'_>,
+        signer: &DeviceRecord,
+        directory: &Directory,
+    ) -> Result<Option<TeamState>> {
+        let mut team: TeamState = self.store.team(case_id)?.unwrap_or_default();
+        if team.holds(change) {
+            return Ok(None);
+        }
+        if signer.role != Role::CommuneCaseManager {
+            let manager_taken_off = team
+                .members()
+                .iter()
+                .filter(|m| !change.members.contains(m))
+                .filter_map(|m| directory.get(m))
+                .any(|r| r.active && r.role == Role::CommuneCaseManager);
+            if manager_taken_off {
+                return Err(Error::NotAllowed(Refusal::TeamRemovalNeedsManager));
+            }
+        }
+        team.accept(change, signer.role)?;
+        Ok(Some(team))
+    }
+
+    /// Keeps a case's team as a change left it, with the keys it brought.
+    fn keep_team_change(
+        &self,
+        case_id: CaseId,
+        team: &TeamState,
+        keys: impl IntoIterator<Item = (u32, SecretKey)>,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        for (epoch, key) in keys {
+            self.store.put_case_key(case_id, epoch, &key)?;
+        }
+        self.store.put_team(case_id, team)?;
+        report.team_changes_pulled += 1;
+        Ok(())
+    }
+
     fn apply_team_entry(
         &self,
         entry: &TeamEntry,
@@ -206,22 +278,10 @@ impl SyncContext<'_> {
         let me = self.identity.device_id();
         let signer = known(directory, entry.signer)?;
         verify_team_entry(entry, &signer.public)?;
-        let mut team: TeamState = self.store.team(entry.case_id)?.unwrap_or_default();
-        if team.holds(entry.change()) {
-            return Ok(()); // applied before: our own change, or pulled again
-        }
-        if signer.role != Role::CommuneCaseManager {
-            let manager_taken_off = team
-                .members()
-                .iter()
-                .filter(|m| !entry.members.contains(m))
-                .filter_map(|m| directory.get(m))
-                .any(|r| r.active && r.role == Role::CommuneCaseManager);
-            if manager_taken_off {
-                return Err(Error::NotAllowed(Refusal::TeamRemovalNeedsManager));
-            }
-        }
-        team.accept(entry.change(), signer.role)?;
+        let Some(team) = self.checked_team_change(entry.case_id, entry.change(), signer, directory)?
+        else {
+            return Ok(());
+        };
         // Every key for this device opens before anything is kept.
         let keys = entry
             .wraps
@@ -238,12 +298,38 @@ impl SyncContext<'_> {
                 .map(|key| (wrap.epoch, key))
             })
             .collect::<Result<Vec<_>>>()?;
-        for (epoch, key) in keys {
-            self.store.put_case_key(entry.case_id, epoch, &key)?;
+        self.keep_team_change(entry.case_id, &team, keys, report)
+    }
+
+    /// Applies each change of a team page that passes the team rules; the
+    /// page is held (with the first refusal) if any does not. Its keys for
+    /// this device all open before anything is kept.
+    fn apply_team_page(
+        &self,
+        page: &TeamPage,
+        directory: &Directory,
+        report: &mut SyncReport,
+    ) -> Result<()> {
+        let signer = known(directory, page.signer)?;
+        verify_team_page(page, &signer.public.verifier()?)?;
+        let mut keys: HashMap<CaseId, Vec<(u32, SecretKey)>> = HashMap::new();
+        for (case_id, epoch, key) in open_page_keys(page, self.identity, &signer.public)? {
+            keys.entry(case_id).or_default().push((epoch, key));
         }
-        self.store.put_team(entry.case_id, &team)?;
-        report.team_changes_pulled += 1;
-        Ok(())
+        let mut refused = None;
+        for (case_id, change) in page.team_changes() {
+            match self.checked_team_change(case_id, change, signer, directory) {
+                Ok(Some(team)) => {
+                    let brought = keys.remove(&case_id).unwrap_or_default();
+                    self.keep_team_change(case_id, &team, brought, report)?;
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    refused.get_or_insert(error);
+                }
+            }
+        }
+        refused.map_or(Ok(()), Err)
     }
 
     /// Keeps a state that arrived whole. A case that starts here from a

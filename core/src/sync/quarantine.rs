@@ -6,7 +6,7 @@
 //! may open it), and the manager sees the list.
 
 use super::engine::SyncContext;
-use super::wire::{TeamEntry, WireBundle, WireEvent, WireSnapshot};
+use super::wire::{TeamEntry, TeamPage, WireBundle, WireEvent, WireSnapshot};
 use crate::model::{CaseId, DeviceId};
 use crate::store::Store;
 use crate::{Error, Result};
@@ -23,7 +23,8 @@ pub const MAX_QUARANTINE: usize = 500;
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum HeldKind {
-    /// A change to a case's team (with its key wraps).
+    /// A change to a case's team (with its key wraps), alone or in a page
+    /// of changes to several cases' teams.
     TeamEntry,
     /// A bundle of case states for a joining device.
     Bundle,
@@ -39,7 +40,7 @@ pub enum HeldKind {
 pub struct HeldItem {
     /// What it is.
     pub kind: HeldKind,
-    /// Its case (none for a bundle, which holds several).
+    /// Its case (none for a bundle or a team page of several cases).
     pub case_id: Option<CaseId>,
     /// The device that signed it (a snapshot's author; an unsigned
     /// snapshot held before snapshots were signed has none).
@@ -59,6 +60,9 @@ pub(super) enum Held {
     Unsigned(UnsignedSnapshot),
     Event(WireEvent, u64),
     Snapshot(WireSnapshot),
+    /// A team page: held whole, while any of its changes is refused (the
+    /// others apply, and are recognised as applied when it is tried again).
+    Page(TeamPage),
 }
 
 /// A snapshot as it travelled before snapshots carried their author.
@@ -83,7 +87,7 @@ impl Held {
     /// The order items apply in: team entries, states, events.
     pub(super) fn order(&self) -> u8 {
         match self {
-            Held::Team(_) => 0,
+            Held::Team(_) | Held::Page(_) => 0,
             Held::Bundle(_) => 1,
             Held::Snapshot(_) | Held::Unsigned(_) => 2,
             Held::Event(..) => 3,
@@ -93,6 +97,13 @@ impl Held {
     fn describe(&self, reason: String) -> HeldItem {
         let (kind, case_id, from) = match self {
             Held::Team(t) => (HeldKind::TeamEntry, Some(t.case_id), Some(t.signer)),
+            Held::Page(p) => {
+                let case_id = match &p.changes[..] {
+                    [only] => Some(only.case_id),
+                    _ => None,
+                };
+                (HeldKind::TeamEntry, case_id, Some(p.signer))
+            }
             Held::Bundle(b) => (HeldKind::Bundle, None, Some(b.signer)),
             Held::Snapshot(s) => (HeldKind::Snapshot, Some(s.case_id), Some(s.author)),
             Held::Unsigned(s) => (HeldKind::Snapshot, Some(s.case_id), None),

@@ -2,17 +2,20 @@
 //! (with the survivor's consent where [`lacks_consent`] says so) and
 //! removed, the check after each sync that every member still has the
 //! consent it needs, and the key rotation after a member leaves or loses
-//! it. Each change is a signed team entry, accepted here and queued for the
-//! next push.
+//! it. Changes are accepted here and queued for the next push in signed
+//! team pages ([`super::team_page`]): those that set the same members share
+//! a page, so a batch of new cases costs one signature and one key seal per
+//! member.
 
 use super::engine::{CancelFlag, SyncContext, SyncReport, UNBUNDLED};
 use super::team::{counselor_of_student, lacks_consent, members_without_consent, TeamState};
-use super::wire::{DeviceRecord, KeyWrap, TeamEntry};
-use super::{sign_team_entry, wrap_case_key};
+use super::team_page::{seal_team_page, PageKey, MAX_PAGE_KEYS};
+use super::wire::{DeviceRecord, PageChange, TeamChange, TeamPage, MAX_PAGE_CHANGES};
+use super::DevicePublic;
 use crate::crypto::SecretKey;
 use crate::error::Refusal;
 use crate::events::Event;
-use crate::model::{CaseId, DeviceId, EventId, Role};
+use crate::model::{CaseId, DeviceId, Role};
 use crate::{Error, Result};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -24,6 +27,16 @@ const HANDOVER_META: &str = "sync.handover_waiting";
 /// upload: they cannot hold the case yet, so its next snapshots are also
 /// bundled for them (members who already hold a case need no bundle).
 pub(super) type Unbundled = BTreeMap<CaseId, BTreeSet<DeviceId>>;
+
+/// A team change this device makes, before it is signed into a page: the
+/// epoch and members it sets on a case, and the keys to carry (a member and
+/// an epoch whose key, held here, it gets).
+struct Change {
+    case_id: CaseId,
+    epoch: u32,
+    members: Vec<DeviceId>,
+    carry: Vec<(DevicePublic, u32)>,
+}
 
 impl SyncContext<'_> {
     /// Creates the team of every case this device created and has not
@@ -46,7 +59,7 @@ impl SyncContext<'_> {
             .map(|e| e.case_id)
             .collect();
         let mut managers_by_commune: HashMap<String, Vec<DeviceRecord>> = HashMap::new();
-        let mut joined = Unbundled::new();
+        let mut changes = Vec::new();
         for case_id in cases {
             if self.store.team::<TeamState>(case_id)?.is_some() {
                 continue;
@@ -62,14 +75,9 @@ impl SyncContext<'_> {
                     .await?;
                 managers_by_commune.insert(commune.clone(), managers);
             }
-            let key = match self.store.case_key(case_id, 0)? {
-                Some(key) => key,
-                None => {
-                    let key = SecretKey::random();
-                    self.store.put_case_key(case_id, 0, &key)?;
-                    key
-                }
-            };
+            if self.store.case_key(case_id, 0)?.is_none() {
+                self.store.put_case_key(case_id, 0, &SecretKey::random())?;
+            }
             let mut schoolmates = Vec::new();
             if mine
                 .as_ref()
@@ -88,29 +96,29 @@ impl SyncContext<'_> {
                     .collect();
             }
             let mut members = vec![me];
-            let mut wraps = Vec::new();
+            let mut carry = Vec::new();
             let managers = managers_by_commune.get(&commune).into_iter().flatten();
             for manager in managers.chain(schoolmates) {
                 let id = manager.public.device_id;
                 if id != me && !members.contains(&id) {
                     members.push(id);
-                    wraps.push(KeyWrap {
-                        recipient: id,
-                        epoch: 0,
-                        sealed: wrap_case_key(self.identity, &manager.public, case_id, 0, &key),
-                    });
+                    carry.push((manager.public, 0));
                 }
             }
-            let mut team = TeamState::default();
-            let added = self.queue_team_entry(case_id, 0, members, wraps, &mut team, role)?;
-            joined.insert(case_id, added);
+            changes.push(Change {
+                case_id,
+                epoch: 0,
+                members,
+                carry,
+            });
         }
+        let joined = self.queue_changes(changes, role)?;
         self.remember_joined(joined)
     }
 
     /// Adds a device to a case's team, giving it every key of the case.
     pub async fn add_member(&self, case_id: CaseId, device: DeviceId) -> Result<()> {
-        let (role, mut team, epoch) = self.team_to_change(case_id)?;
+        let (role, team, epoch) = self.team_to_change(case_id)?;
         let directory = self
             .devices_fresh(
                 &[Some(device), team.creator]
@@ -139,9 +147,20 @@ impl SyncContext<'_> {
         self.push(&mut SyncReport::default(), &|_| {}, &CancelFlag::default())
             .await?;
         members.push(device);
-        let wraps = self.wraps_for(case_id, &team, record)?;
-        let added = self.queue_team_entry(case_id, epoch, members, wraps, &mut team, role)?;
-        self.remember_joined(Unbundled::from([(case_id, added)]))
+        // Every key of the case, for the new member.
+        let carry = team
+            .epochs
+            .keys()
+            .map(|&e| (record.public, e))
+            .collect();
+        let change = Change {
+            case_id,
+            epoch,
+            members,
+            carry,
+        };
+        let joined = self.queue_changes(vec![change], role)?;
+        self.remember_joined(joined)
     }
 
     /// Hands the cases this commune case manager holds that were
@@ -204,7 +223,7 @@ impl SyncContext<'_> {
 
     /// Removes a device from a case's team and rotates the case key.
     pub async fn remove_member(&self, case_id: CaseId, device: DeviceId) -> Result<()> {
-        let (role, mut team, epoch) = self.team_to_change(case_id)?;
+        let (role, team, epoch) = self.team_to_change(case_id)?;
         let remaining: Vec<DeviceId> = team
             .members()
             .iter()
@@ -213,12 +232,18 @@ impl SyncContext<'_> {
             .collect();
         let directory = self.devices(remaining.iter().copied()).await?;
         let next = epoch + 1;
-        let wraps = self.new_case_key(
+        let carry = self.new_case_key(
             case_id,
             next,
             remaining.iter().filter_map(|id| directory.get(id)),
         )?;
-        self.queue_team_entry(case_id, next, remaining, wraps, &mut team, role)?;
+        let change = Change {
+            case_id,
+            epoch: next,
+            members: remaining,
+            carry,
+        };
+        self.queue_changes(vec![change], role)?;
         Ok(()) // a removal adds no one
     }
 
@@ -232,25 +257,21 @@ impl SyncContext<'_> {
         Ok((role, team, epoch))
     }
 
-    /// A new random key for epoch `next` of a case, kept on this device and
-    /// wrapped for every one of `members` but this device.
+    /// A new random key for epoch `next` of a case, kept on this device,
+    /// to carry to every one of `members` but this device.
     fn new_case_key<'r>(
         &self,
         case_id: CaseId,
         next: u32,
         members: impl IntoIterator<Item = &'r DeviceRecord>,
-    ) -> Result<Vec<KeyWrap>> {
+    ) -> Result<Vec<(DevicePublic, u32)>> {
         let me = self.identity.device_id();
-        let key = SecretKey::random();
-        self.store.put_case_key(case_id, next, &key)?;
+        self.store
+            .put_case_key(case_id, next, &SecretKey::random())?;
         Ok(members
             .into_iter()
             .filter(|r| r.public.device_id != me)
-            .map(|r| KeyWrap {
-                recipient: r.public.device_id,
-                epoch: next,
-                sealed: wrap_case_key(self.identity, &r.public, case_id, next, &key),
-            })
+            .map(|r| (r.public, next))
             .collect())
     }
 
@@ -299,8 +320,9 @@ impl SyncContext<'_> {
     ) -> Result<()> {
         let me = self.identity.device_id();
         let role = self.enrolment()?.role;
+        let mut changes = Vec::new();
         for &case_id in cases {
-            let Some(mut team) = self.store.team::<TeamState>(case_id)? else {
+            let Some(team) = self.store.team::<TeamState>(case_id)? else {
                 continue;
             };
             if team.creator != Some(me) && !role.manages_commune() {
@@ -333,45 +355,98 @@ impl SyncContext<'_> {
                 continue; // nobody this phone may take off
             }
             let next = epoch + 1;
-            let wraps = self.new_case_key(case_id, next, remaining.iter().copied())?;
-            let ids = remaining.iter().map(|r| r.public.device_id).collect();
-            self.queue_team_entry(case_id, next, ids, wraps, &mut team, role)?; // adds no one
+            let carry = self.new_case_key(case_id, next, remaining.iter().copied())?;
+            changes.push(Change {
+                case_id,
+                epoch: next,
+                members: remaining.iter().map(|r| r.public.device_id).collect(),
+                carry,
+            });
             report.keys_rotated += 1;
         }
+        self.queue_changes(changes, role)?; // a rotation adds no one
         Ok(())
     }
 
-    /// Creates, signs, accepts locally and queues a team entry. Returns
-    /// the members it adds (for [`Self::remember_joined`]).
-    fn queue_team_entry(
-        &self,
-        case_id: CaseId,
-        epoch: u32,
-        members: Vec<DeviceId>,
-        wraps: Vec<KeyWrap>,
-        team: &mut TeamState,
-        role: Role,
-    ) -> Result<BTreeSet<DeviceId>> {
-        let mut entry = TeamEntry {
-            id: EventId::random(),
-            case_id,
-            epoch,
-            members,
-            wraps,
-            signer: self.identity.device_id(),
-            signature: vec![],
-        };
-        sign_team_entry(self.identity, &mut entry);
-        let joining: BTreeSet<DeviceId> = entry
-            .members
-            .iter()
-            .copied()
-            .filter(|m| *m != entry.signer && !team.members().contains(m))
+    /// Checks `changes` against their teams, signs them into pages
+    /// (changes that set the same members together, in the order made, at
+    /// most [`MAX_PAGE_CHANGES`] a page and [`MAX_PAGE_KEYS`] keys a member)
+    /// and queues each page with the teams it changes. Returns the members
+    /// each case gains (for [`Self::remember_joined`]).
+    fn queue_changes(&self, changes: Vec<Change>, role: Role) -> Result<Unbundled> {
+        let me = self.identity.device_id();
+        let mut groups: Vec<(Vec<DeviceId>, Vec<Change>)> = Vec::new();
+        for change in changes {
+            match groups.iter_mut().find(|(m, _)| *m == change.members) {
+                Some((_, group)) => group.push(change),
+                None => groups.push((change.members.clone(), vec![change])),
+            }
+        }
+        let mut joined = Unbundled::new();
+        for (members, group) in groups {
+            for page in pages_of(group) {
+                let mut teams = Vec::with_capacity(page.len());
+                for change in &page {
+                    let mut team: TeamState = self.store.team(change.case_id)?.unwrap_or_default();
+                    let gains: BTreeSet<DeviceId> = members
+                        .iter()
+                        .copied()
+                        .filter(|m| *m != me && !team.members().contains(m))
+                        .collect();
+                    let rules = TeamChange {
+                        epoch: change.epoch,
+                        members: &members,
+                        signer: me,
+                    };
+                    team.accept(rules, role)?;
+                    joined.insert(change.case_id, gains);
+                    teams.push((change.case_id, team));
+                }
+                let sealed = self.seal_page(&members, &page)?;
+                self.store.queue_team_page(sealed.id, &sealed, &teams)?;
+            }
+        }
+        Ok(joined)
+    }
+
+    /// Signs `page`, changes that set `members`, carrying the keys each
+    /// change names (those held here).
+    fn seal_page(&self, members: &[DeviceId], page: &[Change]) -> Result<TeamPage> {
+        // Per recipient: its public keys, and the (change, epoch, key) it gets.
+        type KeysFor = (DevicePublic, Vec<(u32, u32, SecretKey)>);
+        let mut keys: BTreeMap<DeviceId, KeysFor> = BTreeMap::new();
+        for (index, change) in page.iter().enumerate() {
+            for (recipient, epoch) in &change.carry {
+                if let Some(key) = self.store.case_key(change.case_id, *epoch)? {
+                    let (_, list) = keys
+                        .entry(recipient.device_id)
+                        .or_insert_with(|| (*recipient, Vec::new()));
+                    list.push((index as u32, *epoch, key));
+                }
+            }
+        }
+        let carried: Vec<(&DevicePublic, Vec<PageKey<'_>>)> = keys
+            .values()
+            .map(|(recipient, list)| {
+                let list = list
+                    .iter()
+                    .map(|(change, epoch, key)| PageKey {
+                        change: *change,
+                        epoch: *epoch,
+                        key,
+                    })
+                    .collect();
+                (recipient, list)
+            })
             .collect();
-        team.accept(entry.change(), role)?;
-        self.store.put_team(case_id, team)?;
-        self.store.push_outbox(entry.id, &entry)?;
-        Ok(joining)
+        let cases = page
+            .iter()
+            .map(|c| PageChange {
+                case_id: c.case_id,
+                epoch: c.epoch,
+            })
+            .collect();
+        Ok(seal_team_page(self.identity, members.to_vec(), cases, &carried))
     }
 
     /// Keeps the members this device put on case teams until its next
@@ -387,24 +462,36 @@ impl SyncContext<'_> {
         }
         self.store.set_meta(UNBUNDLED, &unbundled)
     }
+}
 
-    /// Every key of a case this device holds, for a new member.
-    fn wraps_for(
-        &self,
-        case_id: CaseId,
-        team: &TeamState,
-        recipient: &DeviceRecord,
-    ) -> Result<Vec<KeyWrap>> {
-        let mut wraps = Vec::new();
-        for &epoch in team.epochs.keys() {
-            if let Some(key) = self.store.case_key(case_id, epoch)? {
-                wraps.push(KeyWrap {
-                    recipient: recipient.public.device_id,
-                    epoch,
-                    sealed: wrap_case_key(self.identity, &recipient.public, case_id, epoch, &key),
-                });
+/// Splits changes that set the same members into pages: at most
+/// [`MAX_PAGE_CHANGES`] changes, each case once, and at most
+/// [`MAX_PAGE_KEYS`] keys for any one member.
+fn pages_of(group: Vec<Change>) -> Vec<Vec<Change>> {
+    let mut pages: Vec<Vec<Change>> = Vec::new();
+    let mut keys: HashMap<DeviceId, usize> = HashMap::new();
+    for change in group {
+        let mut carried: HashMap<DeviceId, usize> = HashMap::new();
+        for (recipient, _) in &change.carry {
+            *carried.entry(recipient.device_id).or_default() += 1;
+        }
+        let fits = |page: &Vec<Change>| {
+            page.len() < MAX_PAGE_CHANGES
+                && page.iter().all(|c| c.case_id != change.case_id)
+                && carried
+                    .iter()
+                    .all(|(r, n)| keys.get(r).copied().unwrap_or(0) + n <= MAX_PAGE_KEYS)
+        };
+        match pages.last_mut() {
+            Some(page) if fits(page) => page.push(change),
+            _ => {
+                keys.clear();
+                pages.push(vec![change]);
             }
         }
-        Ok(wraps)
+        for (recipient, n) in carried {
+            *keys.entry(recipient).or_default() += n;
+        }
     }
+    pages
 }
