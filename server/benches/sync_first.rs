@@ -23,7 +23,7 @@ mod sync_common;
 
 use binhan_core::events::CaseState;
 use binhan_core::model::{CaseId, Role};
-use binhan_core::sync::wire::{TeamEntry, WireBundle, WireSnapshot};
+use binhan_core::sync::wire::{TeamEntry, TeamPage, WireBundle, WireSnapshot};
 use binhan_core::sync::CancelFlag;
 use binhan_testkit::cases::{case_script, Wording};
 use std::collections::BTreeMap;
@@ -140,7 +140,7 @@ async fn run() {
         .await
         .expect("A syncs");
     println!(
-        "A's sync: {} events, {} team entries, {} snapshots pushed; {} round trips, {} sent, {} received, {:.1} s",
+        "A's sync: {} events, {} team changes, {} snapshots pushed; {} round trips, {} sent, {} received, {:.1} s",
         pushed.events_pushed,
         pushed.team_changes_pushed,
         pushed.snapshots_pushed,
@@ -199,7 +199,7 @@ async fn run() {
         seconds,
     };
     println!(
-        "M's first sync: {} events, {} team entries, {} snapshots pulled; app transport counted {} round trips, {} sent, {} received (bodies + 200 B headers each)",
+        "M's first sync: {} events, {} team changes, {} snapshots pulled; app transport counted {} round trips, {} sent, {} received (bodies + 200 B headers each)",
         first.events_pulled,
         first.team_changes_pulled,
         first.snapshots_pulled,
@@ -284,8 +284,8 @@ fn print_paths(title: &str, by_path: &BTreeMap<String, WireCounts>) {
     }
 }
 
-/// What M's download is made of: team entries (with key wraps and
-/// signatures), bundles (states compressed together, sealed), events; read from the
+/// What M's download is made of: team changes (pages, with their sealed
+/// keys and signatures), bundles (states compressed together, sealed), events; read from the
 /// server's tables and from A's own copy of the cases.
 async fn composition(
     server: &Server,
@@ -299,6 +299,7 @@ async fn composition(
     let pool = sqlx::AnyPool::connect(&server.backend.sqlx_url())
         .await
         .expect("the server's database");
+    // Team changes: single entries (none from today's phones) and pages.
     let mut team = (0usize, 0usize, 0usize, 0usize, 0usize);
     for row in sqlx::query("SELECT body FROM team_entries")
         .fetch_all(&pool)
@@ -316,6 +317,25 @@ async fn composition(
             .sum::<usize>();
         team.3 += entry.signature.len();
         team.4 += entry.members.len() * 16;
+    }
+    let mut pages = 0usize;
+    for row in sqlx::query("SELECT body FROM team_pages")
+        .fetch_all(&pool)
+        .await
+        .expect("team pages")
+    {
+        let body: Vec<u8> = row.try_get("body").expect("body");
+        let page: TeamPage = postcard::from_bytes(&body).expect("a team page");
+        pages += 1;
+        team.0 += page.changes.len();
+        team.1 += body.len();
+        team.2 += page
+            .keys
+            .iter()
+            .map(|k| k.sealed.len() + 16 + 2)
+            .sum::<usize>();
+        team.3 += page.signature.len();
+        team.4 += page.members.len() * 16;
     }
     let mut snapshots = (0usize, 0usize, 0usize);
     for row in sqlx::query("SELECT body FROM snapshots")
@@ -380,8 +400,9 @@ async fn composition(
         kb(pulled_bytes)
     );
     println!(
-        "  team entries: {} ({:.0} B/case): key wraps {:.0} B, signature {:.0} B, member ids {:.0} B, ids/epoch/framing {:.0} B",
+        "  team changes: {} in {} pages ({:.0} B/case): sealed keys {:.0} B, signature {:.0} B, member ids {:.0} B, ids/epoch/framing {:.0} B",
         team.0,
+        pages,
         team.1 as f64 / n,
         team.2 as f64 / n,
         team.3 as f64 / n,

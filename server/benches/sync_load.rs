@@ -35,12 +35,11 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    KeyWrap, PullRequest, PullResponse, PushRequest, PushResponse, TeamEntry, WireEvent,
+    PageChange, PullRequest, PullResponse, PushRequest, PushResponse, WireEvent,
     DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
-    open_event, seal_event, seal_snapshot, sign_team_entry, wrap_case_key, DeviceIdentity,
-    DevicePublic,
+    open_event, seal_event, seal_snapshot, seal_team_page, DeviceIdentity, DevicePublic, PageKey,
 };
 use binhan_testkit::cases::{case_script, Wording};
 use std::collections::{BTreeMap, HashMap};
@@ -309,6 +308,9 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
     for device in &mut devices {
         let me = device.identity.device_id();
         let mut request = PushRequest::default();
+        let manager = manager_keys
+            .get(device.commune)
+            .filter(|m| m.device_id != me);
         for _ in 0..settings.cases {
             let case_id = CaseId::random();
             let key = SecretKey::random();
@@ -319,35 +321,40 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
                 &mut clock,
             );
             template_index += 1;
-            let mut members = vec![me];
-            let mut wraps = Vec::new();
-            if let Some(manager) = manager_keys
-                .get(device.commune)
-                .filter(|m| m.device_id != me)
-            {
-                members.push(manager.device_id);
-                wraps.push(KeyWrap {
-                    recipient: manager.device_id,
-                    epoch: 0,
-                    sealed: wrap_case_key(&device.identity, manager, case_id, 0, &key),
-                });
-            }
-            let mut entry = TeamEntry {
-                id: EventId::random(),
-                case_id,
-                epoch: 0,
-                members,
-                wraps,
-                signer: me,
-                signature: vec![],
-            };
-            sign_team_entry(&device.identity, &mut entry);
-            request.team.push(entry);
             request
                 .events
                 .push(seal_event(&device.identity, &key, 0, &events[0]));
             device.cases.push((case_id, key, events));
         }
+        // The teams of its cases in one page, as a phone makes them.
+        let members = std::iter::once(me)
+            .chain(manager.map(|m| m.device_id))
+            .collect();
+        let changes = device
+            .cases
+            .iter()
+            .map(|(case_id, ..)| PageChange {
+                case_id: *case_id,
+                epoch: 0,
+            })
+            .collect();
+        let carried: Vec<_> = manager
+            .map(|m| {
+                let keys = (0..).zip(&device.cases).map(|(change, (_, key, _))| PageKey {
+                    change,
+                    epoch: 0,
+                    key,
+                });
+                (m, keys.collect())
+            })
+            .into_iter()
+            .collect();
+        request.pages.push(seal_team_page(
+            &device.identity,
+            members,
+            changes,
+            &carried,
+        ));
         setup_pushes.push(request);
     }
     // Every device pushes, then every device pulls: no device's cursor may
