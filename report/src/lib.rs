@@ -169,6 +169,10 @@ impl ReportBuilder {
         tables.push(referrals::table(&referred, &referred_before));
         tables.extend(programme::registry_tables(registries, period));
         tables.extend(activities::tables(registries, period));
+        let bases = referred
+            .bases(false)
+            .chain(referred_before.bases(true))
+            .collect();
         AnnualReport {
             year: period.year,
             first_month: period.first_month,
@@ -178,6 +182,7 @@ impl ReportBuilder {
             tables,
             audit: current.audit.and(referred.audit),
             audit_previous: previous.audit.and(referred_before.audit),
+            bases,
         }
     }
 }

@@ -16,7 +16,8 @@ use super::tables::{anchor, change, share, Year};
 use binhan_core::model::{Coded, ServiceType};
 use binhan_core::referrals::{takes_referrals, ReferralStatus};
 use binhan_core::stats::report::{
-    AuditSummary, Column, Indicator, Releases, Row, Structure, Table, Value, PROVINCE_ROW,
+    AuditSummary, Column, Indicator, IndicatorBase, Releases, Row, Structure, Table, Value,
+    PROVINCE_ROW,
 };
 use binhan_core::stats::{ReferralStat, StatRecord};
 
@@ -102,7 +103,27 @@ pub(crate) struct ReferralGrid {
     cols: usize,
     share_in_time: Value,
     median_days: Value,
+    /// The counts the published indicators rest on: (indicator, part,
+    /// count).
+    bases: Vec<(&'static str, &'static str, u64)>,
     pub audit: AuditSummary,
+}
+
+const IN_TIME: &str = "referrals_answered_in_time";
+const MEDIAN_DAYS: &str = "median_days_to_first_service";
+
+/// What earlier releases of these months kept of an indicator's `part`,
+/// with the years these months were in them.
+fn earlier_bases<'a>(
+    earlier: &'a [(&'a Releases, Year)],
+    indicator: &'a str,
+    part: &'a str,
+) -> impl Iterator<Item = u64> + 'a {
+    earlier.iter().flat_map(move |&(releases, year)| {
+        let (table, row, column) =
+            IndicatorBase::place(indicator, part, matches!(year, Year::Previous));
+        releases.values(&table, &row, &column).collect::<Vec<_>>()
+    })
 }
 
 /// Whether a count could name no one: 0, or at least `threshold`.
@@ -163,16 +184,43 @@ impl ReferralGrid {
         }
         let audit = grid.protect(threshold);
 
-        let late = tally.standing - tally.in_time;
-        let share_in_time = if safe(tally.in_time, threshold) && safe(late, threshold) {
-            share(&Value::Count(tally.in_time), &Value::Count(tally.standing))
-        } else {
-            Value::Suppressed
+        // The indicators rest on counts no table shows. Against earlier
+        // releases of these months they are audited like anchored cells: one
+        // that moved by 1 to threshold − 1 (a referral answered, a service
+        // delivered in between) withholds its indicator, and so does a
+        // median that moved while its count stayed.
+        let k = u64::from(threshold);
+        let moved = |indicator, part, now: u64| {
+            earlier_bases(earlier, indicator, part).any(|was| was != now && was.abs_diff(now) < k)
         };
+        let late = tally.standing - tally.in_time;
+        let mut bases = Vec::new();
+        let share_in_time = if !safe(tally.in_time, threshold)
+            || !safe(late, threshold)
+            || moved(IN_TIME, "in_time", tally.in_time)
+            || moved(IN_TIME, "late", late)
+        {
+            Value::Suppressed
+        } else {
+            bases.extend([(IN_TIME, "in_time", tally.in_time), (IN_TIME, "late", late)]);
+            share(&Value::Count(tally.in_time), &Value::Count(tally.standing))
+        };
+        let count = tally.days.len() as u64;
         let median_days = match tally.median_days() {
-            Some(_) if !safe(tally.days.len() as u64, threshold) => Value::Suppressed,
-            Some(days) => Value::Count(days),
             None => Value::Empty,
+            Some(_) if !safe(count, threshold) || moved(MEDIAN_DAYS, "count", count) => {
+                Value::Suppressed
+            }
+            Some(days)
+                if earlier_bases(earlier, MEDIAN_DAYS, "count").any(|was| was == count)
+                    && earlier_bases(earlier, MEDIAN_DAYS, "median").any(|was| was != days) =>
+            {
+                Value::Suppressed
+            }
+            Some(days) => {
+                bases.extend([(MEDIAN_DAYS, "count", count), (MEDIAN_DAYS, "median", days)]);
+                Value::Count(days)
+            }
         };
         Self {
             grid,
@@ -180,8 +228,22 @@ impl ReferralGrid {
             cols,
             share_in_time,
             median_days,
+            bases,
             audit,
         }
+    }
+
+    /// The counts this grid's published indicators rest on, for the
+    /// release's record (`previous`: the grid is the previous year's).
+    pub fn bases(&self, previous: bool) -> impl Iterator<Item = IndicatorBase> + '_ {
+        self.bases
+            .iter()
+            .map(move |&(indicator, part, count)| IndicatorBase {
+                indicator: indicator.into(),
+                part: part.into(),
+                previous,
+                count,
+            })
     }
 
     fn value(&self, row: usize, col: usize) -> Value {
@@ -259,7 +321,7 @@ pub(crate) fn indicators(current: &ReferralGrid, previous: &ReferralGrid) -> Vec
             None,
         ),
         indicator(
-            "referrals_answered_in_time",
+            IN_TIME,
             "Tỷ lệ lượt chuyển gửi được trả lời đúng hạn (%; chưa trả lời tính là không đúng hạn)",
             "share of referrals answered by their due date (%; unanswered counts as not in time)",
             (
@@ -269,7 +331,7 @@ pub(crate) fn indicators(current: &ReferralGrid, previous: &ReferralGrid) -> Vec
             None,
         ),
         indicator(
-            "median_days_to_first_service",
+            MEDIAN_DAYS,
             "Số ngày trung vị từ khi phát hiện đến khi được cung cấp dịch vụ đầu tiên",
             "median days from detection to the first service delivered",
             (current.median_days.clone(), previous.median_days.clone()),

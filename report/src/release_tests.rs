@@ -173,3 +173,70 @@ fn the_previous_year_of_a_report_is_audited_with_that_year_s_own_releases() {
     assert!(audited.audit_previous.protected);
     assert_eq!(small(&audited), Vec::<String>::new());
 }
+
+/// The referral indicators rest on counts no table shows: how many
+/// referrals were answered in time, and how many survivors' first service
+/// the median is taken over. A referral answered in time between two
+/// releases moves the share by one referral; a survivor served in between
+/// moves the median's count by one. Audited with the earlier release,
+/// neither indicator is published again until such a change is large.
+#[test]
+fn a_referral_answered_or_a_service_delivered_between_releases_is_not_recovered() {
+    let share = |report: &AnnualReport| {
+        report
+            .indicator("referrals_answered_in_time")
+            .unwrap()
+            .value
+            .clone()
+    };
+    let median = |report: &AnnualReport| {
+        report
+            .indicator("median_days_to_first_service")
+            .unwrap()
+            .value
+            .clone()
+    };
+    let records = stats::records(31, 2026, 400);
+    let mut kept = Releases::default();
+    let first = report(&records, &kept);
+    assert!(matches!(share(&first), Value::Percent(_)));
+    assert!(matches!(median(&first), Value::Count(_)));
+    kept.add(&first);
+    assert!(
+        !first.bases.is_empty(),
+        "the release keeps the counts its indicators rest on"
+    );
+
+    // Nothing changed: published again, the same.
+    let again = report(&records, &kept);
+    assert_eq!(
+        (share(&again), median(&again)),
+        (share(&first), median(&first))
+    );
+
+    // One referral that was late is answered in time.
+    let mut answered = records.clone();
+    let referral = answered
+        .iter_mut()
+        .flat_map(|r| r.referrals.iter_mut())
+        .find(|r| r.answered_in_time == Some(false))
+        .expect("a late referral in the synthetic records");
+    referral.answered_in_time = Some(true);
+    let naive = report(&answered, &Releases::default());
+    assert!(
+        matches!((share(&first), share(&naive)), (Value::Percent(a), Value::Percent(b)) if a != b),
+        "without the earlier release the share moves by one referral"
+    );
+    assert_eq!(share(&report(&answered, &kept)), Value::Suppressed);
+
+    // One more survivor served (a case recorded after the first release).
+    let mut served = records.clone();
+    let mut late_case = stats::records(78, 2026, 40);
+    late_case.retain(|r| r.days_to_first_service.is_some());
+    served.push(late_case.swap_remove(0));
+    assert!(matches!(
+        median(&report(&served, &Releases::default())),
+        Value::Count(_)
+    ));
+    assert_eq!(median(&report(&served, &kept)), Value::Suppressed);
+}

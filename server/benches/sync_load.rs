@@ -35,8 +35,7 @@ use binhan_core::crypto::SecretKey;
 use binhan_core::events::{CaseState, Event, Hlc};
 use binhan_core::model::{CaseId, DeviceId, EventId, Role, COMMUNES};
 use binhan_core::sync::wire::{
-    PageChange, PullRequest, PullResponse, PushRequest, PushResponse, WireEvent,
-    DEFAULT_PULL_BYTES,
+    PageChange, PullRequest, PullResponse, PushRequest, PushResponse, WireEvent, DEFAULT_PULL_BYTES,
 };
 use binhan_core::sync::{
     open_event, seal_event, seal_snapshot, seal_team_page, DeviceIdentity, DevicePublic, PageKey,
@@ -340,21 +339,20 @@ async fn bench(backend: Backend, settings: &Settings) -> Report {
             .collect();
         let carried: Vec<_> = manager
             .map(|m| {
-                let keys = (0..).zip(&device.cases).map(|(change, (_, key, _))| PageKey {
-                    change,
-                    epoch: 0,
-                    key,
-                });
+                let keys = (0..)
+                    .zip(&device.cases)
+                    .map(|(change, (_, key, _))| PageKey {
+                        change,
+                        epoch: 0,
+                        key,
+                    });
                 (m, keys.collect())
             })
             .into_iter()
             .collect();
-        request.pages.push(seal_team_page(
-            &device.identity,
-            members,
-            changes,
-            &carried,
-        ));
+        request
+            .pages
+            .push(seal_team_page(&device.identity, members, changes, &carried));
         setup_pushes.push(request);
     }
     // Every device pushes, then every device pulls: no device's cursor may

@@ -239,6 +239,39 @@ pub struct AnnualReport {
     pub audit: AuditSummary,
     /// Disclosure control of the previous year's tables.
     pub audit_previous: AuditSummary,
+    /// The counts published indicators rest on that no table shows, kept
+    /// with the release (never shown) so that the next release of these
+    /// months is audited against them too.
+    #[serde(default)]
+    pub bases: Vec<IndicatorBase>,
+}
+
+/// A count a published indicator rests on (how many referrals were
+/// answered in time, say, behind a share), for the audit of later
+/// releases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorBase {
+    /// The indicator's code.
+    pub indicator: String,
+    /// Which of its counts.
+    pub part: String,
+    /// Whether it is behind the previous year's value.
+    pub previous: bool,
+    /// The count.
+    pub count: u64,
+}
+
+impl IndicatorBase {
+    /// Where [`Releases`] keeps it: the `indicators` table, row
+    /// `indicator.part`, column `value` or `previous`.
+    pub fn place(indicator: &str, part: &str, previous: bool) -> (String, String, String) {
+        let column = if previous { "previous" } else { "value" };
+        (
+            "indicators".into(),
+            format!("{indicator}.{part}"),
+            column.into(),
+        )
+    }
 }
 
 impl AnnualReport {
@@ -278,9 +311,17 @@ impl Releases {
         format!("{table}/{row}/{column}")
     }
 
-    /// Adds what `report` publishes.
+    /// Adds what `report` publishes, and the counts its indicators rest on.
     pub fn add(&mut self, report: &AnnualReport) {
         self.made_on.push(report.generated_on);
+        for base in &report.bases {
+            let (table, row, column) =
+                IndicatorBase::place(&base.indicator, &base.part, base.previous);
+            self.published
+                .entry(Self::key(&table, &row, &column))
+                .or_default()
+                .insert(base.count);
+        }
         for table in &report.tables {
             for row in &table.rows {
                 for (column, value) in table.columns.iter().zip(&row.cells) {

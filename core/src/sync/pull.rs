@@ -278,7 +278,8 @@ impl SyncContext<'_> {
         let me = self.identity.device_id();
         let signer = known(directory, entry.signer)?;
         verify_team_entry(entry, &signer.public)?;
-        let Some(team) = self.checked_team_change(entry.case_id, entry.change(), signer, directory)?
+        let Some(team) =
+            self.checked_team_change(entry.case_id, entry.change(), signer, directory)?
         else {
             return Ok(());
         };

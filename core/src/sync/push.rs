@@ -85,7 +85,8 @@ impl SyncContext<'_> {
                 response.events.iter().map(|s| (s.item, s.seq)).collect();
             self.store.mark_pushed(&acks)?;
             let entries = request.team.iter().map(|e| e.id);
-            let sent_team: Vec<EventId> = entries.chain(request.pages.iter().map(|p| p.id)).collect();
+            let sent_team: Vec<EventId> =
+                entries.chain(request.pages.iter().map(|p| p.id)).collect();
             self.store.remove_outbox(&sent_team)?;
             let page_changes: usize = request.pages.iter().map(|p| p.changes.len()).sum();
             let team_changes = (request.team.len() + page_changes) as u64;

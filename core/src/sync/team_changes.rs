@@ -148,11 +148,7 @@ impl SyncContext<'_> {
             .await?;
         members.push(device);
         // Every key of the case, for the new member.
-        let carry = team
-            .epochs
-            .keys()
-            .map(|&e| (record.public, e))
-            .collect();
+        let carry = team.epochs.keys().map(|&e| (record.public, e)).collect();
         let change = Change {
             case_id,
             epoch,
@@ -446,7 +442,12 @@ impl SyncContext<'_> {
                 epoch: c.epoch,
             })
             .collect();
-        Ok(seal_team_page(self.identity, members.to_vec(), cases, &carried))
+        Ok(seal_team_page(
+            self.identity,
+            members.to_vec(),
+            cases,
+            &carried,
+        ))
     }
 
     /// Keeps the members this device put on case teams until its next

@@ -134,6 +134,7 @@ pub(crate) fn synthetic_report() -> AnnualReport {
             ..AuditSummary::default()
         },
         audit_previous: AuditSummary::default(),
+        bases: vec![],
     }
 }
 
