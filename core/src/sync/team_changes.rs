@@ -496,3 +496,50 @@ fn pages_of(group: Vec<Change>) -> Vec<Vec<Change>> {
     }
     pages
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::DeviceIdentity;
+
+    fn change(case_id: CaseId, carry: &[DevicePublic], epochs: u32) -> Change {
+        Change {
+            case_id,
+            epoch: epochs.saturating_sub(1),
+            members: vec![],
+            carry: carry
+                .iter()
+                .flat_map(|r| (0..epochs).map(move |e| (*r, e)))
+                .collect(),
+        }
+    }
+
+    fn sizes(pages: &[Vec<Change>]) -> Vec<usize> {
+        pages.iter().map(Vec::len).collect()
+    }
+
+    /// Pages hold at most `MAX_PAGE_CHANGES` changes, each case once, and
+    /// at most `MAX_PAGE_KEYS` keys for any one member; order is kept.
+    #[test]
+    fn changes_are_split_into_pages_within_their_bounds() {
+        let manager = DeviceIdentity::generate(DeviceId::random()).public();
+        let cases: Vec<CaseId> = (0..1_201).map(|_| CaseId::random()).collect();
+        let pages = pages_of(cases.iter().map(|&c| change(c, &[manager], 1)).collect());
+        assert_eq!(sizes(&pages), [500, 500, 201]);
+        let order: Vec<CaseId> = pages.iter().flatten().map(|c| c.case_id).collect();
+        assert_eq!(order, cases);
+
+        // Four epochs' keys a case: 1,500 keys make 375 cases a page.
+        let pages = pages_of(
+            cases[..400]
+                .iter()
+                .map(|&c| change(c, &[manager], 4))
+                .collect(),
+        );
+        assert_eq!(sizes(&pages), [375, 25]);
+
+        // The same case twice (rotated twice in one sync) goes on two pages.
+        let twice = vec![change(cases[0], &[], 1), change(cases[0], &[], 2)];
+        assert_eq!(sizes(&pages_of(twice)), [1, 1]);
+    }
+}
