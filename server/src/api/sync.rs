@@ -11,7 +11,9 @@ use binhan_core::sync::wire::{
     DeviceRecord, PullRequest, PullResponse, PushRequest, PushResponse, MAX_EVENT_BYTES,
     MAX_PUSH_ITEMS, MAX_PUSH_TEAM_MEMBERS, MAX_TEAM_MEMBERS,
 };
-use binhan_core::sync::{verify_bundle, verify_events, verify_snapshot, verify_team_entry};
+use binhan_core::sync::{
+    verify_bundle, verify_events, verify_snapshot, verify_team_entry, verify_team_page,
+};
 
 /// `POST /v1/sync/push`: every check that needs no database is made before
 /// anything is written: its shape (counts, at once, as they cost nothing),
@@ -29,14 +31,19 @@ pub async fn push<S: Storage>(
         .await??;
     let events = request.events.len();
     let response = state.storage.push(me, request, now_ms()).await?;
-    tracing::info!(events, accepted = response.events.len(), "push stored");
+    tracing::info!(
+        events,
+        accepted = response.events.len(),
+        pages = response.pages,
+        "push stored"
+    );
     Ok(Wire(response))
 }
 
 /// Checks a push by `me` (of a checked shape) before storage sees it: that
 /// every item is `me`'s, event sizes and ids, and every signature (the
-/// events' together, in one batch check; snapshots', team entries' and
-/// bundles' one by one).
+/// events' together, in one batch check; snapshots', team entries', team
+/// pages' and bundles' one by one).
 fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
     let verifier = me.public.verifier().map_err(|_| {
         ServerError::unprocessable("bad_key", "the device's signing key is not valid")
@@ -79,6 +86,23 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
             ServerError::unprocessable(
                 "bad_signature",
                 format!("team change {} is not signed by its signer", entry.id),
+            )
+        })?;
+    }
+    for page in &request.pages {
+        if page.signer != me.public.device_id {
+            return Err(ServerError::forbidden(
+                "not_signer",
+                "a team page must be signed by the device pushing it",
+            ));
+        }
+        verify_team_page(page, &verifier).map_err(|e| {
+            ServerError::unprocessable(
+                "bad_team_page",
+                format!(
+                    "team page {} is malformed or not signed by its signer: {e}",
+                    page.id
+                ),
             )
         })?;
     }
@@ -126,31 +150,35 @@ fn check_push(me: &DeviceRecord, request: &PushRequest) -> Result<()> {
 }
 
 /// Refuses a push larger than the writer should ever be handed: too many
-/// items, a team entry listing more members than a team may have (the team
-/// rules refuse it too, but only inside the writer's transaction), or more
-/// members in all its team entries than a device's push ever lists.
+/// items (a team page counts as its changes), a team entry or page listing
+/// more members than a team may have (the team rules refuse it too, but
+/// only inside the writer's transaction), or more members in all its team
+/// entries and pages (each page's once) than a device's push ever lists.
 fn check_shape(request: &PushRequest) -> Result<()> {
-    let items =
-        request.team.len() + request.events.len() + request.snapshots.len() + request.bundles.len();
+    let page_changes: usize = request.pages.iter().map(|p| p.changes.len()).sum();
+    let items = request.team.len()
+        + page_changes
+        + request.events.len()
+        + request.snapshots.len()
+        + request.bundles.len();
     if items > MAX_PUSH_ITEMS {
         return Err(ServerError::too_large(format!(
             "a push holds at most {MAX_PUSH_ITEMS} items"
         )));
     }
-    if let Some(entry) = request
-        .team
-        .iter()
-        .find(|e| e.members.len() > MAX_TEAM_MEMBERS)
+    let entries = request.team.iter().map(|e| (e.id, e.members.len()));
+    let pages = request.pages.iter().map(|p| (p.id, p.members.len()));
+    let teams = entries.chain(pages);
+    if let Some((id, _)) = teams
+        .clone()
+        .find(|(_, members)| *members > MAX_TEAM_MEMBERS)
     {
         return Err(ServerError::too_large_as(
             "team_too_large",
-            format!(
-                "team change {} lists more than {MAX_TEAM_MEMBERS} members",
-                entry.id
-            ),
+            format!("team change {id} lists more than {MAX_TEAM_MEMBERS} members"),
         ));
     }
-    let members: usize = request.team.iter().map(|e| e.members.len()).sum();
+    let members: usize = teams.map(|(_, members)| members).sum();
     if members > MAX_PUSH_TEAM_MEMBERS {
         return Err(ServerError::too_large_as(
             "team_too_large",
@@ -182,6 +210,7 @@ pub async fn pull<S: Storage>(
     tracing::info!(
         events = response.events.len(),
         team = response.team.len(),
+        pages = response.pages.len(),
         snapshots = response.snapshots.len(),
         bundles = response.bundles.len(),
         more = response.more,

@@ -3,13 +3,12 @@
 //! device joining their cases, and forgetting them when a recipient leaves
 //! a case or a newer bundle replaces them.
 
-use super::sql::{blob, corrupt, int, Params, INSERT_ROWS};
+use super::sql::{blob, budgeted, int, Budgeted, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::model::{CaseId, DeviceId};
 use binhan_core::sync::wire::WireBundle;
 use binhan_core::sync::TeamState;
-use sqlx::Row;
 use std::collections::{BTreeSet, HashMap};
 
 /// Bundles served per query while a device joins their cases (in the SQL
@@ -225,7 +224,7 @@ impl SqlStorage {
         (base, high): (u64, u64),
         after: u64,
         budget: usize,
-    ) -> Result<Vec<(u64, Option<(usize, WireBundle)>)>> {
+    ) -> Result<Vec<Budgeted<WireBundle>>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT y.number, b.body FROM (
                  SELECT z.number AS number,
@@ -249,18 +248,7 @@ impl SqlStorage {
         .bind(i64::try_from(budget).unwrap_or(i64::MAX))
         .fetch_all(&mut *conn)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let body = row.try_get::<Option<Vec<u8>>, _>("body")?;
-                let bundle = body
-                    .map(|body| {
-                        let bundle = postcard::from_bytes(&body).map_err(|_| corrupt("bundle"))?;
-                        Ok::<_, ServerError>((body.len(), bundle))
-                    })
-                    .transpose()?;
-                Ok((int(row, "number")? as u64, bundle))
-            })
-            .collect()
+        budgeted(&rows, "number", "bundle")
     }
 
     /// How far the bundle `device` was served for `case` in this pull

@@ -16,7 +16,9 @@ pub struct Cursor {
     pub phase: Phase,
 }
 
-/// The phases of one pull session.
+/// The phases of one pull session. (New variants go last: postcard
+/// encodes a variant by its position, and cursors issued before must still
+/// decode.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Phase {
     /// Sending the states and events of cases the device joined, in
@@ -30,7 +32,8 @@ pub enum Phase {
     /// The session finished; the next pull starts a new one.
     Done,
     /// Sending the team entries of cases the device joined, in case-id
-    /// order, so it can check every state and event that follows.
+    /// order, so it can check every state and event that follows (then
+    /// their team pages, [`Self::JoinPages`]).
     JoinTeams {
         /// The last case whose team was sent.
         after_case: Option<CaseId>,
@@ -42,7 +45,6 @@ pub enum Phase {
     },
     /// Sending the events of one case the device joined, a page at a time
     /// (its snapshot went first), before the cases after it ([`Self::Join`]).
-    /// (Last, so that cursors issued before it still decode.)
     JoinEvents {
         /// The case.
         case: CaseId,
@@ -56,6 +58,13 @@ pub enum Phase {
         case: CaseId,
         /// The last of its team entries sent.
         after_seq: u64,
+    },
+    /// Sending the team pages that touch cases the device joined, each
+    /// once, in sequence order (after their team entries, before the
+    /// bundles).
+    JoinPages {
+        /// The last page's sequence number sent.
+        after: u64,
     },
 }
 
@@ -77,5 +86,43 @@ impl Cursor {
     /// The bytes a device keeps.
     pub fn encode(&self) -> Vec<u8> {
         postcard::to_allocvec(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cursor, Phase};
+
+    /// Every phase keeps its position in the encoding: a cursor a device
+    /// kept from an older server still decodes to the same phase.
+    #[test]
+    fn phases_keep_their_encoding() {
+        let phases = [
+            Phase::Join { after_case: None },
+            Phase::Tail,
+            Phase::Done,
+            Phase::JoinTeams { after_case: None },
+            Phase::JoinBundles { after: 0 },
+            Phase::JoinEvents {
+                case: Default::default(),
+                after_seq: 0,
+            },
+            Phase::JoinTeamEntries {
+                case: Default::default(),
+                after_seq: 0,
+            },
+            Phase::JoinPages { after: 0 },
+        ];
+        for (position, phase) in phases.into_iter().enumerate() {
+            let cursor = Cursor {
+                base: 1,
+                high: 2,
+                tail_after: 3,
+                phase,
+            };
+            let bytes = cursor.encode();
+            assert_eq!(usize::from(bytes[3]), position, "{cursor:?}");
+            assert_eq!(Cursor::decode(&bytes), Some(cursor));
+        }
     }
 }

@@ -198,7 +198,9 @@ async fn commit_group(
     let mut plain = Vec::new();
     for push in group {
         let active = still_active(standing.get(&push.device.public.device_id).copied());
-        let plain_push = push.request.team.is_empty() && push.request.bundles.is_empty();
+        let request = &push.request;
+        let plain_push =
+            request.team.is_empty() && request.pages.is_empty() && request.bundles.is_empty();
         if active.is_ok() && plain_push {
             plain.push(push);
             continue;

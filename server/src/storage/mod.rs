@@ -20,6 +20,7 @@ mod roads;
 mod shelters;
 mod sql;
 mod statistics;
+mod team_pages;
 
 pub use cursor::{Cursor, Phase};
 pub use devices::root_exists;

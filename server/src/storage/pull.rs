@@ -1,16 +1,22 @@
 //! Pulls in SQL (SQLite and PostgreSQL alike): a device's next chunk of
 //! what it should receive, cases joined since its last session first (their
 //! teams, bundles, snapshots and events), then the tail in sequence order.
+//!
+//! Team pages are served whole to a device on the team of any of their
+//! cases (see [`super::team_pages`]): a page may reach a device both while
+//! it joins one of its cases and in the tail for another (devices apply
+//! them idempotently), but never twice in one response.
 
-use super::sql::{blob, corrupt, decode, int};
+use super::sql::{blob, corrupt, decode, int, Budgeted};
 use super::{still_active, Cursor, Phase, SqlStorage};
 use crate::error::{Result, ServerError};
 use binhan_core::model::CaseId;
 use binhan_core::sync::wire::{
-    DeviceRecord, PullResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
+    DeviceRecord, PullResponse, Sequenced, TeamEntry, TeamPage, WireEvent, WireSnapshot,
 };
 use binhan_core::sync::TeamState;
 use sqlx::Row;
+use std::collections::BTreeSet;
 
 /// Cases sent whole per page while a device joins them.
 ///
@@ -28,14 +34,15 @@ const COUNTER: i64 = 2;
 const ROTATE: i64 = 3;
 const JOINED: i64 = 4;
 const DEVICE: i64 = 5;
+const TEAM_PAGE: i64 = 6;
 
 /// A page of a pull's tail, with what was read beside it.
 #[derive(Default)]
 struct TailPage {
     /// The newest sequence number when the page was read.
     now: u64,
-    /// Events and team entries, in sequence order (at most [`TAIL_PAGE`]),
-    /// with bodies up to the first that reaches the budget.
+    /// Events, team entries and team pages, in sequence order (at most
+    /// [`TAIL_PAGE`]), with bodies up to the first that reaches the budget.
     items: Vec<TailItem>,
     /// The device's cases waiting for a key rotation, with their team
     /// states (encoded).
@@ -46,11 +53,13 @@ struct TailPage {
     joined: Vec<CaseId>,
 }
 
-/// An event or team entry of a pull's tail, encoded; its body is read only
-/// while the page's bodies before it are within the pull's budget.
+/// An event, team entry or team page of a pull's tail, encoded; its body
+/// is read only while the page's bodies before it are within the pull's
+/// budget.
 struct TailItem {
     seq: u64,
-    team: bool,
+    /// [`EVENT`], [`TEAM_ENTRY`] or [`TEAM_PAGE`].
+    kind: i64,
     body: Option<Vec<u8>>,
 }
 
@@ -82,7 +91,7 @@ impl SqlStorage {
             (cursor.base, cursor.high as i64, i64::MAX)
         };
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT y.seq, y.kind, y.case_id, COALESCE(e.body, t.body) AS body FROM (
+            "SELECT y.seq, y.kind, y.case_id, COALESCE(e.body, t.body, p.body) AS body FROM (
                  SELECT z.seq AS seq, z.kind AS kind, z.case_id AS case_id,
                         SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
                    FROM (
@@ -95,11 +104,19 @@ impl SqlStorage {
                        JOIN members m ON m.case_id = t.case_id AND m.device_id = $1
                       WHERE t.seq > $2 AND t.signer <> $1
                         AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND t.seq <= $4)
+                     UNION ALL
+                     SELECT p.seq AS seq, {TEAM_PAGE} AS kind, NULL AS case_id, length(p.body) AS len FROM team_pages p
+                      WHERE p.seq > $2 AND p.signer <> $1 AND EXISTS (
+                          SELECT 1 FROM team_page_cases c
+                            JOIN members m ON m.case_id = c.case_id AND m.device_id = $1
+                           WHERE c.page_seq = p.seq
+                             AND m.joined_seq <= $4 AND NOT (m.joined_seq > $3 AND p.seq <= $4))
                      ORDER BY seq LIMIT {TAIL_PAGE}
                    ) z
              ) y
                LEFT JOIN events e ON y.kind = {EVENT} AND e.seq = y.seq AND y.before < $6
                LEFT JOIN team_entries t ON y.kind = {TEAM_ENTRY} AND t.seq = y.seq AND y.before < $6
+               LEFT JOIN team_pages p ON y.kind = {TEAM_PAGE} AND p.seq = y.seq AND y.before < $6
              UNION ALL
              SELECT value, {COUNTER}, NULL, NULL FROM counters WHERE name = 'seq'
              UNION ALL
@@ -131,9 +148,9 @@ impl SqlStorage {
                     .and_then(|b| CaseId::from_slice(&b).ok_or_else(|| corrupt("case id")))
             };
             match int(row, "kind")? {
-                kind @ (EVENT | TEAM_ENTRY) => page.items.push(TailItem {
+                kind @ (EVENT | TEAM_ENTRY | TEAM_PAGE) => page.items.push(TailItem {
                     seq: int(row, "seq")? as u64,
-                    team: kind == TEAM_ENTRY,
+                    kind,
                     body: row.try_get::<Option<Vec<u8>>, _>("body")?,
                 }),
                 COUNTER => now = Some(int(row, "seq")? as u64),
@@ -230,9 +247,10 @@ impl SqlStorage {
             budget,
         };
 
-        // Phase 1: cases joined since the last session: first their teams,
-        // then bundles of their states, then each case's own snapshot (if
-        // newer than its bundle) and the events after.
+        // Phase 1: cases joined since the last session: first their teams
+        // (team entries, then team pages), then bundles of their states,
+        // then each case's own snapshot (if newer than its bundle) and the
+        // events after.
         if let Phase::JoinTeamEntries { case, after_seq } = chunk.cursor.phase {
             if Self::send_case_items(
                 &mut conn,
@@ -258,7 +276,7 @@ impl SqlStorage {
             if cases.is_empty() {
                 chunk.cursor.phase = match after_case {
                     None => Phase::Tail, // joined nothing
-                    Some(_) => Phase::JoinBundles { after: 0 },
+                    Some(_) => Phase::JoinPages { after: 0 },
                 };
                 break;
             }
@@ -272,6 +290,22 @@ impl SqlStorage {
                 };
             }
         }
+        while let Phase::JoinPages { after } = chunk.cursor.phase {
+            let range = (chunk.cursor.base, chunk.cursor.high);
+            let left = chunk.left();
+            let pages = Self::joined_pages(&mut conn, &me, range, after, left).await?;
+            if pages.is_empty() {
+                chunk.cursor.phase = Phase::JoinBundles { after: 0 };
+                break;
+            }
+            let full = chunk.add_budgeted(pages, |response, seq, item| {
+                response.pages.push(Sequenced { seq, item });
+                Phase::JoinPages { after: seq }
+            });
+            if full {
+                return Ok(chunk.response);
+            }
+        }
         while let Phase::JoinBundles { after } = chunk.cursor.phase {
             let range = (chunk.cursor.base, chunk.cursor.high);
             let left = chunk.left();
@@ -280,18 +314,12 @@ impl SqlStorage {
                 chunk.cursor.phase = Phase::Join { after_case: None };
                 break;
             }
-            for (number, bundle) in bundles {
-                // (Not read: past the budget, as in the tail.)
-                let Some((size, bundle)) = bundle else {
-                    chunk.end_early();
-                    return Ok(chunk.response);
-                };
-                chunk.bytes += size;
-                chunk.response.bundles.push(bundle);
-                chunk.cursor.phase = Phase::JoinBundles { after: number };
-                if chunk.full() {
-                    return Ok(chunk.response);
-                }
+            let full = chunk.add_budgeted(bundles, |response, number, bundle| {
+                response.bundles.push(bundle);
+                Phase::JoinBundles { after: number }
+            });
+            if full {
+                return Ok(chunk.response);
             }
         }
         if let Phase::JoinEvents { case, after_seq } = chunk.cursor.phase {
@@ -350,7 +378,9 @@ impl SqlStorage {
             }
         }
 
-        // Phase 2: everything newer, in sequence order, for cases already held.
+        // Phase 2: everything newer, in sequence order, for cases already held
+        // (a team page sent while joining one of its cases is not sent again).
+        let joined_pages: BTreeSet<u64> = chunk.response.pages.iter().map(|p| p.seq).collect();
         let rotate = loop {
             let page = match first_page.take() {
                 Some(page) => page,
@@ -366,16 +396,21 @@ impl SqlStorage {
                     return Ok(chunk.response);
                 };
                 chunk.bytes += body.len();
-                if item.team {
-                    chunk.response.team.push(Sequenced {
-                        seq: item.seq,
+                let seq = item.seq;
+                match item.kind {
+                    TEAM_ENTRY => chunk.response.team.push(Sequenced {
+                        seq,
                         item: decode::<TeamEntry>(&body, "team entry")?,
-                    });
-                } else {
-                    chunk.response.events.push(Sequenced {
-                        seq: item.seq,
+                    }),
+                    TEAM_PAGE if joined_pages.contains(&seq) => {}
+                    TEAM_PAGE => chunk.response.pages.push(Sequenced {
+                        seq,
+                        item: decode::<TeamPage>(&body, "team page")?,
+                    }),
+                    _ => chunk.response.events.push(Sequenced {
+                        seq,
                         item: decode::<WireEvent>(&body, "event")?,
-                    });
+                    }),
                 }
                 chunk.cursor.tail_after = item.seq;
                 if chunk.full() {
@@ -522,5 +557,28 @@ impl Chunk {
     /// Bytes left of the budget.
     fn left(&self) -> usize {
         self.budget.saturating_sub(self.bytes)
+    }
+
+    /// Adds `items` of a budgeted query (joined cases' pages or bundles), in
+    /// order, each by `add`, which answers the phase that goes on after it.
+    /// Returns whether the chunk ended: it is full, or an item's body was
+    /// not read (past the budget, as in the tail).
+    fn add_budgeted<T>(
+        &mut self,
+        items: Vec<Budgeted<T>>,
+        mut add: impl FnMut(&mut PullResponse, u64, T) -> Phase,
+    ) -> bool {
+        for (number, item) in items {
+            let Some((size, item)) = item else {
+                self.end_early();
+                return true;
+            };
+            self.bytes += size;
+            self.cursor.phase = add(&mut self.response, number, item);
+            if self.full() {
+                return true;
+            }
+        }
+        false
     }
 }

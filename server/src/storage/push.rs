@@ -1,6 +1,7 @@
 //! Pushes in SQL (SQLite and PostgreSQL alike), inside the writer's
-//! transaction: team entries with the cases' teams and members, then events
-//! and snapshots checked against the teams, numbered, staged and written
+//! transaction: team entries and team pages (stored in
+//! [`super::team_pages`]) with the cases' teams and members, then events and
+//! snapshots checked against the teams, numbered, staged and written
 //! together, then bundles.
 
 use super::group_commit::DevicePush;
@@ -9,9 +10,10 @@ use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::error::Refusal;
 use binhan_core::events::Hlc;
-use binhan_core::model::{CaseId, Coded, EventId, Role};
+use binhan_core::model::{CaseId, Coded, DeviceId, EventId, Role};
 use binhan_core::sync::wire::{
-    DeviceRecord, PushRequest, PushResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
+    DeviceRecord, PushRequest, PushResponse, Sequenced, TeamChange, TeamEntry, WireEvent,
+    WireSnapshot,
 };
 use binhan_core::sync::TeamState;
 use std::collections::{BTreeSet, HashMap};
@@ -47,18 +49,6 @@ struct StagedWrites<'a> {
 }
 
 impl SqlStorage {
-    async fn team_state(
-        tx: &mut sqlx::AnyConnection,
-        case_id: CaseId,
-    ) -> Result<Option<TeamState>> {
-        let row = sqlx::query("SELECT state FROM teams WHERE case_id = $1")
-            .bind(case_id.as_bytes().to_vec())
-            .fetch_optional(&mut *tx)
-            .await?;
-        row.map(|r| decode(&blob(&r, "state")?, "team state"))
-            .transpose()
-    }
-
     /// Reads the teams of `cases` not in `teams` yet, a page of cases per
     /// query (unknown cases get an empty team).
     async fn load_teams(
@@ -97,20 +87,22 @@ impl SqlStorage {
             .collect()
     }
     /// Stores one push inside the writing transaction `tx`, which holds the
-    /// sequence lock: its team entries, then its events and snapshots, then
-    /// its bundles. New items are numbered after `seq`, which ends at the
-    /// last number taken. On an error the caller rolls back what was written.
+    /// sequence lock: its team entries and team pages, then its events and
+    /// snapshots, then its bundles. New items are numbered after `seq`,
+    /// which ends at the last number taken. On an error the caller rolls
+    /// back what was written.
     pub(super) async fn store_push(
         tx: &mut sqlx::AnyConnection,
         push: &DevicePush,
         seq: &mut u64,
     ) -> Result<PushResponse> {
-        let team = Self::store_team_entries(tx, &push.device, &push.request.team, seq).await?;
+        let (team, pages) = Self::store_team_changes(tx, &push.device, &push.request, seq).await?;
         let mut response = Self::store_items(tx, &[push], seq, StoredCheck::LookUp)
             .await?
             .pop()
             .unwrap_or_else(|| Err(ServerError::internal()))?;
         response.team = team;
+        response.pages = pages;
         let bundled = push.request.bundles.iter().flat_map(|b| &b.cases);
         let mut teams = HashMap::new();
         Self::load_teams(tx, &mut teams, bundled.map(|c| c.case_id)).await?;
@@ -119,17 +111,35 @@ impl SqlStorage {
         Ok(response)
     }
 
-    /// Refuses a team entry that takes an active commune case manager off
-    /// the team: the managers are on a case's team by right, and only a
-    /// commune case manager takes one off (after a transfer; a revoked
-    /// manager's device may go by anyone's hand). The caller checks the
-    /// signer's role.
+    /// Stores a push's team entries, then its team pages, with the teams of
+    /// their cases read once. Returns how many of each were accepted.
+    async fn store_team_changes(
+        tx: &mut sqlx::AnyConnection,
+        device: &DeviceRecord,
+        request: &PushRequest,
+        seq: &mut u64,
+    ) -> Result<(u32, u32)> {
+        let mut teams = HashMap::new();
+        let entry_cases = request.team.iter().map(|e| e.case_id);
+        let page_cases = request.pages.iter().flat_map(|p| &p.changes);
+        let cases = entry_cases.chain(page_cases.map(|c| c.case_id));
+        Self::load_teams(tx, &mut teams, cases).await?;
+        let entries = Self::store_team_entries(tx, device, &request.team, &mut teams, seq).await?;
+        let pages = Self::store_team_pages(tx, device, &request.pages, &mut teams, seq).await?;
+        Ok((entries, pages))
+    }
+
+    /// Refuses a team change that takes an active commune case manager off
+    /// the team (setting it to `members`): the managers are on a case's
+    /// team by right, and only a commune case manager takes one off (after
+    /// a transfer; a revoked manager's device may go by anyone's hand). The
+    /// caller checks the signer's role.
     async fn check_keeps_managers(
         tx: &mut sqlx::AnyConnection,
         team: &TeamState,
-        entry: &TeamEntry,
+        members: &[DeviceId],
     ) -> Result<()> {
-        let removed = team.members().iter().filter(|m| !entry.members.contains(m));
+        let removed = team.members().iter().filter(|m| !members.contains(m));
         for member in removed {
             let manager = sqlx::query(
                 "SELECT 1 AS found FROM devices WHERE device_id = $1 AND role = $2 AND active = 1",
@@ -146,93 +156,102 @@ impl SqlStorage {
         Ok(())
     }
 
-    /// Stores `me`'s team entries (each once, by id), each taking the next
-    /// sequence number, and keeps the cases' teams and member rows in step.
-    /// Returns how many were accepted (stored now or before).
+    /// Stores `device`'s team entries (each once, by id), each taking the
+    /// next sequence number, and keeps the cases' teams (in `teams`, every
+    /// case's loaded) and member rows in step. Returns how many were
+    /// accepted (stored now or before).
     async fn store_team_entries(
         tx: &mut sqlx::AnyConnection,
         device: &DeviceRecord,
         entries: &[TeamEntry],
+        teams: &mut HashMap<CaseId, TeamState>,
         seq: &mut u64,
     ) -> Result<u32> {
-        let me = device.public.device_id;
-        let mut accepted = 0;
-        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
         for entry in entries {
             let known = sqlx::query("SELECT seq FROM team_entries WHERE id = $1")
                 .bind(entry.id.as_bytes().to_vec())
                 .fetch_optional(&mut *tx)
                 .await?;
             if known.is_some() {
-                accepted += 1;
                 continue;
             }
-            if entry.signer != me {
-                return Err(ServerError::forbidden(
-                    "not_signer",
-                    "a team change must be signed by the device pushing it",
-                ));
-            }
-            let mut team = match teams.remove(&entry.case_id) {
-                Some(team) => team,
-                None => Self::team_state(tx, entry.case_id)
-                    .await?
-                    .unwrap_or_default(),
-            };
-            let previous_epoch = team.epoch();
-            if device.role != Role::CommuneCaseManager {
-                Self::check_keeps_managers(tx, &team, entry).await?;
-            }
-            team.accept(entry.change(), device.role)
-                .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
-            *seq += 1;
-            let case = entry.case_id.as_bytes().to_vec();
+            let number = *seq + 1;
+            Self::change_team(tx, device, teams, entry.case_id, entry.change(), number).await?;
             sqlx::query("INSERT INTO team_entries (seq, id, case_id, signer, body) VALUES ($1, $2, $3, $4, $5)")
-                .bind(*seq as i64)
+                .bind(number as i64)
                 .bind(entry.id.as_bytes().to_vec())
-                .bind(case.clone())
-                .bind(me.as_bytes().to_vec())
+                .bind(entry.case_id.as_bytes().to_vec())
+                .bind(entry.signer.as_bytes().to_vec())
                 .bind(encode(entry))
                 .execute(&mut *tx)
                 .await?;
-            let rotated = previous_epoch.is_some_and(|e| e < entry.epoch);
-            sqlx::query(
-                "INSERT INTO teams (case_id, state, rotate_pending) VALUES ($1, $2, 0)
-                 ON CONFLICT (case_id) DO UPDATE SET state = excluded.state,
-                     rotate_pending = CASE WHEN $3 = 1 THEN 0 ELSE teams.rotate_pending END",
-            )
-            .bind(case.clone())
-            .bind(encode(&team))
-            .bind(i64::from(rotated))
-            .execute(&mut *tx)
-            .await?;
-            let current: BTreeSet<Vec<u8>> =
-                sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
-                    .bind(case.clone())
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .iter()
-                    .map(|r| blob(r, "device_id"))
-                    .collect::<Result<_>>()?;
-            let wanted: BTreeSet<Vec<u8>> = entry
-                .members
-                .iter()
-                .map(|m| m.as_bytes().to_vec())
-                .collect();
-            for gone in current.difference(&wanted) {
-                sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
-                    .bind(case.clone())
-                    .bind(gone.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                Self::forget_bundles_of_case(tx, gone, &case).await?;
-            }
-            let joined: Vec<&Vec<u8>> = wanted.difference(&current).collect();
-            Self::insert_members(tx, &case, &joined, *seq).await?;
-            teams.insert(entry.case_id, team);
-            accepted += 1;
+            *seq = number;
         }
-        Ok(accepted)
+        Ok(entries.len() as u32)
+    }
+
+    /// Applies one case's team change, made by `device` and stored under
+    /// sequence number `number`, by the team rules (a change that breaks
+    /// them refuses the push): the case's team (in `teams`, loaded) and its
+    /// row, and its member rows (who joins, joins at `number`; who leaves
+    /// is no longer served the case's bundles). The same for a team entry
+    /// and for each change of a team page.
+    pub(super) async fn change_team(
+        tx: &mut sqlx::AnyConnection,
+        device: &DeviceRecord,
+        teams: &mut HashMap<CaseId, TeamState>,
+        case_id: CaseId,
+        change: TeamChange<'_>,
+        number: u64,
+    ) -> Result<()> {
+        if change.signer != device.public.device_id {
+            return Err(ServerError::forbidden(
+                "not_signer",
+                "a team change must be signed by the device pushing it",
+            ));
+        }
+        let team = teams.entry(case_id).or_default();
+        let previous_epoch = team.epoch();
+        if device.role != Role::CommuneCaseManager {
+            Self::check_keeps_managers(tx, team, change.members).await?;
+        }
+        team.accept(change, device.role)
+            .map_err(|e| ServerError::conflict("team_conflict", e.to_string()))?;
+        let case = case_id.as_bytes().to_vec();
+        let rotated = previous_epoch.is_some_and(|e| e < change.epoch);
+        sqlx::query(
+            "INSERT INTO teams (case_id, state, rotate_pending) VALUES ($1, $2, 0)
+             ON CONFLICT (case_id) DO UPDATE SET state = excluded.state,
+                 rotate_pending = CASE WHEN $3 = 1 THEN 0 ELSE teams.rotate_pending END",
+        )
+        .bind(case.clone())
+        .bind(encode(&*team))
+        .bind(i64::from(rotated))
+        .execute(&mut *tx)
+        .await?;
+        let current: BTreeSet<Vec<u8>> =
+            sqlx::query("SELECT device_id FROM members WHERE case_id = $1")
+                .bind(case.clone())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| blob(r, "device_id"))
+                .collect::<Result<_>>()?;
+        let wanted: BTreeSet<Vec<u8>> = change
+            .members
+            .iter()
+            .map(|m| m.as_bytes().to_vec())
+            .collect();
+        for gone in current.difference(&wanted) {
+            sqlx::query("DELETE FROM members WHERE case_id = $1 AND device_id = $2")
+                .bind(case.clone())
+                .bind(gone.clone())
+                .execute(&mut *tx)
+                .await?;
+            Self::forget_bundles_of_case(tx, gone, &case).await?;
+        }
+        let joined: Vec<&Vec<u8>> = wanted.difference(&current).collect();
+        Self::insert_members(tx, &case, &joined, number).await
     }
 
     /// Adds `devices` to the members of `case`, joined at `seq`, in one

@@ -119,6 +119,28 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
     postcard::from_bytes(bytes).map_err(|_| corrupt(what))
 }
 
+/// An item of a pull's budgeted query, by its number: its stored size and
+/// the item, or `None` past the budget (its body was not read).
+pub(super) type Budgeted<T> = (u64, Option<(usize, T)>);
+
+/// Decodes the rows of a pull's budgeted query: the number in column
+/// `number`, and `body`, NULL past the budget.
+pub(super) fn budgeted<T: serde::de::DeserializeOwned>(
+    rows: &[AnyRow],
+    number: &str,
+    what: &str,
+) -> Result<Vec<Budgeted<T>>> {
+    rows.iter()
+        .map(|row| {
+            let body = row.try_get::<Option<Vec<u8>>, _>("body")?;
+            let item = body
+                .map(|body| Ok::<_, ServerError>((body.len(), decode(&body, what)?)))
+                .transpose()?;
+            Ok((int(row, number)? as u64, item))
+        })
+        .collect()
+}
+
 pub(super) fn encode<T: serde::Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).unwrap_or_default()
 }

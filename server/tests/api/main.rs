@@ -30,6 +30,7 @@ mod sync_quarantine;
 mod sync_snapshot_signatures;
 mod team_consent;
 mod team_managers;
+mod team_pages;
 mod transfer;
 mod trust_revocation;
 mod trust_root;
