@@ -73,7 +73,8 @@ impl SqlStorage {
 
     /// The next page of team pages touching a case `device` joined with a
     /// sequence number in `(base, high]`, numbered after `after` and up to
-    /// `high`, each once, in number order, with its stored size. As a
+    /// `high`, each once, in number order, with its stored size (not its
+    /// own: a device holds the teams it changed). As a
     /// pull's tail page, bodies are read only up to the one that brings
     /// their sum to `budget` bytes; the pages after it come without one.
     pub(super) async fn joined_pages(
@@ -88,7 +89,7 @@ impl SqlStorage {
                  SELECT z.seq AS seq,
                         SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
                    FROM (
-                     SELECT p.seq AS seq, length(p.body) AS len FROM team_pages p WHERE p.seq IN (
+                     SELECT p.seq AS seq, length(p.body) AS len FROM team_pages p WHERE p.signer <> $1 AND p.seq IN (
                          SELECT c.page_seq FROM members m
                            JOIN team_page_cases c ON c.case_id = m.case_id
                           WHERE m.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
