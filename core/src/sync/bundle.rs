@@ -107,7 +107,7 @@ pub fn verify_bundle(bundle: &WireBundle, signer: &Verifier) -> Result<()> {
 }
 
 /// Whether `items` are 1 to `max` values, none twice.
-fn distinct_within<T: Ord>(items: impl ExactSizeIterator<Item = T>, max: usize) -> bool {
+pub(super) fn distinct_within<T: Ord>(items: impl ExactSizeIterator<Item = T>, max: usize) -> bool {
     let count = items.len();
     (1..=max).contains(&count) && items.collect::<BTreeSet<_>>().len() == count
 }

@@ -11,6 +11,7 @@
 //! Only changes that set the same members share a page, so every device a
 //! page is served to was on the team of each of its cases when it was made.
 
+use super::bundle::distinct_within;
 use super::wire::{PageChange, PageKeys, TeamPage, MAX_PAGE_CHANGES, MAX_TEAM_MEMBERS};
 use super::wrap::{open_from_device, seal_to_device, Purpose};
 use super::{DeviceIdentity, DevicePublic, Verifier};
@@ -125,12 +126,6 @@ pub fn verify_team_page(page: &TeamPage, signer: &Verifier) -> Result<()> {
         return Err(out_of_range("team_page.keys", MAX_SEALED_KEYS_BYTES));
     }
     signer.verify(&page.signed_message(), &page.signature)
-}
-
-/// Whether `items` are 1 to `max` values, none twice.
-fn distinct_within<T: Ord>(items: impl ExactSizeIterator<Item = T>, max: usize) -> bool {
-    let count = items.len();
-    (1..=max).contains(&count) && items.collect::<BTreeSet<_>>().len() == count
 }
 
 /// Opens the case keys a page (already verified) carries for `me`: each

@@ -3,7 +3,7 @@
 //! device joining their cases, and forgetting them when a recipient leaves
 //! a case or a newer bundle replaces them.
 
-use super::sql::{blob, budgeted, int, Budgeted, Params, INSERT_ROWS};
+use super::sql::{blob, budgeted, budgeted_sql, int, Budgeted, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::model::{CaseId, DeviceId};
@@ -225,29 +225,19 @@ impl SqlStorage {
         after: u64,
         budget: usize,
     ) -> Result<Vec<Budgeted<WireBundle>>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT y.number, b.body FROM (
-                 SELECT z.number AS number,
-                        SUM(z.len) OVER (ORDER BY z.number ROWS UNBOUNDED PRECEDING) - z.len AS before
-                   FROM (
-                     SELECT b.number AS number, length(b.body) AS len FROM bundles b WHERE b.number IN (
-                         SELECT bi.number FROM bundle_index bi
-                           JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
-                          WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                            AND bi.number > $4 AND bi.number <= $3)
-                      ORDER BY b.number LIMIT {BUNDLE_PAGE}
-                   ) z
-             ) y
-               LEFT JOIN bundles b ON b.number = y.number AND y.before < $5
-             ORDER BY y.number",
-        )))
-        .bind(device.to_vec())
-        .bind(base as i64)
-        .bind(high as i64)
-        .bind(after as i64)
-        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
-        .await?;
+        let chosen = "SELECT bi.number FROM bundle_index bi
+                        JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
+                       WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                         AND bi.number > $4 AND bi.number <= $3";
+        let sql = budgeted_sql("bundles", "number", "TRUE", chosen, BUNDLE_PAGE);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(device.to_vec())
+            .bind(base as i64)
+            .bind(high as i64)
+            .bind(after as i64)
+            .bind(i64::try_from(budget).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
         budgeted(&rows, "number", "bundle")
     }
 

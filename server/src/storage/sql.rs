@@ -123,6 +123,34 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
 /// the item, or `None` past the budget (its body was not read).
 pub(super) type Budgeted<T> = (u64, Option<(usize, T)>);
 
+/// A pull's read of whole items of `table` (bundles, team pages), numbered
+/// in column `number`: those (of `kept`, a condition on the table as `t`)
+/// whose numbers `chosen` selects (a subquery that may use `$1` to `$4`),
+/// at most `limit`, in number order, with their sizes summed first so that
+/// bodies are read only while the sum before them is under `$5`. Decoded
+/// by [`budgeted`] from column `number`.
+pub(super) fn budgeted_sql(
+    table: &str,
+    number: &str,
+    kept: &str,
+    chosen: &str,
+    limit: i64,
+) -> String {
+    format!(
+        "SELECT y.number, t.body FROM (
+             SELECT z.number AS number,
+                    SUM(z.len) OVER (ORDER BY z.number ROWS UNBOUNDED PRECEDING) - z.len AS before
+               FROM (
+                 SELECT t.{number} AS number, length(t.body) AS len FROM {table} t
+                  WHERE {kept} AND t.{number} IN ({chosen})
+                  ORDER BY t.{number} LIMIT {limit}
+               ) z
+         ) y
+           LEFT JOIN {table} t ON t.{number} = y.number AND y.before < $5
+         ORDER BY y.number"
+    )
+}
+
 /// Decodes the rows of a pull's budgeted query: the number in column
 /// `number`, and `body`, NULL past the budget.
 pub(super) fn budgeted<T: serde::de::DeserializeOwned>(

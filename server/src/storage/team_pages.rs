@@ -7,7 +7,7 @@
 //! history, which the page holds. Of the page's other cases it learns only
 //! their ids and epochs (their keys are sealed only to the page's members).
 
-use super::sql::{budgeted, Budgeted, Params, INSERT_ROWS};
+use super::sql::{budgeted, budgeted_sql, Budgeted, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::Result;
 use binhan_core::model::CaseId;
@@ -84,29 +84,19 @@ impl SqlStorage {
         after: u64,
         budget: usize,
     ) -> Result<Vec<Budgeted<TeamPage>>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT y.seq, p.body FROM (
-                 SELECT z.seq AS seq,
-                        SUM(z.len) OVER (ORDER BY z.seq ROWS UNBOUNDED PRECEDING) - z.len AS before
-                   FROM (
-                     SELECT p.seq AS seq, length(p.body) AS len FROM team_pages p WHERE p.signer <> $1 AND p.seq IN (
-                         SELECT c.page_seq FROM members m
-                           JOIN team_page_cases c ON c.case_id = m.case_id
-                          WHERE m.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                            AND c.page_seq > $4 AND c.page_seq <= $3)
-                      ORDER BY p.seq LIMIT {JOIN_PAGES}
-                   ) z
-             ) y
-               LEFT JOIN team_pages p ON p.seq = y.seq AND y.before < $5
-             ORDER BY y.seq",
-        )))
-        .bind(device.to_vec())
-        .bind(base as i64)
-        .bind(high as i64)
-        .bind(after as i64)
-        .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-        .fetch_all(&mut *conn)
-        .await?;
-        budgeted(&rows, "seq", "team page")
+        let chosen = "SELECT c.page_seq FROM members m
+                        JOIN team_page_cases c ON c.case_id = m.case_id
+                       WHERE m.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                         AND c.page_seq > $4 AND c.page_seq <= $3";
+        let sql = budgeted_sql("team_pages", "seq", "t.signer <> $1", chosen, JOIN_PAGES);
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(device.to_vec())
+            .bind(base as i64)
+            .bind(high as i64)
+            .bind(after as i64)
+            .bind(i64::try_from(budget).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
+        budgeted(&rows, "number", "team page")
     }
 }
