@@ -1,7 +1,8 @@
 //! One bad item never stops a device's sync. A teammate (or a stolen
 //! phone, or whoever holds the server) sends a team entry whose key wrap
-//! for the commune's manager is garbage, and an event that is signed but
-//! whose seal does not open. The manager's next sync still succeeds: the
+//! for the commune's manager is garbage, a team page whose sealed keys for
+//! the manager are garbage, and an event that is signed but whose seal does
+//! not open. The manager's next sync still succeeds: the
 //! bad items are held back and reported, every other case arrives, the
 //! cursor moves on, and nothing is fetched twice. Against a real server
 //! process, on SQLite and PostgreSQL. Synthetic data only.
@@ -10,15 +11,28 @@ use crate::support::{intake, note_event, now_ms, Backend, RawDevice, Server, Tea
 use binhan_core::crypto::SecretKey;
 use binhan_core::model::{DeviceId, EventId, Role};
 use binhan_core::sync::wire::{
-    encode, DeviceList, DeviceQuery, KeyWrap, PushRequest, PushResponse, TeamEntry,
+    encode, DeviceList, DeviceQuery, KeyWrap, PageChange, PushRequest, PushResponse, TeamEntry,
 };
-use binhan_core::sync::{seal_event, sign_team_entry, wrap_case_key, HeldKind};
+use binhan_core::sync::{
+    seal_event, seal_team_page, sign_team_entry, wrap_case_key, HeldKind, PageKey,
+};
 
-/// A case of `raw`'s with the manager on its team: the manager's key wrap
-/// is `wrap` (or a real one), the events are `events` sealed with the key.
+/// How `push_case` sends the case's team.
+#[derive(Clone, Copy, PartialEq)]
+enum Carrier {
+    /// A single team entry, as phones queued them before pages.
+    Entry,
+    /// A team page, as phones send them now.
+    Page,
+}
+
+/// A case of `raw`'s with the manager on its team, its team sent as
+/// `carrier`: the manager's key is garbage if `garbage_wrap`; its event is
+/// sealed with the key (tampered if `tamper_event`).
 async fn push_case(
     raw: &RawDevice,
     manager: DeviceId,
+    carrier: Carrier,
     garbage_wrap: bool,
     tamper_event: bool,
 ) -> binhan_core::model::CaseId {
@@ -55,6 +69,28 @@ async fn push_case(
         signature: vec![],
     };
     sign_team_entry(&raw.identity, &mut entry);
+    let mut page = seal_team_page(
+        &raw.identity,
+        vec![me, manager],
+        vec![PageChange { case_id, epoch: 0 }],
+        &[(
+            &list.devices[0].public,
+            vec![PageKey {
+                change: 0,
+                epoch: 0,
+                key: &key,
+            }],
+        )],
+    );
+    if garbage_wrap {
+        // Signed with the garbage: only opening it gives it away.
+        page.keys[0].sealed = vec![0x5a; 120];
+        page.signature = raw.identity.sign(&page.signed_message());
+    }
+    let (team, pages) = match carrier {
+        Carrier::Entry => (vec![entry], vec![]),
+        Carrier::Page => (vec![], vec![page]),
+    };
     let mut event = seal_event(&raw.identity, &key, 0, &note_event(me, case_id, now_ms()));
     if tamper_event {
         // Signed after tampering: only the seal gives it away.
@@ -66,8 +102,8 @@ async fn push_case(
         .post(
             "/v1/sync/push",
             encode(&PushRequest {
-                team: vec![entry],
-                pages: vec![],
+                team,
+                pages,
                 events: vec![event],
                 snapshots: vec![],
                 bundles: vec![],
@@ -101,8 +137,9 @@ async fn one_bad_item_never_stops_a_sync(backend: Backend) {
         .create_case(intake("SYN-Q-001", "pa_u"))
         .unwrap();
     collaborator.sync().await;
-    let garbage = push_case(&raw, manager, true, false).await;
-    let tampered = push_case(&raw, manager, false, true).await;
+    let garbage = push_case(&raw, manager, Carrier::Entry, true, false).await;
+    let garbage_page = push_case(&raw, manager, Carrier::Page, true, false).await;
+    let tampered = push_case(&raw, manager, Carrier::Page, false, true).await;
     let after = collaborator
         .app
         .create_case(intake("SYN-Q-002", "pa_u"))
@@ -115,19 +152,18 @@ async fn one_bad_item_never_stops_a_sync(backend: Backend) {
         .sync(&|_| {}, &Default::default())
         .await
         .expect("one bad item must not stop the sync");
-    // The garbage wrap holds its team entry and that case's event; the
-    // tampered event is held alone (its team entry and key were fine).
-    assert_eq!(report.items_refused, 3, "{report:?}");
+    // Each garbage wrap holds its team entry or page and that case's
+    // event; the tampered event is held alone (its page and key were fine).
+    assert_eq!(report.items_refused, 5, "{report:?}");
     let held = team.manager.app.held_items().unwrap();
     let kinds: Vec<_> = held.iter().map(|h| (h.kind, h.case_id)).collect();
-    assert!(
-        kinds.contains(&(HeldKind::TeamEntry, Some(garbage))),
-        "{held:?}"
-    );
-    assert!(
-        kinds.contains(&(HeldKind::Event, Some(garbage))),
-        "{held:?}"
-    );
+    for case in [garbage, garbage_page] {
+        assert!(
+            kinds.contains(&(HeldKind::TeamEntry, Some(case))),
+            "{held:?}"
+        );
+        assert!(kinds.contains(&(HeldKind::Event, Some(case))), "{held:?}");
+    }
     assert!(
         kinds.contains(&(HeldKind::Event, Some(tampered))),
         "{held:?}"
@@ -139,14 +175,15 @@ async fn one_bad_item_never_stops_a_sync(backend: Backend) {
     for id in [before, after] {
         assert!(team.manager.app.case(id).is_ok(), "case {id} arrived");
     }
-    assert!(team.manager.app.case(garbage).is_err());
-    assert!(team.manager.app.case(tampered).is_err());
+    for case in [garbage, garbage_page, tampered] {
+        assert!(team.manager.app.case(case).is_err());
+    }
 
     // The cursor moved on: nothing is pulled again, the held items are
     // tried again and stay held, and none is counted twice.
     let again = team.manager.sync().await;
     assert_eq!(again.events_pulled, 0);
     assert_eq!(again.items_refused, 0);
-    assert_eq!(team.manager.app.held_items().unwrap().len(), 3);
+    assert_eq!(team.manager.app.held_items().unwrap().len(), 5);
 }
 on_both_backends!(one_bad_item_never_stops_a_sync);
