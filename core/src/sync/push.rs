@@ -125,3 +125,144 @@ impl SyncContext<'_> {
         Ok(Some(seal_event(self.identity, key, *epoch, event)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::events::{system_wall_ms, Hlc, HlcClock};
+    use crate::model::{DeviceId, Role};
+    use crate::store::Store;
+    use crate::sync::engine::TOKEN;
+    use crate::sync::wire::{decode, encode, PageChange, Token};
+    use crate::sync::{
+        seal_team_page, set_enrolment, sign_team_entry, DeviceIdentity, Enrolment, TrafficCounts,
+        Transport, TransportFuture,
+    };
+    use std::sync::Mutex;
+
+    /// A server that takes every push (answering as if it stored all of
+    /// it) and keeps what it got; the first `cut` pushes find the link
+    /// broken.
+    struct Taker {
+        cut: Mutex<usize>,
+        pushes: Mutex<Vec<PushRequest>>,
+    }
+
+    impl Transport for Taker {
+        fn base_url(&self) -> &str {
+            "http://127.0.0.1:9"
+        }
+
+        fn post_bytes<'a>(
+            &'a self,
+            path: &'a str,
+            _token: Option<&'a str>,
+            body: Vec<u8>,
+        ) -> TransportFuture<'a> {
+            Box::pin(async move {
+                assert_eq!(path, "/v1/sync/push");
+                let mut cut = self.cut.lock().unwrap();
+                if *cut > 0 {
+                    *cut -= 1;
+                    return Err(Error::Network("synthetic cut".into()));
+                }
+                let request: PushRequest = decode(&body).expect("a push");
+                let response = PushResponse {
+                    team: request.team.len() as u32,
+                    pages: request.pages.len() as u32,
+                    ..PushResponse::default()
+                };
+                self.pushes.lock().unwrap().push(request);
+                Ok(encode(&response))
+            })
+        }
+
+        fn counts(&self) -> TrafficCounts {
+            TrafficCounts::default()
+        }
+    }
+
+    /// A team entry an older version queued, and a page this version
+    /// queued, both go out (entries first) on the next push, and leave the
+    /// outbox only once the server took them: a cut link loses neither.
+    #[test]
+    fn queued_entries_of_older_versions_and_pages_go_out_and_a_cut_loses_neither() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store.db"), SecretKey::random()).unwrap();
+        let identity = DeviceIdentity::generate(DeviceId::random());
+        let me = identity.device_id();
+        let enrolment = Enrolment {
+            server_url: "http://127.0.0.1:9".into(),
+            role: Role::Collaborator,
+            commune: "mu_ca".into(),
+        };
+        set_enrolment(&store, &enrolment).unwrap();
+        let token = Token {
+            token: "synthetic".into(),
+            expires_at_ms: u64::MAX / 2,
+        };
+        store.set_meta(TOKEN, &token).unwrap();
+
+        let mut entry = TeamEntry {
+            id: EventId::random(),
+            case_id: CaseId::random(),
+            epoch: 0,
+            members: vec![me],
+            wraps: vec![],
+            signer: me,
+            signature: vec![],
+        };
+        sign_team_entry(&identity, &mut entry);
+        store
+            .push_outbox(OutboxKind::TeamEntry, entry.id, &entry)
+            .unwrap();
+        let case_id = CaseId::random();
+        let change = PageChange { case_id, epoch: 0 };
+        let page = seal_team_page(&identity, vec![me], vec![change], &[]);
+        let mut team = TeamState::default();
+        team.accept(page.team_changes().next().unwrap().1, Role::Collaborator)
+            .unwrap();
+        store
+            .queue_team_page(page.id, &page, &[(case_id, team)])
+            .unwrap();
+
+        let taker = Taker {
+            cut: Mutex::new(1),
+            pushes: Mutex::new(vec![]),
+        };
+        let clock = HlcClock::new(Hlc(0), system_wall_ms);
+        let ctx = SyncContext {
+            store: &store,
+            identity: &identity,
+            clock: &clock,
+            transport: &taker,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let push = || {
+            let mut report = SyncReport::default();
+            let pushed = rt.block_on(ctx.push(&mut report, &|_| {}, &CancelFlag::default()));
+            pushed.map(|_| report)
+        };
+        let queued = || {
+            let entries = store.outbox::<TeamEntry>(OutboxKind::TeamEntry).unwrap();
+            let pages = store.outbox::<TeamPage>(OutboxKind::TeamPage).unwrap();
+            (entries.len(), pages.len())
+        };
+
+        assert!(matches!(push(), Err(Error::Network(_))));
+        assert_eq!(queued(), (1, 1));
+
+        let report = push().unwrap();
+        assert_eq!(report.team_changes_pushed, 2);
+        let pushes = taker.pushes.lock().unwrap();
+        assert_eq!(pushes.len(), 1);
+        assert_eq!(
+            (&pushes[0].team, &pushes[0].pages),
+            (&vec![entry], &vec![page])
+        );
+        assert_eq!(queued(), (0, 0));
+    }
+}
