@@ -31,7 +31,7 @@ pub(super) type Unbundled = BTreeMap<CaseId, BTreeSet<DeviceId>>;
 /// A team change this device makes, before it is signed into a page: the
 /// epoch and members it sets on a case, and the keys to carry (a member and
 /// an epoch whose key, held here, it gets).
-struct Change {
+struct PlannedChange {
     case_id: CaseId,
     epoch: u32,
     members: Vec<DeviceId>,
@@ -105,7 +105,7 @@ impl SyncContext<'_> {
                     carry.push((manager.public, 0));
                 }
             }
-            changes.push(Change {
+            changes.push(PlannedChange {
                 case_id,
                 epoch: 0,
                 members,
@@ -149,7 +149,7 @@ impl SyncContext<'_> {
         members.push(device);
         // Every key of the case, for the new member.
         let carry = team.epochs.keys().map(|&e| (record.public, e)).collect();
-        let change = Change {
+        let change = PlannedChange {
             case_id,
             epoch,
             members,
@@ -233,7 +233,7 @@ impl SyncContext<'_> {
             next,
             remaining.iter().filter_map(|id| directory.get(id)),
         )?;
-        let change = Change {
+        let change = PlannedChange {
             case_id,
             epoch: next,
             members: remaining,
@@ -352,7 +352,7 @@ impl SyncContext<'_> {
             }
             let next = epoch + 1;
             let carry = self.new_case_key(case_id, next, remaining.iter().copied())?;
-            changes.push(Change {
+            changes.push(PlannedChange {
                 case_id,
                 epoch: next,
                 members: remaining.iter().map(|r| r.public.device_id).collect(),
@@ -369,9 +369,9 @@ impl SyncContext<'_> {
     /// most [`MAX_PAGE_CHANGES`] a page and [`MAX_PAGE_KEYS`] keys a member)
     /// and queues each page with the teams it changes. Returns the members
     /// each case gains (for [`Self::remember_joined`]).
-    fn queue_changes(&self, changes: Vec<Change>, role: Role) -> Result<Unbundled> {
+    fn queue_changes(&self, changes: Vec<PlannedChange>, role: Role) -> Result<Unbundled> {
         let me = self.identity.device_id();
-        let mut groups: Vec<(Vec<DeviceId>, Vec<Change>)> = Vec::new();
+        let mut groups: Vec<(Vec<DeviceId>, Vec<PlannedChange>)> = Vec::new();
         for change in changes {
             match groups.iter_mut().find(|(m, _)| *m == change.members) {
                 Some((_, group)) => group.push(change),
@@ -407,7 +407,7 @@ impl SyncContext<'_> {
 
     /// Signs `page`, changes that set `members`, carrying the keys each
     /// change names (those held here).
-    fn seal_page(&self, members: &[DeviceId], page: &[Change]) -> Result<TeamPage> {
+    fn seal_page(&self, members: &[DeviceId], page: &[PlannedChange]) -> Result<TeamPage> {
         // Per recipient: its public keys, and the (change, epoch, key) it gets.
         type KeysFor = (DevicePublic, Vec<(u32, u32, SecretKey)>);
         let mut keys: BTreeMap<DeviceId, KeysFor> = BTreeMap::new();
@@ -468,15 +468,15 @@ impl SyncContext<'_> {
 /// Splits changes that set the same members into pages: at most
 /// [`MAX_PAGE_CHANGES`] changes, each case once, and at most
 /// [`MAX_PAGE_KEYS`] keys for any one member.
-fn pages_of(group: Vec<Change>) -> Vec<Vec<Change>> {
-    let mut pages: Vec<Vec<Change>> = Vec::new();
+fn pages_of(group: Vec<PlannedChange>) -> Vec<Vec<PlannedChange>> {
+    let mut pages: Vec<Vec<PlannedChange>> = Vec::new();
     let mut keys: HashMap<DeviceId, usize> = HashMap::new();
     for change in group {
         let mut carried: HashMap<DeviceId, usize> = HashMap::new();
         for (recipient, _) in &change.carry {
             *carried.entry(recipient.device_id).or_default() += 1;
         }
-        let fits = |page: &Vec<Change>| {
+        let fits = |page: &Vec<PlannedChange>| {
             page.len() < MAX_PAGE_CHANGES
                 && page.iter().all(|c| c.case_id != change.case_id)
                 && carried
@@ -502,8 +502,8 @@ mod tests {
     use super::*;
     use crate::sync::DeviceIdentity;
 
-    fn change(case_id: CaseId, carry: &[DevicePublic], epochs: u32) -> Change {
-        Change {
+    fn change(case_id: CaseId, carry: &[DevicePublic], epochs: u32) -> PlannedChange {
+        PlannedChange {
             case_id,
             epoch: epochs.saturating_sub(1),
             members: vec![],
@@ -514,7 +514,7 @@ mod tests {
         }
     }
 
-    fn sizes(pages: &[Vec<Change>]) -> Vec<usize> {
+    fn sizes(pages: &[Vec<PlannedChange>]) -> Vec<usize> {
         pages.iter().map(Vec::len).collect()
     }
 
