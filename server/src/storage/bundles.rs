@@ -3,7 +3,7 @@
 //! device joining their cases, and forgetting them when a recipient leaves
 //! a case or a newer bundle replaces them.
 
-use super::sql::{blob, budgeted, budgeted_sql, int, Budgeted, Params, INSERT_ROWS};
+use super::sql::{blob, int, Budgeted, JoinedItems, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::{Result, ServerError};
 use binhan_core::model::{CaseId, DeviceId};
@@ -221,24 +221,22 @@ impl SqlStorage {
     pub(super) async fn joined_bundles(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
-        (base, high): (u64, u64),
+        range: (u64, u64),
         after: u64,
         budget: usize,
     ) -> Result<Vec<Budgeted<WireBundle>>> {
-        let chosen = "SELECT bi.number FROM bundle_index bi
-                        JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
-                       WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                         AND bi.number > $4 AND bi.number <= $3";
-        let sql = budgeted_sql("bundles", "number", "TRUE", chosen, BUNDLE_PAGE);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(device.to_vec())
-            .bind(base as i64)
-            .bind(high as i64)
-            .bind(after as i64)
-            .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await?;
-        budgeted(&rows, "number", "bundle")
+        const BUNDLES: JoinedItems = JoinedItems {
+            table: "bundles",
+            number: "number",
+            kept: "TRUE",
+            chosen: "SELECT bi.number FROM bundle_index bi
+                       JOIN members m ON m.case_id = bi.case_id AND m.device_id = bi.device_id
+                      WHERE bi.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                        AND bi.number > $4 AND bi.number <= $3",
+            limit: BUNDLE_PAGE,
+            what: "bundle",
+        };
+        BUNDLES.read(conn, device, range, after, budget).await
     }
 
     /// How far the bundle `device` was served for `case` in this pull

@@ -123,32 +123,65 @@ pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -
 /// the item, or `None` past the budget (its body was not read).
 pub(super) type Budgeted<T> = (u64, Option<(usize, T)>);
 
-/// A pull's read of whole items of `table` (bundles, team pages), numbered
-/// in column `number`: those (of `kept`, a condition on the table as `t`)
-/// whose numbers `chosen` selects (a subquery that may use `$1` to `$4`),
-/// at most `limit`, in number order, with their sizes summed first so that
-/// bodies are read only while the sum before them is under `$5`. Decoded
-/// by [`budgeted`] from column `number`.
-pub(super) fn budgeted_sql(
-    table: &str,
-    number: &str,
-    kept: &str,
-    chosen: &str,
-    limit: i64,
-) -> String {
-    format!(
-        "SELECT y.number, t.body FROM (
-             SELECT z.number AS number,
-                    SUM(z.len) OVER (ORDER BY z.number ROWS UNBOUNDED PRECEDING) - z.len AS before
-               FROM (
-                 SELECT t.{number} AS number, length(t.body) AS len FROM {table} t
-                  WHERE {kept} AND t.{number} IN ({chosen})
-                  ORDER BY t.{number} LIMIT {limit}
-               ) z
-         ) y
-           LEFT JOIN {table} t ON t.{number} = y.number AND y.before < $5
-         ORDER BY y.number"
-    )
+/// Whole items (bundles, team pages) a pull sends for the cases a device
+/// joined: rows of `table` numbered in column `number`, kept by `kept` (a
+/// condition on the table as `t`), chosen by `chosen` (a subquery of their
+/// numbers over `$1` the device, `$2`..`$3` the session's joined range and
+/// `$4` the last number sent), at most `limit` at a time.
+pub(super) struct JoinedItems {
+    pub table: &'static str,
+    pub number: &'static str,
+    pub kept: &'static str,
+    pub chosen: &'static str,
+    pub limit: i64,
+    /// What an item is, for a decoding error.
+    pub what: &'static str,
+}
+
+impl JoinedItems {
+    /// The next of these items for `device` after `after`, in number order,
+    /// with their sizes summed first so that bodies are read only up to
+    /// the one that brings the sum to `budget` bytes (those after come
+    /// without one).
+    pub(super) async fn read<T: serde::de::DeserializeOwned>(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        device: &[u8],
+        (base, high): (u64, u64),
+        after: u64,
+        budget: usize,
+    ) -> Result<Vec<Budgeted<T>>> {
+        let Self {
+            table,
+            number,
+            kept,
+            chosen,
+            limit,
+            what,
+        } = self;
+        let sql = format!(
+            "SELECT y.number, t.body FROM (
+                 SELECT z.number AS number,
+                        SUM(z.len) OVER (ORDER BY z.number ROWS UNBOUNDED PRECEDING) - z.len AS before
+                   FROM (
+                     SELECT t.{number} AS number, length(t.body) AS len FROM {table} t
+                      WHERE {kept} AND t.{number} IN ({chosen})
+                      ORDER BY t.{number} LIMIT {limit}
+                   ) z
+             ) y
+               LEFT JOIN {table} t ON t.{number} = y.number AND y.before < $5
+             ORDER BY y.number"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(device.to_vec())
+            .bind(base as i64)
+            .bind(high as i64)
+            .bind(after as i64)
+            .bind(i64::try_from(budget).unwrap_or(i64::MAX))
+            .fetch_all(&mut *conn)
+            .await?;
+        budgeted(&rows, "number", what)
+    }
 }
 
 /// Decodes the rows of a pull's budgeted query: the number in column

@@ -7,7 +7,7 @@
 //! history, which the page holds. Of the page's other cases it learns only
 //! their ids and epochs (their keys are sealed only to the page's members).
 
-use super::sql::{budgeted, budgeted_sql, Budgeted, Params, INSERT_ROWS};
+use super::sql::{Budgeted, JoinedItems, Params, INSERT_ROWS};
 use super::SqlStorage;
 use crate::error::Result;
 use binhan_core::model::CaseId;
@@ -80,23 +80,21 @@ impl SqlStorage {
     pub(super) async fn joined_pages(
         conn: &mut sqlx::AnyConnection,
         device: &[u8],
-        (base, high): (u64, u64),
+        range: (u64, u64),
         after: u64,
         budget: usize,
     ) -> Result<Vec<Budgeted<TeamPage>>> {
-        let chosen = "SELECT c.page_seq FROM members m
-                        JOIN team_page_cases c ON c.case_id = m.case_id
-                       WHERE m.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
-                         AND c.page_seq > $4 AND c.page_seq <= $3";
-        let sql = budgeted_sql("team_pages", "seq", "t.signer <> $1", chosen, JOIN_PAGES);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(device.to_vec())
-            .bind(base as i64)
-            .bind(high as i64)
-            .bind(after as i64)
-            .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-            .fetch_all(&mut *conn)
-            .await?;
-        budgeted(&rows, "number", "team page")
+        const PAGES: JoinedItems = JoinedItems {
+            table: "team_pages",
+            number: "seq",
+            kept: "t.signer <> $1",
+            chosen: "SELECT c.page_seq FROM members m
+                       JOIN team_page_cases c ON c.case_id = m.case_id
+                      WHERE m.device_id = $1 AND m.joined_seq > $2 AND m.joined_seq <= $3
+                        AND c.page_seq > $4 AND c.page_seq <= $3",
+            limit: JOIN_PAGES,
+            what: "team page",
+        };
+        PAGES.read(conn, device, range, after, budget).await
     }
 }
