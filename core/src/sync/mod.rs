@@ -53,7 +53,7 @@ pub(crate) use quarantine::held_items;
 pub use quarantine::{HeldItem, HeldKind, MAX_QUARANTINE};
 pub use revocation::{may_revoke, Revocation, RevocationProof, RevocationQuery, QUERY_WINDOW_MS};
 pub use school::{SchoolGrant, MAX_SCHOOL_CHARS};
-pub use team::{lacks_consent, members_without_consent, TeamState};
+pub use team::{lacks_consent, members_without_consent, TeamChange, TeamState};
 pub use team_page::{open_page_keys, seal_team_page, verify_team_page, PageKey, MAX_PAGE_KEYS};
 pub use transport::{
     check_server_url, http_client, HttpTransport, TrafficCounts, TrafficMeter, Transport,

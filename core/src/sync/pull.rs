@@ -6,10 +6,10 @@ use super::engine::{
     CancelFlag, ProgressFn, SyncContext, SyncPhase, SyncProgress, SyncReport, CURSOR, STATS_SENT,
 };
 use super::quarantine::Held;
-use super::team::TeamState;
+use super::team::{TeamChange, TeamState};
 use super::wire::{
-    DeviceRecord, PullRequest, PullResponse, TeamChange, TeamEntry, TeamPage, WireBundle,
-    WireEvent, WireSnapshot, DEFAULT_PULL_BYTES,
+    DeviceRecord, PullRequest, PullResponse, TeamEntry, TeamPage, WireBundle, WireEvent,
+    WireSnapshot, DEFAULT_PULL_BYTES,
 };
 use super::{
     open_bundle, open_event, open_page_keys, open_snapshot, unwrap_case_key, verify_team_entry,
@@ -176,7 +176,10 @@ impl SyncContext<'_> {
         });
         // And the current members of the teams that entries change: taking
         // a commune case manager off is checked against their certificates.
+        // The teams read here serve the whole chunk (kept in step with every
+        // change applied).
         let mut wanted: Vec<DeviceId> = signers.collect();
+        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
         for item in &items {
             let cases: Vec<CaseId> = match item {
                 Held::Team(entry) => vec![entry.case_id],
@@ -186,6 +189,7 @@ impl SyncContext<'_> {
             for case_id in cases {
                 if let Some(team) = self.store.team::<TeamState>(case_id)? {
                     wanted.extend(team.members().iter().copied());
+                    teams.insert(case_id, team);
                 }
             }
         }
@@ -194,12 +198,11 @@ impl SyncContext<'_> {
         let directory = self.devices(wanted).await?;
         let mut adopted = BTreeMap::new();
         let mut verifiers: HashMap<DeviceId, super::Verifier> = HashMap::new();
-        let mut teams: HashMap<CaseId, TeamState> = HashMap::new();
         let mut opened = Vec::new();
         for item in items {
             let applied = match &item {
-                Held::Team(entry) => self.apply_team_entry(entry, &directory, report),
-                Held::Page(page) => self.apply_team_page(page, &directory, report),
+                Held::Team(entry) => self.apply_team_entry(entry, &directory, &mut teams, report),
+                Held::Page(page) => self.apply_team_page(page, &directory, &mut teams, report),
                 Held::Bundle(bundle) => self.apply_bundle(bundle, &directory, &mut adopted, report),
                 Held::Snapshot(snapshot) => {
                     self.apply_snapshot(snapshot, &directory, &mut adopted, report)
@@ -224,17 +227,21 @@ impl SyncContext<'_> {
     }
 
     /// Checks one case's team change by `signer` against the team as this
-    /// device holds it: the team as the change leaves it, or none if the
-    /// team already reflects it (applied before: this device's own, or
-    /// pulled again).
+    /// device holds it (in `teams` if read already): the team as the change
+    /// leaves it, or none if the team already reflects it (applied before:
+    /// this device's own, or pulled again).
     fn checked_team_change(
         &self,
         case_id: CaseId,
         change: TeamChange<'_>,
         signer: &DeviceRecord,
         directory: &Directory,
+        teams: &HashMap<CaseId, TeamState>,
     ) -> Result<Option<TeamState>> {
-        let mut team: TeamState = self.store.team(case_id)?.unwrap_or_default();
+        let mut team = match teams.get(&case_id) {
+            Some(team) => team.clone(),
+            None => self.store.team(case_id)?.unwrap_or_default(),
+        };
         if team.holds(change) {
             return Ok(None);
         }
@@ -253,18 +260,21 @@ impl SyncContext<'_> {
         Ok(Some(team))
     }
 
-    /// Keeps a case's team as a change left it, with the keys it brought.
+    /// Keeps a case's team as a change left it (in the store and in
+    /// `teams`), with the keys it brought.
     fn keep_team_change(
         &self,
         case_id: CaseId,
-        team: &TeamState,
+        team: TeamState,
         keys: impl IntoIterator<Item = (u32, SecretKey)>,
+        teams: &mut HashMap<CaseId, TeamState>,
         report: &mut SyncReport,
     ) -> Result<()> {
         for (epoch, key) in keys {
             self.store.put_case_key(case_id, epoch, &key)?;
         }
-        self.store.put_team(case_id, team)?;
+        self.store.put_team(case_id, &team)?;
+        teams.insert(case_id, team);
         report.team_changes_pulled += 1;
         Ok(())
     }
@@ -273,13 +283,15 @@ impl SyncContext<'_> {
         &self,
         entry: &TeamEntry,
         directory: &Directory,
+        teams: &mut HashMap<CaseId, TeamState>,
         report: &mut SyncReport,
     ) -> Result<()> {
         let me = self.identity.device_id();
         let signer = known(directory, entry.signer)?;
         verify_team_entry(entry, &signer.public)?;
+        let change = entry.change();
         let Some(team) =
-            self.checked_team_change(entry.case_id, entry.change(), signer, directory)?
+            self.checked_team_change(entry.case_id, change, signer, directory, teams)?
         else {
             return Ok(());
         };
@@ -299,7 +311,7 @@ impl SyncContext<'_> {
                 .map(|key| (wrap.epoch, key))
             })
             .collect::<Result<Vec<_>>>()?;
-        self.keep_team_change(entry.case_id, &team, keys, report)
+        self.keep_team_change(entry.case_id, team, keys, teams, report)
     }
 
     /// Applies each change of a team page that passes the team rules; the
@@ -309,6 +321,7 @@ impl SyncContext<'_> {
         &self,
         page: &TeamPage,
         directory: &Directory,
+        teams: &mut HashMap<CaseId, TeamState>,
         report: &mut SyncReport,
     ) -> Result<()> {
         let signer = known(directory, page.signer)?;
@@ -319,10 +332,10 @@ impl SyncContext<'_> {
         }
         let mut refused = None;
         for (case_id, change) in page.team_changes() {
-            match self.checked_team_change(case_id, change, signer, directory) {
+            match self.checked_team_change(case_id, change, signer, directory, teams) {
                 Ok(Some(team)) => {
                     let brought = keys.remove(&case_id).unwrap_or_default();
-                    self.keep_team_change(case_id, &team, brought, report)?;
+                    self.keep_team_change(case_id, team, brought, teams, report)?;
                 }
                 Ok(None) => {}
                 Err(error) => {
@@ -412,8 +425,8 @@ impl SyncContext<'_> {
         teams: &mut HashMap<CaseId, TeamState>,
         verifiers: &mut HashMap<DeviceId, super::Verifier>,
     ) -> Result<crate::events::Event> {
-        // Events come after every team entry of their batch: a team read
-        // once serves all its case's events.
+        // Events come after every team change of their batch: a team read
+        // once (or kept as a change left it) serves all its case's events.
         let team = match teams.entry(wire.case_id) {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(slot) => slot.insert(self.store.team(wire.case_id)?.unwrap_or_default()),

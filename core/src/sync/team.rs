@@ -2,13 +2,26 @@
 //! change that. The same rules run on the device (before applying anything)
 //! and on the server (before storing a team change).
 
-use super::wire::{DeviceRecord, TeamChange, MAX_TEAM_MEMBERS};
+use super::wire::{DeviceRecord, MAX_TEAM_MEMBERS};
 use crate::error::Refusal;
 use crate::events::CaseState;
 use crate::model::{ConsentScope, DeviceId, Role, Survivor};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+
+/// One case's team change as the team rules ([`TeamState`])
+/// see it, whether it came alone ([`super::wire::TeamEntry`]) or in a
+/// [`super::wire::TeamPage`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TeamChange<'a> {
+    /// The epoch it sets the members of.
+    pub epoch: u32,
+    /// Every member of that epoch.
+    pub members: &'a [DeviceId],
+    /// Who made it.
+    pub signer: DeviceId,
+}
 
 /// A case's team as a device or the server knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

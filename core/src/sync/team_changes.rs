@@ -8,9 +8,11 @@
 //! member.
 
 use super::engine::{CancelFlag, SyncContext, SyncReport, UNBUNDLED};
-use super::team::{counselor_of_student, lacks_consent, members_without_consent, TeamState};
+use super::team::{
+    counselor_of_student, lacks_consent, members_without_consent, TeamChange, TeamState,
+};
 use super::team_page::{seal_team_page, PageKey, MAX_PAGE_KEYS};
-use super::wire::{DeviceRecord, PageChange, TeamChange, TeamPage, MAX_PAGE_CHANGES};
+use super::wire::{DeviceRecord, PageChange, TeamPage, MAX_PAGE_CHANGES};
 use super::DevicePublic;
 use crate::crypto::SecretKey;
 use crate::error::Refusal;

@@ -7,6 +7,7 @@
 use super::certificate::{DeviceCertificate, Grant};
 use super::revocation::Revocation;
 use super::school::SchoolGrant;
+use super::team::TeamChange;
 use super::DevicePublic;
 use crate::model::{CaseId, DeviceId, EventId, Role};
 use serde::de::DeserializeOwned;
@@ -409,18 +410,6 @@ impl TeamPage {
             (c.case_id, change)
         })
     }
-}
-
-/// One case's team change as the team rules ([`crate::sync::TeamState`])
-/// see it, whether it came alone ([`TeamEntry`]) or in a [`TeamPage`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TeamChange<'a> {
-    /// The epoch it sets the members of.
-    pub epoch: u32,
-    /// Every member of that epoch.
-    pub members: &'a [DeviceId],
-    /// Who made it.
-    pub signer: DeviceId,
 }
 
 /// A case's merged state up to a server sequence number, sealed with the

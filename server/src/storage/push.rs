@@ -12,10 +12,9 @@ use binhan_core::error::Refusal;
 use binhan_core::events::Hlc;
 use binhan_core::model::{CaseId, Coded, DeviceId, EventId, Role};
 use binhan_core::sync::wire::{
-    DeviceRecord, PushRequest, PushResponse, Sequenced, TeamChange, TeamEntry, WireEvent,
-    WireSnapshot,
+    DeviceRecord, PushRequest, PushResponse, Sequenced, TeamEntry, WireEvent, WireSnapshot,
 };
-use binhan_core::sync::TeamState;
+use binhan_core::sync::{TeamChange, TeamState};
 use std::collections::{BTreeSet, HashMap};
 
 /// How far ahead of the server's clock an event's clock may be.
